@@ -1,1 +1,37 @@
-//! placeholder
+//! Office files for Qingdan: Word and Excel bytes in, plain values out, and back.
+//!
+//! Government offices live in Word and Excel. The annual work report (政府工作报告)
+//! arrives as a `.docx`; the responsibility list (一张清单) leaves and comes back as
+//! an `.xlsx` ledger (台账). This crate is the one place that knows those formats:
+//!
+//! - [`docx_text`] turns a `.docx` into plain text, one paragraph per line, with
+//!   Word/WPS auto-numbering rendered (`三、`, `（一）`), so that the extractor sees the
+//!   headings a reader sees.
+//! - [`draft_ledger_xlsx`] writes the draft list as a ledger workbook from [`LedgerRow`]s.
+//! - [`read_xlsx_rows`] reads the first sheet of a workbook as display strings, with
+//!   merged cells filled in, for tests and for importing ledgers.
+//!
+//! What it must not do: touch the file system, the network or a database, or know
+//! about plans and tasks beyond the plain rows it is given. Callers pass bytes and
+//! get bytes or values back. Any bytes in give an [`OfficeError`], never a panic;
+//! its messages are in Chinese and say what is wrong with the file, so that they
+//! can be shown to the person who uploaded it.
+
+// Tests may unwrap: a failure there is a test failure, with its message. The
+// library build is still checked without this allowance.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod docx;
+mod error;
+mod ledger;
+mod xlsx_read;
+
+pub use docx::docx_text;
+pub use error::OfficeError;
+pub use ledger::{LEDGER_HEADERS, LedgerRow, draft_ledger_xlsx};
+pub use xlsx_read::read_xlsx_rows;
+
+/// The most bytes one part of an Office file may unpack to (256 MiB).
+///
+/// A guard against zip bombs: a report of 50 MB of text still fits with room to spare.
+pub const MAX_PART_BYTES: u64 = 256 * 1024 * 1024;

@@ -1,0 +1,47 @@
+//! Errors of this crate, with Chinese messages for the person who uploaded the file.
+
+/// Why an Office file could not be read or written.
+///
+/// The `Display` text is Chinese and names the format and the fault, so it can be
+/// shown to users as it is (`不是有效的 Word 文档（.docx）：不是 zip 压缩包`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OfficeError {
+    /// The bytes are not a readable `.docx`: not a zip, a missing part, broken XML.
+    #[error("不是有效的 Word 文档（.docx）：{reason}")]
+    NotDocx {
+        /// What is wrong, in Chinese.
+        reason: String,
+    },
+    /// The bytes are not a workbook calamine can read (.xlsx, .xls, .xlsb, .ods).
+    #[error("不是有效的 Excel 工作簿（.xlsx）：{reason}")]
+    NotXlsx {
+        /// What is wrong, in Chinese.
+        reason: String,
+    },
+    /// The workbook has no sheet at all.
+    #[error("Excel 工作簿中没有工作表")]
+    NoSheet,
+    /// A part of the file unpacks to more than [`crate::MAX_PART_BYTES`].
+    #[error("文件过大：{part} 解压后超过 {limit_mib} MiB")]
+    TooLarge {
+        /// The part inside the zip, e.g. `word/document.xml`.
+        part: String,
+        /// The limit in MiB.
+        limit_mib: u64,
+    },
+    /// Writing the ledger workbook failed (a limit of the xlsx format, e.g. text
+    /// longer than 32,767 characters in one cell).
+    #[error("生成 Excel 台账失败：{reason}")]
+    LedgerWrite {
+        /// The writer's message.
+        reason: String,
+    },
+}
+
+impl OfficeError {
+    pub(crate) fn not_docx(reason: impl Into<String>) -> Self {
+        Self::NotDocx {
+            reason: reason.into(),
+        }
+    }
+}
