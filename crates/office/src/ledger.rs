@@ -235,3 +235,197 @@ fn merge_tasks(sheet: &mut Worksheet, rows: &[LedgerRow], f: &Formats) -> Result
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+    use std::str::FromStr;
+
+    use calamine::{Data, Reader, Xlsx};
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::read_xlsx_rows;
+
+    fn decimal(text: &str) -> Option<Decimal> {
+        Some(Decimal::from_str(text).unwrap())
+    }
+
+    fn date(text: &str) -> Option<NaiveDate> {
+        Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap())
+    }
+
+    /// Task 1 has two targets, task 2 one, task 3 none.
+    fn rows() -> Vec<LedgerRow> {
+        let gdp = LedgerRow {
+            seq: "1".into(),
+            task: "地区生产总值增长8%左右，城镇调查失业率控制在5.5%以内".into(),
+            metric: "地区生产总值增速".into(),
+            value: decimal("8"),
+            unit: "%".into(),
+            comparator: Some(Comparator::About),
+            baseline: None,
+            deadline: date("2021-12-31"),
+            lead_org: "市发展改革委".into(),
+            section: "二、".into(),
+        };
+        vec![
+            gdp.clone(),
+            LedgerRow {
+                metric: "城镇调查失业率".into(),
+                value: decimal("5.5"),
+                comparator: Some(Comparator::AtMost),
+                lead_org: "市人社局".into(),
+                ..gdp
+            },
+            LedgerRow {
+                seq: "2".into(),
+                task: "森林覆盖率由57%提高到57.60%".into(),
+                metric: "森林覆盖率".into(),
+                value: decimal("57.60"),
+                unit: "%".into(),
+                comparator: Some(Comparator::AtLeast),
+                baseline: decimal("57"),
+                deadline: date("2025-12-31"),
+                lead_org: "市林业局".into(),
+                section: "三、(一)".into(),
+            },
+            LedgerRow {
+                seq: "3".into(),
+                task: "深化“放管服”改革".into(),
+                section: "三、(二)".into(),
+                ..LedgerRow::default()
+            },
+        ]
+    }
+
+    #[test]
+    fn a_written_ledger_reads_back_cell_by_cell() {
+        let bytes = draft_ledger_xlsx("晋城市2021年政府工作报告任务清单（草稿）", &rows()).unwrap();
+        let cells = read_xlsx_rows(&bytes).unwrap();
+
+        let title = "晋城市2021年政府工作报告任务清单（草稿）";
+        assert_eq!(cells[0], [title; 10], "merged title fills its row");
+        assert_eq!(cells[1], LEDGER_HEADERS);
+        let expected = [
+            [
+                "1",
+                "地区生产总值增长8%左右，城镇调查失业率控制在5.5%以内",
+                "地区生产总值增速",
+                "8",
+                "%",
+                "左右",
+                "",
+                "2021-12-31",
+                "市发展改革委",
+                "二、",
+            ],
+            [
+                "1",
+                "地区生产总值增长8%左右，城镇调查失业率控制在5.5%以内",
+                "城镇调查失业率",
+                "5.5",
+                "%",
+                "不超过",
+                "",
+                "2021-12-31",
+                "市人社局",
+                "二、",
+            ],
+            [
+                "2",
+                "森林覆盖率由57%提高到57.60%",
+                "森林覆盖率",
+                "57.6",
+                "%",
+                "不低于",
+                "57",
+                "2025-12-31",
+                "市林业局",
+                "三、(一)",
+            ],
+            [
+                "3",
+                "深化“放管服”改革",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "三、(二)",
+            ],
+        ];
+        assert_eq!(cells[2..], expected);
+    }
+
+    #[test]
+    fn values_are_numbers_dates_are_dates_and_a_tasks_cells_are_merged() {
+        let bytes = draft_ledger_xlsx("清单", &rows()).unwrap();
+        let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+        assert_eq!(workbook.sheet_names(), ["台账"]);
+        let range = workbook.worksheet_range("台账").unwrap();
+        assert_eq!(range.get_value((3, 3)), Some(&Data::Float(5.5)));
+        assert_eq!(range.get_value((4, 6)), Some(&Data::Float(57.0)));
+        let Some(Data::DateTime(deadline)) = range.get_value((4, 7)) else {
+            panic!("deadline is not a date: {:?}", range.get_value((4, 7)));
+        };
+        assert_eq!(deadline.as_datetime().map(|d| d.date()), date("2025-12-31"));
+
+        let mut merged: Vec<_> = workbook
+            .merge_cells_by_sheet_id(0)
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.start, d.end))
+            .collect();
+        merged.sort();
+        // Title; task 1's 序号, 任务内容 and 章节 (its rows differ in 牵头单位).
+        assert_eq!(
+            merged,
+            [
+                ((0, 0), (0, 9)),
+                ((2, 0), (3, 0)),
+                ((2, 1), (3, 1)),
+                ((2, 9), (3, 9))
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_list_still_has_title_and_headers() {
+        let cells = read_xlsx_rows(&draft_ledger_xlsx("空清单", &[]).unwrap()).unwrap();
+        assert_eq!(cells.len(), 2);
+        assert_eq!(cells[1], LEDGER_HEADERS);
+    }
+
+    #[test]
+    fn a_decimal_beyond_excel_precision_is_kept_as_text() {
+        let row = LedgerRow {
+            seq: "1".into(),
+            value: decimal("1234567890.1234567"),
+            baseline: decimal("0.000001"),
+            ..LedgerRow::default()
+        };
+        let cells = read_xlsx_rows(&draft_ledger_xlsx("精度", &[row]).unwrap()).unwrap();
+        assert_eq!(cells[2][3], "1234567890.1234567");
+        assert_eq!(cells[2][6], "0.000001");
+    }
+
+    #[test]
+    fn a_cell_longer_than_excel_allows_is_an_error() {
+        let row = LedgerRow {
+            task: "长".repeat(40_000),
+            ..LedgerRow::default()
+        };
+        let error = draft_ledger_xlsx("过长", &[row]).unwrap_err();
+        assert!(
+            matches!(error, OfficeError::LedgerWrite { .. }),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().starts_with("生成 Excel 台账失败："),
+            "{error}"
+        );
+    }
+}

@@ -101,3 +101,82 @@ fn float(f: f64) -> String {
     let text = rounded.to_string();
     if text == "-0" { "0".to_string() } else { text }
 }
+
+#[cfg(test)]
+mod tests {
+    use rust_xlsxwriter::{Format, Workbook};
+
+    use super::*;
+
+    #[test]
+    fn floats_read_as_excel_shows_them() {
+        let cases = [
+            (1.0, "1"),
+            (5.1, "5.1"),
+            (0.1 + 0.2, "0.3"),
+            (-0.0, "0"),
+            (1234.5678, "1234.5678"),
+            (1e20, "100000000000000000000"),
+            (-2.5, "-2.5"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(float(value), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn cells_keep_their_sheet_positions_and_types_show_as_text() {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        let date_format = Format::new().set_num_format("yyyy-mm-dd");
+        sheet.write_string(2, 1, "指标").unwrap();
+        sheet.write_number(2, 2, 649.0).unwrap();
+        sheet.write_boolean(3, 1, true).unwrap();
+        let date = chrono::NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
+        sheet
+            .write_date_with_format(3, 2, date, &date_format)
+            .unwrap();
+        workbook
+            .add_worksheet()
+            .write_string(0, 0, "第二个工作表")
+            .unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+
+        let rows = read_xlsx_rows(&bytes).unwrap();
+        assert_eq!(
+            rows,
+            [
+                vec!["", "", ""],
+                vec!["", "", ""],
+                vec!["", "指标", "649"],
+                vec!["", "TRUE", "2021-06-30"],
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_bytes_give_a_chinese_error_and_never_panic() {
+        for (bytes, fragment) in [
+            (&b""[..], "无法识别的文件格式"),
+            ("不是表格".as_bytes(), "无法识别的文件格式"),
+            (b"%PDF-1.4", "PDF"),
+        ] {
+            let error = read_xlsx_rows(bytes).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .starts_with("不是有效的 Excel 工作簿（.xlsx）：")
+            );
+            assert!(error.to_string().contains(fragment), "{error}");
+        }
+        let good = crate::draft_ledger_xlsx("清单", &[]).unwrap();
+        for len in (0..good.len()).step_by(7) {
+            let _ = read_xlsx_rows(&good[..len]);
+        }
+        for i in (0..good.len()).step_by(11) {
+            let mut bad = good.clone();
+            bad[i] ^= 0x5A;
+            let _ = read_xlsx_rows(&bad);
+        }
+    }
+}
