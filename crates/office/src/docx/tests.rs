@@ -356,3 +356,91 @@ fn damaged_files_never_panic() {
     let text = docx_text(&docx(&body, Some(hostile), None)).unwrap();
     assert_eq!(text.lines().count(), 4);
 }
+
+/// A .docx written by docx-rs, as a document from another tool would be.
+fn docx_rs_bytes(doc: docx_rs::Docx) -> Vec<u8> {
+    let mut bytes = Cursor::new(Vec::new());
+    doc.build().pack(&mut bytes).unwrap();
+    bytes.into_inner()
+}
+
+#[test]
+fn a_docx_written_by_another_library_reads_back_with_its_numbering() {
+    use docx_rs::{
+        AbstractNumbering, BreakType, Docx, IndentLevel, Level, LevelJc, LevelSuffixType,
+        LevelText, NumberFormat, Numbering, NumberingId, Paragraph, Run, Start, Table, TableCell,
+        TableRow,
+    };
+    let text = |t: &str| Paragraph::new().add_run(Run::new().add_text(t));
+    let heading = |level: usize, t: &str| {
+        Paragraph::new()
+            .numbering(NumberingId::new(5), IndentLevel::new(level))
+            .add_run(Run::new().add_text(t))
+    };
+    let level = |i: usize, format: &str, template: &str| {
+        Level::new(
+            i,
+            Start::new(1),
+            NumberFormat::new(format),
+            LevelText::new(template),
+            LevelJc::new("left"),
+        )
+    };
+    let doc = Docx::new()
+        .add_abstract_numbering(
+            AbstractNumbering::new(5)
+                .add_level(level(0, "chineseCounting", "%1、").suffix(LevelSuffixType::Nothing))
+                .add_level(level(1, "chineseCounting", "（%2）")),
+        )
+        .add_numbering(Numbering::new(5, 5))
+        .add_paragraph(text("政府工作报告"))
+        .add_paragraph(heading(0, "过去一年工作回顾"))
+        .add_paragraph(heading(1, "经济实力"))
+        .add_paragraph(
+            Paragraph::new().add_run(
+                Run::new()
+                    .add_text("地区生产总值")
+                    .add_tab()
+                    .add_text("增长8%")
+                    .add_break(BreakType::TextWrapping)
+                    .add_text("次行"),
+            ),
+        )
+        .add_table(Table::new(vec![TableRow::new(vec![
+            TableCell::new().add_paragraph(text("指标")),
+            TableCell::new().add_paragraph(text("目标")),
+        ])]))
+        .add_paragraph(heading(0, "2021年工作安排"))
+        .add_paragraph(heading(1, "稳增长"));
+
+    let text = docx_text(&docx_rs_bytes(doc)).unwrap();
+    let expected = [
+        "政府工作报告",
+        "一、过去一年工作回顾",
+        "（一）经济实力",
+        "地区生产总值\t增长8%",
+        "次行",
+        "指标\t目标",
+        "二、2021年工作安排",
+        "（一）稳增长",
+    ];
+    assert_eq!(text.lines().collect::<Vec<_>>(), expected);
+}
+
+#[test]
+fn the_corpus_report_survives_a_trip_through_word() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/jincheng-2021-government-work-report.txt"
+    );
+    let Ok(report) = std::fs::read_to_string(path) else {
+        eprintln!("skipped: {path} is absent");
+        return;
+    };
+    let lines: Vec<&str> = report.lines().collect();
+    let doc = lines.iter().fold(docx_rs::Docx::new(), |doc, line| {
+        doc.add_paragraph(docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text(*line)))
+    });
+    let text = docx_text(&docx_rs_bytes(doc)).unwrap();
+    assert_eq!(text.lines().collect::<Vec<_>>(), lines);
+}
