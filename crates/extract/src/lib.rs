@@ -1,1 +1,436 @@
-//! placeholder
+//! Chinese work-report text in, a draft responsibility list (一张清单) out.
+//!
+//! `qingdan-extract` reads a government work report (政府工作报告) or any
+//! annual work plan and returns, in one pass:
+//!
+//! - the heading tree as numbered in the report (`一、` `(一)` `1.` `(1)` and
+//!   the inline `一是`/`二是` lists), robust to the line breaks, stray spaces
+//!   and page-break joins of text copied out of PDFs and journals;
+//! - the part each paragraph belongs to — review of past years (回顾, which
+//!   has no targets), the plan year's work, five-year and long-range goals —
+//!   read from the report itself, and the plan year;
+//! - every quantitative target as `shared/corpus/ANNOTATION.md` defines it:
+//!   char offset, number as written, value, unit, comparator, baseline,
+//!   deadline, metric and section ([`Target::to_jsonl_line`] writes the gold
+//!   format);
+//! - draft tasks, one per commitment, with their targets, deadline, named
+//!   projects and a lead org suggested from an admin-kept keyword map.
+//!
+//! The rules are about the language of plans — units and measure words,
+//! comparators, deadline phrases, numbering, the review/plan boundary — and
+//! never about the phrases of one report. They are scored against the
+//! annotated corpus by `tests/corpus_quality.rs`.
+//!
+//! What this crate must not do: IO of any kind, web, database, clocks. Bytes
+//! or strings in, values out ([`decode`] turns file bytes into text; `.docx`
+//! is read by `qingdan-office`). Positions are [`CharOffset`]s, never byte
+//! indices. Any input, however malformed, returns a value and never panics;
+//! work is linear in the input size.
+
+mod decode;
+mod deadline;
+mod layout;
+mod numeral;
+mod part;
+mod target;
+mod task;
+mod text;
+mod units;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use decode::{DecodeError, decode};
+pub use layout::NumberingStyle;
+pub use part::Part;
+pub use target::Target;
+pub use task::{DraftTask, OrgKeywords};
+pub use text::CharOffset;
+
+use crate::deadline::DeadlineSpec;
+use crate::layout::{Marker, Paragraph, Span};
+use crate::text::Doc;
+
+/// What the caller knows beforehand.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Options {
+    /// The plan year; inferred from the text when `None`.
+    pub plan_year: Option<i32>,
+    /// The tenant's orgs and the keywords that suggest each as lead org.
+    pub org_keywords: Vec<OrgKeywords>,
+}
+
+/// A heading as numbered in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    /// The numbering as written, spaces removed: `三、`, `(一)`, `一是`.
+    pub label: String,
+    /// The number it carries: 3 for `三、`.
+    pub number: u32,
+    pub style: NumberingStyle,
+    /// The title: the heading line, or the first sentence of an inline one.
+    pub title: String,
+    /// Where the numbering starts.
+    pub offset: CharOffset,
+    /// Depth in the tree, 1 for the outermost headings.
+    pub depth: usize,
+    /// Index of the parent heading in [`Extraction::headings`].
+    pub parent: Option<usize>,
+    /// Indices of the child headings.
+    pub children: Vec<usize>,
+    /// The part of the report it opens or stands in.
+    pub part: Part,
+    /// An enumeration inside a paragraph (`一是`, inline `(1)`), not a
+    /// heading of its own line or paragraph.
+    pub is_inline: bool,
+}
+
+/// A run of paragraphs that belong to one part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartSpan {
+    pub part: Part,
+    pub start: CharOffset,
+    pub end: CharOffset,
+}
+
+/// Everything read from one report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extraction {
+    /// The plan year, given or inferred.
+    pub plan_year: Option<i32>,
+    /// Headings in the order they appear; the tree is in `parent`/`children`.
+    pub headings: Vec<Heading>,
+    /// The parts, in order.
+    pub parts: Vec<PartSpan>,
+    /// Every target, in order of offset.
+    pub targets: Vec<Target>,
+    /// Draft tasks, in order.
+    pub draft_tasks: Vec<DraftTask>,
+}
+
+/// A heading with its draft tasks and sub-headings: the `--format json` view.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlineNode<'a> {
+    #[serde(flatten)]
+    pub heading: &'a Heading,
+    pub tasks: Vec<&'a DraftTask>,
+    pub children: Vec<OutlineNode<'a>>,
+}
+
+/// The heading tree with the draft tasks under each heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outline<'a> {
+    pub plan_year: Option<i32>,
+    pub parts: &'a [PartSpan],
+    /// Tasks that stand before any heading.
+    pub tasks: Vec<&'a DraftTask>,
+    pub headings: Vec<OutlineNode<'a>>,
+}
+
+impl Extraction {
+    /// The targets as JSONL in the gold format, one line each.
+    pub fn targets_jsonl(&self) -> String {
+        let mut out = String::new();
+        for t in &self.targets {
+            out.push_str(&t.to_jsonl_line());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The heading tree with draft tasks hung under their headings.
+    pub fn outline(&self) -> Outline<'_> {
+        let mut by_heading: Vec<Vec<&DraftTask>> = vec![Vec::new(); self.headings.len()];
+        let mut top_tasks = Vec::new();
+        for t in &self.draft_tasks {
+            match t.heading.and_then(|h| by_heading.get_mut(h)) {
+                Some(list) => list.push(t),
+                None => top_tasks.push(t),
+            }
+        }
+        // Build bottom-up so that no recursion depth depends on the input.
+        let mut built: Vec<Option<OutlineNode<'_>>> = Vec::with_capacity(self.headings.len());
+        built.resize_with(self.headings.len(), || None);
+        for i in (0..self.headings.len()).rev() {
+            let Some(h) = self.headings.get(i) else { continue };
+            let children = h.children.iter().filter_map(|c| built.get_mut(*c).and_then(Option::take)).collect();
+            let tasks = by_heading.get_mut(i).map(std::mem::take).unwrap_or_default();
+            if let Some(slot) = built.get_mut(i) {
+                *slot = Some(OutlineNode { heading: h, tasks, children });
+            }
+        }
+        let roots = self
+            .headings
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.parent.is_none())
+            .filter_map(|(i, _)| built.get_mut(i).and_then(Option::take))
+            .collect();
+        Outline { plan_year: self.plan_year, parts: &self.parts, tasks: top_tasks, headings: roots }
+    }
+}
+
+/// Longest title kept for an inline heading.
+const MAX_TITLE: usize = 60;
+
+/// Reads a report: headings, parts, targets and draft tasks.
+pub fn extract(text: &str, options: &Options) -> Extraction {
+    let doc = Doc::new(text);
+    let paras = layout::paragraphs(&doc);
+    let chapter_titles: Vec<(Paragraph, String)> = paras
+        .iter()
+        .filter(|p| p.marker.is_some_and(|m| m.style == NumberingStyle::Chapter))
+        .map(|p| (p.clone(), heading_title(&doc, p)))
+        .collect();
+    let has_chapters = chapter_titles.len() >= 2;
+    let plan_titles: Vec<String> = chapter_titles
+        .iter()
+        .filter(|(_, t)| part::classify_title(t) == Some(Part::Plan))
+        .map(|(_, t)| t.clone())
+        .collect();
+    let plan_year = options.plan_year.or_else(|| part::infer_plan_year(&doc, &plan_titles));
+
+    let mut b = Builder {
+        doc: &doc,
+        options,
+        plan_year,
+        headings: Vec::new(),
+        stack: Vec::new(),
+        parts: Vec::new(),
+        targets: Vec::new(),
+        tasks: Vec::new(),
+        chapter_part: if has_chapters { Part::Preamble } else { Part::Plan },
+        sub_part: None,
+        long_range_end: None,
+    };
+    for p in &paras {
+        b.paragraph(p, has_chapters);
+    }
+    if let Some(last) = b.parts.last_mut() {
+        last.end = CharOffset(doc.len());
+    }
+    b.targets.sort_by_key(|t| t.offset);
+    b.targets.dedup_by_key(|t| t.offset);
+    Extraction { plan_year, headings: b.headings, parts: b.parts, targets: b.targets, draft_tasks: b.tasks }
+}
+
+fn heading_title(doc: &Doc<'_>, p: &Paragraph) -> String {
+    let Some(m) = p.marker else { return String::new() };
+    if p.is_heading_line {
+        return doc.joined(m.end, p.end);
+    }
+    let mut e = m.end;
+    while e < p.end && e - m.end < MAX_TITLE && !matches!(doc.at(e), '。' | ':' | ';' | '!' | '?') {
+        e += 1;
+    }
+    doc.joined(m.end, e)
+}
+
+struct Builder<'d, 'a> {
+    doc: &'d Doc<'a>,
+    options: &'d Options,
+    plan_year: Option<i32>,
+    headings: Vec<Heading>,
+    /// Open headings, outermost first.
+    stack: Vec<usize>,
+    parts: Vec<PartSpan>,
+    targets: Vec<Target>,
+    tasks: Vec<DraftTask>,
+    chapter_part: Part,
+    sub_part: Option<Part>,
+    long_range_end: Option<i32>,
+}
+
+impl Builder<'_, '_> {
+    fn part(&self) -> Part {
+        self.sub_part.unwrap_or(self.chapter_part)
+    }
+
+    fn set_part(&mut self, at: usize) {
+        let part = self.part();
+        if self.parts.last().is_some_and(|p| p.part == part) {
+            return;
+        }
+        if let Some(last) = self.parts.last_mut() {
+            last.end = CharOffset(at);
+        }
+        self.parts.push(PartSpan { part, start: CharOffset(at), end: CharOffset(at) });
+    }
+
+    fn push_heading(&mut self, m: Marker, title: String, is_inline: bool) -> usize {
+        let rank = m.style.rank();
+        while let Some(&top) = self.stack.last() {
+            let top_rank = self.headings.get(top).map_or(0, |h| h.style.rank());
+            if top_rank >= rank {
+                self.stack.pop();
+            } else {
+                break;
+            }
+        }
+        let parent = self.stack.last().copied();
+        let index = self.headings.len();
+        if let Some(parent) = parent.and_then(|p| self.headings.get_mut(p)) {
+            parent.children.push(index);
+        }
+        self.headings.push(Heading {
+            label: self.doc.joined(m.start, m.end),
+            number: m.number,
+            style: m.style,
+            title,
+            offset: CharOffset(m.start),
+            depth: self.stack.len() + 1,
+            parent,
+            children: Vec::new(),
+            part: self.part(),
+            is_inline,
+        });
+        self.stack.push(index);
+        index
+    }
+
+    /// The section path: the block headings of the three outer levels.
+    fn section(&self) -> String {
+        self.stack
+            .iter()
+            .filter_map(|i| self.headings.get(*i))
+            .filter(|h| !h.is_inline && h.style.rank() <= 3)
+            .map(|h| h.label.as_str())
+            .collect()
+    }
+
+    fn default_deadline(&self, part: Part) -> Option<NaiveDate> {
+        match part {
+            Part::Plan => DeadlineSpec::YearEnd(0).resolve(self.plan_year),
+            Part::LongRange => {
+                let end = self.long_range_end.or_else(|| self.plan_year.map(part::five_year_end_containing))?;
+                DeadlineSpec::Absolute(end).resolve(None)
+            }
+            Part::Review | Part::Preamble => None,
+        }
+    }
+
+    fn paragraph(&mut self, p: &Paragraph, has_chapters: bool) {
+        let doc = self.doc;
+        if let Some(m) = p.marker {
+            let title = heading_title(doc, p);
+            match m.style {
+                NumberingStyle::Chapter => {
+                    self.sub_part = None;
+                    self.chapter_part = match part::classify_title(&title) {
+                        Some(part) => part,
+                        None => match self.chapter_part {
+                            Part::Preamble | Part::Review => Part::Plan,
+                            other => other,
+                        },
+                    };
+                    self.long_range_end = (self.chapter_part == Part::LongRange)
+                        .then(|| part::five_year_plan_end(&title))
+                        .flatten();
+                }
+                NumberingStyle::ParenChinese => {
+                    self.sub_part = (part::classify_title(&title) == Some(Part::Review)).then_some(Part::Review);
+                }
+                _ => {}
+            }
+            self.set_part(p.start);
+            self.push_heading(m, title, false);
+        } else if !has_chapters {
+            let opening = doc.joined(p.start, (p.start + 40).min(p.end));
+            if let Some(part) = part::classify_opening(&opening) {
+                self.chapter_part = part;
+            }
+            self.set_part(p.start);
+        } else {
+            self.set_part(p.start);
+        }
+        if p.is_heading_line {
+            return;
+        }
+        let part = self.part();
+        let section = self.section();
+        let default_deadline = self.default_deadline(part);
+        let title_end = p.marker.map(|m| {
+            let mut e = m.end;
+            while e < p.end && !matches!(doc.at(e), '。' | ':' | ';' | '!' | '?') {
+                e += 1;
+            }
+            e + 1
+        });
+        for sent in layout::sentences(doc, p.start, p.end) {
+            self.inline_headings(sent, p);
+            if !part.has_targets() {
+                continue;
+            }
+            let cx = target::SentenceContext {
+                span: sent,
+                part,
+                plan_year: self.plan_year,
+                default_deadline,
+                section: &section,
+            };
+            let targets = target::targets_in_sentence(doc, &cx);
+            let is_title = title_end.is_some_and(|e| sent.end <= e) && targets.is_empty();
+            let text = doc.joined(sent.start, sent.end);
+            if !is_title && task::is_commitment(&text, !targets.is_empty()) {
+                self.push_task(sent, text, part, &section, &targets, default_deadline);
+            }
+            self.targets.extend(targets);
+        }
+    }
+
+    /// Records `一是`/`二是` and inline `(1)` enumerations of a sentence.
+    fn inline_headings(&mut self, sent: Span, p: &Paragraph) {
+        let doc = self.doc;
+        let mut starts = vec![sent.start];
+        for k in sent.start..sent.end {
+            if doc.at(k) == ':' {
+                starts.push(k + 1);
+            }
+        }
+        for s in starts {
+            if p.marker.is_some_and(|m| m.start >= s && m.start <= doc.skip_spaces(s, sent.end)) {
+                continue;
+            }
+            if let Some(m) = layout::inline_marker_at(doc, s, sent.end) {
+                let mut e = m.end;
+                while e < sent.end && e - m.end < MAX_TITLE && !layout::is_clause_end(doc.at(e)) {
+                    e += 1;
+                }
+                let title = doc.joined(m.end, e);
+                self.push_heading(m, title, true);
+            }
+        }
+    }
+
+    fn push_task(&mut self, sent: Span, text: String, part: Part, section: &str, targets: &[Target], default_deadline: Option<NaiveDate>) {
+        let doc = self.doc;
+        let deadline = targets.iter().filter_map(|t| t.deadline).max().or_else(|| {
+            deadline::phrases(doc, sent.start, sent.end)
+                .iter()
+                .filter_map(|ph| ph.spec.resolve(self.plan_year))
+                .max()
+                .or(default_deadline)
+        });
+        let context: String = self
+            .stack
+            .iter()
+            .filter_map(|i| self.headings.get(*i))
+            .map(|h| h.title.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let suggested_lead_org = task::suggest_lead_org(&text, &context, &self.options.org_keywords);
+        self.tasks.push(DraftTask {
+            number: self.tasks.len() + 1,
+            offset: CharOffset(sent.start),
+            end: CharOffset(sent.end),
+            projects: task::projects(&text),
+            text,
+            section: section.to_string(),
+            heading: self.stack.last().copied(),
+            part,
+            targets: targets.to_vec(),
+            deadline,
+            suggested_lead_org,
+        });
+    }
+}

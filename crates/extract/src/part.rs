@@ -1,0 +1,206 @@
+//! Which part of the report a paragraph belongs to — the review of past years
+//! (回顾, no targets), the coming year's plan, or five-year and long-range
+//! goals — and the plan year, both read from the report itself.
+
+use serde::Serialize;
+
+use crate::numeral::chinese_digit;
+use crate::text::Doc;
+
+/// 报告部分 (part of a report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// Before the first chapter: title, date, salutation.
+    Preamble,
+    /// 回顾: what was done; its figures are not targets.
+    Review,
+    /// The plan year's work (今年工作安排).
+    Plan,
+    /// Five-year plan or long-range goals (十四五, 2035年远景目标).
+    LongRange,
+}
+
+impl Part {
+    /// Whether targets are read in this part.
+    pub fn has_targets(self) -> bool {
+        matches!(self, Self::Plan | Self::LongRange)
+    }
+}
+
+/// Whether `s` contains a four-digit year (19xx/20xx) followed by 年.
+fn year_in(s: &str) -> Option<i32> {
+    let chars: Vec<char> = s.chars().collect();
+    for i in 0..chars.len() {
+        if let Some(y) = year_at_chars(&chars, i) {
+            return Some(y);
+        }
+    }
+    None
+}
+
+/// A year written `2021年` starting at `i` (not inside a longer number).
+pub(crate) fn year_at_chars(chars: &[char], i: usize) -> Option<i32> {
+    let mut y: i32 = 0;
+    for k in 0..4 {
+        let d = chars.get(i + k)?.to_digit(10)?;
+        y = y * 10 + i32::try_from(d).ok()?;
+    }
+    if chars.get(i + 4) != Some(&'年') {
+        return None;
+    }
+    if i > 0 && chars.get(i - 1).is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    (1949..=2100).contains(&y).then_some(y)
+}
+
+/// Classifies a chapter title. `None` when the title says nothing.
+pub(crate) fn classify_title(title: &str) -> Option<Part> {
+    const REVIEW: &[&str] = &["回顾", "过去", "工作总结", "主要成绩", "取得的成绩", "存在的问题", "存在问题", "问题和不足", "不足"];
+    const PLAN: &[&str] = &["今年", "本年", "年度", "工作安排", "工作任务", "主要任务", "重点工作", "工作要点", "重点任务", "目标任务"];
+    const LONG: &[&str] = &["五年", "远景", "中长期", "规划", "2035", "二〇三五"];
+    if REVIEW.iter().any(|w| title.contains(w)) {
+        return Some(Part::Review);
+    }
+    if PLAN.iter().any(|w| title.contains(w)) {
+        return Some(Part::Plan);
+    }
+    if five_year_plan_end(title).is_some() || LONG.iter().any(|w| title.contains(w)) {
+        return Some(Part::LongRange);
+    }
+    None
+}
+
+/// Classifies a paragraph of a report without chapter headings by how it
+/// opens: `过去一年…` starts the review, `今年…主要预期目标` the plan.
+pub(crate) fn classify_opening(opening: &str) -> Option<Part> {
+    const REVIEW: &[&str] = &["过去一年", "过去的一年", "过去五年", "过去的五年", "回顾", "一年来", "五年来"];
+    if REVIEW.iter().any(|w| opening.starts_with(w)) {
+        return Some(Part::Review);
+    }
+    let head: String = opening.chars().take(40).collect();
+    let plan_cues = ["今年", "主要预期目标", "工作安排", "主要任务"];
+    if plan_cues.iter().any(|w| head.contains(w)) && (head.starts_with("今年") || year_in(&head).is_some() || head.contains("主要预期目标")) {
+        return Some(Part::Plan);
+    }
+    None
+}
+
+/// The last year of the five-year plan named in `s` (`十四五` -> 2025,
+/// `十五五` -> 2030): the nth plan ends in 1955 + 5n.
+pub(crate) fn five_year_plan_end(s: &str) -> Option<i32> {
+    let chars: Vec<char> = s.chars().collect();
+    five_year_plan_at(&chars, 0, chars.len()).map(|(end, _, _)| end)
+}
+
+/// Finds `十X五` in `chars[from..to]`: (end year, start index, end index).
+pub(crate) fn five_year_plan_at(chars: &[char], from: usize, to: usize) -> Option<(i32, usize, usize)> {
+    let to = to.min(chars.len());
+    let mut i = from;
+    while i + 2 < to + 1 {
+        if chars.get(i) == Some(&'十') {
+            let (n, len) = match (chars.get(i + 1), chars.get(i + 2)) {
+                (Some(d), Some('五')) if chinese_digit(*d).is_some_and(|v| v > 0) && *d != '两' => {
+                    (10 + chinese_digit(*d).unwrap_or(0), 3)
+                }
+                (Some('五'), _) if i + 2 < to && chars.get(i + 2) == Some(&'五') => (15, 3),
+                _ => (0, 0),
+            };
+            // 十X五 must not continue as a number (十五五万) and X五 must be the plan
+            if len > 0 && !chars.get(i + len).is_some_and(|c| chinese_digit(*c).is_some()) {
+                let end = 1955 + 5 * i32::try_from(n).unwrap_or(0);
+                return Some((end, i, i + len));
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The last year of the five-year plan that contains `year`.
+pub(crate) fn five_year_end_containing(year: i32) -> i32 {
+    let n = (year - 1955 + 4).div_euclid(5);
+    1955 + 5 * n
+}
+
+/// Infers the plan year: the year named in a plan chapter's title, else a
+/// `20XX年工作`/`20XX年主要预期目标`/`20XX年是` phrase, else the date the
+/// report was delivered (in its first lines).
+pub(crate) fn infer_plan_year(doc: &Doc<'_>, plan_titles: &[String]) -> Option<i32> {
+    if let Some(y) = plan_titles.iter().find_map(|t| year_in(t)) {
+        return Some(y);
+    }
+    let chars = &doc.norm;
+    let cues = ["年工作", "年主要预期目标", "年经济社会发展", "年是"];
+    for i in 0..chars.len() {
+        if let Some(y) = year_at_chars(chars, i)
+            && cues.iter().any(|c| doc.starts_with_at(i + 4, c))
+        {
+            return Some(y);
+        }
+    }
+    let head = chars.len().min(400);
+    for i in 0..head {
+        if let Some(y) = year_at_chars(chars, i) {
+            let m = i + 5;
+            if doc.at(m).is_ascii_digit() && (doc.at(m + 1) == '月' || doc.at(m + 2) == '月') {
+                return Some(y);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapter_titles_are_classified() {
+        let cases = [
+            ("过去五年和2022年工作回顾", Some(Part::Review)),
+            ("2023年主要任务", Some(Part::Plan)),
+            ("今年工作安排", Some(Part::Plan)),
+            ("“十五五”时期的奋斗目标", Some(Part::LongRange)),
+            ("二〇三五年远景目标", Some(Part::LongRange)),
+            ("加强政府自身建设", None),
+        ];
+        for (title, want) in cases {
+            assert_eq!(classify_title(title), want, "{title}");
+        }
+    }
+
+    #[test]
+    fn paragraph_openings_are_classified() {
+        let cases = [
+            ("过去一年，我们迎难而上", Some(Part::Review)),
+            ("今年经济社会发展的主要预期目标是：", Some(Part::Plan)),
+            ("2024年政府工作的总体要求是", Some(Part::Plan)),
+            ("我们深刻体会到", None),
+        ];
+        for (p, want) in cases {
+            assert_eq!(classify_opening(p), want, "{p}");
+        }
+    }
+
+    #[test]
+    fn five_year_plans_end_on_time() {
+        let cases = [("“十四五”期间", Some(2025)), ("十三五时期", Some(2020)), ("十五五规划", Some(2030)), ("十五万元", None), ("五年", None)];
+        for (s, want) in cases {
+            assert_eq!(five_year_plan_end(s), want, "{s}");
+        }
+        assert_eq!(five_year_end_containing(2021), 2025);
+        assert_eq!(five_year_end_containing(2025), 2025);
+        assert_eq!(five_year_end_containing(2026), 2030);
+    }
+
+    #[test]
+    fn plan_year_comes_from_the_plan_title_or_the_text() {
+        let doc = Doc::new("政府工作报告\n——2023年1月5日\n");
+        assert_eq!(infer_plan_year(&doc, &[]), Some(2023));
+        assert_eq!(infer_plan_year(&doc, &["2024年工作安排".to_string()]), Some(2024));
+        let doc = Doc::new("2022年是关键之年。");
+        assert_eq!(infer_plan_year(&doc, &[]), Some(2022));
+    }
+}

@@ -1,0 +1,558 @@
+//! 指标 (target): a quantity the plan commits to, found where its number is
+//! written, with its unit, comparator, baseline and deadline (ANNOTATION.md).
+
+use chrono::NaiveDate;
+use qingdan_domain::{Comparator, Decimal};
+use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
+
+use crate::deadline::{self, Phrase};
+use crate::layout::{Span, clause_of, is_clause_end};
+use crate::numeral::{NumberToken, is_chinese_numeral_char, scan_arabic, scan_chinese};
+use crate::part::Part;
+use crate::text::{CharOffset, Doc, is_han};
+use crate::units::{is_time_word_at, match_unit};
+
+/// 指标 (target): one quantity a plan promises, where it is written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    /// Char offset of the first char of the number in the input.
+    pub offset: CharOffset,
+    /// The number as written: `1000`, `5.1`, `两`, `2/3`.
+    pub text: String,
+    /// The number's value.
+    pub value: Decimal,
+    /// The unit or measure word as written after it (`亿元`, `%`, `座`), or "".
+    pub unit: String,
+    /// How the value is read: eq, ge, le, approx.
+    pub comparator: Comparator,
+    /// 基数 (baseline): the starting value (由57%提高到70% -> 57).
+    pub baseline: Option<Decimal>,
+    /// 时限 (deadline): the date by which it is due.
+    pub deadline: Option<NaiveDate>,
+    /// A short name of what is measured, from the sentence.
+    pub metric: String,
+    /// The heading path it stands under, as numbered: `三、(一)`.
+    pub section: String,
+    /// The part of the report it stands in.
+    pub part: Part,
+}
+
+impl Target {
+    /// The target as one JSON object of the gold format (ANNOTATION.md).
+    /// Whole values are written as integers; others as the shortest decimal
+    /// that reads back to the same binary float, as the gold files do
+    /// (2/3 -> 0.6666666666666666).
+    pub fn to_jsonl_value(&self) -> serde_json::Value {
+        serde_json::to_value(self.jsonl_row()).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The target as one line of JSONL in the gold format, keys in the gold
+    /// order: offset, text, value, unit, comparator, baseline, deadline,
+    /// metric, section.
+    pub fn to_jsonl_line(&self) -> String {
+        serde_json::to_string(&self.jsonl_row()).unwrap_or_default()
+    }
+
+    fn jsonl_row(&self) -> JsonlRow<'_> {
+        JsonlRow {
+            offset: self.offset.0,
+            text: &self.text,
+            value: decimal_json(self.value),
+            unit: &self.unit,
+            comparator: self.comparator.code(),
+            baseline: self.baseline.map_or(serde_json::Value::Null, decimal_json),
+            deadline: self.deadline.map(|d| d.to_string()),
+            metric: &self.metric,
+            section: &self.section,
+        }
+    }
+}
+
+/// One line of the gold format, fields in the gold order.
+#[derive(Serialize)]
+struct JsonlRow<'a> {
+    offset: usize,
+    text: &'a str,
+    value: serde_json::Value,
+    unit: &'a str,
+    comparator: &'static str,
+    baseline: serde_json::Value,
+    deadline: Option<String>,
+    metric: &'a str,
+    section: &'a str,
+}
+
+fn decimal_json(d: Decimal) -> serde_json::Value {
+    if d.fract().is_zero()
+        && let Some(i) = d.to_i64()
+    {
+        return i.into();
+    }
+    d.to_f64()
+        .and_then(serde_json::Number::from_f64)
+        .map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+/// Verbs that make a count written in Chinese numerals a commitment
+/// (新建两座水厂) rather than a label (八项规定, 四个意识).
+const BUILD_VERBS: &[&str] = &[
+    "新建", "建成", "建设", "打造", "培育", "新增", "完成", "开工", "实施", "形成", "引进", "创建",
+    "改造", "建立", "设立", "组建", "举办", "办好", "认定", "签约", "投产", "出让", "启动", "培训",
+    "招引", "新开", "开通", "投用", "投运", "竣工", "改建", "扩建", "达到", "增加", "创成",
+];
+
+/// Comparator words written before the number, longest first.
+const PREFIX_COMPARATORS: &[(&str, Comparator)] = &[
+    ("不少于", Comparator::AtLeast),
+    ("不低于", Comparator::AtLeast),
+    ("不超过", Comparator::AtMost),
+    ("不高于", Comparator::AtMost),
+    ("不多于", Comparator::AtMost),
+    ("控制在", Comparator::AtMost),
+    ("至少", Comparator::AtLeast),
+    ("最少", Comparator::AtLeast),
+    ("突破", Comparator::AtLeast),
+    ("超过", Comparator::AtLeast),
+    ("多于", Comparator::AtLeast),
+    ("大于", Comparator::AtLeast),
+    ("高于", Comparator::AtLeast),
+    ("低于", Comparator::AtMost),
+    ("少于", Comparator::AtMost),
+    ("最多", Comparator::AtMost),
+    ("大约", Comparator::About),
+    ("将近", Comparator::About),
+    ("接近", Comparator::About),
+    ("预计", Comparator::About),
+    ("约", Comparator::About),
+    ("近", Comparator::About),
+];
+
+/// Comparator words written after the unit.
+const SUFFIX_COMPARATORS: &[(&str, Comparator)] = &[
+    ("及以上", Comparator::AtLeast),
+    ("以上", Comparator::AtLeast),
+    ("之上", Comparator::AtLeast),
+    ("以内", Comparator::AtMost),
+    ("之内", Comparator::AtMost),
+    ("以下", Comparator::AtMost),
+    ("左右", Comparator::About),
+    ("上下", Comparator::About),
+];
+
+const RANGE_SEPARATORS: &[char] = &['—', '–', '-', '~', '至', '到', '〜'];
+
+/// The comparator written before `start` (skipping spaces), if any.
+pub(crate) fn prefix_comparator(doc: &Doc<'_>, start: usize, floor: usize) -> Option<Comparator> {
+    let at = doc.skip_spaces_back(start, floor);
+    PREFIX_COMPARATORS.iter().find(|(w, _)| doc.ends_with_at(at, w)).map(|(_, c)| *c)
+}
+
+/// The comparator written at `i` (after the unit, skipping spaces), if any.
+pub(crate) fn suffix_comparator(doc: &Doc<'_>, i: usize, end: usize) -> Option<Comparator> {
+    let at = doc.skip_spaces(i, end);
+    SUFFIX_COMPARATORS.iter().find(|(w, _)| doc.starts_with_at(at, w)).map(|(_, c)| *c)
+}
+
+/// A number with its unit, as scanned.
+struct Quantity {
+    tok: NumberToken,
+    unit: String,
+    /// End of the unit (or of the number when there is none).
+    end: usize,
+    /// `余` or `多` was written between number and unit.
+    more: bool,
+}
+
+/// Reads a number and its unit at `i`, if a number starts there.
+fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
+    let c = doc.at(i);
+    let tok = if c.is_ascii_digit() {
+        scan_arabic(&doc.norm, i)?
+    } else if is_chinese_numeral_char(c) {
+        scan_chinese(&doc.norm, i)?
+    } else {
+        return None;
+    };
+    let mut j = doc.skip_spaces(tok.end, end);
+    let more = matches!(doc.at(j), '余' | '多') && !doc.starts_with_at(j, "多样") && !doc.starts_with_at(j, "多元");
+    if more {
+        j += 1;
+    }
+    if is_time_word_at(doc, j) {
+        return Some(Quantity { unit: String::new(), end: j, more, tok });
+    }
+    match match_unit(doc, j, !tok.is_chinese) {
+        Some(u) => Some(Quantity { end: j + u.len, unit: u.text, more, tok }),
+        None => Some(Quantity { end: tok.end, unit: String::new(), more, tok }),
+    }
+}
+
+/// Whether `pos` is inside “quotes” opened in `from..pos`.
+fn in_quotes(doc: &Doc<'_>, from: usize, pos: usize) -> bool {
+    let mut depth: i32 = 0;
+    let mut ascii = false;
+    for k in from..pos {
+        match doc.at(k) {
+            '“' | '「' | '《' => depth += 1,
+            '”' | '」' | '》' => depth = (depth - 1).max(0),
+            '"' => ascii = !ascii,
+            _ => {}
+        }
+    }
+    depth > 0 || ascii
+}
+
+/// Context of one sentence that targets need.
+pub(crate) struct SentenceContext<'s> {
+    pub span: Span,
+    pub part: Part,
+    pub plan_year: Option<i32>,
+    pub default_deadline: Option<NaiveDate>,
+    pub section: &'s str,
+}
+
+/// Finds the targets of one sentence.
+pub(crate) fn targets_in_sentence(doc: &Doc<'_>, cx: &SentenceContext<'_>) -> Vec<Target> {
+    let Span { start, end } = cx.span;
+    let phrases = deadline::phrases(doc, start, end);
+    let mut out: Vec<Target> = Vec::new();
+    // (baseline value, unit, clause start) from 由X提高到…
+    let mut pending_baseline: Option<(Decimal, String, usize)> = None;
+    let mut carried_baseline: Option<(Decimal, String)> = None;
+    let mut i = start;
+    while i < end {
+        let c = doc.at(i);
+        let prev = doc.at(i.wrapping_sub(1));
+        let starts_number = (c.is_ascii_digit() && !prev.is_ascii_digit() && prev != '.')
+            || (is_chinese_numeral_char(c) && !is_chinese_numeral_char(prev));
+        if !starts_number {
+            i += 1;
+            continue;
+        }
+        let Some(q) = quantity_at(doc, i, end) else {
+            i += 1;
+            continue;
+        };
+        let next_i = q.end.max(i + 1);
+        let found = judge(doc, cx, &q, &phrases, &mut pending_baseline, &mut carried_baseline, &out);
+        match found {
+            Judgement::Target(mut t) => {
+                // A range: 4.5%—5% or 2—4家 gives ge and le targets.
+                let sep_at = doc.skip_spaces(q.end, end);
+                let sep = doc.at(sep_at);
+                if RANGE_SEPARATORS.contains(&sep)
+                    && let Some(upper) = quantity_at(doc, doc.skip_spaces(sep_at + 1, end), end)
+                    && !upper.unit.is_empty()
+                    && (t.unit.is_empty() || t.unit == upper.unit)
+                    && upper.tok.value > q.tok.value
+                    && upper.tok.is_chinese == q.tok.is_chinese
+                {
+                    t.unit.clone_from(&upper.unit);
+                    t.comparator = Comparator::AtLeast;
+                    let mut u = t.clone();
+                    u.offset = CharOffset(upper.tok.start);
+                    u.text = doc.original(upper.tok.start, upper.tok.end);
+                    u.value = upper.tok.value;
+                    u.comparator = Comparator::AtMost;
+                    out.push(t);
+                    out.push(u);
+                    i = upper.end.max(next_i);
+                    continue;
+                }
+                out.push(t);
+            }
+            Judgement::Baseline | Judgement::NotATarget => {}
+        }
+        i = next_i;
+    }
+    out
+}
+
+enum Judgement {
+    Target(Target),
+    Baseline,
+    NotATarget,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    doc: &Doc<'_>,
+    cx: &SentenceContext<'_>,
+    q: &Quantity,
+    phrases: &[Phrase],
+    pending_baseline: &mut Option<(Decimal, String, usize)>,
+    carried_baseline: &mut Option<(Decimal, String)>,
+    found: &[Target],
+) -> Judgement {
+    let Span { start, end } = cx.span;
+    let tok = &q.tok;
+    let prev = doc.at(tok.start.wrapping_sub(1));
+    let before = doc.skip_spaces_back(tok.start, start);
+    let prev_solid = if before > start { doc.at(before - 1) } else { '\0' };
+    let after = doc.at(tok.end);
+    // Labels and codes: G342, PM2.5, 5G, 3#, 6号, "1+3", (1) markers.
+    if prev.is_ascii_alphabetic() || prev == '+' || prev == '#' || prev == '·' {
+        return Judgement::NotATarget;
+    }
+    if after.is_ascii_alphabetic() || matches!(after, '#' | '+' | '号' | ':' | '×' | '*') {
+        return Judgement::NotATarget;
+    }
+    if prev == '(' && after == ')' {
+        return Judgement::NotATarget;
+    }
+    if q.unit.is_empty() && !tok.is_fraction {
+        return Judgement::NotATarget;
+    }
+    // Ordinals: 第二, 首批, 前5名, 这三个, 每10万人.
+    let deadline_before = matches!(doc.at(before.wrapping_sub(2)), '底' | '月' | '日' | '年' | '”' | '节');
+    if matches!(prev_solid, '第' | '每' | '这' | '那' | '其' | '之' | '各' | '几')
+        || (matches!(prev_solid, '前' | '后') && !deadline_before)
+    {
+        return Judgement::NotATarget;
+    }
+    let clause = clause_of(doc, cx.span, tok.start);
+    let clause_text = doc.norm_string(clause.start, clause.end);
+    let head = doc.norm_string(clause.start, tok.start);
+    if tok.is_chinese {
+        let is_one = tok.value == Decimal::ONE;
+        let asserted = prefix_comparator(doc, tok.start, start).is_some_and(|c| c == Comparator::AtLeast);
+        if (is_one && !asserted)
+            || is_han(prev) && !matches!(prev, '建' | '成' | '设' | '造' | '育' | '增' | '办' | '产' | '出' | '让' | '到' | '在' | '有' | '少' | '和' | '及' | '与' | '批' | '现' | '施' | '引' | '进')
+            || in_quotes(doc, start, tok.start)
+            || matches!(doc.at(doc.skip_spaces(q.end, end)), '“' | '"' | '《')
+            || !BUILD_VERBS.iter().any(|v| clause_text.contains(v))
+        {
+            return Judgement::NotATarget;
+        }
+    }
+    // A baseline: 由57%提高到70% (the 57).
+    if matches!(prev_solid, '由' | '从') {
+        *pending_baseline = Some((tok.value, q.unit.clone(), clause.start));
+        return Judgement::Baseline;
+    }
+    // A scope, not a quantity: 1公里范围内.
+    let after_unit = doc.skip_spaces(q.end, end);
+    if doc.starts_with_at(after_unit, "范围") {
+        return Judgement::NotATarget;
+    }
+    // A list header: 重点抓好6项工作:一是…
+    let mut k = after_unit;
+    while k < end && k - after_unit < 8 && !is_clause_end(doc.at(k)) {
+        k += 1;
+    }
+    if doc.at(k) == ':' {
+        return Judgement::NotATarget;
+    }
+    // Background, present state or an asset already there.
+    if (head.starts_with('在') || head.contains(",在")) && clause_text.contains("基础上") {
+        return Judgement::NotATarget;
+    }
+    if ["现有", "目前", "已有", "已经", "已建成", "截至", "截止", "发挥", "同期"].iter().any(|w| head.contains(w)) {
+        return Judgement::NotATarget;
+    }
+
+    let comparator = suffix_comparator(doc, q.end, end)
+        .or_else(|| q.more.then_some(Comparator::AtLeast))
+        .or_else(|| prefix_comparator(doc, tok.start, start))
+        .unwrap_or_default();
+
+    let mut baseline = None;
+    if let Some((b, unit, clause_start)) = pending_baseline.take() {
+        if clause_start == clause.start && (unit == q.unit || unit.is_empty()) {
+            baseline = Some(b);
+            *carried_baseline = Some((b, q.unit.clone()));
+        }
+    } else if let Some((b, unit)) = carried_baseline.as_ref()
+        && *unit == q.unit
+        && ["达到", "提高到", "提升到", "提高至", "提升至", "增加到", "降到", "降至", "下降到"].iter().any(|w| head.contains(w))
+        && !found.iter().any(|t| t.offset.0 >= clause.start)
+    {
+        baseline = Some(*b);
+    }
+
+    let deadline = deadline::governing(phrases, tok.start, clause.start, clause.end, cx.plan_year)
+        .or(cx.default_deadline);
+
+    Judgement::Target(Target {
+        offset: CharOffset(tok.start),
+        text: doc.original(tok.start, tok.end),
+        value: tok.value,
+        unit: q.unit.clone(),
+        comparator,
+        baseline,
+        deadline,
+        metric: metric(doc, clause, tok.start, q.end),
+        section: cx.section.to_string(),
+        part: cx.part,
+    })
+}
+
+/// Verbs and fillers stripped from the start of a metric name.
+const METRIC_LEADS: &[&str] = &[
+    "一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是", "今年", "年内", "全年",
+    "力争", "确保", "重点", "其中", "同时", "并", "再", "继续", "全面", "加快", "积极", "大力",
+];
+/// Verbs after which the metric needs the noun written after the number.
+const METRIC_VERBS: &[&str] = &[
+    "新建", "建成", "建设", "打造", "培育", "新增", "完成", "开工", "实施", "引进", "创建", "改造",
+    "抓好", "设立", "投资", "认定", "办好", "出让", "启动", "培训", "巩固提升", "建设改造", "引进",
+];
+
+/// A short name of what is measured: the words before the number in its
+/// clause, completed by the noun after the unit when those words are only
+/// a verb (新建 + 5G基站).
+fn metric(doc: &Doc<'_>, clause: Span, num_start: usize, unit_end: usize) -> String {
+    let mut head = doc.joined(clause.start, num_start);
+    loop {
+        let before = head.clone();
+        for lead in METRIC_LEADS {
+            if let Some(rest) = head.strip_prefix(lead) {
+                head = rest.to_string();
+            }
+        }
+        if let Some(rest) = head.strip_prefix(|c: char| c == '(' || c.is_ascii_digit() || c == ')') {
+            head = rest.to_string();
+        }
+        if head == before {
+            break;
+        }
+    }
+    for (w, _) in PREFIX_COMPARATORS {
+        if let Some(rest) = head.strip_suffix(w) {
+            head = rest.to_string();
+            break;
+        }
+    }
+    for w in ["达到", "增长", "提高到", "提高至", "稳定在", "为"] {
+        if head.chars().count() > 4
+            && let Some(rest) = head.strip_suffix(w)
+        {
+            head = rest.to_string();
+        }
+    }
+    let needs_noun = head.chars().count() <= 2 || METRIC_VERBS.iter().any(|v| head.ends_with(v));
+    if needs_noun {
+        let mut k = unit_end;
+        while k < clause.end && k - unit_end < 14 && !matches!(doc.at(k), '的' | '和' | '、' | '“' | '”') && !is_clause_end(doc.at(k)) {
+            k += 1;
+        }
+        head.push_str(&doc.joined(unit_end, k));
+    }
+    let chars: Vec<char> = head.chars().collect();
+    let keep = chars.len().min(24);
+    chars[chars.len() - keep..].iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(s: &str) -> Vec<(String, String, String, Option<String>, Option<String>)> {
+        let doc = Doc::new(s);
+        let cx = SentenceContext {
+            span: Span { start: 0, end: doc.len() },
+            part: Part::Plan,
+            plan_year: Some(2024),
+            default_deadline: NaiveDate::from_ymd_opt(2024, 12, 31),
+            section: "",
+        };
+        targets_in_sentence(&doc, &cx)
+            .into_iter()
+            .map(|t| {
+                (
+                    t.value.normalize().to_string(),
+                    t.unit,
+                    t.comparator.code().to_string(),
+                    t.baseline.map(|b| b.to_string()),
+                    t.deadline.map(|d| d.to_string()),
+                )
+            })
+            .collect()
+    }
+
+    fn brief(s: &str) -> Vec<String> {
+        run(s).into_iter().map(|(v, u, c, _, _)| format!("{v}{u}:{c}")).collect()
+    }
+
+    #[test]
+    fn numbers_with_units_are_targets_and_labels_are_not() {
+        let cases: &[(&str, &[&str])] = &[
+            ("新建污水管网12公里", &["12公里:eq"]),
+            ("改造老旧小区300个", &["300个:eq"]),
+            ("新建两所幼儿园", &["2所:eq"]),
+            ("建成5G基站800座", &["800座:eq"]),
+            ("推进G209改线和PM2.5治理", &[]),
+            ("打造“1+6”产业体系", &[]),
+            ("坚持“四个不变”", &[]),
+            ("贯彻落实三项制度", &[]),
+            ("第二批试点12个", &["12个:eq"]),
+            ("建成一个展馆", &[]),
+            ("每个乡镇至少建成一个卫生院", &["1个:ge"]),
+            ("实施三年行动", &[]),
+            ("6月底前完成", &[]),
+            ("培育六大产业集群", &[]),
+            ("建成3大片区", &["3大:eq"]),
+            ("先进产能占比达到3/4以上", &["0.75:ge"]),
+            ("重点抓好5项工作:一是", &[]),
+            ("市区5公里范围内", &[]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(brief(input), *want, "{input}");
+        }
+    }
+
+    #[test]
+    fn comparators_read_the_words_around_the_number() {
+        let cases: &[(&str, &[&str])] = &[
+            ("增长8%以上", &["8%:ge"]),
+            ("控制在3.5%以内", &["3.5%:le"]),
+            ("控制在2%左右", &["2%:approx"]),
+            ("税收突破50亿元", &["50亿元:ge"]),
+            ("投入不少于3亿元", &["3亿元:ge"]),
+            ("培训2000余人", &["2000人:ge"]),
+            ("约15万吨", &["15万吨:approx"]),
+            ("分别增长6%和6%以上", &["6%:eq", "6%:ge"]),
+            ("增长5%—6%", &["5%:ge", "6%:le"]),
+            ("新增3—5家", &["3家:ge", "5家:le"]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(brief(input), *want, "{input}");
+        }
+    }
+
+    #[test]
+    fn baselines_are_recorded_not_counted() {
+        let got = run("绿化覆盖率由38%提高到42%,五年达到45%");
+        let got: Vec<(String, Option<String>, Option<String>)> = got.into_iter().map(|(v, _, _, b, d)| (v, b, d)).collect();
+        assert_eq!(
+            got,
+            [
+                ("42".to_string(), Some("38".to_string()), Some("2024-12-31".to_string())),
+                ("45".to_string(), Some("38".to_string()), Some("2028-12-31".to_string())),
+            ]
+        );
+    }
+
+    #[test]
+    fn deadlines_come_from_the_clause() {
+        let got: Vec<Option<String>> = run("首批8个项目“五一”前开工,其余年内完成").into_iter().map(|t| t.4).collect();
+        assert_eq!(got, [Some("2024-04-30".to_string())]);
+    }
+
+    #[test]
+    fn fractions_and_integers_are_written_like_the_gold() {
+        let doc = Doc::new("达到2/3以上");
+        let cx = SentenceContext {
+            span: Span { start: 0, end: doc.len() },
+            part: Part::Plan,
+            plan_year: Some(2024),
+            default_deadline: None,
+            section: "三、",
+        };
+        let t = targets_in_sentence(&doc, &cx);
+        let line = t.first().map(Target::to_jsonl_line).unwrap_or_default();
+        assert!(line.contains("\"value\":0.6666666666666666"), "{line}");
+        assert!(line.starts_with("{\"offset\":2,\"text\":\"2/3\""), "{line}");
+    }
+}

@@ -1,0 +1,158 @@
+//! 计量单位 (unit): the unit or measure word written right after a number.
+//!
+//! A unit is an optional magnitude (`万`, `亿`, `千`, `百`…) followed by an
+//! optional base unit or measure word (`元`, `吨`, `个`, `座`…). Durations
+//! and dates (`年`, `个月`, `日`) are not units of a target: a number that
+//! carries them is a deadline or a time span.
+
+use crate::text::Doc;
+
+/// Magnitudes kept in the unit, as the annotation does (`15` + `亿元`).
+const MAGNITUDES: &[&str] = &["十万", "百万", "千万", "万亿", "万", "亿", "千", "百"];
+
+/// Base units and measure words, longest first where one is a prefix of
+/// another (the matcher takes the longest anyway).
+const BASE_UNITS: &[&str] = &[
+    // shares
+    "个百分点", "百分点", "%", "‰", "倍",
+    // money
+    "美元", "欧元", "元",
+    // area, length, volume, mass, energy
+    "平方公里", "平方千米", "平方米", "平米", "立方米", "方", "公顷", "亩",
+    "公里", "千米", "延米", "米",
+    "吨标准煤", "标准煤", "吨", "公斤", "千克", "斤",
+    "千瓦时", "千瓦", "兆瓦", "吉瓦", "千伏安", "千伏", "瓦", "蒸吨",
+    // people and households
+    "人次", "人口", "人", "户", "名", "位",
+    // measure words for things counted
+    "个", "座", "条", "所", "家", "项", "口", "台", "套", "件", "处", "片",
+    "宗", "辆", "张", "部", "场", "支", "株", "棵", "头", "只", "间", "栋",
+    "幢", "眼", "孔", "架", "艘", "列", "种", "类", "份", "册", "本", "块",
+    "根", "盏", "床", "大", "起",
+];
+
+/// Time words: a number followed by one of these is a date or a span.
+const TIME_WORDS: &[&str] = &[
+    "个月", "个工作日", "个小时", "个季度", "个星期", "年", "月", "日", "号", "天",
+    "周", "小时", "分钟", "秒", "工作日", "季度", "星期", "期", "届", "批", "次", "轮",
+];
+
+/// A matched unit: its text as written (normalized) and its length in chars.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UnitMatch {
+    pub text: String,
+    pub len: usize,
+}
+
+/// Whether a time word starts at `i` (after the number).
+pub(crate) fn is_time_word_at(doc: &Doc<'_>, i: usize) -> bool {
+    TIME_WORDS.iter().any(|w| doc.starts_with_at(i, w))
+}
+
+/// Matches the unit starting at `i`, if any. `allow_big` admits the measure
+/// word `大` (`5大城市公园`), which only counts after Arabic digits: after
+/// Chinese numerals (`五大产业集群`) it names a slogan.
+pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<UnitMatch> {
+    let mut best: Option<UnitMatch> = None;
+    let mut consider = |m: UnitMatch| {
+        if best.as_ref().is_none_or(|b| m.len > b.len) {
+            best = Some(m);
+        }
+    };
+    let mag = MAGNITUDES
+        .iter()
+        .filter(|m| doc.starts_with_at(i, m))
+        .map(|m| m.chars().count())
+        .max()
+        .unwrap_or(0);
+    let tries: &[usize] = if mag > 0 { &[0, 0] } else { &[0] };
+    for (n, _) in tries.iter().enumerate() {
+        let mag_len = if n == 0 { mag } else { 0 };
+        let base_at = i + mag_len;
+        if is_time_word_at(doc, base_at) && mag_len == 0 {
+            return None;
+        }
+        for base in BASE_UNITS {
+            if !allow_big && *base == "大" {
+                continue;
+            }
+            if mag_len > 0 && matches!(*base, "%" | "‰" | "个百分点" | "百分点" | "倍" | "大") {
+                continue;
+            }
+            if doc.starts_with_at(base_at, base) {
+                let len = mag_len + base.chars().count();
+                consider(UnitMatch {
+                    text: doc.norm_string(i, i + len),
+                    len,
+                });
+            }
+        }
+        if mag_len > 0 && !is_time_word_at(doc, base_at) {
+            consider(UnitMatch {
+                text: doc.norm_string(i, i + mag_len),
+                len: mag_len,
+            });
+        }
+    }
+    let m = best?;
+    // Reject measure words that start a time word or a longer word:
+    // 3个月 (a span), 方 as in 方面, 名 as in 名单.
+    let after = i + m.len;
+    if m.text.ends_with('个') && is_time_word_at(doc, after) {
+        return None;
+    }
+    if m.text == "方" && matches!(doc.at(after), '面' | '案' | '式' | '法' | '向' | '针' | '位' | '阵') {
+        return None;
+    }
+    if m.text == "名" && matches!(doc.at(after), '单' | '录' | '额' | '牌' | '片' | '称') {
+        return None;
+    }
+    if m.text == "部" && matches!(doc.at(after), '门' | '署' | '分') {
+        return None;
+    }
+    if m.text == "本" && matches!(doc.at(after), '地' | '土' | '级' | '年' | '市' | '次' | '届') {
+        return None;
+    }
+    Some(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(s: &str, allow_big: bool) -> Option<String> {
+        let doc = Doc::new(s);
+        match_unit(&doc, 0, allow_big).map(|m| m.text)
+    }
+
+    #[test]
+    fn units_keep_magnitudes_and_take_the_longest_word() {
+        let cases = [
+            ("亿元资金", Some("亿元")),
+            ("万人以上", Some("万人")),
+            ("万人口;", Some("万人口")),
+            ("个百分点。", Some("个百分点")),
+            ("亿、5年", Some("亿")),
+            ("座水厂", Some("座")),
+            ("万平方米标准厂房", Some("万平方米")),
+            ("平方公里核心区", Some("平方公里")),
+            ("亿公斤以上", Some("亿公斤")),
+            ("%左右", Some("%")),
+            ("个月内", None),
+            ("年达到", None),
+            ("月底前", None),
+            ("期工程", None),
+            ("方面", None),
+            ("是", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(unit(input, false).as_deref(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn big_counts_only_when_allowed() {
+        assert_eq!(unit("大城市公园", true).as_deref(), Some("大"));
+        assert_eq!(unit("大产业集群", false), None);
+    }
+}
