@@ -80,7 +80,7 @@ pub(crate) fn classify_opening(opening: &str) -> Option<Part> {
         return Some(Part::Review);
     }
     let head: String = opening.chars().take(40).collect();
-    let plan_cues = ["今年", "主要预期目标", "工作安排", "主要任务"];
+    let plan_cues = ["今年", "主要预期目标", "工作安排", "主要任务", "总体要求", "政府工作"];
     if plan_cues.iter().any(|w| head.contains(w)) && (head.starts_with("今年") || year_in(&head).is_some() || head.contains("主要预期目标")) {
         return Some(Part::Plan);
     }

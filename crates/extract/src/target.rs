@@ -11,7 +11,7 @@ use crate::layout::{Span, clause_of, is_clause_end};
 use crate::numeral::{NumberToken, is_chinese_numeral_char, scan_arabic, scan_chinese};
 use crate::part::Part;
 use crate::text::{CharOffset, Doc, is_han};
-use crate::units::{is_time_word_at, match_unit};
+use crate::units::{LABEL_UNITS, is_time_word_at, match_unit};
 
 /// 指标 (target): one quantity a plan promises, where it is written.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,7 +89,10 @@ fn decimal_json(d: Decimal) -> serde_json::Value {
     {
         return i.into();
     }
-    d.to_f64()
+    // Parsing the decimal string rounds correctly (2/3 -> 0.6666666666666666).
+    d.to_string()
+        .parse::<f64>()
+        .ok()
         .and_then(serde_json::Number::from_f64)
         .map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
@@ -143,9 +146,25 @@ const SUFFIX_COMPARATORS: &[(&str, Comparator)] = &[
 const RANGE_SEPARATORS: &[char] = &['—', '–', '-', '~', '至', '到', '〜'];
 
 /// The comparator written before `start` (skipping spaces), if any.
+/// The adverbs 至少/最少/最多 may stand before the verb: 至少建成一个.
 pub(crate) fn prefix_comparator(doc: &Doc<'_>, start: usize, floor: usize) -> Option<Comparator> {
     let at = doc.skip_spaces_back(start, floor);
-    PREFIX_COMPARATORS.iter().find(|(w, _)| doc.ends_with_at(at, w)).map(|(_, c)| *c)
+    if let Some((_, c)) = PREFIX_COMPARATORS.iter().find(|(w, _)| doc.ends_with_at(at, w)) {
+        return Some(*c);
+    }
+    for (w, c) in [("至少", Comparator::AtLeast), ("最少", Comparator::AtLeast), ("最多", Comparator::AtMost)] {
+        let n = w.chars().count();
+        for verb_len in 1..=3 {
+            let Some(k) = at.checked_sub(verb_len) else { break };
+            if k < floor || !(k..at).all(|j| is_han(doc.at(j))) {
+                break;
+            }
+            if doc.ends_with_at(k, w) && k >= n {
+                return Some(c);
+            }
+        }
+    }
+    None
 }
 
 /// The comparator written at `i` (after the unit, skipping spaces), if any.
@@ -178,6 +197,9 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
     let more = matches!(doc.at(j), '余' | '多') && !doc.starts_with_at(j, "多样") && !doc.starts_with_at(j, "多元");
     if more {
         j += 1;
+    }
+    if LABEL_UNITS.iter().any(|u| doc.starts_with_at(j, u)) {
+        return None;
     }
     if is_time_word_at(doc, j) {
         return Some(Quantity { unit: String::new(), end: j, more, tok });
@@ -230,25 +252,33 @@ pub(crate) fn targets_in_sentence(doc: &Doc<'_>, cx: &SentenceContext<'_>) -> Ve
             i += 1;
             continue;
         }
-        let Some(q) = quantity_at(doc, i, end) else {
+        let Some(mut q) = quantity_at(doc, i, end) else {
             i += 1;
             continue;
         };
         let next_i = q.end.max(i + 1);
+        // A range: 4.5%—5% or 2—4家 gives ge and le targets, each with the
+        // unit written after the range.
+        let sep_at = doc.skip_spaces(q.end, end);
+        let upper = if RANGE_SEPARATORS.contains(&doc.at(sep_at)) {
+            quantity_at(doc, doc.skip_spaces(sep_at + 1, end), end).filter(|u| {
+                !u.unit.is_empty()
+                    && (q.unit.is_empty() || q.unit == u.unit)
+                    && u.tok.value > q.tok.value
+                    && u.tok.is_chinese == q.tok.is_chinese
+            })
+        } else {
+            None
+        };
+        if let Some(u) = &upper
+            && q.unit.is_empty()
+        {
+            q.unit.clone_from(&u.unit);
+        }
         let found = judge(doc, cx, &q, &phrases, &mut pending_baseline, &mut carried_baseline, &out);
         match found {
             Judgement::Target(mut t) => {
-                // A range: 4.5%—5% or 2—4家 gives ge and le targets.
-                let sep_at = doc.skip_spaces(q.end, end);
-                let sep = doc.at(sep_at);
-                if RANGE_SEPARATORS.contains(&sep)
-                    && let Some(upper) = quantity_at(doc, doc.skip_spaces(sep_at + 1, end), end)
-                    && !upper.unit.is_empty()
-                    && (t.unit.is_empty() || t.unit == upper.unit)
-                    && upper.tok.value > q.tok.value
-                    && upper.tok.is_chinese == q.tok.is_chinese
-                {
-                    t.unit.clone_from(&upper.unit);
+                if let Some(upper) = upper {
                     t.comparator = Comparator::AtLeast;
                     let mut u = t.clone();
                     u.offset = CharOffset(upper.tok.start);
@@ -496,6 +526,7 @@ mod tests {
             ("先进产能占比达到3/4以上", &["0.75:ge"]),
             ("重点抓好5项工作:一是", &[]),
             ("市区5公里范围内", &[]),
+            ("建设城东220千伏变电站", &[]),
         ];
         for (input, want) in cases {
             assert_eq!(brief(input), *want, "{input}");
@@ -523,7 +554,7 @@ mod tests {
 
     #[test]
     fn baselines_are_recorded_not_counted() {
-        let got = run("绿化覆盖率由38%提高到42%,五年达到45%");
+        let got = run("今年绿化覆盖率由38%提高到42%,五年达到45%");
         let got: Vec<(String, Option<String>, Option<String>)> = got.into_iter().map(|(v, _, _, b, d)| (v, b, d)).collect();
         assert_eq!(
             got,

@@ -75,6 +75,7 @@ const NAME_BREAKS: &[&str] = &[
     "加快", "建设", "推进", "推动", "打造", "完成", "启动", "开工", "实施", "抓好", "新建", "建成",
     "提升", "改造", "重点", "加强", "做好", "支持", "依托", "围绕", "对", "在", "和", "与", "及",
     "的", "是", "把", "将", "为", "到", "向", "等", "、", "以", "了", "年", "今", "主体", "全面",
+    "个", "座", "条", "所", "家", "项", "处", "批",
 ];
 
 /// Generic heads that are not names: 重点项目, 基础设施项目, 一批工程.
@@ -103,7 +104,7 @@ pub(crate) fn projects(text: &str) -> Vec<String> {
             if !(is_han(c) || c.is_ascii_alphanumeric()) {
                 break;
             }
-            if NAME_BREAKS.iter().any(|w| ends_with(&chars, s, w)) {
+            if c.is_ascii_digit() || NAME_BREAKS.iter().any(|w| ends_with(&chars, s, w)) {
                 break;
             }
             s -= 1;

@@ -21,7 +21,7 @@ const BASE_UNITS: &[&str] = &[
     "平方公里", "平方千米", "平方米", "平米", "立方米", "方", "公顷", "亩",
     "公里", "千米", "延米", "米",
     "吨标准煤", "标准煤", "吨", "公斤", "千克", "斤",
-    "千瓦时", "千瓦", "兆瓦", "吉瓦", "千伏安", "千伏", "瓦", "蒸吨",
+    "千瓦时", "千瓦", "兆瓦", "吉瓦", "千伏安", "瓦", "蒸吨",
     // people and households
     "人次", "人口", "人", "户", "名", "位",
     // measure words for things counted
@@ -30,6 +30,10 @@ const BASE_UNITS: &[&str] = &[
     "幢", "眼", "孔", "架", "艘", "列", "种", "类", "份", "册", "本", "块",
     "根", "盏", "床", "大", "起",
 ];
+
+/// Voltage classes name equipment (500千伏变电站): a number followed by one
+/// of these is a label.
+pub(crate) const LABEL_UNITS: &[&str] = &["千伏", "伏", "kV", "KV"];
 
 /// Time words: a number followed by one of these is a date or a span.
 const TIME_WORDS: &[&str] = &[
