@@ -4,7 +4,19 @@
 //! Pure: no IO, no async, no SQL, no HTTP. Rules that depend on the date take
 //! `today` as a parameter.
 
+pub mod ids;
+pub mod light;
+pub mod model;
+pub mod period;
+pub mod role;
 pub mod target;
+pub mod validate;
 
+pub use ids::*;
+pub use light::{Light, light_for};
+pub use model::*;
+pub use period::Period;
+pub use role::Role;
 pub use rust_decimal::Decimal;
 pub use target::Comparator;
+pub use validate::{FieldError, Invalid};

@@ -1,0 +1,36 @@
+//! Id newtypes: one per entity, so a `TaskId` is never passed where an `OrgId` is meant.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id {
+    ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )*};
+}
+
+id!(
+    /// 政府（租户）
+    TenantId,
+    /// 单位
+    OrgId,
+    /// 人员
+    UserId,
+    /// 计划
+    PlanId,
+    /// 任务事项
+    TaskId,
+    /// 指标
+    TargetId,
+    /// 进展报送
+    ReportId,
+);

@@ -1,0 +1,256 @@
+//! The entities of the list and their plain data.
+
+use crate::{Comparator, Decimal, Light, OrgId, Period, PlanId, ReportId, Role, TargetId, TaskId, TenantId, UserId};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// 政府（租户）: one government that owns its data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub name: String,
+}
+
+/// The kind of an org in the tenant's tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// 县（市、区）: a county-level government.
+    County,
+    /// 区: a district.
+    District,
+    /// 开发区: a development zone.
+    DevZone,
+    /// 部门: a department.
+    Department,
+    /// 科室: a section inside a department.
+    Section,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 5] = [OrgKind::County, OrgKind::District, OrgKind::DevZone, OrgKind::Department, OrgKind::Section];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            OrgKind::County => "county",
+            OrgKind::District => "district",
+            OrgKind::DevZone => "dev_zone",
+            OrgKind::Department => "department",
+            OrgKind::Section => "section",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<OrgKind> {
+        OrgKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrgKind::County => "县（市）",
+            OrgKind::District => "区",
+            OrgKind::DevZone => "开发区",
+            OrgKind::Department => "部门",
+            OrgKind::Section => "科室",
+        }
+    }
+}
+
+/// 单位 (org): an organisation in the tenant's tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Org {
+    pub id: OrgId,
+    pub tenant_id: TenantId,
+    pub parent_id: Option<OrgId>,
+    pub name: String,
+    pub kind: OrgKind,
+    pub sort_order: i64,
+}
+
+/// 人员 (user): a person who signs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub tenant_id: TenantId,
+    pub org_id: OrgId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub is_active: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// 草稿
+    Draft,
+    /// 已发布
+    Published,
+}
+
+impl PlanStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "draft",
+            PlanStatus::Published => "published",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<PlanStatus> {
+        [PlanStatus::Draft, PlanStatus::Published].into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "草稿",
+            PlanStatus::Published => "已发布",
+        }
+    }
+}
+
+/// 计划 (plan): one adopted document and the list built from it, for a year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub id: PlanId,
+    pub tenant_id: TenantId,
+    pub year: i32,
+    pub title: String,
+    pub status: PlanStatus,
+}
+
+/// 牵头领导/牵头单位/配合单位/责任人: who answers for a task.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Assignment {
+    pub lead_leader_id: Option<UserId>,
+    pub lead_org_id: Option<OrgId>,
+    pub supporting_org_ids: Vec<OrgId>,
+    pub owner_id: Option<UserId>,
+}
+
+impl Assignment {
+    /// Whether `org` is the lead or a supporting org.
+    pub fn involves(&self, org: OrgId) -> bool {
+        self.lead_org_id == Some(org) || self.supporting_org_ids.contains(&org)
+    }
+}
+
+/// 任务事项 (task): one line of the list, possibly with sub-tasks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: TaskId,
+    pub tenant_id: TenantId,
+    pub plan_id: PlanId,
+    pub parent_id: Option<TaskId>,
+    /// The number as in the report: "一、", "（一）", "1."
+    pub number: String,
+    pub title: String,
+    pub weight: Decimal,
+    pub depth: i32,
+    pub start_date: NaiveDate,
+    pub deadline: NaiveDate,
+    pub assignment: Assignment,
+    /// 工作进度 (work progress), 0–100, from the latest accepted report.
+    pub percent_done: i64,
+    pub light: Light,
+}
+
+/// 指标 (target): a quantity a task promises.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub id: TargetId,
+    pub task_id: TaskId,
+    pub metric: String,
+    pub value: Decimal,
+    pub unit: String,
+    pub comparator: Comparator,
+    pub baseline: Option<Decimal>,
+    pub deadline: Option<NaiveDate>,
+    /// 完成值: the value reached so far, from the latest accepted report.
+    pub actual: Option<Decimal>,
+}
+
+impl Target {
+    /// Whether `actual` meets the target as its comparator reads it.
+    pub fn is_met(&self) -> bool {
+        let Some(actual) = self.actual else { return false };
+        match self.comparator {
+            Comparator::Exactly | Comparator::AtLeast | Comparator::About => actual >= self.value,
+            Comparator::AtMost => actual <= self.value,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    /// 待审核
+    Submitted,
+    /// 已通过
+    Accepted,
+    /// 已退回
+    Returned,
+}
+
+impl ReportStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportStatus::Submitted => "submitted",
+            ReportStatus::Accepted => "accepted",
+            ReportStatus::Returned => "returned",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ReportStatus> {
+        [ReportStatus::Submitted, ReportStatus::Accepted, ReportStatus::Returned].into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportStatus::Submitted => "待审核",
+            ReportStatus::Accepted => "已通过",
+            ReportStatus::Returned => "已退回",
+        }
+    }
+}
+
+/// The value reported for one target in a progress report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportedActual {
+    pub target_id: TargetId,
+    pub actual: Decimal,
+}
+
+/// 进展报送 (progress report): one org's report on one task for one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressReport {
+    pub id: ReportId,
+    pub tenant_id: TenantId,
+    pub task_id: TaskId,
+    pub org_id: OrgId,
+    pub period: Period,
+    pub percent_done: i64,
+    pub narrative: String,
+    pub problems: String,
+    pub next_steps: String,
+    pub actuals: Vec<ReportedActual>,
+    pub status: ReportStatus,
+    pub review_comment: String,
+    pub submitted_by: UserId,
+    pub submitted_at: DateTime<Utc>,
+    pub reviewed_by: Option<UserId>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+/// 审计事件 (audit event): one change, who made it and what it was before and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub tenant_id: TenantId,
+    pub user_id: Option<UserId>,
+    pub at: DateTime<Utc>,
+    pub entity: String,
+    pub entity_id: i64,
+    pub action: String,
+    /// JSON of the entity before the change, if it existed.
+    pub before: Option<String>,
+    /// JSON of the entity after the change, if it still exists.
+    pub after: Option<String>,
+}

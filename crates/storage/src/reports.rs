@@ -1,0 +1,391 @@
+//! 进展报送 (progress reports) and their review (审核).
+
+use crate::audit::{event, record};
+use crate::rows::{code, decimal};
+use crate::store::{in_tx, on_pool};
+use crate::{Actor, Result, StorageError, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use qingdan_domain::{
+    Decimal, Light, OrgId, Period, ProgressReport, ReportId, ReportStatus, ReportedActual, TargetId, TaskId, TenantId,
+    UserId, light_for,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// A report as submitted by a reporter.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub tenant_id: TenantId,
+    pub task_id: TaskId,
+    pub org_id: OrgId,
+    pub period: Period,
+    pub percent_done: i64,
+    pub narrative: String,
+    pub problems: String,
+    pub next_steps: String,
+    pub actuals: Vec<ReportedActual>,
+    pub submitted_by: UserId,
+}
+
+/// A supervisor's decision on a submitted report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Review {
+    Accept,
+    /// 退回: sent back with a comment; the org may resubmit.
+    Return { comment: String },
+}
+
+/// A report waiting in the review queue, with what a reviewer needs to see.
+#[derive(Debug, Clone)]
+pub struct ReviewQueueItem {
+    pub report: ProgressReport,
+    pub task_number: String,
+    pub task_title: String,
+    pub org_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: i64,
+    tenant_id: i64,
+    task_id: i64,
+    org_id: i64,
+    period: String,
+    percent_done: i64,
+    narrative: String,
+    problems: String,
+    next_steps: String,
+    status: String,
+    review_comment: String,
+    submitted_by: i64,
+    submitted_at: DateTime<Utc>,
+    reviewed_by: Option<i64>,
+    reviewed_at: Option<DateTime<Utc>>,
+}
+
+impl ReportRow {
+    fn into_report(self, actuals: Vec<ReportedActual>) -> Result<ProgressReport> {
+        Ok(ProgressReport {
+            id: ReportId(self.id),
+            tenant_id: TenantId(self.tenant_id),
+            task_id: TaskId(self.task_id),
+            org_id: OrgId(self.org_id),
+            period: self.period.parse().map_err(|e| StorageError::corrupt("progress_reports", e))?,
+            percent_done: self.percent_done,
+            narrative: self.narrative,
+            problems: self.problems,
+            next_steps: self.next_steps,
+            actuals,
+            status: code("progress_reports", &self.status, ReportStatus::from_code)?,
+            review_comment: self.review_comment,
+            submitted_by: UserId(self.submitted_by),
+            submitted_at: self.submitted_at,
+            reviewed_by: self.reviewed_by.map(UserId),
+            reviewed_at: self.reviewed_at,
+        })
+    }
+}
+
+const REPORT_COLUMNS: &str = "progress_reports.id, progress_reports.tenant_id, progress_reports.task_id, \
+     progress_reports.org_id, progress_reports.period, progress_reports.percent_done, progress_reports.narrative, \
+     progress_reports.problems, progress_reports.next_steps, progress_reports.status, progress_reports.review_comment, \
+     progress_reports.submitted_by, progress_reports.submitted_at, progress_reports.reviewed_by, progress_reports.reviewed_at";
+
+#[derive(sqlx::FromRow)]
+struct QueueRow {
+    #[sqlx(flatten)]
+    report: ReportRow,
+    task_number: String,
+    task_title: String,
+    org_name: String,
+}
+
+impl Store {
+    /// Submits a report, or resubmits one that is waiting or was returned.
+    /// A report already accepted for the same task, org and period is a `Conflict`.
+    pub async fn submit_report(&self, new: &NewReport, actor: Actor) -> Result<ReportId> {
+        let id = in_tx!(self, tx => {
+            let existing: Option<(i64, String)> = sqlx::query_as(
+                "SELECT id, status FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 AND org_id = $3 AND period = $4",
+            )
+            .bind(new.tenant_id.0)
+            .bind(new.task_id.0)
+            .bind(new.org_id.0)
+            .bind(new.period.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (id, action) = match existing {
+                Some((_, status)) if status == ReportStatus::Accepted.code() => {
+                    return Err(StorageError::Conflict("report already accepted".into()));
+                }
+                Some((id, _)) => {
+                    sqlx::query(
+                        "UPDATE progress_reports SET percent_done = $1, narrative = $2, problems = $3, next_steps = $4, \
+                         status = $5, submitted_by = $6, submitted_at = $7, reviewed_by = NULL, reviewed_at = NULL \
+                         WHERE id = $8",
+                    )
+                    .bind(new.percent_done)
+                    .bind(&new.narrative)
+                    .bind(&new.problems)
+                    .bind(&new.next_steps)
+                    .bind(ReportStatus::Submitted.code())
+                    .bind(new.submitted_by.0)
+                    .bind(actor.at)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query("DELETE FROM report_actuals WHERE report_id = $1").bind(id).execute(&mut *tx).await?;
+                    (id, "resubmit")
+                }
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO progress_reports (tenant_id, task_id, org_id, period, percent_done, narrative, problems, \
+                         next_steps, status, review_comment, submitted_by, submitted_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                    )
+                    .bind(new.tenant_id.0)
+                    .bind(new.task_id.0)
+                    .bind(new.org_id.0)
+                    .bind(new.period.to_string())
+                    .bind(new.percent_done)
+                    .bind(&new.narrative)
+                    .bind(&new.problems)
+                    .bind(&new.next_steps)
+                    .bind(ReportStatus::Submitted.code())
+                    .bind("")
+                    .bind(new.submitted_by.0)
+                    .bind(actor.at)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    (id, "submit")
+                }
+            };
+            for actual in &new.actuals {
+                sqlx::query("INSERT INTO report_actuals (tenant_id, report_id, target_id, actual) VALUES ($1, $2, $3, $4)")
+                    .bind(new.tenant_id.0)
+                    .bind(id)
+                    .bind(actual.target_id.0)
+                    .bind(actual.actual.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let after = json!({"task_id": new.task_id, "org_id": new.org_id, "period": new.period, "percent_done": new.percent_done,
+                               "narrative": new.narrative, "actuals": new.actuals});
+            record!(tx, event(new.tenant_id, actor, "progress_report", id, action, None, Some(after)));
+            id
+        });
+        Ok(ReportId(id))
+    }
+
+    /// Accepts or returns a submitted report. Accepting sets the task's work
+    /// progress, light (as of `today`) and target actuals, and rolls progress
+    /// up to the parent tasks. A report not waiting for review is a `Conflict`.
+    pub async fn review_report(&self, tenant: TenantId, id: ReportId, review: &Review, actor: Actor, today: NaiveDate) -> Result<()> {
+        let report = self.report(tenant, id).await?.ok_or(StorageError::NotFound("report"))?;
+        in_tx!(self, tx => {
+            let (status, comment) = match review {
+                Review::Accept => (ReportStatus::Accepted, String::new()),
+                Review::Return { comment } => (ReportStatus::Returned, comment.clone()),
+            };
+            let done = sqlx::query(
+                "UPDATE progress_reports SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4 \
+                 WHERE tenant_id = $5 AND id = $6 AND status = $7",
+            )
+            .bind(status.code())
+            .bind(&comment)
+            .bind(actor.user_id.map(|u| u.0))
+            .bind(actor.at)
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(ReportStatus::Submitted.code())
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StorageError::Conflict("report is not waiting for review".into()));
+            }
+            if status == ReportStatus::Accepted {
+                for actual in &report.actuals {
+                    sqlx::query("UPDATE targets SET actual = $1 WHERE tenant_id = $2 AND id = $3 AND task_id = $4")
+                        .bind(actual.actual.to_string())
+                        .bind(tenant.0)
+                        .bind(actual.target_id.0)
+                        .bind(report.task_id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                // Set the task's progress, then walk up, each parent taking the weighted mean of its children.
+                let mut task = Some(report.task_id.0);
+                let mut percent = report.percent_done;
+                while let Some(task_id) = task {
+                    let (start, end, parent): (NaiveDate, NaiveDate, Option<i64>) =
+                        sqlx::query_as("SELECT start_date, deadline, parent_id FROM tasks WHERE tenant_id = $1 AND id = $2")
+                            .bind(tenant.0)
+                            .bind(task_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    let light: Light = light_for(percent, start, end, today);
+                    sqlx::query("UPDATE tasks SET percent_done = $1, light = $2 WHERE tenant_id = $3 AND id = $4")
+                        .bind(percent)
+                        .bind(light.code())
+                        .bind(tenant.0)
+                        .bind(task_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    task = parent;
+                    if let Some(parent) = parent {
+                        let children: Vec<(String, i64)> = sqlx::query_as("SELECT weight, percent_done FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
+                            .bind(tenant.0)
+                            .bind(parent)
+                            .fetch_all(&mut *tx)
+                            .await?;
+                        percent = weighted_percent(&children)?;
+                    }
+                }
+            }
+            let action = if status == ReportStatus::Accepted { "accept" } else { "return" };
+            let after = json!({"status": status.code(), "review_comment": comment});
+            record!(tx, event(tenant, actor, "progress_report", id.0, action, Some(json!({"status": report.status.code()})), Some(after)));
+        });
+        Ok(())
+    }
+
+    pub async fn report(&self, tenant: TenantId, id: ReportId) -> Result<Option<ProgressReport>> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM progress_reports WHERE tenant_id = $1 AND id = $2");
+        let row: Option<ReportRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_optional(pool).await?
+        });
+        let Some(row) = row else { return Ok(None) };
+        let mut actuals = self.actuals(tenant, &[id]).await?;
+        row.into_report(actuals.remove(&id).unwrap_or_default()).map(Some)
+    }
+
+    /// A task's reports, newest period first.
+    pub async fn task_reports(&self, tenant: TenantId, task: TaskId) -> Result<Vec<ProgressReport>> {
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 \
+             ORDER BY period DESC, id DESC"
+        );
+        let rows: Vec<ReportRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(task.0).fetch_all(pool).await?
+        });
+        self.with_actuals(tenant, rows).await
+    }
+
+    /// An org's latest reports, newest first.
+    pub async fn org_reports(&self, tenant: TenantId, org: OrgId, limit: u32) -> Result<Vec<ReviewQueueItem>> {
+        self.queue("progress_reports.org_id = $2 ORDER BY progress_reports.submitted_at DESC", tenant, org.0, limit).await
+    }
+
+    /// Reports waiting for review, oldest first.
+    pub async fn review_queue(&self, tenant: TenantId, limit: u32) -> Result<Vec<ReviewQueueItem>> {
+        let status = format!("progress_reports.status = '{}'", ReportStatus::Submitted.code());
+        self.queue(&format!("{status} AND $2 = $2 ORDER BY progress_reports.submitted_at, progress_reports.id"), tenant, 0, limit).await
+    }
+
+    async fn queue(&self, condition: &str, tenant: TenantId, arg: i64, limit: u32) -> Result<Vec<ReviewQueueItem>> {
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS}, tasks.number AS task_number, tasks.title AS task_title, orgs.name AS org_name \
+             FROM progress_reports JOIN tasks ON tasks.id = progress_reports.task_id JOIN orgs ON orgs.id = progress_reports.org_id \
+             WHERE progress_reports.tenant_id = $1 AND {condition} LIMIT {limit}"
+        );
+        let rows: Vec<QueueRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(arg).fetch_all(pool).await?
+        });
+        let ids: Vec<ReportId> = rows.iter().map(|r| ReportId(r.report.id)).collect();
+        let mut actuals = self.actuals(tenant, &ids).await?;
+        rows.into_iter()
+            .map(|r| {
+                let id = ReportId(r.report.id);
+                Ok(ReviewQueueItem {
+                    report: r.report.into_report(actuals.remove(&id).unwrap_or_default())?,
+                    task_number: r.task_number,
+                    task_title: r.task_title,
+                    org_name: r.org_name,
+                })
+            })
+            .collect()
+    }
+
+    /// How many reports the tenant has.
+    pub async fn report_count(&self, tenant: TenantId) -> Result<i64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM progress_reports WHERE tenant_id = $1").bind(tenant.0).fetch_one(pool).await?
+        }))
+    }
+
+    /// Loads many reports at once in one transaction per thousand, without
+    /// audit events: for generating benchmark tenants, not for users.
+    pub async fn bulk_insert_reports(&self, reports: &[(NewReport, ReportStatus)], at: DateTime<Utc>) -> Result<()> {
+        for chunk in reports.chunks(1000) {
+            in_tx!(self, tx => {
+                for (new, status) in chunk {
+                    sqlx::query(
+                        "INSERT INTO progress_reports (tenant_id, task_id, org_id, period, percent_done, narrative, problems, \
+                         next_steps, status, review_comment, submitted_by, submitted_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind(new.tenant_id.0)
+                    .bind(new.task_id.0)
+                    .bind(new.org_id.0)
+                    .bind(new.period.to_string())
+                    .bind(new.percent_done)
+                    .bind(&new.narrative)
+                    .bind(&new.problems)
+                    .bind(&new.next_steps)
+                    .bind(status.code())
+                    .bind("")
+                    .bind(new.submitted_by.0)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            });
+        }
+        Ok(())
+    }
+
+    async fn with_actuals(&self, tenant: TenantId, rows: Vec<ReportRow>) -> Result<Vec<ProgressReport>> {
+        let ids: Vec<ReportId> = rows.iter().map(|r| ReportId(r.id)).collect();
+        let mut actuals = self.actuals(tenant, &ids).await?;
+        rows.into_iter().map(|r| {
+            let list = actuals.remove(&ReportId(r.id)).unwrap_or_default();
+            r.into_report(list)
+        }).collect()
+    }
+
+    async fn actuals(&self, tenant: TenantId, reports: &[ReportId]) -> Result<HashMap<ReportId, Vec<ReportedActual>>> {
+        let mut out: HashMap<ReportId, Vec<ReportedActual>> = HashMap::new();
+        if reports.is_empty() {
+            return Ok(out);
+        }
+        // The ids are integers we hold, so listing them inline is safe.
+        let list = reports.iter().map(|r| r.0.to_string()).collect::<Vec<_>>().join(",");
+        let sql = format!("SELECT report_id, target_id, actual FROM report_actuals WHERE tenant_id = $1 AND report_id IN ({list}) ORDER BY target_id");
+        let rows: Vec<(i64, i64, String)> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
+        });
+        for (report, target, actual) in rows {
+            out.entry(ReportId(report)).or_default().push(ReportedActual { target_id: TargetId(target), actual: decimal("report_actuals", &actual)? });
+        }
+        Ok(out)
+    }
+}
+
+/// The weighted mean of children's `(weight, percent)`, rounded down; plain mean when weights sum to zero.
+fn weighted_percent(children: &[(String, i64)]) -> Result<i64> {
+    let mut weights = Decimal::ZERO;
+    let mut sum = Decimal::ZERO;
+    for (weight, percent) in children {
+        let w = decimal("tasks", weight)?;
+        weights += w;
+        sum += w * Decimal::from(*percent);
+    }
+    if children.is_empty() {
+        return Ok(0);
+    }
+    if weights.is_zero() {
+        let total: i64 = children.iter().map(|(_, p)| p).sum();
+        return Ok(total / children.len() as i64);
+    }
+    Ok((sum / weights).floor().try_into().unwrap_or(0))
+}

@@ -1,0 +1,48 @@
+//! Sign-in sessions. Only a hash of the token is stored, so a leaked
+//! database does not hand out live sessions.
+
+use crate::store::on_pool;
+use crate::users::{USER_COLUMNS, UserRow};
+use crate::{Result, Store};
+use chrono::{DateTime, Utc};
+use qingdan_domain::{TenantId, User, UserId};
+
+impl Store {
+    pub async fn create_session(&self, token_hash: &str, tenant: TenantId, user: UserId, expires_at: DateTime<Utc>) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO sessions (token_hash, tenant_id, user_id, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_hash)
+                .bind(tenant.0)
+                .bind(user.0)
+                .bind(expires_at)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The active user of an unexpired session.
+    pub async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM sessions JOIN users ON users.id = sessions.user_id \
+             WHERE sessions.token_hash = $1 AND sessions.expires_at > $2 AND users.is_active = $3 \
+             AND users.tenant_id = sessions.tenant_id"
+        );
+        let row: Option<UserRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(now).bind(true).fetch_optional(pool).await?
+        });
+        Ok(row.map(UserRow::into_login).transpose()?.map(|l| l.user))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await?.rows_affected());
+        Ok(())
+    }
+
+    /// Removes sessions that expired before `now`; returns how many.
+    pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let done = on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?.rows_affected());
+        Ok(done)
+    }
+}

@@ -1,0 +1,171 @@
+use crate::{Result, StorageError};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The engine behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool on one of the two engines. Cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to whichever pool the store holds.
+/// The body is compiled once per engine.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite($pool) => $body,
+            $crate::store::Store::Pg($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` inside a write transaction bound to `$tx`, committing when the
+/// body finishes and rolling back when it returns early with `?`.
+/// SQLite takes the write lock at `BEGIN IMMEDIATE`, so a transaction that reads
+/// and then writes never fails halfway with SQLITE_BUSY.
+macro_rules! in_tx {
+    ($store:expr, $tx:ident => $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::store::Store::Pg(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+pub(crate) use {in_tx, on_pool};
+
+impl Store {
+    /// Opens the database a URL names: `sqlite://PATH` or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            Store::open_sqlite(Path::new(path)).await
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Store::open_postgres(url).await
+        } else {
+            Err(StorageError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    /// Opens (creating if absent) an SQLite file in WAL mode with foreign keys on.
+    ///
+    /// `synchronous=NORMAL` in WAL mode keeps every committed transaction
+    /// across a crash of the process; only a power loss of the machine can
+    /// undo the last commits. Set `QINGDAN_SQLITE_SYNC=full` to fsync each commit.
+    pub async fn open_sqlite(path: &Path) -> Result<Store> {
+        let synchronous = match std::env::var("QINGDAN_SQLITE_SYNC").as_deref() {
+            Ok("full") => SqliteSynchronous::Full,
+            _ => SqliteSynchronous::Normal,
+        };
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5))
+            .pragma("cache_size", "-65536");
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        Ok(Store::Sqlite(pool))
+    }
+
+    pub async fn open_postgres(url: &str) -> Result<Store> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
+        Ok(Store::Pg(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite(_) => Backend::Sqlite,
+            Store::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Brings the schema up to date. Both engines carry the same history of migrations.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Store::Pg(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The (version, description) list of migrations compiled in for `backend`.
+    pub fn migration_history(backend: Backend) -> Vec<(i64, String)> {
+        let migrator = match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator.iter().map(|m| (m.version, m.description.to_string())).collect()
+    }
+
+    /// The tables and their columns as the engine reports them, sorted.
+    pub async fn schema_columns(&self) -> Result<Vec<(String, String)>> {
+        let mut columns: Vec<(String, String)> = match self {
+            Store::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+            Store::Pg(pool) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        columns.sort();
+        Ok(columns)
+    }
+
+    /// `SELECT 1`: whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await?.rows_affected());
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+
+    /// Creates a tenant and returns its id.
+    pub async fn create_tenant(&self, name: &str) -> Result<qingdan_domain::TenantId> {
+        let id: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar("INSERT INTO tenants (name) VALUES ($1) RETURNING id").bind(name).fetch_one(pool).await?
+        });
+        Ok(qingdan_domain::TenantId(id))
+    }
+
+    pub async fn tenant(&self, id: qingdan_domain::TenantId) -> Result<Option<qingdan_domain::Tenant>> {
+        let name: Option<String> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1").bind(id.0).fetch_optional(pool).await?
+        });
+        Ok(name.map(|name| qingdan_domain::Tenant { id, name }))
+    }
+}

@@ -1,0 +1,454 @@
+//! Tasks (任务事项), their targets (指标) and assignments.
+//!
+//! Tasks keep a `sort_path` ("000001.000003") so the tree comes out of one
+//! indexed `ORDER BY`, and a page of it needs no recursion.
+
+use crate::audit::{event, record};
+use crate::rows::{code, decimal, optional_decimal};
+use crate::store::{in_tx, on_pool};
+use crate::{Actor, Result, StorageError, Store};
+use chrono::NaiveDate;
+use qingdan_domain::{Assignment, Comparator, Decimal, Light, OrgId, PlanId, Target, TargetId, Task, TaskId, TenantId, UserId};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// A task to create, with its targets.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub tenant_id: TenantId,
+    pub plan_id: PlanId,
+    pub parent_id: Option<TaskId>,
+    pub number: String,
+    pub title: String,
+    pub weight: Decimal,
+    pub start_date: NaiveDate,
+    pub deadline: NaiveDate,
+    pub assignment: Assignment,
+    pub light: Light,
+    pub targets: Vec<NewTarget>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTarget {
+    pub metric: String,
+    pub value: Decimal,
+    pub unit: String,
+    pub comparator: Comparator,
+    pub baseline: Option<Decimal>,
+    pub deadline: Option<NaiveDate>,
+}
+
+/// Which tasks of a plan to list, and which page.
+#[derive(Debug, Clone)]
+pub struct TaskQuery {
+    pub tenant_id: TenantId,
+    pub plan_id: PlanId,
+    /// Only tasks where this org leads or supports (a reporter's view).
+    pub visible_to: Option<OrgId>,
+    pub light: Option<Light>,
+    pub lead_org: Option<OrgId>,
+    /// Tasks whose title contains this text.
+    pub text: Option<String>,
+    /// Zero-based page number.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A task in a list, with its lead org's name for display.
+#[derive(Debug, Clone)]
+pub struct TaskListItem {
+    pub task: Task,
+    pub lead_org_name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaskPage {
+    pub items: Vec<TaskListItem>,
+    /// Tasks matching the query on all pages.
+    pub total: i64,
+}
+
+/// How many tasks of a plan show each light.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LightCounts {
+    pub green: i64,
+    pub yellow: i64,
+    pub red: i64,
+    pub done: i64,
+}
+
+impl LightCounts {
+    pub fn total(&self) -> i64 {
+        self.green + self.yellow + self.red + self.done
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: i64,
+    tenant_id: i64,
+    plan_id: i64,
+    parent_id: Option<i64>,
+    number: String,
+    title: String,
+    weight: String,
+    depth: i64,
+    start_date: NaiveDate,
+    deadline: NaiveDate,
+    lead_leader_id: Option<i64>,
+    lead_org_id: Option<i64>,
+    owner_id: Option<i64>,
+    percent_done: i64,
+    light: String,
+    lead_org_name: Option<String>,
+}
+
+impl TaskRow {
+    fn into_item(self, supporting: Vec<OrgId>) -> Result<TaskListItem> {
+        let task = Task {
+            id: TaskId(self.id),
+            tenant_id: TenantId(self.tenant_id),
+            plan_id: PlanId(self.plan_id),
+            parent_id: self.parent_id.map(TaskId),
+            number: self.number,
+            title: self.title,
+            weight: decimal("tasks", &self.weight)?,
+            depth: i32::try_from(self.depth).map_err(|e| StorageError::corrupt("tasks", e))?,
+            start_date: self.start_date,
+            deadline: self.deadline,
+            assignment: Assignment {
+                lead_leader_id: self.lead_leader_id.map(UserId),
+                lead_org_id: self.lead_org_id.map(OrgId),
+                supporting_org_ids: supporting,
+                owner_id: self.owner_id.map(UserId),
+            },
+            percent_done: self.percent_done,
+            light: code("tasks", &self.light, Light::from_code)?,
+        };
+        Ok(TaskListItem { task, lead_org_name: self.lead_org_name })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TargetRow {
+    id: i64,
+    task_id: i64,
+    metric: String,
+    value: String,
+    unit: String,
+    comparator: String,
+    baseline: Option<String>,
+    deadline: Option<NaiveDate>,
+    actual: Option<String>,
+}
+
+impl TargetRow {
+    fn into_target(self) -> Result<Target> {
+        Ok(Target {
+            id: TargetId(self.id),
+            task_id: TaskId(self.task_id),
+            metric: self.metric,
+            value: decimal("targets", &self.value)?,
+            unit: self.unit,
+            comparator: code("targets", &self.comparator, Comparator::from_code)?,
+            baseline: optional_decimal("targets", self.baseline.as_deref())?,
+            deadline: self.deadline,
+            actual: optional_decimal("targets", self.actual.as_deref())?,
+        })
+    }
+}
+
+const TASK_SELECT: &str = "SELECT tasks.id, tasks.tenant_id, tasks.plan_id, tasks.parent_id, tasks.number, tasks.title, \
+     tasks.weight, tasks.depth, tasks.start_date, tasks.deadline, tasks.lead_leader_id, tasks.lead_org_id, \
+     tasks.owner_id, tasks.percent_done, tasks.light, orgs.name AS lead_org_name \
+     FROM tasks LEFT JOIN orgs ON orgs.id = tasks.lead_org_id";
+
+/// Width of one step of `sort_path`: up to a million siblings.
+const PATH_STEP: usize = 6;
+
+/// A bound parameter of a query whose conditions are built at run time.
+enum Param {
+    Int(i64),
+    Text(String),
+}
+
+/// Binds `params` in order onto a query built from dynamic SQL.
+macro_rules! bind_all {
+    ($query:expr, $params:expr) => {{
+        let mut q = $query;
+        for p in $params {
+            q = match p {
+                Param::Int(v) => q.bind(*v),
+                Param::Text(v) => q.bind(v.clone()),
+            };
+        }
+        q
+    }};
+}
+
+/// The WHERE clause of a task query and its parameters, numbered from `$1`.
+fn task_filter(query: &TaskQuery) -> (String, Vec<Param>) {
+    let mut params = vec![Param::Int(query.tenant_id.0), Param::Int(query.plan_id.0)];
+    let mut sql = String::from(" WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2");
+    if let Some(org) = query.visible_to {
+        params.push(Param::Int(org.0));
+        let n = params.len();
+        sql += &format!(
+            " AND (tasks.lead_org_id = ${n} OR EXISTS (SELECT 1 FROM task_supporting_orgs s \
+              WHERE s.task_id = tasks.id AND s.org_id = ${n}))"
+        );
+    }
+    if let Some(light) = query.light {
+        params.push(Param::Text(light.code().to_owned()));
+        sql += &format!(" AND tasks.light = ${}", params.len());
+    }
+    if let Some(org) = query.lead_org {
+        params.push(Param::Int(org.0));
+        sql += &format!(" AND tasks.lead_org_id = ${}", params.len());
+    }
+    if let Some(text) = query.text.as_deref().filter(|t| !t.is_empty()) {
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        params.push(Param::Text(format!("%{escaped}%")));
+        sql += &format!(" AND tasks.title LIKE ${} ESCAPE '\\'", params.len());
+    }
+    (sql, params)
+}
+
+impl Store {
+    /// Creates a task with its supporting orgs and targets, placed after its last sibling.
+    pub async fn create_task(&self, new: &NewTask, actor: Actor) -> Result<TaskId> {
+        let id: i64 = in_tx!(self, tx => {
+            let (parent_path, depth): (String, i64) = match new.parent_id {
+                None => (String::new(), 0),
+                Some(parent) => {
+                    let row: Option<(String, i64)> = sqlx::query_as(
+                        "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
+                    )
+                    .bind(new.tenant_id.0)
+                    .bind(new.plan_id.0)
+                    .bind(parent.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let (path, depth) = row.ok_or(StorageError::NotFound("parent task"))?;
+                    (format!("{path}."), depth + 1)
+                }
+            };
+            let siblings: i64 = match new.parent_id {
+                Some(parent) => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
+                    .bind(new.tenant_id.0)
+                    .bind(parent.0)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                None => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL")
+                    .bind(new.tenant_id.0)
+                    .bind(new.plan_id.0)
+                    .fetch_one(&mut *tx)
+                    .await?,
+            };
+            let sort_path = format!("{parent_path}{:0width$}", siblings + 1, width = PATH_STEP);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO tasks (tenant_id, plan_id, parent_id, number, title, weight, depth, sort_path, start_date, deadline, \
+                 lead_leader_id, lead_org_id, owner_id, percent_done, light) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+            )
+            .bind(new.tenant_id.0)
+            .bind(new.plan_id.0)
+            .bind(new.parent_id.map(|p| p.0))
+            .bind(&new.number)
+            .bind(&new.title)
+            .bind(new.weight.to_string())
+            .bind(depth)
+            .bind(&sort_path)
+            .bind(new.start_date)
+            .bind(new.deadline)
+            .bind(new.assignment.lead_leader_id.map(|u| u.0))
+            .bind(new.assignment.lead_org_id.map(|o| o.0))
+            .bind(new.assignment.owner_id.map(|u| u.0))
+            .bind(0_i64)
+            .bind(new.light.code())
+            .fetch_one(&mut *tx)
+            .await?;
+            for org in &new.assignment.supporting_org_ids {
+                sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
+                    .bind(new.tenant_id.0)
+                    .bind(id)
+                    .bind(org.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for target in &new.targets {
+                sqlx::query(
+                    "INSERT INTO targets (tenant_id, task_id, metric, value, unit, comparator, baseline, deadline) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(new.tenant_id.0)
+                .bind(id)
+                .bind(&target.metric)
+                .bind(target.value.to_string())
+                .bind(&target.unit)
+                .bind(target.comparator.code())
+                .bind(target.baseline.map(|b| b.to_string()))
+                .bind(target.deadline)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let after = json!({"number": new.number, "title": new.title, "deadline": new.deadline, "targets": new.targets.len()});
+            record!(tx, event(new.tenant_id, actor, "task", id, "create", None, Some(after)));
+            id
+        });
+        Ok(TaskId(id))
+    }
+
+    pub async fn task(&self, tenant: TenantId, id: TaskId) -> Result<Option<TaskListItem>> {
+        let sql = format!("{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.id = $2");
+        let row: Option<TaskRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_optional(pool).await?
+        });
+        let Some(row) = row else { return Ok(None) };
+        let mut supporting = self.supporting_orgs(tenant, &[id]).await?;
+        row.into_item(supporting.remove(&id).unwrap_or_default()).map(Some)
+    }
+
+    /// The direct sub-tasks of a task, in order.
+    pub async fn child_tasks(&self, tenant: TenantId, parent: TaskId) -> Result<Vec<TaskListItem>> {
+        let sql = format!("{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.parent_id = $2 ORDER BY tasks.sort_path");
+        let rows: Vec<TaskRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(parent.0).fetch_all(pool).await?
+        });
+        self.with_supporting(tenant, rows).await
+    }
+
+    /// A page of a plan's tasks in tree order, with the total that match.
+    pub async fn tasks(&self, query: &TaskQuery) -> Result<TaskPage> {
+        let (filter, params) = task_filter(query);
+        let count_sql = format!("SELECT COUNT(*) FROM tasks{filter}");
+        let list_sql = format!(
+            "{TASK_SELECT}{filter} ORDER BY tasks.sort_path LIMIT {} OFFSET {}",
+            query.per_page,
+            u64::from(query.page) * u64::from(query.per_page)
+        );
+        let (total, rows): (i64, Vec<TaskRow>) = on_pool!(self, pool => {
+            let total = bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &params).fetch_one(pool).await?;
+            let rows = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &params).fetch_all(pool).await?;
+            (total, rows)
+        });
+        Ok(TaskPage { items: self.with_supporting(query.tenant_id, rows).await?, total })
+    }
+
+    /// Counts a plan's tasks by light, optionally only those visible to an org.
+    pub async fn light_counts(&self, tenant: TenantId, plan: PlanId, visible_to: Option<OrgId>) -> Result<LightCounts> {
+        let query = TaskQuery { tenant_id: tenant, plan_id: plan, visible_to, light: None, lead_org: None, text: None, page: 0, per_page: 0 };
+        let (filter, params) = task_filter(&query);
+        let sql = format!("SELECT tasks.light, COUNT(*) FROM tasks{filter} GROUP BY tasks.light");
+        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
+            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?
+        });
+        let mut counts = LightCounts::default();
+        for (light, n) in rows {
+            match code("tasks", &light, Light::from_code)? {
+                Light::Green => counts.green = n,
+                Light::Yellow => counts.yellow = n,
+                Light::Red => counts.red = n,
+                Light::Done => counts.done = n,
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The targets of a task, in the order they were written.
+    pub async fn targets(&self, tenant: TenantId, task: TaskId) -> Result<Vec<Target>> {
+        let rows: Vec<TargetRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, task_id, metric, value, unit, comparator, baseline, deadline, actual FROM targets \
+                 WHERE tenant_id = $1 AND task_id = $2 ORDER BY id",
+            )
+            .bind(tenant.0)
+            .bind(task.0)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(TargetRow::into_target).collect()
+    }
+
+    /// Replaces who answers for a task, recording the change.
+    pub async fn set_assignment(&self, tenant: TenantId, id: TaskId, assignment: &Assignment, actor: Actor) -> Result<()> {
+        let before = self.task(tenant, id).await?.ok_or(StorageError::NotFound("task"))?.task.assignment;
+        in_tx!(self, tx => {
+            sqlx::query("UPDATE tasks SET lead_leader_id = $1, lead_org_id = $2, owner_id = $3 WHERE tenant_id = $4 AND id = $5")
+                .bind(assignment.lead_leader_id.map(|u| u.0))
+                .bind(assignment.lead_org_id.map(|o| o.0))
+                .bind(assignment.owner_id.map(|u| u.0))
+                .bind(tenant.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM task_supporting_orgs WHERE tenant_id = $1 AND task_id = $2")
+                .bind(tenant.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            for org in &assignment.supporting_org_ids {
+                sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
+                    .bind(tenant.0)
+                    .bind(id.0)
+                    .bind(org.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let to_json = |a: &Assignment| json!(a);
+            record!(tx, event(tenant, actor, "task", id.0, "assign", Some(to_json(&before)), Some(to_json(assignment))));
+        });
+        Ok(())
+    }
+
+    /// Every task's id, dates, progress and light, for recomputing lights.
+    pub async fn task_progress(&self, tenant: TenantId) -> Result<Vec<(TaskId, NaiveDate, NaiveDate, i64, Light)>> {
+        let rows: Vec<(i64, NaiveDate, NaiveDate, i64, String)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, start_date, deadline, percent_done, light FROM tasks WHERE tenant_id = $1")
+                .bind(tenant.0).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|(id, start, end, pct, light)| Ok((TaskId(id), start, end, pct, code("tasks", &light, Light::from_code)?)))
+            .collect()
+    }
+
+    /// Stores new lights for tasks whose light changed with the date.
+    pub async fn set_lights(&self, tenant: TenantId, changes: &[(TaskId, Light)]) -> Result<()> {
+        for chunk in changes.chunks(500) {
+            in_tx!(self, tx => {
+                for (id, light) in chunk {
+                    sqlx::query("UPDATE tasks SET light = $1 WHERE tenant_id = $2 AND id = $3")
+                        .bind(light.code()).bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
+                }
+            });
+        }
+        Ok(())
+    }
+
+    async fn with_supporting(&self, tenant: TenantId, rows: Vec<TaskRow>) -> Result<Vec<TaskListItem>> {
+        let ids: Vec<TaskId> = rows.iter().map(|r| TaskId(r.id)).collect();
+        let mut supporting = self.supporting_orgs(tenant, &ids).await?;
+        rows.into_iter().map(|r| {
+            let orgs = supporting.remove(&TaskId(r.id)).unwrap_or_default();
+            r.into_item(orgs)
+        }).collect()
+    }
+
+    /// The supporting orgs of each of `tasks`.
+    async fn supporting_orgs(&self, tenant: TenantId, tasks: &[TaskId]) -> Result<HashMap<TaskId, Vec<OrgId>>> {
+        let mut out: HashMap<TaskId, Vec<OrgId>> = HashMap::new();
+        if tasks.is_empty() {
+            return Ok(out);
+        }
+        // The ids are integers we hold, so listing them inline is safe.
+        let list = tasks.iter().map(|t| t.0.to_string()).collect::<Vec<_>>().join(",");
+        let sql = format!("SELECT task_id, org_id FROM task_supporting_orgs WHERE tenant_id = $1 AND task_id IN ({list}) ORDER BY org_id");
+        let rows: Vec<(i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
+        });
+        for (task, org) in rows {
+            out.entry(TaskId(task)).or_default().push(OrgId(org));
+        }
+        Ok(out)
+    }
+}
