@@ -148,6 +148,8 @@ const MAX_HEADING_LINE: usize = 60;
 /// Longest sentence handled as one: longer runs are cut, which bounds the
 /// work done per target whatever the input.
 pub(crate) const MAX_SENTENCE: usize = 1_000;
+/// Longest reach of a clause on either side of a target.
+pub(crate) const MAX_CLAUSE_SIDE: usize = 150;
 
 /// Splits the text into paragraphs, joining lines broken by page breaks.
 pub(crate) fn paragraphs(doc: &Doc<'_>) -> Vec<Paragraph> {
@@ -228,14 +230,15 @@ fn push_span(doc: &Doc<'_>, out: &mut Vec<Span>, s: usize, e: usize) {
 
 /// The clause of the sentence `sent` that contains `pos`: bounded by commas,
 /// colons and sentence ends, not by the enumeration comma `、`.
+/// A clause is cut at [`MAX_CLAUSE_SIDE`] chars on either side of `pos`.
 pub(crate) fn clause_of(doc: &Doc<'_>, sent: Span, pos: usize) -> Span {
     let is_bound = |c: char| is_sentence_end(c) || matches!(c, ',' | ':');
     let mut s = pos.min(sent.end);
-    while s > sent.start && !is_bound(doc.at(s - 1)) {
+    while s > sent.start && pos - s < MAX_CLAUSE_SIDE && !is_bound(doc.at(s - 1)) {
         s -= 1;
     }
     let mut e = pos;
-    while e < sent.end && !is_bound(doc.at(e)) {
+    while e < sent.end && e - pos < MAX_CLAUSE_SIDE && !is_bound(doc.at(e)) {
         e += 1;
     }
     Span { start: s, end: e }

@@ -137,29 +137,32 @@ pub(crate) fn scan_arabic(chars: &[char], start: usize) -> Option<NumberToken> {
     if !digit_at(start) {
         return None;
     }
+    // At most 24 digits on each side of the point: longer runs are codes,
+    // and the bound keeps the scan linear on any input.
     let mut i = start;
-    while digit_at(i) {
+    while digit_at(i) && i - start < 24 {
         i += 1;
     }
     if chars.get(i) == Some(&'.') && digit_at(i + 1) {
         i += 1;
-        while digit_at(i) {
+        let frac = i;
+        while digit_at(i) && i - frac < 24 {
             i += 1;
         }
     }
-    let int_text: String = chars.get(start..i)?.iter().collect();
-    if int_text.len() > 24 {
+    if digit_at(i) {
         return None;
     }
+    let int_text: String = chars.get(start..i)?.iter().collect();
     let value: Decimal = int_text.parse().ok()?;
     // A fraction such as 2/3 (not a date such as 3/10/2021).
     if chars.get(i) == Some(&'/') && digit_at(i + 1) && !int_text.contains('.') {
         let mut j = i + 1;
-        while digit_at(j) {
+        while digit_at(j) && j - i < 4 {
             j += 1;
         }
         let den_text: String = chars.get(i + 1..j)?.iter().collect();
-        let followed_by_slash = chars.get(j) == Some(&'/');
+        let followed_by_slash = chars.get(j) == Some(&'/') || digit_at(j);
         if let Ok(den) = den_text.parse::<Decimal>()
             && !followed_by_slash
             && !den.is_zero()

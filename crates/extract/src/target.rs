@@ -349,7 +349,7 @@ fn judge(
         let asserted = prefix_comparator(doc, tok.start, start).is_some_and(|c| c == Comparator::AtLeast);
         if (is_one && !asserted)
             || is_han(prev) && !matches!(prev, '建' | '成' | '设' | '造' | '育' | '增' | '办' | '产' | '出' | '让' | '到' | '在' | '有' | '少' | '和' | '及' | '与' | '批' | '现' | '施' | '引' | '进')
-            || in_quotes(doc, start, tok.start)
+            || in_quotes(doc, start.max(tok.start.saturating_sub(200)), tok.start)
             || matches!(doc.at(doc.skip_spaces(q.end, end)), '“' | '"' | '《')
             || !BUILD_VERBS.iter().any(|v| clause_text.contains(v))
         {
