@@ -1,1 +1,87 @@
-//! placeholder
+//! Use cases: the one API that web and CLI both call. Each use case takes the
+//! signed-in user, checks what their role and org allow, validates the input
+//! into a Chinese message per field, and calls storage.
+//!
+//! This crate holds the only real clock ([`Clock`]). It must not know about
+//! HTTP or HTML.
+
+mod auth;
+mod clock;
+pub mod demo;
+mod error;
+pub mod lenient;
+mod orgs;
+mod plans;
+mod reports;
+pub mod synthetic;
+
+pub use auth::SessionToken;
+pub use clock::Clock;
+pub use error::AppError;
+pub use orgs::{OrgInput, UserInput};
+pub use plans::{AssignmentInput, PlanInput, PlanOverview, TaskDetail, TaskFilter, TaskInput, TargetInput};
+pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
+pub use reports::{MyTasks, ReportInput, ReviewInput};
+
+use qingdan_domain::{TenantId, User};
+use qingdan_storage::Actor;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The application: storage plus the clock. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct App {
+    store: Store,
+    clock: Clock,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Clock) -> App {
+        App { store, clock }
+    }
+
+    /// Opens the database a URL names and brings its schema up to date.
+    pub async fn open(url: &str, clock: Clock) -> Result<App> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(App::new(store, clock))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    fn actor(&self, user: &User) -> Actor {
+        Actor { user_id: Some(user.id), at: self.clock.now() }
+    }
+
+    fn system_actor(&self) -> Actor {
+        Actor { user_id: None, at: self.clock.now() }
+    }
+
+    /// Whether the database answers.
+    pub async fn is_ready(&self) -> bool {
+        self.store.ping().await.is_ok()
+    }
+
+    /// Recomputes every task's light for today; returns how many changed.
+    pub async fn refresh_lights(&self, tenant: TenantId) -> Result<usize> {
+        let today = self.clock.today();
+        let changes: Vec<_> = self
+            .store
+            .task_progress(tenant)
+            .await?
+            .into_iter()
+            .filter_map(|(id, start, end, pct, light)| {
+                let now = qingdan_domain::light_for(pct, start, end, today);
+                (now != light).then_some((id, now))
+            })
+            .collect();
+        self.store.set_lights(tenant, &changes).await?;
+        Ok(changes.len())
+    }
+}

@@ -1,0 +1,115 @@
+//! Signing in and out. Passwords are hashed with Argon2id; session tokens are
+//! 32 random bytes, of which only a SHA-256 hash is stored.
+
+use crate::{App, AppError, Result};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Duration;
+use qingdan_domain::User;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// How long a session lives after sign-in.
+const SESSION_HOURS: i64 = 12;
+
+/// The secret a browser holds in its cookie.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(pub String);
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionToken(..)")
+    }
+}
+
+impl SessionToken {
+    fn generate() -> SessionToken {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        SessionToken(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    fn hash(&self) -> String {
+        URL_SAFE_NO_PAD.encode(Sha256::digest(self.0.as_bytes()))
+    }
+}
+
+/// Hashes a password with Argon2id on a blocking thread.
+pub(crate) async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let hash: Result<PasswordHash, _> = Argon2::default().hash_password(password.as_bytes());
+        hash.map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Checks a new password: 8 to 128 characters, letters and digits.
+pub(crate) fn check_password(password: &str) -> Result<()> {
+    let len = password.chars().count();
+    if !(8..=128).contains(&len) {
+        return Err(AppError::field("password", "bad_length", "密码长度应为8到128个字符"));
+    }
+    let has_letter = password.chars().any(|c| c.is_ascii_alphabetic());
+    let has_digit = password.chars().any(|c| c.is_ascii_digit());
+    if !(has_letter && has_digit) {
+        return Err(AppError::field("password", "too_weak", "密码须同时包含字母和数字"));
+    }
+    Ok(())
+}
+
+impl App {
+    /// Signs a user in; returns the user and a new session token.
+    /// A wrong username and a wrong password fail the same way.
+    pub async fn login(&self, username: &str, password: &str) -> Result<(User, SessionToken)> {
+        let login = self.store.user_login(username.trim()).await?;
+        let Some(login) = login.filter(|l| l.user.is_active) else {
+            // Spend the same time as a real check, so timing does not reveal the account.
+            let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+            return Err(AppError::LoginFailed);
+        };
+        if !verify_password(password.to_owned(), login.password_hash).await {
+            return Err(AppError::LoginFailed);
+        }
+        let token = SessionToken::generate();
+        let expires = self.clock.now() + Duration::hours(SESSION_HOURS);
+        self.store.create_session(&token.hash(), login.user.tenant_id, login.user.id, expires).await?;
+        Ok((login.user, token))
+    }
+
+    /// The signed-in user of a session token, if it is valid.
+    pub async fn session_user(&self, token: &SessionToken) -> Result<Option<User>> {
+        Ok(self.store.session_user(&token.hash(), self.clock.now()).await?)
+    }
+
+    pub async fn logout(&self, token: &SessionToken) -> Result<()> {
+        Ok(self.store.delete_session(&token.hash()).await?)
+    }
+}
+
+/// An Argon2id hash of a random string, checked against when the user is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1hL3cZSTIxQyKZ1ztdCGF1mCmMTtDqZY0s4T6kgs2S4";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        for (password, ok) in [("short1", false), ("onlyletters", false), ("12345678", false), ("good2021pass", true)] {
+            assert_eq!(check_password(password).is_ok(), ok, "{password}");
+        }
+    }
+}

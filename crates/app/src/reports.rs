@@ -1,0 +1,183 @@
+//! 进展报送与审核 (progress reports and their review).
+
+use crate::plans::parse_decimal;
+use crate::{App, AppError, Result, lenient};
+use qingdan_domain::{Invalid, Period, Plan, ReportId, ReportedActual, Role, TargetId, TaskId, User};
+use qingdan_storage::{NewReport, Review, ReviewQueueItem, StorageError, TaskPage, TaskQuery};
+use serde::Deserialize;
+use std::collections::HashSet;
+
+/// The longest narrative, problem or next-step text, in characters.
+const MAX_TEXT: usize = 2000;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ActualInput {
+    #[serde(deserialize_with = "lenient::text", default)]
+    pub target_id: String,
+    #[serde(deserialize_with = "lenient::text", default)]
+    pub actual: String,
+}
+
+/// A progress report as typed into the form or sent to the API.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReportInput {
+    #[serde(default)]
+    pub period: String,
+    #[serde(deserialize_with = "lenient::text", default)]
+    pub percent_done: String,
+    #[serde(default)]
+    pub narrative: String,
+    #[serde(default)]
+    pub problems: String,
+    #[serde(default)]
+    pub next_steps: String,
+    #[serde(default)]
+    pub actuals: Vec<ActualInput>,
+}
+
+/// A supervisor's decision: `accept`, or `return` with a comment.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReviewInput {
+    pub decision: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// 我的填报: a reporter's tasks in the current plan and their org's latest reports.
+#[derive(Debug, Clone)]
+pub struct MyTasks {
+    pub plan: Option<Plan>,
+    pub tasks: TaskPage,
+    pub recent: Vec<ReviewQueueItem>,
+}
+
+impl App {
+    /// Submits (or resubmits) the user's org's report on a task for a period.
+    pub async fn submit_report(&self, user: &User, task_id: TaskId, input: &ReportInput) -> Result<ReportId> {
+        if user.role != Role::Reporter {
+            return Err(AppError::Forbidden);
+        }
+        let item = self.task(user, task_id).await?;
+        let targets = self.store.targets(user.tenant_id, task_id).await?;
+        let mut invalid = Invalid::new();
+        let period = match input.period.parse::<Period>() {
+            Ok(p) if p > Period::containing(self.clock.today()) => {
+                invalid.add("period", "future", "不能填报未来的周期");
+                None
+            }
+            Ok(p) => Some(p),
+            Err(message) => {
+                invalid.add("period", "bad_format", message);
+                None
+            }
+        };
+        let percent_done = match input.percent_done.trim().parse::<i64>() {
+            Ok(p) if (0..=100).contains(&p) => p,
+            _ => {
+                invalid.add("percent_done", "out_of_range", "完成进度应为0到100之间的整数");
+                0
+            }
+        };
+        let narrative = invalid.text("narrative", "工作进展", &input.narrative, MAX_TEXT);
+        let problems = invalid.optional_text("problems", "存在问题", &input.problems, MAX_TEXT);
+        let next_steps = invalid.optional_text("next_steps", "下步打算", &input.next_steps, MAX_TEXT);
+        let known: HashSet<i64> = targets.iter().map(|t| t.id.0).collect();
+        let mut seen = HashSet::new();
+        let mut actuals = Vec::new();
+        for (i, a) in input.actuals.iter().enumerate() {
+            if a.actual.trim().is_empty() {
+                continue;
+            }
+            let field = format!("actuals[{i}]");
+            let Ok(target) = a.target_id.trim().parse::<i64>() else {
+                invalid.add(&field, "not_a_number", "指标编号应为整数");
+                continue;
+            };
+            if !known.contains(&target) {
+                invalid.add(&field, "not_found", format!("指标（编号{target}）不属于该任务"));
+                continue;
+            }
+            if !seen.insert(target) {
+                invalid.add(&field, "duplicate", format!("指标（编号{target}）重复填报"));
+                continue;
+            }
+            let label = targets.iter().find(|t| t.id.0 == target).map_or(String::new(), |t| t.metric.clone());
+            if let Some(actual) = parse_decimal(&mut invalid, &field, &format!("“{label}”的完成值"), &a.actual) {
+                actuals.push(ReportedActual { target_id: TargetId(target), actual });
+            }
+        }
+        invalid.into_result()?;
+        let new = NewReport {
+            tenant_id: user.tenant_id,
+            task_id: item.task.id,
+            org_id: user.org_id,
+            period: period.unwrap_or_else(|| Period::containing(self.clock.today())),
+            percent_done,
+            narrative,
+            problems,
+            next_steps,
+            actuals,
+            submitted_by: user.id,
+        };
+        self.store.submit_report(&new, self.actor(user)).await.map_err(|e| match e {
+            StorageError::Conflict(_) => AppError::Conflict("该周期的报送已审核通过，不能再次提交".into()),
+            other => other.into(),
+        })
+    }
+
+    /// The reports waiting for review, oldest first.
+    pub async fn review_queue(&self, user: &User) -> Result<Vec<ReviewQueueItem>> {
+        if !user.role.can_supervise() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self.store.review_queue(user.tenant_id, 200).await?)
+    }
+
+    /// Accepts a report, or returns it with a comment.
+    pub async fn review(&self, user: &User, id: ReportId, input: &ReviewInput) -> Result<()> {
+        if !user.role.can_supervise() {
+            return Err(AppError::Forbidden);
+        }
+        let review = match input.decision.trim() {
+            "accept" => Review::Accept,
+            "return" => {
+                let mut invalid = Invalid::new();
+                let comment = invalid.text("comment", "退回意见", &input.comment, 500);
+                invalid.into_result()?;
+                Review::Return { comment }
+            }
+            _ => return Err(AppError::field("decision", "unknown", "审核结果应为 accept（通过）或 return（退回）")),
+        };
+        self.store.report(user.tenant_id, id).await?.ok_or(AppError::NotFound("报送"))?;
+        self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today()).await.map_err(|e| match e {
+            StorageError::Conflict(_) => AppError::Conflict("该报送已审核，不能重复审核".into()),
+            other => other.into(),
+        })
+    }
+
+    /// 我的填报: the tasks of the reporter's org in the newest plan, and its latest reports.
+    pub async fn my_tasks(&self, user: &User, page: u32) -> Result<MyTasks> {
+        if user.role != Role::Reporter {
+            return Err(AppError::Forbidden);
+        }
+        let plan = self.store.plans(user.tenant_id).await?.into_iter().next();
+        let tasks = match &plan {
+            Some(plan) => {
+                let query = TaskQuery {
+                    tenant_id: user.tenant_id,
+                    plan_id: plan.id,
+                    visible_to: Some(user.org_id),
+                    light: None,
+                    lead_org: None,
+                    text: None,
+                    page,
+                    per_page: 50,
+                };
+                self.store.tasks(&query).await?
+            }
+            None => TaskPage { items: Vec::new(), total: 0 },
+        };
+        let recent = self.store.org_reports(user.tenant_id, user.org_id, 20).await?;
+        Ok(MyTasks { plan, tasks, recent })
+    }
+}
