@@ -57,7 +57,10 @@ pub(crate) fn year_at_chars(chars: &[char], i: usize) -> Option<i32> {
 
 /// Classifies a chapter title. `None` when the title says nothing.
 pub(crate) fn classify_title(title: &str) -> Option<Part> {
-    const REVIEW: &[&str] = &["回顾", "过去", "工作总结", "主要成绩", "取得的成绩", "存在的问题", "存在问题", "问题和不足", "不足"];
+    const REVIEW: &[&str] = &[
+        "回顾", "过去", "工作总结", "主要成绩", "取得的成绩", "存在的问题", "存在问题", "问题和不足",
+        "不足", "基本情况", "现状", "发展历程", "主要做法", "成效", "优势",
+    ];
     const PLAN: &[&str] = &["今年", "本年", "年度", "工作安排", "工作任务", "主要任务", "重点工作", "工作要点", "重点任务", "目标任务"];
     const LONG: &[&str] = &["五年", "远景", "中长期", "规划", "2035", "二〇三五"];
     if REVIEW.iter().any(|w| title.contains(w)) {

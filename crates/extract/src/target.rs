@@ -149,8 +149,17 @@ const RANGE_SEPARATORS: &[char] = &['—', '–', '-', '~', '至', '到', '〜']
 /// The adverbs 至少/最少/最多 may stand before the verb: 至少建成一个.
 pub(crate) fn prefix_comparator(doc: &Doc<'_>, start: usize, floor: usize) -> Option<Comparator> {
     let at = doc.skip_spaces_back(start, floor);
-    if let Some((_, c)) = PREFIX_COMPARATORS.iter().find(|(w, _)| doc.ends_with_at(at, w)) {
-        return Some(*c);
+    if let Some((w, c)) = PREFIX_COMPARATORS.iter().find(|(w, _)| doc.ends_with_at(at, w)) {
+        // 约 and 近 alone, not as the end of 签约, 节约, 附近, 就近.
+        let before = doc.at(at.saturating_sub(w.chars().count() + 1));
+        let is_word_end = match *w {
+            "约" => matches!(before, '签' | '节' | '制' | '预' | '公' | '条' | '契' | '合' | '履' | '邀' | '特'),
+            "近" => matches!(before, '就' | '附' | '最' | '邻' | '靠' | '贴' | '亲'),
+            _ => false,
+        };
+        if !is_word_end {
+            return Some(*c);
+        }
     }
     for (w, c) in [("至少", Comparator::AtLeast), ("最少", Comparator::AtLeast), ("最多", Comparator::AtMost)] {
         let n = w.chars().count();
@@ -208,6 +217,24 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
         Some(u) => Some(Quantity { end: j + u.len, unit: u.text, more, tok }),
         None => Some(Quantity { end: tok.end, unit: String::new(), more, tok }),
     }
+}
+
+/// Where to look for a past year before a target: the clause, or the
+/// sentence opening when the clause is its continuation.
+fn sentence_head_start(doc: &Doc<'_>, sent: Span, clause_start: usize) -> usize {
+    let _ = doc;
+    sent.start.max(clause_start.saturating_sub(40))
+}
+
+/// Whether `from..to` names a year before the plan year as the time of the
+/// figure (not as a base of comparison: 比2020年, 以2019年为基数, 较…).
+fn names_past_year(doc: &Doc<'_>, from: usize, to: usize, plan_year: i32) -> bool {
+    (from..to).any(|k| {
+        crate::part::year_at_chars(&doc.norm, k).is_some_and(|y| {
+            let before = doc.at(k.wrapping_sub(1));
+            y < plan_year && !matches!(before, '比' | '较' | '以' | '与' | '同' | '于' | '从' | '由')
+        })
+    })
 }
 
 /// Whether `pos` is inside “quotes” opened in `from..pos`.
@@ -378,7 +405,13 @@ fn judge(
     if (head.starts_with('在') || head.contains(",在")) && clause_text.contains("基础上") {
         return Judgement::NotATarget;
     }
-    if ["现有", "目前", "已有", "已经", "已建成", "截至", "截止", "发挥", "同期"].iter().any(|w| head.contains(w)) {
+    if ["现有", "目前", "已有", "已经", "已建成", "截至", "截止", "发挥", "同期", "以来"].iter().any(|w| head.contains(w)) {
+        return Judgement::NotATarget;
+    }
+    // A figure of a past year: 2019年,增加值完成118亿元 (not 比2020年增长).
+    if let Some(plan_year) = cx.plan_year
+        && names_past_year(doc, sentence_head_start(doc, cx.span, clause.start), tok.start, plan_year)
+    {
         return Judgement::NotATarget;
     }
 
@@ -527,6 +560,9 @@ mod tests {
             ("重点抓好5项工作:一是", &[]),
             ("市区5公里范围内", &[]),
             ("建设城东220千伏变电站", &[]),
+            ("2019年,增加值完成80亿元", &[]),
+            ("比2023年增长6%", &["6%:eq"]),
+            ("把签约100亿元作为目标", &["100亿元:eq"]),
         ];
         for (input, want) in cases {
             assert_eq!(brief(input), *want, "{input}");
