@@ -10,7 +10,10 @@ use qingdan_extract::{Options, OrgKeywords, decode, extract};
 fuzz_target!(|data: &[u8]| {
     let options = Options {
         plan_year: None,
-        org_keywords: vec![OrgKeywords { org: "市能源局".into(), keywords: vec!["煤".into(), "气".into()] }],
+        org_keywords: vec![OrgKeywords {
+            org: "市能源局".into(),
+            keywords: vec!["煤".into(), "气".into()],
+        }],
     };
     let text = match decode(data) {
         Ok(text) => text,

@@ -28,7 +28,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let options = Options { plan_year, ..Options::default() };
+    let options = Options {
+        plan_year,
+        ..Options::default()
+    };
     print!("{}", extract(&text, &options).targets_jsonl());
     ExitCode::SUCCESS
 }

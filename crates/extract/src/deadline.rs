@@ -44,7 +44,11 @@ impl DeadlineSpec {
 }
 
 fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
-    let (ny, nm) = if month == 12 { (year.checked_add(1)?, 1) } else { (year, month + 1) };
+    let (ny, nm) = if month == 12 {
+        (year.checked_add(1)?, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
 }
 
@@ -131,7 +135,17 @@ fn month_phrase_at(doc: &Doc<'_>, i: usize, year: Option<i32>) -> Option<(Deadli
         }
         return Some((spec, e));
     }
-    let tails = ["底前", "底", "末", "前", "份前", "份", "中旬前", "上旬前", "下旬前"];
+    let tails = [
+        "底前",
+        "底",
+        "末",
+        "前",
+        "份前",
+        "份",
+        "中旬前",
+        "上旬前",
+        "下旬前",
+    ];
     let tail = tails.iter().find(|t| doc.starts_with_at(k, t))?;
     let end = k + tail.chars().count();
     let spec = match year {
@@ -148,7 +162,11 @@ pub(crate) fn phrases(doc: &Doc<'_>, start: usize, end: usize) -> Vec<Phrase> {
     let mut i = start;
     while i < end {
         if let Some((spec, e)) = phrase_at(doc, i, start) {
-            out.push(Phrase { start: i, end: e, spec });
+            out.push(Phrase {
+                start: i,
+                end: e,
+                spec,
+            });
             i = e.max(i + 1);
         } else {
             i += 1;
@@ -160,8 +178,10 @@ pub(crate) fn phrases(doc: &Doc<'_>, start: usize, end: usize) -> Vec<Phrase> {
 fn phrase_at(doc: &Doc<'_>, i: usize, sentence_start: usize) -> Option<(DeadlineSpec, usize)> {
     let c = doc.at(i);
     // A named year: 到2035年, 2025年底前, 2022年6月底前.
-    if c.is_ascii_digit() {
-        if let Some(y) = year_at_chars(&doc.norm, i) {
+    if c.is_ascii_digit()
+        && let Some(y) = year_at_chars(&doc.norm, i)
+    {
+        {
             let k = i + 5;
             if let Some((spec, e)) = month_phrase_at(doc, k, Some(y)) {
                 return Some((spec, e));
@@ -172,7 +192,10 @@ fn phrase_at(doc: &Doc<'_>, i: usize, sentence_start: usize) -> Option<(Deadline
                 }
             }
             let before = doc.skip_spaces_back(i, sentence_start);
-            if ["到", "至", "力争到", "于"].iter().any(|w| doc.ends_with_at(before, w)) {
+            if ["到", "至", "力争到", "于"]
+                .iter()
+                .any(|w| doc.ends_with_at(before, w))
+            {
                 return Some((DeadlineSpec::Absolute(y), k));
             }
             return None;
@@ -218,9 +241,14 @@ fn phrase_at(doc: &Doc<'_>, i: usize, sentence_start: usize) -> Option<(Deadline
             || doc.starts_with_at(j + 1, "以来");
         // 持续推进…三年行动: an action begun before, whose end the plan year
         // does not give.
-        let clause_start = (sentence_start..i).rev().find(|k| matches!(doc.at(*k), ',' | ':' | ';' | '。')).map_or(sentence_start, |k| k + 1);
+        let clause_start = (sentence_start..i)
+            .rev()
+            .find(|k| matches!(doc.at(*k), ',' | ':' | ';' | '。'))
+            .map_or(sentence_start, |k| k + 1);
         let head = doc.norm_string(clause_start, i);
-        let is_ongoing = ["持续", "继续", "深入推进", "巩固"].iter().any(|w| head.contains(w));
+        let is_ongoing = ["持续", "继续", "深入推进", "巩固"]
+            .iter()
+            .any(|w| head.contains(w));
         if !is_past_or_label && !is_ongoing {
             let n = i32::try_from(n).unwrap_or(1);
             return Some((DeadlineSpec::YearEnd(n - 1), j + 1));
@@ -241,13 +269,16 @@ pub(crate) fn governing(
     plan_year: Option<i32>,
 ) -> Option<NaiveDate> {
     let in_clause = |p: &&Phrase| p.start >= clause_start && p.end <= clause_end;
-    if let Some(p) = phrases.iter().filter(in_clause).filter(|p| p.end <= pos).last() {
+    if let Some(p) = phrases.iter().filter(in_clause).rfind(|p| p.end <= pos) {
         return p.spec.resolve(plan_year);
     }
     if let Some(p) = phrases.iter().filter(in_clause).find(|p| p.start >= pos) {
         return p.spec.resolve(plan_year);
     }
-    phrases.iter().filter_map(|p| p.spec.resolve(plan_year)).max()
+    phrases
+        .iter()
+        .filter_map(|p| p.spec.resolve(plan_year))
+        .max()
 }
 
 #[cfg(test)]
@@ -257,7 +288,9 @@ mod tests {
     fn first(s: &str, year: i32) -> Option<String> {
         let doc = Doc::new(s);
         let ps = phrases(&doc, 0, doc.len());
-        ps.first().and_then(|p| p.spec.resolve(Some(year))).map(|d| d.to_string())
+        ps.first()
+            .and_then(|p| p.spec.resolve(Some(year)))
+            .map(|d| d.to_string())
     }
 
     #[test]
@@ -297,11 +330,32 @@ mod tests {
         let doc = Doc::new(text);
         let ps = phrases(&doc, 0, doc.len());
         let y = Some(2024);
-        let at = |s: &str| text.chars().collect::<String>().find(s).map(|b| text[..b].chars().count()).unwrap_or(0);
+        let at = |s: &str| {
+            text.chars()
+                .collect::<String>()
+                .find(s)
+                .map(|b| text[..b].chars().count())
+                .unwrap_or(0)
+        };
         let nine = at("9亿");
         let twenty = at("20亿");
-        assert_eq!(governing(&ps, nine, 0, 19, y).map(|d| d.to_string()).as_deref(), Some("2026-12-31"));
-        assert_eq!(governing(&ps, twenty, 0, 19, y).map(|d| d.to_string()).as_deref(), Some("2028-12-31"));
-        assert_eq!(governing(&ps, 1000, 900, 1000, y).map(|d| d.to_string()).as_deref(), Some("2028-12-31"));
+        assert_eq!(
+            governing(&ps, nine, 0, 19, y)
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2026-12-31")
+        );
+        assert_eq!(
+            governing(&ps, twenty, 0, 19, y)
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2028-12-31")
+        );
+        assert_eq!(
+            governing(&ps, 1000, 900, 1000, y)
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2028-12-31")
+        );
     }
 }

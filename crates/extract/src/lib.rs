@@ -27,8 +27,8 @@
 //! indices. Any input, however malformed, returns a value and never panics;
 //! work is linear in the input size.
 
-mod decode;
 mod deadline;
+mod decode;
 mod layout;
 mod numeral;
 mod part;
@@ -152,11 +152,24 @@ impl Extraction {
         let mut built: Vec<Option<OutlineNode<'_>>> = Vec::with_capacity(self.headings.len());
         built.resize_with(self.headings.len(), || None);
         for i in (0..self.headings.len()).rev() {
-            let Some(h) = self.headings.get(i) else { continue };
-            let children = h.children.iter().filter_map(|c| built.get_mut(*c).and_then(Option::take)).collect();
-            let tasks = by_heading.get_mut(i).map(std::mem::take).unwrap_or_default();
+            let Some(h) = self.headings.get(i) else {
+                continue;
+            };
+            let children = h
+                .children
+                .iter()
+                .filter_map(|c| built.get_mut(*c).and_then(Option::take))
+                .collect();
+            let tasks = by_heading
+                .get_mut(i)
+                .map(std::mem::take)
+                .unwrap_or_default();
             if let Some(slot) = built.get_mut(i) {
-                *slot = Some(OutlineNode { heading: h, tasks, children });
+                *slot = Some(OutlineNode {
+                    heading: h,
+                    tasks,
+                    children,
+                });
             }
         }
         let roots = self
@@ -166,7 +179,12 @@ impl Extraction {
             .filter(|(_, h)| h.parent.is_none())
             .filter_map(|(i, _)| built.get_mut(i).and_then(Option::take))
             .collect();
-        Outline { plan_year: self.plan_year, parts: &self.parts, tasks: top_tasks, headings: roots }
+        Outline {
+            plan_year: self.plan_year,
+            parts: &self.parts,
+            tasks: top_tasks,
+            headings: roots,
+        }
     }
 }
 
@@ -188,7 +206,9 @@ pub fn extract(text: &str, options: &Options) -> Extraction {
         .filter(|(_, t)| part::classify_title(t) == Some(Part::Plan))
         .map(|(_, t)| t.clone())
         .collect();
-    let plan_year = options.plan_year.or_else(|| part::infer_plan_year(&doc, &plan_titles));
+    let plan_year = options
+        .plan_year
+        .or_else(|| part::infer_plan_year(&doc, &plan_titles));
 
     let mut b = Builder {
         doc: &doc,
@@ -199,7 +219,11 @@ pub fn extract(text: &str, options: &Options) -> Extraction {
         parts: Vec::new(),
         targets: Vec::new(),
         tasks: Vec::new(),
-        chapter_part: if has_chapters { Part::Preamble } else { Part::Plan },
+        chapter_part: if has_chapters {
+            Part::Preamble
+        } else {
+            Part::Plan
+        },
         sub_part: None,
         long_range_end: None,
     };
@@ -211,16 +235,25 @@ pub fn extract(text: &str, options: &Options) -> Extraction {
     }
     b.targets.sort_by_key(|t| t.offset);
     b.targets.dedup_by_key(|t| t.offset);
-    Extraction { plan_year, headings: b.headings, parts: b.parts, targets: b.targets, draft_tasks: b.tasks }
+    Extraction {
+        plan_year,
+        headings: b.headings,
+        parts: b.parts,
+        targets: b.targets,
+        draft_tasks: b.tasks,
+    }
 }
 
 fn heading_title(doc: &Doc<'_>, p: &Paragraph) -> String {
-    let Some(m) = p.marker else { return String::new() };
+    let Some(m) = p.marker else {
+        return String::new();
+    };
     if p.is_heading_line {
         return doc.joined(m.end, p.end);
     }
     let mut e = m.end;
-    while e < p.end && e - m.end < MAX_TITLE && !matches!(doc.at(e), '。' | ':' | ';' | '!' | '?') {
+    while e < p.end && e - m.end < MAX_TITLE && !matches!(doc.at(e), '。' | ':' | ';' | '!' | '?')
+    {
         e += 1;
     }
     doc.joined(m.end, e)
@@ -254,7 +287,11 @@ impl Builder<'_, '_> {
         if let Some(last) = self.parts.last_mut() {
             last.end = CharOffset(at);
         }
-        self.parts.push(PartSpan { part, start: CharOffset(at), end: CharOffset(at) });
+        self.parts.push(PartSpan {
+            part,
+            start: CharOffset(at),
+            end: CharOffset(at),
+        });
     }
 
     fn push_heading(&mut self, m: Marker, title: String, is_inline: bool) -> usize {
@@ -302,7 +339,9 @@ impl Builder<'_, '_> {
         match part {
             Part::Plan => DeadlineSpec::YearEnd(0).resolve(self.plan_year),
             Part::LongRange => {
-                let end = self.long_range_end.or_else(|| self.plan_year.map(part::five_year_end_containing))?;
+                let end = self
+                    .long_range_end
+                    .or_else(|| self.plan_year.map(part::five_year_end_containing))?;
                 DeadlineSpec::Absolute(end).resolve(None)
             }
             Part::Review | Part::Preamble => None,
@@ -328,7 +367,8 @@ impl Builder<'_, '_> {
                         .flatten();
                 }
                 NumberingStyle::ParenChinese => {
-                    self.sub_part = (part::classify_title(&title) == Some(Part::Review)).then_some(Part::Review);
+                    self.sub_part = (part::classify_title(&title) == Some(Part::Review))
+                        .then_some(Part::Review);
                 }
                 _ => {}
             }
@@ -388,7 +428,9 @@ impl Builder<'_, '_> {
             }
         }
         for s in starts {
-            if p.marker.is_some_and(|m| m.start >= s && m.start <= doc.skip_spaces(s, sent.end)) {
+            if p.marker
+                .is_some_and(|m| m.start >= s && m.start <= doc.skip_spaces(s, sent.end))
+            {
                 continue;
             }
             if let Some(m) = layout::inline_marker_at(doc, s, sent.end) {
@@ -402,7 +444,15 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn push_task(&mut self, sent: Span, text: String, part: Part, section: &str, targets: &[Target], default_deadline: Option<NaiveDate>) {
+    fn push_task(
+        &mut self,
+        sent: Span,
+        text: String,
+        part: Part,
+        section: &str,
+        targets: &[Target],
+        default_deadline: Option<NaiveDate>,
+    ) {
         let doc = self.doc;
         let deadline = targets.iter().filter_map(|t| t.deadline).max().or_else(|| {
             deadline::phrases(doc, sent.start, sent.end)
@@ -418,7 +468,8 @@ impl Builder<'_, '_> {
             .map(|h| h.title.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let suggested_lead_org = task::suggest_lead_org(&text, &context, &self.options.org_keywords);
+        let suggested_lead_org =
+            task::suggest_lead_org(&text, &context, &self.options.org_keywords);
         self.tasks.push(DraftTask {
             number: self.tasks.len() + 1,
             offset: CharOffset(sent.start),

@@ -96,7 +96,9 @@ pub(crate) fn parse_chinese(s: &str) -> Option<u64> {
                     last_small_unit = u64::MAX;
                 }
                 _ => {
-                    let g = section.checked_add(group)?.checked_add(digit.unwrap_or(0))?;
+                    let g = section
+                        .checked_add(group)?
+                        .checked_add(digit.unwrap_or(0))?;
                     if g == 0 {
                         return None;
                     }
@@ -196,7 +198,10 @@ pub(crate) fn scan_chinese(chars: &[char], start: usize) -> Option<NumberToken> 
         return None;
     }
     let mut end = start;
-    while end < chars.len() && end - start < 16 && chars.get(end).is_some_and(|c| is_chinese_numeral_char(*c)) {
+    while end < chars.len()
+        && end - start < 16
+        && chars.get(end).is_some_and(|c| is_chinese_numeral_char(*c))
+    {
         end += 1;
     }
     while end > start + 1 && matches!(chars.get(end - 1), Some('万' | '亿')) {
@@ -265,9 +270,16 @@ mod tests {
 
     #[test]
     fn chinese_numbers_leave_trailing_myriads_to_the_unit() {
-        let cases = [("两座", Some((2, 1))), ("十二万人", Some((12, 2))), ("三万五千元", Some((35000, 4))), ("百村", None), ("万达", None)];
+        let cases = [
+            ("两座", Some((2, 1))),
+            ("十二万人", Some((12, 2))),
+            ("三万五千元", Some((35000, 4))),
+            ("百村", None),
+            ("万达", None),
+        ];
         for (input, want) in cases {
-            let got = scan_chinese(&chars(input), 0).map(|t| (t.value.to_string().parse::<u64>().unwrap_or(0), t.end));
+            let got = scan_chinese(&chars(input), 0)
+                .map(|t| (t.value.to_string().parse::<u64>().unwrap_or(0), t.end));
             assert_eq!(got, want, "{input}");
         }
     }

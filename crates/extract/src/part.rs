@@ -58,10 +58,34 @@ pub(crate) fn year_at_chars(chars: &[char], i: usize) -> Option<i32> {
 /// Classifies a chapter title. `None` when the title says nothing.
 pub(crate) fn classify_title(title: &str) -> Option<Part> {
     const REVIEW: &[&str] = &[
-        "回顾", "过去", "工作总结", "主要成绩", "取得的成绩", "存在的问题", "存在问题", "问题和不足",
-        "不足", "基本情况", "现状", "发展历程", "主要做法", "成效", "优势",
+        "回顾",
+        "过去",
+        "工作总结",
+        "主要成绩",
+        "取得的成绩",
+        "存在的问题",
+        "存在问题",
+        "问题和不足",
+        "不足",
+        "基本情况",
+        "现状",
+        "发展历程",
+        "主要做法",
+        "成效",
+        "优势",
     ];
-    const PLAN: &[&str] = &["今年", "本年", "年度", "工作安排", "工作任务", "主要任务", "重点工作", "工作要点", "重点任务", "目标任务"];
+    const PLAN: &[&str] = &[
+        "今年",
+        "本年",
+        "年度",
+        "工作安排",
+        "工作任务",
+        "主要任务",
+        "重点工作",
+        "工作要点",
+        "重点任务",
+        "目标任务",
+    ];
     const LONG: &[&str] = &["五年", "远景", "中长期", "规划", "2035", "二〇三五"];
     if REVIEW.iter().any(|w| title.contains(w)) {
         return Some(Part::Review);
@@ -78,13 +102,30 @@ pub(crate) fn classify_title(title: &str) -> Option<Part> {
 /// Classifies a paragraph of a report without chapter headings by how it
 /// opens: `过去一年…` starts the review, `今年…主要预期目标` the plan.
 pub(crate) fn classify_opening(opening: &str) -> Option<Part> {
-    const REVIEW: &[&str] = &["过去一年", "过去的一年", "过去五年", "过去的五年", "回顾", "一年来", "五年来"];
+    const REVIEW: &[&str] = &[
+        "过去一年",
+        "过去的一年",
+        "过去五年",
+        "过去的五年",
+        "回顾",
+        "一年来",
+        "五年来",
+    ];
     if REVIEW.iter().any(|w| opening.starts_with(w)) {
         return Some(Part::Review);
     }
     let head: String = opening.chars().take(40).collect();
-    let plan_cues = ["今年", "主要预期目标", "工作安排", "主要任务", "总体要求", "政府工作"];
-    if plan_cues.iter().any(|w| head.contains(w)) && (head.starts_with("今年") || year_in(&head).is_some() || head.contains("主要预期目标")) {
+    let plan_cues = [
+        "今年",
+        "主要预期目标",
+        "工作安排",
+        "主要任务",
+        "总体要求",
+        "政府工作",
+    ];
+    if plan_cues.iter().any(|w| head.contains(w))
+        && (head.starts_with("今年") || year_in(&head).is_some() || head.contains("主要预期目标"))
+    {
         return Some(Part::Plan);
     }
     None
@@ -98,7 +139,11 @@ pub(crate) fn five_year_plan_end(s: &str) -> Option<i32> {
 }
 
 /// Finds `十X五` in `chars[from..to]`: (end year, start index, end index).
-pub(crate) fn five_year_plan_at(chars: &[char], from: usize, to: usize) -> Option<(i32, usize, usize)> {
+pub(crate) fn five_year_plan_at(
+    chars: &[char],
+    from: usize,
+    to: usize,
+) -> Option<(i32, usize, usize)> {
     let to = to.min(chars.len());
     let mut i = from;
     while i + 2 < to + 1 {
@@ -111,7 +156,11 @@ pub(crate) fn five_year_plan_at(chars: &[char], from: usize, to: usize) -> Optio
                 _ => (0, 0),
             };
             // 十X五 must not continue as a number (十五五万) and X五 must be the plan
-            if len > 0 && !chars.get(i + len).is_some_and(|c| chinese_digit(*c).is_some()) {
+            if len > 0
+                && chars
+                    .get(i + len)
+                    .is_none_or(|c| chinese_digit(*c).is_none())
+            {
                 let end = 1955 + 5 * i32::try_from(n).unwrap_or(0);
                 return Some((end, i, i + len));
             }
@@ -189,7 +238,13 @@ mod tests {
 
     #[test]
     fn five_year_plans_end_on_time() {
-        let cases = [("“十四五”期间", Some(2025)), ("十三五时期", Some(2020)), ("十五五规划", Some(2030)), ("十五万元", None), ("五年", None)];
+        let cases = [
+            ("“十四五”期间", Some(2025)),
+            ("十三五时期", Some(2020)),
+            ("十五五规划", Some(2030)),
+            ("十五万元", None),
+            ("五年", None),
+        ];
         for (s, want) in cases {
             assert_eq!(five_year_plan_end(s), want, "{s}");
         }
@@ -202,7 +257,10 @@ mod tests {
     fn plan_year_comes_from_the_plan_title_or_the_text() {
         let doc = Doc::new("政府工作报告\n——2023年1月5日\n");
         assert_eq!(infer_plan_year(&doc, &[]), Some(2023));
-        assert_eq!(infer_plan_year(&doc, &["2024年工作安排".to_string()]), Some(2024));
+        assert_eq!(
+            infer_plan_year(&doc, &["2024年工作安排".to_string()]),
+            Some(2024)
+        );
         let doc = Doc::new("2022年是关键之年。");
         assert_eq!(infer_plan_year(&doc, &[]), Some(2022));
     }

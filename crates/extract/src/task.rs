@@ -65,9 +65,40 @@ pub(crate) fn is_commitment(text: &str, has_targets: bool) -> bool {
 
 /// Words that end the name of a project, place or facility, longest first.
 const PROJECT_SUFFIXES: &[&str] = &[
-    "大景区", "起步区", "示范区", "产业园", "物流园", "开发区", "新城", "新区", "景区", "园区", "片区",
-    "基地", "中心", "工程", "项目", "公园", "水厂", "医院", "大道", "高速", "公路", "管廊", "机场",
-    "广场", "剧场", "书院", "小镇", "综合体", "枢纽", "电站", "码头", "铁路", "高铁", "水库",
+    "大景区",
+    "起步区",
+    "示范区",
+    "产业园",
+    "物流园",
+    "开发区",
+    "新城",
+    "新区",
+    "景区",
+    "园区",
+    "片区",
+    "基地",
+    "中心",
+    "工程",
+    "项目",
+    "公园",
+    "水厂",
+    "医院",
+    "大道",
+    "高速",
+    "公路",
+    "管廊",
+    "机场",
+    "广场",
+    "剧场",
+    "书院",
+    "小镇",
+    "综合体",
+    "枢纽",
+    "电站",
+    "码头",
+    "铁路",
+    "高铁",
+    "水库",
 ];
 
 /// Words that cut a project name off from what precedes it.
@@ -80,9 +111,37 @@ const NAME_BREAKS: &[&str] = &[
 
 /// Generic heads that are not names: 重点项目, 基础设施项目, 一批工程.
 const GENERIC: &[&str] = &[
-    "重点", "重大", "基础设施", "一批", "各类", "相关", "配套", "其他", "示范", "民生", "产业",
-    "前期", "部分", "所有", "全部", "新型", "系统", "服务", "信息", "数字", "公共", "城市", "技术",
-    "创新", "合作", "招商", "投资", "建设", "改造", "发展", "转型",
+    "重点",
+    "重大",
+    "基础设施",
+    "一批",
+    "各类",
+    "相关",
+    "配套",
+    "其他",
+    "示范",
+    "民生",
+    "产业",
+    "前期",
+    "部分",
+    "所有",
+    "全部",
+    "新型",
+    "系统",
+    "服务",
+    "信息",
+    "数字",
+    "公共",
+    "城市",
+    "技术",
+    "创新",
+    "合作",
+    "招商",
+    "投资",
+    "建设",
+    "改造",
+    "发展",
+    "转型",
 ];
 
 /// Named projects in a commitment: a run of Chinese chars or letters
@@ -112,8 +171,12 @@ pub(crate) fn projects(text: &str) -> Vec<String> {
         let name_head: String = chars.get(s..i).unwrap_or(&[]).iter().collect();
         let name: String = chars.get(s..i + suf_len).unwrap_or(&[]).iter().collect();
         let is_generic = name_head.chars().count() < 2
-            || GENERIC.iter().any(|g| name_head.starts_with(g) || name_head == *g)
-            || name_head.chars().all(|c| crate::numeral::is_chinese_numeral_char(c) || c.is_ascii_digit());
+            || GENERIC
+                .iter()
+                .any(|g| name_head.starts_with(g) || name_head == *g)
+            || name_head
+                .chars()
+                .all(|c| crate::numeral::is_chinese_numeral_char(c) || c.is_ascii_digit());
         if !is_generic && !out.contains(&name) {
             // keep the longer of two overlapping names (丹河新城起步区 over 丹河新城)
             out.retain(|o| !name.starts_with(o.as_str()));
@@ -127,7 +190,9 @@ pub(crate) fn projects(text: &str) -> Vec<String> {
 }
 
 fn starts_with(chars: &[char], i: usize, s: &str) -> bool {
-    s.chars().enumerate().all(|(k, c)| chars.get(i + k) == Some(&c))
+    s.chars()
+        .enumerate()
+        .all(|(k, c)| chars.get(i + k) == Some(&c))
 }
 
 fn ends_with(chars: &[char], i: usize, s: &str) -> bool {
@@ -160,7 +225,10 @@ mod tests {
     #[test]
     fn named_projects_are_found_and_generic_ones_are_not() {
         let cases: &[(&str, &[&str])] = &[
-            ("加快云台山大景区建设,完成5个基础设施项目", &["云台山大景区"]),
+            (
+                "加快云台山大景区建设,完成5个基础设施项目",
+                &["云台山大景区"],
+            ),
             ("推进滨江新城起步区建设", &["滨江新城起步区"]),
             ("第二水厂全面完工", &["第二水厂"]),
             ("抓好一批重点项目", &[]),
@@ -174,11 +242,23 @@ mod tests {
     #[test]
     fn lead_org_follows_the_keywords() {
         let orgs = vec![
-            OrgKeywords { org: "市能源局".into(), keywords: vec!["煤层气".into(), "钻井".into()] },
-            OrgKeywords { org: "市文旅局".into(), keywords: vec!["景区".into(), "旅游".into()] },
+            OrgKeywords {
+                org: "市能源局".into(),
+                keywords: vec!["煤层气".into(), "钻井".into()],
+            },
+            OrgKeywords {
+                org: "市文旅局".into(),
+                keywords: vec!["景区".into(), "旅游".into()],
+            },
         ];
-        assert_eq!(suggest_lead_org("新增钻井300口,煤层气产量达到10亿方", "", &orgs).as_deref(), Some("市能源局"));
-        assert_eq!(suggest_lead_org("提升景区品质", "", &orgs).as_deref(), Some("市文旅局"));
+        assert_eq!(
+            suggest_lead_org("新增钻井300口,煤层气产量达到10亿方", "", &orgs).as_deref(),
+            Some("市能源局")
+        );
+        assert_eq!(
+            suggest_lead_org("提升景区品质", "", &orgs).as_deref(),
+            Some("市文旅局")
+        );
         assert_eq!(suggest_lead_org("办好特殊教育", "", &orgs), None);
     }
 

@@ -89,14 +89,7 @@ impl<'a> Doc<'a> {
 
     /// Whether the normalized text at `i` starts with `s`.
     pub(crate) fn starts_with_at(&self, i: usize, s: &str) -> bool {
-        let mut j = i;
-        for c in s.chars() {
-            if self.at(j) != c {
-                return false;
-            }
-            j += 1;
-        }
-        true
+        (i..).zip(s.chars()).all(|(j, c)| self.at(j) == c)
     }
 
     /// Whether the normalized text just before `i` ends with `s`.
@@ -144,15 +137,9 @@ impl<'a> Doc<'a> {
 /// full-width forms that appear in pasted text; never expands a char).
 pub(crate) fn normalize_char(c: char) -> char {
     match c {
-        '\u{FF10}'..='\u{FF19}' => {
-            char::from_u32(c as u32 - 0xFF10 + u32::from(b'0')).unwrap_or(c)
-        }
-        '\u{FF21}'..='\u{FF3A}' => {
-            char::from_u32(c as u32 - 0xFF21 + u32::from(b'A')).unwrap_or(c)
-        }
-        '\u{FF41}'..='\u{FF5A}' => {
-            char::from_u32(c as u32 - 0xFF41 + u32::from(b'a')).unwrap_or(c)
-        }
+        '\u{FF10}'..='\u{FF19}' => char::from_u32(c as u32 - 0xFF10 + u32::from(b'0')).unwrap_or(c),
+        '\u{FF21}'..='\u{FF3A}' => char::from_u32(c as u32 - 0xFF21 + u32::from(b'A')).unwrap_or(c),
+        '\u{FF41}'..='\u{FF5A}' => char::from_u32(c as u32 - 0xFF41 + u32::from(b'a')).unwrap_or(c),
         '％' => '%',
         '．' => '.',
         '／' => '/',
@@ -189,7 +176,14 @@ mod tests {
 
     #[test]
     fn full_width_forms_normalize_one_to_one() {
-        let cases = [('１', '1'), ('９', '9'), ('％', '%'), ('，', ','), ('（', '('), ('汉', '汉')];
+        let cases = [
+            ('１', '1'),
+            ('９', '9'),
+            ('％', '%'),
+            ('，', ','),
+            ('（', '('),
+            ('汉', '汉'),
+        ];
         for (input, want) in cases {
             assert_eq!(normalize_char(input), want, "{input}");
         }

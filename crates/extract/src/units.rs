@@ -14,21 +14,90 @@ const MAGNITUDES: &[&str] = &["十万", "百万", "千万", "万亿", "万", "�
 /// another (the matcher takes the longest anyway).
 const BASE_UNITS: &[&str] = &[
     // shares
-    "个百分点", "百分点", "%", "‰", "倍",
+    "个百分点",
+    "百分点",
+    "%",
+    "‰",
+    "倍",
     // money
-    "美元", "欧元", "元",
+    "美元",
+    "欧元",
+    "元",
     // area, length, volume, mass, energy
-    "平方公里", "平方千米", "平方米", "平米", "立方米", "方", "公顷", "亩",
-    "公里", "千米", "延米", "米",
-    "吨标准煤", "标准煤", "吨", "公斤", "千克", "斤",
-    "千瓦时", "千瓦", "兆瓦", "吉瓦", "千伏安", "瓦", "蒸吨",
+    "平方公里",
+    "平方千米",
+    "平方米",
+    "平米",
+    "立方米",
+    "方",
+    "公顷",
+    "亩",
+    "公里",
+    "千米",
+    "延米",
+    "米",
+    "吨标准煤",
+    "标准煤",
+    "吨",
+    "公斤",
+    "千克",
+    "斤",
+    "千瓦时",
+    "千瓦",
+    "兆瓦",
+    "吉瓦",
+    "千伏安",
+    "瓦",
+    "蒸吨",
     // people and households
-    "人次", "人口", "人", "户", "名", "位",
+    "人次",
+    "人口",
+    "人",
+    "户",
+    "名",
+    "位",
     // measure words for things counted
-    "个", "座", "条", "所", "家", "项", "口", "台", "套", "件", "处", "片",
-    "宗", "辆", "张", "部", "场", "支", "株", "棵", "头", "只", "间", "栋",
-    "幢", "眼", "孔", "架", "艘", "列", "种", "类", "份", "册", "本", "块",
-    "根", "盏", "床", "大", "起",
+    "个",
+    "座",
+    "条",
+    "所",
+    "家",
+    "项",
+    "口",
+    "台",
+    "套",
+    "件",
+    "处",
+    "片",
+    "宗",
+    "辆",
+    "张",
+    "部",
+    "场",
+    "支",
+    "株",
+    "棵",
+    "头",
+    "只",
+    "间",
+    "栋",
+    "幢",
+    "眼",
+    "孔",
+    "架",
+    "艘",
+    "列",
+    "种",
+    "类",
+    "份",
+    "册",
+    "本",
+    "块",
+    "根",
+    "盏",
+    "床",
+    "大",
+    "起",
 ];
 
 /// Voltage classes name equipment (500千伏变电站): a number followed by one
@@ -37,8 +106,28 @@ pub(crate) const LABEL_UNITS: &[&str] = &["千伏", "伏", "kV", "KV"];
 
 /// Time words: a number followed by one of these is a date or a span.
 const TIME_WORDS: &[&str] = &[
-    "个月", "个工作日", "个小时", "个季度", "个星期", "年", "月", "日", "号", "天",
-    "周", "小时", "分钟", "秒", "工作日", "季度", "星期", "期", "届", "批", "次", "轮",
+    "个月",
+    "个工作日",
+    "个小时",
+    "个季度",
+    "个星期",
+    "年",
+    "月",
+    "日",
+    "号",
+    "天",
+    "周",
+    "小时",
+    "分钟",
+    "秒",
+    "工作日",
+    "季度",
+    "星期",
+    "期",
+    "届",
+    "批",
+    "次",
+    "轮",
 ];
 
 /// A matched unit: its text as written (normalized) and its length in chars.
@@ -80,7 +169,8 @@ pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<Uni
             if !allow_big && *base == "大" {
                 continue;
             }
-            if mag_len > 0 && matches!(*base, "%" | "‰" | "个百分点" | "百分点" | "倍" | "大") {
+            if mag_len > 0 && matches!(*base, "%" | "‰" | "个百分点" | "百分点" | "倍" | "大")
+            {
                 continue;
             }
             if doc.starts_with_at(base_at, base) {
@@ -105,7 +195,12 @@ pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<Uni
     if m.text.ends_with('个') && is_time_word_at(doc, after) {
         return None;
     }
-    if m.text == "方" && matches!(doc.at(after), '面' | '案' | '式' | '法' | '向' | '针' | '位' | '阵') {
+    if m.text == "方"
+        && matches!(
+            doc.at(after),
+            '面' | '案' | '式' | '法' | '向' | '针' | '位' | '阵'
+        )
+    {
         return None;
     }
     if m.text == "名" && matches!(doc.at(after), '单' | '录' | '额' | '牌' | '片' | '称') {
@@ -114,7 +209,12 @@ pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<Uni
     if m.text == "部" && matches!(doc.at(after), '门' | '署' | '分') {
         return None;
     }
-    if m.text == "本" && matches!(doc.at(after), '地' | '土' | '级' | '年' | '市' | '次' | '届') {
+    if m.text == "本"
+        && matches!(
+            doc.at(after),
+            '地' | '土' | '级' | '年' | '市' | '次' | '届'
+        )
+    {
         return None;
     }
     Some(m)

@@ -20,17 +20,80 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    "一、", "（二）", "(3)", "1.", "一是", "二是", "今年", "年底前", "“五一”前", "上半年", "三年", "明年",
-    "十四五", "“十四五”期间", "到2035年", "由", "提高到", "1000", "5.1", "2/3", "两", "十二", "万", "亿元",
-    "%", "个百分点", "座", "个", "以上", "以内", "左右", "至少", "突破", "—", "~", "，", "。", "；", "：",
-    "\n", "\n\n", " ", "“", "”", "新建", "建成", "5G", "G342", "基站", "过去一年", "回顾", "2021年工作安排",
-    "在", "基础上", "范围内", "第", "每", "前", "\u{3000}", "１２", "％", "𠮷", "\u{FEFF}", "（", "）",
+    "一、",
+    "（二）",
+    "(3)",
+    "1.",
+    "一是",
+    "二是",
+    "今年",
+    "年底前",
+    "“五一”前",
+    "上半年",
+    "三年",
+    "明年",
+    "十四五",
+    "“十四五”期间",
+    "到2035年",
+    "由",
+    "提高到",
+    "1000",
+    "5.1",
+    "2/3",
+    "两",
+    "十二",
+    "万",
+    "亿元",
+    "%",
+    "个百分点",
+    "座",
+    "个",
+    "以上",
+    "以内",
+    "左右",
+    "至少",
+    "突破",
+    "—",
+    "~",
+    "，",
+    "。",
+    "；",
+    "：",
+    "\n",
+    "\n\n",
+    " ",
+    "“",
+    "”",
+    "新建",
+    "建成",
+    "5G",
+    "G342",
+    "基站",
+    "过去一年",
+    "回顾",
+    "2021年工作安排",
+    "在",
+    "基础上",
+    "范围内",
+    "第",
+    "每",
+    "前",
+    "\u{3000}",
+    "１２",
+    "％",
+    "𠮷",
+    "\u{FEFF}",
+    "（",
+    "）",
 ];
 
 fn options() -> Options {
     Options {
         plan_year: None,
-        org_keywords: vec![OrgKeywords { org: "市发改委".into(), keywords: vec!["项目".into(), "".into()] }],
+        org_keywords: vec![OrgKeywords {
+            org: "市发改委".into(),
+            keywords: vec!["项目".into(), "".into()],
+        }],
     }
 }
 
@@ -55,10 +118,20 @@ fn random_report_fragments_never_panic_and_stay_in_bounds() {
         for _ in 0..rng.below(120) {
             text.push_str(PIECES[rng.below(PIECES.len())]);
         }
-        let x = extract(&text, &Options { plan_year: (round % 2 == 0).then_some(2024), ..options() });
+        let x = extract(
+            &text,
+            &Options {
+                plan_year: (round % 2 == 0).then_some(2024),
+                ..options()
+            },
+        );
         let chars: Vec<char> = text.chars().collect();
         for t in &x.targets {
-            let written: String = chars.iter().skip(t.offset.0).take(t.text.chars().count()).collect();
+            let written: String = chars
+                .iter()
+                .skip(t.offset.0)
+                .take(t.text.chars().count())
+                .collect();
             assert_eq!(written, t.text, "offset {} in {text:?}", t.offset.0);
         }
         let _ = serde_json::to_string(&x.outline());
