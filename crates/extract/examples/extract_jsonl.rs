@@ -2,13 +2,16 @@
 //! `score.py` can check the Rust scoring:
 //!
 //! `cargo run -p qingdan-extract --example extract_jsonl -- FILE [YEAR] > pred.jsonl`
+//!
+//! With `--json` it prints the heading tree with draft tasks instead.
 
 use std::process::ExitCode;
 
 use qingdan_extract::{Options, decode, extract};
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
+    let as_json = std::env::args().any(|a| a == "--json");
+    let mut args = std::env::args().skip(1).filter(|a| a != "--json");
     let Some(path) = args.next() else {
         eprintln!("usage: extract_jsonl FILE [YEAR]");
         return ExitCode::FAILURE;
@@ -32,6 +35,12 @@ fn main() -> ExitCode {
         plan_year,
         ..Options::default()
     };
-    print!("{}", extract(&text, &options).targets_jsonl());
+    let extraction = extract(&text, &options);
+    if as_json {
+        let json = serde_json::to_string_pretty(&extraction.outline()).unwrap_or_default();
+        println!("{json}");
+    } else {
+        print!("{}", extraction.targets_jsonl());
+    }
     ExitCode::SUCCESS
 }

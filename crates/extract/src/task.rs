@@ -106,7 +106,7 @@ const NAME_BREAKS: &[&str] = &[
     "加快", "建设", "推进", "推动", "打造", "完成", "启动", "开工", "实施", "抓好", "新建", "建成",
     "提升", "改造", "重点", "加强", "做好", "支持", "依托", "围绕", "对", "在", "和", "与", "及",
     "的", "是", "把", "将", "为", "到", "向", "等", "、", "以", "了", "年", "今", "主体", "全面",
-    "个", "座", "条", "所", "家", "项", "处", "批",
+    "个", "座", "条", "所", "家", "项", "处", "批", "公里", "平方", "亩", "万", "亿",
 ];
 
 /// Generic heads that are not names: 重点项目, 基础设施项目, 一批工程.
@@ -158,12 +158,21 @@ pub(crate) fn projects(text: &str) -> Vec<String> {
         let suf_len = suffix.chars().count();
         // Walk back over name chars, at most 10.
         let mut s = i;
-        while s > 0 && i - s < 10 {
+        let mut in_quote = false;
+        while s > 0 && i - s < 14 {
             let c = chars.get(s - 1).copied().unwrap_or(' ');
-            if !(is_han(c) || c.is_ascii_alphanumeric()) {
+            if !(is_han(c) || c.is_ascii_alphanumeric() || matches!(c, '“' | '”')) {
                 break;
             }
-            if c.is_ascii_digit() || NAME_BREAKS.iter().any(|w| ends_with(&chars, s, w)) {
+            match c {
+                '”' => in_quote = true,
+                '“' => in_quote = false,
+                _ => {}
+            }
+            let breaks = !in_quote
+                && c != '“'
+                && (c.is_ascii_digit() || NAME_BREAKS.iter().any(|w| ends_with(&chars, s, w)));
+            if breaks || (!in_quote && i - s >= 10) {
                 break;
             }
             s -= 1;
@@ -231,6 +240,8 @@ mod tests {
             ),
             ("推进滨江新城起步区建设", &["滨江新城起步区"]),
             ("第二水厂全面完工", &["第二水厂"]),
+            ("启动2平方公里起步区建设", &[]),
+            ("推进“千村万户”安居工程", &["“千村万户”安居工程"]),
             ("抓好一批重点项目", &[]),
             ("建成市妇幼保健院和体育中心", &["体育中心"]),
         ];
