@@ -1,2 +1,259 @@
-//! The demo city: 晋川市, a fictional prefecture-level city written by us,
-//! with its 2025 government work report turned into a list.
+//! The demo city: 青岚市 (Qinglan), a fictional prefecture-level city written
+//! by us, with its work report for the current year turned into a list of
+//! about 40 tasks, 15 orgs, 30 users and several months of reports in every
+//! state. Every account shares [`DEMO_PASSWORD`].
+
+use crate::{App, AppError, AssignmentInput, OrgInput, PlanInput, ReportInput, Result, ReviewInput, TaskInput, TargetInput, UserInput};
+use chrono::Datelike;
+use qingdan_domain::{OrgId, Period, PlanId, ReportId, Role, TaskId, TenantId, User};
+use qingdan_storage::NewOrg;
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "qingdan2025";
+
+/// (short code, name, kind) of the demo orgs; the first is the city government's office.
+const ORGS: &[(&str, &str, &str)] = &[
+    ("zfb", "青岚市人民政府办公室", "county"),
+    ("dcs", "市政府督查室", "section"),
+    ("fgw", "市发展和改革委员会", "department"),
+    ("gxj", "市工业和信息化局", "department"),
+    ("czj", "市财政局", "department"),
+    ("zjj", "市住房和城乡建设局", "department"),
+    ("jtj", "市交通运输局", "department"),
+    ("nyj", "市农业农村局", "department"),
+    ("sthj", "市生态环境局", "department"),
+    ("jyj", "市教育局", "department"),
+    ("wjw", "市卫生健康委员会", "department"),
+    ("wlj", "市文化和旅游局", "department"),
+    ("swj", "市商务局", "department"),
+    ("kfq", "青岚经济技术开发区", "dev_zone"),
+    ("xfx", "西峰县人民政府", "county"),
+];
+
+/// (username, name, role, org code) of the demo users.
+const USERS: &[(&str, &str, &str, &str)] = &[
+    ("admin", "系统管理员", "admin", "zfb"),
+    ("duchao", "赵督查", "supervisor", "dcs"),
+    ("duchaqian", "钱督查", "supervisor", "dcs"),
+    ("shizhang", "孙市长", "leader", "zfb"),
+    ("fushizhang.li", "李副市长", "leader", "zfb"),
+    ("fushizhang.zhou", "周副市长", "leader", "zfb"),
+    ("fgw.wu", "吴发改", "reporter", "fgw"),
+    ("fgw.zheng", "郑发改", "reporter", "fgw"),
+    ("gxj.wang", "王工信", "reporter", "gxj"),
+    ("gxj.feng", "冯工信", "reporter", "gxj"),
+    ("czj.chen", "陈财政", "reporter", "czj"),
+    ("czj.chu", "褚财政", "reporter", "czj"),
+    ("zjj.wei", "卫住建", "reporter", "zjj"),
+    ("zjj.jiang", "蒋住建", "reporter", "zjj"),
+    ("jtj.shen", "沈交通", "reporter", "jtj"),
+    ("jtj.han", "韩交通", "reporter", "jtj"),
+    ("nyj.yang", "杨农业", "reporter", "nyj"),
+    ("nyj.zhu", "朱农业", "reporter", "nyj"),
+    ("sthj.qin", "秦生态", "reporter", "sthj"),
+    ("sthj.you", "尤生态", "reporter", "sthj"),
+    ("jyj.xu", "许教育", "reporter", "jyj"),
+    ("jyj.he", "何教育", "reporter", "jyj"),
+    ("wjw.lv", "吕卫健", "reporter", "wjw"),
+    ("wjw.shi", "施卫健", "reporter", "wjw"),
+    ("wlj.zhang", "张文旅", "reporter", "wlj"),
+    ("wlj.kong", "孔文旅", "reporter", "wlj"),
+    ("swj.cao", "曹商务", "reporter", "swj"),
+    ("kfq.yan", "严开发区", "reporter", "kfq"),
+    ("kfq.hua", "华开发区", "reporter", "kfq"),
+    ("xfx.jin", "金西峰", "reporter", "xfx"),
+];
+
+/// A target of a demo task: metric, value, unit, comparator, baseline.
+type T = (&'static str, &'static str, &'static str, &'static str, &'static str);
+
+/// A demo task: depth (0 section, 1 sub-section, 2 item), number, title,
+/// deadline month (12 = year end), lead org, supporting orgs, targets.
+type Line = (u8, &'static str, &'static str, u32, &'static str, &'static [&'static str], &'static [T]);
+
+const TASKS: &[Line] = &[
+    (0, "一、", "稳增长，推动经济运行持续向好", 12, "fgw", &[], &[]),
+    (1, "（一）", "实现全年主要预期目标", 12, "fgw", &["czj"], &[]),
+    (2, "1.", "地区生产总值增长6%左右", 12, "fgw", &["gxj", "swj"], &[("地区生产总值增速", "6", "%", "approx", "")]),
+    (2, "2.", "一般公共预算收入增长5.5%", 12, "czj", &[], &[("一般公共预算收入增速", "5.5", "%", "eq", "")]),
+    (2, "3.", "固定资产投资增长8%以上", 12, "fgw", &["zjj", "jtj"], &[("固定资产投资增速", "8", "%", "ge", "")]),
+    (2, "4.", "城镇调查失业率控制在5.5%以内", 12, "fgw", &[], &[("城镇调查失业率", "5.5", "%", "le", "")]),
+    (1, "（二）", "扩大有效投资", 12, "fgw", &[], &[]),
+    (2, "1.", "实施市级重点项目320项，年度计划投资560亿元", 12, "fgw", &["kfq"], &[("市级重点项目数", "320", "项", "eq", ""), ("年度计划投资", "560", "亿元", "eq", "")]),
+    (2, "2.", "争取专项债券额度45亿元以上", 9, "czj", &["fgw"], &[("专项债券额度", "45", "亿元", "ge", "")]),
+    (2, "3.", "上半年重点项目开工率达到80%", 6, "fgw", &[], &[("重点项目开工率", "80", "%", "ge", "")]),
+    (1, "（三）", "促进消费回升", 12, "swj", &[], &[]),
+    (2, "1.", "社会消费品零售总额增长7%", 12, "swj", &[], &[("社会消费品零售总额增速", "7", "%", "eq", "")]),
+    (2, "2.", "新建城市一刻钟便民生活圈12个", 10, "swj", &["zjj"], &[("便民生活圈", "12", "个", "eq", "")]),
+    (0, "二、", "强产业，加快构建现代产业体系", 12, "gxj", &[], &[]),
+    (1, "（一）", "壮大先进制造业", 12, "gxj", &[], &[]),
+    (2, "1.", "规模以上工业增加值增长7.5%", 12, "gxj", &[], &[("规上工业增加值增速", "7.5", "%", "eq", "")]),
+    (2, "2.", "新培育专精特新中小企业30家", 12, "gxj", &["kfq"], &[("新培育专精特新企业", "30", "家", "ge", "")]),
+    (2, "3.", "开发区新签约亿元以上项目50个", 12, "kfq", &["swj"], &[("签约亿元以上项目", "50", "个", "ge", "")]),
+    (1, "（二）", "发展数字经济", 12, "gxj", &[], &[]),
+    (2, "1.", "新建5G基站1200座", 9, "gxj", &[], &[("新建5G基站", "1200", "座", "eq", "")]),
+    (2, "2.", "数字经济核心产业增加值占比由8.2%提高到9%", 12, "gxj", &["fgw"], &[("数字经济核心产业占比", "9", "%", "eq", "8.2")]),
+    (1, "（三）", "推动文旅融合", 12, "wlj", &[], &[]),
+    (2, "1.", "接待游客突破3000万人次", 12, "wlj", &[], &[("接待游客", "3000", "万人次", "ge", "")]),
+    (2, "2.", "五一前建成青岚山景区游客中心", 4, "wlj", &["zjj"], &[]),
+    (0, "三、", "惠民生，持续增进人民福祉", 12, "czj", &[], &[]),
+    (1, "（一）", "办好十件民生实事", 12, "czj", &["jyj", "wjw"], &[]),
+    (2, "1.", "新建改扩建中小学和幼儿园15所，新增学位9000个", 8, "jyj", &["zjj"], &[("新建改扩建学校", "15", "所", "eq", ""), ("新增学位", "9000", "个", "ge", "")]),
+    (2, "2.", "改造城镇老旧小区86个", 11, "zjj", &["czj"], &[("老旧小区改造", "86", "个", "eq", "")]),
+    (2, "3.", "新增城镇就业2.6万人", 12, "fgw", &[], &[("新增城镇就业", "2.6", "万人", "ge", "")]),
+    (2, "4.", "建成社区嵌入式养老服务站40个", 12, "wjw", &[], &[("社区养老服务站", "40", "个", "eq", "")]),
+    (1, "（二）", "提升医疗卫生服务", 12, "wjw", &[], &[]),
+    (2, "1.", "县域就诊率提高到90%", 12, "wjw", &["xfx"], &[("县域就诊率", "90", "%", "ge", "85")]),
+    (0, "四、", "优生态，建设美丽青岚", 12, "sthj", &[], &[]),
+    (1, "（一）", "打好蓝天碧水净土保卫战", 12, "sthj", &[], &[]),
+    (2, "1.", "PM2.5平均浓度控制在35微克/立方米以内", 12, "sthj", &["jtj", "gxj"], &[("PM2.5平均浓度", "35", "微克/立方米", "le", "")]),
+    (2, "2.", "完成营造林12万亩", 11, "nyj", &["xfx"], &[("营造林", "12", "万亩", "eq", "")]),
+    (0, "五、", "强基础，推进乡村振兴和城乡融合", 12, "nyj", &[], &[]),
+    (1, "（一）", "稳定粮食生产", 12, "nyj", &[], &[]),
+    (2, "1.", "粮食播种面积稳定在180万亩以上", 9, "nyj", &["xfx"], &[("粮食播种面积", "180", "万亩", "ge", "")]),
+    (2, "2.", "建成高标准农田8万亩", 10, "nyj", &["czj"], &[("高标准农田", "8", "万亩", "eq", "")]),
+    (1, "（二）", "完善交通网络", 12, "jtj", &[], &[]),
+    (2, "1.", "新改建农村公路300公里", 11, "jtj", &["xfx"], &[("农村公路新改建", "300", "公里", "eq", "")]),
+];
+
+/// What `seed` created: the tenant and the accounts to print.
+pub struct Demo {
+    pub tenant: TenantId,
+    pub plan: PlanId,
+    pub accounts: Vec<(String, String, &'static str)>,
+}
+
+impl App {
+    /// Whether the database already holds a tenant (so the demo is not seeded twice).
+    pub async fn has_tenant(&self) -> Result<bool> {
+        Ok(self.store.tenant(TenantId(1)).await?.is_some())
+    }
+
+    /// Creates the demo city. Report periods run from January to last month
+    /// of the current year, so lights and queues look alive on any day.
+    pub async fn seed_demo(&self) -> Result<Demo> {
+        let tenant = self.store.create_tenant("青岚市人民政府").await?;
+        let mut orgs: Vec<(&str, OrgId)> = Vec::new();
+        let root = self
+            .store
+            .create_org(&NewOrg { tenant_id: tenant, parent_id: None, name: ORGS[0].1.into(), kind: qingdan_domain::OrgKind::County, sort_order: 0 }, self.system_actor())
+            .await?;
+        orgs.push((ORGS[0].0, root.id));
+        let mut users: Vec<(&str, User)> = Vec::new();
+        for (username, name, role, org) in USERS.iter().filter(|u| u.2 == "admin") {
+            let input = UserInput { username: (*username).into(), display_name: (*name).into(), role: (*role).into(), org_id: org_id(&orgs, org)?.0, password: DEMO_PASSWORD.into() };
+            users.push((username, self.create_user_unchecked(tenant, &input).await?));
+        }
+        let admin = users[0].1.clone();
+        for (i, (code, name, kind)) in ORGS.iter().enumerate().skip(1) {
+            let parent = if *code == "dcs" { Some(root.id.0) } else { None };
+            let input = OrgInput { name: (*name).into(), kind: (*kind).into(), parent_id: parent, sort_order: Some(i as i64) };
+            orgs.push((code, self.create_org(&admin, &input).await?.id));
+        }
+        for (username, name, role, org) in USERS.iter().filter(|u| u.2 != "admin") {
+            let input = UserInput { username: (*username).into(), display_name: (*name).into(), role: (*role).into(), org_id: org_id(&orgs, org)?.0, password: DEMO_PASSWORD.into() };
+            users.push((username, self.create_user(&admin, &input).await?));
+        }
+        let supervisor = user(&users, "duchao")?;
+        let year = self.clock.today().year();
+        let plan = self.create_plan(&supervisor, &PlanInput { year: year.to_string(), title: format!("{year}年青岚市政府工作报告重点任务清单") }).await?;
+        let leaders: Vec<&User> = users.iter().map(|(_, u)| u).filter(|u| u.role == Role::Leader).collect();
+        let mut parents: Vec<TaskId> = Vec::new();
+        let mut leaves: Vec<(TaskId, &str)> = Vec::new();
+        for (i, (depth, number, title, month, lead, supporting, targets)) in TASKS.iter().enumerate() {
+            let depth = usize::from(*depth);
+            parents.truncate(depth);
+            let input = TaskInput {
+                parent_id: parents.last().map(|t| t.0),
+                number: (*number).into(),
+                title: (*title).into(),
+                weight: String::new(),
+                deadline: month_end(year, *month).to_string(),
+                targets: targets.iter().map(|(metric, value, unit, cmp, base)| TargetInput {
+                    metric: (*metric).into(),
+                    value: (*value).into(),
+                    unit: (*unit).into(),
+                    comparator: (*cmp).into(),
+                    baseline: (*base).into(),
+                    deadline: String::new(),
+                }).collect(),
+            };
+            let id = self.create_task(&supervisor, plan.id, &input).await?;
+            let lead_org = org_id(&orgs, lead)?;
+            let owner = users.iter().find(|(_, u)| u.org_id == lead_org && u.role == Role::Reporter).map(|(_, u)| u.id.0);
+            let assignment = AssignmentInput {
+                lead_leader_id: leaders.get(i % leaders.len().max(1)).map(|u| u.id.0),
+                lead_org_id: Some(lead_org.0),
+                supporting_org_ids: supporting.iter().map(|s| org_id(&orgs, s).map(|o| o.0)).collect::<Result<_>>()?,
+                owner_id: owner,
+            };
+            self.assign(&supervisor, id, &assignment).await?;
+            let is_leaf = TASKS.get(i + 1).is_none_or(|next| usize::from(next.0) <= depth);
+            if is_leaf {
+                leaves.push((id, lead));
+            }
+            parents.push(id);
+        }
+        self.seed_reports(&users, &leaves).await?;
+        let accounts = USERS.iter().map(|(u, n, r, _)| (u.to_string(), n.to_string(), Role::from_code(r).map_or("", Role::label))).collect();
+        Ok(Demo { tenant, plan: plan.id, accounts })
+    }
+
+    /// Monthly reports on each leaf task up to last month: older months
+    /// accepted; the last month waiting for review, returned, or missing.
+    async fn seed_reports(&self, users: &[(&str, User)], leaves: &[(TaskId, &str)]) -> Result<()> {
+        let supervisor = user(users, "duchao")?;
+        let current = Period::containing(self.clock.today());
+        let first = Period::new(current.year(), 1).unwrap_or(current);
+        let mut periods = Vec::new();
+        let mut p = current.previous();
+        while p >= first {
+            periods.push(p);
+            p = p.previous();
+        }
+        periods.reverse();
+        for (n, (task, lead)) in leaves.iter().enumerate() {
+            let reporter = users.iter().map(|(_, u)| u).find(|u| u.role == Role::Reporter && ORGS.iter().any(|o| o.0 == *lead) && u.username.starts_with(&format!("{lead}.")));
+            let Some(reporter) = reporter else { continue };
+            let targets = self.store.targets(reporter.tenant_id, *task).await?;
+            // Some tasks run ahead of time, some behind, a few far behind.
+            let pace = [110, 100, 90, 75, 50][n % 5];
+            for (k, period) in periods.iter().enumerate() {
+                let is_last = k + 1 == periods.len();
+                if is_last && n % 4 == 3 {
+                    continue; // not yet reported this month
+                }
+                let percent = ((k as i64 + 1) * pace / 12).min(100);
+                let input = ReportInput {
+                    period: period.to_string(),
+                    percent_done: percent.to_string(),
+                    narrative: format!("{}按计划推进，累计完成年度任务的{percent}%。", period.label()),
+                    problems: if pace < 80 { "项目前期手续办理较慢，资金到位不及时。".into() } else { String::new() },
+                    next_steps: "加强调度，倒排工期，确保按时完成。".into(),
+                    actuals: targets.iter().map(|t| crate::ActualInput { target_id: t.id.0.to_string(), actual: (t.value * qingdan_domain::Decimal::from(percent) / qingdan_domain::Decimal::from(100)).round_dp(2).to_string() }).collect(),
+                };
+                let report: ReportId = self.submit_report(reporter, *task, &input).await?;
+                let decision = if !is_last { Some("accept") } else if n % 4 == 1 { Some("return") } else { None };
+                if let Some(decision) = decision {
+                    let review = ReviewInput { decision: decision.into(), comment: "请补充指标完成的佐证材料。".into() };
+                    self.review(&supervisor, report, &review).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn org_id(orgs: &[(&str, OrgId)], code: &str) -> Result<OrgId> {
+    orgs.iter().find(|(c, _)| *c == code).map(|(_, id)| *id).ok_or_else(|| AppError::Internal(format!("demo org {code}")))
+}
+
+fn user(users: &[(&str, User)], name: &str) -> Result<User> {
+    users.iter().find(|(n, _)| *n == name).map(|(_, u)| u.clone()).ok_or_else(|| AppError::Internal(format!("demo user {name}")))
+}
+
+/// The last day of `month` in `year`.
+fn month_end(year: i32, month: u32) -> chrono::NaiveDate {
+    let next = if month == 12 { chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { chrono::NaiveDate::from_ymd_opt(year, month + 1, 1) };
+    next.and_then(|d| d.pred_opt()).unwrap_or_default()
+}

@@ -16,12 +16,12 @@ mod reports;
 pub mod synthetic;
 
 pub use auth::SessionToken;
-pub use clock::Clock;
+pub use clock::{Clock, beijing};
 pub use error::AppError;
 pub use orgs::{OrgInput, UserInput};
 pub use plans::{AssignmentInput, PlanInput, PlanOverview, TaskDetail, TaskFilter, TaskInput, TargetInput};
 pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
-pub use reports::{MyTasks, ReportInput, ReviewInput};
+pub use reports::{ActualInput, MyTasks, ReportInput, ReviewInput};
 
 use qingdan_domain::{TenantId, User};
 use qingdan_storage::Actor;

@@ -6,7 +6,7 @@ use qingdan_domain::{Invalid, Org, OrgId, OrgKind, Role, User, UserId};
 use qingdan_storage::{NewOrg, NewUser, StorageError};
 
 /// An org as typed into a form or sent to the API.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct OrgInput {
     pub name: String,
     pub kind: String,
@@ -15,7 +15,7 @@ pub struct OrgInput {
 }
 
 /// A user as typed into a form or sent to the API.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct UserInput {
     pub username: String,
     pub display_name: String,

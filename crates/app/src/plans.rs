@@ -14,12 +14,18 @@ use std::str::FromStr;
 pub const MAX_PER_PAGE: u32 = 200;
 
 /// Which tasks of a plan to show: from a query string or API parameters.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TaskFilter {
+    /// green, yellow, red or done
     pub light: Option<String>,
+    /// The lead org's id.
     pub lead_org: Option<String>,
+    /// Text the task's title contains.
     pub q: Option<String>,
+    /// Zero-based page number.
     pub page: Option<String>,
+    /// Tasks per page, 1 to 200 (default 50).
     pub per_page: Option<String>,
 }
 
@@ -66,14 +72,14 @@ impl TaskDetail {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct PlanInput {
     #[serde(deserialize_with = "lenient::text", default)]
     pub year: String,
     pub title: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct TargetInput {
     pub metric: String,
     #[serde(deserialize_with = "lenient::text", default)]
@@ -88,7 +94,7 @@ pub struct TargetInput {
     pub deadline: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct TaskInput {
     pub parent_id: Option<i64>,
     #[serde(default)]
@@ -102,7 +108,7 @@ pub struct TaskInput {
 }
 
 /// Who answers for a task, as ids typed into a form or sent to the API.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct AssignmentInput {
     pub lead_leader_id: Option<i64>,
     pub lead_org_id: Option<i64>,

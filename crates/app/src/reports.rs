@@ -10,7 +10,7 @@ use std::collections::HashSet;
 /// The longest narrative, problem or next-step text, in characters.
 const MAX_TEXT: usize = 2000;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ActualInput {
     #[serde(deserialize_with = "lenient::text", default)]
     pub target_id: String,
@@ -19,7 +19,7 @@ pub struct ActualInput {
 }
 
 /// A progress report as typed into the form or sent to the API.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ReportInput {
     #[serde(default)]
     pub period: String,
@@ -36,7 +36,7 @@ pub struct ReportInput {
 }
 
 /// A supervisor's decision: `accept`, or `return` with a comment.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ReviewInput {
     pub decision: String,
     #[serde(default)]

@@ -1,1 +1,90 @@
-//! placeholder
+//! The web face of Qingdan: server-rendered Chinese pages (askama, htmx) and
+//! a JSON API under `/api/v1` with its OpenAPI document.
+//!
+//! Handlers ask `qingdan-app` and hand ready-to-show values to templates; no
+//! rule and no SQL lives here. This crate must not depend on storage.
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod extract;
+mod pages;
+mod view;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::get;
+use qingdan_app::App;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use auth::SESSION_COOKIE;
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Settings of the web layer.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// Mark the session cookie `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Origins, besides the server's own, allowed to send state-changing requests.
+    pub trusted_origins: Vec<String>,
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: WebConfig,
+}
+
+/// The whole application as an axum router.
+pub fn router(app: App, config: WebConfig) -> Router {
+    let mut csrf = CsrfLayer::new();
+    for origin in &config.trusted_origins {
+        match csrf.clone().add_trusted_origin(origin) {
+            Ok(with) => csrf = with,
+            Err(err) => tracing::warn!("ignoring trusted origin {origin:?}: {err}"),
+        }
+    }
+    let state = AppState { app, config };
+    Router::new()
+        .route("/healthz", get(health))
+        .merge(pages::routes())
+        .merge(api::routes())
+        .merge(assets::routes())
+        .fallback(error::not_found)
+        .with_state(state)
+        .layer(csrf.with_rejection_response(error::csrf_rejected as fn(_) -> _))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::REFERRER_POLICY, "same-origin"))
+        .layer(security_header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+        ))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http())
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> axum::http::StatusCode {
+    if state.app.is_ready().await {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    }
+}

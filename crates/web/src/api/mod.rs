@@ -1,0 +1,41 @@
+//! The JSON API under `/api/v1`. Every handler carries a `#[utoipa::path]`,
+//! and the OpenAPI document at `/api/v1/openapi.json` is generated from them.
+//! Signing in (`POST /api/v1/session`) sets the same session cookie as the pages.
+
+mod dto;
+mod handlers;
+
+use crate::AppState;
+use axum::Json;
+use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "一张清单 API",
+    version = "1",
+    description = "Plans, tasks, targets, orgs, users and progress reports. Sign in with POST /api/v1/session; \
+                   the session cookie authenticates later calls. Errors are {code, message, errors[]} with a Chinese message."
+))]
+struct ApiDoc;
+
+pub fn routes() -> axum::Router<AppState> {
+    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(handlers::login, handlers::logout))
+        .routes(routes!(handlers::me))
+        .routes(routes!(handlers::list_plans, handlers::create_plan))
+        .routes(routes!(handlers::get_plan))
+        .routes(routes!(handlers::list_tasks, handlers::create_task))
+        .routes(routes!(handlers::get_task))
+        .routes(routes!(handlers::assign_task))
+        .routes(routes!(handlers::task_reports, handlers::submit_report))
+        .routes(routes!(handlers::review_queue))
+        .routes(routes!(handlers::review_report))
+        .routes(routes!(handlers::list_orgs, handlers::create_org))
+        .routes(routes!(handlers::list_users, handlers::create_user))
+        .split_for_parts();
+    let document = serde_json::to_value(&openapi).unwrap_or_default();
+    router.route("/api/v1/openapi.json", get(move || async move { Json(document) }))
+}

@@ -1,0 +1,69 @@
+//! Who is asking: the session cookie, and the extractors that turn it into
+//! the signed-in user for pages (redirect to sign-in) and the API (401).
+
+use crate::AppState;
+use crate::error::{ApiError, PageError};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use qingdan_app::{AppError, SessionToken};
+use qingdan_domain::User;
+
+/// The name of the cookie that holds the session token.
+pub const SESSION_COOKIE: &str = "qingdan_session";
+
+/// The signed-in user of a page request; absent sends the browser to /login.
+pub struct PageUser(pub User);
+
+/// The signed-in user of an API request; absent is a 401.
+pub struct ApiUser(pub User);
+
+async fn user_of(parts: &mut Parts, state: &AppState) -> Result<Option<User>, AppError> {
+    let jar = CookieJar::from_headers(&parts.headers);
+    let Some(cookie) = jar.get(SESSION_COOKIE) else { return Ok(None) };
+    state.app.session_user(&SessionToken(cookie.value().to_owned())).await
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<PageUser, PageError> {
+        user_of(parts, state).await?.map(PageUser).ok_or(PageError(AppError::Unauthenticated))
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for PageUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<PageUser>, PageError> {
+        Ok(user_of(parts, state).await?.map(PageUser))
+    }
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ApiUser, ApiError> {
+        user_of(parts, state).await?.map(ApiUser).ok_or(ApiError(AppError::Unauthenticated))
+    }
+}
+
+/// The cookie that carries a new session: HttpOnly, SameSite=Lax, whole site.
+pub fn session_cookie(token: &SessionToken, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token.0.clone()))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/")
+        .build()
+}
+
+/// The session token a request carries, if any.
+pub fn session_token(jar: &CookieJar) -> Option<SessionToken> {
+    jar.get(SESSION_COOKIE).map(|c| SessionToken(c.value().to_owned()))
+}
+
+/// Removes the session cookie.
+pub fn removal_cookie() -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, "")).path("/").build()
+}

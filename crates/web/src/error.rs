@@ -1,0 +1,158 @@
+//! Turning failures into responses: a Chinese message and a 4xx for what the
+//! user can fix, a bare 500 with a logged cause for what they cannot.
+
+use crate::view::ErrorPage;
+use axum::Json;
+use axum::body::Body;
+use axum::http::{Response, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use qingdan_app::AppError;
+use qingdan_domain::FieldError;
+use serde::Serialize;
+use tower_http::csrf::ProtectionError;
+
+/// An error on an HTML page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(err: E) -> PageError {
+        PageError(err.into())
+    }
+}
+
+fn status_of(err: &AppError) -> StatusCode {
+    match err {
+        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Unauthenticated | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Storage(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn code_of(err: &AppError) -> &'static str {
+    match err {
+        AppError::Invalid(_) => "invalid",
+        AppError::Unauthenticated => "unauthenticated",
+        AppError::LoginFailed => "login_failed",
+        AppError::Forbidden => "forbidden",
+        AppError::NotFound(_) => "not_found",
+        AppError::Conflict(_) => "conflict",
+        AppError::Storage(_) | AppError::Internal(_) => "internal",
+    }
+}
+
+/// The message a user sees; internal causes are logged and replaced.
+fn user_message(err: &AppError) -> String {
+    match err {
+        AppError::Storage(_) | AppError::Internal(_) => {
+            tracing::error!(error = %err, "internal error");
+            "系统内部错误，请稍后再试或联系管理员".to_owned()
+        }
+        other => other.to_string(),
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> axum::response::Response {
+        if matches!(self.0, AppError::Unauthenticated) {
+            return Redirect::to("/login").into_response();
+        }
+        let status = status_of(&self.0);
+        let message = user_message(&self.0);
+        let fields = match &self.0 {
+            AppError::Invalid(invalid) => invalid.errors.iter().map(|e| e.message.clone()).collect(),
+            _ => Vec::new(),
+        };
+        (status, ErrorPage { title: title_of(status), message, fields }).into_response()
+    }
+}
+
+fn title_of(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::FORBIDDEN => "无权访问",
+        StatusCode::NOT_FOUND => "页面不存在",
+        StatusCode::UNPROCESSABLE_ENTITY => "填写有误",
+        StatusCode::CONFLICT => "操作冲突",
+        StatusCode::UNAUTHORIZED => "请先登录",
+        _ => "出错了",
+    }
+}
+
+/// An error from the JSON API: `{"code", "message", "errors": [{field, code, message}]}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(err: E) -> ApiError {
+        ApiError(err.into())
+    }
+}
+
+/// The body of every API error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code: invalid, forbidden, not_found, …
+    pub code: String,
+    /// A Chinese sentence for the user.
+    pub message: String,
+    /// For `invalid`: which field was wrong and why.
+    pub errors: Vec<FieldErrorBody>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldErrorBody {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&FieldError> for FieldErrorBody {
+    fn from(e: &FieldError) -> FieldErrorBody {
+        FieldErrorBody { field: e.field.clone(), code: e.code.to_owned(), message: e.message.clone() }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> axum::response::Response {
+        let errors = match &self.0 {
+            AppError::Invalid(invalid) => invalid.errors.iter().map(FieldErrorBody::from).collect(),
+            _ => Vec::new(),
+        };
+        let body = ErrorBody { code: code_of(&self.0).to_owned(), message: user_message(&self.0), errors };
+        (status_of(&self.0), Json(body)).into_response()
+    }
+}
+
+/// A request the API could not even read (bad JSON, wrong content type, bad path).
+pub fn bad_request(status: StatusCode, code: &str, message: String) -> axum::response::Response {
+    (status, Json(ErrorBody { code: code.to_owned(), message, errors: Vec::new() })).into_response()
+}
+
+pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        bad_request(StatusCode::NOT_FOUND, "not_found", "接口不存在".to_owned())
+    } else {
+        PageError(AppError::NotFound("页面")).into_response()
+    }
+}
+
+/// A state-changing request from another site: refused by the CSRF layer.
+pub fn csrf_rejected(_: ProtectionError) -> Response<Body> {
+    let body = r#"{"code":"cross_site","message":"跨站请求已被拒绝","errors":[]}"#;
+    Response::builder()
+        .status(StatusCode::FORBIDDEN)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(Body::from(body))
+        .unwrap_or_default()
+}
+
+/// A handler panicked: log it, answer 500 without details.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("handler panicked");
+    let mut response = Response::new(Body::from("系统内部错误"));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response
+}

@@ -1,0 +1,86 @@
+//! Extractors whose rejections speak Chinese and stay 4xx.
+
+use crate::error::bad_request;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::Response;
+use serde::de::DeserializeOwned;
+
+/// The single numeric id in a route like `/tasks/{id}`. Anything else is a 404.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Id, Response> {
+        let not_found = || bad_request(StatusCode::NOT_FOUND, "not_found", "地址中的编号无效".to_owned());
+        let Path(raw) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| not_found())?;
+        raw.parse::<i64>().map(Id).map_err(|_| not_found())
+    }
+}
+
+/// A JSON body; malformed JSON, a wrong type or a wrong content type is a 4xx
+/// whose message says what and where.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<ApiJson<T>, Response> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> Response {
+    match rejection {
+        JsonRejection::JsonDataError(e) => bad_request(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            format!("请求体字段类型不正确：{}", e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")),
+        ),
+        JsonRejection::JsonSyntaxError(e) => {
+            bad_request(StatusCode::BAD_REQUEST, "invalid_json", format!("请求体不是有效的 JSON：{}", e.body_text()))
+        }
+        JsonRejection::MissingJsonContentType(_) => bad_request(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "content_type",
+            "请求头 Content-Type 应为 application/json".to_owned(),
+        ),
+        JsonRejection::BytesRejection(_) => {
+            bad_request(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "请求体过大或无法读取".to_owned())
+        }
+        other => bad_request(other.status(), "bad_request", "请求无法解析".to_owned()),
+    }
+}
+
+/// A urlencoded form as ordered (name, value) pairs, so repeated names and
+/// names built from ids (`actual_12`) come through as typed.
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequest<S> for FormPairs {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<FormPairs, Response> {
+        match axum::Form::<Vec<(String, String)>>::from_request(req, state).await {
+            Ok(axum::Form(pairs)) => Ok(FormPairs(pairs)),
+            Err(_) => Err(bad_request(StatusCode::BAD_REQUEST, "bad_form", "表单无法解析".to_owned())),
+        }
+    }
+}
+
+impl FormPairs {
+    /// The first value of `name`, or "".
+    pub fn get(&self, name: &str) -> String {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    /// Every value of `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+}

@@ -1,0 +1,47 @@
+use crate::AppState;
+use crate::auth::{PageUser, removal_cookie, session_cookie, session_token};
+use crate::error::PageError;
+use crate::extract::FormPairs;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use qingdan_app::AppError;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub username: String,
+    pub error: Option<String>,
+}
+
+pub async fn show(user: Option<PageUser>) -> Response {
+    if user.is_some() {
+        return Redirect::to("/plans").into_response();
+    }
+    LoginPage { username: String::new(), error: None }.into_response()
+}
+
+pub async fn submit(State(state): State<AppState>, jar: CookieJar, form: FormPairs) -> Result<Response, PageError> {
+    let username = form.get("username");
+    match state.app.login(&username, &form.get("password")).await {
+        Ok((_, token)) => {
+            let jar = jar.add(session_cookie(&token, state.config.secure_cookies));
+            Ok((jar, Redirect::to("/plans")).into_response())
+        }
+        Err(AppError::LoginFailed) => {
+            let page = LoginPage { username, error: Some("用户名或密码错误".to_owned()) };
+            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+    if let Some(token) = session_token(&jar) {
+        state.app.logout(&token).await?;
+    }
+    Ok((jar.remove(removal_cookie()), Redirect::to("/login")).into_response())
+}

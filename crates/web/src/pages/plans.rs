@@ -1,0 +1,128 @@
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::extract::{FormPairs, Id};
+use crate::view::{Nav, light_class};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::Redirect;
+use qingdan_app::{PlanInput, TaskFilter, TaskListItem};
+use qingdan_domain::{Light, Org, Plan, PlanId};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plans/list.html")]
+pub struct PlansPage {
+    nav: Nav,
+    plans: Vec<Plan>,
+    can_create: bool,
+}
+
+pub async fn list(State(state): State<AppState>, PageUser(user): PageUser) -> Result<PlansPage, PageError> {
+    let plans = state.app.plans(&user).await?;
+    Ok(PlansPage { nav: Nav::new(&user, "/plans"), plans, can_create: user.role.can_supervise() })
+}
+
+pub async fn create(State(state): State<AppState>, PageUser(user): PageUser, form: FormPairs) -> Result<Redirect, PageError> {
+    let input = PlanInput { year: form.get("year"), title: form.get("title") };
+    let plan = state.app.create_plan(&user, &input).await?;
+    Ok(Redirect::to(&format!("/plans/{}", plan.id)))
+}
+
+/// One line of the task tree as shown.
+pub struct TaskLine {
+    pub id: i64,
+    pub indent: i32,
+    pub number: String,
+    pub title: String,
+    pub lead_org: String,
+    pub deadline: String,
+    pub percent: i64,
+    pub light_class: &'static str,
+    pub light_label: &'static str,
+    pub light_code: &'static str,
+}
+
+impl From<&TaskListItem> for TaskLine {
+    fn from(item: &TaskListItem) -> TaskLine {
+        let t = &item.task;
+        TaskLine {
+            id: t.id.0,
+            indent: t.depth.min(3),
+            number: t.number.clone(),
+            title: t.title.clone(),
+            lead_org: item.lead_org_name.clone().unwrap_or_default(),
+            deadline: t.deadline.to_string(),
+            percent: t.percent_done,
+            light_class: light_class(t.light),
+            light_label: t.light.label(),
+            light_code: t.light.code(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plans/show.html")]
+pub struct PlanPage {
+    nav: Nav,
+    plan: Plan,
+    counts: [(&'static str, &'static str, &'static str, i64); 4],
+    total: i64,
+    lines: Vec<TaskLine>,
+    orgs: Vec<Org>,
+    light: String,
+    lead_org: i64,
+    q: String,
+    page: u32,
+    page_count: u32,
+    matched: i64,
+}
+
+impl PlanPage {
+    /// The link to another page of the same filtered list.
+    fn page_link(&self, page: u32) -> String {
+        let mut link = format!("/plans/{}?page={page}", self.plan.id);
+        if !self.light.is_empty() {
+            link += &format!("&light={}", self.light);
+        }
+        if self.lead_org > 0 {
+            link += &format!("&lead_org={}", self.lead_org);
+        }
+        if !self.q.is_empty() {
+            link += &format!("&q={}", urlencode(&self.q));
+        }
+        link
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, Query(filter): Query<TaskFilter>) -> Result<PlanPage, PageError> {
+    let overview = state.app.plan_overview(&user, PlanId(id), &filter).await?;
+    let orgs = state.app.orgs(&user).await?;
+    let c = overview.counts;
+    let counts = [
+        (Light::Red.code(), Light::Red.label(), light_class(Light::Red), c.red),
+        (Light::Yellow.code(), Light::Yellow.label(), light_class(Light::Yellow), c.yellow),
+        (Light::Green.code(), Light::Green.label(), light_class(Light::Green), c.green),
+        (Light::Done.code(), Light::Done.label(), light_class(Light::Done), c.done),
+    ];
+    Ok(PlanPage {
+        nav: Nav::new(&user, "/plans"),
+        total: c.total(),
+        counts,
+        lines: overview.tasks.items.iter().map(TaskLine::from).collect(),
+        orgs,
+        light: overview.light.map(|l| l.code().to_owned()).unwrap_or_default(),
+        lead_org: overview.lead_org.map_or(0, |o| o.0),
+        q: overview.text.clone(),
+        page: overview.page,
+        page_count: overview.page_count(),
+        matched: overview.tasks.total,
+        plan: overview.plan,
+    })
+}

@@ -1,0 +1,145 @@
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::extract::{FormPairs, Id};
+use crate::pages::reports::ReportView;
+use crate::view::{Nav, light_class};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::Redirect;
+use qingdan_app::{AssignmentInput, TaskDetail};
+use qingdan_domain::{Org, Role, TaskId, User};
+
+pub struct TargetView {
+    pub metric: String,
+    pub comparator: &'static str,
+    pub value: String,
+    pub baseline: String,
+    pub actual: String,
+    pub deadline: String,
+    pub is_met: bool,
+}
+
+pub struct ChildView {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub percent: i64,
+    pub light_class: &'static str,
+    pub light_label: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tasks/show.html")]
+pub struct TaskPage {
+    nav: Nav,
+    d: TaskDetail,
+    light_class: &'static str,
+    lead_org: String,
+    supporting: String,
+    lead_leader: String,
+    owner: String,
+    targets: Vec<TargetView>,
+    reports: Vec<ReportView>,
+    children: Vec<ChildView>,
+    /// For the assignment form: orgs, leaders and people to choose from.
+    orgs: Vec<Org>,
+    leaders: Vec<User>,
+    people: Vec<User>,
+}
+
+impl TaskPage {
+    fn is_supporting(&self, org: &Org) -> bool {
+        self.d.item.task.assignment.supporting_org_ids.contains(&org.id)
+    }
+
+    fn is_lead_org(&self, org: &Org) -> bool {
+        self.d.item.task.assignment.lead_org_id == Some(org.id)
+    }
+
+    fn is_lead_leader(&self, user: &User) -> bool {
+        self.d.item.task.assignment.lead_leader_id == Some(user.id)
+    }
+
+    fn is_owner(&self, user: &User) -> bool {
+        self.d.item.task.assignment.owner_id == Some(user.id)
+    }
+
+    fn org_of(&self, user: &User) -> &str {
+        self.d.org_name(user.org_id)
+    }
+}
+
+pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<TaskPage, PageError> {
+    let d = state.app.task_detail(&user, TaskId(id)).await?;
+    let a = &d.item.task.assignment;
+    let unit = |s: &str| s.to_owned();
+    let targets = d
+        .targets
+        .iter()
+        .map(|t| TargetView {
+            metric: t.metric.clone(),
+            comparator: t.comparator.label(),
+            value: format!("{}{}", t.value, unit(&t.unit)),
+            baseline: t.baseline.map(|b| format!("{b}{}", t.unit)).unwrap_or_default(),
+            actual: t.actual.map(|v| format!("{v}{}", t.unit)).unwrap_or_else(|| "—".to_owned()),
+            deadline: t.deadline.map(|d| d.to_string()).unwrap_or_default(),
+            is_met: t.is_met(),
+        })
+        .collect();
+    let reports = d.reports.iter().map(|r| ReportView::new(r, d.org_name(r.org_id), &d.targets)).collect();
+    let children = d
+        .children
+        .iter()
+        .map(|c| ChildView {
+            id: c.task.id.0,
+            number: c.task.number.clone(),
+            title: c.task.title.clone(),
+            percent: c.task.percent_done,
+            light_class: light_class(c.task.light),
+            light_label: c.task.light.label(),
+        })
+        .collect();
+    let (orgs, leaders, people) = if d.can_supervise {
+        let users = state.app.users(&user).await?;
+        let leaders = users.iter().filter(|u| u.role == Role::Leader).cloned().collect();
+        let people = users.into_iter().filter(|u| u.role == Role::Reporter).collect();
+        (d.orgs.clone(), leaders, people)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    Ok(TaskPage {
+        nav: Nav::new(&user, "/plans"),
+        light_class: light_class(d.item.task.light),
+        lead_org: d.item.lead_org_name.clone().unwrap_or_else(|| "未分配".to_owned()),
+        supporting: a.supporting_org_ids.iter().map(|o| d.org_name(*o)).collect::<Vec<_>>().join("、"),
+        lead_leader: d.lead_leader.as_ref().map(|u| u.display_name.clone()).unwrap_or_default(),
+        owner: d.owner.as_ref().map(|u| u.display_name.clone()).unwrap_or_default(),
+        targets,
+        reports,
+        children,
+        orgs,
+        leaders,
+        people,
+        d,
+    })
+}
+
+/// Reads an optional id field of a form: "" is none, anything else must be a number.
+fn optional_id(form: &FormPairs, name: &str) -> Option<i64> {
+    let text = form.get(name);
+    let text = text.trim();
+    if text.is_empty() { None } else { Some(text.parse().unwrap_or(-1)) }
+}
+
+pub async fn assign(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+    let input = AssignmentInput {
+        lead_leader_id: optional_id(&form, "lead_leader_id"),
+        lead_org_id: optional_id(&form, "lead_org_id"),
+        supporting_org_ids: form.all("supporting_org_ids").iter().map(|s| s.trim().parse().unwrap_or(-1)).collect(),
+        owner_id: optional_id(&form, "owner_id"),
+    };
+    state.app.assign(&user, TaskId(id), &input).await?;
+    Ok(Redirect::to(&format!("/tasks/{id}")))
+}

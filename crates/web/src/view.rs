@@ -1,0 +1,55 @@
+//! What every page shares: the navigation bar, the error page, and small
+//! display helpers that turn domain values into text and CSS classes.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use chrono::{DateTime, Utc};
+use qingdan_domain::{Light, Role, User};
+
+/// The top bar: who is signed in and the links their role may use.
+pub struct Nav {
+    pub user_name: String,
+    pub role_label: &'static str,
+    pub links: Vec<(&'static str, &'static str)>,
+    pub current: &'static str,
+}
+
+impl Nav {
+    pub fn new(user: &User, current: &'static str) -> Nav {
+        let mut links = vec![("/plans", "计划清单")];
+        match user.role {
+            Role::Reporter => links.push(("/my", "我的填报")),
+            Role::Supervisor => links.push(("/reviews", "审核")),
+            Role::Admin => {
+                links.push(("/reviews", "审核"));
+                links.push(("/admin/orgs", "单位管理"));
+                links.push(("/admin/users", "人员管理"));
+            }
+            Role::Leader => {}
+        }
+        Nav { user_name: user.display_name.clone(), role_label: user.role.label(), links, current }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub title: &'static str,
+    pub message: String,
+    pub fields: Vec<String>,
+}
+
+/// The Bootstrap colour class of a light.
+pub fn light_class(light: Light) -> &'static str {
+    match light {
+        Light::Green => "success",
+        Light::Yellow => "warning",
+        Light::Red => "danger",
+        Light::Done => "primary",
+    }
+}
+
+/// A timestamp as Beijing time, `2021-03-05 14:30`.
+pub fn beijing_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&qingdan_app::beijing()).format("%Y-%m-%d %H:%M").to_string()
+}
