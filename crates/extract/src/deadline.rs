@@ -58,6 +58,14 @@ pub(crate) struct Phrase {
     pub start: usize,
     pub end: usize,
     pub spec: DeadlineSpec,
+    /// The clause it stands in.
+    pub clause_start: usize,
+    pub clause_end: usize,
+    /// It opens its clause (明年建成投运), so it dates what the sentence's
+    /// subject does, not a subject of its own.
+    pub opens_clause: bool,
+    /// Its clause carries numbers of its own: a separate commitment.
+    pub clause_has_numbers: bool,
 }
 
 const FIXED: &[(&str, DeadlineSpec)] = &[
@@ -162,10 +170,24 @@ pub(crate) fn phrases(doc: &Doc<'_>, start: usize, end: usize) -> Vec<Phrase> {
     let mut i = start;
     while i < end {
         if let Some((spec, e)) = phrase_at(doc, i, start) {
+            let clause = crate::layout::clause_of(doc, crate::layout::Span { start, end }, i);
+            let mut lead = doc.skip_spaces(clause.start, i);
+            for w in ["力争", "确保", "争取", "并", "于", "在", "要", "将"] {
+                if doc.starts_with_at(lead, w) {
+                    lead += w.chars().count();
+                }
+            }
+            let opens_clause = lead == i;
+            let clause_has_numbers =
+                (clause.start..clause.end).any(|k| (k < i || k >= e) && doc.at(k).is_ascii_digit());
             out.push(Phrase {
                 start: i,
                 end: e,
                 spec,
+                clause_start: clause.start,
+                clause_end: clause.end,
+                opens_clause,
+                clause_has_numbers,
             });
             i = e.max(i + 1);
         } else {
@@ -259,8 +281,11 @@ fn phrase_at(doc: &Doc<'_>, i: usize, sentence_start: usize) -> Option<(Deadline
 
 /// Picks the phrase that governs a target at `pos` whose clause is
 /// `clause_start..clause_end`: the nearest phrase before it in the clause,
-/// else the first after it in the clause, else the latest date named in the
-/// sentence (the completion date of the whole sentence), else `None`.
+/// else the first after it in the clause, else the latest date of the
+/// sentence's other clauses that carry no numbers of their own and either
+/// open their clause (…,明年建成投运) or come before the target's clause
+/// (实施三年行动,投资…): the completion date of the whole sentence.
+/// `None` when nothing governs.
 pub(crate) fn governing(
     phrases: &[Phrase],
     pos: usize,
@@ -277,6 +302,7 @@ pub(crate) fn governing(
     }
     phrases
         .iter()
+        .filter(|p| !p.clause_has_numbers && (p.opens_clause || p.clause_end <= clause_start))
         .filter_map(|p| p.spec.resolve(plan_year))
         .max()
 }
@@ -326,7 +352,8 @@ mod tests {
 
     #[test]
     fn the_nearest_phrase_in_the_clause_governs_else_the_latest_in_the_sentence() {
-        let text = "甲项目三年投资9亿元、五年投资20亿元,乙工程上半年完工,明年建成投运";
+        let text =
+            "甲项目三年投资9亿元、五年投资20亿元,乙工程上半年完工,明年建成投运,丙项目6月底前完成";
         let doc = Doc::new(text);
         let ps = phrases(&doc, 0, doc.len());
         let y = Some(2024);
@@ -355,7 +382,7 @@ mod tests {
             governing(&ps, 1000, 900, 1000, y)
                 .map(|d| d.to_string())
                 .as_deref(),
-            Some("2028-12-31")
+            Some("2025-12-31")
         );
     }
 }

@@ -74,11 +74,9 @@ pub(crate) fn classify_title(title: &str) -> Option<Part> {
         "成效",
         "优势",
     ];
-    const PLAN: &[&str] = &[
-        "今年",
-        "本年",
-        "年度",
-        "工作安排",
+    const PLAN: &[&str] = &["今年", "本年", "年度", "工作安排"];
+    const LONG: &[&str] = &["五年", "远景", "中长期", "规划", "2035", "二〇三五"];
+    const PLAN_WEAK: &[&str] = &[
         "工作任务",
         "主要任务",
         "重点工作",
@@ -86,15 +84,19 @@ pub(crate) fn classify_title(title: &str) -> Option<Part> {
         "重点任务",
         "目标任务",
     ];
-    const LONG: &[&str] = &["五年", "远景", "中长期", "规划", "2035", "二〇三五"];
     if REVIEW.iter().any(|w| title.contains(w)) {
         return Some(Part::Review);
     }
-    if PLAN.iter().any(|w| title.contains(w)) {
+    // A named year or 今年 wins over a five-year plan's name (“十四五”开局之年工作安排);
+    // a five-year horizon wins over generic plan words (今后五年的目标任务).
+    if PLAN.iter().any(|w| title.contains(w)) || year_in(title).is_some_and(|y| y < 2030) {
         return Some(Part::Plan);
     }
     if five_year_plan_end(title).is_some() || LONG.iter().any(|w| title.contains(w)) {
         return Some(Part::LongRange);
+    }
+    if PLAN_WEAK.iter().any(|w| title.contains(w)) {
+        return Some(Part::Plan);
     }
     None
 }
@@ -217,6 +219,9 @@ mod tests {
             ("“十五五”时期的奋斗目标", Some(Part::LongRange)),
             ("二〇三五年远景目标", Some(Part::LongRange)),
             ("加强政府自身建设", None),
+            ("今后五年的目标任务", Some(Part::LongRange)),
+            ("“十四五”开局之年工作安排", Some(Part::Plan)),
+            ("2035年远景目标", Some(Part::LongRange)),
         ];
         for (title, want) in cases {
             assert_eq!(classify_title(title), want, "{title}");

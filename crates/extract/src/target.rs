@@ -273,6 +273,13 @@ fn names_past_year(doc: &Doc<'_>, from: usize, to: usize, plan_year: i32) -> boo
     })
 }
 
+/// Whether a Chinese count stands after its noun at the end of a clause
+/// that a build verb opens: 新建农贸市场两个。 (not 中央八项规定).
+fn counted_after_noun(doc: &Doc<'_>, q: &Quantity, end: usize, head: &str) -> bool {
+    let after = doc.skip_spaces(q.end, end);
+    (after >= end || is_clause_end(doc.at(after))) && BUILD_VERBS.iter().any(|v| head.contains(v))
+}
+
 /// Whether `pos` is inside “quotes” opened in `from..pos`.
 fn in_quotes(doc: &Doc<'_>, from: usize, pos: usize) -> bool {
     let mut depth: i32 = 0;
@@ -430,6 +437,7 @@ fn judge(
             prefix_comparator(doc, tok.start, start).is_some_and(|c| c == Comparator::AtLeast);
         if (is_one && !asserted)
             || is_han(prev)
+                && !counted_after_noun(doc, q, end, &head)
                 && !matches!(
                     prev,
                     '建' | '成'
@@ -696,6 +704,8 @@ mod tests {
             ("贯彻落实三项制度", &[]),
             ("第二批试点12个", &["12个:eq"]),
             ("建成一个展馆", &[]),
+            ("新建农贸市场两个,", &["2个:eq"]),
+            ("贯彻中央八项规定精神", &[]),
             ("每个乡镇至少建成一个卫生院", &["1个:ge"]),
             ("实施三年行动", &[]),
             ("6月底前完成", &[]),
