@@ -220,6 +220,14 @@ fn phrase_at(doc: &Doc<'_>, i: usize, sentence_start: usize) -> Option<(Deadline
             {
                 return Some((DeadlineSpec::Absolute(y), k));
             }
+            // 2025年达到…, 2023年建成…: the year the verb is done by.
+            let after = doc.skip_spaces(k, k + 3);
+            if ["达到", "实现", "建成", "完成", "基本", "全面", "力争"]
+                .iter()
+                .any(|w| doc.starts_with_at(after, w))
+            {
+                return Some((DeadlineSpec::Absolute(y), k));
+            }
             return None;
         }
     }
@@ -343,6 +351,7 @@ mod tests {
             ("第一年", None),
             ("以2019年为基数", None),
             ("持续开展三年行动", None),
+            ("2027年建成", Some("2027-12-31")),
             ("“十四五”开局", None),
         ];
         for (input, want) in cases {

@@ -186,13 +186,28 @@ pub(crate) fn infer_plan_year(doc: &Doc<'_>, plan_titles: &[String]) -> Option<i
         return Some(y);
     }
     let chars = &doc.norm;
-    let cues = ["年工作", "年主要预期目标", "年经济社会发展", "年是"];
+    // The latest year named as the year of the work (the review names
+    // earlier ones: 2020年工作回顾, 2020年是极不平凡的一年).
+    let cues = [
+        "年工作",
+        "年主要预期目标",
+        "年经济社会发展",
+        "年是",
+        "年政府工作",
+        "年重点工作",
+    ];
+    let mut best: Option<i32> = None;
     for i in 0..chars.len() {
         if let Some(y) = year_at_chars(chars, i)
             && cues.iter().any(|c| doc.starts_with_at(i + 4, c))
+            && !doc.starts_with_at(i + 4, "年工作回顾")
+            && !doc.starts_with_at(i + 4, "年工作总结")
         {
-            return Some(y);
+            best = best.max(Some(y));
         }
+    }
+    if best.is_some() {
+        return best;
     }
     let head = chars.len().min(400);
     for i in 0..head {
@@ -267,6 +282,8 @@ mod tests {
             Some(2024)
         );
         let doc = Doc::new("2022年是关键之年。");
+        assert_eq!(infer_plan_year(&doc, &[]), Some(2022));
+        let doc = Doc::new("一、2021年工作回顾\n2021年是极不平凡的一年。\n二、2022年工作安排");
         assert_eq!(infer_plan_year(&doc, &[]), Some(2022));
     }
 }

@@ -227,6 +227,19 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
     if LABEL_UNITS.iter().any(|u| doc.starts_with_at(j, u)) {
         return None;
     }
+    // 天 counts days where the clause counts them: 优良天数达到300天.
+    let counts_days = doc.at(j) == '天' && {
+        let from = i.saturating_sub(30);
+        (from..i).any(|k| doc.starts_with_at(k, "天数"))
+    };
+    if counts_days {
+        return Some(Quantity {
+            unit: "天".to_string(),
+            end: j + 1,
+            more,
+            tok,
+        });
+    }
     if is_time_word_at(doc, j) {
         return Some(Quantity {
             unit: String::new(),
@@ -488,7 +501,13 @@ fn judge(
         return Judgement::NotATarget;
     }
     // Background, present state or an asset already there.
-    if (head.starts_with('在') || head.contains(",在")) && clause_text.contains("基础上") {
+    // 在办好…11件实事的基础上 (but not 在去年基础上增长10%).
+    let tail_text = doc.norm_string(tok.start, clause.end);
+    if head.starts_with('在') && tail_text.contains("基础上") {
+        return Judgement::NotATarget;
+    }
+    // 发挥478公里风景道的带动作用: an asset already there.
+    if head.contains("发挥") && tail_text.contains("作用") {
         return Judgement::NotATarget;
     }
     if [
@@ -499,7 +518,6 @@ fn judge(
         "已建成",
         "截至",
         "截止",
-        "发挥",
         "同期",
         "以来",
     ]
@@ -706,6 +724,12 @@ mod tests {
             ("建成一个展馆", &[]),
             ("新建农贸市场两个,", &["2个:eq"]),
             ("贯彻中央八项规定精神", &[]),
+            ("在去年基础上增长10%", &["10%:eq"]),
+            ("在完成5件实事的基础上", &[]),
+            ("发挥200公里绿道作用", &[]),
+            ("空气优良天数达到300天以上", &["300天:ge"]),
+            ("10天内办结", &[]),
+            ("PM2.5浓度控制在35微克/立方米以内", &["35微克/立方米:le"]),
             ("每个乡镇至少建成一个卫生院", &["1个:ge"]),
             ("实施三年行动", &[]),
             ("6月底前完成", &[]),
