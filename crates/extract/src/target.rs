@@ -507,9 +507,16 @@ fn judge(
         return Judgement::NotATarget;
     }
     // 发挥478公里风景道的带动作用: an asset already there.
-    if head.contains("发挥") && tail_text.contains("作用") {
+    if head.contains("发挥")
+        && ["作用", "优势", "功能", "效应"]
+            .iter()
+            .any(|w| tail_text.contains(w))
+    {
         return Judgement::NotATarget;
     }
+    // Present state: 目前,世界上有超过100个国家… (the adverb may open the
+    // sentence, not the clause).
+    let sentence_head = doc.norm_string(start.max(tok.start.saturating_sub(200)), tok.start);
     if [
         "现有",
         "目前",
@@ -522,7 +529,7 @@ fn judge(
         "以来",
     ]
     .iter()
-    .any(|w| head.contains(w))
+    .any(|w| sentence_head.contains(w))
     {
         return Judgement::NotATarget;
     }
@@ -727,6 +734,8 @@ mod tests {
             ("在去年基础上增长10%", &["10%:eq"]),
             ("在完成5件实事的基础上", &[]),
             ("发挥200公里绿道作用", &[]),
+            ("发挥本地3个比较优势", &[]),
+            ("目前,全市有超过100个社区开展试点", &[]),
             ("空气优良天数达到300天以上", &["300天:ge"]),
             ("10天内办结", &[]),
             ("PM2.5浓度控制在35微克/立方米以内", &["35微克/立方米:le"]),

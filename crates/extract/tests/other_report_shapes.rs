@@ -138,3 +138,29 @@ fn gbk_reports_decode_to_the_same_targets() {
     let x = extract(&text, &Options::default());
     assert_eq!(x.targets.len(), 10);
 }
+
+#[test]
+fn a_national_style_target_list_with_semicolons_reads_every_target() {
+    let text = "二、2024年经济社会发展总体要求和政策取向\n\n\
+今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上，城镇调查失业率5.5%左右；\
+居民消费价格涨幅3%左右；粮食产量保持在1.3万亿斤以上；单位国内生产总值能耗降低2.5%左右。\n\n\
+一、2023年工作回顾\n\n过去一年，国内生产总值增长5.2%。\n";
+    let x = extract(text, &Options::default());
+    assert_eq!(x.plan_year, Some(2024));
+    let got: Vec<String> = x
+        .targets
+        .iter()
+        .map(|t| format!("{}{}:{}", t.text, t.unit, t.comparator.code()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "5%:approx",
+            "1200万人:ge",
+            "5.5%:approx",
+            "3%:approx",
+            "1.3万亿斤:ge",
+            "2.5%:approx"
+        ]
+    );
+}
