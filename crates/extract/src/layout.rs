@@ -119,6 +119,24 @@ pub(crate) fn block_marker_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Mar
             });
         }
     }
+    // 第一部分, 第二章: chapters of longer plans.
+    if c == '第' {
+        let mut j = s + 1;
+        while is_chinese_numeral_char(doc.at(j)) && j - s < 4 {
+            j += 1;
+        }
+        for tail in ["部分", "章"] {
+            if j > s + 1 && doc.starts_with_at(j, tail) {
+                let n = parse_chinese(&doc.norm_string(s + 1, j))?;
+                return Some(Marker {
+                    style: NumberingStyle::Chapter,
+                    number: u32::try_from(n).ok()?,
+                    start: s,
+                    end: j + tail.chars().count(),
+                });
+            }
+        }
+    }
     None
 }
 
@@ -294,6 +312,8 @@ mod tests {
             ("一、二、三产业", None),
             ("2021年工作", None),
             ("十四五规划", None),
+            ("第二部分 主要任务", Some((NumberingStyle::Chapter, 2))),
+            ("第三批试点", None),
         ];
         for (input, want) in cases {
             let doc = Doc::new(input);

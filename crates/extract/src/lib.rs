@@ -248,15 +248,22 @@ fn heading_title(doc: &Doc<'_>, p: &Paragraph) -> String {
     let Some(m) = p.marker else {
         return String::new();
     };
-    if p.is_heading_line {
-        return doc.joined(m.end, p.end);
-    }
-    let mut e = m.end;
-    while e < p.end && e - m.end < MAX_TITLE && !matches!(doc.at(e), '。' | ':' | ';' | '!' | '?')
-    {
-        e += 1;
-    }
-    doc.joined(m.end, e)
+    let end = if p.is_heading_line {
+        p.end
+    } else {
+        let mut e = m.end;
+        while e < p.end
+            && e - m.end < MAX_TITLE
+            && !matches!(doc.at(e), '。' | ':' | ';' | '!' | '?')
+        {
+            e += 1;
+        }
+        e
+    };
+    // Markdown emphasis around a heading: **一、总体要求**
+    doc.joined(m.end, end)
+        .trim_matches(|c| c == '*' || c == '#' || c == '_')
+        .to_string()
 }
 
 struct Builder<'d, 'a> {
