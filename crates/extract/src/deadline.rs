@@ -6,6 +6,9 @@
 //! 7月1日起 -> 07-01, 明年 -> next year, 三年达到 -> plan year + 2,
 //! 十四五期间/末 -> 2025-12-31, 到2035年 -> 2035-12-31.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use chrono::NaiveDate;
 
 use crate::numeral::{chinese_digit, parse_chinese};
@@ -197,8 +200,18 @@ pub(crate) fn phrases(doc: &Doc<'_>, start: usize, end: usize) -> Vec<Phrase> {
     out
 }
 
+/// Chars that can open a deadline phrase: a cheap test before the matchers.
+static PHRASE_STARTS: LazyLock<HashSet<char>> = LazyLock::new(|| {
+    let mut set: HashSet<char> = FIXED.iter().filter_map(|(w, _)| w.chars().next()).collect();
+    set.extend("0123456789零〇一二两三四五六七八九十“\"".chars());
+    set
+});
+
 fn phrase_at(doc: &Doc<'_>, i: usize, sentence_start: usize) -> Option<(DeadlineSpec, usize)> {
     let c = doc.at(i);
+    if !PHRASE_STARTS.contains(&c) {
+        return None;
+    }
     // A named year: 到2035年, 2025年底前, 2022年6月底前.
     if c.is_ascii_digit()
         && let Some(y) = year_at_chars(&doc.norm, i)

@@ -79,17 +79,32 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     let text = match std::str::from_utf8(body) {
         Ok(s) => s.to_string(),
         Err(_) => {
-            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(body);
-            if had_errors {
+            let (gb, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(body);
+            if !had_errors && !is_mostly_utf8(body) {
+                gb.into_owned()
+            } else if is_mostly_utf8(body) {
+                // UTF-8 with a few bad bytes (a file cut mid-char, a stray
+                // byte): GB18030 would read it without error, as mojibake.
+                String::from_utf8_lossy(body).into_owned()
+            } else {
                 return Err(DecodeError::UnknownEncoding);
             }
-            text.into_owned()
         }
     };
     if looks_binary(&text) {
         return Err(DecodeError::Unsupported("二进制文件"));
     }
     Ok(text)
+}
+
+/// Whether at most one char in a hundred fails to decode as UTF-8.
+fn is_mostly_utf8(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let bad = text
+        .chars()
+        .filter(|c| *c == char::REPLACEMENT_CHARACTER)
+        .count();
+    bad * 100 <= text.chars().count()
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -128,6 +143,14 @@ mod tests {
             decode(&bytes).as_deref(),
             Ok("今年新建5G基站1000座，年底前完成。")
         );
+    }
+
+    #[test]
+    fn utf8_with_a_stray_byte_is_not_read_as_gbk() {
+        let mut bytes = "今年新建5G基站1000座，年底前完成。".repeat(10).into_bytes();
+        bytes.push(0xE4); // cut mid-char
+        let text = decode(&bytes).unwrap_or_default();
+        assert!(text.starts_with("今年新建5G基站1000座"), "{text}");
     }
 
     #[test]

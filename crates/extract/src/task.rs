@@ -1,6 +1,9 @@
 //! Draft tasks (清单事项草稿): one per commitment of the plan parts, with its
 //! targets, deadline, the named projects it mentions and a suggested lead org.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -101,6 +104,14 @@ const PROJECT_SUFFIXES: &[&str] = &[
     "水库",
 ];
 
+/// First chars of [`PROJECT_SUFFIXES`]: a cheap test before matching them.
+static SUFFIX_STARTS: LazyLock<HashSet<char>> = LazyLock::new(|| {
+    PROJECT_SUFFIXES
+        .iter()
+        .filter_map(|s| s.chars().next())
+        .collect()
+});
+
 /// Words that cut a project name off from what precedes it.
 const NAME_BREAKS: &[&str] = &[
     "加快", "建设", "推进", "推动", "打造", "完成", "启动", "开工", "实施", "抓好", "新建", "建成",
@@ -151,7 +162,13 @@ pub(crate) fn projects(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let Some(suffix) = PROJECT_SUFFIXES.iter().find(|s| starts_with(&chars, i, s)) else {
+        let may_start = chars.get(i).is_some_and(|c| SUFFIX_STARTS.contains(c));
+        let found = if may_start {
+            PROJECT_SUFFIXES.iter().find(|s| starts_with(&chars, i, s))
+        } else {
+            None
+        };
+        let Some(suffix) = found else {
             i += 1;
             continue;
         };
