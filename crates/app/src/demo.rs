@@ -159,7 +159,7 @@ impl App {
         let plan = self.create_plan(&supervisor, &PlanInput { year: year.to_string(), title: format!("{year}年青岚市政府工作报告重点任务清单") }).await?;
         let leaders: Vec<&User> = users.iter().map(|(_, u)| u).filter(|u| u.role == Role::Leader).collect();
         let mut parents: Vec<TaskId> = Vec::new();
-        let mut leaves: Vec<(TaskId, &str)> = Vec::new();
+        let mut leaves: Vec<(TaskId, &str, u32)> = Vec::new();
         for (i, (depth, number, title, month, lead, supporting, targets)) in TASKS.iter().enumerate() {
             let depth = usize::from(*depth);
             parents.truncate(depth);
@@ -190,7 +190,7 @@ impl App {
             self.assign(&supervisor, id, &assignment).await?;
             let is_leaf = TASKS.get(i + 1).is_none_or(|next| usize::from(next.0) <= depth);
             if is_leaf {
-                leaves.push((id, lead));
+                leaves.push((id, lead, *month));
             }
             parents.push(id);
         }
@@ -201,7 +201,7 @@ impl App {
 
     /// Monthly reports on each leaf task up to last month: older months
     /// accepted; the last month waiting for review, returned, or missing.
-    async fn seed_reports(&self, users: &[(&str, User)], leaves: &[(TaskId, &str)]) -> Result<()> {
+    async fn seed_reports(&self, users: &[(&str, User)], leaves: &[(TaskId, &str, u32)]) -> Result<()> {
         let supervisor = user(users, "duchao")?;
         let current = Period::containing(self.clock.today());
         let first = Period::new(current.year(), 1).unwrap_or(current);
@@ -212,18 +212,21 @@ impl App {
             p = p.previous();
         }
         periods.reverse();
-        for (n, (task, lead)) in leaves.iter().enumerate() {
+        for (n, (task, lead, month)) in leaves.iter().enumerate() {
             let reporter = users.iter().map(|(_, u)| u).find(|u| u.role == Role::Reporter && ORGS.iter().any(|o| o.0 == *lead) && u.username.starts_with(&format!("{lead}.")));
             let Some(reporter) = reporter else { continue };
             let targets = self.store.targets(reporter.tenant_id, *task).await?;
-            // Some tasks run ahead of time, some behind, a few far behind.
+            // Some tasks run ahead of time, some behind, a few far behind (percent of time elapsed).
             let pace = [110, 100, 90, 75, 50][n % 5];
             for (k, period) in periods.iter().enumerate() {
+                if k > 0 && ((k as i64) * pace / i64::from(*month)) >= 100 {
+                    break; // finished and accepted last month
+                }
                 let is_last = k + 1 == periods.len();
                 if is_last && n % 4 == 3 {
                     continue; // not yet reported this month
                 }
-                let percent = ((k as i64 + 1) * pace / 12).min(100);
+                let percent = ((k as i64 + 1) * pace / i64::from(*month)).min(100);
                 let input = ReportInput {
                     period: period.to_string(),
                     percent_done: percent.to_string(),

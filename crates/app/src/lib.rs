@@ -84,4 +84,13 @@ impl App {
         self.store.set_lights(tenant, &changes).await?;
         Ok(changes.len())
     }
+
+    /// Recomputes the lights of every tenant; returns how many changed.
+    pub async fn refresh_all_lights(&self) -> Result<usize> {
+        let mut changed = 0;
+        for tenant in self.store.tenant_ids().await? {
+            changed += self.refresh_lights(tenant).await?;
+        }
+        Ok(changed)
+    }
 }

@@ -141,4 +141,22 @@ impl App {
     pub async fn user(&self, viewer: &User, id: UserId) -> Result<User> {
         self.store.user(viewer.tenant_id, id).await?.ok_or(AppError::NotFound("用户"))
     }
+
+    /// The first tenant and the org of that name in it, creating either if
+    /// absent: for adding users from the command line.
+    pub async fn ensure_tenant_org(&self, org_name: &str) -> Result<(qingdan_domain::TenantId, OrgId)> {
+        let tenant = match self.store.tenant_ids().await?.first() {
+            Some(t) => *t,
+            None => self.store.create_tenant("默认政府").await?,
+        };
+        let name = org_name.trim();
+        if name.is_empty() {
+            return Err(AppError::field("org", "required", "所属单位不能为空"));
+        }
+        if let Some(org) = self.store.orgs(tenant).await?.into_iter().find(|o| o.name == name) {
+            return Ok((tenant, org.id));
+        }
+        let new = NewOrg { tenant_id: tenant, parent_id: None, name: name.to_owned(), kind: OrgKind::Department, sort_order: 0 };
+        Ok((tenant, self.store.create_org(&new, self.system_actor()).await?.id))
+    }
 }

@@ -1,1 +1,217 @@
-fn main() {}
+//! `qingdan`: the one binary. Serves the web UI and API, seeds the demo city,
+//! migrates the database, manages users and extracts targets from reports.
+
+mod config;
+mod extract_cmd;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use config::Settings;
+use qingdan_app::{App, Clock, UserInput};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// 一张清单 (Qingdan): one responsibility list from the government work report.
+#[derive(Parser)]
+#[command(name = "qingdan", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the JSON API.
+    Serve(ServerArgs),
+    /// Create the demo city (青岚市) if the database is empty, print its accounts, then serve it.
+    Demo(ServerArgs),
+    /// Bring the database schema up to date, then exit.
+    Migrate(DbArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Extract targets and draft tasks from a work report (.txt, .md or .docx).
+    Extract(extract_cmd::ExtractArgs),
+}
+
+/// Where the database is.
+#[derive(Args, Clone, Default)]
+pub struct DbArgs {
+    /// Directory for the embedded SQLite database (default ./data).
+    #[arg(long, env = "QINGDAN_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL instead of the data directory: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(long, env = "QINGDAN_DATABASE_URL")]
+    database_url: Option<String>,
+    /// A TOML file with listen, data_dir, database_url, secure_cookies, trusted_origins.
+    #[arg(long, env = "QINGDAN_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args, Clone)]
+struct ServerArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "QINGDAN_LISTEN")]
+    listen: Option<SocketAddr>,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user to the (first) tenant, creating the tenant and org if absent.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// The person's name as shown (姓名).
+        #[arg(long)]
+        name: String,
+        /// admin, supervisor, reporter or leader.
+        #[arg(long)]
+        role: String,
+        /// The org's name; created as a department if it does not exist.
+        #[arg(long)]
+        org: String,
+        /// The initial password (8+ characters with letters and digits).
+        #[arg(long, env = "QINGDAN_PASSWORD")]
+        password: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Set a user's password; ends their sessions.
+    Passwd {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "QINGDAN_PASSWORD")]
+        password: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("qingdan: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("QINGDAN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,qingdan=info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+fn run(cli: Cli) -> Result<()> {
+    if let Command::Extract(args) = &cli.command {
+        return extract_cmd::run(args);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve(args, false).await,
+            Command::Demo(args) => serve(args, true).await,
+            Command::Migrate(db) => {
+                let settings = Settings::load(&db, None)?;
+                open(&settings).await?;
+                println!("数据库已是最新结构：{}", settings.display_url());
+                Ok(())
+            }
+            Command::User(cmd) => user(cmd).await,
+            Command::Extract(_) => Ok(()),
+        }
+    })
+}
+
+async fn open(settings: &Settings) -> Result<App> {
+    let url = settings.database_url()?;
+    App::open(&url, Clock::System).await.with_context(|| format!("opening the database {}", settings.display_url()))
+}
+
+async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
+    let settings = Settings::load(&args.db, args.listen)?;
+    let app = open(&settings).await?;
+    if demo {
+        if app.has_tenant().await? {
+            println!("数据库中已有数据，直接启动（演示数据只在空库中创建）。");
+        } else {
+            println!("正在创建演示城市“青岚市”……");
+            let demo = app.seed_demo().await?;
+            println!("演示账号（密码均为 {}）：", qingdan_app::demo::DEMO_PASSWORD);
+            for (username, name, role) in &demo.accounts {
+                println!("  {username:<18} {name}（{role}）");
+            }
+        }
+    }
+    app.refresh_all_lights().await?;
+    let listener = tokio::net::TcpListener::bind(settings.listen).await.with_context(|| format!("listening on {}", settings.listen))?;
+    let local = listener.local_addr()?;
+    println!("一张清单已启动：http://{local}/  （数据库：{}）", settings.display_url());
+    spawn_light_refresh(app.clone());
+    let router = qingdan_web::router(app.clone(), settings.web.clone());
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    app.store().close().await;
+    Ok(())
+}
+
+/// Lights move with the calendar: recompute them every hour.
+fn spawn_light_refresh(app: App) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(err) = app.refresh_all_lights().await {
+                tracing::warn!("refreshing lights: {err}");
+            }
+        }
+    });
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+async fn user(cmd: UserCommand) -> Result<()> {
+    match cmd {
+        UserCommand::Add { username, name, role, org, password, db } => {
+            let app = open(&Settings::load(&db, None)?).await?;
+            let (tenant, org_id) = app.ensure_tenant_org(&org).await?;
+            let input = UserInput { username: username.clone(), display_name: name, role, org_id: org_id.0, password };
+            match app.create_user_unchecked(tenant, &input).await {
+                Ok(user) => println!("已添加用户 {}（{}）", user.username, user.role.label()),
+                Err(qingdan_app::AppError::Invalid(invalid)) => bail!("{invalid}"),
+                Err(err) => return Err(err.into()),
+            }
+        }
+        UserCommand::Passwd { username, password, db } => {
+            let app = open(&Settings::load(&db, None)?).await?;
+            match app.set_password(None, &username, &password).await {
+                Ok(()) => println!("已修改 {username} 的密码"),
+                Err(qingdan_app::AppError::Invalid(invalid)) => bail!("{invalid}"),
+                Err(err) => return Err(err.into()),
+            }
+        }
+    }
+    Ok(())
+}

@@ -168,4 +168,10 @@ impl Store {
         });
         Ok(name.map(|name| qingdan_domain::Tenant { id, name }))
     }
+
+    /// Every tenant's id.
+    pub async fn tenant_ids(&self) -> Result<Vec<qingdan_domain::TenantId>> {
+        let ids: Vec<i64> = on_pool!(self, pool => sqlx::query_scalar("SELECT id FROM tenants ORDER BY id").fetch_all(pool).await?);
+        Ok(ids.into_iter().map(qingdan_domain::TenantId).collect())
+    }
 }

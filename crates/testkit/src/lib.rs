@@ -1,1 +1,126 @@
-//! placeholder
+//! Test kit: fresh databases on both engines, a fixed clock, and builders
+//! that set up a small world (tenant, orgs, users, a plan, tasks) through the
+//! same use cases the product calls.
+//!
+//! PostgreSQL comes from [`pg`], which starts one throwaway server per
+//! machine (as the `postgres` user when run as root). When it cannot start,
+//! tests on PostgreSQL fail with the reason: in CI a missing PostgreSQL is a
+//! failure, not a skip.
+
+pub mod pg;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use qingdan_app::{App, AssignmentInput, Clock, OrgInput, PlanInput, TaskInput, TargetInput, UserInput};
+use qingdan_domain::{OrgId, PlanId, Role, TaskId, TenantId, User};
+pub use qingdan_storage::{Backend, Store};
+use tempfile::TempDir;
+
+/// Password of every user the kit creates.
+pub const PASSWORD: &str = "testpass123";
+
+/// A fresh, migrated database on `backend`, and what keeps it alive.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<TempDir>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Result<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir()?;
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                Ok(TestDb { url, _dir: Some(dir) })
+            }
+            Backend::Postgres => Ok(TestDb { url: pg::fresh_database().context("PostgreSQL for tests")?, _dir: None }),
+        }
+    }
+}
+
+/// A tenant with an admin and a supervisor, ready for more.
+pub struct World {
+    pub app: App,
+    pub db: TestDb,
+    pub tenant: TenantId,
+    pub admin: User,
+    pub supervisor: User,
+    pub today: NaiveDate,
+}
+
+impl World {
+    /// A new world on `backend` whose clock stands at noon of `today` (YYYY-MM-DD).
+    pub async fn new(backend: Backend, today: &str) -> Result<World> {
+        let today: NaiveDate = today.parse().context("today")?;
+        let db = TestDb::new(backend).await?;
+        let app = App::open(&db.url, Clock::fixed_on(today)).await?;
+        let (tenant, office) = app.ensure_tenant_org("市政府督查室").await?;
+        let admin = app.create_user_unchecked(tenant, &user_input("admin", "管理员", Role::Admin, office)).await?;
+        let supervisor = app.create_user(&admin, &user_input("supervisor", "督查员", Role::Supervisor, office)).await?;
+        Ok(World { app, db, tenant, admin, supervisor, today })
+    }
+
+    /// Creates (department) org `name`.
+    pub async fn org(&self, name: &str) -> Result<OrgId> {
+        let input = OrgInput { name: name.into(), kind: "department".into(), parent_id: None, sort_order: None };
+        Ok(self.app.create_org(&self.admin, &input).await?.id)
+    }
+
+    /// Creates a user of `role` in `org`, named `username`.
+    pub async fn user(&self, username: &str, role: Role, org: OrgId) -> Result<User> {
+        Ok(self.app.create_user(&self.admin, &user_input(username, username, role, org)).await?)
+    }
+
+    /// A plan for the year of `today`.
+    pub async fn plan(&self) -> Result<PlanId> {
+        let year = chrono::Datelike::year(&self.today);
+        let input = PlanInput { year: year.to_string(), title: format!("{year}年重点任务") };
+        Ok(self.app.create_plan(&self.supervisor, &input).await?.id)
+    }
+
+    /// A task due at the year's end, led by `lead` (supported by `supporting`),
+    /// with one target `value` `unit` ("ge").
+    pub async fn task(&self, plan: PlanId, title: &str, lead: OrgId, supporting: &[OrgId], target: Option<(&str, &str)>) -> Result<TaskId> {
+        let year = chrono::Datelike::year(&self.today);
+        let targets = target
+            .map(|(value, unit)| TargetInput {
+                metric: format!("{title}指标"),
+                value: value.into(),
+                unit: unit.into(),
+                comparator: "ge".into(),
+                baseline: String::new(),
+                deadline: String::new(),
+            })
+            .into_iter()
+            .collect();
+        let input = TaskInput { parent_id: None, number: String::new(), title: title.into(), weight: String::new(), deadline: format!("{year}-12-31"), targets };
+        let id = self.app.create_task(&self.supervisor, plan, &input).await?;
+        let assignment = AssignmentInput {
+            lead_leader_id: None,
+            lead_org_id: Some(lead.0),
+            supporting_org_ids: supporting.iter().map(|o| o.0).collect(),
+            owner_id: None,
+        };
+        self.app.assign(&self.supervisor, id, &assignment).await?;
+        Ok(id)
+    }
+}
+
+fn user_input(username: &str, name: &str, role: Role, org: OrgId) -> UserInput {
+    UserInput { username: username.into(), display_name: name.into(), role: role.code().into(), org_id: org.0, password: PASSWORD.into() }
+}
+
+/// Runs an async test body once per engine: `both_engines!(name, |backend| async move { ... })`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($( $(#[$meta:meta])* $name:ident => $body:ident; )*) => {
+        mod sqlite {
+            $( $(#[$meta])* #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() -> anyhow::Result<()> { super::$body($crate::Backend::Sqlite).await } )*
+        }
+        mod postgres {
+            $( $(#[$meta])* #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() -> anyhow::Result<()> { super::$body($crate::Backend::Postgres).await } )*
+        }
+    };
+}

@@ -1,0 +1,237 @@
+//! The use cases and storage, run unchanged on SQLite and on PostgreSQL.
+
+use anyhow::{Result, ensure};
+use qingdan_app::{ActualInput, AppError, OrgInput, ReportInput, ReviewInput, TaskFilter, UserInput};
+use qingdan_domain::{Light, OrgKind, ReportStatus, Role, TaskId};
+use qingdan_storage::{Actor, NewOrg};
+use qingdan_testkit::{Backend, Store, World, on_both_engines};
+
+on_both_engines! {
+    the_core_loop_moves_a_task_from_report_to_light => core_loop;
+    a_returned_report_can_be_resubmitted_but_an_accepted_one_cannot => resubmission;
+    a_reporter_sees_only_tasks_their_org_leads_or_supports => reporter_visibility;
+    a_reporter_cannot_report_on_another_orgs_task => forged_report;
+    a_leader_reads_everything_and_writes_nothing => leader_read_only;
+    only_an_admin_manages_orgs_and_users => admin_only;
+    nothing_crosses_tenants => tenant_isolation;
+    bad_report_input_names_each_field_and_saves_nothing => bad_report_input;
+    decimals_keep_the_digits_as_written => decimals_round_trip;
+    migrations_reach_the_same_schema => same_schema;
+}
+
+fn report(period: &str, percent: &str, actuals: Vec<(i64, &str)>) -> ReportInput {
+    ReportInput {
+        period: period.into(),
+        percent_done: percent.into(),
+        narrative: "已完成阶段任务".into(),
+        problems: String::new(),
+        next_steps: String::new(),
+        actuals: actuals.into_iter().map(|(t, a)| ActualInput { target_id: t.to_string(), actual: a.into() }).collect(),
+    }
+}
+
+fn accept() -> ReviewInput {
+    ReviewInput { decision: "accept".into(), comment: String::new() }
+}
+
+async fn core_loop(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let energy = w.org("市能源局").await?;
+    let reporter = w.user("energy", Role::Reporter, energy).await?;
+    let plan = w.plan().await?;
+    let task = w.task(plan, "新增钻井649口", energy, &[], Some(("649", "口"))).await?;
+    let target = w.app.task_detail(&w.supervisor, task).await?.targets[0].id;
+
+    let id = w.app.submit_report(&reporter, task, &report("2021-06", "60", vec![(target.0, "400")])).await?;
+    let queue = w.app.review_queue(&w.supervisor).await?;
+    ensure!(queue.iter().any(|q| q.report.id == id), "the report waits for review");
+    w.app.review(&w.supervisor, id, &accept()).await?;
+
+    let detail = w.app.task_detail(&w.supervisor, task).await?;
+    ensure!(detail.item.task.percent_done == 60, "progress {}", detail.item.task.percent_done);
+    // Half the year has passed and 60% is done: green.
+    ensure!(detail.item.task.light == Light::Green, "light {:?}", detail.item.task.light);
+    ensure!(detail.targets[0].actual.map(|a| a.to_string()) == Some("400".into()));
+    ensure!(detail.reports[0].status == ReportStatus::Accepted);
+    let trail = w.app.store().audit_trail(w.tenant, "progress_report", id.0).await?;
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+    ensure!(actions == ["submit", "accept"], "audit {actions:?}");
+    ensure!(trail[1].user_id == Some(w.supervisor.id));
+    Ok(())
+}
+
+async fn resubmission(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let org = w.org("市文旅局").await?;
+    let reporter = w.user("culture", Role::Reporter, org).await?;
+    let plan = w.plan().await?;
+    let task = w.task(plan, "接待游客3000万人次", org, &[], None).await?;
+
+    let id = w.app.submit_report(&reporter, task, &report("2021-06", "30", vec![])).await?;
+    let back = ReviewInput { decision: "return".into(), comment: "请补充数据".into() };
+    w.app.review(&w.supervisor, id, &back).await?;
+    let returned = w.app.task_detail(&reporter, task).await?.reports;
+    ensure!(returned[0].status == ReportStatus::Returned && returned[0].review_comment == "请补充数据");
+
+    let again = w.app.submit_report(&reporter, task, &report("2021-06", "35", vec![])).await?;
+    ensure!(again == id, "resubmitting reuses the period's report");
+    w.app.review(&w.supervisor, id, &accept()).await?;
+    let err = w.app.submit_report(&reporter, task, &report("2021-06", "40", vec![])).await.err();
+    ensure!(matches!(err, Some(AppError::Conflict(_))), "accepted reports are final: {err:?}");
+    let err = w.app.review(&w.supervisor, id, &accept()).await.err();
+    ensure!(matches!(err, Some(AppError::Conflict(_))), "reviewing twice: {err:?}");
+    ensure!(w.app.task_detail(&w.supervisor, task).await?.item.task.percent_done == 35);
+    Ok(())
+}
+
+async fn reporter_visibility(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let energy = w.org("市能源局").await?;
+    let culture = w.org("市文旅局").await?;
+    let finance = w.org("市财政局").await?;
+    let plan = w.plan().await?;
+    let drilling = w.task(plan, "新增钻井649口", energy, &[finance], None).await?;
+    let tourism = w.task(plan, "接待游客3000万人次", culture, &[], None).await?;
+    let reporter = w.user("culture", Role::Reporter, culture).await?;
+    let helper = w.user("finance", Role::Reporter, finance).await?;
+
+    let seen = w.app.plan_overview(&reporter, plan, &TaskFilter::default()).await?;
+    let ids: Vec<TaskId> = seen.tasks.items.iter().map(|i| i.task.id).collect();
+    ensure!(ids == [tourism], "culture sees {ids:?}");
+    ensure!(seen.counts.total() == 1);
+    ensure!(matches!(w.app.task_detail(&reporter, drilling).await, Err(AppError::Forbidden)));
+    ensure!(w.app.task_detail(&helper, drilling).await.is_ok(), "a supporting org sees the task");
+    let helper_seen = w.app.plan_overview(&helper, plan, &TaskFilter::default()).await?;
+    ensure!(helper_seen.tasks.total == 1);
+    Ok(())
+}
+
+async fn forged_report(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let energy = w.org("市能源局").await?;
+    let culture = w.org("市文旅局").await?;
+    let plan = w.plan().await?;
+    let drilling = w.task(plan, "新增钻井649口", energy, &[], None).await?;
+    let reporter = w.user("culture", Role::Reporter, culture).await?;
+    let before = w.app.store().audit_count(w.tenant).await?;
+
+    let err = w.app.submit_report(&reporter, drilling, &report("2021-06", "100", vec![])).await.err();
+    ensure!(matches!(err, Some(AppError::Forbidden)), "{err:?}");
+    ensure!(w.app.task_detail(&w.supervisor, drilling).await?.reports.is_empty());
+    ensure!(w.app.store().audit_count(w.tenant).await? == before, "nothing was written");
+    Ok(())
+}
+
+async fn leader_read_only(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let energy = w.org("市能源局").await?;
+    let office = w.org("市政府办").await?;
+    let plan = w.plan().await?;
+    let task = w.task(plan, "新增钻井649口", energy, &[], None).await?;
+    let leader = w.user("mayor", Role::Leader, office).await?;
+    let reporter = w.user("energy", Role::Reporter, energy).await?;
+    let id = w.app.submit_report(&reporter, task, &report("2021-06", "10", vec![])).await?;
+
+    ensure!(w.app.task_detail(&leader, task).await.is_ok());
+    ensure!(w.app.plan_overview(&leader, plan, &TaskFilter::default()).await?.tasks.total == 1);
+    let refusals = [
+        w.app.submit_report(&leader, task, &report("2021-06", "10", vec![])).await.err(),
+        w.app.review(&leader, id, &accept()).await.err(),
+        w.app.assign(&leader, task, &Default::default()).await.err(),
+        w.app.create_plan(&leader, &Default::default()).await.err(),
+        w.app.create_org(&leader, &OrgInput { name: "x".into(), kind: "department".into(), ..Default::default() }).await.err(),
+    ];
+    for refusal in refusals {
+        ensure!(matches!(refusal, Some(AppError::Forbidden)), "{refusal:?}");
+    }
+    Ok(())
+}
+
+async fn admin_only(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let org = w.org("市能源局").await?;
+    let new_org = OrgInput { name: "市新局".into(), kind: "department".into(), ..Default::default() };
+    let new_user = UserInput { username: "someone".into(), display_name: "某人".into(), role: "admin".into(), org_id: org.0, password: "abc12345678".into() };
+    ensure!(matches!(w.app.create_org(&w.supervisor, &new_org).await, Err(AppError::Forbidden)));
+    ensure!(matches!(w.app.create_user(&w.supervisor, &new_user).await, Err(AppError::Forbidden)));
+    let reporter = w.user("energy", Role::Reporter, org).await?;
+    ensure!(matches!(w.app.users(&reporter).await, Err(AppError::Forbidden)));
+    ensure!(w.app.create_org(&w.admin, &new_org).await.is_ok());
+    let dup = w.app.create_org(&w.admin, &new_org).await.err();
+    ensure!(matches!(&dup, Some(AppError::Invalid(i)) if i.errors[0].field == "name"), "{dup:?}");
+    Ok(())
+}
+
+async fn tenant_isolation(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let energy = w.org("市能源局").await?;
+    let plan = w.plan().await?;
+    let task = w.task(plan, "新增钻井649口", energy, &[], None).await?;
+    // A second government in the same database, with its own supervisor.
+    let other = w.app.store().create_tenant("邻县").await?;
+    let office = NewOrg { tenant_id: other, parent_id: None, name: "邻县督查室".into(), kind: OrgKind::Department, sort_order: 0 };
+    let other_org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
+    let stranger = w.app.create_user_unchecked(other, &UserInput {
+        username: "stranger".into(), display_name: "外县督查员".into(), role: "supervisor".into(), org_id: other_org.id.0, password: "abc12345678".into(),
+    }).await?;
+    ensure!(matches!(w.app.task_detail(&stranger, task).await, Err(AppError::NotFound(_))));
+    ensure!(matches!(w.app.plan(&stranger, plan).await, Err(AppError::NotFound(_))));
+    ensure!(w.app.plans(&stranger).await?.is_empty());
+    ensure!(!w.app.orgs(&stranger).await?.iter().any(|o| o.id == energy));
+    let err = w.app.assign(&stranger, task, &Default::default()).await.err();
+    ensure!(matches!(err, Some(AppError::NotFound(_))), "{err:?}");
+    Ok(())
+}
+
+
+async fn bad_report_input(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let org = w.org("市能源局").await?;
+    let reporter = w.user("energy", Role::Reporter, org).await?;
+    let plan = w.plan().await?;
+    let task = w.task(plan, "新增钻井649口", org, &[], Some(("649", "口"))).await?;
+    let good = w.app.submit_report(&reporter, task, &report("2021-05", "20", vec![])).await?;
+
+    let cases: Vec<(ReportInput, &str)> = vec![
+        (report("2021-06", "120", vec![]), "percent_done"),
+        (report("2021-06", "abc", vec![]), "percent_done"),
+        (report("2021/06", "10", vec![]), "period"),
+        (report("2021-09", "10", vec![]), "period"),
+        (report("2021-06", "10", vec![(999_999, "1")]), "actuals[0]"),
+        (report("2021-06", "10", vec![(1, "一百")]), "actuals[0]"),
+        (ReportInput { narrative: "  ".into(), ..report("2021-06", "10", vec![]) }, "narrative"),
+        (ReportInput { narrative: "长".repeat(2001), ..report("2021-06", "10", vec![]) }, "narrative"),
+    ];
+    for (input, field) in cases {
+        match w.app.submit_report(&reporter, task, &input).await {
+            Err(AppError::Invalid(invalid)) => {
+                ensure!(invalid.errors.iter().any(|e| e.field == field), "{field}: {invalid:?}");
+                ensure!(invalid.errors.iter().all(|e| !e.message.is_ascii()), "messages are Chinese: {invalid:?}");
+            }
+            other => anyhow::bail!("{field}: expected Invalid, got {other:?}"),
+        }
+    }
+    let reports = w.app.task_detail(&w.supervisor, task).await?.reports;
+    ensure!(reports.len() == 1 && reports[0].id == good, "only the good report is saved");
+    Ok(())
+}
+
+async fn decimals_round_trip(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let org = w.org("市财政局").await?;
+    let plan = w.plan().await?;
+    let task = w.task(plan, "收入增长5.10%", org, &[], Some(("5.10", "%"))).await?;
+    let target = &w.app.task_detail(&w.supervisor, task).await?.targets[0];
+    ensure!(target.value.to_string() == "5.10", "{}", target.value);
+    Ok(())
+}
+
+async fn same_schema(backend: Backend) -> Result<()> {
+    ensure!(Store::migration_history(Backend::Sqlite) == Store::migration_history(Backend::Postgres));
+    let here = World::new(backend, "2021-07-01").await?;
+    let other = World::new(if backend == Backend::Sqlite { Backend::Postgres } else { Backend::Sqlite }, "2021-07-01").await?;
+    let a = here.app.store().schema_columns().await?;
+    let b = other.app.store().schema_columns().await?;
+    ensure!(!a.is_empty() && a == b, "tables and columns differ:\n{a:?}\n{b:?}");
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! Settings from flags, environment and an optional TOML file; flags win.
+
+use crate::DbArgs;
+use anyhow::{Context, Result, bail};
+use qingdan_web::WebConfig;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The TOML configuration file.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    #[serde(default)]
+    secure_cookies: bool,
+    #[serde(default)]
+    trusted_origins: Vec<String>,
+}
+
+pub struct Settings {
+    pub listen: SocketAddr,
+    data_dir: PathBuf,
+    database_url: Option<String>,
+    pub web: WebConfig,
+}
+
+impl Settings {
+    pub fn load(db: &DbArgs, listen: Option<SocketAddr>) -> Result<Settings> {
+        let file = match &db.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                toml::from_str::<FileConfig>(&text).with_context(|| format!("parsing {}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let default_listen = SocketAddr::from(([127, 0, 0, 1], 8080));
+        Ok(Settings {
+            listen: listen.or(file.listen).unwrap_or(default_listen),
+            data_dir: db.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data")),
+            database_url: db.database_url.clone().or(file.database_url),
+            web: WebConfig { secure_cookies: file.secure_cookies, trusted_origins: file.trusted_origins },
+        })
+    }
+
+    /// The database URL, creating the data directory for SQLite.
+    pub fn database_url(&self) -> Result<String> {
+        if let Some(url) = &self.database_url {
+            if !(url.starts_with("sqlite://") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                bail!("unsupported database URL {url:?}: write sqlite://PATH or postgres://USER@HOST/DB");
+            }
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir).with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
+        Ok(format!("sqlite://{}", self.data_dir.join("qingdan.db").display()))
+    }
+
+    /// The URL without a password, for messages.
+    pub fn display_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme), Some(at)) if at > scheme => {
+                    let user = &url[scheme + 3..at];
+                    let user = user.split(':').next().unwrap_or("");
+                    format!("{}{user}{}", &url[..scheme + 3], &url[at..])
+                }
+                _ => url.clone(),
+            },
+            None => format!("sqlite://{}", self.data_dir.join("qingdan.db").display()),
+        }
+    }
+}
