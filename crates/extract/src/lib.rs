@@ -381,7 +381,10 @@ impl Builder<'_, '_> {
             }
             self.set_part(p.start);
             self.push_heading(m, title, false);
-        } else if !has_chapters {
+        } else if !has_chapters || (self.chapter_part == Part::Preamble && self.sub_part.is_none())
+        {
+            // Without chapters, and before the first one, a paragraph's
+            // opening words tell its part (今年主要预期目标是…, 过去一年…).
             let opening = doc.joined(p.start, (p.start + 40).min(p.end));
             if let Some(part) = part::classify_opening(&opening) {
                 self.chapter_part = part;

@@ -75,7 +75,19 @@ pub(crate) fn classify_title(title: &str) -> Option<Part> {
         "优势",
     ];
     const PLAN: &[&str] = &["今年", "本年", "年度", "工作安排"];
-    const LONG: &[&str] = &["五年", "远景", "中长期", "规划", "2035", "二〇三五"];
+    const LONG: &[&str] = &[
+        "今后五年",
+        "未来五年",
+        "五年目标",
+        "远景",
+        "中长期",
+        "规划纲要",
+        "2035",
+        "二〇三五",
+    ];
+    // A five-year plan named as the frame of this year's work is not the
+    // five-year part: 奋力实现“十四五”良好开局, “十五五”开局之年.
+    const FIRST_YEAR: &[&str] = &["开局", "起步", "开好局", "第一年", "首年", "收官", "之年"];
     const PLAN_WEAK: &[&str] = &[
         "工作任务",
         "主要任务",
@@ -92,7 +104,9 @@ pub(crate) fn classify_title(title: &str) -> Option<Part> {
     if PLAN.iter().any(|w| title.contains(w)) || year_in(title).is_some_and(|y| y < 2030) {
         return Some(Part::Plan);
     }
-    if five_year_plan_end(title).is_some() || LONG.iter().any(|w| title.contains(w)) {
+    let names_plan_period =
+        five_year_plan_end(title).is_some() && !FIRST_YEAR.iter().any(|w| title.contains(w));
+    if names_plan_period || LONG.iter().any(|w| title.contains(w)) {
         return Some(Part::LongRange);
     }
     if PLAN_WEAK.iter().any(|w| title.contains(w)) {
@@ -116,18 +130,22 @@ pub(crate) fn classify_opening(opening: &str) -> Option<Part> {
     if REVIEW.iter().any(|w| opening.starts_with(w)) {
         return Some(Part::Review);
     }
+    // 今年…, 2024年政府工作的总体要求…, or the plan's own words anywhere
+    // near the start (…的主要预期目标是).
     let head: String = opening.chars().take(40).collect();
-    let plan_cues = [
-        "今年",
-        "主要预期目标",
-        "工作安排",
-        "主要任务",
-        "总体要求",
-        "政府工作",
-    ];
-    if plan_cues.iter().any(|w| head.contains(w))
-        && (head.starts_with("今年") || year_in(&head).is_some() || head.contains("主要预期目标"))
-    {
+    let near: String = opening.chars().skip(5).take(12).collect();
+    let opens_with_year = year_in(&opening.chars().take(5).collect::<String>()).is_some()
+        && [
+            "工作",
+            "主要预期目标",
+            "经济社会发展",
+            "要点",
+            "计划",
+            "任务",
+        ]
+        .iter()
+        .any(|w| near.contains(w));
+    if opening.starts_with("今年") || opens_with_year || head.contains("主要预期目标") {
         return Some(Part::Plan);
     }
     None
@@ -216,6 +234,16 @@ pub(crate) fn infer_plan_year(doc: &Doc<'_>, plan_titles: &[String]) -> Option<i
             if doc.at(m).is_ascii_digit() && (doc.at(m + 1) == '月' || doc.at(m + 2) == '月') {
                 return Some(y);
             }
+            // A title: 2024年全市工作要点, 2024年政府工作报告.
+            let near = doc.norm_string(m, (m + 10).min(head));
+            let is_review = near.contains("回顾") || near.contains("总结");
+            if !is_review
+                && ["工作", "要点", "计划", "报告"]
+                    .iter()
+                    .any(|w| near.contains(w))
+            {
+                return Some(y);
+            }
         }
     }
     None
@@ -237,6 +265,9 @@ mod tests {
             ("今后五年的目标任务", Some(Part::LongRange)),
             ("“十四五”开局之年工作安排", Some(Part::Plan)),
             ("2035年远景目标", Some(Part::LongRange)),
+            ("奋力实现“十五五”良好开局", None),
+            ("“十五五”开局之年的主要任务", Some(Part::Plan)),
+            ("统筹规划建设管理", None),
         ];
         for (title, want) in cases {
             assert_eq!(classify_title(title), want, "{title}");
@@ -250,6 +281,8 @@ mod tests {
             ("今年经济社会发展的主要预期目标是：", Some(Part::Plan)),
             ("2024年政府工作的总体要求是", Some(Part::Plan)),
             ("我们深刻体会到", None),
+            ("政府工作报告——2023年1月6日在县人民代表大会上", None),
+            ("2024年全市工作要点今年全市", Some(Part::Plan)),
         ];
         for (p, want) in cases {
             assert_eq!(classify_opening(p), want, "{p}");
@@ -281,6 +314,10 @@ mod tests {
             infer_plan_year(&doc, &["2024年工作安排".to_string()]),
             Some(2024)
         );
+        let doc = Doc::new("一、2020年工作回顾\n\n");
+        assert_eq!(infer_plan_year(&doc, &[]), None);
+        let doc = Doc::new("2025年全县工作要点\n\n");
+        assert_eq!(infer_plan_year(&doc, &[]), Some(2025));
         let doc = Doc::new("2022年是关键之年。");
         assert_eq!(infer_plan_year(&doc, &[]), Some(2022));
         let doc = Doc::new("一、2021年工作回顾\n2021年是极不平凡的一年。\n二、2022年工作安排");

@@ -164,3 +164,27 @@ fn a_national_style_target_list_with_semicolons_reads_every_target() {
         ]
     );
 }
+
+#[test]
+fn targets_before_the_first_chapter_count_when_the_opening_says_plan() {
+    let text = "2024年全市工作要点\n\n今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右。\n\n\
+一、统筹规划建设管理\n\n新建城市公园3个。\n\n二、加强自身建设\n\n年内完成培训500人次。\n";
+    let x = extract(text, &Options::default());
+    assert_eq!(x.plan_year, Some(2024));
+    let got: Vec<String> = x
+        .targets
+        .iter()
+        .map(|t| {
+            format!(
+                "{}{}:{}",
+                t.text,
+                t.unit,
+                t.deadline.map(|d| d.to_string()).unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        ["6%:2024-12-31", "3个:2024-12-31", "500人次:2024-12-31"]
+    );
+}
