@@ -8,6 +8,7 @@
 mod auth;
 mod clock;
 pub mod demo;
+pub mod extraction;
 mod error;
 pub mod lenient;
 mod orgs;
