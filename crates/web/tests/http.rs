@@ -1,0 +1,322 @@
+//! The router called without a socket, on SQLite and PostgreSQL: sign-in,
+//! pages by role, authorization, CSRF and bad input.
+
+use anyhow::{Context, Result, ensure};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use qingdan_app::{ActualInput, ReportInput};
+use qingdan_domain::{OrgId, PlanId, Role, TaskId};
+use qingdan_testkit::{Backend, PASSWORD, World, on_both_engines};
+use scraper::{Html, Selector};
+use tower::ServiceExt;
+
+on_both_engines! {
+    signing_in_sets_an_http_only_same_site_cookie => sign_in;
+    a_wrong_password_is_refused_without_saying_which_part_was_wrong => wrong_password;
+    pages_need_a_session => pages_need_session;
+    the_plan_page_shows_each_tasks_light_and_progress => plan_page;
+    a_forged_report_on_another_orgs_task_gets_403_and_changes_nothing => forged_report;
+    a_reporter_cannot_open_another_orgs_task_page => foreign_task_page;
+    a_cross_site_post_is_refused => cross_site_post;
+    a_leader_cannot_review_or_assign => leader_cannot_write;
+    only_an_admin_sees_the_user_admin_page => admin_pages;
+    malformed_json_wrong_types_and_unknown_ids_get_4xx_in_chinese => bad_api_input;
+    an_oversized_body_is_refused => oversized_body;
+    a_bad_form_is_shown_again_with_the_field_error_and_nothing_is_saved => bad_form;
+    the_openapi_document_lists_the_api => openapi;
+}
+
+/// A world with two orgs, a task for each, and a reporter in each.
+struct Fixture {
+    w: World,
+    router: Router,
+    plan: PlanId,
+    energy_task: TaskId,
+    culture_task: TaskId,
+    energy: OrgId,
+}
+
+async fn fixture(backend: Backend) -> Result<Fixture> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let energy = w.org("市能源局").await?;
+    let culture = w.org("市文旅局").await?;
+    let office = w.org("市政府办").await?;
+    w.user("energy", Role::Reporter, energy).await?;
+    w.user("culture", Role::Reporter, culture).await?;
+    w.user("mayor", Role::Leader, office).await?;
+    let plan = w.plan().await?;
+    let energy_task = w.task(plan, "新增钻井649口", energy, &[], Some(("649", "口"))).await?;
+    let culture_task = w.task(plan, "接待游客3000万人次", culture, &[], None).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    Ok(Fixture { w, router, plan, energy_task, culture_task, energy })
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        serde_json::from_str(&self.body).with_context(|| format!("not JSON: {}", self.body))
+    }
+
+    fn select(&self, css: &str) -> Vec<String> {
+        let selector = Selector::parse(css).unwrap_or_else(|_| Selector::parse("nothing").unwrap_or_else(|_| unreachable!()));
+        self.html().select(&selector).map(|e| e.text().collect::<String>()).collect()
+    }
+}
+
+async fn send(router: &Router, request: Request<Body>) -> Result<Reply> {
+    let response = router.clone().oneshot(request).await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await?.to_bytes();
+    Ok(Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
+}
+
+fn get(path: &str, cookie: &str) -> Result<Request<Body>> {
+    Ok(Request::get(path).header(header::COOKIE, cookie).body(Body::empty())?)
+}
+
+fn post_form(path: &str, cookie: &str, form: &str) -> Result<Request<Body>> {
+    Ok(Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_owned()))?)
+}
+
+fn post_json(path: &str, cookie: &str, json: &str) -> Result<Request<Body>> {
+    Ok(Request::post(path).header(header::COOKIE, cookie).header(header::CONTENT_TYPE, "application/json").body(Body::from(json.to_owned()))?)
+}
+
+/// Signs in through the form and returns the `Cookie` header to send.
+async fn sign_in_as(router: &Router, username: &str) -> Result<String> {
+    let reply = send(router, post_form("/login", "", &format!("username={username}&password={PASSWORD}"))?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "login {username}: {}", reply.status);
+    let set = reply.headers.get(header::SET_COOKIE).context("no cookie")?.to_str()?;
+    Ok(set.split(';').next().unwrap_or_default().to_owned())
+}
+
+async fn sign_in(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let reply = send(&f.router, post_form("/login", "", &format!("username=energy&password={PASSWORD}"))?).await?;
+    let cookie = reply.headers.get(header::SET_COOKIE).context("cookie")?.to_str()?.to_owned();
+    ensure!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let cookie = cookie.split(';').next().unwrap_or_default();
+    let me = send(&f.router, get("/api/v1/me", cookie)?).await?;
+    ensure!(me.json()?["username"] == "energy");
+    let out = send(&f.router, post_form("/logout", cookie, "")?).await?;
+    ensure!(out.status == StatusCode::SEE_OTHER);
+    ensure!(send(&f.router, get("/api/v1/me", cookie)?).await?.status == StatusCode::UNAUTHORIZED, "the session ended");
+    Ok(())
+}
+
+async fn wrong_password(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let bad_password = send(&f.router, post_form("/login", "", "username=energy&password=wrong123")?).await?;
+    let no_user = send(&f.router, post_form("/login", "", "username=nobody&password=wrong123")?).await?;
+    for reply in [bad_password, no_user] {
+        ensure!(reply.status == StatusCode::UNAUTHORIZED);
+        ensure!(reply.select("#error") == ["用户名或密码错误"], "{:?}", reply.select("#error"));
+    }
+    Ok(())
+}
+
+async fn pages_need_session(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let page = send(&f.router, get("/plans", "")?).await?;
+    ensure!(page.status == StatusCode::SEE_OTHER && page.headers[header::LOCATION] == "/login");
+    let api = send(&f.router, get("/api/v1/plans", "")?).await?;
+    ensure!(api.status == StatusCode::UNAUTHORIZED && api.json()?["code"] == "unauthenticated");
+    let forged = send(&f.router, get("/plans", "qingdan_session=forged")?).await?;
+    ensure!(forged.status == StatusCode::SEE_OTHER);
+    Ok(())
+}
+
+async fn plan_page(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let energy = f.w.app.store().user_login("energy").await?.context("user")?.user;
+    let report = ReportInput { period: "2021-06".into(), percent_done: "80".into(), narrative: "进展顺利".into(), ..Default::default() };
+    let id = f.w.app.submit_report(&energy, f.energy_task, &report).await?;
+    f.w.app.review(&f.w.supervisor, id, &qingdan_app::ReviewInput { decision: "accept".into(), comment: String::new() }).await?;
+
+    let cookie = sign_in_as(&f.router, "mayor").await?;
+    let page = send(&f.router, get(&format!("/plans/{}", f.plan), &cookie)?).await?;
+    ensure!(page.status == StatusCode::OK);
+    let rows = page.select("#tasks tr[data-task] .light");
+    ensure!(rows == ["绿灯", "红灯"], "lights {rows:?}");
+    let progress = page.select("#tasks tr[data-task] small");
+    ensure!(progress == ["80%", "0%"], "progress {progress:?}");
+    let nav = page.select("nav .nav-link");
+    ensure!(!nav.iter().any(|l| l == "审核"), "a leader has no review link: {nav:?}");
+    let red = send(&f.router, get(&format!("/plans/{}?light=red", f.plan), &cookie)?).await?;
+    ensure!(red.select("#tasks tr[data-task]").len() == 1);
+    let bad = send(&f.router, get(&format!("/plans/{}?light=purple", f.plan), &cookie)?).await?;
+    ensure!(bad.status == StatusCode::UNPROCESSABLE_ENTITY && bad.body.contains("亮灯状态无效"));
+    Ok(())
+}
+
+async fn forged_report(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let cookie = sign_in_as(&f.router, "culture").await?;
+    let before = f.w.app.store().audit_count(f.w.tenant).await?;
+    let json = r#"{"period":"2021-06","percent_done":100,"narrative":"伪造"}"#;
+    let api = send(&f.router, post_json(&format!("/api/v1/tasks/{}/reports", f.energy_task), &cookie, json)?).await?;
+    ensure!(api.status == StatusCode::FORBIDDEN && api.json()?["code"] == "forbidden", "{} {}", api.status, api.body);
+    let form = send(&f.router, post_form(&format!("/tasks/{}/report", f.energy_task), &cookie, "period=2021-06&percent_done=100&narrative=x")?).await?;
+    ensure!(form.status == StatusCode::FORBIDDEN && form.body.contains("无权"));
+    ensure!(f.w.app.store().audit_count(f.w.tenant).await? == before, "nothing written");
+    ensure!(f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.reports.is_empty());
+    // The same reporter may report on their own task.
+    let own = send(&f.router, post_json(&format!("/api/v1/tasks/{}/reports", f.culture_task), &cookie, json)?).await?;
+    ensure!(own.status == StatusCode::CREATED, "{}", own.body);
+    Ok(())
+}
+
+async fn foreign_task_page(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let cookie = sign_in_as(&f.router, "culture").await?;
+    let page = send(&f.router, get(&format!("/tasks/{}", f.energy_task), &cookie)?).await?;
+    ensure!(page.status == StatusCode::FORBIDDEN);
+    ensure!(!page.body.contains("新增钻井"), "the task's content is not shown");
+    let api = send(&f.router, get(&format!("/api/v1/tasks/{}", f.energy_task), &cookie)?).await?;
+    ensure!(api.status == StatusCode::FORBIDDEN);
+    let list = send(&f.router, get(&format!("/api/v1/plans/{}/tasks", f.plan), &cookie)?).await?.json()?;
+    ensure!(list["total"] == 1 && list["items"][0]["id"] == f.culture_task.0, "{list}");
+    Ok(())
+}
+
+async fn cross_site_post(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let cookie = sign_in_as(&f.router, "energy").await?;
+    let request = Request::post(format!("/tasks/{}/report", f.energy_task))
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::ORIGIN, "https://evil.example")
+        .body(Body::from("period=2021-06&percent_done=50&narrative=x"))?;
+    let reply = send(&f.router, request).await?;
+    ensure!(reply.status == StatusCode::FORBIDDEN && reply.body.contains("跨站请求"), "{} {}", reply.status, reply.body);
+    ensure!(f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.reports.is_empty());
+    let same = Request::post(format!("/tasks/{}/report", f.energy_task))
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from("period=2021-06&percent_done=50&narrative=x"))?;
+    ensure!(send(&f.router, same).await?.status == StatusCode::SEE_OTHER, "same-origin posts pass");
+    Ok(())
+}
+
+async fn leader_cannot_write(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let energy = f.w.app.store().user_login("energy").await?.context("user")?.user;
+    let report = ReportInput { period: "2021-06".into(), percent_done: "10".into(), narrative: "进展".into(), ..Default::default() };
+    let id = f.w.app.submit_report(&energy, f.energy_task, &report).await?;
+    let cookie = sign_in_as(&f.router, "mayor").await?;
+    let review = send(&f.router, post_form(&format!("/reports/{id}/review"), &cookie, "decision=accept")?).await?;
+    ensure!(review.status == StatusCode::FORBIDDEN);
+    let assign = send(&f.router, post_form(&format!("/tasks/{}/assignment", f.energy_task), &cookie, "lead_org_id=")?).await?;
+    ensure!(assign.status == StatusCode::FORBIDDEN);
+    let queue = send(&f.router, get("/reviews", &cookie)?).await?;
+    ensure!(queue.status == StatusCode::FORBIDDEN);
+    let detail = f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?;
+    ensure!(detail.reports[0].status == qingdan_domain::ReportStatus::Submitted && detail.item.task.assignment.lead_org_id == Some(f.energy));
+    Ok(())
+}
+
+async fn admin_pages(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    for (who, status) in [("supervisor", StatusCode::FORBIDDEN), ("energy", StatusCode::FORBIDDEN), ("admin", StatusCode::OK)] {
+        let cookie = sign_in_as(&f.router, who).await?;
+        let page = send(&f.router, get("/admin/users", &cookie)?).await?;
+        ensure!(page.status == status, "{who}: {}", page.status);
+        let created = send(&f.router, post_form("/admin/orgs", &cookie, "name=%E5%B8%82%E6%96%B0%E5%B1%80&kind=department")?).await?;
+        let want = if who == "admin" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        ensure!(created.status == want, "{who} creating an org: {}", created.status);
+    }
+    let names: Vec<String> = f.w.app.orgs(&f.w.admin).await?.into_iter().map(|o| o.name).collect();
+    ensure!(names.iter().filter(|n| *n == "市新局").count() == 1, "{names:?}");
+    Ok(())
+}
+
+async fn bad_api_input(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let cookie = sign_in_as(&f.router, "energy").await?;
+    let url = format!("/api/v1/tasks/{}/reports", f.energy_task);
+    let cases = [
+        (r#"{"period":"2021-06","#, StatusCode::BAD_REQUEST, "invalid_json"),
+        (r#"{"period":["x"],"percent_done":1,"narrative":"x"}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+        (r#"{"period":"2021-06","percent_done":"abc","narrative":"x"}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        (r#"{"period":"2021-06","percent_done":50,"narrative":"x","actuals":[{"target_id":123456,"actual":"1"}]}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        ("42", StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+        ("[]", StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+    ];
+    for (body, status, code) in cases {
+        let reply = send(&f.router, post_json(&url, &cookie, body)?).await?;
+        ensure!(reply.status == status, "{body}: {} {}", reply.status, reply.body);
+        let json = reply.json()?;
+        ensure!(json["code"] == code, "{body}: {json}");
+        ensure!(json["message"].as_str().is_some_and(|m| !m.is_ascii()), "Chinese message: {json}");
+    }
+    let percent = send(&f.router, post_json(&url, &cookie, r#"{"period":"2021-06","percent_done":"abc","narrative":"x"}"#)?).await?.json()?;
+    ensure!(percent["errors"][0]["field"] == "percent_done" && percent["errors"][0]["code"] == "out_of_range", "{percent}");
+    let no_type = Request::post(&url).header(header::COOKIE, &cookie).body(Body::from("{}"))?;
+    ensure!(send(&f.router, no_type).await?.status == StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    for path in ["/api/v1/tasks/abc", "/api/v1/tasks/99999999", "/api/v1/tasks/-1", "/tasks/%FF", "/api/v1/nothing"] {
+        let reply = send(&f.router, get(path, &cookie)?).await?;
+        ensure!(reply.status == StatusCode::NOT_FOUND, "{path}: {}", reply.status);
+    }
+    let review = send(&f.router, post_json("/api/v1/reports/99999/review", &cookie, r#"{"decision":"accept"}"#)?).await?;
+    ensure!(review.status == StatusCode::FORBIDDEN, "a reporter may not review at all");
+    ensure!(f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.reports.is_empty(), "nothing saved");
+    Ok(())
+}
+
+async fn oversized_body(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let cookie = sign_in_as(&f.router, "energy").await?;
+    let narrative = "长".repeat(600_000);
+    let body = format!(r#"{{"period":"2021-06","percent_done":1,"narrative":"{narrative}"}}"#);
+    let reply = send(&f.router, post_json(&format!("/api/v1/tasks/{}/reports", f.energy_task), &cookie, &body)?).await?;
+    ensure!(reply.status == StatusCode::PAYLOAD_TOO_LARGE, "{}", reply.status);
+    Ok(())
+}
+
+async fn bad_form(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let cookie = sign_in_as(&f.router, "energy").await?;
+    let target = f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.targets[0].id;
+    let form = format!("period=2021-06&percent_done=150&narrative=&actual_{}=%E5%BE%88%E5%A4%9A", target.0);
+    let reply = send(&f.router, post_form(&format!("/tasks/{}/report", f.energy_task), &cookie, &form)?).await?;
+    ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY);
+    let errors: Vec<String> = reply.select(".field-error").into_iter().filter(|e| !e.trim().is_empty()).collect();
+    ensure!(errors.iter().any(|e| e.contains("完成进度")), "{errors:?}");
+    ensure!(errors.iter().any(|e| e.contains("工作进展不能为空")), "{errors:?}");
+    ensure!(errors.iter().any(|e| e.contains("完成值应为数字")), "{errors:?}");
+    ensure!(reply.body.contains("value=\"150\""), "the typed value is kept");
+    ensure!(f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.reports.is_empty());
+    let good = format!("period=2021-06&percent_done=50&narrative=ok&actual_{}=300", target.0);
+    ensure!(send(&f.router, post_form(&format!("/tasks/{}/report", f.energy_task), &cookie, &good)?).await?.status == StatusCode::SEE_OTHER);
+    let reports = f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.reports;
+    ensure!(reports.len() == 1 && reports[0].actuals == vec![qingdan_domain::ReportedActual { target_id: target, actual: 300.into() }]);
+    let _ = ActualInput::default();
+    Ok(())
+}
+
+async fn openapi(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let doc = send(&f.router, get("/api/v1/openapi.json", "")?).await?.json()?;
+    for path in ["/api/v1/plans/{id}/tasks", "/api/v1/tasks/{id}/reports", "/api/v1/reports/{id}/review", "/api/v1/session"] {
+        ensure!(doc["paths"][path].is_object(), "{path} missing");
+    }
+    ensure!(doc["components"]["schemas"]["ReportInput"].is_object());
+    Ok(())
+}
