@@ -34,6 +34,23 @@ enum Command {
     User(UserCommand),
     /// Extract targets and draft tasks from a work report (.txt, .md or .docx).
     Extract(extract_cmd::ExtractArgs),
+    /// Fill an empty database with a synthetic tenant for benchmarks (bench/run.sh); prints JSON.
+    #[command(hide = true)]
+    BenchSeed {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, default_value_t = 100_000)]
+        tasks: usize,
+        #[arg(long, default_value_t = 2_000)]
+        orgs: usize,
+        #[arg(long, default_value_t = 5_000)]
+        users: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        reports: usize,
+        /// Reporters (one per department) listed with the (task, period) pairs still free for them.
+        #[arg(long, default_value_t = 200)]
+        sample_reporters: usize,
+    },
 }
 
 /// Where the database is.
@@ -125,6 +142,9 @@ fn run(cli: Cli) -> Result<()> {
             }
             Command::User(cmd) => user(cmd).await,
             Command::Extract(_) => Ok(()),
+            Command::BenchSeed { db, tasks, orgs, users, reports, sample_reporters } => {
+                bench_seed(&db, qingdan_app::synthetic::SyntheticSpec { tasks, orgs, users, reports, sample_reporters }).await
+            }
         }
     })
 }
@@ -190,6 +210,19 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+/// Seeds a synthetic tenant into an empty database and prints what a load run needs as JSON.
+async fn bench_seed(db: &DbArgs, spec: qingdan_app::synthetic::SyntheticSpec) -> Result<()> {
+    let app = open(&Settings::load(db, None)?).await?;
+    if app.has_tenant().await? {
+        bail!("bench-seed needs an empty database");
+    }
+    let started = std::time::Instant::now();
+    let info = app.seed_synthetic(spec).await?;
+    tracing::info!("synthetic tenant seeded in {:.1} s", started.elapsed().as_secs_f64());
+    println!("{}", serde_json::to_string(&info)?);
+    Ok(())
 }
 
 async fn user(cmd: UserCommand) -> Result<()> {

@@ -299,6 +299,104 @@ impl Store {
         Ok(TaskId(id))
     }
 
+    /// Loads many tasks at once, one transaction per thousand, without audit
+    /// events: for generating benchmark tenants, not for users. Each task is
+    /// placed after its parent's existing children exactly as [`Store::create_task`]
+    /// places it; a parent must already be stored (insert a tree level by level).
+    pub async fn bulk_insert_tasks(&self, tasks: &[NewTask]) -> Result<Vec<TaskId>> {
+        // Per parent (None = the plan's top level): its sort_path prefix, the children's depth, children so far.
+        let mut places: HashMap<(i64, Option<i64>), (String, i64, i64)> = HashMap::new();
+        let mut ids = Vec::with_capacity(tasks.len());
+        for chunk in tasks.chunks(1000) {
+            in_tx!(self, tx => {
+                for new in chunk {
+                    let key = (new.plan_id.0, new.parent_id.map(|p| p.0));
+                    if !places.contains_key(&key) {
+                        let (prefix, depth) = match new.parent_id {
+                            None => (String::new(), 0),
+                            Some(parent) => {
+                                let row: Option<(String, i64)> = sqlx::query_as(
+                                    "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
+                                )
+                                .bind(new.tenant_id.0)
+                                .bind(new.plan_id.0)
+                                .bind(parent.0)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                                let (path, depth) = row.ok_or(StorageError::NotFound("parent task"))?;
+                                (format!("{path}."), depth + 1)
+                            }
+                        };
+                        let siblings: i64 = match new.parent_id {
+                            Some(parent) => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
+                                .bind(new.tenant_id.0)
+                                .bind(parent.0)
+                                .fetch_one(&mut *tx)
+                                .await?,
+                            None => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL")
+                                .bind(new.tenant_id.0)
+                                .bind(new.plan_id.0)
+                                .fetch_one(&mut *tx)
+                                .await?,
+                        };
+                        places.insert(key, (prefix, depth, siblings));
+                    }
+                    let (prefix, depth, siblings) = places.get_mut(&key).ok_or(StorageError::NotFound("parent task"))?;
+                    *siblings += 1;
+                    let sort_path = format!("{prefix}{:0width$}", *siblings, width = PATH_STEP);
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO tasks (tenant_id, plan_id, parent_id, number, title, weight, depth, sort_path, start_date, deadline, \
+                         lead_leader_id, lead_org_id, owner_id, percent_done, light) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                    )
+                    .bind(new.tenant_id.0)
+                    .bind(new.plan_id.0)
+                    .bind(new.parent_id.map(|p| p.0))
+                    .bind(&new.number)
+                    .bind(&new.title)
+                    .bind(new.weight.to_string())
+                    .bind(*depth)
+                    .bind(&sort_path)
+                    .bind(new.start_date)
+                    .bind(new.deadline)
+                    .bind(new.assignment.lead_leader_id.map(|u| u.0))
+                    .bind(new.assignment.lead_org_id.map(|o| o.0))
+                    .bind(new.assignment.owner_id.map(|u| u.0))
+                    .bind(0_i64)
+                    .bind(new.light.code())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    for org in &new.assignment.supporting_org_ids {
+                        sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
+                            .bind(new.tenant_id.0)
+                            .bind(id)
+                            .bind(org.0)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    for target in &new.targets {
+                        sqlx::query(
+                            "INSERT INTO targets (tenant_id, task_id, metric, value, unit, comparator, baseline, deadline) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        )
+                        .bind(new.tenant_id.0)
+                        .bind(id)
+                        .bind(&target.metric)
+                        .bind(target.value.to_string())
+                        .bind(&target.unit)
+                        .bind(target.comparator.code())
+                        .bind(target.baseline.map(|b| b.to_string()))
+                        .bind(target.deadline)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    ids.push(TaskId(id));
+                }
+            });
+        }
+        Ok(ids)
+    }
+
     pub async fn task(&self, tenant: TenantId, id: TaskId) -> Result<Option<TaskListItem>> {
         let sql = format!("{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.id = $2");
         let row: Option<TaskRow> = on_pool!(self, pool => {
