@@ -52,6 +52,9 @@ fn chinese_name(what: &str) -> &'static str {
         "user" => "用户",
         "org" => "单位",
         "plan" => "计划",
+        "import" => "导入的报告",
+        "import task" => "草稿任务",
+        "import target" => "草稿指标",
         _ => "记录",
     }
 }

@@ -2,7 +2,7 @@
 //! the glue between decoding (text or Word) and the extractor.
 
 use crate::{AppError, Result};
-use qingdan_extract::{DecodeError, Extraction, Options};
+use qingdan_extract::{DecodeError, Extraction, Options, OrgKeywords};
 use qingdan_office::LedgerRow;
 
 pub use qingdan_extract::Extraction as ReportExtraction;
@@ -19,6 +19,32 @@ pub fn read_report(bytes: &[u8]) -> Result<String> {
 /// Reads targets and draft tasks from a report's text.
 pub fn extract(text: &str, plan_year: Option<i32>) -> Extraction {
     qingdan_extract::extract(text, &Options { plan_year, org_keywords: Vec::new() })
+}
+
+/// Reads targets and draft tasks, suggesting a lead org for each task from
+/// the tenant's org names (the core of 市能源局 is 能源).
+pub fn extract_with_orgs(text: &str, plan_year: Option<i32>, orgs: &[qingdan_domain::Org]) -> Extraction {
+    let org_keywords = orgs
+        .iter()
+        .filter_map(|o| org_keyword(&o.name).map(|k| OrgKeywords { org: o.name.clone(), keywords: vec![k] }))
+        .collect();
+    qingdan_extract::extract(text, &Options { plan_year, org_keywords })
+}
+
+/// The words of an org's name that a task about its work would use: the
+/// name without the level in front (市, 县) or the kind of body behind (局, 委员会).
+fn org_keyword(name: &str) -> Option<String> {
+    let mut core = name.trim();
+    for prefix in ["省", "市", "县", "区"] {
+        core = core.strip_prefix(prefix).unwrap_or(core);
+    }
+    for suffix in ["委员会", "办公室", "管理局", "服务中心", "中心", "局", "委", "办", "厅"] {
+        if let Some(rest) = core.strip_suffix(suffix) {
+            core = rest;
+            break;
+        }
+    }
+    (core.chars().count() >= 2).then(|| core.to_owned())
 }
 
 /// The draft list as an Excel ledger: one row per target, a task without targets on one row.
@@ -50,4 +76,17 @@ pub fn ledger_xlsx(title: &str, extraction: &Extraction) -> Result<Vec<u8>> {
         }
     }
     qingdan_office::draft_ledger_xlsx(title, &rows).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::org_keyword;
+
+    #[test]
+    fn an_org_keyword_drops_the_level_and_the_kind_of_body() {
+        let cases = [("市能源局", Some("能源")), ("县交通运输局", Some("交通运输")), ("市发展和改革委员会", Some("发展和改革")), ("市政府办", Some("政府")), ("市局", None)];
+        for (name, want) in cases {
+            assert_eq!(org_keyword(name).as_deref(), want, "{name}");
+        }
+    }
 }

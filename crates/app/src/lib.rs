@@ -10,6 +10,7 @@ mod clock;
 pub mod demo;
 pub mod extraction;
 mod error;
+mod imports;
 pub mod lenient;
 mod orgs;
 mod plans;
@@ -19,8 +20,12 @@ pub mod synthetic;
 pub use auth::SessionToken;
 pub use clock::{Clock, beijing};
 pub use error::AppError;
+pub use imports::{ImportReview, ImportTaskInput, MAX_REPORT_BYTES};
 pub use orgs::{OrgInput, UserInput};
 pub use plans::{AssignmentInput, PlanInput, PlanOverview, TaskDetail, TaskFilter, TaskInput, TargetInput};
+pub use qingdan_storage::{
+    ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskId, ReportImport,
+};
 pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
 pub use reports::{ActualInput, MyTasks, ReportInput, ReviewInput};
 

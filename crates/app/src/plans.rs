@@ -121,7 +121,7 @@ pub(crate) fn can_view(user: &User, task: &TaskListItem) -> bool {
     user.role.reads_whole_tenant() || task.task.assignment.involves(user.org_id)
 }
 
-fn require_supervisor(user: &User) -> Result<()> {
+pub(crate) fn require_supervisor(user: &User) -> Result<()> {
     if user.role.can_supervise() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
@@ -137,7 +137,7 @@ pub(crate) fn parse_decimal(invalid: &mut Invalid, field: &str, label: &str, tex
     }
 }
 
-fn parse_date(invalid: &mut Invalid, field: &str, label: &str, text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(invalid: &mut Invalid, field: &str, label: &str, text: &str) -> Option<NaiveDate> {
     match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
@@ -372,7 +372,7 @@ impl App {
     }
 }
 
-fn check_target(invalid: &mut Invalid, i: usize, t: &TargetInput) -> Option<NewTarget> {
+pub(crate) fn check_target(invalid: &mut Invalid, i: usize, t: &TargetInput) -> Option<NewTarget> {
     let field = |name: &str| format!("targets[{i}].{name}");
     let n = i + 1;
     let before = invalid.errors.len();

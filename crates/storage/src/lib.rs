@@ -10,6 +10,7 @@
 
 mod audit;
 mod error;
+mod imports;
 mod orgs;
 mod plans;
 mod reports;
@@ -20,6 +21,10 @@ mod tasks;
 mod users;
 
 pub use error::StorageError;
+pub use imports::{
+    ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId, NewImport, NewImportTarget,
+    NewImportTask, ReportImport,
+};
 pub use orgs::NewOrg;
 pub use plans::NewPlan;
 pub use reports::{NewReport, Review, ReviewQueueItem};
