@@ -5,7 +5,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 /// The single numeric id in a route like `/tasks/{id}`. Anything else is a 404.
@@ -82,5 +82,28 @@ impl FormPairs {
     /// Every value of `name`, in order.
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+}
+
+/// A query string; one that cannot be read (e.g. a repeated parameter) is a
+/// 400 whose message says so, as a page or as JSON by the path.
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<QueryParams<T>, Response> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(QueryParams(value)),
+            Err(rejection) => {
+                let message = format!("查询参数无法解析：{}", rejection.body_text().trim_start_matches("Failed to deserialize query string: "));
+                if parts.uri.path().starts_with("/api/") {
+                    Err(bad_request(StatusCode::BAD_REQUEST, "bad_query", message))
+                } else {
+                    let page = crate::view::ErrorPage { title: "请求有误", message, fields: Vec::new() };
+                    Err((StatusCode::BAD_REQUEST, page).into_response())
+                }
+            }
+        }
     }
 }

@@ -274,6 +274,10 @@ async fn bad_api_input(backend: Backend) -> Result<()> {
         let reply = send(&f.router, get(path, &cookie)?).await?;
         ensure!(reply.status == StatusCode::NOT_FOUND, "{path}: {}", reply.status);
     }
+    let repeated = send(&f.router, get(&format!("/api/v1/plans/{}/tasks?light=red&light=green", f.plan), &cookie)?).await?;
+    ensure!(repeated.status == StatusCode::BAD_REQUEST && repeated.json()?["code"] == "bad_query", "{}", repeated.body);
+    let big_page = send(&f.router, get(&format!("/api/v1/plans/{}/tasks?per_page=100000", f.plan), &cookie)?).await?.json()?;
+    ensure!(big_page["errors"][0]["field"] == "per_page", "{big_page}");
     let review = send(&f.router, post_json("/api/v1/reports/99999/review", &cookie, r#"{"decision":"accept"}"#)?).await?;
     ensure!(review.status == StatusCode::FORBIDDEN, "a reporter may not review at all");
     ensure!(f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.reports.is_empty(), "nothing saved");

@@ -2,9 +2,9 @@ use super::dto::*;
 use crate::AppState;
 use crate::auth::{ApiUser, removal_cookie, session_cookie, session_token};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, Id, QueryParams};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::CookieJar;
 use qingdan_app::{AssignmentInput, OrgInput, PlanInput, ReportInput, ReviewInput, TaskFilter, TaskInput, UserInput};
@@ -52,7 +52,7 @@ pub async fn get_plan(State(state): State<AppState>, ApiUser(user): ApiUser, Id(
 
 #[utoipa::path(get, path = "/api/v1/plans/{id}/tasks", tag = "tasks", params(("id" = i64, Path), TaskFilter),
     responses((status = 200, body = TaskListDto), (status = 422, body = ErrorBody)))]
-pub async fn list_tasks(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, Query(filter): Query<TaskFilter>) -> ApiResult<Json<TaskListDto>> {
+pub async fn list_tasks(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, QueryParams(filter): QueryParams<TaskFilter>) -> ApiResult<Json<TaskListDto>> {
     let o = state.app.plan_overview(&user, PlanId(id), &filter).await?;
     Ok(Json(TaskListDto {
         items: o.tasks.items.iter().map(TaskDto::from).collect(),

@@ -1,11 +1,11 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::{FormPairs, Id};
+use crate::extract::{FormPairs, Id, QueryParams};
 use crate::view::{Nav, light_class};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use qingdan_app::{PlanInput, TaskFilter, TaskListItem};
 use qingdan_domain::{Light, Org, Plan, PlanId};
@@ -101,7 +101,7 @@ fn urlencode(text: &str) -> String {
         .collect()
 }
 
-pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, Query(filter): Query<TaskFilter>) -> Result<PlanPage, PageError> {
+pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, QueryParams(filter): QueryParams<TaskFilter>) -> Result<PlanPage, PageError> {
     let overview = state.app.plan_overview(&user, PlanId(id), &filter).await?;
     let orgs = state.app.orgs(&user).await?;
     let c = overview.counts;
