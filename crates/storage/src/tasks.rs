@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use qingdan_domain::{Assignment, Comparator, Decimal, Light, OrgId, PlanId, Target, TargetId, Task, TaskId, TenantId, UserId};
 use serde_json::json;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// A task to create, with its targets.
 #[derive(Debug, Clone)]
@@ -311,37 +312,40 @@ impl Store {
             in_tx!(self, tx => {
                 for new in chunk {
                     let key = (new.plan_id.0, new.parent_id.map(|p| p.0));
-                    if !places.contains_key(&key) {
-                        let (prefix, depth) = match new.parent_id {
-                            None => (String::new(), 0),
-                            Some(parent) => {
-                                let row: Option<(String, i64)> = sqlx::query_as(
-                                    "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
-                                )
-                                .bind(new.tenant_id.0)
-                                .bind(new.plan_id.0)
-                                .bind(parent.0)
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                                let (path, depth) = row.ok_or(StorageError::NotFound("parent task"))?;
-                                (format!("{path}."), depth + 1)
-                            }
-                        };
-                        let siblings: i64 = match new.parent_id {
-                            Some(parent) => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
-                                .bind(new.tenant_id.0)
-                                .bind(parent.0)
-                                .fetch_one(&mut *tx)
-                                .await?,
-                            None => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL")
-                                .bind(new.tenant_id.0)
-                                .bind(new.plan_id.0)
-                                .fetch_one(&mut *tx)
-                                .await?,
-                        };
-                        places.insert(key, (prefix, depth, siblings));
-                    }
-                    let (prefix, depth, siblings) = places.get_mut(&key).ok_or(StorageError::NotFound("parent task"))?;
+                    let place = match places.entry(key) {
+                        Entry::Occupied(slot) => slot.into_mut(),
+                        Entry::Vacant(slot) => {
+                            let (prefix, depth) = match new.parent_id {
+                                None => (String::new(), 0),
+                                Some(parent) => {
+                                    let row: Option<(String, i64)> = sqlx::query_as(
+                                        "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
+                                    )
+                                    .bind(new.tenant_id.0)
+                                    .bind(new.plan_id.0)
+                                    .bind(parent.0)
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                                    let (path, depth) = row.ok_or(StorageError::NotFound("parent task"))?;
+                                    (format!("{path}."), depth + 1)
+                                }
+                            };
+                            let siblings: i64 = match new.parent_id {
+                                Some(parent) => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
+                                    .bind(new.tenant_id.0)
+                                    .bind(parent.0)
+                                    .fetch_one(&mut *tx)
+                                    .await?,
+                                None => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL")
+                                    .bind(new.tenant_id.0)
+                                    .bind(new.plan_id.0)
+                                    .fetch_one(&mut *tx)
+                                    .await?,
+                            };
+                            slot.insert((prefix, depth, siblings))
+                        }
+                    };
+                    let (prefix, depth, siblings) = place;
                     *siblings += 1;
                     let sort_path = format!("{prefix}{:0width$}", *siblings, width = PATH_STEP);
                     let id: i64 = sqlx::query_scalar(
