@@ -121,10 +121,11 @@ impl App {
     }
 
     /// Changes a draft task's text, section, deadline and lead org.
-    pub async fn update_import_task(&self, user: &User, id: ImportTaskId, input: &ImportTaskInput) -> Result<()> {
+    pub async fn update_import_task(&self, user: &User, id: ImportTaskId, input: &ImportTaskInput) -> Result<ImportId> {
         let task = self.draft_task(user, id).await?;
         let edit = self.check_task_input(user, input).await?;
-        Ok(self.store.update_import_task(user.tenant_id, task.id, &edit, self.actor(user)).await?)
+        self.store.update_import_task(user.tenant_id, task.id, &edit, self.actor(user)).await?;
+        Ok(task.import_id)
     }
 
     /// Deletes a draft task and its targets.

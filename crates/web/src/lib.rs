@@ -13,6 +13,7 @@ mod pages;
 mod view;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
 use qingdan_app::App;
@@ -28,6 +29,10 @@ pub use auth::SESSION_COOKIE;
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The largest body of a report upload: the largest report plus room for
+/// the multipart envelope.
+pub const MAX_UPLOAD_BODY_BYTES: usize = qingdan_app::MAX_REPORT_BYTES + 64 * 1024;
 
 /// Settings of the web layer.
 #[derive(Clone, Debug, Default)]
@@ -55,15 +60,21 @@ pub fn router(app: App, config: WebConfig) -> Router {
         }
     }
     let state = AppState { app, config };
-    Router::new()
+    let limited = Router::new()
         .route("/healthz", get(health))
         .merge(pages::routes())
         .merge(api::routes())
         .merge(assets::routes())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    // A work report is larger than any form: only the upload route takes it.
+    let uploads = pages::upload_routes()
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BODY_BYTES));
+    limited
+        .merge(uploads)
         .fallback(error::not_found)
         .with_state(state)
         .layer(csrf.with_rejection_response(error::csrf_rejected as fn(_) -> _))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -19,9 +19,13 @@ impl Nav {
         let mut links = vec![("/plans", "计划清单")];
         match user.role {
             Role::Reporter => links.push(("/my", "我的填报")),
-            Role::Supervisor => links.push(("/reviews", "审核")),
+            Role::Supervisor => {
+                links.push(("/reviews", "审核"));
+                links.push(("/imports", "导入报告"));
+            }
             Role::Admin => {
                 links.push(("/reviews", "审核"));
+                links.push(("/imports", "导入报告"));
                 links.push(("/admin/orgs", "单位管理"));
                 links.push(("/admin/users", "人员管理"));
             }

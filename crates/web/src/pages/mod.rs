@@ -2,6 +2,7 @@
 //! page struct to its template.
 
 mod admin;
+mod imports;
 mod login;
 mod plans;
 mod reports;
@@ -27,4 +28,21 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/review", post(reports::review))
         .route("/admin/orgs", get(admin::orgs).post(admin::create_org))
         .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/imports", get(imports::list))
+        .route("/imports/{id}", get(imports::show))
+        .route("/imports/{id}/tasks", post(imports::add_task))
+        .route("/imports/{id}/publish", post(imports::publish))
+        .route("/import-tasks/{id}", post(imports::update_task))
+        .route("/import-tasks/{id}/delete", post(imports::delete_task))
+        .route("/import-tasks/{id}/merge", post(imports::merge_task))
+        .route("/import-tasks/{id}/split", post(imports::split_task))
+        .route("/import-tasks/{id}/targets", post(imports::add_target))
+        .route("/import-targets/{id}", post(imports::update_target))
+        .route("/import-targets/{id}/delete", post(imports::delete_target))
+}
+
+/// Routes that take a whole report file: the router gives them a larger body
+/// limit than [`crate::MAX_BODY_BYTES`].
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route("/imports", post(imports::upload))
 }

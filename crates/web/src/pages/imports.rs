@@ -1,0 +1,348 @@
+//! 导入报告 (report import): upload a work report, review the draft list
+//! beside the source text, and publish it as a plan. Plain forms that
+//! redirect back to the review page; no script is needed.
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::extract::{FormPairs, Id};
+use crate::view::{Nav, beijing_time};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::State;
+use axum::response::Redirect;
+use qingdan_app::{AppError, ImportId, ImportReview, ImportSummary, ImportTargetId, ImportTaskId, ImportTaskInput, PlanInput, TargetInput};
+use qingdan_domain::Org;
+
+/// Comparator codes and labels for the target forms.
+const COMPARATORS: [(&str, &str); 4] = [("ge", "不低于"), ("le", "不超过"), ("eq", "等于"), ("approx", "左右")];
+
+#[derive(Template, WebTemplate)]
+#[template(path = "imports/list.html")]
+pub struct ImportsPage {
+    nav: Nav,
+    imports: Vec<ImportLine>,
+    max_mb: usize,
+}
+
+pub struct ImportLine {
+    id: i64,
+    file_name: String,
+    created_at: String,
+    status: &'static str,
+    is_draft: bool,
+    plan_id: i64,
+    task_count: i64,
+}
+
+impl From<ImportSummary> for ImportLine {
+    fn from(s: ImportSummary) -> ImportLine {
+        ImportLine {
+            id: s.id.0,
+            file_name: s.file_name,
+            created_at: beijing_time(s.created_at),
+            status: s.status.label(),
+            is_draft: s.status == qingdan_app::ImportStatus::Draft,
+            plan_id: s.plan_id.map_or(0, |p| p.0),
+            task_count: s.task_count,
+        }
+    }
+}
+
+pub async fn list(State(state): State<AppState>, PageUser(user): PageUser) -> Result<ImportsPage, PageError> {
+    let imports = state.app.imports(&user).await?;
+    Ok(ImportsPage {
+        nav: Nav::new(&user, "/imports"),
+        imports: imports.into_iter().map(ImportLine::from).collect(),
+        max_mb: qingdan_app::MAX_REPORT_BYTES / 1024 / 1024,
+    })
+}
+
+/// Receives the multipart upload (`file`), stores the draft and opens it.
+pub async fn upload(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Redirect, PageError> {
+    let no_file = || AppError::field("file", "required", "请选择要上传的报告文件（.txt、.md 或 .docx）");
+    let mut multipart = multipart.map_err(|_| no_file())?;
+    let mut upload: Option<(String, Vec<u8>)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) => return Err(unreadable_upload(err.status()).into()),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_owned();
+        let bytes = field.bytes().await.map_err(|err| unreadable_upload(err.status()))?;
+        upload = Some((name, bytes.to_vec()));
+    }
+    let (name, bytes) = upload.ok_or_else(no_file)?;
+    if name.is_empty() && bytes.is_empty() {
+        return Err(no_file().into());
+    }
+    let id = state.app.upload_report(&user, &name, &bytes).await?;
+    Ok(Redirect::to(&format!("/imports/{id}")))
+}
+
+fn unreadable_upload(status: axum::http::StatusCode) -> AppError {
+    if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::field("file", "too_large", format!("文件过大：报告不能超过{}MB", qingdan_app::MAX_REPORT_BYTES / 1024 / 1024))
+    } else {
+        AppError::field("file", "unreadable", "上传的文件无法读取，请重新选择文件上传")
+    }
+}
+
+/// A run of the source text: plain, a target's number (`mark` = its offset),
+/// or the place a draft task starts (`anchor` = its id).
+pub struct Piece {
+    text: String,
+    mark: Option<i64>,
+    anchor: Option<i64>,
+}
+
+pub struct TargetLine {
+    id: i64,
+    offset: Option<i64>,
+    metric: String,
+    value: String,
+    unit: String,
+    comparator: &'static str,
+    comparator_code: &'static str,
+    baseline: String,
+    deadline: String,
+}
+
+pub struct TaskCard {
+    id: i64,
+    number: usize,
+    section: String,
+    text: String,
+    length: usize,
+    deadline: String,
+    lead_org_id: i64,
+    lead_org_name: String,
+    targets: Vec<TargetLine>,
+    is_last: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "imports/show.html")]
+pub struct ImportPage {
+    nav: Nav,
+    id: i64,
+    file_name: String,
+    is_draft: bool,
+    plan_id: i64,
+    year: String,
+    title: String,
+    target_count: usize,
+    tasks: Vec<TaskCard>,
+    pieces: Vec<Piece>,
+    orgs: Vec<Org>,
+    comparators: [(&'static str, &'static str); 4],
+}
+
+pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<ImportPage, PageError> {
+    let review = state.app.import_review(&user, ImportId(id)).await?;
+    Ok(ImportPage::from_review(&user, review))
+}
+
+impl ImportPage {
+    fn from_review(user: &qingdan_domain::User, review: ImportReview) -> ImportPage {
+        let count = review.tasks.len();
+        let tasks = review
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TaskCard {
+                id: t.id.0,
+                number: i + 1,
+                section: t.section.clone(),
+                text: t.text.clone(),
+                length: t.text.chars().count(),
+                deadline: t.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                lead_org_id: t.lead_org_id.map_or(0, |o| o.0),
+                lead_org_name: t.lead_org_name.clone().unwrap_or_default(),
+                targets: t
+                    .targets
+                    .iter()
+                    .map(|x| TargetLine {
+                        id: x.id.0,
+                        offset: x.source_offset,
+                        metric: x.metric.clone(),
+                        value: x.value.to_string(),
+                        unit: x.unit.clone(),
+                        comparator: x.comparator.label(),
+                        comparator_code: x.comparator.code(),
+                        baseline: x.baseline.map(|b| b.to_string()).unwrap_or_default(),
+                        deadline: x.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    })
+                    .collect(),
+                is_last: i + 1 == count,
+            })
+            .collect();
+        let year = review.import.plan_year.map(|y| y.to_string()).unwrap_or_default();
+        let title = if year.is_empty() { "政府工作报告重点任务".to_owned() } else { format!("{year}年政府工作报告重点任务") };
+        ImportPage {
+            nav: Nav::new(user, "/imports"),
+            id: review.import.id.0,
+            file_name: review.import.file_name.clone(),
+            is_draft: review.is_draft(),
+            plan_id: review.import.plan_id.map_or(0, |p| p.0),
+            year,
+            title,
+            target_count: review.target_count(),
+            pieces: pieces(&review),
+            tasks,
+            orgs: review.orgs,
+            comparators: COMPARATORS,
+        }
+    }
+}
+
+/// Cuts the source text into plain runs, target numbers and task starts.
+fn pieces(review: &ImportReview) -> Vec<Piece> {
+    // (position, order, kind): task anchors sort before a mark at the same place.
+    let mut marks: Vec<(usize, usize, i64)> = Vec::new();
+    let mut anchors: Vec<(usize, i64)> = Vec::new();
+    for task in &review.tasks {
+        if let Ok(start) = usize::try_from(task.source_start) {
+            anchors.push((start, task.id.0));
+        }
+        for t in &task.targets {
+            if let Some(offset) = t.source_offset.and_then(|o| usize::try_from(o).ok()) {
+                marks.push((offset, usize::try_from(t.source_len).unwrap_or(0).max(1), t.source_offset.unwrap_or_default()));
+            }
+        }
+    }
+    marks.sort_unstable();
+    marks.dedup_by_key(|m| m.0);
+    anchors.sort_unstable();
+    let chars: Vec<char> = review.import.source_text.chars().collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut next_anchor = anchors.iter().peekable();
+    let flush = |out: &mut Vec<Piece>, from: usize, to: usize| {
+        if to > from {
+            out.push(Piece { text: chars[from..to].iter().collect(), mark: None, anchor: None });
+        }
+    };
+    for (offset, len, id) in marks {
+        if offset < at || offset >= chars.len() {
+            continue;
+        }
+        while let Some(&&(start, task)) = next_anchor.peek() {
+            if start > offset {
+                break;
+            }
+            let start = start.clamp(at, chars.len());
+            flush(&mut out, at, start);
+            at = start;
+            out.push(Piece { text: String::new(), mark: None, anchor: Some(task) });
+            next_anchor.next();
+        }
+        flush(&mut out, at, offset);
+        let end = (offset + len).min(chars.len());
+        out.push(Piece { text: chars[offset..end].iter().collect(), mark: Some(id), anchor: None });
+        at = end;
+    }
+    for &(start, task) in next_anchor {
+        let start = start.clamp(at, chars.len());
+        flush(&mut out, at, start);
+        at = start;
+        out.push(Piece { text: String::new(), mark: None, anchor: Some(task) });
+    }
+    flush(&mut out, at, chars.len());
+    out
+}
+
+/// Back to the review page of `import`, at the task the form names (`task_id`).
+fn to_import(import: ImportId, form: &FormPairs) -> Redirect {
+    match form.get("task_id").trim().parse::<i64>() {
+        Ok(task) => Redirect::to(&format!("/imports/{import}#task-{task}")),
+        Err(_) => Redirect::to(&format!("/imports/{import}")),
+    }
+}
+
+/// Where to go back to after a change: the review page, at the task.
+/// (`import_id` from the form only picks the page to show; the change itself
+/// was checked against the draft it belongs to.)
+fn back(form: &FormPairs, task: Option<i64>) -> Redirect {
+    match form.get("import_id").trim().parse::<i64>() {
+        Ok(import) => match task {
+            Some(task) => Redirect::to(&format!("/imports/{import}#task-{task}")),
+            None => Redirect::to(&format!("/imports/{import}")),
+        },
+        Err(_) => Redirect::to("/imports"),
+    }
+}
+
+fn task_input(form: &FormPairs) -> ImportTaskInput {
+    ImportTaskInput { section: form.get("section"), text: form.get("text"), deadline: form.get("deadline"), lead_org_id: form.get("lead_org_id") }
+}
+
+fn target_input(form: &FormPairs) -> TargetInput {
+    TargetInput {
+        metric: form.get("metric"),
+        value: form.get("value"),
+        unit: form.get("unit"),
+        comparator: form.get("comparator"),
+        baseline: form.get("baseline"),
+        deadline: form.get("deadline"),
+    }
+}
+
+pub async fn update_task(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+    let import = state.app.update_import_task(&user, ImportTaskId(id), &task_input(&form)).await?;
+    Ok(Redirect::to(&format!("/imports/{import}#task-{id}")))
+}
+
+pub async fn delete_task(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+    let import = state.app.delete_import_task(&user, ImportTaskId(id)).await?;
+    Ok(to_import(import, &form))
+}
+
+pub async fn merge_task(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<Redirect, PageError> {
+    let import = state.app.merge_import_task_with_next(&user, ImportTaskId(id)).await?;
+    Ok(Redirect::to(&format!("/imports/{import}#task-{id}")))
+}
+
+pub async fn split_task(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+    state.app.split_import_task(&user, ImportTaskId(id), &form.get("position")).await?;
+    Ok(back(&form, Some(id)))
+}
+
+pub async fn add_task(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+    let after = match form.get("after").trim() {
+        "" => None,
+        raw => Some(ImportTaskId(raw.parse::<i64>().map_err(|_| AppError::field("after", "not_a_number", "插入位置无效"))?)),
+    };
+    let task = state.app.add_import_task(&user, ImportId(id), after, &task_input(&form)).await?;
+    Ok(Redirect::to(&format!("/imports/{id}#task-{task}")))
+}
+
+pub async fn add_target(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+    state.app.add_import_target(&user, ImportTaskId(id), &target_input(&form)).await?;
+    Ok(back(&form, Some(id)))
+}
+
+pub async fn update_target(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+    let import = state.app.update_import_target(&user, ImportTargetId(id), &target_input(&form)).await?;
+    Ok(to_import(import, &form))
+}
+
+pub async fn delete_target(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+    let import = state.app.delete_import_target(&user, ImportTargetId(id)).await?;
+    Ok(to_import(import, &form))
+}
+
+pub async fn publish(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+    let input = PlanInput { year: form.get("year"), title: form.get("title") };
+    let plan = state.app.publish_import(&user, ImportId(id), &input).await?;
+    Ok(Redirect::to(&format!("/plans/{plan}")))
+}

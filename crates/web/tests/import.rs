@@ -1,0 +1,225 @@
+//! 导入报告 (report import) through the router, on SQLite and PostgreSQL:
+//! multipart upload, the review page with its marked targets, review forms,
+//! publish, bad files and who may import.
+
+use anyhow::{Context, Result, ensure};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use qingdan_domain::Role;
+use qingdan_testkit::{Backend, PASSWORD, World, on_both_engines};
+use scraper::{Html, Selector};
+use tower::ServiceExt;
+
+on_both_engines! {
+    an_uploaded_report_opens_as_a_draft_with_each_target_marked_in_the_source => upload_and_review;
+    review_forms_change_the_draft_and_publish_makes_the_plan => review_and_publish;
+    a_bad_file_gets_422_with_a_chinese_message => bad_file;
+    a_report_larger_than_a_form_may_be_uploaded => large_upload;
+    a_reporter_cannot_import => reporter_forbidden;
+}
+
+const REPORT: &str = "金城市2021年政府工作报告\n\n\
+一、2020年工作回顾\n去年全市地区生产总值增长4.5%。\n\n\
+二、2021年重点工作\n\
+（一）扩大有效投资。全年实施重点项目200个，完成投资300亿元。\n\
+（二）改善城市环境。新建停车位1000个，改造老旧小区50个。\n";
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn select(&self, css: &str) -> Vec<String> {
+        let Ok(selector) = Selector::parse(css) else { return Vec::new() };
+        Html::parse_document(&self.body).select(&selector).map(|e| e.text().collect::<String>()).collect()
+    }
+
+    fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        let Ok(selector) = Selector::parse(css) else { return Vec::new() };
+        Html::parse_document(&self.body).select(&selector).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
+    }
+
+    fn location(&self) -> String {
+        self.headers.get(header::LOCATION).and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned()
+    }
+}
+
+async fn send(router: &Router, request: Request<Body>) -> Result<Reply> {
+    let response = router.clone().oneshot(request).await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await?.to_bytes();
+    Ok(Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
+}
+
+fn get(path: &str, cookie: &str) -> Result<Request<Body>> {
+    Ok(Request::get(path).header(header::COOKIE, cookie).body(Body::empty())?)
+}
+
+fn post_form(path: &str, cookie: &str, form: &str) -> Result<Request<Body>> {
+    Ok(Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_owned()))?)
+}
+
+const BOUNDARY: &str = "qingdan-test-boundary-7MA4YWxkTrZu0gW";
+
+/// A multipart/form-data upload of one file in the field `file`.
+fn upload(cookie: &str, file_name: &str, bytes: &[u8]) -> Result<Request<Body>> {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    Ok(Request::post("/imports")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+        .body(Body::from(body))?)
+}
+
+async fn sign_in_as(router: &Router, username: &str) -> Result<String> {
+    let reply = send(router, post_form("/login", "", &format!("username={username}&password={PASSWORD}"))?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "login {username}: {}", reply.status);
+    let set = reply.headers.get(header::SET_COOKIE).context("no cookie")?.to_str()?;
+    Ok(set.split(';').next().unwrap_or_default().to_owned())
+}
+
+async fn setup(backend: Backend) -> Result<(World, Router, String)> {
+    let w = World::new(backend, "2021-03-01").await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    let cookie = sign_in_as(&router, "supervisor").await?;
+    Ok((w, router, cookie))
+}
+
+/// Uploads `REPORT` and returns the review page's path.
+async fn upload_report(router: &Router, cookie: &str) -> Result<String> {
+    let reply = send(router, upload(cookie, "报告.txt", REPORT.as_bytes())?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "{}: {}", reply.status, reply.body);
+    let location = reply.location();
+    ensure!(location.starts_with("/imports/"), "{location}");
+    Ok(location)
+}
+
+async fn upload_and_review(backend: Backend) -> Result<()> {
+    let (w, router, cookie) = setup(backend).await?;
+    let list = send(&router, get("/imports", &cookie)?).await?;
+    ensure!(list.status == StatusCode::OK && list.select("nav a").contains(&"导入报告".to_owned()), "{:?}", list.select("nav a"));
+    let path = upload_report(&router, &cookie).await?;
+    let page = send(&router, get(&path, &cookie)?).await?;
+    ensure!(page.status == StatusCode::OK, "{}", page.status);
+    // Each target's number is marked where it stands in the source.
+    let marks = page.select("#source mark");
+    for number in ["200", "300", "1000", "50"] {
+        ensure!(marks.contains(&number.to_owned()), "{number} not marked: {marks:?}");
+    }
+    ensure!(!marks.contains(&"4.5".to_owned()), "the review part has no targets: {marks:?}");
+    let chars: Vec<char> = REPORT.chars().collect();
+    for id in page.attrs("#source mark", "id") {
+        let offset: usize = id.trim_start_matches("t-").parse()?;
+        ensure!(chars.get(offset).is_some_and(char::is_ascii_digit), "{id}");
+    }
+    // The draft list links each target to its mark.
+    let links = page.attrs(".targets a", "href");
+    ensure!(!links.is_empty() && links.iter().all(|l| page.attrs(&format!("mark[id='{}']", &l[1..]), "id").len() == 1), "{links:?}");
+    ensure!(page.select(".task-text").iter().any(|t| t.contains("新建停车位1000个")));
+    ensure!(w.app.plans(&w.supervisor).await?.is_empty(), "no plan before publish");
+    let list = send(&router, get("/imports", &cookie)?).await?;
+    ensure!(list.select("#imports td a").contains(&"报告.txt".to_owned()), "{:?}", list.select("#imports td a"));
+    Ok(())
+}
+
+async fn review_and_publish(backend: Backend) -> Result<()> {
+    let (w, router, cookie) = setup(backend).await?;
+    let path = upload_report(&router, &cookie).await?;
+    let import_id = path.trim_start_matches("/imports/").to_owned();
+    let page = send(&router, get(&path, &cookie)?).await?;
+    let tasks: Vec<String> = page.attrs(".draft-task", "id").iter().map(|id| id.trim_start_matches("task-").to_owned()).collect();
+    ensure!(tasks.len() >= 2, "{tasks:?}");
+    let first = &tasks[0];
+
+    let edit = send(&router, post_form(&format!("/import-tasks/{first}"), &cookie, "text=%E5%AE%9E%E6%96%BD%E9%87%8D%E7%82%B9%E9%A1%B9%E7%9B%AE200%E4%B8%AA&section=&deadline=2021-12-31&lead_org_id=")?).await?;
+    ensure!(edit.status == StatusCode::SEE_OTHER && edit.location() == format!("{path}#task-{first}"), "{} {}", edit.status, edit.location());
+    let bad = send(&router, post_form(&format!("/import-tasks/{first}"), &cookie, "text=&deadline=tomorrow")?).await?;
+    ensure!(bad.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.status);
+    ensure!(bad.body.contains("任务内容不能为空") && bad.body.contains("完成时限应为日期"), "{}", bad.body);
+
+    let add = send(&router, post_form(&format!("/import-tasks/{first}/targets"), &cookie, &format!("import_id={import_id}&metric=%E6%8C%87%E6%A0%87&value=12&unit=%E4%B8%AA&comparator=ge"))?).await?;
+    ensure!(add.status == StatusCode::SEE_OTHER, "{}", add.status);
+    let merge = send(&router, post_form(&format!("/import-tasks/{first}/merge"), &cookie, "")?).await?;
+    ensure!(merge.status == StatusCode::SEE_OTHER, "{}", merge.status);
+    let split = send(&router, post_form(&format!("/import-tasks/{first}/split"), &cookie, &format!("import_id={import_id}&position=2"))?).await?;
+    ensure!(split.status == StatusCode::SEE_OTHER, "{}", split.status);
+    let added = send(&router, post_form(&format!("/imports/{import_id}/tasks"), &cookie, "text=%E5%BC%80%E5%B1%95%E6%B4%BB%E5%8A%A8&deadline=")?).await?;
+    ensure!(added.status == StatusCode::SEE_OTHER, "{}", added.status);
+    let page = send(&router, get(&path, &cookie)?).await?;
+    let texts = page.select(".task-text");
+    ensure!(texts.len() == tasks.len() + 1 && texts.last().is_some_and(|t| t == "开展活动"), "{texts:?}");
+    ensure!(texts[0] == "实施", "{texts:?}");
+
+    let publish = send(&router, post_form(&format!("/imports/{import_id}/publish"), &cookie, "year=2021&title=2021%E5%B9%B4%E9%87%8D%E7%82%B9%E4%BB%BB%E5%8A%A1")?).await?;
+    ensure!(publish.status == StatusCode::SEE_OTHER && publish.location().starts_with("/plans/"), "{} {}", publish.status, publish.location());
+    let plan = send(&router, get(&publish.location(), &cookie)?).await?;
+    ensure!(plan.status == StatusCode::OK && plan.body.contains("开展活动"), "{}", plan.status);
+    ensure!(w.app.plans(&w.supervisor).await?.len() == 1);
+    let page = send(&router, get(&path, &cookie)?).await?;
+    ensure!(page.select("#published").len() == 1 && page.select(".edit-task").is_empty(), "published drafts show no forms");
+    let late = send(&router, post_form(&format!("/import-tasks/{first}/delete"), &cookie, "")?).await?;
+    ensure!(late.status == StatusCode::CONFLICT, "{}", late.status);
+    Ok(())
+}
+
+async fn bad_file(backend: Backend) -> Result<()> {
+    let (w, router, cookie) = setup(backend).await?;
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("报告.pdf", b"%PDF-1.7\n1 0 obj << >> endobj\n", "PDF"),
+        ("noise.bin", &[0u8, 159, 146, 150, 1, 2, 3, 255, 254, 0, 0, 7, 8, 200, 201, 13], "无法读取报告"),
+        ("", b"", "请选择要上传的报告文件"),
+    ];
+    for (name, bytes, words) in cases {
+        let reply = send(&router, upload(&cookie, name, bytes)?).await?;
+        ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", reply.status);
+        let error = reply.select("#error").join("");
+        ensure!(error.contains(words), "{name}: {error}");
+    }
+    let no_multipart = send(&router, post_form("/imports", &cookie, "file=abc")?).await?;
+    ensure!(no_multipart.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", no_multipart.status);
+    ensure!(w.app.imports(&w.supervisor).await?.is_empty(), "nothing stored");
+    Ok(())
+}
+
+async fn large_upload(backend: Backend) -> Result<()> {
+    let (_w, router, cookie) = setup(backend).await?;
+    // A report of 1.5 MB: over the 1 MiB limit of forms, within the upload's.
+    // The padding is an appendix without commitments, so the draft stays small.
+    let mut report = String::from(REPORT);
+    while report.len() < 1536 * 1024 {
+        report.push_str("附：名词解释与说明。\n");
+    }
+    let reply = send(&router, upload(&cookie, "大报告.txt", report.as_bytes())?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "{}: {}", reply.status, reply.select("#error").join(""));
+    let body = format!(r#"{{"year":"2021","title":"{}"}}"#, "x".repeat(2 * 1024 * 1024));
+    let request = Request::post("/api/v1/plans").header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, "application/json").body(Body::from(body))?;
+    let other = send(&router, request).await?;
+    ensure!(other.status == StatusCode::PAYLOAD_TOO_LARGE, "other routes keep the 1 MiB limit: {}", other.status);
+    Ok(())
+}
+
+async fn reporter_forbidden(backend: Backend) -> Result<()> {
+    let (w, router, cookie) = setup(backend).await?;
+    let path = upload_report(&router, &cookie).await?;
+    let org = w.org("市能源局").await?;
+    w.user("energy", Role::Reporter, org).await?;
+    let reporter = sign_in_as(&router, "energy").await?;
+    ensure!(send(&router, upload(&reporter, "a.txt", REPORT.as_bytes())?).await?.status == StatusCode::FORBIDDEN);
+    ensure!(send(&router, get(&path, &reporter)?).await?.status == StatusCode::FORBIDDEN);
+    ensure!(send(&router, get("/imports", &reporter)?).await?.status == StatusCode::FORBIDDEN);
+    let nav = send(&router, get("/plans", &reporter)?).await?.select("nav a");
+    ensure!(!nav.contains(&"导入报告".to_owned()), "{nav:?}");
+    Ok(())
+}
