@@ -187,6 +187,9 @@ struct ImportRow {
     plan_year: Option<i64>,
 }
 
+/// id, file name, created at, status, plan id, task count.
+type SummaryRow = (i64, String, DateTime<Utc>, String, Option<i64>, i64);
+
 #[derive(sqlx::FromRow)]
 struct TaskRow {
     id: i64,
@@ -250,10 +253,8 @@ impl TargetRow {
     }
 }
 
-const TASK_COLUMNS: &str =
-    "id, import_id, seq, section, text, deadline, lead_org_name, lead_org_id, source_start, source_end";
-const TARGET_COLUMNS: &str =
-    "import_targets.id, import_targets.import_task_id, import_targets.metric, import_targets.value, import_targets.unit, \
+const TASK_COLUMNS: &str = "id, import_id, seq, section, text, deadline, lead_org_name, lead_org_id, source_start, source_end";
+const TARGET_COLUMNS: &str = "import_targets.id, import_targets.import_task_id, import_targets.metric, import_targets.value, import_targets.unit, \
      import_targets.comparator, import_targets.baseline, import_targets.deadline, import_targets.source_offset, import_targets.source_len";
 
 /// Inserts one draft task and its targets on `$tx`; evaluates to its id.
@@ -363,13 +364,16 @@ impl Store {
             file_name: r.file_name,
             source_text: r.source_text,
             status: code("report_imports", &r.status, ImportStatus::from_code)?,
-            plan_year: r.plan_year.map(|y| i32::try_from(y).map_err(|e| StorageError::corrupt("report_imports", e))).transpose()?,
+            plan_year: r
+                .plan_year
+                .map(|y| i32::try_from(y).map_err(|e| StorageError::corrupt("report_imports", e)))
+                .transpose()?,
         }))
     }
 
     /// The tenant's imports, newest first.
     pub async fn imports(&self, tenant: TenantId) -> Result<Vec<ImportSummary>> {
-        let rows: Vec<(i64, String, DateTime<Utc>, String, Option<i64>, i64)> = on_pool!(self, pool => {
+        let rows: Vec<SummaryRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT report_imports.id, report_imports.file_name, report_imports.created_at, report_imports.status, report_imports.plan_id, \
                  (SELECT COUNT(*) FROM import_tasks WHERE import_tasks.tenant_id = $1 AND import_tasks.import_id = report_imports.id) \
@@ -394,8 +398,14 @@ impl Store {
     }
 
     /// The draft tasks of an import in list order, each with its targets.
-    pub async fn import_tasks(&self, tenant: TenantId, import: ImportId) -> Result<Vec<ImportTask>> {
-        let task_sql = format!("SELECT {TASK_COLUMNS} FROM import_tasks WHERE tenant_id = $1 AND import_id = $2 ORDER BY seq, id");
+    pub async fn import_tasks(
+        &self,
+        tenant: TenantId,
+        import: ImportId,
+    ) -> Result<Vec<ImportTask>> {
+        let task_sql = format!(
+            "SELECT {TASK_COLUMNS} FROM import_tasks WHERE tenant_id = $1 AND import_id = $2 ORDER BY seq, id"
+        );
         let target_sql = format!(
             "SELECT {TARGET_COLUMNS} FROM import_targets JOIN import_tasks ON import_tasks.id = import_targets.import_task_id \
              WHERE import_targets.tenant_id = $1 AND import_tasks.tenant_id = $1 AND import_tasks.import_id = $2 \
@@ -421,8 +431,13 @@ impl Store {
     }
 
     /// One draft task with its targets.
-    pub async fn import_task(&self, tenant: TenantId, id: ImportTaskId) -> Result<Option<ImportTask>> {
-        let task_sql = format!("SELECT {TASK_COLUMNS} FROM import_tasks WHERE tenant_id = $1 AND id = $2");
+    pub async fn import_task(
+        &self,
+        tenant: TenantId,
+        id: ImportTaskId,
+    ) -> Result<Option<ImportTask>> {
+        let task_sql =
+            format!("SELECT {TASK_COLUMNS} FROM import_tasks WHERE tenant_id = $1 AND id = $2");
         let target_sql = format!(
             "SELECT {TARGET_COLUMNS} FROM import_targets WHERE import_targets.tenant_id = $1 AND import_targets.import_task_id = $2 \
              ORDER BY import_targets.source_offset, import_targets.id"
@@ -433,13 +448,22 @@ impl Store {
             (task, targets)
         });
         let Some(task) = task else { return Ok(None) };
-        let targets = targets.into_iter().map(TargetRow::into_target).collect::<Result<Vec<_>>>()?;
+        let targets = targets
+            .into_iter()
+            .map(TargetRow::into_target)
+            .collect::<Result<Vec<_>>>()?;
         Ok(Some(task.into_task(targets)))
     }
 
     /// One draft target.
-    pub async fn import_target(&self, tenant: TenantId, id: ImportTargetId) -> Result<Option<ImportTarget>> {
-        let sql = format!("SELECT {TARGET_COLUMNS} FROM import_targets WHERE import_targets.tenant_id = $1 AND import_targets.id = $2");
+    pub async fn import_target(
+        &self,
+        tenant: TenantId,
+        id: ImportTargetId,
+    ) -> Result<Option<ImportTarget>> {
+        let sql = format!(
+            "SELECT {TARGET_COLUMNS} FROM import_targets WHERE import_targets.tenant_id = $1 AND import_targets.id = $2"
+        );
         let row: Option<TargetRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_optional(pool).await?
         });
@@ -447,8 +471,17 @@ impl Store {
     }
 
     /// Changes a draft task's text, section, deadline and lead org.
-    pub async fn update_import_task(&self, tenant: TenantId, id: ImportTaskId, edit: &ImportTaskEdit, actor: Actor) -> Result<()> {
-        let before = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound("import task"))?;
+    pub async fn update_import_task(
+        &self,
+        tenant: TenantId,
+        id: ImportTaskId,
+        edit: &ImportTaskEdit,
+        actor: Actor,
+    ) -> Result<()> {
+        let before = self
+            .import_task(tenant, id)
+            .await?
+            .ok_or(StorageError::NotFound("import task"))?;
         in_tx!(self, tx => {
             sqlx::query(
                 "UPDATE import_tasks SET section = $1, text = $2, deadline = $3, lead_org_id = $4, lead_org_name = $5 \
@@ -471,8 +504,16 @@ impl Store {
     }
 
     /// Deletes a draft task and its targets.
-    pub async fn delete_import_task(&self, tenant: TenantId, id: ImportTaskId, actor: Actor) -> Result<()> {
-        let before = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound("import task"))?;
+    pub async fn delete_import_task(
+        &self,
+        tenant: TenantId,
+        id: ImportTaskId,
+        actor: Actor,
+    ) -> Result<()> {
+        let before = self
+            .import_task(tenant, id)
+            .await?
+            .ok_or(StorageError::NotFound("import task"))?;
         in_tx!(self, tx => {
             sqlx::query("DELETE FROM import_targets WHERE tenant_id = $1 AND import_task_id = $2")
                 .bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
@@ -519,9 +560,21 @@ impl Store {
 
     /// Merges `second` into `first`: the texts joined, the targets moved,
     /// the later deadline kept; `second` is deleted.
-    pub async fn merge_import_tasks(&self, tenant: TenantId, first: ImportTaskId, second: ImportTaskId, actor: Actor) -> Result<()> {
-        let a = self.import_task(tenant, first).await?.ok_or(StorageError::NotFound("import task"))?;
-        let b = self.import_task(tenant, second).await?.ok_or(StorageError::NotFound("import task"))?;
+    pub async fn merge_import_tasks(
+        &self,
+        tenant: TenantId,
+        first: ImportTaskId,
+        second: ImportTaskId,
+        actor: Actor,
+    ) -> Result<()> {
+        let a = self
+            .import_task(tenant, first)
+            .await?
+            .ok_or(StorageError::NotFound("import task"))?;
+        let b = self
+            .import_task(tenant, second)
+            .await?
+            .ok_or(StorageError::NotFound("import task"))?;
         if a.import_id != b.import_id {
             return Err(StorageError::Conflict("tasks of different imports".into()));
         }
@@ -563,7 +616,10 @@ impl Store {
         split_at: i64,
         actor: Actor,
     ) -> Result<ImportTaskId> {
-        let task = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound("import task"))?;
+        let task = self
+            .import_task(tenant, id)
+            .await?
+            .ok_or(StorageError::NotFound("import task"))?;
         let new_id: i64 = in_tx!(self, tx => {
             sqlx::query("UPDATE import_tasks SET seq = seq + 1 WHERE tenant_id = $1 AND import_id = $2 AND seq > $3")
                 .bind(tenant.0).bind(task.import_id.0).bind(task.seq).execute(&mut *tx).await?;
@@ -591,7 +647,13 @@ impl Store {
     }
 
     /// Adds a target to a draft task.
-    pub async fn add_import_target(&self, tenant: TenantId, task: ImportTaskId, target: &NewImportTarget, actor: Actor) -> Result<ImportTargetId> {
+    pub async fn add_import_target(
+        &self,
+        tenant: TenantId,
+        task: ImportTaskId,
+        target: &NewImportTarget,
+        actor: Actor,
+    ) -> Result<ImportTargetId> {
         let id: i64 = in_tx!(self, tx => {
             let id = insert_target!(tx, tenant.0, task.0, target);
             record!(tx, event(tenant, actor, "import_target", id, "create", None, Some(target_json(target))));
@@ -601,7 +663,13 @@ impl Store {
     }
 
     /// Changes a draft target's metric, value, unit, comparator, baseline and deadline.
-    pub async fn update_import_target(&self, tenant: TenantId, id: ImportTargetId, target: &NewImportTarget, actor: Actor) -> Result<()> {
+    pub async fn update_import_target(
+        &self,
+        tenant: TenantId,
+        id: ImportTargetId,
+        target: &NewImportTarget,
+        actor: Actor,
+    ) -> Result<()> {
         in_tx!(self, tx => {
             let changed = sqlx::query(
                 "UPDATE import_targets SET metric = $1, value = $2, unit = $3, comparator = $4, baseline = $5, deadline = $6 \
@@ -626,7 +694,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delete_import_target(&self, tenant: TenantId, id: ImportTargetId, actor: Actor) -> Result<()> {
+    pub async fn delete_import_target(
+        &self,
+        tenant: TenantId,
+        id: ImportTargetId,
+        actor: Actor,
+    ) -> Result<()> {
         in_tx!(self, tx => {
             let changed = sqlx::query("DELETE FROM import_targets WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant.0).bind(id.0).execute(&mut *tx).await?.rows_affected();
@@ -641,7 +714,14 @@ impl Store {
     /// Publishes a draft import in one transaction: creates `plan` and `tasks`
     /// (top-level, in the order given, with their targets) and marks the
     /// import published. A second publish is a `Conflict`.
-    pub async fn publish_import(&self, tenant: TenantId, import: ImportId, plan: &NewPlan, tasks: &[NewTask], actor: Actor) -> Result<PlanId> {
+    pub async fn publish_import(
+        &self,
+        tenant: TenantId,
+        import: ImportId,
+        plan: &NewPlan,
+        tasks: &[NewTask],
+        actor: Actor,
+    ) -> Result<PlanId> {
         let plan_id: i64 = in_tx!(self, tx => {
             let plan_id: i64 = sqlx::query_scalar("INSERT INTO plans (tenant_id, year, title, status) VALUES ($1, $2, $3, $4) RETURNING id")
                 .bind(tenant.0)

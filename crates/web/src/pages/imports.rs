@@ -9,14 +9,22 @@ use crate::extract::{FormPairs, Id};
 use crate::view::{Nav, beijing_time};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::State;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::response::Redirect;
-use qingdan_app::{AppError, ImportId, ImportReview, ImportSummary, ImportTargetId, ImportTaskId, ImportTaskInput, PlanInput, TargetInput};
+use qingdan_app::{
+    AppError, ImportId, ImportReview, ImportSummary, ImportTargetId, ImportTaskId, ImportTaskInput,
+    PlanInput, TargetInput,
+};
 use qingdan_domain::Org;
 
 /// Comparator codes and labels for the target forms.
-const COMPARATORS: [(&str, &str); 4] = [("ge", "不低于"), ("le", "不超过"), ("eq", "等于"), ("approx", "左右")];
+const COMPARATORS: [(&str, &str); 4] = [
+    ("ge", "不低于"),
+    ("le", "不超过"),
+    ("eq", "等于"),
+    ("approx", "左右"),
+];
 
 #[derive(Template, WebTemplate)]
 #[template(path = "imports/list.html")]
@@ -50,7 +58,10 @@ impl From<ImportSummary> for ImportLine {
     }
 }
 
-pub async fn list(State(state): State<AppState>, PageUser(user): PageUser) -> Result<ImportsPage, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+) -> Result<ImportsPage, PageError> {
     let imports = state.app.imports(&user).await?;
     Ok(ImportsPage {
         nav: Nav::new(&user, "/imports"),
@@ -65,7 +76,13 @@ pub async fn upload(
     PageUser(user): PageUser,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Redirect, PageError> {
-    let no_file = || AppError::field("file", "required", "请选择要上传的报告文件（.txt、.md 或 .docx）");
+    let no_file = || {
+        AppError::field(
+            "file",
+            "required",
+            "请选择要上传的报告文件（.txt、.md 或 .docx）",
+        )
+    };
     let mut multipart = multipart.map_err(|_| no_file())?;
     let mut upload: Option<(String, Vec<u8>)> = None;
     loop {
@@ -78,7 +95,10 @@ pub async fn upload(
             continue;
         }
         let name = field.file_name().unwrap_or_default().to_owned();
-        let bytes = field.bytes().await.map_err(|err| unreadable_upload(err.status()))?;
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|err| unreadable_upload(err.status()))?;
         upload = Some((name, bytes.to_vec()));
     }
     let (name, bytes) = upload.ok_or_else(no_file)?;
@@ -91,9 +111,20 @@ pub async fn upload(
 
 fn unreadable_upload(status: axum::http::StatusCode) -> AppError {
     if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::field("file", "too_large", format!("文件过大：报告不能超过{}MB", qingdan_app::MAX_REPORT_BYTES / 1024 / 1024))
+        AppError::field(
+            "file",
+            "too_large",
+            format!(
+                "文件过大：报告不能超过{}MB",
+                qingdan_app::MAX_REPORT_BYTES / 1024 / 1024
+            ),
+        )
     } else {
-        AppError::field("file", "unreadable", "上传的文件无法读取，请重新选择文件上传")
+        AppError::field(
+            "file",
+            "unreadable",
+            "上传的文件无法读取，请重新选择文件上传",
+        )
     }
 }
 
@@ -147,7 +178,11 @@ pub struct ImportPage {
     comparators: [(&'static str, &'static str); 4],
 }
 
-pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<ImportPage, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<ImportPage, PageError> {
     let review = state.app.import_review(&user, ImportId(id)).await?;
     Ok(ImportPage::from_review(&user, review))
 }
@@ -186,8 +221,16 @@ impl ImportPage {
                 is_last: i + 1 == count,
             })
             .collect();
-        let year = review.import.plan_year.map(|y| y.to_string()).unwrap_or_default();
-        let title = if year.is_empty() { "政府工作报告重点任务".to_owned() } else { format!("{year}年政府工作报告重点任务") };
+        let year = review
+            .import
+            .plan_year
+            .map(|y| y.to_string())
+            .unwrap_or_default();
+        let title = if year.is_empty() {
+            "政府工作报告重点任务".to_owned()
+        } else {
+            format!("{year}年政府工作报告重点任务")
+        };
         ImportPage {
             nav: Nav::new(user, "/imports"),
             id: review.import.id.0,
@@ -216,7 +259,11 @@ fn pieces(review: &ImportReview) -> Vec<Piece> {
         }
         for t in &task.targets {
             if let Some(offset) = t.source_offset.and_then(|o| usize::try_from(o).ok()) {
-                marks.push((offset, usize::try_from(t.source_len).unwrap_or(0).max(1), t.source_offset.unwrap_or_default()));
+                marks.push((
+                    offset,
+                    usize::try_from(t.source_len).unwrap_or(0).max(1),
+                    t.source_offset.unwrap_or_default(),
+                ));
             }
         }
     }
@@ -229,7 +276,11 @@ fn pieces(review: &ImportReview) -> Vec<Piece> {
     let mut next_anchor = anchors.iter().peekable();
     let flush = |out: &mut Vec<Piece>, from: usize, to: usize| {
         if to > from {
-            out.push(Piece { text: chars[from..to].iter().collect(), mark: None, anchor: None });
+            out.push(Piece {
+                text: chars[from..to].iter().collect(),
+                mark: None,
+                anchor: None,
+            });
         }
     };
     for (offset, len, id) in marks {
@@ -243,19 +294,31 @@ fn pieces(review: &ImportReview) -> Vec<Piece> {
             let start = start.clamp(at, chars.len());
             flush(&mut out, at, start);
             at = start;
-            out.push(Piece { text: String::new(), mark: None, anchor: Some(task) });
+            out.push(Piece {
+                text: String::new(),
+                mark: None,
+                anchor: Some(task),
+            });
             next_anchor.next();
         }
         flush(&mut out, at, offset);
         let end = (offset + len).min(chars.len());
-        out.push(Piece { text: chars[offset..end].iter().collect(), mark: Some(id), anchor: None });
+        out.push(Piece {
+            text: chars[offset..end].iter().collect(),
+            mark: Some(id),
+            anchor: None,
+        });
         at = end;
     }
     for &(start, task) in next_anchor {
         let start = start.clamp(at, chars.len());
         flush(&mut out, at, start);
         at = start;
-        out.push(Piece { text: String::new(), mark: None, anchor: Some(task) });
+        out.push(Piece {
+            text: String::new(),
+            mark: None,
+            anchor: Some(task),
+        });
     }
     flush(&mut out, at, chars.len());
     out
@@ -283,7 +346,12 @@ fn back(form: &FormPairs, task: Option<i64>) -> Redirect {
 }
 
 fn task_input(form: &FormPairs) -> ImportTaskInput {
-    ImportTaskInput { section: form.get("section"), text: form.get("text"), deadline: form.get("deadline"), lead_org_id: form.get("lead_org_id") }
+    ImportTaskInput {
+        section: form.get("section"),
+        text: form.get("text"),
+        deadline: form.get("deadline"),
+        lead_org_id: form.get("lead_org_id"),
+    }
 }
 
 fn target_input(form: &FormPairs) -> TargetInput {
@@ -297,52 +365,128 @@ fn target_input(form: &FormPairs) -> TargetInput {
     }
 }
 
-pub async fn update_task(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
-    let import = state.app.update_import_task(&user, ImportTaskId(id), &task_input(&form)).await?;
+pub async fn update_task(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
+    let import = state
+        .app
+        .update_import_task(&user, ImportTaskId(id), &task_input(&form))
+        .await?;
     Ok(Redirect::to(&format!("/imports/{import}#task-{id}")))
 }
 
-pub async fn delete_task(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
-    let import = state.app.delete_import_task(&user, ImportTaskId(id)).await?;
+pub async fn delete_task(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
+    let import = state
+        .app
+        .delete_import_task(&user, ImportTaskId(id))
+        .await?;
     Ok(to_import(import, &form))
 }
 
-pub async fn merge_task(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<Redirect, PageError> {
-    let import = state.app.merge_import_task_with_next(&user, ImportTaskId(id)).await?;
+pub async fn merge_task(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<Redirect, PageError> {
+    let import = state
+        .app
+        .merge_import_task_with_next(&user, ImportTaskId(id))
+        .await?;
     Ok(Redirect::to(&format!("/imports/{import}#task-{id}")))
 }
 
-pub async fn split_task(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
-    state.app.split_import_task(&user, ImportTaskId(id), &form.get("position")).await?;
+pub async fn split_task(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
+    state
+        .app
+        .split_import_task(&user, ImportTaskId(id), &form.get("position"))
+        .await?;
     Ok(back(&form, Some(id)))
 }
 
-pub async fn add_task(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+pub async fn add_task(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
     let after = match form.get("after").trim() {
         "" => None,
-        raw => Some(ImportTaskId(raw.parse::<i64>().map_err(|_| AppError::field("after", "not_a_number", "插入位置无效"))?)),
+        raw => Some(ImportTaskId(raw.parse::<i64>().map_err(|_| {
+            AppError::field("after", "not_a_number", "插入位置无效")
+        })?)),
     };
-    let task = state.app.add_import_task(&user, ImportId(id), after, &task_input(&form)).await?;
+    let task = state
+        .app
+        .add_import_task(&user, ImportId(id), after, &task_input(&form))
+        .await?;
     Ok(Redirect::to(&format!("/imports/{id}#task-{task}")))
 }
 
-pub async fn add_target(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
-    state.app.add_import_target(&user, ImportTaskId(id), &target_input(&form)).await?;
+pub async fn add_target(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
+    state
+        .app
+        .add_import_target(&user, ImportTaskId(id), &target_input(&form))
+        .await?;
     Ok(back(&form, Some(id)))
 }
 
-pub async fn update_target(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
-    let import = state.app.update_import_target(&user, ImportTargetId(id), &target_input(&form)).await?;
+pub async fn update_target(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
+    let import = state
+        .app
+        .update_import_target(&user, ImportTargetId(id), &target_input(&form))
+        .await?;
     Ok(to_import(import, &form))
 }
 
-pub async fn delete_target(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
-    let import = state.app.delete_import_target(&user, ImportTargetId(id)).await?;
+pub async fn delete_target(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
+    let import = state
+        .app
+        .delete_import_target(&user, ImportTargetId(id))
+        .await?;
     Ok(to_import(import, &form))
 }
 
-pub async fn publish(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
-    let input = PlanInput { year: form.get("year"), title: form.get("title") };
-    let plan = state.app.publish_import(&user, ImportId(id), &input).await?;
+pub async fn publish(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
+    let input = PlanInput {
+        year: form.get("year"),
+        title: form.get("title"),
+    };
+    let plan = state
+        .app
+        .publish_import(&user, ImportId(id), &input)
+        .await?;
     Ok(Redirect::to(&format!("/plans/{plan}")))
 }
