@@ -1,0 +1,618 @@
+//! The core loop walked in a real headless Chromium, against the real binary.
+//!
+//! `qingdan demo` is started on a free port with a fresh data directory, and
+//! the browser is driven over the DevTools protocol (`headless_chrome`, using
+//! the system's `/usr/bin/chromium`; nothing is downloaded). Three people take
+//! their turns, signing in and out through the pages as a person would:
+//!
+//! 1. the reporter `fgw.wu` opens 我的填报, picks a task, submits a percent of
+//!    150 and is shown the field error, then fixes it and submits: the report
+//!    is listed on the task as 待审核;
+//! 2. the supervisor `duchao` accepts it from the 审核 queue, and the task shows
+//!    the submitted percent and its light;
+//! 3. the leader `shizhang` reads the plan overview, has no 审核 link, is
+//!    refused `/reviews`; a screenshot of the plan page is taken.
+//!
+//! Without Chromium the test is skipped with a message, except under `CI`,
+//! where a missing browser is a failure. `QINGDAN_CHROMIUM` names another
+//! browser binary; `QINGDAN_SCREENSHOTS=DIR` keeps a PNG of each page the walk
+//! checks, for a person to look at.
+
+use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The whole walk must finish within this; a watchdog ends it otherwise.
+const WHOLE_TEST: Duration = Duration::from_secs(300);
+/// How long one page may take to arrive or one element to appear.
+const STEP: Duration = Duration::from_secs(30);
+/// How long the server may take to seed the demo city and listen.
+const SERVER_START: Duration = Duration::from_secs(120);
+const PASSWORD: &str = qingdan_app::demo::DEMO_PASSWORD;
+
+type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+#[test]
+fn core_loop_walks_in_a_real_browser() -> TestResult {
+    let chromium = match chromium() {
+        Ok(path) => path,
+        Err(missing) if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) => {
+            panic!(
+                "Chromium not found at {} (install the `chromium` package or set QINGDAN_CHROMIUM): under CI the browser test must run",
+                missing.display()
+            );
+        }
+        Err(missing) => {
+            eprintln!(
+                "SKIPPED core_loop_walks_in_a_real_browser: Chromium not found at {} (install `chromium` or set QINGDAN_CHROMIUM)",
+                missing.display()
+            );
+            return Ok(());
+        }
+    };
+    let started = Instant::now();
+    let dir = tempfile::tempdir()?;
+    let server = Server::start(dir.path())?;
+    let watchdog = Watchdog::arm(server.child.clone());
+    let walked = walk(&chromium, dir.path(), &server, &watchdog, started);
+    watchdog.disarm();
+    if walked.is_err() {
+        server.print_log();
+    }
+    walked
+}
+
+/// The walk itself; `Err` (a page that did not come, an element not found)
+/// and failed assertions alike fail the test.
+fn walk(
+    chromium: &Path,
+    dir: &Path,
+    server: &Server,
+    watchdog: &Watchdog,
+    started: Instant,
+) -> TestResult {
+    let step = |what: &str| eprintln!("[{:5.1}s] {what}", started.elapsed().as_secs_f64());
+    step("server listening");
+    let browser = launch(chromium, &dir.join("chromium-profile"))?;
+    if let Some(pid) = browser.get_process_id() {
+        watchdog.also_kill(pid);
+    }
+    let tab = browser.new_tab()?;
+    step("browser started");
+    tab.set_default_timeout(STEP);
+    let page = Page {
+        tab: &tab,
+        base: format!("http://{}", server.addr),
+    };
+
+    // 1. The reporter: bad input first, then a good report.
+    page.sign_in("fgw.wu")?;
+    step("reporter signed in");
+    page.click_and_wait("nav a.nav-link[href='/my']")?;
+    assert_eq!(page.path(), "/my");
+    page.keep_screenshot("0-my-tasks")?;
+    let task = page.pick_task()?;
+    let form_path = format!("/tasks/{task}/report");
+    page.goto(&form_path)?;
+    page.fill("#percent_done", "150")?;
+    page.fill("#narrative", "浏览器测试：第一次填报，进度填错。")?;
+    page.click_and_wait("#report-form button[type=submit]")?;
+    assert_eq!(
+        page.path(),
+        form_path,
+        "a rejected report stays on the form"
+    );
+    assert!(page.exists("#report-form")?, "the form is shown again");
+    let errors = page.text_all("#report-form .field-error")?;
+    assert!(
+        errors.iter().any(|e| e.contains("完成进度")),
+        "a Chinese error names 完成进度, got {errors:?}"
+    );
+    assert_eq!(
+        page.value("#narrative")?,
+        "浏览器测试：第一次填报，进度填错。",
+        "what was typed is kept"
+    );
+    page.keep_screenshot("1-report-form-error")?;
+    step("bad report refused");
+
+    let narrative = format!(
+        "浏览器测试：已完成年度任务的六成以上（{}）。",
+        std::process::id()
+    );
+    let percent = 67;
+    page.fill("#percent_done", &percent.to_string())?;
+    page.fill("#narrative", &narrative)?;
+    let actuals = page.count("#report-form input[name^='actual_']")?;
+    if actuals > 0 {
+        page.fill("#report-form input[name^='actual_']", "1.5")?;
+    }
+    page.click_and_wait("#report-form button[type=submit]")?;
+    assert_eq!(
+        page.path(),
+        format!("/tasks/{task}"),
+        "a good report lands on the task"
+    );
+    let row = page
+        .report_row(&narrative)?
+        .ok_or("the new report is not in the task's history")?;
+    assert!(
+        row.text.contains("待审核"),
+        "the new report waits for review: {:?}",
+        row.text
+    );
+    assert!(
+        row.text.contains(&format!("{percent}%")),
+        "the row shows the submitted percent: {:?}",
+        row.text
+    );
+    let report = row.id;
+    page.keep_screenshot("2-task-submitted")?;
+    step("report submitted");
+    page.sign_out()?;
+
+    // 2. The supervisor accepts it.
+    page.sign_in("duchao")?;
+    step("supervisor signed in");
+    assert!(
+        page.exists("nav a.nav-link[href='/reviews']")?,
+        "a supervisor sees 审核 in the nav"
+    );
+    page.click_and_wait("nav a.nav-link[href='/reviews']")?;
+    assert_eq!(page.path(), "/reviews");
+    let card = format!("[data-report='{report}']");
+    assert!(
+        page.exists(&card)?,
+        "report {report} is in the review queue"
+    );
+    assert!(
+        page.text(&card)?.contains(&narrative),
+        "the card shows the narrative"
+    );
+    page.keep_screenshot("3-review-queue")?;
+    page.click_and_wait(&format!(
+        "{card} form:has(input[name=decision][value=accept]) button"
+    ))?;
+    assert_eq!(page.path(), "/reviews");
+    assert!(!page.exists(&card)?, "an accepted report leaves the queue");
+    page.goto(&format!("/tasks/{task}"))?;
+    assert_eq!(page.text("#percent")?.trim(), format!("{percent}%"));
+    let light = page.text("#light")?;
+    assert!(
+        ["绿灯", "黄灯", "红灯", "已完成"].contains(&light.trim()),
+        "the light badge reads as a light: {light:?}"
+    );
+    let row = page
+        .report_row(&narrative)?
+        .ok_or("the accepted report is still in the history")?;
+    assert!(
+        row.text.contains("已通过"),
+        "the report now reads accepted: {:?}",
+        row.text
+    );
+    page.keep_screenshot("4-task-accepted")?;
+    step("report accepted");
+    page.sign_out()?;
+
+    // 3. The leader reads, and is kept out of the review queue.
+    page.sign_in("shizhang")?;
+    step("leader signed in");
+    page.goto("/plans/1")?;
+    assert!(page.exists("#counts")?, "the plan shows its light counts");
+    assert!(
+        page.count("#counts [data-light]")? >= 4,
+        "one count per light"
+    );
+    let rows = page.count("#tasks tbody tr[data-task]")?;
+    assert!(rows >= 10, "the plan lists its tasks, got {rows}");
+    assert!(
+        !page.exists("nav a[href='/reviews']")?,
+        "a leader has no 审核 link"
+    );
+    assert!(
+        !page.text("nav")?.contains("审核"),
+        "nor the word 审核 in the nav"
+    );
+    let shot = tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)?;
+    std::fs::write(dir.join("plan.png"), &shot)?;
+    assert!(
+        shot.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "the screenshot is a PNG"
+    );
+    assert!(
+        shot.len() > 10 * 1024,
+        "the screenshot has content: {} bytes",
+        shot.len()
+    );
+    page.keep_screenshot("5-plan")?;
+    page.goto("/reviews")?;
+    assert!(
+        page.text("body")?.contains("无权访问"),
+        "a leader asking for /reviews is refused"
+    );
+    assert!(!page.exists("[data-report]")?, "and sees no report");
+    page.keep_screenshot("6-forbidden")?;
+    step("leader refused the review queue");
+
+    step("done");
+    Ok(())
+}
+
+/// The browser binary, or where it was looked for.
+fn chromium() -> Result<PathBuf, PathBuf> {
+    let path = std::env::var_os("QINGDAN_CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    if path.is_file() { Ok(path) } else { Err(path) }
+}
+
+fn launch(chromium: &Path, profile: &Path) -> TestResult<Browser> {
+    std::fs::create_dir_all(profile)?;
+    // headless_chrome already passes --no-first-run, --disable-background-networking
+    // and --disable-sync; `sandbox(false)` adds --no-sandbox (needed as root) and
+    // `enable_gpu(false)` --disable-gpu. These close the remaining network doors.
+    let extra = [
+        OsStr::new("--disable-quic"),
+        OsStr::new("--disable-component-update"),
+        OsStr::new("--no-default-browser-check"),
+    ];
+    let options = LaunchOptions::default_builder()
+        .path(Some(chromium.to_path_buf()))
+        .headless(true)
+        .sandbox(false)
+        .enable_gpu(false)
+        .window_size(Some((1366, 900)))
+        .user_data_dir(Some(profile.to_path_buf()))
+        .idle_browser_timeout(WHOLE_TEST)
+        .args(extra.to_vec())
+        .build()?;
+    Ok(Browser::new(options)?)
+}
+
+/// The tab and the server's origin, with the few moves the walk needs.
+struct Page<'a> {
+    tab: &'a Tab,
+    base: String,
+}
+
+/// A row of a task's report history.
+struct ReportRow {
+    id: i64,
+    text: String,
+}
+
+impl Page<'_> {
+    fn goto(&self, path: &str) -> TestResult {
+        self.mark_page()?;
+        self.tab.navigate_to(&format!("{}{path}", self.base))?;
+        self.wait_new_page(&format!("{path} loads"))
+    }
+
+    /// Clicks what `selector` finds and waits for the next page to have loaded.
+    fn click_and_wait(&self, selector: &str) -> TestResult {
+        self.mark_page()?;
+        let element = self
+            .tab
+            .wait_for_element(selector)
+            .map_err(|e| format!("no {selector} on {} ({e})", self.tab.get_url()))?;
+        element.click()?;
+        self.wait_new_page(&format!("clicking {selector} loads a page"))
+    }
+
+    /// Leaves a marker on the current document: when it is gone, a new page
+    /// has replaced it, even one at the same URL (as a form shown again with
+    /// its errors is). Quicker than `wait_until_navigated`, which waits for the
+    /// network to have been idle for half a second.
+    fn mark_page(&self) -> TestResult {
+        self.js("window.__qingdanOldPage = true")?;
+        Ok(())
+    }
+
+    fn wait_new_page(&self, what: &str) -> TestResult {
+        self.wait_for(what, || {
+            Ok(self
+                .js("window.__qingdanOldPage === undefined && document.readyState === 'complete'")?
+                .as_bool()
+                == Some(true))
+        })
+    }
+
+    fn wait_for(&self, what: &str, mut done: impl FnMut() -> TestResult<bool>) -> TestResult {
+        let deadline = Instant::now() + STEP;
+        loop {
+            if done()? {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("timed out: {what} (at {})", self.tab.get_url()).into());
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn sign_in(&self, username: &str) -> TestResult {
+        self.goto("/login")?;
+        self.fill("#username", username)?;
+        self.fill("#password", PASSWORD)?;
+        self.click_and_wait("form[action='/login'] button[type=submit]")?;
+        let error = if self.exists("#error")? {
+            self.text("#error")?
+        } else {
+            String::new()
+        };
+        assert_eq!(
+            self.path(),
+            "/plans",
+            "{username} signs in and lands on the plan list {error}"
+        );
+        assert!(self.exists("#who")?, "the nav names who is signed in");
+        Ok(())
+    }
+
+    fn sign_out(&self) -> TestResult {
+        self.click_and_wait("form[action='/logout'] button")?;
+        assert_eq!(self.path(), "/login", "signing out shows the sign-in page");
+        Ok(())
+    }
+
+    /// A task of 我的填报 to report on: a leaf (numbered `1.` and so on) led by
+    /// the reporter's org, so that accepting the report sets its own percent.
+    fn pick_task(&self) -> TestResult<i64> {
+        let id = self.js("(() => {
+                const rows = [...document.querySelectorAll('#my-tasks tbody tr[data-task]')];
+                const leaf = r => /^\\d+\\./.test(r.cells[0].innerText.trim());
+                const ours = r => r.cells[1].innerText.includes('发展和改革委员会');
+                const row = rows.find(r => leaf(r) && ours(r)) || rows.find(leaf) || rows[0];
+                return row ? Number(row.dataset.task) : 0;
+            })()")?;
+        let id = id.as_i64().ok_or("no task id")?;
+        assert!(id > 0, "我的填报 lists tasks for fgw.wu");
+        Ok(id)
+    }
+
+    /// The row of the task page's report history whose text contains `needle`.
+    fn report_row(&self, needle: &str) -> TestResult<Option<ReportRow>> {
+        let found = self.js(&format!(
+            "(() => {{
+                const row = [...document.querySelectorAll('#reports tr[data-report]')].find(r => r.innerText.includes({needle:?}));
+                return row ? JSON.stringify([Number(row.dataset.report), row.innerText]) : '';
+            }})()"
+        ))?;
+        let found = found.as_str().unwrap_or_default();
+        if found.is_empty() {
+            return Ok(None);
+        }
+        let (id, text): (i64, String) = serde_json::from_str(found)?;
+        Ok(Some(ReportRow { id, text }))
+    }
+
+    /// Replaces the value of every field `selector` finds: each is focused and
+    /// cleared, then the text arrives as keyboard input (`Input.insertText`,
+    /// which fires the `input` events a person's typing does). One call per
+    /// field, not per key: the DevTools connection costs ~0.1 s a round trip.
+    fn fill(&self, selector: &str, text: &str) -> TestResult {
+        let n = self.count(selector)?;
+        if n == 0 {
+            return Err(format!("no field {selector} on {}", self.tab.get_url()).into());
+        }
+        for i in 0..n {
+            self.js(&format!("(f => {{ f.focus(); f.select(); f.value = ''; }})(document.querySelectorAll({selector:?})[{i}])"))?;
+            self.tab.send_character(text)?;
+        }
+        Ok(())
+    }
+
+    fn path(&self) -> String {
+        let url = self.tab.get_url();
+        let rest = url.strip_prefix(&self.base).unwrap_or(&url);
+        rest.split(['?', '#']).next().unwrap_or_default().to_owned()
+    }
+
+    fn exists(&self, selector: &str) -> TestResult<bool> {
+        Ok(self.count(selector)? > 0)
+    }
+
+    fn count(&self, selector: &str) -> TestResult<u64> {
+        let n = self.js(&format!("document.querySelectorAll({selector:?}).length"))?;
+        n.as_u64()
+            .ok_or_else(|| format!("counting {selector}").into())
+    }
+
+    fn text(&self, selector: &str) -> TestResult<String> {
+        let text = self.js(&format!(
+            "document.querySelector({selector:?})?.innerText ?? null"
+        ))?;
+        match text {
+            serde_json::Value::String(text) => Ok(text),
+            _ => Err(format!("no {selector} on {}", self.tab.get_url()).into()),
+        }
+    }
+
+    fn text_all(&self, selector: &str) -> TestResult<Vec<String>> {
+        let all = self.js(&format!(
+            "JSON.stringify([...document.querySelectorAll({selector:?})].map(e => e.innerText))"
+        ))?;
+        Ok(serde_json::from_str(all.as_str().unwrap_or("[]"))?)
+    }
+
+    fn value(&self, selector: &str) -> TestResult<String> {
+        let v = self.js(&format!("document.querySelector({selector:?}).value"))?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// With `QINGDAN_SCREENSHOTS=DIR`, saves what the window shows as `DIR/{name}.png`.
+    fn keep_screenshot(&self, name: &str) -> TestResult {
+        let Some(dir) = std::env::var_os("QINGDAN_SCREENSHOTS") else {
+            return Ok(());
+        };
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir)?;
+        let png =
+            self.tab
+                .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)?;
+        std::fs::write(dir.join(format!("{name}.png")), png)?;
+        Ok(())
+    }
+
+    /// Evaluates `expression` in the page and returns its value.
+    fn js(&self, expression: &str) -> TestResult<serde_json::Value> {
+        let result = self.tab.evaluate(expression, false)?;
+        Ok(result.value.unwrap_or(serde_json::Value::Null))
+    }
+}
+
+/// `qingdan demo` on a free port; killed when dropped, its log shown if the test failed.
+struct Server {
+    child: Arc<Mutex<Child>>,
+    addr: SocketAddr,
+    log: PathBuf,
+}
+
+impl Server {
+    fn start(dir: &Path) -> TestResult<Server> {
+        let data = dir.join("data");
+        let log = dir.join("server.log");
+        let child = Command::new(env!("CARGO_BIN_EXE_qingdan"))
+            .args(["demo", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(&data)
+            .env_remove("QINGDAN_CONFIG")
+            .env_remove("QINGDAN_DATABASE_URL")
+            .env_remove("QINGDAN_LISTEN")
+            .env_remove("QINGDAN_DATA_DIR")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log)?)
+            .spawn()?;
+        let child = Arc::new(Mutex::new(child));
+        let stdout = child
+            .lock()
+            .map_err(|_| "poisoned")?
+            .stdout
+            .take()
+            .ok_or("no stdout")?;
+        let mut server = Server {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            log,
+        };
+        // Read stdout on a thread (and keep draining it) so a silent server cannot hang the test.
+        let (lines, printed) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+        let deadline = Instant::now() + SERVER_START;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = printed.recv_timeout(left).map_err(|_| {
+                format!("the server did not report listening; it printed {seen:#?}")
+            })?;
+            if let Some(rest) = line.split("一张清单已启动：http://").nth(1) {
+                let addr = rest.split('/').next().unwrap_or_default();
+                server.addr = addr
+                    .parse()
+                    .map_err(|e| format!("reading the address in {line:?}: {e}"))?;
+                break;
+            }
+            seen.push(line);
+        }
+        assert!(
+            server.addr.port() != 0,
+            "the server prints the port it listens on"
+        );
+        assert!(
+            seen.iter().any(|l| l.contains(PASSWORD)),
+            "the demo prints its password {PASSWORD}: {seen:#?}"
+        );
+        assert!(
+            seen.iter().any(|l| l.contains("fgw.wu")),
+            "the demo lists fgw.wu: {seen:#?}"
+        );
+        Ok(server)
+    }
+}
+
+impl Server {
+    /// The end of the server's log, for a failed test's output.
+    fn print_log(&self) {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        eprintln!("--- qingdan server log (last 40 lines) ---");
+        for line in &lines[lines.len().saturating_sub(40)..] {
+            eprintln!("{line}");
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(mut child) = self.child.lock() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if thread::panicking() {
+            self.print_log();
+        }
+    }
+}
+
+/// Ends the whole test process, after killing the server and the browser, if
+/// the walk is still going after `WHOLE_TEST`: a hung browser must not hang CI.
+struct Watchdog {
+    done: Arc<AtomicBool>,
+    browser: Arc<Mutex<Option<u32>>>,
+}
+
+impl Watchdog {
+    fn arm(server: Arc<Mutex<Child>>) -> Watchdog {
+        let done = Arc::new(AtomicBool::new(false));
+        let browser = Arc::new(Mutex::new(None::<u32>));
+        let (d, b) = (done.clone(), browser.clone());
+        thread::spawn(move || {
+            let deadline = Instant::now() + WHOLE_TEST;
+            while Instant::now() < deadline {
+                if d.load(Ordering::SeqCst) {
+                    return;
+                }
+                thread::sleep(Duration::from_millis(200));
+            }
+            eprintln!(
+                "core_loop_walks_in_a_real_browser: still running after {WHOLE_TEST:?}; stopping"
+            );
+            if let Ok(Some(pid)) = b.lock().map(|p| *p) {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            }
+            if let Ok(mut child) = server.lock() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            std::process::exit(101);
+        });
+        Watchdog { done, browser }
+    }
+
+    fn also_kill(&self, pid: u32) {
+        if let Ok(mut slot) = self.browser.lock() {
+            *slot = Some(pid);
+        }
+    }
+
+    fn disarm(&self) {
+        self.done.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.disarm();
+    }
+}
