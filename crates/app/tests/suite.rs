@@ -17,6 +17,7 @@ on_both_engines! {
     bad_report_input_names_each_field_and_saves_nothing => bad_report_input;
     decimals_keep_the_digits_as_written => decimals_round_trip;
     migrations_reach_the_same_schema => same_schema;
+    a_late_report_for_an_earlier_month_does_not_move_progress_back => late_report;
 }
 
 fn report(period: &str, percent: &str, actuals: Vec<(i64, &str)>) -> ReportInput {
@@ -233,5 +234,23 @@ async fn same_schema(backend: Backend) -> Result<()> {
     let a = here.app.store().schema_columns().await?;
     let b = other.app.store().schema_columns().await?;
     ensure!(!a.is_empty() && a == b, "tables and columns differ:\n{a:?}\n{b:?}");
+    Ok(())
+}
+
+async fn late_report(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let org = w.org("市能源局").await?;
+    let reporter = w.user("energy", Role::Reporter, org).await?;
+    let plan = w.plan().await?;
+    let task = w.task(plan, "新增钻井649口", org, &[], Some(("649", "口"))).await?;
+    let target = w.app.task_detail(&w.supervisor, task).await?.targets[0].id;
+    let may = w.app.submit_report(&reporter, task, &report("2021-05", "40", vec![(target.0, "250")])).await?;
+    let june = w.app.submit_report(&reporter, task, &report("2021-06", "55", vec![(target.0, "350")])).await?;
+    w.app.review(&w.supervisor, june, &accept()).await?;
+    w.app.review(&w.supervisor, may, &accept()).await?;
+    let detail = w.app.task_detail(&w.supervisor, task).await?;
+    ensure!(detail.item.task.percent_done == 55, "progress {}", detail.item.task.percent_done);
+    ensure!(detail.targets[0].actual.map(|a| a.to_string()) == Some("350".into()));
+    ensure!(detail.reports.iter().all(|r| r.status == ReportStatus::Accepted));
     Ok(())
 }

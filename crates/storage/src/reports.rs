@@ -177,9 +177,10 @@ impl Store {
         Ok(ReportId(id))
     }
 
-    /// Accepts or returns a submitted report. Accepting sets the task's work
-    /// progress, light (as of `today`) and target actuals, and rolls progress
-    /// up to the parent tasks. A report not waiting for review is a `Conflict`.
+    /// Accepts or returns a submitted report. Accepting the newest period sets
+    /// the task's work progress, light (as of `today`) and target actuals, and
+    /// rolls progress up to the parent tasks; accepting an older period leaves
+    /// them. A report not waiting for review is a `Conflict`.
     pub async fn review_report(&self, tenant: TenantId, id: ReportId, review: &Review, actor: Actor, today: NaiveDate) -> Result<()> {
         let report = self.report(tenant, id).await?.ok_or(StorageError::NotFound("report"))?;
         in_tx!(self, tx => {
@@ -203,7 +204,18 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Err(StorageError::Conflict("report is not waiting for review".into()));
             }
-            if status == ReportStatus::Accepted {
+            // A late report for an earlier month is recorded but does not
+            // move the task back: only the newest accepted period sets progress.
+            let newer: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 AND status = $3 AND period > $4",
+            )
+            .bind(tenant.0)
+            .bind(report.task_id.0)
+            .bind(ReportStatus::Accepted.code())
+            .bind(report.period.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+            if status == ReportStatus::Accepted && newer == 0 {
                 for actual in &report.actuals {
                     sqlx::query("UPDATE targets SET actual = $1 WHERE tenant_id = $2 AND id = $3 AND task_id = $4")
                         .bind(actual.actual.to_string())
