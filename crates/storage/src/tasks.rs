@@ -441,20 +441,21 @@ impl Store {
     pub async fn light_counts(&self, tenant: TenantId, plan: PlanId, visible_to: Option<OrgId>) -> Result<LightCounts> {
         let query = TaskQuery { tenant_id: tenant, plan_id: plan, visible_to, light: None, lead_org: None, text: None, page: 0, per_page: 0 };
         let (filter, params) = task_filter(&query);
-        let sql = format!("SELECT tasks.light, COUNT(*) FROM tasks{filter} GROUP BY tasks.light");
-        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
-            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &params).fetch_all(pool).await?
+        // One equality count per light walks the (tenant, plan, light) index in
+        // four short ranges: about twice as fast on SQLite as GROUP BY over the
+        // whole plan (docs/benchmarks.md). The light codes are our constants.
+        let count = |light: Light| format!("(SELECT COUNT(*) FROM tasks{filter} AND tasks.light = '{}')", light.code());
+        let sql = format!(
+            "SELECT {}, {}, {}, {}",
+            count(Light::Green),
+            count(Light::Yellow),
+            count(Light::Red),
+            count(Light::Done)
+        );
+        let (green, yellow, red, done): (i64, i64, i64, i64) = on_pool!(self, pool => {
+            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?
         });
-        let mut counts = LightCounts::default();
-        for (light, n) in rows {
-            match code("tasks", &light, Light::from_code)? {
-                Light::Green => counts.green = n,
-                Light::Yellow => counts.yellow = n,
-                Light::Red => counts.red = n,
-                Light::Done => counts.done = n,
-            }
-        }
-        Ok(counts)
+        Ok(LightCounts { green, yellow, red, done })
     }
 
     /// The targets of a task, in the order they were written.
