@@ -12,6 +12,11 @@ use qingdan_domain::User;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+/// Argon2 takes 19 MiB and tens of milliseconds per check: at most this many
+/// run at once, so a burst of sign-ins neither starves other requests of CPU
+/// nor grows the server's memory by 19 MiB per waiting request.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(2));
+
 /// How long a session lives after sign-in.
 const SESSION_HOURS: i64 = 12;
 
@@ -39,6 +44,7 @@ impl SessionToken {
 
 /// Hashes a password with Argon2id on a blocking thread.
 pub(crate) async fn hash_password(password: String) -> Result<String> {
+    let _permit = HASHING.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
     tokio::task::spawn_blocking(move || {
         let hash: Result<PasswordHash, _> = Argon2::default().hash_password(password.as_bytes());
         hash.map(|h| h.to_string())
@@ -49,6 +55,7 @@ pub(crate) async fn hash_password(password: String) -> Result<String> {
 }
 
 async fn verify_password(password: String, hash: String) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else { return false };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })

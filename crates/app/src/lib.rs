@@ -7,6 +7,7 @@
 
 mod auth;
 mod clock;
+mod counts;
 pub mod demo;
 pub mod extraction;
 mod error;
@@ -39,11 +40,12 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 pub struct App {
     store: Store,
     clock: Clock,
+    counts: counts::CountsCache,
 }
 
 impl App {
     pub fn new(store: Store, clock: Clock) -> App {
-        App { store, clock }
+        App { store, clock, counts: counts::CountsCache::default() }
     }
 
     /// Opens the database a URL names and brings its schema up to date.
@@ -88,6 +90,7 @@ impl App {
             })
             .collect();
         self.store.set_lights(tenant, &changes).await?;
+        self.counts.clear();
         Ok(changes.len())
     }
 

@@ -34,6 +34,11 @@ impl App {
         Ok(self.store.orgs(user.tenant_id).await?)
     }
 
+    /// One org of the user's tenant.
+    pub async fn org(&self, user: &User, id: OrgId) -> Result<Org> {
+        self.store.org(user.tenant_id, id).await?.ok_or(AppError::NotFound("单位"))
+    }
+
     /// The tenant's users: for admins, and for supervisors who assign tasks.
     pub async fn users(&self, user: &User) -> Result<Vec<User>> {
         if !user.role.can_supervise() {

@@ -208,9 +208,28 @@ impl App {
             page,
             per_page,
         };
-        let tasks = self.store.tasks(&query).await?;
-        let counts = self.store.light_counts(user.tenant_id, plan.id, visible_to).await?;
+        let counts = match visible_to {
+            // A reporter's view is small and their own: count it each time.
+            Some(org) => self.store.light_counts(user.tenant_id, plan.id, Some(org)).await?,
+            None => self.plan_light_counts(user.tenant_id, plan.id).await?,
+        };
+        let is_light_only = visible_to.is_none() && lead_org.is_none() && text.is_empty();
+        let tasks = if is_light_only {
+            let total = light.map_or(counts.total(), |l| counts.of(l));
+            TaskPage { items: self.store.tasks_page(&query).await?, total }
+        } else {
+            self.store.tasks(&query).await?
+        };
         Ok(PlanOverview { plan, counts, tasks, page, per_page, light, lead_org, text })
+    }
+
+    async fn plan_light_counts(&self, tenant: qingdan_domain::TenantId, plan: PlanId) -> Result<LightCounts> {
+        if let Some(counts) = self.counts.get(tenant, plan) {
+            return Ok(counts);
+        }
+        let counts = self.store.light_counts(tenant, plan, None).await?;
+        self.counts.put(tenant, plan, counts);
+        Ok(counts)
     }
 
     /// A task the user may see; another org's task is `Forbidden` to a reporter.
@@ -318,7 +337,9 @@ impl App {
             light: qingdan_domain::light_for(0, start, deadline, self.clock.today()),
             targets,
         };
-        Ok(self.store.create_task(&new, self.actor(user)).await?)
+        let id = self.store.create_task(&new, self.actor(user)).await?;
+        self.counts.clear();
+        Ok(id)
     }
 
     /// Sets who answers for a task: lead leader, lead org, supporting orgs, owner.

@@ -58,7 +58,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let item = self.task(user, task_id).await?;
-        let targets = self.store.targets(user.tenant_id, task_id).await?;
+        let has_actuals = input.actuals.iter().any(|a| !a.actual.trim().is_empty());
+        let targets = if has_actuals { self.store.targets(user.tenant_id, task_id).await? } else { Vec::new() };
         let mut invalid = Invalid::new();
         let period = match input.period.parse::<Period>() {
             Ok(p) if p > Period::containing(self.clock.today()) => {
@@ -149,7 +150,9 @@ impl App {
             _ => return Err(AppError::field("decision", "unknown", "审核结果应为 accept（通过）或 return（退回）")),
         };
         self.store.report(user.tenant_id, id).await?.ok_or(AppError::NotFound("报送"))?;
-        self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today()).await.map_err(|e| match e {
+        let reviewed = self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today()).await;
+        self.counts.clear();
+        reviewed.map_err(|e| match e {
             StorageError::Conflict(_) => AppError::Conflict("该报送已审核，不能重复审核".into()),
             other => other.into(),
         })

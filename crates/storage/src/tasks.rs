@@ -82,6 +82,16 @@ impl LightCounts {
     pub fn total(&self) -> i64 {
         self.green + self.yellow + self.red + self.done
     }
+
+    /// The count of one light.
+    pub fn of(&self, light: Light) -> i64 {
+        match light {
+            Light::Green => self.green,
+            Light::Yellow => self.yellow,
+            Light::Red => self.red,
+            Light::Done => self.done,
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -424,17 +434,24 @@ impl Store {
     pub async fn tasks(&self, query: &TaskQuery) -> Result<TaskPage> {
         let (filter, params) = task_filter(query);
         let count_sql = format!("SELECT COUNT(*) FROM tasks{filter}");
+        let total: i64 = on_pool!(self, pool => {
+            bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &params).fetch_one(pool).await?
+        });
+        Ok(TaskPage { items: self.tasks_page(query).await?, total })
+    }
+
+    /// A page of a plan's tasks in tree order, when the caller already knows the total.
+    pub async fn tasks_page(&self, query: &TaskQuery) -> Result<Vec<TaskListItem>> {
+        let (filter, params) = task_filter(query);
         let list_sql = format!(
             "{TASK_SELECT}{filter} ORDER BY tasks.sort_path LIMIT {} OFFSET {}",
             query.per_page,
             u64::from(query.page) * u64::from(query.per_page)
         );
-        let (total, rows): (i64, Vec<TaskRow>) = on_pool!(self, pool => {
-            let total = bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &params).fetch_one(pool).await?;
-            let rows = bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &params).fetch_all(pool).await?;
-            (total, rows)
+        let rows: Vec<TaskRow> = on_pool!(self, pool => {
+            bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &params).fetch_all(pool).await?
         });
-        Ok(TaskPage { items: self.with_supporting(query.tenant_id, rows).await?, total })
+        self.with_supporting(query.tenant_id, rows).await
     }
 
     /// Counts a plan's tasks by light, optionally only those visible to an org.

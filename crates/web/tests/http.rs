@@ -157,6 +157,11 @@ async fn plan_page(backend: Backend) -> Result<()> {
     ensure!(progress == ["80%", "0%"], "progress {progress:?}");
     let nav = page.select("nav .nav-link");
     ensure!(!nav.iter().any(|l| l == "审核"), "a leader has no review link: {nav:?}");
+    ensure!(!page.body.contains("市文旅局</option>"), "org options load on demand");
+    let options = send(&f.router, get(&format!("/org-options?selected={}", f.energy), &cookie)?).await?;
+    ensure!(options.body.contains("市文旅局") && options.body.contains(&format!("value=\"{}\" selected", f.energy)), "{}", options.body);
+    let chosen = send(&f.router, get(&format!("/plans/{}?lead_org={}", f.plan, f.energy), &cookie)?).await?;
+    ensure!(chosen.select("#tasks tr[data-task]").len() == 1 && chosen.body.contains("市能源局</option>"));
     let red = send(&f.router, get(&format!("/plans/{}?light=red", f.plan), &cookie)?).await?;
     ensure!(red.select("#tasks tr[data-task]").len() == 1);
     let bad = send(&f.router, get(&format!("/plans/{}?light=purple", f.plan), &cookie)?).await?;

@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))
+        .route("/org-options", get(plans::org_options))
         .route("/tasks/{id}", get(tasks::show))
         .route("/tasks/{id}/assignment", post(tasks::assign))
         .route("/tasks/{id}/report", get(reports::form).post(reports::submit))

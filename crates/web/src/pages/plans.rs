@@ -69,7 +69,8 @@ pub struct PlanPage {
     counts: [(&'static str, &'static str, &'static str, i64); 4],
     total: i64,
     lines: Vec<TaskLine>,
-    orgs: Vec<Org>,
+    /// The lead org chosen in the filter, if any; the others load on demand.
+    chosen_org: Option<Org>,
     light: String,
     lead_org: i64,
     q: String,
@@ -103,7 +104,10 @@ fn urlencode(text: &str) -> String {
 
 pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, QueryParams(filter): QueryParams<TaskFilter>) -> Result<PlanPage, PageError> {
     let overview = state.app.plan_overview(&user, PlanId(id), &filter).await?;
-    let orgs = state.app.orgs(&user).await?;
+    let chosen_org = match overview.lead_org {
+        Some(id) => state.app.org(&user, id).await.ok(),
+        None => None,
+    };
     let c = overview.counts;
     let counts = [
         (Light::Red.code(), Light::Red.label(), light_class(Light::Red), c.red),
@@ -116,7 +120,7 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id
         total: c.total(),
         counts,
         lines: overview.tasks.items.iter().map(TaskLine::from).collect(),
-        orgs,
+        chosen_org,
         light: overview.light.map(|l| l.code().to_owned()).unwrap_or_default(),
         lead_org: overview.lead_org.map_or(0, |o| o.0),
         q: overview.text.clone(),
@@ -125,4 +129,25 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id
         matched: overview.tasks.total,
         plan: overview.plan,
     })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plans/org_options.html")]
+pub struct OrgOptions {
+    orgs: Vec<Org>,
+    selected: i64,
+}
+
+#[derive(serde::Deserialize)]
+pub struct Selected {
+    selected: Option<String>,
+}
+
+/// The lead-org filter's options, fetched by htmx when the select is first
+/// used, so that a tenant with thousands of orgs does not send them with
+/// every page of the plan.
+pub async fn org_options(State(state): State<AppState>, PageUser(user): PageUser, QueryParams(q): QueryParams<Selected>) -> Result<OrgOptions, PageError> {
+    let orgs = state.app.orgs(&user).await?;
+    let selected = q.selected.and_then(|s| s.parse().ok()).unwrap_or(0);
+    Ok(OrgOptions { orgs, selected })
 }
