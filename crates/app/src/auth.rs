@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 /// Argon2 takes 19 MiB and tens of milliseconds per check: at most this many
 /// run at once, so a burst of sign-ins neither starves other requests of CPU
 /// nor grows the server's memory by 19 MiB per waiting request.
-static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(2));
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(2));
 
 /// How long a session lives after sign-in.
 const SESSION_HOURS: i64 = 12;
@@ -47,8 +48,7 @@ pub(crate) async fn hash_password(password: String) -> Result<String> {
     let _permit = HASHING.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
     tokio::task::spawn_blocking(move || {
         let hash: Result<PasswordHash, _> = Argon2::default().hash_password(password.as_bytes());
-        hash.map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(e.to_string()))
+        hash.map(|h| h.to_string()).map_err(|e| AppError::Internal(e.to_string()))
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
@@ -57,7 +57,8 @@ pub(crate) async fn hash_password(password: String) -> Result<String> {
 async fn verify_password(password: String, hash: String) -> bool {
     let Ok(_permit) = HASHING.acquire().await else { return false };
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&hash)
+            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
     .unwrap_or(false)
@@ -107,7 +108,8 @@ impl App {
 }
 
 /// An Argon2id hash of a random string, checked against when the user is unknown.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1hL3cZSTIxQyKZ1ztdCGF1mCmMTtDqZY0s4T6kgs2S4";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1hL3cZSTIxQyKZ1ztdCGF1mCmMTtDqZY0s4T6kgs2S4";
 
 #[cfg(test)]
 mod tests {

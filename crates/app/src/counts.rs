@@ -15,9 +15,12 @@ use std::time::{Duration, Instant};
 /// How long counts are trusted.
 const TTL: Duration = Duration::from_secs(5);
 
+/// When each plan's counts were taken, and the counts.
+type Entries = HashMap<(TenantId, PlanId), (Instant, LightCounts)>;
+
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CountsCache {
-    entries: Arc<Mutex<HashMap<(TenantId, PlanId), (Instant, LightCounts)>>>,
+    entries: Arc<Mutex<Entries>>,
 }
 
 impl CountsCache {

@@ -3,7 +3,10 @@
 //! about 40 tasks, 15 orgs, 30 users and several months of reports in every
 //! state. Every account shares [`DEMO_PASSWORD`].
 
-use crate::{App, AppError, AssignmentInput, OrgInput, PlanInput, ReportInput, Result, ReviewInput, TaskInput, TargetInput, UserInput};
+use crate::{
+    App, AppError, AssignmentInput, OrgInput, PlanInput, ReportInput, Result, ReviewInput, TargetInput, TaskInput,
+    UserInput,
+};
 use chrono::Datelike;
 use qingdan_domain::{OrgId, Period, PlanId, ReportId, Role, TaskId, TenantId, User};
 use qingdan_storage::NewOrg;
@@ -79,7 +82,15 @@ const TASKS: &[Line] = &[
     (2, "3.", "固定资产投资增长8%以上", 12, "fgw", &["zjj", "jtj"], &[("固定资产投资增速", "8", "%", "ge", "")]),
     (2, "4.", "城镇调查失业率控制在5.5%以内", 12, "fgw", &[], &[("城镇调查失业率", "5.5", "%", "le", "")]),
     (1, "（二）", "扩大有效投资", 12, "fgw", &[], &[]),
-    (2, "1.", "实施市级重点项目320项，年度计划投资560亿元", 12, "fgw", &["kfq"], &[("市级重点项目数", "320", "项", "eq", ""), ("年度计划投资", "560", "亿元", "eq", "")]),
+    (
+        2,
+        "1.",
+        "实施市级重点项目320项，年度计划投资560亿元",
+        12,
+        "fgw",
+        &["kfq"],
+        &[("市级重点项目数", "320", "项", "eq", ""), ("年度计划投资", "560", "亿元", "eq", "")],
+    ),
     (2, "2.", "争取专项债券额度45亿元以上", 9, "czj", &["fgw"], &[("专项债券额度", "45", "亿元", "ge", "")]),
     (2, "3.", "上半年重点项目开工率达到80%", 6, "fgw", &[], &[("重点项目开工率", "80", "%", "ge", "")]),
     (1, "（三）", "促进消费回升", 12, "swj", &[], &[]),
@@ -92,13 +103,29 @@ const TASKS: &[Line] = &[
     (2, "3.", "开发区新签约亿元以上项目50个", 12, "kfq", &["swj"], &[("签约亿元以上项目", "50", "个", "ge", "")]),
     (1, "（二）", "发展数字经济", 12, "gxj", &[], &[]),
     (2, "1.", "新建5G基站1200座", 9, "gxj", &[], &[("新建5G基站", "1200", "座", "eq", "")]),
-    (2, "2.", "数字经济核心产业增加值占比由8.2%提高到9%", 12, "gxj", &["fgw"], &[("数字经济核心产业占比", "9", "%", "eq", "8.2")]),
+    (
+        2,
+        "2.",
+        "数字经济核心产业增加值占比由8.2%提高到9%",
+        12,
+        "gxj",
+        &["fgw"],
+        &[("数字经济核心产业占比", "9", "%", "eq", "8.2")],
+    ),
     (1, "（三）", "推动文旅融合", 12, "wlj", &[], &[]),
     (2, "1.", "接待游客突破3000万人次", 12, "wlj", &[], &[("接待游客", "3000", "万人次", "ge", "")]),
     (2, "2.", "五一前建成青岚山景区游客中心", 4, "wlj", &["zjj"], &[]),
     (0, "三、", "惠民生，持续增进人民福祉", 12, "czj", &[], &[]),
     (1, "（一）", "办好十件民生实事", 12, "czj", &["jyj", "wjw"], &[]),
-    (2, "1.", "新建改扩建中小学和幼儿园15所，新增学位9000个", 8, "jyj", &["zjj"], &[("新建改扩建学校", "15", "所", "eq", ""), ("新增学位", "9000", "个", "ge", "")]),
+    (
+        2,
+        "1.",
+        "新建改扩建中小学和幼儿园15所，新增学位9000个",
+        8,
+        "jyj",
+        &["zjj"],
+        &[("新建改扩建学校", "15", "所", "eq", ""), ("新增学位", "9000", "个", "ge", "")],
+    ),
     (2, "2.", "改造城镇老旧小区86个", 11, "zjj", &["czj"], &[("老旧小区改造", "86", "个", "eq", "")]),
     (2, "3.", "新增城镇就业2.6万人", 12, "fgw", &[], &[("新增城镇就业", "2.6", "万人", "ge", "")]),
     (2, "4.", "建成社区嵌入式养老服务站40个", 12, "wjw", &[], &[("社区养老服务站", "40", "个", "eq", "")]),
@@ -106,7 +133,15 @@ const TASKS: &[Line] = &[
     (2, "1.", "县域就诊率提高到90%", 12, "wjw", &["xfx"], &[("县域就诊率", "90", "%", "ge", "85")]),
     (0, "四、", "优生态，建设美丽青岚", 12, "sthj", &[], &[]),
     (1, "（一）", "打好蓝天碧水净土保卫战", 12, "sthj", &[], &[]),
-    (2, "1.", "PM2.5平均浓度控制在35微克/立方米以内", 12, "sthj", &["jtj", "gxj"], &[("PM2.5平均浓度", "35", "微克/立方米", "le", "")]),
+    (
+        2,
+        "1.",
+        "PM2.5平均浓度控制在35微克/立方米以内",
+        12,
+        "sthj",
+        &["jtj", "gxj"],
+        &[("PM2.5平均浓度", "35", "微克/立方米", "le", "")],
+    ),
     (2, "2.", "完成营造林12万亩", 11, "nyj", &["xfx"], &[("营造林", "12", "万亩", "eq", "")]),
     (0, "五、", "强基础，推进乡村振兴和城乡融合", 12, "nyj", &[], &[]),
     (1, "（一）", "稳定粮食生产", 12, "nyj", &[], &[]),
@@ -136,27 +171,56 @@ impl App {
         let mut orgs: Vec<(&str, OrgId)> = Vec::new();
         let root = self
             .store
-            .create_org(&NewOrg { tenant_id: tenant, parent_id: None, name: ORGS[0].1.into(), kind: qingdan_domain::OrgKind::County, sort_order: 0 }, self.system_actor())
+            .create_org(
+                &NewOrg {
+                    tenant_id: tenant,
+                    parent_id: None,
+                    name: ORGS[0].1.into(),
+                    kind: qingdan_domain::OrgKind::County,
+                    sort_order: 0,
+                },
+                self.system_actor(),
+            )
             .await?;
         orgs.push((ORGS[0].0, root.id));
         let mut users: Vec<(&str, User)> = Vec::new();
         for (username, name, role, org) in USERS.iter().filter(|u| u.2 == "admin") {
-            let input = UserInput { username: (*username).into(), display_name: (*name).into(), role: (*role).into(), org_id: org_id(&orgs, org)?.0, password: DEMO_PASSWORD.into() };
+            let input = UserInput {
+                username: (*username).into(),
+                display_name: (*name).into(),
+                role: (*role).into(),
+                org_id: org_id(&orgs, org)?.0,
+                password: DEMO_PASSWORD.into(),
+            };
             users.push((username, self.create_user_unchecked(tenant, &input).await?));
         }
         let admin = users[0].1.clone();
         for (i, (code, name, kind)) in ORGS.iter().enumerate().skip(1) {
             let parent = if *code == "dcs" { Some(root.id.0) } else { None };
-            let input = OrgInput { name: (*name).into(), kind: (*kind).into(), parent_id: parent, sort_order: Some(i as i64) };
+            let input =
+                OrgInput { name: (*name).into(), kind: (*kind).into(), parent_id: parent, sort_order: Some(i as i64) };
             orgs.push((code, self.create_org(&admin, &input).await?.id));
         }
         for (username, name, role, org) in USERS.iter().filter(|u| u.2 != "admin") {
-            let input = UserInput { username: (*username).into(), display_name: (*name).into(), role: (*role).into(), org_id: org_id(&orgs, org)?.0, password: DEMO_PASSWORD.into() };
+            let input = UserInput {
+                username: (*username).into(),
+                display_name: (*name).into(),
+                role: (*role).into(),
+                org_id: org_id(&orgs, org)?.0,
+                password: DEMO_PASSWORD.into(),
+            };
             users.push((username, self.create_user(&admin, &input).await?));
         }
         let supervisor = user(&users, "duchao")?;
         let year = self.clock.today().year();
-        let plan = self.create_plan(&supervisor, &PlanInput { year: year.to_string(), title: format!("{year}年青岚市政府工作报告重点任务清单") }).await?;
+        let plan = self
+            .create_plan(
+                &supervisor,
+                &PlanInput {
+                    year: year.to_string(), title: format!("{year}年青岚市政府工作报告重点任务清单")
+                },
+            )
+            .await?;
         let leaders: Vec<&User> = users.iter().map(|(_, u)| u).filter(|u| u.role == Role::Leader).collect();
         let mut parents: Vec<TaskId> = Vec::new();
         let mut leaves: Vec<(TaskId, &str, u32)> = Vec::new();
@@ -169,18 +233,22 @@ impl App {
                 title: (*title).into(),
                 weight: String::new(),
                 deadline: month_end(year, *month).to_string(),
-                targets: targets.iter().map(|(metric, value, unit, cmp, base)| TargetInput {
-                    metric: (*metric).into(),
-                    value: (*value).into(),
-                    unit: (*unit).into(),
-                    comparator: (*cmp).into(),
-                    baseline: (*base).into(),
-                    deadline: String::new(),
-                }).collect(),
+                targets: targets
+                    .iter()
+                    .map(|(metric, value, unit, cmp, base)| TargetInput {
+                        metric: (*metric).into(),
+                        value: (*value).into(),
+                        unit: (*unit).into(),
+                        comparator: (*cmp).into(),
+                        baseline: (*base).into(),
+                        deadline: String::new(),
+                    })
+                    .collect(),
             };
             let id = self.create_task(&supervisor, plan.id, &input).await?;
             let lead_org = org_id(&orgs, lead)?;
-            let owner = users.iter().find(|(_, u)| u.org_id == lead_org && u.role == Role::Reporter).map(|(_, u)| u.id.0);
+            let owner =
+                users.iter().find(|(_, u)| u.org_id == lead_org && u.role == Role::Reporter).map(|(_, u)| u.id.0);
             let assignment = AssignmentInput {
                 lead_leader_id: leaders.get(i % leaders.len().max(1)).map(|u| u.id.0),
                 lead_org_id: Some(lead_org.0),
@@ -195,7 +263,10 @@ impl App {
             parents.push(id);
         }
         self.seed_reports(&users, &leaves).await?;
-        let accounts = USERS.iter().map(|(u, n, r, _)| (u.to_string(), n.to_string(), Role::from_code(r).map_or("", Role::label))).collect();
+        let accounts = USERS
+            .iter()
+            .map(|(u, n, r, _)| (u.to_string(), n.to_string(), Role::from_code(r).map_or("", Role::label)))
+            .collect();
         Ok(Demo { tenant, plan: plan.id, accounts })
     }
 
@@ -213,7 +284,11 @@ impl App {
         }
         periods.reverse();
         for (n, (task, lead, month)) in leaves.iter().enumerate() {
-            let reporter = users.iter().map(|(_, u)| u).find(|u| u.role == Role::Reporter && ORGS.iter().any(|o| o.0 == *lead) && u.username.starts_with(&format!("{lead}.")));
+            let reporter = users.iter().map(|(_, u)| u).find(|u| {
+                u.role == Role::Reporter
+                    && ORGS.iter().any(|o| o.0 == *lead)
+                    && u.username.starts_with(&format!("{lead}."))
+            });
             let Some(reporter) = reporter else { continue };
             let targets = self.store.targets(reporter.tenant_id, *task).await?;
             // Some tasks run ahead of time, some behind, a few far behind (percent of time elapsed).
@@ -231,14 +306,36 @@ impl App {
                     period: period.to_string(),
                     percent_done: percent.to_string(),
                     narrative: format!("{}按计划推进，累计完成年度任务的{percent}%。", period.label()),
-                    problems: if pace < 80 { "项目前期手续办理较慢，资金到位不及时。".into() } else { String::new() },
+                    problems: if pace < 80 {
+                        "项目前期手续办理较慢，资金到位不及时。".into()
+                    } else {
+                        String::new()
+                    },
                     next_steps: "加强调度，倒排工期，确保按时完成。".into(),
-                    actuals: targets.iter().map(|t| crate::ActualInput { target_id: t.id.0.to_string(), actual: (t.value * qingdan_domain::Decimal::from(percent) / qingdan_domain::Decimal::from(100)).round_dp(2).to_string() }).collect(),
+                    actuals: targets
+                        .iter()
+                        .map(|t| crate::ActualInput {
+                            target_id: t.id.0.to_string(),
+                            actual: (t.value * qingdan_domain::Decimal::from(percent)
+                                / qingdan_domain::Decimal::from(100))
+                            .round_dp(2)
+                            .to_string(),
+                        })
+                        .collect(),
                 };
                 let report: ReportId = self.submit_report(reporter, *task, &input).await?;
-                let decision = if !is_last { Some("accept") } else if n % 4 == 1 { Some("return") } else { None };
+                let decision = if !is_last {
+                    Some("accept")
+                } else if n % 4 == 1 {
+                    Some("return")
+                } else {
+                    None
+                };
                 if let Some(decision) = decision {
-                    let review = ReviewInput { decision: decision.into(), comment: "请补充指标完成的佐证材料。".into() };
+                    let review = ReviewInput {
+                        decision: decision.into(),
+                        comment: "请补充指标完成的佐证材料。".into(),
+                    };
                     self.review(&supervisor, report, &review).await?;
                 }
             }
@@ -248,15 +345,26 @@ impl App {
 }
 
 fn org_id(orgs: &[(&str, OrgId)], code: &str) -> Result<OrgId> {
-    orgs.iter().find(|(c, _)| *c == code).map(|(_, id)| *id).ok_or_else(|| AppError::Internal(format!("demo org {code}")))
+    orgs.iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, id)| *id)
+        .ok_or_else(|| AppError::Internal(format!("demo org {code}")))
 }
 
 fn user(users: &[(&str, User)], name: &str) -> Result<User> {
-    users.iter().find(|(n, _)| *n == name).map(|(_, u)| u.clone()).ok_or_else(|| AppError::Internal(format!("demo user {name}")))
+    users
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, u)| u.clone())
+        .ok_or_else(|| AppError::Internal(format!("demo user {name}")))
 }
 
 /// The last day of `month` in `year`.
 fn month_end(year: i32, month: u32) -> chrono::NaiveDate {
-    let next = if month == 12 { chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { chrono::NaiveDate::from_ymd_opt(year, month + 1, 1) };
+    let next = if month == 12 {
+        chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        chrono::NaiveDate::from_ymd_opt(year, month + 1, 1)
+    };
     next.and_then(|d| d.pred_opt()).unwrap_or_default()
 }

@@ -11,7 +11,9 @@ pub use qingdan_extract::Extraction as ReportExtraction;
 pub fn read_report(bytes: &[u8]) -> Result<String> {
     match qingdan_extract::decode(bytes) {
         Ok(text) => Ok(text),
-        Err(DecodeError::Docx) => qingdan_office::docx_text(bytes).map_err(|e| AppError::field("file", "bad_docx", e.to_string())),
+        Err(DecodeError::Docx) => {
+            qingdan_office::docx_text(bytes).map_err(|e| AppError::field("file", "bad_docx", e.to_string()))
+        }
         Err(other) => Err(AppError::field("file", "unsupported", other.to_string())),
     }
 }
@@ -84,7 +86,13 @@ mod tests {
 
     #[test]
     fn an_org_keyword_drops_the_level_and_the_kind_of_body() {
-        let cases = [("市能源局", Some("能源")), ("县交通运输局", Some("交通运输")), ("市发展和改革委员会", Some("发展和改革")), ("市政府办", Some("政府")), ("市局", None)];
+        let cases = [
+            ("市能源局", Some("能源")),
+            ("县交通运输局", Some("交通运输")),
+            ("市发展和改革委员会", Some("发展和改革")),
+            ("市政府办", Some("政府")),
+            ("市局", None),
+        ];
         for (name, want) in cases {
             assert_eq!(org_keyword(name).as_deref(), want, "{name}");
         }

@@ -10,9 +10,8 @@ use crate::{App, AppError, PlanInput, Result, TargetInput};
 use chrono::NaiveDate;
 use qingdan_domain::{Assignment, Decimal, Invalid, Org, OrgId, PlanId, PlanStatus, User};
 use qingdan_storage::{
-    ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask,
-    ImportTaskEdit, ImportTaskId, NewImport, NewImportTarget, NewImportTask, NewPlan, NewTarget,
-    NewTask, ReportImport, StorageError,
+    ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId,
+    NewImport, NewImportTarget, NewImportTask, NewPlan, NewTarget, NewTask, ReportImport, StorageError,
 };
 
 /// The largest report file accepted, in bytes.
@@ -51,27 +50,24 @@ pub struct ImportTaskInput {
 impl App {
     /// Reads an uploaded report (UTF-8/GB18030 text, Markdown or .docx),
     /// extracts its draft tasks and targets and stores them as a draft import.
-    pub async fn upload_report(
-        &self,
-        user: &User,
-        file_name: &str,
-        bytes: &[u8],
-    ) -> Result<ImportId> {
+    pub async fn upload_report(&self, user: &User, file_name: &str, bytes: &[u8]) -> Result<ImportId> {
         require_supervisor(user)?;
         let mut invalid = Invalid::new();
         let file_name = invalid.optional_text("file_name", "文件名", file_name, 200);
         if bytes.len() > MAX_REPORT_BYTES {
-            invalid.add(
-                "file",
-                "too_large",
-                format!("文件过大：报告不能超过{}MB", MAX_REPORT_BYTES / 1024 / 1024),
-            );
+            invalid.add("file", "too_large", format!("文件过大：报告不能超过{}MB", MAX_REPORT_BYTES / 1024 / 1024));
         }
         invalid.into_result()?;
         let text = read_report(bytes).map_err(|err| match err {
             AppError::Invalid(inner) => {
                 let reason = inner.to_string();
-                AppError::field("file", "unreadable", format!("无法读取报告“{file_name}”：{reason}。请上传 UTF-8 或 GBK 文本（.txt/.md）或 Word 文档（.docx）"))
+                AppError::field(
+                    "file",
+                    "unreadable",
+                    format!(
+                        "无法读取报告“{file_name}”：{reason}。请上传 UTF-8 或 GBK 文本（.txt/.md）或 Word 文档（.docx）"
+                    ),
+                )
             }
             other => other,
         })?;
@@ -111,11 +107,7 @@ impl App {
         let new = NewImport {
             tenant_id: user.tenant_id,
             created_by: user.id,
-            file_name: if file_name.is_empty() {
-                "未命名报告".to_owned()
-            } else {
-                file_name
-            },
+            file_name: if file_name.is_empty() { "未命名报告".to_owned() } else { file_name },
             source_text: text,
             plan_year: extraction.plan_year,
             tasks,
@@ -132,41 +124,24 @@ impl App {
     /// An import with its draft tasks and targets, for review.
     pub async fn import_review(&self, user: &User, id: ImportId) -> Result<ImportReview> {
         require_supervisor(user)?;
-        let import = self
-            .store
-            .import(user.tenant_id, id)
-            .await?
-            .ok_or(AppError::NotFound("导入的报告"))?;
+        let import = self.store.import(user.tenant_id, id).await?.ok_or(AppError::NotFound("导入的报告"))?;
         let tasks = self.store.import_tasks(user.tenant_id, id).await?;
         let orgs = self.store.orgs(user.tenant_id).await?;
-        Ok(ImportReview {
-            import,
-            tasks,
-            orgs,
-        })
+        Ok(ImportReview { import, tasks, orgs })
     }
 
     /// Changes a draft task's text, section, deadline and lead org.
-    pub async fn update_import_task(
-        &self,
-        user: &User,
-        id: ImportTaskId,
-        input: &ImportTaskInput,
-    ) -> Result<ImportId> {
+    pub async fn update_import_task(&self, user: &User, id: ImportTaskId, input: &ImportTaskInput) -> Result<ImportId> {
         let task = self.draft_task(user, id).await?;
         let edit = self.check_task_input(user, input).await?;
-        self.store
-            .update_import_task(user.tenant_id, task.id, &edit, self.actor(user))
-            .await?;
+        self.store.update_import_task(user.tenant_id, task.id, &edit, self.actor(user)).await?;
         Ok(task.import_id)
     }
 
     /// Deletes a draft task and its targets.
     pub async fn delete_import_task(&self, user: &User, id: ImportTaskId) -> Result<ImportId> {
         let task = self.draft_task(user, id).await?;
-        self.store
-            .delete_import_task(user.tenant_id, task.id, self.actor(user))
-            .await?;
+        self.store.delete_import_task(user.tenant_id, task.id, self.actor(user)).await?;
         Ok(task.import_id)
     }
 
@@ -181,19 +156,10 @@ impl App {
         let draft = self.draft_import(user, import).await?;
         let edit = self.check_task_input(user, input).await?;
         let place = match after {
-            Some(a) => match self
-                .store
-                .import_task(user.tenant_id, a)
-                .await?
-                .filter(|t| t.import_id == draft.id)
-            {
+            Some(a) => match self.store.import_task(user.tenant_id, a).await?.filter(|t| t.import_id == draft.id) {
                 Some(t) => t.source_end,
                 None => {
-                    return Err(AppError::field(
-                        "after",
-                        "not_found",
-                        "插入位置的任务不存在",
-                    ));
+                    return Err(AppError::field("after", "not_found", "插入位置的任务不存在"));
                 }
             },
             None => offset(draft.source_text.chars().count()),
@@ -208,56 +174,31 @@ impl App {
             source_end: place,
             targets: Vec::new(),
         };
-        Ok(self
-            .store
-            .add_import_task(user.tenant_id, draft.id, after, &new, self.actor(user))
-            .await?)
+        Ok(self.store.add_import_task(user.tenant_id, draft.id, after, &new, self.actor(user)).await?)
     }
 
     /// Merges a draft task with the one after it: texts joined, targets moved.
-    pub async fn merge_import_task_with_next(
-        &self,
-        user: &User,
-        id: ImportTaskId,
-    ) -> Result<ImportId> {
+    pub async fn merge_import_task_with_next(&self, user: &User, id: ImportTaskId) -> Result<ImportId> {
         let task = self.draft_task(user, id).await?;
-        let tasks = self
-            .store
-            .import_tasks(user.tenant_id, task.import_id)
-            .await?;
+        let tasks = self.store.import_tasks(user.tenant_id, task.import_id).await?;
         let next = tasks.iter().skip_while(|t| t.id != task.id).nth(1);
         let Some(next) = next else {
-            return Err(AppError::field(
-                "task",
-                "no_next",
-                "这是最后一项任务，没有可合并的下一项",
-            ));
+            return Err(AppError::field("task", "no_next", "这是最后一项任务，没有可合并的下一项"));
         };
-        self.store
-            .merge_import_tasks(user.tenant_id, task.id, next.id, self.actor(user))
-            .await?;
+        self.store.merge_import_tasks(user.tenant_id, task.id, next.id, self.actor(user)).await?;
         Ok(task.import_id)
     }
 
     /// Splits a draft task in two after `position` characters of its text;
     /// each target goes with the half its number stands in.
-    pub async fn split_import_task(
-        &self,
-        user: &User,
-        id: ImportTaskId,
-        position: &str,
-    ) -> Result<ImportTaskId> {
+    pub async fn split_import_task(&self, user: &User, id: ImportTaskId, position: &str) -> Result<ImportTaskId> {
         let task = self.draft_task(user, id).await?;
         let chars: Vec<char> = task.text.chars().collect();
         let last = chars.len().saturating_sub(1);
         let pos = match position.trim().parse::<usize>() {
             Ok(p) if (1..=last).contains(&p) => p,
             _ if last == 0 => {
-                return Err(AppError::field(
-                    "position",
-                    "too_short",
-                    "任务内容太短，无法拆分",
-                ));
+                return Err(AppError::field("position", "too_short", "任务内容太短，无法拆分"));
             }
             _ => {
                 return Err(AppError::field(
@@ -270,34 +211,12 @@ impl App {
         let first: String = chars[..pos].iter().collect::<String>().trim().to_owned();
         let second: String = chars[pos..].iter().collect::<String>().trim().to_owned();
         if first.is_empty() || second.is_empty() {
-            return Err(AppError::field(
-                "position",
-                "empty_half",
-                "拆分后两部分都不能为空",
-            ));
+            return Err(AppError::field("position", "empty_half", "拆分后两部分都不能为空"));
         }
-        let import = self
-            .store
-            .import(user.tenant_id, task.import_id)
-            .await?
-            .ok_or(AppError::NotFound("导入的报告"))?;
-        let split_at = source_position(
-            &import.source_text,
-            task.source_start,
-            task.source_end,
-            &chars[..pos],
-        );
-        Ok(self
-            .store
-            .split_import_task(
-                user.tenant_id,
-                task.id,
-                &first,
-                &second,
-                split_at,
-                self.actor(user),
-            )
-            .await?)
+        let import =
+            self.store.import(user.tenant_id, task.import_id).await?.ok_or(AppError::NotFound("导入的报告"))?;
+        let split_at = source_position(&import.source_text, task.source_start, task.source_end, &chars[..pos]);
+        Ok(self.store.split_import_task(user.tenant_id, task.id, &first, &second, split_at, self.actor(user)).await?)
     }
 
     /// Adds a target to a draft task.
@@ -309,50 +228,29 @@ impl App {
     ) -> Result<ImportTargetId> {
         let task = self.draft_task(user, task).await?;
         if task.targets.len() >= 50 {
-            return Err(AppError::field(
-                "targets",
-                "too_many",
-                "一项任务最多50个指标",
-            ));
+            return Err(AppError::field("targets", "too_many", "一项任务最多50个指标"));
         }
         let target = check_import_target(input, None, 0)?;
-        Ok(self
-            .store
-            .add_import_target(user.tenant_id, task.id, &target, self.actor(user))
-            .await?)
+        Ok(self.store.add_import_target(user.tenant_id, task.id, &target, self.actor(user)).await?)
     }
 
     /// Changes a draft target; it keeps its place in the source text.
-    pub async fn update_import_target(
-        &self,
-        user: &User,
-        id: ImportTargetId,
-        input: &TargetInput,
-    ) -> Result<ImportId> {
+    pub async fn update_import_target(&self, user: &User, id: ImportTargetId, input: &TargetInput) -> Result<ImportId> {
         let (task, old) = self.draft_target(user, id).await?;
         let target = check_import_target(input, old.source_offset, old.source_len)?;
-        self.store
-            .update_import_target(user.tenant_id, id, &target, self.actor(user))
-            .await?;
+        self.store.update_import_target(user.tenant_id, id, &target, self.actor(user)).await?;
         Ok(task.import_id)
     }
 
     pub async fn delete_import_target(&self, user: &User, id: ImportTargetId) -> Result<ImportId> {
         let (task, _) = self.draft_target(user, id).await?;
-        self.store
-            .delete_import_target(user.tenant_id, id, self.actor(user))
-            .await?;
+        self.store.delete_import_target(user.tenant_id, id, self.actor(user)).await?;
         Ok(task.import_id)
     }
 
     /// Publishes a draft as a new plan (`input`: its title and year): each
     /// draft task becomes a top-level task of the plan with its targets.
-    pub async fn publish_import(
-        &self,
-        user: &User,
-        id: ImportId,
-        input: &PlanInput,
-    ) -> Result<PlanId> {
+    pub async fn publish_import(&self, user: &User, id: ImportId, input: &PlanInput) -> Result<PlanId> {
         let draft = self.draft_import(user, id).await?;
         let mut invalid = Invalid::new();
         let title = invalid.text("title", "计划名称", &input.title, 100);
@@ -376,17 +274,9 @@ impl App {
         for (i, task) in tasks.iter().enumerate() {
             let n = i + 1;
             if task.text.trim().is_empty() {
-                invalid.add(
-                    &format!("tasks[{i}].text"),
-                    "required",
-                    format!("第{n}项任务的内容不能为空"),
-                );
+                invalid.add(&format!("tasks[{i}].text"), "required", format!("第{n}项任务的内容不能为空"));
             } else if task.text.chars().count() > 2000 {
-                invalid.add(
-                    &format!("tasks[{i}].text"),
-                    "too_long",
-                    format!("第{n}项任务的内容不能超过2000个字"),
-                );
+                invalid.add(&format!("tasks[{i}].text"), "too_long", format!("第{n}项任务的内容不能超过2000个字"));
             }
             // A deadline outside the plan's year (a phrase read from another
             // year) falls back to the year's end; the supervisor can change it later.
@@ -400,32 +290,14 @@ impl App {
                 weight: Decimal::ONE,
                 start_date: start,
                 deadline,
-                assignment: Assignment {
-                    lead_org_id: task.lead_org_id,
-                    ..Assignment::default()
-                },
+                assignment: Assignment { lead_org_id: task.lead_org_id, ..Assignment::default() },
                 light: qingdan_domain::light_for(0, start, deadline, today),
                 targets: task.targets.iter().map(published_target).collect(),
             });
         }
         invalid.into_result()?;
-        let plan = NewPlan {
-            tenant_id: user.tenant_id,
-            year,
-            title,
-            status: PlanStatus::Published,
-        };
-        match self
-            .store
-            .publish_import(
-                user.tenant_id,
-                draft.id,
-                &plan,
-                &new_tasks,
-                self.actor(user),
-            )
-            .await
-        {
+        let plan = NewPlan { tenant_id: user.tenant_id, year, title, status: PlanStatus::Published };
+        match self.store.publish_import(user.tenant_id, draft.id, &plan, &new_tasks, self.actor(user)).await {
             Ok(plan) => Ok(plan),
             Err(StorageError::Conflict(_)) => Err(already_published()),
             Err(other) => Err(other.into()),
@@ -435,11 +307,7 @@ impl App {
     /// A draft import of the user's tenant that has not been published.
     async fn draft_import(&self, user: &User, id: ImportId) -> Result<ReportImport> {
         require_supervisor(user)?;
-        let import = self
-            .store
-            .import(user.tenant_id, id)
-            .await?
-            .ok_or(AppError::NotFound("导入的报告"))?;
+        let import = self.store.import(user.tenant_id, id).await?.ok_or(AppError::NotFound("导入的报告"))?;
         if import.status != ImportStatus::Draft {
             return Err(already_published());
         }
@@ -449,35 +317,19 @@ impl App {
     /// A task of a draft import of the user's tenant.
     async fn draft_task(&self, user: &User, id: ImportTaskId) -> Result<ImportTask> {
         require_supervisor(user)?;
-        let task = self
-            .store
-            .import_task(user.tenant_id, id)
-            .await?
-            .ok_or(AppError::NotFound("草稿任务"))?;
+        let task = self.store.import_task(user.tenant_id, id).await?.ok_or(AppError::NotFound("草稿任务"))?;
         self.draft_import(user, task.import_id).await?;
         Ok(task)
     }
 
-    async fn draft_target(
-        &self,
-        user: &User,
-        id: ImportTargetId,
-    ) -> Result<(ImportTask, ImportTarget)> {
+    async fn draft_target(&self, user: &User, id: ImportTargetId) -> Result<(ImportTask, ImportTarget)> {
         require_supervisor(user)?;
-        let target = self
-            .store
-            .import_target(user.tenant_id, id)
-            .await?
-            .ok_or(AppError::NotFound("草稿指标"))?;
+        let target = self.store.import_target(user.tenant_id, id).await?.ok_or(AppError::NotFound("草稿指标"))?;
         let task = self.draft_task(user, target.import_task_id).await?;
         Ok((task, target))
     }
 
-    async fn check_task_input(
-        &self,
-        user: &User,
-        input: &ImportTaskInput,
-    ) -> Result<ImportTaskEdit> {
+    async fn check_task_input(&self, user: &User, input: &ImportTaskInput) -> Result<ImportTaskEdit> {
         let mut invalid = Invalid::new();
         let text = invalid.text("text", "任务内容", &input.text, 2000);
         let section = invalid.optional_text("section", "章节", &input.section, 100);
@@ -512,16 +364,11 @@ fn already_published() -> AppError {
     AppError::Conflict("该报告已发布为计划，草稿不能再修改".to_owned())
 }
 
-fn check_import_target(
-    input: &TargetInput,
-    source_offset: Option<i64>,
-    source_len: i64,
-) -> Result<NewImportTarget> {
+fn check_import_target(input: &TargetInput, source_offset: Option<i64>, source_len: i64) -> Result<NewImportTarget> {
     let mut invalid = Invalid::new();
     let checked = check_target(&mut invalid, 0, input);
     invalid.into_result()?;
-    let t =
-        checked.ok_or_else(|| AppError::Internal("target check passed without a target".into()))?;
+    let t = checked.ok_or_else(|| AppError::Internal("target check passed without a target".into()))?;
     Ok(NewImportTarget {
         metric: t.metric,
         value: t.value,
@@ -537,11 +384,7 @@ fn check_import_target(
 fn published_target(t: &ImportTarget) -> NewTarget {
     let metric: String = t.metric.trim().chars().take(100).collect();
     NewTarget {
-        metric: if metric.is_empty() {
-            "指标".to_owned()
-        } else {
-            metric
-        },
+        metric: if metric.is_empty() { "指标".to_owned() } else { metric },
         value: t.value,
         unit: t.unit.clone(),
         comparator: t.comparator,

@@ -9,8 +9,8 @@ mod auth;
 mod clock;
 mod counts;
 pub mod demo;
-pub mod extraction;
 mod error;
+pub mod extraction;
 mod imports;
 pub mod lenient;
 mod orgs;
@@ -23,11 +23,11 @@ pub use clock::{Clock, beijing};
 pub use error::AppError;
 pub use imports::{ImportReview, ImportTaskInput, MAX_REPORT_BYTES};
 pub use orgs::{OrgInput, UserInput};
-pub use plans::{AssignmentInput, PlanInput, PlanOverview, TaskDetail, TaskFilter, TaskInput, TargetInput};
+pub use plans::{AssignmentInput, PlanInput, PlanOverview, TargetInput, TaskDetail, TaskFilter, TaskInput};
+pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
 pub use qingdan_storage::{
     ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskId, ReportImport,
 };
-pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
 pub use reports::{ActualInput, MyTasks, ReportInput, ReviewInput};
 
 use qingdan_domain::{TenantId, User};

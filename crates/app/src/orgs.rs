@@ -94,7 +94,9 @@ impl App {
     async fn check_new_user(&self, tenant: qingdan_domain::TenantId, input: &UserInput) -> Result<NewUser> {
         let mut invalid = Invalid::new();
         let username = invalid.text("username", "用户名", &input.username, 32);
-        if !username.is_empty() && !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
+        if !username.is_empty()
+            && !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        {
             invalid.add("username", "bad_chars", "用户名只能包含字母、数字、下划线、点和横线");
         }
         let display_name = invalid.text("display_name", "姓名", &input.display_name, 32);
@@ -161,7 +163,13 @@ impl App {
         if let Some(org) = self.store.orgs(tenant).await?.into_iter().find(|o| o.name == name) {
             return Ok((tenant, org.id));
         }
-        let new = NewOrg { tenant_id: tenant, parent_id: None, name: name.to_owned(), kind: OrgKind::Department, sort_order: 0 };
+        let new = NewOrg {
+            tenant_id: tenant,
+            parent_id: None,
+            name: name.to_owned(),
+            kind: OrgKind::Department,
+            sort_order: 0,
+        };
         Ok((tenant, self.store.create_org(&new, self.system_actor()).await?.id))
     }
 }

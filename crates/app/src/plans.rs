@@ -3,8 +3,8 @@
 use crate::{App, AppError, Result, lenient};
 use chrono::NaiveDate;
 use qingdan_domain::{
-    Assignment, Comparator, Decimal, Invalid, Light, Org, OrgId, Plan, PlanId, PlanStatus, ProgressReport, Role, Target,
-    TaskId, User, UserId,
+    Assignment, Comparator, Decimal, Invalid, Light, Org, OrgId, Plan, PlanId, PlanStatus, ProgressReport, Role,
+    Target, TaskId, User, UserId,
 };
 use qingdan_storage::{LightCounts, NewPlan, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
 use serde::Deserialize;
@@ -303,12 +303,8 @@ impl App {
         if input.targets.len() > 50 {
             invalid.add("targets", "too_many", "一项任务最多50个指标");
         }
-        let targets: Vec<NewTarget> = input
-            .targets
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| check_target(&mut invalid, i, t))
-            .collect();
+        let targets: Vec<NewTarget> =
+            input.targets.iter().enumerate().filter_map(|(i, t)| check_target(&mut invalid, i, t)).collect();
         let parent_id = match input.parent_id {
             Some(p) => {
                 let parent = self.store.task(user.tenant_id, TaskId(p)).await?;
@@ -400,7 +396,11 @@ pub(crate) fn check_target(invalid: &mut Invalid, i: usize, t: &TargetInput) -> 
     let metric = invalid.text(&field("metric"), &format!("第{n}个指标的名称"), &t.metric, 100);
     let value = parse_decimal(invalid, &field("value"), &format!("第{n}个指标的目标值"), &t.value);
     let unit = invalid.optional_text(&field("unit"), &format!("第{n}个指标的计量单位"), &t.unit, 20);
-    let comparator = if t.comparator.trim().is_empty() { Some(Comparator::Exactly) } else { Comparator::from_code(t.comparator.trim()) };
+    let comparator = if t.comparator.trim().is_empty() {
+        Some(Comparator::Exactly)
+    } else {
+        Comparator::from_code(t.comparator.trim())
+    };
     if comparator.is_none() {
         invalid.add(&field("comparator"), "unknown", format!("第{n}个指标的比较方式无效，应为 eq、ge、le 或 approx"));
     }

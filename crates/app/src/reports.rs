@@ -103,7 +103,8 @@ impl App {
                 continue;
             }
             let label = targets.iter().find(|t| t.id.0 == target).map_or(String::new(), |t| t.metric.clone());
-            if let Some(actual) = parse_decimal(&mut invalid, &field, &format!("“{label}”的完成值"), &a.actual) {
+            if let Some(actual) = parse_decimal(&mut invalid, &field, &format!("“{label}”的完成值"), &a.actual)
+            {
                 actuals.push(ReportedActual { target_id: TargetId(target), actual });
             }
         }
@@ -150,7 +151,8 @@ impl App {
             _ => return Err(AppError::field("decision", "unknown", "审核结果应为 accept（通过）或 return（退回）")),
         };
         self.store.report(user.tenant_id, id).await?.ok_or(AppError::NotFound("报送"))?;
-        let reviewed = self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today()).await;
+        let reviewed =
+            self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today()).await;
         self.counts.clear();
         reviewed.map_err(|e| match e {
             StorageError::Conflict(_) => AppError::Conflict("该报送已审核，不能重复审核".into()),

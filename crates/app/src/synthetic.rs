@@ -17,8 +17,8 @@
 use crate::{App, AppError, Result};
 use chrono::{Datelike, Days, NaiveDate};
 use qingdan_domain::{
-    Assignment, Comparator, Decimal, Light, OrgId, OrgKind, Period, PlanStatus, ReportStatus, Role,
-    TaskId, TenantId, UserId,
+    Assignment, Comparator, Decimal, Light, OrgId, OrgKind, Period, PlanStatus, ReportStatus, Role, TaskId, TenantId,
+    UserId,
 };
 use qingdan_storage::{NewOrg, NewPlan, NewReport, NewTarget, NewTask, NewUser};
 use serde::Serialize;
@@ -76,13 +76,7 @@ pub struct SyntheticSpec {
 
 impl Default for SyntheticSpec {
     fn default() -> Self {
-        SyntheticSpec {
-            tasks: 100_000,
-            orgs: 2_000,
-            users: 5_000,
-            reports: 1_000_000,
-            sample_reporters: 200,
-        }
+        SyntheticSpec { tasks: 100_000, orgs: 2_000, users: 5_000, reports: 1_000_000, sample_reporters: 200 }
     }
 }
 
@@ -128,68 +122,38 @@ struct Planned {
 impl App {
     /// Creates a synthetic tenant of the given size; see the module doc.
     pub async fn seed_synthetic(&self, spec: SyntheticSpec) -> Result<SyntheticInfo> {
-        let departments = spec
-            .orgs
-            .checked_sub(2)
-            .filter(|d| *d >= 2)
-            .ok_or_else(|| invalid("orgs must be at least 4"))?;
+        let departments =
+            spec.orgs.checked_sub(2).filter(|d| *d >= 2).ok_or_else(|| invalid("orgs must be at least 4"))?;
         let supervisors = (spec.users / 250).max(1);
         let leaders = (spec.users / 200).max(1);
-        let reporters = spec
-            .users
-            .checked_sub(1 + supervisors + leaders)
-            .filter(|r| *r >= departments)
-            .ok_or_else(|| {
+        let reporters =
+            spec.users.checked_sub(1 + supervisors + leaders).filter(|r| *r >= departments).ok_or_else(|| {
                 invalid(&format!(
                     "users must be at least {} so that every department has a reporter",
                     departments + 1 + supervisors + leaders
                 ))
             })?;
         if spec.tasks < SECTIONS * (SUBSECTIONS + 1) + 1 {
-            return Err(invalid(&format!(
-                "tasks must be more than {}",
-                SECTIONS * (SUBSECTIONS + 1)
-            )));
+            return Err(invalid(&format!("tasks must be more than {}", SECTIONS * (SUBSECTIONS + 1))));
         }
         let actor = self.system_actor();
         let today = self.clock.today();
         let year = today.year();
-        let tenant = self
-            .store
-            .create_tenant("合成市人民政府（基准测试）")
-            .await?;
+        let tenant = self.store.create_tenant("合成市人民政府（基准测试）").await?;
 
         // Orgs.
-        let city = self
-            .store
-            .create_org(
-                &new_org(tenant, None, "合成市人民政府办公室", OrgKind::County, 0),
-                actor,
-            )
-            .await?
-            .id;
+        let city =
+            self.store.create_org(&new_org(tenant, None, "合成市人民政府办公室", OrgKind::County, 0), actor).await?.id;
         let office = self
             .store
-            .create_org(
-                &new_org(tenant, Some(city), "合成市政府督查室", OrgKind::Section, 1),
-                actor,
-            )
+            .create_org(&new_org(tenant, Some(city), "合成市政府督查室", OrgKind::Section, 1), actor)
             .await?
             .id;
         let mut depts: Vec<OrgId> = Vec::with_capacity(departments);
         for d in 0..departments {
             let name = format!("合成市第{:04}部门", d + 1);
-            let kind = if d % 50 == 0 {
-                OrgKind::DevZone
-            } else {
-                OrgKind::Department
-            };
-            depts.push(
-                self.store
-                    .create_org(&new_org(tenant, None, &name, kind, d as i64 + 2), actor)
-                    .await?
-                    .id,
-            );
+            let kind = if d % 50 == 0 { OrgKind::DevZone } else { OrgKind::Department };
+            depts.push(self.store.create_org(&new_org(tenant, None, &name, kind, d as i64 + 2), actor).await?.id);
         }
 
         // Users: one password hash for all.
@@ -202,18 +166,12 @@ impl App {
             role,
             password_hash: hash.clone(),
         };
-        let admin = self
-            .store
-            .create_user(&user("bench.admin".into(), city, Role::Admin), actor)
-            .await?;
+        let admin = self.store.create_user(&user("bench.admin".into(), city, Role::Admin), actor).await?;
         let mut supervisor_ids = Vec::new();
         for s in 0..supervisors {
             supervisor_ids.push(
                 self.store
-                    .create_user(
-                        &user(format!("bench.sup{:03}", s + 1), office, Role::Supervisor),
-                        actor,
-                    )
+                    .create_user(&user(format!("bench.sup{:03}", s + 1), office, Role::Supervisor), actor)
                     .await?
                     .id,
             );
@@ -221,13 +179,7 @@ impl App {
         let mut leader_ids: Vec<UserId> = Vec::new();
         for l in 0..leaders {
             leader_ids.push(
-                self.store
-                    .create_user(
-                        &user(format!("bench.leader{:03}", l + 1), city, Role::Leader),
-                        actor,
-                    )
-                    .await?
-                    .id,
+                self.store.create_user(&user(format!("bench.leader{:03}", l + 1), city, Role::Leader), actor).await?.id,
             );
         }
         // reporters_of[d]: department d's reporters, first one the owner of its tasks.
@@ -235,10 +187,7 @@ impl App {
         for r in 0..reporters {
             let d = r % departments;
             let username = format!("d{:04}.r{}", d + 1, r / departments + 1);
-            let created = self
-                .store
-                .create_user(&user(username.clone(), depts[d], Role::Reporter), actor)
-                .await?;
+            let created = self.store.create_user(&user(username.clone(), depts[d], Role::Reporter), actor).await?;
             reporters_of[d].push((created.id, username));
         }
 
@@ -258,17 +207,14 @@ impl App {
         let planned = plan_tree(spec.tasks, departments);
         let mut ids: Vec<Option<TaskId>> = vec![None; planned.len()];
         for level in 0..3 {
-            let members: Vec<usize> = (0..planned.len())
-                .filter(|i| depth(&planned, *i) == level)
-                .collect();
+            let members: Vec<usize> = (0..planned.len()).filter(|i| depth(&planned, *i) == level).collect();
             let mut batch = Vec::with_capacity(members.len());
             for &i in &members {
                 let p = &planned[i];
                 let parent_id = match p.parent {
-                    Some(parent) => Some(
-                        ids[parent]
-                            .ok_or_else(|| AppError::Internal("parent task not stored".into()))?,
-                    ),
+                    Some(parent) => {
+                        Some(ids[parent].ok_or_else(|| AppError::Internal("parent task not stored".into()))?)
+                    }
                     None => None,
                 };
                 let (start_date, deadline, light) = schedule(i, today);
@@ -307,23 +253,14 @@ impl App {
                 ids[i] = Some(id);
             }
         }
-        let task_ids: Vec<TaskId> = ids
-            .into_iter()
-            .collect::<Option<_>>()
-            .ok_or_else(|| AppError::Internal("task not stored".into()))?;
+        let task_ids: Vec<TaskId> =
+            ids.into_iter().collect::<Option<_>>().ok_or_else(|| AppError::Internal("task not stored".into()))?;
 
         // Reports: pair k is (task k, its lead org) for k < tasks, then (task k - tasks, its supporting org).
         let periods = report_periods(today);
         let pair = |k: usize| -> (usize, usize) {
             let t = k % planned.len();
-            (
-                t,
-                if k < planned.len() {
-                    planned[t].lead
-                } else {
-                    planned[t].support
-                },
-            )
+            (t, if k < planned.len() { planned[t].lead } else { planned[t].support })
         };
         let reports = spec.reports.min(2 * planned.len() * PERIODS);
         let mut batch: Vec<(NewReport, ReportStatus)> = Vec::with_capacity(REPORT_BATCH);
@@ -334,12 +271,8 @@ impl App {
             let status = if p + 1 < PERIODS {
                 ReportStatus::Accepted
             } else {
-                [
-                    ReportStatus::Submitted,
-                    ReportStatus::Submitted,
-                    ReportStatus::Returned,
-                    ReportStatus::Accepted,
-                ][t % 4]
+                [ReportStatus::Submitted, ReportStatus::Submitted, ReportStatus::Returned, ReportStatus::Accepted]
+                    [t % 4]
             };
             let (submitter, _) = &reporters_of[d][n % reporters_of[d].len()];
             batch.push((
@@ -349,15 +282,8 @@ impl App {
                     org_id: depts[d],
                     period: periods[p],
                     percent_done: percent,
-                    narrative: format!(
-                        "{}按计划推进，累计完成年度任务的{percent}%。",
-                        periods[p].label()
-                    ),
-                    problems: if t % 5 == 0 {
-                        "资金到位不及时。".into()
-                    } else {
-                        String::new()
-                    },
+                    narrative: format!("{}按计划推进，累计完成年度任务的{percent}%。", periods[p].label()),
+                    problems: if t % 5 == 0 { "资金到位不及时。".into() } else { String::new() },
                     next_steps: "加强调度，确保按时完成。".into(),
                     actuals: Vec::new(),
                     submitted_by: *submitter,
@@ -365,15 +291,11 @@ impl App {
                 status,
             ));
             if batch.len() == REPORT_BATCH {
-                self.store
-                    .bulk_insert_reports(&batch, self.clock.now())
-                    .await?;
+                self.store.bulk_insert_reports(&batch, self.clock.now()).await?;
                 batch.clear();
             }
         }
-        self.store
-            .bulk_insert_reports(&batch, self.clock.now())
-            .await?;
+        self.store.bulk_insert_reports(&batch, self.clock.now()).await?;
         self.refresh_lights(tenant).await?;
 
         // A sample of reporters, one per department, with what is still free for them.
@@ -391,27 +313,18 @@ impl App {
                     lead_tasks.push(task_ids[t].0);
                     free.push((task_ids[t].0, current.to_string()));
                     free.extend(
-                        (0..PERIODS)
-                            .filter(|p| !seeded(t, *p))
-                            .map(|p| (task_ids[t].0, periods[p].to_string())),
+                        (0..PERIODS).filter(|p| !seeded(t, *p)).map(|p| (task_ids[t].0, periods[p].to_string())),
                     );
                 }
                 if task.support == d && task.lead != d {
                     free.push((task_ids[t].0, current.to_string()));
                     let k = planned.len() + t;
                     free.extend(
-                        (0..PERIODS)
-                            .filter(|p| !seeded(k, *p))
-                            .map(|p| (task_ids[t].0, periods[p].to_string())),
+                        (0..PERIODS).filter(|p| !seeded(k, *p)).map(|p| (task_ids[t].0, periods[p].to_string())),
                     );
                 }
             }
-            sample.push(SampleReporter {
-                username: username.clone(),
-                org_id: depts[d].0,
-                lead_tasks,
-                free,
-            });
+            sample.push(SampleReporter { username: username.clone(), org_id: depts[d].0, lead_tasks, free });
         }
         Ok(SyntheticInfo {
             tenant_id: tenant.0,
@@ -434,20 +347,8 @@ fn invalid(message: &str) -> AppError {
     AppError::Internal(format!("synthetic tenant: {message}"))
 }
 
-fn new_org(
-    tenant: TenantId,
-    parent: Option<OrgId>,
-    name: &str,
-    kind: OrgKind,
-    sort_order: i64,
-) -> NewOrg {
-    NewOrg {
-        tenant_id: tenant,
-        parent_id: parent,
-        name: name.into(),
-        kind,
-        sort_order,
-    }
+fn new_org(tenant: TenantId, parent: Option<OrgId>, name: &str, kind: OrgKind, sort_order: i64) -> NewOrg {
+    NewOrg { tenant_id: tenant, parent_id: parent, name: name.into(), kind, sort_order }
 }
 
 /// The task tree in creation order: sections, then sub-sections, then items
@@ -460,31 +361,17 @@ fn plan_tree(tasks: usize, departments: usize) -> Vec<Planned> {
         let lead = i % departments;
         // Never the lead itself; each department supports about as many tasks as it leads.
         let support = (lead + 1 + (i / departments) % (departments - 1)) % departments;
-        out.push(Planned {
-            parent,
-            number,
-            title,
-            lead,
-            support,
-        });
+        out.push(Planned { parent, number, title, lead, support });
     };
     for s in 0..SECTIONS {
-        add(
-            None,
-            format!("{}、", CN[s % CN.len()]),
-            format!("第{}部分：统筹推进{}", s + 1, TOPICS[s % TOPICS.len()]),
-        );
+        add(None, format!("{}、", CN[s % CN.len()]), format!("第{}部分：统筹推进{}", s + 1, TOPICS[s % TOPICS.len()]));
     }
     for s in 0..SECTIONS {
         for u in 0..SUBSECTIONS {
             add(
                 Some(s),
                 format!("（{}）", u + 1),
-                format!(
-                    "{}领域第{}组重点工作",
-                    TOPICS[(s + u) % TOPICS.len()],
-                    u + 1
-                ),
+                format!("{}领域第{}组重点工作", TOPICS[(s + u) % TOPICS.len()], u + 1),
             );
         }
     }
@@ -493,15 +380,7 @@ fn plan_tree(tasks: usize, departments: usize) -> Vec<Planned> {
     for n in 0..items {
         let parent = SECTIONS + n % subsections;
         let number = format!("{}.", n / subsections + 1);
-        add(
-            Some(parent),
-            number,
-            format!(
-                "推进{}重点事项第{}项，按期完成年度目标",
-                TOPICS[n % TOPICS.len()],
-                n + 1
-            ),
-        );
+        add(Some(parent), number, format!("推进{}重点事项第{}项，按期完成年度目标", TOPICS[n % TOPICS.len()], n + 1));
     }
     out
 }
@@ -524,19 +403,11 @@ fn schedule(i: usize, today: NaiveDate) -> (NaiveDate, NaiveDate, Light) {
     match i % 5 {
         0 | 1 => {
             let start = today.checked_add_days(Days::new(30)).unwrap_or(today);
-            (
-                start,
-                start.checked_add_days(Days::new(365)).unwrap_or(start),
-                Light::Green,
-            )
+            (start, start.checked_add_days(Days::new(365)).unwrap_or(start), Light::Green)
         }
         2 => {
             let start = today.checked_sub_days(Days::new(20)).unwrap_or(today);
-            (
-                start,
-                start.checked_add_days(Days::new(700)).unwrap_or(start),
-                Light::Yellow,
-            )
+            (start, start.checked_add_days(Days::new(700)).unwrap_or(start), Light::Yellow)
         }
         _ => {
             let end = NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today);
@@ -565,31 +436,16 @@ mod tests {
     fn the_tree_has_sections_subsections_and_items() {
         let tree = plan_tree(2_000, 10);
         assert_eq!(tree.len(), 2_000);
-        assert_eq!(
-            (0..tree.len()).filter(|i| depth(&tree, *i) == 0).count(),
-            SECTIONS
-        );
-        assert_eq!(
-            (0..tree.len()).filter(|i| depth(&tree, *i) == 1).count(),
-            SECTIONS * SUBSECTIONS
-        );
-        assert!(
-            tree.iter()
-                .all(|t| t.lead != t.support && t.lead < 10 && t.support < 10)
-        );
+        assert_eq!((0..tree.len()).filter(|i| depth(&tree, *i) == 0).count(), SECTIONS);
+        assert_eq!((0..tree.len()).filter(|i| depth(&tree, *i) == 1).count(), SECTIONS * SUBSECTIONS);
+        assert!(tree.iter().all(|t| t.lead != t.support && t.lead < 10 && t.support < 10));
     }
 
     #[test]
     fn periods_end_last_month() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap_or_default();
         let periods = report_periods(today);
-        assert_eq!(
-            periods.first().map(ToString::to_string).as_deref(),
-            Some("2026-01")
-        );
-        assert_eq!(
-            periods.last().map(ToString::to_string).as_deref(),
-            Some("2026-10")
-        );
+        assert_eq!(periods.first().map(ToString::to_string).as_deref(), Some("2026-01"));
+        assert_eq!(periods.last().map(ToString::to_string).as_deref(), Some("2026-10"));
     }
 }

@@ -31,20 +31,14 @@ fn corpus() -> Option<Vec<u8>> {
     match std::fs::read(&path) {
         Ok(bytes) => Some(bytes),
         Err(_) => {
-            eprintln!(
-                "skipping: the annotated corpus report is absent ({})",
-                path.display()
-            );
+            eprintln!("skipping: the annotated corpus report is absent ({})", path.display());
             None
         }
     }
 }
 
 fn plan_input(year: &str, title: &str) -> PlanInput {
-    PlanInput {
-        year: year.into(),
-        title: title.into(),
-    }
+    PlanInput { year: year.into(), title: title.into() }
 }
 
 fn task_input(text: &str, deadline: &str, lead_org: &str) -> ImportTaskInput {
@@ -69,11 +63,7 @@ fn target_input(metric: &str, value: &str, unit: &str) -> TargetInput {
 
 fn field_of(result: Result<impl std::fmt::Debug, AppError>) -> String {
     match result {
-        Err(AppError::Invalid(invalid)) => invalid
-            .errors
-            .first()
-            .map(|e| e.field.clone())
-            .unwrap_or_default(),
+        Err(AppError::Invalid(invalid)) => invalid.errors.first().map(|e| e.field.clone()).unwrap_or_default(),
         other => format!("not invalid: {other:?}"),
     }
 }
@@ -95,70 +85,34 @@ async fn plan_task_count(w: &World, plan: PlanId) -> Result<i64> {
 async fn corpus_upload_and_publish(backend: Backend) -> Result<()> {
     let Some(bytes) = corpus() else { return Ok(()) };
     let w = World::new(backend, "2021-03-01").await?;
-    let id = w
-        .app
-        .upload_report(&w.supervisor, "jincheng-2021.txt", &bytes)
-        .await?;
+    let id = w.app.upload_report(&w.supervisor, "jincheng-2021.txt", &bytes).await?;
     let review = w.app.import_review(&w.supervisor, id).await?;
-    ensure!(
-        review.target_count() > 100,
-        "targets: {}",
-        review.target_count()
-    );
+    ensure!(review.target_count() > 100, "targets: {}", review.target_count());
     ensure!(review.tasks.len() > 50, "tasks: {}", review.tasks.len());
     ensure!(review.is_draft());
-    ensure!(
-        review.import.plan_year == Some(2021),
-        "{:?}",
-        review.import.plan_year
-    );
-    ensure!(
-        w.app.plans(&w.supervisor).await?.is_empty(),
-        "nothing reaches a plan before publish"
-    );
+    ensure!(review.import.plan_year == Some(2021), "{:?}", review.import.plan_year);
+    ensure!(w.app.plans(&w.supervisor).await?.is_empty(), "nothing reaches a plan before publish");
     // Every target's offset points at its number in the stored source text.
     let source: Vec<char> = review.import.source_text.chars().collect();
     for task in &review.tasks {
         for t in &task.targets {
             let at = usize::try_from(t.source_offset.context("offset")?)?;
-            ensure!(
-                source.get(at).is_some_and(|c| !c.is_whitespace()),
-                "target {} at {at}",
-                t.metric
-            );
+            ensure!(source.get(at).is_some_and(|c| !c.is_whitespace()), "target {} at {at}", t.metric);
         }
     }
-    let plan = w
-        .app
-        .publish_import(
-            &w.supervisor,
-            id,
-            &plan_input("2021", "2021年政府工作报告重点任务"),
-        )
-        .await?;
+    let plan = w.app.publish_import(&w.supervisor, id, &plan_input("2021", "2021年政府工作报告重点任务")).await?;
     ensure!(plan_task_count(&w, plan).await? == i64::try_from(review.tasks.len())?);
-    let again = w
-        .app
-        .publish_import(&w.supervisor, id, &plan_input("2021", "再发布一次"))
-        .await;
+    let again = w.app.publish_import(&w.supervisor, id, &plan_input("2021", "再发布一次")).await;
     ensure!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
-    ensure!(
-        w.app.plans(&w.supervisor).await?.len() == 1,
-        "a second publish creates nothing"
-    );
+    ensure!(w.app.plans(&w.supervisor).await?.len() == 1, "a second publish creates nothing");
     let first = review.tasks.first().context("a task")?.id;
     let late_edit = w.app.delete_import_task(&w.supervisor, first).await;
-    ensure!(
-        matches!(late_edit, Err(AppError::Conflict(_))),
-        "{late_edit:?}"
-    );
+    ensure!(matches!(late_edit, Err(AppError::Conflict(_))), "{late_edit:?}");
     Ok(())
 }
 
 async fn small_import(w: &World) -> Result<ImportId> {
-    Ok(w.app
-        .upload_report(&w.supervisor, "小报告.txt", SMALL_REPORT.as_bytes())
-        .await?)
+    Ok(w.app.upload_report(&w.supervisor, "小报告.txt", SMALL_REPORT.as_bytes()).await?)
 }
 
 async fn publish_matches_draft(backend: Backend) -> Result<()> {
@@ -169,17 +123,10 @@ async fn publish_matches_draft(backend: Backend) -> Result<()> {
     ensure!(review.tasks.len() >= 3, "{:#?}", review.tasks);
     let first = &review.tasks[0];
     w.app
-        .update_import_task(
-            &w.supervisor,
-            first.id,
-            &task_input(&first.text, "2021-06-30", &energy.to_string()),
-        )
+        .update_import_task(&w.supervisor, first.id, &task_input(&first.text, "2021-06-30", &energy.to_string()))
         .await?;
     let review = w.app.import_review(&w.supervisor, id).await?;
-    let plan = w
-        .app
-        .publish_import(&w.supervisor, id, &plan_input("2021", "2021年重点任务"))
-        .await?;
+    let plan = w.app.publish_import(&w.supervisor, id, &plan_input("2021", "2021年重点任务")).await?;
     let query = TaskQuery {
         tenant_id: w.tenant,
         plan_id: plan,
@@ -193,36 +140,18 @@ async fn publish_matches_draft(backend: Backend) -> Result<()> {
     let published = w.app.store().tasks(&query).await?.items;
     ensure!(published.len() == review.tasks.len());
     for (draft, item) in review.tasks.iter().zip(&published) {
-        ensure!(
-            item.task.title == draft.text,
-            "{} vs {}",
-            item.task.title,
-            draft.text
-        );
+        ensure!(item.task.title == draft.text, "{} vs {}", item.task.title, draft.text);
         ensure!(item.task.assignment.lead_org_id == draft.lead_org_id);
         let targets = w.app.store().targets(w.tenant, item.task.id).await?;
-        let want: Vec<_> = draft
-            .targets
-            .iter()
-            .map(|t| (t.value, t.unit.clone(), t.comparator))
-            .collect();
-        let got: Vec<_> = targets
-            .iter()
-            .map(|t| (t.value, t.unit.clone(), t.comparator))
-            .collect();
+        let want: Vec<_> = draft.targets.iter().map(|t| (t.value, t.unit.clone(), t.comparator)).collect();
+        let got: Vec<_> = targets.iter().map(|t| (t.value, t.unit.clone(), t.comparator)).collect();
         ensure!(want == got, "{want:?} vs {got:?}");
     }
     ensure!(published[0].task.deadline.to_string() == "2021-06-30");
     ensure!(published[0].task.assignment.lead_org_id == Some(energy));
     let import = w.app.import_review(&w.supervisor, id).await?.import;
-    ensure!(
-        import.plan_id == Some(plan) && !w.app.import_review(&w.supervisor, id).await?.is_draft()
-    );
-    let trail = w
-        .app
-        .store()
-        .audit_trail(w.tenant, "report_import", id.0)
-        .await?;
+    ensure!(import.plan_id == Some(plan) && !w.app.import_review(&w.supervisor, id).await?.is_draft());
+    let trail = w.app.store().audit_trail(w.tenant, "report_import", id.0).await?;
     ensure!(trail.iter().map(|e| e.action.as_str()).collect::<Vec<_>>() == ["create", "publish"]);
     Ok(())
 }
@@ -237,9 +166,7 @@ async fn review_edits(backend: Backend) -> Result<()> {
     // Merge the first two: one task, both tasks' targets.
     let (a, b) = (&start.tasks[0], &start.tasks[1]);
     let both = a.targets.len() + b.targets.len();
-    w.app
-        .merge_import_task_with_next(&w.supervisor, a.id)
-        .await?;
+    w.app.merge_import_task_with_next(&w.supervisor, a.id).await?;
     let merged = w.app.import_review(&w.supervisor, id).await?;
     ensure!(merged.tasks.len() == n - 1);
     ensure!(merged.tasks[0].text == format!("{}{}", a.text, b.text));
@@ -249,89 +176,38 @@ async fn review_edits(backend: Backend) -> Result<()> {
 
     // Split it back where the second text began: the targets follow their halves.
     let at = a.text.chars().count().to_string();
-    let second = w
-        .app
-        .split_import_task(&w.supervisor, merged.tasks[0].id, &at)
-        .await?;
+    let second = w.app.split_import_task(&w.supervisor, merged.tasks[0].id, &at).await?;
     let split = w.app.import_review(&w.supervisor, id).await?;
     ensure!(split.tasks.len() == n);
-    ensure!(
-        split.tasks[0].text == a.text.trim() && split.tasks[1].text == b.text.trim(),
-        "{:?}",
-        &split.tasks[..2]
-    );
+    ensure!(split.tasks[0].text == a.text.trim() && split.tasks[1].text == b.text.trim(), "{:?}", &split.tasks[..2]);
     ensure!(split.tasks[1].id == second);
-    let values =
-        |t: &qingdan_app::ImportTask| t.targets.iter().map(|x| x.value).collect::<Vec<_>>();
-    ensure!(
-        values(&split.tasks[0]) == values(a) && values(&split.tasks[1]) == values(b),
-        "{:?}",
-        &split.tasks[..2]
-    );
+    let values = |t: &qingdan_app::ImportTask| t.targets.iter().map(|x| x.value).collect::<Vec<_>>();
+    ensure!(values(&split.tasks[0]) == values(a) && values(&split.tasks[1]) == values(b), "{:?}", &split.tasks[..2]);
 
     // Edit, add a task after the first, add and delete a target, delete a task.
     let org = w.org("市教育局").await?;
     w.app
-        .update_import_task(
-            &w.supervisor,
-            second,
-            &task_input("新建停车位1200个。", "2021-09-30", &org.to_string()),
-        )
+        .update_import_task(&w.supervisor, second, &task_input("新建停车位1200个。", "2021-09-30", &org.to_string()))
         .await?;
     let added = w
         .app
-        .add_import_task(
-            &w.supervisor,
-            id,
-            Some(split.tasks[0].id),
-            &task_input("开展全民健身活动。", "", ""),
-        )
+        .add_import_task(&w.supervisor, id, Some(split.tasks[0].id), &task_input("开展全民健身活动。", "", ""))
         .await?;
-    let target = w
-        .app
-        .add_import_target(
-            &w.supervisor,
-            added,
-            &target_input("全民健身活动", "12", "场"),
-        )
-        .await?;
+    let target = w.app.add_import_target(&w.supervisor, added, &target_input("全民健身活动", "12", "场")).await?;
     let after = w.app.import_review(&w.supervisor, id).await?;
-    ensure!(
-        after.tasks.len() == n + 1 && after.tasks[1].id == added && after.tasks[2].id == second
-    );
+    ensure!(after.tasks.len() == n + 1 && after.tasks[1].id == added && after.tasks[2].id == second);
     ensure!(after.tasks[2].text == "新建停车位1200个。" && after.tasks[2].lead_org_id == Some(org));
     ensure!(after.tasks[2].lead_org_name.as_deref() == Some("市教育局"));
     ensure!(after.tasks[1].targets.len() == 1 && after.tasks[1].targets[0].source_offset.is_none());
-    w.app
-        .update_import_target(
-            &w.supervisor,
-            target,
-            &target_input("全民健身活动", "15", "场"),
-        )
-        .await?;
-    ensure!(
-        w.app.import_review(&w.supervisor, id).await?.tasks[1].targets[0]
-            .value
-            .to_string()
-            == "15"
-    );
+    w.app.update_import_target(&w.supervisor, target, &target_input("全民健身活动", "15", "场")).await?;
+    ensure!(w.app.import_review(&w.supervisor, id).await?.tasks[1].targets[0].value.to_string() == "15");
     w.app.delete_import_target(&w.supervisor, target).await?;
     w.app.delete_import_task(&w.supervisor, added).await?;
     let end = w.app.import_review(&w.supervisor, id).await?;
     ensure!(end.tasks.len() == n && end.target_count() == start.target_count());
-    ensure!(
-        w.app.plans(&w.supervisor).await?.is_empty(),
-        "no plan until publish"
-    );
-    let trail = w
-        .app
-        .store()
-        .audit_trail(w.tenant, "import_task", a.id.0)
-        .await?;
-    ensure!(
-        trail.iter().map(|e| e.action.as_str()).collect::<Vec<_>>() == ["merge", "split"],
-        "{trail:?}"
-    );
+    ensure!(w.app.plans(&w.supervisor).await?.is_empty(), "no plan until publish");
+    let trail = w.app.store().audit_trail(w.tenant, "import_task", a.id.0).await?;
+    ensure!(trail.iter().map(|e| e.action.as_str()).collect::<Vec<_>>() == ["merge", "split"], "{trail:?}");
     Ok(())
 }
 
@@ -340,44 +216,13 @@ async fn bad_review_input(backend: Backend) -> Result<()> {
     let id = small_import(&w).await?;
     let task = w.app.import_review(&w.supervisor, id).await?.tasks[0].clone();
     let s = &w.supervisor;
-    ensure!(
-        field_of(
-            w.app
-                .update_import_task(s, task.id, &task_input("  ", "", ""))
-                .await
-        ) == "text"
-    );
-    ensure!(
-        field_of(
-            w.app
-                .update_import_task(s, task.id, &task_input("内容", "2021/06/30", ""))
-                .await
-        ) == "deadline"
-    );
-    ensure!(
-        field_of(
-            w.app
-                .update_import_task(s, task.id, &task_input("内容", "", "999999"))
-                .await
-        ) == "lead_org_id"
-    );
+    ensure!(field_of(w.app.update_import_task(s, task.id, &task_input("  ", "", "")).await) == "text");
+    ensure!(field_of(w.app.update_import_task(s, task.id, &task_input("内容", "2021/06/30", "")).await) == "deadline");
+    ensure!(field_of(w.app.update_import_task(s, task.id, &task_input("内容", "", "999999")).await) == "lead_org_id");
     ensure!(field_of(w.app.split_import_task(s, task.id, "0").await) == "position");
     ensure!(field_of(w.app.split_import_task(s, task.id, "abc").await) == "position");
-    ensure!(
-        field_of(
-            w.app
-                .add_import_target(s, task.id, &target_input("", "x", ""))
-                .await
-        )
-        .starts_with("targets[0]")
-    );
-    ensure!(
-        field_of(
-            w.app
-                .publish_import(s, id, &plan_input("1900", "标题"))
-                .await
-        ) == "year"
-    );
+    ensure!(field_of(w.app.add_import_target(s, task.id, &target_input("", "x", "")).await).starts_with("targets[0]"));
+    ensure!(field_of(w.app.publish_import(s, id, &plan_input("1900", "标题")).await) == "year");
     ensure!(field_of(w.app.publish_import(s, id, &plan_input("2021", "")).await) == "title");
     let unchanged = w.app.import_review(s, id).await?.tasks[0].clone();
     ensure!(unchanged.text == task.text && unchanged.targets.len() == task.targets.len());
@@ -393,35 +238,14 @@ async fn permissions(backend: Backend) -> Result<()> {
     let id = small_import(&w).await?;
     let task = w.app.import_review(&w.supervisor, id).await?.tasks[0].id;
     for user in [&reporter, &leader] {
-        ensure!(matches!(
-            w.app
-                .upload_report(user, "a.txt", SMALL_REPORT.as_bytes())
-                .await,
-            Err(AppError::Forbidden)
-        ));
-        ensure!(matches!(
-            w.app.imports(user).await,
-            Err(AppError::Forbidden)
-        ));
-        ensure!(matches!(
-            w.app.import_review(user, id).await,
-            Err(AppError::Forbidden)
-        ));
-        ensure!(matches!(
-            w.app.delete_import_task(user, task).await,
-            Err(AppError::Forbidden)
-        ));
-        ensure!(matches!(
-            w.app
-                .publish_import(user, id, &plan_input("2021", "计划"))
-                .await,
-            Err(AppError::Forbidden)
-        ));
+        ensure!(matches!(w.app.upload_report(user, "a.txt", SMALL_REPORT.as_bytes()).await, Err(AppError::Forbidden)));
+        ensure!(matches!(w.app.imports(user).await, Err(AppError::Forbidden)));
+        ensure!(matches!(w.app.import_review(user, id).await, Err(AppError::Forbidden)));
+        ensure!(matches!(w.app.delete_import_task(user, task).await, Err(AppError::Forbidden)));
+        ensure!(matches!(w.app.publish_import(user, id, &plan_input("2021", "计划")).await, Err(AppError::Forbidden)));
     }
     // An admin may import too.
-    w.app
-        .upload_report(&w.admin, "b.txt", SMALL_REPORT.as_bytes())
-        .await?;
+    w.app.upload_report(&w.admin, "b.txt", SMALL_REPORT.as_bytes()).await?;
     ensure!(w.app.imports(&w.supervisor).await?.len() == 2);
     Ok(())
 }
@@ -435,17 +259,7 @@ async fn stranger(w: &World) -> Result<User> {
         kind: OrgKind::Department,
         sort_order: 0,
     };
-    let org = w
-        .app
-        .store()
-        .create_org(
-            &office,
-            Actor {
-                user_id: None,
-                at: chrono::Utc::now(),
-            },
-        )
-        .await?;
+    let org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
     let input = UserInput {
         username: "stranger".into(),
         display_name: "外县督查员".into(),
@@ -463,101 +277,51 @@ async fn tenant_isolation(backend: Backend) -> Result<()> {
     let task = &review.tasks[0];
     let target = task.targets.first().context("a target")?.id;
     let s = stranger(&w).await?;
-    ensure!(matches!(
-        w.app.import_review(&s, id).await,
-        Err(AppError::NotFound(_))
-    ));
+    ensure!(matches!(w.app.import_review(&s, id).await, Err(AppError::NotFound(_))));
     ensure!(w.app.imports(&s).await?.is_empty());
     ensure!(matches!(
-        w.app
-            .update_import_task(&s, task.id, &task_input("改", "", ""))
-            .await,
+        w.app.update_import_task(&s, task.id, &task_input("改", "", "")).await,
         Err(AppError::NotFound(_))
     ));
-    ensure!(matches!(
-        w.app.merge_import_task_with_next(&s, task.id).await,
-        Err(AppError::NotFound(_))
-    ));
-    ensure!(matches!(
-        w.app.split_import_task(&s, task.id, "2").await,
-        Err(AppError::NotFound(_))
-    ));
-    ensure!(matches!(
-        w.app.delete_import_task(&s, task.id).await,
-        Err(AppError::NotFound(_))
-    ));
-    ensure!(matches!(
-        w.app.delete_import_target(&s, target).await,
-        Err(AppError::NotFound(_))
-    ));
-    ensure!(matches!(
-        w.app
-            .add_import_task(&s, id, None, &task_input("加", "", ""))
-            .await,
-        Err(AppError::NotFound(_))
-    ));
-    ensure!(matches!(
-        w.app
-            .publish_import(&s, id, &plan_input("2021", "计划"))
-            .await,
-        Err(AppError::NotFound(_))
-    ));
+    ensure!(matches!(w.app.merge_import_task_with_next(&s, task.id).await, Err(AppError::NotFound(_))));
+    ensure!(matches!(w.app.split_import_task(&s, task.id, "2").await, Err(AppError::NotFound(_))));
+    ensure!(matches!(w.app.delete_import_task(&s, task.id).await, Err(AppError::NotFound(_))));
+    ensure!(matches!(w.app.delete_import_target(&s, target).await, Err(AppError::NotFound(_))));
+    ensure!(matches!(w.app.add_import_task(&s, id, None, &task_input("加", "", "")).await, Err(AppError::NotFound(_))));
+    ensure!(matches!(w.app.publish_import(&s, id, &plan_input("2021", "计划")).await, Err(AppError::NotFound(_))));
     let after = w.app.import_review(&w.supervisor, id).await?;
-    ensure!(
-        after.tasks.len() == review.tasks.len()
-            && after.tasks[0].text == task.text
-            && after.is_draft()
-    );
+    ensure!(after.tasks.len() == review.tasks.len() && after.tasks[0].text == task.text && after.is_draft());
     Ok(())
 }
 
 /// "二、2021年重点工作\n全年新建中小学校3所，新增停车位1000个。\n" in GBK.
 const GBK_REPORT: &[u8] = &[
-    182, 254, 161, 162, 50, 48, 50, 49, 196, 234, 214, 216, 181, 227, 185, 164, 215, 247, 10, 200,
-    171, 196, 234, 208, 194, 189, 168, 214, 208, 208, 161, 209, 167, 208, 163, 51, 203, 249, 163,
-    172, 208, 194, 212, 246, 205, 163, 179, 181, 206, 187, 49, 48, 48, 48, 184, 246, 161, 163, 10,
+    182, 254, 161, 162, 50, 48, 50, 49, 196, 234, 214, 216, 181, 227, 185, 164, 215, 247, 10, 200, 171, 196, 234, 208,
+    194, 189, 168, 214, 208, 208, 161, 209, 167, 208, 163, 51, 203, 249, 163, 172, 208, 194, 212, 246, 205, 163, 179,
+    181, 206, 187, 49, 48, 48, 48, 184, 246, 161, 163, 10,
 ];
 
 async fn bad_files(backend: Backend) -> Result<()> {
     let w = World::new(backend, "2021-03-01").await?;
-    let gbk = w
-        .app
-        .upload_report(&w.supervisor, "gbk.txt", GBK_REPORT)
-        .await?;
+    let gbk = w.app.upload_report(&w.supervisor, "gbk.txt", GBK_REPORT).await?;
     let review = w.app.import_review(&w.supervisor, gbk).await?;
-    ensure!(
-        review.import.source_text.contains("新建中小学校3所"),
-        "{}",
-        review.import.source_text
-    );
+    ensure!(review.import.source_text.contains("新建中小学校3所"), "{}", review.import.source_text);
     ensure!(review.target_count() >= 2, "{:#?}", review.tasks);
 
     let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
-    let garbage: Vec<u8> = (0..4096u32)
-        .map(|i| u8::try_from((i * 7919 + 13) % 251).unwrap_or(0))
-        .collect();
-    let cases: [(&str, &[u8], &str); 3] = [
-        ("report.pdf", &pdf, "PDF"),
-        ("noise.bin", &garbage, "无法"),
-        ("empty.txt", b"", "空"),
-    ];
+    let garbage: Vec<u8> = (0..4096u32).map(|i| u8::try_from((i * 7919 + 13) % 251).unwrap_or(0)).collect();
+    let cases: [(&str, &[u8], &str); 3] =
+        [("report.pdf", &pdf, "PDF"), ("noise.bin", &garbage, "无法"), ("empty.txt", b"", "空")];
     for (name, bytes, word) in cases {
         match w.app.upload_report(&w.supervisor, name, bytes).await {
             Err(AppError::Invalid(invalid)) => {
                 let e = &invalid.errors[0];
                 ensure!(e.field == "file", "{name}: {e:?}");
-                ensure!(
-                    e.message.contains(word) && e.message.contains(".docx"),
-                    "{name}: {}",
-                    e.message
-                );
+                ensure!(e.message.contains(word) && e.message.contains(".docx"), "{name}: {}", e.message);
             }
             other => anyhow::bail!("{name}: {other:?}"),
         }
     }
-    ensure!(
-        w.app.imports(&w.supervisor).await?.len() == 1,
-        "bad files store nothing"
-    );
+    ensure!(w.app.imports(&w.supervisor).await?.len() == 1, "bad files store nothing");
     Ok(())
 }

@@ -140,7 +140,10 @@ async fn leader_read_only(backend: Backend) -> Result<()> {
         w.app.review(&leader, id, &accept()).await.err(),
         w.app.assign(&leader, task, &Default::default()).await.err(),
         w.app.create_plan(&leader, &Default::default()).await.err(),
-        w.app.create_org(&leader, &OrgInput { name: "x".into(), kind: "department".into(), ..Default::default() }).await.err(),
+        w.app
+            .create_org(&leader, &OrgInput { name: "x".into(), kind: "department".into(), ..Default::default() })
+            .await
+            .err(),
     ];
     for refusal in refusals {
         ensure!(matches!(refusal, Some(AppError::Forbidden)), "{refusal:?}");
@@ -152,7 +155,13 @@ async fn admin_only(backend: Backend) -> Result<()> {
     let w = World::new(backend, "2021-07-01").await?;
     let org = w.org("市能源局").await?;
     let new_org = OrgInput { name: "市新局".into(), kind: "department".into(), ..Default::default() };
-    let new_user = UserInput { username: "someone".into(), display_name: "某人".into(), role: "admin".into(), org_id: org.0, password: "abc12345678".into() };
+    let new_user = UserInput {
+        username: "someone".into(),
+        display_name: "某人".into(),
+        role: "admin".into(),
+        org_id: org.0,
+        password: "abc12345678".into(),
+    };
     ensure!(matches!(w.app.create_org(&w.supervisor, &new_org).await, Err(AppError::Forbidden)));
     ensure!(matches!(w.app.create_user(&w.supervisor, &new_user).await, Err(AppError::Forbidden)));
     let reporter = w.user("energy", Role::Reporter, org).await?;
@@ -170,11 +179,27 @@ async fn tenant_isolation(backend: Backend) -> Result<()> {
     let task = w.task(plan, "新增钻井649口", energy, &[], None).await?;
     // A second government in the same database, with its own supervisor.
     let other = w.app.store().create_tenant("邻县").await?;
-    let office = NewOrg { tenant_id: other, parent_id: None, name: "邻县督查室".into(), kind: OrgKind::Department, sort_order: 0 };
+    let office = NewOrg {
+        tenant_id: other,
+        parent_id: None,
+        name: "邻县督查室".into(),
+        kind: OrgKind::Department,
+        sort_order: 0,
+    };
     let other_org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
-    let stranger = w.app.create_user_unchecked(other, &UserInput {
-        username: "stranger".into(), display_name: "外县督查员".into(), role: "supervisor".into(), org_id: other_org.id.0, password: "abc12345678".into(),
-    }).await?;
+    let stranger = w
+        .app
+        .create_user_unchecked(
+            other,
+            &UserInput {
+                username: "stranger".into(),
+                display_name: "外县督查员".into(),
+                role: "supervisor".into(),
+                org_id: other_org.id.0,
+                password: "abc12345678".into(),
+            },
+        )
+        .await?;
     ensure!(matches!(w.app.task_detail(&stranger, task).await, Err(AppError::NotFound(_))));
     ensure!(matches!(w.app.plan(&stranger, plan).await, Err(AppError::NotFound(_))));
     ensure!(w.app.plans(&stranger).await?.is_empty());
@@ -183,7 +208,6 @@ async fn tenant_isolation(backend: Backend) -> Result<()> {
     ensure!(matches!(err, Some(AppError::NotFound(_))), "{err:?}");
     Ok(())
 }
-
 
 async fn bad_report_input(backend: Backend) -> Result<()> {
     let w = World::new(backend, "2021-07-01").await?;
@@ -230,7 +254,8 @@ async fn decimals_round_trip(backend: Backend) -> Result<()> {
 async fn same_schema(backend: Backend) -> Result<()> {
     ensure!(Store::migration_history(Backend::Sqlite) == Store::migration_history(Backend::Postgres));
     let here = World::new(backend, "2021-07-01").await?;
-    let other = World::new(if backend == Backend::Sqlite { Backend::Postgres } else { Backend::Sqlite }, "2021-07-01").await?;
+    let other =
+        World::new(if backend == Backend::Sqlite { Backend::Postgres } else { Backend::Sqlite }, "2021-07-01").await?;
     let a = here.app.store().schema_columns().await?;
     let b = other.app.store().schema_columns().await?;
     ensure!(!a.is_empty() && a == b, "tables and columns differ:\n{a:?}\n{b:?}");

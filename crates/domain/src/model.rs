@@ -28,7 +28,8 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 5] = [OrgKind::County, OrgKind::District, OrgKind::DevZone, OrgKind::Department, OrgKind::Section];
+    pub const ALL: [OrgKind; 5] =
+        [OrgKind::County, OrgKind::District, OrgKind::DevZone, OrgKind::Department, OrgKind::Section];
 
     pub fn code(self) -> &'static str {
         match self {

@@ -80,7 +80,15 @@ mod tests {
 
     #[test]
     fn periods_parse_only_year_dash_month() {
-        for (input, ok) in [("2021-03", true), ("2021-12", true), ("2021-13", false), ("2021-3", false), ("21-03", false), ("abc", false), ("", false)] {
+        for (input, ok) in [
+            ("2021-03", true),
+            ("2021-12", true),
+            ("2021-13", false),
+            ("2021-3", false),
+            ("21-03", false),
+            ("abc", false),
+            ("", false),
+        ] {
             assert_eq!(input.parse::<Period>().is_ok(), ok, "{input}");
         }
     }

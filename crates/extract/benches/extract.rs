@@ -21,15 +21,11 @@ fn bench(c: &mut Criterion) {
     let options = Options::default();
     let mut group = c.benchmark_group("extract");
     group.throughput(Throughput::Bytes(text.len() as u64));
-    group.bench_function("corpus_report", |b| {
-        b.iter(|| extract(std::hint::black_box(&text), &options))
-    });
+    group.bench_function("corpus_report", |b| b.iter(|| extract(std::hint::black_box(&text), &options)));
     let big = text.repeat(16);
     group.throughput(Throughput::Bytes(big.len() as u64));
     group.sample_size(10);
-    group.bench_function("corpus_report_x16", |b| {
-        b.iter(|| extract(std::hint::black_box(&big), &options))
-    });
+    group.bench_function("corpus_report_x16", |b| b.iter(|| extract(std::hint::black_box(&big), &options)));
     group.finish();
 }
 

@@ -31,10 +31,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let options = Options {
-        plan_year,
-        ..Options::default()
-    };
+    let options = Options { plan_year, ..Options::default() };
     let extraction = extract(&text, &options);
     if as_json {
         let json = serde_json::to_string_pretty(&extraction.outline()).unwrap_or_default();

@@ -47,11 +47,7 @@ impl DeadlineSpec {
 }
 
 fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
-    let (ny, nm) = if month == 12 {
-        (year.checked_add(1)?, 1)
-    } else {
-        (year, month + 1)
-    };
+    let (ny, nm) = if month == 12 { (year.checked_add(1)?, 1) } else { (year, month + 1) };
     NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
 }
 
@@ -146,17 +142,7 @@ fn month_phrase_at(doc: &Doc<'_>, i: usize, year: Option<i32>) -> Option<(Deadli
         }
         return Some((spec, e));
     }
-    let tails = [
-        "底前",
-        "底",
-        "末",
-        "前",
-        "份前",
-        "份",
-        "中旬前",
-        "上旬前",
-        "下旬前",
-    ];
+    let tails = ["底前", "底", "末", "前", "份前", "份", "中旬前", "上旬前", "下旬前"];
     let tail = tails.iter().find(|t| doc.starts_with_at(k, t))?;
     let end = k + tail.chars().count();
     let spec = match year {
@@ -227,17 +213,12 @@ fn phrase_at(doc: &Doc<'_>, i: usize, sentence_start: usize) -> Option<(Deadline
                 }
             }
             let before = doc.skip_spaces_back(i, sentence_start);
-            if ["到", "至", "力争到", "于"]
-                .iter()
-                .any(|w| doc.ends_with_at(before, w))
-            {
+            if ["到", "至", "力争到", "于"].iter().any(|w| doc.ends_with_at(before, w)) {
                 return Some((DeadlineSpec::Absolute(y), k));
             }
             // 2025年达到…, 2023年建成…: the year the verb is done by.
             let after = doc.skip_spaces(k, k + 3);
-            if ["达到", "实现", "建成", "完成", "基本", "全面", "力争"]
-                .iter()
-                .any(|w| doc.starts_with_at(after, w))
+            if ["达到", "实现", "建成", "完成", "基本", "全面", "力争"].iter().any(|w| doc.starts_with_at(after, w))
             {
                 return Some((DeadlineSpec::Absolute(y), k));
             }
@@ -289,9 +270,7 @@ fn phrase_at(doc: &Doc<'_>, i: usize, sentence_start: usize) -> Option<(Deadline
             .find(|k| matches!(doc.at(*k), ',' | ':' | ';' | '。'))
             .map_or(sentence_start, |k| k + 1);
         let head = doc.norm_string(clause_start, i);
-        let is_ongoing = ["持续", "继续", "深入推进", "巩固"]
-            .iter()
-            .any(|w| head.contains(w));
+        let is_ongoing = ["持续", "继续", "深入推进", "巩固"].iter().any(|w| head.contains(w));
         if !is_past_or_label && !is_ongoing {
             let n = i32::try_from(n).unwrap_or(1);
             return Some((DeadlineSpec::YearEnd(n - 1), j + 1));
@@ -335,9 +314,7 @@ mod tests {
     fn first(s: &str, year: i32) -> Option<String> {
         let doc = Doc::new(s);
         let ps = phrases(&doc, 0, doc.len());
-        ps.first()
-            .and_then(|p| p.spec.resolve(Some(year)))
-            .map(|d| d.to_string())
+        ps.first().and_then(|p| p.spec.resolve(Some(year))).map(|d| d.to_string())
     }
 
     #[test]
@@ -374,37 +351,15 @@ mod tests {
 
     #[test]
     fn the_nearest_phrase_in_the_clause_governs_else_the_latest_in_the_sentence() {
-        let text =
-            "甲项目三年投资9亿元、五年投资20亿元,乙工程上半年完工,明年建成投运,丙项目6月底前完成";
+        let text = "甲项目三年投资9亿元、五年投资20亿元,乙工程上半年完工,明年建成投运,丙项目6月底前完成";
         let doc = Doc::new(text);
         let ps = phrases(&doc, 0, doc.len());
         let y = Some(2024);
-        let at = |s: &str| {
-            text.chars()
-                .collect::<String>()
-                .find(s)
-                .map(|b| text[..b].chars().count())
-                .unwrap_or(0)
-        };
+        let at = |s: &str| text.chars().collect::<String>().find(s).map(|b| text[..b].chars().count()).unwrap_or(0);
         let nine = at("9亿");
         let twenty = at("20亿");
-        assert_eq!(
-            governing(&ps, nine, 0, 19, y)
-                .map(|d| d.to_string())
-                .as_deref(),
-            Some("2026-12-31")
-        );
-        assert_eq!(
-            governing(&ps, twenty, 0, 19, y)
-                .map(|d| d.to_string())
-                .as_deref(),
-            Some("2028-12-31")
-        );
-        assert_eq!(
-            governing(&ps, 1000, 900, 1000, y)
-                .map(|d| d.to_string())
-                .as_deref(),
-            Some("2025-12-31")
-        );
+        assert_eq!(governing(&ps, nine, 0, 19, y).map(|d| d.to_string()).as_deref(), Some("2026-12-31"));
+        assert_eq!(governing(&ps, twenty, 0, 19, y).map(|d| d.to_string()).as_deref(), Some("2028-12-31"));
+        assert_eq!(governing(&ps, 1000, 900, 1000, y).map(|d| d.to_string()).as_deref(), Some("2025-12-31"));
     }
 }

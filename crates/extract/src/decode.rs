@@ -25,10 +25,7 @@ pub enum DecodeError {
 /// Signatures of binary formats, checked in order.
 const SIGNATURES: &[(&[u8], &str)] = &[
     (b"%PDF", "PDF"),
-    (
-        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
-        "旧版 Office 文档（.doc/.xls/.wps）",
-    ),
+    (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "旧版 Office 文档（.doc/.xls/.wps）"),
     (b"\x89PNG", "PNG 图片"),
     (b"\xFF\xD8\xFF", "JPEG 图片"),
     (b"GIF8", "GIF 图片"),
@@ -50,8 +47,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         let head = &bytes[..bytes.len().min(64 * 1024)];
-        let is_word = contains(head, b"word/")
-            || contains(head, b"[Content_Types].xml") && !contains(head, b"xl/");
+        let is_word = contains(head, b"word/") || contains(head, b"[Content_Types].xml") && !contains(head, b"xl/");
         return Err(if is_word && !contains(head, b"xl/") {
             DecodeError::Docx
         } else if contains(head, b"xl/") {
@@ -69,11 +65,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         } else {
             encoding_rs::UTF_16BE.decode(bytes)
         };
-        return if had_errors {
-            Err(DecodeError::UnknownEncoding)
-        } else {
-            Ok(text.into_owned())
-        };
+        return if had_errors { Err(DecodeError::UnknownEncoding) } else { Ok(text.into_owned()) };
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(body) {
@@ -100,10 +92,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
 /// Whether at most one char in a hundred fails to decode as UTF-8.
 fn is_mostly_utf8(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);
-    let bad = text
-        .chars()
-        .filter(|c| *c == char::REPLACEMENT_CHARACTER)
-        .count();
+    let bad = text.chars().filter(|c| *c == char::REPLACEMENT_CHARACTER).count();
     bad * 100 <= text.chars().count()
 }
 
@@ -139,10 +128,7 @@ mod tests {
     #[test]
     fn gbk_text_is_detected_and_decoded() {
         let (bytes, _, _) = encoding_rs::GBK.encode("今年新建5G基站1000座，年底前完成。");
-        assert_eq!(
-            decode(&bytes).as_deref(),
-            Ok("今年新建5G基站1000座，年底前完成。")
-        );
+        assert_eq!(decode(&bytes).as_deref(), Ok("今年新建5G基站1000座，年底前完成。"));
     }
 
     #[test]
@@ -158,27 +144,15 @@ mod tests {
         let cases: &[(&[u8], DecodeError)] = &[
             (b"%PDF-1.7\n...", DecodeError::Unsupported("PDF")),
             (b"PK\x03\x04....word/document.xml", DecodeError::Docx),
-            (
-                b"PK\x03\x04....xl/workbook.xml",
-                DecodeError::Unsupported("Excel 表格（.xlsx）"),
-            ),
-            (
-                b"PK\x03\x04....other",
-                DecodeError::Unsupported("ZIP 压缩包"),
-            ),
+            (b"PK\x03\x04....xl/workbook.xml", DecodeError::Unsupported("Excel 表格（.xlsx）")),
+            (b"PK\x03\x04....other", DecodeError::Unsupported("ZIP 压缩包")),
             (b"\x89PNG\r\n", DecodeError::Unsupported("PNG 图片")),
             (b"", DecodeError::Empty),
-            (
-                b"\x00\x01\x02\x03\x04\x05",
-                DecodeError::Unsupported("二进制文件"),
-            ),
+            (b"\x00\x01\x02\x03\x04\x05", DecodeError::Unsupported("二进制文件")),
         ];
         for (bytes, want) in cases {
             assert_eq!(decode(bytes).as_ref(), Err(want));
         }
-        assert_eq!(
-            DecodeError::Unsupported("PDF").to_string(),
-            "不支持的文件格式：PDF"
-        );
+        assert_eq!(DecodeError::Unsupported("PDF").to_string(), "不支持的文件格式：PDF");
     }
 }

@@ -62,12 +62,7 @@ pub(crate) fn block_marker_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Mar
             }
             if doc.at(j) == ')' {
                 let n = doc.norm_string(s + 1, j).parse().ok()?;
-                return Some(Marker {
-                    style: NumberingStyle::ParenArabic,
-                    number: n,
-                    start: s,
-                    end: j + 1,
-                });
+                return Some(Marker { style: NumberingStyle::ParenArabic, number: n, start: s, end: j + 1 });
             }
             return None;
         }
@@ -93,12 +88,7 @@ pub(crate) fn block_marker_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Mar
         let sep = doc.at(j);
         if (sep == '.' || sep == '、') && !doc.at(j + 1).is_ascii_digit() {
             let n = doc.norm_string(s, j).parse().ok()?;
-            return Some(Marker {
-                style: NumberingStyle::ArabicDot,
-                number: n,
-                start: s,
-                end: j + 1,
-            });
+            return Some(Marker { style: NumberingStyle::ArabicDot, number: n, start: s, end: j + 1 });
         }
         return None;
     }
@@ -108,8 +98,7 @@ pub(crate) fn block_marker_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Mar
             j += 1;
         }
         // 一、 but not the list 一、二、三产业
-        if doc.at(j) == '、' && !(chinese_digit(doc.at(j + 1)).is_some() && doc.at(j + 2) == '、')
-        {
+        if doc.at(j) == '、' && !(chinese_digit(doc.at(j + 1)).is_some() && doc.at(j + 2) == '、') {
             let n = parse_chinese(&doc.norm_string(s, j))?;
             return Some(Marker {
                 style: NumberingStyle::Chapter,
@@ -210,8 +199,7 @@ pub(crate) fn paragraphs(doc: &Doc<'_>) -> Vec<Paragraph> {
         if s < e {
             let marker = block_marker_at(doc, s, e);
             let has_sentence_end = (s..e).any(|k| doc.at(k) == '。');
-            let is_heading_line =
-                marker.is_some() && !has_sentence_end && e - s <= MAX_HEADING_LINE;
+            let is_heading_line = marker.is_some() && !has_sentence_end && e - s <= MAX_HEADING_LINE;
             let join = match out.last() {
                 Some(prev) => {
                     let last = doc.at(prev.end.saturating_sub(1));
@@ -226,12 +214,7 @@ pub(crate) fn paragraphs(doc: &Doc<'_>) -> Vec<Paragraph> {
             };
             match (join, out.last_mut()) {
                 (true, Some(prev)) => prev.end = e,
-                _ => out.push(Paragraph {
-                    start: s,
-                    end: e,
-                    marker,
-                    is_heading_line,
-                }),
+                _ => out.push(Paragraph { start: s, end: e, marker, is_heading_line }),
             }
         }
         i = line_end + 1;
@@ -328,16 +311,7 @@ mod tests {
         let doc = Doc::new(text);
         let paras = paragraphs(&doc);
         let got: Vec<String> = paras.iter().map(|p| doc.joined(p.start, p.end)).collect();
-        assert_eq!(
-            got,
-            [
-                "（一）发展产业",
-                "新建厂房十座，开工建设道路。",
-                "第二段。",
-                "二、民生",
-                "（1）办好实事。"
-            ]
-        );
+        assert_eq!(got, ["（一）发展产业", "新建厂房十座，开工建设道路。", "第二段。", "二、民生", "（1）办好实事。"]);
         assert!(paras[0].is_heading_line);
         assert!(!paras[4].is_heading_line);
     }
@@ -345,10 +319,7 @@ mod tests {
     #[test]
     fn inline_ordinals_are_markers() {
         let doc = Doc::new("二是推进改革");
-        assert_eq!(
-            inline_marker_at(&doc, 0, doc.len()).map(|m| m.number),
-            Some(2)
-        );
+        assert_eq!(inline_marker_at(&doc, 0, doc.len()).map(|m| m.number), Some(2));
         let doc = Doc::new("二期工程");
         assert_eq!(inline_marker_at(&doc, 0, doc.len()), None);
     }

@@ -155,21 +155,10 @@ impl Extraction {
             let Some(h) = self.headings.get(i) else {
                 continue;
             };
-            let children = h
-                .children
-                .iter()
-                .filter_map(|c| built.get_mut(*c).and_then(Option::take))
-                .collect();
-            let tasks = by_heading
-                .get_mut(i)
-                .map(std::mem::take)
-                .unwrap_or_default();
+            let children = h.children.iter().filter_map(|c| built.get_mut(*c).and_then(Option::take)).collect();
+            let tasks = by_heading.get_mut(i).map(std::mem::take).unwrap_or_default();
             if let Some(slot) = built.get_mut(i) {
-                *slot = Some(OutlineNode {
-                    heading: h,
-                    tasks,
-                    children,
-                });
+                *slot = Some(OutlineNode { heading: h, tasks, children });
             }
         }
         let roots = self
@@ -179,12 +168,7 @@ impl Extraction {
             .filter(|(_, h)| h.parent.is_none())
             .filter_map(|(i, _)| built.get_mut(i).and_then(Option::take))
             .collect();
-        Outline {
-            plan_year: self.plan_year,
-            parts: &self.parts,
-            tasks: top_tasks,
-            headings: roots,
-        }
+        Outline { plan_year: self.plan_year, parts: &self.parts, tasks: top_tasks, headings: roots }
     }
 }
 
@@ -206,9 +190,7 @@ pub fn extract(text: &str, options: &Options) -> Extraction {
         .filter(|(_, t)| part::classify_title(t) == Some(Part::Plan))
         .map(|(_, t)| t.clone())
         .collect();
-    let plan_year = options
-        .plan_year
-        .or_else(|| part::infer_plan_year(&doc, &plan_titles));
+    let plan_year = options.plan_year.or_else(|| part::infer_plan_year(&doc, &plan_titles));
 
     let mut b = Builder {
         doc: &doc,
@@ -219,11 +201,7 @@ pub fn extract(text: &str, options: &Options) -> Extraction {
         parts: Vec::new(),
         targets: Vec::new(),
         tasks: Vec::new(),
-        chapter_part: if has_chapters {
-            Part::Preamble
-        } else {
-            Part::Plan
-        },
+        chapter_part: if has_chapters { Part::Preamble } else { Part::Plan },
         sub_part: None,
         long_range_end: None,
     };
@@ -235,13 +213,7 @@ pub fn extract(text: &str, options: &Options) -> Extraction {
     }
     b.targets.sort_by_key(|t| t.offset);
     b.targets.dedup_by_key(|t| t.offset);
-    Extraction {
-        plan_year,
-        headings: b.headings,
-        parts: b.parts,
-        targets: b.targets,
-        draft_tasks: b.tasks,
-    }
+    Extraction { plan_year, headings: b.headings, parts: b.parts, targets: b.targets, draft_tasks: b.tasks }
 }
 
 fn heading_title(doc: &Doc<'_>, p: &Paragraph) -> String {
@@ -252,18 +224,13 @@ fn heading_title(doc: &Doc<'_>, p: &Paragraph) -> String {
         p.end
     } else {
         let mut e = m.end;
-        while e < p.end
-            && e - m.end < MAX_TITLE
-            && !matches!(doc.at(e), '。' | ':' | ';' | '!' | '?')
-        {
+        while e < p.end && e - m.end < MAX_TITLE && !matches!(doc.at(e), '。' | ':' | ';' | '!' | '?') {
             e += 1;
         }
         e
     };
     // Markdown emphasis around a heading: **一、总体要求**
-    doc.joined(m.end, end)
-        .trim_matches(|c| c == '*' || c == '#' || c == '_')
-        .to_string()
+    doc.joined(m.end, end).trim_matches(|c| c == '*' || c == '#' || c == '_').to_string()
 }
 
 struct Builder<'d, 'a> {
@@ -294,11 +261,7 @@ impl Builder<'_, '_> {
         if let Some(last) = self.parts.last_mut() {
             last.end = CharOffset(at);
         }
-        self.parts.push(PartSpan {
-            part,
-            start: CharOffset(at),
-            end: CharOffset(at),
-        });
+        self.parts.push(PartSpan { part, start: CharOffset(at), end: CharOffset(at) });
     }
 
     fn push_heading(&mut self, m: Marker, title: String, is_inline: bool) -> usize {
@@ -346,9 +309,7 @@ impl Builder<'_, '_> {
         match part {
             Part::Plan => DeadlineSpec::YearEnd(0).resolve(self.plan_year),
             Part::LongRange => {
-                let end = self
-                    .long_range_end
-                    .or_else(|| self.plan_year.map(part::five_year_end_containing))?;
+                let end = self.long_range_end.or_else(|| self.plan_year.map(part::five_year_end_containing))?;
                 DeadlineSpec::Absolute(end).resolve(None)
             }
             Part::Review | Part::Preamble => None,
@@ -369,20 +330,17 @@ impl Builder<'_, '_> {
                             other => other,
                         },
                     };
-                    self.long_range_end = (self.chapter_part == Part::LongRange)
-                        .then(|| part::five_year_plan_end(&title))
-                        .flatten();
+                    self.long_range_end =
+                        (self.chapter_part == Part::LongRange).then(|| part::five_year_plan_end(&title)).flatten();
                 }
                 NumberingStyle::ParenChinese => {
-                    self.sub_part = (part::classify_title(&title) == Some(Part::Review))
-                        .then_some(Part::Review);
+                    self.sub_part = (part::classify_title(&title) == Some(Part::Review)).then_some(Part::Review);
                 }
                 _ => {}
             }
             self.set_part(p.start);
             self.push_heading(m, title, false);
-        } else if !has_chapters || (self.chapter_part == Part::Preamble && self.sub_part.is_none())
-        {
+        } else if !has_chapters || (self.chapter_part == Part::Preamble && self.sub_part.is_none()) {
             // Without chapters, and before the first one, a paragraph's
             // opening words tell its part (今年主要预期目标是…, 过去一年…).
             let opening = doc.joined(p.start, (p.start + 40).min(p.end));
@@ -438,9 +396,7 @@ impl Builder<'_, '_> {
             }
         }
         for s in starts {
-            if p.marker
-                .is_some_and(|m| m.start >= s && m.start <= doc.skip_spaces(s, sent.end))
-            {
+            if p.marker.is_some_and(|m| m.start >= s && m.start <= doc.skip_spaces(s, sent.end)) {
                 continue;
             }
             if let Some(m) = layout::inline_marker_at(doc, s, sent.end) {
@@ -478,8 +434,7 @@ impl Builder<'_, '_> {
             .map(|h| h.title.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let suggested_lead_org =
-            task::suggest_lead_org(&text, &context, &self.options.org_keywords);
+        let suggested_lead_org = task::suggest_lead_org(&text, &context, &self.options.org_keywords);
         self.tasks.push(DraftTask {
             number: self.tasks.len() + 1,
             offset: CharOffset(sent.start),

@@ -96,9 +96,7 @@ pub(crate) fn parse_chinese(s: &str) -> Option<u64> {
                     last_small_unit = u64::MAX;
                 }
                 _ => {
-                    let g = section
-                        .checked_add(group)?
-                        .checked_add(digit.unwrap_or(0))?;
+                    let g = section.checked_add(group)?.checked_add(digit.unwrap_or(0))?;
                     if g == 0 {
                         return None;
                     }
@@ -114,10 +112,7 @@ pub(crate) fn parse_chinese(s: &str) -> Option<u64> {
         }
     }
     let tail = digit.unwrap_or(0);
-    total
-        .checked_add(section)?
-        .checked_add(group)?
-        .checked_add(tail)
+    total.checked_add(section)?.checked_add(group)?.checked_add(tail)
 }
 
 /// A number found in the text.
@@ -180,13 +175,7 @@ pub(crate) fn scan_arabic(chars: &[char], start: usize) -> Option<NumberToken> {
             });
         }
     }
-    Some(NumberToken {
-        start,
-        end: i,
-        value,
-        is_chinese: false,
-        is_fraction: false,
-    })
+    Some(NumberToken { start, end: i, value, is_chinese: false, is_fraction: false })
 }
 
 /// Parses a Chinese numeral at `start`. A trailing 万 or 亿 is left out of the
@@ -198,10 +187,7 @@ pub(crate) fn scan_chinese(chars: &[char], start: usize) -> Option<NumberToken> 
         return None;
     }
     let mut end = start;
-    while end < chars.len()
-        && end - start < 16
-        && chars.get(end).is_some_and(|c| is_chinese_numeral_char(*c))
-    {
+    while end < chars.len() && end - start < 16 && chars.get(end).is_some_and(|c| is_chinese_numeral_char(*c)) {
         end += 1;
     }
     while end > start + 1 && matches!(chars.get(end - 1), Some('万' | '亿')) {
@@ -209,13 +195,7 @@ pub(crate) fn scan_chinese(chars: &[char], start: usize) -> Option<NumberToken> 
     }
     let text: String = chars.get(start..end)?.iter().collect();
     let value = parse_chinese(&text)?;
-    Some(NumberToken {
-        start,
-        end,
-        value: Decimal::from(value),
-        is_chinese: true,
-        is_fraction: false,
-    })
+    Some(NumberToken { start, end, value: Decimal::from(value), is_chinese: true, is_fraction: false })
 }
 
 #[cfg(test)]
@@ -278,8 +258,7 @@ mod tests {
             ("万达", None),
         ];
         for (input, want) in cases {
-            let got = scan_chinese(&chars(input), 0)
-                .map(|t| (t.value.to_string().parse::<u64>().unwrap_or(0), t.end));
+            let got = scan_chinese(&chars(input), 0).map(|t| (t.value.to_string().parse::<u64>().unwrap_or(0), t.end));
             assert_eq!(got, want, "{input}");
         }
     }

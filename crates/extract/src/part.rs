@@ -75,27 +75,11 @@ pub(crate) fn classify_title(title: &str) -> Option<Part> {
         "优势",
     ];
     const PLAN: &[&str] = &["今年", "本年", "年度", "工作安排"];
-    const LONG: &[&str] = &[
-        "今后五年",
-        "未来五年",
-        "五年目标",
-        "远景",
-        "中长期",
-        "规划纲要",
-        "2035",
-        "二〇三五",
-    ];
+    const LONG: &[&str] = &["今后五年", "未来五年", "五年目标", "远景", "中长期", "规划纲要", "2035", "二〇三五"];
     // A five-year plan named as the frame of this year's work is not the
     // five-year part: 奋力实现“十四五”良好开局, “十五五”开局之年.
     const FIRST_YEAR: &[&str] = &["开局", "起步", "开好局", "第一年", "首年", "收官", "之年"];
-    const PLAN_WEAK: &[&str] = &[
-        "工作任务",
-        "主要任务",
-        "重点工作",
-        "工作要点",
-        "重点任务",
-        "目标任务",
-    ];
+    const PLAN_WEAK: &[&str] = &["工作任务", "主要任务", "重点工作", "工作要点", "重点任务", "目标任务"];
     if REVIEW.iter().any(|w| title.contains(w)) {
         return Some(Part::Review);
     }
@@ -104,8 +88,7 @@ pub(crate) fn classify_title(title: &str) -> Option<Part> {
     if PLAN.iter().any(|w| title.contains(w)) || year_in(title).is_some_and(|y| y < 2030) {
         return Some(Part::Plan);
     }
-    let names_plan_period =
-        five_year_plan_end(title).is_some() && !FIRST_YEAR.iter().any(|w| title.contains(w));
+    let names_plan_period = five_year_plan_end(title).is_some() && !FIRST_YEAR.iter().any(|w| title.contains(w));
     if names_plan_period || LONG.iter().any(|w| title.contains(w)) {
         return Some(Part::LongRange);
     }
@@ -118,15 +101,7 @@ pub(crate) fn classify_title(title: &str) -> Option<Part> {
 /// Classifies a paragraph of a report without chapter headings by how it
 /// opens: `过去一年…` starts the review, `今年…主要预期目标` the plan.
 pub(crate) fn classify_opening(opening: &str) -> Option<Part> {
-    const REVIEW: &[&str] = &[
-        "过去一年",
-        "过去的一年",
-        "过去五年",
-        "过去的五年",
-        "回顾",
-        "一年来",
-        "五年来",
-    ];
+    const REVIEW: &[&str] = &["过去一年", "过去的一年", "过去五年", "过去的五年", "回顾", "一年来", "五年来"];
     if REVIEW.iter().any(|w| opening.starts_with(w)) {
         return Some(Part::Review);
     }
@@ -135,16 +110,7 @@ pub(crate) fn classify_opening(opening: &str) -> Option<Part> {
     let head: String = opening.chars().take(40).collect();
     let near: String = opening.chars().skip(5).take(12).collect();
     let opens_with_year = year_in(&opening.chars().take(5).collect::<String>()).is_some()
-        && [
-            "工作",
-            "主要预期目标",
-            "经济社会发展",
-            "要点",
-            "计划",
-            "任务",
-        ]
-        .iter()
-        .any(|w| near.contains(w));
+        && ["工作", "主要预期目标", "经济社会发展", "要点", "计划", "任务"].iter().any(|w| near.contains(w));
     if opening.starts_with("今年") || opens_with_year || head.contains("主要预期目标") {
         return Some(Part::Plan);
     }
@@ -159,11 +125,7 @@ pub(crate) fn five_year_plan_end(s: &str) -> Option<i32> {
 }
 
 /// Finds `十X五` in `chars[from..to]`: (end year, start index, end index).
-pub(crate) fn five_year_plan_at(
-    chars: &[char],
-    from: usize,
-    to: usize,
-) -> Option<(i32, usize, usize)> {
+pub(crate) fn five_year_plan_at(chars: &[char], from: usize, to: usize) -> Option<(i32, usize, usize)> {
     let to = to.min(chars.len());
     let mut i = from;
     while i + 2 < to + 1 {
@@ -176,11 +138,7 @@ pub(crate) fn five_year_plan_at(
                 _ => (0, 0),
             };
             // 十X五 must not continue as a number (十五五万) and X五 must be the plan
-            if len > 0
-                && chars
-                    .get(i + len)
-                    .is_none_or(|c| chinese_digit(*c).is_none())
-            {
+            if len > 0 && chars.get(i + len).is_none_or(|c| chinese_digit(*c).is_none()) {
                 let end = 1955 + 5 * i32::try_from(n).unwrap_or(0);
                 return Some((end, i, i + len));
             }
@@ -206,14 +164,7 @@ pub(crate) fn infer_plan_year(doc: &Doc<'_>, plan_titles: &[String]) -> Option<i
     let chars = &doc.norm;
     // The latest year named as the year of the work (the review names
     // earlier ones: 2020年工作回顾, 2020年是极不平凡的一年).
-    let cues = [
-        "年工作",
-        "年主要预期目标",
-        "年经济社会发展",
-        "年是",
-        "年政府工作",
-        "年重点工作",
-    ];
+    let cues = ["年工作", "年主要预期目标", "年经济社会发展", "年是", "年政府工作", "年重点工作"];
     let mut best: Option<i32> = None;
     for i in 0..chars.len() {
         if let Some(y) = year_at_chars(chars, i)
@@ -237,11 +188,7 @@ pub(crate) fn infer_plan_year(doc: &Doc<'_>, plan_titles: &[String]) -> Option<i
             // A title: 2024年全市工作要点, 2024年政府工作报告.
             let near = doc.norm_string(m, (m + 10).min(head));
             let is_review = near.contains("回顾") || near.contains("总结");
-            if !is_review
-                && ["工作", "要点", "计划", "报告"]
-                    .iter()
-                    .any(|w| near.contains(w))
-            {
+            if !is_review && ["工作", "要点", "计划", "报告"].iter().any(|w| near.contains(w)) {
                 return Some(y);
             }
         }
@@ -310,10 +257,7 @@ mod tests {
     fn plan_year_comes_from_the_plan_title_or_the_text() {
         let doc = Doc::new("政府工作报告\n——2023年1月5日\n");
         assert_eq!(infer_plan_year(&doc, &[]), Some(2023));
-        assert_eq!(
-            infer_plan_year(&doc, &["2024年工作安排".to_string()]),
-            Some(2024)
-        );
+        assert_eq!(infer_plan_year(&doc, &["2024年工作安排".to_string()]), Some(2024));
         let doc = Doc::new("一、2020年工作回顾\n\n");
         assert_eq!(infer_plan_year(&doc, &[]), None);
         let doc = Doc::new("2025年全县工作要点\n\n");

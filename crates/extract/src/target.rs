@@ -100,9 +100,9 @@ fn decimal_json(d: Decimal) -> serde_json::Value {
 /// Verbs that make a count written in Chinese numerals a commitment
 /// (新建两座水厂) rather than a label (八项规定, 四个意识).
 const BUILD_VERBS: &[&str] = &[
-    "新建", "建成", "建设", "打造", "培育", "新增", "完成", "开工", "实施", "形成", "引进", "创建",
-    "改造", "建立", "设立", "组建", "举办", "办好", "认定", "签约", "投产", "出让", "启动", "培训",
-    "招引", "新开", "开通", "投用", "投运", "竣工", "改建", "扩建", "达到", "增加", "创成",
+    "新建", "建成", "建设", "打造", "培育", "新增", "完成", "开工", "实施", "形成", "引进", "创建", "改造", "建立",
+    "设立", "组建", "举办", "办好", "认定", "签约", "投产", "出让", "启动", "培训", "招引", "新开", "开通", "投用",
+    "投运", "竣工", "改建", "扩建", "达到", "增加", "创成",
 ];
 
 /// Comparator words written before the number, longest first.
@@ -149,17 +149,11 @@ const RANGE_SEPARATORS: &[char] = &['—', '–', '-', '~', '至', '到', '〜']
 /// The adverbs 至少/最少/最多 may stand before the verb: 至少建成一个.
 pub(crate) fn prefix_comparator(doc: &Doc<'_>, start: usize, floor: usize) -> Option<Comparator> {
     let at = doc.skip_spaces_back(start, floor);
-    if let Some((w, c)) = PREFIX_COMPARATORS
-        .iter()
-        .find(|(w, _)| doc.ends_with_at(at, w))
-    {
+    if let Some((w, c)) = PREFIX_COMPARATORS.iter().find(|(w, _)| doc.ends_with_at(at, w)) {
         // 约 and 近 alone, not as the end of 签约, 节约, 附近, 就近.
         let before = doc.at(at.saturating_sub(w.chars().count() + 1));
         let is_word_end = match *w {
-            "约" => matches!(
-                before,
-                '签' | '节' | '制' | '预' | '公' | '条' | '契' | '合' | '履' | '邀' | '特'
-            ),
+            "约" => matches!(before, '签' | '节' | '制' | '预' | '公' | '条' | '契' | '合' | '履' | '邀' | '特'),
             "近" => matches!(before, '就' | '附' | '最' | '邻' | '靠' | '贴' | '亲'),
             _ => false,
         };
@@ -167,11 +161,7 @@ pub(crate) fn prefix_comparator(doc: &Doc<'_>, start: usize, floor: usize) -> Op
             return Some(*c);
         }
     }
-    for (w, c) in [
-        ("至少", Comparator::AtLeast),
-        ("最少", Comparator::AtLeast),
-        ("最多", Comparator::AtMost),
-    ] {
+    for (w, c) in [("至少", Comparator::AtLeast), ("最少", Comparator::AtLeast), ("最多", Comparator::AtMost)] {
         let n = w.chars().count();
         for verb_len in 1..=3 {
             let Some(k) = at.checked_sub(verb_len) else {
@@ -191,10 +181,7 @@ pub(crate) fn prefix_comparator(doc: &Doc<'_>, start: usize, floor: usize) -> Op
 /// The comparator written at `i` (after the unit, skipping spaces), if any.
 pub(crate) fn suffix_comparator(doc: &Doc<'_>, i: usize, end: usize) -> Option<Comparator> {
     let at = doc.skip_spaces(i, end);
-    SUFFIX_COMPARATORS
-        .iter()
-        .find(|(w, _)| doc.starts_with_at(at, w))
-        .map(|(_, c)| *c)
+    SUFFIX_COMPARATORS.iter().find(|(w, _)| doc.starts_with_at(at, w)).map(|(_, c)| *c)
 }
 
 /// A number with its unit, as scanned.
@@ -218,9 +205,7 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
         return None;
     };
     let mut j = doc.skip_spaces(tok.end, end);
-    let more = matches!(doc.at(j), '余' | '多')
-        && !doc.starts_with_at(j, "多样")
-        && !doc.starts_with_at(j, "多元");
+    let more = matches!(doc.at(j), '余' | '多') && !doc.starts_with_at(j, "多样") && !doc.starts_with_at(j, "多元");
     if more {
         j += 1;
     }
@@ -233,34 +218,14 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
         (from..i).any(|k| doc.starts_with_at(k, "天数"))
     };
     if counts_days {
-        return Some(Quantity {
-            unit: "天".to_string(),
-            end: j + 1,
-            more,
-            tok,
-        });
+        return Some(Quantity { unit: "天".to_string(), end: j + 1, more, tok });
     }
     if is_time_word_at(doc, j) {
-        return Some(Quantity {
-            unit: String::new(),
-            end: j,
-            more,
-            tok,
-        });
+        return Some(Quantity { unit: String::new(), end: j, more, tok });
     }
     match match_unit(doc, j, !tok.is_chinese) {
-        Some(u) => Some(Quantity {
-            end: j + u.len,
-            unit: u.text,
-            more,
-            tok,
-        }),
-        None => Some(Quantity {
-            end: tok.end,
-            unit: String::new(),
-            more,
-            tok,
-        }),
+        Some(u) => Some(Quantity { end: j + u.len, unit: u.text, more, tok }),
+        None => Some(Quantity { end: tok.end, unit: String::new(), more, tok }),
     }
 }
 
@@ -277,11 +242,7 @@ fn names_past_year(doc: &Doc<'_>, from: usize, to: usize, plan_year: i32) -> boo
     (from..to).any(|k| {
         crate::part::year_at_chars(&doc.norm, k).is_some_and(|y| {
             let before = doc.at(k.wrapping_sub(1));
-            y < plan_year
-                && !matches!(
-                    before,
-                    '比' | '较' | '以' | '与' | '同' | '于' | '从' | '由'
-                )
+            y < plan_year && !matches!(before, '比' | '较' | '以' | '与' | '同' | '于' | '从' | '由')
         })
     })
 }
@@ -358,15 +319,7 @@ pub(crate) fn targets_in_sentence(doc: &Doc<'_>, cx: &SentenceContext<'_>) -> Ve
         {
             q.unit.clone_from(&u.unit);
         }
-        let found = judge(
-            doc,
-            cx,
-            &q,
-            &phrases,
-            &mut pending_baseline,
-            &mut carried_baseline,
-            &out,
-        );
+        let found = judge(doc, cx, &q, &phrases, &mut pending_baseline, &mut carried_baseline, &out);
         match found {
             Judgement::Target(mut t) => {
                 if let Some(upper) = upper {
@@ -410,11 +363,7 @@ fn judge(
     let tok = &q.tok;
     let prev = doc.at(tok.start.wrapping_sub(1));
     let before = doc.skip_spaces_back(tok.start, start);
-    let prev_solid = if before > start {
-        doc.at(before - 1)
-    } else {
-        '\0'
-    };
+    let prev_solid = if before > start { doc.at(before - 1) } else { '\0' };
     let after = doc.at(tok.end);
     // Labels and codes: G342, PM2.5, 5G, 3#, 6号, "1+3", (1) markers.
     if prev.is_ascii_alphabetic() || prev == '+' || prev == '#' || prev == '·' {
@@ -430,14 +379,9 @@ fn judge(
         return Judgement::NotATarget;
     }
     // Ordinals: 第二, 首批, 前5名, 这三个, 每10万人.
-    let deadline_before = matches!(
-        doc.at(before.wrapping_sub(2)),
-        '底' | '月' | '日' | '年' | '”' | '节'
-    );
-    if matches!(
-        prev_solid,
-        '第' | '每' | '这' | '那' | '其' | '之' | '各' | '几'
-    ) || (matches!(prev_solid, '前' | '后') && !deadline_before)
+    let deadline_before = matches!(doc.at(before.wrapping_sub(2)), '底' | '月' | '日' | '年' | '”' | '节');
+    if matches!(prev_solid, '第' | '每' | '这' | '那' | '其' | '之' | '各' | '几')
+        || (matches!(prev_solid, '前' | '后') && !deadline_before)
     {
         return Judgement::NotATarget;
     }
@@ -446,8 +390,7 @@ fn judge(
     let head = doc.norm_string(clause.start, tok.start);
     if tok.is_chinese {
         let is_one = tok.value == Decimal::ONE;
-        let asserted =
-            prefix_comparator(doc, tok.start, start).is_some_and(|c| c == Comparator::AtLeast);
+        let asserted = prefix_comparator(doc, tok.start, start).is_some_and(|c| c == Comparator::AtLeast);
         if (is_one && !asserted)
             || is_han(prev)
                 && !counted_after_noun(doc, q, end, &head)
@@ -507,40 +450,21 @@ fn judge(
         return Judgement::NotATarget;
     }
     // 发挥478公里风景道的带动作用: an asset already there.
-    if head.contains("发挥")
-        && ["作用", "优势", "功能", "效应"]
-            .iter()
-            .any(|w| tail_text.contains(w))
-    {
+    if head.contains("发挥") && ["作用", "优势", "功能", "效应"].iter().any(|w| tail_text.contains(w)) {
         return Judgement::NotATarget;
     }
     // Present state: 目前,世界上有超过100个国家… (the adverb may open the
     // sentence, not the clause).
     let sentence_head = doc.norm_string(start.max(tok.start.saturating_sub(200)), tok.start);
-    if [
-        "现有",
-        "目前",
-        "已有",
-        "已经",
-        "已建成",
-        "截至",
-        "截止",
-        "同期",
-        "以来",
-    ]
-    .iter()
-    .any(|w| sentence_head.contains(w))
+    if ["现有", "目前", "已有", "已经", "已建成", "截至", "截止", "同期", "以来"]
+        .iter()
+        .any(|w| sentence_head.contains(w))
     {
         return Judgement::NotATarget;
     }
     // A figure of a past year: 2019年,增加值完成118亿元 (not 比2020年增长).
     if let Some(plan_year) = cx.plan_year
-        && names_past_year(
-            doc,
-            sentence_head_start(doc, cx.span, clause.start),
-            tok.start,
-            plan_year,
-        )
+        && names_past_year(doc, sentence_head_start(doc, cx.span, clause.start), tok.start, plan_year)
     {
         return Judgement::NotATarget;
     }
@@ -558,26 +482,16 @@ fn judge(
         }
     } else if let Some((b, unit)) = carried_baseline.as_ref()
         && *unit == q.unit
-        && [
-            "达到",
-            "提高到",
-            "提升到",
-            "提高至",
-            "提升至",
-            "增加到",
-            "降到",
-            "降至",
-            "下降到",
-        ]
-        .iter()
-        .any(|w| head.contains(w))
+        && ["达到", "提高到", "提升到", "提高至", "提升至", "增加到", "降到", "降至", "下降到"]
+            .iter()
+            .any(|w| head.contains(w))
         && !found.iter().any(|t| t.offset.0 >= clause.start)
     {
         baseline = Some(*b);
     }
 
-    let deadline = deadline::governing(phrases, tok.start, clause.start, clause.end, cx.plan_year)
-        .or(cx.default_deadline);
+    let deadline =
+        deadline::governing(phrases, tok.start, clause.start, clause.end, cx.plan_year).or(cx.default_deadline);
 
     Judgement::Target(Target {
         offset: CharOffset(tok.start),
@@ -595,9 +509,8 @@ fn judge(
 
 /// Verbs and fillers stripped from the start of a metric name.
 const METRIC_LEADS: &[&str] = &[
-    "一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是", "今年", "年内",
-    "全年", "力争", "确保", "重点", "其中", "同时", "并", "再", "继续", "全面", "加快", "积极",
-    "大力",
+    "一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是", "今年", "年内", "全年", "力争",
+    "确保", "重点", "其中", "同时", "并", "再", "继续", "全面", "加快", "积极", "大力",
 ];
 /// Verbs after which the metric needs the noun written after the number.
 const METRIC_VERBS: &[&str] = &[
@@ -638,8 +551,7 @@ fn metric(doc: &Doc<'_>, clause: Span, num_start: usize, unit_end: usize) -> Str
                 head = rest.to_string();
             }
         }
-        if let Some(rest) = head.strip_prefix(|c: char| c == '(' || c.is_ascii_digit() || c == ')')
-        {
+        if let Some(rest) = head.strip_prefix(|c: char| c == '(' || c.is_ascii_digit() || c == ')') {
             head = rest.to_string();
         }
         if head == before {
@@ -686,10 +598,7 @@ mod tests {
     fn run(s: &str) -> Vec<Row> {
         let doc = Doc::new(s);
         let cx = SentenceContext {
-            span: Span {
-                start: 0,
-                end: doc.len(),
-            },
+            span: Span { start: 0, end: doc.len() },
             part: Part::Plan,
             plan_year: Some(2024),
             default_deadline: NaiveDate::from_ymd_opt(2024, 12, 31),
@@ -710,10 +619,7 @@ mod tests {
     }
 
     fn brief(s: &str) -> Vec<String> {
-        run(s)
-            .into_iter()
-            .map(|(v, u, c, _, _)| format!("{v}{u}:{c}"))
-            .collect()
+        run(s).into_iter().map(|(v, u, c, _, _)| format!("{v}{u}:{c}")).collect()
     }
 
     #[test]
@@ -784,26 +690,15 @@ mod tests {
         assert_eq!(
             got,
             [
-                (
-                    "42".to_string(),
-                    Some("38".to_string()),
-                    Some("2024-12-31".to_string())
-                ),
-                (
-                    "45".to_string(),
-                    Some("38".to_string()),
-                    Some("2028-12-31".to_string())
-                ),
+                ("42".to_string(), Some("38".to_string()), Some("2024-12-31".to_string())),
+                ("45".to_string(), Some("38".to_string()), Some("2028-12-31".to_string())),
             ]
         );
     }
 
     #[test]
     fn deadlines_come_from_the_clause() {
-        let got: Vec<Option<String>> = run("首批8个项目“五一”前开工,其余年内完成")
-            .into_iter()
-            .map(|t| t.4)
-            .collect();
+        let got: Vec<Option<String>> = run("首批8个项目“五一”前开工,其余年内完成").into_iter().map(|t| t.4).collect();
         assert_eq!(got, [Some("2024-04-30".to_string())]);
     }
 
@@ -811,10 +706,7 @@ mod tests {
     fn fractions_and_integers_are_written_like_the_gold() {
         let doc = Doc::new("达到2/3以上");
         let cx = SentenceContext {
-            span: Span {
-                start: 0,
-                end: doc.len(),
-            },
+            span: Span { start: 0, end: doc.len() },
             part: Part::Plan,
             plan_year: Some(2024),
             default_deadline: None,

@@ -49,10 +49,10 @@ pub struct DraftTask {
 
 /// Verbs that make a sentence a commitment.
 const COMMITMENT_VERBS: &[&str] = &[
-    "建设", "建成", "推进", "推动", "实施", "完成", "开工", "打造", "培育", "新建", "新增", "加快",
-    "开展", "落实", "提升", "提高", "改造", "设立", "建立", "完善", "深化", "加强", "启动", "举办",
-    "办好", "确保", "力争", "引进", "创建", "抓好", "发展", "支持", "扩大", "健全", "出台", "制定",
-    "实现", "做好", "优化", "强化", "组织", "开发", "保障", "整治", "治理", "投资", "安排", "争取",
+    "建设", "建成", "推进", "推动", "实施", "完成", "开工", "打造", "培育", "新建", "新增", "加快", "开展", "落实",
+    "提升", "提高", "改造", "设立", "建立", "完善", "深化", "加强", "启动", "举办", "办好", "确保", "力争", "引进",
+    "创建", "抓好", "发展", "支持", "扩大", "健全", "出台", "制定", "实现", "做好", "优化", "强化", "组织", "开发",
+    "保障", "整治", "治理", "投资", "安排", "争取",
 ];
 
 /// Whether a sentence reads as a commitment rather than rhetoric.
@@ -105,19 +105,15 @@ const PROJECT_SUFFIXES: &[&str] = &[
 ];
 
 /// First chars of [`PROJECT_SUFFIXES`]: a cheap test before matching them.
-static SUFFIX_STARTS: LazyLock<HashSet<char>> = LazyLock::new(|| {
-    PROJECT_SUFFIXES
-        .iter()
-        .filter_map(|s| s.chars().next())
-        .collect()
-});
+static SUFFIX_STARTS: LazyLock<HashSet<char>> =
+    LazyLock::new(|| PROJECT_SUFFIXES.iter().filter_map(|s| s.chars().next()).collect());
 
 /// Words that cut a project name off from what precedes it.
 const NAME_BREAKS: &[&str] = &[
-    "加快", "建设", "推进", "推动", "打造", "完成", "启动", "开工", "实施", "抓好", "新建", "建成",
-    "提升", "改造", "重点", "加强", "做好", "支持", "依托", "围绕", "对", "在", "和", "与", "及",
-    "的", "是", "把", "将", "为", "到", "向", "等", "、", "以", "了", "年", "今", "主体", "全面",
-    "个", "座", "条", "所", "家", "项", "处", "批", "公里", "平方", "亩", "万", "亿",
+    "加快", "建设", "推进", "推动", "打造", "完成", "启动", "开工", "实施", "抓好", "新建", "建成", "提升", "改造",
+    "重点", "加强", "做好", "支持", "依托", "围绕", "对", "在", "和", "与", "及", "的", "是", "把", "将", "为", "到",
+    "向", "等", "、", "以", "了", "年", "今", "主体", "全面", "个", "座", "条", "所", "家", "项", "处", "批", "公里",
+    "平方", "亩", "万", "亿",
 ];
 
 /// Generic heads that are not names: 重点项目, 基础设施项目, 一批工程.
@@ -163,11 +159,7 @@ pub(crate) fn projects(text: &str) -> Vec<String> {
     let mut i = 0;
     while i < chars.len() {
         let may_start = chars.get(i).is_some_and(|c| SUFFIX_STARTS.contains(c));
-        let found = if may_start {
-            PROJECT_SUFFIXES.iter().find(|s| starts_with(&chars, i, s))
-        } else {
-            None
-        };
+        let found = if may_start { PROJECT_SUFFIXES.iter().find(|s| starts_with(&chars, i, s)) } else { None };
         let Some(suffix) = found else {
             i += 1;
             continue;
@@ -186,9 +178,8 @@ pub(crate) fn projects(text: &str) -> Vec<String> {
                 '“' => in_quote = false,
                 _ => {}
             }
-            let breaks = !in_quote
-                && c != '“'
-                && (c.is_ascii_digit() || NAME_BREAKS.iter().any(|w| ends_with(&chars, s, w)));
+            let breaks =
+                !in_quote && c != '“' && (c.is_ascii_digit() || NAME_BREAKS.iter().any(|w| ends_with(&chars, s, w)));
             if breaks || (!in_quote && i - s >= 10) {
                 break;
             }
@@ -197,12 +188,8 @@ pub(crate) fn projects(text: &str) -> Vec<String> {
         let name_head: String = chars.get(s..i).unwrap_or(&[]).iter().collect();
         let name: String = chars.get(s..i + suf_len).unwrap_or(&[]).iter().collect();
         let is_generic = name_head.chars().count() < 2
-            || GENERIC
-                .iter()
-                .any(|g| name_head.starts_with(g) || name_head == *g)
-            || name_head
-                .chars()
-                .all(|c| crate::numeral::is_chinese_numeral_char(c) || c.is_ascii_digit());
+            || GENERIC.iter().any(|g| name_head.starts_with(g) || name_head == *g)
+            || name_head.chars().all(|c| crate::numeral::is_chinese_numeral_char(c) || c.is_ascii_digit());
         if !is_generic && !out.contains(&name) {
             // keep the longer of two overlapping names (丹河新城起步区 over 丹河新城)
             out.retain(|o| !name.starts_with(o.as_str()));
@@ -216,9 +203,7 @@ pub(crate) fn projects(text: &str) -> Vec<String> {
 }
 
 fn starts_with(chars: &[char], i: usize, s: &str) -> bool {
-    s.chars()
-        .enumerate()
-        .all(|(k, c)| chars.get(i + k) == Some(&c))
+    s.chars().enumerate().all(|(k, c)| chars.get(i + k) == Some(&c))
 }
 
 fn ends_with(chars: &[char], i: usize, s: &str) -> bool {
@@ -251,10 +236,7 @@ mod tests {
     #[test]
     fn named_projects_are_found_and_generic_ones_are_not() {
         let cases: &[(&str, &[&str])] = &[
-            (
-                "加快云台山大景区建设,完成5个基础设施项目",
-                &["云台山大景区"],
-            ),
+            ("加快云台山大景区建设,完成5个基础设施项目", &["云台山大景区"]),
             ("推进滨江新城起步区建设", &["滨江新城起步区"]),
             ("第二水厂全面完工", &["第二水厂"]),
             ("启动2平方公里起步区建设", &[]),
@@ -270,23 +252,11 @@ mod tests {
     #[test]
     fn lead_org_follows_the_keywords() {
         let orgs = vec![
-            OrgKeywords {
-                org: "市能源局".into(),
-                keywords: vec!["煤层气".into(), "钻井".into()],
-            },
-            OrgKeywords {
-                org: "市文旅局".into(),
-                keywords: vec!["景区".into(), "旅游".into()],
-            },
+            OrgKeywords { org: "市能源局".into(), keywords: vec!["煤层气".into(), "钻井".into()] },
+            OrgKeywords { org: "市文旅局".into(), keywords: vec!["景区".into(), "旅游".into()] },
         ];
-        assert_eq!(
-            suggest_lead_org("新增钻井300口,煤层气产量达到10亿方", "", &orgs).as_deref(),
-            Some("市能源局")
-        );
-        assert_eq!(
-            suggest_lead_org("提升景区品质", "", &orgs).as_deref(),
-            Some("市文旅局")
-        );
+        assert_eq!(suggest_lead_org("新增钻井300口,煤层气产量达到10亿方", "", &orgs).as_deref(), Some("市能源局"));
+        assert_eq!(suggest_lead_org("提升景区品质", "", &orgs).as_deref(), Some("市文旅局"));
         assert_eq!(suggest_lead_org("办好特殊教育", "", &orgs), None);
     }
 

@@ -5,9 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A position in the input counted in Unicode scalar values (`char`s), never
 /// bytes. Python `str` indices and the gold files count the same way.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct CharOffset(pub usize);
 
@@ -41,11 +39,7 @@ impl<'a> Doc<'a> {
             }
             norm.push(normalize_char(c));
         }
-        Doc {
-            original,
-            norm,
-            checkpoints,
-        }
+        Doc { original, norm, checkpoints }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -81,10 +75,7 @@ impl<'a> Doc<'a> {
     /// The original text of `start..end` with line breaks and spaces removed:
     /// what a reader sees once a PDF's page breaks are joined.
     pub(crate) fn joined(&self, start: usize, end: usize) -> String {
-        self.original(start, end)
-            .chars()
-            .filter(|c| !is_space(*c))
-            .collect()
+        self.original(start, end).chars().filter(|c| !is_space(*c)).collect()
     }
 
     /// Whether the normalized text at `i` starts with `s`.
@@ -124,12 +115,7 @@ impl<'a> Doc<'a> {
         if start >= end {
             return String::new();
         }
-        self.norm
-            .get(start..end)
-            .unwrap_or(&[])
-            .iter()
-            .filter(|c| !is_space(**c))
-            .collect()
+        self.norm.get(start..end).unwrap_or(&[]).iter().filter(|c| !is_space(**c)).collect()
     }
 }
 
@@ -176,14 +162,7 @@ mod tests {
 
     #[test]
     fn full_width_forms_normalize_one_to_one() {
-        let cases = [
-            ('１', '1'),
-            ('９', '9'),
-            ('％', '%'),
-            ('，', ','),
-            ('（', '('),
-            ('汉', '汉'),
-        ];
+        let cases = [('１', '1'), ('９', '9'), ('％', '%'), ('，', ','), ('（', '('), ('汉', '汉')];
         for (input, want) in cases {
             assert_eq!(normalize_char(input), want, "{input}");
         }

@@ -155,12 +155,7 @@ pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<Uni
             best = Some(m);
         }
     };
-    let mag = MAGNITUDES
-        .iter()
-        .filter(|m| doc.starts_with_at(i, m))
-        .map(|m| m.chars().count())
-        .max()
-        .unwrap_or(0);
+    let mag = MAGNITUDES.iter().filter(|m| doc.starts_with_at(i, m)).map(|m| m.chars().count()).max().unwrap_or(0);
     let tries: &[usize] = if mag > 0 { &[0, 0] } else { &[0] };
     for (n, _) in tries.iter().enumerate() {
         let mag_len = if n == 0 { mag } else { 0 };
@@ -172,23 +167,16 @@ pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<Uni
             if !allow_big && *base == "大" {
                 continue;
             }
-            if mag_len > 0 && matches!(*base, "%" | "‰" | "个百分点" | "百分点" | "倍" | "大")
-            {
+            if mag_len > 0 && matches!(*base, "%" | "‰" | "个百分点" | "百分点" | "倍" | "大") {
                 continue;
             }
             if doc.starts_with_at(base_at, base) {
                 let len = mag_len + base.chars().count();
-                consider(UnitMatch {
-                    text: doc.norm_string(i, i + len),
-                    len,
-                });
+                consider(UnitMatch { text: doc.norm_string(i, i + len), len });
             }
         }
         if mag_len > 0 && !is_time_word_at(doc, base_at) {
-            consider(UnitMatch {
-                text: doc.norm_string(i, i + mag_len),
-                len: mag_len,
-            });
+            consider(UnitMatch { text: doc.norm_string(i, i + mag_len), len: mag_len });
         }
     }
     let m = best?;
@@ -198,12 +186,7 @@ pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<Uni
     if m.text.ends_with('个') && is_time_word_at(doc, after) {
         return None;
     }
-    if m.text == "方"
-        && matches!(
-            doc.at(after),
-            '面' | '案' | '式' | '法' | '向' | '针' | '位' | '阵'
-        )
-    {
+    if m.text == "方" && matches!(doc.at(after), '面' | '案' | '式' | '法' | '向' | '针' | '位' | '阵') {
         return None;
     }
     if m.text == "名" && matches!(doc.at(after), '单' | '录' | '额' | '牌' | '片' | '称') {
@@ -212,12 +195,7 @@ pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<Uni
     if m.text == "部" && matches!(doc.at(after), '门' | '署' | '分') {
         return None;
     }
-    if m.text == "本"
-        && matches!(
-            doc.at(after),
-            '地' | '土' | '级' | '年' | '市' | '次' | '届'
-        )
-    {
+    if m.text == "本" && matches!(doc.at(after), '地' | '土' | '级' | '年' | '市' | '次' | '届') {
         return None;
     }
     Some(m)

@@ -26,29 +26,17 @@ fn number(v: Option<&Value>) -> Option<Decimal> {
         Value::String(s) => s.clone(),
         _ => return None,
     };
-    Decimal::from_str(&s)
-        .or_else(|_| Decimal::from_scientific(&s))
-        .ok()
-        .map(|d| d.normalize())
+    Decimal::from_str(&s).or_else(|_| Decimal::from_scientific(&s)).ok().map(|d| d.normalize())
 }
 
 fn key(row: &Value) -> Key {
     let offset = row.get("offset").and_then(Value::as_i64).unwrap_or(-1);
-    let unit = row
-        .get("unit")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim()
-        .to_string();
+    let unit = row.get("unit").and_then(Value::as_str).unwrap_or("").trim().to_string();
     (offset, number(row.get("value")), unit)
 }
 
 fn rows(jsonl: &str) -> Vec<Value> {
-    jsonl
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
+    jsonl.lines().filter(|l| !l.trim().is_empty()).filter_map(|l| serde_json::from_str(l).ok()).collect()
 }
 
 #[derive(Debug)]
@@ -83,42 +71,23 @@ fn score(gold: &[Value], pred: &[Value]) -> Score {
             _ => report.push_str(&format!("extra    {p}\n")),
         }
     }
-    let mut missed: Vec<&Value> = gold_by_key
-        .iter()
-        .filter(|(k, _)| !seen.contains(*k))
-        .map(|(_, g)| *g)
-        .collect();
+    let mut missed: Vec<&Value> = gold_by_key.iter().filter(|(k, _)| !seen.contains(*k)).map(|(_, g)| *g).collect();
     missed.sort_by_key(|g| g.get("offset").and_then(Value::as_i64));
     for g in missed {
         report.push_str(&format!("missed   {g}\n"));
     }
     let tp = matched.len();
-    let precision = if pred.is_empty() {
-        0.0
-    } else {
-        tp as f64 / pred.len() as f64
-    };
-    let recall = if gold_by_key.is_empty() {
-        0.0
-    } else {
-        tp as f64 / gold_by_key.len() as f64
-    };
-    let f1 = if precision + recall > 0.0 {
-        2.0 * precision * recall / (precision + recall)
-    } else {
-        0.0
-    };
+    let precision = if pred.is_empty() { 0.0 } else { tp as f64 / pred.len() as f64 };
+    let recall = if gold_by_key.is_empty() { 0.0 } else { tp as f64 / gold_by_key.len() as f64 };
+    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
     let mut agree = |field: &str, as_number: bool| {
         if matched.is_empty() {
             return 0.0;
         }
         let mut same = 0;
         for (g, p) in &matched {
-            let ok = if as_number {
-                number(g.get(field)) == number(p.get(field))
-            } else {
-                g.get(field) == p.get(field)
-            };
+            let ok =
+                if as_number { number(g.get(field)) == number(p.get(field)) } else { g.get(field) == p.get(field) };
             if ok {
                 same += 1;
             } else {
@@ -165,24 +134,12 @@ fn corpus_report_scores_above_the_floor() {
     println!("{}", s.report);
     println!(
         "gold {}  predicted {}  matched {}\nprecision {:.3}  recall {:.3}  F1 {:.3}\ncomparator {:.3}  baseline {:.3}  deadline {:.3}",
-        s.gold,
-        s.predicted,
-        s.matched,
-        s.precision,
-        s.recall,
-        s.f1,
-        s.comparator,
-        s.baseline,
-        s.deadline
+        s.gold, s.predicted, s.matched, s.precision, s.recall, s.f1, s.comparator, s.baseline, s.deadline
     );
-    let floor: Value =
-        serde_json::from_str(include_str!("quality_floor.json")).unwrap_or(Value::Null);
+    let floor: Value = serde_json::from_str(include_str!("quality_floor.json")).unwrap_or(Value::Null);
     let at_least = |name: &str, got: f64| {
         let min = floor.get(name).and_then(Value::as_f64).unwrap_or(1.0);
-        assert!(
-            got + 1e-9 >= min,
-            "{name} {got:.4} is below the floor {min}"
-        );
+        assert!(got + 1e-9 >= min, "{name} {got:.4} is below the floor {min}");
     };
     at_least("f1", s.f1);
     at_least("comparator_agreement", s.comparator);

@@ -33,38 +33,20 @@ const COUNTY_REPORT: &str = "\
 
 fn org_map() -> Vec<OrgKeywords> {
     vec![
-        OrgKeywords {
-            org: "县发改局".into(),
-            keywords: vec!["项目".into(), "投资".into()],
-        },
-        OrgKeywords {
-            org: "县住建局".into(),
-            keywords: vec!["老旧小区".into(), "幼儿园".into()],
-        },
+        OrgKeywords { org: "县发改局".into(), keywords: vec!["项目".into(), "投资".into()] },
+        OrgKeywords { org: "县住建局".into(), keywords: vec!["老旧小区".into(), "幼儿园".into()] },
     ]
 }
 
 #[test]
 fn a_county_report_with_full_width_punctuation_reads_like_the_corpus() {
-    let x = extract(
-        COUNTY_REPORT,
-        &Options {
-            plan_year: None,
-            org_keywords: org_map(),
-        },
-    );
+    let x = extract(COUNTY_REPORT, &Options { plan_year: None, org_keywords: org_map() });
     assert_eq!(x.plan_year, Some(2023));
     let got: Vec<(String, String, &str, Option<String>, &str)> = x
         .targets
         .iter()
         .map(|t| {
-            (
-                t.text.clone(),
-                t.unit.clone(),
-                t.comparator.code(),
-                t.deadline.map(|d| d.to_string()),
-                t.section.as_str(),
-            )
+            (t.text.clone(), t.unit.clone(), t.comparator.code(), t.deadline.map(|d| d.to_string()), t.section.as_str())
         })
         .collect();
     let want = [
@@ -79,54 +61,26 @@ fn a_county_report_with_full_width_punctuation_reads_like_the_corpus() {
         ("3", "所", "eq", Some("2023-12-31"), "三、（二）"),
         ("1500", "户", "eq", Some("2023-06-30"), "三、（二）"),
     ];
-    let want: Vec<(String, String, &str, Option<String>, &str)> = want
-        .iter()
-        .map(|(t, u, c, d, s)| (t.to_string(), u.to_string(), *c, d.map(str::to_string), *s))
-        .collect();
+    let want: Vec<(String, String, &str, Option<String>, &str)> =
+        want.iter().map(|(t, u, c, d, s)| (t.to_string(), u.to_string(), *c, d.map(str::to_string), *s)).collect();
     assert_eq!(got, want);
 
     let parts: Vec<Part> = x.parts.iter().map(|p| p.part).collect();
-    assert_eq!(
-        parts,
-        [Part::Preamble, Part::Review, Part::LongRange, Part::Plan]
-    );
-    let arabic = x
-        .headings
-        .iter()
-        .filter(|h| h.style == NumberingStyle::ArabicDot)
-        .count();
+    assert_eq!(parts, [Part::Preamble, Part::Review, Part::LongRange, Part::Plan]);
+    let arabic = x.headings.iter().filter(|h| h.style == NumberingStyle::ArabicDot).count();
     assert_eq!(arabic, 2);
 
     let housing = x.draft_tasks.iter().find(|t| t.text.contains("老旧小区"));
-    assert_eq!(
-        housing.and_then(|t| t.suggested_lead_org.as_deref()),
-        Some("县住建局")
-    );
-    let invest = x
-        .draft_tasks
-        .iter()
-        .find(|t| t.text.contains("重点项目120个"));
-    assert_eq!(
-        invest.and_then(|t| t.suggested_lead_org.as_deref()),
-        Some("县发改局")
-    );
+    assert_eq!(housing.and_then(|t| t.suggested_lead_org.as_deref()), Some("县住建局"));
+    let invest = x.draft_tasks.iter().find(|t| t.text.contains("重点项目120个"));
+    assert_eq!(invest.and_then(|t| t.suggested_lead_org.as_deref()), Some("县发改局"));
 }
 
 #[test]
 fn a_plan_without_chapters_uses_its_opening_words() {
     let text = "过去一年，新建道路20公里。\n今年主要目标是：新建道路30公里，年底前建成公园2个。";
-    let x = extract(
-        text,
-        &Options {
-            plan_year: Some(2024),
-            ..Options::default()
-        },
-    );
-    let got: Vec<String> = x
-        .targets
-        .iter()
-        .map(|t| format!("{}{}", t.text, t.unit))
-        .collect();
+    let x = extract(text, &Options { plan_year: Some(2024), ..Options::default() });
+    let got: Vec<String> = x.targets.iter().map(|t| format!("{}{}", t.text, t.unit)).collect();
     assert_eq!(got, ["30公里", "2个"]);
 }
 
@@ -147,22 +101,8 @@ fn a_national_style_target_list_with_semicolons_reads_every_target() {
 一、2023年工作回顾\n\n过去一年，国内生产总值增长5.2%。\n";
     let x = extract(text, &Options::default());
     assert_eq!(x.plan_year, Some(2024));
-    let got: Vec<String> = x
-        .targets
-        .iter()
-        .map(|t| format!("{}{}:{}", t.text, t.unit, t.comparator.code()))
-        .collect();
-    assert_eq!(
-        got,
-        [
-            "5%:approx",
-            "1200万人:ge",
-            "5.5%:approx",
-            "3%:approx",
-            "1.3万亿斤:ge",
-            "2.5%:approx"
-        ]
-    );
+    let got: Vec<String> = x.targets.iter().map(|t| format!("{}{}:{}", t.text, t.unit, t.comparator.code())).collect();
+    assert_eq!(got, ["5%:approx", "1200万人:ge", "5.5%:approx", "3%:approx", "1.3万亿斤:ge", "2.5%:approx"]);
 }
 
 #[test]
@@ -174,17 +114,7 @@ fn targets_before_the_first_chapter_count_when_the_opening_says_plan() {
     let got: Vec<String> = x
         .targets
         .iter()
-        .map(|t| {
-            format!(
-                "{}{}:{}",
-                t.text,
-                t.unit,
-                t.deadline.map(|d| d.to_string()).unwrap_or_default()
-            )
-        })
+        .map(|t| format!("{}{}:{}", t.text, t.unit, t.deadline.map(|d| d.to_string()).unwrap_or_default()))
         .collect();
-    assert_eq!(
-        got,
-        ["6%:2024-12-31", "3个:2024-12-31", "500人次:2024-12-31"]
-    );
+    assert_eq!(got, ["6%:2024-12-31", "3个:2024-12-31", "500人次:2024-12-31"]);
 }

@@ -90,10 +90,7 @@ const PIECES: &[&str] = &[
 fn options() -> Options {
     Options {
         plan_year: None,
-        org_keywords: vec![OrgKeywords {
-            org: "市发改委".into(),
-            keywords: vec!["项目".into(), "".into()],
-        }],
+        org_keywords: vec![OrgKeywords { org: "市发改委".into(), keywords: vec!["项目".into(), "".into()] }],
     }
 }
 
@@ -118,20 +115,10 @@ fn random_report_fragments_never_panic_and_stay_in_bounds() {
         for _ in 0..rng.below(120) {
             text.push_str(PIECES[rng.below(PIECES.len())]);
         }
-        let x = extract(
-            &text,
-            &Options {
-                plan_year: (round % 2 == 0).then_some(2024),
-                ..options()
-            },
-        );
+        let x = extract(&text, &Options { plan_year: (round % 2 == 0).then_some(2024), ..options() });
         let chars: Vec<char> = text.chars().collect();
         for t in &x.targets {
-            let written: String = chars
-                .iter()
-                .skip(t.offset.0)
-                .take(t.text.chars().count())
-                .collect();
+            let written: String = chars.iter().skip(t.offset.0).take(t.text.chars().count()).collect();
             assert_eq!(written, t.text, "offset {} in {text:?}", t.offset.0);
         }
         let _ = serde_json::to_string(&x.outline());

@@ -40,8 +40,6 @@ pub enum OfficeError {
 
 impl OfficeError {
     pub(crate) fn not_docx(reason: impl Into<String>) -> Self {
-        Self::NotDocx {
-            reason: reason.into(),
-        }
+        Self::NotDocx { reason: reason.into() }
     }
 }

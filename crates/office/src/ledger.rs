@@ -13,18 +13,8 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 use crate::OfficeError;
 
 /// The header of a ledger, in column order.
-pub const LEDGER_HEADERS: [&str; 10] = [
-    "序号",
-    "任务内容",
-    "指标",
-    "目标值",
-    "计量单位",
-    "比较",
-    "基数",
-    "完成时限",
-    "建议牵头单位",
-    "章节",
-];
+pub const LEDGER_HEADERS: [&str; 10] =
+    ["序号", "任务内容", "指标", "目标值", "计量单位", "比较", "基数", "完成时限", "建议牵头单位", "章节"];
 
 /// Column widths in Excel's character units; a Chinese character takes about two.
 const WIDTHS: [f64; 10] = [7.0, 60.0, 22.0, 12.0, 10.0, 9.0, 12.0, 13.0, 24.0, 22.0];
@@ -70,9 +60,7 @@ pub struct LedgerRow {
 /// [`OfficeError::LedgerWrite`] when the workbook cannot be written, e.g. a cell
 /// longer than Excel's 32,767 characters or more rows than a sheet holds.
 pub fn draft_ledger_xlsx(title: &str, rows: &[LedgerRow]) -> Result<Vec<u8>, OfficeError> {
-    write(title, rows).map_err(|e| OfficeError::LedgerWrite {
-        reason: e.to_string(),
-    })
+    write(title, rows).map_err(|e| OfficeError::LedgerWrite { reason: e.to_string() })
 }
 
 struct Formats {
@@ -87,10 +75,7 @@ struct Formats {
 impl Formats {
     fn new() -> Self {
         let base = Format::new().set_font_name(FONT).set_font_size(11);
-        let cell = base
-            .clone()
-            .set_border(FormatBorder::Thin)
-            .set_align(FormatAlign::VerticalCenter);
+        let cell = base.clone().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
         Self {
             title: base
                 .clone()
@@ -108,9 +93,7 @@ impl Formats {
             centered: cell.clone().set_align(FormatAlign::Center).set_text_wrap(),
             // General shows a decimal as written (5.1 stays 5.1) and keeps it a number.
             number: cell.clone().set_num_format("General"),
-            date: cell
-                .set_align(FormatAlign::Center)
-                .set_num_format("yyyy-mm-dd"),
+            date: cell.set_align(FormatAlign::Center).set_num_format("yyyy-mm-dd"),
         }
     }
 }
@@ -185,20 +168,14 @@ fn write_decimal(
     };
     let written = value.normalize().to_string();
     match written.parse::<f64>() {
-        Ok(number) if significant_digits(&written) <= 15 => {
-            sheet.write_number_with_format(r, col, number, format)?
-        }
+        Ok(number) if significant_digits(&written) <= 15 => sheet.write_number_with_format(r, col, number, format)?,
         _ => sheet.write_string_with_format(r, col, &written, format)?,
     };
     Ok(())
 }
 
 fn significant_digits(decimal: &str) -> usize {
-    decimal
-        .chars()
-        .filter(char::is_ascii_digit)
-        .skip_while(|&c| c == '0')
-        .count()
+    decimal.chars().filter(char::is_ascii_digit).skip_while(|&c| c == '0').count()
 }
 
 /// Reads one text column of a row.
@@ -344,18 +321,7 @@ mod tests {
                 "市林业局",
                 "三、(一)",
             ],
-            [
-                "3",
-                "深化“放管服”改革",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "三、(二)",
-            ],
+            ["3", "深化“放管服”改革", "", "", "", "", "", "", "", "三、(二)"],
         ];
         assert_eq!(cells[2..], expected);
     }
@@ -373,23 +339,11 @@ mod tests {
         };
         assert_eq!(deadline.as_datetime().map(|d| d.date()), date("2025-12-31"));
 
-        let mut merged: Vec<_> = workbook
-            .merge_cells_by_sheet_id(0)
-            .unwrap()
-            .into_iter()
-            .map(|d| (d.start, d.end))
-            .collect();
+        let mut merged: Vec<_> =
+            workbook.merge_cells_by_sheet_id(0).unwrap().into_iter().map(|d| (d.start, d.end)).collect();
         merged.sort();
         // Title; task 1's 序号, 任务内容 and 章节 (its rows differ in 牵头单位).
-        assert_eq!(
-            merged,
-            [
-                ((0, 0), (0, 9)),
-                ((2, 0), (3, 0)),
-                ((2, 1), (3, 1)),
-                ((2, 9), (3, 9))
-            ]
-        );
+        assert_eq!(merged, [((0, 0), (0, 9)), ((2, 0), (3, 0)), ((2, 1), (3, 1)), ((2, 9), (3, 9))]);
     }
 
     #[test]
@@ -414,18 +368,9 @@ mod tests {
 
     #[test]
     fn a_cell_longer_than_excel_allows_is_an_error() {
-        let row = LedgerRow {
-            task: "长".repeat(40_000),
-            ..LedgerRow::default()
-        };
+        let row = LedgerRow { task: "长".repeat(40_000), ..LedgerRow::default() };
         let error = draft_ledger_xlsx("过长", &[row]).unwrap_err();
-        assert!(
-            matches!(error, OfficeError::LedgerWrite { .. }),
-            "{error:?}"
-        );
-        assert!(
-            error.to_string().starts_with("生成 Excel 台账失败："),
-            "{error}"
-        );
+        assert!(matches!(error, OfficeError::LedgerWrite { .. }), "{error:?}");
+        assert!(error.to_string().starts_with("生成 Excel 台账失败："), "{error}");
     }
 }

@@ -82,9 +82,7 @@ fn display(cell: &Data) -> String {
                 return float(d.as_f64());
             }
             match d.as_datetime() {
-                Some(dt) if dt.time() == chrono::NaiveTime::MIN => {
-                    dt.format("%Y-%m-%d").to_string()
-                }
+                Some(dt) if dt.time() == chrono::NaiveTime::MIN => dt.format("%Y-%m-%d").to_string(),
                 Some(dt) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
                 None => float(d.as_f64()),
             }
@@ -133,40 +131,24 @@ mod tests {
         sheet.write_number(2, 2, 649.0).unwrap();
         sheet.write_boolean(3, 1, true).unwrap();
         let date = chrono::NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
-        sheet
-            .write_date_with_format(3, 2, date, &date_format)
-            .unwrap();
-        workbook
-            .add_worksheet()
-            .write_string(0, 0, "第二个工作表")
-            .unwrap();
+        sheet.write_date_with_format(3, 2, date, &date_format).unwrap();
+        workbook.add_worksheet().write_string(0, 0, "第二个工作表").unwrap();
         let bytes = workbook.save_to_buffer().unwrap();
 
         let rows = read_xlsx_rows(&bytes).unwrap();
         assert_eq!(
             rows,
-            [
-                vec!["", "", ""],
-                vec!["", "", ""],
-                vec!["", "指标", "649"],
-                vec!["", "TRUE", "2021-06-30"],
-            ]
+            [vec!["", "", ""], vec!["", "", ""], vec!["", "指标", "649"], vec!["", "TRUE", "2021-06-30"],]
         );
     }
 
     #[test]
     fn bad_bytes_give_a_chinese_error_and_never_panic() {
-        for (bytes, fragment) in [
-            (&b""[..], "无法识别的文件格式"),
-            ("不是表格".as_bytes(), "无法识别的文件格式"),
-            (b"%PDF-1.4", "PDF"),
-        ] {
+        for (bytes, fragment) in
+            [(&b""[..], "无法识别的文件格式"), ("不是表格".as_bytes(), "无法识别的文件格式"), (b"%PDF-1.4", "PDF")]
+        {
             let error = read_xlsx_rows(bytes).unwrap_err();
-            assert!(
-                error
-                    .to_string()
-                    .starts_with("不是有效的 Excel 工作簿（.xlsx）：")
-            );
+            assert!(error.to_string().starts_with("不是有效的 Excel 工作簿（.xlsx）："));
             assert!(error.to_string().contains(fragment), "{error}");
         }
         let good = crate::draft_ledger_xlsx("清单", &[]).unwrap();

@@ -53,7 +53,8 @@ impl Settings {
             }
             return Ok(url.clone());
         }
-        std::fs::create_dir_all(&self.data_dir).with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
         Ok(format!("sqlite://{}", self.data_dir.join("qingdan.db").display()))
     }
 

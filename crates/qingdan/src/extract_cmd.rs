@@ -37,7 +37,12 @@ pub fn run(args: &ExtractArgs) -> Result<()> {
             let title = format!("{}年重点任务清单（草稿）", result.plan_year.map_or("".into(), |y| y.to_string()));
             let xlsx = extraction::ledger_xlsx(&title, &result).map_err(|e| anyhow::anyhow!("{e}"))?;
             std::fs::write(&path, xlsx).with_context(|| format!("writing {}", path.display()))?;
-            eprintln!("已写出草稿台账：{}（{}项任务，{}个指标）", path.display(), result.draft_tasks.len(), result.targets.len());
+            eprintln!(
+                "已写出草稿台账：{}（{}项任务，{}个指标）",
+                path.display(),
+                result.draft_tasks.len(),
+                result.targets.len()
+            );
         }
     }
     Ok(())

@@ -121,7 +121,8 @@ fn main() -> ExitCode {
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("QINGDAN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,qingdan=info"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("QINGDAN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,qingdan=info"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
@@ -143,7 +144,8 @@ fn run(cli: Cli) -> Result<()> {
             Command::User(cmd) => user(cmd).await,
             Command::Extract(_) => Ok(()),
             Command::BenchSeed { db, tasks, orgs, users, reports, sample_reporters } => {
-                bench_seed(&db, qingdan_app::synthetic::SyntheticSpec { tasks, orgs, users, reports, sample_reporters }).await
+                bench_seed(&db, qingdan_app::synthetic::SyntheticSpec { tasks, orgs, users, reports, sample_reporters })
+                    .await
             }
         }
     })
@@ -170,7 +172,9 @@ async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
         }
     }
     app.refresh_all_lights().await?;
-    let listener = tokio::net::TcpListener::bind(settings.listen).await.with_context(|| format!("listening on {}", settings.listen))?;
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("listening on {}", settings.listen))?;
     let local = listener.local_addr()?;
     println!("一张清单已启动：http://{local}/  （数据库：{}）", settings.display_url());
     spawn_light_refresh(app.clone());

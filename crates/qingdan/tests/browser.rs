@@ -72,13 +72,7 @@ fn core_loop_walks_in_a_real_browser() -> TestResult {
 
 /// The walk itself; `Err` (a page that did not come, an element not found)
 /// and failed assertions alike fail the test.
-fn walk(
-    chromium: &Path,
-    dir: &Path,
-    server: &Server,
-    watchdog: &Watchdog,
-    started: Instant,
-) -> TestResult {
+fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, started: Instant) -> TestResult {
     let step = |what: &str| eprintln!("[{:5.1}s] {what}", started.elapsed().as_secs_f64());
     step("server listening");
     let browser = launch(chromium, &dir.join("chromium-profile"))?;
@@ -88,10 +82,7 @@ fn walk(
     let tab = browser.new_tab()?;
     step("browser started");
     tab.set_default_timeout(STEP);
-    let page = Page {
-        tab: &tab,
-        base: format!("http://{}", server.addr),
-    };
+    let page = Page { tab: &tab, base: format!("http://{}", server.addr) };
 
     // 1. The reporter: bad input first, then a good report.
     page.sign_in("fgw.wu")?;
@@ -105,29 +96,15 @@ fn walk(
     page.fill("#percent_done", "150")?;
     page.fill("#narrative", "浏览器测试：第一次填报，进度填错。")?;
     page.click_and_wait("#report-form button[type=submit]")?;
-    assert_eq!(
-        page.path(),
-        form_path,
-        "a rejected report stays on the form"
-    );
+    assert_eq!(page.path(), form_path, "a rejected report stays on the form");
     assert!(page.exists("#report-form")?, "the form is shown again");
     let errors = page.text_all("#report-form .field-error")?;
-    assert!(
-        errors.iter().any(|e| e.contains("完成进度")),
-        "a Chinese error names 完成进度, got {errors:?}"
-    );
-    assert_eq!(
-        page.value("#narrative")?,
-        "浏览器测试：第一次填报，进度填错。",
-        "what was typed is kept"
-    );
+    assert!(errors.iter().any(|e| e.contains("完成进度")), "a Chinese error names 完成进度, got {errors:?}");
+    assert_eq!(page.value("#narrative")?, "浏览器测试：第一次填报，进度填错。", "what was typed is kept");
     page.keep_screenshot("1-report-form-error")?;
     step("bad report refused");
 
-    let narrative = format!(
-        "浏览器测试：已完成年度任务的六成以上（{}）。",
-        std::process::id()
-    );
+    let narrative = format!("浏览器测试：已完成年度任务的六成以上（{}）。", std::process::id());
     let percent = 67;
     page.fill("#percent_done", &percent.to_string())?;
     page.fill("#narrative", &narrative)?;
@@ -136,24 +113,10 @@ fn walk(
         page.fill("#report-form input[name^='actual_']", "1.5")?;
     }
     page.click_and_wait("#report-form button[type=submit]")?;
-    assert_eq!(
-        page.path(),
-        format!("/tasks/{task}"),
-        "a good report lands on the task"
-    );
-    let row = page
-        .report_row(&narrative)?
-        .ok_or("the new report is not in the task's history")?;
-    assert!(
-        row.text.contains("待审核"),
-        "the new report waits for review: {:?}",
-        row.text
-    );
-    assert!(
-        row.text.contains(&format!("{percent}%")),
-        "the row shows the submitted percent: {:?}",
-        row.text
-    );
+    assert_eq!(page.path(), format!("/tasks/{task}"), "a good report lands on the task");
+    let row = page.report_row(&narrative)?.ok_or("the new report is not in the task's history")?;
+    assert!(row.text.contains("待审核"), "the new report waits for review: {:?}", row.text);
+    assert!(row.text.contains(&format!("{percent}%")), "the row shows the submitted percent: {:?}", row.text);
     let report = row.id;
     page.keep_screenshot("2-task-submitted")?;
     step("report submitted");
@@ -162,42 +125,22 @@ fn walk(
     // 2. The supervisor accepts it.
     page.sign_in("duchao")?;
     step("supervisor signed in");
-    assert!(
-        page.exists("nav a.nav-link[href='/reviews']")?,
-        "a supervisor sees 审核 in the nav"
-    );
+    assert!(page.exists("nav a.nav-link[href='/reviews']")?, "a supervisor sees 审核 in the nav");
     page.click_and_wait("nav a.nav-link[href='/reviews']")?;
     assert_eq!(page.path(), "/reviews");
     let card = format!("[data-report='{report}']");
-    assert!(
-        page.exists(&card)?,
-        "report {report} is in the review queue"
-    );
-    assert!(
-        page.text(&card)?.contains(&narrative),
-        "the card shows the narrative"
-    );
+    assert!(page.exists(&card)?, "report {report} is in the review queue");
+    assert!(page.text(&card)?.contains(&narrative), "the card shows the narrative");
     page.keep_screenshot("3-review-queue")?;
-    page.click_and_wait(&format!(
-        "{card} form:has(input[name=decision][value=accept]) button"
-    ))?;
+    page.click_and_wait(&format!("{card} form:has(input[name=decision][value=accept]) button"))?;
     assert_eq!(page.path(), "/reviews");
     assert!(!page.exists(&card)?, "an accepted report leaves the queue");
     page.goto(&format!("/tasks/{task}"))?;
     assert_eq!(page.text("#percent")?.trim(), format!("{percent}%"));
     let light = page.text("#light")?;
-    assert!(
-        ["绿灯", "黄灯", "红灯", "已完成"].contains(&light.trim()),
-        "the light badge reads as a light: {light:?}"
-    );
-    let row = page
-        .report_row(&narrative)?
-        .ok_or("the accepted report is still in the history")?;
-    assert!(
-        row.text.contains("已通过"),
-        "the report now reads accepted: {:?}",
-        row.text
-    );
+    assert!(["绿灯", "黄灯", "红灯", "已完成"].contains(&light.trim()), "the light badge reads as a light: {light:?}");
+    let row = page.report_row(&narrative)?.ok_or("the accepted report is still in the history")?;
+    assert!(row.text.contains("已通过"), "the report now reads accepted: {:?}", row.text);
     page.keep_screenshot("4-task-accepted")?;
     step("report accepted");
     page.sign_out()?;
@@ -207,37 +150,18 @@ fn walk(
     step("leader signed in");
     page.goto("/plans/1")?;
     assert!(page.exists("#counts")?, "the plan shows its light counts");
-    assert!(
-        page.count("#counts [data-light]")? >= 4,
-        "one count per light"
-    );
+    assert!(page.count("#counts [data-light]")? >= 4, "one count per light");
     let rows = page.count("#tasks tbody tr[data-task]")?;
     assert!(rows >= 10, "the plan lists its tasks, got {rows}");
-    assert!(
-        !page.exists("nav a[href='/reviews']")?,
-        "a leader has no 审核 link"
-    );
-    assert!(
-        !page.text("nav")?.contains("审核"),
-        "nor the word 审核 in the nav"
-    );
+    assert!(!page.exists("nav a[href='/reviews']")?, "a leader has no 审核 link");
+    assert!(!page.text("nav")?.contains("审核"), "nor the word 审核 in the nav");
     let shot = tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)?;
     std::fs::write(dir.join("plan.png"), &shot)?;
-    assert!(
-        shot.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "the screenshot is a PNG"
-    );
-    assert!(
-        shot.len() > 10 * 1024,
-        "the screenshot has content: {} bytes",
-        shot.len()
-    );
+    assert!(shot.starts_with(b"\x89PNG\r\n\x1a\n"), "the screenshot is a PNG");
+    assert!(shot.len() > 10 * 1024, "the screenshot has content: {} bytes", shot.len());
     page.keep_screenshot("5-plan")?;
     page.goto("/reviews")?;
-    assert!(
-        page.text("body")?.contains("无权访问"),
-        "a leader asking for /reviews is refused"
-    );
+    assert!(page.text("body")?.contains("无权访问"), "a leader asking for /reviews is refused");
     assert!(!page.exists("[data-report]")?, "and sees no report");
     page.keep_screenshot("6-forbidden")?;
     step("leader refused the review queue");
@@ -248,8 +172,7 @@ fn walk(
 
 /// The browser binary, or where it was looked for.
 fn chromium() -> Result<PathBuf, PathBuf> {
-    let path = std::env::var_os("QINGDAN_CHROMIUM")
-        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let path = std::env::var_os("QINGDAN_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     if path.is_file() { Ok(path) } else { Err(path) }
 }
 
@@ -317,9 +240,7 @@ impl Page<'_> {
 
     fn wait_new_page(&self, what: &str) -> TestResult {
         self.wait_for(what, || {
-            Ok(self
-                .js("window.__qingdanOldPage === undefined && document.readyState === 'complete'")?
-                .as_bool()
+            Ok(self.js("window.__qingdanOldPage === undefined && document.readyState === 'complete'")?.as_bool()
                 == Some(true))
         })
     }
@@ -342,16 +263,8 @@ impl Page<'_> {
         self.fill("#username", username)?;
         self.fill("#password", PASSWORD)?;
         self.click_and_wait("form[action='/login'] button[type=submit]")?;
-        let error = if self.exists("#error")? {
-            self.text("#error")?
-        } else {
-            String::new()
-        };
-        assert_eq!(
-            self.path(),
-            "/plans",
-            "{username} signs in and lands on the plan list {error}"
-        );
+        let error = if self.exists("#error")? { self.text("#error")? } else { String::new() };
+        assert_eq!(self.path(), "/plans", "{username} signs in and lands on the plan list {error}");
         assert!(self.exists("#who")?, "the nav names who is signed in");
         Ok(())
     }
@@ -403,7 +316,9 @@ impl Page<'_> {
             return Err(format!("no field {selector} on {}", self.tab.get_url()).into());
         }
         for i in 0..n {
-            self.js(&format!("(f => {{ f.focus(); f.select(); f.value = ''; }})(document.querySelectorAll({selector:?})[{i}])"))?;
+            self.js(&format!(
+                "(f => {{ f.focus(); f.select(); f.value = ''; }})(document.querySelectorAll({selector:?})[{i}])"
+            ))?;
             self.tab.send_character(text)?;
         }
         Ok(())
@@ -421,14 +336,11 @@ impl Page<'_> {
 
     fn count(&self, selector: &str) -> TestResult<u64> {
         let n = self.js(&format!("document.querySelectorAll({selector:?}).length"))?;
-        n.as_u64()
-            .ok_or_else(|| format!("counting {selector}").into())
+        n.as_u64().ok_or_else(|| format!("counting {selector}").into())
     }
 
     fn text(&self, selector: &str) -> TestResult<String> {
-        let text = self.js(&format!(
-            "document.querySelector({selector:?})?.innerText ?? null"
-        ))?;
+        let text = self.js(&format!("document.querySelector({selector:?})?.innerText ?? null"))?;
         match text {
             serde_json::Value::String(text) => Ok(text),
             _ => Err(format!("no {selector} on {}", self.tab.get_url()).into()),
@@ -436,9 +348,8 @@ impl Page<'_> {
     }
 
     fn text_all(&self, selector: &str) -> TestResult<Vec<String>> {
-        let all = self.js(&format!(
-            "JSON.stringify([...document.querySelectorAll({selector:?})].map(e => e.innerText))"
-        ))?;
+        let all =
+            self.js(&format!("JSON.stringify([...document.querySelectorAll({selector:?})].map(e => e.innerText))"))?;
         Ok(serde_json::from_str(all.as_str().unwrap_or("[]"))?)
     }
 
@@ -454,9 +365,7 @@ impl Page<'_> {
         };
         let dir = PathBuf::from(dir);
         std::fs::create_dir_all(&dir)?;
-        let png =
-            self.tab
-                .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)?;
+        let png = self.tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)?;
         std::fs::write(dir.join(format!("{name}.png")), png)?;
         Ok(())
     }
@@ -491,17 +400,8 @@ impl Server {
             .stderr(std::fs::File::create(&log)?)
             .spawn()?;
         let child = Arc::new(Mutex::new(child));
-        let stdout = child
-            .lock()
-            .map_err(|_| "poisoned")?
-            .stdout
-            .take()
-            .ok_or("no stdout")?;
-        let mut server = Server {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            log,
-        };
+        let stdout = child.lock().map_err(|_| "poisoned")?.stdout.take().ok_or("no stdout")?;
+        let mut server = Server { child, addr: SocketAddr::from(([127, 0, 0, 1], 0)), log };
         // Read stdout on a thread (and keep draining it) so a silent server cannot hang the test.
         let (lines, printed) = mpsc::channel();
         thread::spawn(move || {
@@ -513,30 +413,19 @@ impl Server {
         let mut seen = Vec::new();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let line = printed.recv_timeout(left).map_err(|_| {
-                format!("the server did not report listening; it printed {seen:#?}")
-            })?;
+            let line = printed
+                .recv_timeout(left)
+                .map_err(|_| format!("the server did not report listening; it printed {seen:#?}"))?;
             if let Some(rest) = line.split("一张清单已启动：http://").nth(1) {
                 let addr = rest.split('/').next().unwrap_or_default();
-                server.addr = addr
-                    .parse()
-                    .map_err(|e| format!("reading the address in {line:?}: {e}"))?;
+                server.addr = addr.parse().map_err(|e| format!("reading the address in {line:?}: {e}"))?;
                 break;
             }
             seen.push(line);
         }
-        assert!(
-            server.addr.port() != 0,
-            "the server prints the port it listens on"
-        );
-        assert!(
-            seen.iter().any(|l| l.contains(PASSWORD)),
-            "the demo prints its password {PASSWORD}: {seen:#?}"
-        );
-        assert!(
-            seen.iter().any(|l| l.contains("fgw.wu")),
-            "the demo lists fgw.wu: {seen:#?}"
-        );
+        assert!(server.addr.port() != 0, "the server prints the port it listens on");
+        assert!(seen.iter().any(|l| l.contains(PASSWORD)), "the demo prints its password {PASSWORD}: {seen:#?}");
+        assert!(seen.iter().any(|l| l.contains("fgw.wu")), "the demo lists fgw.wu: {seen:#?}");
         Ok(server)
     }
 }
@@ -585,9 +474,7 @@ impl Watchdog {
                 }
                 thread::sleep(Duration::from_millis(200));
             }
-            eprintln!(
-                "core_loop_walks_in_a_real_browser: still running after {WHOLE_TEST:?}; stopping"
-            );
+            eprintln!("core_loop_walks_in_a_real_browser: still running after {WHOLE_TEST:?}; stopping");
             if let Ok(Some(pid)) = b.lock().map(|p| *p) {
                 let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
             }

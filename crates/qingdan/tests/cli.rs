@@ -20,7 +20,12 @@ fn help_names_every_command() -> Result<()> {
         ensure!(text.contains(command), "{command} missing from --help:\n{text}");
     }
     let serve = String::from_utf8(qingdan().args(["serve", "--help"]).output()?.stdout)?;
-    ensure!(serve.contains("--listen") && serve.contains("--database-url") && serve.contains("--data-dir") && serve.contains("--config"));
+    ensure!(
+        serve.contains("--listen")
+            && serve.contains("--database-url")
+            && serve.contains("--data-dir")
+            && serve.contains("--config")
+    );
     Ok(())
 }
 
@@ -38,7 +43,24 @@ fn users_are_added_and_their_passwords_changed_from_the_command_line() -> Result
     let dir = tempfile::tempdir()?;
     let data = dir.path().to_string_lossy().to_string();
     let add = |username: &str, password: &str| {
-        qingdan().args(["user", "add", "--data-dir", &data, "--username", username, "--name", "张三", "--role", "supervisor", "--org", "市政府督查室", "--password", password]).output()
+        qingdan()
+            .args([
+                "user",
+                "add",
+                "--data-dir",
+                &data,
+                "--username",
+                username,
+                "--name",
+                "张三",
+                "--role",
+                "supervisor",
+                "--org",
+                "市政府督查室",
+                "--password",
+                password,
+            ])
+            .output()
     };
     let first = add("zhangsan", "abc12345")?;
     ensure!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
@@ -46,9 +68,13 @@ fn users_are_added_and_their_passwords_changed_from_the_command_line() -> Result
     ensure!(!again.status.success() && String::from_utf8(again.stderr)?.contains("用户名已被使用"));
     let weak = add("lisi", "short")?;
     ensure!(!weak.status.success() && String::from_utf8(weak.stderr)?.contains("密码长度"));
-    let passwd = qingdan().args(["user", "passwd", "--data-dir", &data, "--username", "zhangsan", "--password", "newpass2021"]).output()?;
+    let passwd = qingdan()
+        .args(["user", "passwd", "--data-dir", &data, "--username", "zhangsan", "--password", "newpass2021"])
+        .output()?;
     ensure!(passwd.status.success(), "{}", String::from_utf8_lossy(&passwd.stderr));
-    let missing = qingdan().args(["user", "passwd", "--data-dir", &data, "--username", "nobody", "--password", "newpass2021"]).output()?;
+    let missing = qingdan()
+        .args(["user", "passwd", "--data-dir", &data, "--username", "nobody", "--password", "newpass2021"])
+        .output()?;
     ensure!(!missing.status.success() && String::from_utf8(missing.stderr)?.contains("用户不存在"));
     Ok(())
 }
@@ -93,11 +119,17 @@ impl Drop for Server {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(30))).build().into()
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
 }
 
 fn sign_in(agent: &ureq::Agent, base: &str, username: &str) -> Result<()> {
-    let reply = agent.post(format!("{base}/api/v1/session")).send_json(serde_json::json!({"username": username, "password": PASSWORD}))?;
+    let reply = agent
+        .post(format!("{base}/api/v1/session"))
+        .send_json(serde_json::json!({"username": username, "password": PASSWORD}))?;
     ensure!(reply.status() == 200, "sign-in {}", reply.status());
     Ok(())
 }
@@ -139,7 +171,8 @@ fn acknowledged_reports_survive_kill_9(backend: Backend) -> Result<()> {
     sign_in(&agent, &server.base, "energy")?;
     let mut found = Vec::new();
     for task in &tasks {
-        let reports: serde_json::Value = agent.get(format!("{}/api/v1/tasks/{task}/reports", server.base)).call()?.into_body().read_json()?;
+        let reports: serde_json::Value =
+            agent.get(format!("{}/api/v1/tasks/{task}/reports", server.base)).call()?.into_body().read_json()?;
         found.extend(reports.as_array().context("array")?.iter().filter_map(|r| r["id"].as_i64()));
     }
     acknowledged.sort();
@@ -167,8 +200,12 @@ fn extract_prints_targets_as_jsonl_and_writes_a_ledger_that_opens() -> Result<()
     std::fs::write(&report, text)?;
     let out = qingdan().args(["extract"]).arg(&report).args(["--year", "2023"]).output()?;
     ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)?.lines().map(serde_json::from_str).collect::<Result<_, _>>()?;
-    let values: Vec<(String, String)> = lines.iter().map(|l| (l["text"].as_str().unwrap_or("").to_owned(), l["unit"].as_str().unwrap_or("").to_owned())).collect();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout)?.lines().map(serde_json::from_str).collect::<Result<_, _>>()?;
+    let values: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| (l["text"].as_str().unwrap_or("").to_owned(), l["unit"].as_str().unwrap_or("").to_owned()))
+        .collect();
     ensure!(values == [("1200".to_owned(), "座".to_owned()), ("86".to_owned(), "个".to_owned())], "{values:?}");
     let offset = lines[0]["offset"].as_u64().context("offset")? as usize;
     ensure!(text.chars().skip(offset).take(4).collect::<String>() == "1200", "offsets count characters");
@@ -178,7 +215,10 @@ fn extract_prints_targets_as_jsonl_and_writes_a_ledger_that_opens() -> Result<()
     ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let rows = qingdan_office::read_xlsx_rows(&std::fs::read(&ledger)?)?;
     let cells: Vec<String> = rows.concat();
-    ensure!(cells.iter().any(|c| c == "序号") && cells.iter().any(|c| c == "1200") && cells.iter().any(|c| c == "座"), "{rows:?}");
+    ensure!(
+        cells.iter().any(|c| c == "序号") && cells.iter().any(|c| c == "1200") && cells.iter().any(|c| c == "座"),
+        "{rows:?}"
+    );
     Ok(())
 }
 
@@ -215,7 +255,8 @@ fn extract_output_scores_with_the_corpus_scorer() -> Result<()> {
         .arg(&pred)
         .arg("--json")
         .output()?;
-    let result: serde_json::Value = serde_json::from_slice(&score.stdout).with_context(|| String::from_utf8_lossy(&score.stdout).into_owned())?;
+    let result: serde_json::Value =
+        serde_json::from_slice(&score.stdout).with_context(|| String::from_utf8_lossy(&score.stdout).into_owned())?;
     let f1 = result["f1"].as_f64().context("f1")?;
     ensure!(f1 >= 0.9, "F1 {f1} through the CLI: {result}");
     Ok(())

@@ -7,7 +7,15 @@ use qingdan_domain::{AuditEvent, TenantId, UserId};
 use serde_json::Value;
 
 /// Builds the event for `entity`/`id` changed by `actor`.
-pub(crate) fn event(tenant: TenantId, actor: Actor, entity: &str, id: i64, action: &str, before: Option<Value>, after: Option<Value>) -> AuditEvent {
+pub(crate) fn event(
+    tenant: TenantId,
+    actor: Actor,
+    entity: &str,
+    id: i64,
+    action: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> AuditEvent {
     AuditEvent {
         tenant_id: tenant,
         user_id: actor.user_id,

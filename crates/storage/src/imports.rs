@@ -253,7 +253,8 @@ impl TargetRow {
     }
 }
 
-const TASK_COLUMNS: &str = "id, import_id, seq, section, text, deadline, lead_org_name, lead_org_id, source_start, source_end";
+const TASK_COLUMNS: &str =
+    "id, import_id, seq, section, text, deadline, lead_org_name, lead_org_id, source_start, source_end";
 const TARGET_COLUMNS: &str = "import_targets.id, import_targets.import_task_id, import_targets.metric, import_targets.value, import_targets.unit, \
      import_targets.comparator, import_targets.baseline, import_targets.deadline, import_targets.source_offset, import_targets.source_len";
 
@@ -398,14 +399,9 @@ impl Store {
     }
 
     /// The draft tasks of an import in list order, each with its targets.
-    pub async fn import_tasks(
-        &self,
-        tenant: TenantId,
-        import: ImportId,
-    ) -> Result<Vec<ImportTask>> {
-        let task_sql = format!(
-            "SELECT {TASK_COLUMNS} FROM import_tasks WHERE tenant_id = $1 AND import_id = $2 ORDER BY seq, id"
-        );
+    pub async fn import_tasks(&self, tenant: TenantId, import: ImportId) -> Result<Vec<ImportTask>> {
+        let task_sql =
+            format!("SELECT {TASK_COLUMNS} FROM import_tasks WHERE tenant_id = $1 AND import_id = $2 ORDER BY seq, id");
         let target_sql = format!(
             "SELECT {TARGET_COLUMNS} FROM import_targets JOIN import_tasks ON import_tasks.id = import_targets.import_task_id \
              WHERE import_targets.tenant_id = $1 AND import_tasks.tenant_id = $1 AND import_tasks.import_id = $2 \
@@ -431,13 +427,8 @@ impl Store {
     }
 
     /// One draft task with its targets.
-    pub async fn import_task(
-        &self,
-        tenant: TenantId,
-        id: ImportTaskId,
-    ) -> Result<Option<ImportTask>> {
-        let task_sql =
-            format!("SELECT {TASK_COLUMNS} FROM import_tasks WHERE tenant_id = $1 AND id = $2");
+    pub async fn import_task(&self, tenant: TenantId, id: ImportTaskId) -> Result<Option<ImportTask>> {
+        let task_sql = format!("SELECT {TASK_COLUMNS} FROM import_tasks WHERE tenant_id = $1 AND id = $2");
         let target_sql = format!(
             "SELECT {TARGET_COLUMNS} FROM import_targets WHERE import_targets.tenant_id = $1 AND import_targets.import_task_id = $2 \
              ORDER BY import_targets.source_offset, import_targets.id"
@@ -448,19 +439,12 @@ impl Store {
             (task, targets)
         });
         let Some(task) = task else { return Ok(None) };
-        let targets = targets
-            .into_iter()
-            .map(TargetRow::into_target)
-            .collect::<Result<Vec<_>>>()?;
+        let targets = targets.into_iter().map(TargetRow::into_target).collect::<Result<Vec<_>>>()?;
         Ok(Some(task.into_task(targets)))
     }
 
     /// One draft target.
-    pub async fn import_target(
-        &self,
-        tenant: TenantId,
-        id: ImportTargetId,
-    ) -> Result<Option<ImportTarget>> {
+    pub async fn import_target(&self, tenant: TenantId, id: ImportTargetId) -> Result<Option<ImportTarget>> {
         let sql = format!(
             "SELECT {TARGET_COLUMNS} FROM import_targets WHERE import_targets.tenant_id = $1 AND import_targets.id = $2"
         );
@@ -478,10 +462,7 @@ impl Store {
         edit: &ImportTaskEdit,
         actor: Actor,
     ) -> Result<()> {
-        let before = self
-            .import_task(tenant, id)
-            .await?
-            .ok_or(StorageError::NotFound("import task"))?;
+        let before = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound("import task"))?;
         in_tx!(self, tx => {
             sqlx::query(
                 "UPDATE import_tasks SET section = $1, text = $2, deadline = $3, lead_org_id = $4, lead_org_name = $5 \
@@ -504,16 +485,8 @@ impl Store {
     }
 
     /// Deletes a draft task and its targets.
-    pub async fn delete_import_task(
-        &self,
-        tenant: TenantId,
-        id: ImportTaskId,
-        actor: Actor,
-    ) -> Result<()> {
-        let before = self
-            .import_task(tenant, id)
-            .await?
-            .ok_or(StorageError::NotFound("import task"))?;
+    pub async fn delete_import_task(&self, tenant: TenantId, id: ImportTaskId, actor: Actor) -> Result<()> {
+        let before = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound("import task"))?;
         in_tx!(self, tx => {
             sqlx::query("DELETE FROM import_targets WHERE tenant_id = $1 AND import_task_id = $2")
                 .bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
@@ -567,14 +540,8 @@ impl Store {
         second: ImportTaskId,
         actor: Actor,
     ) -> Result<()> {
-        let a = self
-            .import_task(tenant, first)
-            .await?
-            .ok_or(StorageError::NotFound("import task"))?;
-        let b = self
-            .import_task(tenant, second)
-            .await?
-            .ok_or(StorageError::NotFound("import task"))?;
+        let a = self.import_task(tenant, first).await?.ok_or(StorageError::NotFound("import task"))?;
+        let b = self.import_task(tenant, second).await?.ok_or(StorageError::NotFound("import task"))?;
         if a.import_id != b.import_id {
             return Err(StorageError::Conflict("tasks of different imports".into()));
         }
@@ -616,10 +583,7 @@ impl Store {
         split_at: i64,
         actor: Actor,
     ) -> Result<ImportTaskId> {
-        let task = self
-            .import_task(tenant, id)
-            .await?
-            .ok_or(StorageError::NotFound("import task"))?;
+        let task = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound("import task"))?;
         let new_id: i64 = in_tx!(self, tx => {
             sqlx::query("UPDATE import_tasks SET seq = seq + 1 WHERE tenant_id = $1 AND import_id = $2 AND seq > $3")
                 .bind(tenant.0).bind(task.import_id.0).bind(task.seq).execute(&mut *tx).await?;
@@ -694,12 +658,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delete_import_target(
-        &self,
-        tenant: TenantId,
-        id: ImportTargetId,
-        actor: Actor,
-    ) -> Result<()> {
+    pub async fn delete_import_target(&self, tenant: TenantId, id: ImportTargetId, actor: Actor) -> Result<()> {
         in_tx!(self, tx => {
             let changed = sqlx::query("DELETE FROM import_targets WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant.0).bind(id.0).execute(&mut *tx).await?.rows_affected();

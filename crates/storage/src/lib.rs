@@ -2,7 +2,7 @@
 //! an embedded file) and PostgreSQL, chosen by the database URL at start.
 //!
 //! Every query is written once with `$n` placeholders, which both engines
-//! accept, and compiled against both pools by the [`on_pool!`] and [`in_tx!`]
+//! accept, and compiled against both pools by the `on_pool!` and `in_tx!`
 //! macros. Functions return domain types; row structs stay private here.
 //! Decimals are stored as their text on both engines and parsed with
 //! rust_decimal, so 5.10 stays 5.10. Dates are `DATE`/`TIMESTAMPTZ` on
@@ -22,8 +22,8 @@ mod users;
 
 pub use error::StorageError;
 pub use imports::{
-    ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId, NewImport, NewImportTarget,
-    NewImportTask, ReportImport,
+    ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId,
+    NewImport, NewImportTarget, NewImportTask, ReportImport,
 };
 pub use orgs::NewOrg;
 pub use plans::NewPlan;

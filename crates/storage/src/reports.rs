@@ -32,7 +32,9 @@ pub struct NewReport {
 pub enum Review {
     Accept,
     /// 退回: sent back with a comment; the org may resubmit.
-    Return { comment: String },
+    Return {
+        comment: String,
+    },
 }
 
 /// A report waiting in the review queue, with what a reviewer needs to see.
@@ -181,7 +183,14 @@ impl Store {
     /// the task's work progress, light (as of `today`) and target actuals, and
     /// rolls progress up to the parent tasks; accepting an older period leaves
     /// them. A report not waiting for review is a `Conflict`.
-    pub async fn review_report(&self, tenant: TenantId, id: ReportId, review: &Review, actor: Actor, today: NaiveDate) -> Result<()> {
+    pub async fn review_report(
+        &self,
+        tenant: TenantId,
+        id: ReportId,
+        review: &Review,
+        actor: Actor,
+        today: NaiveDate,
+    ) -> Result<()> {
         let report = self.report(tenant, id).await?.ok_or(StorageError::NotFound("report"))?;
         in_tx!(self, tx => {
             let (status, comment) = match review {
@@ -285,13 +294,20 @@ impl Store {
 
     /// An org's latest reports, newest first.
     pub async fn org_reports(&self, tenant: TenantId, org: OrgId, limit: u32) -> Result<Vec<ReviewQueueItem>> {
-        self.queue("progress_reports.org_id = $2 ORDER BY progress_reports.submitted_at DESC", tenant, org.0, limit).await
+        self.queue("progress_reports.org_id = $2 ORDER BY progress_reports.submitted_at DESC", tenant, org.0, limit)
+            .await
     }
 
     /// Reports waiting for review, oldest first.
     pub async fn review_queue(&self, tenant: TenantId, limit: u32) -> Result<Vec<ReviewQueueItem>> {
         let status = format!("progress_reports.status = '{}'", ReportStatus::Submitted.code());
-        self.queue(&format!("{status} AND $2 = $2 ORDER BY progress_reports.submitted_at, progress_reports.id"), tenant, 0, limit).await
+        self.queue(
+            &format!("{status} AND $2 = $2 ORDER BY progress_reports.submitted_at, progress_reports.id"),
+            tenant,
+            0,
+            limit,
+        )
+        .await
     }
 
     async fn queue(&self, condition: &str, tenant: TenantId, arg: i64, limit: u32) -> Result<Vec<ReviewQueueItem>> {
@@ -359,10 +375,12 @@ impl Store {
     async fn with_actuals(&self, tenant: TenantId, rows: Vec<ReportRow>) -> Result<Vec<ProgressReport>> {
         let ids: Vec<ReportId> = rows.iter().map(|r| ReportId(r.id)).collect();
         let mut actuals = self.actuals(tenant, &ids).await?;
-        rows.into_iter().map(|r| {
-            let list = actuals.remove(&ReportId(r.id)).unwrap_or_default();
-            r.into_report(list)
-        }).collect()
+        rows.into_iter()
+            .map(|r| {
+                let list = actuals.remove(&ReportId(r.id)).unwrap_or_default();
+                r.into_report(list)
+            })
+            .collect()
     }
 
     async fn actuals(&self, tenant: TenantId, reports: &[ReportId]) -> Result<HashMap<ReportId, Vec<ReportedActual>>> {
@@ -372,12 +390,16 @@ impl Store {
         }
         // The ids are integers we hold, so listing them inline is safe.
         let list = reports.iter().map(|r| r.0.to_string()).collect::<Vec<_>>().join(",");
-        let sql = format!("SELECT report_id, target_id, actual FROM report_actuals WHERE tenant_id = $1 AND report_id IN ({list}) ORDER BY target_id");
+        let sql = format!(
+            "SELECT report_id, target_id, actual FROM report_actuals WHERE tenant_id = $1 AND report_id IN ({list}) ORDER BY target_id"
+        );
         let rows: Vec<(i64, i64, String)> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
         });
         for (report, target, actual) in rows {
-            out.entry(ReportId(report)).or_default().push(ReportedActual { target_id: TargetId(target), actual: decimal("report_actuals", &actual)? });
+            out.entry(ReportId(report))
+                .or_default()
+                .push(ReportedActual { target_id: TargetId(target), actual: decimal("report_actuals", &actual)? });
         }
         Ok(out)
     }

@@ -8,7 +8,13 @@ use chrono::{DateTime, Utc};
 use qingdan_domain::{TenantId, User, UserId};
 
 impl Store {
-    pub async fn create_session(&self, token_hash: &str, tenant: TenantId, user: UserId, expires_at: DateTime<Utc>) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        tenant: TenantId,
+        user: UserId,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
         on_pool!(self, pool => {
             sqlx::query("INSERT INTO sessions (token_hash, tenant_id, user_id, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(token_hash)

@@ -171,7 +171,8 @@ impl Store {
 
     /// Every tenant's id.
     pub async fn tenant_ids(&self) -> Result<Vec<qingdan_domain::TenantId>> {
-        let ids: Vec<i64> = on_pool!(self, pool => sqlx::query_scalar("SELECT id FROM tenants ORDER BY id").fetch_all(pool).await?);
+        let ids: Vec<i64> =
+            on_pool!(self, pool => sqlx::query_scalar("SELECT id FROM tenants ORDER BY id").fetch_all(pool).await?);
         Ok(ids.into_iter().map(qingdan_domain::TenantId).collect())
     }
 }

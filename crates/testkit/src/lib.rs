@@ -11,7 +11,7 @@ pub mod pg;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use qingdan_app::{App, AssignmentInput, Clock, OrgInput, PlanInput, TaskInput, TargetInput, UserInput};
+use qingdan_app::{App, AssignmentInput, Clock, OrgInput, PlanInput, TargetInput, TaskInput, UserInput};
 use qingdan_domain::{OrgId, PlanId, Role, TaskId, TenantId, User};
 pub use qingdan_storage::{Backend, Store};
 use tempfile::TempDir;
@@ -80,7 +80,14 @@ impl World {
 
     /// A task due at the year's end, led by `lead` (supported by `supporting`),
     /// with one target `value` `unit` ("ge").
-    pub async fn task(&self, plan: PlanId, title: &str, lead: OrgId, supporting: &[OrgId], target: Option<(&str, &str)>) -> Result<TaskId> {
+    pub async fn task(
+        &self,
+        plan: PlanId,
+        title: &str,
+        lead: OrgId,
+        supporting: &[OrgId],
+        target: Option<(&str, &str)>,
+    ) -> Result<TaskId> {
         let year = chrono::Datelike::year(&self.today);
         let targets = target
             .map(|(value, unit)| TargetInput {
@@ -93,7 +100,14 @@ impl World {
             })
             .into_iter()
             .collect();
-        let input = TaskInput { parent_id: None, number: String::new(), title: title.into(), weight: String::new(), deadline: format!("{year}-12-31"), targets };
+        let input = TaskInput {
+            parent_id: None,
+            number: String::new(),
+            title: title.into(),
+            weight: String::new(),
+            deadline: format!("{year}-12-31"),
+            targets,
+        };
         let id = self.app.create_task(&self.supervisor, plan, &input).await?;
         let assignment = AssignmentInput {
             lead_leader_id: None,
@@ -107,7 +121,13 @@ impl World {
 }
 
 fn user_input(username: &str, name: &str, role: Role, org: OrgId) -> UserInput {
-    UserInput { username: username.into(), display_name: name.into(), role: role.code().into(), org_id: org.0, password: PASSWORD.into() }
+    UserInput {
+        username: username.into(),
+        display_name: name.into(),
+        role: role.code().into(),
+        org_id: org.0,
+        password: PASSWORD.into(),
+    }
 }
 
 /// Runs an async test body once per engine: `both_engines!(name, |backend| async move { ... })`.

@@ -35,7 +35,10 @@ pub fn fresh_database() -> Result<String> {
     let base = base_url()?;
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
     let psql = pg_bin("psql")?;
-    let out = Command::new(psql).args([&base, "-qAtc", &format!("CREATE DATABASE {name}")]).output().context("running psql")?;
+    let out = Command::new(psql)
+        .args([&base, "-qAtc", &format!("CREATE DATABASE {name}")])
+        .output()
+        .context("running psql")?;
     if !out.status.success() {
         bail!("CREATE DATABASE failed: {}", String::from_utf8_lossy(&out.stderr));
     }
@@ -70,7 +73,12 @@ fn run_pg(program: &Path, args: &[&str]) -> Result<()> {
     };
     let out = command.args(args).output().with_context(|| format!("running {}", program.display()))?;
     if !out.status.success() {
-        bail!("{} failed: {}{}", program.display(), String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "{} failed: {}{}",
+            program.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(())
 }
@@ -94,7 +102,10 @@ fn ensure_server() -> Result<String> {
     let data = dir.join("data");
     let data_str = data.to_string_lossy().to_string();
     if !data.join("PG_VERSION").exists() {
-        run_pg(&pg_bin("initdb")?, &["-D", &data_str, "-U", "app", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-N"])?;
+        run_pg(
+            &pg_bin("initdb")?,
+            &["-D", &data_str, "-U", "app", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-N"],
+        )?;
     }
     let options = format!(
         "-k {} -p {PORT} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=300",

@@ -23,7 +23,11 @@ async fn serve(Path(path): Path<String>) -> Response {
     let mime = file.metadata.mimetype().to_owned();
     let etag = format!("\"{}\"", file.metadata.sha256_hash().iter().map(|b| format!("{b:02x}")).collect::<String>());
     (
-        [(header::CONTENT_TYPE, mime), (header::ETAG, etag), (header::CACHE_CONTROL, "public, max-age=86400".to_owned())],
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
+        ],
         file.data,
     )
         .into_response()

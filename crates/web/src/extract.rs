@@ -41,7 +41,10 @@ fn json_rejection(rejection: JsonRejection) -> Response {
         JsonRejection::JsonDataError(e) => bad_request(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_field",
-            format!("请求体字段类型不正确：{}", e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")),
+            format!(
+                "请求体字段类型不正确：{}",
+                e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")
+            ),
         ),
         JsonRejection::JsonSyntaxError(e) => {
             bad_request(StatusCode::BAD_REQUEST, "invalid_json", format!("请求体不是有效的 JSON：{}", e.body_text()))
@@ -96,7 +99,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(QueryParams(value)),
             Err(rejection) => {
-                let message = format!("查询参数无法解析：{}", rejection.body_text().trim_start_matches("Failed to deserialize query string: "));
+                let message = format!(
+                    "查询参数无法解析：{}",
+                    rejection.body_text().trim_start_matches("Failed to deserialize query string: ")
+                );
                 if parts.uri.path().starts_with("/api/") {
                     Err(bad_request(StatusCode::BAD_REQUEST, "bad_query", message))
                 } else {

@@ -93,9 +93,5 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
 
 /// 200 when the database answers, 503 otherwise.
 async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> axum::http::StatusCode {
-    if state.app.is_ready().await {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::SERVICE_UNAVAILABLE
-    }
+    if state.app.is_ready().await { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE }
 }

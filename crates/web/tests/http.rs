@@ -69,7 +69,8 @@ impl Reply {
     }
 
     fn select(&self, css: &str) -> Vec<String> {
-        let selector = Selector::parse(css).unwrap_or_else(|_| Selector::parse("nothing").unwrap_or_else(|_| unreachable!()));
+        let selector =
+            Selector::parse(css).unwrap_or_else(|_| Selector::parse("nothing").unwrap_or_else(|_| unreachable!()));
         self.html().select(&selector).map(|e| e.text().collect::<String>()).collect()
     }
 }
@@ -94,7 +95,10 @@ fn post_form(path: &str, cookie: &str, form: &str) -> Result<Request<Body>> {
 }
 
 fn post_json(path: &str, cookie: &str, json: &str) -> Result<Request<Body>> {
-    Ok(Request::post(path).header(header::COOKIE, cookie).header(header::CONTENT_TYPE, "application/json").body(Body::from(json.to_owned()))?)
+    Ok(Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json.to_owned()))?)
 }
 
 /// Signs in through the form and returns the `Cookie` header to send.
@@ -144,9 +148,16 @@ async fn pages_need_session(backend: Backend) -> Result<()> {
 async fn plan_page(backend: Backend) -> Result<()> {
     let f = fixture(backend).await?;
     let energy = f.w.app.store().user_login("energy").await?.context("user")?.user;
-    let report = ReportInput { period: "2021-06".into(), percent_done: "80".into(), narrative: "进展顺利".into(), ..Default::default() };
+    let report = ReportInput {
+        period: "2021-06".into(),
+        percent_done: "80".into(),
+        narrative: "进展顺利".into(),
+        ..Default::default()
+    };
     let id = f.w.app.submit_report(&energy, f.energy_task, &report).await?;
-    f.w.app.review(&f.w.supervisor, id, &qingdan_app::ReviewInput { decision: "accept".into(), comment: String::new() }).await?;
+    f.w.app
+        .review(&f.w.supervisor, id, &qingdan_app::ReviewInput { decision: "accept".into(), comment: String::new() })
+        .await?;
 
     let cookie = sign_in_as(&f.router, "mayor").await?;
     let page = send(&f.router, get(&format!("/plans/{}", f.plan), &cookie)?).await?;
@@ -159,7 +170,11 @@ async fn plan_page(backend: Backend) -> Result<()> {
     ensure!(!nav.iter().any(|l| l == "审核"), "a leader has no review link: {nav:?}");
     ensure!(!page.body.contains("市文旅局</option>"), "org options load on demand");
     let options = send(&f.router, get(&format!("/org-options?selected={}", f.energy), &cookie)?).await?;
-    ensure!(options.body.contains("市文旅局") && options.body.contains(&format!("value=\"{}\" selected", f.energy)), "{}", options.body);
+    ensure!(
+        options.body.contains("市文旅局") && options.body.contains(&format!("value=\"{}\" selected", f.energy)),
+        "{}",
+        options.body
+    );
     let chosen = send(&f.router, get(&format!("/plans/{}?lead_org={}", f.plan, f.energy), &cookie)?).await?;
     ensure!(chosen.select("#tasks tr[data-task]").len() == 1 && chosen.body.contains("市能源局</option>"));
     let red = send(&f.router, get(&format!("/plans/{}?light=red", f.plan), &cookie)?).await?;
@@ -176,7 +191,11 @@ async fn forged_report(backend: Backend) -> Result<()> {
     let json = r#"{"period":"2021-06","percent_done":100,"narrative":"伪造"}"#;
     let api = send(&f.router, post_json(&format!("/api/v1/tasks/{}/reports", f.energy_task), &cookie, json)?).await?;
     ensure!(api.status == StatusCode::FORBIDDEN && api.json()?["code"] == "forbidden", "{} {}", api.status, api.body);
-    let form = send(&f.router, post_form(&format!("/tasks/{}/report", f.energy_task), &cookie, "period=2021-06&percent_done=100&narrative=x")?).await?;
+    let form = send(
+        &f.router,
+        post_form(&format!("/tasks/{}/report", f.energy_task), &cookie, "period=2021-06&percent_done=100&narrative=x")?,
+    )
+    .await?;
     ensure!(form.status == StatusCode::FORBIDDEN && form.body.contains("无权"));
     ensure!(f.w.app.store().audit_count(f.w.tenant).await? == before, "nothing written");
     ensure!(f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.reports.is_empty());
@@ -209,7 +228,12 @@ async fn cross_site_post(backend: Backend) -> Result<()> {
         .header(header::ORIGIN, "https://evil.example")
         .body(Body::from("period=2021-06&percent_done=50&narrative=x"))?;
     let reply = send(&f.router, request).await?;
-    ensure!(reply.status == StatusCode::FORBIDDEN && reply.body.contains("跨站请求"), "{} {}", reply.status, reply.body);
+    ensure!(
+        reply.status == StatusCode::FORBIDDEN && reply.body.contains("跨站请求"),
+        "{} {}",
+        reply.status,
+        reply.body
+    );
     ensure!(f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.reports.is_empty());
     let same = Request::post(format!("/tasks/{}/report", f.energy_task))
         .header(header::COOKIE, &cookie)
@@ -223,27 +247,40 @@ async fn cross_site_post(backend: Backend) -> Result<()> {
 async fn leader_cannot_write(backend: Backend) -> Result<()> {
     let f = fixture(backend).await?;
     let energy = f.w.app.store().user_login("energy").await?.context("user")?.user;
-    let report = ReportInput { period: "2021-06".into(), percent_done: "10".into(), narrative: "进展".into(), ..Default::default() };
+    let report = ReportInput {
+        period: "2021-06".into(),
+        percent_done: "10".into(),
+        narrative: "进展".into(),
+        ..Default::default()
+    };
     let id = f.w.app.submit_report(&energy, f.energy_task, &report).await?;
     let cookie = sign_in_as(&f.router, "mayor").await?;
     let review = send(&f.router, post_form(&format!("/reports/{id}/review"), &cookie, "decision=accept")?).await?;
     ensure!(review.status == StatusCode::FORBIDDEN);
-    let assign = send(&f.router, post_form(&format!("/tasks/{}/assignment", f.energy_task), &cookie, "lead_org_id=")?).await?;
+    let assign =
+        send(&f.router, post_form(&format!("/tasks/{}/assignment", f.energy_task), &cookie, "lead_org_id=")?).await?;
     ensure!(assign.status == StatusCode::FORBIDDEN);
     let queue = send(&f.router, get("/reviews", &cookie)?).await?;
     ensure!(queue.status == StatusCode::FORBIDDEN);
     let detail = f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?;
-    ensure!(detail.reports[0].status == qingdan_domain::ReportStatus::Submitted && detail.item.task.assignment.lead_org_id == Some(f.energy));
+    ensure!(
+        detail.reports[0].status == qingdan_domain::ReportStatus::Submitted
+            && detail.item.task.assignment.lead_org_id == Some(f.energy)
+    );
     Ok(())
 }
 
 async fn admin_pages(backend: Backend) -> Result<()> {
     let f = fixture(backend).await?;
-    for (who, status) in [("supervisor", StatusCode::FORBIDDEN), ("energy", StatusCode::FORBIDDEN), ("admin", StatusCode::OK)] {
+    for (who, status) in
+        [("supervisor", StatusCode::FORBIDDEN), ("energy", StatusCode::FORBIDDEN), ("admin", StatusCode::OK)]
+    {
         let cookie = sign_in_as(&f.router, who).await?;
         let page = send(&f.router, get("/admin/users", &cookie)?).await?;
         ensure!(page.status == status, "{who}: {}", page.status);
-        let created = send(&f.router, post_form("/admin/orgs", &cookie, "name=%E5%B8%82%E6%96%B0%E5%B1%80&kind=department")?).await?;
+        let created =
+            send(&f.router, post_form("/admin/orgs", &cookie, "name=%E5%B8%82%E6%96%B0%E5%B1%80&kind=department")?)
+                .await?;
         let want = if who == "admin" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         ensure!(created.status == want, "{who} creating an org: {}", created.status);
     }
@@ -260,7 +297,11 @@ async fn bad_api_input(backend: Backend) -> Result<()> {
         (r#"{"period":"2021-06","#, StatusCode::BAD_REQUEST, "invalid_json"),
         (r#"{"period":["x"],"percent_done":1,"narrative":"x"}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
         (r#"{"period":"2021-06","percent_done":"abc","narrative":"x"}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-        (r#"{"period":"2021-06","percent_done":50,"narrative":"x","actuals":[{"target_id":123456,"actual":"1"}]}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        (
+            r#"{"period":"2021-06","percent_done":50,"narrative":"x","actuals":[{"target_id":123456,"actual":"1"}]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+        ),
         ("42", StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
         ("[]", StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
     ];
@@ -271,19 +312,28 @@ async fn bad_api_input(backend: Backend) -> Result<()> {
         ensure!(json["code"] == code, "{body}: {json}");
         ensure!(json["message"].as_str().is_some_and(|m| !m.is_ascii()), "Chinese message: {json}");
     }
-    let percent = send(&f.router, post_json(&url, &cookie, r#"{"period":"2021-06","percent_done":"abc","narrative":"x"}"#)?).await?.json()?;
-    ensure!(percent["errors"][0]["field"] == "percent_done" && percent["errors"][0]["code"] == "out_of_range", "{percent}");
+    let percent =
+        send(&f.router, post_json(&url, &cookie, r#"{"period":"2021-06","percent_done":"abc","narrative":"x"}"#)?)
+            .await?
+            .json()?;
+    ensure!(
+        percent["errors"][0]["field"] == "percent_done" && percent["errors"][0]["code"] == "out_of_range",
+        "{percent}"
+    );
     let no_type = Request::post(&url).header(header::COOKIE, &cookie).body(Body::from("{}"))?;
     ensure!(send(&f.router, no_type).await?.status == StatusCode::UNSUPPORTED_MEDIA_TYPE);
     for path in ["/api/v1/tasks/abc", "/api/v1/tasks/99999999", "/api/v1/tasks/-1", "/tasks/%FF", "/api/v1/nothing"] {
         let reply = send(&f.router, get(path, &cookie)?).await?;
         ensure!(reply.status == StatusCode::NOT_FOUND, "{path}: {}", reply.status);
     }
-    let repeated = send(&f.router, get(&format!("/api/v1/plans/{}/tasks?light=red&light=green", f.plan), &cookie)?).await?;
+    let repeated =
+        send(&f.router, get(&format!("/api/v1/plans/{}/tasks?light=red&light=green", f.plan), &cookie)?).await?;
     ensure!(repeated.status == StatusCode::BAD_REQUEST && repeated.json()?["code"] == "bad_query", "{}", repeated.body);
-    let big_page = send(&f.router, get(&format!("/api/v1/plans/{}/tasks?per_page=100000", f.plan), &cookie)?).await?.json()?;
+    let big_page =
+        send(&f.router, get(&format!("/api/v1/plans/{}/tasks?per_page=100000", f.plan), &cookie)?).await?.json()?;
     ensure!(big_page["errors"][0]["field"] == "per_page", "{big_page}");
-    let review = send(&f.router, post_json("/api/v1/reports/99999/review", &cookie, r#"{"decision":"accept"}"#)?).await?;
+    let review =
+        send(&f.router, post_json("/api/v1/reports/99999/review", &cookie, r#"{"decision":"accept"}"#)?).await?;
     ensure!(review.status == StatusCode::FORBIDDEN, "a reporter may not review at all");
     ensure!(f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.reports.is_empty(), "nothing saved");
     Ok(())
@@ -294,7 +344,8 @@ async fn oversized_body(backend: Backend) -> Result<()> {
     let cookie = sign_in_as(&f.router, "energy").await?;
     let narrative = "长".repeat(600_000);
     let body = format!(r#"{{"period":"2021-06","percent_done":1,"narrative":"{narrative}"}}"#);
-    let reply = send(&f.router, post_json(&format!("/api/v1/tasks/{}/reports", f.energy_task), &cookie, &body)?).await?;
+    let reply =
+        send(&f.router, post_json(&format!("/api/v1/tasks/{}/reports", f.energy_task), &cookie, &body)?).await?;
     ensure!(reply.status == StatusCode::PAYLOAD_TOO_LARGE, "{}", reply.status);
     Ok(())
 }
@@ -313,9 +364,15 @@ async fn bad_form(backend: Backend) -> Result<()> {
     ensure!(reply.body.contains("value=\"150\""), "the typed value is kept");
     ensure!(f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.reports.is_empty());
     let good = format!("period=2021-06&percent_done=50&narrative=ok&actual_{}=300", target.0);
-    ensure!(send(&f.router, post_form(&format!("/tasks/{}/report", f.energy_task), &cookie, &good)?).await?.status == StatusCode::SEE_OTHER);
+    ensure!(
+        send(&f.router, post_form(&format!("/tasks/{}/report", f.energy_task), &cookie, &good)?).await?.status
+            == StatusCode::SEE_OTHER
+    );
     let reports = f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?.reports;
-    ensure!(reports.len() == 1 && reports[0].actuals == vec![qingdan_domain::ReportedActual { target_id: target, actual: 300.into() }]);
+    ensure!(
+        reports.len() == 1
+            && reports[0].actuals == vec![qingdan_domain::ReportedActual { target_id: target, actual: 300.into() }]
+    );
     let _ = ActualInput::default();
     Ok(())
 }
@@ -323,7 +380,9 @@ async fn bad_form(backend: Backend) -> Result<()> {
 async fn openapi(backend: Backend) -> Result<()> {
     let f = fixture(backend).await?;
     let doc = send(&f.router, get("/api/v1/openapi.json", "")?).await?.json()?;
-    for path in ["/api/v1/plans/{id}/tasks", "/api/v1/tasks/{id}/reports", "/api/v1/reports/{id}/review", "/api/v1/session"] {
+    for path in
+        ["/api/v1/plans/{id}/tasks", "/api/v1/tasks/{id}/reports", "/api/v1/reports/{id}/review", "/api/v1/session"]
+    {
         ensure!(doc["paths"][path].is_object(), "{path} missing");
     }
     ensure!(doc["components"]["schemas"]["ReportInput"].is_object());

@@ -37,10 +37,7 @@ impl Reply {
         let Ok(selector) = Selector::parse(css) else {
             return Vec::new();
         };
-        Html::parse_document(&self.body)
-            .select(&selector)
-            .map(|e| e.text().collect::<String>())
-            .collect()
+        Html::parse_document(&self.body).select(&selector).map(|e| e.text().collect::<String>()).collect()
     }
 
     fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
@@ -54,11 +51,7 @@ impl Reply {
     }
 
     fn location(&self) -> String {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|l| l.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
+        self.headers.get(header::LOCATION).and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned()
     }
 }
 
@@ -67,17 +60,11 @@ async fn send(router: &Router, request: Request<Body>) -> Result<Reply> {
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await?.to_bytes();
-    Ok(Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    })
+    Ok(Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
 }
 
 fn get(path: &str, cookie: &str) -> Result<Request<Body>> {
-    Ok(Request::get(path)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())?)
+    Ok(Request::get(path).header(header::COOKIE, cookie).body(Body::empty())?)
 }
 
 fn post_form(path: &str, cookie: &str, form: &str) -> Result<Request<Body>> {
@@ -99,33 +86,14 @@ fn upload(cookie: &str, file_name: &str, bytes: &[u8]) -> Result<Request<Body>> 
     body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
     Ok(Request::post("/imports")
         .header(header::COOKIE, cookie)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
         .body(Body::from(body))?)
 }
 
 async fn sign_in_as(router: &Router, username: &str) -> Result<String> {
-    let reply = send(
-        router,
-        post_form(
-            "/login",
-            "",
-            &format!("username={username}&password={PASSWORD}"),
-        )?,
-    )
-    .await?;
-    ensure!(
-        reply.status == StatusCode::SEE_OTHER,
-        "login {username}: {}",
-        reply.status
-    );
-    let set = reply
-        .headers
-        .get(header::SET_COOKIE)
-        .context("no cookie")?
-        .to_str()?;
+    let reply = send(router, post_form("/login", "", &format!("username={username}&password={PASSWORD}"))?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "login {username}: {}", reply.status);
+    let set = reply.headers.get(header::SET_COOKIE).context("no cookie")?.to_str()?;
     Ok(set.split(';').next().unwrap_or_default().to_owned())
 }
 
@@ -139,12 +107,7 @@ async fn setup(backend: Backend) -> Result<(World, Router, String)> {
 /// Uploads `REPORT` and returns the review page's path.
 async fn upload_report(router: &Router, cookie: &str) -> Result<String> {
     let reply = send(router, upload(cookie, "报告.txt", REPORT.as_bytes())?).await?;
-    ensure!(
-        reply.status == StatusCode::SEE_OTHER,
-        "{}: {}",
-        reply.status,
-        reply.body
-    );
+    ensure!(reply.status == StatusCode::SEE_OTHER, "{}: {}", reply.status, reply.body);
     let location = reply.location();
     ensure!(location.starts_with("/imports/"), "{location}");
     Ok(location)
@@ -164,15 +127,9 @@ async fn upload_and_review(backend: Backend) -> Result<()> {
     // Each target's number is marked where it stands in the source.
     let marks = page.select("#source mark");
     for number in ["200", "300", "1000", "50"] {
-        ensure!(
-            marks.contains(&number.to_owned()),
-            "{number} not marked: {marks:?}"
-        );
+        ensure!(marks.contains(&number.to_owned()), "{number} not marked: {marks:?}");
     }
-    ensure!(
-        !marks.contains(&"4.5".to_owned()),
-        "the review part has no targets: {marks:?}"
-    );
+    ensure!(!marks.contains(&"4.5".to_owned()), "the review part has no targets: {marks:?}");
     let chars: Vec<char> = REPORT.chars().collect();
     for id in page.attrs("#source mark", "id") {
         let offset: usize = id.trim_start_matches("t-").parse()?;
@@ -181,28 +138,13 @@ async fn upload_and_review(backend: Backend) -> Result<()> {
     // The draft list links each target to its mark.
     let links = page.attrs(".targets a", "href");
     ensure!(
-        !links.is_empty()
-            && links
-                .iter()
-                .all(|l| page.attrs(&format!("mark[id='{}']", &l[1..]), "id").len() == 1),
+        !links.is_empty() && links.iter().all(|l| page.attrs(&format!("mark[id='{}']", &l[1..]), "id").len() == 1),
         "{links:?}"
     );
-    ensure!(
-        page.select(".task-text")
-            .iter()
-            .any(|t| t.contains("新建停车位1000个"))
-    );
-    ensure!(
-        w.app.plans(&w.supervisor).await?.is_empty(),
-        "no plan before publish"
-    );
+    ensure!(page.select(".task-text").iter().any(|t| t.contains("新建停车位1000个")));
+    ensure!(w.app.plans(&w.supervisor).await?.is_empty(), "no plan before publish");
     let list = send(&router, get("/imports", &cookie)?).await?;
-    ensure!(
-        list.select("#imports td a")
-            .contains(&"报告.txt".to_owned()),
-        "{:?}",
-        list.select("#imports td a")
-    );
+    ensure!(list.select("#imports td a").contains(&"报告.txt".to_owned()), "{:?}", list.select("#imports td a"));
     Ok(())
 }
 
@@ -211,11 +153,8 @@ async fn review_and_publish(backend: Backend) -> Result<()> {
     let path = upload_report(&router, &cookie).await?;
     let import_id = path.trim_start_matches("/imports/").to_owned();
     let page = send(&router, get(&path, &cookie)?).await?;
-    let tasks: Vec<String> = page
-        .attrs(".draft-task", "id")
-        .iter()
-        .map(|id| id.trim_start_matches("task-").to_owned())
-        .collect();
+    let tasks: Vec<String> =
+        page.attrs(".draft-task", "id").iter().map(|id| id.trim_start_matches("task-").to_owned()).collect();
     ensure!(tasks.len() >= 2, "{tasks:?}");
     let first = &tasks[0];
 
@@ -226,41 +165,25 @@ async fn review_and_publish(backend: Backend) -> Result<()> {
         edit.status,
         edit.location()
     );
-    let bad = send(
+    let bad = send(&router, post_form(&format!("/import-tasks/{first}"), &cookie, "text=&deadline=tomorrow")?).await?;
+    ensure!(bad.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.status);
+    ensure!(bad.body.contains("任务内容不能为空") && bad.body.contains("完成时限应为日期"), "{}", bad.body);
+
+    let add = send(
         &router,
         post_form(
-            &format!("/import-tasks/{first}"),
+            &format!("/import-tasks/{first}/targets"),
             &cookie,
-            "text=&deadline=tomorrow",
+            &format!("import_id={import_id}&metric=%E6%8C%87%E6%A0%87&value=12&unit=%E4%B8%AA&comparator=ge"),
         )?,
     )
     .await?;
-    ensure!(
-        bad.status == StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        bad.status
-    );
-    ensure!(
-        bad.body.contains("任务内容不能为空") && bad.body.contains("完成时限应为日期"),
-        "{}",
-        bad.body
-    );
-
-    let add = send(&router, post_form(&format!("/import-tasks/{first}/targets"), &cookie, &format!("import_id={import_id}&metric=%E6%8C%87%E6%A0%87&value=12&unit=%E4%B8%AA&comparator=ge"))?).await?;
     ensure!(add.status == StatusCode::SEE_OTHER, "{}", add.status);
-    let merge = send(
-        &router,
-        post_form(&format!("/import-tasks/{first}/merge"), &cookie, "")?,
-    )
-    .await?;
+    let merge = send(&router, post_form(&format!("/import-tasks/{first}/merge"), &cookie, "")?).await?;
     ensure!(merge.status == StatusCode::SEE_OTHER, "{}", merge.status);
     let split = send(
         &router,
-        post_form(
-            &format!("/import-tasks/{first}/split"),
-            &cookie,
-            &format!("import_id={import_id}&position=2"),
-        )?,
+        post_form(&format!("/import-tasks/{first}/split"), &cookie, &format!("import_id={import_id}&position=2"))?,
     )
     .await?;
     ensure!(split.status == StatusCode::SEE_OTHER, "{}", split.status);
@@ -276,10 +199,7 @@ async fn review_and_publish(backend: Backend) -> Result<()> {
     ensure!(added.status == StatusCode::SEE_OTHER, "{}", added.status);
     let page = send(&router, get(&path, &cookie)?).await?;
     let texts = page.select(".task-text");
-    ensure!(
-        texts.len() == tasks.len() + 1 && texts.last().is_some_and(|t| t == "开展活动"),
-        "{texts:?}"
-    );
+    ensure!(texts.len() == tasks.len() + 1 && texts.last().is_some_and(|t| t == "开展活动"), "{texts:?}");
     ensure!(texts[0] == "实施", "{texts:?}");
 
     let publish = send(
@@ -298,22 +218,14 @@ async fn review_and_publish(backend: Backend) -> Result<()> {
         publish.location()
     );
     let plan = send(&router, get(&publish.location(), &cookie)?).await?;
-    ensure!(
-        plan.status == StatusCode::OK && plan.body.contains("开展活动"),
-        "{}",
-        plan.status
-    );
+    ensure!(plan.status == StatusCode::OK && plan.body.contains("开展活动"), "{}", plan.status);
     ensure!(w.app.plans(&w.supervisor).await?.len() == 1);
     let page = send(&router, get(&path, &cookie)?).await?;
     ensure!(
         page.select("#published").len() == 1 && page.select(".edit-task").is_empty(),
         "published drafts show no forms"
     );
-    let late = send(
-        &router,
-        post_form(&format!("/import-tasks/{first}/delete"), &cookie, "")?,
-    )
-    .await?;
+    let late = send(&router, post_form(&format!("/import-tasks/{first}/delete"), &cookie, "")?).await?;
     ensure!(late.status == StatusCode::CONFLICT, "{}", late.status);
     Ok(())
 }
@@ -322,35 +234,18 @@ async fn bad_file(backend: Backend) -> Result<()> {
     let (w, router, cookie) = setup(backend).await?;
     let cases: [(&str, &[u8], &str); 3] = [
         ("报告.pdf", b"%PDF-1.7\n1 0 obj << >> endobj\n", "PDF"),
-        (
-            "noise.bin",
-            &[
-                0u8, 159, 146, 150, 1, 2, 3, 255, 254, 0, 0, 7, 8, 200, 201, 13,
-            ],
-            "无法读取报告",
-        ),
+        ("noise.bin", &[0u8, 159, 146, 150, 1, 2, 3, 255, 254, 0, 0, 7, 8, 200, 201, 13], "无法读取报告"),
         ("", b"", "请选择要上传的报告文件"),
     ];
     for (name, bytes, words) in cases {
         let reply = send(&router, upload(&cookie, name, bytes)?).await?;
-        ensure!(
-            reply.status == StatusCode::UNPROCESSABLE_ENTITY,
-            "{name}: {}",
-            reply.status
-        );
+        ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", reply.status);
         let error = reply.select("#error").join("");
         ensure!(error.contains(words), "{name}: {error}");
     }
     let no_multipart = send(&router, post_form("/imports", &cookie, "file=abc")?).await?;
-    ensure!(
-        no_multipart.status == StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        no_multipart.status
-    );
-    ensure!(
-        w.app.imports(&w.supervisor).await?.is_empty(),
-        "nothing stored"
-    );
+    ensure!(no_multipart.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", no_multipart.status);
+    ensure!(w.app.imports(&w.supervisor).await?.is_empty(), "nothing stored");
     Ok(())
 }
 
@@ -363,26 +258,14 @@ async fn large_upload(backend: Backend) -> Result<()> {
         report.push_str("附：名词解释与说明。\n");
     }
     let reply = send(&router, upload(&cookie, "大报告.txt", report.as_bytes())?).await?;
-    ensure!(
-        reply.status == StatusCode::SEE_OTHER,
-        "{}: {}",
-        reply.status,
-        reply.select("#error").join("")
-    );
-    let body = format!(
-        r#"{{"year":"2021","title":"{}"}}"#,
-        "x".repeat(2 * 1024 * 1024)
-    );
+    ensure!(reply.status == StatusCode::SEE_OTHER, "{}: {}", reply.status, reply.select("#error").join(""));
+    let body = format!(r#"{{"year":"2021","title":"{}"}}"#, "x".repeat(2 * 1024 * 1024));
     let request = Request::post("/api/v1/plans")
         .header(header::COOKIE, &cookie)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body))?;
     let other = send(&router, request).await?;
-    ensure!(
-        other.status == StatusCode::PAYLOAD_TOO_LARGE,
-        "other routes keep the 1 MiB limit: {}",
-        other.status
-    );
+    ensure!(other.status == StatusCode::PAYLOAD_TOO_LARGE, "other routes keep the 1 MiB limit: {}", other.status);
     Ok(())
 }
 
@@ -392,17 +275,10 @@ async fn reporter_forbidden(backend: Backend) -> Result<()> {
     let org = w.org("市能源局").await?;
     w.user("energy", Role::Reporter, org).await?;
     let reporter = sign_in_as(&router, "energy").await?;
-    ensure!(
-        send(&router, upload(&reporter, "a.txt", REPORT.as_bytes())?)
-            .await?
-            .status
-            == StatusCode::FORBIDDEN
-    );
+    ensure!(send(&router, upload(&reporter, "a.txt", REPORT.as_bytes())?).await?.status == StatusCode::FORBIDDEN);
     ensure!(send(&router, get(&path, &reporter)?).await?.status == StatusCode::FORBIDDEN);
     ensure!(send(&router, get("/imports", &reporter)?).await?.status == StatusCode::FORBIDDEN);
-    let nav = send(&router, get("/plans", &reporter)?)
-        .await?
-        .select("nav a");
+    let nav = send(&router, get("/plans", &reporter)?).await?.select("nav a");
     ensure!(!nav.contains(&"导入报告".to_owned()), "{nav:?}");
     Ok(())
 }

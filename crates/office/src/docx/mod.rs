@@ -44,9 +44,7 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, OfficeError> {
     let document_path = main_document_path(&mut archive)?;
     let document = read_part(&mut archive, &document_path)?
         .ok_or_else(|| OfficeError::not_docx(format!("缺少正文部分 {document_path}")))?;
-    let folder = document_path
-        .rsplit_once('/')
-        .map_or(String::new(), |(dir, _)| format!("{dir}/"));
+    let folder = document_path.rsplit_once('/').map_or(String::new(), |(dir, _)| format!("{dir}/"));
     let numbering_xml = read_part(&mut archive, &format!("{folder}numbering.xml"))?;
     let styles_xml = read_part(&mut archive, &format!("{folder}styles.xml"))?;
     let footnotes_xml = read_part(&mut archive, &format!("{folder}footnotes.xml"))?;
@@ -97,10 +95,7 @@ fn main_document_path(archive: &mut ZipArchive<Cursor<&[u8]>>) -> Result<String,
 }
 
 /// One part as text, `None` when the zip has no such entry.
-fn read_part(
-    archive: &mut ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-) -> Result<Option<String>, OfficeError> {
+fn read_part(archive: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, OfficeError> {
     let file = match archive.by_name(name) {
         Ok(file) => file,
         Err(ZipError::FileNotFound) => return Ok(None),
@@ -111,14 +106,9 @@ fn read_part(
         .read_to_end(&mut bytes)
         .map_err(|e| OfficeError::not_docx(format!("无法解压 {name}（{e}）")))?;
     if bytes.len() as u64 > MAX_PART_BYTES {
-        return Err(OfficeError::TooLarge {
-            part: name.to_string(),
-            limit_mib: MAX_PART_BYTES / 1024 / 1024,
-        });
+        return Err(OfficeError::TooLarge { part: name.to_string(), limit_mib: MAX_PART_BYTES / 1024 / 1024 });
     }
-    decode_xml(bytes)
-        .map(Some)
-        .ok_or_else(|| OfficeError::not_docx(format!("{name} 不是 UTF-8 或 UTF-16 编码")))
+    decode_xml(bytes).map(Some).ok_or_else(|| OfficeError::not_docx(format!("{name} 不是 UTF-8 或 UTF-16 编码")))
 }
 
 /// XML parts are UTF-8, or UTF-16 with a byte-order mark.
@@ -156,11 +146,7 @@ struct Table {
 const SKIPPED: [&str; 5] = ["pPrChange", "rPrChange", "Fallback", "moveFrom", "del"];
 
 /// The lines of a `document.xml` or `footnotes.xml`.
-fn paragraphs(
-    xml: &str,
-    part: &str,
-    numbering: &mut Numbering,
-) -> Result<Vec<String>, OfficeError> {
+fn paragraphs(xml: &str, part: &str, numbering: &mut Numbering) -> Result<Vec<String>, OfficeError> {
     let mut reader = Reader::from_str(xml);
     let mut lines = Vec::new();
     let mut open: Vec<Paragraph> = Vec::new();
@@ -176,9 +162,7 @@ fn paragraphs(
                 match name.as_ref() {
                     skipped if SKIPPED.contains(&skipped) => {
                         let qname = e.name().as_ref().to_string();
-                        reader
-                            .read_to_end(QName(&qname))
-                            .map_err(|e| xml_error(part, &e))?;
+                        reader.read_to_end(QName(&qname)).map_err(|e| xml_error(part, &e))?;
                     }
                     "p" => open.push(Paragraph::default()),
                     "pPr" => {
@@ -290,12 +274,7 @@ fn paragraphs(
 
 /// Elements inside a paragraph that are not containers: numbering properties and
 /// the run content that is not `w:t`.
-fn inline(
-    name: &str,
-    element: &quick_xml::events::BytesStart<'_>,
-    open: &mut [Paragraph],
-    run_depth: usize,
-) {
+fn inline(name: &str, element: &quick_xml::events::BytesStart<'_>, open: &mut [Paragraph], run_depth: usize) {
     let Some(p) = open.last_mut() else { return };
     if p.is_in_properties {
         match name {

@@ -79,10 +79,7 @@ pub(crate) struct NumRef {
 
 impl NumRef {
     fn or(&self, fallback: &NumRef) -> NumRef {
-        NumRef {
-            num_id: self.num_id.clone().or_else(|| fallback.num_id.clone()),
-            level: self.level.or(fallback.level),
-        }
+        NumRef { num_id: self.num_id.clone().or_else(|| fallback.num_id.clone()), level: self.level.or(fallback.level) }
     }
 }
 
@@ -109,10 +106,7 @@ pub(crate) struct Numbering {
 
 impl Numbering {
     /// Reads `word/numbering.xml` and `word/styles.xml`; either may be absent.
-    pub(crate) fn parse(
-        numbering: Option<&str>,
-        styles: Option<&str>,
-    ) -> Result<Self, OfficeError> {
+    pub(crate) fn parse(numbering: Option<&str>, styles: Option<&str>) -> Result<Self, OfficeError> {
         let mut this = Self::default();
         if let Some(xml) = numbering {
             this.parse_numbering(xml)?;
@@ -149,10 +143,7 @@ impl Numbering {
             // A style-linked list: the level whose w:pStyle names this style.
             None => style
                 .and_then(|s| {
-                    abstract_num
-                        .levels
-                        .iter()
-                        .position(|l| l.as_ref().and_then(|l| l.style.as_deref()) == Some(s))
+                    abstract_num.levels.iter().position(|l| l.as_ref().and_then(|l| l.style.as_deref()) == Some(s))
                 })
                 .unwrap_or(0),
         }
@@ -177,11 +168,7 @@ impl Numbering {
         let Some(this_level) = levels[level].clone() else {
             return String::new();
         };
-        let key = if num.has_start_override() {
-            CounterKey::Num(num_id)
-        } else {
-            CounterKey::Abstract(abstract_id)
-        };
+        let key = if num.has_start_override() { CounterKey::Num(num_id) } else { CounterKey::Abstract(abstract_id) };
         let counters = self.counters.entry(key).or_insert([None; LEVELS]);
 
         let start_of = |l: &Option<Level>| l.as_ref().and_then(|l| l.start).unwrap_or(1);
@@ -231,10 +218,8 @@ impl Numbering {
         // Word draws a tab or a space after the number. Written out, a number that
         // ends in Chinese punctuation reads as typed (`一、总体要求`, `（一）稳增长`);
         // any other gets one space (`1. 工业`, `第九条 总则`).
-        let ends_in_wide_punctuation = out
-            .chars()
-            .last()
-            .is_some_and(|c| matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}'));
+        let ends_in_wide_punctuation =
+            out.chars().last().is_some_and(|c| matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}'));
         if this_level.suffix != Suffix::Nothing && !ends_in_wide_punctuation {
             out.push(' ');
         }
@@ -264,9 +249,7 @@ impl Numbering {
         let mut override_level: Option<usize> = None;
         let mut level: Option<(usize, Level)> = None;
         loop {
-            let event = reader
-                .read_event()
-                .map_err(|e| xml_error("word/numbering.xml", &e))?;
+            let event = reader.read_event().map_err(|e| xml_error("word/numbering.xml", &e))?;
             let (element, is_empty) = match &event {
                 Event::Start(e) => (e, false),
                 Event::Empty(e) => (e, true),
@@ -275,12 +258,9 @@ impl Numbering {
                         "abstractNum" => abstract_id = None,
                         "num" => num_id = None,
                         "lvlOverride" => override_level = None,
-                        "lvl" => self.finish_level(
-                            level.take(),
-                            abstract_id.as_deref(),
-                            num_id.as_deref(),
-                            override_level,
-                        ),
+                        "lvl" => {
+                            self.finish_level(level.take(), abstract_id.as_deref(), num_id.as_deref(), override_level)
+                        }
                         _ => {}
                     }
                     continue;
@@ -321,26 +301,18 @@ impl Numbering {
                 }
                 "startOverride" => {
                     let start = attr(element, "val").and_then(|v| v.parse().ok());
-                    if let (Some(num), Some(ilvl)) = (
-                        num_id.as_ref().and_then(|id| self.nums.get_mut(id)),
-                        override_level,
-                    ) {
+                    if let (Some(num), Some(ilvl)) =
+                        (num_id.as_ref().and_then(|id| self.nums.get_mut(id)), override_level)
+                    {
                         num.overrides.entry(ilvl).or_default().start = start;
                     }
                 }
                 "lvl" => {
-                    let ilvl = attr(element, "ilvl")
-                        .and_then(|v| v.parse::<usize>().ok())
-                        .or(override_level)
-                        .unwrap_or(0);
+                    let ilvl =
+                        attr(element, "ilvl").and_then(|v| v.parse::<usize>().ok()).or(override_level).unwrap_or(0);
                     level = Some((ilvl, Level::default()));
                     if is_empty {
-                        self.finish_level(
-                            level.take(),
-                            abstract_id.as_deref(),
-                            num_id.as_deref(),
-                            override_level,
-                        );
+                        self.finish_level(level.take(), abstract_id.as_deref(), num_id.as_deref(), override_level);
                     }
                 }
                 other => {
@@ -393,9 +365,7 @@ impl Numbering {
         let mut reader = Reader::from_str(xml);
         let mut current: Option<(String, Style)> = None;
         loop {
-            let event = reader
-                .read_event()
-                .map_err(|e| xml_error("word/styles.xml", &e))?;
+            let event = reader.read_event().map_err(|e| xml_error("word/styles.xml", &e))?;
             let element = match &event {
                 Event::Start(e) | Event::Empty(e) => e,
                 Event::End(e) => {
@@ -432,11 +402,7 @@ pub(crate) fn attr(element: &BytesStart<'_>, name: &str) -> Option<String> {
         .attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| {
-            a.normalized_value(XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
+        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
 }
 
 /// An OOXML on/off value: absent or `true`/`1`/`on` is on.
@@ -458,16 +424,8 @@ pub(crate) fn format_number(n: i64, format: &str) -> String {
         | "taiwaneseCounting"
         | "taiwaneseCountingThousand" => chinese(n, &SIMPLE_DIGITS, &SIMPLE_UNITS, true),
         "chineseLegalSimplified" => chinese(n, &LEGAL_DIGITS, &LEGAL_UNITS, false),
-        "ideographTraditional" => cyclic(
-            n,
-            &["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"],
-        ),
-        "ideographZodiac" => cyclic(
-            n,
-            &[
-                "子", "丑", "寅", "卯", "辰", "巳", "午", "未", "申", "酉", "戌", "亥",
-            ],
-        ),
+        "ideographTraditional" => cyclic(n, &["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"]),
+        "ideographZodiac" => cyclic(n, &["子", "丑", "寅", "卯", "辰", "巳", "午", "未", "申", "酉", "戌", "亥"]),
         "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => {
             char::from_u32(CIRCLED + n as u32 - 1).map_or_else(|| n.to_string(), String::from)
         }

@@ -19,17 +19,11 @@ fn docx(body: &str, numbering: Option<&str>, styles: Option<&str>) -> Vec<u8> {
         ),
         (
             "word/numbering.xml",
-            numbering.map(|n| {
-                format!(
-                    r#"<?xml version="1.0" encoding="UTF-8"?><w:numbering {W}>{n}</w:numbering>"#
-                )
-            }),
+            numbering.map(|n| format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:numbering {W}>{n}</w:numbering>"#)),
         ),
         (
             "word/styles.xml",
-            styles.map(|s| {
-                format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:styles {W}>{s}</w:styles>"#)
-            }),
+            styles.map(|s| format!(r#"<?xml version="1.0" encoding="UTF-8"?><w:styles {W}>{s}</w:styles>"#)),
         ),
     ])
 }
@@ -101,10 +95,7 @@ fn runs_tabs_breaks_and_entities_become_text() {
         "<w:p/>",
     ) + &p("完");
     let text = docx_text(&docx(&body, None, None)).unwrap();
-    assert_eq!(
-        text,
-        "2021年地区生产总值 增长8%\n左\t右\n下一行 R&D <5> 一二\n\n完"
-    );
+    assert_eq!(text, "2021年地区生产总值 增长8%\n左\t右\n下一行 R&D <5> 一二\n\n完");
 }
 
 #[test]
@@ -113,27 +104,16 @@ fn table_rows_become_tab_separated_lines() {
     let body = p("表前")
         + "<w:tbl><w:tblPr/>"
         + &format!("<w:tr>{}{}</w:tr>", cell(&p("指标")), cell(&p("目标")))
-        + &format!(
-            "<w:tr>{}{}</w:tr>",
-            cell(&p("地区生产总值")),
-            cell(&(p("增长") + &p("8%左右")))
-        )
+        + &format!("<w:tr>{}{}</w:tr>", cell(&p("地区生产总值")), cell(&(p("增长") + &p("8%左右"))))
         + &format!(
             "<w:tr>{}{}</w:tr>",
             cell(&p("嵌套")),
-            cell(&format!(
-                "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
-                cell(&p("甲")),
-                cell(&p("乙"))
-            ))
+            cell(&format!("<w:tbl><w:tr>{}{}</w:tr></w:tbl>", cell(&p("甲")), cell(&p("乙"))))
         )
         + "</w:tbl>"
         + &p("表后");
     let text = docx_text(&docx(&body, None, None)).unwrap();
-    assert_eq!(
-        text,
-        "表前\n指标\t目标\n地区生产总值\t增长 8%左右\n嵌套\t甲 乙\n表后"
-    );
+    assert_eq!(text, "表前\n指标\t目标\n地区生产总值\t增长 8%左右\n嵌套\t甲 乙\n表后");
 }
 
 #[test]
@@ -195,10 +175,7 @@ fn start_values_legal_numbers_and_bullets_follow_the_level() {
     ]
     .concat();
     let text = docx_text(&docx(&body, Some(REPORT_NUMBERING), None)).unwrap();
-    assert_eq!(
-        text,
-        "第九条 总则\n要点\n9.1 细则\n第十条 附则\n未定义的编号"
-    );
+    assert_eq!(text, "第九条 总则\n要点\n9.1 细则\n第十条 附则\n未定义的编号");
 }
 
 #[test]
@@ -210,9 +187,7 @@ fn heading_styles_carry_numbering() {
 <w:style w:type="paragraph" w:styleId="Loop"><w:basedOn w:val="Loop"/></w:style>
 "#;
     let styled = |style: &str, extra: &str, text: &str| {
-        format!(
-            r#"<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra}</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
-        )
+        format!(r#"<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra}</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#)
     };
     let body = [
         styled("1", "", "发展目标"),
@@ -224,10 +199,7 @@ fn heading_styles_carry_numbering() {
     ]
     .concat();
     let text = docx_text(&docx(&body, Some(REPORT_NUMBERING), Some(styles))).unwrap();
-    assert_eq!(
-        text,
-        "一、发展目标\n（一）经济指标\n（二）民生指标\n附件\n循环样式\n二、重点任务"
-    );
+    assert_eq!(text, "一、发展目标\n（一）经济指标\n（二）民生指标\n附件\n循环样式\n二、重点任务");
 }
 
 #[test]
@@ -251,14 +223,8 @@ fn footnotes_follow_the_body() {
     let document = format!(
         r#"<?xml version="1.0"?><w:document {W}><w:body><w:p><w:r><w:t>做好“六稳”</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p></w:body></w:document>"#
     );
-    let bytes = docx_with(&[
-        ("word/document.xml", Some(document)),
-        ("word/footnotes.xml", Some(footnotes)),
-    ]);
-    assert_eq!(
-        docx_text(&bytes).unwrap(),
-        "做好“六稳”\n“六稳”：稳就业、稳金融。"
-    );
+    let bytes = docx_with(&[("word/document.xml", Some(document)), ("word/footnotes.xml", Some(footnotes))]);
+    assert_eq!(docx_text(&bytes).unwrap(), "做好“六稳”\n“六稳”：稳就业、稳金融。");
 }
 
 #[test]
@@ -282,16 +248,11 @@ fn the_main_part_is_found_through_the_package_relationships() {
 
 #[test]
 fn bad_bytes_give_a_chinese_error_that_names_the_fault() {
-    let broken_xml = docx_with(&[(
-        "word/document.xml",
-        Some("<w:document><w:body><w:p></w:body>".to_string()),
-    )]);
+    let broken_xml = docx_with(&[("word/document.xml", Some("<w:document><w:body><w:p></w:body>".to_string()))]);
     let latin1 = {
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        zip.start_file("word/document.xml", SimpleFileOptions::default())
-            .unwrap();
-        zip.write_all(b"<w:document>\xff\xfe\xfd</w:document>")
-            .unwrap();
+        zip.start_file("word/document.xml", SimpleFileOptions::default()).unwrap();
+        zip.write_all(b"<w:document>\xff\xfe\xfd</w:document>").unwrap();
         zip.finish().unwrap().into_inner()
     };
     let no_document = docx_with(&[("word/other.xml", Some("<x/>".to_string()))]);
@@ -299,42 +260,23 @@ fn bad_bytes_give_a_chinese_error_that_names_the_fault() {
         ("empty", b"", "文件是空的"),
         ("text", "政府工作报告".as_bytes(), "不是 zip 压缩包"),
         ("pdf", b"%PDF-1.7\n", "PDF"),
-        (
-            "old doc",
-            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0],
-            ".doc",
-        ),
+        ("old doc", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], ".doc"),
         ("broken xml", &broken_xml, "XML 格式有误"),
         ("not utf-8", &latin1, "不是 UTF-8"),
-        (
-            "no document",
-            &no_document,
-            "缺少正文部分 word/document.xml",
-        ),
+        ("no document", &no_document, "缺少正文部分 word/document.xml"),
     ];
     for (name, bytes, fragment) in cases {
         let error = docx_text(bytes).unwrap_err();
         let message = error.to_string();
-        assert!(
-            matches!(error, OfficeError::NotDocx { .. }),
-            "{name}: {error:?}"
-        );
-        assert!(
-            message.starts_with("不是有效的 Word 文档（.docx）："),
-            "{name}: {message}"
-        );
+        assert!(matches!(error, OfficeError::NotDocx { .. }), "{name}: {error:?}");
+        assert!(message.starts_with("不是有效的 Word 文档（.docx）："), "{name}: {message}");
         assert!(message.contains(fragment), "{name}: {message}");
     }
 }
 
 #[test]
 fn damaged_files_never_panic() {
-    let body = [
-        numbered(1, 0, "总体要求"),
-        numbered(1, 1, "稳增长"),
-        p("正文"),
-    ]
-    .concat();
+    let body = [numbered(1, 0, "总体要求"), numbered(1, 1, "稳增长"), p("正文")].concat();
     let good = docx(&body, Some(REPORT_NUMBERING), None);
     for len in 0..good.len() {
         let _ = docx_text(&good[..len]);
@@ -346,13 +288,7 @@ fn damaged_files_never_panic() {
     }
     // Hostile numbering definitions: huge starts, out-of-range levels, self-references.
     let hostile = r#"<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="9223372036854775807"/><w:numFmt w:val="upperLetter"/><w:lvlText w:val="%1%9%%"/></w:lvl><w:lvl w:ilvl="42"/><w:lvl w:ilvl="1"><w:start w:val="-9223372036854775808"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2"/><w:lvlRestart w:val="-5"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>"#;
-    let body = [
-        numbered(1, 0, "甲"),
-        numbered(1, 0, "乙"),
-        numbered(1, 1, "丙"),
-        numbered(1, 99, "丁"),
-    ]
-    .concat();
+    let body = [numbered(1, 0, "甲"), numbered(1, 0, "乙"), numbered(1, 1, "丙"), numbered(1, 99, "丁")].concat();
     let text = docx_text(&docx(&body, Some(hostile), None)).unwrap();
     assert_eq!(text.lines().count(), 4);
 }
@@ -367,24 +303,15 @@ fn docx_rs_bytes(doc: docx_rs::Docx) -> Vec<u8> {
 #[test]
 fn a_docx_written_by_another_library_reads_back_with_its_numbering() {
     use docx_rs::{
-        AbstractNumbering, BreakType, Docx, IndentLevel, Level, LevelJc, LevelSuffixType,
-        LevelText, NumberFormat, Numbering, NumberingId, Paragraph, Run, Start, Table, TableCell,
-        TableRow,
+        AbstractNumbering, BreakType, Docx, IndentLevel, Level, LevelJc, LevelSuffixType, LevelText, NumberFormat,
+        Numbering, NumberingId, Paragraph, Run, Start, Table, TableCell, TableRow,
     };
     let text = |t: &str| Paragraph::new().add_run(Run::new().add_text(t));
     let heading = |level: usize, t: &str| {
-        Paragraph::new()
-            .numbering(NumberingId::new(5), IndentLevel::new(level))
-            .add_run(Run::new().add_text(t))
+        Paragraph::new().numbering(NumberingId::new(5), IndentLevel::new(level)).add_run(Run::new().add_text(t))
     };
     let level = |i: usize, format: &str, template: &str| {
-        Level::new(
-            i,
-            Start::new(1),
-            NumberFormat::new(format),
-            LevelText::new(template),
-            LevelJc::new("left"),
-        )
+        Level::new(i, Start::new(1), NumberFormat::new(format), LevelText::new(template), LevelJc::new("left"))
     };
     let doc = Docx::new()
         .add_abstract_numbering(
@@ -429,10 +356,7 @@ fn a_docx_written_by_another_library_reads_back_with_its_numbering() {
 
 #[test]
 fn the_corpus_report_survives_a_trip_through_word() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/jincheng-2021-government-work-report.txt"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/jincheng-2021-government-work-report.txt");
     let Ok(report) = std::fs::read_to_string(path) else {
         eprintln!("skipped: {path} is absent");
         return;

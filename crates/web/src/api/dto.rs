@@ -18,7 +18,13 @@ pub struct UserDto {
 
 impl From<&User> for UserDto {
     fn from(u: &User) -> UserDto {
-        UserDto { id: u.id.0, username: u.username.clone(), display_name: u.display_name.clone(), role: u.role.code().into(), org_id: u.org_id.0 }
+        UserDto {
+            id: u.id.0,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.code().into(),
+            org_id: u.org_id.0,
+        }
     }
 }
 
@@ -34,7 +40,13 @@ pub struct OrgDto {
 
 impl From<&Org> for OrgDto {
     fn from(o: &Org) -> OrgDto {
-        OrgDto { id: o.id.0, parent_id: o.parent_id.map(|p| p.0), name: o.name.clone(), kind: o.kind.code().into(), sort_order: o.sort_order }
+        OrgDto {
+            id: o.id.0,
+            parent_id: o.parent_id.map(|p| p.0),
+            name: o.name.clone(),
+            kind: o.kind.code().into(),
+            sort_order: o.sort_order,
+        }
     }
 }
 
@@ -189,7 +201,11 @@ impl From<&ProgressReport> for ReportDto {
             narrative: r.narrative.clone(),
             problems: r.problems.clone(),
             next_steps: r.next_steps.clone(),
-            actuals: r.actuals.iter().map(|a| ActualDto { target_id: a.target_id.0, actual: a.actual.to_string() }).collect(),
+            actuals: r
+                .actuals
+                .iter()
+                .map(|a| ActualDto { target_id: a.target_id.0, actual: a.actual.to_string() })
+                .collect(),
             status: r.status.code().into(),
             review_comment: r.review_comment.clone(),
             submitted_by: r.submitted_by.0,

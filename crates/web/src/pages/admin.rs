@@ -41,7 +41,11 @@ pub async fn orgs(State(state): State<AppState>, PageUser(user): PageUser) -> Re
     orgs_page(&state, &user, Vec::new()).await
 }
 
-pub async fn create_org(State(state): State<AppState>, PageUser(user): PageUser, form: FormPairs) -> Result<Response, PageError> {
+pub async fn create_org(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    form: FormPairs,
+) -> Result<Response, PageError> {
     let parent = form.get("parent_id");
     let input = OrgInput {
         name: form.get("name"),
@@ -89,7 +93,11 @@ pub async fn users(State(state): State<AppState>, PageUser(user): PageUser) -> R
     users_page(&state, &user, Vec::new()).await
 }
 
-pub async fn create_user(State(state): State<AppState>, PageUser(user): PageUser, form: FormPairs) -> Result<Response, PageError> {
+pub async fn create_user(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    form: FormPairs,
+) -> Result<Response, PageError> {
     let input = UserInput {
         username: form.get("username"),
         display_name: form.get("display_name"),

@@ -13,18 +13,13 @@ use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::response::Redirect;
 use qingdan_app::{
-    AppError, ImportId, ImportReview, ImportSummary, ImportTargetId, ImportTaskId, ImportTaskInput,
-    PlanInput, TargetInput,
+    AppError, ImportId, ImportReview, ImportSummary, ImportTargetId, ImportTaskId, ImportTaskInput, PlanInput,
+    TargetInput,
 };
 use qingdan_domain::Org;
 
 /// Comparator codes and labels for the target forms.
-const COMPARATORS: [(&str, &str); 4] = [
-    ("ge", "不低于"),
-    ("le", "不超过"),
-    ("eq", "等于"),
-    ("approx", "左右"),
-];
+const COMPARATORS: [(&str, &str); 4] = [("ge", "不低于"), ("le", "不超过"), ("eq", "等于"), ("approx", "左右")];
 
 #[derive(Template, WebTemplate)]
 #[template(path = "imports/list.html")]
@@ -58,10 +53,7 @@ impl From<ImportSummary> for ImportLine {
     }
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-) -> Result<ImportsPage, PageError> {
+pub async fn list(State(state): State<AppState>, PageUser(user): PageUser) -> Result<ImportsPage, PageError> {
     let imports = state.app.imports(&user).await?;
     Ok(ImportsPage {
         nav: Nav::new(&user, "/imports"),
@@ -76,13 +68,7 @@ pub async fn upload(
     PageUser(user): PageUser,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Redirect, PageError> {
-    let no_file = || {
-        AppError::field(
-            "file",
-            "required",
-            "请选择要上传的报告文件（.txt、.md 或 .docx）",
-        )
-    };
+    let no_file = || AppError::field("file", "required", "请选择要上传的报告文件（.txt、.md 或 .docx）");
     let mut multipart = multipart.map_err(|_| no_file())?;
     let mut upload: Option<(String, Vec<u8>)> = None;
     loop {
@@ -95,10 +81,7 @@ pub async fn upload(
             continue;
         }
         let name = field.file_name().unwrap_or_default().to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|err| unreadable_upload(err.status()))?;
+        let bytes = field.bytes().await.map_err(|err| unreadable_upload(err.status()))?;
         upload = Some((name, bytes.to_vec()));
     }
     let (name, bytes) = upload.ok_or_else(no_file)?;
@@ -114,17 +97,10 @@ fn unreadable_upload(status: axum::http::StatusCode) -> AppError {
         AppError::field(
             "file",
             "too_large",
-            format!(
-                "文件过大：报告不能超过{}MB",
-                qingdan_app::MAX_REPORT_BYTES / 1024 / 1024
-            ),
+            format!("文件过大：报告不能超过{}MB", qingdan_app::MAX_REPORT_BYTES / 1024 / 1024),
         )
     } else {
-        AppError::field(
-            "file",
-            "unreadable",
-            "上传的文件无法读取，请重新选择文件上传",
-        )
+        AppError::field("file", "unreadable", "上传的文件无法读取，请重新选择文件上传")
     }
 }
 
@@ -221,11 +197,7 @@ impl ImportPage {
                 is_last: i + 1 == count,
             })
             .collect();
-        let year = review
-            .import
-            .plan_year
-            .map(|y| y.to_string())
-            .unwrap_or_default();
+        let year = review.import.plan_year.map(|y| y.to_string()).unwrap_or_default();
         let title = if year.is_empty() {
             "政府工作报告重点任务".to_owned()
         } else {
@@ -276,11 +248,7 @@ fn pieces(review: &ImportReview) -> Vec<Piece> {
     let mut next_anchor = anchors.iter().peekable();
     let flush = |out: &mut Vec<Piece>, from: usize, to: usize| {
         if to > from {
-            out.push(Piece {
-                text: chars[from..to].iter().collect(),
-                mark: None,
-                anchor: None,
-            });
+            out.push(Piece { text: chars[from..to].iter().collect(), mark: None, anchor: None });
         }
     };
     for (offset, len, id) in marks {
@@ -294,31 +262,19 @@ fn pieces(review: &ImportReview) -> Vec<Piece> {
             let start = start.clamp(at, chars.len());
             flush(&mut out, at, start);
             at = start;
-            out.push(Piece {
-                text: String::new(),
-                mark: None,
-                anchor: Some(task),
-            });
+            out.push(Piece { text: String::new(), mark: None, anchor: Some(task) });
             next_anchor.next();
         }
         flush(&mut out, at, offset);
         let end = (offset + len).min(chars.len());
-        out.push(Piece {
-            text: chars[offset..end].iter().collect(),
-            mark: Some(id),
-            anchor: None,
-        });
+        out.push(Piece { text: chars[offset..end].iter().collect(), mark: Some(id), anchor: None });
         at = end;
     }
     for &(start, task) in next_anchor {
         let start = start.clamp(at, chars.len());
         flush(&mut out, at, start);
         at = start;
-        out.push(Piece {
-            text: String::new(),
-            mark: None,
-            anchor: Some(task),
-        });
+        out.push(Piece { text: String::new(), mark: None, anchor: Some(task) });
     }
     flush(&mut out, at, chars.len());
     out
@@ -371,10 +327,7 @@ pub async fn update_task(
     Id(id): Id,
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
-    let import = state
-        .app
-        .update_import_task(&user, ImportTaskId(id), &task_input(&form))
-        .await?;
+    let import = state.app.update_import_task(&user, ImportTaskId(id), &task_input(&form)).await?;
     Ok(Redirect::to(&format!("/imports/{import}#task-{id}")))
 }
 
@@ -384,10 +337,7 @@ pub async fn delete_task(
     Id(id): Id,
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
-    let import = state
-        .app
-        .delete_import_task(&user, ImportTaskId(id))
-        .await?;
+    let import = state.app.delete_import_task(&user, ImportTaskId(id)).await?;
     Ok(to_import(import, &form))
 }
 
@@ -396,10 +346,7 @@ pub async fn merge_task(
     PageUser(user): PageUser,
     Id(id): Id,
 ) -> Result<Redirect, PageError> {
-    let import = state
-        .app
-        .merge_import_task_with_next(&user, ImportTaskId(id))
-        .await?;
+    let import = state.app.merge_import_task_with_next(&user, ImportTaskId(id)).await?;
     Ok(Redirect::to(&format!("/imports/{import}#task-{id}")))
 }
 
@@ -409,10 +356,7 @@ pub async fn split_task(
     Id(id): Id,
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
-    state
-        .app
-        .split_import_task(&user, ImportTaskId(id), &form.get("position"))
-        .await?;
+    state.app.split_import_task(&user, ImportTaskId(id), &form.get("position")).await?;
     Ok(back(&form, Some(id)))
 }
 
@@ -424,14 +368,11 @@ pub async fn add_task(
 ) -> Result<Redirect, PageError> {
     let after = match form.get("after").trim() {
         "" => None,
-        raw => Some(ImportTaskId(raw.parse::<i64>().map_err(|_| {
-            AppError::field("after", "not_a_number", "插入位置无效")
-        })?)),
+        raw => Some(ImportTaskId(
+            raw.parse::<i64>().map_err(|_| AppError::field("after", "not_a_number", "插入位置无效"))?,
+        )),
     };
-    let task = state
-        .app
-        .add_import_task(&user, ImportId(id), after, &task_input(&form))
-        .await?;
+    let task = state.app.add_import_task(&user, ImportId(id), after, &task_input(&form)).await?;
     Ok(Redirect::to(&format!("/imports/{id}#task-{task}")))
 }
 
@@ -441,10 +382,7 @@ pub async fn add_target(
     Id(id): Id,
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
-    state
-        .app
-        .add_import_target(&user, ImportTaskId(id), &target_input(&form))
-        .await?;
+    state.app.add_import_target(&user, ImportTaskId(id), &target_input(&form)).await?;
     Ok(back(&form, Some(id)))
 }
 
@@ -454,10 +392,7 @@ pub async fn update_target(
     Id(id): Id,
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
-    let import = state
-        .app
-        .update_import_target(&user, ImportTargetId(id), &target_input(&form))
-        .await?;
+    let import = state.app.update_import_target(&user, ImportTargetId(id), &target_input(&form)).await?;
     Ok(to_import(import, &form))
 }
 
@@ -467,10 +402,7 @@ pub async fn delete_target(
     Id(id): Id,
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
-    let import = state
-        .app
-        .delete_import_target(&user, ImportTargetId(id))
-        .await?;
+    let import = state.app.delete_import_target(&user, ImportTargetId(id)).await?;
     Ok(to_import(import, &form))
 }
 
@@ -480,13 +412,7 @@ pub async fn publish(
     Id(id): Id,
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
-    let input = PlanInput {
-        year: form.get("year"),
-        title: form.get("title"),
-    };
-    let plan = state
-        .app
-        .publish_import(&user, ImportId(id), &input)
-        .await?;
+    let input = PlanInput { year: form.get("year"), title: form.get("title") };
+    let plan = state.app.publish_import(&user, ImportId(id), &input).await?;
     Ok(Redirect::to(&format!("/plans/{plan}")))
 }

@@ -23,7 +23,11 @@ pub async fn list(State(state): State<AppState>, PageUser(user): PageUser) -> Re
     Ok(PlansPage { nav: Nav::new(&user, "/plans"), plans, can_create: user.role.can_supervise() })
 }
 
-pub async fn create(State(state): State<AppState>, PageUser(user): PageUser, form: FormPairs) -> Result<Redirect, PageError> {
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
     let input = PlanInput { year: form.get("year"), title: form.get("title") };
     let plan = state.app.create_plan(&user, &input).await?;
     Ok(Redirect::to(&format!("/plans/{}", plan.id)))
@@ -102,7 +106,12 @@ fn urlencode(text: &str) -> String {
         .collect()
 }
 
-pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, QueryParams(filter): QueryParams<TaskFilter>) -> Result<PlanPage, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    QueryParams(filter): QueryParams<TaskFilter>,
+) -> Result<PlanPage, PageError> {
     let overview = state.app.plan_overview(&user, PlanId(id), &filter).await?;
     let chosen_org = match overview.lead_org {
         Some(id) => state.app.org(&user, id).await.ok(),
@@ -146,7 +155,11 @@ pub struct Selected {
 /// The lead-org filter's options, fetched by htmx when the select is first
 /// used, so that a tenant with thousands of orgs does not send them with
 /// every page of the plan.
-pub async fn org_options(State(state): State<AppState>, PageUser(user): PageUser, QueryParams(q): QueryParams<Selected>) -> Result<OrgOptions, PageError> {
+pub async fn org_options(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    QueryParams(q): QueryParams<Selected>,
+) -> Result<OrgOptions, PageError> {
     let orgs = state.app.orgs(&user).await?;
     let selected = q.selected.and_then(|s| s.parse().ok()).unwrap_or(0);
     Ok(OrgOptions { orgs, selected })

@@ -101,7 +101,13 @@ impl ReportFormPage {
     }
 }
 
-async fn form_page(state: &AppState, user: &qingdan_domain::User, id: TaskId, input: ReportInput, errors: HashMap<String, String>) -> Result<ReportFormPage, PageError> {
+async fn form_page(
+    state: &AppState,
+    user: &qingdan_domain::User,
+    id: TaskId,
+    input: ReportInput,
+    errors: HashMap<String, String>,
+) -> Result<ReportFormPage, PageError> {
     let detail = state.app.task_detail(user, id).await?;
     if !detail.can_report {
         return Err(AppError::Forbidden.into());
@@ -134,7 +140,11 @@ async fn form_page(state: &AppState, user: &qingdan_domain::User, id: TaskId, in
     })
 }
 
-pub async fn form(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<ReportFormPage, PageError> {
+pub async fn form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<ReportFormPage, PageError> {
     let period = Period::containing(state.app.clock().today()).to_string();
     let input = ReportInput { period, ..ReportInput::default() };
     form_page(&state, &user, TaskId(id), input, HashMap::new()).await
@@ -144,7 +154,9 @@ fn report_input(form: &FormPairs) -> ReportInput {
     let actuals = form
         .0
         .iter()
-        .filter_map(|(k, v)| k.strip_prefix("actual_").map(|id| ActualInput { target_id: id.to_owned(), actual: v.clone() }))
+        .filter_map(|(k, v)| {
+            k.strip_prefix("actual_").map(|id| ActualInput { target_id: id.to_owned(), actual: v.clone() })
+        })
         .collect();
     ReportInput {
         period: form.get("period"),
@@ -156,7 +168,12 @@ fn report_input(form: &FormPairs) -> ReportInput {
     }
 }
 
-pub async fn submit(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Response, PageError> {
     let input = report_input(&form);
     match state.app.submit_report(&user, TaskId(id), &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
@@ -200,7 +217,12 @@ pub async fn queue(State(state): State<AppState>, PageUser(user): PageUser) -> R
     Ok(QueuePage { nav: Nav::new(&user, "/reviews"), reports: items.iter().map(ReportView::from_queue).collect() })
 }
 
-pub async fn review(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+pub async fn review(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
     let input = ReviewInput { decision: form.get("decision"), comment: form.get("comment") };
     state.app.review(&user, ReportId(id), &input).await?;
     Ok(Redirect::to("/reviews"))

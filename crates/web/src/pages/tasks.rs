@@ -133,7 +133,12 @@ fn optional_id(form: &FormPairs, name: &str) -> Option<i64> {
     if text.is_empty() { None } else { Some(text.parse().unwrap_or(-1)) }
 }
 
-pub async fn assign(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id, form: FormPairs) -> Result<Redirect, PageError> {
+pub async fn assign(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
     let input = AssignmentInput {
         lead_leader_id: optional_id(&form, "lead_leader_id"),
         lead_org_id: optional_id(&form, "lead_org_id"),
