@@ -216,7 +216,7 @@ impl App {
         let is_light_only = visible_to.is_none() && lead_org.is_none() && text.is_empty();
         let tasks = if is_light_only {
             let total = light.map_or(counts.total(), |l| counts.of(l));
-            TaskPage { items: self.store.tasks_page(&query).await?, total }
+            TaskPage { items: self.store.tasks_page(&query).await?, total, is_total_capped: false }
         } else {
             self.store.tasks(&query).await?
         };

@@ -180,7 +180,7 @@ impl App {
                 };
                 self.store.tasks(&query).await?
             }
-            None => TaskPage { items: Vec::new(), total: 0 },
+            None => TaskPage { items: Vec::new(), total: 0, is_total_capped: false },
         };
         let recent = self.store.org_reports(user.tenant_id, user.org_id, 20).await?;
         Ok(MyTasks { plan, tasks, recent })

@@ -3,7 +3,7 @@
 use anyhow::{Result, ensure};
 use qingdan_app::{ActualInput, AppError, OrgInput, ReportInput, ReviewInput, TaskFilter, UserInput};
 use qingdan_domain::{Light, OrgKind, ReportStatus, Role, TaskId};
-use qingdan_storage::{Actor, NewOrg};
+use qingdan_storage::{Actor, NewOrg, NewTask};
 use qingdan_testkit::{Backend, Store, World, on_both_engines};
 
 on_both_engines! {
@@ -18,6 +18,7 @@ on_both_engines! {
     decimals_keep_the_digits_as_written => decimals_round_trip;
     migrations_reach_the_same_schema => same_schema;
     a_late_report_for_an_earlier_month_does_not_move_progress_back => late_report;
+    a_text_search_stops_counting_at_the_cap_but_filters_count_exactly => capped_search;
 }
 
 fn report(period: &str, percent: &str, actuals: Vec<(i64, &str)>) -> ReportInput {
@@ -277,5 +278,44 @@ async fn late_report(backend: Backend) -> Result<()> {
     ensure!(detail.item.task.percent_done == 55, "progress {}", detail.item.task.percent_done);
     ensure!(detail.targets[0].actual.map(|a| a.to_string()) == Some("350".into()));
     ensure!(detail.reports.iter().all(|r| r.status == ReportStatus::Accepted));
+    Ok(())
+}
+
+async fn capped_search(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let org = w.org("市能源局").await?;
+    let plan = w.plan().await?;
+    let day = |s: &str| s.parse::<chrono::NaiveDate>();
+    let tasks: Vec<NewTask> = (0..1005)
+        .map(|i| {
+            Ok(NewTask {
+                tenant_id: w.tenant,
+                plan_id: plan,
+                parent_id: None,
+                number: String::new(),
+                title: format!("改造老旧小区第{i}批"),
+                weight: 1.into(),
+                start_date: day("2021-01-01")?,
+                deadline: day("2021-12-31")?,
+                assignment: qingdan_domain::Assignment { lead_org_id: Some(org), ..Default::default() },
+                light: Light::Green,
+                targets: Vec::new(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    w.app.store().bulk_insert_tasks(&tasks).await?;
+    let search = TaskFilter { q: Some("老旧小区".into()), ..Default::default() };
+    let found = w.app.plan_overview(&w.supervisor, plan, &search).await?;
+    ensure!(found.tasks.total == 1000 && found.tasks.is_total_capped && found.tasks.items.len() == 50);
+    let exact = w
+        .app
+        .plan_overview(&w.supervisor, plan, &TaskFilter { lead_org: Some(org.0.to_string()), ..Default::default() })
+        .await?;
+    ensure!(exact.tasks.total == 1005 && !exact.tasks.is_total_capped);
+    let few = w
+        .app
+        .plan_overview(&w.supervisor, plan, &TaskFilter { q: Some("第100批".into()), ..Default::default() })
+        .await?;
+    ensure!(few.tasks.total == 1 && !few.tasks.is_total_capped, "{}", few.tasks.total);
     Ok(())
 }

@@ -67,9 +67,14 @@ pub struct TaskListItem {
 #[derive(Debug, Clone)]
 pub struct TaskPage {
     pub items: Vec<TaskListItem>,
-    /// Tasks matching the query on all pages.
+    /// Tasks matching the query on all pages (at most [`COUNT_CAP`] for a text search).
     pub total: i64,
+    /// More than `total` tasks match: the count stopped at [`COUNT_CAP`].
+    pub is_total_capped: bool,
 }
+
+/// The most matches a text search counts.
+pub const COUNT_CAP: i64 = 1000;
 
 /// How many tasks of a plan show each light.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -433,13 +438,22 @@ impl Store {
     }
 
     /// A page of a plan's tasks in tree order, with the total that match.
+    /// A text search counts at most [`COUNT_CAP`] matches (`is_total_capped`):
+    /// counting every title that contains a word reads the whole plan.
     pub async fn tasks(&self, query: &TaskQuery) -> Result<TaskPage> {
         let (filter, params) = task_filter(query);
-        let count_sql = format!("SELECT COUNT(*) FROM tasks{filter}");
-        let total: i64 = on_pool!(self, pool => {
+        let is_search = query.text.as_deref().is_some_and(|t| !t.is_empty());
+        let count_sql = if is_search {
+            format!("SELECT COUNT(*) FROM (SELECT 1 FROM tasks{filter} LIMIT {}) capped", COUNT_CAP + 1)
+        } else {
+            format!("SELECT COUNT(*) FROM tasks{filter}")
+        };
+        let counted: i64 = on_pool!(self, pool => {
             bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &params).fetch_one(pool).await?
         });
-        Ok(TaskPage { items: self.tasks_page(query).await?, total })
+        let is_total_capped = is_search && counted > COUNT_CAP;
+        let total = if is_total_capped { COUNT_CAP } else { counted };
+        Ok(TaskPage { items: self.tasks_page(query).await?, total, is_total_capped })
     }
 
     /// A page of a plan's tasks in tree order, when the caller already knows the total.

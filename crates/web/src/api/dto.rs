@@ -157,8 +157,10 @@ pub struct LightCountsDto {
 #[derive(Serialize, ToSchema)]
 pub struct TaskListDto {
     pub items: Vec<TaskDto>,
-    /// Tasks matching the filter on all pages.
+    /// Tasks matching the filter on all pages; for a text search at most 1,000.
     pub total: i64,
+    /// More tasks match than `total` says (a text search stops counting at 1,000).
+    pub is_total_capped: bool,
     pub page: u32,
     pub per_page: u32,
     /// Light counts of the whole plan as the user may see it.

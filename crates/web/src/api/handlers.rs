@@ -70,6 +70,7 @@ pub async fn list_tasks(
     Ok(Json(TaskListDto {
         items: o.tasks.items.iter().map(TaskDto::from).collect(),
         total: o.tasks.total,
+        is_total_capped: o.tasks.is_total_capped,
         page: o.page,
         per_page: o.per_page,
         counts: LightCountsDto {

@@ -81,6 +81,7 @@ pub struct PlanPage {
     page: u32,
     page_count: u32,
     matched: i64,
+    is_total_capped: bool,
 }
 
 impl PlanPage {
@@ -136,6 +137,7 @@ pub async fn show(
         page: overview.page,
         page_count: overview.page_count(),
         matched: overview.tasks.total,
+        is_total_capped: overview.tasks.is_total_capped,
         plan: overview.plan,
     })
 }
