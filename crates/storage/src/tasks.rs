@@ -232,6 +232,60 @@ fn task_filter(query: &TaskQuery) -> (String, Vec<Param>) {
     (sql, params)
 }
 
+/// Inserts one task row with its supporting orgs and targets on `$tx`;
+/// evaluates to the new id. Shared by `create_task` and `bulk_insert_tasks`.
+macro_rules! insert_task {
+    ($tx:expr, $new:expr, $depth:expr, $sort_path:expr) => {{
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO tasks (tenant_id, plan_id, parent_id, number, title, weight, depth, sort_path, start_date, deadline, \
+             lead_leader_id, lead_org_id, owner_id, percent_done, light) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+        )
+        .bind($new.tenant_id.0)
+        .bind($new.plan_id.0)
+        .bind($new.parent_id.map(|p| p.0))
+        .bind(&$new.number)
+        .bind(&$new.title)
+        .bind($new.weight.to_string())
+        .bind($depth)
+        .bind($sort_path)
+        .bind($new.start_date)
+        .bind($new.deadline)
+        .bind($new.assignment.lead_leader_id.map(|u| u.0))
+        .bind($new.assignment.lead_org_id.map(|o| o.0))
+        .bind($new.assignment.owner_id.map(|u| u.0))
+        .bind(0_i64)
+        .bind($new.light.code())
+        .fetch_one(&mut *$tx)
+        .await?;
+        for org in &$new.assignment.supporting_org_ids {
+            sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
+                .bind($new.tenant_id.0)
+                .bind(id)
+                .bind(org.0)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for target in &$new.targets {
+            sqlx::query(
+                "INSERT INTO targets (tenant_id, task_id, metric, value, unit, comparator, baseline, deadline) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind($new.tenant_id.0)
+            .bind(id)
+            .bind(&target.metric)
+            .bind(target.value.to_string())
+            .bind(&target.unit)
+            .bind(target.comparator.code())
+            .bind(target.baseline.map(|b| b.to_string()))
+            .bind(target.deadline)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        id
+    }};
+}
+
 impl Store {
     /// Creates a task with its supporting orgs and targets, placed after its last sibling.
     pub async fn create_task(&self, new: &NewTask, actor: Actor) -> Result<TaskId> {
@@ -264,52 +318,7 @@ impl Store {
                     .await?,
             };
             let sort_path = format!("{parent_path}{:0width$}", siblings + 1, width = PATH_STEP);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO tasks (tenant_id, plan_id, parent_id, number, title, weight, depth, sort_path, start_date, deadline, \
-                 lead_leader_id, lead_org_id, owner_id, percent_done, light) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-            )
-            .bind(new.tenant_id.0)
-            .bind(new.plan_id.0)
-            .bind(new.parent_id.map(|p| p.0))
-            .bind(&new.number)
-            .bind(&new.title)
-            .bind(new.weight.to_string())
-            .bind(depth)
-            .bind(&sort_path)
-            .bind(new.start_date)
-            .bind(new.deadline)
-            .bind(new.assignment.lead_leader_id.map(|u| u.0))
-            .bind(new.assignment.lead_org_id.map(|o| o.0))
-            .bind(new.assignment.owner_id.map(|u| u.0))
-            .bind(0_i64)
-            .bind(new.light.code())
-            .fetch_one(&mut *tx)
-            .await?;
-            for org in &new.assignment.supporting_org_ids {
-                sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
-                    .bind(new.tenant_id.0)
-                    .bind(id)
-                    .bind(org.0)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for target in &new.targets {
-                sqlx::query(
-                    "INSERT INTO targets (tenant_id, task_id, metric, value, unit, comparator, baseline, deadline) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(new.tenant_id.0)
-                .bind(id)
-                .bind(&target.metric)
-                .bind(target.value.to_string())
-                .bind(&target.unit)
-                .bind(target.comparator.code())
-                .bind(target.baseline.map(|b| b.to_string()))
-                .bind(target.deadline)
-                .execute(&mut *tx)
-                .await?;
-            }
+            let id: i64 = insert_task!(tx, new, depth, &sort_path);
             let after = json!({"number": new.number, "title": new.title, "deadline": new.deadline, "targets": new.targets.len()});
             record!(tx, event(new.tenant_id, actor, "task", id, "create", None, Some(after)));
             id
@@ -365,52 +374,7 @@ impl Store {
                     let (prefix, depth, siblings) = place;
                     *siblings += 1;
                     let sort_path = format!("{prefix}{:0width$}", *siblings, width = PATH_STEP);
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO tasks (tenant_id, plan_id, parent_id, number, title, weight, depth, sort_path, start_date, deadline, \
-                         lead_leader_id, lead_org_id, owner_id, percent_done, light) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-                    )
-                    .bind(new.tenant_id.0)
-                    .bind(new.plan_id.0)
-                    .bind(new.parent_id.map(|p| p.0))
-                    .bind(&new.number)
-                    .bind(&new.title)
-                    .bind(new.weight.to_string())
-                    .bind(*depth)
-                    .bind(&sort_path)
-                    .bind(new.start_date)
-                    .bind(new.deadline)
-                    .bind(new.assignment.lead_leader_id.map(|u| u.0))
-                    .bind(new.assignment.lead_org_id.map(|o| o.0))
-                    .bind(new.assignment.owner_id.map(|u| u.0))
-                    .bind(0_i64)
-                    .bind(new.light.code())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    for org in &new.assignment.supporting_org_ids {
-                        sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
-                            .bind(new.tenant_id.0)
-                            .bind(id)
-                            .bind(org.0)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    for target in &new.targets {
-                        sqlx::query(
-                            "INSERT INTO targets (tenant_id, task_id, metric, value, unit, comparator, baseline, deadline) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                        )
-                        .bind(new.tenant_id.0)
-                        .bind(id)
-                        .bind(&target.metric)
-                        .bind(target.value.to_string())
-                        .bind(&target.unit)
-                        .bind(target.comparator.code())
-                        .bind(target.baseline.map(|b| b.to_string()))
-                        .bind(target.deadline)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
+                    let id: i64 = insert_task!(tx, new, *depth, &sort_path);
                     ids.push(TaskId(id));
                 }
             });
