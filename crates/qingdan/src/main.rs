@@ -13,6 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 一张清单 (Qingdan): one responsibility list from the government work report.
 #[derive(Parser)]
 #[command(name = "qingdan", version, about)]
