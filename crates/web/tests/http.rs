@@ -5,12 +5,12 @@ use anyhow::{Context, Result, ensure};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use qingdan_app::{ActualInput, ReportInput};
 use qingdan_domain::{OrgId, PlanId, Role, TaskId};
 use qingdan_testkit::{Backend, PASSWORD, World, on_both_engines};
-use scraper::{Html, Selector};
-use tower::ServiceExt;
+
+mod common;
+use common::*;
 
 on_both_engines! {
     signing_in_sets_an_http_only_same_site_cookie => sign_in;
@@ -51,62 +51,6 @@ async fn fixture(backend: Backend) -> Result<Fixture> {
     let culture_task = w.task(plan, "接待游客3000万人次", culture, &[], None).await?;
     let router = qingdan_web::router(w.app.clone(), Default::default());
     Ok(Fixture { w, router, plan, energy_task, culture_task, energy })
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn html(&self) -> Html {
-        Html::parse_document(&self.body)
-    }
-
-    fn json(&self) -> Result<serde_json::Value> {
-        serde_json::from_str(&self.body).with_context(|| format!("not JSON: {}", self.body))
-    }
-
-    fn select(&self, css: &str) -> Vec<String> {
-        let selector =
-            Selector::parse(css).unwrap_or_else(|_| Selector::parse("nothing").unwrap_or_else(|_| unreachable!()));
-        self.html().select(&selector).map(|e| e.text().collect::<String>()).collect()
-    }
-}
-
-async fn send(router: &Router, request: Request<Body>) -> Result<Reply> {
-    let response = router.clone().oneshot(request).await?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await?.to_bytes();
-    Ok(Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
-}
-
-fn get(path: &str, cookie: &str) -> Result<Request<Body>> {
-    Ok(Request::get(path).header(header::COOKIE, cookie).body(Body::empty())?)
-}
-
-fn post_form(path: &str, cookie: &str, form: &str) -> Result<Request<Body>> {
-    Ok(Request::post(path)
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form.to_owned()))?)
-}
-
-fn post_json(path: &str, cookie: &str, json: &str) -> Result<Request<Body>> {
-    Ok(Request::post(path)
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json.to_owned()))?)
-}
-
-/// Signs in through the form and returns the `Cookie` header to send.
-async fn sign_in_as(router: &Router, username: &str) -> Result<String> {
-    let reply = send(router, post_form("/login", "", &format!("username={username}&password={PASSWORD}"))?).await?;
-    ensure!(reply.status == StatusCode::SEE_OTHER, "login {username}: {}", reply.status);
-    let set = reply.headers.get(header::SET_COOKIE).context("no cookie")?.to_str()?;
-    Ok(set.split(';').next().unwrap_or_default().to_owned())
 }
 
 async fn sign_in(backend: Backend) -> Result<()> {

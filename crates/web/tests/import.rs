@@ -2,15 +2,15 @@
 //! multipart upload, the review page with its marked targets, review forms,
 //! publish, bad files and who may import.
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use qingdan_domain::Role;
-use qingdan_testkit::{Backend, PASSWORD, World, on_both_engines};
-use scraper::{Html, Selector};
-use tower::ServiceExt;
+use qingdan_testkit::{Backend, World, on_both_engines};
+
+mod common;
+use common::*;
 
 on_both_engines! {
     an_uploaded_report_opens_as_a_draft_with_each_target_marked_in_the_source => upload_and_review;
@@ -26,54 +26,6 @@ const REPORT: &str = "金城市2021年政府工作报告\n\n\
 （一）扩大有效投资。全年实施重点项目200个，完成投资300亿元。\n\
 （二）改善城市环境。新建停车位1000个，改造老旧小区50个。\n";
 
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn select(&self, css: &str) -> Vec<String> {
-        let Ok(selector) = Selector::parse(css) else {
-            return Vec::new();
-        };
-        Html::parse_document(&self.body).select(&selector).map(|e| e.text().collect::<String>()).collect()
-    }
-
-    fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
-        let Ok(selector) = Selector::parse(css) else {
-            return Vec::new();
-        };
-        Html::parse_document(&self.body)
-            .select(&selector)
-            .filter_map(|e| e.value().attr(attr).map(str::to_owned))
-            .collect()
-    }
-
-    fn location(&self) -> String {
-        self.headers.get(header::LOCATION).and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned()
-    }
-}
-
-async fn send(router: &Router, request: Request<Body>) -> Result<Reply> {
-    let response = router.clone().oneshot(request).await?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await?.to_bytes();
-    Ok(Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
-}
-
-fn get(path: &str, cookie: &str) -> Result<Request<Body>> {
-    Ok(Request::get(path).header(header::COOKIE, cookie).body(Body::empty())?)
-}
-
-fn post_form(path: &str, cookie: &str, form: &str) -> Result<Request<Body>> {
-    Ok(Request::post(path)
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form.to_owned()))?)
-}
-
 const BOUNDARY: &str = "qingdan-test-boundary-7MA4YWxkTrZu0gW";
 
 /// A multipart/form-data upload of one file in the field `file`.
@@ -88,13 +40,6 @@ fn upload(cookie: &str, file_name: &str, bytes: &[u8]) -> Result<Request<Body>> 
         .header(header::COOKIE, cookie)
         .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
         .body(Body::from(body))?)
-}
-
-async fn sign_in_as(router: &Router, username: &str) -> Result<String> {
-    let reply = send(router, post_form("/login", "", &format!("username={username}&password={PASSWORD}"))?).await?;
-    ensure!(reply.status == StatusCode::SEE_OTHER, "login {username}: {}", reply.status);
-    let set = reply.headers.get(header::SET_COOKIE).context("no cookie")?.to_str()?;
-    Ok(set.split(';').next().unwrap_or_default().to_owned())
 }
 
 async fn setup(backend: Backend) -> Result<(World, Router, String)> {
