@@ -4,6 +4,7 @@
 //! Pure: no IO, no async, no SQL, no HTTP. Rules that depend on the date take
 //! `today` as a parameter.
 
+pub mod calendar;
 pub mod ids;
 pub mod light;
 pub mod model;
@@ -12,6 +13,7 @@ pub mod role;
 pub mod target;
 pub mod validate;
 
+pub use calendar::{CalendarDay, DayKind, Due, WorkCalendar};
 pub use ids::*;
 pub use light::{Light, light_for};
 pub use model::*;
