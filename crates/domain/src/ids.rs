@@ -33,4 +33,10 @@ id!(
     TargetId,
     /// 进展报送
     ReportId,
+    /// 交办事项
+    AssignmentId,
+    /// 时限规则
+    TimelineRuleId,
+    /// 延期申请
+    ExtensionId,
 );
