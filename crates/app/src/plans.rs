@@ -43,9 +43,12 @@ pub struct PlanOverview {
 }
 
 impl PlanOverview {
+    /// Pages known to exist: one more than the counted ones when the count
+    /// stopped early, so that there is a next page to go to.
     pub fn page_count(&self) -> u32 {
         let per = i64::from(self.per_page.max(1));
-        u32::try_from((self.tasks.total + per - 1) / per).unwrap_or(u32::MAX)
+        let counted = u32::try_from((self.tasks.total + per - 1) / per).unwrap_or(u32::MAX);
+        counted.saturating_add(u32::from(self.tasks.is_total_capped))
     }
 }
 

@@ -57,7 +57,11 @@ impl App {
         if user.role != Role::Reporter {
             return Err(AppError::Forbidden);
         }
-        let item = self.task(user, task_id).await?;
+        match self.store.org_involved(user.tenant_id, task_id, user.org_id).await? {
+            None => return Err(AppError::NotFound("任务")),
+            Some(false) => return Err(AppError::Forbidden),
+            Some(true) => {}
+        }
         let has_actuals = input.actuals.iter().any(|a| !a.actual.trim().is_empty());
         let targets = if has_actuals { self.store.targets(user.tenant_id, task_id).await? } else { Vec::new() };
         let mut invalid = Invalid::new();
@@ -111,7 +115,7 @@ impl App {
         invalid.into_result()?;
         let new = NewReport {
             tenant_id: user.tenant_id,
-            task_id: item.task.id,
+            task_id,
             org_id: user.org_id,
             period: period.unwrap_or_else(|| Period::containing(self.clock.today())),
             percent_done,

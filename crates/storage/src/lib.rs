@@ -29,7 +29,7 @@ pub use orgs::NewOrg;
 pub use plans::NewPlan;
 pub use reports::{NewReport, Review, ReviewQueueItem};
 pub use store::{Backend, Store};
-pub use tasks::{COUNT_CAP, LightCounts, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
+pub use tasks::{LightCounts, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
 pub use users::{NewUser, UserLogin};
 
 /// Who made a change and when: stamped on the audit event written with it.

@@ -107,61 +107,40 @@ impl Store {
     /// A report already accepted for the same task, org and period is a `Conflict`.
     pub async fn submit_report(&self, new: &NewReport, actor: Actor) -> Result<ReportId> {
         let id = in_tx!(self, tx => {
-            let existing: Option<(i64, String)> = sqlx::query_as(
-                "SELECT id, status FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 AND org_id = $3 AND period = $4",
+            // One statement inserts the report or replaces a waiting or returned
+            // one; an accepted report is left alone and returns no row.
+            let saved: Option<(i64, i64)> = sqlx::query_as(
+                "INSERT INTO progress_reports (tenant_id, task_id, org_id, period, percent_done, narrative, problems, \
+                 next_steps, status, review_comment, submitted_by, submitted_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $11) \
+                 ON CONFLICT (task_id, org_id, period) DO UPDATE SET percent_done = excluded.percent_done, \
+                 narrative = excluded.narrative, problems = excluded.problems, next_steps = excluded.next_steps, \
+                 status = excluded.status, submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at, \
+                 reviewed_by = NULL, reviewed_at = NULL, revision = progress_reports.revision + 1 \
+                 WHERE progress_reports.status <> $12 \
+                 RETURNING id, revision",
             )
             .bind(new.tenant_id.0)
             .bind(new.task_id.0)
             .bind(new.org_id.0)
             .bind(new.period.to_string())
+            .bind(new.percent_done)
+            .bind(&new.narrative)
+            .bind(&new.problems)
+            .bind(&new.next_steps)
+            .bind(ReportStatus::Submitted.code())
+            .bind(new.submitted_by.0)
+            .bind(actor.at)
+            .bind(ReportStatus::Accepted.code())
             .fetch_optional(&mut *tx)
             .await?;
-            let (id, action) = match existing {
-                Some((_, status)) if status == ReportStatus::Accepted.code() => {
-                    return Err(StorageError::Conflict("report already accepted".into()));
-                }
-                Some((id, _)) => {
-                    sqlx::query(
-                        "UPDATE progress_reports SET percent_done = $1, narrative = $2, problems = $3, next_steps = $4, \
-                         status = $5, submitted_by = $6, submitted_at = $7, reviewed_by = NULL, reviewed_at = NULL \
-                         WHERE id = $8",
-                    )
-                    .bind(new.percent_done)
-                    .bind(&new.narrative)
-                    .bind(&new.problems)
-                    .bind(&new.next_steps)
-                    .bind(ReportStatus::Submitted.code())
-                    .bind(new.submitted_by.0)
-                    .bind(actor.at)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query("DELETE FROM report_actuals WHERE report_id = $1").bind(id).execute(&mut *tx).await?;
-                    (id, "resubmit")
-                }
-                None => {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO progress_reports (tenant_id, task_id, org_id, period, percent_done, narrative, problems, \
-                         next_steps, status, review_comment, submitted_by, submitted_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                    )
-                    .bind(new.tenant_id.0)
-                    .bind(new.task_id.0)
-                    .bind(new.org_id.0)
-                    .bind(new.period.to_string())
-                    .bind(new.percent_done)
-                    .bind(&new.narrative)
-                    .bind(&new.problems)
-                    .bind(&new.next_steps)
-                    .bind(ReportStatus::Submitted.code())
-                    .bind("")
-                    .bind(new.submitted_by.0)
-                    .bind(actor.at)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    (id, "submit")
-                }
+            let Some((id, revision)) = saved else {
+                return Err(StorageError::Conflict("report already accepted".into()));
             };
+            let action = if revision == 1 { "submit" } else { "resubmit" };
+            if revision > 1 {
+                sqlx::query("DELETE FROM report_actuals WHERE report_id = $1").bind(id).execute(&mut *tx).await?;
+            }
             for actual in &new.actuals {
                 sqlx::query("INSERT INTO report_actuals (tenant_id, report_id, target_id, actual) VALUES ($1, $2, $3, $4)")
                     .bind(new.tenant_id.0)

@@ -1,7 +1,7 @@
 //! Sign-in sessions. Only a hash of the token is stored, so a leaked
 //! database does not hand out live sessions.
 
-use crate::store::on_pool;
+use crate::store::{on_pool, on_writer};
 use crate::users::{USER_COLUMNS, UserRow};
 use crate::{Result, Store};
 use chrono::{DateTime, Utc};
@@ -15,7 +15,7 @@ impl Store {
         user: UserId,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query("INSERT INTO sessions (token_hash, tenant_id, user_id, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(token_hash)
                 .bind(tenant.0)
@@ -42,13 +42,13 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await?.rows_affected());
+        on_writer!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await?.rows_affected());
         Ok(())
     }
 
     /// Removes sessions that expired before `now`; returns how many.
     pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?.rows_affected());
+        let done = on_writer!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?.rows_affected());
         Ok(done)
     }
 }

@@ -15,8 +15,17 @@ pub enum Backend {
 /// A pool on one of the two engines. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Store {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePools),
     Pg(PgPool),
+}
+
+/// SQLite allows one writer at a time. Write transactions queue for the one
+/// connection of `write` (first come, first served) instead of sleeping in
+/// SQLite's busy handler; reads run beside them on `read`.
+#[derive(Clone, Debug)]
+pub struct SqlitePools {
+    pub(crate) read: SqlitePool,
+    pub(crate) write: SqlitePool,
 }
 
 /// Runs `$body` with `$pool` bound to whichever pool the store holds.
@@ -24,7 +33,18 @@ pub enum Store {
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
-            $crate::store::Store::Sqlite($pool) => $body,
+            $crate::store::Store::Sqlite($crate::store::SqlitePools { read: $pool, .. }) => $body,
+            $crate::store::Store::Pg($pool) => $body,
+        }
+    };
+}
+
+/// Like [`on_pool!`], for a single write statement outside [`in_tx!`]: on
+/// SQLite it runs on the writer connection.
+macro_rules! on_writer {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite($crate::store::SqlitePools { write: $pool, .. }) => $body,
             $crate::store::Store::Pg($pool) => $body,
         }
     };
@@ -37,8 +57,8 @@ macro_rules! on_pool {
 macro_rules! in_tx {
     ($store:expr, $tx:ident => $body:expr) => {
         match $store {
-            $crate::store::Store::Sqlite(pool) => {
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            $crate::store::Store::Sqlite(pools) => {
+                let mut $tx = pools.write.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;
                 out
@@ -53,7 +73,7 @@ macro_rules! in_tx {
     };
 }
 
-pub(crate) use {in_tx, on_pool};
+pub(crate) use {in_tx, on_pool, on_writer};
 
 impl Store {
     /// Opens the database a URL names: `sqlite://PATH` or `postgres://…`.
@@ -89,8 +109,9 @@ impl Store {
             .pragma("cache_size", "-16384")
             // Let the planner know which index is selective (PRAGMA optimize below).
             .pragma("analysis_limit", "1000");
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        Ok(Store::Sqlite(pool))
+        let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        let read = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        Ok(Store::Sqlite(SqlitePools { read, write }))
     }
 
     pub async fn open_postgres(url: &str) -> Result<Store> {
@@ -109,11 +130,11 @@ impl Store {
     /// Brings the schema up to date. Both engines carry the same history of migrations.
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Store::Sqlite(pool) => {
-                sqlx::migrate!("./migrations/sqlite").run(pool).await?;
+            Store::Sqlite(SqlitePools { write, .. }) => {
+                sqlx::migrate!("./migrations/sqlite").run(write).await?;
                 // Gathers statistics where they are missing or stale, so that a
                 // lead-org filter uses its index rather than walking the plan.
-                sqlx::query("PRAGMA optimize=0x10002").execute(pool).await?;
+                sqlx::query("PRAGMA optimize=0x10002").execute(write).await?;
             }
             Store::Pg(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
@@ -132,7 +153,7 @@ impl Store {
     /// The tables and their columns as the engine reports them, sorted.
     pub async fn schema_columns(&self) -> Result<Vec<(String, String)>> {
         let mut columns: Vec<(String, String)> = match self {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(SqlitePools { read: pool, .. }) => {
                 sqlx::query_as(
                     "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
                      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
@@ -160,12 +181,18 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        on_pool!(self, pool => pool.close().await)
+        match self {
+            Store::Sqlite(SqlitePools { read, write }) => {
+                read.close().await;
+                write.close().await;
+            }
+            Store::Pg(pool) => pool.close().await,
+        }
     }
 
     /// Creates a tenant and returns its id.
     pub async fn create_tenant(&self, name: &str) -> Result<qingdan_domain::TenantId> {
-        let id: i64 = on_pool!(self, pool => {
+        let id: i64 = on_writer!(self, pool => {
             sqlx::query_scalar("INSERT INTO tenants (name) VALUES ($1) RETURNING id").bind(name).fetch_one(pool).await?
         });
         Ok(qingdan_domain::TenantId(id))

@@ -67,14 +67,13 @@ pub struct TaskListItem {
 #[derive(Debug, Clone)]
 pub struct TaskPage {
     pub items: Vec<TaskListItem>,
-    /// Tasks matching the query on all pages (at most [`COUNT_CAP`] for a text search).
+    /// Tasks matching the query on all pages; for a text search, at most up to
+    /// the end of this page (see `is_total_capped`).
     pub total: i64,
-    /// More than `total` tasks match: the count stopped at [`COUNT_CAP`].
+    /// More than `total` tasks match: a text search stopped counting at the end
+    /// of this page.
     pub is_total_capped: bool,
 }
-
-/// The most matches a text search counts.
-pub const COUNT_CAP: i64 = 1000;
 
 /// How many tasks of a plan show each light.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -392,6 +391,23 @@ impl Store {
         row.into_item(supporting.remove(&id).unwrap_or_default()).map(Some)
     }
 
+    /// Whether `org` leads or supports the task (`None` when the tenant has no
+    /// such task): the one question a report submission asks, in one query.
+    pub async fn org_involved(&self, tenant: TenantId, task: TaskId, org: OrgId) -> Result<Option<bool>> {
+        let involved: Option<bool> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COALESCE(tasks.lead_org_id = $3, FALSE) OR EXISTS (SELECT 1 FROM task_supporting_orgs s \
+                 WHERE s.task_id = tasks.id AND s.org_id = $3) FROM tasks WHERE tasks.tenant_id = $1 AND tasks.id = $2",
+            )
+            .bind(tenant.0)
+            .bind(task.0)
+            .bind(org.0)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(involved)
+    }
+
     /// The direct sub-tasks of a task, in order.
     pub async fn child_tasks(&self, tenant: TenantId, parent: TaskId) -> Result<Vec<TaskListItem>> {
         let sql = format!("{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.parent_id = $2 ORDER BY tasks.sort_path");
@@ -402,32 +418,54 @@ impl Store {
     }
 
     /// A page of a plan's tasks in tree order, with the total that match.
-    /// A text search counts at most [`COUNT_CAP`] matches (`is_total_capped`):
-    /// counting every title that contains a word reads the whole plan.
+    ///
+    /// A text search does not count every match: no index serves `LIKE '%…%'`,
+    /// so counting would read every title of the plan on every request. It
+    /// reads one row past the page instead; when that row exists, the total is
+    /// "more than this page's end" (`is_total_capped`).
     pub async fn tasks(&self, query: &TaskQuery) -> Result<TaskPage> {
-        let (filter, params) = task_filter(query);
         let is_search = query.text.as_deref().is_some_and(|t| !t.is_empty());
-        let count_sql = if is_search {
-            format!("SELECT COUNT(*) FROM (SELECT 1 FROM tasks{filter} LIMIT {}) capped", COUNT_CAP + 1)
+        if !is_search {
+            let total = self.count_tasks(query, None).await?;
+            return Ok(TaskPage { items: self.tasks_page(query).await?, total, is_total_capped: false });
+        }
+        let offset = i64::from(query.page) * i64::from(query.per_page);
+        let per_page = usize::try_from(query.per_page).unwrap_or(usize::MAX);
+        let mut items = self.task_rows(query, query.per_page.saturating_add(1), offset.unsigned_abs()).await?;
+        if items.len() > per_page {
+            items.truncate(per_page);
+            return Ok(TaskPage { items, total: offset + i64::from(query.per_page), is_total_capped: true });
+        }
+        let total = if items.is_empty() && offset > 0 {
+            // Past the last match: fewer than `offset` match, count them exactly.
+            self.count_tasks(query, Some(offset)).await?
         } else {
-            format!("SELECT COUNT(*) FROM tasks{filter}")
+            offset + i64::try_from(items.len()).unwrap_or(i64::MAX)
+        };
+        Ok(TaskPage { items, total, is_total_capped: false })
+    }
+
+    /// Counts the tasks matching a query, stopping at `cap` if given.
+    async fn count_tasks(&self, query: &TaskQuery, cap: Option<i64>) -> Result<i64> {
+        let (filter, params) = task_filter(query);
+        let sql = match cap {
+            Some(cap) => format!("SELECT COUNT(*) FROM (SELECT 1 FROM tasks{filter} LIMIT {cap}) capped"),
+            None => format!("SELECT COUNT(*) FROM tasks{filter}"),
         };
         let counted: i64 = on_pool!(self, pool => {
-            bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), &params).fetch_one(pool).await?
+            bind_all!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?
         });
-        let is_total_capped = is_search && counted > COUNT_CAP;
-        let total = if is_total_capped { COUNT_CAP } else { counted };
-        Ok(TaskPage { items: self.tasks_page(query).await?, total, is_total_capped })
+        Ok(counted)
     }
 
     /// A page of a plan's tasks in tree order, when the caller already knows the total.
     pub async fn tasks_page(&self, query: &TaskQuery) -> Result<Vec<TaskListItem>> {
+        self.task_rows(query, query.per_page, u64::from(query.page) * u64::from(query.per_page)).await
+    }
+
+    async fn task_rows(&self, query: &TaskQuery, limit: u32, offset: u64) -> Result<Vec<TaskListItem>> {
         let (filter, params) = task_filter(query);
-        let list_sql = format!(
-            "{TASK_SELECT}{filter} ORDER BY tasks.sort_path LIMIT {} OFFSET {}",
-            query.per_page,
-            u64::from(query.page) * u64::from(query.per_page)
-        );
+        let list_sql = format!("{TASK_SELECT}{filter} ORDER BY tasks.sort_path LIMIT {limit} OFFSET {offset}");
         let rows: Vec<TaskRow> = on_pool!(self, pool => {
             bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &params).fetch_all(pool).await?
         });
