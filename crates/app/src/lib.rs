@@ -5,6 +5,7 @@
 //! This crate holds the only real clock ([`Clock`]). It must not know about
 //! HTTP or HTML.
 
+mod assignments;
 mod auth;
 mod clock;
 mod counts;
@@ -18,7 +19,12 @@ mod plans;
 mod reports;
 pub mod synthetic;
 
+pub use assignments::{
+    AssignmentDetail, AssignmentFilter, AssignmentOverview, NewAssignmentInput, OrgAssignmentStats, OrgAssignments,
+    StageLine, StageRate, TimelineRuleInput, TransitionInput,
+};
 pub use auth::SessionToken;
+pub use qingdan_storage::{AssignmentPage, AssignmentSummary, LightChangeNotice};
 pub use clock::{Clock, beijing};
 pub use error::AppError;
 pub use imports::{ImportReview, ImportTaskInput, MAX_REPORT_BYTES};

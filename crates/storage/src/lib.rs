@@ -8,6 +8,7 @@
 //! rust_decimal, so 5.10 stays 5.10. Dates are `DATE`/`TIMESTAMPTZ` on
 //! PostgreSQL and ISO text on SQLite; date arithmetic happens in Rust.
 
+mod assignments;
 mod audit;
 mod error;
 mod imports;
@@ -20,6 +21,10 @@ mod store;
 mod tasks;
 mod users;
 
+pub use assignments::{
+    AssignmentPage, AssignmentQuery, AssignmentScope, AssignmentSummary, AssignmentTransition, CloseFigures,
+    ExtensionChange, LightChangeNotice, StageFigures,
+};
 pub use error::StorageError;
 pub use imports::{
     ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId,
