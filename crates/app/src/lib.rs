@@ -13,6 +13,7 @@ pub mod demo;
 mod error;
 pub mod extraction;
 mod imports;
+pub mod notifications;
 pub mod lenient;
 mod orgs;
 mod plans;
@@ -27,6 +28,10 @@ pub use auth::SessionToken;
 pub use qingdan_storage::{AssignmentPage, AssignmentSummary, LightChangeNotice};
 pub use clock::{Clock, beijing};
 pub use error::AppError;
+pub use notifications::{
+    ChannelInput, ChannelView, DeliveryPass, Message, TestSend,
+};
+pub use qingdan_storage::{ChannelId, NotificationId, OutboxItem, OutboxStatus};
 pub use imports::{ImportReview, ImportTaskInput, MAX_REPORT_BYTES};
 pub use orgs::{OrgInput, UserInput};
 pub use plans::{AssignmentInput, PlanInput, PlanOverview, TargetInput, TaskDetail, TaskFilter, TaskInput};

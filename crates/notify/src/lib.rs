@@ -19,7 +19,7 @@ mod text;
 mod wecom;
 
 pub use dingtalk::{DingTalkRobot, dingtalk_sign};
-pub use smtp::{Security, Smtp};
+pub use smtp::{Security, Smtp, is_mail_address};
 pub use text::truncate_utf8;
 pub use wecom::WeComRobot;
 

@@ -41,6 +41,11 @@ pub struct Smtp {
     pub root_ca_pem: Option<String>,
 }
 
+/// Whether `text` is a mail address lettre accepts: `a@b.cn` or `名字 <a@b.cn>`.
+pub fn is_mail_address(text: &str) -> bool {
+    text.trim().parse::<Mailbox>().is_ok()
+}
+
 /// Parses `from` or a recipient, naming which one was bad.
 fn mailbox(what: &str, text: &str) -> Result<Mailbox, SendError> {
     text.trim().parse::<Mailbox>().map_err(|e| SendError::Config(format!("{what}“{text}”无效：{e}")))

@@ -12,6 +12,7 @@ mod assignments;
 mod audit;
 mod error;
 mod imports;
+mod notifications;
 mod orgs;
 mod plans;
 mod reports;
@@ -29,6 +30,9 @@ pub use error::StorageError;
 pub use imports::{
     ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId,
     NewImport, NewImportTarget, NewImportTask, ReportImport,
+};
+pub use notifications::{
+    ChannelId, NewChannel, NotificationChannel, NotificationId, OutboxItem, OutboxStatus,
 };
 pub use orgs::NewOrg;
 pub use plans::NewPlan;
