@@ -98,12 +98,24 @@ impl App {
     }
 
     /// The signed-in user of a session token, if it is valid.
+    /// Kept a few seconds: this process forgets it at sign-out and at any
+    /// change of a user; another process sees a sign-out within the TTL.
     pub async fn session_user(&self, token: &SessionToken) -> Result<Option<User>> {
-        Ok(self.store.session_user(&token.hash(), self.clock.now()).await?)
+        let hash = token.hash();
+        if let Some(user) = self.sessions.get(&hash) {
+            return Ok(Some(user));
+        }
+        let user = self.store.session_user(&hash, self.clock.now()).await?;
+        if let Some(user) = &user {
+            self.sessions.put(hash, user.clone());
+        }
+        Ok(user)
     }
 
     pub async fn logout(&self, token: &SessionToken) -> Result<()> {
-        Ok(self.store.delete_session(&token.hash()).await?)
+        let hash = token.hash();
+        self.sessions.remove(&hash);
+        Ok(self.store.delete_session(&hash).await?)
     }
 }
 

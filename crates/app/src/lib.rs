@@ -7,8 +7,8 @@
 
 mod assignments;
 mod auth;
+mod cache;
 mod clock;
-mod counts;
 pub mod demo;
 mod error;
 pub mod extraction;
@@ -41,8 +41,13 @@ pub use qingdan_storage::{
 };
 pub use reports::{ActualInput, MyTasks, ReportInput, ReviewInput};
 
-use qingdan_domain::{TenantId, User};
+use cache::TtlCache;
+use qingdan_domain::{PlanId, TenantId, User};
 use qingdan_storage::Actor;
+use std::time::Duration;
+
+/// How long cached light counts and sessions are trusted (see [`cache`]).
+const CACHE_TTL: Duration = Duration::from_secs(5);
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -51,12 +56,21 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 pub struct App {
     store: Store,
     clock: Clock,
-    counts: counts::CountsCache,
+    /// Light counts of whole plans: every page of a plan shows the same ones,
+    /// and counting 100,000 tasks costs more than the rest of the page.
+    counts: TtlCache<(TenantId, PlanId), LightCounts>,
+    /// Signed-in users by session token hash: every request asks.
+    sessions: TtlCache<String, User>,
 }
 
 impl App {
     pub fn new(store: Store, clock: Clock) -> App {
-        App { store, clock, counts: counts::CountsCache::default() }
+        App {
+            store,
+            clock,
+            counts: TtlCache::new(CACHE_TTL, 1000),
+            sessions: TtlCache::new(CACHE_TTL, 100_000),
+        }
     }
 
     /// Opens the database a URL names and brings its schema up to date.

@@ -141,7 +141,9 @@ impl App {
         }
         let hash = hash_password(password.to_owned()).await?;
         let actor = by.map_or_else(|| self.system_actor(), |u| self.actor(u));
-        Ok(self.store.set_password(login.user.tenant_id, login.user.id, &hash, actor).await?)
+        let changed = self.store.set_password(login.user.tenant_id, login.user.id, &hash, actor).await;
+        self.sessions.clear();
+        Ok(changed?)
     }
 
     /// A user of the same tenant, by id.

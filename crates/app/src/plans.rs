@@ -227,11 +227,11 @@ impl App {
     }
 
     async fn plan_light_counts(&self, tenant: qingdan_domain::TenantId, plan: PlanId) -> Result<LightCounts> {
-        if let Some(counts) = self.counts.get(tenant, plan) {
+        if let Some(counts) = self.counts.get(&(tenant, plan)) {
             return Ok(counts);
         }
         let counts = self.store.light_counts(tenant, plan, None).await?;
-        self.counts.put(tenant, plan, counts);
+        self.counts.put((tenant, plan), counts);
         Ok(counts)
     }
 

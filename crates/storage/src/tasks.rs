@@ -118,10 +118,20 @@ struct TaskRow {
     percent_done: i64,
     light: String,
     lead_org_name: Option<String>,
+    /// The supporting orgs' ids, comma-separated in ascending order.
+    supporting: Option<String>,
 }
 
 impl TaskRow {
-    fn into_item(self, supporting: Vec<OrgId>) -> Result<TaskListItem> {
+    fn into_item(self) -> Result<TaskListItem> {
+        let supporting = self
+            .supporting
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter(|id| !id.is_empty())
+            .map(|id| id.parse().map(OrgId).map_err(|e| StorageError::corrupt("task_supporting_orgs", e)))
+            .collect::<Result<Vec<OrgId>>>()?;
         let task = Task {
             id: TaskId(self.id),
             tenant_id: TenantId(self.tenant_id),
@@ -177,7 +187,9 @@ impl TargetRow {
 
 const TASK_SELECT: &str = "SELECT tasks.id, tasks.tenant_id, tasks.plan_id, tasks.parent_id, tasks.number, tasks.title, \
      tasks.weight, tasks.depth, tasks.start_date, tasks.deadline, tasks.lead_leader_id, tasks.lead_org_id, \
-     tasks.owner_id, tasks.percent_done, tasks.light, orgs.name AS lead_org_name \
+     tasks.owner_id, tasks.percent_done, tasks.light, orgs.name AS lead_org_name, \
+     (SELECT string_agg(CAST(s.org_id AS TEXT), ',' ORDER BY s.org_id) FROM task_supporting_orgs s \
+      WHERE s.task_id = tasks.id) AS supporting \
      FROM tasks LEFT JOIN orgs ON orgs.id = tasks.lead_org_id";
 
 /// Width of one step of `sort_path`: up to a million siblings.
@@ -386,9 +398,7 @@ impl Store {
         let row: Option<TaskRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_optional(pool).await?
         });
-        let Some(row) = row else { return Ok(None) };
-        let mut supporting = self.supporting_orgs(tenant, &[id]).await?;
-        row.into_item(supporting.remove(&id).unwrap_or_default()).map(Some)
+        row.map(TaskRow::into_item).transpose()
     }
 
     /// Whether `org` leads or supports the task (`None` when the tenant has no
@@ -414,7 +424,7 @@ impl Store {
         let rows: Vec<TaskRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(parent.0).fetch_all(pool).await?
         });
-        self.with_supporting(tenant, rows).await
+        rows.into_iter().map(TaskRow::into_item).collect()
     }
 
     /// A page of a plan's tasks in tree order, with the total that match.
@@ -469,7 +479,7 @@ impl Store {
         let rows: Vec<TaskRow> = on_pool!(self, pool => {
             bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &params).fetch_all(pool).await?
         });
-        self.with_supporting(query.tenant_id, rows).await
+        rows.into_iter().map(TaskRow::into_item).collect()
     }
 
     /// Counts a plan's tasks by light, optionally only those visible to an org.
@@ -578,36 +588,5 @@ impl Store {
             });
         }
         Ok(())
-    }
-
-    async fn with_supporting(&self, tenant: TenantId, rows: Vec<TaskRow>) -> Result<Vec<TaskListItem>> {
-        let ids: Vec<TaskId> = rows.iter().map(|r| TaskId(r.id)).collect();
-        let mut supporting = self.supporting_orgs(tenant, &ids).await?;
-        rows.into_iter()
-            .map(|r| {
-                let orgs = supporting.remove(&TaskId(r.id)).unwrap_or_default();
-                r.into_item(orgs)
-            })
-            .collect()
-    }
-
-    /// The supporting orgs of each of `tasks`.
-    async fn supporting_orgs(&self, tenant: TenantId, tasks: &[TaskId]) -> Result<HashMap<TaskId, Vec<OrgId>>> {
-        let mut out: HashMap<TaskId, Vec<OrgId>> = HashMap::new();
-        if tasks.is_empty() {
-            return Ok(out);
-        }
-        // The ids are integers we hold, so listing them inline is safe.
-        let list = tasks.iter().map(|t| t.0.to_string()).collect::<Vec<_>>().join(",");
-        let sql = format!(
-            "SELECT task_id, org_id FROM task_supporting_orgs WHERE tenant_id = $1 AND task_id IN ({list}) ORDER BY org_id"
-        );
-        let rows: Vec<(i64, i64)> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
-        });
-        for (task, org) in rows {
-            out.entry(TaskId(task)).or_default().push(OrgId(org));
-        }
-        Ok(out)
     }
 }
