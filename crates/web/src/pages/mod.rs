@@ -2,6 +2,7 @@
 //! page struct to its template.
 
 mod admin;
+mod channels;
 mod imports;
 mod login;
 mod plans;
@@ -29,6 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/review", post(reports::review))
         .route("/admin/orgs", get(admin::orgs).post(admin::create_org))
         .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/channels", get(channels::list).post(channels::create))
+        .route("/admin/channels/{id}", get(channels::show).post(channels::update))
+        .route("/admin/channels/{id}/enabled", post(channels::set_enabled))
+        .route("/admin/channels/{id}/test", post(channels::test))
         .route("/imports", get(imports::list))
         .route("/imports/{id}", get(imports::show))
         .route("/imports/{id}/tasks", post(imports::add_task))
