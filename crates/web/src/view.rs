@@ -18,19 +18,24 @@ impl Nav {
     pub fn new(user: &User, current: &'static str) -> Nav {
         let mut links = vec![("/plans", "计划清单")];
         match user.role {
-            Role::Reporter => links.push(("/my", "我的填报")),
+            Role::Reporter => {
+                links.push(("/my", "我的填报"));
+                links.push(("/my-assignments", "待办事项"));
+            }
             Role::Supervisor => {
+                links.push(("/assignments", "督办事项"));
                 links.push(("/reviews", "审核"));
                 links.push(("/imports", "导入报告"));
             }
             Role::Admin => {
+                links.push(("/assignments", "督办事项"));
                 links.push(("/reviews", "审核"));
                 links.push(("/imports", "导入报告"));
                 links.push(("/admin/orgs", "单位管理"));
                 links.push(("/admin/users", "人员管理"));
                 links.push(("/admin/channels", "消息通道"));
             }
-            Role::Leader => {}
+            Role::Leader => links.push(("/assignments", "督办事项")),
         }
         Nav { user_name: user.display_name.clone(), role_label: user.role.label(), links, current }
     }

@@ -2,6 +2,7 @@
 //! and the OpenAPI document at `/api/v1/openapi.json` is generated from them.
 //! Signing in (`POST /api/v1/session`) sets the same session cookie as the pages.
 
+mod assignments;
 mod dto;
 mod handlers;
 
@@ -16,7 +17,7 @@ use utoipa_axum::routes;
 #[openapi(info(
     title = "一张清单 API",
     version = "1",
-    description = "Plans, tasks, targets, orgs, users and progress reports. Sign in with POST /api/v1/session; \
+    description = "Plans, tasks, targets, orgs, users, progress reports and assigned matters (督办). Sign in with POST /api/v1/session; \
                    the session cookie authenticates later calls. Errors are {code, message, errors[]} with a Chinese message."
 ))]
 struct ApiDoc;
@@ -35,6 +36,11 @@ pub fn routes() -> axum::Router<AppState> {
         .routes(routes!(handlers::review_report))
         .routes(routes!(handlers::list_orgs, handlers::create_org))
         .routes(routes!(handlers::list_users, handlers::create_user))
+        .routes(routes!(assignments::list_assignments, assignments::create_assignment))
+        .routes(routes!(assignments::get_assignment))
+        .routes(routes!(assignments::transition_assignment))
+        .routes(routes!(assignments::list_timeline_rules, assignments::create_timeline_rule))
+        .routes(routes!(assignments::assignment_statistics))
         .split_for_parts();
     let document = serde_json::to_value(&openapi).unwrap_or_default();
     router.route("/api/v1/openapi.json", get(move || async move { Json(document) }))

@@ -2,6 +2,7 @@
 //! page struct to its template.
 
 mod admin;
+mod assignments;
 mod channels;
 mod imports;
 mod login;
@@ -28,6 +29,11 @@ pub fn routes() -> Router<AppState> {
         .route("/my", get(reports::mine))
         .route("/reviews", get(reports::queue))
         .route("/reports/{id}/review", post(reports::review))
+        .route("/assignments", get(assignments::list).post(assignments::create))
+        .route("/assignments/statistics", get(assignments::statistics))
+        .route("/assignments/{id}", get(assignments::show))
+        .route("/assignments/{id}/transition", post(assignments::transition))
+        .route("/my-assignments", get(assignments::mine))
         .route("/admin/orgs", get(admin::orgs).post(admin::create_org))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/channels", get(channels::list).post(channels::create))

@@ -1,0 +1,445 @@
+//! 督办 pages: the office's 督办事项 (everything open, by light, with the
+//! create form), an org's 待办事项, a matter's page with its stage timeline,
+//! the viewer's actions and the history, and the per-org statistics.
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::extract::{FormPairs, Id, QueryParams};
+use crate::view::{Nav, beijing_time, light_class};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use qingdan_app::{
+    AppError, AssignmentDetail, AssignmentFilter, AssignmentSummary, NewAssignmentInput, OrgAssignmentStats,
+    TransitionInput,
+};
+use qingdan_domain::assignment::{AssignmentSource, Grade, TimelineRule};
+use qingdan_domain::{AssignmentId, Light, Org, Role, User};
+use std::collections::HashMap;
+
+/// One matter as a row of a list.
+pub struct MatterLine {
+    pub id: i64,
+    pub title: String,
+    pub source: &'static str,
+    pub lead_org: String,
+    pub status: &'static str,
+    pub stage: &'static str,
+    pub due: String,
+    pub solve_due: String,
+    pub is_major: bool,
+    pub has_pending_extension: bool,
+    pub light_class: &'static str,
+    pub light_label: &'static str,
+    pub light_code: &'static str,
+}
+
+impl From<&AssignmentSummary> for MatterLine {
+    fn from(a: &AssignmentSummary) -> MatterLine {
+        MatterLine {
+            id: a.id.0,
+            title: a.title.clone(),
+            source: a.source.label(),
+            lead_org: a.lead_org_name.clone(),
+            status: a.status.label(),
+            stage: a.status.stage().map_or("—", |s| s.label()),
+            due: a.current_due.to_string(),
+            solve_due: a.solve_due.to_string(),
+            is_major: a.is_major,
+            has_pending_extension: a.has_pending_extension,
+            light_class: light_class(a.light),
+            light_label: a.light.label(),
+            light_code: a.light.code(),
+        }
+    }
+}
+
+/// The create form's values and errors, kept when it is shown again.
+#[derive(Default)]
+pub struct CreateForm {
+    pub input: NewAssignmentInput,
+    pub errors: HashMap<String, String>,
+}
+
+impl CreateForm {
+    fn error(&self, field: &str) -> &str {
+        self.errors.get(field).map_or("", String::as_str)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "assignments/list.html")]
+pub struct OverviewPage {
+    nav: Nav,
+    counts: [(&'static str, &'static str, &'static str, i64); 4],
+    open: i64,
+    lines: Vec<MatterLine>,
+    light: String,
+    lead_org: i64,
+    include_closed: bool,
+    matched: i64,
+    page: u32,
+    page_count: u32,
+    can_create: bool,
+    orgs: Vec<Org>,
+    leaders: Vec<User>,
+    rules: Vec<TimelineRule>,
+    sources: Vec<(&'static str, &'static str)>,
+    form: CreateForm,
+}
+
+impl OverviewPage {
+    fn page_link(&self, page: u32) -> String {
+        let closed = if self.include_closed { "&closed=1" } else { "" };
+        let org = if self.lead_org > 0 { format!("&lead_org={}", self.lead_org) } else { String::new() };
+        format!("/assignments?light={}{org}{closed}&page={page}", self.light)
+    }
+
+    fn is_chosen_source(&self, code: &str) -> bool {
+        self.form.input.source == code
+    }
+
+    fn is_chosen_lead(&self, org: &Org) -> bool {
+        self.form.input.lead_org_id == Some(org.id.0)
+    }
+
+    fn is_chosen_supporting(&self, org: &Org) -> bool {
+        self.form.input.supporting_org_ids.contains(&org.id.0)
+    }
+
+    fn is_chosen_leader(&self, user: &User) -> bool {
+        self.form.input.leader_id == Some(user.id.0)
+    }
+
+    fn is_chosen_rule(&self, rule: &TimelineRule) -> bool {
+        self.form.input.rule_id == Some(rule.id.0)
+    }
+}
+
+async fn overview_page(
+    state: &AppState,
+    user: &User,
+    filter: &AssignmentFilter,
+    form: CreateForm,
+) -> Result<OverviewPage, PageError> {
+    let o = state.app.assignment_overview(user, filter).await?;
+    let can_create = user.role.can_supervise();
+    let orgs = state.app.orgs(user).await?;
+    let (leaders, rules) = if can_create {
+        let users = state.app.users(user).await?;
+        (users.into_iter().filter(|u| u.role == Role::Leader).collect(), state.app.timeline_rules(user).await?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let count = |l: Light| (l.code(), l.label(), light_class(l), o.counts.of(l));
+    let counts = [count(Light::Red), count(Light::Yellow), count(Light::Green), count(Light::Done)];
+    let page_count = u32::try_from((o.page.total + 49) / 50).unwrap_or(u32::MAX);
+    Ok(OverviewPage {
+        nav: Nav::new(user, "/assignments"),
+        counts,
+        open: o.counts.red + o.counts.yellow + o.counts.green,
+        lines: o.page.items.iter().map(MatterLine::from).collect(),
+        light: o.light.map_or("", Light::code).to_owned(),
+        lead_org: o.lead_org.map_or(0, |id| id.0),
+        include_closed: o.include_closed,
+        matched: o.page.total,
+        page: o.page_number,
+        page_count,
+        can_create,
+        orgs,
+        leaders,
+        rules,
+        sources: AssignmentSource::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+        form,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    QueryParams(filter): QueryParams<AssignmentFilter>,
+) -> Result<OverviewPage, PageError> {
+    let form = CreateForm {
+        input: NewAssignmentInput { source: AssignmentSource::LeaderInstruction.code().into(), ..Default::default() },
+        errors: HashMap::new(),
+    };
+    overview_page(&state, &user, &filter, form).await
+}
+
+fn optional_id(form: &FormPairs, name: &str) -> Option<i64> {
+    let text = form.get(name);
+    let text = text.trim();
+    if text.is_empty() { None } else { Some(text.parse().unwrap_or(-1)) }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    form: FormPairs,
+) -> Result<Response, PageError> {
+    let input = NewAssignmentInput {
+        title: form.get("title"),
+        source: form.get("source"),
+        source_task_id: optional_id(&form, "source_task_id"),
+        text: form.get("text"),
+        attachments: form.get("attachments").lines().map(str::to_owned).collect(),
+        lead_org_id: optional_id(&form, "lead_org_id"),
+        supporting_org_ids: form.all("supporting_org_ids").iter().map(|s| s.trim().parse().unwrap_or(-1)).collect(),
+        leader_id: optional_id(&form, "leader_id"),
+        leader_name: form.get("leader_name"),
+        rule_id: optional_id(&form, "rule_id"),
+        is_major: !form.get("is_major").is_empty(),
+        timetable: form.get("timetable"),
+        assigned_on: form.get("assigned_on"),
+    };
+    match state.app.create_assignment(&user, &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/assignments/{id}")).into_response()),
+        Err(AppError::Invalid(invalid)) => {
+            let errors = invalid.errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let page = overview_page(&state, &user, &AssignmentFilter::default(), CreateForm { input, errors }).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "assignments/mine.html")]
+pub struct MinePage {
+    nav: Nav,
+    org: String,
+    to_act: Vec<MatterLine>,
+    supporting: Vec<MatterLine>,
+}
+
+pub async fn mine(State(state): State<AppState>, PageUser(user): PageUser) -> Result<MinePage, PageError> {
+    let mine = state.app.org_assignments(&user).await?;
+    Ok(MinePage {
+        nav: Nav::new(&user, "/my-assignments"),
+        org: mine.org.name,
+        to_act: mine.to_act.iter().map(MatterLine::from).collect(),
+        supporting: mine.supporting.iter().map(MatterLine::from).collect(),
+    })
+}
+
+pub struct StageView {
+    pub label: &'static str,
+    pub due: String,
+    pub done_on: String,
+    pub verdict: &'static str,
+    pub verdict_class: &'static str,
+    pub is_current: bool,
+}
+
+pub struct EventView {
+    pub at: String,
+    pub who: String,
+    pub org: String,
+    pub label: &'static str,
+    pub status: &'static str,
+    pub note: String,
+    pub light: String,
+}
+
+pub struct ExtensionView {
+    pub requested_at: String,
+    pub reason: String,
+    pub old_due: String,
+    pub requested_due: String,
+    pub status: &'static str,
+    pub decision_note: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "assignments/show.html")]
+pub struct MatterPage {
+    nav: Nav,
+    id: i64,
+    title: String,
+    source: &'static str,
+    text: String,
+    attachments: Vec<String>,
+    status: &'static str,
+    light_class: &'static str,
+    light_label: &'static str,
+    lead_org: String,
+    supporting: String,
+    leader: String,
+    assigning_org: String,
+    rule: String,
+    assigned_on: String,
+    is_major: bool,
+    is_schedule_confirmed: bool,
+    grade: &'static str,
+    stages: Vec<StageView>,
+    events: Vec<EventView>,
+    extensions: Vec<ExtensionView>,
+    /// Actions the viewer may take, as (code, label).
+    actions: Vec<(&'static str, &'static str)>,
+    pending_due: String,
+    reassign_to: Vec<Org>,
+    grades: Vec<(&'static str, &'static str)>,
+    /// A refusal or field error from the last attempt, shown above the actions.
+    message: String,
+}
+
+impl MatterPage {
+    fn can(&self, code: &str) -> bool {
+        self.actions.iter().any(|(c, _)| *c == code)
+    }
+}
+
+fn matter_page(user: &User, d: AssignmentDetail, message: String) -> MatterPage {
+    let a = &d.assignment;
+    let stages = d
+        .stages
+        .iter()
+        .map(|s| {
+            let (verdict, verdict_class) = match s.is_on_time {
+                Some(true) => ("按时", "success"),
+                Some(false) => ("超时", "danger"),
+                None if s.is_current => ("进行中", "secondary"),
+                None => ("", "secondary"),
+            };
+            StageView {
+                label: s.stage.label(),
+                due: s.due.to_string(),
+                done_on: s.done_on.map(|x| x.to_string()).unwrap_or_default(),
+                verdict,
+                verdict_class,
+                is_current: s.is_current,
+            }
+        })
+        .collect();
+    let events = d
+        .events
+        .iter()
+        .rev()
+        .map(|e| EventView {
+            at: beijing_time(e.at),
+            who: e.user_name.clone(),
+            org: d.org_name(e.org_id).to_owned(),
+            label: e.label(),
+            status: e.to_status.label(),
+            note: e.note.clone(),
+            light: match (e.from_light, e.to_light) {
+                (Some(from), Some(to)) if from != to => format!("{} → {}", from.label(), to.label()),
+                _ => String::new(),
+            },
+        })
+        .collect();
+    let extensions = d
+        .extensions
+        .iter()
+        .map(|x| ExtensionView {
+            requested_at: beijing_time(x.requested_at),
+            reason: x.reason.clone(),
+            old_due: x.old_due.to_string(),
+            requested_due: x.requested_due.to_string(),
+            status: x.status.label(),
+            decision_note: x.decision_note.clone(),
+        })
+        .collect();
+    MatterPage {
+        nav: Nav::new(user, if user.role == Role::Reporter { "/my-assignments" } else { "/assignments" }),
+        id: a.id.0,
+        title: a.title.clone(),
+        source: a.source.label(),
+        text: a.text.clone(),
+        attachments: a.attachments.clone(),
+        status: a.status.label(),
+        light_class: light_class(a.light),
+        light_label: a.light.label(),
+        lead_org: d.org_name(a.lead_org_id).to_owned(),
+        supporting: a.supporting_org_ids.iter().map(|o| d.org_name(*o)).collect::<Vec<_>>().join("、"),
+        leader: a.leader_name.clone(),
+        assigning_org: d.org_name(a.assigning_org_id).to_owned(),
+        rule: format!("{}：{}", d.rule.name, d.rule.summary()),
+        assigned_on: a.assigned_on.to_string(),
+        is_major: a.is_major,
+        is_schedule_confirmed: a.schedule.is_confirmed,
+        grade: a.grade.map_or("", Grade::label),
+        stages,
+        events,
+        extensions,
+        actions: d.allowed.iter().map(|x| (x.code(), x.label())).collect(),
+        pending_due: d.pending_extension().map(|x| x.requested_due.to_string()).unwrap_or_default(),
+        reassign_to: d.orgs.iter().filter(|o| o.id != a.lead_org_id).cloned().collect(),
+        grades: Grade::ALL.iter().map(|g| (g.code(), g.label())).collect(),
+        message,
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<MatterPage, PageError> {
+    let d = state.app.assignment_detail(&user, AssignmentId(id)).await?;
+    Ok(matter_page(&user, d, String::new()))
+}
+
+/// Takes one step; a refusal or a field error shows the page again with the message.
+pub async fn transition(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Response, PageError> {
+    let input = TransitionInput {
+        action: form.get("action"),
+        note: form.get("note"),
+        grade: form.get("grade"),
+        due: form.get("due"),
+        org_id: optional_id(&form, "org_id"),
+    };
+    let (status, message) = match state.app.transition_assignment(&user, AssignmentId(id), &input).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/assignments/{id}")).into_response()),
+        Err(AppError::Invalid(invalid)) => (StatusCode::UNPROCESSABLE_ENTITY, invalid.to_string()),
+        Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message),
+        Err(other) => return Err(other.into()),
+    };
+    let d = state.app.assignment_detail(&user, AssignmentId(id)).await?;
+    Ok((status, matter_page(&user, d, message)).into_response())
+}
+
+pub struct StatsLine {
+    pub org: String,
+    pub rates: Vec<String>,
+    pub closed: i64,
+    pub average_days: String,
+    pub overdue: i64,
+}
+
+impl From<&OrgAssignmentStats> for StatsLine {
+    fn from(s: &OrgAssignmentStats) -> StatsLine {
+        StatsLine {
+            org: s.org_name.clone(),
+            rates: s
+                .stages
+                .iter()
+                .map(|r| r.percent().map_or_else(|| "—".to_owned(), |p| format!("{p}%（{}/{}）", r.on_time, r.done)))
+                .collect(),
+            closed: s.closed,
+            average_days: s
+                .average_tenth_days_to_close
+                .map_or_else(|| "—".to_owned(), |t| format!("{}.{}", t / 10, t % 10)),
+            overdue: s.overdue,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "assignments/stats.html")]
+pub struct StatsPage {
+    nav: Nav,
+    lines: Vec<StatsLine>,
+}
+
+pub async fn statistics(State(state): State<AppState>, PageUser(user): PageUser) -> Result<StatsPage, PageError> {
+    let stats = state.app.assignment_statistics(&user).await?;
+    Ok(StatsPage { nav: Nav::new(&user, "/assignments"), lines: stats.iter().map(StatsLine::from).collect() })
+}

@@ -1,0 +1,221 @@
+//! 督办 through the router, on SQLite and PostgreSQL: the pages by role, the
+//! create form, steps taken from the matter's page and the API, and forged
+//! steps by another org.
+
+use anyhow::{Result, ensure};
+use axum::Router;
+use axum::http::StatusCode;
+use qingdan_app::NewAssignmentInput;
+use qingdan_domain::assignment::AssignmentStatus;
+use qingdan_domain::{AssignmentId, OrgId, Role};
+use qingdan_testkit::{Backend, World, on_both_engines};
+
+mod common;
+use common::*;
+
+on_both_engines! {
+    each_role_gets_its_pages_and_no_other => pages_by_role;
+    the_create_form_assigns_a_matter_or_shows_its_errors => create_form;
+    the_lead_org_moves_a_matter_from_its_page_and_an_illegal_step_shows_why => steps_on_the_page;
+    a_forged_step_by_another_org_gets_403_and_changes_nothing => forged_step;
+    the_api_lists_creates_and_moves_matters => api;
+}
+
+struct Fixture {
+    w: World,
+    router: Router,
+    housing: OrgId,
+    finance: OrgId,
+    matter: AssignmentId,
+}
+
+async fn fixture(backend: Backend) -> Result<Fixture> {
+    let w = World::new(backend, "2026-09-25").await?;
+    let housing = w.org("市住建局").await?;
+    let finance = w.org("市财政局").await?;
+    let culture = w.org("市文旅局").await?;
+    w.user("housing", Role::Reporter, housing).await?;
+    w.user("finance", Role::Reporter, finance).await?;
+    w.user("culture", Role::Reporter, culture).await?;
+    w.user("mayor", Role::Leader, culture).await?;
+    let input = NewAssignmentInput {
+        title: "老旧小区加装电梯".into(),
+        source: "leader_instruction".into(),
+        text: "请住建局牵头，财政局配合，抓紧推进。".into(),
+        lead_org_id: Some(housing.0),
+        supporting_org_ids: vec![finance.0],
+        leader_name: "王副市长".into(),
+        ..NewAssignmentInput::default()
+    };
+    let matter = w.app.create_assignment(&w.supervisor, &input).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    Ok(Fixture { w, router, housing, finance, matter })
+}
+
+async fn pages_by_role(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let page = format!("/assignments/{}", f.matter);
+    let supervisor = sign_in_as(&f.router, "supervisor").await?;
+    let housing = sign_in_as(&f.router, "housing").await?;
+    let finance = sign_in_as(&f.router, "finance").await?;
+    let culture = sign_in_as(&f.router, "culture").await?;
+    let mayor = sign_in_as(&f.router, "mayor").await?;
+
+    let office = send(&f.router, get("/assignments", &supervisor)?).await?;
+    ensure!(office.status == StatusCode::OK, "{}", office.status);
+    ensure!(office.attrs("#assignments tr[data-assignment]", "data-assignment") == [f.matter.to_string()]);
+    ensure!(office.select("#create-form").len() == 1, "the office may assign");
+    ensure!(office.select("nav .nav-link").iter().any(|l| l == "督办事项"));
+    let stats = send(&f.router, get("/assignments/statistics", &supervisor)?).await?;
+    ensure!(stats.status == StatusCode::OK && stats.select("#stats").len() == 1);
+
+    let leader = send(&f.router, get("/assignments", &mayor)?).await?;
+    ensure!(leader.status == StatusCode::OK && leader.select("#create-form").is_empty(), "a leader only reads");
+    let leader_matter = send(&f.router, get(&page, &mayor)?).await?;
+    ensure!(leader_matter.status == StatusCode::OK && leader_matter.select("#actions").is_empty());
+
+    for reporter in [&housing, &culture] {
+        ensure!(send(&f.router, get("/assignments", reporter)?).await?.status == StatusCode::FORBIDDEN);
+        ensure!(send(&f.router, get("/assignments/statistics", reporter)?).await?.status == StatusCode::FORBIDDEN);
+    }
+    let todo = send(&f.router, get("/my-assignments", &housing)?).await?;
+    ensure!(todo.status == StatusCode::OK);
+    ensure!(todo.attrs("#to-act tr[data-assignment]", "data-assignment") == [f.matter.to_string()]);
+    ensure!(todo.select("nav .nav-link").iter().any(|l| l == "待办事项"));
+    let helper = send(&f.router, get("/my-assignments", &finance)?).await?;
+    ensure!(helper.attrs("#supporting tr[data-assignment]", "data-assignment") == [f.matter.to_string()]);
+
+    let lead_page = send(&f.router, get(&page, &housing)?).await?;
+    ensure!(lead_page.status == StatusCode::OK);
+    ensure!(lead_page.select("#actions button").iter().any(|b| b == "签收"), "the lead org may sign for");
+    // The stage timeline: Friday 09-25 is a holiday; deploy 09-28, feedback 09-30, solve 10-12.
+    let dues: Vec<String> = lead_page.select("#stages tbody tr td:nth-child(2)");
+    ensure!(dues == ["2026-09-28", "2026-09-28", "2026-09-30", "2026-10-12"], "{dues:?}");
+    let helper_page = send(&f.router, get(&page, &finance)?).await?;
+    ensure!(helper_page.status == StatusCode::OK && helper_page.select("#actions").is_empty());
+    ensure!(send(&f.router, get(&page, &culture)?).await?.status == StatusCode::FORBIDDEN);
+    ensure!(send(&f.router, get("/assignments/999999", &supervisor)?).await?.status == StatusCode::NOT_FOUND);
+    ensure!(
+        send(&f.router, get("/assignments?light=purple", &supervisor)?).await?.status
+            == StatusCode::UNPROCESSABLE_ENTITY
+    );
+    Ok(())
+}
+
+async fn create_form(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let supervisor = sign_in_as(&f.router, "supervisor").await?;
+    let form = format!(
+        "title=%E6%95%B4%E6%B2%BB%E6%B2%B3%E9%81%93&source=meeting_decision&text=%E4%BC%9A%E8%AE%AE%E5%86%B3%E5%AE%9A\
+         &lead_org_id={}&supporting_org_ids={}&is_major=1&assigned_on=2026-09-25",
+        f.finance, f.housing
+    );
+    let reply = send(&f.router, post_form("/assignments", &supervisor, &form)?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "{} {}", reply.status, reply.body);
+    let id: i64 = reply.location().trim_start_matches("/assignments/").parse()?;
+    let a = f.w.app.assignment(&f.w.supervisor, AssignmentId(id)).await?;
+    ensure!(a.title == "整治河道" && a.is_major && a.lead_org_id == f.finance && a.supporting_org_ids == [f.housing]);
+    ensure!(a.schedule.solve.to_string() == "2026-10-26", "a month from 09-25 is Sunday 10-25: {}", a.schedule.solve);
+
+    let before = f.w.app.store().audit_count(f.w.tenant).await?;
+    let bad =
+        send(&f.router, post_form("/assignments", &supervisor, "title=&source=leader_instruction&text=")?).await?;
+    ensure!(bad.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.status);
+    let errors = bad.select("#create-form .field-error");
+    ensure!(
+        errors.iter().any(|e| e == "事项名称不能为空") && errors.iter().any(|e| e == "请选择牵头单位"),
+        "{errors:?}"
+    );
+    ensure!(f.w.app.store().audit_count(f.w.tenant).await? == before, "nothing saved");
+    let housing = sign_in_as(&f.router, "housing").await?;
+    let forged = send(&f.router, post_form("/assignments", &housing, &form)?).await?;
+    ensure!(forged.status == StatusCode::FORBIDDEN, "a reporter cannot assign: {}", forged.status);
+    Ok(())
+}
+
+async fn steps_on_the_page(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let housing = sign_in_as(&f.router, "housing").await?;
+    let path = format!("/assignments/{}/transition", f.matter);
+    let early =
+        send(&f.router, post_form(&path, &housing, "action=feedback&note=%E5%B7%B2%E5%8F%8D%E9%A6%88")?).await?;
+    ensure!(early.status == StatusCode::CONFLICT, "{}", early.status);
+    ensure!(early.select("#error") == ["该事项尚未签收，不能反馈"], "{:?}", early.select("#error"));
+    let sign = send(&f.router, post_form(&path, &housing, "action=sign_for")?).await?;
+    ensure!(sign.status == StatusCode::SEE_OTHER && sign.location() == format!("/assignments/{}", f.matter));
+    let empty = send(&f.router, post_form(&path, &housing, "action=deploy&note=")?).await?;
+    ensure!(empty.status == StatusCode::UNPROCESSABLE_ENTITY && empty.select("#error") == ["部署情况不能为空"]);
+    let deploy = send(&f.router, post_form(&path, &housing, "action=deploy&note=%E5%B7%B2%E9%83%A8%E7%BD%B2")?).await?;
+    ensure!(deploy.status == StatusCode::SEE_OTHER);
+    let a = f.w.app.assignment(&f.w.supervisor, f.matter).await?;
+    ensure!(a.status == AssignmentStatus::Deployed, "{:?}", a.status);
+    let page = send(&f.router, get(&format!("/assignments/{}", f.matter), &housing)?).await?;
+    let history = page.select("#history tbody tr td:nth-child(2)");
+    ensure!(history == ["部署", "签收", "交办"], "{history:?}");
+    Ok(())
+}
+
+async fn forged_step(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let path = format!("/assignments/{}/transition", f.matter);
+    let before = f.w.app.store().audit_count(f.w.tenant).await?;
+    for user in ["culture", "finance", "mayor"] {
+        let cookie = sign_in_as(&f.router, user).await?;
+        let reply = send(&f.router, post_form(&path, &cookie, "action=sign_for")?).await?;
+        ensure!(reply.status == StatusCode::FORBIDDEN, "{user}: {}", reply.status);
+        let api = format!("/api/v1/assignments/{}/transitions", f.matter);
+        let reply = send(&f.router, post_json(&api, &cookie, r#"{"action":"sign_for"}"#)?).await?;
+        ensure!(
+            reply.status == StatusCode::FORBIDDEN && reply.json()?["code"] == "forbidden",
+            "{user}: {}",
+            reply.body
+        );
+    }
+    // The lead org's reporter cannot take the office's steps either.
+    let housing = sign_in_as(&f.router, "housing").await?;
+    let reassign = format!("action=reassign&org_id={}", f.finance);
+    ensure!(send(&f.router, post_form(&path, &housing, &reassign)?).await?.status == StatusCode::FORBIDDEN);
+    ensure!(f.w.app.store().audit_count(f.w.tenant).await? == before, "nothing was saved");
+    ensure!(f.w.app.assignment(&f.w.supervisor, f.matter).await?.status == AssignmentStatus::Assigned);
+    Ok(())
+}
+
+async fn api(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let supervisor = sign_in_as(&f.router, "supervisor").await?;
+    let body = format!(
+        r#"{{"title":"修缮城墙","source":"suggestion_or_proposal","text":"政协提案第12号","lead_org_id":{},"attachments":["提案.docx"]}}"#,
+        f.housing
+    );
+    let created = send(&f.router, post_json("/api/v1/assignments", &supervisor, &body)?).await?;
+    ensure!(created.status == StatusCode::CREATED, "{}", created.body);
+    let id = created.json()?["id"].as_i64().unwrap_or_default();
+    let list = send(&f.router, get("/api/v1/assignments", &supervisor)?).await?.json()?;
+    ensure!(list["total"] == 2, "{list}");
+    let housing = sign_in_as(&f.router, "housing").await?;
+    let path = format!("/api/v1/assignments/{id}/transitions");
+    let signed = send(&f.router, post_json(&path, &housing, r#"{"action":"sign_for"}"#)?).await?;
+    ensure!(signed.status == StatusCode::OK, "{}", signed.body);
+    let json = signed.json()?;
+    ensure!(json["status"] == "signed_for" && json["schedule"]["solve"] == "2026-10-12", "{json}");
+    let again = send(&f.router, post_json(&path, &housing, r#"{"action":"sign_for"}"#)?).await?;
+    ensure!(again.status == StatusCode::CONFLICT && again.json()?["message"] == "该事项已签收，不能重复签收");
+    let detail = send(&f.router, get(&format!("/api/v1/assignments/{id}"), &housing)?).await?.json()?;
+    ensure!(detail["allowed_actions"] == serde_json::json!(["deploy", "request_extension"]), "{detail}");
+    ensure!(detail["assignment"]["attachments"] == serde_json::json!(["提案.docx"]));
+    let wrong =
+        send(&f.router, post_json("/api/v1/assignments", &supervisor, r#"{"title":3,"lead_org_id":"x"}"#)?).await?;
+    ensure!(wrong.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", wrong.status);
+    let rules = send(&f.router, get("/api/v1/timeline-rules", &housing)?).await?.json()?;
+    ensure!(rules[0]["name"] == "13710" && rules[0]["solve_days"] == 7 && rules[0]["major_solve_months"] == 1);
+    let rule = r#"{"name":"3510","sign_for_days":1,"deploy_days":3,"feedback_days":5,"solve_days":10}"#;
+    ensure!(
+        send(&f.router, post_json("/api/v1/timeline-rules", &housing, rule)?).await?.status == StatusCode::FORBIDDEN
+    );
+    ensure!(
+        send(&f.router, post_json("/api/v1/timeline-rules", &supervisor, rule)?).await?.status == StatusCode::CREATED
+    );
+    let openapi = send(&f.router, get("/api/v1/openapi.json", "")?).await?.json()?;
+    ensure!(openapi["paths"]["/api/v1/assignments/{id}/transitions"]["post"].is_object());
+    Ok(())
+}
