@@ -1,6 +1,7 @@
 //! `qingdan`: the one binary. Serves the web UI and API, seeds the demo city,
 //! migrates the database, manages users and extracts targets from reports.
 
+mod calendar_cmd;
 mod config;
 mod extract_cmd;
 
@@ -37,6 +38,9 @@ enum Command {
     User(UserCommand),
     /// Extract targets and draft tasks from a work report (.txt, .md or .docx).
     Extract(extract_cmd::ExtractArgs),
+    /// The working-day calendar (工作日历): count working days, show a year, import a file.
+    #[command(subcommand)]
+    Calendar(calendar_cmd::CalendarCommand),
     /// Fill an empty database with a synthetic tenant for benchmarks (bench/run.sh); prints JSON.
     #[command(hide = true)]
     BenchSeed {
@@ -145,6 +149,7 @@ fn run(cli: Cli) -> Result<()> {
                 Ok(())
             }
             Command::User(cmd) => user(cmd).await,
+            Command::Calendar(cmd) => calendar_cmd::run(cmd).await,
             Command::Extract(_) => Ok(()),
             Command::BenchSeed { db, tasks, orgs, users, reports, sample_reporters } => {
                 bench_seed(&db, qingdan_app::synthetic::SyntheticSpec { tasks, orgs, users, reports, sample_reporters })
@@ -181,10 +186,36 @@ async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
     let local = listener.local_addr()?;
     println!("一张清单已启动：http://{local}/  （数据库：{}）", settings.display_url());
     spawn_light_refresh(app.clone());
+    let (stop_delivery, delivery) = spawn_notification_delivery(app.clone());
     let router = qingdan_web::router(app.clone(), settings.web.clone());
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    // Let a delivery pass under way finish, so no message is left claimed
+    // but unsent (it would be marked failed, not resent).
+    let _ = stop_delivery.send(true);
+    let _ = tokio::time::timeout(Duration::from_secs(60), delivery).await;
     app.store().close().await;
     Ok(())
+}
+
+/// The outbox (消息通道): every 30 s, send what is due. A pass never sends a
+/// message twice; see `qingdan_app::notifications` for what happens to a send
+/// cut off by a crash. Stops between passes when `true` is sent.
+fn spawn_notification_delivery(app: App) -> (tokio::sync::watch::Sender<bool>, tokio::task::JoinHandle<()>) {
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let handle = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(30));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stopped.changed() => return,
+            }
+            if let Err(err) = app.deliver_notifications().await {
+                tracing::warn!("delivering notifications: {err}");
+            }
+        }
+    });
+    (stop, handle)
 }
 
 /// Lights move with the calendar: recompute them every hour.
