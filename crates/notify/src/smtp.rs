@@ -1,13 +1,17 @@
 //! SMTP mail through lettre: implicit TLS (port 465), STARTTLS (587/25) or,
 //! inside a closed network only, plain text.
 
-use crate::{CONNECT_TIMEOUT, Delivery, Message, SEND_TIMEOUT, SendError};
+use crate::{Delivery, Message, SEND_TIMEOUT, SendError};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Mailbox, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// The longest the connect or one SMTP command may take.
+const SMTP_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How the connection to the mail server is protected.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,11 +92,11 @@ impl Smtp {
             Security::StartTls => Tls::Required(tls()?),
             Security::None => Tls::None,
         };
-        let mut builder =
-            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(self.port).tls(tls).timeout(Some(
-                // lettre's timeout applies to each command; the whole send is bounded below.
-                CONNECT_TIMEOUT.max(std::time::Duration::from_secs(10)),
-            ));
+        // lettre's timeout bounds the connect and each command; `send` bounds the whole.
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(self.port)
+            .tls(tls)
+            .timeout(Some(SMTP_COMMAND_TIMEOUT));
         if !self.username.is_empty() {
             builder = builder.credentials(Credentials::new(self.username.clone(), self.password.clone()));
         }
@@ -114,6 +118,9 @@ impl Smtp {
             Err(err) if err.is_transient() || err.is_permanent() => Err(SendError::MailRefused(err.to_string())),
             // TLS is negotiated before the envelope: nothing was sent.
             Err(err) if err.is_tls() => Err(SendError::Connect(err.to_string())),
+            // lettre's own refusals (no STARTTLS offered, no usable login
+            // mechanism) come before the envelope: nothing was sent.
+            Err(err) if err.is_client() => Err(SendError::Config(err.to_string())),
             Err(err) if is_connect_error(&err) => Err(SendError::Connect(err.to_string())),
             Err(err) => Err(SendError::Unknown(err.to_string())),
         }

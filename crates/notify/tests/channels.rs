@@ -338,3 +338,39 @@ async fn bad_addresses_are_config_errors_naming_the_field() -> Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn tls_to_a_plain_server_fails_cleanly_before_sending() -> Result<()> {
+    // A server that answers in plain text where TLS is expected: the TLS
+    // handshake fails, so nothing was sent and a retry cannot duplicate.
+    for security in [Security::Tls, Security::StartTls] {
+        let (port, receiver) = smtp_receiver(false).await?;
+        let channel = Smtp { security, ..smtp(port) };
+        match channel.send(&Message::new("测试", "x")).await {
+            Err(err) => ensure!(err.surely_not_delivered(), "{security:?}: {err}"),
+            Ok(d) => anyhow::bail!("{security:?}: sent over plain text? {d:?}"),
+        }
+        let mail = receiver.await;
+        if let Ok(Ok(mail)) = mail {
+            ensure!(mail.data.is_empty(), "{security:?}: no mail data went out");
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn https_to_a_plain_server_fails_in_the_handshake_before_sending() -> Result<()> {
+    // Proves the TLS stack (rustls on ring, OS roots) is set up, and that a
+    // failed handshake counts as nothing sent.
+    let (base, log) = robot_receiver().await?;
+    let robot = WeComRobot {
+        webhook: format!("{}/cgi-bin/webhook/send?key=k", base.replacen("http://", "https://", 1)),
+        format: RobotFormat::Text,
+    };
+    match robot.send(&Message::new("t", "x")).await {
+        Err(err @ SendError::Connect(_)) => ensure!(err.surely_not_delivered()),
+        other => anyhow::bail!("expected a handshake failure, got {other:?}"),
+    }
+    ensure!(seen(&log).is_empty(), "the receiver saw no request");
+    Ok(())
+}
