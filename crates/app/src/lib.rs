@@ -13,8 +13,8 @@ pub mod demo;
 mod error;
 pub mod extraction;
 mod imports;
-pub mod notifications;
 pub mod lenient;
+pub mod notifications;
 mod orgs;
 mod plans;
 mod reports;
@@ -25,17 +25,15 @@ pub use assignments::{
     StageLine, StageRate, TimelineRuleInput, TransitionInput,
 };
 pub use auth::SessionToken;
-pub use qingdan_storage::{AssignmentPage, AssignmentSummary, LightChangeNotice};
 pub use clock::{Clock, beijing};
 pub use error::AppError;
-pub use notifications::{
-    ChannelInput, ChannelView, DeliveryPass, Message, TestSend,
-};
-pub use qingdan_storage::{ChannelId, NotificationId, OutboxItem, OutboxStatus};
 pub use imports::{ImportReview, ImportTaskInput, MAX_REPORT_BYTES};
+pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSend};
 pub use orgs::{OrgInput, UserInput};
 pub use plans::{AssignmentInput, PlanInput, PlanOverview, TargetInput, TaskDetail, TaskFilter, TaskInput};
+pub use qingdan_storage::{AssignmentPage, AssignmentSummary, LightChangeNotice};
 pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
+pub use qingdan_storage::{ChannelId, NotificationId, OutboxItem, OutboxStatus};
 pub use qingdan_storage::{
     ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskId, ReportImport,
 };
@@ -65,12 +63,7 @@ pub struct App {
 
 impl App {
     pub fn new(store: Store, clock: Clock) -> App {
-        App {
-            store,
-            clock,
-            counts: TtlCache::new(CACHE_TTL, 1000),
-            sessions: TtlCache::new(CACHE_TTL, 100_000),
-        }
+        App { store, clock, counts: TtlCache::new(CACHE_TTL, 1000), sessions: TtlCache::new(CACHE_TTL, 100_000) }
     }
 
     /// Opens the database a URL names and brings its schema up to date.
