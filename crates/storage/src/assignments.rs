@@ -332,10 +332,18 @@ struct ExtensionRow {
 /// The light a matter whose clock runs shows on `$2` (today), from its stored dates.
 const LIGHT_TODAY: &str = "CASE WHEN current_due < $2 THEN 'red' WHEN yellow_from <= $2 THEN 'yellow' ELSE 'green' END";
 
-/// Open matters whose clock runs (a close request waiting stops it) and whose light is not today's.
+/// Open matters whose clock runs (a close request waiting stops it) and whose
+/// light is not today's. The candidates come from four index ranges, so a day
+/// on which few lights change reads few rows: green at or past its yellow day,
+/// yellow past its due date, and the two ways back (a red not yet due, a yellow
+/// before its yellow day), which only a change of dates by hand can cause.
 fn sweep_condition() -> String {
+    let candidates = "SELECT id FROM assignments WHERE tenant_id = $1 AND light = 'green' AND yellow_from <= $2 \
+         UNION ALL SELECT id FROM assignments WHERE tenant_id = $1 AND light = 'yellow' AND current_due < $2 \
+         UNION ALL SELECT id FROM assignments WHERE tenant_id = $1 AND light = 'yellow' AND yellow_from > $2 \
+         UNION ALL SELECT id FROM assignments WHERE tenant_id = $1 AND light = 'red' AND current_due >= $2";
     format!(
-        "tenant_id = $1 AND is_open = $3 AND status <> '{}' AND light <> {LIGHT_TODAY}",
+        "tenant_id = $1 AND id IN ({candidates}) AND is_open = $3 AND status <> '{}' AND light <> {LIGHT_TODAY}",
         AssignmentStatus::CloseRequested.code()
     )
 }
@@ -849,7 +857,7 @@ impl Store {
             "SELECT e.id, e.assignment_id, e.org_id, e.from_light, e.to_light, e.to_status, e.due_on, a.title, \
              o.name AS org_name, e.at FROM assignment_events e JOIN assignments a ON a.id = e.assignment_id \
              JOIN orgs o ON o.id = e.org_id \
-             WHERE e.tenant_id = $1 AND e.action = '{EVENT_LIGHT}' AND e.notified_at IS NULL ORDER BY e.id LIMIT {limit}"
+             WHERE e.tenant_id = $1 AND e.action = 'light' AND e.notified_at IS NULL ORDER BY e.id LIMIT {limit}"
         );
         let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?

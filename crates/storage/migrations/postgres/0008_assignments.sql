@@ -58,8 +58,11 @@ CREATE TABLE assignments (
 );
 -- The office's page of everything open, most urgent first, and the sweep.
 CREATE INDEX assignments_open ON assignments (tenant_id, is_open, current_due, id);
--- One light's matters, most urgent first, and the light counts.
+-- One light's matters, most urgent first, and the light counts; with the next
+-- index, the sweep finds the few matters whose light changes today by ranges
+-- (green past yellow_from, green or yellow past current_due) instead of a scan.
 CREATE INDEX assignments_light ON assignments (tenant_id, light, current_due, id);
+CREATE INDEX assignments_light_yellow ON assignments (tenant_id, light, yellow_from);
 -- An org's page of what it must act on.
 CREATE INDEX assignments_lead_org ON assignments (tenant_id, lead_org_id, is_open, current_due);
 
@@ -103,8 +106,11 @@ CREATE TABLE assignment_events (
     notified_at TIMESTAMPTZ
 );
 CREATE INDEX assignment_events_assignment ON assignment_events (tenant_id, assignment_id, id);
-CREATE INDEX assignment_events_stage ON assignment_events (tenant_id, completed_stage, org_id);
-CREATE INDEX assignment_events_to_notify ON assignment_events (tenant_id, action, notified_at, id);
+-- Partial indexes: the many light entries the sweep writes cost no upkeep here.
+CREATE INDEX assignment_events_stage ON assignment_events (tenant_id, org_id, completed_stage)
+    WHERE completed_stage IS NOT NULL;
+CREATE INDEX assignment_events_to_notify ON assignment_events (tenant_id, id)
+    WHERE action = 'light' AND notified_at IS NULL;
 
 -- 延期申请: asked by the lead org, approved (with the new solve date) or refused by the office.
 CREATE TABLE extension_requests (
