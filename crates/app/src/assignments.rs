@@ -741,6 +741,13 @@ impl App {
         Ok(self.store.light_changes_to_notify(tenant, limit).await?)
     }
 
+    /// A matter as the scheduler reads it, with no user: for the text of a
+    /// reminder or a supervision notice (督办通知单) — its lead org, leader
+    /// (`leader_name`, `leader_id`) and due dates.
+    pub async fn assignment_for_notice(&self, tenant: TenantId, id: AssignmentId) -> Result<Assignment> {
+        self.store.assignment(tenant, id).await?.ok_or(AppError::NotFound("交办事项"))
+    }
+
     /// Marks light changes (by their `event_id`) as turned into reminders.
     pub async fn mark_light_changes_notified(&self, tenant: TenantId, event_ids: &[i64]) -> Result<()> {
         Ok(self.store.mark_light_changes_notified(tenant, event_ids, self.clock.now()).await?)

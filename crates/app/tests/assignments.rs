@@ -394,6 +394,10 @@ async fn sweep(backend: Backend) -> Result<()> {
     let notices = w.app.light_changes_to_notify(w.tenant, 100).await?;
     ensure!(notices.len() == 2 && notices[1].title == "晚的" && notices[1].lead_org_name == "市财政局");
     ensure!(notices[0].change == changes[0]);
+    let notice = w.app.assignment_for_notice(w.tenant, later).await?;
+    ensure!(
+        notice.leader_name == "王副市长" && notice.lead_org_id == f.finance && notice.current_due == d("2026-09-23")
+    );
     w.app.mark_light_changes_notified(w.tenant, &[notices[0].change.event_id]).await?;
     let left = w.app.light_changes_to_notify(w.tenant, 100).await?;
     ensure!(left.len() == 1 && left[0].change.assignment_id == later);
