@@ -263,6 +263,14 @@ impl App {
             parents.push(id);
         }
         self.seed_reports(&users, &leaves).await?;
+        let mut matters = Vec::new();
+        for (reporter, org) in
+            [("zjj.wei", "zjj"), ("jtj.shen", "jtj"), ("jyj.xu", "jyj"), ("fgw.wu", "fgw"), ("sthj.qin", "sthj")]
+        {
+            matters.push((user(&users, reporter)?, org_id(&orgs, org)?));
+        }
+        let matters: Vec<(&User, OrgId)> = matters.iter().map(|(u, o)| (u, *o)).collect();
+        self.seed_demo_assignments(&supervisor, &user(&users, "shizhang")?, &matters).await?;
         let accounts = USERS
             .iter()
             .map(|(u, n, r, _)| (u.to_string(), n.to_string(), Role::from_code(r).map_or("", Role::label)))

@@ -8,7 +8,7 @@ use qingdan_app::{App, AppError, Clock, NewAssignmentInput, TimelineRuleInput, T
 use qingdan_domain::assignment::{Action, AssignmentStatus, ExtensionStatus, Grade, Stage};
 use qingdan_domain::{AssignmentId, Light, OrgId, OrgKind, Role, User};
 use qingdan_storage::{Actor, NewOrg};
-use qingdan_testkit::{Backend, World, on_both_engines};
+use qingdan_testkit::{Backend, TestDb, World, on_both_engines};
 
 on_both_engines! {
     a_matter_assigned_on_the_friday_before_national_day_is_followed_to_its_close => full_course;
@@ -21,6 +21,7 @@ on_both_engines! {
     the_sweep_turns_lights_once_and_records_them_for_reminders => sweep;
     a_major_matter_gets_a_month_or_its_timetable_and_tenants_add_rules => major_and_rules;
     statistics_count_on_time_stages_days_to_close_and_overdue_matters => statistics;
+    the_demo_city_has_matters_in_each_state => demo;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -480,5 +481,20 @@ async fn statistics(backend: Backend) -> Result<()> {
         finance.overdue == 1 && finance.closed == 0 && finance.average_tenth_days_to_close.is_none(),
         "{finance:?}"
     );
+    Ok(())
+}
+
+async fn demo(backend: Backend) -> Result<()> {
+    let db = TestDb::new(backend).await?;
+    let app = App::open(&db.url, Clock::fixed_on(d("2026-10-20"))).await?;
+    let tenant = app.seed_demo().await?.tenant;
+    let office = app.store().users(tenant).await?.into_iter().find(|u| u.username == "duchao");
+    let office = office.ok_or_else(|| anyhow::anyhow!("no demo supervisor"))?;
+    let all = qingdan_app::AssignmentFilter { closed: Some("1".into()), ..Default::default() };
+    let matters = app.assignment_overview(&office, &all).await?;
+    ensure!(matters.page.total == 5, "{}", matters.page.total);
+    let c = matters.counts;
+    // Assigned 10-10: sign-for was due 10-12; the closed one is done; the others run on time.
+    ensure!((c.red, c.done, c.green + c.yellow) == (1, 1, 3), "{c:?}");
     Ok(())
 }
