@@ -1,5 +1,6 @@
 //! Plans, the task tree, targets and assignments.
 
+use crate::cache::Lookup;
 use crate::{App, AppError, Result, lenient};
 use chrono::NaiveDate;
 use qingdan_domain::{
@@ -227,8 +228,9 @@ impl App {
     }
 
     async fn plan_light_counts(&self, tenant: qingdan_domain::TenantId, plan: PlanId) -> Result<LightCounts> {
-        if let Some(counts) = self.counts.get(&(tenant, plan)) {
-            return Ok(counts);
+        match self.counts.lookup(&(tenant, plan)) {
+            Lookup::Fresh(counts) | Lookup::Stale(counts) => return Ok(counts),
+            Lookup::Refresh => {}
         }
         let counts = self.store.light_counts(tenant, plan, None).await?;
         self.counts.put((tenant, plan), counts);
