@@ -8,6 +8,7 @@
 mod assignments;
 mod auth;
 mod cache;
+mod calendar;
 mod clock;
 pub mod demo;
 mod error;
@@ -25,12 +26,14 @@ pub use assignments::{
     StageLine, StageRate, TimelineRuleInput, TransitionInput,
 };
 pub use auth::SessionToken;
+pub use calendar::{CalendarDayInput, CalendarYear, MAX_CALENDAR_BYTES};
 pub use clock::{Clock, beijing};
 pub use error::AppError;
 pub use imports::{ImportReview, ImportTaskInput, MAX_REPORT_BYTES};
 pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSend};
 pub use orgs::{OrgInput, UserInput};
 pub use plans::{AssignmentInput, PlanInput, PlanOverview, TargetInput, TaskDetail, TaskFilter, TaskInput};
+pub use qingdan_storage::CalendarChange;
 pub use qingdan_storage::{AssignmentPage, AssignmentSummary, LightChangeNotice};
 pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
 pub use qingdan_storage::{ChannelId, NotificationId, OutboxItem, OutboxStatus};
@@ -59,11 +62,19 @@ pub struct App {
     counts: TtlCache<(TenantId, PlanId), LightCounts>,
     /// Signed-in users by session token hash: every request asks.
     sessions: TtlCache<String, User>,
+    /// Working-day calendars by tenant: every deadline in working days asks.
+    calendars: TtlCache<TenantId, qingdan_domain::WorkCalendar>,
 }
 
 impl App {
     pub fn new(store: Store, clock: Clock) -> App {
-        App { store, clock, counts: TtlCache::new(CACHE_TTL, 1000), sessions: TtlCache::new(CACHE_TTL, 100_000) }
+        App {
+            store,
+            clock,
+            counts: TtlCache::new(CACHE_TTL, 1000),
+            sessions: TtlCache::new(CACHE_TTL, 100_000),
+            calendars: TtlCache::new(calendar::TTL, 10_000),
+        }
     }
 
     /// Opens the database a URL names and brings its schema up to date.

@@ -460,6 +460,7 @@ fn add_weekdays(d: NaiveDate, r: i64) -> Option<NaiveDate> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test that cannot build its input should fail loudly
 mod tests {
     use super::*;
 

@@ -1,6 +1,7 @@
 //! The shipped holiday file against the `chinese_holiday` crate (an independent transcription of the
 //! same State Council notices): every day of 2020-01-01..=2026-12-24 must agree on working or not.
 //! The crate panics after 2026-12-25, which is why it is only a dev-dependency.
+#![allow(clippy::unwrap_used)] // tests: a bad fixture should fail loudly
 
 use chrono::{Datelike, NaiveDate};
 use qingdan_domain::WorkCalendar;

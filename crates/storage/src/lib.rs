@@ -10,6 +10,7 @@
 
 mod assignments;
 mod audit;
+mod calendar;
 mod error;
 mod imports;
 mod notifications;
@@ -26,6 +27,7 @@ pub use assignments::{
     AssignmentPage, AssignmentQuery, AssignmentScope, AssignmentSummary, AssignmentTransition, CloseFigures,
     ExtensionChange, LightChangeNotice, StageFigures,
 };
+pub use calendar::CalendarChange;
 pub use error::StorageError;
 pub use imports::{
     ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId,

@@ -33,6 +33,7 @@ impl Nav {
                 links.push(("/imports", "导入报告"));
                 links.push(("/admin/orgs", "单位管理"));
                 links.push(("/admin/users", "人员管理"));
+                links.push(("/admin/calendar", "工作日历"));
                 links.push(("/admin/channels", "消息通道"));
             }
             Role::Leader => links.push(("/assignments", "督办事项")),

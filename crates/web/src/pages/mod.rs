@@ -3,6 +3,7 @@
 
 mod admin;
 mod assignments;
+mod calendar;
 mod channels;
 mod imports;
 mod login;
@@ -36,6 +37,10 @@ pub fn routes() -> Router<AppState> {
         .route("/my-assignments", get(assignments::mine))
         .route("/admin/orgs", get(admin::orgs).post(admin::create_org))
         .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/calendar", get(calendar::show).post(calendar::add))
+        .route("/admin/calendar/delete", post(calendar::delete))
+        .route("/admin/calendar/import", post(calendar::import))
+        .route("/admin/calendar/export", get(calendar::export))
         .route("/admin/channels", get(channels::list).post(channels::create))
         .route("/admin/channels/{id}", get(channels::show).post(channels::update))
         .route("/admin/channels/{id}/enabled", post(channels::set_enabled))
