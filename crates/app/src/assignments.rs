@@ -667,9 +667,16 @@ impl App {
             open_only: !include_closed,
             page: page_number,
             per_page: 50,
+            with_total: false,
         };
-        let page = self.store.assignments(&query).await?;
+        let mut page = self.store.assignments(&query).await?;
         let counts = self.store.assignment_light_counts(user.tenant_id, lead_org).await?;
+        // The light counts of the same scope give the total without a second count.
+        page.total = match light {
+            Some(light) => counts.of(light),
+            None if include_closed => counts.total(),
+            None => counts.green + counts.yellow + counts.red,
+        };
         Ok(AssignmentOverview { counts, page, page_number, light, lead_org, include_closed })
     }
 
@@ -683,6 +690,7 @@ impl App {
             open_only: true,
             page: 0,
             per_page: 200,
+            with_total: false,
         };
         let to_act = self.store.assignments(&query(AssignmentScope::LeadOrg(org.id))).await?.items;
         let supporting = self
@@ -717,6 +725,7 @@ impl App {
             open_only: filter.closed.as_deref() != Some("1") && light != Some(Light::Done),
             page: filter.page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(0),
             per_page: 50,
+            with_total: true,
         };
         Ok(self.store.assignments(&query).await?)
     }

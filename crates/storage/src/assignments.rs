@@ -63,6 +63,9 @@ pub struct AssignmentQuery {
     /// Zero-based page number.
     pub page: u32,
     pub per_page: u32,
+    /// Count the matches on all pages (else `total` is -1, for a caller that
+    /// knows it from the light counts).
+    pub with_total: bool,
 }
 
 /// One matter in a list.
@@ -714,9 +717,13 @@ impl Store {
             let rows = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
                 .bind(q.tenant_id.0).bind(org).bind(true).bind(&light)
                 .fetch_all(pool).await?;
-            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
-                .bind(q.tenant_id.0).bind(org).bind(true).bind(&light)
-                .fetch_one(pool).await?;
+            let total = if q.with_total {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+                    .bind(q.tenant_id.0).bind(org).bind(true).bind(&light)
+                    .fetch_one(pool).await?
+            } else {
+                -1
+            };
             (rows, total)
         });
         Ok(AssignmentPage { items: rows.into_iter().map(SummaryRow::into_summary).collect::<Result<_>>()?, total })
