@@ -29,6 +29,12 @@ pub enum OfficeError {
         /// The limit in MiB.
         limit_mib: u64,
     },
+    /// Writing a Word document failed.
+    #[error("生成 Word 文档失败：{reason}")]
+    DocxWrite {
+        /// The writer's message.
+        reason: String,
+    },
     /// Writing the ledger workbook failed (a limit of the xlsx format, e.g. text
     /// longer than 32,767 characters in one cell).
     #[error("生成 Excel 台账失败：{reason}")]

@@ -8,6 +8,10 @@
 //!   Word/WPS auto-numbering rendered (`三、`, `（一）`), so that the extractor sees the
 //!   headings a reader sees.
 //! - [`draft_ledger_xlsx`] writes the draft list as a ledger workbook from [`LedgerRow`]s.
+//! - [`GongwenDoc`] writes a 公文 (GB/T 9704-2012: A4, 仿宋_GB2312 body, 黑体 and
+//!   楷体_GB2312 headings, `— 1 —` page numbers); on it, [`supervision_notice_docx`]
+//!   writes the 督办通知单 of an overdue matter and [`bulletin_docx`] the periodic
+//!   工作进展通报.
 //! - [`read_xlsx_rows`] reads the first sheet of a workbook as display strings, with
 //!   merged cells filled in, for tests and for importing ledgers.
 //!
@@ -21,14 +25,22 @@
 // library build is still checked without this allowance.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod bulletin;
 mod docx;
 mod error;
+mod gongwen;
 mod ledger;
+mod supervision;
 mod xlsx_read;
 
+pub use bulletin::{
+    Bulletin, BulletinSummary, DoubleHalf, LateOrg, NO_LATE_ORGS, NO_RED_TASKS, OrgLights, RedTask, bulletin_docx,
+};
 pub use docx::docx_text;
 pub use error::OfficeError;
+pub use gongwen::{CellSize, Column, ColumnAlign, GongwenDoc, chinese_date, chinese_number};
 pub use ledger::{LEDGER_HEADERS, LedgerRow, draft_ledger_xlsx};
+pub use supervision::{SUPERVISION_NOTICE_TITLE, SupervisionNotice, supervision_notice_docx};
 pub use xlsx_read::read_xlsx_rows;
 
 /// The most bytes one part of an Office file may unpack to (256 MiB).
