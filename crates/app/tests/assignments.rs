@@ -4,7 +4,9 @@
 
 use anyhow::{Result, ensure};
 use chrono::NaiveDate;
-use qingdan_app::{App, AppError, Clock, NewAssignmentInput, TimelineRuleInput, TransitionInput, UserInput};
+use qingdan_app::{
+    App, AppError, CalendarDayInput, Clock, NewAssignmentInput, TimelineRuleInput, TransitionInput, UserInput,
+};
 use qingdan_domain::assignment::{Action, AssignmentStatus, ExtensionStatus, Grade, Stage};
 use qingdan_domain::{AssignmentId, Light, OrgId, OrgKind, Role, User};
 use qingdan_storage::{Actor, NewOrg};
@@ -22,6 +24,7 @@ on_both_engines! {
     a_major_matter_gets_a_month_or_its_timetable_and_tenants_add_rules => major_and_rules;
     statistics_count_on_time_stages_days_to_close_and_overdue_matters => statistics;
     the_demo_city_has_matters_in_each_state => demo;
+    deadlines_follow_the_tenants_own_calendar => own_calendar;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -496,5 +499,28 @@ async fn demo(backend: Backend) -> Result<()> {
     let c = matters.counts;
     // Assigned 10-10: sign-for was due 10-12; the closed one is done; the others run on time.
     ensure!((c.red, c.done, c.green + c.yellow) == (1, 1, 3), "{c:?}");
+    Ok(())
+}
+
+async fn own_calendar(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-09-25").await?;
+    let w = &f.w;
+    // A local day off on Monday 09-28 (e.g. a regional holiday): the first working day becomes 09-29.
+    let local = CalendarDayInput {
+        date: "2026-09-28".into(),
+        kind: "holiday".into(),
+        name: "地方节日".into(),
+        region: String::new(),
+        source: String::new(),
+    };
+    w.app.add_calendar_day(&w.admin, &local).await?;
+    let id = w.app.create_assignment(&w.supervisor, &matter("按本地日历", f.housing, &[])).await?;
+    let s = w.app.assignment(&w.supervisor, id).await?.schedule;
+    ensure!((s.deploy, s.feedback, s.solve) == (d("2026-09-29"), d("2026-10-08"), d("2026-10-13")), "{s:?}");
+    // A year without data is counted Monday to Friday and flagged.
+    let later = NewAssignmentInput { assigned_on: String::new(), ..matter("明年", f.housing, &[]) };
+    let next_year = on(w, "2031-03-07").create_assignment(&w.supervisor, &later).await?;
+    let a = w.app.assignment(&w.supervisor, next_year).await?;
+    ensure!(!a.schedule.is_confirmed && a.schedule.deploy == d("2031-03-10"), "{:?}", a.schedule);
     Ok(())
 }
