@@ -219,6 +219,9 @@ pub struct OrgAssignmentStats {
     pub overdue: i64,
 }
 
+/// A demo matter: title, source, text, days ago, major, the steps the lead org took.
+type DemoMatter = (&'static str, AssignmentSource, &'static str, u64, bool, &'static [&'static str]);
+
 fn party_allows(user: &User, a: &Assignment, party: Party) -> bool {
     match party {
         Party::Office => user.role.can_supervise(),
@@ -811,7 +814,7 @@ impl App {
     ) -> Result<()> {
         let today = self.clock.today();
         // (title, source, text, days ago, major, steps taken by the lead org)
-        let plan: [(&str, AssignmentSource, &str, u64, bool, &[&str]); 5] = [
+        let plan: [DemoMatter; 5] = [
             (
                 "加快老旧小区改造进度",
                 AssignmentSource::LeaderInstruction,
