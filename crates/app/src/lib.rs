@@ -19,6 +19,7 @@ pub mod notifications;
 mod orgs;
 mod plans;
 mod reports;
+pub mod supervision;
 pub mod synthetic;
 
 pub use assignments::{
@@ -62,6 +63,8 @@ pub struct App {
     counts: TtlCache<(TenantId, PlanId), LightCounts>,
     /// Signed-in users by session token hash: every request asks.
     sessions: TtlCache<String, User>,
+    /// Plans by id: a plan does not change once created (no update exists).
+    plans: TtlCache<(TenantId, PlanId), qingdan_domain::Plan>,
     /// Working-day calendars by tenant: every deadline in working days asks.
     calendars: TtlCache<TenantId, qingdan_domain::WorkCalendar>,
 }
@@ -73,6 +76,7 @@ impl App {
             clock,
             counts: TtlCache::new(CACHE_TTL, 1000),
             sessions: TtlCache::new(CACHE_TTL, 100_000),
+            plans: TtlCache::new(Duration::from_secs(600), 1000),
             calendars: TtlCache::new(calendar::TTL, 10_000),
         }
     }

@@ -169,8 +169,15 @@ impl App {
         Ok(self.store.plans(user.tenant_id).await?)
     }
 
+    /// Plans do not change once created, so they are kept in memory.
     pub async fn plan(&self, user: &User, id: PlanId) -> Result<Plan> {
-        self.store.plan(user.tenant_id, id).await?.ok_or(AppError::NotFound("计划"))
+        let key = (user.tenant_id, id);
+        if let Some(plan) = self.plans.get(&key) {
+            return Ok(plan);
+        }
+        let plan = self.store.plan(user.tenant_id, id).await?.ok_or(AppError::NotFound("计划"))?;
+        self.plans.put(key, plan.clone());
+        Ok(plan)
     }
 
     /// One page of a plan's task tree with its light counts, as the user may see it.

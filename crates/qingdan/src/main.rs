@@ -181,6 +181,7 @@ async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
     let local = listener.local_addr()?;
     println!("一张清单已启动：http://{local}/  （数据库：{}）", settings.display_url());
     spawn_light_refresh(app.clone());
+    spawn_supervision(app.clone());
     let (stop_delivery, delivery) = spawn_notification_delivery(app.clone());
     let router = qingdan_web::router(app.clone(), settings.web.clone());
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
@@ -211,6 +212,21 @@ fn spawn_notification_delivery(app: App) -> (tokio::sync::watch::Sender<bool>, t
         }
     });
     (stop, handle)
+}
+
+/// 督办: every 10 minutes, turn the lights of assigned matters for today and
+/// queue a reminder for each change (`qingdan_app::supervision`).
+fn spawn_supervision(app: App) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(err) = app.supervise_all().await {
+                tracing::warn!("督办 pass: {err}");
+            }
+        }
+    });
 }
 
 /// Lights move with the calendar: recompute them every hour.
