@@ -19,6 +19,7 @@ on_both_engines! {
     the_lead_org_moves_a_matter_from_its_page_and_an_illegal_step_shows_why => steps_on_the_page;
     a_forged_step_by_another_org_gets_403_and_changes_nothing => forged_step;
     the_api_lists_creates_and_moves_matters => api;
+    the_office_downloads_a_supervision_notice_for_a_red_matter_only => notice;
 }
 
 struct Fixture {
@@ -217,5 +218,37 @@ async fn api(backend: Backend) -> Result<()> {
     );
     let openapi = send(&f.router, get("/api/v1/openapi.json", "")?).await?.json()?;
     ensure!(openapi["paths"]["/api/v1/assignments/{id}/transitions"]["post"].is_object());
+    Ok(())
+}
+
+async fn notice(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let url = format!("/assignments/{}/notice.docx", f.matter);
+    let supervisor = sign_in_as(&f.router, "supervisor").await?;
+    let early = send(&f.router, get(&url, &supervisor)?).await?;
+    ensure!(early.status == StatusCode::CONFLICT, "not red yet: {}", early.status);
+
+    // Friday 10-09: signing for was due Monday 09-28; the matter is red.
+    let later = qingdan_app::App::new(f.w.app.store().clone(), qingdan_app::Clock::fixed_on("2026-10-09".parse()?));
+    later.supervise(f.w.tenant).await?;
+    let router = qingdan_web::router(later, Default::default());
+    let supervisor = sign_in_as(&router, "supervisor").await?;
+    let page = send(&router, get(&format!("/assignments/{}", f.matter), &supervisor)?).await?;
+    ensure!(page.attrs("#notice", "href") == [url.clone()], "the matter's page links the notice");
+    let doc = send(&router, get(&url, &supervisor)?).await?;
+    ensure!(doc.status == StatusCode::OK, "{}: {}", doc.status, doc.body);
+    let disposition = doc.headers.get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    ensure!(disposition.contains("filename*=UTF-8''%E7%9D%A3%E5%8A%9E"), "{disposition}");
+    let text = qingdan_office::docx_text(&doc.bytes)?;
+    for needle in ["督 办 通 知 单", "市住建局", "老旧小区加装电梯", "王副市长", "签收"] {
+        ensure!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    // Due Monday 09-28; the working days since: 09-29, 09-30, 10-08, 10-09 (10-01..07 off).
+    ensure!(text.contains("已逾期4个工作日"), "days overdue:\n{text}");
+
+    let housing = sign_in_as(&router, "housing").await?;
+    ensure!(send(&router, get(&url, &housing)?).await?.status == StatusCode::FORBIDDEN, "the office issues notices");
+    let housing_page = send(&router, get(&format!("/assignments/{}", f.matter), &housing)?).await?;
+    ensure!(housing_page.select("#notice").is_empty());
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::view::{Nav, beijing_time, light_class};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use qingdan_app::{
     AppError, AssignmentDetail, AssignmentFilter, AssignmentSummary, NewAssignmentInput, OrgAssignmentStats,
@@ -280,6 +280,8 @@ pub struct MatterPage {
     /// Actions the viewer may take, as (code, label).
     actions: Vec<(&'static str, &'static str)>,
     pending_due: String,
+    /// 督办通知单 may be downloaded: a red matter, seen by the office.
+    can_issue_notice: bool,
     reassign_to: Vec<Org>,
     grades: Vec<(&'static str, &'static str)>,
     /// A refusal or field error from the last attempt, shown above the actions.
@@ -367,6 +369,7 @@ fn matter_page(user: &User, d: AssignmentDetail, message: String) -> MatterPage 
         extensions,
         actions: d.allowed.iter().map(|x| (x.code(), x.label())).collect(),
         pending_due: d.pending_extension().map(|x| x.requested_due.to_string()).unwrap_or_default(),
+        can_issue_notice: a.light == Light::Red && a.status.stage().is_some() && user.role.can_supervise(),
         reassign_to: d.orgs.iter().filter(|o| o.id != a.lead_org_id).cloned().collect(),
         grades: Grade::ALL.iter().map(|g| (g.code(), g.label())).collect(),
         message,
@@ -380,6 +383,38 @@ pub async fn show(
 ) -> Result<MatterPage, PageError> {
     let d = state.app.assignment_detail(&user, AssignmentId(id)).await?;
     Ok(matter_page(&user, d, String::new()))
+}
+
+/// 督办通知单 of a red matter, as a Word file.
+pub async fn notice(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    let doc = state.app.supervision_notice(&user, AssignmentId(id)).await?;
+    let disposition =
+        format!("attachment; filename=\"notice-{id}.docx\"; filename*=UTF-8''{}", percent_encode(&doc.file_name));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        doc.bytes,
+    )
+        .into_response())
+}
+
+/// RFC 5987 encoding of a file name: unreserved ASCII kept, every other byte `%XX`.
+fn percent_encode(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Takes one step; a refusal or a field error shows the page again with the message.

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assignments/statistics", get(assignments::statistics))
         .route("/assignments/{id}", get(assignments::show))
         .route("/assignments/{id}/transition", post(assignments::transition))
+        .route("/assignments/{id}/notice.docx", get(assignments::notice))
         .route("/my-assignments", get(assignments::mine))
         .route("/admin/orgs", get(admin::orgs).post(admin::create_org))
         .route("/admin/users", get(admin::users).post(admin::create_user))

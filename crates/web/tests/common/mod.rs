@@ -16,6 +16,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent, for files.
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -49,7 +51,7 @@ pub async fn send(router: &Router, request: Request<Body>) -> Result<Reply> {
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await?.to_bytes();
-    Ok(Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() })
+    Ok(Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() })
 }
 
 pub fn get(path: &str, cookie: &str) -> Result<Request<Body>> {
