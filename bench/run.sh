@@ -9,8 +9,12 @@
 #
 #   bench/run.sh                 SQLite in a temporary data directory
 #   bench/run.sh --pg            a throwaway PostgreSQL 15 (fsync on) on port 55433
+#   bench/run.sh --assignments 100000
+#                                also N open 交办事项 (issue 5): times the 督办
+#                                scheduler's pass on 10 consecutive days, and
+#                                loads the office's page GET /assignments
 # Options: --duration 30s  --connections 16  --threads 2  --no-build  --keep
-#          --tasks N --orgs N --users N --reports N  (passed to bench-seed)
+#          --tasks N --orgs N --users N --reports N --assignments N  (passed to bench-seed)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +27,7 @@ KEEP=0
 PORT=18080
 PG_PORT=55433
 SEED_ARGS=()
+ASSIGNMENTS=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --pg) ENGINE=postgres ;;
@@ -32,7 +37,8 @@ while [ $# -gt 0 ]; do
         --no-build) BUILD=0 ;;
         --keep) KEEP=1 ;;
         --tasks|--orgs|--users|--reports) SEED_ARGS+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --assignments) ASSIGNMENTS=$2; SEED_ARGS+=("$1" "$2"); shift ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -81,6 +87,11 @@ SEED_START=$(date +%s)
 SEED_SECONDS=$(( $(date +%s) - SEED_START ))
 echo "   seeded in ${SEED_SECONDS}s"
 if [ "$ENGINE" = sqlite ]; then du -sh "$WORK/data" | sed 's/^/   database size: /'; fi
+
+if [ "$ASSIGNMENTS" -gt 0 ]; then
+    echo "== 督办 scheduler: one pass per day, 10 days from today ($ASSIGNMENTS open matters)"
+    "$BIN" bench-sweep "${DB_FLAGS[@]}" --days 10 | tee "$WORK/sweep.jsonl"
+fi
 
 echo "== serving"
 QINGDAN_LOG=warn "$BIN" serve --listen "127.0.0.1:$PORT" "${DB_FLAGS[@]}" > "$WORK/serve.log" 2>&1 &
@@ -167,6 +178,9 @@ cd "$WORK"
 run_wrk overview -H "Cookie: $SUPERVISOR_COOKIE" "$BASE/plans/$PLAN_ID"
 run_wrk list -H "Cookie: $SUPERVISOR_COOKIE" -s "$HERE/list.lua" "$BASE" -- "$WORK/list.txt" "$THREADS"
 run_wrk submit -s "$HERE/submit.lua" "$BASE" -- "$WORK/submit.tsv" "$THREADS"
+if [ "$ASSIGNMENTS" -gt 0 ]; then
+    run_wrk matters -H "Cookie: $SUPERVISOR_COOKIE" "$BASE/assignments"
+fi
 HWM=$(rss VmHWM)
 
 echo
@@ -175,3 +189,6 @@ printf '%-9s %10s %10s %12s %9s %8s\n' endpoint p50 p99 req/s non-2xx RSS_MiB
 for line in "${RESULTS[@]}"; do echo "$line"; done
 echo "server peak RSS (VmHWM): ${HWM} MiB"
 echo "targets: p99 <= 50ms for overview and list; >= 1000 submissions/s; RSS <= 300 MiB"
+if [ "$ASSIGNMENTS" -gt 0 ]; then
+    python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print("督办 sweep: slowest %.0f ms (day %s, %d changes); median %.0f ms; target <= 1000 ms; matters page p99 target <= 100 ms" % (max(x["ms"] for x in r), max(r, key=lambda x: x["ms"])["day"], max(r, key=lambda x: x["ms"])["changed"], sorted(x["ms"] for x in r)[len(r)//2]))' "$WORK/sweep.jsonl"
+fi

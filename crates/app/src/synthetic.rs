@@ -16,9 +16,10 @@
 
 use crate::{App, AppError, Result};
 use chrono::{Datelike, Days, NaiveDate};
+use qingdan_domain::assignment::{AssignmentSource, AssignmentStatus};
 use qingdan_domain::{
-    Assignment, Comparator, Decimal, Light, OrgId, OrgKind, Period, PlanStatus, ReportStatus, Role, TaskId, TenantId,
-    UserId,
+    Assignment, AssignmentId, Comparator, Decimal, Light, OrgId, OrgKind, Period, PlanStatus, ReportStatus, Role,
+    TaskId, TenantId, UserId,
 };
 use qingdan_storage::{NewOrg, NewPlan, NewReport, NewTarget, NewTask, NewUser};
 use serde::Serialize;
@@ -72,11 +73,20 @@ pub struct SyntheticSpec {
     /// How many reporters (each of a different department) to describe in the
     /// result with the (task, period) pairs still free for them to report.
     pub sample_reporters: usize,
+    /// Open assigned matters (交办事项), for the 督办 benchmark.
+    pub assignments: usize,
 }
 
 impl Default for SyntheticSpec {
     fn default() -> Self {
-        SyntheticSpec { tasks: 100_000, orgs: 2_000, users: 5_000, reports: 1_000_000, sample_reporters: 200 }
+        SyntheticSpec {
+            tasks: 100_000,
+            orgs: 2_000,
+            users: 5_000,
+            reports: 1_000_000,
+            sample_reporters: 200,
+            assignments: 0,
+        }
     }
 }
 
@@ -105,6 +115,7 @@ pub struct SyntheticInfo {
     pub orgs: usize,
     pub users: usize,
     pub reports: usize,
+    pub assignments: usize,
     /// Department ids, for filtering by lead org.
     pub department_ids: Vec<i64>,
     pub reporters: Vec<SampleReporter>,
@@ -297,6 +308,7 @@ impl App {
         }
         self.store.bulk_insert_reports(&batch, self.clock.now()).await?;
         self.refresh_lights(tenant).await?;
+        self.seed_assignments(tenant, office, &depts, spec.assignments).await?;
 
         // A sample of reporters, one per department, with what is still free for them.
         let current = Period::containing(today);
@@ -337,6 +349,7 @@ impl App {
             orgs: spec.orgs,
             users: 1 + supervisors + leaders + reporters,
             reports,
+            assignments: spec.assignments,
             department_ids: depts.iter().map(|o| o.0).collect(),
             reporters: sample,
         })
@@ -447,5 +460,68 @@ mod tests {
         let periods = report_periods(today);
         assert_eq!(periods.first().map(ToString::to_string).as_deref(), Some("2026-01"));
         assert_eq!(periods.last().map(ToString::to_string).as_deref(), Some("2026-10"));
+    }
+}
+
+impl App {
+    /// `n` open matters on the 13710 rule, assigned over the 30 days before
+    /// today by the office to department `i mod D`: a fifth waiting to be
+    /// signed for, a tenth each signed for and deployed, the rest between
+    /// feedback and close. So each day some turn yellow and some red.
+    async fn seed_assignments(&self, tenant: TenantId, office: OrgId, depts: &[OrgId], n: usize) -> Result<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        let rule = self.store.ensure_rule_13710(tenant).await?;
+        let calendar = self.calendar(tenant).await?;
+        let today = self.clock.today();
+        let mut matters = Vec::with_capacity(n.min(10_000));
+        for i in 0..n {
+            let assigned_on = today - Days::new(1 + (i % 30) as u64);
+            let status = match i % 10 {
+                0 | 1 => AssignmentStatus::Assigned,
+                2 => AssignmentStatus::SignedFor,
+                3 => AssignmentStatus::Deployed,
+                _ => AssignmentStatus::FeedbackGiven,
+            };
+            let schedule = rule.schedule(&calendar, assigned_on, false, None);
+            let current_due = status.stage().map_or(schedule.solve, |s| schedule.due(s));
+            let mut matter = qingdan_domain::assignment::Assignment {
+                id: AssignmentId(0),
+                tenant_id: tenant,
+                title: format!("{}问题整改第{i}号", TOPICS[i % TOPICS.len()]),
+                source: AssignmentSource::LeaderInstruction,
+                source_task_id: None,
+                text: "请按13710要求办理并反馈。".into(),
+                attachments: Vec::new(),
+                lead_org_id: depts[i % depts.len()],
+                supporting_org_ids: Vec::new(),
+                leader_id: None,
+                leader_name: "合成市副市长".into(),
+                rule_id: rule.id,
+                assigning_org_id: office,
+                is_major: false,
+                timetable: None,
+                assigned_on,
+                schedule,
+                status,
+                light: Light::Green,
+                current_due,
+                yellow_from: rule.yellow_from(&calendar, assigned_on, current_due),
+                has_pending_extension: false,
+                grade: None,
+                close_requested_on: None,
+                closed_on: None,
+            };
+            // Yesterday's light: today's sweep has its day's changes to make.
+            matter.light = matter.light_on(today - Days::new(1));
+            matters.push(matter);
+            if matters.len() == 10_000 {
+                self.store.bulk_insert_assignments(&matters, self.clock.now()).await?;
+                matters.clear();
+            }
+        }
+        self.store.bulk_insert_assignments(&matters, self.clock.now()).await?;
+        Ok(())
     }
 }

@@ -53,6 +53,17 @@ enum Command {
         /// Reporters (one per department) listed with the (task, period) pairs still free for them.
         #[arg(long, default_value_t = 200)]
         sample_reporters: usize,
+        /// Open assigned matters (交办事项) for the 督办 benchmark.
+        #[arg(long, default_value_t = 0)]
+        assignments: usize,
+    },
+    /// Time the 督办 scheduler's pass on each of the next N days (bench/supervision.sh); prints JSON lines.
+    #[command(hide = true)]
+    BenchSweep {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, default_value_t = 10)]
+        days: u64,
     },
 }
 
@@ -146,10 +157,12 @@ fn run(cli: Cli) -> Result<()> {
             }
             Command::User(cmd) => user(cmd).await,
             Command::Extract(_) => Ok(()),
-            Command::BenchSeed { db, tasks, orgs, users, reports, sample_reporters } => {
-                bench_seed(&db, qingdan_app::synthetic::SyntheticSpec { tasks, orgs, users, reports, sample_reporters })
-                    .await
+            Command::BenchSeed { db, tasks, orgs, users, reports, sample_reporters, assignments } => {
+                let spec =
+                    qingdan_app::synthetic::SyntheticSpec { tasks, orgs, users, reports, sample_reporters, assignments };
+                bench_seed(&db, spec).await
             }
+            Command::BenchSweep { db, days } => bench_sweep(&db, days).await,
         }
     })
 }
@@ -271,6 +284,24 @@ async fn bench_seed(db: &DbArgs, spec: qingdan_app::synthetic::SyntheticSpec) ->
     let info = app.seed_synthetic(spec).await?;
     tracing::info!("synthetic tenant seeded in {:.1} s", started.elapsed().as_secs_f64());
     println!("{}", serde_json::to_string(&info)?);
+    Ok(())
+}
+
+async fn bench_sweep(db: &DbArgs, days: u64) -> Result<()> {
+    let url = Settings::load(db, None)?.database_url()?;
+    let today = Clock::System.today();
+    for n in 0..days {
+        let day = today + chrono::Days::new(n);
+        let app = App::open(&url, Clock::fixed_on(day)).await?;
+        let started = std::time::Instant::now();
+        let pass = app.supervise_all().await?;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "{{\"day\":\"{day}\",\"changed\":{},\"reminded\":{},\"ms\":{ms:.1}}}",
+            pass.changed, pass.reminded
+        );
+        app.store().close().await;
+    }
     Ok(())
 }
 
