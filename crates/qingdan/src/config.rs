@@ -58,6 +58,19 @@ impl Settings {
         Ok(format!("sqlite://{}", self.data_dir.join("qingdan.db").display()))
     }
 
+    /// Whether the database is an SQLite file that does not exist yet (read-only commands such as
+    /// `calendar add-working-days` then use built-in data rather than create it).
+    pub fn sqlite_file_missing(&self) -> bool {
+        let path = match &self.database_url {
+            Some(url) => match url.strip_prefix("sqlite://") {
+                Some(path) => PathBuf::from(path),
+                None => return false,
+            },
+            None => self.data_dir.join("qingdan.db"),
+        };
+        !path.exists()
+    }
+
     /// The URL without a password, for messages.
     pub fn display_url(&self) -> String {
         match &self.database_url {

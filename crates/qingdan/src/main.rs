@@ -1,6 +1,7 @@
 //! `qingdan`: the one binary. Serves the web UI and API, seeds the demo city,
 //! migrates the database, manages users and extracts targets from reports.
 
+mod calendar_cmd;
 mod config;
 mod extract_cmd;
 
@@ -37,6 +38,9 @@ enum Command {
     User(UserCommand),
     /// Extract targets and draft tasks from a work report (.txt, .md or .docx).
     Extract(extract_cmd::ExtractArgs),
+    /// The working-day calendar (工作日历): count working days, show a year, import a file.
+    #[command(subcommand)]
+    Calendar(calendar_cmd::CalendarCommand),
     /// Fill an empty database with a synthetic tenant for benchmarks (bench/run.sh); prints JSON.
     #[command(hide = true)]
     BenchSeed {
@@ -156,6 +160,7 @@ fn run(cli: Cli) -> Result<()> {
                 Ok(())
             }
             Command::User(cmd) => user(cmd).await,
+            Command::Calendar(cmd) => calendar_cmd::run(cmd).await,
             Command::Extract(_) => Ok(()),
             Command::BenchSeed { db, tasks, orgs, users, reports, sample_reporters, assignments } => {
                 let spec =
