@@ -163,8 +163,14 @@ fn run(cli: Cli) -> Result<()> {
             Command::Calendar(cmd) => calendar_cmd::run(cmd).await,
             Command::Extract(_) => Ok(()),
             Command::BenchSeed { db, tasks, orgs, users, reports, sample_reporters, assignments } => {
-                let spec =
-                    qingdan_app::synthetic::SyntheticSpec { tasks, orgs, users, reports, sample_reporters, assignments };
+                let spec = qingdan_app::synthetic::SyntheticSpec {
+                    tasks,
+                    orgs,
+                    users,
+                    reports,
+                    sample_reporters,
+                    assignments,
+                };
                 bench_seed(&db, spec).await
             }
             Command::BenchSweep { db, days } => bench_sweep(&db, days).await,
@@ -301,10 +307,7 @@ async fn bench_sweep(db: &DbArgs, days: u64) -> Result<()> {
         let started = std::time::Instant::now();
         let pass = app.supervise_all().await?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        println!(
-            "{{\"day\":\"{day}\",\"changed\":{},\"reminded\":{},\"ms\":{ms:.1}}}",
-            pass.changed, pass.reminded
-        );
+        println!("{{\"day\":\"{day}\",\"changed\":{},\"reminded\":{},\"ms\":{ms:.1}}}", pass.changed, pass.reminded);
         app.store().close().await;
     }
     Ok(())
