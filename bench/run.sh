@@ -190,5 +190,12 @@ for line in "${RESULTS[@]}"; do echo "$line"; done
 echo "server peak RSS (VmHWM): ${HWM} MiB"
 echo "targets: p99 <= 50ms for overview and list; >= 1000 submissions/s; RSS <= 300 MiB"
 if [ "$ASSIGNMENTS" -gt 0 ]; then
-    python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print("督办 sweep: slowest %.0f ms (day %s, %d changes); median %.0f ms; target <= 1000 ms; matters page p99 target <= 100 ms" % (max(x["ms"] for x in r), max(r, key=lambda x: x["ms"])["day"], max(r, key=lambda x: x["ms"])["changed"], sorted(x["ms"] for x in r)[len(r)//2]))' "$WORK/sweep.jsonl"
+    python3 - "$WORK/sweep.jsonl" <<'PY'
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+worst = max(r, key=lambda x: x["sweep_ms"])
+print("督办 sweep (lights): slowest %.0f ms (%s, %d changes); with reminders queued: slowest %.0f ms; target <= 1000 ms"
+      % (worst["sweep_ms"], worst["day"], worst["changed"], max(x["ms"] for x in r)))
+print("matters page (GET /assignments) p99 target <= 100 ms")
+PY
 fi

@@ -12,6 +12,7 @@
 //! (督办通知单) are made from those records, not here: see
 //! [`App::light_changes_to_notify`].
 
+use crate::cache::Lookup;
 use crate::plans::{parse_date, require_supervisor};
 use crate::{App, AppError, Result, lenient};
 use chrono::NaiveDate;
@@ -448,7 +449,9 @@ impl App {
             closed_on: None,
         };
         matter.light = matter.light_on(today);
-        Ok(self.store.create_assignment(&matter, self.actor(user)).await?)
+        let id = self.store.create_assignment(&matter, self.actor(user)).await;
+        self.matter_counts.clear();
+        Ok(id?)
     }
 
     /// A matter the user may see, or `NotFound`/`Forbidden`.
@@ -624,7 +627,9 @@ impl App {
         after.light = after.light_on(today);
         let transition =
             AssignmentTransition { before: &before, after: &after, action, note: &note, completed, extension };
-        self.store.transition_assignment(&transition, self.actor(user)).await.map_err(|e| match e {
+        let done = self.store.transition_assignment(&transition, self.actor(user)).await;
+        self.matter_counts.clear();
+        done.map_err(|e| match e {
             StorageError::Conflict(_) => AppError::Conflict("该事项刚被他人处理，请刷新后重试".into()),
             other => other.into(),
         })?;
@@ -671,7 +676,7 @@ impl App {
             with_total: false,
         };
         let mut page = self.store.assignments(&query).await?;
-        let counts = self.store.assignment_light_counts(user.tenant_id, lead_org).await?;
+        let counts = self.matter_light_counts(user.tenant_id, lead_org).await?;
         // The light counts of the same scope give the total without a second count.
         page.total = match light {
             Some(light) => counts.of(light),
@@ -731,6 +736,18 @@ impl App {
         Ok(self.store.assignments(&query).await?)
     }
 
+    /// Light counts of the tenant's matters (an org's as lead), kept a few
+    /// seconds like the plans' ([`crate::cache`]): every office page shows them.
+    async fn matter_light_counts(&self, tenant: TenantId, lead_org: Option<OrgId>) -> Result<LightCounts> {
+        match self.matter_counts.lookup(&(tenant, lead_org)) {
+            Lookup::Fresh(counts) | Lookup::Stale(counts) => return Ok(counts),
+            Lookup::Refresh => {}
+        }
+        let counts = self.store.assignment_light_counts(tenant, lead_org).await?;
+        self.matter_counts.put((tenant, lead_org), counts);
+        Ok(counts)
+    }
+
     /// 亮灯巡检: turns the lights of the tenant's open matters for `today` and
     /// returns each change (matter, old light, new light, stage, due date).
     ///
@@ -740,7 +757,9 @@ impl App {
     /// [`App::light_changes_to_notify`] survive a crash between the sweep and
     /// the sending. Running it twice on a day changes nothing the second time.
     pub async fn sweep_assignments(&self, tenant: TenantId, today: NaiveDate) -> Result<Vec<LightChange>> {
-        Ok(self.store.sweep_assignment_lights(tenant, today, self.clock.now()).await?)
+        let changes = self.store.sweep_assignment_lights(tenant, today, self.clock.now()).await;
+        self.matter_counts.clear();
+        Ok(changes?)
     }
 
     /// Light changes not yet turned into reminders, oldest first, with the

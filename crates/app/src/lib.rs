@@ -63,6 +63,8 @@ pub struct App {
     counts: TtlCache<(TenantId, PlanId), LightCounts>,
     /// Signed-in users by session token hash: every request asks.
     sessions: TtlCache<String, User>,
+    /// Light counts of assigned matters, by tenant and lead org (all when `None`).
+    matter_counts: TtlCache<(TenantId, Option<qingdan_domain::OrgId>), LightCounts>,
     /// Plans by id: a plan does not change once created (no update exists).
     plans: TtlCache<(TenantId, PlanId), qingdan_domain::Plan>,
     /// Working-day calendars by tenant: every deadline in working days asks.
@@ -77,6 +79,7 @@ impl App {
             counts: TtlCache::new(CACHE_TTL, 1000),
             sessions: TtlCache::new(CACHE_TTL, 100_000),
             plans: TtlCache::new(Duration::from_secs(600), 1000),
+            matter_counts: TtlCache::new(CACHE_TTL, 10_000),
             calendars: TtlCache::new(calendar::TTL, 10_000),
         }
     }

@@ -47,6 +47,14 @@ impl App {
         Ok(self.store.users(user.tenant_id).await?)
     }
 
+    /// The tenant's leaders (领导), to choose a matter's responsible leader from.
+    pub async fn leaders(&self, user: &User) -> Result<Vec<User>> {
+        if !user.role.can_supervise() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self.store.users_with_role(user.tenant_id, Role::Leader).await?)
+    }
+
     pub async fn create_org(&self, user: &User, input: &OrgInput) -> Result<Org> {
         require_admin(user)?;
         let mut invalid = Invalid::new();

@@ -15,7 +15,7 @@ use qingdan_office::{SupervisionNotice, supervision_notice_docx};
 use qingdan_storage::LightChangeNotice;
 
 /// How many light changes one pass turns into reminders per batch.
-const BATCH: u32 = 500;
+const BATCH: u32 = 2000;
 
 /// What one pass of the scheduler did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -44,20 +44,25 @@ impl App {
     /// One pass over a tenant: sweep the lights, then remind.
     pub async fn supervise(&self, tenant: TenantId) -> Result<SupervisionPass> {
         let changed = self.sweep_assignments(tenant, self.clock.today()).await?.len();
-        let mut pass = SupervisionPass { changed, ..SupervisionPass::default() };
+        let (reminded, queued) = self.remind_light_changes(tenant).await?;
+        Ok(SupervisionPass { changed, reminded, queued })
+    }
+
+    /// Queues a reminder for every light change not yet reminded, and marks
+    /// them; returns (changes reminded, outbox messages added).
+    pub async fn remind_light_changes(&self, tenant: TenantId) -> Result<(usize, u64)> {
+        let (mut reminded, mut queued) = (0, 0);
         loop {
             let notices = self.light_changes_to_notify(tenant, BATCH).await?;
             if notices.is_empty() {
-                return Ok(pass);
+                return Ok((reminded, queued));
             }
-            for notice in &notices {
-                if let Some(message) = reminder(notice) {
-                    pass.queued += self.notify(tenant, &reminder_key(notice), &message).await?;
-                }
-            }
+            let events: Vec<(String, Message)> =
+                notices.iter().filter_map(|n| Some((reminder_key(n), reminder(n)?))).collect();
+            queued += self.notify_many(tenant, &events).await?;
             let ids: Vec<i64> = notices.iter().map(|n| n.change.event_id).collect();
             self.mark_light_changes_notified(tenant, &ids).await?;
-            pass.reminded += notices.len();
+            reminded += notices.len();
         }
     }
 }

@@ -441,28 +441,6 @@ fn report_periods(today: NaiveDate) -> Vec<Period> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_tree_has_sections_subsections_and_items() {
-        let tree = plan_tree(2_000, 10);
-        assert_eq!(tree.len(), 2_000);
-        assert_eq!((0..tree.len()).filter(|i| depth(&tree, *i) == 0).count(), SECTIONS);
-        assert_eq!((0..tree.len()).filter(|i| depth(&tree, *i) == 1).count(), SECTIONS * SUBSECTIONS);
-        assert!(tree.iter().all(|t| t.lead != t.support && t.lead < 10 && t.support < 10));
-    }
-
-    #[test]
-    fn periods_end_last_month() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap_or_default();
-        let periods = report_periods(today);
-        assert_eq!(periods.first().map(ToString::to_string).as_deref(), Some("2026-01"));
-        assert_eq!(periods.last().map(ToString::to_string).as_deref(), Some("2026-10"));
-    }
-}
-
 impl App {
     /// `n` open matters on the 13710 rule, assigned over the 30 days before
     /// today by the office to department `i mod D`: a fifth waiting to be
@@ -523,5 +501,27 @@ impl App {
         }
         self.store.bulk_insert_assignments(&matters, self.clock.now()).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_has_sections_subsections_and_items() {
+        let tree = plan_tree(2_000, 10);
+        assert_eq!(tree.len(), 2_000);
+        assert_eq!((0..tree.len()).filter(|i| depth(&tree, *i) == 0).count(), SECTIONS);
+        assert_eq!((0..tree.len()).filter(|i| depth(&tree, *i) == 1).count(), SECTIONS * SUBSECTIONS);
+        assert!(tree.iter().all(|t| t.lead != t.support && t.lead < 10 && t.support < 10));
+    }
+
+    #[test]
+    fn periods_end_last_month() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap_or_default();
+        let periods = report_periods(today);
+        assert_eq!(periods.first().map(ToString::to_string).as_deref(), Some("2026-01"));
+        assert_eq!(periods.last().map(ToString::to_string).as_deref(), Some("2026-10"));
     }
 }

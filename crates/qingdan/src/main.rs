@@ -304,10 +304,20 @@ async fn bench_sweep(db: &DbArgs, days: u64) -> Result<()> {
     for n in 0..days {
         let day = today + chrono::Days::new(n);
         let app = App::open(&url, Clock::fixed_on(day)).await?;
+        let mut changed = 0;
+        let mut reminded = 0;
         let started = std::time::Instant::now();
-        let pass = app.supervise_all().await?;
+        for tenant in app.store().tenant_ids().await? {
+            changed += app.sweep_assignments(tenant, day).await?.len();
+        }
+        let sweep_ms = started.elapsed().as_secs_f64() * 1000.0;
+        for tenant in app.store().tenant_ids().await? {
+            reminded += app.remind_light_changes(tenant).await?.0;
+        }
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        println!("{{\"day\":\"{day}\",\"changed\":{},\"reminded\":{},\"ms\":{ms:.1}}}", pass.changed, pass.reminded);
+        println!(
+            "{{\"day\":\"{day}\",\"changed\":{changed},\"reminded\":{reminded},\"sweep_ms\":{sweep_ms:.1},\"ms\":{ms:.1}}}"
+        );
         app.store().close().await;
     }
     Ok(())

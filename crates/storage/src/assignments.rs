@@ -8,7 +8,7 @@
 
 use crate::audit::{event, record};
 use crate::rows::code;
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, on_pool, on_writer};
 use crate::{Actor, LightCounts, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::assignment::{
@@ -891,7 +891,7 @@ impl Store {
             let sql = format!(
                 "UPDATE assignment_events SET notified_at = $1 WHERE tenant_id = $2 AND id IN ({list}) AND notified_at IS NULL"
             );
-            on_pool!(self, pool => {
+            on_writer!(self, pool => {
                 sqlx::query(sqlx::AssertSqlSafe(sql)).bind(at).bind(tenant.0).execute(pool).await?.rows_affected()
             });
         }

@@ -33,7 +33,9 @@ pub use imports::{
     ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId,
     NewImport, NewImportTarget, NewImportTask, ReportImport,
 };
-pub use notifications::{ChannelId, NewChannel, NotificationChannel, NotificationId, OutboxItem, OutboxStatus};
+pub use notifications::{
+    ChannelId, NewChannel, NewNotification, NotificationChannel, NotificationId, OutboxItem, OutboxStatus,
+};
 pub use orgs::NewOrg;
 pub use plans::NewPlan;
 pub use reports::{NewReport, Review, ReviewQueueItem};

@@ -178,6 +178,16 @@ fn audit_after(channel: &NewChannel) -> serde_json::Value {
     json!({"kind": channel.kind, "name": channel.name, "enabled": channel.enabled})
 }
 
+/// A message to queue for every enabled channel of a tenant, once per event.
+#[derive(Debug, Clone, Copy)]
+pub struct NewNotification<'a> {
+    pub event_key: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    /// Mobile numbers to @-mention, comma-separated.
+    pub mentions: &'a str,
+}
+
 impl Store {
     /// Creates a channel; a name already used in the tenant is a `Conflict`.
     pub async fn create_channel(&self, tenant: TenantId, new: &NewChannel, actor: Actor) -> Result<ChannelId> {
@@ -285,6 +295,16 @@ impl Store {
         mentions: &str,
         now: DateTime<Utc>,
     ) -> Result<u64> {
+        self.enqueue_notifications(tenant, &[NewNotification { event_key, title, body, mentions }], now).await
+    }
+
+    /// [`Store::enqueue_notification`] for many events, in one transaction.
+    pub async fn enqueue_notifications(
+        &self,
+        tenant: TenantId,
+        items: &[NewNotification<'_>],
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
         // SQLite needs the WHERE in INSERT … SELECT … ON CONFLICT (it would
         // read ON as a join's), which we have anyway.
         let sql = "INSERT INTO notifications \
@@ -292,19 +312,26 @@ impl Store {
                    SELECT $1, $2, id, $3, $4, $5, 'queued', 0, $6, $6 FROM notification_channels \
                    WHERE tenant_id = $1 AND enabled = $7 \
                    ON CONFLICT (tenant_id, event_key, channel_id) DO NOTHING";
-        let added = in_tx!(self, tx => {
-            sqlx::query(sql)
-                .bind(tenant.0)
-                .bind(event_key)
-                .bind(title)
-                .bind(body)
-                .bind(mentions)
-                .bind(now)
-                .bind(true)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-        });
+        let mut added = 0;
+        for chunk in items.chunks(1000) {
+            added += in_tx!(self, tx => {
+                let mut n = 0;
+                for item in chunk {
+                    n += sqlx::query(sql)
+                        .bind(tenant.0)
+                        .bind(item.event_key)
+                        .bind(item.title)
+                        .bind(item.body)
+                        .bind(item.mentions)
+                        .bind(now)
+                        .bind(true)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                }
+                n
+            });
+        }
         Ok(added)
     }
 

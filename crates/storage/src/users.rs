@@ -108,6 +108,18 @@ impl Store {
         rows.into_iter().map(|r| r.into_login().map(|l| l.user)).collect()
     }
 
+    /// The tenant's users of one role, in org order.
+    pub async fn users_with_role(&self, tenant: TenantId, role: qingdan_domain::Role) -> Result<Vec<User>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users JOIN orgs ON orgs.id = users.org_id \
+             WHERE users.tenant_id = $1 AND users.role = $2 ORDER BY orgs.sort_order, users.id"
+        );
+        let rows: Vec<UserRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(role.code()).fetch_all(pool).await?
+        });
+        rows.into_iter().map(|r| r.into_login().map(|l| l.user)).collect()
+    }
+
     /// Replaces a user's password hash and ends all their sessions.
     pub async fn set_password(&self, tenant: TenantId, id: UserId, password_hash: &str, actor: Actor) -> Result<()> {
         in_tx!(self, tx => {

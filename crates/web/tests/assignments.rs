@@ -66,6 +66,16 @@ async fn pages_by_role(backend: Backend) -> Result<()> {
     ensure!(office.status == StatusCode::OK, "{}", office.status);
     ensure!(office.attrs("#assignments tr[data-assignment]", "data-assignment") == [f.matter.to_string()]);
     ensure!(office.select("#create-form").len() == 1, "the office may assign");
+    ensure!(!office.body.contains("市文旅局</option>"), "org options load when a select is used");
+    let options = format!("/org-options?blank=none&selected={},{}", f.housing, f.finance);
+    let options = send(&f.router, get(&options, &supervisor)?).await?;
+    ensure!(options.select("option").iter().any(|o| o == "市文旅局"), "{}", options.body);
+    ensure!(
+        options.attrs("option[selected]", "value") == [f.housing.to_string(), f.finance.to_string()],
+        "{}",
+        options.body
+    );
+    ensure!(!options.body.contains("value=\"\""), "no empty option in a multiple select");
     ensure!(office.select("nav .nav-link").iter().any(|l| l == "督办事项"));
     let stats = send(&f.router, get("/assignments/statistics", &supervisor)?).await?;
     ensure!(stats.status == StatusCode::OK && stats.select("#stats").len() == 1);

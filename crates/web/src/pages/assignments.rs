@@ -17,7 +17,7 @@ use qingdan_app::{
     TransitionInput,
 };
 use qingdan_domain::assignment::{AssignmentSource, Grade, TimelineRule};
-use qingdan_domain::{AssignmentId, Light, Org, Role, User};
+use qingdan_domain::{AssignmentId, Light, Org, OrgId, Role, User};
 use std::collections::HashMap;
 
 /// One matter as a row of a list.
@@ -84,6 +84,8 @@ pub struct OverviewPage {
     page: u32,
     page_count: u32,
     can_create: bool,
+    /// Only the orgs already chosen (filter, form); the selects load the
+    /// rest from `/org-options` when used, as a tenant may have thousands.
     orgs: Vec<Org>,
     leaders: Vec<User>,
     rules: Vec<TimelineRule>,
@@ -110,6 +112,14 @@ impl OverviewPage {
         self.form.input.supporting_org_ids.contains(&org.id.0)
     }
 
+    fn chosen_lead_param(&self) -> String {
+        self.form.input.lead_org_id.map_or(String::new(), |id| id.to_string())
+    }
+
+    fn chosen_supporting_param(&self) -> String {
+        self.form.input.supporting_org_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    }
+
     fn is_chosen_leader(&self, user: &User) -> bool {
         self.form.input.leader_id == Some(user.id.0)
     }
@@ -127,10 +137,22 @@ async fn overview_page(
 ) -> Result<OverviewPage, PageError> {
     let o = state.app.assignment_overview(user, filter).await?;
     let can_create = user.role.can_supervise();
-    let orgs = state.app.orgs(user).await?;
+    let chosen = o
+        .lead_org
+        .iter()
+        .copied()
+        .chain(form.input.lead_org_id.map(OrgId))
+        .chain(form.input.supporting_org_ids.iter().map(|id| OrgId(*id)));
+    let mut orgs = Vec::new();
+    for id in chosen {
+        match state.app.org(user, id).await {
+            Ok(org) => orgs.push(org),
+            Err(AppError::NotFound(_)) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
     let (leaders, rules) = if can_create {
-        let users = state.app.users(user).await?;
-        (users.into_iter().filter(|u| u.role == Role::Leader).collect(), state.app.timeline_rules(user).await?)
+        (state.app.leaders(user).await?, state.app.timeline_rules(user).await?)
     } else {
         (Vec::new(), Vec::new())
     };

@@ -146,12 +146,23 @@ pub async fn show(
 #[template(path = "plans/org_options.html")]
 pub struct OrgOptions {
     orgs: Vec<Org>,
-    selected: i64,
+    selected: Vec<i64>,
+    /// The first, empty option's label; none when empty.
+    blank: &'static str,
+}
+
+impl OrgOptions {
+    fn is_selected(&self, org: &Org) -> bool {
+        self.selected.contains(&org.id.0)
+    }
 }
 
 #[derive(serde::Deserialize)]
 pub struct Selected {
+    /// Org ids to mark selected, comma-separated.
     selected: Option<String>,
+    /// The empty option: `all` (全部牵头单位, the default), `choose` (（请选择）) or `none`.
+    blank: Option<String>,
 }
 
 /// The lead-org filter's options, fetched by htmx when the select is first
@@ -163,6 +174,11 @@ pub async fn org_options(
     QueryParams(q): QueryParams<Selected>,
 ) -> Result<OrgOptions, PageError> {
     let orgs = state.app.orgs(&user).await?;
-    let selected = q.selected.and_then(|s| s.parse().ok()).unwrap_or(0);
-    Ok(OrgOptions { orgs, selected })
+    let selected = q.selected.unwrap_or_default().split(',').filter_map(|s| s.trim().parse().ok()).collect();
+    let blank = match q.blank.as_deref() {
+        Some("choose") => "（请选择）",
+        Some("none") => "",
+        _ => "全部牵头单位",
+    };
+    Ok(OrgOptions { orgs, selected, blank })
 }
