@@ -9,7 +9,7 @@ use axum::extract::{Json, State};
 use axum::routing::post;
 use chrono::NaiveDate;
 use qingdan_app::supervision::SupervisionPass;
-use qingdan_app::{App, ChannelInput, Clock, NewAssignmentInput};
+use qingdan_app::{App, ChannelInput, Clock, Message, NewAssignmentInput};
 use qingdan_domain::{OrgId, Role};
 use qingdan_testkit::{Backend, World, on_both_engines};
 use serde_json::{Value, json};
@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 on_both_engines! {
     each_light_change_is_reminded_once_across_crashes_and_restarts => reminded_once;
     a_tenant_without_channels_still_marks_its_changes => no_channels;
+    many_reminders_are_queued_in_batches_once_per_event_and_channel => many;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -117,5 +118,22 @@ async fn no_channels(backend: Backend) -> Result<()> {
     let pass = monday.supervise_all().await?;
     ensure!(pass == SupervisionPass { changed: 1, reminded: 1, queued: 0 }, "{pass:?}");
     ensure!(monday.light_changes_to_notify(w.tenant, 10).await?.is_empty(), "marked even with nowhere to send");
+    Ok(())
+}
+
+async fn many(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-09-25").await?;
+    for name in ["督查群", "领导群"] {
+        let webhook = "http://127.0.0.1:9/cgi-bin/webhook/send?key=k".to_owned();
+        let channel =
+            ChannelInput { kind: "wecom".into(), name: name.into(), webhook, enabled: true, ..ChannelInput::default() };
+        w.app.create_notification_channel(&w.admin, &channel).await?;
+    }
+    let events: Vec<(String, Message)> =
+        (0..1203).map(|i| (format!("assignment-light:{i}"), Message::new(format!("提醒{i}"), "请办理"))).collect();
+    ensure!(w.app.notify_many(w.tenant, &events).await? == 2406, "every event on both channels");
+    ensure!(w.app.notify_many(w.tenant, &events[1000..]).await? == 0, "queued once");
+    let rows = w.app.notification_outbox(&w.admin, 500).await?;
+    ensure!(rows.iter().any(|r| r.title == "提醒1202"), "the last batch's rows carry their own text");
     Ok(())
 }

@@ -15,7 +15,7 @@
 //! itself the record of one delivery (attempts, last error, sent at).
 
 use crate::audit::{event, record};
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, on_pool, on_writer};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::{DateTime, Utc};
 use qingdan_domain::TenantId;
@@ -305,31 +305,33 @@ impl Store {
         items: &[NewNotification<'_>],
         now: DateTime<Utc>,
     ) -> Result<u64> {
+        // One statement per 500 events: the events as a VALUES list (both
+        // engines name its columns column1…), crossed with the enabled channels.
         // SQLite needs the WHERE in INSERT … SELECT … ON CONFLICT (it would
         // read ON as a join's), which we have anyway.
-        let sql = "INSERT INTO notifications \
-                   (tenant_id, event_key, channel_id, title, body, mentions, status, attempts, created_at, next_attempt_at) \
-                   SELECT $1, $2, id, $3, $4, $5, 'queued', 0, $6, $6 FROM notification_channels \
-                   WHERE tenant_id = $1 AND enabled = $7 \
-                   ON CONFLICT (tenant_id, event_key, channel_id) DO NOTHING";
         let mut added = 0;
-        for chunk in items.chunks(1000) {
-            added += in_tx!(self, tx => {
-                let mut n = 0;
+        for chunk in items.chunks(500) {
+            let values = (0..chunk.len())
+                .map(|i| {
+                    let n = 4 + 4 * i;
+                    format!("(${n}, ${}, ${}, ${})", n + 1, n + 2, n + 3)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO notifications \
+                 (tenant_id, event_key, channel_id, title, body, mentions, status, attempts, created_at, next_attempt_at) \
+                 SELECT $1, v.column1, c.id, v.column2, v.column3, v.column4, 'queued', 0, $2, $2 \
+                 FROM (VALUES {values}) v, notification_channels c \
+                 WHERE c.tenant_id = $1 AND c.enabled = $3 \
+                 ON CONFLICT (tenant_id, event_key, channel_id) DO NOTHING"
+            );
+            added += on_writer!(self, pool => {
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(now).bind(true);
                 for item in chunk {
-                    n += sqlx::query(sql)
-                        .bind(tenant.0)
-                        .bind(item.event_key)
-                        .bind(item.title)
-                        .bind(item.body)
-                        .bind(item.mentions)
-                        .bind(now)
-                        .bind(true)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
+                    query = query.bind(item.event_key).bind(item.title).bind(item.body).bind(item.mentions);
                 }
-                n
+                query.execute(pool).await?.rows_affected()
             });
         }
         Ok(added)
