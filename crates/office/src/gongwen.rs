@@ -110,7 +110,7 @@ pub enum ColumnAlign {
 pub struct Column<'a> {
     /// The header cell's text (黑体, centred). An empty header on every column means no header row.
     pub header: &'a str,
-    /// Relative width; the columns share [`TEXT_WIDTH_TWIPS`] in proportion.
+    /// Relative width; the columns share the text width (`TEXT_WIDTH_TWIPS`) in proportion.
     pub weight: usize,
     /// Alignment of the data cells.
     pub align: ColumnAlign,
