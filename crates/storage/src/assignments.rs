@@ -359,6 +359,69 @@ fn snapshot(a: &Assignment) -> serde_json::Value {
     })
 }
 
+/// Inserts one matter row with its supporting orgs and attachment names on
+/// `$tx`; evaluates to the new id. Shared by `create_assignment` and
+/// `bulk_insert_assignments`.
+macro_rules! insert_assignment {
+    ($tx:expr, $new:expr, $created_by:expr, $at:expr) => {{
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO assignments (tenant_id, title, source, source_task_id, body, lead_org_id, leader_id, \
+             leader_name, rule_id, assigning_org_id, is_major, timetable, assigned_on, sign_for_due, deploy_due, \
+             feedback_due, solve_due, is_schedule_confirmed, status, light, is_open, current_due, yellow_from, \
+             has_pending_extension, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+             $21, $22, $23, $24, $25, $26) RETURNING id",
+        )
+        .bind($new.tenant_id.0)
+        .bind(&$new.title)
+        .bind($new.source.code())
+        .bind($new.source_task_id.map(|t| t.0))
+        .bind(&$new.text)
+        .bind($new.lead_org_id.0)
+        .bind($new.leader_id.map(|u| u.0))
+        .bind(&$new.leader_name)
+        .bind($new.rule_id.0)
+        .bind($new.assigning_org_id.0)
+        .bind($new.is_major)
+        .bind($new.timetable)
+        .bind($new.assigned_on)
+        .bind($new.schedule.sign_for)
+        .bind($new.schedule.deploy)
+        .bind($new.schedule.feedback)
+        .bind($new.schedule.solve)
+        .bind($new.schedule.is_confirmed)
+        .bind($new.status.code())
+        .bind($new.light.code())
+        .bind(!$new.status.is_closed())
+        .bind($new.current_due)
+        .bind($new.yellow_from)
+        .bind($new.has_pending_extension)
+        .bind($created_by)
+        .bind($at)
+        .fetch_one(&mut *$tx)
+        .await?;
+        for org in &$new.supporting_org_ids {
+            sqlx::query(
+                "INSERT INTO assignment_supporting_orgs (tenant_id, assignment_id, org_id) VALUES ($1, $2, $3)",
+            )
+            .bind($new.tenant_id.0)
+            .bind(id)
+            .bind(org.0)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for name in &$new.attachments {
+            sqlx::query("INSERT INTO assignment_attachments (tenant_id, assignment_id, name) VALUES ($1, $2, $3)")
+                .bind($new.tenant_id.0)
+                .bind(id)
+                .bind(name)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        id
+    }};
+}
+
 impl Store {
     /// The tenant's 13710 rule, created on first use.
     pub async fn ensure_rule_13710(&self, tenant: TenantId) -> Result<TimelineRule> {
@@ -444,58 +507,7 @@ impl Store {
     /// attachment names, the first history entry and the audit event.
     pub async fn create_assignment(&self, new: &Assignment, actor: Actor) -> Result<AssignmentId> {
         let id = in_tx!(self, tx => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO assignments (tenant_id, title, source, source_task_id, body, lead_org_id, leader_id, \
-                 leader_name, rule_id, assigning_org_id, is_major, timetable, assigned_on, sign_for_due, deploy_due, \
-                 feedback_due, solve_due, is_schedule_confirmed, status, light, is_open, current_due, yellow_from, \
-                 has_pending_extension, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-                 $21, $22, $23, $24, $25, $26) RETURNING id",
-            )
-            .bind(new.tenant_id.0)
-            .bind(&new.title)
-            .bind(new.source.code())
-            .bind(new.source_task_id.map(|t| t.0))
-            .bind(&new.text)
-            .bind(new.lead_org_id.0)
-            .bind(new.leader_id.map(|u| u.0))
-            .bind(&new.leader_name)
-            .bind(new.rule_id.0)
-            .bind(new.assigning_org_id.0)
-            .bind(new.is_major)
-            .bind(new.timetable)
-            .bind(new.assigned_on)
-            .bind(new.schedule.sign_for)
-            .bind(new.schedule.deploy)
-            .bind(new.schedule.feedback)
-            .bind(new.schedule.solve)
-            .bind(new.schedule.is_confirmed)
-            .bind(new.status.code())
-            .bind(new.light.code())
-            .bind(!new.status.is_closed())
-            .bind(new.current_due)
-            .bind(new.yellow_from)
-            .bind(new.has_pending_extension)
-            .bind(actor.user_id.map(|u| u.0))
-            .bind(actor.at)
-            .fetch_one(&mut *tx)
-            .await?;
-            for org in &new.supporting_org_ids {
-                sqlx::query("INSERT INTO assignment_supporting_orgs (tenant_id, assignment_id, org_id) VALUES ($1, $2, $3)")
-                    .bind(new.tenant_id.0)
-                    .bind(id)
-                    .bind(org.0)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for name in &new.attachments {
-                sqlx::query("INSERT INTO assignment_attachments (tenant_id, assignment_id, name) VALUES ($1, $2, $3)")
-                    .bind(new.tenant_id.0)
-                    .bind(id)
-                    .bind(name)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            let id = insert_assignment!(tx, new, actor.user_id.map(|u| u.0), actor.at);
             sqlx::query(
                 "INSERT INTO assignment_events (tenant_id, assignment_id, org_id, user_id, at, action, from_status, \
                  to_status, note) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
@@ -954,44 +966,13 @@ impl Store {
         Ok(rows.into_iter().map(|(org, n)| (OrgId(org), n)).collect())
     }
 
-    /// Loads many matters at once, one transaction per thousand, without
-    /// history or audit events: for generating benchmark tenants, not for users.
+    /// Loads many matters at once (with their supporting orgs and attachment
+    /// names), one transaction per thousand, without history or audit events: for generating benchmark tenants, not for users.
     pub async fn bulk_insert_assignments(&self, matters: &[Assignment], at: DateTime<Utc>) -> Result<()> {
         for chunk in matters.chunks(1000) {
             in_tx!(self, tx => {
                 for new in chunk {
-                    sqlx::query(
-                        "INSERT INTO assignments (tenant_id, title, source, source_task_id, body, lead_org_id, leader_id, \
-                         leader_name, rule_id, assigning_org_id, is_major, timetable, assigned_on, sign_for_due, deploy_due, \
-                         feedback_due, solve_due, is_schedule_confirmed, status, light, is_open, current_due, yellow_from, \
-                         has_pending_extension, created_by, created_at) \
-                         VALUES ($1, $2, $3, NULL, $4, $5, NULL, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $14, $15, $16, \
-                         $17, $18, $19, $20, $21, NULL, $22)",
-                    )
-                    .bind(new.tenant_id.0)
-                    .bind(&new.title)
-                    .bind(new.source.code())
-                    .bind(&new.text)
-                    .bind(new.lead_org_id.0)
-                    .bind(&new.leader_name)
-                    .bind(new.rule_id.0)
-                    .bind(new.assigning_org_id.0)
-                    .bind(new.is_major)
-                    .bind(new.assigned_on)
-                    .bind(new.schedule.sign_for)
-                    .bind(new.schedule.deploy)
-                    .bind(new.schedule.feedback)
-                    .bind(new.schedule.solve)
-                    .bind(new.schedule.is_confirmed)
-                    .bind(new.status.code())
-                    .bind(new.light.code())
-                    .bind(!new.status.is_closed())
-                    .bind(new.current_due)
-                    .bind(new.yellow_from)
-                    .bind(new.has_pending_extension)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
+                    insert_assignment!(tx, new, None::<i64>, at);
                 }
             });
         }
