@@ -82,7 +82,7 @@ pub fn reminder(notice: &LightChangeNotice) -> Option<Message> {
             format!("【督办提醒】{}", notice.title),
             format!("交办事项“{}”的{stage}环节将于{due}到期，请{}抓紧办理。", notice.title, notice.lead_org_name),
         ),
-        Light::Red => (
+        Light::Red | Light::Overdue => (
             format!("【督办·红灯】{}", notice.title),
             format!(
                 "交办事项“{}”的{stage}环节已于{due}到期未完成，已亮红灯。请{}立即办理并反馈。",

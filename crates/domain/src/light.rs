@@ -2,7 +2,8 @@
 //! its time progress (序时进度).
 //!
 //! - done (完成): work progress has reached 100%;
-//! - red (红): past its deadline and not done, or more than 20 points behind time;
+//! - overdue (逾期): past its deadline and not done;
+//! - red (红): more than 20 points behind time;
 //! - yellow (黄): behind time progress;
 //! - green (绿): on or ahead of time.
 
@@ -18,17 +19,20 @@ pub enum Light {
     Green,
     Yellow,
     Red,
+    /// 逾期: past the deadline and not done.
+    Overdue,
     Done,
 }
 
 impl Light {
-    pub const ALL: [Light; 4] = [Light::Green, Light::Yellow, Light::Red, Light::Done];
+    pub const ALL: [Light; 5] = [Light::Green, Light::Yellow, Light::Red, Light::Overdue, Light::Done];
 
     pub fn code(self) -> &'static str {
         match self {
             Light::Green => "green",
             Light::Yellow => "yellow",
             Light::Red => "red",
+            Light::Overdue => "overdue",
             Light::Done => "done",
         }
     }
@@ -42,6 +46,7 @@ impl Light {
             Light::Green => "绿灯",
             Light::Yellow => "黄灯",
             Light::Red => "红灯",
+            Light::Overdue => "逾期",
             Light::Done => "已完成",
         }
     }
@@ -65,7 +70,7 @@ pub fn light_for(work_progress: i64, start: NaiveDate, deadline: NaiveDate, toda
         return Light::Done;
     }
     if today > deadline {
-        return Light::Red;
+        return Light::Overdue;
     }
     let time = time_progress(start, deadline, today);
     if work_progress + RED_GAP < time {
@@ -91,7 +96,7 @@ mod tests {
         let cases = [
             (100, "2021-03-01", Light::Done),
             (100, "2022-03-01", Light::Done),
-            (99, "2022-01-01", Light::Red),
+            (99, "2022-01-01", Light::Overdue),
             (50, "2021-07-01", Light::Green),
             (40, "2021-07-01", Light::Yellow),
             (20, "2021-07-01", Light::Red),

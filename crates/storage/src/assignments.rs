@@ -759,6 +759,7 @@ impl Store {
                 Light::Green => counts.green = n,
                 Light::Yellow => counts.yellow = n,
                 Light::Red => counts.red = n,
+                Light::Overdue => counts.overdue = n,
                 Light::Done => counts.done = n,
             }
         }

@@ -50,12 +50,13 @@ pub struct ErrorPage {
     pub fields: Vec<String>,
 }
 
-/// The Bootstrap colour class of a light.
+/// The Bootstrap colour class of a light (`overdue` is ours, in app.css).
 pub fn light_class(light: Light) -> &'static str {
     match light {
         Light::Green => "success",
         Light::Yellow => "warning",
         Light::Red => "danger",
+        Light::Overdue => "overdue",
         Light::Done => "primary",
     }
 }

@@ -151,6 +151,8 @@ pub struct LightCountsDto {
     pub green: i64,
     pub yellow: i64,
     pub red: i64,
+    /// 逾期: past the deadline and not done.
+    pub overdue: i64,
     pub done: i64,
 }
 

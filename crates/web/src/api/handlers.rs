@@ -77,6 +77,7 @@ pub async fn list_tasks(
             green: o.counts.green,
             yellow: o.counts.yellow,
             red: o.counts.red,
+            overdue: o.counts.overdue,
             done: o.counts.done,
         },
     }))

@@ -70,7 +70,7 @@ impl From<&TaskListItem> for TaskLine {
 pub struct PlanPage {
     nav: Nav,
     plan: Plan,
-    counts: [(&'static str, &'static str, &'static str, i64); 4],
+    counts: [(&'static str, &'static str, &'static str, i64); 5],
     total: i64,
     lines: Vec<TaskLine>,
     /// The lead org chosen in the filter, if any; the others load on demand.
@@ -120,6 +120,7 @@ pub async fn show(
     };
     let c = overview.counts;
     let counts = [
+        (Light::Overdue.code(), Light::Overdue.label(), light_class(Light::Overdue), c.overdue),
         (Light::Red.code(), Light::Red.label(), light_class(Light::Red), c.red),
         (Light::Yellow.code(), Light::Yellow.label(), light_class(Light::Yellow), c.yellow),
         (Light::Green.code(), Light::Green.label(), light_class(Light::Green), c.green),
