@@ -1,17 +1,9 @@
 //! 亮灯 (light): the status colour of a task, from its work progress against
-//! its time progress (序时进度).
-//!
-//! - done (完成): work progress has reached 100%;
-//! - overdue (逾期): past its deadline and not done;
-//! - red (红): more than 20 points behind time;
-//! - yellow (黄): behind time progress;
-//! - green (绿): on or ahead of time.
+//! its time progress (序时进度): done, overdue, red, yellow or green. The rule
+//! and its per-tenant thresholds are written down in [`crate::status`].
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-/// Points behind time progress at which a task turns red.
-const RED_GAP: i64 = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -64,22 +56,11 @@ pub fn time_progress(start: NaiveDate, deadline: NaiveDate, today: NaiveDate) ->
     (today - start).num_days() * 100 / span
 }
 
-/// The light of a task with `work_progress` percent done, running from `start` to `deadline`.
+/// The light of a task with `work_progress` percent done, running from `start` to `deadline`,
+/// under the default thresholds. Where a tenant is known, use its
+/// [`StatusRules::light`](crate::status::StatusRules::light) instead.
 pub fn light_for(work_progress: i64, start: NaiveDate, deadline: NaiveDate, today: NaiveDate) -> Light {
-    if work_progress >= 100 {
-        return Light::Done;
-    }
-    if today > deadline {
-        return Light::Overdue;
-    }
-    let time = time_progress(start, deadline, today);
-    if work_progress + RED_GAP < time {
-        Light::Red
-    } else if work_progress < time {
-        Light::Yellow
-    } else {
-        Light::Green
-    }
+    crate::status::StatusRules::default().light(work_progress, start, deadline, today)
 }
 
 #[cfg(test)]
