@@ -23,7 +23,7 @@ pub use model::*;
 pub use period::{Period, ReportingCycle};
 pub use reporting::{DueState, DueStatus, ReportingSchedule};
 pub use role::Role;
-pub use status::{StatusRules, passes_half_check, weighted_percent, work_progress};
 pub use rust_decimal::Decimal;
+pub use status::{StatusRules, passes_half_check, weighted_percent, work_progress};
 pub use target::Comparator;
 pub use validate::{FieldError, Invalid};
