@@ -30,6 +30,9 @@ use qingdan_storage::{
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 
+mod files;
+pub use files::{AssignmentFileDownload, DEFAULT_CONTENT_TYPE, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME};
+
 /// The longest note, feedback or reason, in characters.
 const MAX_NOTE: usize = 2000;
 /// The longest matter text, in characters.
@@ -159,6 +162,10 @@ pub struct AssignmentDetail {
     pub orgs: Vec<Org>,
     /// What the viewer may do now.
     pub allowed: Vec<Action>,
+    /// 附件: the stored files, oldest first, without their content.
+    pub files: Vec<qingdan_storage::AssignmentFile>,
+    /// The viewer may add files.
+    pub may_upload_files: bool,
 }
 
 impl AssignmentDetail {
@@ -254,6 +261,12 @@ impl App {
     pub async fn timeline_rules(&self, user: &User) -> Result<Vec<TimelineRule>> {
         self.store.ensure_rule_13710(user.tenant_id).await?;
         Ok(self.store.timeline_rules(user.tenant_id).await?)
+    }
+
+    /// 时限规则 page: the tenant's rules for the office (supervisors and admins), who may add them.
+    pub async fn timeline_rules_to_manage(&self, user: &User) -> Result<Vec<TimelineRule>> {
+        require_supervisor(user)?;
+        self.timeline_rules(user).await
     }
 
     /// Adds a timeline rule (e.g. 3/5/10 days) to the tenant.
@@ -494,7 +507,9 @@ impl App {
             .into_iter()
             .filter(|a| party_allows(user, &assignment, a.party()) && next(assignment.state(), *a).is_ok())
             .collect();
-        Ok(AssignmentDetail { assignment, rule, stages, events, extensions, orgs, allowed })
+        let files = self.store.assignment_files(user.tenant_id, id).await?;
+        let may_upload_files = files::may_upload_files(user, &assignment);
+        Ok(AssignmentDetail { assignment, rule, stages, events, extensions, orgs, allowed, files, may_upload_files })
     }
 
     /// Takes one step on a matter. Who may take it follows [`Action::party`];

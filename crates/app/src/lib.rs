@@ -23,8 +23,9 @@ pub mod supervision;
 pub mod synthetic;
 
 pub use assignments::{
-    AssignmentDetail, AssignmentFilter, AssignmentOverview, NewAssignmentInput, OrgAssignmentStats, OrgAssignments,
-    StageLine, StageRate, TimelineRuleInput, TransitionInput,
+    AssignmentDetail, AssignmentFileDownload, AssignmentFilter, AssignmentOverview, DEFAULT_CONTENT_TYPE,
+    MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME, NewAssignmentInput, OrgAssignmentStats, OrgAssignments, StageLine,
+    StageRate, TimelineRuleInput, TransitionInput,
 };
 pub use auth::SessionToken;
 pub use calendar::{CalendarDayInput, CalendarYear, MAX_CALENDAR_BYTES};
@@ -35,7 +36,7 @@ pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSe
 pub use orgs::{OrgInput, UserInput};
 pub use plans::{AssignmentInput, PlanInput, PlanOverview, TargetInput, TaskDetail, TaskFilter, TaskInput};
 pub use qingdan_storage::CalendarChange;
-pub use qingdan_storage::{AssignmentPage, AssignmentSummary, LightChangeNotice};
+pub use qingdan_storage::{AssignmentFile, AssignmentFileId, AssignmentPage, AssignmentSummary, LightChangeNotice};
 pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
 pub use qingdan_storage::{ChannelId, NotificationId, OutboxItem, OutboxStatus};
 pub use qingdan_storage::{

@@ -25,6 +25,10 @@ on_both_engines! {
     statistics_count_on_time_stages_days_to_close_and_overdue_matters => statistics;
     the_demo_city_has_matters_in_each_state => demo;
     deadlines_follow_the_tenants_own_calendar => own_calendar;
+    attachment_files_round_trip_for_the_office_and_the_involved_orgs_only => files_round_trip;
+    empty_too_large_or_badly_named_files_are_refused_in_chinese_and_nothing_is_saved => files_refused;
+    attachment_files_never_cross_tenants => files_tenant_isolation;
+    a_closed_matter_takes_files_from_the_office_only => files_after_close;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -522,5 +526,148 @@ async fn own_calendar(backend: Backend) -> Result<()> {
     let next_year = on(w, "2031-03-07").create_assignment(&w.supervisor, &later).await?;
     let a = w.app.assignment(&w.supervisor, next_year).await?;
     ensure!(!a.schedule.is_confirmed && a.schedule.deploy == d("2031-03-10"), "{:?}", a.schedule);
+    Ok(())
+}
+
+/// Bytes that are no text in any encoding: every byte value, twice.
+fn binary_bytes() -> Vec<u8> {
+    (0..=255u8).chain((0..=255u8).rev()).collect()
+}
+
+async fn files_round_trip(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-09-28").await?;
+    let w = &f.w;
+    let id = w.app.create_assignment(&w.supervisor, &matter("整治河道", f.housing, &[f.finance])).await?;
+    let other = w.app.create_assignment(&w.supervisor, &matter("修缮古城墙", f.culture, &[])).await?;
+    let bytes = binary_bytes();
+
+    // The office uploads; the path the browser sent is dropped.
+    let file =
+        w.app.add_assignment_file(&w.supervisor, id, "C:\\fakepath\\市长批示件.pdf", "application/pdf", &bytes).await?;
+    ensure!(file.name == "市长批示件.pdf" && file.content_type == "application/pdf", "{file:?}");
+    ensure!(file.size == 512 && file.uploaded_by == Some(w.supervisor.id), "{file:?}");
+    // The lead org's and the supporting org's reporters upload too.
+    w.app.add_assignment_file(&f.lead, id, "部署方案.docx", "", b"lead's plan").await?;
+    w.app.add_assignment_file(&f.helper, id, "配合意见.txt", "text/plain; charset=utf-8", "同意".as_bytes()).await?;
+
+    // Everyone who sees the matter downloads the same bytes.
+    for reader in [&w.supervisor, &f.lead, &f.helper, &f.mayor] {
+        let got = w.app.assignment_file(reader, id, file.id).await?;
+        ensure!(got.content == bytes, "{} got other bytes", reader.username);
+        ensure!(got.file.name == "市长批示件.pdf");
+    }
+    let files = w.app.assignment_files(&f.mayor, id).await?;
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    ensure!(names == ["市长批示件.pdf", "部署方案.docx", "配合意见.txt"], "{names:?}");
+    ensure!(
+        files[1].content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "guessed from the extension: {}",
+        files[1].content_type
+    );
+    ensure!(files[2].content_type == "text/plain" && files[2].uploaded_by_name == "finance");
+    let detail = w.app.assignment_detail(&f.lead, id).await?;
+    ensure!(detail.files.len() == 3 && detail.may_upload_files);
+    ensure!(!w.app.assignment_detail(&f.mayor, id).await?.may_upload_files, "a leader only reads");
+
+    // A reporter of an unrelated org may neither upload nor download; a leader may not upload.
+    let err = w.app.add_assignment_file(&f.outsider, id, "x.pdf", "application/pdf", b"x").await.err();
+    ensure!(matches!(err, Some(AppError::Forbidden)), "{err:?}");
+    let err = w.app.assignment_file(&f.outsider, id, file.id).await.err();
+    ensure!(matches!(err, Some(AppError::Forbidden)), "{err:?}");
+    let err = w.app.assignment_files(&f.outsider, id).await.err();
+    ensure!(matches!(err, Some(AppError::Forbidden)), "{err:?}");
+    let err = w.app.add_assignment_file(&f.mayor, id, "x.pdf", "application/pdf", b"x").await.err();
+    ensure!(matches!(err, Some(AppError::Forbidden)), "{err:?}");
+    // A file is read only through its own matter, even by one who sees both.
+    let err = w.app.assignment_file(&w.supervisor, other, file.id).await.err();
+    ensure!(matches!(err, Some(AppError::NotFound(_))), "{err:?}");
+    ensure!(w.app.assignment_files(&w.supervisor, id).await?.len() == 3, "the refused uploads saved nothing");
+
+    let trail = w.app.store().audit_trail(w.tenant, "assignment_file", file.id.0).await?;
+    ensure!(trail.len() == 1 && trail[0].action == "create" && trail[0].user_id == Some(w.supervisor.id));
+    ensure!(trail[0].after.as_deref().is_some_and(|a| a.contains("市长批示件.pdf")), "{trail:?}");
+    Ok(())
+}
+
+async fn files_refused(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-09-28").await?;
+    let w = &f.w;
+    let id = w.app.create_assignment(&w.supervisor, &matter("整治河道", f.housing, &[])).await?;
+    let too_large = vec![7u8; qingdan_app::MAX_ATTACHMENT_BYTES + 1];
+    let long_name = format!("{}.pdf", "长".repeat(200));
+    let cases: [(&str, &[u8], &str, &str); 4] = [
+        ("空白.pdf", b"", "empty", "空文件"),
+        ("扫描件.pdf", &too_large, "too_large", "不能超过10MB"),
+        (&long_name, b"x", "name_too_long", "不能超过200个字"),
+        ("C:\\fakepath\\", b"x", "required", "请选择要上传的附件文件"),
+    ];
+    for (name, bytes, code, message) in cases {
+        let err = w.app.add_assignment_file(&f.lead, id, name, "application/pdf", bytes).await.err();
+        let Some(AppError::Invalid(invalid)) = &err else { anyhow::bail!("{name}: {err:?}") };
+        let e = &invalid.errors[0];
+        ensure!(e.field == "file" && e.code == code && e.message.contains(message), "{name}: {e:?}");
+        ensure!(e.message.contains("附件"), "the message names the field: {}", e.message);
+    }
+    // Exactly the limit is allowed.
+    let at_limit = vec![7u8; qingdan_app::MAX_ATTACHMENT_BYTES];
+    ensure!(w.app.assignment_files(&f.lead, id).await?.is_empty(), "nothing saved");
+    let file = w.app.add_assignment_file(&f.lead, id, "扫描件.pdf", "application/pdf", &at_limit).await?;
+    ensure!(file.size == i64::try_from(at_limit.len())?);
+    ensure!(w.app.assignment_files(&f.lead, id).await?.len() == 1);
+    Ok(())
+}
+
+async fn files_tenant_isolation(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-09-28").await?;
+    let w = &f.w;
+    let id = w.app.create_assignment(&w.supervisor, &matter("整治河道", f.housing, &[])).await?;
+    let file = w.app.add_assignment_file(&w.supervisor, id, "批示件.pdf", "application/pdf", b"%PDF-1.7").await?;
+    let other = w.app.store().create_tenant("邻县").await?;
+    let office = NewOrg {
+        tenant_id: other,
+        parent_id: None,
+        name: "邻县督查室".into(),
+        kind: OrgKind::Department,
+        sort_order: 0,
+    };
+    let other_org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
+    let input = UserInput {
+        username: "stranger".into(),
+        display_name: "外县督查员".into(),
+        role: "admin".into(),
+        org_id: other_org.id.0,
+        password: "abc12345678".into(),
+    };
+    let stranger = w.app.create_user_unchecked(other, &input).await?;
+    let err = w.app.assignment_file(&stranger, id, file.id).await.err();
+    ensure!(matches!(err, Some(AppError::NotFound(_))), "{err:?}");
+    let err = w.app.assignment_files(&stranger, id).await.err();
+    ensure!(matches!(err, Some(AppError::NotFound(_))), "{err:?}");
+    let err = w.app.add_assignment_file(&stranger, id, "x.pdf", "application/pdf", b"x").await.err();
+    ensure!(matches!(err, Some(AppError::NotFound(_))), "{err:?}");
+    ensure!(w.app.assignment_files(&w.supervisor, id).await?.len() == 1, "the stranger added nothing");
+    Ok(())
+}
+
+async fn files_after_close(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-09-28").await?;
+    let w = &f.w;
+    let id = w.app.create_assignment(&w.supervisor, &matter("整治河道", f.housing, &[f.finance])).await?;
+    for (action, note) in
+        [("sign_for", ""), ("deploy", "已部署"), ("feedback", "已反馈"), ("request_close", "已完成整治")]
+    {
+        w.app.transition_assignment(&f.lead, id, &step(action, note)).await?;
+    }
+    let close = TransitionInput { grade: "good".into(), ..step("accept_close", "") };
+    let closed = w.app.transition_assignment(&w.supervisor, id, &close).await?;
+    ensure!(closed.status == AssignmentStatus::Closed);
+    for reporter in [&f.lead, &f.helper] {
+        let err = w.app.add_assignment_file(reporter, id, "补充.pdf", "application/pdf", b"x").await.err();
+        ensure!(matches!(err, Some(AppError::Forbidden)), "{err:?}");
+    }
+    ensure!(!w.app.assignment_detail(&f.lead, id).await?.may_upload_files);
+    w.app.add_assignment_file(&w.supervisor, id, "销号材料.pdf", "application/pdf", b"%PDF").await?;
+    let got = w.app.assignment_files(&f.lead, id).await?;
+    ensure!(got.len() == 1 && got[0].name == "销号材料.pdf", "the lead org still reads them");
     Ok(())
 }

@@ -8,6 +8,7 @@
 //! rust_decimal, so 5.10 stays 5.10. Dates are `DATE`/`TIMESTAMPTZ` on
 //! PostgreSQL and ISO text on SQLite; date arithmetic happens in Rust.
 
+mod assignment_files;
 mod assignments;
 mod audit;
 mod calendar;
@@ -23,6 +24,7 @@ mod store;
 mod tasks;
 mod users;
 
+pub use assignment_files::{AssignmentFile, AssignmentFileId, NewAssignmentFile};
 pub use assignments::{
     AssignmentPage, AssignmentQuery, AssignmentScope, AssignmentSummary, AssignmentTransition, CloseFigures,
     ExtensionChange, LightChangeNotice, StageFigures,
