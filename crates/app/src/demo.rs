@@ -263,6 +263,8 @@ impl App {
             parents.push(id);
         }
         self.seed_reports(&users, &leaves).await?;
+        // Lights as of today, and the battle map's months so far.
+        self.refresh_lights(tenant).await?;
         let mut matters = Vec::new();
         for (reporter, org) in
             [("zjj.wei", "zjj"), ("jtj.shen", "jtj"), ("jyj.xu", "jyj"), ("fgw.wu", "fgw"), ("sthj.qin", "sthj")]

@@ -10,6 +10,7 @@ mod auth;
 mod cache;
 mod calendar;
 mod clock;
+mod dashboard;
 pub mod demo;
 mod error;
 pub mod extraction;
@@ -30,6 +31,7 @@ pub use assignments::{
 pub use auth::SessionToken;
 pub use calendar::{CalendarDayInput, CalendarYear, MAX_CALENDAR_BYTES};
 pub use clock::{Clock, beijing};
+pub use dashboard::{Dashboard, GroupTally, RED_LIST_LIMIT, Tally};
 pub use error::AppError;
 pub use imports::{ImportReview, ImportTaskInput, MAX_REPORT_BYTES};
 pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSend};
@@ -37,6 +39,7 @@ pub use orgs::{OrgInput, UserInput};
 pub use plans::{AssignmentInput, PlanInput, PlanOverview, TargetInput, TaskDetail, TaskFilter, TaskInput};
 pub use qingdan_storage::CalendarChange;
 pub use qingdan_storage::{AssignmentFile, AssignmentFileId, AssignmentPage, AssignmentSummary, LightChangeNotice};
+pub use qingdan_storage::RedTask;
 pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
 pub use qingdan_storage::{ChannelId, NotificationId, OutboxItem, OutboxStatus};
 pub use qingdan_storage::{
@@ -51,6 +54,9 @@ use std::time::Duration;
 
 /// How long cached light counts and sessions are trusted (see [`cache`]).
 const CACHE_TTL: Duration = Duration::from_secs(5);
+/// How long a battle map is trusted: lights change with reviews and the
+/// hourly refresh, and a leader's overview may lag a review by this much.
+const DASHBOARD_TTL: Duration = Duration::from_secs(30);
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -70,6 +76,8 @@ pub struct App {
     plans: TtlCache<(TenantId, PlanId), qingdan_domain::Plan>,
     /// Working-day calendars by tenant: every deadline in working days asks.
     calendars: TtlCache<TenantId, qingdan_domain::WorkCalendar>,
+    /// Battle maps of whole plans: grouping 100,000 tasks costs far more than the page.
+    dashboards: TtlCache<(TenantId, PlanId), std::sync::Arc<Dashboard>>,
 }
 
 impl App {
@@ -82,6 +90,7 @@ impl App {
             plans: TtlCache::new(Duration::from_secs(600), 1000),
             matter_counts: TtlCache::new(CACHE_TTL, 10_000),
             calendars: TtlCache::new(calendar::TTL, 10_000),
+            dashboards: TtlCache::new(DASHBOARD_TTL, 1000),
         }
     }
 
@@ -128,6 +137,7 @@ impl App {
             .collect();
         self.store.set_lights(tenant, &changes).await?;
         self.counts.clear();
+        self.record_light_history(tenant).await?;
         Ok(changes.len())
     }
 

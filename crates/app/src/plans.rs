@@ -347,6 +347,7 @@ impl App {
         };
         let id = self.store.create_task(&new, self.actor(user)).await?;
         self.counts.clear();
+        self.dashboards.clear();
         Ok(id)
     }
 

@@ -158,6 +158,7 @@ impl App {
         let reviewed =
             self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today()).await;
         self.counts.clear();
+        self.dashboards.clear();
         reviewed.map_err(|e| match e {
             StorageError::Conflict(_) => AppError::Conflict("该报送已审核，不能重复审核".into()),
             other => other.into(),

@@ -12,6 +12,7 @@ mod assignment_files;
 mod assignments;
 mod audit;
 mod calendar;
+mod dashboard;
 mod error;
 mod imports;
 mod notifications;
@@ -30,6 +31,7 @@ pub use assignments::{
     ExtensionChange, LightChangeNotice, StageFigures,
 };
 pub use calendar::CalendarChange;
+pub use dashboard::{DashboardGroup, LeafDates, RedTask, Section};
 pub use error::StorageError;
 pub use imports::{
     ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId,

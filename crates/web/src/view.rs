@@ -17,6 +17,9 @@ pub struct Nav {
 impl Nav {
     pub fn new(user: &User, current: &'static str) -> Nav {
         let mut links = vec![("/plans", "计划清单")];
+        if user.role.reads_whole_tenant() {
+            links.push(("/map", "挂图作战"));
+        }
         match user.role {
             Role::Reporter => {
                 links.push(("/my", "我的填报"));

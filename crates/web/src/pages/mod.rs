@@ -5,6 +5,7 @@ mod admin;
 mod assignments;
 mod calendar;
 mod channels;
+mod dashboard;
 mod imports;
 mod login;
 mod plans;
@@ -23,6 +24,8 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))
+        .route("/plans/{id}/map", get(dashboard::show))
+        .route("/map", get(dashboard::newest))
         .route("/org-options", get(plans::org_options))
         .route("/tasks/{id}", get(tasks::show))
         .route("/tasks/{id}/assignment", post(tasks::assign))

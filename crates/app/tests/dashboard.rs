@@ -1,0 +1,163 @@
+//! 挂图作战 (the battle map), on SQLite and on PostgreSQL.
+
+use anyhow::{Result, ensure};
+use qingdan_app::{App, AppError, AssignmentInput, Clock, ReportInput, ReviewInput, TaskInput, UserInput};
+use qingdan_domain::{Light, OrgId, OrgKind, PlanId, Role, TaskId, User};
+use qingdan_storage::{Actor, NewOrg};
+use qingdan_testkit::{Backend, World, on_both_engines};
+
+on_both_engines! {
+    the_battle_map_counts_working_tasks_by_section_org_and_leader => breakdowns;
+    the_trend_recounts_past_months_from_accepted_reports => trend;
+    only_leaders_and_the_office_see_the_battle_map_of_their_own_tenant => permissions;
+}
+
+/// Two sections: 一、 with 1. (org A, leader 李) and 2. (org B); 二、 with 1. (org A).
+struct Plan {
+    plan: PlanId,
+    sections: [TaskId; 2],
+    leaves: [TaskId; 3],
+    a: User,
+    b: User,
+    leader: User,
+}
+
+async fn plan(w: &World) -> Result<Plan> {
+    let (org_a, org_b) = (w.org("市发改委").await?, w.org("市住建局").await?);
+    let a = w.user("fgw", Role::Reporter, org_a).await?;
+    let b = w.user("zjj", Role::Reporter, org_b).await?;
+    let leader = w.user("li", Role::Leader, org_a).await?;
+    let plan = w.plan().await?;
+    let one = task(w, plan, None, "一、", "稳增长").await?;
+    let two = task(w, plan, None, "二、", "惠民生").await?;
+    let leaves = [
+        task(w, plan, Some(one), "1.", "地区生产总值增长6%").await?,
+        task(w, plan, Some(one), "2.", "改造老旧小区120个").await?,
+        task(w, plan, Some(two), "1.", "新增就业岗位2万个").await?,
+    ];
+    assign(w, leaves[0], org_a, Some(&leader)).await?;
+    assign(w, leaves[1], org_b, None).await?;
+    assign(w, leaves[2], org_a, None).await?;
+    Ok(Plan { plan, sections: [one, two], leaves, a, b, leader })
+}
+
+async fn task(w: &World, plan: PlanId, parent: Option<TaskId>, number: &str, title: &str) -> Result<TaskId> {
+    let input = TaskInput {
+        parent_id: parent.map(|p| p.0),
+        number: number.into(),
+        title: title.into(),
+        weight: String::new(),
+        deadline: format!("{}-12-31", chrono::Datelike::year(&w.today)),
+        targets: vec![],
+    };
+    Ok(w.app.create_task(&w.supervisor, plan, &input).await?)
+}
+
+async fn assign(w: &World, task: TaskId, org: OrgId, leader: Option<&User>) -> Result<()> {
+    let input = AssignmentInput {
+        lead_leader_id: leader.map(|l| l.id.0),
+        lead_org_id: Some(org.0),
+        supporting_org_ids: vec![],
+        owner_id: None,
+    };
+    Ok(w.app.assign(&w.supervisor, task, &input).await?)
+}
+
+/// Submits `percent` for `period` with `problems`, and accepts it.
+async fn reported(w: &World, by: &User, task: TaskId, period: &str, percent: u32, problems: &str) -> Result<()> {
+    let input = ReportInput {
+        period: period.into(),
+        percent_done: percent.to_string(),
+        narrative: "按计划推进".into(),
+        problems: problems.into(),
+        next_steps: String::new(),
+        actuals: vec![],
+    };
+    let id = w.app.submit_report(by, task, &input).await?;
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+    Ok(w.app.review(&w.supervisor, id, &accept).await?)
+}
+
+async fn breakdowns(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-07-01").await?;
+    let p = plan(&w).await?;
+    w.app.refresh_lights(w.tenant).await?;
+    let before = w.app.dashboard(&p.leader, p.plan).await?;
+    ensure!(before.totals.total() == 3, "only the three working tasks count, not the sections");
+
+    // Half the year is gone: 60% is on time, 40% behind, 5% far behind.
+    reported(&w, &p.a, p.leaves[0], "2026-06", 60, "").await?;
+    reported(&w, &p.b, p.leaves[1], "2026-06", 5, "征地拆迁受阻，资金未到位").await?;
+    reported(&w, &p.a, p.leaves[2], "2026-06", 40, "").await?;
+    let map = w.app.dashboard(&p.leader, p.plan).await?;
+    let t = &map.totals;
+    ensure!((t.of(Light::Green), t.of(Light::Yellow), t.of(Light::Red)) == (1, 1, 1), "totals {t:?}");
+    ensure!(t.alarms() == 1, "red and overdue are the alarms");
+
+    let sections: Vec<(Option<i64>, i64, i64, i64)> = map
+        .by_section
+        .iter()
+        .map(|s| (s.id, s.tally.of(Light::Green), s.tally.of(Light::Yellow), s.tally.of(Light::Red)))
+        .collect();
+    ensure!(sections == [(Some(p.sections[0].0), 1, 0, 1), (Some(p.sections[1].0), 0, 1, 0)], "{sections:?}");
+    ensure!(map.by_section[0].name == "一、稳增长", "{}", map.by_section[0].name);
+
+    let orgs: Vec<(&str, i64)> = map.by_org.iter().map(|g| (g.name.as_str(), g.tally.total())).collect();
+    ensure!(orgs == [("市住建局", 1), ("市发改委", 2)], "the org with a red task comes first: {orgs:?}");
+    let leaders: Vec<(&str, i64)> = map.by_leader.iter().map(|g| (g.name.as_str(), g.tally.total())).collect();
+    ensure!(leaders == [("未指定", 2), ("li", 1)], "{leaders:?}");
+
+    ensure!(map.red_list.len() == 1 && map.red_list[0].id == p.leaves[1], "{:?}", map.red_list);
+    ensure!(map.red_list[0].problems == "征地拆迁受阻，资金未到位");
+    ensure!(map.red_list[0].lead_org.as_deref() == Some("市住建局"));
+    ensure!(map.trend.last().map(|(m, tally)| (m.as_str(), tally == t)) == Some(("2026-07", true)));
+    Ok(())
+}
+
+async fn trend(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-07-01").await?;
+    let p = plan(&w).await?;
+    // March: 30% against about 24% of the year gone; the others report nothing.
+    reported(&w, &p.a, p.leaves[0], "2026-03", 30, "").await?;
+    reported(&w, &p.a, p.leaves[0], "2026-06", 60, "").await?;
+    w.app.refresh_lights(w.tenant).await?;
+    let map = w.app.dashboard(&w.supervisor, p.plan).await?;
+    let months: Vec<&str> = map.trend.iter().map(|(m, _)| m.as_str()).collect();
+    ensure!(months == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07"], "{months:?}");
+    let month = |name: &str| map.trend.iter().find(|(m, _)| m == name).map(|(_, t)| t.clone()).unwrap_or_default();
+    ensure!(month("2026-01").of(Light::Yellow) == 3, "in January nothing is done and little time is gone");
+    ensure!(month("2026-03").of(Light::Green) == 1, "March: {:?}", month("2026-03"));
+    ensure!(month("2026-02").of(Light::Green) == 0, "the March report does not count in February");
+    ensure!(month("2026-03").total() == 3);
+
+    // Past months are written once: a later day keeps them and adds its own month.
+    let august = App::open(&w.db.url, Clock::fixed_on("2026-08-03".parse()?)).await?;
+    august.refresh_lights(w.tenant).await?;
+    let later = august.dashboard(&w.supervisor, p.plan).await?;
+    ensure!(later.trend.len() == 8, "{:?}", later.trend);
+    ensure!(later.trend[2] == map.trend[2], "March stays as recorded");
+    Ok(())
+}
+
+async fn permissions(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-07-01").await?;
+    let p = plan(&w).await?;
+    ensure!(matches!(w.app.dashboard(&p.a, p.plan).await, Err(AppError::Forbidden)), "a reporter has 我的填报 instead");
+    ensure!(w.app.dashboard(&p.leader, p.plan).await.is_ok());
+    ensure!(w.app.dashboard(&w.admin, p.plan).await.is_ok());
+
+    let other = w.app.store().create_tenant("邻县").await?;
+    let office = NewOrg { tenant_id: other, parent_id: None, name: "邻县政府".into(), kind: OrgKind::Department, sort_order: 0 };
+    let org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
+    let input = UserInput {
+        username: "stranger".into(),
+        display_name: "外县领导".into(),
+        role: "leader".into(),
+        org_id: org.id.0,
+        password: "abc12345678".into(),
+    };
+    let stranger = w.app.create_user_unchecked(other, &input).await?;
+    let refused = w.app.dashboard(&stranger, p.plan).await;
+    ensure!(matches!(refused, Err(AppError::NotFound(_))), "another tenant's plan does not exist for them: {refused:?}");
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! 挂图作战 (battle map): a plan's working tasks — the leaves of its tree,
+//! where the work is reported — counted by light and grouped by section,
+//! lead org and lead leader; the red list; the monthly light history.
+
+use crate::Result;
+use crate::rows::code;
+use crate::store::{Store, in_tx, on_pool};
+use chrono::NaiveDate;
+use qingdan_domain::{Light, OrgId, PlanId, TaskId, TenantId, UserId};
+
+/// Width of a section's `sort_path`: a section is a top-level task.
+const SECTION_PATH: i64 = 6;
+
+/// Leaves only: a task no other task hangs under.
+const LEAF: &str = "NOT EXISTS (SELECT 1 FROM tasks AS child WHERE child.parent_id = tasks.id)";
+
+/// How many working tasks of one section, lead org and leader show one light.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardGroup {
+    /// The `sort_path` of the section (top-level task) the tasks stand under.
+    pub section_path: String,
+    pub lead_org: Option<(OrgId, String)>,
+    pub lead_leader: Option<(UserId, String)>,
+    pub light: Light,
+    pub count: i64,
+}
+
+/// A top-level task of a plan: a section (章节) of the battle map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub id: TaskId,
+    pub path: String,
+    pub number: String,
+    pub title: String,
+}
+
+/// A working task on the red list, with the problems its newest report gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedTask {
+    pub id: TaskId,
+    pub number: String,
+    pub title: String,
+    pub light: Light,
+    pub percent_done: i64,
+    pub deadline: NaiveDate,
+    pub lead_org: Option<String>,
+    pub lead_leader: Option<String>,
+    /// 存在问题 of the newest report, empty when none was reported.
+    pub problems: String,
+}
+
+/// A working task's dates, for recounting its light in a past month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeafDates {
+    pub id: TaskId,
+    pub start: NaiveDate,
+    pub deadline: NaiveDate,
+}
+
+type GroupRow = (String, Option<i64>, Option<String>, Option<i64>, Option<String>, String, i64);
+type RedRow = (i64, String, String, String, i64, NaiveDate, Option<String>, Option<String>, Option<String>);
+
+impl Store {
+    /// The plan's working tasks counted by section, lead org, lead leader and light.
+    pub async fn dashboard_groups(&self, tenant: TenantId, plan: PlanId) -> Result<Vec<DashboardGroup>> {
+        let sql = format!(
+            "SELECT substr(tasks.sort_path, 1, {SECTION_PATH}), tasks.lead_org_id, orgs.name, tasks.lead_leader_id, \
+             users.display_name, tasks.light, COUNT(*) \
+             FROM tasks LEFT JOIN orgs ON orgs.id = tasks.lead_org_id LEFT JOIN users ON users.id = tasks.lead_leader_id \
+             WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND {LEAF} \
+             GROUP BY substr(tasks.sort_path, 1, {SECTION_PATH}), tasks.lead_org_id, orgs.name, tasks.lead_leader_id, \
+             users.display_name, tasks.light"
+        );
+        let rows: Vec<GroupRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(plan.0).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|(section_path, org, org_name, leader, leader_name, light, count)| {
+                Ok(DashboardGroup {
+                    section_path,
+                    lead_org: org.map(|id| (OrgId(id), org_name.unwrap_or_default())),
+                    lead_leader: leader.map(|id| (UserId(id), leader_name.unwrap_or_default())),
+                    light: code("tasks", &light, Light::from_code)?,
+                    count,
+                })
+            })
+            .collect()
+    }
+
+    /// The plan's sections (top-level tasks) in order.
+    pub async fn sections(&self, tenant: TenantId, plan: PlanId) -> Result<Vec<Section>> {
+        let rows: Vec<(i64, String, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, sort_path, number, title FROM tasks \
+                 WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL ORDER BY sort_path",
+            )
+            .bind(tenant.0)
+            .bind(plan.0)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(|(id, path, number, title)| Section { id: TaskId(id), path, number, title }).collect())
+    }
+
+    /// Up to `limit` working tasks showing one of `lights`, in tree order, with
+    /// the problems of each one's newest report.
+    pub async fn red_tasks(&self, tenant: TenantId, plan: PlanId, lights: &[Light], limit: u32) -> Result<Vec<RedTask>> {
+        // The light codes are our constants, not user input.
+        let codes = lights.iter().map(|l| format!("'{}'", l.code())).collect::<Vec<_>>().join(", ");
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT tasks.id, tasks.number, tasks.title, tasks.light, tasks.percent_done, tasks.deadline, orgs.name, \
+             users.display_name, \
+             (SELECT r.problems FROM progress_reports AS r WHERE r.tenant_id = tasks.tenant_id AND r.task_id = tasks.id \
+              ORDER BY r.period DESC, r.id DESC LIMIT 1) \
+             FROM tasks LEFT JOIN orgs ON orgs.id = tasks.lead_org_id LEFT JOIN users ON users.id = tasks.lead_leader_id \
+             WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND tasks.light IN ({codes}) AND {LEAF} \
+             ORDER BY tasks.sort_path LIMIT {limit}"
+        );
+        let rows: Vec<RedRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(plan.0).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|(id, number, title, light, percent_done, deadline, lead_org, lead_leader, problems)| {
+                Ok(RedTask {
+                    id: TaskId(id),
+                    number,
+                    title,
+                    light: code("tasks", &light, Light::from_code)?,
+                    percent_done,
+                    deadline,
+                    lead_org,
+                    lead_leader,
+                    problems: problems.unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// The recorded light counts of a plan, `(month YYYY-MM, light, count)` by month.
+    pub async fn light_history(&self, tenant: TenantId, plan: PlanId) -> Result<Vec<(String, Light, i64)>> {
+        let rows: Vec<(String, String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT month, light, count FROM light_snapshots WHERE tenant_id = $1 AND plan_id = $2 ORDER BY month",
+            )
+            .bind(tenant.0)
+            .bind(plan.0)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(month, light, count)| Ok((month, code("light_snapshots", &light, Light::from_code)?, count)))
+            .collect()
+    }
+
+    /// Records (or rewrites) a plan's light counts of one month.
+    pub async fn save_light_snapshot(
+        &self,
+        tenant: TenantId,
+        plan: PlanId,
+        month: &str,
+        counts: &[(Light, i64)],
+    ) -> Result<()> {
+        in_tx!(self, tx => {
+            sqlx::query("DELETE FROM light_snapshots WHERE tenant_id = $1 AND plan_id = $2 AND month = $3")
+                .bind(tenant.0).bind(plan.0).bind(month).execute(&mut *tx).await?;
+            for (light, count) in counts {
+                sqlx::query(
+                    "INSERT INTO light_snapshots (tenant_id, plan_id, month, light, count) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(tenant.0)
+                .bind(plan.0)
+                .bind(month)
+                .bind(light.code())
+                .bind(count)
+                .execute(&mut *tx)
+                .await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// The plan's working tasks with their dates.
+    pub async fn leaf_dates(&self, tenant: TenantId, plan: PlanId) -> Result<Vec<LeafDates>> {
+        let sql = format!(
+            "SELECT id, start_date, deadline FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND {LEAF} ORDER BY id"
+        );
+        let rows: Vec<(i64, NaiveDate, NaiveDate)> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(plan.0).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(|(id, start, deadline)| LeafDates { id: TaskId(id), start, deadline }).collect())
+    }
+
+    /// Every accepted report's `(task, period text, percent)` on the plan's
+    /// tasks, for recounting past months' lights.
+    pub async fn accepted_percents(&self, tenant: TenantId, plan: PlanId) -> Result<Vec<(TaskId, String, i64)>> {
+        let rows: Vec<(i64, String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT r.task_id, r.period, r.percent_done FROM progress_reports AS r \
+                 JOIN tasks ON tasks.id = r.task_id AND tasks.tenant_id = r.tenant_id \
+                 WHERE r.tenant_id = $1 AND tasks.plan_id = $2 AND r.status = 'accepted' ORDER BY r.period",
+            )
+            .bind(tenant.0)
+            .bind(plan.0)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(|(task, period, pct)| (TaskId(task), period, pct)).collect())
+    }
+}

@@ -1,0 +1,50 @@
+//! The battle map page through the router, on SQLite and PostgreSQL.
+
+use anyhow::{Result, ensure};
+use axum::http::StatusCode;
+use qingdan_domain::Role;
+use qingdan_testkit::{Backend, World, on_both_engines};
+
+mod common;
+use common::*;
+
+on_both_engines! {
+    the_battle_map_page_carries_its_figures_and_the_red_list => page;
+}
+
+async fn page(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-07-01").await?;
+    let org = w.org("市住建局</script>").await?;
+    w.user("zjj", Role::Reporter, org).await?;
+    w.user("mayor", Role::Leader, org).await?;
+    let plan = w.plan().await?;
+    let task = w.task(plan, "改造老旧小区120个", org, &[], None).await?;
+    w.app.refresh_lights(w.tenant).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+
+    let mayor = sign_in_as(&router, "mayor").await?;
+    let reply = send(&router, get("/map", &mayor)?).await?;
+    ensure!(reply.location() == format!("/plans/{plan}/map"), "/map opens the newest plan: {}", reply.location());
+    let reply = send(&router, get(&format!("/plans/{plan}/map"), &mayor)?).await?;
+    ensure!(reply.status == StatusCode::OK, "{}", reply.status);
+    ensure!(reply.select("[data-chart]").len() == 5, "five charts");
+    ensure!(reply.attrs("script[src]", "src").iter().any(|s| s == "/assets/vendor/echarts.min.js"));
+    // Nothing reported at mid-year: the task is red and on the list.
+    let red = reply.attrs("#red-list tr[data-task]", "data-task");
+    ensure!(red == [task.0.to_string()], "{red:?}");
+    let data = reply.select("#dashboard-data").concat();
+    ensure!(!data.contains("</script>"), "an org's name cannot close the script");
+    let figures: serde_json::Value = serde_json::from_str(&data)?;
+    ensure!(figures["totals"]["red"] == 1, "{figures}");
+    ensure!(figures["orgs"][0]["name"] == "市住建局</script>", "{figures}");
+
+    let echarts = send(&router, get("/assets/vendor/echarts.min.js", &mayor)?).await?;
+    ensure!(echarts.status == StatusCode::OK && echarts.bytes.len() > 1_000_000, "ECharts is embedded");
+
+    let reporter = sign_in_as(&router, "zjj").await?;
+    let refused = send(&router, get(&format!("/plans/{plan}/map"), &reporter)?).await?;
+    ensure!(refused.status == StatusCode::FORBIDDEN, "{}", refused.status);
+    let missing = send(&router, get("/plans/999999/map", &mayor)?).await?;
+    ensure!(missing.status == StatusCode::NOT_FOUND, "{}", missing.status);
+    Ok(())
+}
