@@ -35,6 +35,14 @@ pub enum OfficeError {
         /// The writer's message.
         reason: String,
     },
+    /// No row near the top of a ledger's first sheet names every required column.
+    #[error("未找到表头：前 {rows} 行中没有包含{missing}列的表头行")]
+    LedgerHeader {
+        /// The missing headers, quoted and joined: `“任务内容”、“牵头单位”`.
+        missing: String,
+        /// How many rows were searched.
+        rows: usize,
+    },
     /// Writing the ledger workbook failed (a limit of the xlsx format, e.g. text
     /// longer than 32,767 characters in one cell).
     #[error("生成 Excel 台账失败：{reason}")]

@@ -155,7 +155,7 @@ fn write_row(sheet: &mut Worksheet, r: u32, row: &LedgerRow, f: &Formats) -> Res
 
 /// A decimal as an Excel number. Excel holds 15 significant digits; a value with
 /// more (never a target in practice) is written as text rather than rounded.
-fn write_decimal(
+pub(crate) fn write_decimal(
     sheet: &mut Worksheet,
     r: u32,
     col: u16,

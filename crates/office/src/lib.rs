@@ -12,6 +12,9 @@
 //!   楷体_GB2312 headings, `— 1 —` page numbers); on it, [`supervision_notice_docx`]
 //!   writes the 督办通知单 of an overdue matter and [`bulletin_docx`] the periodic
 //!   工作进展通报.
+//! - [`ledger_template_xlsx`] writes the import templates (单位, 用户, 任务);
+//!   [`read_ledger_table`] finds a ledger's columns by header text and reads its
+//!   rows; [`LedgerExport`] streams a plan's ledger with progress and lights.
 //! - [`read_xlsx_rows`] reads the first sheet of a workbook as display strings, with
 //!   merged cells filled in, for tests and for importing ledgers.
 //!
@@ -30,6 +33,9 @@ mod docx;
 mod error;
 mod gongwen;
 mod ledger;
+mod ledger_export;
+mod ledger_table;
+mod ledger_templates;
 mod supervision;
 mod xlsx_read;
 
@@ -40,6 +46,15 @@ pub use docx::docx_text;
 pub use error::OfficeError;
 pub use gongwen::{CellSize, Column, ColumnAlign, GongwenDoc, chinese_date, chinese_number};
 pub use ledger::{LEDGER_HEADERS, LedgerRow, draft_ledger_xlsx};
+pub use ledger_export::{EXPORT_HEADERS, ExportTarget, ExportTask, LedgerExport, light_colors};
+pub use ledger_table::{
+    ColumnSpec, HEADER_SEARCH_ROWS, LedgerLine, LedgerTable, column_name, normalize_header, normalize_name,
+    parse_ledger_date, read_ledger_table, to_half_width,
+};
+pub use ledger_templates::{
+    COMPARATOR_LABELS, LedgerKind, ORG_COLUMNS, ORG_KIND_LABELS, ROLE_LABELS, TASK_COLUMNS, USER_COLUMNS,
+    ledger_template_xlsx, org_column, task_column, user_column,
+};
 pub use supervision::{SUPERVISION_NOTICE_TITLE, SupervisionNotice, supervision_notice_docx};
 pub use xlsx_read::read_xlsx_rows;
 
