@@ -21,21 +21,35 @@ use std::sync::Arc;
 /// How many tasks the red list shows; the plan page lists them all.
 pub const RED_LIST_LIMIT: u32 = 100;
 
-/// Counts of working tasks by light, in [`Light::ALL`] order.
+/// Counts of working tasks by light, and their summed progress.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally(BTreeMap<&'static str, i64>);
+pub struct Tally {
+    counts: BTreeMap<&'static str, i64>,
+    percent_sum: i64,
+}
 
 impl Tally {
     fn add(&mut self, light: Light, count: i64) {
-        *self.0.entry(light.code()).or_default() += count;
+        *self.counts.entry(light.code()).or_default() += count;
+    }
+
+    fn add_group(&mut self, group: &DashboardGroup) {
+        self.add(group.light, group.count);
+        self.percent_sum += group.percent_sum;
     }
 
     pub fn of(&self, light: Light) -> i64 {
-        self.0.get(light.code()).copied().unwrap_or(0)
+        self.counts.get(light.code()).copied().unwrap_or(0)
     }
 
     pub fn total(&self) -> i64 {
-        self.0.values().sum()
+        self.counts.values().sum()
+    }
+
+    /// The mean work progress of the tasks counted, `None` when there are none.
+    pub fn average_percent(&self) -> Option<f64> {
+        let total = self.total();
+        (total > 0).then(|| self.percent_sum as f64 / total as f64)
     }
 
     /// Tasks that need a leader's attention: red, and any light worse than red.
@@ -99,7 +113,7 @@ impl App {
         let red_list = self.store.red_tasks(tenant, plan.id, &ALARMS, RED_LIST_LIMIT).await?;
         let mut totals = Tally::default();
         for group in &groups {
-            totals.add(group.light, group.count);
+            totals.add_group(group);
         }
         let by_section = sections
             .iter()
@@ -143,7 +157,7 @@ impl App {
             }
             let mut now = Tally::default();
             for group in self.store.dashboard_groups(tenant, plan.id).await? {
-                now.add(group.light, group.count);
+                now.add_group(&group);
             }
             self.save_tally(tenant, plan.id, today, &now).await?;
         }
@@ -216,7 +230,7 @@ fn period_end(text: &str) -> Option<NaiveDate> {
 fn tally_where(groups: &[DashboardGroup], keep: impl Fn(&DashboardGroup) -> bool) -> Tally {
     let mut tally = Tally::default();
     for group in groups.iter().filter(|g| keep(g)) {
-        tally.add(group.light, group.count);
+        tally.add_group(group);
     }
     tally
 }
@@ -232,7 +246,7 @@ fn breakdown(groups: &[DashboardGroup], key_of: impl Fn(&DashboardGroup) -> Opti
             name: key.map_or_else(|| "未指定".to_owned(), |(_, name)| name),
             tally: Tally::default(),
         });
-        row.tally.add(group.light, group.count);
+        row.tally.add_group(group);
     }
     let mut rows: Vec<GroupTally> = rows.into_values().collect();
     rows.sort_by(|a, b| {
@@ -276,6 +290,7 @@ mod tests {
             lead_leader: None,
             light,
             count,
+            percent_sum: 0,
         };
         let groups = [
             group(Some(1), Light::Green, 5),

@@ -104,6 +104,7 @@ async fn breakdowns(backend: Backend) -> Result<()> {
 
     let orgs: Vec<(&str, i64)> = map.by_org.iter().map(|g| (g.name.as_str(), g.tally.total())).collect();
     ensure!(orgs == [("市住建局", 1), ("市发改委", 2)], "the org with a red task comes first: {orgs:?}");
+    ensure!(map.by_org[1].tally.average_percent() == Some(50.0), "(60 + 40) / 2: {:?}", map.by_org[1].tally);
     let leaders: Vec<(&str, i64)> = map.by_leader.iter().map(|g| (g.name.as_str(), g.tally.total())).collect();
     ensure!(leaders == [("未指定", 2), ("li", 1)], "{leaders:?}");
 

@@ -6,7 +6,7 @@
 //! 1. 总体情况 — the counts of tasks by light, the completion rate and, when given, the
 //!    双过半 figures;
 //! 2. 各牵头单位进展情况 — a table of lights by lead org with the average progress;
-//! 3. 红灯任务及存在问题 — a table of the red tasks with their problems, or
+//! 3. 红灯任务及存在问题 — a table of the red and overdue tasks with their problems, or
 //!    `本期无红灯任务。`;
 //! 4. 报送滞后单位 — the orgs that reported late, or `本期各单位均按时报送进展情况。`;
 //! 5. 下一步工作要求 — only when the caller gives requirements.
@@ -57,6 +57,8 @@ pub struct BulletinSummary {
     pub yellow: u32,
     /// 红灯.
     pub red: u32,
+    /// 逾期: past the deadline and not done.
+    pub overdue: u32,
     /// The 双过半 check, when the period calls for it (mid-year).
     pub double_half: Option<DoubleHalf>,
 }
@@ -87,6 +89,8 @@ pub struct OrgLights {
     pub yellow: u32,
     /// 红灯.
     pub red: u32,
+    /// 逾期.
+    pub overdue: u32,
     /// Average work progress of its tasks in percent (0–100); `None` prints `—`.
     pub average_progress: Option<Decimal>,
 }
@@ -188,8 +192,8 @@ fn summary(doc: GongwenDoc, s: &BulletinSummary) -> GongwenDoc {
         percent(Decimal::from(s.done) * Decimal::ONE_HUNDRED / Decimal::from(s.total))
     };
     let mut doc = doc.heading2("（一）任务进展").body(&format!(
-        "截至本期，共有任务{}项。其中，已完成{}项，绿灯（正常推进）{}项，黄灯（进度滞后）{}项，红灯（严重滞后或逾期）{}项；完成率{rate}。",
-        s.total, s.done, s.green, s.yellow, s.red
+        "截至本期，共有任务{}项。其中，已完成{}项，绿灯（正常推进）{}项，黄灯（进度滞后）{}项，红灯（严重滞后）{}项，逾期未完成{}项；完成率{rate}。",
+        s.total, s.done, s.green, s.yellow, s.red, s.overdue
     ));
     if let Some(dh) = &s.double_half {
         let all = u64::from(dh.met) + u64::from(dh.not_met);
@@ -218,6 +222,7 @@ fn org_table(doc: GongwenDoc, orgs: &[OrgLights]) -> GongwenDoc {
         n("绿灯"),
         n("黄灯"),
         n("红灯"),
+        n("逾期"),
         Column { header: "平均进度", weight: 4, align: ColumnAlign::Center },
     ];
     let rows: Vec<Vec<String>> = orgs
@@ -230,6 +235,7 @@ fn org_table(doc: GongwenDoc, orgs: &[OrgLights]) -> GongwenDoc {
                 o.green.to_string(),
                 o.yellow.to_string(),
                 o.red.to_string(),
+                o.overdue.to_string(),
                 o.average_progress.map_or_else(|| "—".to_string(), percent),
             ]
         })

@@ -143,13 +143,13 @@ fn bulletin_reads_back_with_every_section() {
         headings.iter().map(|h| lines.iter().position(|l| l == h).unwrap_or_else(|| panic!("{h}"))).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "headings in order: {positions:?}");
 
-    assert!(text.contains("截至本期，共有任务120项。其中，已完成30项，绿灯（正常推进）60项，黄灯（进度滞后）20项，红灯（严重滞后或逾期）10项；完成率25%。"), "{text}");
+    assert!(text.contains("截至本期，共有任务120项。其中，已完成30项，绿灯（正常推进）60项，黄灯（进度滞后）20项，红灯（严重滞后）8项，逾期未完成2项；完成率25%。"), "{text}");
     assert!(lines.contains(&"（二）“双过半”情况"));
     assert!(text.contains("截至2026年6月30日，时间和任务均过半的任务90项，占75%；未实现“双过半”的任务30项。"));
 
     // Lights by org: header row and data rows, cell by cell.
-    assert!(lines.contains(&"牵头单位\t任务数\t已完成\t绿灯\t黄灯\t红灯\t平均进度"));
-    assert!(lines.contains(&"市发展改革委\t10\t3\t4\t2\t1\t62.5%"));
+    assert!(lines.contains(&"牵头单位\t任务数\t已完成\t绿灯\t黄灯\t红灯\t逾期\t平均进度"));
+    assert!(lines.contains(&"市发展改革委\t10\t3\t4\t2\t1\t0\t62.5%"));
     assert!(lines.contains(&"市财政局\t4\t0\t4\t0\t0\t—"));
     // Red list: the problems' lines are paragraphs of one cell (joined by a space).
     assert!(lines.contains(&"本期红灯任务共2项，具体如下："));

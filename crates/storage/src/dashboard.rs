@@ -23,6 +23,8 @@ pub struct DashboardGroup {
     pub lead_leader: Option<(UserId, String)>,
     pub light: Light,
     pub count: i64,
+    /// The sum of the tasks' work progress (percent), for averages.
+    pub percent_sum: i64,
 }
 
 /// A top-level task of a plan: a section (章节) of the battle map.
@@ -57,7 +59,7 @@ pub struct LeafDates {
     pub deadline: NaiveDate,
 }
 
-type GroupRow = (String, Option<i64>, Option<String>, Option<i64>, Option<String>, String, i64);
+type GroupRow = (String, Option<i64>, Option<String>, Option<i64>, Option<String>, String, i64, i64);
 type RedRow = (i64, String, String, String, i64, NaiveDate, Option<String>, Option<String>, Option<String>);
 
 impl Store {
@@ -65,7 +67,7 @@ impl Store {
     pub async fn dashboard_groups(&self, tenant: TenantId, plan: PlanId) -> Result<Vec<DashboardGroup>> {
         let sql = format!(
             "SELECT substr(tasks.sort_path, 1, {SECTION_PATH}), tasks.lead_org_id, orgs.name, tasks.lead_leader_id, \
-             users.display_name, tasks.light, COUNT(*) \
+             users.display_name, tasks.light, COUNT(*), CAST(SUM(tasks.percent_done) AS BIGINT) \
              FROM tasks LEFT JOIN orgs ON orgs.id = tasks.lead_org_id LEFT JOIN users ON users.id = tasks.lead_leader_id \
              WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND {LEAF} \
              GROUP BY substr(tasks.sort_path, 1, {SECTION_PATH}), tasks.lead_org_id, orgs.name, tasks.lead_leader_id, \
@@ -75,13 +77,14 @@ impl Store {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(plan.0).fetch_all(pool).await?
         });
         rows.into_iter()
-            .map(|(section_path, org, org_name, leader, leader_name, light, count)| {
+            .map(|(section_path, org, org_name, leader, leader_name, light, count, percent_sum)| {
                 Ok(DashboardGroup {
                     section_path,
                     lead_org: org.map(|id| (OrgId(id), org_name.unwrap_or_default())),
                     lead_leader: leader.map(|id| (UserId(id), leader_name.unwrap_or_default())),
                     light: code("tasks", &light, Light::from_code)?,
                     count,
+                    percent_sum,
                 })
             })
             .collect()

@@ -84,7 +84,8 @@ pub fn bulletin() -> Bulletin {
             done: 30,
             green: 60,
             yellow: 20,
-            red: 10,
+            red: 8,
+            overdue: 2,
             double_half: Some(DoubleHalf { as_of: date(2026, 6, 30), met: 90, not_met: 30 }),
         },
         by_org: vec![
@@ -95,6 +96,7 @@ pub fn bulletin() -> Bulletin {
                 green: 4,
                 yellow: 2,
                 red: 1,
+                overdue: 0,
                 average_progress: percent("62.54"),
             },
             OrgLights {
@@ -104,6 +106,7 @@ pub fn bulletin() -> Bulletin {
                 green: 4,
                 yellow: 0,
                 red: 0,
+                overdue: 0,
                 average_progress: None,
             },
         ],
