@@ -34,6 +34,10 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// the multipart envelope.
 pub const MAX_UPLOAD_BODY_BYTES: usize = qingdan_app::MAX_REPORT_BYTES + 64 * 1024;
 
+/// The largest body of an attachment upload: the largest file plus room for
+/// the multipart envelope.
+pub const MAX_ATTACHMENT_BODY_BYTES: usize = qingdan_app::MAX_ATTACHMENT_BYTES + 64 * 1024;
+
 /// Settings of the web layer.
 #[derive(Clone, Debug, Default)]
 pub struct WebConfig {
@@ -70,8 +74,12 @@ pub fn router(app: App, config: WebConfig) -> Router {
     let uploads = pages::upload_routes()
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BODY_BYTES));
+    let attachments = pages::attachment_routes()
+        .layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_ATTACHMENT_BODY_BYTES));
     limited
         .merge(uploads)
+        .merge(attachments)
         .fallback(error::not_found)
         .with_state(state)
         .layer(csrf.with_rejection_response(error::csrf_rejected as fn(_) -> _))

@@ -20,6 +20,7 @@ on_both_engines! {
     a_forged_step_by_another_org_gets_403_and_changes_nothing => forged_step;
     the_api_lists_creates_and_moves_matters => api;
     the_office_downloads_a_supervision_notice_for_a_red_matter_only => notice;
+    a_file_uploaded_on_the_matters_page_downloads_as_the_same_bytes => files;
 }
 
 struct Fixture {
@@ -260,5 +261,77 @@ async fn notice(backend: Backend) -> Result<()> {
     ensure!(send(&router, get(&url, &housing)?).await?.status == StatusCode::FORBIDDEN, "the office issues notices");
     let housing_page = send(&router, get(&format!("/assignments/{}", f.matter), &housing)?).await?;
     ensure!(housing_page.select("#notice").is_empty());
+    Ok(())
+}
+
+async fn files(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let page = format!("/assignments/{}", f.matter);
+    let upload = format!("{page}/files");
+    let housing = sign_in_as(&f.router, "housing").await?;
+    let finance = sign_in_as(&f.router, "finance").await?;
+    let culture = sign_in_as(&f.router, "culture").await?;
+    let mayor = sign_in_as(&f.router, "mayor").await?;
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+
+    let before = send(&f.router, get(&page, &housing)?).await?;
+    ensure!(before.select("#no-files").len() == 1 && before.select("#file-form").len() == 1);
+    let sent = send(&f.router, post_file(&upload, &housing, "整改方案.pdf", "application/pdf", &bytes)?).await?;
+    ensure!(sent.status == StatusCode::SEE_OTHER, "{} {}", sent.status, sent.body);
+    ensure!(sent.location() == format!("{page}#files"), "{}", sent.location());
+
+    // The supporting org sees it listed and downloads the same bytes.
+    let shown = send(&f.router, get(&page, &finance)?).await?;
+    ensure!(shown.select("#files a") == ["整改方案.pdf"], "{:?}", shown.select("#files a"));
+    let links = shown.attrs("#files a", "href");
+    ensure!(links.len() == 1 && links[0].starts_with(&format!("{page}/files/")), "{links:?}");
+    let got = send(&f.router, get(&links[0], &finance)?).await?;
+    ensure!(got.status == StatusCode::OK, "{}", got.status);
+    ensure!(got.bytes == bytes, "the same bytes");
+    let header = |name| got.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    ensure!(header("content-type") == "application/pdf", "{}", header("content-type"));
+    let disposition = header("content-disposition");
+    ensure!(
+        disposition.starts_with("attachment;")
+            && disposition.contains("filename*=UTF-8''%E6%95%B4%E6%94%B9%E6%96%B9%E6%A1%88.pdf"),
+        "{disposition}"
+    );
+    // A leader downloads too, but may not upload; an unrelated org may do neither.
+    ensure!(send(&f.router, get(&links[0], &mayor)?).await?.bytes == bytes);
+    ensure!(send(&f.router, get(&page, &mayor)?).await?.select("#file-form").is_empty(), "a leader only reads");
+    let refused = send(&f.router, post_file(&upload, &mayor, "x.pdf", "application/pdf", b"x")?).await?;
+    ensure!(refused.status == StatusCode::FORBIDDEN, "{}", refused.status);
+    ensure!(send(&f.router, get(&links[0], &culture)?).await?.status == StatusCode::FORBIDDEN);
+    let refused = send(&f.router, post_file(&upload, &culture, "x.pdf", "application/pdf", b"x")?).await?;
+    ensure!(refused.status == StatusCode::FORBIDDEN, "{}", refused.status);
+    ensure!(send(&f.router, get(&format!("{page}/files/abc"), &finance)?).await?.status == StatusCode::NOT_FOUND);
+
+    // A page a browser would render is served as bytes to save, never inline.
+    let html = b"<script>alert(1)</script>";
+    let sent = send(&f.router, post_file(&upload, &housing, "a.html", "text/html", html)?).await?;
+    ensure!(sent.status == StatusCode::SEE_OTHER);
+    let links = send(&f.router, get(&page, &housing)?).await?.attrs("#files a", "href");
+    let got = send(&f.router, get(&links[1], &housing)?).await?;
+    ensure!(got.bytes == html);
+    let content_type = got.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    ensure!(content_type == "application/octet-stream", "{content_type}");
+
+    // Bad files: a Chinese reason beside the form, a 4xx, nothing saved.
+    let empty = send(&f.router, post_file(&upload, &housing, "空白.pdf", "application/pdf", b"")?).await?;
+    ensure!(empty.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", empty.status);
+    ensure!(empty.select("#file-error").iter().any(|e| e.contains("空文件")), "{:?}", empty.select("#file-error"));
+    let big = vec![1u8; qingdan_app::MAX_ATTACHMENT_BYTES + 1];
+    let too_large = send(&f.router, post_file(&upload, &housing, "扫描件.pdf", "application/pdf", &big)?).await?;
+    ensure!(too_large.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", too_large.status);
+    ensure!(too_large.select("#file-error").iter().any(|e| e.contains("不能超过10MB")));
+    let not_multipart = send(&f.router, post_form(&upload, &housing, "file=abc")?).await?;
+    ensure!(not_multipart.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", not_multipart.status);
+    ensure!(not_multipart.body.contains("请选择要上传的附件文件"));
+    // A body past the route's limit is refused before it is read.
+    let huge = vec![1u8; qingdan_web::MAX_ATTACHMENT_BODY_BYTES + 1];
+    let over = send(&f.router, post_file(&upload, &housing, "巨大.pdf", "application/pdf", &huge)?).await?;
+    ensure!(over.status.is_client_error(), "{}", over.status);
+    let names = send(&f.router, get(&page, &housing)?).await?.select("#files a");
+    ensure!(names == ["整改方案.pdf", "a.html"], "{names:?}");
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! 督办 pages: the office's 督办事项 (everything open, by light, with the
 //! create form), an org's 待办事项, a matter's page with its stage timeline,
-//! the viewer's actions and the history, and the per-org statistics.
+//! the viewer's actions and the history, its attachment files (附件: upload,
+//! download), and the per-org statistics.
 
 use crate::AppState;
 use crate::auth::PageUser;
@@ -9,12 +10,13 @@ use crate::extract::{FormPairs, Id, QueryParams};
 use crate::view::{Nav, beijing_time, light_class};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use qingdan_app::{
-    AppError, AssignmentDetail, AssignmentFilter, AssignmentSummary, NewAssignmentInput, OrgAssignmentStats,
-    TransitionInput,
+    AppError, AssignmentDetail, AssignmentFile, AssignmentFileId, AssignmentFilter, AssignmentSummary,
+    MAX_ATTACHMENT_BYTES, NewAssignmentInput, OrgAssignmentStats, TransitionInput,
 };
 use qingdan_domain::assignment::{AssignmentSource, Grade, TimelineRule};
 use qingdan_domain::{AssignmentId, Light, Org, OrgId, Role, User};
@@ -266,6 +268,38 @@ pub struct EventView {
     pub light: String,
 }
 
+/// A stored attachment file as the matter's page lists it.
+pub struct FileView {
+    pub id: i64,
+    pub name: String,
+    pub size: String,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+}
+
+impl From<&AssignmentFile> for FileView {
+    fn from(f: &AssignmentFile) -> FileView {
+        FileView {
+            id: f.id.0,
+            name: f.name.clone(),
+            size: file_size(f.size),
+            uploaded_by: f.uploaded_by_name.clone(),
+            uploaded_at: beijing_time(f.uploaded_at),
+        }
+    }
+}
+
+/// A size for people: 512 B, 12.5 KB, 3.2 MB.
+fn file_size(bytes: i64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{}.{} KB", bytes / 1024, bytes % 1024 * 10 / 1024)
+    } else {
+        format!("{}.{} MB", bytes / (1024 * 1024), bytes % (1024 * 1024) * 10 / (1024 * 1024))
+    }
+}
+
 pub struct ExtensionView {
     pub requested_at: String,
     pub reason: String,
@@ -283,7 +317,14 @@ pub struct MatterPage {
     title: String,
     source: &'static str,
     text: String,
+    /// Names of documents sent by other means (typed into the create form).
     attachments: Vec<String>,
+    /// 附件: the stored files.
+    files: Vec<FileView>,
+    may_upload_files: bool,
+    max_file_mb: usize,
+    /// Why the last upload was refused, shown beside the upload form.
+    file_error: String,
     status: &'static str,
     light_class: &'static str,
     light_label: &'static str,
@@ -374,6 +415,10 @@ fn matter_page(user: &User, d: AssignmentDetail, message: String) -> MatterPage 
         source: a.source.label(),
         text: a.text.clone(),
         attachments: a.attachments.clone(),
+        files: d.files.iter().map(FileView::from).collect(),
+        may_upload_files: d.may_upload_files,
+        max_file_mb: MAX_ATTACHMENT_BYTES / 1024 / 1024,
+        file_error: String::new(),
         status: a.status.label(),
         light_class: light_class(a.light),
         light_label: a.light.label(),
@@ -425,6 +470,102 @@ pub async fn notice(
             (header::CONTENT_DISPOSITION, disposition),
         ],
         doc.bytes,
+    )
+        .into_response())
+}
+
+/// 上传附件: receives one file (multipart field `file`) for the matter and
+/// returns to its page; a refused file shows the page again with the reason.
+pub async fn upload_file(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    let result = match read_file(multipart).await {
+        Ok((name, content_type, bytes)) => {
+            state.app.add_assignment_file(&user, AssignmentId(id), &name, &content_type, &bytes).await.map(|_| ())
+        }
+        Err(err) => Err(err),
+    };
+    let message = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/assignments/{id}#files")).into_response()),
+        Err(AppError::Invalid(invalid)) => invalid.to_string(),
+        Err(other) => return Err(other.into()),
+    };
+    let d = state.app.assignment_detail(&user, AssignmentId(id)).await?;
+    let mut page = matter_page(&user, d, String::new());
+    page.file_error = message;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// The first `file` field of the upload: (file name, claimed type, bytes).
+async fn read_file(multipart: Result<Multipart, MultipartRejection>) -> Result<(String, String, Vec<u8>), AppError> {
+    let no_file = || AppError::field("file", "required", "请选择要上传的附件文件");
+    let mut multipart = multipart.map_err(|_| no_file())?;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Err(no_file()),
+            Err(err) => return Err(unreadable_file(err.status())),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_owned();
+        let content_type = field.content_type().unwrap_or_default().to_owned();
+        let bytes = field.bytes().await.map_err(|err| unreadable_file(err.status()))?;
+        return Ok((name, content_type, bytes.to_vec()));
+    }
+}
+
+fn unreadable_file(status: StatusCode) -> AppError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::field(
+            "file",
+            "too_large",
+            format!("附件过大：单个附件不能超过{}MB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
+        )
+    } else {
+        AppError::field("file", "unreadable", "上传的附件无法读取，请重新选择文件上传")
+    }
+}
+
+/// Types a browser would run or render as a page: served as plain bytes.
+const ACTIVE_TYPES: [&str; 4] = ["html", "xml", "script", "svg"];
+
+/// 下载附件: the stored bytes as an attachment (never shown inline), with the
+/// stored type unless a browser could run it, and the Chinese name per RFC 5987.
+pub async fn download_file(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, file_id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (Ok(id), Ok(file_id)) = (id.parse::<i64>(), file_id.parse::<i64>()) else {
+        return Err(AppError::NotFound("附件").into());
+    };
+    let download = state.app.assignment_file(&user, AssignmentId(id), AssignmentFileId(file_id)).await?;
+    let file = &download.file;
+    let content_type = Some(file.content_type.as_str())
+        .filter(|t| !ACTIVE_TYPES.iter().any(|active| t.contains(active)))
+        .and_then(|t| HeaderValue::from_str(t).ok())
+        .unwrap_or_else(|| HeaderValue::from_static(qingdan_app::DEFAULT_CONTENT_TYPE));
+    let fallback: String = file
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", percent_encode(&file.name));
+    let disposition = HeaderValue::from_str(&disposition)
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment; filename=\"attachment\""));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+        ],
+        download.content,
     )
         .into_response())
 }

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assignments/{id}", get(assignments::show))
         .route("/assignments/{id}/transition", post(assignments::transition))
         .route("/assignments/{id}/notice.docx", get(assignments::notice))
+        .route("/assignments/{id}/files/{file_id}", get(assignments::download_file))
         .route("/my-assignments", get(assignments::mine))
         .route("/admin/orgs", get(admin::orgs).post(admin::create_org))
         .route("/admin/users", get(admin::users).post(admin::create_user))
@@ -66,4 +67,10 @@ pub fn routes() -> Router<AppState> {
 /// limit than [`crate::MAX_BODY_BYTES`].
 pub fn upload_routes() -> Router<AppState> {
     Router::new().route("/imports", post(imports::upload))
+}
+
+/// The upload of a matter's attachment file (附件): the router gives it a body
+/// limit just above the largest file, [`crate::MAX_ATTACHMENT_BODY_BYTES`].
+pub fn attachment_routes() -> Router<AppState> {
+    Router::new().route("/assignments/{id}/files", post(assignments::upload_file))
 }

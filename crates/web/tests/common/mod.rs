@@ -72,6 +72,22 @@ pub fn post_json(path: &str, cookie: &str, json: &str) -> Result<Request<Body>> 
         .body(Body::from(json.to_owned()))?)
 }
 
+/// A multipart/form-data POST of one file in the field `file`, as a browser sends it.
+pub fn post_file(path: &str, cookie: &str, file_name: &str, content_type: &str, bytes: &[u8]) -> Result<Request<Body>> {
+    const BOUNDARY: &str = "qingdan-test-boundary-Zk3q9XnV2c";
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: {content_type}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    Ok(Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+        .body(Body::from(body))?)
+}
+
 /// Signs in through the form and returns the `Cookie` header to send.
 pub async fn sign_in_as(router: &Router, username: &str) -> Result<String> {
     let reply = send(router, post_form("/login", "", &format!("username={username}&password={PASSWORD}"))?).await?;
