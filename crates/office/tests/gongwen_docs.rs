@@ -150,7 +150,7 @@ fn bulletin_reads_back_with_every_section() {
     // Lights by org: header row and data rows, cell by cell.
     assert!(lines.contains(&"牵头单位\t任务数\t已完成\t绿灯\t黄灯\t红灯\t逾期\t平均进度"));
     assert!(lines.contains(&"市发展改革委\t10\t3\t4\t2\t1\t0\t62.5%"));
-    assert!(lines.contains(&"市财政局\t4\t0\t4\t0\t0\t—"));
+    assert!(lines.contains(&"市财政局\t4\t0\t4\t0\t0\t0\t—"));
     // Red list: the problems' lines are paragraphs of one cell (joined by a space).
     assert!(lines.contains(&"本期红灯任务共2项，具体如下："));
     assert!(lines.contains(&"序号\t编号\t任务内容\t牵头单位\t存在问题"));
