@@ -21,6 +21,7 @@ on_both_engines! {
     the_api_lists_creates_and_moves_matters => api;
     the_office_downloads_a_supervision_notice_for_a_red_matter_only => notice;
     a_file_uploaded_on_the_matters_page_downloads_as_the_same_bytes => files;
+    the_timeline_rules_page_lists_and_adds_rules_for_the_office_only => timeline_rules;
 }
 
 struct Fixture {
@@ -333,5 +334,57 @@ async fn files(backend: Backend) -> Result<()> {
     ensure!(over.status.is_client_error(), "{}", over.status);
     let names = send(&f.router, get(&page, &housing)?).await?.select("#files a");
     ensure!(names == ["整改方案.pdf", "a.html"], "{names:?}");
+    Ok(())
+}
+
+async fn timeline_rules(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let supervisor = sign_in_as(&f.router, "supervisor").await?;
+    let admin = sign_in_as(&f.router, "admin").await?;
+    let housing = sign_in_as(&f.router, "housing").await?;
+    let mayor = sign_in_as(&f.router, "mayor").await?;
+
+    let shown = send(&f.router, get("/admin/timeline-rules", &supervisor)?).await?;
+    ensure!(shown.status == StatusCode::OK, "{}", shown.status);
+    ensure!(shown.select("#rules td.name") == ["13710"], "{:?}", shown.select("#rules td.name"));
+    ensure!(shown.select("nav .nav-link").iter().any(|l| l == "时限规则"));
+    let form = "name=3510&counting=calendar_days&sign_for_days=1&deploy_days=3&feedback_days=5&solve_days=10\
+                &major_solve_days=30&major_solve_months=&yellow_percent=70";
+    let added = send(&f.router, post_form("/admin/timeline-rules", &supervisor, form)?).await?;
+    ensure!(added.status == StatusCode::SEE_OTHER, "{} {}", added.status, added.body);
+    let shown = send(&f.router, get("/admin/timeline-rules", &admin)?).await?;
+    ensure!(shown.status == StatusCode::OK);
+    ensure!(shown.select("#rules td.name") == ["13710", "3510"], "{:?}", shown.select("#rules td.name"));
+    let row = shown.select("#rules tr[data-rule]");
+    ensure!(row[1].contains("自然日") && row[1].contains("30天") && row[1].contains("70%"), "{row:?}");
+    // The new rule is offered when assigning.
+    let rules = f.w.app.timeline_rules(&f.w.supervisor).await?;
+    ensure!(rules.iter().any(|r| r.name == "3510" && r.solve_days == 10));
+
+    // Reporters and leaders are refused.
+    for cookie in [&housing, &mayor] {
+        ensure!(send(&f.router, get("/admin/timeline-rules", cookie)?).await?.status == StatusCode::FORBIDDEN);
+        let refused = send(&f.router, post_form("/admin/timeline-rules", cookie, form)?).await?;
+        ensure!(refused.status == StatusCode::FORBIDDEN, "{}", refused.status);
+    }
+    ensure!(send(&f.router, get("/admin/timeline-rules", &housing)?).await?.body.contains("无权"));
+
+    // Bad input: a 4xx with the reasons in Chinese beside the fields; nothing added.
+    let bad = "name=510&counting=calendar_days&sign_for_days=abc&deploy_days=5&feedback_days=3&solve_days=10\
+               &yellow_percent=100";
+    let refused = send(&f.router, post_form("/admin/timeline-rules", &supervisor, bad)?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    let errors = refused.select("#error li");
+    ensure!(errors.iter().any(|e| e.contains("签收时限应为整数天数")), "{errors:?}");
+    ensure!(refused.attrs("#name", "value") == ["510"], "the form keeps what was typed");
+    let duplicate = form.replace("name=3510", "name=13710");
+    let refused = send(&f.router, post_form("/admin/timeline-rules", &supervisor, &duplicate)?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    ensure!(refused.select("#error li").iter().any(|e| e.contains("已有名为“13710”的规则")));
+    let out_of_order = form.replace("name=3510", "name=x").replace("deploy_days=3", "deploy_days=9");
+    let refused = send(&f.router, post_form("/admin/timeline-rules", &supervisor, &out_of_order)?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    ensure!(refused.select("#error li").iter().any(|e| e.contains("反馈时限应不少于部署时限")));
+    ensure!(f.w.app.timeline_rules(&f.w.supervisor).await?.len() == 2, "nothing added");
     Ok(())
 }

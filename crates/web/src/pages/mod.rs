@@ -11,6 +11,7 @@ mod login;
 mod plans;
 mod reports;
 mod tasks;
+mod timeline_rules;
 
 use crate::AppState;
 use axum::Router;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/my-assignments", get(assignments::mine))
         .route("/admin/orgs", get(admin::orgs).post(admin::create_org))
         .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/timeline-rules", get(timeline_rules::show).post(timeline_rules::create))
         .route("/admin/calendar", get(calendar::show).post(calendar::add))
         .route("/admin/calendar/delete", post(calendar::delete))
         .route("/admin/calendar/import", post(calendar::import))
