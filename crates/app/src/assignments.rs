@@ -53,7 +53,8 @@ pub struct NewAssignmentInput {
     /// 交办内容
     #[serde(default)]
     pub text: String,
-    /// The names of attached files (the files are not stored yet).
+    /// Names of attached documents sent by other means; files themselves are
+    /// uploaded on the matter's page once it exists (`App::add_assignment_file`).
     #[serde(default)]
     pub attachments: Vec<String>,
     pub lead_org_id: Option<i64>,

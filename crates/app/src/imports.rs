@@ -269,6 +269,7 @@ impl App {
         let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
         let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
         let today = self.clock.today();
+        let rules = self.store.status_rules(user.tenant_id).await?;
         let mut invalid = Invalid::new();
         let mut new_tasks = Vec::with_capacity(tasks.len());
         for (i, task) in tasks.iter().enumerate() {
@@ -291,7 +292,7 @@ impl App {
                 start_date: start,
                 deadline,
                 assignment: Assignment { lead_org_id: task.lead_org_id, ..Assignment::default() },
-                light: qingdan_domain::light_for(0, start, deadline, today),
+                light: rules.light(0, start, deadline, today),
                 targets: task.targets.iter().map(published_target).collect(),
             });
         }

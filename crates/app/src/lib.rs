@@ -20,6 +20,7 @@ pub mod notifications;
 mod orgs;
 mod plans;
 mod reports;
+mod status;
 pub mod supervision;
 pub mod synthetic;
 
@@ -38,14 +39,15 @@ pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSe
 pub use orgs::{OrgInput, UserInput};
 pub use plans::{AssignmentInput, PlanInput, PlanOverview, TargetInput, TaskDetail, TaskFilter, TaskInput};
 pub use qingdan_storage::CalendarChange;
-pub use qingdan_storage::{AssignmentFile, AssignmentFileId, AssignmentPage, AssignmentSummary, LightChangeNotice};
 pub use qingdan_storage::RedTask;
+pub use qingdan_storage::{AssignmentFile, AssignmentFileId, AssignmentPage, AssignmentSummary, LightChangeNotice};
 pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
 pub use qingdan_storage::{ChannelId, NotificationId, OutboxItem, OutboxStatus};
 pub use qingdan_storage::{
     ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskId, ReportImport,
 };
 pub use reports::{ActualInput, MyTasks, ReportInput, ReviewInput};
+pub use status::{HalfCheck, HalfCheckLine, PlanProgress, SectionProgress, StatusRulesInput};
 
 use cache::TtlCache;
 use qingdan_domain::{PlanId, TenantId, User};
@@ -122,16 +124,18 @@ impl App {
         self.store.ping().await.is_ok()
     }
 
-    /// Recomputes every task's light for today; returns how many changed.
+    /// Recomputes every task's light for today under the tenant's status rules
+    /// (亮灯规则, [`qingdan_domain::status`]); returns how many changed.
     pub async fn refresh_lights(&self, tenant: TenantId) -> Result<usize> {
         let today = self.clock.today();
+        let rules = self.store.status_rules(tenant).await?;
         let changes: Vec<_> = self
             .store
             .task_progress(tenant)
             .await?
             .into_iter()
             .filter_map(|(id, start, end, pct, light)| {
-                let now = qingdan_domain::light_for(pct, start, end, today);
+                let now = rules.light(pct, start, end, today);
                 (now != light).then_some((id, now))
             })
             .collect();

@@ -189,7 +189,7 @@ impl App {
             Some(code) => {
                 let light = Light::from_code(code);
                 if light.is_none() {
-                    invalid.add("light", "unknown", "亮灯状态无效，应为 green、yellow、red 或 done");
+                    invalid.add("light", "unknown", "亮灯状态无效，应为 green、yellow、red、overdue 或 done");
                 }
                 light
             }
@@ -342,7 +342,7 @@ impl App {
             start_date: start,
             deadline,
             assignment: Assignment::default(),
-            light: qingdan_domain::light_for(0, start, deadline, self.clock.today()),
+            light: self.store.status_rules(user.tenant_id).await?.light(0, start, deadline, self.clock.today()),
             targets,
         };
         let id = self.store.create_task(&new, self.actor(user)).await?;

@@ -155,8 +155,9 @@ impl App {
             _ => return Err(AppError::field("decision", "unknown", "审核结果应为 accept（通过）或 return（退回）")),
         };
         self.store.report(user.tenant_id, id).await?.ok_or(AppError::NotFound("报送"))?;
+        let rules = self.store.status_rules(user.tenant_id).await?;
         let reviewed =
-            self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today()).await;
+            self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today(), &rules).await;
         self.counts.clear();
         self.dashboards.clear();
         reviewed.map_err(|e| match e {

@@ -468,7 +468,8 @@ pub struct Assignment {
     pub source_task_id: Option<TaskId>,
     /// 交办内容: the instruction or decision as written.
     pub text: String,
-    /// 附件: file names only, for now (the files themselves are not stored yet).
+    /// 附件名称: names of documents sent by other means. Uploaded files are
+    /// stored apart (`assignment_files`), read through the app.
     pub attachments: Vec<String>,
     /// 牵头单位
     pub lead_org_id: OrgId,

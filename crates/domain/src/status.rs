@@ -59,9 +59,17 @@
 //! # 双过半 (half check)
 //!
 //! On a check date (06-30 of the plan's year by default) a task passes when
-//! both its time progress and its work progress on that date are at least 50.
-//! The work progress on that date comes from the newest accepted report whose
-//! period is not after the check date's month (see [`passes_half_check`]).
+//! both its time progress and its work progress on that date are at least 50
+//! ([`passes_half_check`]). The time progress of the check counts the check
+//! date as elapsed (the share of the days from start to deadline, both
+//! included, that have ended by the evening of the date), rounded to the
+//! nearest point ([`half_check_time`]): so a task of the whole year is at 50
+//! on 06-30 (181 of 365 days), as offices reckon it, where the light's
+//! rounded-down morning figure would say 49. The work progress on that date
+//! comes from the newest accepted report whose period is not after the check
+//! date's month. Parents, sections and orgs take the weighted means of their
+//! working tasks' figures (sub-tasks by weight; an org over the working tasks
+//! it leads).
 
 use crate::light::{Light, time_progress};
 use crate::model::Target;
@@ -219,6 +227,20 @@ pub fn weighted_percent(parts: &[(Decimal, i64)]) -> i64 {
 /// 双过半: both time and work progress at least one half.
 pub fn passes_half_check(time: i64, work: i64) -> bool {
     time >= HALF && work >= HALF
+}
+
+/// 序时进度 for the half check: the share, 0–100 rounded to the nearest, of the
+/// days `start..=deadline` that have ended by the evening of `date`.
+pub fn half_check_time(start: NaiveDate, deadline: NaiveDate, date: NaiveDate) -> i64 {
+    if date < start {
+        return 0;
+    }
+    if date >= deadline {
+        return 100;
+    }
+    let days = (deadline - start).num_days() + 1;
+    let ended = (date - start).num_days() + 1;
+    (ended * 200 + days) / (days * 2)
 }
 
 /// 06-30 of `year`: the default date of the half check.
@@ -391,5 +413,16 @@ mod tests {
         assert!(!passes_half_check(49, 100));
         assert!(!passes_half_check(100, 49));
         assert_eq!(half_check_date(2026), Some(d("2026-06-30")));
+    }
+
+    #[test]
+    fn half_check_time_counts_the_check_date() {
+        let (start, end) = (d("2021-01-01"), d("2021-12-31"));
+        assert_eq!(half_check_time(start, end, d("2021-06-30")), 50, "181 of 365 days");
+        assert_eq!(half_check_time(start, end, d("2021-06-29")), 49, "180 of 365 days");
+        assert_eq!(half_check_time(d("2024-01-01"), d("2024-12-31"), d("2024-06-30")), 50, "182 of 366");
+        assert_eq!(half_check_time(d("2021-03-01"), end, d("2021-06-30")), 40, "122 of 306 days");
+        assert_eq!(half_check_time(start, end, d("2020-12-31")), 0);
+        assert_eq!(half_check_time(start, d("2021-06-30"), d("2021-06-30")), 100);
     }
 }

@@ -21,6 +21,7 @@ mod plans;
 mod reports;
 mod rows;
 mod sessions;
+mod status;
 mod store;
 mod tasks;
 mod users;
@@ -43,6 +44,7 @@ pub use notifications::{
 pub use orgs::NewOrg;
 pub use plans::NewPlan;
 pub use reports::{NewReport, Review, ReviewQueueItem};
+pub use status::{AcceptedProgress, ProgressTask};
 pub use store::{Backend, Store};
 pub use tasks::{LightCounts, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
 pub use users::{NewUser, UserLogin};

@@ -6,8 +6,8 @@ use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{
-    Decimal, Light, OrgId, Period, ProgressReport, ReportId, ReportStatus, ReportedActual, TargetId, TaskId, TenantId,
-    UserId, light_for,
+    Light, OrgId, Period, ProgressReport, ReportId, ReportStatus, ReportedActual, StatusRules, TargetId, TaskId,
+    TenantId, UserId, weighted_percent, work_progress,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -159,9 +159,11 @@ impl Store {
     }
 
     /// Accepts or returns a submitted report. Accepting the newest period sets
-    /// the task's work progress, light (as of `today`) and target actuals, and
-    /// rolls progress up to the parent tasks; accepting an older period leaves
-    /// them. A report not waiting for review is a `Conflict`.
+    /// the task's target actuals and work progress (from the targets, or the
+    /// reported percent: `qingdan_domain::work_progress`), rolls progress up to
+    /// the parent tasks by weight, and sets each one's light as of `today`
+    /// under `rules`; accepting an older period leaves them. A report not
+    /// waiting for review is a `Conflict`.
     pub async fn review_report(
         &self,
         tenant: TenantId,
@@ -169,6 +171,7 @@ impl Store {
         review: &Review,
         actor: Actor,
         today: NaiveDate,
+        rules: &StatusRules,
     ) -> Result<()> {
         let report = self.report(tenant, id).await?.ok_or(StorageError::NotFound("report"))?;
         in_tx!(self, tx => {
@@ -214,8 +217,17 @@ impl Store {
                         .await?;
                 }
                 // Set the task's progress, then walk up, each parent taking the weighted mean of its children.
+                let targets: Vec<crate::tasks::TargetRow> = sqlx::query_as(
+                    "SELECT id, task_id, metric, value, unit, comparator, baseline, deadline, actual FROM targets \
+                     WHERE tenant_id = $1 AND task_id = $2 ORDER BY id",
+                )
+                .bind(tenant.0)
+                .bind(report.task_id.0)
+                .fetch_all(&mut *tx)
+                .await?;
+                let targets = targets.into_iter().map(crate::tasks::TargetRow::into_target).collect::<Result<Vec<_>>>()?;
                 let mut task = Some(report.task_id.0);
-                let mut percent = report.percent_done;
+                let mut percent = work_progress(&targets, report.percent_done);
                 while let Some(task_id) = task {
                     let (start, end, parent): (NaiveDate, NaiveDate, Option<i64>) =
                         sqlx::query_as("SELECT start_date, deadline, parent_id FROM tasks WHERE tenant_id = $1 AND id = $2")
@@ -223,7 +235,7 @@ impl Store {
                             .bind(task_id)
                             .fetch_one(&mut *tx)
                             .await?;
-                    let light: Light = light_for(percent, start, end, today);
+                    let light: Light = rules.light(percent, start, end, today);
                     sqlx::query("UPDATE tasks SET percent_done = $1, light = $2 WHERE tenant_id = $3 AND id = $4")
                         .bind(percent)
                         .bind(light.code())
@@ -238,7 +250,11 @@ impl Store {
                             .bind(parent)
                             .fetch_all(&mut *tx)
                             .await?;
-                        percent = weighted_percent(&children)?;
+                        let children = children
+                            .iter()
+                            .map(|(w, p)| Ok((decimal("tasks", w)?, *p)))
+                            .collect::<Result<Vec<_>>>()?;
+                        percent = weighted_percent(&children);
                     }
                 }
             }
@@ -382,23 +398,4 @@ impl Store {
         }
         Ok(out)
     }
-}
-
-/// The weighted mean of children's `(weight, percent)`, rounded down; plain mean when weights sum to zero.
-fn weighted_percent(children: &[(String, i64)]) -> Result<i64> {
-    let mut weights = Decimal::ZERO;
-    let mut sum = Decimal::ZERO;
-    for (weight, percent) in children {
-        let w = decimal("tasks", weight)?;
-        weights += w;
-        sum += w * Decimal::from(*percent);
-    }
-    if children.is_empty() {
-        return Ok(0);
-    }
-    if weights.is_zero() {
-        let total: i64 = children.iter().map(|(_, p)| p).sum();
-        return Ok(total / children.len() as i64);
-    }
-    Ok((sum / weights).floor().try_into().unwrap_or(0))
 }

@@ -159,7 +159,7 @@ impl TaskRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct TargetRow {
+pub(crate) struct TargetRow {
     id: i64,
     task_id: i64,
     metric: String,
@@ -172,7 +172,7 @@ struct TargetRow {
 }
 
 impl TargetRow {
-    fn into_target(self) -> Result<Target> {
+    pub(crate) fn into_target(self) -> Result<Target> {
         Ok(Target {
             id: TargetId(self.id),
             task_id: TaskId(self.task_id),
