@@ -8,7 +8,7 @@
 //! 2. 各牵头单位进展情况 — a table of lights by lead org with the average progress;
 //! 3. 红灯任务及存在问题 — a table of the red and overdue tasks with their problems, or
 //!    `本期无红灯任务。`;
-//! 4. 报送滞后单位 — the orgs that reported late, or `本期各单位均按时报送进展情况。`;
+//! 4. 报送滞后单位 — the orgs that reported late or not at all, or `本期各单位均按时报送进展情况。`;
 //! 5. 下一步工作要求 — only when the caller gives requirements.
 
 use chrono::NaiveDate;
@@ -108,13 +108,15 @@ pub struct RedTask {
     pub problems: String,
 }
 
-/// An org that reported late this period.
+/// An org that reported late this period, or not at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LateOrg {
     /// 单位.
     pub org: String,
-    /// How many of its reports were late (迟报次数).
+    /// How many of its reports came after the due date (迟报).
     pub late_reports: u32,
+    /// How many are still missing after the due date (未报).
+    pub missing_reports: u32,
 }
 
 /// What the red list says when there is no red task.
@@ -267,12 +269,13 @@ fn late_table(doc: GongwenDoc, orgs: &[LateOrg]) -> GongwenDoc {
     let columns = [
         Column { header: "序号", weight: 1, align: ColumnAlign::Center },
         Column { header: "单位", weight: 6, align: ColumnAlign::Left },
-        Column { header: "迟报次数", weight: 2, align: ColumnAlign::Center },
+        Column { header: "迟报（项）", weight: 2, align: ColumnAlign::Center },
+        Column { header: "未报（项）", weight: 2, align: ColumnAlign::Center },
     ];
     let rows: Vec<Vec<String>> = orgs
         .iter()
         .enumerate()
-        .map(|(i, o)| vec![(i + 1).to_string(), o.org.clone(), o.late_reports.to_string()])
+        .map(|(i, o)| vec![(i + 1).to_string(), o.org.clone(), o.late_reports.to_string(), o.missing_reports.to_string()])
         .collect();
     doc.table(&columns, &rows, CellSize::Small)
 }

@@ -158,8 +158,8 @@ fn bulletin_reads_back_with_every_section() {
         lines.contains(&"1\t1.2\t第1项重点任务：新建城市道路1公里\t市交通运输局\t征地拆迁未完成1户 资金到位率不足50%"),
         "{text}"
     );
-    assert!(lines.contains(&"单位\t迟报次数") || lines.contains(&"序号\t单位\t迟报次数"));
-    assert!(lines.contains(&"1\t市自然资源局\t2"));
+    assert!(lines.contains(&"序号\t单位\t迟报（项）\t未报（项）"), "{lines:?}");
+    assert!(lines.contains(&"1\t市自然资源局\t2\t1"), "{lines:?}");
     assert!(lines.contains(&"各牵头单位要对照红灯任务逐项制定整改措施。"));
     assert_eq!(&lines[lines.len() - 2..], ["市委督查室", "2026年11月25日"]);
 

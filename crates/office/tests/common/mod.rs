@@ -111,7 +111,7 @@ pub fn bulletin() -> Bulletin {
             },
         ],
         red_tasks: vec![red_task(1), red_task(2)],
-        late_orgs: vec![LateOrg { org: "市自然资源局".into(), late_reports: 2 }],
+        late_orgs: vec![LateOrg { org: "市自然资源局".into(), late_reports: 2, missing_reports: 1 }],
         requirements: vec!["各牵头单位要对照红灯任务逐项制定整改措施。".into()],
     }
 }
