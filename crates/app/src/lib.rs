@@ -19,6 +19,7 @@ pub mod lenient;
 pub mod notifications;
 mod orgs;
 mod plans;
+pub mod reporting;
 mod reports;
 mod status;
 pub mod supervision;
@@ -45,6 +46,10 @@ pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, S
 pub use qingdan_storage::{ChannelId, NotificationId, OutboxItem, OutboxStatus};
 pub use qingdan_storage::{
     ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskId, ReportImport,
+};
+pub use reporting::{
+    MyReporting, OrgReporting, PlanSchedule, ReportingReminders, ReportingStatus, ScheduleInput, StaleTask,
+    TaskReporting,
 };
 pub use reports::{ActualInput, MyTasks, ReportInput, ReviewInput};
 pub use status::{HalfCheck, HalfCheckLine, PlanProgress, SectionProgress, StatusRulesInput};

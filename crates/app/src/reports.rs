@@ -62,12 +62,18 @@ impl App {
             Some(false) => return Err(AppError::Forbidden),
             Some(true) => {}
         }
+        let cycle = self.task_cycle(user.tenant_id, task_id).await?;
         let has_actuals = input.actuals.iter().any(|a| !a.actual.trim().is_empty());
         let targets = if has_actuals { self.store.targets(user.tenant_id, task_id).await? } else { Vec::new() };
         let mut invalid = Invalid::new();
         let period = match input.period.parse::<Period>() {
-            Ok(p) if p > Period::containing(self.clock.today()) => {
+            Ok(p) if p.first_day() > self.clock.today() => {
                 invalid.add("period", "future", "不能填报未来的周期");
+                None
+            }
+            Ok(p) if p.cycle() != cycle => {
+                let hint = format!("本计划{}报送，报送期应写作如 {}", cycle.label(), cycle.example());
+                invalid.add("period", "wrong_cycle", hint);
                 None
             }
             Ok(p) => Some(p),
@@ -117,7 +123,7 @@ impl App {
             tenant_id: user.tenant_id,
             task_id,
             org_id: user.org_id,
-            period: period.unwrap_or_else(|| Period::containing(self.clock.today())),
+            period: period.unwrap_or_else(|| Period::containing_in(cycle, self.clock.today())),
             percent_done,
             narrative,
             problems,

@@ -239,7 +239,8 @@ fn spawn_notification_delivery(app: App) -> (tokio::sync::watch::Sender<bool>, t
 }
 
 /// 督办: every 10 minutes, turn the lights of assigned matters for today and
-/// queue a reminder for each change (`qingdan_app::supervision`).
+/// queue a reminder for each change (`qingdan_app::supervision`); then queue
+/// the reporting reminders (报送提醒/逾期未报, `qingdan_app::reporting`).
 fn spawn_supervision(app: App) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -248,6 +249,9 @@ fn spawn_supervision(app: App) {
             tick.tick().await;
             if let Err(err) = app.supervise_all().await {
                 tracing::warn!("督办 pass: {err}");
+            }
+            if let Err(err) = app.remind_reporting().await {
+                tracing::warn!("报送提醒 pass: {err}");
             }
         }
     });

@@ -18,6 +18,7 @@ mod imports;
 mod notifications;
 mod orgs;
 mod plans;
+mod reporting;
 mod reports;
 mod rows;
 mod sessions;
@@ -43,6 +44,7 @@ pub use notifications::{
 };
 pub use orgs::NewOrg;
 pub use plans::NewPlan;
+pub use reporting::DueTask;
 pub use reports::{NewReport, Review, ReviewQueueItem};
 pub use status::{AcceptedProgress, ProgressTask};
 pub use store::{Backend, Store};

@@ -111,8 +111,8 @@ impl Store {
             // one; an accepted report is left alone and returns no row.
             let saved: Option<(i64, i64)> = sqlx::query_as(
                 "INSERT INTO progress_reports (tenant_id, task_id, org_id, period, percent_done, narrative, problems, \
-                 next_steps, status, review_comment, submitted_by, submitted_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $11) \
+                 next_steps, status, review_comment, submitted_by, submitted_at, first_submitted_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $11, $11) \
                  ON CONFLICT (task_id, org_id, period) DO UPDATE SET percent_done = excluded.percent_done, \
                  narrative = excluded.narrative, problems = excluded.problems, next_steps = excluded.next_steps, \
                  status = excluded.status, submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at, \

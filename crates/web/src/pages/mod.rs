@@ -9,6 +9,7 @@ mod dashboard;
 mod imports;
 mod login;
 mod plans;
+mod reporting;
 mod reports;
 mod tasks;
 mod timeline_rules;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))
+        .route("/plans/{id}/reporting", get(reporting::show).post(reporting::set))
         .route("/plans/{id}/map", get(dashboard::show))
         .route("/map", get(dashboard::newest))
         .route("/org-options", get(plans::org_options))

@@ -1,8 +1,9 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::{FormPairs, Id};
+use crate::extract::{FormPairs, Id, QueryParams};
 use crate::pages::plans::TaskLine;
+use crate::pages::reporting::DueLine;
 use crate::view::{Nav, beijing_time};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -10,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use qingdan_app::{ActualInput, AppError, ReportInput, ReviewInput, ReviewQueueItem};
-use qingdan_domain::{Period, ProgressReport, ReportId, ReportStatus, Target, TaskId};
+use qingdan_domain::{ProgressReport, ReportId, ReportStatus, Target, TaskId};
 use std::collections::HashMap;
 
 /// A report as one row of a history or queue.
@@ -140,12 +141,22 @@ async fn form_page(
     })
 }
 
+/// `?period=` chooses the period a report covers (补报 links); else the current one of the task's plan.
+#[derive(serde::Deserialize, Default)]
+pub struct FormQuery {
+    period: Option<String>,
+}
+
 pub async fn form(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Id(id): Id,
+    QueryParams(q): QueryParams<FormQuery>,
 ) -> Result<ReportFormPage, PageError> {
-    let period = Period::containing(state.app.clock().today()).to_string();
+    let period = match q.period.filter(|p| !p.trim().is_empty()) {
+        Some(period) => period,
+        None => state.app.current_period(&user, TaskId(id)).await?.to_string(),
+    };
     let input = ReportInput { period, ..ReportInput::default() };
     form_page(&state, &user, TaskId(id), input, HashMap::new()).await
 }
@@ -193,15 +204,28 @@ pub struct MyPage {
     plan_title: String,
     lines: Vec<TaskLine>,
     recent: Vec<ReportView>,
+    /// 本期应报: the period's label, due date and the plan's schedule.
+    due_period: String,
+    due_date: String,
+    schedule: String,
+    due: Vec<DueLine>,
+    /// The previous period's reports still owed (补报).
+    overdue: Vec<DueLine>,
 }
 
 pub async fn mine(State(state): State<AppState>, PageUser(user): PageUser) -> Result<MyPage, PageError> {
     let my = state.app.my_tasks(&user, 0).await?;
+    let reporting = state.app.my_reporting(&user).await?;
     Ok(MyPage {
         nav: Nav::new(&user, "/my"),
         plan_title: my.plan.map(|p| p.title).unwrap_or_default(),
         lines: my.tasks.items.iter().map(TaskLine::from).collect(),
         recent: my.recent.iter().map(ReportView::from_queue).collect(),
+        due_period: reporting.as_ref().map(|r| r.period.label()).unwrap_or_default(),
+        due_date: reporting.as_ref().map(|r| r.due_date.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        schedule: reporting.as_ref().map(|r| r.schedule.describe()).unwrap_or_default(),
+        due: reporting.as_ref().map(|r| r.items.iter().map(DueLine::from).collect()).unwrap_or_default(),
+        overdue: reporting.as_ref().map(|r| r.overdue.iter().map(DueLine::from).collect()).unwrap_or_default(),
     })
 }
 

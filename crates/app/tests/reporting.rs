@@ -1,0 +1,341 @@
+//! 报送周期 (reporting cycles) on both engines, with a clock the test sets
+//! (a new `App` over the same database is a later day, or a restart): each
+//! cycle's current period and due date, what a reporter sees as due, late and
+//! missing reports, stale tasks, reminders queued exactly once, permissions.
+
+use anyhow::{Result, bail, ensure};
+use chrono::NaiveDate;
+use qingdan_app::reporting::ReportingReminders;
+use qingdan_app::{
+    ActualInput, App, AppError, ChannelInput, Clock, OrgReporting, ReportInput, ReviewInput, ScheduleInput, UserInput,
+};
+use qingdan_domain::{DueState, OrgId, OrgKind, Period, PlanId, ReportingCycle, Role, TaskId, User};
+use qingdan_storage::{Actor, NewOrg};
+use qingdan_testkit::{Backend, World, on_both_engines};
+
+on_both_engines! {
+    each_cycle_has_its_current_period_and_due_date => cycles;
+    a_reporter_sees_what_is_due_for_their_own_org => reporter_sees_due;
+    late_and_missing_reports_are_flagged_after_the_due_date => late_and_missing;
+    reminders_are_queued_once_before_and_after_the_due_date => reminders;
+    tasks_without_reports_for_two_periods_are_stale => stale;
+    only_the_office_sets_cycles_and_other_tenants_see_nothing => permissions;
+    a_report_must_cover_a_period_of_the_plans_cycle => wrong_cycle;
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap_or(NaiveDate::MIN)
+}
+
+fn report(period: &str) -> ReportInput {
+    ReportInput {
+        period: period.into(),
+        percent_done: "30".into(),
+        narrative: "按计划推进".into(),
+        problems: String::new(),
+        next_steps: String::new(),
+        actuals: Vec::<ActualInput>::new(),
+    }
+}
+
+fn schedule(cycle: &str, due_day: &str, remind: &str) -> ScheduleInput {
+    ScheduleInput { cycle: cycle.into(), due_day: due_day.into(), remind_days_before: remind.into() }
+}
+
+/// A plan with two lead orgs: 发改委 leads two tasks, 交通局 one; 发改委 also
+/// supports 交通局's task.
+struct Fixture {
+    w: World,
+    plan: PlanId,
+    reform: OrgId,
+    transport: OrgId,
+    reform_reporter: User,
+    transport_reporter: User,
+    leader: User,
+    /// reform's tasks, then transport's.
+    tasks: [TaskId; 3],
+}
+
+async fn fixture(backend: Backend, today: &str) -> Result<Fixture> {
+    let w = World::new(backend, today).await?;
+    let reform = w.org("市发改委").await?;
+    let transport = w.org("市交通局").await?;
+    let plan = w.plan().await?;
+    let a = w.task(plan, "重大项目前期工作", reform, &[], None).await?;
+    let b = w.task(plan, "营商环境评价", reform, &[], None).await?;
+    let c = w.task(plan, "农村公路改造", transport, &[reform], None).await?;
+    let reform_reporter = w.user("reform", Role::Reporter, reform).await?;
+    let transport_reporter = w.user("transport", Role::Reporter, transport).await?;
+    let leader = w.user("mayor", Role::Leader, w.supervisor.org_id).await?;
+    Ok(Fixture { w, plan, reform, transport, reform_reporter, transport_reporter, leader, tasks: [a, b, c] })
+}
+
+impl Fixture {
+    async fn on(&self, day: &str) -> Result<App> {
+        Ok(App::open(&self.w.db.url, Clock::fixed_on(d(day))).await?)
+    }
+}
+
+fn org(orgs: &[OrgReporting], id: OrgId) -> Result<&OrgReporting> {
+    match orgs.iter().find(|o| o.org_id == id) {
+        Some(o) => Ok(o),
+        None => bail!("org {id:?} not in {orgs:?}"),
+    }
+}
+
+async fn cycles(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-03-18").await?;
+    let w = &f.w;
+    // No schedule set: monthly, due on the 25th.
+    let shown = w.app.reporting_schedule(&w.supervisor, f.plan).await?;
+    ensure!(shown.is_default && shown.schedule.cycle == ReportingCycle::Monthly && shown.schedule.due_day == 25);
+    let status = w.app.reporting_status(&w.supervisor, f.plan, None).await?;
+    ensure!(status.period.to_string() == "2026-03" && status.due_date == d("2026-03-25"), "{status:?}");
+    for (input, period, due) in [
+        (schedule("weekly", "5", "1"), "2026-W12", "2026-03-20"),
+        (schedule("half_monthly", "13", "2"), "2026-03-H2", "2026-03-28"),
+        (schedule("monthly", "31", "3"), "2026-03", "2026-03-31"),
+        (schedule("quarterly", "20", "5"), "2026-Q1", "2026-03-20"),
+    ] {
+        w.app.set_reporting_schedule(&w.supervisor, f.plan, &input).await?;
+        let status = w.app.reporting_status(&w.supervisor, f.plan, None).await?;
+        ensure!(status.period.to_string() == period, "{}: {}", input.cycle, status.period);
+        ensure!(status.due_date == d(due), "{}: {}", input.cycle, status.due_date);
+        ensure!(status.tasks.len() == 3, "every leaf task with a lead org is due: {:?}", status.tasks);
+        let my = w.app.my_reporting(&f.reform_reporter).await?;
+        ensure!(my.is_some_and(|m| m.period.to_string() == period && m.due_date == d(due)), "{}", input.cycle);
+        ensure!(w.app.current_period(&f.reform_reporter, f.tasks[0]).await?.to_string() == period);
+    }
+    ensure!(!w.app.reporting_schedule(&w.admin, f.plan).await?.is_default);
+    // Each change is audited, with what it was before.
+    let trail = w.app.store().audit_trail(w.tenant, "reporting_cycle", f.plan.0).await?;
+    ensure!(trail.len() == 4 && trail[1].before.as_deref().is_some_and(|b| b.contains("weekly")), "{trail:?}");
+    Ok(())
+}
+
+async fn reporter_sees_due(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-03-18").await?;
+    let my = f.w.app.my_reporting(&f.reform_reporter).await?;
+    let Some(my) = my else { bail!("a plan exists") };
+    ensure!(my.period.label() == "2026年3月" && my.due_date == d("2026-03-25"));
+    // Only the org's own led tasks; the task it supports is 交通局's to report.
+    let ids: Vec<TaskId> = my.items.iter().map(|t| t.task_id).collect();
+    ensure!(ids == [f.tasks[0], f.tasks[1]], "{ids:?}");
+    ensure!(my.items.iter().all(|t| t.status.state == DueState::Pending && t.org_id == f.reform));
+    f.w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
+    let my = f.w.app.my_reporting(&f.reform_reporter).await?;
+    let states: Vec<DueState> = my.iter().flat_map(|m| m.items.iter().map(|t| t.status.state)).collect();
+    ensure!(states == [DueState::Submitted, DueState::Pending], "{states:?}");
+    // The previous month's reports were never sent: owed as 逾期未报.
+    let overdue = my.map(|m| m.overdue).unwrap_or_default();
+    ensure!(overdue.len() == 2 && overdue.iter().all(|t| t.status.state == DueState::Missing), "{overdue:?}");
+    let other = f.w.app.my_reporting(&f.transport_reporter).await?;
+    ensure!(other.is_some_and(|m| m.items.len() == 1 && m.items[0].task_id == f.tasks[2]));
+    // The office has no 我的填报; a reporter has no office view.
+    ensure!(matches!(f.w.app.my_reporting(&f.w.supervisor).await, Err(AppError::Forbidden)));
+    ensure!(matches!(f.w.app.reporting_status(&f.reform_reporter, f.plan, None).await, Err(AppError::Forbidden)));
+    ensure!(matches!(f.w.app.stale_tasks(&f.reform_reporter, f.plan).await, Err(AppError::Forbidden)));
+    Ok(())
+}
+
+async fn late_and_missing(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-03-20").await?;
+    let w = &f.w;
+    // On time: submitted on the 20th, returned, resubmitted after the due date.
+    let first = w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
+    let before = w.app.reporting_status(&w.supervisor, f.plan, None).await?;
+    ensure!(!before.is_past_due && before.missing_orgs().is_empty(), "nothing missing before the due date");
+    ensure!(org(&before.orgs, f.transport)?.pending == 1);
+
+    let later = f.on("2026-03-27").await?;
+    let back = ReviewInput { decision: "return".into(), comment: "请补充数据".into() };
+    later.review(&w.supervisor, first, &back).await?;
+    later.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
+    // Late: first submitted on the 27th.
+    later.submit_report(&f.reform_reporter, f.tasks[1], &report("2026-03")).await?;
+
+    let status = later.reporting_status(&w.supervisor, f.plan, None).await?;
+    ensure!(status.is_past_due && status.period.to_string() == "2026-03");
+    let reform = org(&status.orgs, f.reform)?;
+    ensure!((reform.tasks_due, reform.on_time, reform.late, reform.missing) == (2, 1, 1, 0), "{reform:?}");
+    let transport = org(&status.orgs, f.transport)?;
+    ensure!((transport.tasks_due, transport.missing, transport.pending) == (1, 1, 0), "{transport:?}");
+    let late: Vec<OrgId> = status.late_orgs().iter().map(|o| o.org_id).collect();
+    let missing: Vec<OrgId> = status.missing_orgs().iter().map(|o| o.org_id).collect();
+    ensure!(late == [f.reform] && missing == [f.transport], "{late:?} {missing:?}");
+    let labels: Vec<String> = status.tasks.iter().map(|t| t.status.label()).collect();
+    ensure!(labels == ["已报待审", "迟报（已报待审）", "逾期未报"], "{labels:?}");
+
+    // An earlier period asked by name: nobody reported February.
+    let february: Period = "2026-02".parse().map_err(anyhow::Error::msg)?;
+    let past = later.reporting_status(&f.leader, f.plan, Some(february)).await?;
+    ensure!(past.due_date == d("2026-02-25") && past.orgs.iter().map(|o| o.missing).sum::<usize>() == 3);
+    Ok(())
+}
+
+async fn channel(w: &World) -> Result<()> {
+    // Nothing listens on port 9: the rows stay queued, which is all this test reads.
+    let input = ChannelInput {
+        kind: "wecom".into(),
+        name: "督查群".into(),
+        webhook: "http://127.0.0.1:9/cgi-bin/webhook/send?key=k".into(),
+        enabled: true,
+        ..ChannelInput::default()
+    };
+    w.app.create_notification_channel(&w.admin, &input).await?;
+    Ok(())
+}
+
+async fn reminders(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-03-18").await?;
+    let w = &f.w;
+    channel(w).await?;
+    // Monthly, due on the 25th, reminded 3 days before: from the 22nd.
+    let quiet = f.on("2026-03-21").await?.remind_reporting().await?;
+    ensure!(quiet == ReportingReminders::default(), "too early: {quiet:?}");
+
+    let day = f.on("2026-03-22").await?;
+    let pass = day.remind_reporting().await?;
+    ensure!(pass == ReportingReminders { due: 2, overdue: 0, queued: 2 }, "{pass:?}");
+    // Again, and after a restart: the same events, nothing new.
+    ensure!(day.remind_reporting().await?.queued == 0);
+    ensure!(f.on("2026-03-22").await?.remind_reporting().await?.queued == 0);
+    ensure!(f.on("2026-03-25").await?.remind_reporting().await?.queued == 0, "one reminder per period before the day");
+
+    let outbox = w.app.notification_outbox(&w.admin, 50).await?;
+    let due: Vec<_> = outbox.iter().filter(|r| r.event_key.starts_with("report-due:")).collect();
+    ensure!(due.len() == 2, "{outbox:?}");
+    let to_reform = due.iter().find(|r| r.event_key.ends_with(&format!(":org{}", f.reform.0)));
+    ensure!(
+        to_reform.is_some_and(|r| r.body.contains("市发改委")
+            && r.body.contains("2026年3月")
+            && r.body.contains("2项")
+            && r.body.contains("2026年03月25日")
+            && r.title.contains("2026年重点任务")),
+        "{to_reform:?}"
+    );
+
+    // 发改委 reports both; after the due date only 交通局 is reminded, once.
+    for task in &f.tasks[..2] {
+        day.submit_report(&f.reform_reporter, *task, &report("2026-03")).await?;
+    }
+    let after = f.on("2026-03-26").await?;
+    let pass = after.remind_reporting().await?;
+    ensure!(pass == ReportingReminders { due: 0, overdue: 1, queued: 1 }, "{pass:?}");
+    ensure!(after.remind_reporting().await?.queued == 0);
+    ensure!(f.on("2026-03-27").await?.remind_reporting().await?.queued == 0, "restarted the next day");
+    let outbox = w.app.notification_outbox(&w.admin, 50).await?;
+    let overdue: Vec<_> = outbox.iter().filter(|r| r.event_key.starts_with("report-overdue:")).collect();
+    ensure!(overdue.len() == 1, "{outbox:?}");
+    ensure!(
+        overdue[0].body.contains("市交通局")
+            && overdue[0].body.contains("1项")
+            && overdue[0].title.contains("逾期未报"),
+        "{:?}",
+        overdue[0]
+    );
+    // A week past the due date the overdue window has closed.
+    let late = f.on("2026-04-03").await?.remind_reporting().await?;
+    ensure!(late.overdue == 0, "{late:?}");
+    Ok(())
+}
+
+async fn stale(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-01-20").await?;
+    let w = &f.w;
+    // 发改委's first task reported January only; its second February; 交通局 nothing.
+    w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-01")).await?;
+    let feb = f.on("2026-02-20").await?;
+    feb.submit_report(&f.reform_reporter, f.tasks[1], &report("2026-02")).await?;
+
+    // On 03-25 (the due day) the window is January and February: only 交通局's task missed both.
+    let on_due = f.on("2026-03-25").await?.stale_tasks(&w.supervisor, f.plan).await?;
+    let ids: Vec<TaskId> = on_due.iter().map(|t| t.task_id).collect();
+    ensure!(ids == [f.tasks[2]], "{on_due:?}");
+    // A day later the window is February and March: January's report no longer counts.
+    let after = f.on("2026-03-26").await?.stale_tasks(&w.supervisor, f.plan).await?;
+    let ids: Vec<TaskId> = after.iter().map(|t| t.task_id).collect();
+    ensure!(ids == [f.tasks[0], f.tasks[2]], "{after:?}");
+    let periods: Vec<String> = after[0].periods.iter().map(|p| p.to_string()).collect();
+    ensure!(periods == ["2026-03", "2026-02"], "{periods:?}");
+    Ok(())
+}
+
+async fn permissions(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-03-18").await?;
+    let w = &f.w;
+    for user in [&f.reform_reporter, &f.leader] {
+        let err = w.app.set_reporting_schedule(user, f.plan, &schedule("weekly", "5", "1")).await.err();
+        ensure!(matches!(err, Some(AppError::Forbidden)), "{:?}: {err:?}", user.role);
+    }
+    ensure!(w.app.reporting_schedule(&w.supervisor, f.plan).await?.is_default, "nothing changed");
+    w.app.set_reporting_schedule(&w.admin, f.plan, &schedule("quarterly", "20", "5")).await?;
+
+    // Bad input: each field named, in Chinese.
+    for (input, field) in [
+        (schedule("daily", "5", "1"), "cycle"),
+        (schedule("weekly", "8", "1"), "due_day"),
+        (schedule("half_monthly", "16", "1"), "due_day"),
+        (schedule("monthly", "0", "1"), "due_day"),
+        (schedule("monthly", "二十五", "1"), "due_day"),
+        (schedule("weekly", "5", "7"), "remind_days_before"),
+        (schedule("monthly", "25", "-1"), "remind_days_before"),
+    ] {
+        match w.app.set_reporting_schedule(&w.supervisor, f.plan, &input).await {
+            Err(AppError::Invalid(invalid)) => {
+                ensure!(invalid.errors.iter().any(|e| e.field == field), "{field}: {invalid:?}");
+                ensure!(invalid.errors.iter().all(|e| !e.message.is_ascii()), "Chinese: {invalid:?}");
+            }
+            other => bail!("{field}: expected Invalid, got {other:?}"),
+        }
+    }
+
+    // Another tenant's supervisor finds no such plan.
+    let other = w.app.store().create_tenant("邻县").await?;
+    let office = NewOrg {
+        tenant_id: other,
+        parent_id: None,
+        name: "邻县督查室".into(),
+        kind: OrgKind::Department,
+        sort_order: 0,
+    };
+    let other_org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
+    let input = UserInput {
+        username: "stranger".into(),
+        display_name: "外县督查员".into(),
+        role: "supervisor".into(),
+        org_id: other_org.id.0,
+        password: "abc12345678".into(),
+    };
+    let stranger = w.app.create_user_unchecked(other, &input).await?;
+    ensure!(matches!(w.app.reporting_schedule(&stranger, f.plan).await, Err(AppError::NotFound(_))));
+    ensure!(matches!(
+        w.app.set_reporting_schedule(&stranger, f.plan, &schedule("weekly", "5", "1")).await,
+        Err(AppError::NotFound(_))
+    ));
+    ensure!(matches!(w.app.reporting_status(&stranger, f.plan, None).await, Err(AppError::NotFound(_))));
+    ensure!(matches!(w.app.stale_tasks(&stranger, f.plan).await, Err(AppError::NotFound(_))));
+    ensure!(w.app.reporting_schedule(&w.supervisor, f.plan).await?.schedule.cycle == ReportingCycle::Quarterly);
+    // The stranger's tenant has no plan: its reminder pass finds nothing of ours to send.
+    ensure!(w.app.remind_reporting_for(other).await? == ReportingReminders::default());
+    Ok(())
+}
+
+async fn wrong_cycle(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-03-18").await?;
+    let w = &f.w;
+    w.app.set_reporting_schedule(&w.supervisor, f.plan, &schedule("weekly", "5", "1")).await?;
+    match w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await {
+        Err(AppError::Invalid(invalid)) => {
+            ensure!(invalid.errors.iter().any(|e| e.field == "period" && e.message.contains("每周")), "{invalid:?}");
+        }
+        other => bail!("expected Invalid, got {other:?}"),
+    }
+    w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-W12")).await?;
+    let status = w.app.reporting_status(&w.supervisor, f.plan, None).await?;
+    ensure!(org(&status.orgs, f.reform)?.on_time == 1, "{:?}", status.orgs);
+    // Next week's period is in the future.
+    let future = w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-W13")).await.err();
+    ensure!(matches!(future, Some(AppError::Invalid(_))), "{future:?}");
+    Ok(())
+}
