@@ -15,6 +15,7 @@ mod calendar;
 mod dashboard;
 mod error;
 mod imports;
+mod ledgers;
 mod notifications;
 mod orgs;
 mod plans;
@@ -39,6 +40,7 @@ pub use imports::{
     ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId,
     NewImport, NewImportTarget, NewImportTask, ReportImport,
 };
+pub use ledgers::{LedgerItem, LedgerOrg, LedgerParent, LedgerQuery, LedgerTask};
 pub use notifications::{
     ChannelId, NewChannel, NewNotification, NotificationChannel, NotificationId, OutboxItem, OutboxStatus,
 };

@@ -298,6 +298,7 @@ macro_rules! insert_task {
         id
     }};
 }
+pub(crate) use insert_task;
 
 impl Store {
     /// Creates a task with its supporting orgs and targets, placed after its last sibling.

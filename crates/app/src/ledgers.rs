@@ -1,0 +1,873 @@
+//! 台账 (Excel ledgers): templates to download, imports of orgs, users and
+//! tasks with targets, and the export of a plan's ledger with this period's
+//! progress and lights.
+//!
+//! An import reads the whole file first and checks every row; each fault
+//! becomes one message naming the cell as Excel shows it
+//! (「第 7 行 F 列（完成时限）：“下月底”不是日期」), up to [`MAX_LEDGER_ERRORS`].
+//! Only a file without faults is stored, in one transaction with an audit
+//! event per row and one for the file: nothing is imported when any row fails.
+//!
+//! Who may: admins import orgs and users; the office (supervisors and admins)
+//! imports tasks; everyone exports the tasks they may see (a reporter those
+//! their org leads or supports, as on the plan page).
+//!
+//! Task hierarchy comes from 序号: `一、` is level 1, `（一）` level 2, `1.`/`1、`
+//! level 3, `（1）` level 4 (as the demo city and work reports number them); in
+//! a file without Chinese numbers, `3`, `3.2`, `3.2.1` give levels by their
+//! dots. A task goes under the nearest task above it of a higher level. An
+//! empty 序号 makes a task a sibling of the one above. Consecutive rows with
+//! the same 序号 and 任务内容 (merged or repeated) are one task, one target
+//! per row.
+
+use crate::auth::{check_password, hash_password};
+use crate::plans::require_supervisor;
+use crate::{App, AppError, Result};
+use chrono::NaiveDate;
+use qingdan_domain::{Assignment, Comparator, Decimal, Invalid, OrgId, OrgKind, Period, PlanId, Role, User};
+use qingdan_office::{
+    ExportTarget, ExportTask, LedgerExport, LedgerKind, LedgerTable, OfficeError, normalize_name, org_column,
+    parse_ledger_date, read_ledger_table, task_column, user_column,
+};
+use qingdan_storage::{LedgerOrg, LedgerParent, LedgerQuery, LedgerTask, NewTarget, NewTask, NewUser, StorageError};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+/// The largest ledger file accepted.
+pub const MAX_LEDGER_BYTES: usize = 20 * 1024 * 1024;
+
+/// At most this many faults are listed; the rest are counted.
+pub const MAX_LEDGER_ERRORS: usize = 200;
+
+/// Tasks read from storage per page while exporting.
+const EXPORT_PAGE: u32 = 2000;
+
+/// What an import stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerImported {
+    pub kind: LedgerKind,
+    /// Orgs, users or tasks created.
+    pub rows: usize,
+    /// Targets created (tasks only).
+    pub targets: usize,
+}
+
+/// An exported ledger.
+#[derive(Debug, Clone)]
+pub struct LedgerFile {
+    /// `2026年重点任务台账（2026年11月）.xlsx`
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub tasks: u64,
+    pub rows: u64,
+}
+
+/// The faults of a file, each naming its cell.
+struct Faults<'a> {
+    table: &'a LedgerTable,
+    invalid: Invalid,
+    count: usize,
+}
+
+impl<'a> Faults<'a> {
+    fn new(table: &'a LedgerTable) -> Self {
+        Faults { table, invalid: Invalid::new(), count: 0 }
+    }
+
+    fn add(&mut self, row: u32, column: usize, code: &'static str, message: impl AsRef<str>) {
+        self.count += 1;
+        if self.count <= MAX_LEDGER_ERRORS {
+            let at = self.table.locate(row, column);
+            self.invalid.add(&format!("row{row}"), code, format!("{at}：{}", message.as_ref()));
+        }
+    }
+
+    fn into_result(mut self) -> Result<()> {
+        if self.count > MAX_LEDGER_ERRORS {
+            let more = self.count - MAX_LEDGER_ERRORS;
+            self.invalid.add("file", "more_errors", format!("另有 {more} 处错误未列出，请改正以上错误后重新上传"));
+        }
+        Ok(self.invalid.into_result()?)
+    }
+}
+
+fn file_error(message: impl Into<String>) -> AppError {
+    AppError::field("file", "bad_file", message)
+}
+
+/// Reads a ledger's table, or says in Chinese what is wrong with the file.
+fn read_table(bytes: &[u8], kind: LedgerKind) -> Result<LedgerTable> {
+    if bytes.is_empty() {
+        return Err(file_error("请选择要上传的 Excel 台账文件（.xlsx）"));
+    }
+    if bytes.len() > MAX_LEDGER_BYTES {
+        return Err(file_error(format!("文件过大：台账不能超过{}MB", MAX_LEDGER_BYTES / 1024 / 1024)));
+    }
+    let table = read_ledger_table(bytes, kind.columns()).map_err(|e: OfficeError| file_error(e.to_string()))?;
+    if table.lines.is_empty() {
+        return Err(file_error(format!("第 {} 行表头下面没有数据行，没有可导入的{}", table.header_row, kind.label())));
+    }
+    Ok(table)
+}
+
+fn require_admin(user: &User) -> Result<()> {
+    if user.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// Names as written in a ledger mapped to the tenant's orgs.
+fn org_index(orgs: &[qingdan_domain::Org]) -> HashMap<String, OrgId> {
+    orgs.iter().map(|o| (normalize_name(&o.name), o.id)).collect()
+}
+
+fn org_kind(text: &str) -> Option<OrgKind> {
+    let text = normalize_name(text);
+    if text.is_empty() {
+        return Some(OrgKind::Department);
+    }
+    if matches!(text.as_str(), "县" | "市" | "县级市" | "县(市、区)") {
+        return Some(OrgKind::County);
+    }
+    OrgKind::ALL.into_iter().find(|k| normalize_name(k.label()) == text || k.code() == text)
+}
+
+fn role(text: &str) -> Option<Role> {
+    let text = normalize_name(text);
+    if matches!(text.as_str(), "督查" | "督办员" | "督查室") {
+        return Some(Role::Supervisor);
+    }
+    Role::ALL.into_iter().find(|r| r.label() == text || r.code() == text.to_ascii_lowercase())
+}
+
+fn comparator(text: &str) -> Option<Comparator> {
+    match normalize_name(text).to_ascii_lowercase().as_str() {
+        "" | "等于" | "=" | "eq" | "达到" => Some(Comparator::Exactly),
+        "不低于" | "以上" | "不少于" | "不小于" | "≥" | ">=" | "ge" | "大于等于" => {
+            Some(Comparator::AtLeast)
+        }
+        "不超过" | "以内" | "以下" | "不高于" | "不大于" | "≤" | "<=" | "le" | "小于等于" => {
+            Some(Comparator::AtMost)
+        }
+        "左右" | "约" | "approx" => Some(Comparator::About),
+        _ => None,
+    }
+}
+
+/// A number as offices type it: `1,200`, `８`, `5.5%` (the `%` then gives the unit).
+fn number(text: &str) -> Option<(Decimal, bool)> {
+    let text = normalize_name(text).replace([',', '，'], "");
+    let (digits, percent) = match text.strip_suffix('%') {
+        Some(d) => (d.to_owned(), true),
+        None => (text, false),
+    };
+    Decimal::from_str(&digits).ok().map(|d| (d, percent))
+}
+
+/// The level of a 序号 in one of the two schemes (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Numbering {
+    /// 一、 （一） 1. （1）: levels 0–3.
+    Chinese(u8),
+    /// Digits, possibly dotted: `3` or `3.2` (the level is the number of dots).
+    Arabic(u8),
+    /// Digits with a trailing `.`/`、` (`1.`): level 2 among Chinese numbers, else 0.
+    ArabicItem,
+}
+
+const CHINESE_DIGITS: &str = "一二三四五六七八九十百零〇两";
+
+fn numbering(seq: &str) -> Option<Numbering> {
+    let s = normalize_name(seq);
+    let s = s.trim_end_matches(['、', '.', '．', '，', ',']);
+    let ends_with_mark = s.len() != normalize_name(seq).len();
+    if s.is_empty() {
+        return None;
+    }
+    let is_chinese = |t: &str| !t.is_empty() && t.chars().all(|c| CHINESE_DIGITS.contains(c));
+    let is_digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    if is_chinese(s) {
+        return Some(Numbering::Chinese(0));
+    }
+    if let Some(inner) = s.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        if is_chinese(inner) {
+            return Some(Numbering::Chinese(1));
+        }
+        if is_digits(inner) {
+            return Some(Numbering::Chinese(3));
+        }
+    }
+    if is_digits(s) {
+        return Some(if ends_with_mark { Numbering::ArabicItem } else { Numbering::Arabic(0) });
+    }
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() > 1 && parts.iter().all(|p| is_digits(p)) {
+        return Some(Numbering::Arabic(u8::try_from(parts.len() - 1).unwrap_or(u8::MAX)));
+    }
+    if s.chars().count() == 1 && ('①'..='⑳').contains(&s.chars().next().unwrap_or(' ')) {
+        return Some(Numbering::Chinese(4));
+    }
+    None
+}
+
+/// One task of a file: its rows and what they say.
+struct Group {
+    first_row: u32,
+    seq: String,
+    title: String,
+    /// Indexes into `table.lines`.
+    lines: Vec<usize>,
+}
+
+/// Users by the names a ledger may give them: display name and username.
+struct People<'a> {
+    by_name: HashMap<String, Vec<&'a User>>,
+}
+
+impl<'a> People<'a> {
+    fn new(users: &'a [User]) -> Self {
+        let mut by_name: HashMap<String, Vec<&User>> = HashMap::new();
+        for u in users {
+            by_name.entry(normalize_name(&u.display_name)).or_default().push(u);
+            if u.username != u.display_name {
+                by_name.entry(normalize_name(&u.username)).or_default().push(u);
+            }
+        }
+        People { by_name }
+    }
+
+    fn named(&self, name: &str) -> Vec<&'a User> {
+        self.by_name.get(&normalize_name(name)).cloned().unwrap_or_default()
+    }
+}
+
+impl App {
+    /// A ledger template (.xlsx) to fill in; any signed-in user may download one.
+    pub fn ledger_template(&self, _user: &User, kind: LedgerKind) -> Result<Vec<u8>> {
+        qingdan_office::ledger_template_xlsx(kind).map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// Imports the orgs of a ledger (admins): all rows or none.
+    pub async fn import_org_ledger(&self, user: &User, file_name: &str, bytes: &[u8]) -> Result<LedgerImported> {
+        require_admin(user)?;
+        let table = read_table(bytes, LedgerKind::Orgs)?;
+        let existing = org_index(&self.store.orgs(user.tenant_id).await?);
+        let mut faults = Faults::new(&table);
+        let mut in_file: HashMap<String, (usize, u32)> = HashMap::new();
+        let mut orgs = Vec::with_capacity(table.lines.len());
+        for line in &table.lines {
+            let row = line.row;
+            let name = line.get(org_column::NAME);
+            let key = normalize_name(name);
+            if name.is_empty() {
+                faults.add(row, org_column::NAME, "required", "单位名称不能为空");
+            } else if name.chars().count() > 60 {
+                faults.add(row, org_column::NAME, "too_long", "单位名称不能超过60个字");
+            } else if existing.contains_key(&key) {
+                faults.add(row, org_column::NAME, "taken", format!("已有同名单位“{name}”"));
+            } else if let Some((_, other)) = in_file.get(&key) {
+                faults.add(row, org_column::NAME, "duplicate", format!("“{name}”与第 {other} 行重名"));
+            }
+            let kind_text = line.get(org_column::KIND);
+            let kind = org_kind(kind_text);
+            if kind.is_none() {
+                faults.add(
+                    row,
+                    org_column::KIND,
+                    "unknown",
+                    format!("“{kind_text}”不是有效的单位类型，应为县（市）、区、开发区、部门或科室"),
+                );
+            }
+            let parent_text = line.get(org_column::PARENT);
+            let parent = if parent_text.is_empty() {
+                LedgerParent::Top
+            } else if let Some(id) = existing.get(&normalize_name(parent_text)) {
+                LedgerParent::Existing(*id)
+            } else if let Some((i, _)) = in_file.get(&normalize_name(parent_text)) {
+                LedgerParent::Earlier(*i)
+            } else {
+                faults.add(
+                    row,
+                    org_column::PARENT,
+                    "not_found",
+                    format!("上级单位“{parent_text}”不存在（须是已有单位，或在本表中排在前面）"),
+                );
+                LedgerParent::Top
+            };
+            let sort_text = line.get(org_column::SORT_ORDER);
+            let sort_order = if sort_text.is_empty() {
+                0
+            } else {
+                match sort_text.parse::<i64>() {
+                    Ok(n) => n,
+                    Err(_) => {
+                        faults.add(row, org_column::SORT_ORDER, "not_a_number", format!("“{sort_text}”不是整数"));
+                        0
+                    }
+                }
+            };
+            if !key.is_empty() && !in_file.contains_key(&key) {
+                in_file.insert(key, (orgs.len(), row));
+            }
+            orgs.push(LedgerOrg {
+                name: name.to_owned(),
+                kind: kind.unwrap_or(OrgKind::Department),
+                parent,
+                sort_order,
+            });
+        }
+        faults.into_result()?;
+        let ids = self.store.import_ledger_orgs(user.tenant_id, &orgs, file_name, self.actor(user)).await.map_err(
+            |e| match e {
+                StorageError::Conflict(_) => file_error("单位名称与刚刚新增的单位重名，请刷新后重试"),
+                other => other.into(),
+            },
+        )?;
+        Ok(LedgerImported { kind: LedgerKind::Orgs, rows: ids.len(), targets: 0 })
+    }
+
+    /// Imports the users of a ledger (admins), each with its initial password: all rows or none.
+    pub async fn import_user_ledger(&self, user: &User, file_name: &str, bytes: &[u8]) -> Result<LedgerImported> {
+        require_admin(user)?;
+        let table = read_table(bytes, LedgerKind::Users)?;
+        let orgs = org_index(&self.store.orgs(user.tenant_id).await?);
+        let mut faults = Faults::new(&table);
+        let mut in_file: HashMap<String, u32> = HashMap::new();
+        let mut checked = Vec::with_capacity(table.lines.len());
+        for line in &table.lines {
+            let row = line.row;
+            let username = line.get(user_column::USERNAME);
+            if username.is_empty() {
+                faults.add(row, user_column::USERNAME, "required", "用户名不能为空");
+            } else if username.chars().count() > 32 {
+                faults.add(row, user_column::USERNAME, "too_long", "用户名不能超过32个字符");
+            } else if !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
+                faults.add(
+                    row,
+                    user_column::USERNAME,
+                    "bad_chars",
+                    format!("“{username}”不可用：用户名只能包含字母、数字、下划线、点和横线"),
+                );
+            } else if let Some(other) = in_file.get(username) {
+                faults.add(row, user_column::USERNAME, "duplicate", format!("“{username}”与第 {other} 行重复"));
+            } else if self.store.user_login(username).await?.is_some() {
+                faults.add(row, user_column::USERNAME, "taken", format!("用户名“{username}”已被使用"));
+            }
+            in_file.entry(username.to_owned()).or_insert(row);
+            let display_name = line.get(user_column::DISPLAY_NAME);
+            if display_name.is_empty() {
+                faults.add(row, user_column::DISPLAY_NAME, "required", "姓名不能为空");
+            } else if display_name.chars().count() > 32 {
+                faults.add(row, user_column::DISPLAY_NAME, "too_long", "姓名不能超过32个字");
+            }
+            let org_text = line.get(user_column::ORG);
+            let org = orgs.get(&normalize_name(org_text)).copied();
+            if org_text.is_empty() {
+                faults.add(row, user_column::ORG, "required", "所属单位不能为空");
+            } else if org.is_none() {
+                faults.add(row, user_column::ORG, "not_found", format!("单位“{org_text}”不存在，请先导入或新增该单位"));
+            }
+            let role_text = line.get(user_column::ROLE);
+            let role = role(role_text);
+            if role.is_none() {
+                faults.add(
+                    row,
+                    user_column::ROLE,
+                    "unknown",
+                    format!("“{role_text}”不是有效的角色，应为管理员、督查员、填报员或领导"),
+                );
+            }
+            let password = line.get(user_column::PASSWORD);
+            if let Err(AppError::Invalid(e)) = check_password(password) {
+                for error in e.errors {
+                    faults.add(row, user_column::PASSWORD, error.code, error.message);
+                }
+            }
+            checked.push((username, display_name, org, role, password));
+        }
+        faults.into_result()?;
+        let mut users = Vec::with_capacity(checked.len());
+        for (username, display_name, org, role, password) in checked {
+            users.push(NewUser {
+                tenant_id: user.tenant_id,
+                org_id: org.unwrap_or(user.org_id),
+                username: username.to_owned(),
+                display_name: display_name.to_owned(),
+                role: role.unwrap_or(Role::Reporter),
+                password_hash: hash_password(password.to_owned()).await?,
+            });
+        }
+        let rows =
+            self.store.import_ledger_users(user.tenant_id, &users, file_name, self.actor(user)).await.map_err(|e| {
+                match e {
+                    StorageError::Conflict(_) => file_error("有用户名刚刚被他人使用，请刷新后重试"),
+                    other => other.into(),
+                }
+            })?;
+        Ok(LedgerImported { kind: LedgerKind::Users, rows, targets: 0 })
+    }
+
+    /// Imports tasks with targets into a plan (the office): all rows or none.
+    pub async fn import_task_ledger(
+        &self,
+        user: &User,
+        plan: PlanId,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<LedgerImported> {
+        require_supervisor(user)?;
+        let plan = self.plan(user, plan).await?;
+        let table = read_table(bytes, LedgerKind::Tasks)?;
+        let tenant = user.tenant_id;
+        let orgs = org_index(&self.store.orgs(tenant).await?);
+        let users = self.store.users(tenant).await?;
+        let people = People::new(&users);
+        let start = NaiveDate::from_ymd_opt(plan.year, 1, 1).unwrap_or_default();
+        let year_end = NaiveDate::from_ymd_opt(plan.year, 12, 31).unwrap_or(start);
+        let today = self.clock.today();
+        let mut faults = Faults::new(&table);
+
+        // Rows into tasks.
+        let mut groups: Vec<Group> = Vec::new();
+        for (i, line) in table.lines.iter().enumerate() {
+            let seq = line.get(task_column::SEQ);
+            let title = line.get(task_column::TASK);
+            let continues = groups.last().is_some_and(|g| {
+                (seq.is_empty() && title.is_empty()) || (seq == g.seq && (title == g.title || title.is_empty()))
+            });
+            match groups.last_mut() {
+                Some(group) if continues => group.lines.push(i),
+                _ => {
+                    if title.is_empty() {
+                        faults.add(line.row, task_column::TASK, "required", "任务内容不能为空");
+                    }
+                    groups.push(Group {
+                        first_row: line.row,
+                        seq: seq.to_owned(),
+                        title: title.to_owned(),
+                        lines: vec![i],
+                    });
+                }
+            }
+        }
+
+        // Levels from 序号.
+        let has_chinese = groups.iter().any(|g| matches!(numbering(&g.seq), Some(Numbering::Chinese(_))));
+        let mut stack: Vec<(u8, usize)> = Vec::new();
+        let mut previous_level = 0u8;
+        let mut tasks: Vec<LedgerTask> = Vec::with_capacity(groups.len());
+        let mut target_count = 0;
+        for (index, group) in groups.iter().enumerate() {
+            let row = group.first_row;
+            let level = if group.seq.is_empty() {
+                previous_level
+            } else {
+                match numbering(&group.seq) {
+                    Some(Numbering::Chinese(l)) => l,
+                    Some(Numbering::ArabicItem) if has_chinese => 2,
+                    Some(Numbering::Arabic(0)) if has_chinese => 2,
+                    Some(Numbering::Arabic(l)) => l,
+                    Some(Numbering::ArabicItem) => 0,
+                    None => {
+                        faults.add(
+                            row,
+                            task_column::SEQ,
+                            "bad_number",
+                            format!("序号“{}”无法识别层级，应写作 一、（一）1.（1）或 1、1.2、1.2.3", group.seq),
+                        );
+                        previous_level
+                    }
+                }
+            };
+            previous_level = level;
+            while stack.last().is_some_and(|(l, _)| *l >= level) {
+                stack.pop();
+            }
+            let parent = stack.last().map_or(LedgerParent::Top, |(_, i)| LedgerParent::Earlier(*i));
+            stack.push((level, index));
+
+            if group.seq.chars().count() > 20 {
+                faults.add(row, task_column::SEQ, "too_long", "序号不能超过20个字");
+            }
+            if group.title.chars().count() > 2000 {
+                faults.add(row, task_column::TASK, "too_long", "任务内容不能超过2000个字");
+            }
+            let cell = |col: usize| group.lines.iter().map(|&i| table.lines[i].get(col)).find(|v| !v.is_empty());
+
+            // 牵头单位, 配合单位.
+            let lead_org = match cell(task_column::LEAD_ORG) {
+                None => None,
+                Some(name) => {
+                    let found = orgs.get(&normalize_name(name)).copied();
+                    if found.is_none() {
+                        faults.add(row, task_column::LEAD_ORG, "not_found", format!("单位“{name}”不存在"));
+                    }
+                    found
+                }
+            };
+            let mut supporting: Vec<OrgId> = Vec::new();
+            if let Some(text) = cell(task_column::SUPPORTING_ORGS) {
+                for name in text.split(|c: char| "、，,;；/".contains(c) || c.is_whitespace()).filter(|n| !n.is_empty())
+                {
+                    match orgs.get(&normalize_name(name)) {
+                        Some(id) if Some(*id) == lead_org => faults.add(
+                            row,
+                            task_column::SUPPORTING_ORGS,
+                            "is_lead",
+                            format!("“{name}”是牵头单位，不能同时是配合单位"),
+                        ),
+                        Some(id) => supporting.push(*id),
+                        None => {
+                            faults.add(row, task_column::SUPPORTING_ORGS, "not_found", format!("单位“{name}”不存在"))
+                        }
+                    }
+                }
+            }
+            supporting.sort();
+            supporting.dedup();
+            if supporting.len() > 30 {
+                faults.add(row, task_column::SUPPORTING_ORGS, "too_many", "配合单位最多30个");
+            }
+
+            // 牵头领导, 责任人.
+            let lead_leader = match cell(task_column::LEAD_LEADER) {
+                None => None,
+                Some(name) => {
+                    let named = people.named(name);
+                    let leaders: Vec<&User> = named.iter().copied().filter(|u| u.role == Role::Leader).collect();
+                    match (leaders.as_slice(), named.is_empty()) {
+                        ([one], _) => Some(one.id),
+                        ([], true) => {
+                            faults.add(row, task_column::LEAD_LEADER, "not_found", format!("用户“{name}”不存在"));
+                            None
+                        }
+                        ([], false) => {
+                            faults.add(
+                                row,
+                                task_column::LEAD_LEADER,
+                                "not_leader",
+                                format!("“{name}”不是领导角色的用户"),
+                            );
+                            None
+                        }
+                        _ => {
+                            faults.add(
+                                row,
+                                task_column::LEAD_LEADER,
+                                "ambiguous",
+                                format!("有多位名为“{name}”的领导，请改填用户名"),
+                            );
+                            None
+                        }
+                    }
+                }
+            };
+            let owner = match cell(task_column::OWNER) {
+                None => None,
+                Some(name) => {
+                    let named = people.named(name);
+                    let in_lead: Vec<&User> = named.iter().copied().filter(|u| Some(u.org_id) == lead_org).collect();
+                    match (in_lead.as_slice(), named.is_empty()) {
+                        ([one], _) => Some(one.id),
+                        ([], true) => {
+                            faults.add(row, task_column::OWNER, "not_found", format!("用户“{name}”不存在"));
+                            None
+                        }
+                        ([], false) if lead_org.is_none() && cell(task_column::LEAD_ORG).is_none() => {
+                            faults.add(row, task_column::OWNER, "no_lead_org", "填写责任人时须同时填写牵头单位");
+                            None
+                        }
+                        ([], false) => {
+                            if lead_org.is_some() {
+                                faults.add(
+                                    row,
+                                    task_column::OWNER,
+                                    "not_in_lead_org",
+                                    format!("“{name}”不是牵头单位的人员"),
+                                );
+                            }
+                            None
+                        }
+                        _ => {
+                            faults.add(
+                                row,
+                                task_column::OWNER,
+                                "ambiguous",
+                                format!("牵头单位有多位名为“{name}”的人员，请改填用户名"),
+                            );
+                            None
+                        }
+                    }
+                }
+            };
+
+            // 完成时限 and targets, row by row.
+            let mut deadline: Option<NaiveDate> = None;
+            let mut targets = Vec::new();
+            for &i in &group.lines {
+                let line = &table.lines[i];
+                let text = line.get(task_column::DEADLINE);
+                let row_deadline = if text.is_empty() {
+                    None
+                } else {
+                    match parse_ledger_date(text, plan.year) {
+                        Some(d) if d < start => {
+                            faults.add(
+                                line.row,
+                                task_column::DEADLINE,
+                                "before_plan",
+                                format!("“{text}”早于计划年度开始（{}年1月1日）", plan.year),
+                            );
+                            None
+                        }
+                        Some(d) => Some(d),
+                        None => {
+                            faults.add(
+                                line.row,
+                                task_column::DEADLINE,
+                                "not_a_date",
+                                format!("“{text}”不是日期（可写作 2026-06-30、2026年6月30日、2026年6月底或年底）"),
+                            );
+                            None
+                        }
+                    }
+                };
+                deadline = deadline.max(row_deadline);
+                if let Some(target) = self.ledger_target(&mut faults, line, &group.title, row_deadline) {
+                    targets.push(target);
+                }
+            }
+            if targets.len() > 50 {
+                faults.add(row, task_column::METRIC, "too_many", "一项任务最多50个指标");
+            }
+            target_count += targets.len();
+            let deadline = deadline.unwrap_or(year_end);
+            tasks.push(LedgerTask {
+                parent,
+                task: NewTask {
+                    tenant_id: tenant,
+                    plan_id: plan.id,
+                    parent_id: None,
+                    number: group.seq.clone(),
+                    title: group.title.clone(),
+                    weight: Decimal::ONE,
+                    start_date: start,
+                    deadline,
+                    assignment: Assignment {
+                        lead_leader_id: lead_leader,
+                        lead_org_id: lead_org,
+                        supporting_org_ids: supporting,
+                        owner_id: owner,
+                    },
+                    light: qingdan_domain::light_for(0, start, deadline, today),
+                    targets,
+                },
+            });
+        }
+        faults.into_result()?;
+        let ids = self.store.import_ledger_tasks(tenant, plan.id, &tasks, file_name, self.actor(user)).await?;
+        self.counts.clear();
+        Ok(LedgerImported { kind: LedgerKind::Tasks, rows: ids.len(), targets: target_count })
+    }
+
+    /// The target of one row, if it has one; faults go to `faults`.
+    fn ledger_target(
+        &self,
+        faults: &mut Faults<'_>,
+        line: &qingdan_office::LedgerLine,
+        title: &str,
+        deadline: Option<NaiveDate>,
+    ) -> Option<NewTarget> {
+        let row = line.row;
+        let metric = line.get(task_column::METRIC);
+        let value_text = line.get(task_column::VALUE);
+        if metric.is_empty() && value_text.is_empty() {
+            return None;
+        }
+        let before = faults.count;
+        if metric.chars().count() > 100 {
+            faults.add(row, task_column::METRIC, "too_long", "指标名称不能超过100个字");
+        }
+        let value = if value_text.is_empty() {
+            faults.add(row, task_column::VALUE, "required", format!("填写了指标“{metric}”，目标值不能为空"));
+            None
+        } else {
+            let parsed = number(value_text);
+            if parsed.is_none() {
+                faults.add(row, task_column::VALUE, "not_a_number", format!("“{value_text}”不是数字"));
+            }
+            parsed
+        };
+        let mut unit = line.get(task_column::UNIT).to_owned();
+        if unit.is_empty() && value.is_some_and(|(_, percent)| percent) {
+            unit = "%".to_owned();
+        }
+        if unit.chars().count() > 20 {
+            faults.add(row, task_column::UNIT, "too_long", "计量单位不能超过20个字");
+        }
+        let comparator_text = line.get(task_column::COMPARATOR);
+        let comparator = comparator(comparator_text);
+        if comparator.is_none() {
+            faults.add(
+                row,
+                task_column::COMPARATOR,
+                "unknown",
+                format!("“{comparator_text}”不是有效的比较方式，应为不低于、不超过、左右或等于"),
+            );
+        }
+        let baseline_text = line.get(task_column::BASELINE);
+        let baseline = if baseline_text.is_empty() {
+            None
+        } else {
+            let parsed = number(baseline_text).map(|(d, _)| d);
+            if parsed.is_none() {
+                faults.add(row, task_column::BASELINE, "not_a_number", format!("“{baseline_text}”不是数字"));
+            }
+            parsed
+        };
+        if faults.count != before {
+            return None;
+        }
+        let metric = if metric.is_empty() { title.chars().take(100).collect() } else { metric.to_owned() };
+        Some(NewTarget {
+            metric,
+            value: value.map(|(d, _)| d).unwrap_or_default(),
+            unit,
+            comparator: comparator.unwrap_or_default(),
+            baseline,
+            deadline,
+        })
+    }
+
+    /// The ledger of a plan as the user may see it: every visible task in tree
+    /// order with its targets, who answers for it, this period's report of its
+    /// lead org and its light. Read in pages and written while reading.
+    pub async fn export_ledger(&self, user: &User, plan: PlanId) -> Result<LedgerFile> {
+        let plan = self.plan(user, plan).await?;
+        let tenant = user.tenant_id;
+        let visible_to = (!user.role.reads_whole_tenant()).then_some(user.org_id);
+        let period = Period::containing(self.clock.today());
+        let org_names: HashMap<OrgId, String> =
+            self.store.orgs(tenant).await?.into_iter().map(|o| (o.id, o.name)).collect();
+        let title = format!("{}台账（{}）", plan.title, period.label());
+        let file_name = format!("{title}.xlsx");
+
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<ExportTask>>(2);
+        let writer_title = title.clone();
+        let writer = tokio::task::spawn_blocking(move || -> std::result::Result<(Vec<u8>, u64, u64), OfficeError> {
+            let mut ledger = LedgerExport::new(&writer_title)?;
+            while let Some(batch) = receiver.blocking_recv() {
+                for task in &batch {
+                    ledger.push(task)?;
+                }
+            }
+            let (tasks, rows) = (ledger.task_count(), ledger.row_count());
+            Ok((ledger.finish()?, tasks, rows))
+        });
+
+        let mut query = LedgerQuery {
+            tenant_id: tenant,
+            plan_id: plan.id,
+            visible_to,
+            period,
+            after: String::new(),
+            limit: EXPORT_PAGE,
+        };
+        loop {
+            let page = self.store.ledger_page(&query).await?;
+            let Some(last) = page.last() else { break };
+            query.after = last.sort_path.clone();
+            let full = page.len() >= EXPORT_PAGE as usize;
+            let batch: Vec<ExportTask> = page
+                .into_iter()
+                .map(|item| ExportTask {
+                    number: item.number,
+                    depth: item.depth,
+                    title: item.title,
+                    targets: item
+                        .targets
+                        .into_iter()
+                        .map(|t| ExportTarget {
+                            metric: t.metric,
+                            value: Some(t.value),
+                            unit: t.unit,
+                            actual: t.actual,
+                        })
+                        .collect(),
+                    deadline: Some(item.deadline),
+                    lead_leader: item.lead_leader_name.unwrap_or_default(),
+                    lead_org: item.lead_org_name.unwrap_or_default(),
+                    supporting_orgs: item
+                        .supporting_org_ids
+                        .iter()
+                        .filter_map(|id| org_names.get(id).map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    owner: item.owner_name.unwrap_or_default(),
+                    percent_done: item.percent_done,
+                    report_status: item.report.as_ref().map_or("未报送", |r| r.0.label()).to_owned(),
+                    narrative: item.report.as_ref().map(|r| r.1.clone()).unwrap_or_default(),
+                    problems: item.report.map(|r| r.2).unwrap_or_default(),
+                    light: Some(item.light),
+                })
+                .collect();
+            if sender.send(batch).await.is_err() {
+                // The writer stopped on an error; it is returned below.
+                break;
+            }
+            if !full {
+                break;
+            }
+        }
+        drop(sender);
+        let (bytes, tasks, rows) = writer
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(LedgerFile { file_name, bytes, tasks, rows })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_levels() {
+        let cases = [
+            ("一、", Some(Numbering::Chinese(0))),
+            ("十二、", Some(Numbering::Chinese(0))),
+            ("（一）", Some(Numbering::Chinese(1))),
+            ("(三)", Some(Numbering::Chinese(1))),
+            ("1.", Some(Numbering::ArabicItem)),
+            ("12、", Some(Numbering::ArabicItem)),
+            ("1．", Some(Numbering::ArabicItem)),
+            ("（1）", Some(Numbering::Chinese(3))),
+            ("3", Some(Numbering::Arabic(0))),
+            ("3.2", Some(Numbering::Arabic(1))),
+            ("3.2.1", Some(Numbering::Arabic(2))),
+            ("①", Some(Numbering::Chinese(4))),
+            ("A-1", None),
+            ("第一", None),
+        ];
+        for (seq, expected) in cases {
+            assert_eq!(numbering(seq), expected, "{seq}");
+        }
+    }
+
+    #[test]
+    fn comparators_numbers_roles_and_kinds_as_offices_write_them() {
+        assert_eq!(comparator("以上"), Some(Comparator::AtLeast));
+        assert_eq!(comparator("≤"), Some(Comparator::AtMost));
+        assert_eq!(comparator(""), Some(Comparator::Exactly));
+        assert_eq!(comparator("大约吧"), None);
+        assert_eq!(number("1,200"), Some((Decimal::from(1200), false)));
+        assert_eq!(number("５.５%"), Some((Decimal::from_str("5.5").unwrap(), true)));
+        assert_eq!(number("约8"), None);
+        assert_eq!(role("填报员"), Some(Role::Reporter));
+        assert_eq!(role("Leader"), Some(Role::Leader));
+        assert_eq!(role("处长"), None);
+        assert_eq!(org_kind(""), Some(OrgKind::Department));
+        assert_eq!(org_kind("县（市）"), Some(OrgKind::County));
+        assert_eq!(org_kind("dev_zone"), Some(OrgKind::DevZone));
+        assert_eq!(org_kind("公司"), None);
+    }
+}

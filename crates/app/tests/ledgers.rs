@@ -1,0 +1,516 @@
+//! 台账 (Excel ledgers) on SQLite and PostgreSQL: importing orgs, users and
+//! tasks with targets and hierarchy, whole files refused with every fault
+//! named by row and column, who may import and export, a ledger made by hand
+//! in LibreOffice, and the export read back cell by cell.
+
+use anyhow::{Context, Result, ensure};
+use qingdan_app::{AppError, LedgerKind, ReportInput, UserInput};
+use qingdan_domain::{OrgKind, PlanId, Role, TaskId, User};
+use qingdan_office::{EXPORT_HEADERS, read_xlsx_rows};
+use qingdan_storage::{Actor, NewOrg, TaskQuery};
+use qingdan_testkit::{Backend, World, on_both_engines};
+use rust_xlsxwriter::{Format, Workbook};
+
+on_both_engines! {
+    a_good_file_imports_orgs_users_and_tasks_with_targets_and_hierarchy => good_files;
+    a_file_with_bad_rows_imports_nothing_and_names_every_cell => bad_rows;
+    bad_files_and_missing_headers_get_a_chinese_message => bad_files;
+    only_admins_import_orgs_and_users_and_only_the_office_imports_tasks => import_permissions;
+    a_reporter_exports_only_their_orgs_tasks_and_no_one_another_tenants_plan => export_permissions;
+    the_exported_ledger_has_targets_progress_report_and_light => export_contents;
+    a_ledger_made_in_libreoffice_imports => libreoffice_ledger;
+}
+
+/// A workbook whose first sheet holds `rows` from A1, with `merges` (first row,
+/// first col, last row, last col; 0-based) over them.
+fn xlsx(rows: &[&[&str]], merges: &[(u32, u16, u32, u16)]) -> Result<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let plain = Format::new();
+    let merged =
+        |r: u32, c: u16| merges.iter().any(|&(r1, c1, r2, c2)| (r1..=r2).contains(&r) && (c1..=c2).contains(&c));
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            let (r, c) = (u32::try_from(r)?, u16::try_from(c)?);
+            if !text.is_empty() && !merged(r, c) {
+                sheet.write_string(r, c, *text)?;
+            }
+        }
+    }
+    for &(r1, c1, r2, c2) in merges {
+        let text = rows[r1 as usize][c1 as usize];
+        sheet.merge_range(r1, c1, r2, c2, text, &plain)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn messages(result: Result<impl std::fmt::Debug, AppError>) -> Vec<String> {
+    match result {
+        Err(AppError::Invalid(invalid)) => invalid.errors.into_iter().map(|e| e.message).collect(),
+        other => vec![format!("not invalid: {other:?}")],
+    }
+}
+
+async fn task_count(w: &World, plan: PlanId) -> Result<i64> {
+    let query = TaskQuery {
+        tenant_id: w.tenant,
+        plan_id: plan,
+        visible_to: None,
+        light: None,
+        lead_org: None,
+        text: None,
+        page: 0,
+        per_page: 200,
+    };
+    Ok(w.app.store().tasks(&query).await?.total)
+}
+
+async fn tasks_in_order(w: &World, plan: PlanId) -> Result<Vec<qingdan_domain::Task>> {
+    let query = TaskQuery {
+        tenant_id: w.tenant,
+        plan_id: plan,
+        visible_to: None,
+        light: None,
+        lead_org: None,
+        text: None,
+        page: 0,
+        per_page: 200,
+    };
+    Ok(w.app.store().tasks(&query).await?.items.into_iter().map(|i| i.task).collect())
+}
+
+fn orgs_file() -> Result<Vec<u8>> {
+    xlsx(
+        &[
+            &["青岚市单位台账", "", "", ""],
+            &[],
+            &["单位名称", "上级单位", "单位类型", "排序号"],
+            &["青岚市人民政府", "", "县（市）", "1"],
+            &[],
+            &["市发展和改革委员会", "青岚市人民政府", "部门", "10"],
+            &["市财政局", "青岚市人民政府", "", "20"],
+            &["市教育局", "市政府督查室", "department", ""],
+        ],
+        &[(0, 0, 0, 3)],
+    )
+}
+
+fn users_file() -> Result<Vec<u8>> {
+    xlsx(
+        &[
+            &["用户名", "姓名", "所属单位", "角色", "初始密码"],
+            &["li.fsz", "李副市长", "青岚市人民政府", "领导", "Leader2026"],
+            &["fgw.wu", "吴发改", "市发展和改革委员会", "填报员", "Wufagai2026"],
+            &["czj.chen", "陈财政", "市财政局", "reporter", "Chencz2026"],
+        ],
+        &[],
+    )
+}
+
+/// A title row, the header, a section, a sub-section, an item with two targets
+/// merged over two rows, a second item, a blank row, a second section.
+fn tasks_file(deadline: &str, lead: &str) -> Result<Vec<u8>> {
+    let task = "实施市级重点项目320项，年度计划投资560亿元";
+    xlsx(
+        &[
+            &["2026年重点任务", "", "", "", "", "", "", "", "", ""],
+            &[
+                "序号",
+                "任务内容",
+                "指标",
+                "目标值",
+                "计量单位",
+                "完成时限",
+                "牵头领导",
+                "牵头单位",
+                "配合单位",
+                "责任人",
+            ],
+            &["一、", "稳增长", "", "", "", "年底", "李副市长", "市发展和改革委员会", "", ""],
+            &["（一）", "扩大有效投资", "", "", "", "", "", "市发展和改革委员会", "", ""],
+            &["1.", task, "市级重点项目数", "320", "项", deadline, "李副市长", lead, "市财政局、市教育局", "吴发改"],
+            &["1.", task, "年度计划投资", "560.5", "亿元", "2026年6月底", "", "", "", ""],
+            &[
+                "2.",
+                "争取专项债券额度45亿元以上",
+                "专项债券额度",
+                "45",
+                "亿元",
+                "2026年9月30日",
+                "",
+                "市财政局",
+                "",
+                "陈财政",
+            ],
+            &[],
+            &["二、", "惠民生", "新建中小学校", "3", "所", "2026/8/31", "", "市教育局", "", ""],
+        ],
+        &[(0, 0, 0, 9), (4, 0, 5, 0), (4, 1, 5, 1)],
+    )
+}
+
+/// Imports the orgs and users files as the admin.
+async fn city(w: &World) -> Result<()> {
+    let orgs = w.app.import_org_ledger(&w.admin, "单位.xlsx", &orgs_file()?).await?;
+    ensure!(orgs.rows == 4, "{orgs:?}");
+    let users = w.app.import_user_ledger(&w.admin, "用户.xlsx", &users_file()?).await?;
+    ensure!(users.rows == 3, "{users:?}");
+    Ok(())
+}
+
+async fn good_files(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-01").await?;
+    let audit_before = w.app.store().audit_count(w.tenant).await?;
+    city(&w).await?;
+    // One audit event per org and user, and one per file.
+    let audit_city = w.app.store().audit_count(w.tenant).await?;
+    ensure!(audit_city - audit_before == 4 + 3 + 2, "{audit_before} → {audit_city}");
+    let orgs = w.app.orgs(&w.admin).await?;
+    let org = |name: &str| orgs.iter().find(|o| o.name == name).cloned().context(name.to_owned());
+    let government = org("青岚市人民政府")?;
+    ensure!(government.kind == OrgKind::County && government.parent_id.is_none() && government.sort_order == 1);
+    let fgw = org("市发展和改革委员会")?;
+    ensure!(fgw.parent_id == Some(government.id) && fgw.kind == OrgKind::Department && fgw.sort_order == 10);
+    let education = org("市教育局")?;
+    ensure!(education.parent_id.is_some(), "parent is the existing 市政府督查室");
+    // Imported users sign in with their initial password.
+    let (wu, _) = w.app.login("fgw.wu", "Wufagai2026").await?;
+    ensure!(wu.role == Role::Reporter && wu.org_id == fgw.id && wu.display_name == "吴发改");
+    let (leader, _) = w.app.login("li.fsz", "Leader2026").await?;
+    ensure!(leader.role == Role::Leader);
+
+    let plan = w.plan().await?;
+    let audit_before = w.app.store().audit_count(w.tenant).await?;
+    let imported = w
+        .app
+        .import_task_ledger(&w.supervisor, plan, "任务.xlsx", &tasks_file("2026-12-31", "市发展和改革委员会")?)
+        .await?;
+    ensure!(imported.rows == 5 && imported.targets == 4, "{imported:?}");
+    let audit_after = w.app.store().audit_count(w.tenant).await?;
+    ensure!(audit_after - audit_before == 5 + 1, "{audit_before} → {audit_after}");
+    let tasks = tasks_in_order(&w, plan).await?;
+    let summary: Vec<(i32, &str, &str)> =
+        tasks.iter().map(|t| (t.depth, t.number.as_str(), t.title.as_str())).collect();
+    ensure!(
+        summary
+            == [
+                (0, "一、", "稳增长"),
+                (1, "（一）", "扩大有效投资"),
+                (2, "1.", "实施市级重点项目320项，年度计划投资560亿元"),
+                (2, "2.", "争取专项债券额度45亿元以上"),
+                (0, "二、", "惠民生"),
+            ],
+        "{summary:?}"
+    );
+    ensure!(tasks[1].parent_id == Some(tasks[0].id) && tasks[2].parent_id == Some(tasks[1].id));
+    ensure!(tasks[3].parent_id == Some(tasks[1].id) && tasks[4].parent_id.is_none());
+    let item = &tasks[2];
+    ensure!(item.deadline.to_string() == "2026-12-31", "the latest of its rows' deadlines");
+    let a = &item.assignment;
+    ensure!(a.lead_org_id == Some(fgw.id) && a.lead_leader_id == Some(leader.id) && a.owner_id == Some(wu.id));
+    let mut supporting = vec![org("市财政局")?.id, education.id];
+    supporting.sort();
+    ensure!(a.supporting_org_ids == supporting, "{:?}", a.supporting_org_ids);
+    let targets = w.app.store().targets(w.tenant, item.id).await?;
+    let t: Vec<(String, String, String, Option<String>)> = targets
+        .iter()
+        .map(|t| (t.metric.clone(), t.value.to_string(), t.unit.clone(), t.deadline.map(|d| d.to_string())))
+        .collect();
+    ensure!(
+        t == [
+            ("市级重点项目数".into(), "320".into(), "项".into(), Some("2026-12-31".into())),
+            ("年度计划投资".into(), "560.5".into(), "亿元".into(), Some("2026-06-30".into())),
+        ],
+        "{t:?}"
+    );
+    ensure!(tasks[0].deadline.to_string() == "2026-12-31" && tasks[4].deadline.to_string() == "2026-08-31");
+    ensure!(tasks[1].deadline.to_string() == "2026-12-31", "no deadline: the plan year's end");
+    // A second file appends after the plan's existing tasks.
+    let more = xlsx(&[&["序号", "任务内容"], &["三、", "强产业"], &["（一）", "壮大先进制造业"]], &[])?;
+    w.app.import_task_ledger(&w.supervisor, plan, "补充.xlsx", &more).await?;
+    let tasks = tasks_in_order(&w, plan).await?;
+    ensure!(tasks.len() == 7 && tasks[5].title == "强产业" && tasks[6].parent_id == Some(tasks[5].id));
+    // Decimal numbering (3, 3.1) in a file without Chinese numbers.
+    let decimal =
+        xlsx(&[&["序号", "任务内容"], &["4", "优环境"], &["4.1", "优化营商环境"], &["4.1.1", "一网通办"]], &[])?;
+    w.app.import_task_ledger(&w.supervisor, plan, "十进制.xlsx", &decimal).await?;
+    let tasks = tasks_in_order(&w, plan).await?;
+    let depths: Vec<i32> = tasks[7..].iter().map(|t| t.depth).collect();
+    ensure!(depths == [0, 1, 2], "{depths:?}");
+    Ok(())
+}
+
+async fn bad_rows(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-01").await?;
+    city(&w).await?;
+    let plan = w.plan().await?;
+    // Row 5: a deadline in words that is not a date; row 5 again: an unknown lead org.
+    let file = tasks_file("下月底", "市不存在局")?;
+    let errors = messages(w.app.import_task_ledger(&w.supervisor, plan, "错误.xlsx", &file).await);
+    ensure!(
+        errors.contains(
+            &"第 5 行 F 列（完成时限）：“下月底”不是日期（可写作 2026-06-30、2026年6月30日、2026年6月底或年底）"
+                .to_owned()
+        ),
+        "{errors:?}"
+    );
+    ensure!(errors.contains(&"第 5 行 H 列（牵头单位）：单位“市不存在局”不存在".to_owned()), "{errors:?}");
+    // The owner is then not of the (unknown) lead org: that is reported too, nothing else.
+    ensure!(errors.len() == 2, "{errors:?}");
+    ensure!(task_count(&w, plan).await? == 0, "nothing imported");
+
+    // Faults on two different rows, among good rows.
+    let file = xlsx(
+        &[
+            &["序号", "任务内容", "指标", "目标值", "完成时限", "牵头单位"],
+            &["1", "好的任务", "", "", "2026-06-30", "市财政局"],
+            &["2", "坏的目标值", "新建学校", "约3", "2026-06-30", "市财政局"],
+            &["3", "好的任务", "", "", "", ""],
+            &["A-1", "", "指标", "", "2025-01-01", ""],
+        ],
+        &[],
+    )?;
+    let errors = messages(w.app.import_task_ledger(&w.supervisor, plan, "错误.xlsx", &file).await);
+    let expected = [
+        "第 3 行 D 列（目标值）：“约3”不是数字",
+        "第 5 行 B 列（任务内容）：任务内容不能为空",
+        "第 5 行 A 列（序号）：序号“A-1”无法识别层级，应写作 一、（一）1.（1）或 1、1.2、1.2.3",
+        "第 5 行 E 列（完成时限）：“2025-01-01”早于计划年度开始（2026年1月1日）",
+        "第 5 行 D 列（目标值）：填写了指标“指标”，目标值不能为空",
+    ];
+    for e in expected {
+        ensure!(errors.contains(&e.to_owned()), "missing {e}: {errors:?}");
+    }
+    ensure!(task_count(&w, plan).await? == 0, "nothing imported");
+
+    // Users: a weak password and an unknown org on two rows; no user is created.
+    let file = xlsx(
+        &[
+            &["用户名", "姓名", "所属单位", "角色", "初始密码"],
+            &["ok.user", "好用户", "市财政局", "填报员", "Goodpass2026"],
+            &["weak", "弱密码", "市财政局", "填报员", "123"],
+            &["lost", "找不到", "市外星局", "处长", "Goodpass2026"],
+        ],
+        &[],
+    )?;
+    let errors = messages(w.app.import_user_ledger(&w.admin, "用户.xlsx", &file).await);
+    ensure!(errors.contains(&"第 3 行 E 列（初始密码）：密码长度应为8到128个字符".to_owned()), "{errors:?}");
+    ensure!(errors.contains(&"第 4 行 C 列（所属单位）：单位“市外星局”不存在，请先导入或新增该单位".to_owned()));
+    ensure!(errors.iter().any(|e| e.starts_with("第 4 行 D 列（角色）：“处长”不是有效的角色")), "{errors:?}");
+    ensure!(w.app.store().user_login("ok.user").await?.is_none(), "nothing imported");
+    // Orgs: a name that exists and a duplicate within the file.
+    let file = xlsx(&[&["单位名称"], &["市新单位"], &["市财政局"], &["市新单位"]], &[])?;
+    let errors = messages(w.app.import_org_ledger(&w.admin, "单位.xlsx", &file).await);
+    ensure!(
+        errors
+            == [
+                "第 3 行 A 列（单位名称）：已有同名单位“市财政局”",
+                "第 4 行 A 列（单位名称）：“市新单位”与第 2 行重名"
+            ],
+        "{errors:?}"
+    );
+    ensure!(!w.app.orgs(&w.admin).await?.iter().any(|o| o.name == "市新单位"));
+
+    // Hundreds of faults: the first 200 are listed, the rest counted.
+    let mut rows: Vec<Vec<String>> = vec![vec!["任务内容".into(), "完成时限".into()]];
+    for i in 0..300 {
+        rows.push(vec![format!("任务{i}"), "某天".into()]);
+    }
+    let refs: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+    let errors = messages(w.app.import_task_ledger(&w.supervisor, plan, "多.xlsx", &xlsx(&slices, &[])?).await);
+    ensure!(errors.len() == 201, "{}", errors.len());
+    ensure!(errors[200] == "另有 100 处错误未列出，请改正以上错误后重新上传", "{}", errors[200]);
+    Ok(())
+}
+
+async fn bad_files(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-01").await?;
+    let plan = w.plan().await?;
+    let errors = messages(w.app.import_task_ledger(&w.supervisor, plan, "x.xlsx", b"not a workbook").await);
+    ensure!(errors.len() == 1 && errors[0].starts_with("不是有效的 Excel 工作簿（.xlsx）"), "{errors:?}");
+    let errors = messages(w.app.import_task_ledger(&w.supervisor, plan, "x.xlsx", b"").await);
+    ensure!(errors[0].contains("请选择要上传的 Excel 台账文件"), "{errors:?}");
+    let no_header = xlsx(&[&["标题"], &["序号", "指标"], &["1", "x"]], &[])?;
+    let errors = messages(w.app.import_task_ledger(&w.supervisor, plan, "x.xlsx", &no_header).await);
+    ensure!(errors == ["未找到表头：前 20 行中没有包含“任务内容”列的表头行"], "{errors:?}");
+    let template = w.app.ledger_template(&w.supervisor, LedgerKind::Tasks)?;
+    let errors = messages(w.app.import_task_ledger(&w.supervisor, plan, "模板.xlsx", &template).await);
+    ensure!(errors == ["第 2 行表头下面没有数据行，没有可导入的任务"], "{errors:?}");
+    Ok(())
+}
+
+async fn import_permissions(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-01").await?;
+    let org = w.org("市财政局").await?;
+    let reporter = w.user("reporter", Role::Reporter, org).await?;
+    let leader = w.user("leader", Role::Leader, org).await?;
+    let plan = w.plan().await?;
+    let orgs = xlsx(&[&["单位名称"], &["市新单位"]], &[])?;
+    let users = xlsx(
+        &[
+            &["用户名", "姓名", "所属单位", "角色", "初始密码"],
+            &["new.one", "新人", "市财政局", "填报员", "Newpass2026"],
+        ],
+        &[],
+    )?;
+    let tasks = xlsx(&[&["任务内容"], &["新任务"]], &[])?;
+    for user in [&reporter, &leader, &w.supervisor] {
+        ensure!(
+            matches!(w.app.import_org_ledger(user, "f.xlsx", &orgs).await, Err(AppError::Forbidden)),
+            "{}",
+            user.username
+        );
+        ensure!(matches!(w.app.import_user_ledger(user, "f.xlsx", &users).await, Err(AppError::Forbidden)));
+    }
+    for user in [&reporter, &leader] {
+        ensure!(matches!(w.app.import_task_ledger(user, plan, "f.xlsx", &tasks).await, Err(AppError::Forbidden)));
+    }
+    ensure!(task_count(&w, plan).await? == 0);
+    // The office may import tasks; the admin too.
+    w.app.import_task_ledger(&w.supervisor, plan, "f.xlsx", &tasks).await?;
+    w.app.import_task_ledger(&w.admin, plan, "f.xlsx", &tasks).await?;
+    ensure!(task_count(&w, plan).await? == 2);
+    // Another tenant's plan is not found, for import and export alike.
+    let stranger = stranger(&w).await?;
+    let refused = w.app.import_task_ledger(&stranger, plan, "f.xlsx", &tasks).await;
+    ensure!(matches!(refused, Err(AppError::NotFound(_))), "{refused:?}");
+    ensure!(task_count(&w, plan).await? == 2);
+    Ok(())
+}
+
+/// A supervisor of another tenant.
+async fn stranger(w: &World) -> Result<User> {
+    let other = w.app.store().create_tenant("邻县").await?;
+    let office = NewOrg {
+        tenant_id: other,
+        parent_id: None,
+        name: "邻县督查室".into(),
+        kind: OrgKind::Department,
+        sort_order: 0,
+    };
+    let org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
+    let input = UserInput {
+        username: "stranger".into(),
+        display_name: "外县督查员".into(),
+        role: "supervisor".into(),
+        org_id: org.id.0,
+        password: "stranger123".into(),
+    };
+    Ok(w.app.create_user_unchecked(other, &input).await?)
+}
+
+async fn export_permissions(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-01").await?;
+    let finance = w.org("市财政局").await?;
+    let culture = w.org("市文旅局").await?;
+    let reporter = w.user("czj", Role::Reporter, finance).await?;
+    let plan = w.plan().await?;
+    w.task(plan, "财政牵头的任务", finance, &[], Some(("10", "亿元"))).await?;
+    w.task(plan, "文旅牵头、财政配合的任务", culture, &[finance], None).await?;
+    w.task(plan, "只有文旅的任务", culture, &[], None).await?;
+    let titles = |bytes: &[u8]| -> Result<Vec<String>> {
+        Ok(read_xlsx_rows(bytes)?.into_iter().skip(2).map(|r| r[1].clone()).collect())
+    };
+    let file = w.app.export_ledger(&reporter, plan).await?;
+    ensure!(titles(&file.bytes)? == ["财政牵头的任务", "文旅牵头、财政配合的任务"], "{:?}", titles(&file.bytes)?);
+    ensure!(file.tasks == 2 && file.rows == 2);
+    let file = w.app.export_ledger(&w.supervisor, plan).await?;
+    ensure!(titles(&file.bytes)?.len() == 3);
+    let leader = w.user("leader", Role::Leader, culture).await?;
+    ensure!(w.app.export_ledger(&leader, plan).await?.tasks == 3, "a leader reads the whole tenant");
+    let stranger = stranger(&w).await?;
+    let refused = w.app.export_ledger(&stranger, plan).await;
+    ensure!(matches!(refused, Err(AppError::NotFound(_))), "{refused:?}");
+    Ok(())
+}
+
+async fn export_contents(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-15").await?;
+    city(&w).await?;
+    let plan = w.plan().await?;
+    w.app
+        .import_task_ledger(&w.supervisor, plan, "任务.xlsx", &tasks_file("2026-12-31", "市发展和改革委员会")?)
+        .await?;
+    let tasks = tasks_in_order(&w, plan).await?;
+    let item: TaskId = tasks[2].id;
+    let (wu, _) = w.app.login("fgw.wu", "Wufagai2026").await?;
+    let report = ReportInput {
+        period: "2026-03".into(),
+        percent_done: "30".into(),
+        narrative: "已开工96项".into(),
+        problems: "用地指标紧张".into(),
+        next_steps: String::new(),
+        actuals: Vec::new(),
+    };
+    w.app.submit_report(&wu, item, &report).await?;
+
+    let file = w.app.export_ledger(&w.supervisor, plan).await?;
+    ensure!(file.file_name == "2026年重点任务台账（2026年3月）.xlsx", "{}", file.file_name);
+    ensure!(file.tasks == 5 && file.rows == 6, "{} {}", file.tasks, file.rows);
+    let rows = read_xlsx_rows(&file.bytes)?;
+    ensure!(rows[0][0] == "2026年重点任务台账（2026年3月）");
+    ensure!(rows[1] == EXPORT_HEADERS);
+    let light = tasks[2].light.label();
+    let task = "实施市级重点项目320项，年度计划投资560亿元";
+    ensure!(
+        rows[4]
+            == [
+                "1.",
+                task,
+                "市级重点项目数",
+                "320",
+                "项",
+                "",
+                "2026-12-31",
+                "李副市长",
+                "市发展和改革委员会",
+                "市财政局、市教育局",
+                "吴发改",
+                "0",
+                "待审核",
+                "已开工96项",
+                "用地指标紧张",
+                light,
+            ],
+        "{:?}",
+        rows[4]
+    );
+    ensure!(rows[5][..5] == ["1.", task, "年度计划投资", "560.5", "亿元"], "{:?}", rows[5]);
+    ensure!(rows[6][1] == "争取专项债券额度45亿元以上" && rows[6][12] == "未报送", "{:?}", rows[6]);
+    ensure!(rows.len() == 2 + 6);
+    // The export can be imported again as a task ledger (its first columns are the template's).
+    let second =
+        w.app.create_plan(&w.supervisor, &qingdan_app::PlanInput { year: "2026".into(), title: "复制".into() }).await?;
+    let imported = w.app.import_task_ledger(&w.supervisor, second.id, "导出.xlsx", &file.bytes).await?;
+    ensure!(imported.rows == 5 && imported.targets == 4, "{imported:?}");
+    Ok(())
+}
+
+async fn libreoffice_ledger(backend: Backend) -> Result<()> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../office/tests/fixtures/libreoffice-tasks.xlsx");
+    let bytes = std::fs::read(&path).with_context(|| path.display().to_string())?;
+    let w = World::new(backend, "2026-03-01").await?;
+    for name in ["市发展和改革委员会", "市财政局", "市交通运输局", "市教育局"] {
+        w.org(name).await?;
+    }
+    let plan = w.plan().await?;
+    let imported = w.app.import_task_ledger(&w.supervisor, plan, "libreoffice-tasks.xlsx", &bytes).await?;
+    ensure!(imported.rows == 5 && imported.targets == 4, "{imported:?}");
+    let tasks = tasks_in_order(&w, plan).await?;
+    let summary: Vec<(i32, &str)> = tasks.iter().map(|t| (t.depth, t.number.as_str())).collect();
+    ensure!(summary == [(0, "一、"), (1, "（一）"), (2, "1."), (2, "2."), (0, "二、")], "{summary:?}");
+    let targets = w.app.store().targets(w.tenant, tasks[2].id).await?;
+    ensure!(targets.len() == 2 && targets[1].value.to_string() == "560.5" && targets[1].unit == "亿元");
+    ensure!(tasks[2].assignment.supporting_org_ids.len() == 2);
+    ensure!(tasks[4].deadline.to_string() == "2026-08-31");
+    // The same file with an org that does not exist is refused whole.
+    let w2 = World::new(backend, "2026-03-01").await?;
+    w2.org("市发展和改革委员会").await?;
+    let plan2 = w2.plan().await?;
+    let errors = messages(w2.app.import_task_ledger(&w2.supervisor, plan2, "x.xlsx", &bytes).await);
+    ensure!(errors.contains(&"第 7 行 F 列（配合单位）：单位“市财政局”不存在".to_owned()), "{errors:?}");
+    ensure!(errors.contains(&"第 12 行 G 列（牵头单位）：单位“市教育局”不存在".to_owned()), "{errors:?}");
+    ensure!(task_count(&w2, plan2).await? == 0);
+    Ok(())
+}
