@@ -316,6 +316,22 @@ async fn files(backend: Backend) -> Result<()> {
     ensure!(got.bytes == html);
     let content_type = got.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
     ensure!(content_type == "application/octet-stream", "{content_type}");
+    for (name, claimed, served) in [
+        ("图.svg", "image/svg+xml", "application/octet-stream"),
+        ("a.xml", "text/xml", "application/octet-stream"),
+        (
+            "报表.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ] {
+        let sent = send(&f.router, post_file(&upload, &housing, name, claimed, b"<x/>")?).await?;
+        ensure!(sent.status == StatusCode::SEE_OTHER, "{name}: {}", sent.status);
+        let link = send(&f.router, get(&page, &housing)?).await?.attrs("#files a", "href").pop().unwrap_or_default();
+        let got = send(&f.router, get(&link, &housing)?).await?;
+        let content_type = got.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        ensure!(content_type == served, "{name}: {content_type}");
+    }
 
     // Bad files: a Chinese reason beside the form, a 4xx, nothing saved.
     let empty = send(&f.router, post_file(&upload, &housing, "空白.pdf", "application/pdf", b"")?).await?;
@@ -333,7 +349,7 @@ async fn files(backend: Backend) -> Result<()> {
     let over = send(&f.router, post_file(&upload, &housing, "巨大.pdf", "application/pdf", &huge)?).await?;
     ensure!(over.status.is_client_error(), "{}", over.status);
     let names = send(&f.router, get(&page, &housing)?).await?.select("#files a");
-    ensure!(names == ["整改方案.pdf", "a.html"], "{names:?}");
+    ensure!(names == ["整改方案.pdf", "a.html", "图.svg", "a.xml", "报表.xlsx"], "{names:?}");
     Ok(())
 }
 

@@ -531,8 +531,12 @@ fn unreadable_file(status: StatusCode) -> AppError {
     }
 }
 
-/// Types a browser would run or render as a page: served as plain bytes.
-const ACTIVE_TYPES: [&str; 4] = ["html", "xml", "script", "svg"];
+/// Whether a browser could render the type as a page or run it (HTML, XML
+/// and its +xml kin such as SVG, scripts, XSL): such files are served as plain bytes.
+fn is_active_type(content_type: &str) -> bool {
+    let sub = content_type.split_once('/').map_or(content_type, |(_, sub)| sub);
+    sub.contains("html") || sub.contains("script") || sub.contains("xsl") || sub == "xml" || sub.ends_with("+xml")
+}
 
 /// 下载附件: the stored bytes as an attachment (never shown inline), with the
 /// stored type unless a browser could run it, and the Chinese name per RFC 5987.
@@ -547,7 +551,7 @@ pub async fn download_file(
     let download = state.app.assignment_file(&user, AssignmentId(id), AssignmentFileId(file_id)).await?;
     let file = &download.file;
     let content_type = Some(file.content_type.as_str())
-        .filter(|t| !ACTIVE_TYPES.iter().any(|active| t.contains(active)))
+        .filter(|t| !is_active_type(t))
         .and_then(|t| HeaderValue::from_str(t).ok())
         .unwrap_or_else(|| HeaderValue::from_static(qingdan_app::DEFAULT_CONTENT_TYPE));
     let fallback: String = file
