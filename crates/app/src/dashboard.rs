@@ -206,7 +206,13 @@ fn light_in(leaf: &LeafDates, percent: i64, day: NaiveDate) -> Light {
 /// The first days of the months of `year` before the one holding `today`
 /// (none in a later year's plan).
 fn months_before(year: i32, today: NaiveDate) -> Vec<NaiveDate> {
-    let last = if today.year() > year { 12 } else if today.year() == year { today.month() - 1 } else { 0 };
+    let last = if today.year() > year {
+        12
+    } else if today.year() == year {
+        today.month() - 1
+    } else {
+        0
+    };
     (1..=last).filter_map(|m| NaiveDate::from_ymd_opt(year, m, 1)).collect()
 }
 

@@ -7,6 +7,7 @@
 
 mod assignments;
 mod auth;
+mod bulletins;
 mod cache;
 mod calendar;
 mod clock;

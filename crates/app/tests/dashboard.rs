@@ -10,6 +10,7 @@ on_both_engines! {
     the_battle_map_counts_working_tasks_by_section_org_and_leader => breakdowns;
     the_trend_recounts_past_months_from_accepted_reports => trend;
     only_leaders_and_the_office_see_the_battle_map_of_their_own_tenant => permissions;
+    the_bulletin_gives_the_periods_lights_red_tasks_and_late_orgs => bulletin;
 }
 
 /// Two sections: 一、 with 1. (org A, leader 李) and 2. (org B); 二、 with 1. (org A).
@@ -148,7 +149,10 @@ async fn permissions(backend: Backend) -> Result<()> {
     ensure!(w.app.dashboard(&w.admin, p.plan).await.is_ok());
 
     let other = w.app.store().create_tenant("邻县").await?;
-    let office = NewOrg { tenant_id: other, parent_id: None, name: "邻县政府".into(), kind: OrgKind::Department, sort_order: 0 };
+    let office =
+        NewOrg {
+            tenant_id: other, parent_id: None, name: "邻县政府".into(), kind: OrgKind::Department, sort_order: 0
+        };
     let org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
     let input = UserInput {
         username: "stranger".into(),
@@ -159,6 +163,36 @@ async fn permissions(backend: Backend) -> Result<()> {
     };
     let stranger = w.app.create_user_unchecked(other, &input).await?;
     let refused = w.app.dashboard(&stranger, p.plan).await;
-    ensure!(matches!(refused, Err(AppError::NotFound(_))), "another tenant's plan does not exist for them: {refused:?}");
+    ensure!(
+        matches!(refused, Err(AppError::NotFound(_))),
+        "another tenant's plan does not exist for them: {refused:?}"
+    );
+    Ok(())
+}
+
+async fn bulletin(backend: Backend) -> Result<()> {
+    // June's reports were due on 06-25 (the default: monthly, by the 25th); it is 07-01.
+    let w = World::new(backend, "2026-07-01").await?;
+    let p = plan(&w).await?;
+    reported(&w, &p.a, p.leaves[0], "2026-06", 60, "").await?;
+    reported(&w, &p.a, p.leaves[2], "2026-06", 40, "").await?;
+    let june = "2026-06".parse().ok();
+    let doc = w.app.bulletin(&w.supervisor, p.plan, june).await?;
+    ensure!(doc.file_name == "工作进展通报-2026-06.docx", "{}", doc.file_name);
+    let text = qingdan_office::docx_text(&doc.bytes)?;
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    ensure!(text.contains("关于2026年6月2026年重点任务推进情况的通报"), "{text}");
+    ensure!(text.contains("共有任务3项") && text.contains("红灯（严重滞后）1项"), "{text}");
+    ensure!(lines.contains(&"市住建局\t1\t0\t0\t0\t1\t0\t0%"), "the org table: {lines:?}");
+    ensure!(lines.iter().any(|l| l.ends_with("\t市发改委\t2\t0")), "two reports after the due date: {lines:?}");
+    ensure!(lines.iter().any(|l| l.ends_with("\t市住建局\t0\t1")), "one report missing: {lines:?}");
+    ensure!(lines.iter().any(|l| l.contains("改造老旧小区120个") && l.contains("未报送")), "the red list: {lines:?}");
+    ensure!(text.contains("“双过半”情况"), "June holds 06-30: {text}");
+    ensure!(text.contains("市政府督查室"), "signed by the office");
+
+    let may = w.app.bulletin(&w.supervisor, p.plan, "2026-05".parse().ok()).await?;
+    ensure!(!qingdan_office::docx_text(&may.bytes)?.contains("双过半"), "only June's bulletin has the mid-year check");
+    ensure!(w.app.bulletin(&p.leader, p.plan, None).await.is_ok(), "a leader may download it");
+    ensure!(matches!(w.app.bulletin(&p.a, p.plan, None).await, Err(AppError::Forbidden)), "a reporter may not");
     Ok(())
 }

@@ -107,7 +107,13 @@ impl Store {
 
     /// Up to `limit` working tasks showing one of `lights`, in tree order, with
     /// the problems of each one's newest report.
-    pub async fn red_tasks(&self, tenant: TenantId, plan: PlanId, lights: &[Light], limit: u32) -> Result<Vec<RedTask>> {
+    pub async fn red_tasks(
+        &self,
+        tenant: TenantId,
+        plan: PlanId,
+        lights: &[Light],
+        limit: u32,
+    ) -> Result<Vec<RedTask>> {
         // The light codes are our constants, not user input.
         let codes = lights.iter().map(|l| format!("'{}'", l.code())).collect::<Vec<_>>().join(", ");
         if codes.is_empty() {

@@ -66,6 +66,26 @@ pub fn light_class(light: Light) -> &'static str {
     }
 }
 
+/// A generated file as a download: its type, and its (Chinese) name per RFC 5987
+/// with an ASCII fallback.
+pub fn download(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let ascii: String = file_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// The media type of a `.docx`.
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
 /// A timestamp as Beijing time, `2021-03-05 14:30`.
 pub fn beijing_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&qingdan_app::beijing()).format("%Y-%m-%d %H:%M").to_string()

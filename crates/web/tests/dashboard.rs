@@ -41,6 +41,14 @@ async fn page(backend: Backend) -> Result<()> {
     let echarts = send(&router, get("/assets/vendor/echarts.min.js", &mayor)?).await?;
     ensure!(echarts.status == StatusCode::OK && echarts.bytes.len() > 1_000_000, "ECharts is embedded");
 
+    let docx = send(&router, get(&format!("/plans/{plan}/bulletin.docx?period=2026-06"), &mayor)?).await?;
+    ensure!(docx.status == StatusCode::OK, "{}", docx.status);
+    let disposition = docx.headers.get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    ensure!(disposition.contains("filename*=UTF-8''"), "{disposition}");
+    ensure!(qingdan_office::docx_text(&docx.bytes)?.contains("2026年6月"), "the bulletin reads back");
+    let bad = send(&router, get(&format!("/plans/{plan}/bulletin.docx?period=2026-13"), &mayor)?).await?;
+    ensure!(bad.status.is_client_error() && bad.body.contains("不是有效的报送期"), "{} {}", bad.status, bad.body);
+
     let reporter = sign_in_as(&router, "zjj").await?;
     let refused = send(&router, get(&format!("/plans/{plan}/map"), &reporter)?).await?;
     ensure!(refused.status == StatusCode::FORBIDDEN, "{}", refused.status);

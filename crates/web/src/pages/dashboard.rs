@@ -4,14 +4,14 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::Id;
-use crate::view::{Nav, light_class};
+use crate::extract::{Id, QueryParams};
+use crate::view::{DOCX, Nav, download, light_class};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::response::Redirect;
-use qingdan_app::{Dashboard, GroupTally, RedTask, Tally};
-use qingdan_domain::{Light, PlanId};
+use axum::response::{Redirect, Response};
+use qingdan_app::{AppError, Dashboard, GroupTally, RedTask, Tally};
+use qingdan_domain::{Light, Period, PlanId};
 use serde_json::{Value, json};
 
 /// The lights in the order a leader reads them: worst first.
@@ -108,6 +108,27 @@ pub async fn newest(State(state): State<AppState>, PageUser(user): PageUser) -> 
         Some(plan) => Redirect::to(&format!("/plans/{}/map", plan.id)),
         None => Redirect::to("/plans"),
     })
+}
+
+#[derive(serde::Deserialize)]
+pub struct BulletinQuery {
+    /// The reporting period, e.g. `2026-10` or `2026-W05`; the current one when absent.
+    period: Option<String>,
+}
+
+/// 工作进展通报 of a plan for a period, as a `.docx`.
+pub async fn bulletin(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    QueryParams(q): QueryParams<BulletinQuery>,
+) -> Result<Response, PageError> {
+    let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => Some(text.parse::<Period>().map_err(|message| AppError::field("period", "bad_format", message))?),
+        None => None,
+    };
+    let doc = state.app.bulletin(&user, PlanId(id), period).await?;
+    Ok(download(&doc.file_name, DOCX, doc.bytes))
 }
 
 /// What `dashboard.js` draws: the lights, the totals and each breakdown.

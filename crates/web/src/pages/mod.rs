@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}", get(plans::show))
         .route("/plans/{id}/reporting", get(reporting::show).post(reporting::set))
         .route("/plans/{id}/map", get(dashboard::show))
+        .route("/plans/{id}/bulletin.docx", get(dashboard::bulletin))
         .route("/map", get(dashboard::newest))
         .route("/org-options", get(plans::org_options))
         .route("/tasks/{id}", get(tasks::show))

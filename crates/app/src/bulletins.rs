@@ -1,0 +1,123 @@
+//! 工作进展通报 (the periodic bulletin): the battle map's figures, the
+//! period's late and missing reports and, for the period holding 06-30, the
+//! 双过半 check, written as a 公文 `.docx` by `qingdan_office::bulletin_docx`.
+
+use crate::supervision::Document;
+use crate::{App, AppError, Dashboard, GroupTally, Result};
+use chrono::NaiveDate;
+use qingdan_domain::{Light, Period, PlanId, User};
+use qingdan_office::{Bulletin, BulletinSummary, DoubleHalf, LateOrg, OrgLights, RedTask, bulletin_docx};
+
+impl App {
+    /// The bulletin of a plan for a reporting period (the current one when
+    /// `None`), lights as of today. The office and leaders may download it.
+    pub async fn bulletin(&self, user: &User, plan: PlanId, period: Option<Period>) -> Result<Document> {
+        if !user.role.reads_whole_tenant() {
+            return Err(AppError::Forbidden);
+        }
+        let status = self.reporting_status(user, plan, period).await?;
+        let map = self.dashboard(user, plan).await?;
+        let period = status.period;
+        let double_half = match mid_year(period) {
+            Some(date) if self.clock.today() >= date => {
+                let check = self.half_check(user, plan, Some(&date.to_string())).await?;
+                let met = check.tasks.iter().filter(|t| t.passed).count();
+                Some(DoubleHalf { as_of: date, met: count(met), not_met: count(check.tasks.len() - met) })
+            }
+            _ => None,
+        };
+        let late_orgs = status
+            .orgs
+            .iter()
+            .filter(|o| o.late + o.missing > 0)
+            .map(|o| LateOrg {
+                org: o.org_name.clone(),
+                late_reports: count(o.late),
+                missing_reports: count(o.missing),
+            })
+            .collect();
+        let issuer = self.org(user, user.org_id).await?.name;
+        let bulletin = Bulletin {
+            title: format!("关于{}{}推进情况的通报", period.label(), map.plan.title),
+            doc_number: String::new(),
+            period: period.label(),
+            addressee: "各牵头单位".into(),
+            issuer,
+            issued_on: self.clock.today(),
+            summary: summary(&map, double_half),
+            by_org: map.by_org.iter().map(org_lights).collect(),
+            red_tasks: map.red_list.iter().map(red_task).collect(),
+            late_orgs,
+            requirements: vec![
+                "各牵头单位要对照红灯和逾期任务逐项分析原因，明确整改措施和完成时限，确保按期完成年度目标任务。".into(),
+                "各单位要按照报送周期按时报送工作进展，如实反映存在问题，不得迟报、漏报。".into(),
+            ],
+        };
+        let bytes = bulletin_docx(&bulletin).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Document { file_name: format!("工作进展通报-{period}.docx"), bytes })
+    }
+}
+
+/// 06-30 of the period's year when the period holds it: the bulletin that
+/// reports the mid-year 双过半 check.
+fn mid_year(period: Period) -> Option<NaiveDate> {
+    let date = NaiveDate::from_ymd_opt(period.year(), 6, 30)?;
+    (period.first_day() <= date && date <= period.last_day()).then_some(date)
+}
+
+fn summary(map: &Dashboard, double_half: Option<DoubleHalf>) -> BulletinSummary {
+    let t = &map.totals;
+    BulletinSummary {
+        total: count(t.total()),
+        done: count(t.of(Light::Done)),
+        green: count(t.of(Light::Green)),
+        yellow: count(t.of(Light::Yellow)),
+        red: count(t.of(Light::Red)),
+        overdue: count(t.of(Light::Overdue)),
+        double_half,
+    }
+}
+
+fn org_lights(g: &GroupTally) -> OrgLights {
+    let t = &g.tally;
+    OrgLights {
+        org: g.name.clone(),
+        tasks: count(t.total()),
+        done: count(t.of(Light::Done)),
+        green: count(t.of(Light::Green)),
+        yellow: count(t.of(Light::Yellow)),
+        red: count(t.of(Light::Red)),
+        overdue: count(t.of(Light::Overdue)),
+        average_progress: t.average_percent().and_then(|p| qingdan_domain::Decimal::try_from(p).ok()),
+    }
+}
+
+fn red_task(t: &qingdan_storage::RedTask) -> RedTask {
+    RedTask {
+        number: t.number.clone(),
+        title: t.title.clone(),
+        lead_org: t.lead_org.clone().unwrap_or_default(),
+        problems: t.problems.clone(),
+    }
+}
+
+/// A count as the bulletin prints it (counts here never exceed `u32`).
+fn count<N: TryInto<u32>>(n: N) -> u32 {
+    n.try_into().unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_period_holding_june_30_reports_the_half_year_check() {
+        let has = |text: &str| text.parse::<Period>().ok().and_then(mid_year).is_some();
+        assert!(has("2026-06"));
+        assert!(has("2026-Q2"));
+        assert!(has("2026-06-H2"));
+        assert!(!has("2026-06-H1"));
+        assert!(!has("2026-07"));
+        assert!(!has("2026-Q3"));
+    }
+}
