@@ -35,15 +35,19 @@ type DueRow =
     (i64, String, String, i64, String, NaiveDate, i64, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 /// The SQL of the due tasks: binds $1 tenant, $2 plan, $3 the period's last
-/// day, $4 the period's text, $5 an org (0: every org).
+/// day, $4 the period's text, $5 an org. `{org}` is one of the two fixed
+/// conditions below: one org's tasks are found through the lead-org index
+/// (我的填报 on a large plan), every org's through the plan.
 const DUE_SQL: &str = "SELECT t.id, t.number, t.title, t.lead_org_id, o.name, t.deadline, t.percent_done, \
      r.status, r.first_submitted_at, r.submitted_at \
      FROM tasks t JOIN orgs o ON o.id = t.lead_org_id \
      LEFT JOIN progress_reports r ON r.task_id = t.id AND r.org_id = t.lead_org_id AND r.period = $4 \
-     WHERE t.tenant_id = $1 AND t.plan_id = $2 AND t.start_date <= $3 AND ($5 = 0 OR t.lead_org_id = $5) \
+     WHERE t.tenant_id = $1 AND t.plan_id = $2 AND t.start_date <= $3 AND {org} \
      AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id) \
      AND (t.percent_done < 100 OR r.id IS NOT NULL) \
      ORDER BY o.sort_order, o.id, t.sort_path";
+const ONE_ORG: &str = "t.lead_org_id = $5";
+const EVERY_ORG: &str = "$5 = 0";
 
 /// The SQL of the missing counts per lead org: binds $1 tenant, $2 plan,
 /// $3 the period's last day, $4 the period's text.
@@ -106,8 +110,9 @@ impl Store {
         period: Period,
         org: Option<OrgId>,
     ) -> Result<Vec<DueTask>> {
+        let sql = DUE_SQL.replace("{org}", if org.is_some() { ONE_ORG } else { EVERY_ORG });
         let rows: Vec<DueRow> = on_pool!(self, pool => {
-            sqlx::query_as(DUE_SQL)
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(tenant.0)
                 .bind(plan.0)
                 .bind(period.last_day())
