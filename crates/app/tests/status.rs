@@ -51,14 +51,12 @@ fn rules(yellow: &str, red: &str) -> StatusRulesInput {
     StatusRulesInput { yellow_gap: yellow.into(), red_gap: red.into() }
 }
 
-/// A task (under `parent`, of `weight`, due `deadline`) led by `lead`.
+/// A task (under `parent`; `(title, weight, deadline)`) led by `lead`.
 async fn task(
     w: &World,
     plan: PlanId,
     parent: Option<TaskId>,
-    title: &str,
-    weight: &str,
-    deadline: &str,
+    (title, weight, deadline): (&str, &str, &str),
     lead: OrgId,
     targets: Vec<TargetInput>,
 ) -> Result<TaskId> {
@@ -102,9 +100,9 @@ async fn target_progress(backend: Backend) -> Result<()> {
         baseline: "100".into(),
         deadline: String::new(),
     };
-    let with_target = task(&w, plan, None, "规上工业增加值达到120亿元", "", "2021-12-31", org, vec![target]).await?;
+    let with_target = task(&w, plan, None, ("规上工业增加值达到120亿元", "", "2021-12-31"), org, vec![target]).await?;
     let target_id = w.app.task_detail(&w.supervisor, with_target).await?.targets[0].id.0;
-    let without = task(&w, plan, None, "推进产业园建设", "", "2021-12-31", org, vec![]).await?;
+    let without = task(&w, plan, None, ("推进产业园建设", "", "2021-12-31"), org, vec![]).await?;
 
     // The reporter says 90%, but 110 of the way from 100 to 120 is half: the actual decides.
     reported(&w, &reporter, with_target, &report("2021-06", 90, &[(target_id, "110")])).await?;
@@ -126,8 +124,8 @@ async fn thresholds_change_lights(backend: Backend) -> Result<()> {
     let org = w.org("市住建局").await?;
     let reporter = w.user("zjj", Role::Reporter, org).await?;
     let plan = w.plan().await?;
-    let a = task(&w, plan, None, "改造老旧小区", "", "2021-12-31", org, vec![]).await?;
-    let b = task(&w, plan, None, "建设保障房", "", "2021-12-31", org, vec![]).await?;
+    let a = task(&w, plan, None, ("改造老旧小区", "", "2021-12-31"), org, vec![]).await?;
+    let b = task(&w, plan, None, ("建设保障房", "", "2021-12-31"), org, vec![]).await?;
     // 2021-07-01: time progress 49. a is 14 behind, b is 29 behind.
     reported(&w, &reporter, a, &report("2021-06", 35, &[])).await?;
     reported(&w, &reporter, b, &report("2021-06", 20, &[])).await?;
@@ -162,8 +160,8 @@ async fn overdue(backend: Backend) -> Result<()> {
     let org = w.org("市交通局").await?;
     let reporter = w.user("jtj", Role::Reporter, org).await?;
     let plan = w.plan().await?;
-    let late = task(&w, plan, None, "完成国道改线", "", "2021-06-30", org, vec![]).await?;
-    let done = task(&w, plan, None, "开通公交线路", "", "2021-06-30", org, vec![]).await?;
+    let late = task(&w, plan, None, ("完成国道改线", "", "2021-06-30"), org, vec![]).await?;
+    let done = task(&w, plan, None, ("开通公交线路", "", "2021-06-30"), org, vec![]).await?;
     reported(&w, &reporter, late, &report("2021-06", 95, &[])).await?;
     reported(&w, &reporter, done, &report("2021-06", 100, &[])).await?;
     ensure!(light_of(&w, late).await?.1 == Light::Yellow, "on the deadline: 5 behind");
@@ -184,11 +182,11 @@ async fn roll_up(backend: Backend) -> Result<()> {
     let org = w.org("市发改委").await?;
     let reporter = w.user("fgw", Role::Reporter, org).await?;
     let plan = w.plan().await?;
-    let growth = task(&w, plan, None, "稳增长", "3", "2021-12-31", org, vec![]).await?;
-    let heavy = task(&w, plan, Some(growth), "重大项目投资", "3", "2021-12-31", org, vec![]).await?;
-    let small = task(&w, plan, Some(growth), "小微企业帮扶", "1", "2021-12-31", org, vec![]).await?;
-    let green = task(&w, plan, None, "生态环保", "1", "2021-12-31", org, vec![]).await?;
-    let river = task(&w, plan, Some(green), "河道治理", "", "2021-12-31", org, vec![]).await?;
+    let growth = task(&w, plan, None, ("稳增长", "3", "2021-12-31"), org, vec![]).await?;
+    let heavy = task(&w, plan, Some(growth), ("重大项目投资", "3", "2021-12-31"), org, vec![]).await?;
+    let small = task(&w, plan, Some(growth), ("小微企业帮扶", "1", "2021-12-31"), org, vec![]).await?;
+    let green = task(&w, plan, None, ("生态环保", "1", "2021-12-31"), org, vec![]).await?;
+    let river = task(&w, plan, Some(green), ("河道治理", "", "2021-12-31"), org, vec![]).await?;
 
     reported(&w, &reporter, heavy, &report("2021-06", 60, &[])).await?;
     reported(&w, &reporter, small, &report("2021-06", 20, &[])).await?;
@@ -219,10 +217,10 @@ async fn half_check(backend: Backend) -> Result<()> {
     let e = w.user("energy", Role::Reporter, energy).await?;
     let c = w.user("culture", Role::Reporter, culture).await?;
     let plan = w.plan().await?;
-    let s1 = task(&w, plan, None, "能源保障", "", "2021-12-31", energy, vec![]).await?;
-    let s2 = task(&w, plan, None, "文旅融合", "", "2021-12-31", culture, vec![]).await?;
-    let wells = task(&w, plan, Some(s1), "新增钻井", "", "2021-12-31", energy, vec![]).await?;
-    let grid = task(&w, plan, Some(s1), "电网改造", "", "2021-12-31", energy, vec![]).await?;
+    let s1 = task(&w, plan, None, ("能源保障", "", "2021-12-31"), energy, vec![]).await?;
+    let s2 = task(&w, plan, None, ("文旅融合", "", "2021-12-31"), culture, vec![]).await?;
+    let wells = task(&w, plan, Some(s1), ("新增钻井", "", "2021-12-31"), energy, vec![]).await?;
+    let grid = task(&w, plan, Some(s1), ("电网改造", "", "2021-12-31"), energy, vec![]).await?;
     let target = TargetInput {
         metric: "游客人次".into(),
         value: "1000".into(),
@@ -231,10 +229,10 @@ async fn half_check(backend: Backend) -> Result<()> {
         baseline: String::new(),
         deadline: String::new(),
     };
-    let tourists = task(&w, plan, Some(s2), "接待游客1000万人次", "", "2021-12-31", culture, vec![target]).await?;
+    let tourists = task(&w, plan, Some(s2), ("接待游客1000万人次", "", "2021-12-31"), culture, vec![target]).await?;
     let target_id = w.app.task_detail(&w.supervisor, tourists).await?.targets[0].id.0;
     // Due at the end of next year: on 06-30 its time is 25, not past half.
-    let late = task(&w, plan, Some(s1), "管网更新", "", "2022-12-31", energy, vec![]).await?;
+    let late = task(&w, plan, Some(s1), ("管网更新", "", "2022-12-31"), energy, vec![]).await?;
 
     reported(&w, &e, wells, &report("2021-06", 60, &[])).await?;
     // July's 90 comes after the check date and must not count.

@@ -11,6 +11,7 @@ mod login;
 mod plans;
 mod reporting;
 mod reports;
+mod status;
 mod tasks;
 mod timeline_rules;
 
@@ -51,6 +52,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/calendar/delete", post(calendar::delete))
         .route("/admin/calendar/import", post(calendar::import))
         .route("/admin/calendar/export", get(calendar::export))
+        .route("/admin/status-rules", get(status::show).post(status::update))
+        .route("/plans/{id}/half-year", get(status::half_year))
         .route("/admin/channels", get(channels::list).post(channels::create))
         .route("/admin/channels/{id}", get(channels::show).post(channels::update))
         .route("/admin/channels/{id}/enabled", post(channels::set_enabled))

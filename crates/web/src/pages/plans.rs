@@ -82,6 +82,10 @@ pub struct PlanPage {
     page_count: u32,
     matched: i64,
     is_total_capped: bool,
+    /// 亮灯规则 in one line.
+    rule: String,
+    /// Admins and supervisors open the rule's page.
+    can_open_rule: bool,
 }
 
 impl PlanPage {
@@ -114,6 +118,7 @@ pub async fn show(
     QueryParams(filter): QueryParams<TaskFilter>,
 ) -> Result<PlanPage, PageError> {
     let overview = state.app.plan_overview(&user, PlanId(id), &filter).await?;
+    let rule = state.app.status_rules(&user).await?.summary();
     let chosen_org = match overview.lead_org {
         Some(id) => state.app.org(&user, id).await.ok(),
         None => None,
@@ -140,6 +145,8 @@ pub async fn show(
         matched: overview.tasks.total,
         is_total_capped: overview.tasks.is_total_capped,
         plan: overview.plan,
+        rule,
+        can_open_rule: user.role.can_supervise(),
     })
 }
 
