@@ -425,8 +425,7 @@ mod tests {
             assert_eq!(workbook.sheet_names()[1], "填写说明");
             let notes = workbook.worksheet_range("填写说明").unwrap();
             for spec in kind.columns() {
-                let found =
-                    notes.rows().any(|r| r[0] == spec.header && r[2].to_string().contains(spec.note));
+                let found = notes.rows().any(|r| r[0] == spec.header && r[2].to_string().contains(spec.note));
                 assert!(found, "{kind:?}: no note for {}", spec.header);
             }
         }

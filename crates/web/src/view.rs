@@ -29,12 +29,14 @@ impl Nav {
                 links.push(("/assignments", "督办事项"));
                 links.push(("/reviews", "审核"));
                 links.push(("/imports", "导入报告"));
+                links.push(("/ledgers", "Excel台账"));
                 links.push(("/admin/timeline-rules", "时限规则"));
             }
             Role::Admin => {
                 links.push(("/assignments", "督办事项"));
                 links.push(("/reviews", "审核"));
                 links.push(("/imports", "导入报告"));
+                links.push(("/ledgers", "Excel台账"));
                 links.push(("/admin/orgs", "单位管理"));
                 links.push(("/admin/users", "人员管理"));
                 links.push(("/admin/calendar", "工作日历"));

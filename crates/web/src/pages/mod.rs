@@ -7,6 +7,7 @@ mod calendar;
 mod channels;
 mod dashboard;
 mod imports;
+mod ledgers;
 mod login;
 mod plans;
 mod reporting;
@@ -27,6 +28,9 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))
+        .route("/plans/{id}/ledger.xlsx", get(ledgers::export))
+        .route("/ledgers", get(ledgers::show))
+        .route("/ledgers/{kind}/template.xlsx", get(ledgers::template))
         .route("/plans/{id}/reporting", get(reporting::show).post(reporting::set))
         .route("/plans/{id}/map", get(dashboard::show))
         .route("/plans/{id}/bulletin.docx", get(dashboard::bulletin))
@@ -74,7 +78,7 @@ pub fn routes() -> Router<AppState> {
 /// Routes that take a whole report file: the router gives them a larger body
 /// limit than [`crate::MAX_BODY_BYTES`].
 pub fn upload_routes() -> Router<AppState> {
-    Router::new().route("/imports", post(imports::upload))
+    Router::new().route("/imports", post(imports::upload)).route("/ledgers/{kind}", post(ledgers::upload))
 }
 
 /// The upload of a matter's attachment file (附件): the router gives it a body
