@@ -8,13 +8,14 @@
 //! The trend's months come from `light_snapshots`: every light refresh
 //! rewrites the current month, and a past month with no snapshot (the server
 //! was not running then, or the plan was imported later) is recounted once
-//! from the accepted reports whose period ended by that month's end.
+//! from the accepted reports whose period ended by that month's end, under
+//! the tenant's status rules of today.
 
 use crate::cache::Lookup;
 use crate::{App, AppError, Result};
 use chrono::{Datelike, Months, NaiveDate};
-use qingdan_domain::{Light, Plan, PlanId, TenantId, User};
-use qingdan_storage::{DashboardGroup, LeafDates, RedTask};
+use qingdan_domain::{Light, Period, Plan, PlanId, TenantId, User};
+use qingdan_storage::{DashboardGroup, RedTask};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -170,6 +171,7 @@ impl App {
     /// the month's end.
     async fn recount_months(&self, tenant: TenantId, plan: PlanId, months: &[NaiveDate]) -> Result<()> {
         let leaves = self.store.leaf_dates(tenant, plan).await?;
+        let rules = self.store.status_rules(tenant).await?;
         let mut reports: HashMap<_, Vec<(NaiveDate, i64)>> = HashMap::new();
         for (task, period, percent) in self.store.accepted_percents(tenant, plan).await? {
             if let Some(end) = period_end(&period) {
@@ -184,7 +186,7 @@ impl App {
                     .get(&leaf.id)
                     .and_then(|r| r.iter().filter(|(e, _)| *e <= end).max_by_key(|(e, _)| *e))
                     .map_or(0, |(_, p)| *p);
-                tally.add(light_in(leaf, percent, end), 1);
+                tally.add(rules.light(percent, leaf.start, leaf.deadline, end), 1);
             }
             self.save_tally(tenant, plan, *month, &tally).await?;
         }
@@ -196,11 +198,6 @@ impl App {
         let counts: Vec<(Light, i64)> = Light::ALL.into_iter().map(|l| (l, tally.of(l))).collect();
         Ok(self.store.save_light_snapshot(tenant, plan, &month_key(day), &counts).await?)
     }
-}
-
-/// The light a working task showed at the end of a past month.
-fn light_in(leaf: &LeafDates, percent: i64, day: NaiveDate) -> Light {
-    qingdan_domain::light_for(percent, leaf.start, leaf.deadline, day)
 }
 
 /// The first days of the months of `year` before the one holding `today`
@@ -227,10 +224,9 @@ fn month_end(day: NaiveDate) -> NaiveDate {
     first.checked_add_months(Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(day)
 }
 
-/// The last day of a report's period.
+/// The last day of a report's period (a week, half-month, month or quarter).
 fn period_end(text: &str) -> Option<NaiveDate> {
-    let first: NaiveDate = format!("{text}-01").parse().ok()?;
-    Some(month_end(first))
+    text.parse::<Period>().ok().map(Period::last_day)
 }
 
 fn tally_where(groups: &[DashboardGroup], keep: impl Fn(&DashboardGroup) -> bool) -> Tally {
@@ -285,6 +281,8 @@ mod tests {
         assert_eq!(month_end(d("2024-02-10")), d("2024-02-29"));
         assert_eq!(month_end(d("2026-12-01")), d("2026-12-31"));
         assert_eq!(period_end("2026-04"), Some(d("2026-04-30")));
+        assert_eq!(period_end("2026-W05"), Some(d("2026-02-01")));
+        assert_eq!(period_end("2026-Q1"), Some(d("2026-03-31")));
         assert_eq!(period_end("bad"), None);
     }
 

@@ -46,6 +46,8 @@ async fn office_page(backend: Backend) -> Result<()> {
     let router = router(&f.w.app);
     let supervisor = sign_in_as(&router, "supervisor").await?;
     let path = format!("/plans/{}/reporting", f.plan.0);
+    let plan_page = send(&router, get(&format!("/plans/{}", f.plan.0), &supervisor)?).await?;
+    ensure!(plan_page.attrs("#reporting-link", "href") == [path.clone()], "the plan page links to it");
     let reply = send(&router, get(&path, &supervisor)?).await?;
     ensure!(reply.status == StatusCode::OK, "{}", reply.status);
     ensure!(reply.select("#schedule").first().is_some_and(|s| s == "每月25日前报送，提前3天提醒"), "{:?}", reply.body);
