@@ -224,6 +224,15 @@ impl App {
         Ok(schedule)
     }
 
+    /// The period of `plan`'s cycle that holds `day`: what "this period" means
+    /// for the plan (a week, half-month, month or quarter). Reports of a plan
+    /// are of its cycle's kind, and period texts compare correctly only within
+    /// one kind, so a query "reports up to this period" should be given this.
+    pub async fn plan_period_on(&self, user: &User, plan: PlanId, day: NaiveDate) -> Result<Period> {
+        let plan = self.plan_of(user, plan).await?;
+        Ok(self.schedule_of(user.tenant_id, plan.id).await?.period_containing(day))
+    }
+
     /// The period of a task's plan that a report made today covers.
     pub async fn current_period(&self, user: &User, task: TaskId) -> Result<Period> {
         let item = self.store.task(user.tenant_id, task).await?.ok_or(AppError::NotFound("任务"))?;

@@ -105,6 +105,7 @@ async fn cycles(backend: Backend) -> Result<()> {
         let my = w.app.my_reporting(&f.reform_reporter).await?;
         ensure!(my.is_some_and(|m| m.period.to_string() == period && m.due_date == d(due)), "{}", input.cycle);
         ensure!(w.app.current_period(&f.reform_reporter, f.tasks[0]).await?.to_string() == period);
+        ensure!(w.app.plan_period_on(&f.leader, f.plan, d("2026-03-18")).await?.to_string() == period);
     }
     ensure!(!w.app.reporting_schedule(&w.admin, f.plan).await?.is_default);
     // Each change is audited, with what it was before.
