@@ -69,6 +69,16 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         days: u64,
     },
+    /// Export the ledger (台账) of the first tenant's largest plan as its admin sees it; prints
+    /// tasks, rows, seconds and peak memory (VmHWM) as JSON (docs/benchmarks.md).
+    #[command(hide = true)]
+    BenchLedger {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Also write the .xlsx here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Where the database is.
@@ -174,6 +184,7 @@ fn run(cli: Cli) -> Result<()> {
                 bench_seed(&db, spec).await
             }
             Command::BenchSweep { db, days } => bench_sweep(&db, days).await,
+            Command::BenchLedger { db, out } => bench_ledger(&db, out).await,
         }
     })
 }
@@ -325,6 +336,51 @@ async fn bench_sweep(db: &DbArgs, days: u64) -> Result<()> {
         app.store().close().await;
     }
     Ok(())
+}
+
+/// Times one ledger export of the first tenant's plan with the most tasks.
+async fn bench_ledger(db: &DbArgs, out: Option<PathBuf>) -> Result<()> {
+    let app = open(&Settings::load(db, None)?).await?;
+    let tenant = *app.store().tenant_ids().await?.first().context("no tenant: run bench-seed first")?;
+    let mut viewer = None;
+    for role in [qingdan_domain::Role::Admin, qingdan_domain::Role::Supervisor, qingdan_domain::Role::Leader] {
+        if let Some(user) = app.store().users_with_role(tenant, role).await?.into_iter().next() {
+            viewer = Some(user);
+            break;
+        }
+    }
+    let viewer = viewer.context("the tenant has no admin, supervisor or leader")?;
+    let mut plan = None;
+    let mut most = -1;
+    for p in app.plans(&viewer).await? {
+        let tasks = app.plan_overview(&viewer, p.id, &Default::default()).await?.counts.total();
+        if tasks > most {
+            most = tasks;
+            plan = Some(p.id);
+        }
+    }
+    let plan = plan.context("the tenant has no plan")?;
+    let started = std::time::Instant::now();
+    let file = app.export_ledger(&viewer, plan).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(path) = out {
+        std::fs::write(&path, &file.bytes).with_context(|| path.display().to_string())?;
+    }
+    println!(
+        "{{\"tasks\":{},\"rows\":{},\"bytes\":{},\"seconds\":{seconds:.2},\"peak_rss_mib\":{:.1}}}",
+        file.tasks,
+        file.rows,
+        file.bytes.len(),
+        peak_rss_kib().unwrap_or(0) as f64 / 1024.0
+    );
+    Ok(())
+}
+
+/// The process's peak resident memory (VmHWM) in KiB, on Linux.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 async fn user(cmd: UserCommand) -> Result<()> {
