@@ -74,12 +74,9 @@ pub fn router(app: App, config: WebConfig) -> Router {
     let uploads = pages::upload_routes()
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BODY_BYTES));
-    let attachments = pages::attachment_routes()
-        .layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BODY_BYTES))
-        .layer(RequestBodyLimitLayer::new(MAX_ATTACHMENT_BODY_BYTES));
     limited
         .merge(uploads)
-        .merge(attachments)
+        .merge(pages::attachment_routes())
         .fallback(error::not_found)
         .with_state(state)
         .layer(csrf.with_rejection_response(error::csrf_rejected as fn(_) -> _))

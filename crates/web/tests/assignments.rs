@@ -348,6 +348,18 @@ async fn files(backend: Backend) -> Result<()> {
     let huge = vec![1u8; qingdan_web::MAX_ATTACHMENT_BODY_BYTES + 1];
     let over = send(&f.router, post_file(&upload, &housing, "巨大.pdf", "application/pdf", &huge)?).await?;
     ensure!(over.status.is_client_error(), "{}", over.status);
+    ensure!(
+        over.select("#file-error").iter().any(|e| e.contains("附件") && e.contains("不能超过10MB")),
+        "{}",
+        over.body
+    );
+    // As a browser sends it, with its length first: refused before it is read, in Chinese.
+    let (mut parts, body) = post_file(&upload, &housing, "巨大.pdf", "application/pdf", &huge)?.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX).await?;
+    parts.headers.insert(axum::http::header::CONTENT_LENGTH, axum::http::HeaderValue::from(body.len()));
+    let over = send(&f.router, axum::http::Request::from_parts(parts, axum::body::Body::from(body))).await?;
+    ensure!(over.status == StatusCode::PAYLOAD_TOO_LARGE, "{}", over.status);
+    ensure!(over.body.contains("附件过大：单个附件不能超过10MB"), "{}", over.body);
     let names = send(&f.router, get(&page, &housing)?).await?.select("#files a");
     ensure!(names == ["整改方案.pdf", "a.html", "图.svg", "a.xml", "报表.xlsx"], "{names:?}");
     Ok(())

@@ -519,6 +519,17 @@ async fn read_file(multipart: Result<Multipart, MultipartRejection>) -> Result<(
     }
 }
 
+/// The body limit's bare 413 (a browser sends the length first, so the
+/// handler never runs) as the page with the Chinese reason.
+pub async fn explain_too_large(response: Response) -> Response {
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    let mut page = PageError(unreadable_file(StatusCode::PAYLOAD_TOO_LARGE)).into_response();
+    *page.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    page
+}
+
 fn unreadable_file(status: StatusCode) -> AppError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::field(
@@ -527,7 +538,14 @@ fn unreadable_file(status: StatusCode) -> AppError {
             format!("附件过大：单个附件不能超过{}MB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
         )
     } else {
-        AppError::field("file", "unreadable", "上传的附件无法读取，请重新选择文件上传")
+        AppError::field(
+            "file",
+            "unreadable",
+            format!(
+                "上传的附件无法读取（单个附件不能超过{}MB），请重新选择文件上传",
+                MAX_ATTACHMENT_BYTES / 1024 / 1024
+            ),
+        )
     }
 }
 

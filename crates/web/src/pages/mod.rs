@@ -81,8 +81,14 @@ pub fn upload_routes() -> Router<AppState> {
     Router::new().route("/imports", post(imports::upload)).route("/ledgers/{kind}", post(ledgers::upload))
 }
 
-/// The upload of a matter's attachment file (附件): the router gives it a body
-/// limit just above the largest file, [`crate::MAX_ATTACHMENT_BODY_BYTES`].
+/// The upload of a matter's attachment file (附件), with its own body limit
+/// just above the largest file, [`crate::MAX_ATTACHMENT_BODY_BYTES`]. A body
+/// refused by its length alone (before the handler runs) still gets the
+/// Chinese reason.
 pub fn attachment_routes() -> Router<AppState> {
-    Router::new().route("/assignments/{id}/files", post(assignments::upload_file))
+    Router::new()
+        .route("/assignments/{id}/files", post(assignments::upload_file))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_ATTACHMENT_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::MAX_ATTACHMENT_BODY_BYTES))
+        .layer(axum::middleware::map_response(assignments::explain_too_large))
 }
