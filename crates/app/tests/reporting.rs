@@ -21,6 +21,7 @@ on_both_engines! {
     tasks_without_reports_for_two_periods_are_stale => stale;
     only_the_office_sets_cycles_and_other_tenants_see_nothing => permissions;
     a_report_must_cover_a_period_of_the_plans_cycle => wrong_cycle;
+    after_a_cycle_change_the_newest_period_still_sets_progress => changed_cycle;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -338,5 +339,30 @@ async fn wrong_cycle(backend: Backend) -> Result<()> {
     // Next week's period is in the future.
     let future = w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-W13")).await.err();
     ensure!(matches!(future, Some(AppError::Invalid(_))), "{future:?}");
+    Ok(())
+}
+
+async fn changed_cycle(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-04-10").await?;
+    let w = &f.w;
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+    w.app.set_reporting_schedule(&w.supervisor, f.plan, &schedule("weekly", "5", "1")).await?;
+    let weekly = w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-W15")).await?;
+    w.app.review(&w.supervisor, weekly, &accept).await?;
+    // The office turns the plan monthly; April's report ends after week 15 and
+    // sets the progress, though "2026-04" sorts before "2026-W15" as text.
+    w.app.set_reporting_schedule(&w.supervisor, f.plan, &schedule("monthly", "25", "3")).await?;
+    let later = f.on("2026-04-24").await?;
+    let monthly = ReportInput { percent_done: "60".into(), ..report("2026-04") };
+    let id = later.submit_report(&f.reform_reporter, f.tasks[0], &monthly).await?;
+    later.review(&w.supervisor, id, &accept).await?;
+    let task = later.task_detail(&w.supervisor, f.tasks[0]).await?;
+    ensure!(task.item.task.percent_done == 60, "{}", task.item.task.percent_done);
+    // A late weekly report for an earlier week does not move it back.
+    later.set_reporting_schedule(&w.supervisor, f.plan, &schedule("weekly", "5", "1")).await?;
+    let old = ReportInput { percent_done: "35".into(), ..report("2026-W16") };
+    let id = later.submit_report(&f.reform_reporter, f.tasks[0], &old).await?;
+    later.review(&w.supervisor, id, &accept).await?;
+    ensure!(later.task_detail(&w.supervisor, f.tasks[0]).await?.item.task.percent_done == 60);
     Ok(())
 }

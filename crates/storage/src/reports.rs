@@ -195,17 +195,20 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Err(StorageError::Conflict("report is not waiting for review".into()));
             }
-            // A late report for an earlier month is recorded but does not
+            // A late report for an earlier period is recorded but does not
             // move the task back: only the newest accepted period sets progress.
-            let newer: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 AND status = $3 AND period > $4",
+            // Compared in Rust: the texts of periods of different kinds (a plan
+            // whose cycle changed) do not sort by time; periods do, by their end.
+            let accepted: Vec<String> = sqlx::query_scalar(
+                "SELECT period FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 AND status = $3 AND id <> $4",
             )
             .bind(tenant.0)
             .bind(report.task_id.0)
             .bind(ReportStatus::Accepted.code())
-            .bind(report.period.to_string())
-            .fetch_one(&mut *tx)
+            .bind(id.0)
+            .fetch_all(&mut *tx)
             .await?;
+            let newer = accepted.iter().filter_map(|p| p.parse::<Period>().ok()).filter(|p| *p > report.period).count();
             if status == ReportStatus::Accepted && newer == 0 {
                 for actual in &report.actuals {
                     sqlx::query("UPDATE targets SET actual = $1 WHERE tenant_id = $2 AND id = $3 AND task_id = $4")
