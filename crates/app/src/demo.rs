@@ -93,6 +93,7 @@ const TASKS: &[Line] = &[
     ),
     (2, "2.", "争取专项债券额度45亿元以上", 9, "czj", &["fgw"], &[("专项债券额度", "45", "亿元", "ge", "")]),
     (2, "3.", "上半年重点项目开工率达到80%", 6, "fgw", &[], &[("重点项目开工率", "80", "%", "ge", "")]),
+    (2, "4.", "谋划储备一批重大项目，争取更多项目列入国家和省级规划", 12, "fgw", &["czj"], &[]),
     (1, "（三）", "促进消费回升", 12, "swj", &[], &[]),
     (2, "1.", "社会消费品零售总额增长7%", 12, "swj", &[], &[("社会消费品零售总额增速", "7", "%", "eq", "")]),
     (2, "2.", "新建城市一刻钟便民生活圈12个", 10, "swj", &["zjj"], &[("便民生活圈", "12", "个", "eq", "")]),
@@ -326,10 +327,7 @@ impl App {
                         .iter()
                         .map(|t| crate::ActualInput {
                             target_id: t.id.0.to_string(),
-                            actual: (t.value * qingdan_domain::Decimal::from(percent)
-                                / qingdan_domain::Decimal::from(100))
-                            .round_dp(2)
-                            .to_string(),
+                            actual: demo_actual(t, percent).to_string(),
                         })
                         .collect(),
                 };
@@ -352,6 +350,17 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// The actual that puts `target` at `percent` under the status rules: that share
+/// of the way from its baseline to its value; a cap (不超过) held at its value.
+fn demo_actual(target: &qingdan_domain::Target, percent: i64) -> qingdan_domain::Decimal {
+    use qingdan_domain::{Comparator, Decimal};
+    let base = target.baseline.unwrap_or(Decimal::ZERO);
+    if target.comparator == Comparator::AtMost && base <= target.value {
+        return target.value;
+    }
+    (base + (target.value - base) * Decimal::from(percent) / Decimal::from(100)).round_dp(2)
 }
 
 fn org_id(orgs: &[(&str, OrgId)], code: &str) -> Result<OrgId> {

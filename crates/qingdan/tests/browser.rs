@@ -11,13 +11,17 @@
 //! 2. the supervisor `duchao` accepts it from the 审核 queue, and the task shows
 //!    the submitted percent and its light;
 //! 3. the leader `shizhang` reads the plan overview, has no 审核 link, is
-//!    refused `/reviews`; a screenshot of the plan page is taken.
+//!    refused `/reviews`; a screenshot of the plan page is taken;
+//! 4. the leader opens 挂图作战: every ECharts chart has drawn, the summary and
+//!    charts fit a 1920×1080 screen, and on a phone's width nothing runs off
+//!    sideways.
 //!
 //! Without Chromium the test is skipped with a message, except under `CI`,
 //! where a missing browser is a failure. `QINGDAN_CHROMIUM` names another
 //! browser binary; `QINGDAN_SCREENSHOTS=DIR` keeps a PNG of each page the walk
 //! checks, for a person to look at.
 
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use std::ffi::OsStr;
@@ -108,10 +112,6 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     let percent = 67;
     page.fill("#percent_done", &percent.to_string())?;
     page.fill("#narrative", &narrative)?;
-    let actuals = page.count("#report-form input[name^='actual_']")?;
-    if actuals > 0 {
-        page.fill("#report-form input[name^='actual_']", "1.5")?;
-    }
     page.click_and_wait("#report-form button[type=submit]")?;
     assert_eq!(page.path(), format!("/tasks/{task}"), "a good report lands on the task");
     let row = page.report_row(&narrative)?.ok_or("the new report is not in the task's history")?;
@@ -138,7 +138,7 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     page.goto(&format!("/tasks/{task}"))?;
     assert_eq!(page.text("#percent")?.trim(), format!("{percent}%"));
     let light = page.text("#light")?;
-    assert!(["绿灯", "黄灯", "红灯", "已完成"].contains(&light.trim()), "the light badge reads as a light: {light:?}");
+    assert!(["绿灯", "黄灯", "红灯", "逾期", "已完成"].contains(&light.trim()), "the light badge reads as a light: {light:?}");
     let row = page.report_row(&narrative)?.ok_or("the accepted report is still in the history")?;
     assert!(row.text.contains("已通过"), "the report now reads accepted: {:?}", row.text);
     page.keep_screenshot("4-task-accepted")?;
@@ -165,6 +165,33 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     assert!(!page.exists("[data-report]")?, "and sees no report");
     page.keep_screenshot("6-forbidden")?;
     step("leader refused the review queue");
+
+    // 4. The leader's battle map: every chart drawn, the summary on one 1920×1080 screen, and on a phone.
+    page.viewport(1920, 1080, false)?;
+    page.goto("/plans")?;
+    page.click_and_wait("nav a.nav-link[href='/map']")?;
+    assert!(page.path().ends_with("/map"), "挂图作战 opens a plan's map: {}", page.path());
+    let charts = page.count("[data-chart]")?;
+    assert_eq!(charts, 5, "five charts on the map");
+    page.wait_for("every chart drawn", || Ok(page.count("[data-chart][data-rendered='1'] canvas")? == charts))?;
+    let drawn = page.js("[...document.querySelectorAll('[data-chart]')].every(el => echarts.getInstanceByDom(el) && echarts.getInstanceByDom(el).getOption().series.length > 0)")?;
+    assert_eq!(drawn, serde_json::Value::Bool(true), "each chart holds its series");
+    let bottom = page.js("Math.ceil(document.querySelector('.map-grid').getBoundingClientRect().bottom)")?;
+    let height = page.js("window.innerHeight")?;
+    assert!(bottom.as_f64() <= height.as_f64(), "the summary and charts fit the screen: bottom {bottom}, height {height}");
+    let red = page.count("#red-list tr[data-task]")?;
+    let alarms = page.js("Number(document.querySelector('[data-light=red] .fs-3').textContent) + Number(document.querySelector('[data-light=overdue] .fs-3').textContent)")?;
+    assert_eq!(Some(red as f64), alarms.as_f64().map(|a| a.min(100.0)), "the red list holds the red and overdue tasks");
+    page.keep_screenshot("7-battle-map")?;
+    page.viewport(390, 844, true)?;
+    page.goto(page.path().as_str())?;
+    page.wait_for("every chart drawn on a phone", || Ok(page.count("[data-chart][data-rendered='1'] canvas")? == charts))?;
+    let overflow = page.js("document.documentElement.scrollWidth - window.innerWidth")?;
+    assert_eq!(overflow.as_f64(), Some(0.0), "nothing runs off a phone's screen sideways");
+    let widths = page.js("[...document.querySelectorAll('[data-chart]')].every(el => el.getBoundingClientRect().width > 300)")?;
+    assert_eq!(widths, serde_json::Value::Bool(true), "on a phone each chart takes the screen's width");
+    page.keep_screenshot("8-battle-map-phone")?;
+    step("battle map drawn");
 
     step("done");
     Ok(())
@@ -277,17 +304,24 @@ impl Page<'_> {
 
     /// A task of 我的填报 to report on: a leaf (numbered `1.` and so on) led by
     /// the reporter's org, so that accepting the report sets its own percent.
+    /// A working task of the reporter's org without targets, so that the
+    /// percent reported is the progress shown (a target's actual would rule).
     fn pick_task(&self) -> TestResult<i64> {
-        let id = self.js("(() => {
+        let ids = self.js("(() => {
                 const rows = [...document.querySelectorAll('#my-tasks tbody tr[data-task]')];
                 const leaf = r => /^\\d+\\./.test(r.cells[0].innerText.trim());
                 const ours = r => r.cells[1].innerText.includes('发展和改革委员会');
-                const row = rows.find(r => leaf(r) && ours(r)) || rows.find(leaf) || rows[0];
-                return row ? Number(row.dataset.task) : 0;
+                return JSON.stringify(rows.filter(r => leaf(r) && ours(r)).map(r => Number(r.dataset.task)));
             })()")?;
-        let id = id.as_i64().ok_or("no task id")?;
-        assert!(id > 0, "我的填报 lists tasks for fgw.wu");
-        Ok(id)
+        let ids: Vec<i64> = serde_json::from_str(ids.as_str().ok_or("no task ids")?)?;
+        assert!(!ids.is_empty(), "我的填报 lists tasks 发改委 leads for fgw.wu");
+        for id in ids {
+            self.goto(&format!("/tasks/{id}/report"))?;
+            if self.count("#report-form input[name^='actual_']")? == 0 {
+                return Ok(id);
+            }
+        }
+        Err("every task of 发改委 has targets".into())
     }
 
     /// The row of the task page's report history whose text contains `needle`.
@@ -367,6 +401,27 @@ impl Page<'_> {
         std::fs::create_dir_all(&dir)?;
         let png = self.tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)?;
         std::fs::write(dir.join(format!("{name}.png")), png)?;
+        Ok(())
+    }
+
+    /// Makes the page `width`×`height` CSS pixels, as a phone when `mobile`.
+    fn viewport(&self, width: u32, height: u32, mobile: bool) -> TestResult {
+        self.tab.call_method(Emulation::SetDeviceMetricsOverride {
+            width,
+            height,
+            device_scale_factor: 1.0,
+            mobile,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        })?;
         Ok(())
     }
 
