@@ -13,14 +13,18 @@
 //!   - 不超过 (`AtMost`): downwards, `(baseline − actual) / (baseline − value)`;
 //!   - 等于 and 左右 (`Exactly`, `About`): from the baseline towards the value,
 //!     whichever way that is (upwards when there is no baseline);
-//!   - when the baseline is already on the far side of the value (e.g. a 不超过
-//!     target without a baseline), there is no distance to measure: 100 when
-//!     the comparator is met (`AtMost`: actual ≤ value, else actual ≥ value), 0 otherwise.
+//!   - a 不超过 target without a baseline above its value is a cap to hold
+//!     (失业率控制在5.5%以内): an actual within the cap says nothing of how far
+//!     the work is, so it counts the reported percent (below); an actual over
+//!     the cap counts 0;
+//!   - when the baseline is already at or past the value of an upward target
+//!     (不低于10, baseline 12), there is no distance to measure: 100 when the
+//!     actual is at least the value, 0 otherwise.
 //!
 //!   e.g. baseline 100, value 120, actual 110 → 50%.
 //! - A target with **no actual yet** counts the percent the reporter gave
 //!   (填报进度) in its place, so a task whose targets have no actuals takes the
-//!   reported percent.
+//!   reported percent. So does a cap that holds (above).
 //! - A task **without targets** takes the reported percent.
 //! - The newest accepted report (by period) sets these; an older period
 //!   accepted late changes nothing.
@@ -176,8 +180,15 @@ impl StatusRules {
     }
 }
 
-/// A target's percent, 0–100, for an `actual` (see the module doc).
-pub fn target_percent(comparator: Comparator, value: Decimal, baseline: Option<Decimal>, actual: Decimal) -> i64 {
+/// A target's percent, 0–100, for an `actual`; `reported` is the reporter's
+/// percent, which a 不超过 cap that holds counts (see the module doc).
+pub fn target_percent(
+    comparator: Comparator,
+    value: Decimal,
+    baseline: Option<Decimal>,
+    actual: Decimal,
+    reported: i64,
+) -> i64 {
     let base = baseline.unwrap_or(Decimal::ZERO);
     let upwards = match comparator {
         Comparator::AtLeast => true,
@@ -188,9 +199,10 @@ pub fn target_percent(comparator: Comparator, value: Decimal, baseline: Option<D
         (actual - base) / (value - base)
     } else if !upwards && base > value {
         (base - actual) / (base - value)
+    } else if upwards {
+        return if actual >= value { 100 } else { 0 };
     } else {
-        let met = if upwards { actual >= value } else { actual <= value };
-        return if met { 100 } else { 0 };
+        return if actual <= value { reported.clamp(0, 100) } else { 0 };
     };
     let percent = (share * Decimal::ONE_HUNDRED).floor();
     i64::try_from(percent.clamp(Decimal::ZERO, Decimal::ONE_HUNDRED)).unwrap_or(0)
@@ -205,7 +217,7 @@ pub fn work_progress(targets: &[Target], reported: i64) -> i64 {
     }
     let sum: i64 = targets
         .iter()
-        .map(|t| t.actual.map_or(reported, |a| target_percent(t.comparator, t.value, t.baseline, a)))
+        .map(|t| t.actual.map_or(reported, |a| target_percent(t.comparator, t.value, t.baseline, a, reported)))
         .sum();
     sum / targets.len() as i64
 }
@@ -368,15 +380,18 @@ mod tests {
             (AtMost, "35", Some("40"), "34", 100),
             (AtMost, "35", Some("40"), "41", 0),
             (Exactly, "35", Some("40"), "37.5", 50),
-            // A cap with nothing to measure from: met or not.
-            (AtMost, "35", None, "35", 100),
+            // A cap with nothing to measure from: held, it counts the reported 30; broken, 0.
+            (AtMost, "35", None, "35", 30),
+            (AtMost, "35", None, "20", 30),
             (AtMost, "35", None, "36", 0),
+            (AtMost, "35", Some("30"), "31", 30),
+            (AtMost, "35", Some("30"), "36", 0),
             (AtLeast, "10", Some("12"), "11", 100),
             (AtLeast, "10", Some("12"), "9", 0),
         ];
         for (cmp, value, baseline, actual, want) in cases {
             assert_eq!(
-                target_percent(cmp, dec(value), baseline.map(dec), dec(actual)),
+                target_percent(cmp, dec(value), baseline.map(dec), dec(actual), 30),
                 want,
                 "{cmp:?} {value} from {baseline:?} at {actual}"
             );
@@ -394,7 +409,9 @@ mod tests {
         assert_eq!(work_progress(std::slice::from_ref(&none), 30), 30, "no actual yet: the reported percent");
         let full = target(AtMost, "35", Some("40"), Some("30"));
         assert_eq!(work_progress(&[half.clone(), full.clone()], 0), 75);
-        assert_eq!(work_progress(&[half, none, full], 20), 56, "(50 + 20 + 100) / 3 rounded down");
+        assert_eq!(work_progress(&[half.clone(), none, full], 20), 56, "(50 + 20 + 100) / 3 rounded down");
+        let cap = target(AtMost, "5.5", None, Some("5.1"));
+        assert_eq!(work_progress(&[half, cap], 40), 45, "a held cap counts the reported 40");
     }
 
     #[test]
