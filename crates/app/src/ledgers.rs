@@ -8,6 +8,9 @@
 //! Only a file without faults is stored, in one transaction with an audit
 //! event per row and one for the file: nothing is imported when any row fails.
 //!
+//! "This period" is the one of the plan's reporting cycle (报送周期) that
+//! contains today; the report shown is the lead org's for it.
+//!
 //! Who may: admins import orgs and users; the office (supervisors and admins)
 //! imports tasks; everyone exports the tasks they may see (a reporter those
 //! their org leads or supports, as on the plan page).
@@ -24,7 +27,7 @@ use crate::auth::{check_password, hash_password};
 use crate::plans::require_supervisor;
 use crate::{App, AppError, Result};
 use chrono::NaiveDate;
-use qingdan_domain::{Assignment, Comparator, Decimal, Invalid, OrgId, OrgKind, Period, PlanId, Role, User};
+use qingdan_domain::{Assignment, Comparator, Decimal, Invalid, OrgId, OrgKind, PlanId, Role, User};
 use qingdan_office::{
     ExportTarget, ExportTask, LedgerExport, LedgerKind, LedgerTable, OfficeError, normalize_name, org_column,
     parse_ledger_date, read_ledger_table, task_column, user_column,
@@ -757,7 +760,9 @@ impl App {
         let plan = self.plan(user, plan).await?;
         let tenant = user.tenant_id;
         let visible_to = (!user.role.reads_whole_tenant()).then_some(user.org_id);
-        let period = Period::containing(self.clock.today());
+        // This period of the plan's own reporting cycle (报送周期; monthly when unset).
+        let schedule = self.store.reporting_schedule(tenant, plan.id).await?.unwrap_or_default();
+        let period = schedule.period_containing(self.clock.today());
         let org_names: HashMap<OrgId, String> =
             self.store.orgs(tenant).await?.into_iter().map(|o| (o.id, o.name)).collect();
         let title = format!("{}台账（{}）", plan.title, period.label());

@@ -18,6 +18,7 @@ on_both_engines! {
     only_admins_import_orgs_and_users_and_only_the_office_imports_tasks => import_permissions;
     a_reporter_exports_only_their_orgs_tasks_and_no_one_another_tenants_plan => export_permissions;
     the_exported_ledger_has_targets_progress_report_and_light => export_contents;
+    the_export_shows_this_period_of_the_plans_own_cycle => weekly_export;
     a_ledger_made_in_libreoffice_imports => libreoffice_ledger;
 }
 
@@ -512,5 +513,32 @@ async fn libreoffice_ledger(backend: Backend) -> Result<()> {
     ensure!(errors.contains(&"第 7 行 F 列（配合单位）：单位“市财政局”不存在".to_owned()), "{errors:?}");
     ensure!(errors.contains(&"第 12 行 G 列（牵头单位）：单位“市教育局”不存在".to_owned()), "{errors:?}");
     ensure!(task_count(&w2, plan2).await? == 0);
+    Ok(())
+}
+
+async fn weekly_export(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-11").await?;
+    let finance = w.org("市财政局").await?;
+    let reporter = w.user("czj", Role::Reporter, finance).await?;
+    let plan = w.plan().await?;
+    let task = w.task(plan, "争取专项债券额度45亿元以上", finance, &[], Some(("45", "亿元"))).await?;
+    let weekly =
+        qingdan_app::ScheduleInput { cycle: "weekly".into(), due_day: "5".into(), remind_days_before: "1".into() };
+    w.app.set_reporting_schedule(&w.supervisor, plan, &weekly).await?;
+    let period = w.app.current_period(&reporter, task).await?;
+    ensure!(period.to_string() == "2026-W11", "{period}");
+    let report = ReportInput {
+        period: period.to_string(),
+        percent_done: "20".into(),
+        narrative: "本周已争取9亿元".into(),
+        problems: String::new(),
+        next_steps: String::new(),
+        actuals: Vec::new(),
+    };
+    w.app.submit_report(&reporter, task, &report).await?;
+    let file = w.app.export_ledger(&w.supervisor, plan).await?;
+    let rows = read_xlsx_rows(&file.bytes)?;
+    ensure!(rows[0][0].ends_with(&format!("（{}）", period.label())), "{:?}", rows[0][0]);
+    ensure!(rows[2][12] == "待审核" && rows[2][13] == "本周已争取9亿元", "{:?}", rows[2]);
     Ok(())
 }
