@@ -10,7 +10,7 @@ use crate::OfficeError;
 ///
 /// Row and column indexes are those of the sheet: `rows[0][0]` is cell A1 even when
 /// the used range starts lower. Every row has the same length. Merged cells
-/// (.xlsx) carry their value in every cell they cover, so a ledger with merged task
+/// (.xlsx, .xls) carry their value in every cell they cover, so a ledger with merged task
 /// cells reads as complete rows. Cells read as Excel shows them by default:
 /// numbers to 15 significant digits without trailing zeros (`5.1`, `12`), dates as
 /// `yyyy-mm-dd` (with ` HH:MM:SS` when there is a time), booleans as
@@ -47,20 +47,22 @@ pub fn read_xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, OfficeError> {
         rows.push(cells);
     }
 
-    if let Sheets::Xlsx(xlsx) = &mut workbook
-        && let Ok(regions) = xlsx.merge_cells_by_sheet_id(0)
-    {
-        for region in regions {
-            let (top, left) = (region.start.0 as usize, region.start.1 as usize);
-            let (bottom, right) = (region.end.0 as usize, region.end.1 as usize);
-            let Some(value) = rows.get(top).and_then(|r| r.get(left)).cloned() else {
-                continue;
-            };
-            for row in rows.iter_mut().take(bottom + 1).skip(top) {
-                for cell in row.iter_mut().take(right + 1).skip(left) {
-                    if cell.is_empty() {
-                        cell.clone_from(&value);
-                    }
+    // Merged regions of .xlsx and of old .xls files (WPS and Excel 2003 still write them).
+    let regions = match &mut workbook {
+        Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_id(0).unwrap_or_default(),
+        Sheets::Xls(xls) => xls.merge_cells_by_sheet_id(0).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    for region in regions {
+        let (top, left) = (region.start.0 as usize, region.start.1 as usize);
+        let (bottom, right) = (region.end.0 as usize, region.end.1 as usize);
+        let Some(value) = rows.get(top).and_then(|r| r.get(left)).cloned() else {
+            continue;
+        };
+        for row in rows.iter_mut().take(bottom + 1).skip(top) {
+            for cell in row.iter_mut().take(right + 1).skip(left) {
+                if cell.is_empty() {
+                    cell.clone_from(&value);
                 }
             }
         }

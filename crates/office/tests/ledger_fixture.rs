@@ -7,9 +7,21 @@ use qingdan_office::{TASK_COLUMNS, parse_ledger_date, read_ledger_table, task_co
 
 const FIXTURE: &[u8] = include_bytes!("fixtures/libreoffice-tasks.xlsx");
 
+/// The same ledger saved by LibreOffice as an old binary .xls (Excel 97–2003).
+const FIXTURE_XLS: &[u8] = include_bytes!("fixtures/libreoffice-tasks.xls");
+
 #[test]
 fn the_libreoffice_ledger_reads_row_by_row_with_its_excel_row_numbers() {
-    let table = read_ledger_table(FIXTURE, &TASK_COLUMNS).unwrap();
+    check(FIXTURE);
+}
+
+#[test]
+fn the_same_ledger_as_an_old_xls_reads_the_same_merged_cells_included() {
+    check(FIXTURE_XLS);
+}
+
+fn check(bytes: &[u8]) {
+    let table = read_ledger_table(bytes, &TASK_COLUMNS).unwrap();
     assert_eq!(table.header_row, 3, "the lower row of the two-row header");
     assert_eq!(table.locate(7, task_column::DEADLINE), "第 7 行 H 列（完成时限）");
     assert_eq!(table.locate(7, task_column::LEAD_ORG), "第 7 行 G 列（牵头单位）");
