@@ -82,6 +82,7 @@ async fn office_page(backend: Backend) -> Result<()> {
     ensure!(rows.iter().any(|r| r.contains("市发改委")) && rows.len() == 2, "{rows:?}");
     let states = reply.attrs("#problems tbody tr", "data-state");
     ensure!(states == ["submitted", "missing"], "{states:?}");
+    ensure!(reply.select("#problems-total") == ["共2项"], "{:?}", reply.select("#problems-total"));
     let problems = reply.select("#problems tbody tr");
     ensure!(problems[0].contains("迟报") && problems[1].contains("逾期未报") && problems[1].contains("市交通局"));
     // A leader reads it, without the form.

@@ -96,11 +96,17 @@ pub struct ReportingPage {
     due_date: String,
     is_past_due: bool,
     orgs: Vec<OrgLine>,
-    /// Late, missing and returned tasks.
+    /// Late, missing and returned tasks (the first [`MAX_LINES`]).
     problems: Vec<DueLine>,
+    problems_total: usize,
     stale: Vec<(i64, String, String)>,
+    stale_total: usize,
     stale_periods: String,
+    max_lines: usize,
 }
+
+/// Task lines a list shows at most: the org table says the rest.
+const MAX_LINES: usize = 500;
 
 impl ReportingPage {
     fn error(&self, field: &str) -> &str {
@@ -133,6 +139,11 @@ async fn page(
         };
         (input, HashMap::new())
     });
+    let problems: Vec<&TaskReporting> = status
+        .tasks
+        .iter()
+        .filter(|t| t.status.is_late || matches!(t.status.state, DueState::Missing | DueState::Returned))
+        .collect();
     let stale_periods =
         stale.first().map(|t| t.periods.iter().map(|p| p.label()).collect::<Vec<_>>().join("、")).unwrap_or_default();
     Ok(ReportingPage {
@@ -166,14 +177,16 @@ async fn page(
                 pending: o.pending,
             })
             .collect(),
-        problems: status
-            .tasks
+        problems_total: problems.len(),
+        problems: problems.into_iter().take(MAX_LINES).map(DueLine::from).collect(),
+        stale_total: stale.len(),
+        stale: stale
             .iter()
-            .filter(|t| t.status.is_late || matches!(t.status.state, DueState::Missing | DueState::Returned))
-            .map(DueLine::from)
+            .take(MAX_LINES)
+            .map(|t| (t.task_id.0, format!("{} {}", t.number, t.title), t.org_name.clone()))
             .collect(),
-        stale: stale.iter().map(|t| (t.task_id.0, format!("{} {}", t.number, t.title), t.org_name.clone())).collect(),
         stale_periods,
+        max_lines: MAX_LINES,
     })
 }
 
