@@ -455,5 +455,10 @@ mod tests {
         let merged = workbook.merge_cells_by_sheet_id(0).unwrap();
         assert_eq!(merged.len(), 1);
         assert_eq!((merged[0].start, merged[0].end), ((0, 0), (0, 11)), "the title is merged over the columns");
+        let bytes = ledger_template_xlsx(LedgerKind::Users).unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut styles = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+        assert!(styles.contains("宋体"), "templates are set in 宋体");
     }
 }
