@@ -446,9 +446,9 @@ impl App {
         for (i, line) in table.lines.iter().enumerate() {
             let seq = line.get(task_column::SEQ);
             let title = line.get(task_column::TASK);
-            let continues = groups.last().is_some_and(|g| {
-                (seq.is_empty() && title.is_empty()) || (seq == g.seq && (title == g.title || title.is_empty()))
-            });
+            let continues = groups
+                .last()
+                .is_some_and(|g| (seq.is_empty() || seq == g.seq) && (title.is_empty() || title == g.title));
             match groups.last_mut() {
                 Some(group) if continues => group.lines.push(i),
                 _ => {

@@ -231,13 +231,26 @@ async fn good_files(backend: Backend) -> Result<()> {
     w.app.import_task_ledger(&w.supervisor, plan, "补充.xlsx", &more).await?;
     let tasks = tasks_in_order(&w, plan).await?;
     ensure!(tasks.len() == 7 && tasks[5].title == "强产业" && tasks[6].parent_id == Some(tasks[5].id));
-    // Decimal numbering (3, 3.1) in a file without Chinese numbers.
-    let decimal =
-        xlsx(&[&["序号", "任务内容"], &["4", "优环境"], &["4.1", "优化营商环境"], &["4.1.1", "一网通办"]], &[])?;
+    // Decimal numbering (3, 3.1) in a file without Chinese numbers; a task's second
+    // target row repeats its title with an empty 序号.
+    let decimal = xlsx(
+        &[
+            &["序号", "任务内容", "指标", "目标值"],
+            &["4", "优环境", "", ""],
+            &["4.1", "优化营商环境", "", ""],
+            &["4.1.1", "一网通办", "网上办件量", "100"],
+            &["", "一网通办", "好评率", "99.5%"],
+        ],
+        &[],
+    )?;
     w.app.import_task_ledger(&w.supervisor, plan, "十进制.xlsx", &decimal).await?;
     let tasks = tasks_in_order(&w, plan).await?;
     let depths: Vec<i32> = tasks[7..].iter().map(|t| t.depth).collect();
     ensure!(depths == [0, 1, 2], "{depths:?}");
+    let targets = w.app.store().targets(w.tenant, tasks[9].id).await?;
+    let read: Vec<(&str, String, &str)> =
+        targets.iter().map(|t| (t.metric.as_str(), t.value.to_string(), t.unit.as_str())).collect();
+    ensure!(read == [("网上办件量", "100".into(), ""), ("好评率", "99.5".into(), "%")], "{read:?}");
     Ok(())
 }
 
