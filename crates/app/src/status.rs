@@ -7,8 +7,8 @@ use crate::{App, AppError, Result, lenient};
 use chrono::NaiveDate;
 use qingdan_domain::status::{half_check_date, half_check_time, passes_half_check};
 use qingdan_domain::{
-    Decimal, Invalid, Light, OrgId, Period, Plan, PlanId, Role, StatusRules, Target, TaskId, User,
-    light::time_progress, weighted_percent, work_progress,
+    Decimal, Invalid, Light, OrgId, Plan, PlanId, Role, StatusRules, Target, TaskId, User, light::time_progress,
+    weighted_percent, work_progress,
 };
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -79,8 +79,6 @@ pub struct HalfCheckLine {
 pub struct HalfCheck {
     pub plan: Plan,
     pub date: NaiveDate,
-    /// Reports count up to this period (the check date's month).
-    pub period: Period,
     /// The working tasks (leaves of the tree).
     pub tasks: Vec<HalfCheckLine>,
     /// Lead orgs, over the working tasks they lead.
@@ -180,19 +178,18 @@ impl App {
                 )
             })?,
         };
-        let period = Period::containing(date);
         let tree = self.store.progress_tree(user.tenant_id, plan.id).await?;
         let targets = self.store.plan_targets(user.tenant_id, plan.id).await?;
         let accepted: HashMap<TaskId, _> = self
             .store
-            .accepted_up_to(user.tenant_id, plan.id, period)
+            .accepted_up_to(user.tenant_id, plan.id, date)
             .await?
             .into_iter()
             .map(|a| (a.task_id, a))
             .collect();
         let has_children: std::collections::HashSet<TaskId> = tree.iter().filter_map(|t| t.parent_id).collect();
-        // Work on the date: a working task's from its newest accepted report up
-        // to the date's month (0 without one); a parent's rolled up by weight.
+        // Work on the date: a working task's from its newest accepted report of
+        // a period begun by the date (0 without one); a parent's rolled up by weight.
         // The tree is in sort_path order, so children come after their parent.
         let mut work: HashMap<TaskId, i64> = HashMap::new();
         let mut children: HashMap<TaskId, Vec<(Decimal, i64)>> = HashMap::new();
@@ -275,6 +272,6 @@ impl App {
             // Stable: within passed and not passed, tree (or name) order stays.
             lines.sort_by_key(|l| !l.passed);
         }
-        Ok(HalfCheck { plan, date, period, tasks, orgs, sections })
+        Ok(HalfCheck { plan, date, tasks, orgs, sections })
     }
 }

@@ -8,7 +8,7 @@ use crate::audit::{event, record};
 use crate::rows::decimal;
 use crate::store::{in_tx, on_pool};
 use crate::tasks::TargetRow;
-use crate::{Actor, Result, Store};
+use crate::{Actor, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{Decimal, OrgId, Period, PlanId, ReportStatus, StatusRules, Target, TargetId, TaskId, TenantId};
 use serde_json::json;
@@ -35,7 +35,7 @@ pub struct ProgressTask {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcceptedProgress {
     pub task_id: TaskId,
-    pub period: String,
+    pub period: Period,
     pub percent_done: i64,
     pub actuals: Vec<(TargetId, Decimal)>,
 }
@@ -133,49 +133,64 @@ impl Store {
         Ok(out)
     }
 
-    /// For each task of a plan, its newest accepted report whose period is not
-    /// after `up_to` (the latest submitted when two orgs reported the same period).
-    pub async fn accepted_up_to(&self, tenant: TenantId, plan: PlanId, up_to: Period) -> Result<Vec<AcceptedProgress>> {
+    /// For each task of a plan, its newest accepted report (by period; the
+    /// latest submitted among equals) of a period that began by `date`, so the
+    /// period holding `date` counts (June's monthly report for 06-30).
+    pub async fn accepted_up_to(
+        &self,
+        tenant: TenantId,
+        plan: PlanId,
+        date: NaiveDate,
+    ) -> Result<Vec<AcceptedProgress>> {
         let rows: Vec<(i64, i64, String, i64)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT r.id, r.task_id, r.period, r.percent_done FROM progress_reports r \
                  JOIN tasks ON tasks.id = r.task_id \
-                 WHERE r.tenant_id = $1 AND tasks.plan_id = $2 AND r.status = $3 AND r.period <= $4 \
-                 ORDER BY r.task_id, r.period DESC, r.id DESC",
+                 WHERE r.tenant_id = $1 AND tasks.plan_id = $2 AND r.status = $3 ORDER BY r.task_id, r.id",
             )
             .bind(tenant.0)
             .bind(plan.0)
             .bind(ReportStatus::Accepted.code())
-            .bind(up_to.to_string())
             .fetch_all(pool)
             .await?
         });
-        let mut newest: Vec<(i64, AcceptedProgress)> = Vec::new();
+        // Periods of different cycles compare by their last day (domain::period), so pick in Rust.
+        let mut newest: HashMap<i64, (Period, i64, i64)> = HashMap::new();
         for (id, task, period, percent_done) in rows {
-            if newest.last().is_some_and(|(_, p)| p.task_id.0 == task) {
+            let period: Period = period.parse().map_err(|e| StorageError::corrupt("progress_reports", e))?;
+            if period.first_day() > date {
                 continue;
             }
-            newest.push((id, AcceptedProgress { task_id: TaskId(task), period, percent_done, actuals: Vec::new() }));
-        }
-        let actual_rows: Vec<(i64, i64, String)> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT a.report_id, a.target_id, a.actual FROM report_actuals a \
-                 JOIN progress_reports r ON r.id = a.report_id JOIN tasks ON tasks.id = r.task_id \
-                 WHERE a.tenant_id = $1 AND tasks.plan_id = $2 AND r.status = $3 AND r.period <= $4",
-            )
-            .bind(tenant.0)
-            .bind(plan.0)
-            .bind(ReportStatus::Accepted.code())
-            .bind(up_to.to_string())
-            .fetch_all(pool)
-            .await?
-        });
-        let index: HashMap<i64, usize> = newest.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
-        for (report, target, actual) in actual_rows {
-            if let Some(&i) = index.get(&report) {
-                newest[i].1.actuals.push((TargetId(target), decimal("report_actuals", &actual)?));
+            let slot = newest.entry(task).or_insert((period, id, percent_done));
+            if (period, id) >= (slot.0, slot.1) {
+                *slot = (period, id, percent_done);
             }
         }
-        Ok(newest.into_iter().map(|(_, p)| p).collect())
+        let mut actuals: HashMap<i64, Vec<(TargetId, Decimal)>> = HashMap::new();
+        let ids: Vec<i64> = newest.values().map(|(_, id, _)| *id).collect();
+        for chunk in ids.chunks(500) {
+            // The ids are integers we hold, so listing them inline is safe.
+            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let sql = format!(
+                "SELECT report_id, target_id, actual FROM report_actuals WHERE tenant_id = $1 AND report_id IN ({list})"
+            );
+            let rows: Vec<(i64, i64, String)> = on_pool!(self, pool => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
+            });
+            for (report, target, actual) in rows {
+                actuals.entry(report).or_default().push((TargetId(target), decimal("report_actuals", &actual)?));
+            }
+        }
+        let mut out: Vec<AcceptedProgress> = newest
+            .into_iter()
+            .map(|(task, (period, id, percent_done))| AcceptedProgress {
+                task_id: TaskId(task),
+                period,
+                percent_done,
+                actuals: actuals.remove(&id).unwrap_or_default(),
+            })
+            .collect();
+        out.sort_by_key(|a| a.task_id.0);
+        Ok(out)
     }
 }
