@@ -140,6 +140,9 @@ async fn plan_page_rule(backend: Backend) -> Result<()> {
     }
     // The overdue card and filter are there.
     let cookie = sign_in_as(&f.router, "supervisor").await?;
+    // The task page sets work against time: 35% of work, 49% of time on 2021-07-01.
+    let reply = send(&f.router, get(&format!("/tasks/{}", f.task), &cookie)?).await?;
+    ensure!(reply.select("#percent") == ["35%"] && reply.select("#time-percent") == ["49%"], "{}", reply.body);
     let reply = send(&f.router, get(&format!("/plans/{}?light=overdue", f.plan), &cookie)?).await?;
     ensure!(reply.status == StatusCode::OK && !reply.select("[data-light=overdue]").is_empty());
     Ok(())

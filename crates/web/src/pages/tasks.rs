@@ -36,6 +36,8 @@ pub struct TaskPage {
     nav: Nav,
     d: TaskDetail,
     light_class: &'static str,
+    /// 序时进度 today, from the task's start and deadline.
+    time_percent: i64,
     lead_org: String,
     supporting: String,
     lead_leader: String,
@@ -112,6 +114,11 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id
     Ok(TaskPage {
         nav: Nav::new(&user, "/plans"),
         light_class: light_class(d.item.task.light),
+        time_percent: qingdan_domain::light::time_progress(
+            d.item.task.start_date,
+            d.item.task.deadline,
+            state.app.clock().today(),
+        ),
         lead_org: d.item.lead_org_name.clone().unwrap_or_else(|| "未分配".to_owned()),
         supporting: a.supporting_org_ids.iter().map(|o| d.org_name(*o)).collect::<Vec<_>>().join("、"),
         lead_leader: d.lead_leader.as_ref().map(|u| u.display_name.clone()).unwrap_or_default(),
