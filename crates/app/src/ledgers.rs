@@ -878,7 +878,7 @@ mod tests {
         assert_eq!(comparator(""), Some(Comparator::Exactly));
         assert_eq!(comparator("大约吧"), None);
         assert_eq!(number("1,200"), Some((Decimal::from(1200), false)));
-        assert_eq!(number("５.５%"), Some((Decimal::from_str("5.5").unwrap(), true)));
+        assert_eq!(number("５.５%"), Some((Decimal::new(55, 1), true)));
         assert_eq!(number("约8"), None);
         assert_eq!(role("填报员"), Some(Role::Reporter));
         assert_eq!(role("Leader"), Some(Role::Leader));
