@@ -5,6 +5,7 @@
 //! This crate holds the only real clock ([`Clock`]). It must not know about
 //! HTTP or HTML.
 
+mod alerts;
 mod assignments;
 mod auth;
 mod bulletins;
@@ -39,10 +40,10 @@ pub use dashboard::{Dashboard, GroupTally, RED_LIST_LIMIT, Tally};
 pub use error::AppError;
 pub use imports::{ImportReview, ImportTaskInput, MAX_REPORT_BYTES};
 pub use ledgers::{LedgerFile, LedgerImported, MAX_LEDGER_BYTES, MAX_LEDGER_ERRORS};
-pub use qingdan_office::LedgerKind;
 pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSend};
 pub use orgs::{OrgInput, UserInput};
 pub use plans::{AssignmentInput, PlanInput, PlanOverview, TargetInput, TaskDetail, TaskFilter, TaskInput};
+pub use qingdan_office::LedgerKind;
 pub use qingdan_storage::CalendarChange;
 pub use qingdan_storage::RedTask;
 pub use qingdan_storage::{AssignmentFile, AssignmentFileId, AssignmentPage, AssignmentSummary, LightChangeNotice};
@@ -134,7 +135,8 @@ impl App {
     }
 
     /// Recomputes every task's light for today under the tenant's status rules
-    /// (亮灯规则, [`qingdan_domain::status`]); returns how many changed.
+    /// (亮灯规则, [`qingdan_domain::status`]), alerting the lead orgs of tasks
+    /// that turn red or overdue; returns how many changed.
     pub async fn refresh_lights(&self, tenant: TenantId) -> Result<usize> {
         let today = self.clock.today();
         let rules = self.store.status_rules(tenant).await?;
@@ -148,6 +150,7 @@ impl App {
                 (now != light).then_some((id, now))
             })
             .collect();
+        self.alert_red_lights(tenant, &changes).await?;
         self.store.set_lights(tenant, &changes).await?;
         self.counts.clear();
         self.record_light_history(tenant).await?;

@@ -160,7 +160,8 @@ impl App {
             }
             _ => return Err(AppError::field("decision", "unknown", "审核结果应为 accept（通过）或 return（退回）")),
         };
-        self.store.report(user.tenant_id, id).await?.ok_or(AppError::NotFound("报送"))?;
+        let report = self.store.report(user.tenant_id, id).await?.ok_or(AppError::NotFound("报送"))?;
+        let before = self.store.task(user.tenant_id, report.task_id).await?.map(|t| t.task.light);
         let rules = self.store.status_rules(user.tenant_id).await?;
         let reviewed =
             self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today(), &rules).await;
@@ -169,7 +170,15 @@ impl App {
         reviewed.map_err(|e| match e {
             StorageError::Conflict(_) => AppError::Conflict("该报送已审核，不能重复审核".into()),
             other => other.into(),
-        })
+        })?;
+        let after = self.store.task(user.tenant_id, report.task_id).await?.map(|t| t.task.light);
+        if let Some(after) = after.filter(|a| Some(*a) != before) {
+            // The review is saved; an alert that cannot be queued is logged, not the reviewer's error.
+            if let Err(err) = self.alert_red_lights(user.tenant_id, &[(report.task_id, after)]).await {
+                tracing::warn!("red-light alert for task {} not queued: {err}", report.task_id.0);
+            }
+        }
+        Ok(())
     }
 
     /// 我的填报: the tasks of the reporter's org in the newest plan, and its latest reports.

@@ -1,7 +1,7 @@
 //! 挂图作战 (the battle map), on SQLite and on PostgreSQL.
 
 use anyhow::{Result, ensure};
-use qingdan_app::{App, AppError, AssignmentInput, Clock, ReportInput, ReviewInput, TaskInput, UserInput};
+use qingdan_app::{App, AppError, AssignmentInput, ChannelInput, Clock, ReportInput, ReviewInput, TaskInput, UserInput};
 use qingdan_domain::{Light, OrgId, OrgKind, PlanId, Role, TaskId, User};
 use qingdan_storage::{Actor, NewOrg};
 use qingdan_testkit::{Backend, World, on_both_engines};
@@ -11,6 +11,7 @@ on_both_engines! {
     the_trend_recounts_past_months_from_accepted_reports => trend;
     only_leaders_and_the_office_see_the_battle_map_of_their_own_tenant => permissions;
     the_bulletin_gives_the_periods_lights_red_tasks_and_late_orgs => bulletin;
+    tasks_turning_red_alert_their_lead_orgs_once => red_alerts;
 }
 
 /// Two sections: 一、 with 1. (org A, leader 李) and 2. (org B); 二、 with 1. (org A).
@@ -194,5 +195,61 @@ async fn bulletin(backend: Backend) -> Result<()> {
     ensure!(!qingdan_office::docx_text(&may.bytes)?.contains("双过半"), "only June's bulletin has the mid-year check");
     ensure!(w.app.bulletin(&p.leader, p.plan, None).await.is_ok(), "a leader may download it");
     ensure!(matches!(w.app.bulletin(&p.a, p.plan, None).await, Err(AppError::Forbidden)), "a reporter may not");
+    Ok(())
+}
+
+async fn red_alerts(backend: Backend) -> Result<()> {
+    // Created in January, a little behind: yellow.
+    let w = World::new(backend, "2026-01-10").await?;
+    let p = plan(&w).await?;
+    let robot = ChannelInput {
+        kind: "dingtalk".into(),
+        name: "督查群".into(),
+        // Nothing listens on port 9: the queued rows are all this test reads.
+        webhook: "http://127.0.0.1:9/robot/send?access_token=t".into(),
+        enabled: true,
+        ..ChannelInput::default()
+    };
+    w.app.create_notification_channel(&w.admin, &robot).await?;
+    let alerts = |app: App| {
+        let admin = w.admin.clone();
+        async move {
+            let outbox = app.notification_outbox(&admin, 100).await?;
+            anyhow::Ok(outbox.into_iter().filter(|n| n.event_key.starts_with("task-red:")).collect::<Vec<_>>())
+        }
+    };
+    ensure!(alerts(w.app.clone()).await?.is_empty(), "nothing is red in January");
+
+    // July: nothing reported, every working task turns red; one alert per lead org.
+    let july = App::open(&w.db.url, Clock::fixed_on("2026-07-01".parse()?)).await?;
+    ensure!(july.refresh_lights(w.tenant).await? >= 3);
+    let sent = alerts(july.clone()).await?;
+    ensure!(sent.len() == 2, "{sent:?}");
+    let to_a = sent.iter().find(|n| n.title.contains("市发改委")).map(|n| n.body.clone()).unwrap_or_default();
+    ensure!(to_a.contains("2项任务亮红灯") && to_a.contains("地区生产总值增长6%") && to_a.contains("新增就业岗位2万个"), "{to_a}");
+    ensure!(!to_a.contains("稳增长"), "sections are not alerted: {to_a}");
+    // Again, and after a restart: the lights stand, nothing new.
+    ensure!(july.refresh_lights(w.tenant).await? == 0);
+    let restarted = App::open(&w.db.url, Clock::fixed_on("2026-07-01".parse()?)).await?;
+    ensure!(restarted.refresh_lights(w.tenant).await? == 0 && alerts(restarted).await?.len() == 2);
+
+    // A report brings a task back to green; a later one sends it red again: alerted at the review.
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+    let report = |period: &str, percent: &str| ReportInput {
+        period: period.into(),
+        percent_done: percent.into(),
+        narrative: "推进中".into(),
+        problems: String::new(),
+        next_steps: String::new(),
+        actuals: vec![],
+    };
+    let id = july.submit_report(&p.a, p.leaves[0], &report("2026-06", "60")).await?;
+    july.review(&w.supervisor, id, &accept).await?;
+    ensure!(alerts(july.clone()).await?.len() == 2, "green is no alarm");
+    let id = july.submit_report(&p.a, p.leaves[0], &report("2026-07", "10")).await?;
+    july.review(&w.supervisor, id, &accept).await?;
+    let sent = alerts(july.clone()).await?;
+    ensure!(sent.len() == 3, "{sent:?}");
+    ensure!(sent.iter().any(|n| n.title == "【红灯预警】市发改委1项任务" && n.body.contains("进度10%")), "{sent:?}");
     Ok(())
 }

@@ -45,6 +45,7 @@ pub struct RedTask {
     pub light: Light,
     pub percent_done: i64,
     pub deadline: NaiveDate,
+    pub lead_org_id: Option<OrgId>,
     pub lead_org: Option<String>,
     pub lead_leader: Option<String>,
     /// 存在问题 of the newest report, empty when none was reported.
@@ -59,8 +60,32 @@ pub struct LeafDates {
     pub deadline: NaiveDate,
 }
 
+/// A red task's columns, the problems of its newest report last.
+const RED_SELECT: &str = "SELECT tasks.id, tasks.number, tasks.title, tasks.light, tasks.percent_done, tasks.deadline, \
+     tasks.lead_org_id, orgs.name, users.display_name, \
+     (SELECT r.problems FROM progress_reports AS r WHERE r.tenant_id = tasks.tenant_id AND r.task_id = tasks.id \
+      ORDER BY r.period DESC, r.id DESC LIMIT 1) \
+     FROM tasks LEFT JOIN orgs ON orgs.id = tasks.lead_org_id LEFT JOIN users ON users.id = tasks.lead_leader_id";
+
+fn red_task(row: RedRow) -> Result<RedTask> {
+    let (id, number, title, light, percent_done, deadline, org_id, lead_org, lead_leader, problems) = row;
+    Ok(RedTask {
+        id: TaskId(id),
+        number,
+        title,
+        light: code("tasks", &light, Light::from_code)?,
+        percent_done,
+        deadline,
+        lead_org_id: org_id.map(OrgId),
+        lead_org,
+        lead_leader,
+        problems: problems.unwrap_or_default(),
+    })
+}
+
 type GroupRow = (String, Option<i64>, Option<String>, Option<i64>, Option<String>, String, i64, i64);
-type RedRow = (i64, String, String, String, i64, NaiveDate, Option<String>, Option<String>, Option<String>);
+type RedRow =
+    (i64, String, String, String, i64, NaiveDate, Option<i64>, Option<String>, Option<String>, Option<String>);
 
 impl Store {
     /// The plan's working tasks counted by section, lead org, lead leader and light.
@@ -120,32 +145,31 @@ impl Store {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT tasks.id, tasks.number, tasks.title, tasks.light, tasks.percent_done, tasks.deadline, orgs.name, \
-             users.display_name, \
-             (SELECT r.problems FROM progress_reports AS r WHERE r.tenant_id = tasks.tenant_id AND r.task_id = tasks.id \
-              ORDER BY r.period DESC, r.id DESC LIMIT 1) \
-             FROM tasks LEFT JOIN orgs ON orgs.id = tasks.lead_org_id LEFT JOIN users ON users.id = tasks.lead_leader_id \
-             WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND tasks.light IN ({codes}) AND {LEAF} \
+            "{RED_SELECT} WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND tasks.light IN ({codes}) AND {LEAF} \
              ORDER BY tasks.sort_path LIMIT {limit}"
         );
         let rows: Vec<RedRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(plan.0).fetch_all(pool).await?
         });
-        rows.into_iter()
-            .map(|(id, number, title, light, percent_done, deadline, lead_org, lead_leader, problems)| {
-                Ok(RedTask {
-                    id: TaskId(id),
-                    number,
-                    title,
-                    light: code("tasks", &light, Light::from_code)?,
-                    percent_done,
-                    deadline,
-                    lead_org,
-                    lead_leader,
-                    problems: problems.unwrap_or_default(),
-                })
-            })
-            .collect()
+        rows.into_iter().map(red_task).collect()
+    }
+
+    /// The working tasks among `ids` (leaves only), with the problems of each
+    /// one's newest report; for alerts on lights that just changed.
+    pub async fn red_tasks_by_id(&self, tenant: TenantId, ids: &[TaskId]) -> Result<Vec<RedTask>> {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            // Ids are numbers we hold, not user input.
+            let list = chunk.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(", ");
+            let sql = format!("{RED_SELECT} WHERE tasks.tenant_id = $1 AND tasks.id IN ({list}) AND {LEAF} ORDER BY tasks.sort_path");
+            let rows: Vec<RedRow> = on_pool!(self, pool => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
+            });
+            for row in rows {
+                found.push(red_task(row)?);
+            }
+        }
+        Ok(found)
     }
 
     /// The recorded light counts of a plan, `(month YYYY-MM, light, count)` by month.
