@@ -6,6 +6,7 @@
 #   map       GET  /plans/{id}/map                  (挂图作战, HTML with its chart data)
 #   list      GET  /api/v1/plans/{id}/tasks?...     (filters and pages vary)
 #   submit    POST /api/v1/tasks/{id}/reports       (each request a fresh report)
+# and, before serving, exports the plan's 台账 (.xlsx) once (qingdan bench-ledger);
 # then prints p50/p99 latency, requests/s and the server's peak RSS (VmHWM).
 #
 #   bench/run.sh                 SQLite in a temporary data directory
@@ -93,6 +94,9 @@ if [ "$ASSIGNMENTS" -gt 0 ]; then
     echo "== 督办 scheduler: one pass per day, 10 days from today ($ASSIGNMENTS open matters)"
     "$BIN" bench-sweep "${DB_FLAGS[@]}" --days 10 | tee "$WORK/sweep.jsonl"
 fi
+
+echo "== 台账 export of the whole plan (target: 100,000 tasks in <= 5 s and <= 500 MiB)"
+"$BIN" bench-ledger "${DB_FLAGS[@]}" | tee "$WORK/ledger.json"
 
 echo "== serving"
 QINGDAN_LOG=warn "$BIN" serve --listen "127.0.0.1:$PORT" "${DB_FLAGS[@]}" > "$WORK/serve.log" 2>&1 &
@@ -190,6 +194,7 @@ echo "== summary: $ENGINE, $(nproc) cores, $(python3 -c 'import json,sys; s=json
 printf '%-9s %10s %10s %12s %9s %8s\n' endpoint p50 p99 req/s non-2xx RSS_MiB
 for line in "${RESULTS[@]}"; do echo "$line"; done
 echo "server peak RSS (VmHWM): ${HWM} MiB"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("ledger export: %(tasks)d tasks, %(rows)d rows, %(seconds).2f s, peak RSS %(peak_rss_mib)s MiB (targets <= 5 s, <= 500 MiB)" % r)' "$WORK/ledger.json"
 echo "targets: p99 <= 50ms for overview and list; map p99 <= 100 ms; >= 1000 submissions/s; RSS <= 300 MiB"
 if [ "$ASSIGNMENTS" -gt 0 ]; then
     python3 - "$WORK/sweep.jsonl" <<'PY'
