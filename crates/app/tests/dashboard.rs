@@ -1,7 +1,9 @@
 //! 挂图作战 (the battle map), on SQLite and on PostgreSQL.
 
 use anyhow::{Result, ensure};
-use qingdan_app::{App, AppError, AssignmentInput, ChannelInput, Clock, ReportInput, ReviewInput, TaskInput, UserInput};
+use qingdan_app::{
+    App, AppError, AssignmentInput, ChannelInput, Clock, ReportInput, ReviewInput, TaskInput, UserInput,
+};
 use qingdan_domain::{Light, OrgId, OrgKind, PlanId, Role, TaskId, User};
 use qingdan_storage::{Actor, NewOrg};
 use qingdan_testkit::{Backend, World, on_both_engines};
@@ -226,7 +228,10 @@ async fn red_alerts(backend: Backend) -> Result<()> {
     let sent = alerts(july.clone()).await?;
     ensure!(sent.len() == 2, "{sent:?}");
     let to_a = sent.iter().find(|n| n.title.contains("市发改委")).map(|n| n.body.clone()).unwrap_or_default();
-    ensure!(to_a.contains("2项任务亮红灯") && to_a.contains("地区生产总值增长6%") && to_a.contains("新增就业岗位2万个"), "{to_a}");
+    ensure!(
+        to_a.contains("2项任务亮红灯") && to_a.contains("地区生产总值增长6%") && to_a.contains("新增就业岗位2万个"),
+        "{to_a}"
+    );
     ensure!(!to_a.contains("稳增长"), "sections are not alerted: {to_a}");
     // Again, and after a restart: the lights stand, nothing new.
     ensure!(july.refresh_lights(w.tenant).await? == 0);

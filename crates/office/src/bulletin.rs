@@ -275,7 +275,9 @@ fn late_table(doc: GongwenDoc, orgs: &[LateOrg]) -> GongwenDoc {
     let rows: Vec<Vec<String>> = orgs
         .iter()
         .enumerate()
-        .map(|(i, o)| vec![(i + 1).to_string(), o.org.clone(), o.late_reports.to_string(), o.missing_reports.to_string()])
+        .map(|(i, o)| {
+            vec![(i + 1).to_string(), o.org.clone(), o.late_reports.to_string(), o.missing_reports.to_string()]
+        })
         .collect();
     doc.table(&columns, &rows, CellSize::Small)
 }

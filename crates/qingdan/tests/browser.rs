@@ -138,7 +138,10 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     page.goto(&format!("/tasks/{task}"))?;
     assert_eq!(page.text("#percent")?.trim(), format!("{percent}%"));
     let light = page.text("#light")?;
-    assert!(["绿灯", "黄灯", "红灯", "逾期", "已完成"].contains(&light.trim()), "the light badge reads as a light: {light:?}");
+    assert!(
+        ["绿灯", "黄灯", "红灯", "逾期", "已完成"].contains(&light.trim()),
+        "the light badge reads as a light: {light:?}"
+    );
     let row = page.report_row(&narrative)?.ok_or("the accepted report is still in the history")?;
     assert!(row.text.contains("已通过"), "the report now reads accepted: {:?}", row.text);
     page.keep_screenshot("4-task-accepted")?;
@@ -178,17 +181,23 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     assert_eq!(drawn, serde_json::Value::Bool(true), "each chart holds its series");
     let bottom = page.js("Math.ceil(document.querySelector('.map-grid').getBoundingClientRect().bottom)")?;
     let height = page.js("window.innerHeight")?;
-    assert!(bottom.as_f64() <= height.as_f64(), "the summary and charts fit the screen: bottom {bottom}, height {height}");
+    assert!(
+        bottom.as_f64() <= height.as_f64(),
+        "the summary and charts fit the screen: bottom {bottom}, height {height}"
+    );
     let red = page.count("#red-list tr[data-task]")?;
     let alarms = page.js("Number(document.querySelector('[data-light=red] .fs-3').textContent) + Number(document.querySelector('[data-light=overdue] .fs-3').textContent)")?;
     assert_eq!(Some(red as f64), alarms.as_f64().map(|a| a.min(100.0)), "the red list holds the red and overdue tasks");
     page.keep_screenshot("7-battle-map")?;
     page.viewport(390, 844, true)?;
     page.goto(page.path().as_str())?;
-    page.wait_for("every chart drawn on a phone", || Ok(page.count("[data-chart][data-rendered='1'] canvas")? == charts))?;
+    page.wait_for("every chart drawn on a phone", || {
+        Ok(page.count("[data-chart][data-rendered='1'] canvas")? == charts)
+    })?;
     let overflow = page.js("document.documentElement.scrollWidth - window.innerWidth")?;
     assert_eq!(overflow.as_f64(), Some(0.0), "nothing runs off a phone's screen sideways");
-    let widths = page.js("[...document.querySelectorAll('[data-chart]')].every(el => el.getBoundingClientRect().width > 300)")?;
+    let widths =
+        page.js("[...document.querySelectorAll('[data-chart]')].every(el => el.getBoundingClientRect().width > 300)")?;
     assert_eq!(widths, serde_json::Value::Bool(true), "on a phone each chart takes the screen's width");
     page.keep_screenshot("8-battle-map-phone")?;
     step("battle map drawn");

@@ -161,7 +161,9 @@ impl Store {
         for chunk in ids.chunks(500) {
             // Ids are numbers we hold, not user input.
             let list = chunk.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(", ");
-            let sql = format!("{RED_SELECT} WHERE tasks.tenant_id = $1 AND tasks.id IN ({list}) AND {LEAF} ORDER BY tasks.sort_path");
+            let sql = format!(
+                "{RED_SELECT} WHERE tasks.tenant_id = $1 AND tasks.id IN ({list}) AND {LEAF} ORDER BY tasks.sort_path"
+            );
             let rows: Vec<RedRow> = on_pool!(self, pool => {
                 sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
             });

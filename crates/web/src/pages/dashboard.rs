@@ -82,7 +82,11 @@ pub struct DashboardPage {
     data: String,
 }
 
-pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<DashboardPage, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<DashboardPage, PageError> {
     let map = state.app.dashboard(&user, PlanId(id)).await?;
     let cards = ORDER
         .into_iter()
