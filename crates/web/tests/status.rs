@@ -1,7 +1,8 @@
 //! 亮灯规则 and 双过半 pages through the router, on SQLite and PostgreSQL: the
 //! rule in words, the admin's form (422 in Chinese, 303 after a change that
 //! relights the tasks), read-only for supervisors, 403 for others; the plan
-//! page's one-line rule; the 双过半 view for offices and for a reporter.
+//! page's one-line rule; the 双过半 view for offices and for a reporter; the
+//! same through the JSON API.
 
 use anyhow::{Result, ensure};
 use axum::Router;
@@ -18,6 +19,7 @@ on_both_engines! {
     only_the_admin_changes_the_rule_and_supervisors_read_it => rules_forbidden;
     the_plan_page_shows_the_rule_in_one_line => plan_page_rule;
     the_half_year_view_lists_who_passed_and_who_did_not => half_year;
+    the_api_reads_and_changes_the_rule_and_gives_progress_and_the_half_check => api;
 }
 
 struct Fixture {
@@ -175,5 +177,49 @@ async fn half_year(backend: Backend) -> Result<()> {
     ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY && reply.body.contains("检查日期"), "{}", reply.status);
     let reply = send(&f.router, get("/plans/9999/half-year", &mayor)?).await?;
     ensure!(reply.status == StatusCode::NOT_FOUND, "{}", reply.status);
+    Ok(())
+}
+
+async fn api(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let admin = sign_in_as(&f.router, "admin").await?;
+    let energy = sign_in_as(&f.router, "energy").await?;
+    let mayor = sign_in_as(&f.router, "mayor").await?;
+    let reply = send(&f.router, get("/api/v1/status-rules", &admin)?).await?;
+    let rules = reply.json()?;
+    ensure!(
+        rules["yellow_gap"] == 0 && rules["red_gap"] == 20 && rules["words"].as_array().is_some_and(|w| w.len() == 5)
+    );
+    let reply = send(&f.router, get("/api/v1/status-rules", &energy)?).await?;
+    ensure!(reply.status == StatusCode::FORBIDDEN, "{}", reply.status);
+
+    let body = r#"{"yellow_gap": "15", "red_gap": 30}"#;
+    let reply = send(&f.router, post_json("/api/v1/status-rules", &mayor, body)?).await?;
+    ensure!(reply.status == StatusCode::FORBIDDEN, "a leader may not: {}", reply.status);
+    let reply =
+        send(&f.router, post_json("/api/v1/status-rules", &admin, r#"{"yellow_gap": 40, "red_gap": 30}"#)?).await?;
+    ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.status);
+    ensure!(reply.json()?["errors"][0]["field"] == "red_gap", "{}", reply.body);
+    let reply = send(&f.router, post_json("/api/v1/status-rules", &admin, body)?).await?;
+    ensure!(reply.status == StatusCode::OK, "{}: {}", reply.status, reply.body);
+    let changed = reply.json()?;
+    ensure!(changed["lights_changed"] == 1 && changed["rules"]["red_gap"] == 30, "{changed}");
+
+    let reply = send(&f.router, get(&format!("/api/v1/plans/{}/progress", f.plan), &mayor)?).await?;
+    let p = reply.json()?;
+    // Two sections of weight 1 (the two tasks): 35% and 0%, time 49 each.
+    ensure!(p["percent"] == 17 && p["time_percent"] == 49 && p["light"] == "red", "{p}");
+    ensure!(p["sections"][0]["light"] == "green" && p["sections"][1]["light"] == "red", "{p}");
+    let reply = send(&f.router, get(&format!("/api/v1/plans/{}/progress", f.plan), &energy)?).await?;
+    ensure!(reply.status == StatusCode::FORBIDDEN, "{}", reply.status);
+
+    let reply = send(&f.router, get(&format!("/api/v1/plans/{}/half-check?date=2021-06-30", f.plan), &energy)?).await?;
+    let c = reply.json()?;
+    ensure!(c["date"] == "2021-06-30" && c["tasks"].as_array().map(Vec::len) == Some(1), "{c}");
+    ensure!(c["tasks"][0]["work_percent"] == 35 && c["tasks"][0]["passed"] == false, "{c}");
+    let reply = send(&f.router, get(&format!("/api/v1/plans/{}/half-check?date=x", f.plan), &mayor)?).await?;
+    ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY && reply.body.contains("检查日期"), "{}", reply.status);
+    let doc = send(&f.router, get("/api/v1/openapi.json", "")?).await?.json()?;
+    ensure!(doc["paths"]["/api/v1/plans/{id}/half-check"]["get"].is_object(), "documented");
     Ok(())
 }

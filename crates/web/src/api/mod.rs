@@ -5,6 +5,7 @@
 mod assignments;
 mod dto;
 mod handlers;
+mod status;
 
 use crate::AppState;
 use axum::Json;
@@ -41,6 +42,9 @@ pub fn routes() -> axum::Router<AppState> {
         .routes(routes!(assignments::transition_assignment))
         .routes(routes!(assignments::list_timeline_rules, assignments::create_timeline_rule))
         .routes(routes!(assignments::assignment_statistics))
+        .routes(routes!(status::get_status_rules, status::set_status_rules))
+        .routes(routes!(status::plan_progress))
+        .routes(routes!(status::half_check))
         .split_for_parts();
     let document = serde_json::to_value(&openapi).unwrap_or_default();
     router.route("/api/v1/openapi.json", get(move || async move { Json(document) }))
