@@ -439,6 +439,7 @@ impl App {
         let start = NaiveDate::from_ymd_opt(plan.year, 1, 1).unwrap_or_default();
         let year_end = NaiveDate::from_ymd_opt(plan.year, 12, 31).unwrap_or(start);
         let today = self.clock.today();
+        let rules = self.store.status_rules(tenant).await?;
         let mut faults = Faults::new(&table);
 
         // Rows into tasks.
@@ -673,7 +674,7 @@ impl App {
                         supporting_org_ids: supporting,
                         owner_id: owner,
                     },
-                    light: qingdan_domain::light_for(0, start, deadline, today),
+                    light: rules.light(0, start, deadline, today),
                     targets,
                 },
             });
