@@ -114,7 +114,7 @@ pub async fn half_year(
         ("orgs", "牵头单位", std::mem::take(&mut check.orgs)),
     ];
     if user.role.reads_whole_tenant() {
-        groups.insert(0, ("sections", "板块", std::mem::take(&mut check.sections)));
+        groups.insert(0, ("sections", "章节", std::mem::take(&mut check.sections)));
     }
     Ok(HalfYearPage { nav: Nav::new(&user, "/plans"), check, groups })
 }
