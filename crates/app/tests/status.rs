@@ -16,6 +16,7 @@ on_both_engines! {
     a_task_past_its_deadline_and_not_done_is_overdue => overdue;
     progress_rolls_up_by_weight_to_sections_and_the_plan => roll_up;
     the_half_check_lists_tasks_orgs_and_sections => half_check;
+    the_half_check_reads_weekly_reports_by_the_week_holding_the_date => weekly_half_check;
     only_an_admin_changes_the_thresholds => thresholds_admin_only;
     bad_thresholds_are_refused_in_chinese => bad_thresholds;
 }
@@ -287,6 +288,27 @@ async fn half_check(backend: Backend) -> Result<()> {
     ensure!(own.orgs.len() == 1 && own.orgs[0].id == energy.0 && own.sections.is_empty());
     let leader = leader(&w).await?;
     ensure!(w.app.half_check(&leader, plan, None).await?.sections.len() == 2);
+    Ok(())
+}
+
+async fn weekly_half_check(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-08").await?;
+    let org = w.org("市商务局").await?;
+    let reporter = w.user("swj", Role::Reporter, org).await?;
+    let plan = w.plan().await?;
+    let weekly =
+        qingdan_app::ScheduleInput { cycle: "weekly".into(), due_day: "5".into(), remind_days_before: "1".into() };
+    w.app.set_reporting_schedule(&w.supervisor, plan, &weekly).await?;
+    let t = task(&w, plan, None, ("社会消费品零售总额增长7%", "", "2021-12-31"), org, vec![]).await?;
+    // W25 is 06-21..06-27, W26 06-28..07-04 (holds 06-30), W27 07-05..07-11.
+    for (week, percent) in [("2021-W25", 40), ("2021-W26", 55), ("2021-W27", 90)] {
+        reported(&w, &reporter, t, &report(week, percent, &[])).await?;
+    }
+    let check = w.app.half_check(&w.supervisor, plan, None).await?;
+    let line = check.tasks.first().map(|l| (l.work_percent, l.passed));
+    ensure!(line == Some((55, true)), "the week holding 06-30, not W27: {line:?}");
+    let earlier = w.app.half_check(&w.supervisor, plan, Some("2021-06-27")).await?;
+    ensure!(earlier.tasks.first().map(|l| l.work_percent) == Some(40), "{:?}", earlier.tasks);
     Ok(())
 }
 
