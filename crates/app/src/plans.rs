@@ -18,7 +18,7 @@ pub const MAX_PER_PAGE: u32 = 200;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TaskFilter {
-    /// green, yellow, red or done
+    /// green, yellow, red, overdue or done
     pub light: Option<String>,
     /// The lead org's id.
     pub lead_org: Option<String>,

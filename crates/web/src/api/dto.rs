@@ -82,7 +82,7 @@ pub struct TaskDto {
     pub supporting_org_ids: Vec<i64>,
     pub owner_id: Option<i64>,
     pub percent_done: i64,
-    /// green, yellow, red or done
+    /// green, yellow, red, overdue or done
     pub light: String,
 }
 
