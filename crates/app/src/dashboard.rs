@@ -102,6 +102,12 @@ impl App {
             Lookup::Fresh(map) | Lookup::Stale(map) => return Ok(map),
             Lookup::Refresh => {}
         }
+        // Maps are built one at a time: requests that find none wait for the
+        // first one's instead of all grouping the plan at once.
+        let _building = self.dashboard_builds.lock().await;
+        if let Some(map) = self.dashboards.get(&key) {
+            return Ok(map);
+        }
         let map = Arc::new(self.build_dashboard(plan).await?);
         self.dashboards.put(key, map.clone());
         Ok(map)

@@ -90,6 +90,8 @@ pub struct App {
     calendars: TtlCache<TenantId, qingdan_domain::WorkCalendar>,
     /// Battle maps of whole plans: grouping 100,000 tasks costs far more than the page.
     dashboards: TtlCache<(TenantId, PlanId), std::sync::Arc<Dashboard>>,
+    /// Held while a battle map is built (see [`App::dashboard`]).
+    dashboard_builds: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
@@ -103,6 +105,7 @@ impl App {
             matter_counts: TtlCache::new(CACHE_TTL, 10_000),
             calendars: TtlCache::new(calendar::TTL, 10_000),
             dashboards: TtlCache::new(DASHBOARD_TTL, 1000),
+            dashboard_builds: std::sync::Arc::default(),
         }
     }
 

@@ -42,8 +42,8 @@
       }]
     },
     sections: stacked(data.sections, 20),
-    orgs: stacked(data.orgs, 15),
-    leaders: stacked(data.leaders, 15),
+    orgs: stacked(data.orgs, 20),
+    leaders: stacked(data.leaders, 20),
     trend: {
       tooltip: { trigger: "axis" },
       legend: { top: 0, type: "scroll" },

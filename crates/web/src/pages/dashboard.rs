@@ -135,12 +135,16 @@ pub async fn bulletin(
     Ok(download(&doc.file_name, DOCX, doc.bytes))
 }
 
+/// How many sections, orgs and leaders a bar chart shows (the ones with the
+/// most red first; the rest are on the plan's list).
+const BARS: usize = 20;
+
 /// What `dashboard.js` draws: the lights, the totals and each breakdown.
 fn chart_data(map: &Dashboard) -> Value {
     let lights: Vec<Value> =
         ORDER.iter().map(|l| json!({"code": l.code(), "label": l.label(), "colour": colour(*l)})).collect();
     let groups = |rows: &[GroupTally]| -> Vec<Value> {
-        rows.iter().map(|g| json!({"id": g.id, "name": g.name, "counts": counts(&g.tally)})).collect()
+        rows.iter().take(BARS).map(|g| json!({"id": g.id, "name": g.name, "counts": counts(&g.tally)})).collect()
     };
     let trend: Vec<Value> = map.trend.iter().map(|(month, t)| json!({"month": month, "counts": counts(t)})).collect();
     json!({
