@@ -160,8 +160,10 @@ impl App {
         Ok(changes.len())
     }
 
-    /// Recomputes the lights of every tenant; returns how many changed.
+    /// Recomputes the lights of every tenant, and refreshes the database's
+    /// statistics as the tables grow; returns how many lights changed.
     pub async fn refresh_all_lights(&self) -> Result<usize> {
+        self.store.analyze().await?;
         let mut changed = 0;
         for tenant in self.store.tenant_ids().await? {
             changed += self.refresh_lights(tenant).await?;

@@ -132,11 +132,22 @@ impl Store {
         match self {
             Store::Sqlite(SqlitePools { write, .. }) => {
                 sqlx::migrate!("./migrations/sqlite").run(write).await?;
-                // Gathers statistics where they are missing or stale, so that a
-                // lead-org filter uses its index rather than walking the plan.
-                sqlx::query("PRAGMA optimize=0x10002").execute(write).await?;
             }
             Store::Pg(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        self.analyze().await
+    }
+
+    /// Refreshes SQLite's table statistics (PostgreSQL's autovacuum keeps its
+    /// own). Without them SQLite guesses that the index with the most equal
+    /// columns is best, and looks a task's reports up by (tenant, status)
+    /// across a million rows instead of by task. `analysis_limit` samples
+    /// each index, so this takes milliseconds at any size.
+    pub async fn analyze(&self) -> Result<()> {
+        if let Store::Sqlite(SqlitePools { write, .. }) = self {
+            let mut conn = write.acquire().await?;
+            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+            sqlx::query("ANALYZE").execute(&mut *conn).await?;
         }
         Ok(())
     }
