@@ -164,6 +164,10 @@ rss() { awk -v k="$1:" '$1 == k { print int($2 / 1024) }' "/proc/$SERVER_PID/sta
 # Sanity: each endpoint answers as expected once before it is loaded.
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $SUPERVISOR_COOKIE" "$BASE/plans/$PLAN_ID")
 [ "$code" = 200 ] || { echo "overview answered $code" >&2; exit 1; }
+# The first request builds the battle map (about half a second on 100,000
+# tasks; later rebuilds happen while the others are served the previous map).
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $SUPERVISOR_COOKIE" "$BASE/plans/$PLAN_ID/map")
+[ "$code" = 200 ] || { echo "map answered $code" >&2; exit 1; }
 
 RESULTS=()
 run_wrk() { # name, wrk args...

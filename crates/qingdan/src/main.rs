@@ -219,8 +219,8 @@ async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
     spawn_supervision(app.clone());
     let (stop_delivery, delivery) = spawn_notification_delivery(app.clone());
     let router = qingdan_web::router(app.clone(), settings.web.clone());
-    // Without TCP_NODELAY the tail of a larger page (the battle map's ~50 KB)
-    // can wait for the client's delayed ACK: 40–200 ms added at random.
+    // A reply's last segment goes out at once instead of waiting (Nagle) for
+    // the client's ACK of the one before.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         if let Err(err) = tcp.set_nodelay(true) {
             tracing::debug!("TCP_NODELAY not set on a connection: {err}");
