@@ -3,14 +3,13 @@
 //! the file), and a plan's ledger read back in pages of tree order for export.
 
 use crate::audit::{event, record};
-use crate::rows::{code, decimal, optional_decimal};
+use crate::rows::code;
 use crate::store::{in_tx, on_pool};
-use crate::tasks::insert_task;
+use crate::tasks::{TargetRow, insert_task, supporting_org_ids};
+use crate::users::insert_user;
 use crate::{Actor, NewTask, NewUser, Result, StorageError, Store};
 use chrono::NaiveDate;
-use qingdan_domain::{
-    Comparator, Light, OrgId, OrgKind, Period, PlanId, ReportStatus, Target, TargetId, TaskId, TenantId,
-};
+use qingdan_domain::{Light, OrgId, OrgKind, Period, PlanId, ReportStatus, Target, TaskId, TenantId};
 use serde_json::json;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -100,19 +99,6 @@ struct LedgerRow {
     report_problems: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
-struct LedgerTargetRow {
-    id: i64,
-    task_id: i64,
-    metric: String,
-    value: String,
-    unit: String,
-    comparator: String,
-    baseline: Option<String>,
-    deadline: Option<NaiveDate>,
-    actual: Option<String>,
-}
-
 /// Only tasks that org `$5` leads or supports.
 const VISIBLE: &str = " AND (tasks.lead_org_id = $5 OR EXISTS (SELECT 1 FROM task_supporting_orgs s \
      WHERE s.task_id = tasks.id AND s.org_id = $5))";
@@ -168,20 +154,7 @@ impl Store {
     ) -> Result<usize> {
         in_tx!(self, tx => {
             for new in users {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO users (tenant_id, org_id, username, display_name, role, password_hash, is_active) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                )
-                .bind(tenant.0)
-                .bind(new.org_id.0)
-                .bind(&new.username)
-                .bind(&new.display_name)
-                .bind(new.role.code())
-                .bind(&new.password_hash)
-                .bind(true)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| StorageError::unique_as_conflict(e, "username"))?;
+                let id: i64 = insert_user!(tx, tenant, new)?;
                 let after = json!({"username": new.username, "display_name": new.display_name, "role": new.role.code(),
                     "org_id": new.org_id, "source": file_name});
                 record!(tx, event(tenant, actor, "user", id, "import", None, Some(after)));
@@ -313,7 +286,7 @@ impl Store {
              ORDER BY tasks.sort_path, targets.id"
         );
         let (from, to) = (first.sort_path.clone(), last.sort_path.clone());
-        let target_rows: Vec<LedgerTargetRow> = on_pool!(self, pool => {
+        let target_rows: Vec<TargetRow> = on_pool!(self, pool => {
             let q = sqlx::query_as(sqlx::AssertSqlSafe(targets_sql))
                 .bind(query.tenant_id.0)
                 .bind(query.plan_id.0)
@@ -327,27 +300,10 @@ impl Store {
         for row in rows {
             let mut own = Vec::new();
             // Targets come in the same tree order as the tasks.
-            while let Some(t) = targets.next_if(|t| t.task_id == row.id) {
-                own.push(Target {
-                    id: TargetId(t.id),
-                    task_id: TaskId(t.task_id),
-                    metric: t.metric,
-                    value: decimal("targets", &t.value)?,
-                    unit: t.unit,
-                    comparator: code("targets", &t.comparator, Comparator::from_code)?,
-                    baseline: optional_decimal("targets", t.baseline.as_deref())?,
-                    deadline: t.deadline,
-                    actual: optional_decimal("targets", t.actual.as_deref())?,
-                });
+            while let Some(t) = targets.next_if(|t| t.task_id() == row.id) {
+                own.push(t.into_target()?);
             }
-            let supporting = row
-                .supporting
-                .as_deref()
-                .unwrap_or_default()
-                .split(',')
-                .filter(|id| !id.is_empty())
-                .map(|id| id.parse().map(OrgId).map_err(|e| StorageError::corrupt("task_supporting_orgs", e)))
-                .collect::<Result<Vec<OrgId>>>()?;
+            let supporting = supporting_org_ids(row.supporting.as_deref())?;
             let report = match row.report_status {
                 Some(status) => Some((
                     code("progress_reports", &status, ReportStatus::from_code)?,

@@ -126,14 +126,7 @@ struct TaskRow {
 
 impl TaskRow {
     fn into_item(self) -> Result<TaskListItem> {
-        let supporting = self
-            .supporting
-            .as_deref()
-            .unwrap_or_default()
-            .split(',')
-            .filter(|id| !id.is_empty())
-            .map(|id| id.parse().map(OrgId).map_err(|e| StorageError::corrupt("task_supporting_orgs", e)))
-            .collect::<Result<Vec<OrgId>>>()?;
+        let supporting = supporting_org_ids(self.supporting.as_deref())?;
         let task = Task {
             id: TaskId(self.id),
             tenant_id: TenantId(self.tenant_id),
@@ -158,6 +151,15 @@ impl TaskRow {
     }
 }
 
+/// The supporting orgs' ids as `string_agg` gives them: comma-separated, or none.
+pub(crate) fn supporting_org_ids(text: Option<&str>) -> Result<Vec<OrgId>> {
+    text.unwrap_or_default()
+        .split(',')
+        .filter(|id| !id.is_empty())
+        .map(|id| id.parse().map(OrgId).map_err(|e| StorageError::corrupt("task_supporting_orgs", e)))
+        .collect()
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct TargetRow {
     id: i64,
@@ -172,6 +174,10 @@ pub(crate) struct TargetRow {
 }
 
 impl TargetRow {
+    pub(crate) fn task_id(&self) -> i64 {
+        self.task_id
+    }
+
     pub(crate) fn into_target(self) -> Result<Target> {
         Ok(Target {
             id: TargetId(self.id),

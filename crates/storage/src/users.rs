@@ -54,24 +54,34 @@ impl UserRow {
 
 pub(crate) const USER_COLUMNS: &str = "users.id, users.tenant_id, users.org_id, users.username, users.display_name, users.role, users.is_active, users.password_hash";
 
+/// Inserts one active user of tenant `$tenant` from a [`NewUser`] on `$tx`;
+/// evaluates to the new id, a username already taken being a `Conflict`.
+/// Shared by `create_user` and the user ledger import.
+macro_rules! insert_user {
+    ($tx:expr, $tenant:expr, $new:expr) => {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO users (tenant_id, org_id, username, display_name, role, password_hash, is_active) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind($tenant.0)
+        .bind($new.org_id.0)
+        .bind(&$new.username)
+        .bind(&$new.display_name)
+        .bind($new.role.code())
+        .bind(&$new.password_hash)
+        .bind(true)
+        .fetch_one(&mut *$tx)
+        .await
+        .map_err(|e| $crate::StorageError::unique_as_conflict(e, "username"))
+    };
+}
+pub(crate) use insert_user;
+
 impl Store {
     /// Creates a user; a username already taken (in any tenant) is a `Conflict`.
     pub async fn create_user(&self, new: &NewUser, actor: Actor) -> Result<User> {
         let id: i64 = in_tx!(self, tx => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (tenant_id, org_id, username, display_name, role, password_hash, is_active) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(new.tenant_id.0)
-            .bind(new.org_id.0)
-            .bind(&new.username)
-            .bind(&new.display_name)
-            .bind(new.role.code())
-            .bind(&new.password_hash)
-            .bind(true)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| StorageError::unique_as_conflict(e, "username"))?;
+            let id: i64 = insert_user!(tx, new.tenant_id, new)?;
             let after = json!({"username": new.username, "display_name": new.display_name, "role": new.role.code(), "org_id": new.org_id});
             record!(tx, event(new.tenant_id, actor, "user", id, "create", None, Some(after)));
             id
