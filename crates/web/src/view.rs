@@ -69,23 +69,25 @@ pub fn light_class(light: Light) -> &'static str {
     }
 }
 
-/// A generated file as a download: its type, and its (Chinese) name per RFC 5987
-/// with an ASCII fallback.
-pub fn download(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> axum::response::Response {
+/// A generated file as a download: its type, and its (Chinese) `name` per
+/// RFC 5987 with `ascii_name` for clients that read only `filename`.
+pub fn download(ascii_name: &str, name: &str, content_type: &str, bytes: Vec<u8>) -> axum::response::Response {
     use axum::http::header;
     use axum::response::IntoResponse;
-    let ascii: String =
-        file_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let encoded: String = file_name
-        .bytes()
+    let disposition = format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}", rfc5987(name));
+    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
+}
+
+/// RFC 5987 encoding of a file name for `filename*`: unreserved ASCII kept,
+/// every other byte `%XX`.
+pub fn rfc5987(name: &str) -> String {
+    name.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
             _ => format!("%{b:02X}"),
         })
-        .collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-        .into_response()
+        .collect()
 }
 
 /// The media type of a `.docx`.

@@ -459,19 +459,7 @@ pub async fn notice(
     Id(id): Id,
 ) -> Result<Response, PageError> {
     let doc = state.app.supervision_notice(&user, AssignmentId(id)).await?;
-    let disposition =
-        format!("attachment; filename=\"notice-{id}.docx\"; filename*=UTF-8''{}", percent_encode(&doc.file_name));
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_owned(),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        doc.bytes,
-    )
-        .into_response())
+    Ok(crate::view::download(&format!("notice-{id}.docx"), &doc.file_name, crate::view::DOCX, doc.bytes))
 }
 
 /// 上传附件: receives one file (multipart field `file`) for the matter and
@@ -577,7 +565,8 @@ pub async fn download_file(
         .chars()
         .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
         .collect();
-    let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", percent_encode(&file.name));
+    let disposition =
+        format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", crate::view::rfc5987(&file.name));
     let disposition = HeaderValue::from_str(&disposition)
         .unwrap_or_else(|_| HeaderValue::from_static("attachment; filename=\"attachment\""));
     Ok((
@@ -590,16 +579,6 @@ pub async fn download_file(
         download.content,
     )
         .into_response())
-}
-
-/// RFC 5987 encoding of a file name: unreserved ASCII kept, every other byte `%XX`.
-fn percent_encode(name: &str) -> String {
-    name.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Takes one step; a refusal or a field error shows the page again with the message.

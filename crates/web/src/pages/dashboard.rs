@@ -132,7 +132,9 @@ pub async fn bulletin(
         None => None,
     };
     let doc = state.app.bulletin(&user, PlanId(id), period).await?;
-    Ok(download(&doc.file_name, DOCX, doc.bytes))
+    let ascii: String =
+        doc.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    Ok(download(&ascii, &doc.file_name, DOCX, doc.bytes))
 }
 
 /// How many sections, orgs and leaders a bar chart shows (the ones with the

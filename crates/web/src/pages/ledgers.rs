@@ -12,7 +12,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use qingdan_app::{AppError, LedgerKind};
 use qingdan_domain::{PlanId, Role, User};
@@ -118,21 +118,7 @@ pub async fn template(
 }
 
 fn xlsx_response(ascii_name: &str, name: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}", percent_encode(name));
-    ([(header::CONTENT_TYPE, XLSX.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
-}
-
-/// RFC 5987 encoding of a file name for `filename*`.
-fn percent_encode(name: &str) -> String {
-    name.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    crate::view::download(ascii_name, name, XLSX, bytes)
 }
 
 /// Receives a ledger (multipart `file`, and `plan_id` for tasks) and imports it
