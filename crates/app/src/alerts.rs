@@ -19,11 +19,7 @@ impl App {
     /// Queues alerts for the working tasks among `changes` whose new light is
     /// red or overdue; returns how many messages were queued.
     pub(crate) async fn alert_red_lights(&self, tenant: TenantId, changes: &[(TaskId, Light)]) -> Result<u64> {
-        let alarming: Vec<TaskId> = changes
-            .iter()
-            .filter(|(_, light)| matches!(light, Light::Red | Light::Overdue))
-            .map(|(id, _)| *id)
-            .collect();
+        let alarming: Vec<TaskId> = changes.iter().filter(|(_, light)| light.is_alarm()).map(|(id, _)| *id).collect();
         if alarming.is_empty() {
             return Ok(0);
         }

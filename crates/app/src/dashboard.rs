@@ -55,12 +55,9 @@ impl Tally {
 
     /// Tasks that need a leader's attention: red, and any light worse than red.
     pub fn alarms(&self) -> i64 {
-        ALARMS.iter().map(|l| self.of(*l)).sum()
+        Light::ALL.into_iter().filter(|l| l.is_alarm()).map(|l| self.of(l)).sum()
     }
 }
-
-/// The lights on the red list.
-const ALARMS: [Light; 2] = [Light::Overdue, Light::Red];
 
 /// One row of a breakdown: a section, an org or a leader, and its tally.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +114,8 @@ impl App {
         let tenant = plan.tenant_id;
         let groups = self.store.dashboard_groups(tenant, plan.id).await?;
         let sections = self.store.sections(tenant, plan.id).await?;
-        let red_list = self.store.red_tasks(tenant, plan.id, &ALARMS, RED_LIST_LIMIT).await?;
+        let alarms: Vec<Light> = Light::ALL.into_iter().filter(|l| l.is_alarm()).collect();
+        let red_list = self.store.red_tasks(tenant, plan.id, &alarms, RED_LIST_LIMIT).await?;
         let mut totals = Tally::default();
         for group in &groups {
             totals.add_group(group);

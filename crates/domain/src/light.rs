@@ -33,6 +33,12 @@ impl Light {
         Light::ALL.into_iter().find(|l| l.code() == code)
     }
 
+    /// Red or overdue: what the battle map's red list shows and what alerts
+    /// a lead org.
+    pub fn is_alarm(self) -> bool {
+        matches!(self, Light::Red | Light::Overdue)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Light::Green => "绿灯",
@@ -86,6 +92,13 @@ mod tests {
         for (work, today, want) in cases {
             assert_eq!(light_for(work, start, end, d(today)), want, "{work}% on {today}");
         }
+    }
+
+    #[test]
+    fn only_red_and_overdue_are_alarms() {
+        let alarms: Vec<Light> = Light::ALL.into_iter().filter(|l| l.is_alarm()).collect();
+        assert_eq!(alarms.len(), 2);
+        assert!(alarms.contains(&Light::Red) && alarms.contains(&Light::Overdue));
     }
 
     #[test]
