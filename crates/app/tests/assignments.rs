@@ -4,12 +4,9 @@
 
 use anyhow::{Result, ensure};
 use chrono::NaiveDate;
-use qingdan_app::{
-    App, AppError, CalendarDayInput, Clock, NewAssignmentInput, TimelineRuleInput, TransitionInput, UserInput,
-};
+use qingdan_app::{App, AppError, CalendarDayInput, Clock, NewAssignmentInput, TimelineRuleInput, TransitionInput};
 use qingdan_domain::assignment::{Action, AssignmentStatus, ExtensionStatus, Grade, Stage};
-use qingdan_domain::{AssignmentId, Light, OrgId, OrgKind, Role, User};
-use qingdan_storage::{Actor, NewOrg};
+use qingdan_domain::{AssignmentId, Light, OrgId, Role, User};
 use qingdan_testkit::{Backend, TestDb, World, on_both_engines};
 
 on_both_engines! {
@@ -290,23 +287,7 @@ async fn tenant_isolation(backend: Backend) -> Result<()> {
     let f = fixture(backend, "2026-09-28").await?;
     let w = &f.w;
     let id = w.app.create_assignment(&w.supervisor, &matter("整治河道", f.housing, &[])).await?;
-    let other = w.app.store().create_tenant("邻县").await?;
-    let office = NewOrg {
-        tenant_id: other,
-        parent_id: None,
-        name: "邻县督查室".into(),
-        kind: OrgKind::Department,
-        sort_order: 0,
-    };
-    let other_org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
-    let input = UserInput {
-        username: "stranger".into(),
-        display_name: "外县督查员".into(),
-        role: "supervisor".into(),
-        org_id: other_org.id.0,
-        password: "abc12345678".into(),
-    };
-    let stranger = w.app.create_user_unchecked(other, &input).await?;
+    let stranger = w.stranger(Role::Supervisor).await?;
     ensure!(matches!(w.app.assignment_detail(&stranger, id).await, Err(AppError::NotFound(_))));
     let err = w.app.transition_assignment(&stranger, id, &step("reassign", "")).await.err();
     ensure!(matches!(err, Some(AppError::NotFound(_))), "{err:?}");
@@ -315,7 +296,7 @@ async fn tenant_isolation(backend: Backend) -> Result<()> {
     let err = w.app.create_assignment(&stranger, &matter("修路", f.housing, &[])).await.err();
     ensure!(matches!(&err, Some(AppError::Invalid(i)) if i.errors[0].field == "lead_org_id"), "{err:?}");
     // The sweep of one tenant leaves the other's lights alone.
-    ensure!(w.app.sweep_assignments(other, d("2026-12-31")).await?.is_empty());
+    ensure!(w.app.sweep_assignments(stranger.tenant_id, d("2026-12-31")).await?.is_empty());
     ensure!(w.app.assignment(&w.supervisor, id).await?.light == Light::Green);
     ensure!(w.app.assignment_statistics(&stranger).await?.is_empty());
     Ok(())
@@ -622,23 +603,7 @@ async fn files_tenant_isolation(backend: Backend) -> Result<()> {
     let w = &f.w;
     let id = w.app.create_assignment(&w.supervisor, &matter("整治河道", f.housing, &[])).await?;
     let file = w.app.add_assignment_file(&w.supervisor, id, "批示件.pdf", "application/pdf", b"%PDF-1.7").await?;
-    let other = w.app.store().create_tenant("邻县").await?;
-    let office = NewOrg {
-        tenant_id: other,
-        parent_id: None,
-        name: "邻县督查室".into(),
-        kind: OrgKind::Department,
-        sort_order: 0,
-    };
-    let other_org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
-    let input = UserInput {
-        username: "stranger".into(),
-        display_name: "外县督查员".into(),
-        role: "admin".into(),
-        org_id: other_org.id.0,
-        password: "abc12345678".into(),
-    };
-    let stranger = w.app.create_user_unchecked(other, &input).await?;
+    let stranger = w.stranger(Role::Admin).await?;
     let err = w.app.assignment_file(&stranger, id, file.id).await.err();
     ensure!(matches!(err, Some(AppError::NotFound(_))), "{err:?}");
     let err = w.app.assignment_files(&stranger, id).await.err();

@@ -1,11 +1,8 @@
 //! 挂图作战 (the battle map), on SQLite and on PostgreSQL.
 
 use anyhow::{Result, ensure};
-use qingdan_app::{
-    App, AppError, AssignmentInput, ChannelInput, Clock, ReportInput, ReviewInput, TaskInput, UserInput,
-};
-use qingdan_domain::{Light, OrgId, OrgKind, PlanId, Role, TaskId, User};
-use qingdan_storage::{Actor, NewOrg};
+use qingdan_app::{App, AppError, AssignmentInput, ChannelInput, Clock, ReportInput, ReviewInput, TaskInput};
+use qingdan_domain::{Light, OrgId, PlanId, Role, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
 
 on_both_engines! {
@@ -151,20 +148,7 @@ async fn permissions(backend: Backend) -> Result<()> {
     ensure!(w.app.dashboard(&p.leader, p.plan).await.is_ok());
     ensure!(w.app.dashboard(&w.admin, p.plan).await.is_ok());
 
-    let other = w.app.store().create_tenant("邻县").await?;
-    let office =
-        NewOrg {
-            tenant_id: other, parent_id: None, name: "邻县政府".into(), kind: OrgKind::Department, sort_order: 0
-        };
-    let org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
-    let input = UserInput {
-        username: "stranger".into(),
-        display_name: "外县领导".into(),
-        role: "leader".into(),
-        org_id: org.id.0,
-        password: "abc12345678".into(),
-    };
-    let stranger = w.app.create_user_unchecked(other, &input).await?;
+    let stranger = w.stranger(Role::Leader).await?;
     let refused = w.app.dashboard(&stranger, p.plan).await;
     ensure!(
         matches!(refused, Err(AppError::NotFound(_))),

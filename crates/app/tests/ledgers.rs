@@ -4,10 +4,10 @@
 //! in LibreOffice, and the export read back cell by cell.
 
 use anyhow::{Context, Result, ensure};
-use qingdan_app::{AppError, LedgerKind, ReportInput, UserInput};
-use qingdan_domain::{OrgKind, PlanId, Role, TaskId, User};
+use qingdan_app::{AppError, LedgerKind, ReportInput};
+use qingdan_domain::{OrgKind, PlanId, Role, TaskId};
 use qingdan_office::{EXPORT_HEADERS, read_xlsx_rows};
-use qingdan_storage::{Actor, NewOrg, TaskQuery};
+use qingdan_storage::TaskQuery;
 use qingdan_testkit::{Backend, World, on_both_engines};
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -386,32 +386,11 @@ async fn import_permissions(backend: Backend) -> Result<()> {
     w.app.import_task_ledger(&w.admin, plan, "f.xlsx", &tasks).await?;
     ensure!(task_count(&w, plan).await? == 2);
     // Another tenant's plan is not found, for import and export alike.
-    let stranger = stranger(&w).await?;
+    let stranger = w.stranger(Role::Supervisor).await?;
     let refused = w.app.import_task_ledger(&stranger, plan, "f.xlsx", &tasks).await;
     ensure!(matches!(refused, Err(AppError::NotFound(_))), "{refused:?}");
     ensure!(task_count(&w, plan).await? == 2);
     Ok(())
-}
-
-/// A supervisor of another tenant.
-async fn stranger(w: &World) -> Result<User> {
-    let other = w.app.store().create_tenant("邻县").await?;
-    let office = NewOrg {
-        tenant_id: other,
-        parent_id: None,
-        name: "邻县督查室".into(),
-        kind: OrgKind::Department,
-        sort_order: 0,
-    };
-    let org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
-    let input = UserInput {
-        username: "stranger".into(),
-        display_name: "外县督查员".into(),
-        role: "supervisor".into(),
-        org_id: org.id.0,
-        password: "stranger123".into(),
-    };
-    Ok(w.app.create_user_unchecked(other, &input).await?)
 }
 
 async fn export_permissions(backend: Backend) -> Result<()> {
@@ -433,7 +412,7 @@ async fn export_permissions(backend: Backend) -> Result<()> {
     ensure!(titles(&file.bytes)?.len() == 3);
     let leader = w.user("leader", Role::Leader, culture).await?;
     ensure!(w.app.export_ledger(&leader, plan).await?.tasks == 3, "a leader reads the whole tenant");
-    let stranger = stranger(&w).await?;
+    let stranger = w.stranger(Role::Supervisor).await?;
     let refused = w.app.export_ledger(&stranger, plan).await;
     ensure!(matches!(refused, Err(AppError::NotFound(_))), "{refused:?}");
     Ok(())

@@ -7,10 +7,9 @@ use anyhow::{Result, bail, ensure};
 use chrono::NaiveDate;
 use qingdan_app::reporting::ReportingReminders;
 use qingdan_app::{
-    ActualInput, App, AppError, ChannelInput, Clock, OrgReporting, ReportInput, ReviewInput, ScheduleInput, UserInput,
+    ActualInput, App, AppError, ChannelInput, Clock, OrgReporting, ReportInput, ReviewInput, ScheduleInput,
 };
-use qingdan_domain::{DueState, OrgId, OrgKind, Period, PlanId, ReportingCycle, Role, TaskId, User};
-use qingdan_storage::{Actor, NewOrg};
+use qingdan_domain::{DueState, OrgId, Period, PlanId, ReportingCycle, Role, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
 
 on_both_engines! {
@@ -293,23 +292,7 @@ async fn permissions(backend: Backend) -> Result<()> {
     }
 
     // Another tenant's supervisor finds no such plan.
-    let other = w.app.store().create_tenant("邻县").await?;
-    let office = NewOrg {
-        tenant_id: other,
-        parent_id: None,
-        name: "邻县督查室".into(),
-        kind: OrgKind::Department,
-        sort_order: 0,
-    };
-    let other_org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
-    let input = UserInput {
-        username: "stranger".into(),
-        display_name: "外县督查员".into(),
-        role: "supervisor".into(),
-        org_id: other_org.id.0,
-        password: "abc12345678".into(),
-    };
-    let stranger = w.app.create_user_unchecked(other, &input).await?;
+    let stranger = w.stranger(Role::Supervisor).await?;
     ensure!(matches!(w.app.reporting_schedule(&stranger, f.plan).await, Err(AppError::NotFound(_))));
     ensure!(matches!(
         w.app.set_reporting_schedule(&stranger, f.plan, &schedule("weekly", "5", "1")).await,
@@ -319,7 +302,7 @@ async fn permissions(backend: Backend) -> Result<()> {
     ensure!(matches!(w.app.stale_tasks(&stranger, f.plan).await, Err(AppError::NotFound(_))));
     ensure!(w.app.reporting_schedule(&w.supervisor, f.plan).await?.schedule.cycle == ReportingCycle::Quarterly);
     // The stranger's tenant has no plan: its reminder pass finds nothing of ours to send.
-    ensure!(w.app.remind_reporting_for(other).await? == ReportingReminders::default());
+    ensure!(w.app.remind_reporting_for(stranger.tenant_id).await? == ReportingReminders::default());
     Ok(())
 }
 

@@ -12,7 +12,8 @@ pub mod pg;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use qingdan_app::{App, AssignmentInput, Clock, OrgInput, PlanInput, TargetInput, TaskInput, UserInput};
-use qingdan_domain::{OrgId, PlanId, Role, TaskId, TenantId, User};
+use qingdan_domain::{OrgId, OrgKind, PlanId, Role, TaskId, TenantId, User};
+use qingdan_storage::{Actor, NewOrg};
 pub use qingdan_storage::{Backend, Store};
 use tempfile::TempDir;
 
@@ -117,6 +118,24 @@ impl World {
         };
         self.app.assign(&self.supervisor, id, &assignment).await?;
         Ok(id)
+    }
+}
+
+impl World {
+    /// A user of `role` in a second tenant (邻县) of the same database, to
+    /// prove that nothing crosses tenants. One per role and test.
+    pub async fn stranger(&self, role: Role) -> Result<User> {
+        let other = self.app.store().create_tenant("邻县").await?;
+        let office = NewOrg {
+            tenant_id: other,
+            parent_id: None,
+            name: "邻县督查室".into(),
+            kind: OrgKind::Department,
+            sort_order: 0,
+        };
+        let org = self.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
+        let input = user_input(&format!("stranger-{}", role.code()), "外县用户", role, org.id);
+        Ok(self.app.create_user_unchecked(other, &input).await?)
     }
 }
 
