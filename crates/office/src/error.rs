@@ -29,6 +29,18 @@ pub enum OfficeError {
         /// The limit in MiB.
         limit_mib: u64,
     },
+    /// The file passes a limit no real office file reaches (see [`crate::limits`]):
+    /// rows, columns or cells of a sheet, shared strings, entries of a zip, paragraphs
+    /// or nesting of a document. Renders as `表格过大：第一个工作表超过 100000 行（上限）`.
+    #[error("{file}过大：{what}超过 {limit}（上限）")]
+    OverLimit {
+        /// `表格` for a workbook, `文档` for a Word document.
+        file: &'static str,
+        /// What was counted, e.g. `第一个工作表`.
+        what: String,
+        /// The limit with its unit, e.g. `100000 行`.
+        limit: String,
+    },
     /// Writing a Word document failed.
     #[error("生成 Word 文档失败：{reason}")]
     DocxWrite {
@@ -53,6 +65,20 @@ pub enum OfficeError {
 }
 
 impl OfficeError {
+    /// Whether the file was refused for its size ([`Self::TooLarge`] or
+    /// [`Self::OverLimit`]): the caller answers 413 rather than 422.
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, Self::TooLarge { .. } | Self::OverLimit { .. })
+    }
+
+    pub(crate) fn sheet_over(what: impl Into<String>, limit: impl Into<String>) -> Self {
+        Self::OverLimit { file: "表格", what: what.into(), limit: limit.into() }
+    }
+
+    pub(crate) fn document_over(what: impl Into<String>, limit: impl Into<String>) -> Self {
+        Self::OverLimit { file: "文档", what: what.into(), limit: limit.into() }
+    }
+
     pub(crate) fn not_docx(reason: impl Into<String>) -> Self {
         Self::NotDocx { reason: reason.into() }
     }

@@ -36,7 +36,10 @@ mod ledger;
 mod ledger_export;
 mod ledger_table;
 mod ledger_templates;
+pub mod limits;
 mod supervision;
+mod xls_guard;
+mod xlsx_guard;
 mod xlsx_read;
 
 pub use bulletin::{
@@ -58,7 +61,9 @@ pub use ledger_templates::{
 pub use supervision::{SUPERVISION_NOTICE_TITLE, SupervisionNotice, supervision_notice_docx};
 pub use xlsx_read::read_xlsx_rows;
 
-/// The most bytes one part of an Office file may unpack to (256 MiB).
+/// The most bytes one part of a `.docx` may unpack to (64 MiB).
 ///
-/// A guard against zip bombs: a report of 50 MB of text still fits with room to spare.
-pub const MAX_PART_BYTES: u64 = 256 * 1024 * 1024;
+/// A guard against zip bombs: the part is held in memory whole. A work report's
+/// `document.xml` is a few hundred KB; 50 MB of XML still fits. Workbooks have their
+/// own limits in [`limits`].
+pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;

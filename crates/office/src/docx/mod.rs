@@ -24,6 +24,7 @@ use quick_xml::name::QName;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
+use crate::limits::{MAX_DOCX_LINES, MAX_DOCX_NESTING, MAX_DOCX_TEXT_BYTES};
 use crate::{MAX_PART_BYTES, OfficeError};
 use numbering::{NumRef, Numbering, attr, xml_error};
 
@@ -38,7 +39,9 @@ use numbering::{NumRef, Numbering, attr, xml_error};
 /// [`OfficeError::NotDocx`] when the bytes are not a zip, lack the main document, or
 /// hold broken XML (the message names an old `.doc`, a PDF or an encrypted file when
 /// it sees one); [`OfficeError::TooLarge`] when a part unpacks to more than
-/// [`MAX_PART_BYTES`].
+/// [`MAX_PART_BYTES`]; [`OfficeError::OverLimit`] past the paragraph, text or nesting
+/// limits of [`crate::limits`] (numbering can make the text longer than the XML, and
+/// an empty paragraph costs a line for a few bytes of XML).
 pub fn docx_text(bytes: &[u8]) -> Result<String, OfficeError> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| open_error(bytes, &e))?;
     let document_path = main_document_path(&mut archive)?;
@@ -50,11 +53,13 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, OfficeError> {
     let footnotes_xml = read_part(&mut archive, &format!("{folder}footnotes.xml"))?;
 
     let mut numbering = Numbering::parse(numbering_xml.as_deref(), styles_xml.as_deref())?;
-    let mut lines = paragraphs(&document, &document_path, &mut numbering)?;
+    let mut out = Output::default();
+    paragraphs(&document, &document_path, &mut numbering, &mut out)?;
+    let mut lines = std::mem::take(&mut out.lines);
     if let Some(xml) = footnotes_xml {
         let part = format!("{folder}footnotes.xml");
-        let notes = paragraphs(&xml, &part, &mut numbering)?;
-        lines.extend(notes.into_iter().filter(|l| !l.trim().is_empty()));
+        paragraphs(&xml, &part, &mut numbering, &mut out)?;
+        lines.extend(out.lines.into_iter().filter(|l| !l.trim().is_empty()));
     }
     Ok(lines.join("\n"))
 }
@@ -145,10 +150,46 @@ struct Table {
 /// a drawing, moved-away text.
 const SKIPPED: [&str; 5] = ["pPrChange", "rPrChange", "Fallback", "moveFrom", "del"];
 
-/// The lines of a `document.xml` or `footnotes.xml`.
-fn paragraphs(xml: &str, part: &str, numbering: &mut Numbering) -> Result<Vec<String>, OfficeError> {
+/// The lines of a document being read, and what they cost so far.
+///
+/// Every byte appended to a line or a table cell is counted, so that text copied
+/// from nested cells into outer ones counts each time it is copied.
+#[derive(Default)]
+struct Output {
+    lines: Vec<String>,
+    line_count: usize,
+    bytes: usize,
+}
+
+impl Output {
+    fn spend(&mut self, bytes: usize) -> Result<(), OfficeError> {
+        self.bytes += bytes;
+        if self.bytes > MAX_DOCX_TEXT_BYTES {
+            return Err(OfficeError::document_over("正文文字", format!("{} MiB", MAX_DOCX_TEXT_BYTES >> 20)));
+        }
+        Ok(())
+    }
+
+    fn count_line(&mut self) -> Result<(), OfficeError> {
+        self.line_count += 1;
+        if self.line_count > MAX_DOCX_LINES {
+            return Err(OfficeError::document_over("正文", format!("{MAX_DOCX_LINES} 段")));
+        }
+        Ok(())
+    }
+}
+
+/// Refuses paragraphs and tables open more than [`MAX_DOCX_NESTING`] deep.
+fn check_nesting(open: usize, tables: usize) -> Result<(), OfficeError> {
+    if open + tables > MAX_DOCX_NESTING {
+        return Err(OfficeError::document_over("段落和表格的嵌套", format!("{MAX_DOCX_NESTING} 层")));
+    }
+    Ok(())
+}
+
+/// The lines of a `document.xml` or `footnotes.xml`, appended to `out.lines`.
+fn paragraphs(xml: &str, part: &str, numbering: &mut Numbering, out: &mut Output) -> Result<(), OfficeError> {
     let mut reader = Reader::from_str(xml);
-    let mut lines = Vec::new();
     let mut open: Vec<Paragraph> = Vec::new();
     let mut tables: Vec<Table> = Vec::new();
     let mut run_depth = 0usize;
@@ -164,7 +205,10 @@ fn paragraphs(xml: &str, part: &str, numbering: &mut Numbering) -> Result<Vec<St
                         let qname = e.name().as_ref().to_string();
                         reader.read_to_end(QName(&qname)).map_err(|e| xml_error(part, &e))?;
                     }
-                    "p" => open.push(Paragraph::default()),
+                    "p" => {
+                        check_nesting(open.len() + 1, tables.len())?;
+                        open.push(Paragraph::default());
+                    }
                     "pPr" => {
                         if let Some(p) = open.last_mut() {
                             p.is_in_properties = true;
@@ -172,7 +216,10 @@ fn paragraphs(xml: &str, part: &str, numbering: &mut Numbering) -> Result<Vec<St
                     }
                     "r" => run_depth += 1,
                     "t" => is_in_text = run_depth > 0,
-                    "tbl" => tables.push(Table::default()),
+                    "tbl" => {
+                        check_nesting(open.len(), tables.len() + 1)?;
+                        tables.push(Table::default());
+                    }
                     "tr" => {
                         if let Some(t) = tables.last_mut() {
                             t.cells.clear();
@@ -189,7 +236,7 @@ fn paragraphs(xml: &str, part: &str, numbering: &mut Numbering) -> Result<Vec<St
             Event::Empty(e) => {
                 let name = e.local_name();
                 match name.as_ref() {
-                    "p" => emit(String::new(), &mut tables, &mut lines),
+                    "p" => emit(String::new(), &mut tables, out)?,
                     "tc" => {
                         if let Some(t) = tables.last_mut() {
                             t.cells.push(String::new());
@@ -203,7 +250,7 @@ fn paragraphs(xml: &str, part: &str, numbering: &mut Numbering) -> Result<Vec<St
                     if let Some(p) = open.pop() {
                         let mut line = numbering.next_prefix(p.style.as_deref(), &p.num);
                         line.push_str(&p.text);
-                        emit(line, &mut tables, &mut lines);
+                        emit(line, &mut tables, out)?;
                     }
                 }
                 "pPr" => {
@@ -224,9 +271,13 @@ fn paragraphs(xml: &str, part: &str, numbering: &mut Numbering) -> Result<Vec<St
                         let row = std::mem::take(&mut t.cells).join("\t");
                         // A nested table's row belongs to the outer table's cell.
                         let outer = tables.len().checked_sub(2).and_then(|i| tables.get_mut(i));
+                        out.spend(row.len())?;
                         match outer.and_then(|t| t.cell.as_mut()) {
                             Some(cell) => append_to_cell(cell, &row),
-                            None => lines.push(row),
+                            None => {
+                                out.count_line()?;
+                                out.lines.push(row);
+                            }
                         }
                     }
                 }
@@ -269,7 +320,7 @@ fn paragraphs(xml: &str, part: &str, numbering: &mut Numbering) -> Result<Vec<St
             _ => {}
         }
     }
-    Ok(lines)
+    Ok(())
 }
 
 /// Elements inside a paragraph that are not containers: numbering properties and
@@ -297,11 +348,16 @@ fn inline(name: &str, element: &quick_xml::events::BytesStart<'_>, open: &mut [P
 }
 
 /// A finished paragraph goes to the innermost table cell, or becomes a line.
-fn emit(line: String, tables: &mut [Table], lines: &mut Vec<String>) {
+fn emit(line: String, tables: &mut [Table], out: &mut Output) -> Result<(), OfficeError> {
+    out.spend(line.len())?;
     match tables.last_mut().and_then(|t| t.cell.as_mut()) {
         Some(cell) => append_to_cell(cell, &line),
-        None => lines.push(line),
+        None => {
+            out.count_line()?;
+            out.lines.push(line);
+        }
     }
+    Ok(())
 }
 
 /// Paragraphs in one cell share its line: joined by a space, breaks flattened.
