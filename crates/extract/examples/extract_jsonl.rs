@@ -3,7 +3,8 @@
 //!
 //! `cargo run -p qingdan-extract --example extract_jsonl -- FILE [YEAR] > pred.jsonl`
 //!
-//! With `--json` it prints the heading tree with draft tasks instead.
+//! With `--json` it prints the heading tree with draft tasks instead; with
+//! `--parts`, one line a part: kind, confidence, reason and where it starts.
 
 use std::process::ExitCode;
 
@@ -11,7 +12,8 @@ use qingdan_extract::{Options, decode, extract};
 
 fn main() -> ExitCode {
     let as_json = std::env::args().any(|a| a == "--json");
-    let mut args = std::env::args().skip(1).filter(|a| a != "--json");
+    let as_parts = std::env::args().any(|a| a == "--parts");
+    let mut args = std::env::args().skip(1).filter(|a| a != "--json" && a != "--parts");
     let Some(path) = args.next() else {
         eprintln!("usage: extract_jsonl FILE [YEAR]");
         return ExitCode::FAILURE;
@@ -33,7 +35,12 @@ fn main() -> ExitCode {
     };
     let options = Options { plan_year, ..Options::default() };
     let extraction = extract(&text, &options);
-    if as_json {
+    if as_parts {
+        for p in &extraction.parts {
+            let opening: String = text.chars().skip(p.start.0).take(30).collect();
+            println!("{:?} {} {} [{}] {}", p.kind, p.confidence, p.start.0, p.reason, opening.replace('\n', " "));
+        }
+    } else if as_json {
         let json = serde_json::to_string_pretty(&extraction.outline()).unwrap_or_default();
         println!("{json}");
     } else {

@@ -162,7 +162,8 @@ pub(crate) struct Paragraph {
     pub start: usize,
     pub end: usize,
     pub marker: Option<Marker>,
-    /// A heading line standing alone (a title, not an inline heading).
+    /// A heading line standing alone (a title, not an inline heading); with
+    /// no marker, an unnumbered part title (…工作回顾).
     pub is_heading_line: bool,
 }
 
@@ -199,11 +200,15 @@ pub(crate) fn paragraphs(doc: &Doc<'_>) -> Vec<Paragraph> {
         if s < e {
             let marker = block_marker_at(doc, s, e);
             let has_sentence_end = (s..e).any(|k| doc.at(k) == '。');
-            let is_heading_line = marker.is_some() && !has_sentence_end && e - s <= MAX_HEADING_LINE;
+            // A part title without numbering (…工作回顾) stands alone too.
+            let is_part_title =
+                marker.is_none() && crate::judge::unnumbered_title(&doc.norm_string(s, e), None).is_some();
+            let is_heading_line = (marker.is_some() || is_part_title) && !has_sentence_end && e - s <= MAX_HEADING_LINE;
             let join = match out.last() {
                 Some(prev) => {
                     let last = doc.at(prev.end.saturating_sub(1));
                     marker.is_none()
+                        && !is_part_title
                         && !prev.is_heading_line
                         && !is_sentence_end(last)
                         && last != ':'

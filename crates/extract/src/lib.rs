@@ -29,6 +29,7 @@
 
 mod deadline;
 mod decode;
+mod judge;
 mod layout;
 mod numeral;
 mod part;
@@ -41,6 +42,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use decode::{DecodeError, decode};
+pub use judge::{PartKind, Tense};
 pub use layout::NumberingStyle;
 pub use part::Part;
 pub use target::Target;
@@ -83,6 +85,10 @@ pub struct Heading {
     /// An enumeration inside a paragraph (`一是`, inline `(1)`), not a
     /// heading of its own line or paragraph.
     pub is_inline: bool,
+    /// The kind of part it opens or stands in (finer than `part`).
+    pub kind: PartKind,
+    /// How sure that judgement is, 0–100.
+    pub confidence: u8,
 }
 
 /// A run of paragraphs that belong to one part.
@@ -91,6 +97,34 @@ pub struct PartSpan {
     pub part: Part,
     pub start: CharOffset,
     pub end: CharOffset,
+    /// The kind of part (finer than `part`: the five-year outlook and the
+    /// government's own conduct are told apart).
+    pub kind: PartKind,
+    /// How sure the judgement is, 0–100: 95 when a title names the part,
+    /// 90 when it names a plan, 50–95 by the share of tense markers when
+    /// the sentences decided, 100 when the caller set it.
+    pub confidence: u8,
+    /// Why, in words for the import page (标题含“回顾”, 句子多述已完成事项…).
+    pub reason: String,
+    /// Where the heading or paragraph that decided it starts: the offset to
+    /// pass in a [`PartOverride`] to change the judgement.
+    pub decided_at: CharOffset,
+}
+
+impl PartSpan {
+    /// 本章判定为工作回顾，未提取指标 and the like.
+    pub fn notice(&self) -> String {
+        self.kind.notice()
+    }
+}
+
+/// A reader's correction of a part judgement: the part whose heading (or
+/// deciding paragraph) starts at `at` is of kind `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartOverride {
+    /// [`PartSpan::decided_at`] of the part to change.
+    pub at: CharOffset,
+    pub kind: PartKind,
 }
 
 /// Everything read from one report.
@@ -177,20 +211,22 @@ const MAX_TITLE: usize = 60;
 
 /// Reads a report: headings, parts, targets and draft tasks.
 pub fn extract(text: &str, options: &Options) -> Extraction {
+    extract_with_parts(text, options, &[])
+}
+
+/// Reads a report as [`extract`] does, with the reader's corrections of
+/// part judgements (the import page's "change it" click).
+pub fn extract_with_parts(text: &str, options: &Options, overrides: &[PartOverride]) -> Extraction {
     let doc = Doc::new(text);
     let paras = layout::paragraphs(&doc);
-    let chapter_titles: Vec<(Paragraph, String)> = paras
-        .iter()
-        .filter(|p| p.marker.is_some_and(|m| m.style == NumberingStyle::Chapter))
-        .map(|p| (p.clone(), heading_title(&doc, p)))
-        .collect();
-    let has_chapters = chapter_titles.len() >= 2;
-    let plan_titles: Vec<String> = chapter_titles
-        .iter()
-        .filter(|(_, t)| part::classify_title(t) == Some(Part::Plan))
-        .map(|(_, t)| t.clone())
-        .collect();
+    let titles: Vec<String> =
+        paras.iter().map(|p| if is_part_start(p) { heading_title(&doc, p) } else { String::new() }).collect();
+    let has_chapters =
+        paras.iter().filter(|p| p.marker.is_some_and(|m| m.style == NumberingStyle::Chapter)).count() >= 2;
+    let plan_titles: Vec<String> =
+        titles.iter().filter(|t| !t.is_empty() && part::classify_title(t) == Some(Part::Plan)).cloned().collect();
     let plan_year = options.plan_year.or_else(|| part::infer_plan_year(&doc, &plan_titles));
+    let verdicts = chapter_verdicts(&doc, &paras, &titles, plan_year, overrides);
 
     let mut b = Builder {
         doc: &doc,
@@ -201,12 +237,17 @@ pub fn extract(text: &str, options: &Options) -> Extraction {
         parts: Vec::new(),
         targets: Vec::new(),
         tasks: Vec::new(),
-        chapter_part: if has_chapters { Part::Preamble } else { Part::Plan },
-        sub_part: None,
+        chapter: if has_chapters {
+            Decided::new(PartKind::Preamble, 90, "第一章之前", 0)
+        } else {
+            Decided::new(PartKind::Plan, 60, "无章节，按段落开头判定", 0)
+        },
+        sub: None,
+        review_may_switch: false,
         long_range_end: None,
     };
-    for p in &paras {
-        b.paragraph(p, has_chapters);
+    for (i, p) in paras.iter().enumerate() {
+        b.paragraph(p, has_chapters, verdicts.get(i).and_then(Option::as_ref));
     }
     if let Some(last) = b.parts.last_mut() {
         last.end = CharOffset(doc.len());
@@ -214,6 +255,46 @@ pub fn extract(text: &str, options: &Options) -> Extraction {
     b.targets.sort_by_key(|t| t.offset);
     b.targets.dedup_by_key(|t| t.offset);
     Extraction { plan_year, headings: b.headings, parts: b.parts, targets: b.targets, draft_tasks: b.tasks }
+}
+
+/// Whether a paragraph opens a part: a chapter heading (`一、`, `第一部分`)
+/// or an unnumbered part title standing alone.
+fn is_part_start(p: &Paragraph) -> bool {
+    match p.marker {
+        Some(m) => m.style == NumberingStyle::Chapter,
+        None => p.is_heading_line,
+    }
+}
+
+/// Judges every part start from its title and the tense of the sentences
+/// up to the next part start, in order (a slogan title continues the part
+/// before it). A reader's override wins.
+fn chapter_verdicts(
+    doc: &Doc<'_>,
+    paras: &[Paragraph],
+    titles: &[String],
+    plan_year: Option<i32>,
+    overrides: &[PartOverride],
+) -> Vec<Option<judge::Verdict>> {
+    let starts: Vec<usize> = (0..paras.len()).filter(|i| paras.get(*i).is_some_and(is_part_start)).collect();
+    let mut out: Vec<Option<judge::Verdict>> = vec![None; paras.len()];
+    let mut prev = PartKind::Preamble;
+    for (n, &i) in starts.iter().enumerate() {
+        let (Some(p), Some(title)) = (paras.get(i), titles.get(i)) else {
+            continue;
+        };
+        let end = starts.get(n + 1).and_then(|j| paras.get(*j)).map_or(doc.len(), |q| q.start);
+        let tense = judge::tense_in(doc, p.end, end, plan_year);
+        let mut v = judge::judge_chapter(title, tense, plan_year, prev);
+        if let Some(o) = overrides.iter().find(|o| o.at.0 == p.start || p.marker.is_some_and(|m| m.start == o.at.0)) {
+            v = judge::Verdict { kind: o.kind, confidence: 100, reason: "人工指定".to_string() };
+        }
+        prev = v.kind;
+        if let Some(slot) = out.get_mut(i) {
+            *slot = Some(v);
+        }
+    }
+    out
 }
 
 fn heading_title(doc: &Doc<'_>, p: &Paragraph) -> String {
@@ -233,6 +314,21 @@ fn heading_title(doc: &Doc<'_>, p: &Paragraph) -> String {
     doc.joined(m.end, end).trim_matches(|c| c == '*' || c == '#' || c == '_').to_string()
 }
 
+/// A part judgement in force: its kind, how sure, why, and where it was made.
+#[derive(Debug, Clone)]
+struct Decided {
+    kind: PartKind,
+    confidence: u8,
+    reason: String,
+    at: usize,
+}
+
+impl Decided {
+    fn new(kind: PartKind, confidence: u8, reason: impl Into<String>, at: usize) -> Self {
+        Decided { kind, confidence, reason: reason.into(), at }
+    }
+}
+
 struct Builder<'d, 'a> {
     doc: &'d Doc<'a>,
     options: &'d Options,
@@ -243,25 +339,46 @@ struct Builder<'d, 'a> {
     parts: Vec<PartSpan>,
     targets: Vec<Target>,
     tasks: Vec<DraftTask>,
-    chapter_part: Part,
-    sub_part: Option<Part>,
+    /// The judgement of the chapter (or unnumbered part) in force.
+    chapter: Decided,
+    /// A finer judgement inside it: a review sub-heading, or a paragraph
+    /// that opens on the five-year outlook or on this year.
+    sub: Option<Decided>,
+    /// The review chapter's title also names the outlook or the plan.
+    review_may_switch: bool,
     long_range_end: Option<i32>,
 }
 
 impl Builder<'_, '_> {
+    fn decided(&self) -> &Decided {
+        self.sub.as_ref().unwrap_or(&self.chapter)
+    }
+
+    fn kind(&self) -> PartKind {
+        self.decided().kind
+    }
+
     fn part(&self) -> Part {
-        self.sub_part.unwrap_or(self.chapter_part)
+        self.kind().part()
     }
 
     fn set_part(&mut self, at: usize) {
-        let part = self.part();
-        if self.parts.last().is_some_and(|p| p.part == part) {
+        let d = self.decided().clone();
+        if self.parts.last().is_some_and(|p| p.kind == d.kind) {
             return;
         }
         if let Some(last) = self.parts.last_mut() {
             last.end = CharOffset(at);
         }
-        self.parts.push(PartSpan { part, start: CharOffset(at), end: CharOffset(at) });
+        self.parts.push(PartSpan {
+            part: d.kind.part(),
+            start: CharOffset(at),
+            end: CharOffset(at),
+            kind: d.kind,
+            confidence: d.confidence,
+            reason: d.reason,
+            decided_at: CharOffset(d.at),
+        });
     }
 
     fn push_heading(&mut self, m: Marker, title: String, is_inline: bool) -> usize {
@@ -279,6 +396,8 @@ impl Builder<'_, '_> {
         if let Some(parent) = parent.and_then(|p| self.headings.get_mut(p)) {
             parent.children.push(index);
         }
+        let d = self.decided();
+        let (kind, confidence) = (d.kind, d.confidence);
         self.headings.push(Heading {
             label: self.doc.joined(m.start, m.end),
             number: m.number,
@@ -288,8 +407,10 @@ impl Builder<'_, '_> {
             depth: self.stack.len() + 1,
             parent,
             children: Vec::new(),
-            part: self.part(),
+            part: kind.part(),
             is_inline,
+            kind,
+            confidence,
         });
         self.stack.push(index);
         index
@@ -316,39 +437,85 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn paragraph(&mut self, p: &Paragraph, has_chapters: bool) {
+    /// A chapter heading or an unnumbered part title: its judgement holds
+    /// until the next one.
+    fn open_chapter(&mut self, p: &Paragraph, title: &str, verdict: Option<&judge::Verdict>) {
+        self.sub = None;
+        self.chapter = match verdict {
+            Some(v) => Decided::new(v.kind, v.confidence, v.reason.clone(), p.start),
+            None => self.chapter.clone(),
+        };
+        self.review_may_switch = judge::title_is_mixed(title);
+        self.long_range_end = match self.chapter.kind {
+            PartKind::FiveYear | PartKind::Plan => part::five_year_plan_end(title),
+            _ => None,
+        };
+    }
+
+    /// A paragraph without numbering: before the first chapter (or without
+    /// chapters) its opening tells its part (今年主要预期目标是…, 过去一年…);
+    /// inside a chapter that is not the review, an opening on the five-year
+    /// outlook or on this year switches between the two.
+    fn judge_paragraph(&mut self, p: &Paragraph, has_chapters: bool) {
+        let doc = self.doc;
+        let first =
+            layout::sentences(doc, p.start, p.end).first().map(|s| doc.joined(s.start, s.end)).unwrap_or_default();
+        let in_preamble = !has_chapters || (self.chapter.kind == PartKind::Preamble && self.sub.is_none());
+        if in_preamble {
+            let opening: String = first.chars().take(40).collect();
+            let done = judge::tense_in(doc, p.start, p.end, self.plan_year);
+            let kind = match part::classify_opening(&opening) {
+                Some(Part::Plan) if done.past >= 4 && done.past >= 2 * done.future.max(1) => Some(PartKind::Review),
+                Some(Part::Plan) => Some(PartKind::Plan),
+                Some(Part::Review) => Some(PartKind::Review),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                self.chapter = Decided::new(kind, 70, "按段落开头判定", p.start);
+            }
+            return;
+        }
+        let closed = match self.chapter.kind {
+            PartKind::Preamble => true,
+            PartKind::Review => !self.review_may_switch,
+            _ => false,
+        };
+        if closed {
+            return;
+        }
+        let Some(kind) = judge::paragraph_switch(&first, self.plan_year) else {
+            return;
+        };
+        if judge::reads_as_done(judge::tense_in(doc, p.start, p.end, self.plan_year)) {
+            return;
+        }
+        if kind == PartKind::FiveYear {
+            self.long_range_end = part::five_year_plan_end(&first).or(self.long_range_end);
+        }
+        let reason = if kind == PartKind::FiveYear { "段落开头说五年规划" } else { "段落开头说今年" };
+        self.sub = Some(Decided::new(kind, 75, reason, p.start));
+    }
+
+    fn paragraph(&mut self, p: &Paragraph, has_chapters: bool, verdict: Option<&judge::Verdict>) {
         let doc = self.doc;
         if let Some(m) = p.marker {
             let title = heading_title(doc, p);
             match m.style {
-                NumberingStyle::Chapter => {
-                    self.sub_part = None;
-                    self.chapter_part = match part::classify_title(&title) {
-                        Some(part) => part,
-                        None => match self.chapter_part {
-                            Part::Preamble | Part::Review => Part::Plan,
-                            other => other,
-                        },
-                    };
-                    self.long_range_end =
-                        (self.chapter_part == Part::LongRange).then(|| part::five_year_plan_end(&title)).flatten();
-                }
+                NumberingStyle::Chapter => self.open_chapter(p, &title, verdict),
                 NumberingStyle::ParenChinese => {
-                    self.sub_part = (part::classify_title(&title) == Some(Part::Review)).then_some(Part::Review);
+                    let review = judge::review_sub_title(&title);
+                    self.sub = review.map(|why| Decided::new(PartKind::Review, 90, why, p.start));
                 }
                 _ => {}
             }
             self.set_part(p.start);
             self.push_heading(m, title, false);
-        } else if !has_chapters || (self.chapter_part == Part::Preamble && self.sub_part.is_none()) {
-            // Without chapters, and before the first one, a paragraph's
-            // opening words tell its part (今年主要预期目标是…, 过去一年…).
-            let opening = doc.joined(p.start, (p.start + 40).min(p.end));
-            if let Some(part) = part::classify_opening(&opening) {
-                self.chapter_part = part;
-            }
+        } else if p.is_heading_line {
+            let title = doc.joined(p.start, p.end);
+            self.open_chapter(p, &title, verdict);
             self.set_part(p.start);
         } else {
+            self.judge_paragraph(p, has_chapters);
             self.set_part(p.start);
         }
         if p.is_heading_line {

@@ -105,6 +105,10 @@ pub(crate) fn classify_opening(opening: &str) -> Option<Part> {
     if REVIEW.iter().any(|w| opening.starts_with(w)) {
         return Some(Part::Review);
     }
+    // The report's own title (2026年某省政府工作报告) opens no part.
+    if opening.chars().take(24).collect::<String>().contains("工作报告") {
+        return None;
+    }
     // 今年…, 2024年政府工作的总体要求…, or the plan's own words anywhere
     // near the start (…的主要预期目标是).
     let head: String = opening.chars().take(40).collect();
@@ -230,6 +234,7 @@ mod tests {
             ("我们深刻体会到", None),
             ("政府工作报告——2023年1月6日在县人民代表大会上", None),
             ("2024年全市工作要点今年全市", Some(Part::Plan)),
+            ("2026年某省政府工作报告——2026年1月20日", None),
         ];
         for (p, want) in cases {
             assert_eq!(classify_opening(p), want, "{p}");
