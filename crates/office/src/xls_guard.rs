@@ -325,7 +325,7 @@ fn extend(last: Option<(u32, u32)>, row: u32, col: u32, what: &str) -> Result<(u
     let (rows, cols) = last.unwrap_or((0, 0));
     let (rows, cols) = (rows.max(row), cols.max(col));
     if (u64::from(rows) + 1) * (u64::from(cols) + 1) > MAX_CELLS {
-        return Err(OfficeError::sheet_over(what, format!("{MAX_CELLS} 个单元格（行数 × 列数）")));
+        return Err(OfficeError::sheet_over(format!("{what}的行数 × 列数"), format!("{MAX_CELLS} 个单元格")));
     }
     Ok((rows, cols))
 }

@@ -181,7 +181,10 @@ impl Cells {
             }
             area += ((bottom - top + 1) * (right - left + 1)) as u64;
             if area > MAX_CELLS {
-                return Err(too_many_cells());
+                return Err(OfficeError::sheet_over(
+                    format!("{FIRST_SHEET}的合并单元格"),
+                    format!("{MAX_CELLS} 个单元格"),
+                ));
             }
             for row in &mut rows[top..=bottom] {
                 for cell in &mut row[left..=right] {
@@ -197,7 +200,7 @@ impl Cells {
 }
 
 fn too_many_cells() -> OfficeError {
-    OfficeError::sheet_over(FIRST_SHEET, format!("{MAX_CELLS} 个单元格（行数 × 列数）"))
+    OfficeError::sheet_over(format!("{FIRST_SHEET}的行数 × 列数"), format!("{MAX_CELLS} 个单元格"))
 }
 
 /// A cell as Excel shows it with the General format, dates as ISO dates.
