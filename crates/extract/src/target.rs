@@ -117,6 +117,7 @@ const PREFIX_COMPARATORS: &[(&str, Comparator)] = &[
     ("最少", Comparator::AtLeast),
     ("突破", Comparator::AtLeast),
     ("超过", Comparator::AtLeast),
+    ("超", Comparator::AtLeast),
     ("多于", Comparator::AtLeast),
     ("大于", Comparator::AtLeast),
     ("高于", Comparator::AtLeast),
@@ -267,6 +268,88 @@ fn in_quotes(doc: &Doc<'_>, from: usize, pos: usize) -> bool {
         }
     }
     depth > 0 || ascii
+}
+
+/// Nouns after a count that make it the size of a list or of a document's
+/// structure, not a promise: 提出6项指标, 18个领域的重点任务, 5个方面, 抓好3件事.
+const LIST_NOUNS: &[&str] = &[
+    "指标",
+    "方面",
+    "维度",
+    "板块",
+    "重点工作",
+    "重点任务",
+    "大任务",
+    "项任务",
+    "任务举措",
+    "件事",
+    "项工作",
+    "条意见",
+];
+/// Words just before a count that make it a tally: 共计28项, 预期性指标19项.
+const TALLY_LEADS: &[&str] = &["共计", "合计", "总计", "共有", "其中有", "指标", "共"];
+
+/// Whether a count measures a list or the structure of the report rather
+/// than work to do: the unit and noun written after it (within its clause,
+/// at most eight chars on) is one of [`LIST_NOUNS`], or a tally word stands before it.
+/// A count of commitments (办好12件民生实事) is not caught: 实事 is work.
+fn is_count_of_a_list(doc: &Doc<'_>, head: &str, num_end: usize, clause_end: usize) -> bool {
+    let near = doc.norm_string(num_end, (num_end + 8).min(clause_end));
+    let names_list = LIST_NOUNS.iter().any(|w| near.contains(w)) && !near.contains("实事");
+    names_list || TALLY_LEADS.iter().any(|w| head.ends_with(w))
+}
+
+/// Nouns of things sorted into classes by size: 5亿元以上项目, 规模以上企业.
+const CLASS_NOUNS: &[&str] =
+    &["项目", "企业", "工业企业", "园区", "城市", "集群", "工程", "产业", "平台", "用户", "单位"];
+
+/// Whether a figure defines a class (投资5亿元以上的项目, 总投资超50亿元的
+/// 产业项目, 亿元以上项目) rather than promising an amount: a bound
+/// (以上/以下 after it, or 超/超过 before it) followed by 的 and a noun, or
+/// by a class noun directly.
+fn is_class_threshold(doc: &Doc<'_>, after_unit: usize, clause_end: usize, prefix: Option<Comparator>) -> bool {
+    let mut k = doc.skip_spaces(after_unit, clause_end);
+    let mut bounded = prefix == Some(Comparator::AtLeast);
+    for w in ["及以上", "以上", "以下", "以内"] {
+        if doc.starts_with_at(k, w) {
+            k += w.chars().count();
+            bounded = true;
+            break;
+        }
+    }
+    if !bounded || k >= clause_end {
+        return false;
+    }
+    let noun_at = |i: usize| CLASS_NOUNS.iter().any(|w| doc.starts_with_at(i, w));
+    (doc.at(k) == '的' && is_han(doc.at(k + 1)) && k + 1 < clause_end) || noun_at(k)
+}
+
+/// Whether a figure names a target already set, to explain it
+/// (确定4.5%左右的增长目标, 新增就业45万人以上的目标): 的 follows the unit
+/// (and its comparator) directly, and 目标 comes within five chars. A goal
+/// first set in quotes (“5年1000亿”的发展目标) is not caught.
+fn is_restated_target(doc: &Doc<'_>, after_unit: usize, clause_end: usize) -> bool {
+    let mut k = doc.skip_spaces(after_unit, clause_end);
+    if let Some((w, _)) = SUFFIX_COMPARATORS.iter().find(|(w, _)| doc.starts_with_at(k, w)) {
+        k += w.chars().count();
+    }
+    doc.at(k) == '的' && doc.norm_string(k, (k + 6).min(clause_end)).contains("目标")
+}
+
+/// Whether the number at `num..unit_end` is the start of a rise written
+/// 由…X…提高到Y: 由 or 从 stands a few chars before it (由每生每年5元) and a
+/// verb of change with 到/至 follows it.
+fn opens_a_rise(doc: &Doc<'_>, clause_start: usize, num: usize, unit_end: usize, clause_end: usize) -> bool {
+    let from = num.saturating_sub(6).max(clause_start);
+    let opener = (from..num).rev().find(|k| matches!(doc.at(*k), '由' | '从'));
+    let Some(opener) = opener else {
+        return false;
+    };
+    let between_clean = (opener + 1..num).all(|k| is_han(doc.at(k)));
+    let after = doc.norm_string(unit_end, (unit_end + 4).min(clause_end));
+    let rises = ["提高", "提升", "增加", "增长", "降低", "下降", "调整", "扩大"].iter().any(|w| after.starts_with(w))
+        && (after.contains('到') || after.contains('至'));
+    between_clean && rises
 }
 
 /// Context of one sentence that targets need.
@@ -425,8 +508,8 @@ fn judge(
             return Judgement::NotATarget;
         }
     }
-    // A baseline: 由57%提高到70% (the 57).
-    if matches!(prev_solid, '由' | '从') {
+    // A baseline: 由57%提高到70% (the 57), 由每人每年5元提高至10元.
+    if matches!(prev_solid, '由' | '从') || opens_a_rise(doc, clause.start, tok.start, q.end, clause.end) {
         *pending_baseline = Some((tok.value, q.unit.clone(), clause.start));
         return Judgement::Baseline;
     }
@@ -437,10 +520,16 @@ fn judge(
     }
     // A list header: 重点抓好6项工作:一是…
     let mut k = after_unit;
-    while k < end && k - after_unit < 8 && !is_clause_end(doc.at(k)) {
+    while k < end && k - after_unit < 8 && !is_clause_end(doc.at(k)) && doc.at(k) != '(' {
         k += 1;
     }
     if doc.at(k) == ':' {
+        return Judgement::NotATarget;
+    }
+    if is_count_of_a_list(doc, &head, tok.end, clause.end)
+        || is_class_threshold(doc, after_unit, clause.end, prefix_comparator(doc, tok.start, start))
+        || is_restated_target(doc, after_unit, clause.end)
+    {
         return Judgement::NotATarget;
     }
     // Background, present state or an asset already there.
@@ -657,6 +746,22 @@ mod tests {
             ("2019年,增加值完成80亿元", &[]),
             ("比2023年增长6%", &["6%:eq"]),
             ("把签约100亿元作为目标", &["100亿元:eq"]),
+            ("提出6项指标,其中增速达到5%", &["5%:eq"]),
+            ("以上共计28项指标", &[]),
+            ("安排了18个领域的重点任务", &[]),
+            ("狠抓隐患排查整治3件事", &[]),
+            ("办好12件民生实事", &["12件:eq"]),
+            ("支持总投资超50亿元的项目建设", &[]),
+            ("新增投资5亿元以上的项目30个", &["30个:eq"]),
+            ("建设亿元以上项目4000个、完成投资超4500亿元", &["4000个:eq", "4500亿元:ge"]),
+            ("确定4.5%左右的增长目标", &[]),
+            ("紧盯“5年1000亿”的发展目标", &["1000亿:eq"]),
+            ("开展17个重点领域隐患排查整治", &["17个:eq"]),
+            ("发电量超3000亿度", &["3000亿度:ge"]),
+            ("实施免费手术2000例", &["2000例:eq"]),
+            ("共享科研仪器1万台（套）以上", &["1万台（套）:ge"]),
+            ("单位产值事故死亡率控制在0.6人/亿元以内", &["0.6人/亿元:le"]),
+            ("补助标准提高到每人每月800元/人", &["800元/人:eq"]),
         ];
         for (input, want) in cases {
             assert_eq!(brief(input), *want, "{input}");
@@ -694,6 +799,13 @@ mod tests {
                 ("45".to_string(), Some("38".to_string()), Some("2028-12-31".to_string())),
             ]
         );
+    }
+
+    #[test]
+    fn a_rise_opened_a_few_chars_before_keeps_its_baseline() {
+        let got = run("保费由每生每年5元提高至10元");
+        let got: Vec<(String, Option<String>)> = got.into_iter().map(|(v, _, _, b, _)| (v, b)).collect();
+        assert_eq!(got, [("10".to_string(), Some("5".to_string()))]);
     }
 
     #[test]

@@ -101,7 +101,55 @@ const BASE_UNITS: &[&str] = &[
     "床",
     "大",
     "起",
+    // rarer measure words of plans
+    "例",
+    "度",
+    "车次",
+    "架次",
+    "班次",
+    "台套",
+    "对",
+    "篇",
+    "门",
+    "枚",
+    "颗",
+    "尾",
+    "羽",
 ];
+
+/// Denominators of compound units (元/人, 毫克/升 is listed whole above):
+/// a base unit followed by `/` and one of these is one unit.
+const PER_UNITS: &[&str] = &[
+    "平方米",
+    "立方米",
+    "千瓦时",
+    "公斤",
+    "千克",
+    "亿元",
+    "万元",
+    "人次",
+    "人",
+    "吨",
+    "斤",
+    "亩",
+    "户",
+    "年",
+    "月",
+    "天",
+    "日",
+    "次",
+    "件",
+    "座",
+    "个",
+    "台",
+    "辆",
+    "床",
+    "千米",
+    "公里",
+    "小时",
+];
+/// Measure words written in brackets after a first one: 台（套）, 个（家）.
+const BRACKETED: &[&str] = &["套", "家", "个", "处", "所", "座", "项", "台", "件", "条"];
 
 /// Voltage classes name equipment (500千伏变电站): a number followed by one
 /// of these is a label.
@@ -145,6 +193,34 @@ pub(crate) fn is_time_word_at(doc: &Doc<'_>, i: usize) -> bool {
     TIME_WORDS.iter().any(|w| doc.starts_with_at(i, w))
 }
 
+/// A unit as written in the original text (万台（套）, 元／人), spaces dropped,
+/// with a full-width percent sign written `%` as the gold files do.
+fn unit_text(doc: &Doc<'_>, i: usize, len: usize) -> String {
+    doc.joined(i, i + len).replace('％', "%")
+}
+
+/// Extends a unit with a denominator (`元` + `/人` -> `元/人`) or a
+/// bracketed second measure word (`万台` + `(套)` -> `万台(套)`).
+fn extend_compound(doc: &Doc<'_>, i: usize, m: UnitMatch) -> UnitMatch {
+    let after = i + m.len;
+    let ends_with_base = m.text.chars().last().is_some_and(|c| !matches!(c, '万' | '亿' | '千' | '百' | '%'));
+    if ends_with_base && doc.at(after) == '/' && !m.text.contains('/') {
+        let per = PER_UNITS.iter().find(|w| doc.starts_with_at(after + 1, w));
+        if let Some(per) = per {
+            let len = m.len + 1 + per.chars().count();
+            return UnitMatch { text: unit_text(doc, i, len), len };
+        }
+    }
+    if ends_with_base && doc.at(after) == '(' && doc.at(after + 2) == ')' {
+        let inner = doc.at(after + 1);
+        if BRACKETED.iter().any(|w| w.starts_with(inner)) {
+            let len = m.len + 3;
+            return UnitMatch { text: unit_text(doc, i, len), len };
+        }
+    }
+    m
+}
+
 /// Matches the unit starting at `i`, if any. `allow_big` admits the measure
 /// word `大` (`5大城市公园`), which only counts after Arabic digits: after
 /// Chinese numerals (`五大产业集群`) it names a slogan.
@@ -172,14 +248,14 @@ pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<Uni
             }
             if doc.starts_with_at(base_at, base) {
                 let len = mag_len + base.chars().count();
-                consider(UnitMatch { text: doc.norm_string(i, i + len), len });
+                consider(UnitMatch { text: unit_text(doc, i, len), len });
             }
         }
         if mag_len > 0 && !is_time_word_at(doc, base_at) {
-            consider(UnitMatch { text: doc.norm_string(i, i + mag_len), len: mag_len });
+            consider(UnitMatch { text: unit_text(doc, i, mag_len), len: mag_len });
         }
     }
-    let m = best?;
+    let m = extend_compound(doc, i, best?);
     // Reject measure words that start a time word or a longer word:
     // 3个月 (a span), 方 as in 方面, 名 as in 名单.
     let after = i + m.len;
@@ -193,6 +269,16 @@ pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<Uni
         return None;
     }
     if m.text == "部" && matches!(doc.at(after), '门' | '署' | '分') {
+        return None;
+    }
+    if m.text == "对" && matches!(doc.at(after), '接' | '标' | '口' | '外' | '象' | '于' | '比' | '照' | '话')
+    {
+        return None;
+    }
+    if m.text == "门" && matches!(doc.at(after), '户' | '槛' | '类' | '店' | '诊' | '急' | '票') {
+        return None;
+    }
+    if m.text == "度" && matches!(doc.at(after), '假' | '过') {
         return None;
     }
     if m.text == "本" && matches!(doc.at(after), '地' | '土' | '级' | '年' | '市' | '次' | '届') {
@@ -228,6 +314,13 @@ mod tests {
             ("月底前", None),
             ("期工程", None),
             ("方面", None),
+            ("元/人", Some("元/人")),
+            ("元/吨以上", Some("元/吨")),
+            ("人/亿元", Some("人/亿元")),
+            ("万台（套）以上", Some("万台（套）")),
+            ("亿度", Some("亿度")),
+            ("例手术", Some("例")),
+            ("个/", Some("个")),
             ("是", None),
         ];
         for (input, want) in cases {

@@ -147,6 +147,43 @@ fn corpus_report_scores_above_the_floor() {
     at_least("deadline_agreement", s.deadline);
 }
 
+/// Scores one report against its gold list, prints the report and checks
+/// the floors. Skips, saying so, when either file is absent.
+fn check_report(name: &str, report: PathBuf, gold: PathBuf) {
+    let (Ok(text), Ok(gold)) = (std::fs::read(&report), std::fs::read_to_string(&gold)) else {
+        println!("skipped {name}: {} or its gold not found", report.display());
+        return;
+    };
+    let text = decode(&text).unwrap_or_default();
+    let extraction = extract(&text, &Options::default());
+    let s = score(&rows(&gold), &rows(&extraction.targets_jsonl()));
+    println!("{name}\n{}", s.report);
+    println!(
+        "gold {}  predicted {}  matched {}  precision {:.3}  recall {:.3}  F1 {:.3}  deadline {:.3}",
+        s.gold, s.predicted, s.matched, s.precision, s.recall, s.f1, s.deadline
+    );
+    let floor: Value = serde_json::from_str(include_str!("quality_floor.json")).unwrap_or(Value::Null);
+    let at_least = |field: &str, got: f64| {
+        let min = floor.get("unseen").and_then(|f| f.get(field)).and_then(Value::as_f64).unwrap_or(1.0);
+        assert!(got + 1e-9 >= min, "{name}: {field} {got:.4} is below the floor {min}");
+    };
+    at_least("f1", s.f1);
+    at_least("comparator_agreement", s.comparator);
+    at_least("baseline_agreement", s.baseline);
+    at_least("deadline_agreement", s.deadline);
+}
+
+/// The 2026 provincial reports annotated by hand (`tests/gold/`), read
+/// from `../shared/corpus/unannotated`.
+#[test]
+fn annotated_2026_reports_score_above_the_floor() {
+    let gold_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/gold");
+    for name in ["neimenggu-2026", "liaoning-2026"] {
+        let report = corpus_dir().join("unannotated").join(format!("{name}.txt"));
+        check_report(name, report, gold_dir.join(format!("{name}.gold.jsonl")));
+    }
+}
+
 #[test]
 fn other_corpus_texts_extract_without_panicking() {
     let Ok(entries) = std::fs::read_dir(corpus_dir()) else {
