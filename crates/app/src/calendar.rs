@@ -10,10 +10,11 @@
 //! process edits it; another process sharing the database (the CLI's `calendar import` beside a
 //! running server) is seen within [`TTL`].
 
+use crate::guards::require_admin;
 use crate::{App, AppError, Result};
 use chrono::{Datelike, NaiveDate};
 use qingdan_domain::calendar::line_errors_to_invalid;
-use qingdan_domain::{CalendarDay, DayKind, Invalid, Role, TenantId, User, WorkCalendar};
+use qingdan_domain::{CalendarDay, DayKind, Invalid, TenantId, User, WorkCalendar};
 use qingdan_storage::CalendarChange;
 use std::time::Duration;
 
@@ -49,10 +50,6 @@ pub struct CalendarYear {
     pub known_years: Vec<i32>,
     /// This year and next year, where they have no national data: deadlines there count Monday–Friday.
     pub missing_years: Vec<i32>,
-}
-
-fn require_admin(user: &User) -> Result<()> {
-    if user.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 fn parse_date(invalid: &mut Invalid, field: &str, label: &str, text: &str) -> Option<NaiveDate> {

@@ -4,7 +4,7 @@
 //! state. Every account shares [`DEMO_PASSWORD`].
 
 use crate::{
-    App, AppError, AssignmentInput, OrgInput, PlanInput, ReportInput, Result, ReviewInput, TargetInput, TaskInput,
+    App, AppError, OrgInput, PlanInput, ReportInput, ResponsibilityInput, Result, ReviewInput, TargetInput, TaskInput,
     UserInput,
 };
 use chrono::Datelike;
@@ -250,13 +250,13 @@ impl App {
             let lead_org = org_id(&orgs, lead)?;
             let owner =
                 users.iter().find(|(_, u)| u.org_id == lead_org && u.role == Role::Reporter).map(|(_, u)| u.id.0);
-            let assignment = AssignmentInput {
+            let responsibility = ResponsibilityInput {
                 lead_leader_id: leaders.get(i % leaders.len().max(1)).map(|u| u.id.0),
                 lead_org_id: Some(lead_org.0),
                 supporting_org_ids: supporting.iter().map(|s| org_id(&orgs, s).map(|o| o.0)).collect::<Result<_>>()?,
                 owner_id: owner,
             };
-            self.assign(&supervisor, id, &assignment).await?;
+            self.set_responsibility(&supervisor, id, &responsibility).await?;
             let is_leaf = TASKS.get(i + 1).is_none_or(|next| usize::from(next.0) <= depth);
             if is_leaf {
                 leaves.push((id, lead, *month));

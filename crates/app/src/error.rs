@@ -1,5 +1,5 @@
 use qingdan_domain::Invalid;
-use qingdan_storage::StorageError;
+use qingdan_storage::{Conflict, Entity, StorageError, Unique};
 use thiserror::Error;
 
 /// What a use case can fail with.
@@ -37,26 +37,43 @@ impl From<Invalid> for AppError {
 }
 
 impl From<StorageError> for AppError {
+    /// The one place storage's typed refusals become what the user reads.
     fn from(err: StorageError) -> AppError {
         match err {
-            StorageError::NotFound(what) => AppError::NotFound(chinese_name(what)),
+            StorageError::NotFound(what) => AppError::NotFound(entity_name(what)),
+            StorageError::Conflict(conflict) => conflict_message(conflict),
             other => AppError::Storage(other),
         }
     }
 }
 
-fn chinese_name(what: &str) -> &'static str {
+fn entity_name(what: Entity) -> &'static str {
     match what {
-        "task" | "parent task" => "任务",
-        "report" => "报送",
-        "user" => "用户",
-        "org" => "单位",
-        "plan" => "计划",
-        "import" => "导入的报告",
-        "import task" => "草稿任务",
-        "import target" => "草稿指标",
-        _ => "记录",
+        Entity::Task | Entity::ParentTask => "任务",
+        Entity::Report => "报送",
+        Entity::User => "用户",
+        Entity::Org => "单位",
+        Entity::Plan => "计划",
+        Entity::Import => "导入的报告",
+        Entity::ImportTask => "草稿任务",
+        Entity::ImportTarget => "草稿指标",
+        Entity::Channel => "消息通道",
     }
+}
+
+fn conflict_message(conflict: Conflict) -> AppError {
+    let message = match conflict {
+        Conflict::Taken(Unique::OrgName) => return AppError::field("name", "taken", "已有同名单位"),
+        Conflict::Taken(Unique::Username) => return AppError::field("username", "taken", "用户名已被使用"),
+        Conflict::Taken(Unique::ChannelName) => return AppError::field("name", "taken", "已有同名通道"),
+        Conflict::Taken(Unique::TimelineRuleName) => return AppError::field("name", "duplicate", "已有同名的时限规则"),
+        Conflict::ReportAccepted => "该周期的报送已审核通过，不能再次提交",
+        Conflict::ReportNotWaiting => "该报送已审核，不能重复审核",
+        Conflict::AssignmentChanged => "该事项刚被他人处理，请刷新后重试",
+        Conflict::ImportsDiffer => "两个草稿任务不属于同一份导入，不能合并",
+        Conflict::ImportPublished => "该报告已发布为计划，草稿不能再修改",
+    };
+    AppError::Conflict(message.to_owned())
 }
 
 impl AppError {

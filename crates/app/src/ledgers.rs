@@ -24,15 +24,17 @@
 //! per row.
 
 use crate::auth::{check_password, hash_password};
-use crate::plans::require_supervisor;
+use crate::guards::{require_admin, require_supervisor};
 use crate::{App, AppError, Result};
 use chrono::NaiveDate;
-use qingdan_domain::{Assignment, Comparator, Decimal, Invalid, OrgId, OrgKind, PlanId, Role, User};
+use qingdan_domain::{Comparator, Decimal, Invalid, OrgId, OrgKind, PlanId, Responsibility, Role, User};
 use qingdan_office::{
     ExportTarget, ExportTask, LedgerExport, LedgerKind, LedgerTable, OfficeError, normalize_name, org_column,
     parse_ledger_date, read_ledger_table, task_column, user_column,
 };
-use qingdan_storage::{LedgerOrg, LedgerParent, LedgerQuery, LedgerTask, NewTarget, NewTask, NewUser, StorageError};
+use qingdan_storage::{
+    Conflict, LedgerOrg, LedgerParent, LedgerQuery, LedgerTask, NewTarget, NewTask, NewUser, StorageError, Unique,
+};
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -111,10 +113,6 @@ fn read_table(bytes: &[u8], kind: LedgerKind) -> Result<LedgerTable> {
         return Err(file_error(format!("第 {} 行表头下面没有数据行，没有可导入的{}", table.header_row, kind.label())));
     }
     Ok(table)
-}
-
-fn require_admin(user: &User) -> Result<()> {
-    if user.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// Names as written in a ledger mapped to the tenant's orgs.
@@ -320,7 +318,9 @@ impl App {
         faults.into_result()?;
         let ids = self.store.import_ledger_orgs(user.tenant_id, &orgs, file_name, self.actor(user)).await.map_err(
             |e| match e {
-                StorageError::Conflict(_) => file_error("单位名称与刚刚新增的单位重名，请刷新后重试"),
+                StorageError::Conflict(Conflict::Taken(Unique::OrgName)) => {
+                    file_error("单位名称与刚刚新增的单位重名，请刷新后重试")
+                }
                 other => other.into(),
             },
         )?;
@@ -414,7 +414,9 @@ impl App {
         let rows =
             self.store.import_ledger_users(user.tenant_id, &users, file_name, self.actor(user)).await.map_err(|e| {
                 match e {
-                    StorageError::Conflict(_) => file_error("有用户名刚刚被他人使用，请刷新后重试"),
+                    StorageError::Conflict(Conflict::Taken(Unique::Username)) => {
+                        file_error("有用户名刚刚被他人使用，请刷新后重试")
+                    }
                     other => other.into(),
                 }
             })?;
@@ -668,7 +670,7 @@ impl App {
                     weight: Decimal::ONE,
                     start_date: start,
                     deadline,
-                    assignment: Assignment {
+                    responsibility: Responsibility {
                         lead_leader_id: lead_leader,
                         lead_org_id: lead_org,
                         supporting_org_ids: supporting,

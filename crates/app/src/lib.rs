@@ -5,59 +5,61 @@
 //! This crate holds the only real clock ([`Clock`]). It must not know about
 //! HTTP or HTML.
 
-mod alerts;
-mod assignments;
-mod auth;
-mod bulletins;
+// Shared by every feature.
 mod cache;
-mod calendar;
 mod clock;
+mod error;
+mod guards;
+mod input;
+pub mod lenient;
+
+// Features, named as in `qingdan-storage` and `qingdan-web`.
+mod admin;
+mod auth;
+mod calendar;
 mod dashboard;
 pub mod demo;
-mod error;
-pub mod extraction;
-mod imports;
+pub mod imports;
 mod ledgers;
-pub mod lenient;
 pub mod notifications;
-mod orgs;
 mod plans;
 pub mod reporting;
-mod reports;
 mod status;
 pub mod supervision;
 pub mod synthetic;
 
-pub use assignments::{
-    AssignmentDetail, AssignmentFileDownload, AssignmentFilter, AssignmentOverview, DEFAULT_CONTENT_TYPE,
-    MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME, NewAssignmentInput, OrgAssignmentStats, OrgAssignments, StageLine,
-    StageRate, TimelineRuleInput, TransitionInput,
-};
+pub use admin::{OrgInput, UserInput};
 pub use auth::SessionToken;
 pub use calendar::{CalendarDayInput, CalendarYear, MAX_CALENDAR_BYTES};
 pub use clock::{Clock, beijing};
 pub use dashboard::{Dashboard, GroupTally, RED_LIST_LIMIT, Tally};
 pub use error::AppError;
 pub use imports::{ImportReview, ImportTaskInput, MAX_REPORT_BYTES};
+pub use input::TargetInput;
 pub use ledgers::{LedgerFile, LedgerImported, MAX_LEDGER_BYTES, MAX_LEDGER_ERRORS};
 pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSend};
-pub use orgs::{OrgInput, UserInput};
-pub use plans::{AssignmentInput, PlanInput, PlanOverview, TargetInput, TaskDetail, TaskFilter, TaskInput};
+pub use plans::{PlanInput, PlanOverview, ResponsibilityInput, TaskDetail, TaskFilter, TaskInput};
+pub use qingdan_domain::{
+    AssignmentFileId, ChannelId, ImportId, ImportStatus, ImportTargetId, ImportTaskId, NotificationId, OutboxStatus,
+};
 pub use qingdan_office::LedgerKind;
 pub use qingdan_storage::CalendarChange;
+pub use qingdan_storage::OutboxItem;
 pub use qingdan_storage::RedTask;
-pub use qingdan_storage::{AssignmentFile, AssignmentFileId, AssignmentPage, AssignmentSummary, LightChangeNotice};
+pub use qingdan_storage::{AssignmentFile, AssignmentPage, AssignmentSummary, LightChangeNotice};
 pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
-pub use qingdan_storage::{ChannelId, NotificationId, OutboxItem, OutboxStatus};
-pub use qingdan_storage::{
-    ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskId, ReportImport,
-};
-pub use reporting::{
+pub use qingdan_storage::{ImportSummary, ImportTarget, ImportTask, ReportImport};
+pub use reporting::reports::{ActualInput, MyTasks, ReportInput, ReviewInput};
+pub use reporting::schedule::{
     MyReporting, OrgReporting, PlanSchedule, ReportingReminders, ReportingStatus, ScheduleInput, StaleTask,
     TaskReporting,
 };
-pub use reports::{ActualInput, MyTasks, ReportInput, ReviewInput};
 pub use status::{HalfCheck, HalfCheckLine, PlanProgress, SectionProgress, StatusRulesInput};
+pub use supervision::{
+    AssignmentDetail, AssignmentFileDownload, AssignmentFilter, AssignmentOverview, DEFAULT_CONTENT_TYPE,
+    MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME, NewAssignmentInput, OrgAssignmentStats, OrgAssignments, StageLine,
+    StageRate, TimelineRuleInput, TransitionInput, may_issue_notice,
+};
 
 use cache::TtlCache;
 use qingdan_domain::{PlanId, TenantId, User};
@@ -71,6 +73,13 @@ const CACHE_TTL: Duration = Duration::from_secs(5);
 const DASHBOARD_TTL: Duration = Duration::from_secs(30);
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// A generated document: its file name and bytes.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
 
 /// The application: storage plus the clock. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -135,39 +144,5 @@ impl App {
     /// Whether the database answers.
     pub async fn is_ready(&self) -> bool {
         self.store.ping().await.is_ok()
-    }
-
-    /// Recomputes every task's light for today under the tenant's status rules
-    /// (亮灯规则, [`qingdan_domain::status`]), alerting the lead orgs of tasks
-    /// that turn red or overdue; returns how many changed.
-    pub async fn refresh_lights(&self, tenant: TenantId) -> Result<usize> {
-        let today = self.clock.today();
-        let rules = self.store.status_rules(tenant).await?;
-        let changes: Vec<_> = self
-            .store
-            .task_progress(tenant)
-            .await?
-            .into_iter()
-            .filter_map(|(id, start, end, pct, light)| {
-                let now = rules.light(pct, start, end, today);
-                (now != light).then_some((id, now))
-            })
-            .collect();
-        self.alert_red_lights(tenant, &changes).await?;
-        self.store.set_lights(tenant, &changes).await?;
-        self.counts.clear();
-        self.record_light_history(tenant).await?;
-        Ok(changes.len())
-    }
-
-    /// Recomputes the lights of every tenant, and refreshes the database's
-    /// statistics as the tables grow; returns how many lights changed.
-    pub async fn refresh_all_lights(&self) -> Result<usize> {
-        self.store.analyze().await?;
-        let mut changed = 0;
-        for tenant in self.store.tenant_ids().await? {
-            changed += self.refresh_lights(tenant).await?;
-        }
-        Ok(changed)
     }
 }

@@ -18,11 +18,13 @@
 //! process died mid-send — is marked `failed` ("结果未知") by the next pass and
 //! never resent automatically; the admin sees it on 消息通道.
 
+use crate::guards::require_admin;
 use crate::{App, AppError, Result};
 use chrono::{DateTime, Duration, Utc};
-use qingdan_domain::{Invalid, Role, TenantId, User};
+use qingdan_domain::ChannelId;
+use qingdan_domain::{Invalid, TenantId, User};
 pub use qingdan_notify::{Channel, DingTalkRobot, Message, RobotFormat, Security, SendError, Smtp, WeComRobot};
-use qingdan_storage::{ChannelId, NewChannel, NewNotification, NotificationChannel, OutboxItem, StorageError};
+use qingdan_storage::{NewChannel, NewNotification, NotificationChannel, OutboxItem};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
@@ -146,10 +148,6 @@ pub fn kind_label(kind: &str) -> &'static str {
 /// The kinds an admin can choose, with their labels.
 pub const CHANNEL_KINDS: [(&str, &str); 3] =
     [("dingtalk", "钉钉群机器人"), ("wecom", "企业微信群机器人"), ("smtp", "邮件（SMTP）")];
-
-fn require_admin(user: &User) -> Result<()> {
-    if user.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
-}
 
 /// The first `keep` chars of `secret` and an ellipsis.
 fn mask(secret: &str, keep: usize) -> String {
@@ -367,13 +365,6 @@ fn new_channel(name: String, channel: &Channel, enabled: bool) -> Result<NewChan
     Ok(NewChannel { kind: channel.kind().to_owned(), name, config_json, enabled })
 }
 
-fn name_taken(err: StorageError) -> AppError {
-    match err {
-        StorageError::Conflict(_) => AppError::field("name", "taken", "已有同名通道"),
-        other => other.into(),
-    }
-}
-
 /// Whole seconds: timestamps stored as text on SQLite compare as text, so
 /// keep one shape.
 fn whole_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
@@ -398,7 +389,7 @@ impl App {
         require_admin(user)?;
         let (name, channel) = check_channel(input, None)?;
         let new = new_channel(name, &channel, input.enabled)?;
-        self.store.create_channel(user.tenant_id, &new, self.actor(user)).await.map_err(name_taken)
+        Ok(self.store.create_channel(user.tenant_id, &new, self.actor(user)).await?)
     }
 
     /// Changes a channel; empty secret fields keep the stored secrets.
@@ -408,15 +399,12 @@ impl App {
         let old = parse_channel(&stored)?;
         let (name, channel) = check_channel(input, Some(&old))?;
         let new = new_channel(name, &channel, input.enabled)?;
-        self.store.update_channel(user.tenant_id, id, &new, self.actor(user)).await.map_err(name_taken)
+        Ok(self.store.update_channel(user.tenant_id, id, &new, self.actor(user)).await?)
     }
 
     pub async fn set_notification_channel_enabled(&self, user: &User, id: ChannelId, enabled: bool) -> Result<()> {
         require_admin(user)?;
-        self.store.set_channel_enabled(user.tenant_id, id, enabled, self.actor(user)).await.map_err(|e| match e {
-            StorageError::NotFound(_) => AppError::NotFound("消息通道"),
-            other => other.into(),
-        })
+        Ok(self.store.set_channel_enabled(user.tenant_id, id, enabled, self.actor(user)).await?)
     }
 
     /// 发送测试消息: sends one message now, outside the outbox, and says how it went.

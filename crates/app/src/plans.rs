@@ -1,15 +1,16 @@
-//! Plans, the task tree, targets and assignments.
+//! Plans, the task tree, targets and responsibilities (责任分工).
 
 use crate::cache::Lookup;
+use crate::guards::{can_view_task, require_supervisor};
+use crate::input::{TargetInput, check_target, parse_date, parse_decimal, parse_page};
 use crate::{App, AppError, Result, lenient};
 use chrono::NaiveDate;
 use qingdan_domain::{
-    Assignment, Comparator, Decimal, Invalid, Light, Org, OrgId, Plan, PlanId, PlanStatus, ProgressReport, Role,
-    Target, TaskId, User, UserId,
+    Decimal, Invalid, Light, Org, OrgId, Plan, PlanId, PlanStatus, ProgressReport, Responsibility, Role, Target,
+    TaskId, User, UserId,
 };
 use qingdan_storage::{LightCounts, NewPlan, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
 use serde::Deserialize;
-use std::str::FromStr;
 
 /// The most tasks one page may hold.
 pub const MAX_PER_PAGE: u32 = 200;
@@ -66,7 +67,7 @@ pub struct TaskDetail {
     pub owner: Option<User>,
     /// The viewer may submit a report on this task.
     pub can_report: bool,
-    /// The viewer may change the assignment and review reports.
+    /// The viewer may change the responsibility (责任分工) and review reports.
     pub can_supervise: bool,
 }
 
@@ -84,21 +85,6 @@ pub struct PlanInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct TargetInput {
-    pub metric: String,
-    #[serde(deserialize_with = "lenient::text", default)]
-    pub value: String,
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default)]
-    pub comparator: String,
-    #[serde(deserialize_with = "lenient::text", default)]
-    pub baseline: String,
-    #[serde(default)]
-    pub deadline: String,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct TaskInput {
     pub parent_id: Option<i64>,
     #[serde(default)]
@@ -113,55 +99,12 @@ pub struct TaskInput {
 
 /// Who answers for a task, as ids typed into a form or sent to the API.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct AssignmentInput {
+pub struct ResponsibilityInput {
     pub lead_leader_id: Option<i64>,
     pub lead_org_id: Option<i64>,
     #[serde(default)]
     pub supporting_org_ids: Vec<i64>,
     pub owner_id: Option<i64>,
-}
-
-pub(crate) fn can_view(user: &User, task: &TaskListItem) -> bool {
-    user.role.reads_whole_tenant() || task.task.assignment.involves(user.org_id)
-}
-
-pub(crate) fn require_supervisor(user: &User) -> Result<()> {
-    if user.role.can_supervise() { Ok(()) } else { Err(AppError::Forbidden) }
-}
-
-/// Parses a decimal; a comma is read as a thousands separator.
-pub(crate) fn parse_decimal(invalid: &mut Invalid, field: &str, label: &str, text: &str) -> Option<Decimal> {
-    let text = text.trim().replace([',', '，'], "");
-    match Decimal::from_str(&text) {
-        Ok(d) => Some(d),
-        Err(_) => {
-            invalid.add(field, "not_a_number", format!("{label}应为数字，如 12.5"));
-            None
-        }
-    }
-}
-
-pub(crate) fn parse_date(invalid: &mut Invalid, field: &str, label: &str, text: &str) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            invalid.add(field, "not_a_date", format!("{label}应为日期，写作 YYYY-MM-DD，如 2021-06-30"));
-            None
-        }
-    }
-}
-
-fn parse_page(invalid: &mut Invalid, field: &str, text: Option<&str>, default: u32, max: u32) -> u32 {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => default,
-        Some(t) => match t.parse::<u32>() {
-            Ok(n) if n <= max => n,
-            _ => {
-                invalid.add(field, "out_of_range", format!("{field} 应为 0 到 {max} 之间的整数"));
-                default
-            }
-        },
-    }
 }
 
 impl App {
@@ -247,7 +190,7 @@ impl App {
     /// A task the user may see; another org's task is `Forbidden` to a reporter.
     pub async fn task(&self, user: &User, id: TaskId) -> Result<TaskListItem> {
         let item = self.store.task(user.tenant_id, id).await?.ok_or(AppError::NotFound("任务"))?;
-        if !can_view(user, &item) {
+        if !can_view_task(user, &item) {
             return Err(AppError::Forbidden);
         }
         Ok(item)
@@ -260,9 +203,9 @@ impl App {
         let targets = self.store.targets(tenant, id).await?;
         let reports = self.store.task_reports(tenant, id).await?;
         let mut children = self.store.child_tasks(tenant, id).await?;
-        children.retain(|c| can_view(user, c));
+        children.retain(|c| can_view_task(user, c));
         let orgs = self.store.orgs(tenant).await?;
-        let a = &item.task.assignment;
+        let a = &item.task.responsibility;
         let lead_leader = match a.lead_leader_id {
             Some(u) => self.store.user(tenant, u).await?,
             None => None,
@@ -341,7 +284,7 @@ impl App {
             weight: weight.unwrap_or(Decimal::ONE),
             start_date: start,
             deadline,
-            assignment: Assignment::default(),
+            responsibility: Responsibility::default(),
             light: self.store.status_rules(user.tenant_id).await?.light(0, start, deadline, self.clock.today()),
             targets,
         };
@@ -352,7 +295,7 @@ impl App {
     }
 
     /// Sets who answers for a task: lead leader, lead org, supporting orgs, owner.
-    pub async fn assign(&self, user: &User, id: TaskId, input: &AssignmentInput) -> Result<()> {
+    pub async fn set_responsibility(&self, user: &User, id: TaskId, input: &ResponsibilityInput) -> Result<()> {
         require_supervisor(user)?;
         let item = self.task(user, id).await?;
         let tenant = user.tenant_id;
@@ -392,47 +335,12 @@ impl App {
         let mut supporting: Vec<OrgId> = input.supporting_org_ids.iter().copied().map(OrgId).collect();
         supporting.sort();
         supporting.dedup();
-        let assignment = Assignment {
+        let responsibility = Responsibility {
             lead_leader_id: input.lead_leader_id.map(UserId),
             lead_org_id: input.lead_org_id.map(OrgId),
             supporting_org_ids: supporting,
             owner_id: input.owner_id.map(UserId),
         };
-        Ok(self.store.set_assignment(tenant, item.task.id, &assignment, self.actor(user)).await?)
+        Ok(self.store.set_responsibility(tenant, item.task.id, &responsibility, self.actor(user)).await?)
     }
-}
-
-pub(crate) fn check_target(invalid: &mut Invalid, i: usize, t: &TargetInput) -> Option<NewTarget> {
-    let field = |name: &str| format!("targets[{i}].{name}");
-    let n = i + 1;
-    let before = invalid.errors.len();
-    let metric = invalid.text(&field("metric"), &format!("第{n}个指标的名称"), &t.metric, 100);
-    let value = parse_decimal(invalid, &field("value"), &format!("第{n}个指标的目标值"), &t.value);
-    let unit = invalid.optional_text(&field("unit"), &format!("第{n}个指标的计量单位"), &t.unit, 20);
-    let comparator = if t.comparator.trim().is_empty() {
-        Some(Comparator::Exactly)
-    } else {
-        Comparator::from_code(t.comparator.trim())
-    };
-    if comparator.is_none() {
-        invalid.add(&field("comparator"), "unknown", format!("第{n}个指标的比较方式无效，应为 eq、ge、le 或 approx"));
-    }
-    let baseline = if t.baseline.trim().is_empty() {
-        None
-    } else {
-        parse_decimal(invalid, &field("baseline"), &format!("第{n}个指标的基数"), &t.baseline)
-    };
-    let deadline = if t.deadline.trim().is_empty() {
-        None
-    } else {
-        parse_date(invalid, &field("deadline"), &format!("第{n}个指标的时限"), &t.deadline)
-    };
-    (invalid.errors.len() == before).then(|| NewTarget {
-        metric,
-        value: value.unwrap_or_default(),
-        unit,
-        comparator: comparator.unwrap_or_default(),
-        baseline,
-        deadline,
-    })
 }

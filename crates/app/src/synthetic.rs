@@ -18,7 +18,7 @@ use crate::{App, AppError, Result};
 use chrono::{Datelike, Days, NaiveDate};
 use qingdan_domain::assignment::{AssignmentSource, AssignmentStatus};
 use qingdan_domain::{
-    Assignment, AssignmentId, Comparator, Decimal, Light, OrgId, OrgKind, Period, PlanStatus, ReportStatus, Role,
+    AssignmentId, Comparator, Decimal, Light, OrgId, OrgKind, Period, PlanStatus, ReportStatus, Responsibility, Role,
     TaskId, TenantId, UserId,
 };
 use qingdan_storage::{NewOrg, NewPlan, NewReport, NewTarget, NewTask, NewUser};
@@ -238,7 +238,7 @@ impl App {
                     weight: Decimal::ONE,
                     start_date,
                     deadline,
-                    assignment: Assignment {
+                    responsibility: Responsibility {
                         lead_leader_id: Some(leader_ids[i % leader_ids.len()]),
                         lead_org_id: Some(depts[p.lead]),
                         supporting_org_ids: vec![depts[p.support]],

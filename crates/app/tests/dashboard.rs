@@ -1,7 +1,7 @@
 //! 挂图作战 (the battle map), on SQLite and on PostgreSQL.
 
 use anyhow::{Result, ensure};
-use qingdan_app::{App, AppError, AssignmentInput, ChannelInput, Clock, ReportInput, ReviewInput, TaskInput};
+use qingdan_app::{App, AppError, ChannelInput, Clock, ReportInput, ResponsibilityInput, ReviewInput, TaskInput};
 use qingdan_domain::{Light, OrgId, PlanId, Role, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
 
@@ -55,13 +55,13 @@ async fn task(w: &World, plan: PlanId, parent: Option<TaskId>, number: &str, tit
 }
 
 async fn assign(w: &World, task: TaskId, org: OrgId, leader: Option<&User>) -> Result<()> {
-    let input = AssignmentInput {
+    let input = ResponsibilityInput {
         lead_leader_id: leader.map(|l| l.id.0),
         lead_org_id: Some(org.0),
         supporting_org_ids: vec![],
         owner_id: None,
     };
-    Ok(w.app.assign(&w.supervisor, task, &input).await?)
+    Ok(w.app.set_responsibility(&w.supervisor, task, &input).await?)
 }
 
 /// Submits `percent` for `period` with `problems`, and accepts it.

@@ -141,14 +141,14 @@ async fn publish_matches_draft(backend: Backend) -> Result<()> {
     ensure!(published.len() == review.tasks.len());
     for (draft, item) in review.tasks.iter().zip(&published) {
         ensure!(item.task.title == draft.text, "{} vs {}", item.task.title, draft.text);
-        ensure!(item.task.assignment.lead_org_id == draft.lead_org_id);
+        ensure!(item.task.responsibility.lead_org_id == draft.lead_org_id);
         let targets = w.app.store().targets(w.tenant, item.task.id).await?;
         let want: Vec<_> = draft.targets.iter().map(|t| (t.value, t.unit.clone(), t.comparator)).collect();
         let got: Vec<_> = targets.iter().map(|t| (t.value, t.unit.clone(), t.comparator)).collect();
         ensure!(want == got, "{want:?} vs {got:?}");
     }
     ensure!(published[0].task.deadline.to_string() == "2021-06-30");
-    ensure!(published[0].task.assignment.lead_org_id == Some(energy));
+    ensure!(published[0].task.responsibility.lead_org_id == Some(energy));
     let import = w.app.import_review(&w.supervisor, id).await?.import;
     ensure!(import.plan_id == Some(plan) && !w.app.import_review(&w.supervisor, id).await?.is_draft());
     let trail = w.app.store().audit_trail(w.tenant, "report_import", id.0).await?;

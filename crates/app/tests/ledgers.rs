@@ -207,7 +207,7 @@ async fn good_files(backend: Backend) -> Result<()> {
     ensure!(tasks[3].parent_id == Some(tasks[1].id) && tasks[4].parent_id.is_none());
     let item = &tasks[2];
     ensure!(item.deadline.to_string() == "2026-12-31", "the latest of its rows' deadlines");
-    let a = &item.assignment;
+    let a = &item.responsibility;
     ensure!(a.lead_org_id == Some(fgw.id) && a.lead_leader_id == Some(leader.id) && a.owner_id == Some(wu.id));
     let mut supporting = vec![org("市财政局")?.id, education.id];
     supporting.sort();
@@ -495,7 +495,7 @@ async fn libreoffice_ledger(backend: Backend) -> Result<()> {
     ensure!(summary == [(0, "一、"), (1, "（一）"), (2, "1."), (2, "2."), (0, "二、")], "{summary:?}");
     let targets = w.app.store().targets(w.tenant, tasks[2].id).await?;
     ensure!(targets.len() == 2 && targets[1].value.to_string() == "560.5" && targets[1].unit == "亿元");
-    ensure!(tasks[2].assignment.supporting_org_ids.len() == 2);
+    ensure!(tasks[2].responsibility.supporting_org_ids.len() == 2);
     ensure!(tasks[4].deadline.to_string() == "2026-08-31");
     // The same file with an org that does not exist is refused whole.
     let w2 = World::new(backend, "2026-03-01").await?;

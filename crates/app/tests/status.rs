@@ -4,7 +4,7 @@
 use anyhow::{Result, ensure};
 use chrono::NaiveDate;
 use qingdan_app::{
-    App, AppError, AssignmentInput, Clock, ReportInput, ReviewInput, StatusRulesInput, TargetInput, TaskFilter,
+    App, AppError, Clock, ReportInput, ResponsibilityInput, ReviewInput, StatusRulesInput, TargetInput, TaskFilter,
     TaskInput,
 };
 use qingdan_domain::{Light, OrgId, PlanId, Role, StatusRules, TaskId, User};
@@ -70,9 +70,13 @@ async fn task(
         targets,
     };
     let id = w.app.create_task(&w.supervisor, plan, &input).await?;
-    let assignment =
-        AssignmentInput { lead_leader_id: None, lead_org_id: Some(lead.0), supporting_org_ids: vec![], owner_id: None };
-    w.app.assign(&w.supervisor, id, &assignment).await?;
+    let responsibility = ResponsibilityInput {
+        lead_leader_id: None,
+        lead_org_id: Some(lead.0),
+        supporting_org_ids: vec![],
+        owner_id: None,
+    };
+    w.app.set_responsibility(&w.supervisor, id, &responsibility).await?;
     Ok(id)
 }
 

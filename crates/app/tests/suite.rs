@@ -143,7 +143,7 @@ async fn leader_read_only(backend: Backend) -> Result<()> {
     let refusals = [
         w.app.submit_report(&leader, task, &report("2021-06", "10", vec![])).await.err(),
         w.app.review(&leader, id, &accept()).await.err(),
-        w.app.assign(&leader, task, &Default::default()).await.err(),
+        w.app.set_responsibility(&leader, task, &Default::default()).await.err(),
         w.app.create_plan(&leader, &Default::default()).await.err(),
         w.app
             .create_org(&leader, &OrgInput { name: "x".into(), kind: "department".into(), ..Default::default() })
@@ -209,7 +209,7 @@ async fn tenant_isolation(backend: Backend) -> Result<()> {
     ensure!(matches!(w.app.plan(&stranger, plan).await, Err(AppError::NotFound(_))));
     ensure!(w.app.plans(&stranger).await?.is_empty());
     ensure!(!w.app.orgs(&stranger).await?.iter().any(|o| o.id == energy));
-    let err = w.app.assign(&stranger, task, &Default::default()).await.err();
+    let err = w.app.set_responsibility(&stranger, task, &Default::default()).await.err();
     ensure!(matches!(err, Some(AppError::NotFound(_))), "{err:?}");
     Ok(())
 }
@@ -302,7 +302,7 @@ async fn capped_search(backend: Backend) -> Result<()> {
                 weight: 1.into(),
                 start_date: day("2021-01-01")?,
                 deadline: day("2021-12-31")?,
-                assignment: qingdan_domain::Assignment { lead_org_id: Some(org), ..Default::default() },
+                responsibility: qingdan_domain::Responsibility { lead_org_id: Some(org), ..Default::default() },
                 light: Light::Green,
                 targets: Vec::new(),
             })

@@ -39,4 +39,16 @@ id!(
     TimelineRuleId,
     /// 延期申请
     ExtensionId,
+    /// 附件 (a stored attachment file of an assigned matter)
+    AssignmentFileId,
+    /// 报告导入
+    ImportId,
+    /// 导入草稿中的任务
+    ImportTaskId,
+    /// 导入草稿中的指标
+    ImportTargetId,
+    /// 消息通道
+    ChannelId,
+    /// 发件箱中的一条消息
+    NotificationId,
 );

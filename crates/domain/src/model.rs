@@ -120,14 +120,14 @@ pub struct Plan {
 
 /// 牵头领导/牵头单位/配合单位/责任人: who answers for a task.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Assignment {
+pub struct Responsibility {
     pub lead_leader_id: Option<UserId>,
     pub lead_org_id: Option<OrgId>,
     pub supporting_org_ids: Vec<OrgId>,
     pub owner_id: Option<UserId>,
 }
 
-impl Assignment {
+impl Responsibility {
     /// Whether `org` is the lead or a supporting org.
     pub fn involves(&self, org: OrgId) -> bool {
         self.lead_org_id == Some(org) || self.supporting_org_ids.contains(&org)
@@ -148,7 +148,7 @@ pub struct Task {
     pub depth: i32,
     pub start_date: NaiveDate,
     pub deadline: NaiveDate,
-    pub assignment: Assignment,
+    pub responsibility: Responsibility,
     /// 工作进度 (work progress), 0–100, from the latest accepted report.
     pub percent_done: i64,
     pub light: Light,
@@ -254,4 +254,78 @@ pub struct AuditEvent {
     pub before: Option<String>,
     /// JSON of the entity after the change, if it still exists.
     pub after: Option<String>,
+}
+
+/// Whether an import is still being reviewed or has become a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStatus {
+    Draft,
+    Published,
+}
+
+impl ImportStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportStatus::Draft => "draft",
+            ImportStatus::Published => "published",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ImportStatus> {
+        match code {
+            "draft" => Some(ImportStatus::Draft),
+            "published" => Some(ImportStatus::Published),
+            _ => None,
+        }
+    }
+
+    /// 草稿 / 已发布
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportStatus::Draft => "草稿",
+            ImportStatus::Published => "已发布",
+        }
+    }
+}
+
+/// Where an outbox row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxStatus {
+    /// Waiting for its `next_attempt_at`.
+    Queued,
+    /// Claimed by a worker; the send is under way (or the worker died).
+    Sending,
+    Sent,
+    /// Given up: out of attempts, or the outcome of a send is unknown.
+    Failed,
+}
+
+impl OutboxStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            OutboxStatus::Queued => "queued",
+            OutboxStatus::Sending => "sending",
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Failed => "failed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<OutboxStatus> {
+        Some(match code {
+            "queued" => OutboxStatus::Queued,
+            "sending" => OutboxStatus::Sending,
+            "sent" => OutboxStatus::Sent,
+            "failed" => OutboxStatus::Failed,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OutboxStatus::Queued => "待发送",
+            OutboxStatus::Sending => "发送中",
+            OutboxStatus::Sent => "已发送",
+            OutboxStatus::Failed => "失败",
+        }
+    }
 }

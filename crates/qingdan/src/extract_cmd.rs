@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use qingdan_app::extraction;
+use qingdan_app::imports as extraction;
 use std::io::Write;
 use std::path::PathBuf;
 

@@ -4,11 +4,11 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum StorageError {
     /// The row to change does not exist (in this tenant).
-    #[error("not found: {0}")]
-    NotFound(&'static str),
+    #[error("not found: {0:?}")]
+    NotFound(Entity),
     /// The change breaks a uniqueness or state rule.
-    #[error("conflict: {0}")]
-    Conflict(String),
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
     /// A stored value could not be read back as its domain type.
     #[error("corrupt row in {table}: {detail}")]
     Corrupt { table: &'static str, detail: String },
@@ -21,15 +21,57 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// What a [`StorageError::NotFound`] did not find. The app names it to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Task,
+    /// The parent named for a new task.
+    ParentTask,
+    Report,
+    User,
+    Org,
+    Plan,
+    Import,
+    ImportTask,
+    ImportTarget,
+    Channel,
+}
+
+/// Why a change was refused by the state it found. The app says it in Chinese.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// A name that must be unique in the tenant is taken.
+    Taken(Unique),
+    /// A report was submitted for a task, org and period already accepted.
+    ReportAccepted,
+    /// A report to review is no longer waiting for review.
+    ReportNotWaiting,
+    /// An assigned matter changed between reading it and writing the step.
+    AssignmentChanged,
+    /// Two draft tasks to merge belong to different imports.
+    ImportsDiffer,
+    /// The import was published already.
+    ImportPublished,
+}
+
+/// The unique names a [`Conflict::Taken`] can be about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unique {
+    OrgName,
+    Username,
+    ChannelName,
+    TimelineRuleName,
+}
+
 impl StorageError {
     pub(crate) fn corrupt(table: &'static str, detail: impl ToString) -> StorageError {
         StorageError::Corrupt { table, detail: detail.to_string() }
     }
 
-    /// Maps a unique-constraint violation to `Conflict(what)`, other errors unchanged.
-    pub(crate) fn unique_as_conflict(err: sqlx::Error, what: &str) -> StorageError {
+    /// Maps a unique-constraint violation to `Conflict(Taken(what))`, other errors unchanged.
+    pub(crate) fn unique_as_conflict(err: sqlx::Error, what: Unique) -> StorageError {
         match &err {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::Conflict(what.to_owned()),
+            sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::Conflict(Conflict::Taken(what)),
             _ => StorageError::Backend(err),
         }
     }

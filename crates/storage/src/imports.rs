@@ -7,69 +7,16 @@
 //! tasks and targets and marks the import published, all in one transaction.
 
 use crate::audit::{event, record};
+use crate::error::{Conflict, Entity};
 use crate::rows::{code, decimal, optional_decimal};
 use crate::store::{in_tx, on_pool};
 use crate::{Actor, NewPlan, NewTask, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
-use qingdan_domain::{Comparator, Decimal, OrgId, PlanId, TenantId, UserId};
+use qingdan_domain::{
+    Comparator, Decimal, ImportId, ImportStatus, ImportTargetId, ImportTaskId, OrgId, PlanId, TenantId, UserId,
+};
 use serde_json::json;
 use std::collections::HashMap;
-use std::fmt;
-
-macro_rules! id {
-    ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(pub i64);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-    )*};
-}
-
-id!(
-    /// 报告导入
-    ImportId,
-    /// 导入草稿中的任务
-    ImportTaskId,
-    /// 导入草稿中的指标
-    ImportTargetId,
-);
-
-/// Whether an import is still being reviewed or has become a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportStatus {
-    Draft,
-    Published,
-}
-
-impl ImportStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            ImportStatus::Draft => "draft",
-            ImportStatus::Published => "published",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ImportStatus> {
-        match code {
-            "draft" => Some(ImportStatus::Draft),
-            "published" => Some(ImportStatus::Published),
-            _ => None,
-        }
-    }
-
-    /// 草稿 / 已发布
-    pub fn label(self) -> &'static str {
-        match self {
-            ImportStatus::Draft => "草稿",
-            ImportStatus::Published => "已发布",
-        }
-    }
-}
 
 /// An import to create, with its draft tasks.
 #[derive(Debug, Clone)]
@@ -462,7 +409,7 @@ impl Store {
         edit: &ImportTaskEdit,
         actor: Actor,
     ) -> Result<()> {
-        let before = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound("import task"))?;
+        let before = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::ImportTask))?;
         in_tx!(self, tx => {
             sqlx::query(
                 "UPDATE import_tasks SET section = $1, text = $2, deadline = $3, lead_org_id = $4, lead_org_name = $5 \
@@ -486,7 +433,7 @@ impl Store {
 
     /// Deletes a draft task and its targets.
     pub async fn delete_import_task(&self, tenant: TenantId, id: ImportTaskId, actor: Actor) -> Result<()> {
-        let before = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound("import task"))?;
+        let before = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::ImportTask))?;
         in_tx!(self, tx => {
             sqlx::query("DELETE FROM import_targets WHERE tenant_id = $1 AND import_task_id = $2")
                 .bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
@@ -512,7 +459,7 @@ impl Store {
                 Some(after) => {
                     let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM import_tasks WHERE tenant_id = $1 AND import_id = $2 AND id = $3")
                         .bind(tenant.0).bind(import.0).bind(after.0).fetch_optional(&mut *tx).await?;
-                    let seq = seq.ok_or(StorageError::NotFound("import task"))?;
+                    let seq = seq.ok_or(StorageError::NotFound(Entity::ImportTask))?;
                     sqlx::query("UPDATE import_tasks SET seq = seq + 1 WHERE tenant_id = $1 AND import_id = $2 AND seq > $3")
                         .bind(tenant.0).bind(import.0).bind(seq).execute(&mut *tx).await?;
                     seq + 1
@@ -540,10 +487,10 @@ impl Store {
         second: ImportTaskId,
         actor: Actor,
     ) -> Result<()> {
-        let a = self.import_task(tenant, first).await?.ok_or(StorageError::NotFound("import task"))?;
-        let b = self.import_task(tenant, second).await?.ok_or(StorageError::NotFound("import task"))?;
+        let a = self.import_task(tenant, first).await?.ok_or(StorageError::NotFound(Entity::ImportTask))?;
+        let b = self.import_task(tenant, second).await?.ok_or(StorageError::NotFound(Entity::ImportTask))?;
         if a.import_id != b.import_id {
-            return Err(StorageError::Conflict("tasks of different imports".into()));
+            return Err(StorageError::Conflict(Conflict::ImportsDiffer));
         }
         let text = format!("{}{}", a.text, b.text);
         let deadline = a.deadline.max(b.deadline);
@@ -583,7 +530,7 @@ impl Store {
         split_at: i64,
         actor: Actor,
     ) -> Result<ImportTaskId> {
-        let task = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound("import task"))?;
+        let task = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::ImportTask))?;
         let new_id: i64 = in_tx!(self, tx => {
             sqlx::query("UPDATE import_tasks SET seq = seq + 1 WHERE tenant_id = $1 AND import_id = $2 AND seq > $3")
                 .bind(tenant.0).bind(task.import_id.0).bind(task.seq).execute(&mut *tx).await?;
@@ -651,7 +598,7 @@ impl Store {
             .await?
             .rows_affected();
             if changed == 0 {
-                return Err(StorageError::NotFound("import target"));
+                return Err(StorageError::NotFound(Entity::ImportTarget));
             }
             record!(tx, event(tenant, actor, "import_target", id.0, "update", None, Some(target_json(target))));
         });
@@ -663,7 +610,7 @@ impl Store {
             let changed = sqlx::query("DELETE FROM import_targets WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant.0).bind(id.0).execute(&mut *tx).await?.rows_affected();
             if changed == 0 {
-                return Err(StorageError::NotFound("import target"));
+                return Err(StorageError::NotFound(Entity::ImportTarget));
             }
             record!(tx, event(tenant, actor, "import_target", id.0, "delete", None, None));
         });
@@ -699,7 +646,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if marked == 0 {
-                return Err(StorageError::Conflict("import already published".into()));
+                return Err(StorageError::Conflict(Conflict::ImportPublished));
             }
             record!(tx, event(tenant, actor, "plan", plan_id, "create", None, Some(json!({"year": plan.year, "title": plan.title, "import_id": import.0}))));
             for (i, new) in tasks.iter().enumerate() {
@@ -718,7 +665,7 @@ impl Store {
                 .bind(&sort_path)
                 .bind(new.start_date)
                 .bind(new.deadline)
-                .bind(new.assignment.lead_org_id.map(|o| o.0))
+                .bind(new.responsibility.lead_org_id.map(|o| o.0))
                 .bind(new.light.code())
                 .fetch_one(&mut *tx)
                 .await?;

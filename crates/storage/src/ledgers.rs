@@ -2,11 +2,12 @@
 //! transaction each (all rows or none, with an audit event per row and one for
 //! the file), and a plan's ledger read back in pages of tree order for export.
 
+use crate::admin::users::insert_user;
 use crate::audit::{event, record};
+use crate::error::{Entity, Unique};
+use crate::plans::tasks::{TargetRow, insert_task, supporting_org_ids};
 use crate::rows::code;
 use crate::store::{in_tx, on_pool};
-use crate::tasks::{TargetRow, insert_task, supporting_org_ids};
-use crate::users::insert_user;
 use crate::{Actor, NewTask, NewUser, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{Light, OrgId, OrgKind, Period, PlanId, ReportStatus, Target, TaskId, TenantId};
@@ -119,7 +120,7 @@ impl Store {
                 let parent = match org.parent {
                     LedgerParent::Top => None,
                     LedgerParent::Existing(id) => Some(id.0),
-                    LedgerParent::Earlier(i) => Some(*ids.get(i).ok_or(StorageError::NotFound("org"))?),
+                    LedgerParent::Earlier(i) => Some(*ids.get(i).ok_or(StorageError::NotFound(Entity::Org))?),
                 };
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO orgs (tenant_id, parent_id, name, kind, sort_order) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -131,7 +132,7 @@ impl Store {
                 .bind(org.sort_order)
                 .fetch_one(&mut *tx)
                 .await
-                .map_err(|e| StorageError::unique_as_conflict(e, "org name"))?;
+                .map_err(|e| StorageError::unique_as_conflict(e, Unique::OrgName))?;
                 let after = json!({"name": org.name, "kind": org.kind.code(), "parent_id": parent, "source": file_name});
                 record!(tx, event(tenant, actor, "org", id, "import", None, Some(after)));
                 ids.push(id);
@@ -184,7 +185,7 @@ impl Store {
             for row in tasks {
                 let (prefix, depth, sibling) = match row.parent {
                     LedgerParent::Earlier(i) => {
-                        let parent = placed.get_mut(i).ok_or(StorageError::NotFound("parent task"))?;
+                        let parent = placed.get_mut(i).ok_or(StorageError::NotFound(Entity::ParentTask))?;
                         parent.3 += 1;
                         (format!("{}.", parent.1), parent.2 + 1, parent.3)
                     }
@@ -207,7 +208,7 @@ impl Store {
                                     .bind(parent)
                                     .fetch_optional(&mut *tx)
                                     .await?;
-                                    let (path, depth) = found.ok_or(StorageError::NotFound("parent task"))?;
+                                    let (path, depth) = found.ok_or(StorageError::NotFound(Entity::ParentTask))?;
                                     (format!("{path}."), depth + 1)
                                 }
                             };

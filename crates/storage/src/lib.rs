@@ -8,50 +8,46 @@
 //! rust_decimal, so 5.10 stays 5.10. Dates are `DATE`/`TIMESTAMPTZ` on
 //! PostgreSQL and ISO text on SQLite; date arithmetic happens in Rust.
 
-mod assignment_files;
-mod assignments;
+// Infrastructure: the two pools, errors, row decoding, the audit trail.
 mod audit;
+mod error;
+mod rows;
+mod store;
+
+// Features, named as in `qingdan-app` and `qingdan-web`.
+mod admin;
+mod auth;
 mod calendar;
 mod dashboard;
-mod error;
 mod imports;
 mod ledgers;
 mod notifications;
-mod orgs;
 mod plans;
 mod reporting;
-mod reports;
-mod rows;
-mod sessions;
 mod status;
-mod store;
-mod tasks;
-mod users;
+mod supervision;
 
-pub use assignment_files::{AssignmentFile, AssignmentFileId, NewAssignmentFile};
-pub use assignments::{
+pub use admin::orgs::NewOrg;
+pub use admin::users::{NewUser, UserLogin};
+pub use calendar::CalendarChange;
+pub use dashboard::{DashboardGroup, LeafDates, RedTask, Section};
+pub use error::{Conflict, Entity, StorageError, Unique};
+pub use imports::{
+    ImportSummary, ImportTarget, ImportTask, ImportTaskEdit, NewImport, NewImportTarget, NewImportTask, ReportImport,
+};
+pub use ledgers::{LedgerItem, LedgerOrg, LedgerParent, LedgerQuery, LedgerTask};
+pub use notifications::{NewChannel, NewNotification, NotificationChannel, OutboxItem};
+pub use plans::NewPlan;
+pub use plans::tasks::{LightCounts, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
+pub use reporting::reports::{NewReport, Review, ReviewQueueItem};
+pub use reporting::schedule::DueTask;
+pub use status::{AcceptedProgress, ProgressTask};
+pub use store::{Backend, Store};
+pub use supervision::assignments::{
     AssignmentPage, AssignmentQuery, AssignmentScope, AssignmentSummary, AssignmentTransition, CloseFigures,
     ExtensionChange, LightChangeNotice, StageFigures,
 };
-pub use calendar::CalendarChange;
-pub use dashboard::{DashboardGroup, LeafDates, RedTask, Section};
-pub use error::StorageError;
-pub use imports::{
-    ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId,
-    NewImport, NewImportTarget, NewImportTask, ReportImport,
-};
-pub use ledgers::{LedgerItem, LedgerOrg, LedgerParent, LedgerQuery, LedgerTask};
-pub use notifications::{
-    ChannelId, NewChannel, NewNotification, NotificationChannel, NotificationId, OutboxItem, OutboxStatus,
-};
-pub use orgs::NewOrg;
-pub use plans::NewPlan;
-pub use reporting::DueTask;
-pub use reports::{NewReport, Review, ReviewQueueItem};
-pub use status::{AcceptedProgress, ProgressTask};
-pub use store::{Backend, Store};
-pub use tasks::{LightCounts, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
-pub use users::{NewUser, UserLogin};
+pub use supervision::files::{AssignmentFile, NewAssignmentFile};
 
 /// Who made a change and when: stamped on the audit event written with it.
 #[derive(Debug, Clone, Copy)]

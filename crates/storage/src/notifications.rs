@@ -15,19 +15,12 @@
 //! itself the record of one delivery (attempts, last error, sent at).
 
 use crate::audit::{event, record};
+use crate::error::{Entity, Unique};
 use crate::store::{in_tx, on_pool, on_writer};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::{DateTime, Utc};
-use qingdan_domain::TenantId;
+use qingdan_domain::{ChannelId, NotificationId, OutboxStatus, TenantId};
 use serde_json::json;
-
-/// A notification channel's id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ChannelId(pub i64);
-
-/// An outbox row's id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NotificationId(pub i64);
 
 /// A channel as stored: its settings are JSON the app reads (secrets included).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,48 +40,6 @@ pub struct NewChannel {
     pub name: String,
     pub config_json: String,
     pub enabled: bool,
-}
-
-/// Where an outbox row is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutboxStatus {
-    /// Waiting for its `next_attempt_at`.
-    Queued,
-    /// Claimed by a worker; the send is under way (or the worker died).
-    Sending,
-    Sent,
-    /// Given up: out of attempts, or the outcome of a send is unknown.
-    Failed,
-}
-
-impl OutboxStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            OutboxStatus::Queued => "queued",
-            OutboxStatus::Sending => "sending",
-            OutboxStatus::Sent => "sent",
-            OutboxStatus::Failed => "failed",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<OutboxStatus> {
-        Some(match code {
-            "queued" => OutboxStatus::Queued,
-            "sending" => OutboxStatus::Sending,
-            "sent" => OutboxStatus::Sent,
-            "failed" => OutboxStatus::Failed,
-            _ => return None,
-        })
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            OutboxStatus::Queued => "待发送",
-            OutboxStatus::Sending => "发送中",
-            OutboxStatus::Sent => "已发送",
-            OutboxStatus::Failed => "失败",
-        }
-    }
 }
 
 /// One outbox row: a message for one channel.
@@ -203,7 +154,7 @@ impl Store {
             .bind(new.enabled)
             .fetch_one(&mut *tx)
             .await
-            .map_err(|e| StorageError::unique_as_conflict(e, "channel name"))?;
+            .map_err(|e| StorageError::unique_as_conflict(e, Unique::ChannelName))?;
             record!(tx, event(tenant, actor, "notification_channel", id, "create", None, Some(audit_after(new))));
             id
         });
@@ -220,7 +171,7 @@ impl Store {
             .bind(id.0)
             .fetch_optional(&mut *tx)
             .await?;
-            let before = before.ok_or(StorageError::NotFound("notification channel"))?;
+            let before = before.ok_or(StorageError::NotFound(Entity::Channel))?;
             sqlx::query(
                 "UPDATE notification_channels SET kind = $3, name = $4, config_json = $5, enabled = $6 \
                  WHERE tenant_id = $1 AND id = $2",
@@ -233,7 +184,7 @@ impl Store {
             .bind(new.enabled)
             .execute(&mut *tx)
             .await
-            .map_err(|e| StorageError::unique_as_conflict(e, "channel name"))?;
+            .map_err(|e| StorageError::unique_as_conflict(e, Unique::ChannelName))?;
             let before = json!({"kind": before.kind, "name": before.name, "enabled": before.enabled});
             record!(tx, event(tenant, actor, "notification_channel", id.0, "update", Some(before), Some(audit_after(new))));
         });
@@ -257,7 +208,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if changed == 0 {
-                return Err(StorageError::NotFound("notification channel"));
+                return Err(StorageError::NotFound(Entity::Channel));
             }
             let action = if enabled { "enable" } else { "disable" };
             record!(tx, event(tenant, actor, "notification_channel", id.0, action, None, Some(json!({"enabled": enabled}))));

@@ -5,9 +5,9 @@
 //! The rules themselves are in `qingdan_domain::status`.
 
 use crate::audit::{event, record};
+use crate::plans::tasks::TargetRow;
 use crate::rows::decimal;
 use crate::store::{in_tx, on_pool};
-use crate::tasks::TargetRow;
 use crate::{Actor, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{Decimal, OrgId, Period, PlanId, ReportStatus, StatusRules, Target, TargetId, TaskId, TenantId};

@@ -11,7 +11,7 @@ pub mod pg;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use qingdan_app::{App, AssignmentInput, Clock, OrgInput, PlanInput, TargetInput, TaskInput, UserInput};
+use qingdan_app::{App, Clock, OrgInput, PlanInput, ResponsibilityInput, TargetInput, TaskInput, UserInput};
 use qingdan_domain::{OrgId, OrgKind, PlanId, Role, TaskId, TenantId, User};
 use qingdan_storage::{Actor, NewOrg};
 pub use qingdan_storage::{Backend, Store};
@@ -110,13 +110,13 @@ impl World {
             targets,
         };
         let id = self.app.create_task(&self.supervisor, plan, &input).await?;
-        let assignment = AssignmentInput {
+        let responsibility = ResponsibilityInput {
             lead_leader_id: None,
             lead_org_id: Some(lead.0),
             supporting_org_ids: supporting.iter().map(|o| o.0).collect(),
             owner_id: None,
         };
-        self.app.assign(&self.supervisor, id, &assignment).await?;
+        self.app.set_responsibility(&self.supervisor, id, &responsibility).await?;
         Ok(id)
     }
 }

@@ -8,7 +8,7 @@ mod api;
 mod assets;
 mod auth;
 mod error;
-mod extract;
+mod extractors;
 mod pages;
 mod view;
 

@@ -202,14 +202,15 @@ async fn leader_cannot_write(backend: Backend) -> Result<()> {
     let review = send(&f.router, post_form(&format!("/reports/{id}/review"), &cookie, "decision=accept")?).await?;
     ensure!(review.status == StatusCode::FORBIDDEN);
     let assign =
-        send(&f.router, post_form(&format!("/tasks/{}/assignment", f.energy_task), &cookie, "lead_org_id=")?).await?;
+        send(&f.router, post_form(&format!("/tasks/{}/responsibility", f.energy_task), &cookie, "lead_org_id=")?)
+            .await?;
     ensure!(assign.status == StatusCode::FORBIDDEN);
     let queue = send(&f.router, get("/reviews", &cookie)?).await?;
     ensure!(queue.status == StatusCode::FORBIDDEN);
     let detail = f.w.app.task_detail(&f.w.supervisor, f.energy_task).await?;
     ensure!(
         detail.reports[0].status == qingdan_domain::ReportStatus::Submitted
-            && detail.item.task.assignment.lead_org_id == Some(f.energy)
+            && detail.item.task.responsibility.lead_org_id == Some(f.energy)
     );
     Ok(())
 }

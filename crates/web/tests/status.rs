@@ -7,7 +7,7 @@
 use anyhow::{Result, ensure};
 use axum::Router;
 use axum::http::StatusCode;
-use qingdan_app::{AssignmentInput, ReportInput, ReviewInput, TaskInput};
+use qingdan_app::{ReportInput, ResponsibilityInput, ReviewInput, TaskInput};
 use qingdan_domain::{Light, PlanId, Role, TaskId};
 use qingdan_testkit::{Backend, World, on_both_engines};
 
@@ -49,13 +49,13 @@ async fn fixture(backend: Backend) -> Result<Fixture> {
             targets: vec![],
         };
         let id = w.app.create_task(&w.supervisor, plan, &input).await?;
-        let assignment = AssignmentInput {
+        let responsibility = ResponsibilityInput {
             lead_leader_id: None,
             lead_org_id: Some(org.0),
             supporting_org_ids: vec![],
             owner_id: None,
         };
-        w.app.assign(&w.supervisor, id, &assignment).await?;
+        w.app.set_responsibility(&w.supervisor, id, &responsibility).await?;
         ids.push(id);
     }
     let input = ReportInput {

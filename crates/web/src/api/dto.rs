@@ -89,7 +89,7 @@ pub struct TaskDto {
 impl From<&TaskListItem> for TaskDto {
     fn from(item: &TaskListItem) -> TaskDto {
         let t = &item.task;
-        let a = &t.assignment;
+        let a = &t.responsibility;
         TaskDto {
             id: t.id.0,
             plan_id: t.plan_id.0,

@@ -2,12 +2,14 @@ use super::dto::*;
 use crate::AppState;
 use crate::auth::{ApiUser, removal_cookie, session_cookie, session_token};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, Id, QueryParams};
+use crate::extractors::{ApiJson, Id, QueryParams};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::CookieJar;
-use qingdan_app::{AssignmentInput, OrgInput, PlanInput, ReportInput, ReviewInput, TaskFilter, TaskInput, UserInput};
+use qingdan_app::{
+    OrgInput, PlanInput, ReportInput, ResponsibilityInput, ReviewInput, TaskFilter, TaskInput, UserInput,
+};
 use qingdan_domain::{PlanId, ReportId, TaskId};
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -106,15 +108,17 @@ pub async fn get_task(
     Ok(Json(TaskDetailDto { task: TaskDto::from(&d.item), targets: d.targets.iter().map(TargetDto::from).collect() }))
 }
 
-#[utoipa::path(put, path = "/api/v1/tasks/{id}/assignment", tag = "tasks", params(("id" = i64, Path)), request_body = AssignmentInput,
+/// Sets a task's responsibility (责任分工). `PUT /api/v1/tasks/{id}/assignment` is
+/// the same call under its old name, kept for one release.
+#[utoipa::path(put, path = "/api/v1/tasks/{id}/responsibility", tag = "tasks", params(("id" = i64, Path)), request_body = ResponsibilityInput,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn assign_task(
+pub async fn set_responsibility(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
-    ApiJson(body): ApiJson<AssignmentInput>,
+    ApiJson(body): ApiJson<ResponsibilityInput>,
 ) -> ApiResult<StatusCode> {
-    state.app.assign(&user, TaskId(id), &body).await?;
+    state.app.set_responsibility(&user, TaskId(id), &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -31,7 +31,7 @@ pub fn routes() -> axum::Router<AppState> {
         .routes(routes!(handlers::get_plan))
         .routes(routes!(handlers::list_tasks, handlers::create_task))
         .routes(routes!(handlers::get_task))
-        .routes(routes!(handlers::assign_task))
+        .routes(routes!(handlers::set_responsibility))
         .routes(routes!(handlers::task_reports, handlers::submit_report))
         .routes(routes!(handlers::review_queue))
         .routes(routes!(handlers::review_report))
@@ -47,5 +47,8 @@ pub fn routes() -> axum::Router<AppState> {
         .routes(routes!(status::half_check))
         .split_for_parts();
     let document = serde_json::to_value(&openapi).unwrap_or_default();
-    router.route("/api/v1/openapi.json", get(move || async move { Json(document) }))
+    router
+        // The old name of the responsibility call, kept for one release (deprecated).
+        .route("/api/v1/tasks/{id}/assignment", axum::routing::put(handlers::set_responsibility))
+        .route("/api/v1/openapi.json", get(move || async move { Json(document) }))
 }

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, Id, QueryParams};
+use crate::extractors::{ApiJson, Id, QueryParams};
 use axum::Json;
 use axum::extract::State;
 use qingdan_app::{HalfCheck, HalfCheckLine, PlanProgress, StatusRulesInput};

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::FormPairs;
+use crate::extractors::FormPairs;
 use crate::view::Nav;
 use askama::Template;
 use askama_web::WebTemplate;

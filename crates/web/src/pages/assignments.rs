@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::{FormPairs, Id, QueryParams};
+use crate::extractors::{FormPairs, Id, QueryParams};
 use crate::view::{Nav, beijing_time, light_class};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -436,7 +436,7 @@ fn matter_page(user: &User, d: AssignmentDetail, message: String) -> MatterPage 
         extensions,
         actions: d.allowed.iter().map(|x| (x.code(), x.label())).collect(),
         pending_due: d.pending_extension().map(|x| x.requested_due.to_string()).unwrap_or_default(),
-        can_issue_notice: a.light == Light::Red && a.status.stage().is_some() && user.role.can_supervise(),
+        can_issue_notice: qingdan_app::may_issue_notice(&user, a),
         reassign_to: d.orgs.iter().filter(|o| o.id != a.lead_org_id).cloned().collect(),
         grades: Grade::ALL.iter().map(|g| (g.code(), g.label())).collect(),
         message,

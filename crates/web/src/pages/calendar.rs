@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::{FormPairs, QueryParams};
+use crate::extractors::{FormPairs, QueryParams};
 use crate::view::Nav;
 use askama::Template;
 use askama_web::WebTemplate;

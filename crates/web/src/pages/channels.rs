@@ -7,7 +7,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::{FormPairs, Id};
+use crate::extractors::{FormPairs, Id};
 use crate::view::{Nav, beijing_time};
 use askama::Template;
 use askama_web::WebTemplate;

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::{Id, QueryParams};
+use crate::extractors::{Id, QueryParams};
 use crate::view::{DOCX, Nav, download, light_class};
 use askama::Template;
 use askama_web::WebTemplate;

@@ -1,7 +1,7 @@
 use crate::AppState;
 use crate::auth::{PageUser, removal_cookie, session_cookie, session_token};
 use crate::error::PageError;
-use crate::extract::FormPairs;
+use crate::extractors::FormPairs;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;

@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/map", get(dashboard::newest))
         .route("/org-options", get(plans::org_options))
         .route("/tasks/{id}", get(tasks::show))
-        .route("/tasks/{id}/assignment", post(tasks::assign))
+        .route("/tasks/{id}/responsibility", post(tasks::set_responsibility))
         .route("/tasks/{id}/report", get(reports::form).post(reports::submit))
         .route("/my", get(reports::mine))
         .route("/reviews", get(reports::queue))

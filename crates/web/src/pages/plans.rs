@@ -1,7 +1,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::{FormPairs, Id, QueryParams};
+use crate::extractors::{FormPairs, Id, QueryParams};
 use crate::view::{Nav, light_class};
 use askama::Template;
 use askama_web::WebTemplate;

@@ -1,7 +1,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::{FormPairs, Id, QueryParams};
+use crate::extractors::{FormPairs, Id, QueryParams};
 use crate::pages::plans::TaskLine;
 use crate::pages::reporting::DueLine;
 use crate::view::{Nav, beijing_time};

@@ -1,14 +1,14 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extract::{FormPairs, Id};
+use crate::extractors::{FormPairs, Id};
 use crate::pages::reports::ReportView;
 use crate::view::{Nav, light_class};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::Redirect;
-use qingdan_app::{AssignmentInput, TaskDetail};
+use qingdan_app::{ResponsibilityInput, TaskDetail};
 use qingdan_domain::{Org, Role, TaskId, User};
 
 pub struct TargetView {
@@ -45,7 +45,7 @@ pub struct TaskPage {
     targets: Vec<TargetView>,
     reports: Vec<ReportView>,
     children: Vec<ChildView>,
-    /// For the assignment form: orgs, leaders and people to choose from.
+    /// For the responsibility form: orgs, leaders and people to choose from.
     orgs: Vec<Org>,
     leaders: Vec<User>,
     people: Vec<User>,
@@ -53,19 +53,19 @@ pub struct TaskPage {
 
 impl TaskPage {
     fn is_supporting(&self, org: &Org) -> bool {
-        self.d.item.task.assignment.supporting_org_ids.contains(&org.id)
+        self.d.item.task.responsibility.supporting_org_ids.contains(&org.id)
     }
 
     fn is_lead_org(&self, org: &Org) -> bool {
-        self.d.item.task.assignment.lead_org_id == Some(org.id)
+        self.d.item.task.responsibility.lead_org_id == Some(org.id)
     }
 
     fn is_lead_leader(&self, user: &User) -> bool {
-        self.d.item.task.assignment.lead_leader_id == Some(user.id)
+        self.d.item.task.responsibility.lead_leader_id == Some(user.id)
     }
 
     fn is_owner(&self, user: &User) -> bool {
-        self.d.item.task.assignment.owner_id == Some(user.id)
+        self.d.item.task.responsibility.owner_id == Some(user.id)
     }
 
     fn org_of(&self, user: &User) -> &str {
@@ -75,7 +75,7 @@ impl TaskPage {
 
 pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<TaskPage, PageError> {
     let d = state.app.task_detail(&user, TaskId(id)).await?;
-    let a = &d.item.task.assignment;
+    let a = &d.item.task.responsibility;
     let unit = |s: &str| s.to_owned();
     let targets = d
         .targets
@@ -140,18 +140,18 @@ fn optional_id(form: &FormPairs, name: &str) -> Option<i64> {
     if text.is_empty() { None } else { Some(text.parse().unwrap_or(-1)) }
 }
 
-pub async fn assign(
+pub async fn set_responsibility(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Id(id): Id,
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
-    let input = AssignmentInput {
+    let input = ResponsibilityInput {
         lead_leader_id: optional_id(&form, "lead_leader_id"),
         lead_org_id: optional_id(&form, "lead_org_id"),
         supporting_org_ids: form.all("supporting_org_ids").iter().map(|s| s.trim().parse().unwrap_or(-1)).collect(),
         owner_id: optional_id(&form, "owner_id"),
     };
-    state.app.assign(&user, TaskId(id), &input).await?;
+    state.app.set_responsibility(&user, TaskId(id), &input).await?;
     Ok(Redirect::to(&format!("/tasks/{id}")))
 }

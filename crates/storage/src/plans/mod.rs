@@ -1,4 +1,9 @@
+//! 计划: plans, and (in `tasks`) their task tree, targets and responsibilities.
+
+pub(crate) mod tasks;
+
 use crate::audit::{event, record};
+use crate::error::Entity;
 use crate::rows::code;
 use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, StorageError, Store};
@@ -48,7 +53,7 @@ impl Store {
             record!(tx, event(new.tenant_id, actor, "plan", id, "create", None, Some(after)));
             id
         });
-        self.plan(new.tenant_id, PlanId(id)).await?.ok_or(StorageError::NotFound("plan"))
+        self.plan(new.tenant_id, PlanId(id)).await?.ok_or(StorageError::NotFound(Entity::Plan))
     }
 
     pub async fn plan(&self, tenant: TenantId, id: PlanId) -> Result<Option<Plan>> {

@@ -1,4 +1,5 @@
 use crate::audit::{event, record};
+use crate::error::Entity;
 use crate::rows::code;
 use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, StorageError, Store};
@@ -72,7 +73,7 @@ macro_rules! insert_user {
         .bind(true)
         .fetch_one(&mut *$tx)
         .await
-        .map_err(|e| $crate::StorageError::unique_as_conflict(e, "username"))
+        .map_err(|e| $crate::StorageError::unique_as_conflict(e, $crate::Unique::Username))
     };
 }
 pub(crate) use insert_user;
@@ -86,7 +87,7 @@ impl Store {
             record!(tx, event(new.tenant_id, actor, "user", id, "create", None, Some(after)));
             id
         });
-        self.user(new.tenant_id, UserId(id)).await?.ok_or(StorageError::NotFound("user"))
+        self.user(new.tenant_id, UserId(id)).await?.ok_or(StorageError::NotFound(Entity::User))
     }
 
     pub async fn user(&self, tenant: TenantId, id: UserId) -> Result<Option<User>> {
@@ -140,7 +141,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if done.rows_affected() == 0 {
-                return Err(StorageError::NotFound("user"));
+                return Err(StorageError::NotFound(Entity::User));
             }
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
             record!(tx, event(tenant, actor, "user", id.0, "set_password", None, None));

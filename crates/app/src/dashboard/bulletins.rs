@@ -2,7 +2,7 @@
 //! period's late and missing reports and, for the period holding 06-30, the
 //! 双过半 check, written as a 公文 `.docx` by `qingdan_office::bulletin_docx`.
 
-use crate::supervision::Document;
+use crate::Document;
 use crate::{App, AppError, Dashboard, GroupTally, Result};
 use chrono::NaiveDate;
 use qingdan_domain::{Light, Period, PlanId, User};

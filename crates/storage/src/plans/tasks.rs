@@ -1,15 +1,16 @@
-//! Tasks (任务事项), their targets (指标) and assignments.
+//! Tasks (任务事项), their targets (指标) and responsibilities (责任分工).
 //!
 //! Tasks keep a `sort_path` ("000001.000003") so the tree comes out of one
 //! indexed `ORDER BY`, and a page of it needs no recursion.
 
 use crate::audit::{event, record};
+use crate::error::Entity;
 use crate::rows::{code, decimal, optional_decimal};
 use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{
-    Assignment, Comparator, Decimal, Light, OrgId, PlanId, Target, TargetId, Task, TaskId, TenantId, UserId,
+    Comparator, Decimal, Light, OrgId, PlanId, Responsibility, Target, TargetId, Task, TaskId, TenantId, UserId,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -26,7 +27,7 @@ pub struct NewTask {
     pub weight: Decimal,
     pub start_date: NaiveDate,
     pub deadline: NaiveDate,
-    pub assignment: Assignment,
+    pub responsibility: Responsibility,
     pub light: Light,
     pub targets: Vec<NewTarget>,
 }
@@ -138,7 +139,7 @@ impl TaskRow {
             depth: i32::try_from(self.depth).map_err(|e| StorageError::corrupt("tasks", e))?,
             start_date: self.start_date,
             deadline: self.deadline,
-            assignment: Assignment {
+            responsibility: Responsibility {
                 lead_leader_id: self.lead_leader_id.map(UserId),
                 lead_org_id: self.lead_org_id.map(OrgId),
                 supporting_org_ids: supporting,
@@ -270,14 +271,14 @@ macro_rules! insert_task {
         .bind($sort_path)
         .bind($new.start_date)
         .bind($new.deadline)
-        .bind($new.assignment.lead_leader_id.map(|u| u.0))
-        .bind($new.assignment.lead_org_id.map(|o| o.0))
-        .bind($new.assignment.owner_id.map(|u| u.0))
+        .bind($new.responsibility.lead_leader_id.map(|u| u.0))
+        .bind($new.responsibility.lead_org_id.map(|o| o.0))
+        .bind($new.responsibility.owner_id.map(|u| u.0))
         .bind(0_i64)
         .bind($new.light.code())
         .fetch_one(&mut *$tx)
         .await?;
-        for org in &$new.assignment.supporting_org_ids {
+        for org in &$new.responsibility.supporting_org_ids {
             sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
                 .bind($new.tenant_id.0)
                 .bind(id)
@@ -321,7 +322,7 @@ impl Store {
                     .bind(parent.0)
                     .fetch_optional(&mut *tx)
                     .await?;
-                    let (path, depth) = row.ok_or(StorageError::NotFound("parent task"))?;
+                    let (path, depth) = row.ok_or(StorageError::NotFound(Entity::ParentTask))?;
                     (format!("{path}."), depth + 1)
                 }
             };
@@ -372,7 +373,7 @@ impl Store {
                                     .bind(parent.0)
                                     .fetch_optional(&mut *tx)
                                     .await?;
-                                    let (path, depth) = row.ok_or(StorageError::NotFound("parent task"))?;
+                                    let (path, depth) = row.ok_or(StorageError::NotFound(Entity::ParentTask))?;
                                     (format!("{path}."), depth + 1)
                                 }
                             };
@@ -538,19 +539,19 @@ impl Store {
     }
 
     /// Replaces who answers for a task, recording the change.
-    pub async fn set_assignment(
+    pub async fn set_responsibility(
         &self,
         tenant: TenantId,
         id: TaskId,
-        assignment: &Assignment,
+        responsibility: &Responsibility,
         actor: Actor,
     ) -> Result<()> {
-        let before = self.task(tenant, id).await?.ok_or(StorageError::NotFound("task"))?.task.assignment;
+        let before = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task.responsibility;
         in_tx!(self, tx => {
             sqlx::query("UPDATE tasks SET lead_leader_id = $1, lead_org_id = $2, owner_id = $3 WHERE tenant_id = $4 AND id = $5")
-                .bind(assignment.lead_leader_id.map(|u| u.0))
-                .bind(assignment.lead_org_id.map(|o| o.0))
-                .bind(assignment.owner_id.map(|u| u.0))
+                .bind(responsibility.lead_leader_id.map(|u| u.0))
+                .bind(responsibility.lead_org_id.map(|o| o.0))
+                .bind(responsibility.owner_id.map(|u| u.0))
                 .bind(tenant.0)
                 .bind(id.0)
                 .execute(&mut *tx)
@@ -560,7 +561,7 @@ impl Store {
                 .bind(id.0)
                 .execute(&mut *tx)
                 .await?;
-            for org in &assignment.supporting_org_ids {
+            for org in &responsibility.supporting_org_ids {
                 sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
                     .bind(tenant.0)
                     .bind(id.0)
@@ -568,8 +569,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let to_json = |a: &Assignment| json!(a);
-            record!(tx, event(tenant, actor, "task", id.0, "assign", Some(to_json(&before)), Some(to_json(assignment))));
+            let to_json = |a: &Responsibility| json!(a);
+            record!(tx, event(tenant, actor, "task", id.0, "assign", Some(to_json(&before)), Some(to_json(responsibility))));
         });
         Ok(())
     }

@@ -1,8 +1,8 @@
 //! Sign-in sessions. Only a hash of the token is stored, so a leaked
 //! database does not hand out live sessions.
 
+use crate::admin::users::{USER_COLUMNS, UserRow};
 use crate::store::{on_pool, on_writer};
-use crate::users::{USER_COLUMNS, UserRow};
 use crate::{Result, Store};
 use chrono::{DateTime, Utc};
 use qingdan_domain::{TenantId, User, UserId};

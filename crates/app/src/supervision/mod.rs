@@ -13,7 +13,8 @@
 //! [`App::light_changes_to_notify`].
 
 use crate::cache::Lookup;
-use crate::plans::{parse_date, require_supervisor};
+use crate::guards::require_supervisor;
+use crate::input::parse_date;
 use crate::{App, AppError, Result, lenient};
 use chrono::NaiveDate;
 use qingdan_domain::assignment::{
@@ -24,14 +25,18 @@ use qingdan_domain::{
     AssignmentId, Invalid, Light, Org, OrgId, Role, TaskId, TenantId, TimelineRuleId, User, UserId, WorkCalendar,
 };
 use qingdan_storage::{
-    AssignmentPage, AssignmentQuery, AssignmentScope, AssignmentSummary, AssignmentTransition, ExtensionChange,
-    LightChangeNotice, LightCounts, StorageError,
+    AssignmentPage, AssignmentQuery, AssignmentScope, AssignmentSummary, AssignmentTransition, Conflict,
+    ExtensionChange, LightChangeNotice, LightCounts, StorageError, Unique,
 };
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 
 mod files;
+mod notice;
+mod scheduler;
 pub use files::{AssignmentFileDownload, DEFAULT_CONTENT_TYPE, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME};
+pub use notice::may_issue_notice;
+pub use scheduler::{SupervisionPass, reminder, reminder_key};
 
 /// The longest note, feedback or reason, in characters.
 const MAX_NOTE: usize = 2000;
@@ -238,7 +243,7 @@ fn party_allows(user: &User, a: &Assignment, party: Party) -> bool {
     }
 }
 
-fn can_view(user: &User, a: &Assignment) -> bool {
+fn can_view_matter(user: &User, a: &Assignment) -> bool {
     user.role.reads_whole_tenant() || a.involves(user.org_id)
 }
 
@@ -316,7 +321,9 @@ impl App {
         rule.validate()?;
         self.store.ensure_rule_13710(user.tenant_id).await?;
         rule.id = self.store.create_timeline_rule(&rule, self.actor(user)).await.map_err(|e| match e {
-            StorageError::Conflict(_) => AppError::field("name", "duplicate", format!("已有名为“{}”的规则", rule.name)),
+            StorageError::Conflict(Conflict::Taken(Unique::TimelineRuleName)) => {
+                AppError::field("name", "duplicate", format!("已有名为“{}”的规则", rule.name))
+            }
             other => other.into(),
         })?;
         Ok(rule)
@@ -471,7 +478,7 @@ impl App {
     /// A matter the user may see, or `NotFound`/`Forbidden`.
     pub async fn assignment(&self, user: &User, id: AssignmentId) -> Result<Assignment> {
         let a = self.store.assignment(user.tenant_id, id).await?.ok_or(AppError::NotFound("交办事项"))?;
-        if !can_view(user, &a) {
+        if !can_view_matter(user, &a) {
             return Err(AppError::Forbidden);
         }
         Ok(a)
@@ -645,10 +652,7 @@ impl App {
             AssignmentTransition { before: &before, after: &after, action, note: &note, completed, extension };
         let done = self.store.transition_assignment(&transition, self.actor(user)).await;
         self.matter_counts.clear();
-        done.map_err(|e| match e {
-            StorageError::Conflict(_) => AppError::Conflict("该事项刚被他人处理，请刷新后重试".into()),
-            other => other.into(),
-        })?;
+        done?;
         self.store.assignment(tenant, id).await?.ok_or(AppError::NotFound("交办事项"))
     }
 

@@ -1,4 +1,5 @@
 use crate::audit::{event, record};
+use crate::error::{Entity, Unique};
 use crate::rows::code;
 use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, StorageError, Store};
@@ -54,12 +55,12 @@ impl Store {
             .bind(new.sort_order)
             .fetch_one(&mut *tx)
             .await
-            .map_err(|e| StorageError::unique_as_conflict(e, "org name"))?;
+            .map_err(|e| StorageError::unique_as_conflict(e, Unique::OrgName))?;
             let after = json!({"name": new.name, "kind": new.kind.code(), "parent_id": new.parent_id});
             record!(tx, event(new.tenant_id, actor, "org", id, "create", None, Some(after)));
             id
         });
-        self.org(new.tenant_id, OrgId(id)).await?.ok_or(StorageError::NotFound("org"))
+        self.org(new.tenant_id, OrgId(id)).await?.ok_or(StorageError::NotFound(Entity::Org))
     }
 
     pub async fn org(&self, tenant: TenantId, id: OrgId) -> Result<Option<Org>> {

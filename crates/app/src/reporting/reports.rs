@@ -1,9 +1,9 @@
 //! 进展报送与审核 (progress reports and their review).
 
-use crate::plans::parse_decimal;
+use crate::input::parse_decimal;
 use crate::{App, AppError, Result, lenient};
 use qingdan_domain::{Invalid, Period, Plan, ReportId, ReportedActual, Role, TargetId, TaskId, User};
-use qingdan_storage::{NewReport, Review, ReviewQueueItem, StorageError, TaskPage, TaskQuery};
+use qingdan_storage::{NewReport, Review, ReviewQueueItem, TaskPage, TaskQuery};
 use serde::Deserialize;
 use std::collections::HashSet;
 
@@ -131,10 +131,7 @@ impl App {
             actuals,
             submitted_by: user.id,
         };
-        self.store.submit_report(&new, self.actor(user)).await.map_err(|e| match e {
-            StorageError::Conflict(_) => AppError::Conflict("该周期的报送已审核通过，不能再次提交".into()),
-            other => other.into(),
-        })
+        Ok(self.store.submit_report(&new, self.actor(user)).await?)
     }
 
     /// The reports waiting for review, oldest first.
@@ -167,10 +164,7 @@ impl App {
             self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today(), &rules).await;
         self.counts.clear();
         self.dashboards.clear();
-        reviewed.map_err(|e| match e {
-            StorageError::Conflict(_) => AppError::Conflict("该报送已审核，不能重复审核".into()),
-            other => other.into(),
-        })?;
+        reviewed?;
         let after = self.store.task(user.tenant_id, report.task_id).await?.map(|t| t.task.light);
         if let Some(after) = after.filter(|a| Some(*a) != before) {
             // The review is saved; an alert that cannot be queued is logged, not the reviewer's error.

@@ -1,6 +1,7 @@
 //! 进展报送 (progress reports) and their review (审核).
 
 use crate::audit::{event, record};
+use crate::error::{Conflict, Entity};
 use crate::rows::{code, decimal};
 use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, StorageError, Store};
@@ -135,7 +136,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let Some((id, revision)) = saved else {
-                return Err(StorageError::Conflict("report already accepted".into()));
+                return Err(StorageError::Conflict(Conflict::ReportAccepted));
             };
             let action = if revision == 1 { "submit" } else { "resubmit" };
             if revision > 1 {
@@ -173,7 +174,7 @@ impl Store {
         today: NaiveDate,
         rules: &StatusRules,
     ) -> Result<()> {
-        let report = self.report(tenant, id).await?.ok_or(StorageError::NotFound("report"))?;
+        let report = self.report(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Report))?;
         in_tx!(self, tx => {
             let (status, comment) = match review {
                 Review::Accept => (ReportStatus::Accepted, String::new()),
@@ -193,7 +194,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
-                return Err(StorageError::Conflict("report is not waiting for review".into()));
+                return Err(StorageError::Conflict(Conflict::ReportNotWaiting));
             }
             // A late report for an earlier period is recorded but does not
             // move the task back: only the newest accepted period sets progress.
@@ -220,7 +221,7 @@ impl Store {
                         .await?;
                 }
                 // Set the task's progress, then walk up, each parent taking the weighted mean of its children.
-                let targets: Vec<crate::tasks::TargetRow> = sqlx::query_as(
+                let targets: Vec<crate::plans::tasks::TargetRow> = sqlx::query_as(
                     "SELECT id, task_id, metric, value, unit, comparator, baseline, deadline, actual FROM targets \
                      WHERE tenant_id = $1 AND task_id = $2 ORDER BY id",
                 )
@@ -228,7 +229,7 @@ impl Store {
                 .bind(report.task_id.0)
                 .fetch_all(&mut *tx)
                 .await?;
-                let targets = targets.into_iter().map(crate::tasks::TargetRow::into_target).collect::<Result<Vec<_>>>()?;
+                let targets = targets.into_iter().map(crate::plans::tasks::TargetRow::into_target).collect::<Result<Vec<_>>>()?;
                 let mut task = Some(report.task_id.0);
                 let mut percent = work_progress(&targets, report.percent_done);
                 while let Some(task_id) = task {

@@ -8,19 +8,8 @@ use crate::audit::{event, record};
 use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, Store};
 use chrono::{DateTime, Utc};
-use qingdan_domain::{AssignmentId, TenantId, UserId};
+use qingdan_domain::{AssignmentFileId, AssignmentId, TenantId, UserId};
 use serde_json::json;
-use std::fmt;
-
-/// 附件 (a stored attachment file) of an assigned matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AssignmentFileId(pub i64);
-
-impl fmt::Display for AssignmentFileId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
 
 /// A stored file of a matter, without its content.
 #[derive(Debug, Clone, PartialEq, Eq)]

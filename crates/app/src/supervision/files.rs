@@ -9,11 +9,12 @@
 //! A file is at most [`MAX_ATTACHMENT_BYTES`], not empty, and its name (any
 //! path a browser sent stripped) at most [`MAX_ATTACHMENT_NAME`] characters.
 
-use super::can_view;
+use super::can_view_matter;
 use crate::{App, AppError, Result};
+use qingdan_domain::AssignmentFileId;
 use qingdan_domain::assignment::Assignment;
 use qingdan_domain::{AssignmentId, Role, User};
-use qingdan_storage::{AssignmentFile, AssignmentFileId, NewAssignmentFile};
+use qingdan_storage::{AssignmentFile, NewAssignmentFile};
 
 /// The largest attachment file, in bytes (10 MiB).
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -140,7 +141,7 @@ impl App {
         file_id: AssignmentFileId,
     ) -> Result<AssignmentFileDownload> {
         let matter = self.store.assignment(user.tenant_id, id).await?.ok_or(AppError::NotFound("交办事项"))?;
-        if !can_view(user, &matter) {
+        if !can_view_matter(user, &matter) {
             return Err(AppError::Forbidden);
         }
         let (file, content) =

@@ -7,6 +7,7 @@
 //! round trips.
 
 use crate::audit::{event, record};
+use crate::error::{Conflict, Unique};
 use crate::rows::code;
 use crate::store::{in_tx, on_pool, on_writer};
 use crate::{Actor, LightCounts, Result, StorageError, Store};
@@ -496,7 +497,7 @@ impl Store {
             .bind(i64::from(rule.yellow_percent))
             .fetch_one(&mut *tx)
             .await
-            .map_err(|e| StorageError::unique_as_conflict(e, "rule name"))?;
+            .map_err(|e| StorageError::unique_as_conflict(e, Unique::TimelineRuleName))?;
             record!(tx, event(rule.tenant_id, actor, "timeline_rule", id, "create", None, Some(json!(rule))));
             id
         });
@@ -596,7 +597,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
-                return Err(StorageError::Conflict("assignment changed meanwhile".into()));
+                return Err(StorageError::Conflict(Conflict::AssignmentChanged));
             }
             if after.lead_org_id != before.lead_org_id {
                 // The new lead org no longer supports itself.

@@ -11,6 +11,8 @@
 //! from the accepted reports whose period ended by that month's end, under
 //! the tenant's status rules of today.
 
+mod bulletins;
+
 use crate::cache::Lookup;
 use crate::{App, AppError, Result};
 use chrono::{Datelike, Months, NaiveDate};

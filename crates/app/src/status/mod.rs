@@ -3,12 +3,14 @@
 //! and the mid-year 双过半 check ([`App::half_check`]). The rules themselves
 //! are written down in [`qingdan_domain::status`].
 
+mod alerts;
+
 use crate::{App, AppError, Result, lenient};
 use chrono::NaiveDate;
 use qingdan_domain::status::{half_check_date, half_check_time, passes_half_check};
 use qingdan_domain::{
-    Decimal, Invalid, Light, OrgId, Plan, PlanId, Role, StatusRules, Target, TaskId, User, light::time_progress,
-    weighted_percent, work_progress,
+    Decimal, Invalid, Light, OrgId, Plan, PlanId, Role, StatusRules, Target, TaskId, TenantId, User,
+    light::time_progress, weighted_percent, work_progress,
 };
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -273,5 +275,41 @@ impl App {
             lines.sort_by_key(|l| !l.passed);
         }
         Ok(HalfCheck { plan, date, tasks, orgs, sections })
+    }
+}
+
+impl App {
+    /// Recomputes every task's light for today under the tenant's status rules
+    /// (亮灯规则, [`qingdan_domain::status`]), alerting the lead orgs of tasks
+    /// that turn red or overdue; returns how many changed.
+    pub async fn refresh_lights(&self, tenant: TenantId) -> Result<usize> {
+        let today = self.clock.today();
+        let rules = self.store.status_rules(tenant).await?;
+        let changes: Vec<_> = self
+            .store
+            .task_progress(tenant)
+            .await?
+            .into_iter()
+            .filter_map(|(id, start, end, pct, light)| {
+                let now = rules.light(pct, start, end, today);
+                (now != light).then_some((id, now))
+            })
+            .collect();
+        self.alert_red_lights(tenant, &changes).await?;
+        self.store.set_lights(tenant, &changes).await?;
+        self.counts.clear();
+        self.record_light_history(tenant).await?;
+        Ok(changes.len())
+    }
+
+    /// Recomputes the lights of every tenant, and refreshes the database's
+    /// statistics as the tables grow; returns how many lights changed.
+    pub async fn refresh_all_lights(&self) -> Result<usize> {
+        self.store.analyze().await?;
+        let mut changed = 0;
+        for tenant in self.store.tenant_ids().await? {
+            changed += self.refresh_lights(tenant).await?;
+        }
+        Ok(changed)
     }
 }

@@ -1,9 +1,10 @@
 //! 单位与人员 (orgs and users): only an admin manages them.
 
 use crate::auth::{check_password, hash_password};
+use crate::guards::require_admin;
 use crate::{App, AppError, Result};
 use qingdan_domain::{Invalid, Org, OrgId, OrgKind, Role, User, UserId};
-use qingdan_storage::{NewOrg, NewUser, StorageError};
+use qingdan_storage::{NewOrg, NewUser};
 
 /// An org as typed into a form or sent to the API.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -22,10 +23,6 @@ pub struct UserInput {
     pub role: String,
     pub org_id: i64,
     pub password: String,
-}
-
-fn require_admin(user: &User) -> Result<()> {
-    if user.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 impl App {
@@ -81,10 +78,7 @@ impl App {
             kind: kind.unwrap_or(OrgKind::Department),
             sort_order: input.sort_order.unwrap_or(0),
         };
-        self.store.create_org(&new, self.actor(user)).await.map_err(|e| match e {
-            StorageError::Conflict(_) => AppError::field("name", "taken", "已有同名单位"),
-            other => other.into(),
-        })
+        Ok(self.store.create_org(&new, self.actor(user)).await?)
     }
 
     pub async fn create_user(&self, admin: &User, input: &UserInput) -> Result<User> {
@@ -131,10 +125,7 @@ impl App {
 
     async fn insert_user(&self, new: NewUser, by: Option<&User>) -> Result<User> {
         let actor = by.map_or_else(|| self.system_actor(), |u| self.actor(u));
-        self.store.create_user(&new, actor).await.map_err(|e| match e {
-            StorageError::Conflict(_) => AppError::field("username", "taken", "用户名已被使用"),
-            other => other.into(),
-        })
+        Ok(self.store.create_user(&new, actor).await?)
     }
 
     /// Sets a user's password (an admin, or the command line when `by` is `None`).

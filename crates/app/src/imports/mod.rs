@@ -4,15 +4,21 @@
 //! plan. Until publish the draft lives only in the import tables, so no plan
 //! changes and a half-reviewed draft survives a restart.
 
-use crate::extraction::{extract_with_orgs, read_report};
-use crate::plans::{check_target, parse_date, require_supervisor};
+mod reading;
+
+use crate::guards::require_supervisor;
+use crate::input::{check_target, parse_date};
 use crate::{App, AppError, PlanInput, Result, TargetInput};
 use chrono::NaiveDate;
-use qingdan_domain::{Assignment, Decimal, Invalid, Org, OrgId, PlanId, PlanStatus, User};
-use qingdan_storage::{
-    ImportId, ImportStatus, ImportSummary, ImportTarget, ImportTargetId, ImportTask, ImportTaskEdit, ImportTaskId,
-    NewImport, NewImportTarget, NewImportTask, NewPlan, NewTarget, NewTask, ReportImport, StorageError,
+use qingdan_domain::{
+    Decimal, ImportId, ImportStatus, ImportTargetId, ImportTaskId, Invalid, Org, OrgId, PlanId, PlanStatus,
+    Responsibility, User,
 };
+use qingdan_storage::{
+    Conflict, ImportSummary, ImportTarget, ImportTask, ImportTaskEdit, NewImport, NewImportTarget, NewImportTask,
+    NewPlan, NewTarget, NewTask, ReportImport, StorageError,
+};
+pub use reading::{ReportExtraction, extract, extract_with_orgs, ledger_xlsx, read_report};
 
 /// The largest report file accepted, in bytes.
 pub const MAX_REPORT_BYTES: usize = 20 * 1024 * 1024;
@@ -291,18 +297,14 @@ impl App {
                 weight: Decimal::ONE,
                 start_date: start,
                 deadline,
-                assignment: Assignment { lead_org_id: task.lead_org_id, ..Assignment::default() },
+                responsibility: Responsibility { lead_org_id: task.lead_org_id, ..Responsibility::default() },
                 light: rules.light(0, start, deadline, today),
                 targets: task.targets.iter().map(published_target).collect(),
             });
         }
         invalid.into_result()?;
         let plan = NewPlan { tenant_id: user.tenant_id, year, title, status: PlanStatus::Published };
-        match self.store.publish_import(user.tenant_id, draft.id, &plan, &new_tasks, self.actor(user)).await {
-            Ok(plan) => Ok(plan),
-            Err(StorageError::Conflict(_)) => Err(already_published()),
-            Err(other) => Err(other.into()),
-        }
+        Ok(self.store.publish_import(user.tenant_id, draft.id, &plan, &new_tasks, self.actor(user)).await?)
     }
 
     /// A draft import of the user's tenant that has not been published.
@@ -362,7 +364,7 @@ impl App {
 }
 
 fn already_published() -> AppError {
-    AppError::Conflict("该报告已发布为计划，草稿不能再修改".to_owned())
+    StorageError::Conflict(Conflict::ImportPublished).into()
 }
 
 fn check_import_target(input: &TargetInput, source_offset: Option<i64>, source_len: i64) -> Result<NewImportTarget> {

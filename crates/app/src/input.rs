@@ -1,0 +1,97 @@
+//! Input shared by several features: targets as typed into a form or sent to
+//! the API, and the parsing of numbers, dates and page numbers with a Chinese
+//! message per field.
+
+use crate::lenient;
+use chrono::NaiveDate;
+use qingdan_domain::{Comparator, Decimal, Invalid};
+use qingdan_storage::NewTarget;
+use serde::Deserialize;
+use std::str::FromStr;
+
+/// A target (指标) of a task or a draft task.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct TargetInput {
+    pub metric: String,
+    #[serde(deserialize_with = "lenient::text", default)]
+    pub value: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub comparator: String,
+    #[serde(deserialize_with = "lenient::text", default)]
+    pub baseline: String,
+    #[serde(default)]
+    pub deadline: String,
+}
+
+pub(crate) fn check_target(invalid: &mut Invalid, i: usize, t: &TargetInput) -> Option<NewTarget> {
+    let field = |name: &str| format!("targets[{i}].{name}");
+    let n = i + 1;
+    let before = invalid.errors.len();
+    let metric = invalid.text(&field("metric"), &format!("第{n}个指标的名称"), &t.metric, 100);
+    let value = parse_decimal(invalid, &field("value"), &format!("第{n}个指标的目标值"), &t.value);
+    let unit = invalid.optional_text(&field("unit"), &format!("第{n}个指标的计量单位"), &t.unit, 20);
+    let comparator = if t.comparator.trim().is_empty() {
+        Some(Comparator::Exactly)
+    } else {
+        Comparator::from_code(t.comparator.trim())
+    };
+    if comparator.is_none() {
+        invalid.add(&field("comparator"), "unknown", format!("第{n}个指标的比较方式无效，应为 eq、ge、le 或 approx"));
+    }
+    let baseline = if t.baseline.trim().is_empty() {
+        None
+    } else {
+        parse_decimal(invalid, &field("baseline"), &format!("第{n}个指标的基数"), &t.baseline)
+    };
+    let deadline = if t.deadline.trim().is_empty() {
+        None
+    } else {
+        parse_date(invalid, &field("deadline"), &format!("第{n}个指标的时限"), &t.deadline)
+    };
+    (invalid.errors.len() == before).then(|| NewTarget {
+        metric,
+        value: value.unwrap_or_default(),
+        unit,
+        comparator: comparator.unwrap_or_default(),
+        baseline,
+        deadline,
+    })
+}
+
+/// Parses a decimal; a comma is read as a thousands separator.
+pub(crate) fn parse_decimal(invalid: &mut Invalid, field: &str, label: &str, text: &str) -> Option<Decimal> {
+    let text = text.trim().replace([',', '，'], "");
+    match Decimal::from_str(&text) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            invalid.add(field, "not_a_number", format!("{label}应为数字，如 12.5"));
+            None
+        }
+    }
+}
+
+/// Parses an ISO date (`2026-06-30`).
+pub(crate) fn parse_date(invalid: &mut Invalid, field: &str, label: &str, text: &str) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            invalid.add(field, "not_a_date", format!("{label}应为日期，写作 YYYY-MM-DD，如 2021-06-30"));
+            None
+        }
+    }
+}
+
+pub(crate) fn parse_page(invalid: &mut Invalid, field: &str, text: Option<&str>, default: u32, max: u32) -> u32 {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => default,
+        Some(t) => match t.parse::<u32>() {
+            Ok(n) if n <= max => n,
+            _ => {
+                invalid.add(field, "out_of_range", format!("{field} 应为 0 到 {max} 之间的整数"));
+                default
+            }
+        },
+    }
+}
