@@ -2,10 +2,13 @@
 //! and the OpenAPI document at `/api/v1/openapi.json` is generated from them.
 //! Signing in (`POST /api/v1/session`) sets the same session cookie as the pages.
 
-mod assignments;
+mod admin;
+mod auth;
 mod dto;
-mod handlers;
+mod plans;
+mod reporting;
 mod status;
+mod supervision;
 
 use crate::AppState;
 use axum::Json;
@@ -13,6 +16,9 @@ use axum::routing::get;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+/// What every API handler returns: its answer, or an error as JSON.
+type ApiResult<T> = Result<T, crate::error::ApiError>;
 
 #[derive(OpenApi)]
 #[openapi(info(
@@ -25,23 +31,23 @@ struct ApiDoc;
 
 pub fn routes() -> axum::Router<AppState> {
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(handlers::login, handlers::logout))
-        .routes(routes!(handlers::me))
-        .routes(routes!(handlers::list_plans, handlers::create_plan))
-        .routes(routes!(handlers::get_plan))
-        .routes(routes!(handlers::list_tasks, handlers::create_task))
-        .routes(routes!(handlers::get_task))
-        .routes(routes!(handlers::set_responsibility))
-        .routes(routes!(handlers::task_reports, handlers::submit_report))
-        .routes(routes!(handlers::review_queue))
-        .routes(routes!(handlers::review_report))
-        .routes(routes!(handlers::list_orgs, handlers::create_org))
-        .routes(routes!(handlers::list_users, handlers::create_user))
-        .routes(routes!(assignments::list_assignments, assignments::create_assignment))
-        .routes(routes!(assignments::get_assignment))
-        .routes(routes!(assignments::transition_assignment))
-        .routes(routes!(assignments::list_timeline_rules, assignments::create_timeline_rule))
-        .routes(routes!(assignments::assignment_statistics))
+        .routes(routes!(auth::login, auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(plans::list_plans, plans::create_plan))
+        .routes(routes!(plans::get_plan))
+        .routes(routes!(plans::list_tasks, plans::create_task))
+        .routes(routes!(plans::get_task))
+        .routes(routes!(plans::set_responsibility))
+        .routes(routes!(reporting::task_reports, reporting::submit_report))
+        .routes(routes!(reporting::review_queue))
+        .routes(routes!(reporting::review_report))
+        .routes(routes!(admin::list_orgs, admin::create_org))
+        .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(supervision::list_assignments, supervision::create_assignment))
+        .routes(routes!(supervision::get_assignment))
+        .routes(routes!(supervision::transition_assignment))
+        .routes(routes!(supervision::list_timeline_rules, supervision::create_timeline_rule))
+        .routes(routes!(supervision::assignment_statistics))
         .routes(routes!(status::get_status_rules, status::set_status_rules))
         .routes(routes!(status::plan_progress))
         .routes(routes!(status::half_check))
@@ -49,6 +55,6 @@ pub fn routes() -> axum::Router<AppState> {
     let document = serde_json::to_value(&openapi).unwrap_or_default();
     router
         // The old name of the responsibility call, kept for one release (deprecated).
-        .route("/api/v1/tasks/{id}/assignment", axum::routing::put(handlers::set_responsibility))
+        .route("/api/v1/tasks/{id}/assignment", axum::routing::put(plans::set_responsibility))
         .route("/api/v1/openapi.json", get(move || async move { Json(document) }))
 }

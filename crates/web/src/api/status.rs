@@ -1,9 +1,10 @@
 //! 亮灯规则 in the JSON API: the tenant's thresholds (read by offices, changed
 //! by admins), a plan's progress by section, and the 双过半 check.
 
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ErrorBody;
 use crate::extractors::{ApiJson, Id, QueryParams};
 use axum::Json;
 use axum::extract::State;
@@ -11,8 +12,6 @@ use qingdan_app::{HalfCheck, HalfCheckLine, PlanProgress, StatusRulesInput};
 use qingdan_domain::{PlanId, StatusRules};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-type ApiResult<T> = Result<T, ApiError>;
 
 /// The tenant's light thresholds and the rule they make, in words.
 #[derive(Serialize, ToSchema)]

@@ -2,19 +2,20 @@
 //! page struct to its template.
 
 mod admin;
-mod assignments;
+mod auth;
 mod calendar;
-mod channels;
 mod dashboard;
 mod imports;
 mod ledgers;
-mod login;
+mod notifications;
 mod plans;
 mod reporting;
-mod reports;
 mod status;
-mod tasks;
-mod timeline_rules;
+mod supervision;
+
+use plans::tasks;
+use reporting::{reports, schedule};
+use supervision::{assignments, timeline_rules};
 
 use crate::AppState;
 use axum::Router;
@@ -24,14 +25,14 @@ use axum::routing::{get, post};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/plans") }))
-        .route("/login", get(login::show).post(login::submit))
-        .route("/logout", post(login::logout))
+        .route("/login", get(auth::show).post(auth::submit))
+        .route("/logout", post(auth::logout))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))
         .route("/plans/{id}/ledger.xlsx", get(ledgers::export))
         .route("/ledgers", get(ledgers::show))
         .route("/ledgers/{kind}/template.xlsx", get(ledgers::template))
-        .route("/plans/{id}/reporting", get(reporting::show).post(reporting::set))
+        .route("/plans/{id}/reporting", get(schedule::show).post(schedule::set))
         .route("/plans/{id}/map", get(dashboard::show))
         .route("/plans/{id}/bulletin.docx", get(dashboard::bulletin))
         .route("/map", get(dashboard::newest))
@@ -58,10 +59,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/calendar/export", get(calendar::export))
         .route("/admin/status-rules", get(status::show).post(status::update))
         .route("/plans/{id}/half-year", get(status::half_year))
-        .route("/admin/channels", get(channels::list).post(channels::create))
-        .route("/admin/channels/{id}", get(channels::show).post(channels::update))
-        .route("/admin/channels/{id}/enabled", post(channels::set_enabled))
-        .route("/admin/channels/{id}/test", post(channels::test))
+        .route("/admin/channels", get(notifications::list).post(notifications::create))
+        .route("/admin/channels/{id}", get(notifications::show).post(notifications::update))
+        .route("/admin/channels/{id}/enabled", post(notifications::set_enabled))
+        .route("/admin/channels/{id}/test", post(notifications::test))
         .route("/imports", get(imports::list))
         .route("/imports/{id}", get(imports::show))
         .route("/imports/{id}/tasks", post(imports::add_task))

@@ -3,7 +3,7 @@ use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::extractors::{FormPairs, Id, QueryParams};
 use crate::pages::plans::TaskLine;
-use crate::pages::reporting::DueLine;
+use crate::pages::reporting::schedule::DueLine;
 use crate::view::{Nav, beijing_time};
 use askama::Template;
 use askama_web::WebTemplate;

@@ -1,3 +1,5 @@
+pub(crate) mod tasks;
+
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;

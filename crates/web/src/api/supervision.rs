@@ -1,9 +1,10 @@
 //! 督办 in the JSON API: assigned matters, their steps, timeline rules and statistics.
 
+use super::ApiResult;
 use super::dto::CreatedDto;
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ErrorBody;
 use crate::extractors::{ApiJson, Id, QueryParams};
 use axum::Json;
 use axum::extract::State;
@@ -16,8 +17,6 @@ use qingdan_domain::AssignmentId;
 use qingdan_domain::assignment::{Assignment, AssignmentEvent, MajorLimit, TimelineRule};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-type ApiResult<T> = Result<T, ApiError>;
 
 /// A matter in a list.
 #[derive(Serialize, ToSchema)]

@@ -2,7 +2,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::extractors::{FormPairs, Id};
-use crate::pages::reports::ReportView;
+use crate::pages::reporting::reports::ReportView;
 use crate::view::{Nav, light_class};
 use askama::Template;
 use askama_web::WebTemplate;

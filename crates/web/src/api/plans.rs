@@ -1,0 +1,97 @@
+//! Plans, their tasks and targets, and each task's responsibility (责任分工).
+
+use super::ApiResult;
+use super::dto::*;
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::ErrorBody;
+use crate::extractors::{ApiJson, Id, QueryParams};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use qingdan_app::{PlanInput, ResponsibilityInput, TaskFilter, TaskInput};
+use qingdan_domain::{PlanId, TaskId};
+
+#[utoipa::path(get, path = "/api/v1/plans", tag = "plans", responses((status = 200, body = Vec<PlanDto>)))]
+pub async fn list_plans(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Vec<PlanDto>>> {
+    Ok(Json(state.app.plans(&user).await?.iter().map(PlanDto::from).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/plans", tag = "plans", request_body = PlanInput,
+    responses((status = 201, body = PlanDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_plan(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<PlanInput>,
+) -> ApiResult<(StatusCode, Json<PlanDto>)> {
+    let plan = state.app.create_plan(&user, &body).await?;
+    Ok((StatusCode::CREATED, Json(PlanDto::from(&plan))))
+}
+
+#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans", params(("id" = i64, Path)),
+    responses((status = 200, body = PlanDto), (status = 404, body = ErrorBody)))]
+pub async fn get_plan(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> ApiResult<Json<PlanDto>> {
+    Ok(Json(PlanDto::from(&state.app.plan(&user, PlanId(id)).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/plans/{id}/tasks", tag = "tasks", params(("id" = i64, Path), TaskFilter),
+    responses((status = 200, body = TaskListDto), (status = 422, body = ErrorBody)))]
+pub async fn list_tasks(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    QueryParams(filter): QueryParams<TaskFilter>,
+) -> ApiResult<Json<TaskListDto>> {
+    let o = state.app.plan_overview(&user, PlanId(id), &filter).await?;
+    Ok(Json(TaskListDto {
+        items: o.tasks.items.iter().map(TaskDto::from).collect(),
+        total: o.tasks.total,
+        is_total_capped: o.tasks.is_total_capped,
+        page: o.page,
+        per_page: o.per_page,
+        counts: LightCountsDto {
+            green: o.counts.green,
+            yellow: o.counts.yellow,
+            red: o.counts.red,
+            overdue: o.counts.overdue,
+            done: o.counts.done,
+        },
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/plans/{id}/tasks", tag = "tasks", params(("id" = i64, Path)), request_body = TaskInput,
+    responses((status = 201, body = CreatedDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_task(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    ApiJson(body): ApiJson<TaskInput>,
+) -> ApiResult<(StatusCode, Json<CreatedDto>)> {
+    let task = state.app.create_task(&user, PlanId(id), &body).await?;
+    Ok((StatusCode::CREATED, Json(CreatedDto { id: task.0 })))
+}
+
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = i64, Path)),
+    responses((status = 200, body = TaskDetailDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_task(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<TaskDetailDto>> {
+    let d = state.app.task_detail(&user, TaskId(id)).await?;
+    Ok(Json(TaskDetailDto { task: TaskDto::from(&d.item), targets: d.targets.iter().map(TargetDto::from).collect() }))
+}
+
+/// Sets a task's responsibility (责任分工). `PUT /api/v1/tasks/{id}/assignment` is
+/// the same call under its old name, kept for one release.
+#[utoipa::path(put, path = "/api/v1/tasks/{id}/responsibility", tag = "tasks", params(("id" = i64, Path)), request_body = ResponsibilityInput,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_responsibility(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    ApiJson(body): ApiJson<ResponsibilityInput>,
+) -> ApiResult<StatusCode> {
+    state.app.set_responsibility(&user, TaskId(id), &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,53 @@
+//! Progress reports (进展报送) and their review (审核).
+
+use super::ApiResult;
+use super::dto::*;
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::ErrorBody;
+use crate::extractors::{ApiJson, Id};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use qingdan_app::{ReportInput, ReviewInput};
+use qingdan_domain::{ReportId, TaskId};
+
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/reports", tag = "reports", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ReportDto>), (status = 403, body = ErrorBody)))]
+pub async fn task_reports(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> ApiResult<Json<Vec<ReportDto>>> {
+    let d = state.app.task_detail(&user, TaskId(id)).await?;
+    Ok(Json(d.reports.iter().map(ReportDto::from).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/reports", tag = "reports", params(("id" = i64, Path)), request_body = ReportInput,
+    responses((status = 201, body = CreatedDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn submit_report(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    ApiJson(body): ApiJson<ReportInput>,
+) -> ApiResult<(StatusCode, Json<CreatedDto>)> {
+    let report = state.app.submit_report(&user, TaskId(id), &body).await?;
+    Ok((StatusCode::CREATED, Json(CreatedDto { id: report.0 })))
+}
+
+#[utoipa::path(get, path = "/api/v1/reviews", tag = "reports", responses((status = 200, body = Vec<ReportDto>), (status = 403, body = ErrorBody)))]
+pub async fn review_queue(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Vec<ReportDto>>> {
+    Ok(Json(state.app.review_queue(&user).await?.iter().map(|i| ReportDto::from(&i.report)).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/reports/{id}/review", tag = "reports", params(("id" = i64, Path)), request_body = ReviewInput,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn review_report(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    ApiJson(body): ApiJson<ReviewInput>,
+) -> ApiResult<StatusCode> {
+    state.app.review(&user, ReportId(id), &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
