@@ -11,7 +11,7 @@ use axum_extra::extract::cookie::CookieJar;
 use qingdan_app::AppError;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "login.html")]
+#[template(path = "auth/login.html")]
 pub struct LoginPage {
     pub username: String,
     pub error: Option<String>,

@@ -17,7 +17,7 @@ use qingdan_app::{AppError, CalendarDayInput, CalendarYear};
 use qingdan_domain::{CalendarDay, User};
 
 #[derive(Template, WebTemplate)]
-#[template(path = "admin/calendar.html")]
+#[template(path = "calendar/show.html")]
 pub struct CalendarPage {
     nav: Nav,
     cal: CalendarYear,

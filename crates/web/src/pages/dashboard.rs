@@ -68,7 +68,7 @@ impl From<&RedTask> for RedLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "plans/dashboard.html")]
+#[template(path = "dashboard/show.html")]
 pub struct DashboardPage {
     nav: Nav,
     plan_id: i64,

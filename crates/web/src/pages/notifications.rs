@@ -124,7 +124,7 @@ pub struct OutboxLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "admin/channels.html")]
+#[template(path = "notifications/channels.html")]
 pub struct ChannelsPage {
     nav: Nav,
     channels: Vec<ChannelView>,
@@ -137,7 +137,7 @@ pub struct ChannelsPage {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "admin/channel.html")]
+#[template(path = "notifications/channel.html")]
 pub struct ChannelPage {
     nav: Nav,
     channel: ChannelView,

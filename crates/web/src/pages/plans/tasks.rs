@@ -31,7 +31,7 @@ pub struct ChildView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "tasks/show.html")]
+#[template(path = "plans/task.html")]
 pub struct TaskPage {
     nav: Nav,
     d: TaskDetail,

@@ -82,7 +82,7 @@ pub struct TargetField {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "reports/form.html")]
+#[template(path = "reporting/form.html")]
 pub struct ReportFormPage {
     nav: Nav,
     task_id: i64,
@@ -198,7 +198,7 @@ pub async fn submit(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "reports/mine.html")]
+#[template(path = "reporting/mine.html")]
 pub struct MyPage {
     nav: Nav,
     plan_title: String,
@@ -230,7 +230,7 @@ pub async fn mine(State(state): State<AppState>, PageUser(user): PageUser) -> Re
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "reports/queue.html")]
+#[template(path = "reporting/queue.html")]
 pub struct QueuePage {
     nav: Nav,
     reports: Vec<ReportView>,

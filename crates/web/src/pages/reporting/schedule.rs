@@ -73,7 +73,7 @@ impl From<&TaskReporting> for DueLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "plans/reporting.html")]
+#[template(path = "reporting/schedule.html")]
 pub struct ReportingPage {
     nav: Nav,
     plan_id: i64,

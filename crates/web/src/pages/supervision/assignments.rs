@@ -73,7 +73,7 @@ impl CreateForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "assignments/list.html")]
+#[template(path = "supervision/list.html")]
 pub struct OverviewPage {
     nav: Nav,
     counts: [(&'static str, &'static str, &'static str, i64); 4],
@@ -231,7 +231,7 @@ pub async fn create(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "assignments/mine.html")]
+#[template(path = "supervision/mine.html")]
 pub struct MinePage {
     nav: Nav,
     org: String,
@@ -310,7 +310,7 @@ pub struct ExtensionView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "assignments/show.html")]
+#[template(path = "supervision/show.html")]
 pub struct MatterPage {
     nav: Nav,
     id: i64,
@@ -632,7 +632,7 @@ impl From<&OrgAssignmentStats> for StatsLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "assignments/stats.html")]
+#[template(path = "supervision/stats.html")]
 pub struct StatsPage {
     nav: Nav,
     lines: Vec<StatsLine>,

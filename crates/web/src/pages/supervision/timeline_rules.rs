@@ -50,7 +50,7 @@ impl From<&TimelineRule> for RuleLine {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "admin/timeline_rules.html")]
+#[template(path = "supervision/timeline_rules.html")]
 pub struct RulesPage {
     nav: Nav,
     rules: Vec<RuleLine>,
