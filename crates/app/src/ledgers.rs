@@ -28,6 +28,7 @@ use crate::guards::{require_admin, require_supervisor};
 use crate::{App, AppError, Result};
 use chrono::NaiveDate;
 use qingdan_domain::{Comparator, Decimal, Invalid, OrgId, OrgKind, PlanId, Responsibility, Role, User};
+use qingdan_extract::{Numbering, numbering};
 use qingdan_office::{
     ExportTarget, ExportTask, LedgerExport, LedgerKind, LedgerTable, OfficeError, normalize_name, org_column,
     parse_ledger_date, read_ledger_table, task_column, user_column,
@@ -161,52 +162,6 @@ fn number(text: &str) -> Option<(Decimal, bool)> {
         None => (text, false),
     };
     Decimal::from_str(&digits).ok().map(|d| (d, percent))
-}
-
-/// The level of a 序号 in one of the two schemes (see the module doc).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Numbering {
-    /// 一、 （一） 1. （1）: levels 0–3.
-    Chinese(u8),
-    /// Digits, possibly dotted: `3` or `3.2` (the level is the number of dots).
-    Arabic(u8),
-    /// Digits with a trailing `.`/`、` (`1.`): level 2 among Chinese numbers, else 0.
-    ArabicItem,
-}
-
-const CHINESE_DIGITS: &str = "一二三四五六七八九十百零〇两";
-
-fn numbering(seq: &str) -> Option<Numbering> {
-    let s = normalize_name(seq);
-    let s = s.trim_end_matches(['、', '.', '．', '，', ',']);
-    let ends_with_mark = s.len() != normalize_name(seq).len();
-    if s.is_empty() {
-        return None;
-    }
-    let is_chinese = |t: &str| !t.is_empty() && t.chars().all(|c| CHINESE_DIGITS.contains(c));
-    let is_digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
-    if is_chinese(s) {
-        return Some(Numbering::Chinese(0));
-    }
-    if let Some(inner) = s.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        if is_chinese(inner) {
-            return Some(Numbering::Chinese(1));
-        }
-        if is_digits(inner) {
-            return Some(Numbering::Chinese(3));
-        }
-    }
-    if is_digits(s) {
-        return Some(if ends_with_mark { Numbering::ArabicItem } else { Numbering::Arabic(0) });
-    }
-    let parts: Vec<&str> = s.split('.').collect();
-    if parts.len() > 1 && parts.iter().all(|p| is_digits(p)) {
-        return Some(Numbering::Arabic(u8::try_from(parts.len() - 1).unwrap_or(u8::MAX)));
-    }
-    if s.chars().count() == 1 && ('①'..='⑳').contains(&s.chars().next().unwrap_or(' ')) {
-        return Some(Numbering::Chinese(4));
-    }
-    None
 }
 
 /// One task of a file: its rows and what they say.
@@ -850,29 +805,6 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbering_levels() {
-        let cases = [
-            ("一、", Some(Numbering::Chinese(0))),
-            ("十二、", Some(Numbering::Chinese(0))),
-            ("（一）", Some(Numbering::Chinese(1))),
-            ("(三)", Some(Numbering::Chinese(1))),
-            ("1.", Some(Numbering::ArabicItem)),
-            ("12、", Some(Numbering::ArabicItem)),
-            ("1．", Some(Numbering::ArabicItem)),
-            ("（1）", Some(Numbering::Chinese(3))),
-            ("3", Some(Numbering::Arabic(0))),
-            ("3.2", Some(Numbering::Arabic(1))),
-            ("3.2.1", Some(Numbering::Arabic(2))),
-            ("①", Some(Numbering::Chinese(4))),
-            ("A-1", None),
-            ("第一", None),
-        ];
-        for (seq, expected) in cases {
-            assert_eq!(numbering(seq), expected, "{seq}");
-        }
-    }
 
     #[test]
     fn comparators_numbers_roles_and_kinds_as_offices_write_them() {

@@ -26,6 +26,7 @@ on_both_engines! {
     empty_too_large_or_badly_named_files_are_refused_in_chinese_and_nothing_is_saved => files_refused;
     attachment_files_never_cross_tenants => files_tenant_isolation;
     a_closed_matter_takes_files_from_the_office_only => files_after_close;
+    the_sweeps_sql_lights_agree_with_the_domains_light_on => sweep_agrees_with_light_on;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -634,5 +635,61 @@ async fn files_after_close(backend: Backend) -> Result<()> {
     w.app.add_assignment_file(&w.supervisor, id, "销号材料.pdf", "application/pdf", b"%PDF").await?;
     let got = w.app.assignment_files(&f.lead, id).await?;
     ensure!(got.len() == 1 && got[0].name == "销号材料.pdf", "the lead org still reads them");
+    Ok(())
+}
+
+/// The sweep decides lights in SQL (for speed, over every open matter at
+/// once); the domain decides them in `Assignment::light_on`. Over matters in
+/// every state and days before, on and after their yellow and due days —
+/// forward, then backward (the ways back a change of dates can cause) — the
+/// light the sweep stores is the one `light_on` gives.
+async fn sweep_agrees_with_light_on(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-09-25").await?;
+    let w = &f.w;
+    let mut ids = Vec::new();
+    for (title, steps) in [
+        ("待签收", &[][..]),
+        ("已签收", &["sign_for"][..]),
+        ("已部署", &["sign_for", "deploy"][..]),
+        ("已反馈", &["sign_for", "deploy", "feedback"][..]),
+        ("申请办结", &["sign_for", "deploy", "feedback", "request_close"][..]),
+    ] {
+        let id = w.app.create_assignment(&w.supervisor, &matter(title, f.housing, &[])).await?;
+        for action in steps {
+            w.app.transition_assignment(&f.lead, id, &step(action, "按要求办理")).await?;
+        }
+        ids.push(id);
+    }
+    let closed = ids[4];
+    w.app
+        .transition_assignment(
+            &w.supervisor,
+            closed,
+            &TransitionInput { grade: "good".into(), ..step("accept_close", "") },
+        )
+        .await?;
+    let major = NewAssignmentInput { is_major: true, ..matter("重大事项", f.housing, &[]) };
+    ids.push(w.app.create_assignment(&w.supervisor, &major).await?);
+    ids.push(w.app.create_assignment(&w.supervisor, &matter("申请办结未审", f.housing, &[])).await?);
+    for action in ["sign_for", "deploy", "feedback", "request_close"] {
+        w.app.transition_assignment(&f.lead, ids[6], &step(action, "按要求办理")).await?;
+    }
+
+    let first = d("2026-09-25");
+    let days: Vec<NaiveDate> = (0..60).map(|n| first + chrono::Days::new(n)).collect();
+    let mut checked = 0;
+    for day in days.iter().chain(days.iter().rev().step_by(7)) {
+        let mut expected = Vec::new();
+        for id in &ids {
+            expected.push(w.app.assignment(&w.supervisor, *id).await?.light_on(*day));
+        }
+        w.app.sweep_assignments(w.tenant, *day).await?;
+        for (id, want) in ids.iter().zip(expected) {
+            let got = w.app.assignment(&w.supervisor, *id).await?.light;
+            ensure!(got == want, "matter {id} on {day}: the sweep stored {got:?}, light_on says {want:?}");
+            checked += 1;
+        }
+    }
+    ensure!(checked == ids.len() * (60 + 9), "{checked} cases");
     Ok(())
 }

@@ -24,6 +24,6 @@ pub use period::{Period, ReportingCycle};
 pub use reporting::{DueState, DueStatus, ReportingSchedule};
 pub use role::Role;
 pub use rust_decimal::Decimal;
-pub use status::{StatusRules, passes_half_check, weighted_percent, work_progress};
+pub use status::{RollupNode, StatusRules, passes_half_check, roll_up, weighted_percent, work_progress};
 pub use target::Comparator;
 pub use validate::{FieldError, Invalid};

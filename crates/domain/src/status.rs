@@ -75,6 +75,7 @@
 //! working tasks' figures (sub-tasks by weight; an org over the working tasks
 //! it leads).
 
+use crate::ids::TaskId;
 use crate::light::{Light, time_progress};
 use crate::model::Target;
 use crate::target::Comparator;
@@ -236,6 +237,49 @@ pub fn weighted_percent(parts: &[(Decimal, i64)]) -> i64 {
     i64::try_from((sum / weights).floor()).unwrap_or(0)
 }
 
+/// One task on the way from a reported task up to its root, as the review
+/// roll-up needs it: its dates, and — for an ancestor — its children's weights
+/// and work progress as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollupNode {
+    pub task_id: TaskId,
+    pub start_date: NaiveDate,
+    pub deadline: NaiveDate,
+    /// `(child, weight, work progress)`; empty for the reported task itself.
+    pub children: Vec<(TaskId, Decimal, i64)>,
+}
+
+/// The work progress and light of every task on `path` once a report on
+/// `path[0]` is accepted: the reported task from its targets (whose actuals
+/// are the report's) or the reported percent ([`work_progress`]); each
+/// ancestor the weighted mean of its children ([`weighted_percent`]), counting
+/// the child on the path at its new value; each light under `rules` as of
+/// `today`. `path[i + 1]` is the parent of `path[i]`.
+pub fn roll_up(
+    path: &[RollupNode],
+    targets: &[Target],
+    reported: i64,
+    rules: &StatusRules,
+    today: NaiveDate,
+) -> Vec<(TaskId, i64, Light)> {
+    let mut out: Vec<(TaskId, i64, Light)> = Vec::with_capacity(path.len());
+    for node in path {
+        let percent = match out.last() {
+            None => work_progress(targets, reported),
+            Some(&(below, below_percent, _)) => {
+                let parts: Vec<(Decimal, i64)> = node
+                    .children
+                    .iter()
+                    .map(|&(child, weight, percent)| (weight, if child == below { below_percent } else { percent }))
+                    .collect();
+                weighted_percent(&parts)
+            }
+        };
+        out.push((node.task_id, percent, rules.light(percent, node.start_date, node.deadline, today)));
+    }
+    out
+}
+
 /// 双过半: both time and work progress at least one half.
 pub fn passes_half_check(time: i64, work: i64) -> bool {
     time >= HALF && work >= HALF
@@ -307,6 +351,35 @@ mod tests {
         for (work, today, want) in cases {
             assert_eq!(rules.light(work, start, end, d(today)), want, "{work}% on {today}");
         }
+    }
+
+    #[test]
+    fn roll_up_takes_the_new_value_of_the_child_on_the_path() {
+        let rules = StatusRules::default();
+        let (start, end) = (d("2026-01-01"), d("2026-12-31"));
+        let node = |id: i64, children: Vec<(TaskId, Decimal, i64)>| RollupNode {
+            task_id: TaskId(id),
+            start_date: start,
+            deadline: end,
+            children,
+        };
+        let w = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        // Leaf 3 (weight 2) under section 2 beside leaf 4 (weight 1, 30%);
+        // section 2 (weight 1) under root 1 beside section 5 (weight 1, 90%).
+        // The stored 0% of leaf 3 must not count: it is reported at 60%.
+        let path = [
+            node(3, vec![]),
+            node(2, vec![(TaskId(3), w("2"), 0), (TaskId(4), w("1"), 30)]),
+            node(1, vec![(TaskId(2), w("1"), 10), (TaskId(5), w("1"), 90)]),
+        ];
+        let got = roll_up(&path, &[], 60, &rules, d("2026-12-31"));
+        let percents: Vec<(i64, i64)> = got.iter().map(|(id, p, _)| (id.0, *p)).collect();
+        // (2×60 + 30) / 3 = 50; (50 + 90) / 2 = 70.
+        assert_eq!(percents, [(3, 60), (2, 50), (1, 70)]);
+        assert!(got.iter().all(|(_, p, l)| *l == rules.light(*p, start, end, d("2026-12-31"))));
+        // The reported task's own progress comes from its targets when it has them.
+        let targets = [target(Comparator::AtLeast, "200", None, Some("50"))];
+        assert_eq!(roll_up(&path[..1], &targets, 90, &rules, d("2026-06-30"))[0].1, 25);
     }
 
     #[test]

@@ -2,13 +2,14 @@
 
 use crate::audit::{event, record};
 use crate::error::{Conflict, Entity};
+use crate::plans::tasks::TargetRow;
 use crate::rows::{code, decimal};
 use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{
-    Light, OrgId, Period, ProgressReport, ReportId, ReportStatus, ReportedActual, StatusRules, TargetId, TaskId,
-    TenantId, UserId, weighted_percent, work_progress,
+    OrgId, Period, ProgressReport, ReportId, ReportStatus, ReportedActual, RollupNode, StatusRules, TargetId, TaskId,
+    TenantId, UserId, roll_up,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -220,8 +221,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                // Set the task's progress, then walk up, each parent taking the weighted mean of its children.
-                let targets: Vec<crate::plans::tasks::TargetRow> = sqlx::query_as(
+                let targets: Vec<TargetRow> = sqlx::query_as(
                     "SELECT id, task_id, metric, value, unit, comparator, baseline, deadline, actual FROM targets \
                      WHERE tenant_id = $1 AND task_id = $2 ORDER BY id",
                 )
@@ -229,37 +229,41 @@ impl Store {
                 .bind(report.task_id.0)
                 .fetch_all(&mut *tx)
                 .await?;
-                let targets = targets.into_iter().map(crate::plans::tasks::TargetRow::into_target).collect::<Result<Vec<_>>>()?;
-                let mut task = Some(report.task_id.0);
-                let mut percent = work_progress(&targets, report.percent_done);
-                while let Some(task_id) = task {
-                    let (start, end, parent): (NaiveDate, NaiveDate, Option<i64>) =
+                let targets = targets.into_iter().map(TargetRow::into_target).collect::<Result<Vec<_>>>()?;
+                // The task and its ancestors, each ancestor with its children; the
+                // domain computes the roll-up, and the new figures are saved.
+                let mut path: Vec<RollupNode> = Vec::new();
+                let mut next = Some(report.task_id.0);
+                while let Some(task_id) = next {
+                    let (start_date, deadline, parent): (NaiveDate, NaiveDate, Option<i64>) =
                         sqlx::query_as("SELECT start_date, deadline, parent_id FROM tasks WHERE tenant_id = $1 AND id = $2")
                             .bind(tenant.0)
                             .bind(task_id)
                             .fetch_one(&mut *tx)
                             .await?;
-                    let light: Light = rules.light(percent, start, end, today);
+                    let mut children = Vec::new();
+                    if !path.is_empty() {
+                        let rows: Vec<(i64, String, i64)> =
+                            sqlx::query_as("SELECT id, weight, percent_done FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
+                                .bind(tenant.0)
+                                .bind(task_id)
+                                .fetch_all(&mut *tx)
+                                .await?;
+                        for (id, weight, percent) in rows {
+                            children.push((TaskId(id), decimal("tasks", &weight)?, percent));
+                        }
+                    }
+                    path.push(RollupNode { task_id: TaskId(task_id), start_date, deadline, children });
+                    next = parent;
+                }
+                for (task_id, percent, light) in roll_up(&path, &targets, report.percent_done, rules, today) {
                     sqlx::query("UPDATE tasks SET percent_done = $1, light = $2 WHERE tenant_id = $3 AND id = $4")
                         .bind(percent)
                         .bind(light.code())
                         .bind(tenant.0)
-                        .bind(task_id)
+                        .bind(task_id.0)
                         .execute(&mut *tx)
                         .await?;
-                    task = parent;
-                    if let Some(parent) = parent {
-                        let children: Vec<(String, i64)> = sqlx::query_as("SELECT weight, percent_done FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
-                            .bind(tenant.0)
-                            .bind(parent)
-                            .fetch_all(&mut *tx)
-                            .await?;
-                        let children = children
-                            .iter()
-                            .map(|(w, p)| Ok((decimal("tasks", w)?, *p)))
-                            .collect::<Result<Vec<_>>>()?;
-                        percent = weighted_percent(&children);
-                    }
                 }
             }
             let action = if status == ReportStatus::Accepted { "accept" } else { "return" };
