@@ -39,9 +39,9 @@ const FIRST_SHEET: &str = "第一个工作表";
 /// or [`OfficeError::OverLimit`] when the file passes a limit of [`crate::limits`].
 pub fn read_xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, OfficeError> {
     if bytes.starts_with(b"PK") {
-        read_xlsx(bytes)
+        contained(|| read_xlsx(bytes))
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        read_xls(bytes)
+        contained(|| read_xls(bytes))
     } else {
         let reason = if bytes.starts_with(b"%PDF") {
             "这是 PDF 文件"
@@ -54,6 +54,18 @@ pub fn read_xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, OfficeError> {
 
 fn not_xlsx(reason: String) -> OfficeError {
     OfficeError::NotXlsx { reason }
+}
+
+/// Runs a read, turning a panic into [`OfficeError::NotXlsx`].
+///
+/// calamine's `.xls` parser indexes record data without checking its length in
+/// places (`parse_extern_sheet`, found by the `xlsx_read` fuzz target), so a broken
+/// file can panic inside it. Those are slices out of range, not memory: the limits
+/// are checked before. A panic elsewhere is still a bug; the fuzz target aborts on
+/// any panic outside calamine.
+fn contained(read: impl FnOnce() -> Result<Vec<Vec<String>>, OfficeError>) -> Result<Vec<Vec<String>>, OfficeError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .unwrap_or_else(|_| Err(not_xlsx("文件已损坏，无法读取".to_string())))
 }
 
 /// An `.xlsx`: checked, then its first sheet streamed cell by cell.

@@ -330,3 +330,12 @@ fn each_hostile_file_is_refused_under_a_memory_limit() {
         assert!(stdout.contains("1 passed"), "{name}: the child ran its case: {stdout}");
     }
 }
+
+/// Found by the `xlsx_read` fuzz target: a broken `.xls` on which calamine's
+/// `parse_extern_sheet` slices out of range. The panic is caught and reported.
+#[test]
+fn an_xls_that_panics_inside_calamine_is_refused() {
+    let bytes = include_bytes!("fixtures/fuzz-xls-panics-in-calamine.xls");
+    let error = read_xlsx_rows(bytes).unwrap_err();
+    assert_eq!(error.to_string(), "不是有效的 Excel 工作簿（.xlsx）：文件已损坏，无法读取");
+}
