@@ -105,6 +105,10 @@ const BUILD_VERBS: &[&str] = &[
     "投运", "竣工", "改建", "扩建", "达到", "增加", "创成",
 ];
 
+/// Verbs whose object is people, before a count of them (培训万名农民,
+/// 帮扶两千户).
+const PEOPLE_VERBS: &[&str] = &["帮扶", "吸纳", "资助", "招募", "招聘", "救助", "安置", "转移", "惠及", "服务"];
+
 /// Comparator words written before the number, longest first.
 const PREFIX_COMPARATORS: &[(&str, Comparator)] = &[
     ("不少于", Comparator::AtLeast),
@@ -201,7 +205,10 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
     let tok = if c.is_ascii_digit() {
         scan_arabic(&doc.norm, i)?
     } else if is_chinese_numeral_char(c) {
-        scan_chinese(&doc.norm, i)?
+        match scan_chinese(&doc.norm, i) {
+            Some(t) => t,
+            None => bare_wan(doc, i)?,
+        }
     } else {
         return None;
     };
@@ -228,6 +235,33 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
         Some(u) => Some(Quantity { end: j + u.len, unit: u.text, more, tok }),
         None => Some(Quantity { end: tok.end, unit: String::new(), more, tok }),
     }
+}
+
+/// Measure words a bare 万 may count: 培训万名农民, 帮扶万户.
+const WAN_COUNTED: &[char] = &['名', '人', '户', '家', '个', '所', '亩', '套', '台', '件', '株', '棵'];
+
+/// 万 alone as the number (培训万名农民 -> 10000 名): right after a verb of
+/// building or of serving people, and right before a measure word. Not
+/// 万人助万企 after a quote, nor 万名教师支教计划 (a programme's name).
+fn bare_wan(doc: &Doc<'_>, i: usize) -> Option<NumberToken> {
+    if doc.at(i) != '万' || !WAN_COUNTED.contains(&doc.at(i + 1)) {
+        return None;
+    }
+    let from = i.saturating_sub(4);
+    let head = doc.norm_string(from, i);
+    if !BUILD_VERBS.iter().chain(PEOPLE_VERBS).any(|v| head.ends_with(v)) {
+        return None;
+    }
+    // 实施万名教师支教计划: 万名 names a programme.
+    let mut k = i + 1;
+    while k < doc.len() && k - i < 14 && !is_clause_end(doc.at(k)) {
+        k += 1;
+    }
+    let tail = doc.norm_string(i + 1, k);
+    if ["计划", "工程", "行动", "活动", "项目", "专项"].iter().any(|w| tail.contains(w)) {
+        return None;
+    }
+    Some(NumberToken { start: i, end: i + 1, value: Decimal::from(10_000), is_chinese: true, is_fraction: false })
 }
 
 /// Where to look for a past year before a target: the clause, or the
@@ -310,7 +344,7 @@ const CLASS_NOUNS: &[&str] =
 fn is_class_threshold(doc: &Doc<'_>, after_unit: usize, clause_end: usize, prefix: Option<Comparator>) -> bool {
     let mut k = doc.skip_spaces(after_unit, clause_end);
     let mut bounded = prefix == Some(Comparator::AtLeast);
-    for w in ["及以上", "以上", "以下", "以内"] {
+    for w in ["及以上", "及以下", "以上", "以下", "以内"] {
         if doc.starts_with_at(k, w) {
             k += w.chars().count();
             bounded = true;
@@ -320,20 +354,84 @@ fn is_class_threshold(doc: &Doc<'_>, after_unit: usize, clause_end: usize, prefi
     if !bounded || k >= clause_end {
         return false;
     }
+    // 及以上/及以下 written before a noun sorts things by size:
+    // 10万千瓦及以下燃煤机组, 二级及以上医院.
+    let inclusive = ["及以上", "及以下"].iter().any(|w| doc.ends_with_at(k, w));
     let noun_at = |i: usize| CLASS_NOUNS.iter().any(|w| doc.starts_with_at(i, w));
-    (doc.at(k) == '的' && is_han(doc.at(k + 1)) && k + 1 < clause_end) || noun_at(k)
+    (doc.at(k) == '的' && is_han(doc.at(k + 1)) && k + 1 < clause_end) || noun_at(k) || (inclusive && is_han(doc.at(k)))
+}
+
+/// Verbs that, right before a share, make it the share of a class to bring
+/// somewhere (推动60%以上的县级机构达标), not the bound of a class.
+const SHARE_LEADS: &[&str] = &["推动", "确保", "力争", "实现", "促进", "引导", "支持", "使", "让", "争取", "推进"];
+
+/// Whether a share stands as the amount of a class to reach: a percentage
+/// written right after a verb of driving (推动80%以上的乡镇建成…).
+fn is_share_of_a_class(unit: &str, head: &str) -> bool {
+    unit == "%" && SHARE_LEADS.iter().any(|w| head.ends_with(w))
+}
+
+/// Whether a distance bounds a scope rather than counting one:
+/// 公交与轨道50米内换乘, 1公里内覆盖 (内 alone, then a word).
+fn is_scope_distance(doc: &Doc<'_>, unit: &str, after_unit: usize) -> bool {
+    let distance = ["米", "公里", "千米"].iter().any(|u| unit.ends_with(u));
+    distance && doc.at(after_unit) == '内' && is_han(doc.at(after_unit + 1))
+}
+
+/// Words after a count of 条 that make it a package of policies, named by
+/// its size: 出台科技金融20条政策措施, 30条防汛硬措施 (ANNOTATION.md: 稳经济20条
+/// is a name).
+const POLICY_NOUNS: &[&str] = &["措施", "政策", "举措", "意见", "办法", "细则", "规定", "条款"];
+/// Verbs that put a policy in force: the object they take is a policy.
+const POLICY_VERBS: &[&str] = &["出台", "制定", "落实", "推出", "印发", "兑现", "执行", "修订", "用好", "实施好"];
+
+/// Whether a count of 条 names a policy package (稳经济20条, “30条”,
+/// 20条政策措施) rather than things to build (打通50条断头路).
+fn is_policy_package(doc: &Doc<'_>, q: &Quantity, head: &str, clause_end: usize) -> bool {
+    if q.unit != "条" {
+        return false;
+    }
+    let tail = doc.norm_string(q.end, (q.end + 10).min(clause_end));
+    if POLICY_NOUNS.iter().any(|w| tail.contains(w)) {
+        return true;
+    }
+    let at_end = q.end >= clause_end || is_clause_end(doc.at(q.end)) || matches!(doc.at(q.end), '”' | '"' | '》');
+    at_end && POLICY_VERBS.iter().any(|w| head.contains(w))
+}
+
+/// Whether the number stands in a short quoted name that counts names or
+/// is only a count: “3个100”, “双20条”, “30条” (but “5年1000亿” is a goal).
+fn in_a_quoted_name(doc: &Doc<'_>, q: &Quantity, sent_start: usize, sent_end: usize) -> bool {
+    let from = q.tok.start.saturating_sub(8).max(sent_start);
+    let Some(open) = (from..q.tok.start).rev().find(|k| matches!(doc.at(*k), '“' | '"')) else {
+        return false;
+    };
+    if (open + 1..q.tok.start).any(|k| matches!(doc.at(k), '”')) {
+        return false;
+    }
+    let to = (q.end + 8).min(sent_end);
+    let Some(close) = (q.end..to).find(|k| matches!(doc.at(*k), '”' | '"')) else {
+        return false;
+    };
+    // A count of counts: N个 next to another number (三个一批, 3个100, 两个1000亿).
+    let is_numeral = |c: char| c.is_ascii_digit() || is_chinese_numeral_char(c);
+    let counts_numbers = (q.unit == "个" && is_numeral(doc.at(q.end)))
+        || (q.tok.start >= open + 3 && doc.at(q.tok.start - 1) == '个' && is_numeral(doc.at(q.tok.start - 2)));
+    // Nothing but the count itself (“30条”, “双20条”).
+    let only_the_count = close == q.end && (open + 1..q.tok.start).all(|k| !is_han(doc.at(k)) || doc.at(k) == '双');
+    counts_numbers || only_the_count
 }
 
 /// Whether a figure names a target already set, to explain it
-/// (确定4.5%左右的增长目标, 新增就业45万人以上的目标): 的 follows the unit
-/// (and its comparator) directly, and 目标 comes within five chars. A goal
+/// (确定4.5%左右的增长目标, 5.5%左右的预期增长目标与…衔接): 的 follows the
+/// unit (and its comparator) directly, and 目标 comes within eight chars. A goal
 /// first set in quotes (“5年1000亿”的发展目标) is not caught.
 fn is_restated_target(doc: &Doc<'_>, after_unit: usize, clause_end: usize) -> bool {
     let mut k = doc.skip_spaces(after_unit, clause_end);
     if let Some((w, _)) = SUFFIX_COMPARATORS.iter().find(|(w, _)| doc.starts_with_at(k, w)) {
         k += w.chars().count();
     }
-    doc.at(k) == '的' && doc.norm_string(k, (k + 6).min(clause_end)).contains("目标")
+    doc.at(k) == '的' && doc.norm_string(k, (k + 9).min(clause_end)).contains("目标")
 }
 
 /// Whether the number at `num..unit_end` is the start of a rise written
@@ -388,7 +486,14 @@ pub(crate) fn targets_in_sentence(doc: &Doc<'_>, cx: &SentenceContext<'_>) -> Ve
         // unit written after the range.
         let sep_at = doc.skip_spaces(q.end, end);
         let upper = if RANGE_SEPARATORS.contains(&doc.at(sep_at)) {
-            quantity_at(doc, doc.skip_spaces(sep_at + 1, end), end).filter(|u| {
+            // A dash may be written doubled: 5%——5.5%, 3--5家.
+            let sep = doc.at(sep_at);
+            let mut after_sep = sep_at + 1;
+            while after_sep < end && after_sep - sep_at < 3 && doc.at(after_sep) == sep && !matches!(sep, '至' | '到')
+            {
+                after_sep += 1;
+            }
+            quantity_at(doc, doc.skip_spaces(after_sep, end), end).filter(|u| {
                 !u.unit.is_empty()
                     && (q.unit.is_empty() || q.unit == u.unit)
                     && u.tok.value > q.tok.value
@@ -474,9 +579,11 @@ fn judge(
     if tok.is_chinese {
         let is_one = tok.value == Decimal::ONE;
         let asserted = prefix_comparator(doc, tok.start, start).is_some_and(|c| c == Comparator::AtLeast);
+        let after_build_verb = BUILD_VERBS.iter().chain(PEOPLE_VERBS).any(|v| head.ends_with(v));
         if (is_one && !asserted)
             || is_han(prev)
                 && !counted_after_noun(doc, q, end, &head)
+                && !after_build_verb
                 && !matches!(
                     prev,
                     '建' | '成'
@@ -503,7 +610,7 @@ fn judge(
                 )
             || in_quotes(doc, start.max(tok.start.saturating_sub(200)), tok.start)
             || matches!(doc.at(doc.skip_spaces(q.end, end)), '“' | '"' | '《')
-            || !BUILD_VERBS.iter().any(|v| clause_text.contains(v))
+            || !BUILD_VERBS.iter().chain(PEOPLE_VERBS).any(|v| clause_text.contains(v))
         {
             return Judgement::NotATarget;
         }
@@ -526,10 +633,19 @@ fn judge(
     if doc.at(k) == ':' {
         return Judgement::NotATarget;
     }
+    let class_bound = is_class_threshold(doc, after_unit, clause.end, prefix_comparator(doc, tok.start, start))
+        && !is_share_of_a_class(&q.unit, &head);
     if is_count_of_a_list(doc, &head, tok.end, clause.end)
-        || is_class_threshold(doc, after_unit, clause.end, prefix_comparator(doc, tok.start, start))
+        || class_bound
         || is_restated_target(doc, after_unit, clause.end)
+        || is_scope_distance(doc, &q.unit, after_unit)
+        || is_policy_package(doc, q, &head, clause.end)
+        || in_a_quoted_name(doc, q, start, end)
     {
+        return Judgement::NotATarget;
+    }
+    // 10大类60项: a count of categories of a list, not of things to do.
+    if q.unit == "大" && doc.at(q.end) == '类' {
         return Judgement::NotATarget;
     }
     // Background, present state or an asset already there.
@@ -781,6 +897,45 @@ mod tests {
             ("分别增长6%和6%以上", &["6%:eq", "6%:ge"]),
             ("增长5%—6%", &["5%:ge", "6%:le"]),
             ("新增3—5家", &["3家:ge", "5家:le"]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(brief(input), *want, "{input}");
+        }
+    }
+
+    #[test]
+    fn held_out_shapes_are_read_by_general_rules() {
+        let cases: &[(&str, &[&str])] = &[
+            // a range with a doubled dash, or a single hyphen
+            ("收入增长5%——5.5%", &["5%:ge", "5.5%:le"]),
+            ("新建3--5座水厂", &["3座:ge", "5座:le"]),
+            ("投资年均增长6%-7%", &["6%:ge", "7%:le"]),
+            // 万 alone as the number
+            ("培训万名农民", &["10000名:eq"]),
+            ("帮扶万户困难家庭", &["10000户:eq"]),
+            ("继续实施万名教师支教计划", &[]),
+            ("深化“万人助万企”活动", &[]),
+            // numbered policies are names
+            ("出台稳经济20条", &[]),
+            ("落实支持民营企业“25条”", &[]),
+            ("制定12条政策措施", &[]),
+            ("实施稳岗15条硬措施", &[]),
+            ("新建农村道路20条", &["20条:eq"]),
+            ("整治河道12条", &["12条:eq"]),
+            // a short quoted name that counts names
+            ("推进“4个200”工程", &[]),
+            ("落实“两个1000亿”", &[]),
+            // a count of categories of a list
+            ("办好8大类35件民生实事", &["35件:eq"]),
+            // thresholds inside a target
+            ("关停5万千瓦及以下煤电机组", &[]),
+            ("二甲及以上医院达到12家", &["12家:eq"]),
+            ("地铁站300米内公交接驳率达到90%", &["90%:eq"]),
+            // a share of a class to reach, and a class bounded by a share
+            ("推动70%以上的乡镇建成养老服务中心", &["70%:ge"]),
+            ("支持增速20%以上的企业扩产", &[]),
+            // a target restated further on
+            ("6%左右的预期增长目标与规划衔接", &[]),
         ];
         for (input, want) in cases {
             assert_eq!(brief(input), *want, "{input}");

@@ -148,6 +148,8 @@ const PER_UNITS: &[&str] = &[
     "公里",
     "小时",
 ];
+/// Magnitudes a denominator may carry: 人/百亿元, 吨/万元, 千克/百平方米.
+const PER_MAGNITUDES: &[&str] = &["百亿", "千亿", "万亿", "十万", "百万", "千万", "万", "亿", "千", "百", "十"];
 /// Measure words written in brackets after a first one: 台（套）, 个（家）.
 const BRACKETED: &[&str] = &["套", "家", "个", "处", "所", "座", "项", "台", "件", "条"];
 
@@ -205,9 +207,14 @@ fn extend_compound(doc: &Doc<'_>, i: usize, m: UnitMatch) -> UnitMatch {
     let after = i + m.len;
     let ends_with_base = m.text.chars().last().is_some_and(|c| !matches!(c, '万' | '亿' | '千' | '百' | '%'));
     if ends_with_base && doc.at(after) == '/' && !m.text.contains('/') {
-        let per = PER_UNITS.iter().find(|w| doc.starts_with_at(after + 1, w));
-        if let Some(per) = per {
-            let len = m.len + 1 + per.chars().count();
+        // The denominator may carry its own magnitude: 人/百亿元, 吨/万元.
+        // A bare magnitude is no denominator: 元/万 is not a unit.
+        let mags = PER_MAGNITUDES.iter().filter(|w| doc.starts_with_at(after + 1, w)).map(|w| w.chars().count());
+        let per = std::iter::once(0).chain(mags).find_map(|mag| {
+            PER_UNITS.iter().find(|w| doc.starts_with_at(after + 1 + mag, w)).map(|w| mag + w.chars().count())
+        });
+        if let Some(per_len) = per {
+            let len = m.len + 1 + per_len;
             return UnitMatch { text: unit_text(doc, i, len), len };
         }
     }
@@ -317,6 +324,10 @@ mod tests {
             ("元/人", Some("元/人")),
             ("元/吨以上", Some("元/吨")),
             ("人/亿元", Some("人/亿元")),
+            ("人/百亿元以下", Some("人/百亿元")),
+            ("吨/万元", Some("吨/万元")),
+            ("万元/人左右", Some("万元/人")),
+            ("元/万", Some("元")),
             ("万台（套）以上", Some("万台（套）")),
             ("亿度", Some("亿度")),
             ("例手术", Some("例")),
