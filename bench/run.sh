@@ -6,7 +6,7 @@
 #   map       GET  /plans/{id}/map                  (挂图作战, HTML with its chart data)
 #   list      GET  /api/v1/plans/{id}/tasks?...     (filters and pages vary)
 #   submit    POST /api/v1/tasks/{id}/reports       (each request a fresh report)
-# and, before serving, exports the plan's 台账 (.xlsx) once (qingdan bench-ledger);
+# and, before serving, exports the plan's 台账 (.xlsx) once (qingdan-bench ledger);
 # then prints p50/p99 latency, requests/s and the server's peak RSS (VmHWM).
 #
 #   bench/run.sh                 SQLite in a temporary data directory
@@ -16,7 +16,7 @@
 #                                scheduler's pass on 10 consecutive days, and
 #                                loads the office's page GET /assignments
 # Options: --duration 30s  --connections 16  --threads 2  --no-build  --keep
-#          --tasks N --orgs N --users N --reports N --assignments N  (passed to bench-seed)
+#          --tasks N --orgs N --users N --reports N --assignments N  (passed to qingdan-bench seed)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,8 +52,9 @@ done
 
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 BIN=$TARGET_DIR/release/qingdan
+BENCH_BIN=$TARGET_DIR/release/qingdan-bench
 if [ "$BUILD" = 1 ]; then
-    (cd "$ROOT" && cargo build --release -p qingdan)
+    (cd "$ROOT" && cargo build --release -p qingdan -p qingdan-bench)
 fi
 
 WORK=$(mktemp -d /tmp/qingdan-bench.XXXXXX)
@@ -85,18 +86,18 @@ fi
 
 echo "== seeding ($ENGINE) ${SEED_ARGS[*]:-with defaults}"
 SEED_START=$(date +%s)
-"$BIN" bench-seed "${DB_FLAGS[@]}" "${SEED_ARGS[@]}" > "$WORK/seed.json"
+"$BENCH_BIN" seed "${DB_FLAGS[@]}" "${SEED_ARGS[@]}" > "$WORK/seed.json"
 SEED_SECONDS=$(( $(date +%s) - SEED_START ))
 echo "   seeded in ${SEED_SECONDS}s"
 if [ "$ENGINE" = sqlite ]; then du -sh "$WORK/data" | sed 's/^/   database size: /'; fi
 
 if [ "$ASSIGNMENTS" -gt 0 ]; then
     echo "== 督办 scheduler: one pass per day, 10 days from today ($ASSIGNMENTS open matters)"
-    "$BIN" bench-sweep "${DB_FLAGS[@]}" --days 10 | tee "$WORK/sweep.jsonl"
+    "$BENCH_BIN" sweep "${DB_FLAGS[@]}" --days 10 | tee "$WORK/sweep.jsonl"
 fi
 
 echo "== 台账 export of the whole plan (target: 100,000 tasks in <= 5 s and <= 500 MiB)"
-"$BIN" bench-ledger "${DB_FLAGS[@]}" | tee "$WORK/ledger.json"
+"$BENCH_BIN" ledger "${DB_FLAGS[@]}" | tee "$WORK/ledger.json"
 
 echo "== serving"
 QINGDAN_LOG=warn "$BIN" serve --listen "127.0.0.1:$PORT" "${DB_FLAGS[@]}" > "$WORK/serve.log" 2>&1 &

@@ -44,7 +44,7 @@ impl SessionToken {
 }
 
 /// Hashes a password with Argon2id on a blocking thread.
-pub(crate) async fn hash_password(password: String) -> Result<String> {
+pub async fn hash_password(password: String) -> Result<String> {
     let _permit = HASHING.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
     tokio::task::spawn_blocking(move || {
         let hash: Result<PasswordHash, _> = Argon2::default().hash_password(password.as_bytes());
@@ -110,6 +110,12 @@ impl App {
             self.sessions.put(hash, user.clone());
         }
         Ok(user)
+    }
+
+    /// Deletes the sessions that have expired; returns how many. Run hourly
+    /// by the server, so the table holds only live sessions.
+    pub async fn purge_expired_sessions(&self) -> Result<u64> {
+        Ok(self.store.delete_expired_sessions(self.clock.now()).await?)
     }
 
     pub async fn logout(&self, token: &SessionToken) -> Result<()> {

@@ -26,10 +26,9 @@ mod plans;
 pub mod reporting;
 mod status;
 pub mod supervision;
-pub mod synthetic;
 
 pub use admin::{OrgInput, UserInput};
-pub use auth::SessionToken;
+pub use auth::{SessionToken, hash_password};
 pub use calendar::{CalendarDayInput, CalendarYear, MAX_CALENDAR_BYTES};
 pub use clock::{Clock, beijing};
 pub use dashboard::{Dashboard, GroupTally, RED_LIST_LIMIT, Tally};
@@ -125,8 +124,16 @@ impl App {
         Ok(App::new(store, clock))
     }
 
+    /// The storage layer, for tests (setups the use cases do not offer, such
+    /// as a second tenant) and the bench crate. Web and the binary never call
+    /// it (CI checks): everything they need is a use case here.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Closes the database's connections, waiting for what runs on them.
+    pub async fn close(&self) {
+        self.store.close().await;
     }
 
     pub fn clock(&self) -> &Clock {

@@ -4,10 +4,9 @@
 
 use anyhow::{Result, ensure};
 use chrono::NaiveDate;
-use qingdan_app::{AppError, CalendarDayInput, UserInput};
-use qingdan_domain::{DayKind, OrgKind, Role, WorkCalendar};
-use qingdan_storage::{Actor, NewOrg};
-use qingdan_testkit::{Backend, PASSWORD, World, on_both_engines};
+use qingdan_app::{AppError, CalendarDayInput};
+use qingdan_domain::{DayKind, Role, WorkCalendar};
+use qingdan_testkit::{Backend, World, on_both_engines};
 
 on_both_engines! {
     a_new_tenant_gets_the_national_calendar_on_first_read => seeded;
@@ -191,23 +190,8 @@ async fn import_replaces(backend: Backend) -> Result<()> {
 
 async fn tenant_isolation(backend: Backend) -> Result<()> {
     let w = World::new(backend, "2026-09-30").await?;
-    let other = w.app.store().create_tenant("邻县").await?;
-    let office = NewOrg {
-        tenant_id: other,
-        parent_id: None,
-        name: "邻县政府办".into(),
-        kind: OrgKind::Department,
-        sort_order: 0,
-    };
-    let org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
-    let input = UserInput {
-        username: "other_admin".into(),
-        display_name: "邻县管理员".into(),
-        role: Role::Admin.code().into(),
-        org_id: org.id.0,
-        password: PASSWORD.into(),
-    };
-    let other_admin = w.app.create_user_unchecked(other, &input).await?;
+    let other_admin = w.stranger(Role::Admin).await?;
+    let other = other_admin.tenant_id;
     // Both tenants start from the national file.
     ensure!(!w.app.calendar(other).await?.is_working_day(d("2026-10-01")));
     // One tenant's edits and imports stay in it.

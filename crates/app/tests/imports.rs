@@ -2,9 +2,9 @@
 //! review edits, permissions, tenants, bad files and publishing.
 
 use anyhow::{Context, Result, ensure};
-use qingdan_app::{AppError, ImportId, ImportTaskInput, PlanInput, TargetInput, UserInput};
-use qingdan_domain::{OrgKind, PlanId, Role, User};
-use qingdan_storage::{Actor, NewOrg, TaskQuery};
+use qingdan_app::{AppError, ImportId, ImportTaskInput, PlanInput, TargetInput};
+use qingdan_domain::{PlanId, Role, User};
+use qingdan_storage::TaskQuery;
 use qingdan_testkit::{Backend, World, on_both_engines};
 use std::path::PathBuf;
 
@@ -251,23 +251,7 @@ async fn permissions(backend: Backend) -> Result<()> {
 }
 
 async fn stranger(w: &World) -> Result<User> {
-    let other = w.app.store().create_tenant("邻县").await?;
-    let office = NewOrg {
-        tenant_id: other,
-        parent_id: None,
-        name: "邻县督查室".into(),
-        kind: OrgKind::Department,
-        sort_order: 0,
-    };
-    let org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
-    let input = UserInput {
-        username: "stranger".into(),
-        display_name: "外县督查员".into(),
-        role: "supervisor".into(),
-        org_id: org.id.0,
-        password: "abc12345678".into(),
-    };
-    Ok(w.app.create_user_unchecked(other, &input).await?)
+    w.stranger(Role::Supervisor).await
 }
 
 async fn tenant_isolation(backend: Backend) -> Result<()> {

@@ -8,9 +8,9 @@ use axum::Router;
 use axum::extract::{Json, RawQuery, State};
 use axum::routing::post;
 use chrono::Duration;
-use qingdan_app::{App, AppError, ChannelId, ChannelInput, Clock, Message, OutboxStatus, UserInput};
+use qingdan_app::{App, AppError, ChannelId, ChannelInput, Clock, Message, OutboxStatus};
 use qingdan_domain::{Role, TenantId, User};
-use qingdan_testkit::{Backend, PASSWORD, World, on_both_engines};
+use qingdan_testkit::{Backend, World, on_both_engines};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -278,29 +278,8 @@ async fn admin_only(backend: Backend) -> Result<()> {
 }
 
 async fn second_tenant(w: &World) -> Result<(TenantId, User)> {
-    let tenant = w.app.store().create_tenant("邻县政府").await?;
-    let org = w
-        .app
-        .store()
-        .create_org(
-            &qingdan_storage::NewOrg {
-                tenant_id: tenant,
-                parent_id: None,
-                name: "邻县督查室".into(),
-                kind: qingdan_domain::OrgKind::Department,
-                sort_order: 0,
-            },
-            qingdan_storage::Actor { user_id: None, at: w.app.clock().now() },
-        )
-        .await?;
-    let input = UserInput {
-        username: "admin2".into(),
-        display_name: "邻县管理员".into(),
-        role: "admin".into(),
-        org_id: org.id.0,
-        password: PASSWORD.into(),
-    };
-    Ok((tenant, w.app.create_user_unchecked(tenant, &input).await?))
+    let admin = w.stranger(Role::Admin).await?;
+    Ok((admin.tenant_id, admin))
 }
 
 async fn tenant_isolation(backend: Backend) -> Result<()> {

@@ -2,8 +2,8 @@
 
 use anyhow::{Result, ensure};
 use qingdan_app::{ActualInput, AppError, OrgInput, ReportInput, ReviewInput, TaskFilter, UserInput};
-use qingdan_domain::{Light, OrgKind, ReportStatus, Role, TaskId};
-use qingdan_storage::{Actor, NewOrg, NewTask};
+use qingdan_domain::{Light, ReportStatus, Role, TaskId};
+use qingdan_storage::NewTask;
 use qingdan_testkit::{Backend, Store, World, on_both_engines};
 
 on_both_engines! {
@@ -19,6 +19,7 @@ on_both_engines! {
     migrations_reach_the_same_schema => same_schema;
     a_late_report_for_an_earlier_month_does_not_move_progress_back => late_report;
     a_text_search_counts_to_the_end_of_its_page_but_filters_count_exactly => capped_search;
+    expired_sessions_are_purged_and_live_ones_kept => session_purge;
 }
 
 fn report(period: &str, percent: &str, actuals: Vec<(i64, &str)>) -> ReportInput {
@@ -183,28 +184,7 @@ async fn tenant_isolation(backend: Backend) -> Result<()> {
     let plan = w.plan().await?;
     let task = w.task(plan, "新增钻井649口", energy, &[], None).await?;
     // A second government in the same database, with its own supervisor.
-    let other = w.app.store().create_tenant("邻县").await?;
-    let office = NewOrg {
-        tenant_id: other,
-        parent_id: None,
-        name: "邻县督查室".into(),
-        kind: OrgKind::Department,
-        sort_order: 0,
-    };
-    let other_org = w.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
-    let stranger = w
-        .app
-        .create_user_unchecked(
-            other,
-            &UserInput {
-                username: "stranger".into(),
-                display_name: "外县督查员".into(),
-                role: "supervisor".into(),
-                org_id: other_org.id.0,
-                password: "abc12345678".into(),
-            },
-        )
-        .await?;
+    let stranger = w.stranger(Role::Supervisor).await?;
     ensure!(matches!(w.app.task_detail(&stranger, task).await, Err(AppError::NotFound(_))));
     ensure!(matches!(w.app.plan(&stranger, plan).await, Err(AppError::NotFound(_))));
     ensure!(w.app.plans(&stranger).await?.is_empty());
@@ -335,5 +315,19 @@ async fn capped_search(backend: Backend) -> Result<()> {
         .plan_overview(&w.supervisor, plan, &TaskFilter { q: Some("第100批".into()), ..Default::default() })
         .await?;
     ensure!(few.tasks.total == 1 && !few.tasks.is_total_capped, "{}", few.tasks.total);
+    Ok(())
+}
+
+async fn session_purge(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let (_, old) = w.app.login(&w.supervisor.username, qingdan_testkit::PASSWORD).await?;
+    // Thirteen hours on, the first session (12 h) has expired; a new one has not.
+    let at = w.app.clock().now() + chrono::Duration::hours(13);
+    let later = qingdan_app::App::new(w.app.store().clone(), qingdan_app::Clock::Fixed(at));
+    let (_, fresh) = later.login(&w.admin.username, qingdan_testkit::PASSWORD).await?;
+    ensure!(later.purge_expired_sessions().await? == 1, "the expired session is purged");
+    ensure!(later.purge_expired_sessions().await? == 0, "and only once");
+    ensure!(later.session_user(&fresh).await?.is_some(), "a live session stays");
+    ensure!(later.session_user(&old).await?.is_none());
     Ok(())
 }

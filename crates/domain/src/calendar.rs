@@ -183,11 +183,6 @@ impl WorkCalendar {
         WorkCalendar::parse_file(SHIPPED).unwrap_or_default()
     }
 
-    /// The shipped file's text, for download and `qingdan calendar show`.
-    pub fn shipped_text() -> &'static str {
-        SHIPPED
-    }
-
     /// Reads the data file format (see the header of `data/cn-holidays.csv` and README.md): `#` comments
     /// and blank lines anywhere, then the header [`FILE_HEADER`], then rows
     /// `start,end,kind,name,region,source` (`end` empty for one day, `region` empty for national).
@@ -336,11 +331,6 @@ impl WorkCalendar {
             }
         }
         count
-    }
-
-    /// The next working day strictly after `d`.
-    pub fn next_working_day(&self, d: NaiveDate) -> Due {
-        self.add_working_days(d, 1)
     }
 
     fn due(&self, first_examined: NaiveDate, date: Option<NaiveDate>) -> Due {

@@ -167,16 +167,6 @@ impl Period {
         }
     }
 
-    /// The month of the period's last day (a week's: where its Sunday falls).
-    pub fn last_month(self) -> u32 {
-        self.last_day().month()
-    }
-
-    /// Whether the half-month is the second (16th to the month's end).
-    pub fn is_second_half(self) -> bool {
-        self.cycle == ReportingCycle::HalfMonthly && self.index.is_multiple_of(2)
-    }
-
     /// The period before this one, of the same kind.
     pub fn previous(self) -> Period {
         if self.index > 1 {

@@ -175,11 +175,6 @@ impl DueStatus {
     pub fn label(self) -> String {
         if self.is_late { format!("迟报（{}）", self.state.label()) } else { self.state.label().to_owned() }
     }
-
-    /// Whether a report exists for the period.
-    pub fn is_submitted(self) -> bool {
-        !matches!(self.state, DueState::Pending | DueState::Missing)
-    }
 }
 
 /// 久未报送: how many consecutive periods past their due date without a report

@@ -41,44 +41,6 @@ enum Command {
     /// The working-day calendar (工作日历): count working days, show a year, import a file.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
-    /// Fill an empty database with a synthetic tenant for benchmarks (bench/run.sh); prints JSON.
-    #[command(hide = true)]
-    BenchSeed {
-        #[command(flatten)]
-        db: DbArgs,
-        #[arg(long, default_value_t = 100_000)]
-        tasks: usize,
-        #[arg(long, default_value_t = 2_000)]
-        orgs: usize,
-        #[arg(long, default_value_t = 5_000)]
-        users: usize,
-        #[arg(long, default_value_t = 1_000_000)]
-        reports: usize,
-        /// Reporters (one per department) listed with the (task, period) pairs still free for them.
-        #[arg(long, default_value_t = 200)]
-        sample_reporters: usize,
-        /// Open assigned matters (交办事项) for the 督办 benchmark.
-        #[arg(long, default_value_t = 0)]
-        assignments: usize,
-    },
-    /// Time the 督办 scheduler's pass on each of the next N days (bench/supervision.sh); prints JSON lines.
-    #[command(hide = true)]
-    BenchSweep {
-        #[command(flatten)]
-        db: DbArgs,
-        #[arg(long, default_value_t = 10)]
-        days: u64,
-    },
-    /// Export the ledger (台账) of the first tenant's largest plan as its admin sees it; prints
-    /// tasks, rows, seconds and peak memory (VmHWM) as JSON (docs/benchmarks.md).
-    #[command(hide = true)]
-    BenchLedger {
-        #[command(flatten)]
-        db: DbArgs,
-        /// Also write the .xlsx here.
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
 }
 
 /// Where the database is.
@@ -172,19 +134,6 @@ fn run(cli: Cli) -> Result<()> {
             Command::User(cmd) => user(cmd).await,
             Command::Calendar(cmd) => calendar_cmd::run(cmd).await,
             Command::Extract(_) => Ok(()),
-            Command::BenchSeed { db, tasks, orgs, users, reports, sample_reporters, assignments } => {
-                let spec = qingdan_app::synthetic::SyntheticSpec {
-                    tasks,
-                    orgs,
-                    users,
-                    reports,
-                    sample_reporters,
-                    assignments,
-                };
-                bench_seed(&db, spec).await
-            }
-            Command::BenchSweep { db, days } => bench_sweep(&db, days).await,
-            Command::BenchLedger { db, out } => bench_ledger(&db, out).await,
         }
     })
 }
@@ -231,7 +180,7 @@ async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
     // but unsent (it would be marked failed, not resent).
     let _ = stop_delivery.send(true);
     let _ = tokio::time::timeout(Duration::from_secs(60), delivery).await;
-    app.store().close().await;
+    app.close().await;
     Ok(())
 }
 
@@ -275,7 +224,8 @@ fn spawn_supervision(app: App) {
     });
 }
 
-/// Lights move with the calendar: recompute them every hour.
+/// Lights move with the calendar: recompute them every hour, and purge the
+/// sessions that have expired meanwhile.
 fn spawn_light_refresh(app: App) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -284,6 +234,9 @@ fn spawn_light_refresh(app: App) {
             tick.tick().await;
             if let Err(err) = app.refresh_all_lights().await {
                 tracing::warn!("refreshing lights: {err}");
+            }
+            if let Err(err) = app.purge_expired_sessions().await {
+                tracing::warn!("purging expired sessions: {err}");
             }
         }
     });
@@ -305,89 +258,6 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
-}
-
-/// Seeds a synthetic tenant into an empty database and prints what a load run needs as JSON.
-async fn bench_seed(db: &DbArgs, spec: qingdan_app::synthetic::SyntheticSpec) -> Result<()> {
-    let app = open(&Settings::load(db, None)?).await?;
-    if app.has_tenant().await? {
-        bail!("bench-seed needs an empty database");
-    }
-    let started = std::time::Instant::now();
-    let info = app.seed_synthetic(spec).await?;
-    tracing::info!("synthetic tenant seeded in {:.1} s", started.elapsed().as_secs_f64());
-    println!("{}", serde_json::to_string(&info)?);
-    Ok(())
-}
-
-async fn bench_sweep(db: &DbArgs, days: u64) -> Result<()> {
-    let url = Settings::load(db, None)?.database_url()?;
-    let today = Clock::System.today();
-    for n in 0..days {
-        let day = today + chrono::Days::new(n);
-        let app = App::open(&url, Clock::fixed_on(day)).await?;
-        let mut changed = 0;
-        let mut reminded = 0;
-        let started = std::time::Instant::now();
-        for tenant in app.store().tenant_ids().await? {
-            changed += app.sweep_assignments(tenant, day).await?.len();
-        }
-        let sweep_ms = started.elapsed().as_secs_f64() * 1000.0;
-        for tenant in app.store().tenant_ids().await? {
-            reminded += app.remind_light_changes(tenant).await?.0;
-        }
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
-        println!(
-            "{{\"day\":\"{day}\",\"changed\":{changed},\"reminded\":{reminded},\"sweep_ms\":{sweep_ms:.1},\"ms\":{ms:.1}}}"
-        );
-        app.store().close().await;
-    }
-    Ok(())
-}
-
-/// Times one ledger export of the first tenant's plan with the most tasks.
-async fn bench_ledger(db: &DbArgs, out: Option<PathBuf>) -> Result<()> {
-    let app = open(&Settings::load(db, None)?).await?;
-    let tenant = *app.store().tenant_ids().await?.first().context("no tenant: run bench-seed first")?;
-    let mut viewer = None;
-    for role in [qingdan_domain::Role::Admin, qingdan_domain::Role::Supervisor, qingdan_domain::Role::Leader] {
-        if let Some(user) = app.store().users_with_role(tenant, role).await?.into_iter().next() {
-            viewer = Some(user);
-            break;
-        }
-    }
-    let viewer = viewer.context("the tenant has no admin, supervisor or leader")?;
-    let mut plan = None;
-    let mut most = -1;
-    for p in app.plans(&viewer).await? {
-        let tasks = app.plan_overview(&viewer, p.id, &Default::default()).await?.counts.total();
-        if tasks > most {
-            most = tasks;
-            plan = Some(p.id);
-        }
-    }
-    let plan = plan.context("the tenant has no plan")?;
-    let started = std::time::Instant::now();
-    let file = app.export_ledger(&viewer, plan).await?;
-    let seconds = started.elapsed().as_secs_f64();
-    if let Some(path) = out {
-        std::fs::write(&path, &file.bytes).with_context(|| path.display().to_string())?;
-    }
-    println!(
-        "{{\"tasks\":{},\"rows\":{},\"bytes\":{},\"seconds\":{seconds:.2},\"peak_rss_mib\":{:.1}}}",
-        file.tasks,
-        file.rows,
-        file.bytes.len(),
-        peak_rss_kib().unwrap_or(0) as f64 / 1024.0
-    );
-    Ok(())
-}
-
-/// The process's peak resident memory (VmHWM) in KiB, on Linux.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 async fn user(cmd: UserCommand) -> Result<()> {

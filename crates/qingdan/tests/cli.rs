@@ -30,6 +30,16 @@ fn help_names_every_command() -> Result<()> {
 }
 
 #[test]
+fn the_product_binary_has_no_benchmark_commands() -> Result<()> {
+    // They live in qingdan-bench; the old hidden names are refused here.
+    for hidden in ["bench-seed", "bench-sweep", "bench-ledger"] {
+        let out = qingdan().args([hidden, "--help"]).output()?;
+        ensure!(!out.status.success(), "{hidden} is still a command of qingdan");
+    }
+    Ok(())
+}
+
+#[test]
 fn an_unknown_database_url_says_what_to_write() -> Result<()> {
     let out = qingdan().args(["migrate", "--database-url", "mysql://localhost/x"]).output()?;
     ensure!(!out.status.success());

@@ -10,6 +10,8 @@
 
 // Infrastructure: the two pools, errors, row decoding, the audit trail.
 mod audit;
+#[cfg(feature = "bulk")]
+mod bulk;
 mod error;
 mod rows;
 mod store;

@@ -20,7 +20,7 @@
 
 use crate::{App, AppError, Message, Result};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
-use qingdan_domain::reporting::{max_due_day, max_remind_days, stale_window, weekday_label};
+use qingdan_domain::reporting::{max_due_day, max_remind_days, stale_window};
 use qingdan_domain::{
     DueState, DueStatus, Invalid, OrgId, Period, Plan, PlanId, ReportingCycle, ReportingSchedule, Role, TaskId,
     TenantId, User,
@@ -455,20 +455,6 @@ pub fn parse_schedule(input: &ScheduleInput) -> Result<ReportingSchedule> {
     };
     invalid.into_result()?;
     Ok(ReportingSchedule { cycle, due_day, remind_days_before })
-}
-
-/// The due days a cycle offers, with their labels, for the settings form.
-pub fn due_day_choices(cycle: ReportingCycle) -> Vec<(u32, String)> {
-    (1..=max_due_day(cycle))
-        .map(|d| {
-            let label = match cycle {
-                ReportingCycle::Weekly => weekday_label(d).to_owned(),
-                ReportingCycle::HalfMonthly => format!("{d}日 / {}日", d + 15),
-                ReportingCycle::Monthly | ReportingCycle::Quarterly => format!("{d}日"),
-            };
-            (d, label)
-        })
-        .collect()
 }
 
 /// Reporting counts per org, keyed by org id, for callers that merge them

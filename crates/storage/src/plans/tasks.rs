@@ -13,8 +13,6 @@ use qingdan_domain::{
     Comparator, Decimal, Light, OrgId, PlanId, Responsibility, Target, TargetId, Task, TaskId, TenantId, UserId,
 };
 use serde_json::json;
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 /// A task to create, with its targets.
 #[derive(Debug, Clone)]
@@ -202,7 +200,7 @@ const TASK_SELECT: &str = "SELECT tasks.id, tasks.tenant_id, tasks.plan_id, task
      FROM tasks LEFT JOIN orgs ON orgs.id = tasks.lead_org_id";
 
 /// Width of one step of `sort_path`: up to a million siblings.
-const PATH_STEP: usize = 6;
+pub(crate) const PATH_STEP: usize = 6;
 
 /// A bound parameter of a query whose conditions are built at run time.
 enum Param {
@@ -345,62 +343,6 @@ impl Store {
             id
         });
         Ok(TaskId(id))
-    }
-
-    /// Loads many tasks at once, one transaction per thousand, without audit
-    /// events: for generating benchmark tenants, not for users. Each task is
-    /// placed after its parent's existing children exactly as [`Store::create_task`]
-    /// places it; a parent must already be stored (insert a tree level by level).
-    pub async fn bulk_insert_tasks(&self, tasks: &[NewTask]) -> Result<Vec<TaskId>> {
-        // Per parent (None = the plan's top level): its sort_path prefix, the children's depth, children so far.
-        let mut places: HashMap<(i64, Option<i64>), (String, i64, i64)> = HashMap::new();
-        let mut ids = Vec::with_capacity(tasks.len());
-        for chunk in tasks.chunks(1000) {
-            in_tx!(self, tx => {
-                for new in chunk {
-                    let key = (new.plan_id.0, new.parent_id.map(|p| p.0));
-                    let place = match places.entry(key) {
-                        Entry::Occupied(slot) => slot.into_mut(),
-                        Entry::Vacant(slot) => {
-                            let (prefix, depth) = match new.parent_id {
-                                None => (String::new(), 0),
-                                Some(parent) => {
-                                    let row: Option<(String, i64)> = sqlx::query_as(
-                                        "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
-                                    )
-                                    .bind(new.tenant_id.0)
-                                    .bind(new.plan_id.0)
-                                    .bind(parent.0)
-                                    .fetch_optional(&mut *tx)
-                                    .await?;
-                                    let (path, depth) = row.ok_or(StorageError::NotFound(Entity::ParentTask))?;
-                                    (format!("{path}."), depth + 1)
-                                }
-                            };
-                            let siblings: i64 = match new.parent_id {
-                                Some(parent) => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
-                                    .bind(new.tenant_id.0)
-                                    .bind(parent.0)
-                                    .fetch_one(&mut *tx)
-                                    .await?,
-                                None => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL")
-                                    .bind(new.tenant_id.0)
-                                    .bind(new.plan_id.0)
-                                    .fetch_one(&mut *tx)
-                                    .await?,
-                            };
-                            slot.insert((prefix, depth, siblings))
-                        }
-                    };
-                    let (prefix, depth, siblings) = place;
-                    *siblings += 1;
-                    let sort_path = format!("{prefix}{:0width$}", *siblings, width = PATH_STEP);
-                    let id: i64 = insert_task!(tx, new, *depth, &sort_path);
-                    ids.push(TaskId(id));
-                }
-            });
-        }
-        Ok(ids)
     }
 
     pub async fn task(&self, tenant: TenantId, id: TaskId) -> Result<Option<TaskListItem>> {

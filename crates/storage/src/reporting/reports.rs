@@ -337,44 +337,6 @@ impl Store {
             .collect()
     }
 
-    /// How many reports the tenant has.
-    pub async fn report_count(&self, tenant: TenantId) -> Result<i64> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM progress_reports WHERE tenant_id = $1").bind(tenant.0).fetch_one(pool).await?
-        }))
-    }
-
-    /// Loads many reports at once in one transaction per thousand, without
-    /// audit events: for generating benchmark tenants, not for users.
-    pub async fn bulk_insert_reports(&self, reports: &[(NewReport, ReportStatus)], at: DateTime<Utc>) -> Result<()> {
-        for chunk in reports.chunks(1000) {
-            in_tx!(self, tx => {
-                for (new, status) in chunk {
-                    sqlx::query(
-                        "INSERT INTO progress_reports (tenant_id, task_id, org_id, period, percent_done, narrative, problems, \
-                         next_steps, status, review_comment, submitted_by, submitted_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                    )
-                    .bind(new.tenant_id.0)
-                    .bind(new.task_id.0)
-                    .bind(new.org_id.0)
-                    .bind(new.period.to_string())
-                    .bind(new.percent_done)
-                    .bind(&new.narrative)
-                    .bind(&new.problems)
-                    .bind(&new.next_steps)
-                    .bind(status.code())
-                    .bind("")
-                    .bind(new.submitted_by.0)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            });
-        }
-        Ok(())
-    }
-
     async fn with_actuals(&self, tenant: TenantId, rows: Vec<ReportRow>) -> Result<Vec<ProgressReport>> {
         let ids: Vec<ReportId> = rows.iter().map(|r| ReportId(r.id)).collect();
         let mut actuals = self.actuals(tenant, &ids).await?;

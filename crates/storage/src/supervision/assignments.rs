@@ -362,7 +362,7 @@ fn snapshot(a: &Assignment) -> serde_json::Value {
 
 /// Inserts one matter row with its supporting orgs and attachment names on
 /// `$tx`; evaluates to the new id. Shared by `create_assignment` and
-/// `bulk_insert_assignments`.
+/// `bulk_insert_assignments` (`bulk.rs`).
 macro_rules! insert_assignment {
     ($tx:expr, $new:expr, $created_by:expr, $at:expr) => {{
         let id: i64 = sqlx::query_scalar(
@@ -422,6 +422,8 @@ macro_rules! insert_assignment {
         id
     }};
 }
+#[cfg_attr(not(feature = "bulk"), allow(unused_imports))]
+pub(crate) use insert_assignment;
 
 impl Store {
     /// The tenant's 13710 rule, created on first use.
@@ -966,19 +968,6 @@ impl Store {
             .await?
         });
         Ok(rows.into_iter().map(|(org, n)| (OrgId(org), n)).collect())
-    }
-
-    /// Loads many matters at once (with their supporting orgs and attachment
-    /// names), one transaction per thousand, without history or audit events: for generating benchmark tenants, not for users.
-    pub async fn bulk_insert_assignments(&self, matters: &[Assignment], at: DateTime<Utc>) -> Result<()> {
-        for chunk in matters.chunks(1000) {
-            in_tx!(self, tx => {
-                for new in chunk {
-                    insert_assignment!(tx, new, None::<i64>, at);
-                }
-            });
-        }
-        Ok(())
     }
 }
 

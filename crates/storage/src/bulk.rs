@@ -1,0 +1,117 @@
+//! Bulk loaders for benchmark tenants (`qingdan-bench`): a transaction per
+//! thousand rows and no audit events, since a use case per row would take
+//! hours for a million reports. Compiled only with the `bulk` feature, which
+//! the product binary does not turn on.
+
+use crate::error::Entity;
+use crate::plans::tasks::{PATH_STEP, insert_task};
+use crate::store::in_tx;
+use crate::supervision::assignments::insert_assignment;
+use crate::{NewReport, NewTask, Result, StorageError, Store};
+use chrono::{DateTime, Utc};
+use qingdan_domain::assignment::Assignment;
+use qingdan_domain::{ReportStatus, TaskId};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+impl Store {
+    /// Loads many tasks at once, one transaction per thousand, without audit
+    /// events: for generating benchmark tenants, not for users. Each task is
+    /// placed after its parent's existing children exactly as [`Store::create_task`]
+    /// places it; a parent must already be stored (insert a tree level by level).
+    pub async fn bulk_insert_tasks(&self, tasks: &[NewTask]) -> Result<Vec<TaskId>> {
+        // Per parent (None = the plan's top level): its sort_path prefix, the children's depth, children so far.
+        let mut places: HashMap<(i64, Option<i64>), (String, i64, i64)> = HashMap::new();
+        let mut ids = Vec::with_capacity(tasks.len());
+        for chunk in tasks.chunks(1000) {
+            in_tx!(self, tx => {
+                for new in chunk {
+                    let key = (new.plan_id.0, new.parent_id.map(|p| p.0));
+                    let place = match places.entry(key) {
+                        Entry::Occupied(slot) => slot.into_mut(),
+                        Entry::Vacant(slot) => {
+                            let (prefix, depth) = match new.parent_id {
+                                None => (String::new(), 0),
+                                Some(parent) => {
+                                    let row: Option<(String, i64)> = sqlx::query_as(
+                                        "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
+                                    )
+                                    .bind(new.tenant_id.0)
+                                    .bind(new.plan_id.0)
+                                    .bind(parent.0)
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                                    let (path, depth) = row.ok_or(StorageError::NotFound(Entity::ParentTask))?;
+                                    (format!("{path}."), depth + 1)
+                                }
+                            };
+                            let siblings: i64 = match new.parent_id {
+                                Some(parent) => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
+                                    .bind(new.tenant_id.0)
+                                    .bind(parent.0)
+                                    .fetch_one(&mut *tx)
+                                    .await?,
+                                None => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL")
+                                    .bind(new.tenant_id.0)
+                                    .bind(new.plan_id.0)
+                                    .fetch_one(&mut *tx)
+                                    .await?,
+                            };
+                            slot.insert((prefix, depth, siblings))
+                        }
+                    };
+                    let (prefix, depth, siblings) = place;
+                    *siblings += 1;
+                    let sort_path = format!("{prefix}{:0width$}", *siblings, width = PATH_STEP);
+                    let id: i64 = insert_task!(tx, new, *depth, &sort_path);
+                    ids.push(TaskId(id));
+                }
+            });
+        }
+        Ok(ids)
+    }
+
+    /// Loads many reports at once in one transaction per thousand, without
+    /// audit events: for generating benchmark tenants, not for users.
+    pub async fn bulk_insert_reports(&self, reports: &[(NewReport, ReportStatus)], at: DateTime<Utc>) -> Result<()> {
+        for chunk in reports.chunks(1000) {
+            in_tx!(self, tx => {
+                for (new, status) in chunk {
+                    sqlx::query(
+                        "INSERT INTO progress_reports (tenant_id, task_id, org_id, period, percent_done, narrative, problems, \
+                         next_steps, status, review_comment, submitted_by, submitted_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind(new.tenant_id.0)
+                    .bind(new.task_id.0)
+                    .bind(new.org_id.0)
+                    .bind(new.period.to_string())
+                    .bind(new.percent_done)
+                    .bind(&new.narrative)
+                    .bind(&new.problems)
+                    .bind(&new.next_steps)
+                    .bind(status.code())
+                    .bind("")
+                    .bind(new.submitted_by.0)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// Loads many matters at once (with their supporting orgs and attachment
+    /// names), one transaction per thousand, without history or audit events: for generating benchmark tenants, not for users.
+    pub async fn bulk_insert_assignments(&self, matters: &[Assignment], at: DateTime<Utc>) -> Result<()> {
+        for chunk in matters.chunks(1000) {
+            in_tx!(self, tx => {
+                for new in chunk {
+                    insert_assignment!(tx, new, None::<i64>, at);
+                }
+            });
+        }
+        Ok(())
+    }
+}
