@@ -21,7 +21,10 @@ pub enum OfficeError {
     /// The workbook has no sheet at all.
     #[error("Excel 工作簿中没有工作表")]
     NoSheet,
-    /// A part of the file unpacks to more than [`crate::MAX_PART_BYTES`].
+    /// A part of the file unpacks to more than its limit: [`crate::MAX_PART_BYTES`]
+    /// for a `.docx`, [`crate::limits::MAX_XLSX_PART_BYTES`] or
+    /// [`crate::limits::MAX_SHARED_STRINGS_BYTES`] for an `.xlsx`. Counted as it
+    /// inflates, whatever the zip header says.
     #[error("文件过大：{part} 解压后超过 {limit_mib} MiB")]
     TooLarge {
         /// The part inside the zip, e.g. `word/document.xml`.
