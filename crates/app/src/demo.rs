@@ -4,10 +4,11 @@
 //! state. Every account shares [`DEMO_PASSWORD`].
 
 use crate::{
-    App, AppError, OrgInput, PlanInput, ReportInput, ResponsibilityInput, Result, ReviewInput, TargetInput, TaskInput,
-    UserInput,
+    App, AppError, NewAssignmentInput, OrgInput, PlanInput, ReportInput, ResponsibilityInput, Result, ReviewInput,
+    TargetInput, TaskInput, TransitionInput, UserInput,
 };
 use chrono::Datelike;
+use qingdan_domain::assignment::AssignmentSource;
 use qingdan_domain::{OrgId, Period, PlanId, ReportId, Role, TaskId, TenantId, User};
 use qingdan_storage::NewOrg;
 
@@ -386,4 +387,95 @@ fn month_end(year: i32, month: u32) -> chrono::NaiveDate {
         chrono::NaiveDate::from_ymd_opt(year, month + 1, 1)
     };
     next.and_then(|d| d.pred_opt()).unwrap_or_default()
+}
+
+/// A demo matter: title, source, text, days ago, major, the steps the lead org took.
+type DemoMatter = (&'static str, AssignmentSource, &'static str, u64, bool, &'static [&'static str]);
+
+impl App {
+    /// The demo city's assigned matters: one per state worth showing, assigned
+    /// some days back so lights differ; `matters` pairs each with the reporter and the lead org.
+    pub(crate) async fn seed_demo_assignments(
+        &self,
+        supervisor: &User,
+        leader: &User,
+        matters: &[(&User, OrgId)],
+    ) -> Result<()> {
+        let today = self.clock.today();
+        // (title, source, text, days ago, major, steps taken by the lead org)
+        let plan: [DemoMatter; 5] = [
+            (
+                "加快老旧小区改造进度",
+                AssignmentSource::LeaderInstruction,
+                "孙市长批示：老旧小区改造进度滞后，请住建局牵头拿出加快方案，按13710要求反馈。",
+                10,
+                false,
+                &[],
+            ),
+            (
+                "打通城区断头路",
+                AssignmentSource::MeetingDecision,
+                "市政府常务会议决定：年内打通城区5条断头路，交通局牵头，每周报送进展。",
+                2,
+                false,
+                &["sign_for", "deploy"],
+            ),
+            (
+                "增加普惠性学前教育学位",
+                AssignmentSource::SuggestionOrProposal,
+                "市人大代表建议第18号：新增普惠性幼儿园学位2000个。",
+                0,
+                false,
+                &[],
+            ),
+            (
+                "重点项目要素保障",
+                AssignmentSource::Task,
+                "重点项目用地、用能指标缺口较大，请发改委牵头会同相关部门协调解决。",
+                5,
+                true,
+                &["sign_for", "deploy", "feedback"],
+            ),
+            (
+                "整治城区黑臭水体",
+                AssignmentSource::LeaderInstruction,
+                "李副市长批示：群众反映强烈，请生态环境局限期整治。",
+                8,
+                false,
+                &["sign_for", "deploy", "feedback", "request_close"],
+            ),
+        ];
+        for ((title, source, text, days_ago, is_major, steps), (reporter, org)) in plan.iter().zip(matters) {
+            let input = NewAssignmentInput {
+                title: (*title).into(),
+                source: source.code().into(),
+                text: (*text).into(),
+                lead_org_id: Some(org.0),
+                leader_id: Some(leader.id.0),
+                is_major: *is_major,
+                assigned_on: today.checked_sub_days(chrono::Days::new(*days_ago)).unwrap_or(today).to_string(),
+                ..NewAssignmentInput::default()
+            };
+            let id = self.create_assignment(supervisor, &input).await?;
+            for step in *steps {
+                let note = match *step {
+                    "deploy" => "已召开专题会议部署，明确分管领导和责任科室",
+                    "feedback" => "已完成现场踏勘，形成初步方案",
+                    "request_close" => "整治工程已完工，水质检测达标",
+                    _ => "",
+                };
+                let input = TransitionInput { action: (*step).into(), note: note.into(), ..TransitionInput::default() };
+                self.transition_assignment(reporter, id, &input).await?;
+            }
+            if steps.last() == Some(&"request_close") {
+                let input = TransitionInput {
+                    action: "accept_close".into(),
+                    grade: "good".into(),
+                    ..TransitionInput::default()
+                };
+                self.transition_assignment(supervisor, id, &input).await?;
+            }
+        }
+        Ok(())
+    }
 }

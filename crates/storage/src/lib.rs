@@ -46,10 +46,10 @@ pub use reporting::schedule::DueTask;
 pub use status::{AcceptedProgress, ProgressTask};
 pub use store::{Backend, Store};
 pub use supervision::assignments::{
-    AssignmentPage, AssignmentQuery, AssignmentScope, AssignmentSummary, AssignmentTransition, CloseFigures,
-    ExtensionChange, LightChangeNotice, StageFigures,
+    AssignmentPage, AssignmentQuery, AssignmentScope, AssignmentSummary, AssignmentTransition, ExtensionChange,
 };
 pub use supervision::files::{AssignmentFile, NewAssignmentFile};
+pub use supervision::sweep::{CloseFigures, LightChangeNotice, StageFigures};
 
 /// Who made a change and when: stamped on the audit event written with it.
 #[derive(Debug, Clone, Copy)]

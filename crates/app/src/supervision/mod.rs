@@ -15,28 +15,32 @@
 use crate::cache::Lookup;
 use crate::guards::require_supervisor;
 use crate::input::parse_date;
-use crate::{App, AppError, Result, lenient};
+use crate::{App, AppError, Result};
 use chrono::NaiveDate;
 use qingdan_domain::assignment::{
-    Action, Assignment, AssignmentEvent, AssignmentSource, AssignmentStatus, DayCounting, ExtensionRequest,
-    ExtensionStatus, Grade, LightChange, MajorLimit, Party, Stage, TimelineRule, next,
+    Action, Assignment, AssignmentEvent, AssignmentSource, AssignmentStatus, ExtensionRequest, ExtensionStatus, Grade,
+    Party, Stage, TimelineRule, next,
 };
 use qingdan_domain::{
     AssignmentId, Invalid, Light, Org, OrgId, Role, TaskId, TenantId, TimelineRuleId, User, UserId, WorkCalendar,
 };
 use qingdan_storage::{
-    AssignmentPage, AssignmentQuery, AssignmentScope, AssignmentSummary, AssignmentTransition, Conflict,
-    ExtensionChange, LightChangeNotice, LightCounts, StorageError, Unique,
+    AssignmentPage, AssignmentQuery, AssignmentScope, AssignmentSummary, AssignmentTransition, ExtensionChange,
+    LightCounts,
 };
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 mod files;
 mod notice;
 mod scheduler;
+mod sweep;
+mod timeline_rules;
 pub use files::{AssignmentFileDownload, DEFAULT_CONTENT_TYPE, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME};
 pub use notice::may_issue_notice;
 pub use scheduler::{SupervisionPass, reminder, reminder_key};
+pub use sweep::{OrgAssignmentStats, StageRate};
+pub use timeline_rules::TimelineRuleInput;
 
 /// The longest note, feedback or reason, in characters.
 const MAX_NOTE: usize = 2000;
@@ -102,32 +106,6 @@ pub struct TransitionInput {
     pub due: String,
     /// reassign: the new lead org.
     pub org_id: Option<i64>,
-}
-
-/// A timeline rule as typed in.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct TimelineRuleInput {
-    #[serde(default)]
-    pub name: String,
-    /// working_days or calendar_days
-    #[serde(default)]
-    pub counting: String,
-    #[serde(deserialize_with = "lenient::text", default)]
-    pub sign_for_days: String,
-    #[serde(deserialize_with = "lenient::text", default)]
-    pub deploy_days: String,
-    #[serde(deserialize_with = "lenient::text", default)]
-    pub feedback_days: String,
-    #[serde(deserialize_with = "lenient::text", default)]
-    pub solve_days: String,
-    /// A major matter's limit in days (give this or `major_solve_months`).
-    #[serde(deserialize_with = "lenient::text", default)]
-    pub major_solve_days: String,
-    #[serde(deserialize_with = "lenient::text", default)]
-    pub major_solve_months: String,
-    /// 1–99; 80 when empty.
-    #[serde(deserialize_with = "lenient::text", default)]
-    pub yellow_percent: String,
 }
 
 /// Which matters a list shows: from a query string or API parameters.
@@ -205,37 +183,6 @@ pub struct OrgAssignments {
     pub supporting: Vec<AssignmentSummary>,
 }
 
-/// On-time figures of one stage.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct StageRate {
-    pub done: i64,
-    pub on_time: i64,
-}
-
-impl StageRate {
-    /// The on-time rate in percent, rounded down; `None` when nothing was done.
-    pub fn percent(&self) -> Option<i64> {
-        (self.done > 0).then(|| self.on_time * 100 / self.done)
-    }
-}
-
-/// Per-org statistics: on-time rate per stage, average days to close, overdue count.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrgAssignmentStats {
-    pub org_id: OrgId,
-    pub org_name: String,
-    /// In stage order: sign for, deploy, feedback, solve.
-    pub stages: [StageRate; 4],
-    pub closed: i64,
-    /// Average calendar days from assignment to close, in tenths of a day.
-    pub average_tenth_days_to_close: Option<i64>,
-    /// Open matters now red.
-    pub overdue: i64,
-}
-
-/// A demo matter: title, source, text, days ago, major, the steps the lead org took.
-type DemoMatter = (&'static str, AssignmentSource, &'static str, u64, bool, &'static [&'static str]);
-
 fn party_allows(user: &User, a: &Assignment, party: Party) -> bool {
     match party {
         Party::Office => user.role.can_supervise(),
@@ -247,86 +194,10 @@ fn can_view_matter(user: &User, a: &Assignment) -> bool {
     user.role.reads_whole_tenant() || a.involves(user.org_id)
 }
 
-fn parse_count(invalid: &mut Invalid, field: &str, label: &str, text: &str) -> u32 {
-    match text.trim().parse::<u32>() {
-        Ok(n) => n,
-        Err(_) => {
-            invalid.add(field, "not_a_number", format!("{label}应为整数天数"));
-            0
-        }
-    }
-}
-
 impl App {
     /// The calendar deadlines of `tenant` count on: its own, as the admin keeps it.
     async fn work_calendar(&self, tenant: TenantId) -> Result<WorkCalendar> {
         self.calendar(tenant).await
-    }
-
-    /// The tenant's timeline rules; the 13710 rule is created on first use.
-    pub async fn timeline_rules(&self, user: &User) -> Result<Vec<TimelineRule>> {
-        self.store.ensure_rule_13710(user.tenant_id).await?;
-        Ok(self.store.timeline_rules(user.tenant_id).await?)
-    }
-
-    /// 时限规则 page: the tenant's rules for the office (supervisors and admins), who may add them.
-    pub async fn timeline_rules_to_manage(&self, user: &User) -> Result<Vec<TimelineRule>> {
-        require_supervisor(user)?;
-        self.timeline_rules(user).await
-    }
-
-    /// Adds a timeline rule (e.g. 3/5/10 days) to the tenant.
-    pub async fn create_timeline_rule(&self, user: &User, input: &TimelineRuleInput) -> Result<TimelineRule> {
-        require_supervisor(user)?;
-        let mut invalid = Invalid::new();
-        let counting = match input.counting.trim() {
-            "" => DayCounting::WorkingDays,
-            code => DayCounting::from_code(code).unwrap_or_else(|| {
-                invalid.add("counting", "unknown", "计日方式应为 working_days（工作日）或 calendar_days（自然日）");
-                DayCounting::WorkingDays
-            }),
-        };
-        let sign_for_days = parse_count(&mut invalid, "sign_for_days", "签收时限", &input.sign_for_days);
-        let deploy_days = parse_count(&mut invalid, "deploy_days", "部署时限", &input.deploy_days);
-        let feedback_days = parse_count(&mut invalid, "feedback_days", "反馈时限", &input.feedback_days);
-        let solve_days = parse_count(&mut invalid, "solve_days", "办结时限", &input.solve_days);
-        let major_solve = match (input.major_solve_days.trim(), input.major_solve_months.trim()) {
-            ("", "") => MajorLimit::Months(1),
-            (days, "") => MajorLimit::Days(parse_count(&mut invalid, "major_solve_days", "重大事项办结时限", days)),
-            ("", months) => {
-                MajorLimit::Months(parse_count(&mut invalid, "major_solve_months", "重大事项办结月数", months))
-            }
-            _ => {
-                invalid.add("major_solve_days", "both", "重大事项办结时限请只填天数或月数之一");
-                MajorLimit::Months(1)
-            }
-        };
-        let yellow_percent = match input.yellow_percent.trim() {
-            "" => qingdan_domain::assignment::DEFAULT_YELLOW_PERCENT,
-            text => parse_count(&mut invalid, "yellow_percent", "黄灯比例", text),
-        };
-        invalid.into_result()?;
-        let mut rule = TimelineRule {
-            id: TimelineRuleId(0),
-            tenant_id: user.tenant_id,
-            name: input.name.trim().to_owned(),
-            counting,
-            sign_for_days,
-            deploy_days,
-            feedback_days,
-            solve_days,
-            major_solve,
-            yellow_percent,
-        };
-        rule.validate()?;
-        self.store.ensure_rule_13710(user.tenant_id).await?;
-        rule.id = self.store.create_timeline_rule(&rule, self.actor(user)).await.map_err(|e| match e {
-            StorageError::Conflict(Conflict::Taken(Unique::TimelineRuleName)) => {
-                AppError::field("name", "duplicate", format!("已有名为“{}”的规则", rule.name))
-            }
-            other => other.into(),
-        })?;
-        Ok(rule)
     }
 
     /// 交办: the office assigns a matter to a lead org. Returns its id.
@@ -766,166 +637,5 @@ impl App {
         let counts = self.store.assignment_light_counts(tenant, lead_org).await?;
         self.matter_counts.put((tenant, lead_org), counts);
         Ok(counts)
-    }
-
-    /// 亮灯巡检: turns the lights of the tenant's open matters for `today` and
-    /// returns each change (matter, old light, new light, stage, due date).
-    ///
-    /// One transaction of bulk statements, whatever the number of matters. Each
-    /// change is also written to the matter's history as a `light` entry, in the
-    /// same transaction, so reminders made from
-    /// [`App::light_changes_to_notify`] survive a crash between the sweep and
-    /// the sending. Running it twice on a day changes nothing the second time.
-    pub async fn sweep_assignments(&self, tenant: TenantId, today: NaiveDate) -> Result<Vec<LightChange>> {
-        let changes = self.store.sweep_assignment_lights(tenant, today, self.clock.now()).await;
-        self.matter_counts.clear();
-        Ok(changes?)
-    }
-
-    /// Light changes not yet turned into reminders, oldest first, with the
-    /// matter's title and lead org: the hook for 催办 and 督办通知单. After
-    /// sending (or queueing in the outbox with the event id as its key), call
-    /// [`App::mark_light_changes_notified`].
-    pub async fn light_changes_to_notify(&self, tenant: TenantId, limit: u32) -> Result<Vec<LightChangeNotice>> {
-        Ok(self.store.light_changes_to_notify(tenant, limit).await?)
-    }
-
-    /// A matter as the scheduler reads it, with no user: for the text of a
-    /// reminder or a supervision notice (督办通知单) — its lead org, leader
-    /// (`leader_name`, `leader_id`) and due dates.
-    pub async fn assignment_for_notice(&self, tenant: TenantId, id: AssignmentId) -> Result<Assignment> {
-        self.store.assignment(tenant, id).await?.ok_or(AppError::NotFound("交办事项"))
-    }
-
-    /// Marks light changes (by their `event_id`) as turned into reminders.
-    pub async fn mark_light_changes_notified(&self, tenant: TenantId, event_ids: &[i64]) -> Result<()> {
-        Ok(self.store.mark_light_changes_notified(tenant, event_ids, self.clock.now()).await?)
-    }
-
-    /// Per-org statistics of the tenant: on-time rate per stage, average days to close, overdue count.
-    pub async fn assignment_statistics(&self, user: &User) -> Result<Vec<OrgAssignmentStats>> {
-        if !user.role.reads_whole_tenant() {
-            return Err(AppError::Forbidden);
-        }
-        let tenant = user.tenant_id;
-        let orgs = self.store.orgs(tenant).await?;
-        let mut by_org: BTreeMap<OrgId, OrgAssignmentStats> = BTreeMap::new();
-        let entry = |by_org: &mut BTreeMap<OrgId, OrgAssignmentStats>, org: OrgId| {
-            by_org.entry(org).or_insert_with(|| OrgAssignmentStats {
-                org_id: org,
-                org_name: orgs.iter().find(|o| o.id == org).map(|o| o.name.clone()).unwrap_or_default(),
-                stages: [StageRate::default(); 4],
-                closed: 0,
-                average_tenth_days_to_close: None,
-                overdue: 0,
-            });
-        };
-        for f in self.store.assignment_stage_figures(tenant).await? {
-            let i = Stage::ALL.iter().position(|s| *s == f.stage).unwrap_or(0);
-            entry(&mut by_org, f.org_id);
-            if let Some(e) = by_org.get_mut(&f.org_id) {
-                e.stages[i] = StageRate { done: f.done, on_time: f.on_time };
-            }
-        }
-        for f in self.store.assignment_close_figures(tenant).await? {
-            entry(&mut by_org, f.org_id);
-            if let Some(e) = by_org.get_mut(&f.org_id) {
-                e.closed = f.closed;
-                e.average_tenth_days_to_close = (f.closed > 0).then(|| f.total_days * 10 / f.closed);
-            }
-        }
-        for (org, n) in self.store.assignment_overdue_counts(tenant).await? {
-            entry(&mut by_org, org);
-            if let Some(e) = by_org.get_mut(&org) {
-                e.overdue = n;
-            }
-        }
-        Ok(by_org.into_values().collect())
-    }
-
-    /// The demo city's assigned matters: one per state worth showing, assigned
-    /// some days back so lights differ; `matters` pairs each with the reporter and the lead org.
-    pub(crate) async fn seed_demo_assignments(
-        &self,
-        supervisor: &User,
-        leader: &User,
-        matters: &[(&User, OrgId)],
-    ) -> Result<()> {
-        let today = self.clock.today();
-        // (title, source, text, days ago, major, steps taken by the lead org)
-        let plan: [DemoMatter; 5] = [
-            (
-                "加快老旧小区改造进度",
-                AssignmentSource::LeaderInstruction,
-                "孙市长批示：老旧小区改造进度滞后，请住建局牵头拿出加快方案，按13710要求反馈。",
-                10,
-                false,
-                &[],
-            ),
-            (
-                "打通城区断头路",
-                AssignmentSource::MeetingDecision,
-                "市政府常务会议决定：年内打通城区5条断头路，交通局牵头，每周报送进展。",
-                2,
-                false,
-                &["sign_for", "deploy"],
-            ),
-            (
-                "增加普惠性学前教育学位",
-                AssignmentSource::SuggestionOrProposal,
-                "市人大代表建议第18号：新增普惠性幼儿园学位2000个。",
-                0,
-                false,
-                &[],
-            ),
-            (
-                "重点项目要素保障",
-                AssignmentSource::Task,
-                "重点项目用地、用能指标缺口较大，请发改委牵头会同相关部门协调解决。",
-                5,
-                true,
-                &["sign_for", "deploy", "feedback"],
-            ),
-            (
-                "整治城区黑臭水体",
-                AssignmentSource::LeaderInstruction,
-                "李副市长批示：群众反映强烈，请生态环境局限期整治。",
-                8,
-                false,
-                &["sign_for", "deploy", "feedback", "request_close"],
-            ),
-        ];
-        for ((title, source, text, days_ago, is_major, steps), (reporter, org)) in plan.iter().zip(matters) {
-            let input = NewAssignmentInput {
-                title: (*title).into(),
-                source: source.code().into(),
-                text: (*text).into(),
-                lead_org_id: Some(org.0),
-                leader_id: Some(leader.id.0),
-                is_major: *is_major,
-                assigned_on: today.checked_sub_days(chrono::Days::new(*days_ago)).unwrap_or(today).to_string(),
-                ..NewAssignmentInput::default()
-            };
-            let id = self.create_assignment(supervisor, &input).await?;
-            for step in *steps {
-                let note = match *step {
-                    "deploy" => "已召开专题会议部署，明确分管领导和责任科室",
-                    "feedback" => "已完成现场踏勘，形成初步方案",
-                    "request_close" => "整治工程已完工，水质检测达标",
-                    _ => "",
-                };
-                let input = TransitionInput { action: (*step).into(), note: note.into(), ..TransitionInput::default() };
-                self.transition_assignment(reporter, id, &input).await?;
-            }
-            if steps.last() == Some(&"request_close") {
-                let input = TransitionInput {
-                    action: "accept_close".into(),
-                    grade: "good".into(),
-                    ..TransitionInput::default()
-                };
-                self.transition_assignment(supervisor, id, &input).await?;
-            }
-        }
-        Ok(())
     }
 }

@@ -304,8 +304,8 @@ pub struct AssignmentEvent {
     /// The lead org at the time.
     pub org_id: OrgId,
     pub user_id: Option<UserId>,
-    /// Who did it, for display ("系统" when the sweep did).
-    pub user_name: String,
+    /// Who did it, for display; `None` when the system did (the sweep).
+    pub user_name: Option<String>,
     pub at: DateTime<Utc>,
     /// An [`Action`] code, `create`, or `light` for a light the sweep turned.
     pub action: String,

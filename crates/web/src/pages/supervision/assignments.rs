@@ -385,7 +385,7 @@ fn matter_page(user: &User, d: AssignmentDetail, message: String) -> MatterPage 
         .rev()
         .map(|e| EventView {
             at: beijing_time(e.at),
-            who: e.user_name.clone(),
+            who: e.user_name.clone().unwrap_or_else(|| "系统".to_owned()),
             org: d.org_name(e.org_id).to_owned(),
             label: e.label(),
             status: e.to_status.label(),

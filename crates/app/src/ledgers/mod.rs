@@ -30,13 +30,17 @@ use chrono::NaiveDate;
 use qingdan_domain::{Comparator, Decimal, Invalid, OrgId, OrgKind, PlanId, Responsibility, Role, User};
 use qingdan_extract::{Numbering, numbering};
 use qingdan_office::{
-    ExportTarget, ExportTask, LedgerExport, LedgerKind, LedgerTable, OfficeError, normalize_name, org_column,
-    parse_ledger_date, read_ledger_table, task_column, user_column,
+    LedgerKind, LedgerTable, OfficeError, normalize_name, org_column, parse_ledger_date, read_ledger_table,
+    task_column, user_column,
 };
 use qingdan_storage::{
-    Conflict, LedgerOrg, LedgerParent, LedgerQuery, LedgerTask, NewTarget, NewTask, NewUser, StorageError, Unique,
+    Conflict, LedgerOrg, LedgerParent, LedgerTask, NewTarget, NewTask, NewUser, StorageError, Unique,
 };
 use std::collections::HashMap;
+mod export;
+
+pub use export::LedgerFile;
+
 use std::str::FromStr;
 
 /// The largest ledger file accepted.
@@ -44,9 +48,6 @@ pub const MAX_LEDGER_BYTES: usize = 20 * 1024 * 1024;
 
 /// At most this many faults are listed; the rest are counted.
 pub const MAX_LEDGER_ERRORS: usize = 200;
-
-/// Tasks read from storage per page while exporting.
-const EXPORT_PAGE: u32 = 2000;
 
 /// What an import stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,16 +57,6 @@ pub struct LedgerImported {
     pub rows: usize,
     /// Targets created (tasks only).
     pub targets: usize,
-}
-
-/// An exported ledger.
-#[derive(Debug, Clone)]
-pub struct LedgerFile {
-    /// `2026年重点任务台账（2026年11月）.xlsx`
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-    pub tasks: u64,
-    pub rows: u64,
 }
 
 /// The faults of a file, each naming its cell.
@@ -709,96 +700,6 @@ impl App {
             baseline,
             deadline,
         })
-    }
-
-    /// The ledger of a plan as the user may see it: every visible task in tree
-    /// order with its targets, who answers for it, this period's report of its
-    /// lead org and its light. Read in pages and written while reading.
-    pub async fn export_ledger(&self, user: &User, plan: PlanId) -> Result<LedgerFile> {
-        let plan = self.plan(user, plan).await?;
-        let tenant = user.tenant_id;
-        let visible_to = (!user.role.reads_whole_tenant()).then_some(user.org_id);
-        // This period of the plan's own reporting cycle (报送周期; monthly when unset).
-        let schedule = self.store.reporting_schedule(tenant, plan.id).await?.unwrap_or_default();
-        let period = schedule.period_containing(self.clock.today());
-        let org_names: HashMap<OrgId, String> =
-            self.store.orgs(tenant).await?.into_iter().map(|o| (o.id, o.name)).collect();
-        let title = format!("{}台账（{}）", plan.title, period.label());
-        let file_name = format!("{title}.xlsx");
-
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<ExportTask>>(2);
-        let writer_title = title.clone();
-        let writer = tokio::task::spawn_blocking(move || -> std::result::Result<(Vec<u8>, u64, u64), OfficeError> {
-            let mut ledger = LedgerExport::new(&writer_title)?;
-            while let Some(batch) = receiver.blocking_recv() {
-                for task in &batch {
-                    ledger.push(task)?;
-                }
-            }
-            let (tasks, rows) = (ledger.task_count(), ledger.row_count());
-            Ok((ledger.finish()?, tasks, rows))
-        });
-
-        let mut query = LedgerQuery {
-            tenant_id: tenant,
-            plan_id: plan.id,
-            visible_to,
-            period,
-            after: String::new(),
-            limit: EXPORT_PAGE,
-        };
-        loop {
-            let page = self.store.ledger_page(&query).await?;
-            let Some(last) = page.last() else { break };
-            query.after = last.sort_path.clone();
-            let full = page.len() >= EXPORT_PAGE as usize;
-            let batch: Vec<ExportTask> = page
-                .into_iter()
-                .map(|item| ExportTask {
-                    number: item.number,
-                    depth: item.depth,
-                    title: item.title,
-                    targets: item
-                        .targets
-                        .into_iter()
-                        .map(|t| ExportTarget {
-                            metric: t.metric,
-                            value: Some(t.value),
-                            unit: t.unit,
-                            actual: t.actual,
-                        })
-                        .collect(),
-                    deadline: Some(item.deadline),
-                    lead_leader: item.lead_leader_name.unwrap_or_default(),
-                    lead_org: item.lead_org_name.unwrap_or_default(),
-                    supporting_orgs: item
-                        .supporting_org_ids
-                        .iter()
-                        .filter_map(|id| org_names.get(id).map(String::as_str))
-                        .collect::<Vec<_>>()
-                        .join("、"),
-                    owner: item.owner_name.unwrap_or_default(),
-                    percent_done: item.percent_done,
-                    report_status: item.report.as_ref().map_or("未报送", |r| r.0.label()).to_owned(),
-                    narrative: item.report.as_ref().map(|r| r.1.clone()).unwrap_or_default(),
-                    problems: item.report.map(|r| r.2).unwrap_or_default(),
-                    light: Some(item.light),
-                })
-                .collect();
-            if sender.send(batch).await.is_err() {
-                // The writer stopped on an error; it is returned below.
-                break;
-            }
-            if !full {
-                break;
-            }
-        }
-        drop(sender);
-        let (bytes, tasks, rows) = writer
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(LedgerFile { file_name, bytes, tasks, rows })
     }
 }
 
