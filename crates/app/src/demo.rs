@@ -186,15 +186,17 @@ impl App {
             .await?;
         orgs.push((ORGS[0].0, root.id));
         let mut users: Vec<(&str, User)> = Vec::new();
-        for (username, name, role, org) in USERS.iter().filter(|u| u.2 == "admin") {
-            let input = UserInput {
+        let input = |(username, name, role, org): &(&str, &str, &str, &str), orgs: &[(&str, OrgId)]| {
+            Ok::<_, AppError>(UserInput {
                 username: (*username).into(),
                 display_name: (*name).into(),
                 role: (*role).into(),
-                org_id: org_id(&orgs, org)?.0,
+                org_id: org_id(orgs, org)?.0,
                 password: DEMO_PASSWORD.into(),
-            };
-            users.push((username, self.create_user_unchecked(tenant, &input).await?));
+            })
+        };
+        for user in USERS.iter().filter(|u| u.2 == "admin") {
+            users.push((user.0, self.create_user_unchecked(tenant, &input(user, &orgs)?).await?));
         }
         let admin = users[0].1.clone();
         for (i, (code, name, kind)) in ORGS.iter().enumerate().skip(1) {
@@ -203,15 +205,8 @@ impl App {
                 OrgInput { name: (*name).into(), kind: (*kind).into(), parent_id: parent, sort_order: Some(i as i64) };
             orgs.push((code, self.create_org(&admin, &input).await?.id));
         }
-        for (username, name, role, org) in USERS.iter().filter(|u| u.2 != "admin") {
-            let input = UserInput {
-                username: (*username).into(),
-                display_name: (*name).into(),
-                role: (*role).into(),
-                org_id: org_id(&orgs, org)?.0,
-                password: DEMO_PASSWORD.into(),
-            };
-            users.push((username, self.create_user(&admin, &input).await?));
+        for user in USERS.iter().filter(|u| u.2 != "admin") {
+            users.push((user.0, self.create_user(&admin, &input(user, &orgs)?).await?));
         }
         let supervisor = user(&users, "duchao")?;
         let year = self.clock.today().year();

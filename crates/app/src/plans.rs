@@ -107,6 +107,19 @@ pub struct ResponsibilityInput {
     pub owner_id: Option<i64>,
 }
 
+/// A plan's title and year as typed, each fault added to `invalid`.
+pub(crate) fn check_plan(invalid: &mut Invalid, input: &PlanInput) -> (String, i32) {
+    let title = invalid.text("title", "计划名称", &input.title, 100);
+    let year = match input.year.trim().parse::<i32>() {
+        Ok(y) if (2000..=2100).contains(&y) => y,
+        _ => {
+            invalid.add("year", "out_of_range", "年度应为2000到2100之间的整数");
+            0
+        }
+    };
+    (title, year)
+}
+
 impl App {
     pub async fn plans(&self, user: &User) -> Result<Vec<Plan>> {
         Ok(self.store.plans(user.tenant_id).await?)
@@ -222,14 +235,7 @@ impl App {
     pub async fn create_plan(&self, user: &User, input: &PlanInput) -> Result<Plan> {
         require_supervisor(user)?;
         let mut invalid = Invalid::new();
-        let title = invalid.text("title", "计划名称", &input.title, 100);
-        let year = match input.year.trim().parse::<i32>() {
-            Ok(y) if (2000..=2100).contains(&y) => y,
-            _ => {
-                invalid.add("year", "out_of_range", "年度应为2000到2100之间的整数");
-                0
-            }
-        };
+        let (title, year) = check_plan(&mut invalid, input);
         invalid.into_result()?;
         let new = NewPlan { tenant_id: user.tenant_id, year, title, status: PlanStatus::Published };
         Ok(self.store.create_plan(&new, self.actor(user)).await?)

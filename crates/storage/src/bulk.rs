@@ -4,7 +4,7 @@
 //! the product binary does not turn on.
 
 use crate::error::Entity;
-use crate::plans::tasks::{PATH_STEP, insert_task};
+use crate::plans::tasks::{PATH_STEP, child_place, insert_task};
 use crate::store::in_tx;
 use crate::supervision::assignments::insert_assignment;
 use crate::{NewReport, NewTask, Result, StorageError, Store};
@@ -30,33 +30,7 @@ impl Store {
                     let place = match places.entry(key) {
                         Entry::Occupied(slot) => slot.into_mut(),
                         Entry::Vacant(slot) => {
-                            let (prefix, depth) = match new.parent_id {
-                                None => (String::new(), 0),
-                                Some(parent) => {
-                                    let row: Option<(String, i64)> = sqlx::query_as(
-                                        "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
-                                    )
-                                    .bind(new.tenant_id.0)
-                                    .bind(new.plan_id.0)
-                                    .bind(parent.0)
-                                    .fetch_optional(&mut *tx)
-                                    .await?;
-                                    let (path, depth) = row.ok_or(StorageError::NotFound(Entity::ParentTask))?;
-                                    (format!("{path}."), depth + 1)
-                                }
-                            };
-                            let siblings: i64 = match new.parent_id {
-                                Some(parent) => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
-                                    .bind(new.tenant_id.0)
-                                    .bind(parent.0)
-                                    .fetch_one(&mut *tx)
-                                    .await?,
-                                None => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL")
-                                    .bind(new.tenant_id.0)
-                                    .bind(new.plan_id.0)
-                                    .fetch_one(&mut *tx)
-                                    .await?,
-                            };
+                            let (prefix, depth, siblings) = child_place!(tx, new);
                             slot.insert((prefix, depth, siblings))
                         }
                     };

@@ -8,6 +8,7 @@ mod reading;
 
 use crate::guards::require_supervisor;
 use crate::input::{check_target, parse_date};
+use crate::plans::check_plan;
 use crate::{App, AppError, PlanInput, Result, TargetInput};
 use chrono::NaiveDate;
 use qingdan_domain::{
@@ -259,14 +260,7 @@ impl App {
     pub async fn publish_import(&self, user: &User, id: ImportId, input: &PlanInput) -> Result<PlanId> {
         let draft = self.draft_import(user, id).await?;
         let mut invalid = Invalid::new();
-        let title = invalid.text("title", "计划名称", &input.title, 100);
-        let year = match input.year.trim().parse::<i32>() {
-            Ok(y) if (2000..=2100).contains(&y) => y,
-            _ => {
-                invalid.add("year", "out_of_range", "年度应为2000到2100之间的整数");
-                0
-            }
-        };
+        let (title, year) = check_plan(&mut invalid, input);
         let tasks = self.store.import_tasks(user.tenant_id, draft.id).await?;
         if tasks.is_empty() {
             invalid.add("tasks", "empty", "草稿中没有任务，不能发布");

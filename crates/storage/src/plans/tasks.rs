@@ -305,37 +305,55 @@ macro_rules! insert_task {
 }
 pub(crate) use insert_task;
 
+/// Where a new child of `$new.parent_id` (the plan's top level when `None`)
+/// goes, on `$tx`: the sort-path prefix, its depth and how many siblings it
+/// has already. Shared by `create_task` and `bulk_insert_tasks`.
+macro_rules! child_place {
+    ($tx:ident, $new:expr) => {{
+        let (prefix, depth): (String, i64) = match $new.parent_id {
+            None => (String::new(), 0),
+            Some(parent) => {
+                let row: Option<(String, i64)> = sqlx::query_as(
+                    "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
+                )
+                .bind($new.tenant_id.0)
+                .bind($new.plan_id.0)
+                .bind(parent.0)
+                .fetch_optional(&mut *$tx)
+                .await?;
+                let (path, depth) = row.ok_or(StorageError::NotFound(Entity::ParentTask))?;
+                (format!("{path}."), depth + 1)
+            }
+        };
+        let siblings: i64 = match $new.parent_id {
+            Some(parent) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
+                    .bind($new.tenant_id.0)
+                    .bind(parent.0)
+                    .fetch_one(&mut *$tx)
+                    .await?
+            }
+            None => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL",
+                )
+                .bind($new.tenant_id.0)
+                .bind($new.plan_id.0)
+                .fetch_one(&mut *$tx)
+                .await?
+            }
+        };
+        (prefix, depth, siblings)
+    }};
+}
+#[cfg_attr(not(feature = "bulk"), allow(unused_imports))]
+pub(crate) use child_place;
+
 impl Store {
     /// Creates a task with its supporting orgs and targets, placed after its last sibling.
     pub async fn create_task(&self, new: &NewTask, actor: Actor) -> Result<TaskId> {
         let id: i64 = in_tx!(self, tx => {
-            let (parent_path, depth): (String, i64) = match new.parent_id {
-                None => (String::new(), 0),
-                Some(parent) => {
-                    let row: Option<(String, i64)> = sqlx::query_as(
-                        "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
-                    )
-                    .bind(new.tenant_id.0)
-                    .bind(new.plan_id.0)
-                    .bind(parent.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let (path, depth) = row.ok_or(StorageError::NotFound(Entity::ParentTask))?;
-                    (format!("{path}."), depth + 1)
-                }
-            };
-            let siblings: i64 = match new.parent_id {
-                Some(parent) => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
-                    .bind(new.tenant_id.0)
-                    .bind(parent.0)
-                    .fetch_one(&mut *tx)
-                    .await?,
-                None => sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL")
-                    .bind(new.tenant_id.0)
-                    .bind(new.plan_id.0)
-                    .fetch_one(&mut *tx)
-                    .await?,
-            };
+            let (parent_path, depth, siblings) = child_place!(tx, new);
             let sort_path = format!("{parent_path}{:0width$}", siblings + 1, width = PATH_STEP);
             let id: i64 = insert_task!(tx, new, depth, &sort_path);
             let after = json!({"number": new.number, "title": new.title, "deadline": new.deadline, "targets": new.targets.len()});
