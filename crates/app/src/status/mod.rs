@@ -55,8 +55,9 @@ pub struct PlanProgress {
     pub sections: Vec<SectionProgress>,
 }
 
-/// One row of the 双过半 view: a task, a lead org or a section.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One row of the 双过半 view: a task, a lead org or a section. The API
+/// answers with it as it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct HalfCheckLine {
     /// The task's or section's id, or the org's.
     pub id: i64,

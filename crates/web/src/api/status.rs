@@ -83,47 +83,17 @@ impl From<&PlanProgress> for PlanProgressDto {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct HalfCheckLineDto {
-    /// The task's, section's or org's id.
-    pub id: i64,
-    pub number: String,
-    pub title: String,
-    pub org: String,
-    pub time_percent: i64,
-    pub work_percent: i64,
-    pub passed: bool,
-    pub tasks: usize,
-    pub tasks_passed: usize,
-}
-
-impl From<&HalfCheckLine> for HalfCheckLineDto {
-    fn from(l: &HalfCheckLine) -> HalfCheckLineDto {
-        HalfCheckLineDto {
-            id: l.id,
-            number: l.number.clone(),
-            title: l.title.clone(),
-            org: l.org.clone(),
-            time_percent: l.time_percent,
-            work_percent: l.work_percent,
-            passed: l.passed,
-            tasks: l.tasks,
-            tasks_passed: l.tasks_passed,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct HalfCheckDto {
     pub plan_id: i64,
     pub date: String,
-    pub tasks: Vec<HalfCheckLineDto>,
-    pub orgs: Vec<HalfCheckLineDto>,
-    pub sections: Vec<HalfCheckLineDto>,
+    pub tasks: Vec<HalfCheckLine>,
+    pub orgs: Vec<HalfCheckLine>,
+    pub sections: Vec<HalfCheckLine>,
 }
 
 impl From<&HalfCheck> for HalfCheckDto {
     fn from(c: &HalfCheck) -> HalfCheckDto {
-        let lines = |l: &[HalfCheckLine]| l.iter().map(HalfCheckLineDto::from).collect();
+        let lines = |l: &[HalfCheckLine]| l.to_vec();
         HalfCheckDto {
             plan_id: c.plan.id.0,
             date: c.date.to_string(),
