@@ -26,4 +26,4 @@ pub use role::Role;
 pub use rust_decimal::Decimal;
 pub use status::{RollupNode, StatusRules, passes_half_check, roll_up, weighted_percent, work_progress};
 pub use target::Comparator;
-pub use validate::{FieldError, Invalid};
+pub use validate::{FieldError, Invalid, char_code, forbidden_char, invisible_message};

@@ -175,11 +175,27 @@ async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
             tracing::debug!("TCP_NODELAY not set on a connection: {err}");
         }
     });
-    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    // On SIGTERM or Ctrl-C: stop accepting, let requests under way finish for
+    // at most SHUTDOWN_GRACE, then stop whatever still runs.
+    let (stopping, stop_signal) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown().await;
+        let _ = stopping.send(true);
+    });
+    let signalled = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let server = axum::serve(listener, router).with_graceful_shutdown(signalled(stop_signal.clone()));
+    tokio::select! {
+        served = server => served?,
+        () = async { signalled(stop_signal).await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
+            tracing::warn!("requests still running {} s after the stop signal: stopping anyway", SHUTDOWN_GRACE.as_secs());
+        }
+    }
     // Let a delivery pass under way finish, so no message is left claimed
-    // but unsent (it would be marked failed, not resent).
+    // but unsent (it would be marked failed, not resent) — within the grace too.
     let _ = stop_delivery.send(true);
-    let _ = tokio::time::timeout(Duration::from_secs(60), delivery).await;
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, delivery).await;
     app.close().await;
     Ok(())
 }
@@ -241,6 +257,9 @@ fn spawn_light_refresh(app: App) {
         }
     });
 }
+
+/// How long requests and a delivery pass under way may run after SIGTERM.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 async fn shutdown() {
     let ctrl_c = async {

@@ -128,6 +128,33 @@ impl Drop for Server {
     }
 }
 
+/// SIGTERM while a client holds a request open (its body never finishes):
+/// the server stops anyway, after its short grace, and exits cleanly.
+#[test]
+fn sigterm_stops_the_server_while_a_request_hangs() -> Result<()> {
+    use std::io::Write;
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("q.db").display());
+    let mut server = Server::start(&url)?;
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut hanging = std::net::TcpStream::connect(&address)?;
+    hanging.write_all(
+        b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{",
+    )?;
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = server.child.id().to_string();
+    ensure!(Command::new("kill").args(["-TERM", &pid]).status()?.success());
+    // The grace is 5 s; the hanging request alone would hold a graceful stop for 30 s.
+    for _ in 0..150 {
+        if let Some(status) = server.child.try_wait()? {
+            ensure!(status.success(), "exited with {status}");
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("still running 15 s after SIGTERM")
+}
+
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)

@@ -7,6 +7,7 @@
 mod api;
 mod assets;
 mod auth;
+mod edge;
 mod error;
 mod extractors;
 mod pages;
@@ -79,6 +80,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(pages::attachment_routes())
         .fallback(error::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(edge::refuse_invisible))
         .layer(csrf.with_rejection_response(error::csrf_rejected as fn(_) -> _))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
@@ -86,8 +88,12 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .layer(security_header(header::REFERRER_POLICY, "same-origin"))
         .layer(security_header(
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; \
+             form-action 'self'; base-uri 'none'",
         ))
+        // Pages, API answers and exports are private: never kept by a browser
+        // or a proxy (Back after sign-out shows nothing). Assets say otherwise.
+        .layer(security_header(header::CACHE_CONTROL, "no-store"))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http())
 }

@@ -4,6 +4,7 @@
 //! plan. Until publish the draft lives only in the import tables, so no plan
 //! changes and a half-reviewed draft survives a restart.
 
+mod parts;
 mod reading;
 
 use crate::guards::require_supervisor;
@@ -11,10 +12,12 @@ use crate::input::{check_target, parse_date};
 use crate::plans::check_plan;
 use crate::{App, AppError, PlanInput, Result, TargetInput};
 use chrono::NaiveDate;
+pub use parts::{PartChange, ReviewPart};
 use qingdan_domain::{
     Decimal, ImportId, ImportStatus, ImportTargetId, ImportTaskId, Invalid, Org, OrgId, PlanId, PlanStatus,
     Responsibility, User,
 };
+use qingdan_extract::DraftTask;
 use qingdan_storage::{
     Conflict, ImportSummary, ImportTarget, ImportTask, ImportTaskEdit, NewImport, NewImportTarget, NewImportTask,
     NewPlan, NewTarget, NewTask, ReportImport, StorageError,
@@ -24,6 +27,15 @@ pub use reading::{ReportExtraction, extract, extract_with_orgs, ledger_xlsx, rea
 /// The largest report file accepted, in bytes.
 pub const MAX_REPORT_BYTES: usize = 20 * 1024 * 1024;
 
+/// The longest report text read, in characters. A city's report is 20,000 to
+/// 60,000; a national one under 100,000. Bounds the extraction and the draft.
+pub const MAX_REPORT_CHARS: usize = 1_000_000;
+
+/// The most draft tasks one import may hold: a real report gives a few
+/// hundred; more means the file is not a work report, and would make a draft
+/// page nobody can review.
+pub const MAX_DRAFT_TASKS: usize = 3_000;
+
 /// A draft as reviewed: the import with its source text, its tasks in order
 /// (each with its targets), and the tenant's orgs to pick a lead org from.
 #[derive(Debug, Clone)]
@@ -31,6 +43,8 @@ pub struct ImportReview {
     pub import: ReportImport,
     pub tasks: Vec<ImportTask>,
     pub orgs: Vec<Org>,
+    /// The report's parts as judged (with the office's corrections).
+    pub parts: Vec<ReviewPart>,
 }
 
 impl ImportReview {
@@ -78,39 +92,36 @@ impl App {
             }
             other => other,
         })?;
+        let chars = text.chars().count();
+        if chars > MAX_REPORT_CHARS {
+            return Err(AppError::field(
+                "file",
+                "too_long",
+                format!("报告“{file_name}”正文有{chars}字，超过{MAX_REPORT_CHARS}字的上限：请确认上传的是政府工作报告"),
+            ));
+        }
         let orgs = self.store.orgs(user.tenant_id).await?;
-        let extraction = extract_with_orgs(&text, None, &orgs);
-        let tasks = extraction
-            .draft_tasks
-            .iter()
-            .map(|d| NewImportTask {
-                section: d.section.clone(),
-                text: d.text.clone(),
-                deadline: d.deadline,
-                lead_org_id: d
-                    .suggested_lead_org
-                    .as_ref()
-                    .and_then(|name| orgs.iter().find(|o| &o.name == name))
-                    .map(|o| o.id),
-                lead_org_name: d.suggested_lead_org.clone(),
-                source_start: offset(d.offset.get()),
-                source_end: offset(d.end.get()),
-                targets: d
-                    .targets
-                    .iter()
-                    .map(|t| NewImportTarget {
-                        metric: t.metric.clone(),
-                        value: t.value,
-                        unit: t.unit.clone(),
-                        comparator: t.comparator,
-                        baseline: t.baseline,
-                        deadline: t.deadline,
-                        source_offset: Some(offset(t.offset.get())),
-                        source_len: offset(t.text.chars().count()),
-                    })
-                    .collect(),
+        // Bounded by the length above; off the async workers all the same.
+        let (text, extraction) = {
+            let orgs = orgs.clone();
+            tokio::task::spawn_blocking(move || {
+                let extraction = extract_with_orgs(&text, None, &orgs);
+                (text, extraction)
             })
-            .collect();
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+        };
+        if extraction.draft_tasks.len() > MAX_DRAFT_TASKS {
+            return Err(AppError::field(
+                "file",
+                "too_many_tasks",
+                format!(
+                    "报告“{file_name}”读出{}条任务，超过{MAX_DRAFT_TASKS}条的上限：请确认上传的是政府工作报告",
+                    extraction.draft_tasks.len()
+                ),
+            ));
+        }
+        let tasks = new_tasks(&extraction.draft_tasks, &orgs);
         let new = NewImport {
             tenant_id: user.tenant_id,
             created_by: user.id,
@@ -134,7 +145,9 @@ impl App {
         let import = self.store.import(user.tenant_id, id).await?.ok_or(AppError::NotFound("导入的报告"))?;
         let tasks = self.store.import_tasks(user.tenant_id, id).await?;
         let orgs = self.store.orgs(user.tenant_id).await?;
-        Ok(ImportReview { import, tasks, orgs })
+        let corrections = self.store.import_part_overrides(user.tenant_id, id).await?;
+        let parts = parts::parts_of(&import, &orgs, &corrections);
+        Ok(ImportReview { import, tasks, orgs, parts })
     }
 
     /// Changes a draft task's text, section, deadline and lead org.
@@ -301,6 +314,13 @@ impl App {
         Ok(self.store.publish_import(user.tenant_id, draft.id, &plan, &new_tasks, self.actor(user)).await?)
     }
 
+    /// Deletes a draft the office no longer wants, with its tasks and targets.
+    /// A published draft stays: it is the source of its plan.
+    pub async fn delete_import(&self, user: &User, id: ImportId) -> Result<()> {
+        require_supervisor(user)?;
+        Ok(self.store.delete_import(user.tenant_id, id, self.actor(user)).await?)
+    }
+
     /// A draft import of the user's tenant that has not been published.
     async fn draft_import(&self, user: &User, id: ImportId) -> Result<ReportImport> {
         require_supervisor(user)?;
@@ -388,6 +408,41 @@ fn published_target(t: &ImportTarget) -> NewTarget {
         baseline: t.baseline,
         deadline: t.deadline,
     }
+}
+
+/// Draft tasks as stored, each with the tenant's org the extractor suggested
+/// as lead (by name) and its targets placed in the source text.
+fn new_tasks(drafts: &[DraftTask], orgs: &[Org]) -> Vec<NewImportTask> {
+    drafts
+        .iter()
+        .map(|d| NewImportTask {
+            section: d.section.clone(),
+            text: d.text.clone(),
+            deadline: d.deadline,
+            lead_org_id: d
+                .suggested_lead_org
+                .as_ref()
+                .and_then(|name| orgs.iter().find(|o| &o.name == name))
+                .map(|o| o.id),
+            lead_org_name: d.suggested_lead_org.clone(),
+            source_start: offset(d.offset.get()),
+            source_end: offset(d.end.get()),
+            targets: d
+                .targets
+                .iter()
+                .map(|t| NewImportTarget {
+                    metric: t.metric.clone(),
+                    value: t.value,
+                    unit: t.unit.clone(),
+                    comparator: t.comparator,
+                    baseline: t.baseline,
+                    deadline: t.deadline,
+                    source_offset: Some(offset(t.offset.get())),
+                    source_len: offset(t.text.chars().count()),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// A char count as stored (offsets are `BIGINT`).

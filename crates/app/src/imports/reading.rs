@@ -2,7 +2,7 @@
 //! the glue between decoding (text or Word) and the extractor.
 
 use crate::{AppError, Result};
-use qingdan_extract::{DecodeError, Extraction, Options, OrgKeywords};
+use qingdan_extract::{DecodeError, Extraction, Options, OrgKeywords, PartOverride};
 use qingdan_office::LedgerRow;
 
 pub use qingdan_extract::Extraction as ReportExtraction;
@@ -26,11 +26,22 @@ pub fn extract(text: &str, plan_year: Option<i32>) -> Extraction {
 /// Reads targets and draft tasks, suggesting a lead org for each task from
 /// the tenant's org names (the core of 市能源局 is 能源).
 pub fn extract_with_orgs(text: &str, plan_year: Option<i32>, orgs: &[qingdan_domain::Org]) -> Extraction {
+    extract_with_corrections(text, plan_year, orgs, &[])
+}
+
+/// Reads a report as [`extract_with_orgs`] does, with the office's
+/// corrections of how its parts were judged.
+pub fn extract_with_corrections(
+    text: &str,
+    plan_year: Option<i32>,
+    orgs: &[qingdan_domain::Org],
+    corrections: &[PartOverride],
+) -> Extraction {
     let org_keywords = orgs
         .iter()
         .filter_map(|o| org_keyword(&o.name).map(|k| OrgKeywords { org: o.name.clone(), keywords: vec![k] }))
         .collect();
-    qingdan_extract::extract(text, &Options { plan_year, org_keywords })
+    qingdan_extract::extract_with_parts(text, &Options { plan_year, org_keywords }, corrections)
 }
 
 /// The words of an org's name that a task about its work would use: the

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extractors::{FormPairs, Id};
+use crate::extractors::{FormPairs, Id, QueryParams};
 use crate::view::{Nav, beijing_time};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -27,6 +27,14 @@ pub struct ImportsPage {
     nav: Nav,
     imports: Vec<ImportLine>,
     max_mb: usize,
+    /// What the last action did, shown once.
+    notice: &'static str,
+}
+
+/// The list's query: `deleted=1` after a draft was deleted.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    deleted: Option<String>,
 }
 
 pub struct ImportLine {
@@ -53,12 +61,17 @@ impl From<ImportSummary> for ImportLine {
     }
 }
 
-pub async fn list(State(state): State<AppState>, PageUser(user): PageUser) -> Result<ImportsPage, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> Result<ImportsPage, PageError> {
     let imports = state.app.imports(&user).await?;
     Ok(ImportsPage {
         nav: Nav::new(&user, "/imports"),
         imports: imports.into_iter().map(ImportLine::from).collect(),
         max_mb: qingdan_app::MAX_REPORT_BYTES / 1024 / 1024,
+        notice: if query.deleted.is_some() { "草稿已删除。" } else { "" },
     })
 }
 
@@ -415,4 +428,38 @@ pub async fn publish(
     let input = PlanInput { year: form.get("year"), title: form.get("title") };
     let plan = state.app.publish_import(&user, ImportId(id), &input).await?;
     Ok(Redirect::to(&format!("/plans/{plan}")))
+}
+
+/// Asks before deleting a draft: what goes with it, and that it cannot be undone.
+#[derive(Template, WebTemplate)]
+#[template(path = "imports/delete.html")]
+pub struct DeleteImportPage {
+    nav: Nav,
+    id: i64,
+    file_name: String,
+    task_count: usize,
+}
+
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<DeleteImportPage, PageError> {
+    let review = state.app.import_review(&user, ImportId(id)).await?;
+    Ok(DeleteImportPage {
+        nav: Nav::new(&user, "/imports"),
+        id,
+        file_name: review.import.file_name.clone(),
+        task_count: review.tasks.len(),
+    })
+}
+
+/// Deletes the draft, then lists the imports saying so.
+pub async fn delete(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<Redirect, PageError> {
+    state.app.delete_import(&user, ImportId(id)).await?;
+    Ok(Redirect::to("/imports?deleted=1"))
 }
