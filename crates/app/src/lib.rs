@@ -33,7 +33,9 @@ pub use calendar::{CalendarDayInput, CalendarYear, MAX_CALENDAR_BYTES};
 pub use clock::{Clock, beijing};
 pub use dashboard::{Dashboard, GroupTally, RED_LIST_LIMIT, Tally};
 pub use error::AppError;
-pub use imports::{ImportReview, ImportTaskInput, MAX_DRAFT_TASKS, MAX_REPORT_BYTES, MAX_REPORT_CHARS};
+pub use imports::{
+    ImportReview, ImportTaskInput, MAX_DRAFT_TASKS, MAX_REPORT_BYTES, MAX_REPORT_CHARS, PartChange, ReviewPart,
+};
 pub use input::TargetInput;
 pub use ledgers::{LedgerFile, LedgerImported, MAX_LEDGER_BYTES, MAX_LEDGER_ERRORS};
 pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSend};

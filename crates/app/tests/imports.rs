@@ -2,7 +2,7 @@
 //! review edits, permissions, tenants, bad files and publishing.
 
 use anyhow::{Context, Result, ensure};
-use qingdan_app::{AppError, ImportId, ImportTaskInput, PlanInput, TargetInput};
+use qingdan_app::{App, AppError, Clock, ImportId, ImportReview, ImportTaskInput, PlanInput, ReviewPart, TargetInput};
 use qingdan_domain::{PlanId, Role, User};
 use qingdan_storage::TaskQuery;
 use qingdan_testkit::{Backend, World, on_both_engines};
@@ -16,6 +16,9 @@ on_both_engines! {
     only_supervisors_import_reports => permissions;
     another_tenant_cannot_see_or_touch_an_import => tenant_isolation;
     gbk_text_is_read_and_pdf_or_garbage_gets_a_chinese_message => bad_files;
+    a_part_judged_as_review_is_changed_to_plan_and_back_keeping_other_edits => part_correction;
+    only_the_office_changes_how_a_part_is_judged => part_correction_permissions;
+    another_tenant_cannot_change_how_a_part_is_judged => part_correction_stranger;
 }
 
 const SMALL_REPORT: &str = "金城市2021年政府工作报告\n\n\
@@ -307,5 +310,131 @@ async fn bad_files(backend: Backend) -> Result<()> {
         }
     }
     ensure!(w.app.imports(&w.supervisor).await?.len() == 1, "bad files store nothing");
+    Ok(())
+}
+
+/// A report whose review chapter has a slogan for a title (no 回顾, no year):
+/// its sentences tell what was done. The plan chapter sets this year's targets.
+const SLOGAN_REPORT: &str = "青川市2027年政府工作报告\n\n各位代表：\n\n\
+一、砥砺奋进的一年\n\
+过去一年，全市地区生产总值增长了6.2%，已完成固定资产投资520亿元。新建学校12所已全部投用，\
+累计改造老旧小区80个，城镇新增就业实现了3.1万人。全年完成植树造林5万亩，空气优良天数比上年增加了15天。\n\n\
+二、2027年主要任务\n\
+（一）扩大有效投资。全年要实施重点项目150个，力争完成投资600亿元。\n\
+（二）办好民生实事。要新建中小学校5所，确保城镇新增就业3.5万人以上。\n";
+
+/// Where `needle` starts in `SLOGAN_REPORT`, in chars.
+fn char_at(needle: &str) -> Result<i64> {
+    let byte = SLOGAN_REPORT.find(needle).context("needle")?;
+    Ok(i64::try_from(SLOGAN_REPORT[..byte].chars().count())?)
+}
+
+/// The part whose deciding heading starts at `at`.
+fn part_at(review: &ImportReview, at: i64) -> Result<&ReviewPart> {
+    review.parts.iter().find(|p| p.at == at).with_context(|| format!("no part at {at}: {:#?}", review.parts))
+}
+
+/// The targets of a draft whose number stands in the source range `[start, end)`.
+fn targets_in(review: &ImportReview, start: i64, end: i64) -> usize {
+    review
+        .tasks
+        .iter()
+        .flat_map(|t| &t.targets)
+        .filter(|t| t.source_offset.is_some_and(|o| o >= start && o < end))
+        .count()
+}
+
+async fn part_correction(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2027-03-01").await?;
+    let id = w.app.upload_report(&w.supervisor, "青川.txt", SLOGAN_REPORT.as_bytes()).await?;
+    let s = &w.supervisor;
+    let (chapter, plan_chapter) = (char_at("一、砥砺")?, char_at("二、2027")?);
+    let start = w.app.import_review(s, id).await?;
+    let review = part_at(&start, chapter)?;
+    ensure!(review.kind == "review" && review.label == "工作回顾", "{review:?}");
+    ensure!(
+        review.notice.starts_with("本章判定为工作回顾（置信度 ") && review.notice.ends_with("），未提取指标"),
+        "{}",
+        review.notice
+    );
+    ensure!(review.choices.first().is_some_and(|c| c.0 == "plan" && c.1 == "改为今年安排"), "{:?}", review.choices);
+    ensure!(targets_in(&start, chapter, plan_chapter) == 0, "no targets in the review: {:#?}", start.tasks);
+    let plan_targets = targets_in(&start, plan_chapter, i64::MAX);
+    ensure!(plan_targets == 4 && start.target_count() == 4, "{:#?}", start.tasks);
+    ensure!(part_at(&start, plan_chapter)?.choices.iter().any(|c| c.1 == "改为工作回顾"));
+
+    // A hand edit in the plan chapter, then the review chapter read as plan.
+    let edited = start.tasks.first().context("a plan task")?;
+    w.app.update_import_task(s, edited.id, &task_input("实施重点项目150个（已核）", "", "")).await?;
+    let change = w.app.change_import_part(s, id, &chapter.to_string(), "plan").await?;
+    ensure!(change.label == "年度工作安排" && change.added > 0 && change.targets > 0, "{change:?}");
+    ensure!(change.message().contains("已改为年度工作安排"), "{}", change.message());
+    let flipped = w.app.import_review(s, id).await?;
+    let part = part_at(&flipped, chapter)?;
+    ensure!(part.kind == "plan" && part.confidence == 100 && part.reason == "人工指定", "{part:?}");
+    ensure!(part.notice.ends_with("已提取指标"), "{}", part.notice);
+    ensure!(targets_in(&flipped, chapter, plan_chapter) == change.targets, "{:#?}", flipped.tasks);
+    ensure!(targets_in(&flipped, plan_chapter, i64::MAX) == plan_targets, "the plan chapter keeps its targets");
+    let kept = flipped.tasks.iter().find(|t| t.id == edited.id).context("the edited task stays")?;
+    ensure!(kept.text == "实施重点项目150个（已核）", "a hand edit elsewhere is kept: {}", kept.text);
+
+    // A restart (a new App on the same database) keeps the correction.
+    let restarted = App::open(&w.db.url, Clock::fixed_on(w.today)).await?;
+    let again = restarted.import_review(s, id).await?;
+    ensure!(part_at(&again, chapter)?.kind == "plan", "{:#?}", again.parts);
+
+    // Flipping back removes the chapter's targets and keeps the edit.
+    let back = w.app.change_import_part(s, id, &chapter.to_string(), "review").await?;
+    ensure!(back.added == 0 && back.removed > 0, "{back:?}");
+    let end = w.app.import_review(s, id).await?;
+    ensure!(part_at(&end, chapter)?.kind == "review", "{:#?}", end.parts);
+    ensure!(targets_in(&end, chapter, plan_chapter) == 0 && end.target_count() == 4, "{:#?}", end.tasks);
+    ensure!(end.tasks.iter().any(|t| t.id == edited.id && t.text == "实施重点项目150个（已核）"));
+
+    // Bad input names its field; nothing changes.
+    ensure!(field_of(w.app.change_import_part(s, id, &chapter.to_string(), "bogus").await) == "kind");
+    ensure!(field_of(w.app.change_import_part(s, id, "abc", "plan").await) == "at");
+    ensure!(field_of(w.app.change_import_part(s, id, "5", "plan").await) == "at");
+    let trail = w.app.store().audit_trail(w.tenant, "report_import", id.0).await?;
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+    ensure!(actions == ["create", "reread_part", "reread_part"], "{actions:?}");
+
+    // A published draft is not re-read.
+    w.app.publish_import(s, id, &plan_input("2027", "2027年重点任务")).await?;
+    let late = w.app.change_import_part(s, id, &chapter.to_string(), "plan").await;
+    ensure!(matches!(late, Err(AppError::Conflict(_))), "{late:?}");
+    let published = w.app.import_review(s, id).await?;
+    ensure!(published.parts.iter().all(|p| p.choices.is_empty()), "a published import offers no change");
+    Ok(())
+}
+
+async fn part_correction_permissions(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2027-03-01").await?;
+    let org = w.org("市能源局").await?;
+    let reporter = w.user("energy", Role::Reporter, org).await?;
+    let leader = w.user("mayor", Role::Leader, org).await?;
+    let id = w.app.upload_report(&w.supervisor, "青川.txt", SLOGAN_REPORT.as_bytes()).await?;
+    let chapter = char_at("一、砥砺")?.to_string();
+    for user in [&reporter, &leader] {
+        let refused = w.app.change_import_part(user, id, &chapter, "plan").await;
+        ensure!(matches!(refused, Err(AppError::Forbidden)), "{}: {refused:?}", user.username);
+    }
+    let review = w.app.import_review(&w.supervisor, id).await?;
+    ensure!(part_at(&review, char_at("一、砥砺")?)?.kind == "review" && review.target_count() == 4);
+    // An admin is the office too.
+    w.app.change_import_part(&w.admin, id, &chapter, "plan").await?;
+    ensure!(w.app.import_review(&w.supervisor, id).await?.target_count() > 4);
+    Ok(())
+}
+
+async fn part_correction_stranger(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2027-03-01").await?;
+    let id = w.app.upload_report(&w.supervisor, "青川.txt", SLOGAN_REPORT.as_bytes()).await?;
+    let s = stranger(&w).await?;
+    let chapter = char_at("一、砥砺")?.to_string();
+    let refused = w.app.change_import_part(&s, id, &chapter, "plan").await;
+    ensure!(matches!(refused, Err(AppError::NotFound(_))), "{refused:?}");
+    let review = w.app.import_review(&w.supervisor, id).await?;
+    ensure!(part_at(&review, char_at("一、砥砺")?)?.kind == "review" && review.target_count() == 4);
     Ok(())
 }

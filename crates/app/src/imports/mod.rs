@@ -146,7 +146,7 @@ impl App {
         let tasks = self.store.import_tasks(user.tenant_id, id).await?;
         let orgs = self.store.orgs(user.tenant_id).await?;
         let corrections = self.store.import_part_overrides(user.tenant_id, id).await?;
-        let parts = parts::parts_of(&import, &orgs, &corrections);
+        let parts = parts::parts_of(&import, &orgs, &corrections).await?;
         Ok(ImportReview { import, tasks, orgs, parts })
     }
 

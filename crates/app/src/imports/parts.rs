@@ -145,7 +145,21 @@ fn review_parts(extraction: &Extraction, changeable: impl Fn(CharOffset) -> bool
 /// the report is read once more with a correction at every part to its own
 /// kind, and a part the extractor then calls set by the caller (confidence
 /// 100) is one whose heading decides it.
-pub(super) fn parts_of(import: &ReportImport, orgs: &[Org], stored: &[ImportPartOverride]) -> Vec<ReviewPart> {
+pub(super) async fn parts_of(
+    import: &ReportImport,
+    orgs: &[Org],
+    stored: &[ImportPartOverride],
+) -> Result<Vec<ReviewPart>> {
+    let (import, orgs, stored) = (import.clone(), orgs.to_vec(), stored.to_vec());
+    off_workers(move || read_parts(&import, &orgs, &stored)).await
+}
+
+/// Runs a reading of the report on a blocking thread, off the async workers.
+async fn off_workers<T: Send + 'static>(read: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(read).await.map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn read_parts(import: &ReportImport, orgs: &[Org], stored: &[ImportPartOverride]) -> Vec<ReviewPart> {
     let text = &import.source_text;
     let fixed = corrections(stored);
     let extraction = extract_with_corrections(text, import.plan_year, orgs, &fixed);
@@ -203,14 +217,17 @@ impl App {
         })?;
         let orgs = self.store.orgs(user.tenant_id).await?;
         let stored = self.store.import_part_overrides(user.tenant_id, id).await?;
-        let text = &draft.source_text;
-        let before = corrections(&stored);
-        let old = extract_with_corrections(text, draft.plan_year, &orgs, &before);
+        let (text, year, list) = (draft.source_text.clone(), draft.plan_year, orgs.clone());
+        let (old, new) = off_workers(move || {
+            let before = corrections(&stored);
+            let old = extract_with_corrections(&text, year, &list, &before);
+            let new = extract_with_corrections(&text, year, &list, &with_correction(before, at, kind));
+            (old, new)
+        })
+        .await?;
         if !old.parts.iter().any(|p| p.decided_at == at) {
             return Err(no_part());
         }
-        let after = with_correction(before, at, kind);
-        let new = extract_with_corrections(text, draft.plan_year, &orgs, &after);
         if !new.parts.iter().any(|p| p.decided_at == at && p.kind == kind && p.confidence == 100) {
             return Err(AppError::field(
                 "at",
@@ -218,7 +235,7 @@ impl App {
                 "这一段的判定随所在章节而定，不能单独修改；请修改所在章节的判定",
             ));
         }
-        let len = text.chars().count();
+        let len = draft.source_text.chars().count();
         let (from, to, run) = changed_run(&old.draft_tasks, &new.draft_tasks, len).unwrap_or((0, 0, 0..0));
         let tasks = new_tasks(new.draft_tasks.get(run).unwrap_or_default(), &orgs);
         let targets = tasks.iter().map(|t| t.targets.len()).sum();
