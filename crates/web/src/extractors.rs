@@ -76,6 +76,21 @@ impl<S: Send + Sync> FromRequest<S> for FormPairs {
     }
 }
 
+/// A urlencoded form read into `T` by field name, as a page's form sends it;
+/// one that cannot be read is a 400, as with [`FormPairs`].
+pub struct FormInput<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for FormInput<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<FormInput<T>, Response> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(input)) => Ok(FormInput(input)),
+            Err(_) => Err(bad_request(StatusCode::BAD_REQUEST, "bad_form", "表单无法解析".to_owned())),
+        }
+    }
+}
+
 impl FormPairs {
     /// The first value of `name`, or "".
     pub fn get(&self, name: &str) -> String {

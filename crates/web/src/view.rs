@@ -97,3 +97,8 @@ pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordproces
 pub fn beijing_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&qingdan_app::beijing()).format("%Y-%m-%d %H:%M").to_string()
 }
+
+/// A refused form's faults as (field, message), for the page shown again.
+pub fn field_errors<C: FromIterator<(String, String)>>(invalid: qingdan_domain::Invalid) -> C {
+    invalid.errors.into_iter().map(|e| (e.field, e.message)).collect()
+}

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extractors::{FormPairs, QueryParams};
+use crate::extractors::{FormInput, FormPairs, QueryParams};
 use crate::view::Nav;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -178,15 +178,8 @@ fn back(year: &str, done: &str) -> Response {
 pub async fn add(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    form: FormPairs,
+    FormInput(input): FormInput<CalendarDayInput>,
 ) -> Result<Response, PageError> {
-    let input = CalendarDayInput {
-        date: form.get("date"),
-        kind: form.get("kind"),
-        name: form.get("name"),
-        region: form.get("region"),
-        source: form.get("source"),
-    };
     match state.app.add_calendar_day(&user, &input).await {
         Ok(day) => Ok(back(&day.date.year().to_string(), "added")),
         Err(err) => again(&state, &user, input.date.get(..4).unwrap_or_default(), err, String::new()).await,

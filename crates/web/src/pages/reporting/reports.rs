@@ -4,7 +4,7 @@ use crate::error::PageError;
 use crate::extractors::{FormPairs, Id, QueryParams};
 use crate::pages::plans::TaskLine;
 use crate::pages::reporting::schedule::DueLine;
-use crate::view::{Nav, beijing_time};
+use crate::view::{Nav, beijing_time, field_errors};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -189,7 +189,7 @@ pub async fn submit(
     match state.app.submit_report(&user, TaskId(id), &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
         Err(AppError::Invalid(invalid)) => {
-            let errors = invalid.errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let errors = field_errors(invalid);
             let page = form_page(&state, &user, TaskId(id), input, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

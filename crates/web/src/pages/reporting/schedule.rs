@@ -5,8 +5,8 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extractors::{FormPairs, Id, QueryParams};
-use crate::view::{Nav, beijing_time};
+use crate::extractors::{FormInput, Id, QueryParams};
+use crate::view::{Nav, beijing_time, field_errors};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -215,18 +215,12 @@ pub async fn set(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Id(id): Id,
-    form: FormPairs,
+    FormInput(input): FormInput<ScheduleInput>,
 ) -> Result<Response, PageError> {
-    let input = ScheduleInput {
-        cycle: form.get("cycle"),
-        due_day: form.get("due_day"),
-        remind_days_before: form.get("remind_days_before"),
-    };
     match state.app.set_reporting_schedule(&user, PlanId(id), &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/plans/{id}/reporting?saved=1")).into_response()),
         Err(AppError::Invalid(invalid)) => {
-            let errors = invalid.errors.into_iter().map(|e| (e.field, e.message)).collect();
-            let page = page(&state, &user, PlanId(id), None, Some((input, errors))).await?;
+            let page = page(&state, &user, PlanId(id), None, Some((input, field_errors(invalid)))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),

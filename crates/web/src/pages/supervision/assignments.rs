@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::extractors::{FormPairs, Id, QueryParams};
-use crate::view::{Nav, beijing_time, light_class};
+use crate::view::{Nav, beijing_time, field_errors, light_class};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::multipart::{Multipart, MultipartRejection};
@@ -222,7 +222,7 @@ pub async fn create(
     match state.app.create_assignment(&user, &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/assignments/{id}")).into_response()),
         Err(AppError::Invalid(invalid)) => {
-            let errors = invalid.errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let errors = field_errors(invalid);
             let page = overview_page(&state, &user, &AssignmentFilter::default(), CreateForm { input, errors }).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

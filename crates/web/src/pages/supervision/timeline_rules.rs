@@ -5,8 +5,9 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extractors::FormPairs;
+use crate::extractors::FormInput;
 use crate::view::Nav;
+use crate::view::field_errors;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -107,24 +108,13 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> Re
 pub async fn create(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    form: FormPairs,
+    FormInput(input): FormInput<TimelineRuleInput>,
 ) -> Result<Response, PageError> {
-    let input = TimelineRuleInput {
-        name: form.get("name"),
-        counting: form.get("counting"),
-        sign_for_days: form.get("sign_for_days"),
-        deploy_days: form.get("deploy_days"),
-        feedback_days: form.get("feedback_days"),
-        solve_days: form.get("solve_days"),
-        major_solve_days: form.get("major_solve_days"),
-        major_solve_months: form.get("major_solve_months"),
-        yellow_percent: form.get("yellow_percent"),
-    };
     match state.app.create_timeline_rule(&user, &input).await {
         Ok(_) => Ok(Redirect::to("/admin/timeline-rules").into_response()),
         Err(AppError::Invalid(invalid)) => {
-            let errors = invalid.errors.into_iter().map(|e| (e.field, e.message)).collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, &user, input, errors).await?).into_response())
+            let page = page(&state, &user, input, field_errors(invalid)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),
     }
