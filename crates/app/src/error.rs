@@ -14,6 +14,10 @@ pub enum AppError {
     /// Username or password wrong; deliberately does not say which.
     #[error("用户名或密码错误")]
     LoginFailed,
+    /// Too many failed sign-ins: the account or the address is locked for a
+    /// while; the message says until when.
+    #[error("{0}")]
+    Locked(String),
     /// Signed in, but the role or org does not allow this.
     #[error("无权进行此操作")]
     Forbidden,

@@ -28,7 +28,7 @@ mod status;
 pub mod supervision;
 
 pub use admin::{OrgInput, UserInput};
-pub use auth::{SessionToken, hash_password};
+pub use auth::{SessionToken, SignInPolicy, hash_password};
 pub use calendar::{CalendarDayInput, CalendarYear, MAX_CALENDAR_BYTES};
 pub use clock::{Clock, beijing};
 pub use dashboard::{Dashboard, GroupTally, RED_LIST_LIMIT, Tally};
@@ -102,6 +102,8 @@ pub struct App {
     dashboards: TtlCache<(TenantId, PlanId), std::sync::Arc<Dashboard>>,
     /// Held while a battle map is built (see [`App::dashboard`]).
     dashboard_builds: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// When failed sign-ins lock an account or an address.
+    sign_in_policy: SignInPolicy,
 }
 
 impl App {
@@ -116,7 +118,14 @@ impl App {
             calendars: TtlCache::new(calendar::TTL, 10_000),
             dashboards: TtlCache::new(DASHBOARD_TTL, 1000),
             dashboard_builds: std::sync::Arc::default(),
+            sign_in_policy: SignInPolicy::default(),
         }
+    }
+
+    /// The same app with another sign-in lock policy (from the configuration).
+    pub fn with_sign_in_policy(mut self, policy: SignInPolicy) -> App {
+        self.sign_in_policy = policy;
+        self
     }
 
     /// Opens the database a URL names and brings its schema up to date.

@@ -2,6 +2,7 @@
 
 use crate::DbArgs;
 use anyhow::{Context, Result, bail};
+use qingdan_app::SignInPolicy;
 use qingdan_web::WebConfig;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -18,6 +19,10 @@ struct FileConfig {
     secure_cookies: bool,
     #[serde(default)]
     trusted_origins: Vec<String>,
+    /// Failed sign-ins that lock an account or an address (default 5).
+    lock_after_failures: Option<u32>,
+    /// For how many minutes, counted from the last failure (default 15).
+    lock_minutes: Option<u32>,
 }
 
 pub struct Settings {
@@ -25,6 +30,7 @@ pub struct Settings {
     data_dir: PathBuf,
     database_url: Option<String>,
     pub web: WebConfig,
+    pub sign_in: SignInPolicy,
 }
 
 impl Settings {
@@ -42,6 +48,7 @@ impl Settings {
             data_dir: db.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data")),
             database_url: db.database_url.clone().or(file.database_url),
             web: WebConfig { secure_cookies: file.secure_cookies, trusted_origins: file.trusted_origins },
+            sign_in: sign_in_policy(file.lock_after_failures, file.lock_minutes)?,
         })
     }
 
@@ -85,4 +92,17 @@ impl Settings {
             None => format!("sqlite://{}", self.data_dir.join("qingdan.db").display()),
         }
     }
+}
+
+/// The sign-in lock from the file, each part defaulting; zero is refused.
+fn sign_in_policy(max_failures: Option<u32>, lock_minutes: Option<u32>) -> Result<SignInPolicy> {
+    let default = SignInPolicy::default();
+    let policy = SignInPolicy {
+        max_failures: max_failures.unwrap_or(default.max_failures),
+        lock_minutes: lock_minutes.unwrap_or(default.lock_minutes),
+    };
+    if policy.max_failures == 0 || policy.lock_minutes == 0 {
+        bail!("lock_after_failures and lock_minutes must be at least 1");
+    }
+    Ok(policy)
 }

@@ -140,7 +140,10 @@ fn run(cli: Cli) -> Result<()> {
 
 async fn open(settings: &Settings) -> Result<App> {
     let url = settings.database_url()?;
-    App::open(&url, Clock::System).await.with_context(|| format!("opening the database {}", settings.display_url()))
+    let app = App::open(&url, Clock::System).await;
+    Ok(app
+        .with_context(|| format!("opening the database {}", settings.display_url()))?
+        .with_sign_in_policy(settings.sign_in))
 }
 
 async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
@@ -185,6 +188,7 @@ async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
     let signalled = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
     };
+    let router = router.into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, router).with_graceful_shutdown(signalled(stop_signal.clone()));
     tokio::select! {
         served = server => served?,

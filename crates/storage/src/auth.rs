@@ -2,7 +2,7 @@
 //! database does not hand out live sessions.
 
 use crate::admin::users::{USER_COLUMNS, UserRow};
-use crate::store::{on_pool, on_writer};
+use crate::store::{in_tx, on_pool, on_writer};
 use crate::{Result, Store};
 use chrono::{DateTime, Utc};
 use qingdan_domain::{TenantId, User, UserId};
@@ -50,5 +50,35 @@ impl Store {
     pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
         let done = on_writer!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?.rows_affected());
         Ok(done)
+    }
+
+    /// Records a failed sign-in under each key (the account, the source address).
+    pub async fn record_sign_in_failure(&self, keys: &[String], at: DateTime<Utc>) -> Result<()> {
+        in_tx!(self, tx => {
+            for key in keys {
+                sqlx::query("INSERT INTO sign_in_failures (key, failed_at) VALUES ($1, $2)")
+                    .bind(key).bind(at).execute(&mut *tx).await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// How many failures `key` has had since `since`, and when the last one was.
+    pub async fn sign_in_failures(&self, key: &str, since: DateTime<Utc>) -> Result<(i64, Option<DateTime<Utc>>)> {
+        let rows: Vec<DateTime<Utc>> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT failed_at FROM sign_in_failures WHERE key = $1 AND failed_at > $2")
+                .bind(key).bind(since).fetch_all(pool).await?
+        });
+        Ok((rows.len() as i64, rows.into_iter().max()))
+    }
+
+    /// Forgets the failures of `key` (its account signed in), and every
+    /// failure older than `before` (no lock reaches back that far).
+    pub async fn clear_sign_in_failures(&self, key: &str, before: DateTime<Utc>) -> Result<()> {
+        on_writer!(self, pool => {
+            sqlx::query("DELETE FROM sign_in_failures WHERE key = $1 OR failed_at <= $2")
+                .bind(key).bind(before).execute(pool).await?.rows_affected()
+        });
+        Ok(())
     }
 }

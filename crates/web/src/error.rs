@@ -25,6 +25,7 @@ fn status_of(err: &AppError) -> StatusCode {
     match err {
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Unauthenticated | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
+        AppError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -37,6 +38,7 @@ fn code_of(err: &AppError) -> &'static str {
         AppError::Invalid(_) => "invalid",
         AppError::Unauthenticated => "unauthenticated",
         AppError::LoginFailed => "login_failed",
+        AppError::Locked(_) => "locked",
         AppError::Forbidden => "forbidden",
         AppError::NotFound(_) => "not_found",
         AppError::Conflict(_) => "conflict",

@@ -21,6 +21,7 @@ on_both_engines! {
     a_workbook_declaring_a_huge_sheet_is_refused_and_the_server_lives => huge_sheet;
     private_answers_are_never_cached_and_forms_post_only_here => headers;
     a_report_too_long_to_be_one_is_refused_and_a_draft_can_be_deleted_after_asking => report_bounds_and_delete;
+    brute_force_locks_the_account_and_the_address_for_a_while => brute_force;
 }
 
 async fn fixture(backend: Backend) -> Result<(World, Router)> {
@@ -192,5 +193,53 @@ async fn report_bounds_and_delete(backend: Backend) -> Result<()> {
     let refused = send(&router, post_form(&format!("/imports/{id}/delete"), &cookie, "")?).await?;
     ensure!(refused.status == StatusCode::CONFLICT && refused.body.contains("已发布"), "{}", refused.status);
     ensure!(w.app.imports(&w.supervisor).await?.len() == 1);
+    Ok(())
+}
+
+/// A sign-in form post from `ip`, as the server sees a socket's peer.
+fn login_from(ip: [u8; 4], username: &str, password: &str) -> Result<Request<Body>> {
+    let mut request = post_form("/login", "", &format!("username={username}&password={password}"))?;
+    let peer = std::net::SocketAddr::from((ip, 40000));
+    request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+    Ok(request)
+}
+
+async fn brute_force(backend: Backend) -> Result<()> {
+    let (w, router) = fixture(backend).await?;
+    let attacker = [10, 0, 0, 66];
+    // Four wrong passwords: each a plain refusal.
+    for _ in 0..4 {
+        let reply = send(&router, login_from(attacker, "supervisor", "guess")?).await?;
+        ensure!(
+            reply.status == StatusCode::UNAUTHORIZED && reply.body.contains("用户名或密码错误"),
+            "{}",
+            reply.status
+        );
+    }
+    // The fifth locks the account, and says until when.
+    let reply = send(&router, login_from(attacker, "supervisor", "guess")?).await?;
+    ensure!(reply.status == StatusCode::TOO_MANY_REQUESTS, "{}", reply.status);
+    ensure!(reply.body.contains("已锁定") && reply.body.contains("15分钟"), "{}", reply.body);
+    // Now even the right password is refused, from anywhere: the account is locked.
+    let reply = send(&router, login_from([10, 0, 0, 7], "supervisor", qingdan_testkit::PASSWORD)?).await?;
+    ensure!(reply.status == StatusCode::TOO_MANY_REQUESTS, "locked account: {}", reply.status);
+    // The attacker's address is locked too: another account from it is refused.
+    let reply = send(&router, login_from(attacker, "admin", qingdan_testkit::PASSWORD)?).await?;
+    ensure!(reply.status == StatusCode::TOO_MANY_REQUESTS && reply.body.contains("本机地址"), "{}", reply.status);
+    // The API answers the same, as JSON.
+    let body = format!(r#"{{"username":"supervisor","password":"{}"}}"#, qingdan_testkit::PASSWORD);
+    let reply = send(&router, post_json("/api/v1/session", "", &body)?).await?;
+    ensure!(reply.status == StatusCode::TOO_MANY_REQUESTS && reply.json()?["code"] == "locked", "{}", reply.body);
+    // Another account from another address signs in.
+    let reply = send(&router, login_from([10, 0, 0, 8], "admin", qingdan_testkit::PASSWORD)?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "admin elsewhere: {}", reply.status);
+    // Sixteen minutes on, the lock has passed.
+    let later = qingdan_app::App::new(
+        w.app.store().clone(),
+        qingdan_app::Clock::Fixed(w.app.clock().now() + chrono::Duration::minutes(16)),
+    );
+    let later = qingdan_web::router(later, Default::default());
+    let reply = send(&later, login_from(attacker, "supervisor", qingdan_testkit::PASSWORD)?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "after the lock: {} {}", reply.status, reply.body);
     Ok(())
 }

@@ -1,7 +1,7 @@
 use crate::AppState;
 use crate::auth::{PageUser, removal_cookie, session_cookie, session_token};
 use crate::error::PageError;
-use crate::extractors::FormPairs;
+use crate::extractors::{ClientAddr, FormPairs};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -24,9 +24,14 @@ pub async fn show(user: Option<PageUser>) -> Response {
     LoginPage { username: String::new(), error: None }.into_response()
 }
 
-pub async fn submit(State(state): State<AppState>, jar: CookieJar, form: FormPairs) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(source): ClientAddr,
+    jar: CookieJar,
+    form: FormPairs,
+) -> Result<Response, PageError> {
     let username = form.get("username");
-    match state.app.login(&username, &form.get("password")).await {
+    match state.app.login_from(&username, &form.get("password"), source).await {
         Ok((_, token)) => {
             let jar = jar.add(session_cookie(&token, state.config.secure_cookies));
             Ok((jar, Redirect::to("/plans")).into_response())
@@ -34,6 +39,10 @@ pub async fn submit(State(state): State<AppState>, jar: CookieJar, form: FormPai
         Err(AppError::LoginFailed) => {
             let page = LoginPage { username, error: Some("用户名或密码错误".to_owned()) };
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+        Err(AppError::Locked(message)) => {
+            let page = LoginPage { username, error: Some(message) };
+            Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response())
         }
         Err(other) => Err(other.into()),
     }
