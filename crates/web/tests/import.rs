@@ -18,6 +18,8 @@ on_both_engines! {
     a_bad_file_gets_422_with_a_chinese_message => bad_file;
     a_report_larger_than_a_form_may_be_uploaded => large_upload;
     a_reporter_cannot_import => reporter_forbidden;
+    each_part_shows_its_judgement_and_the_office_changes_it => part_banners;
+    only_the_office_changes_a_judgement => part_change_forbidden;
 }
 
 const REPORT: &str = "金城市2021年政府工作报告\n\n\
@@ -105,7 +107,7 @@ async fn review_and_publish(backend: Backend) -> Result<()> {
 
     let edit = send(&router, post_form(&format!("/import-tasks/{first}"), &cookie, "text=%E5%AE%9E%E6%96%BD%E9%87%8D%E7%82%B9%E9%A1%B9%E7%9B%AE200%E4%B8%AA&section=&deadline=2021-12-31&lead_org_id=")?).await?;
     ensure!(
-        edit.status == StatusCode::SEE_OTHER && edit.location() == format!("{path}#task-{first}"),
+        edit.status == StatusCode::SEE_OTHER && edit.location() == format!("{path}?done=saved#task-{first}"),
         "{} {}",
         edit.status,
         edit.location()
@@ -124,6 +126,9 @@ async fn review_and_publish(backend: Backend) -> Result<()> {
     )
     .await?;
     ensure!(add.status == StatusCode::SEE_OTHER, "{}", add.status);
+    let said = send(&router, get(&add.location(), &cookie)?).await?;
+    ensure!(said.select("#notice") == ["指标已添加"], "a one-time message: {:?}", said.select("#notice"));
+    ensure!(send(&router, get(&path, &cookie)?).await?.select("#notice").is_empty(), "and only once");
     let merge = send(&router, post_form(&format!("/import-tasks/{first}/merge"), &cookie, "")?).await?;
     ensure!(merge.status == StatusCode::SEE_OTHER, "{}", merge.status);
     let split = send(
@@ -225,5 +230,91 @@ async fn reporter_forbidden(backend: Backend) -> Result<()> {
     ensure!(send(&router, get("/imports", &reporter)?).await?.status == StatusCode::FORBIDDEN);
     let nav = send(&router, get("/plans", &reporter)?).await?.select("nav a");
     ensure!(!nav.contains(&"导入报告".to_owned()), "{nav:?}");
+    Ok(())
+}
+
+/// A report whose review chapter's title is a slogan (no 回顾): only its
+/// sentences say it tells what was done.
+const SLOGAN_REPORT: &str = "青川市2027年政府工作报告\n\n各位代表：\n\n\
+一、砥砺奋进的一年\n\
+过去一年，全市地区生产总值增长了6.2%，已完成固定资产投资520亿元。新建学校12所已全部投用，\
+累计改造老旧小区80个，城镇新增就业实现了3.1万人。\n\n\
+二、2027年主要任务\n\
+（一）扩大有效投资。全年要实施重点项目150个，力争完成投资600亿元。\n\
+（二）办好民生实事。要新建中小学校5所，确保城镇新增就业3.5万人以上。\n";
+
+/// Uploads `SLOGAN_REPORT`: the review page's path and where its first chapter starts.
+async fn upload_slogan_report(router: &Router, cookie: &str) -> Result<(String, usize)> {
+    let reply = send(router, upload(cookie, "青川.txt", SLOGAN_REPORT.as_bytes())?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "{}: {}", reply.status, reply.body);
+    let byte = SLOGAN_REPORT.find("一、砥砺").unwrap_or_default();
+    Ok((reply.location(), SLOGAN_REPORT[..byte].chars().count()))
+}
+
+async fn part_banners(backend: Backend) -> Result<()> {
+    let (_w, router, cookie) = setup(backend).await?;
+    let (path, chapter) = upload_slogan_report(&router, &cookie).await?;
+    let page = send(&router, get(&path, &cookie)?).await?;
+    let banner = format!("#part-{chapter}");
+    ensure!(page.attrs(&banner, "data-kind") == ["review"], "{:?}", page.attrs(".part-banner", "id"));
+    let notice = page.select(&format!("{banner} .part-notice")).join("");
+    ensure!(notice.starts_with("本章判定为工作回顾（置信度 ") && notice.ends_with("），未提取指标"), "{notice}");
+    ensure!(
+        page.select(&format!("{banner} button")) == ["改为今年安排", "改为五年目标"],
+        "{:?}",
+        page.select(&format!("{banner} button"))
+    );
+    ensure!(page.attrs(".part-banner[data-kind='plan']", "id").len() == 1, "the plan chapter has its banner");
+    let marks = page.select("#source mark");
+    ensure!(marks == ["150", "600", "5", "3.5"], "only the plan chapter's targets are marked: {marks:?}");
+
+    let form = format!("{path}/parts");
+    let changed = send(&router, post_form(&form, &cookie, &format!("at={chapter}&kind=plan"))?).await?;
+    ensure!(changed.status == StatusCode::SEE_OTHER, "{}: {}", changed.status, changed.body);
+    ensure!(
+        changed.location().starts_with(&format!("{path}?done=part-plan-")) && changed.location().ends_with(&banner),
+        "{}",
+        changed.location()
+    );
+    let page = send(&router, get(&changed.location(), &cookie)?).await?;
+    let said = page.select("#notice").join("");
+    ensure!(said.starts_with("已改为年度工作安排并重新识别本章：新增任务"), "{said}");
+    ensure!(page.attrs(&banner, "data-kind") == ["plan"], "{:?}", page.attrs(&banner, "data-kind"));
+    ensure!(page.select(&format!("{banner} .part-notice")).join("").contains("人工指定"));
+    let marks = page.select("#source mark");
+    ensure!(marks.len() > 4 && marks.ends_with(&["150", "600", "5", "3.5"].map(String::from)), "{marks:?}");
+
+    // A refusal is shown on the review page, with the menu.
+    let bad = send(&router, post_form(&form, &cookie, &format!("at={chapter}&kind=bogus"))?).await?;
+    ensure!(bad.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.status);
+    ensure!(bad.select("#error").join("").contains("判定类型无效"), "{:?}", bad.select("#error"));
+    ensure!(bad.select("nav a").contains(&"导入报告".to_owned()) && bad.attrs(&banner, "data-kind") == ["plan"]);
+    let nowhere = send(&router, post_form(&form, &cookie, "at=5&kind=plan")?).await?;
+    ensure!(nowhere.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", nowhere.status);
+    ensure!(nowhere.select("#error").join("").contains("没有从这里开始的章节"), "{:?}", nowhere.select("#error"));
+
+    // Back to review: the chapter's marks are gone again.
+    let back = send(&router, post_form(&form, &cookie, &format!("at={chapter}&kind=review"))?).await?;
+    let page = send(&router, get(&back.location(), &cookie)?).await?;
+    ensure!(page.select("#source mark") == ["150", "600", "5", "3.5"], "{:?}", page.select("#source mark"));
+    ensure!(page.select("#notice").join("").starts_with("已改为工作回顾"), "{:?}", page.select("#notice"));
+    Ok(())
+}
+
+async fn part_change_forbidden(backend: Backend) -> Result<()> {
+    let (w, router, cookie) = setup(backend).await?;
+    let (path, chapter) = upload_slogan_report(&router, &cookie).await?;
+    let org = w.org("市能源局").await?;
+    w.user("energy", Role::Reporter, org).await?;
+    w.user("mayor", Role::Leader, org).await?;
+    for name in ["energy", "mayor"] {
+        let other = sign_in_as(&router, name).await?;
+        let reply =
+            send(&router, post_form(&format!("{path}/parts"), &other, &format!("at={chapter}&kind=plan"))?).await?;
+        ensure!(reply.status == StatusCode::FORBIDDEN, "{name}: {}", reply.status);
+    }
+    let page = send(&router, get(&path, &cookie)?).await?;
+    ensure!(page.attrs(&format!("#part-{chapter}"), "data-kind") == ["review"], "nothing changed");
+    ensure!(page.select("#source mark").len() == 4);
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::input::{check_target, parse_date};
 use crate::plans::check_plan;
 use crate::{App, AppError, PlanInput, Result, TargetInput};
 use chrono::NaiveDate;
-pub use parts::{PartChange, ReviewPart};
+pub use parts::{PartChange, ReviewPart, part_label};
 use qingdan_domain::{
     Decimal, ImportId, ImportStatus, ImportTargetId, ImportTaskId, Invalid, Org, OrgId, PlanId, PlanStatus,
     Responsibility, User,

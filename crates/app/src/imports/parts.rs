@@ -65,6 +65,11 @@ impl PartChange {
     }
 }
 
+/// The name of the kind a code stands for (`plan` → 年度工作安排).
+pub fn part_label(code: &str) -> Option<&'static str> {
+    kind_of(code).map(PartKind::label)
+}
+
 fn code(kind: PartKind) -> &'static str {
     KINDS.iter().find(|k| k.0 == kind).map_or("plan", |k| k.1)
 }

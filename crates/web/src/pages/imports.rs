@@ -11,12 +11,13 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::response::Redirect;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use qingdan_app::{
     AppError, ImportId, ImportReview, ImportSummary, ImportTargetId, ImportTaskId, ImportTaskInput, PlanInput,
-    TargetInput,
+    ReviewPart, TargetInput,
 };
-use qingdan_domain::Org;
+use qingdan_domain::{Org, User};
 
 /// Comparator codes and labels for the target forms.
 const COMPARATORS: [(&str, &str); 4] = [("ge", "不低于"), ("le", "不超过"), ("eq", "等于"), ("approx", "左右")];
@@ -123,6 +124,8 @@ pub struct Piece {
     text: String,
     mark: Option<i64>,
     anchor: Option<i64>,
+    /// The start of a part of the report: its banner.
+    part: Option<ReviewPart>,
 }
 
 pub struct TargetLine {
@@ -165,15 +168,55 @@ pub struct ImportPage {
     pieces: Vec<Piece>,
     orgs: Vec<Org>,
     comparators: [(&'static str, &'static str); 4],
+    /// What the last action did, shown once after its redirect.
+    notice: String,
+    /// Why the last action was refused (shown on the page, with the menu).
+    errors: Vec<String>,
+}
+
+/// The review page's query: `done` names what the last action did.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ShowQuery {
+    done: Option<String>,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Id(id): Id,
+    QueryParams(query): QueryParams<ShowQuery>,
 ) -> Result<ImportPage, PageError> {
     let review = state.app.import_review(&user, ImportId(id)).await?;
-    Ok(ImportPage::from_review(&user, review))
+    let mut page = ImportPage::from_review(&user, review);
+    page.notice = query.done.as_deref().and_then(done_notice).unwrap_or_default();
+    Ok(page)
+}
+
+/// The one-time message for `done`; only known words and numbers are read
+/// from the URL. `part-plan-3-5-0`: a part changed to plan, 3 tasks (5
+/// targets) added, 0 removed.
+fn done_notice(done: &str) -> Option<String> {
+    let fixed = match done {
+        "saved" => "任务已保存",
+        "deleted" => "任务已删除",
+        "merged" => "已与下一项合并",
+        "split" => "任务已拆分为两项",
+        "added" => "任务已添加",
+        "target-added" => "指标已添加",
+        "target-saved" => "指标已保存",
+        "target-deleted" => "指标已删除",
+        other => return part_notice(other),
+    };
+    Some(fixed.to_owned())
+}
+
+fn part_notice(done: &str) -> Option<String> {
+    let mut words = done.strip_prefix("part-")?.rsplitn(4, '-');
+    let removed: u64 = words.next()?.parse().ok()?;
+    let targets: usize = words.next()?.parse().ok()?;
+    let added: usize = words.next()?.parse().ok()?;
+    let label = qingdan_app::imports::part_label(words.next()?)?;
+    Some(qingdan_app::PartChange { label, removed, added, targets }.message())
 }
 
 impl ImportPage {
@@ -229,18 +272,34 @@ impl ImportPage {
             tasks,
             orgs: review.orgs,
             comparators: COMPARATORS,
+            notice: String::new(),
+            errors: Vec::new(),
         }
     }
 }
 
-/// Cuts the source text into plain runs, target numbers and task starts.
+/// A place in the source text where something is put before the text
+/// there: a part's banner (index into the parts) or a task's anchor (its id).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Point {
+    Part(usize),
+    Anchor(i64),
+}
+
+/// Cuts the source text into plain runs, target numbers, part banners and
+/// task starts. At one place a part's banner comes before a task's anchor,
+/// and both before a target's mark.
 fn pieces(review: &ImportReview) -> Vec<Piece> {
-    // (position, order, kind): task anchors sort before a mark at the same place.
     let mut marks: Vec<(usize, usize, i64)> = Vec::new();
-    let mut anchors: Vec<(usize, i64)> = Vec::new();
+    let mut points: Vec<(usize, Point)> = Vec::new();
+    for (i, part) in review.parts.iter().enumerate() {
+        if let Ok(start) = usize::try_from(part.start) {
+            points.push((start, Point::Part(i)));
+        }
+    }
     for task in &review.tasks {
         if let Ok(start) = usize::try_from(task.source_start) {
-            anchors.push((start, task.id.0));
+            points.push((start, Point::Anchor(task.id.0)));
         }
         for t in &task.targets {
             if let Some(offset) = t.source_offset.and_then(|o| usize::try_from(o).ok()) {
@@ -254,61 +313,65 @@ fn pieces(review: &ImportReview) -> Vec<Piece> {
     }
     marks.sort_unstable();
     marks.dedup_by_key(|m| m.0);
-    anchors.sort_unstable();
+    points.sort_unstable();
     let chars: Vec<char> = review.import.source_text.chars().collect();
     let mut out = Vec::new();
     let mut at = 0;
-    let mut next_anchor = anchors.iter().peekable();
+    let mut next_point = points.iter().peekable();
     let flush = |out: &mut Vec<Piece>, from: usize, to: usize| {
         if to > from {
-            out.push(Piece { text: chars[from..to].iter().collect(), mark: None, anchor: None });
+            out.push(Piece { text: chars[from..to].iter().collect(), mark: None, anchor: None, part: None });
         }
+    };
+    let point = |p: Point| match p {
+        Point::Part(i) => Piece { text: String::new(), mark: None, anchor: None, part: review.parts.get(i).cloned() },
+        Point::Anchor(task) => Piece { text: String::new(), mark: None, anchor: Some(task), part: None },
     };
     for (offset, len, id) in marks {
         if offset < at || offset >= chars.len() {
             continue;
         }
-        while let Some(&&(start, task)) = next_anchor.peek() {
+        while let Some(&&(start, p)) = next_point.peek() {
             if start > offset {
                 break;
             }
             let start = start.clamp(at, chars.len());
             flush(&mut out, at, start);
             at = start;
-            out.push(Piece { text: String::new(), mark: None, anchor: Some(task) });
-            next_anchor.next();
+            out.push(point(p));
+            next_point.next();
         }
         flush(&mut out, at, offset);
         let end = (offset + len).min(chars.len());
-        out.push(Piece { text: chars[offset..end].iter().collect(), mark: Some(id), anchor: None });
+        out.push(Piece { text: chars[offset..end].iter().collect(), mark: Some(id), anchor: None, part: None });
         at = end;
     }
-    for &(start, task) in next_anchor {
+    for &(start, p) in next_point {
         let start = start.clamp(at, chars.len());
         flush(&mut out, at, start);
         at = start;
-        out.push(Piece { text: String::new(), mark: None, anchor: Some(task) });
+        out.push(point(p));
     }
     flush(&mut out, at, chars.len());
     out
 }
 
 /// Back to the review page of `import`, at the task the form names (`task_id`).
-fn to_import(import: ImportId, form: &FormPairs) -> Redirect {
+fn to_import(import: ImportId, form: &FormPairs, done: &str) -> Redirect {
     match form.get("task_id").trim().parse::<i64>() {
-        Ok(task) => Redirect::to(&format!("/imports/{import}#task-{task}")),
-        Err(_) => Redirect::to(&format!("/imports/{import}")),
+        Ok(task) => Redirect::to(&format!("/imports/{import}?done={done}#task-{task}")),
+        Err(_) => Redirect::to(&format!("/imports/{import}?done={done}")),
     }
 }
 
 /// Where to go back to after a change: the review page, at the task.
 /// (`import_id` from the form only picks the page to show; the change itself
 /// was checked against the draft it belongs to.)
-fn back(form: &FormPairs, task: Option<i64>) -> Redirect {
+fn back(form: &FormPairs, task: Option<i64>, done: &str) -> Redirect {
     match form.get("import_id").trim().parse::<i64>() {
         Ok(import) => match task {
-            Some(task) => Redirect::to(&format!("/imports/{import}#task-{task}")),
-            None => Redirect::to(&format!("/imports/{import}")),
+            Some(task) => Redirect::to(&format!("/imports/{import}?done={done}#task-{task}")),
+            None => Redirect::to(&format!("/imports/{import}?done={done}")),
         },
         Err(_) => Redirect::to("/imports"),
     }
@@ -341,7 +404,7 @@ pub async fn update_task(
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
     let import = state.app.update_import_task(&user, ImportTaskId(id), &task_input(&form)).await?;
-    Ok(Redirect::to(&format!("/imports/{import}#task-{id}")))
+    Ok(Redirect::to(&format!("/imports/{import}?done=saved#task-{id}")))
 }
 
 pub async fn delete_task(
@@ -351,7 +414,7 @@ pub async fn delete_task(
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
     let import = state.app.delete_import_task(&user, ImportTaskId(id)).await?;
-    Ok(to_import(import, &form))
+    Ok(to_import(import, &form, "deleted"))
 }
 
 pub async fn merge_task(
@@ -360,7 +423,7 @@ pub async fn merge_task(
     Id(id): Id,
 ) -> Result<Redirect, PageError> {
     let import = state.app.merge_import_task_with_next(&user, ImportTaskId(id)).await?;
-    Ok(Redirect::to(&format!("/imports/{import}#task-{id}")))
+    Ok(Redirect::to(&format!("/imports/{import}?done=merged#task-{id}")))
 }
 
 pub async fn split_task(
@@ -370,7 +433,7 @@ pub async fn split_task(
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
     state.app.split_import_task(&user, ImportTaskId(id), &form.get("position")).await?;
-    Ok(back(&form, Some(id)))
+    Ok(back(&form, Some(id), "split"))
 }
 
 pub async fn add_task(
@@ -386,7 +449,7 @@ pub async fn add_task(
         )),
     };
     let task = state.app.add_import_task(&user, ImportId(id), after, &task_input(&form)).await?;
-    Ok(Redirect::to(&format!("/imports/{id}#task-{task}")))
+    Ok(Redirect::to(&format!("/imports/{id}?done=added#task-{task}")))
 }
 
 pub async fn add_target(
@@ -396,7 +459,7 @@ pub async fn add_target(
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
     state.app.add_import_target(&user, ImportTaskId(id), &target_input(&form)).await?;
-    Ok(back(&form, Some(id)))
+    Ok(back(&form, Some(id), "target-added"))
 }
 
 pub async fn update_target(
@@ -406,7 +469,7 @@ pub async fn update_target(
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
     let import = state.app.update_import_target(&user, ImportTargetId(id), &target_input(&form)).await?;
-    Ok(to_import(import, &form))
+    Ok(to_import(import, &form, "target-saved"))
 }
 
 pub async fn delete_target(
@@ -416,7 +479,7 @@ pub async fn delete_target(
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
     let import = state.app.delete_import_target(&user, ImportTargetId(id)).await?;
-    Ok(to_import(import, &form))
+    Ok(to_import(import, &form, "target-deleted"))
 }
 
 pub async fn publish(
@@ -462,4 +525,41 @@ pub async fn delete(
 ) -> Result<Redirect, PageError> {
     state.app.delete_import(&user, ImportId(id)).await?;
     Ok(Redirect::to("/imports?deleted=1"))
+}
+
+/// Changes how a part of the report was judged (`at`: where its heading
+/// starts, `kind`: the new kind) and re-reads it; back to the page at the
+/// part, saying what changed. A refusal is shown on the review page.
+pub async fn change_part(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Response, PageError> {
+    let (at, kind) = (form.get("at"), form.get("kind"));
+    match state.app.change_import_part(&user, ImportId(id), &at, &kind).await {
+        Ok(c) => {
+            let done = format!("part-{}-{}-{}-{}", kind.trim(), c.added, c.targets, c.removed);
+            let at: String = at.chars().filter(char::is_ascii_digit).collect();
+            Ok(Redirect::to(&format!("/imports/{id}?done={done}#part-{at}")).into_response())
+        }
+        Err(err) => refused(&state, &user, ImportId(id), err).await,
+    }
+}
+
+/// The review page again with why an action was refused: 422 for input the
+/// office can fix, 409 for a draft already published. Other errors (not
+/// found, forbidden) get the error page.
+async fn refused(state: &AppState, user: &User, id: ImportId, err: AppError) -> Result<Response, PageError> {
+    let (status, errors) = match err {
+        AppError::Invalid(invalid) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, invalid.errors.into_iter().map(|e| e.message).collect())
+        }
+        AppError::Conflict(_) => (StatusCode::CONFLICT, vec![err.to_string()]),
+        other => return Err(other.into()),
+    };
+    let review = state.app.import_review(user, id).await?;
+    let mut page = ImportPage::from_review(user, review);
+    page.errors = errors;
+    Ok((status, page).into_response())
 }

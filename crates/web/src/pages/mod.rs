@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}", get(imports::show))
         .route("/imports/{id}/tasks", post(imports::add_task))
         .route("/imports/{id}/publish", post(imports::publish))
+        .route("/imports/{id}/parts", post(imports::change_part))
         .route("/imports/{id}/delete", get(imports::confirm_delete).post(imports::delete))
         .route("/import-tasks/{id}", post(imports::update_task))
         .route("/import-tasks/{id}/delete", post(imports::delete_task))
