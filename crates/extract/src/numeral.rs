@@ -194,6 +194,10 @@ pub(crate) fn scan_chinese(chars: &[char], start: usize) -> Option<NumberToken> 
         end -= 1;
     }
     let text: String = chars.get(start..end)?.iter().collect();
+    // 零 or 〇 alone is a word (零部件, 零碳, 零售), not the number 0.
+    if matches!(text.as_str(), "零" | "〇") {
+        return None;
+    }
     let value = parse_chinese(&text)?;
     Some(NumberToken { start, end, value: Decimal::from(value), is_chinese: true, is_fraction: false })
 }
@@ -256,6 +260,8 @@ mod tests {
             ("三万五千元", Some((35000, 4))),
             ("百村", None),
             ("万达", None),
+            ("零部件", None),
+            ("〇", None),
         ];
         for (input, want) in cases {
             let got = scan_chinese(&chars(input), 0).map(|t| (t.value.to_string().parse::<u64>().unwrap_or(0), t.end));

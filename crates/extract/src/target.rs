@@ -213,6 +213,10 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
         return None;
     };
     let mut j = doc.skip_spaces(tok.end, end);
+    // A unit is not read across a paragraph break (附件2 / 名词解释).
+    if (tok.end..j).filter(|k| doc.at(*k) == '\n').count() >= 2 {
+        return Some(Quantity { unit: String::new(), end: tok.end, more: false, tok });
+    }
     let more = matches!(doc.at(j), '余' | '多') && !doc.starts_with_at(j, "多样") && !doc.starts_with_at(j, "多元");
     if more {
         j += 1;
@@ -231,11 +235,28 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
     if is_time_word_at(doc, j) {
         return Some(Quantity { unit: String::new(), end: j, more, tok });
     }
+    // An age is a level where a verb of reaching leads to it (人均预期寿命提高到80岁),
+    // not where it bounds a class (65岁以上老年人, 3岁以下婴幼儿).
+    if doc.at(j) == '岁' && LEVEL_VERBS.iter().any(|w| doc.ends_with_at(i, w)) {
+        return Some(Quantity { unit: "岁".to_string(), end: j + 1, more, tok });
+    }
     match match_unit(doc, j, !tok.is_chinese) {
         Some(u) => Some(Quantity { end: j + u.len, unit: u.text, more, tok }),
         None => Some(Quantity { end: tok.end, unit: String::new(), more, tok }),
     }
 }
+
+/// Verbs that lead to a level to reach: 提高到80岁, 达到79岁.
+const LEVEL_VERBS: &[&str] = &["提高到", "提高至", "提升到", "提升至", "达到", "增加到", "延长到", "延长至"];
+
+/// Comparator verbs that govern a figure written later in their clause:
+/// 不低于当地最低生活保障标准的1.6倍.
+const CLAUSE_COMPARATORS: &[(&str, Comparator)] = &[
+    ("不低于", Comparator::AtLeast),
+    ("不少于", Comparator::AtLeast),
+    ("不超过", Comparator::AtMost),
+    ("不高于", Comparator::AtMost),
+];
 
 /// Measure words a bare 万 may count: 培训万名农民, 帮扶万户.
 const WAN_COUNTED: &[char] = &['名', '人', '户', '家', '个', '所', '亩', '套', '台', '件', '株', '棵'];
@@ -388,6 +409,12 @@ const POLICY_VERBS: &[&str] = &["出台", "制定", "落实", "推出", "印发"
 /// Whether a count of 条 names a policy package (稳经济20条, “30条”,
 /// 20条政策措施) rather than things to build (打通50条断头路).
 fn is_policy_package(doc: &Doc<'_>, q: &Quantity, head: &str, clause_end: usize) -> bool {
+    // N项 followed closely by a policy noun is a package too: 稳经济30项举措,
+    // 100项提升举措 (not 攻坚计划项目100项).
+    if q.unit == "项" {
+        let tail = doc.norm_string(q.end, (q.end + 6).min(clause_end));
+        return POLICY_NOUNS.iter().any(|w| tail.contains(w));
+    }
     if q.unit != "条" {
         return false;
     }
@@ -437,14 +464,33 @@ fn is_restated_target(doc: &Doc<'_>, after_unit: usize, clause_end: usize) -> bo
 /// Whether the number at `num..unit_end` is the start of a rise written
 /// 由…X…提高到Y: 由 or 从 stands a few chars before it (由每生每年5元) and a
 /// verb of change with 到/至 follows it.
-fn opens_a_rise(doc: &Doc<'_>, clause_start: usize, num: usize, unit_end: usize, clause_end: usize) -> bool {
+fn opens_a_rise(
+    doc: &Doc<'_>,
+    clause_start: usize,
+    num: usize,
+    unit: &str,
+    unit_end: usize,
+    clause_end: usize,
+) -> bool {
     let from = num.saturating_sub(6).max(clause_start);
     let opener = (from..num).rev().find(|k| matches!(doc.at(*k), '由' | '从'));
     let Some(opener) = opener else {
         return false;
     };
     let between_clean = (opener + 1..num).all(|k| is_han(doc.at(k)));
-    let after = doc.norm_string(unit_end, (unit_end + 4).min(clause_end));
+    // A list of starting values rises together: 从209元、280元提高到217元、290元.
+    let mut rest = unit_end;
+    while doc.at(rest) == '、' && doc.at(rest + 1).is_ascii_digit() {
+        let mut k = rest + 1;
+        while doc.at(k).is_ascii_digit() || doc.at(k) == '.' {
+            k += 1;
+        }
+        if !doc.starts_with_at(k, unit) {
+            break;
+        }
+        rest = k + unit.chars().count();
+    }
+    let after = doc.norm_string(rest, (rest + 4).min(clause_end));
     let rises = ["提高", "提升", "增加", "增长", "降低", "下降", "调整", "扩大"].iter().any(|w| after.starts_with(w))
         && (after.contains('到') || after.contains('至'));
     between_clean && rises
@@ -464,8 +510,9 @@ pub(crate) fn targets_in_sentence(doc: &Doc<'_>, cx: &SentenceContext<'_>) -> Ve
     let Span { start, end } = cx.span;
     let phrases = deadline::phrases(doc, start, end);
     let mut out: Vec<Target> = Vec::new();
-    // (baseline value, unit, clause start) from 由X提高到…
-    let mut pending_baseline: Option<(Decimal, String, usize)> = None;
+    // (baseline value, unit, clause start, end of its unit) from 由X提高到…,
+    // several where a list of baselines rises to a list (分别从209元、280元提高到217元、290元).
+    let mut pending_baseline: Vec<(Decimal, String, usize, usize)> = Vec::new();
     let mut carried_baseline: Option<(Decimal, String)> = None;
     let mut i = start;
     while i < end {
@@ -543,7 +590,7 @@ fn judge(
     cx: &SentenceContext<'_>,
     q: &Quantity,
     phrases: &[Phrase],
-    pending_baseline: &mut Option<(Decimal, String, usize)>,
+    pending_baseline: &mut Vec<(Decimal, String, usize, usize)>,
     carried_baseline: &mut Option<(Decimal, String)>,
     found: &[Target],
 ) -> Judgement {
@@ -568,7 +615,8 @@ fn judge(
     }
     // Ordinals: 第二, 首批, 前5名, 这三个, 每10万人.
     let deadline_before = matches!(doc.at(before.wrapping_sub(2)), '底' | '月' | '日' | '年' | '”' | '节');
-    if matches!(prev_solid, '第' | '每' | '这' | '那' | '其' | '之' | '各' | '几')
+    if ["附件", "附表", "附录"].iter().any(|w| doc.ends_with_at(before, w))
+        || matches!(prev_solid, '第' | '每' | '这' | '那' | '其' | '之' | '各' | '几')
         || (matches!(prev_solid, '前' | '后') && !deadline_before)
     {
         return Judgement::NotATarget;
@@ -616,8 +664,17 @@ fn judge(
         }
     }
     // A baseline: 由57%提高到70% (the 57), 由每人每年5元提高至10元.
-    if matches!(prev_solid, '由' | '从') || opens_a_rise(doc, clause.start, tok.start, q.end, clause.end) {
-        *pending_baseline = Some((tok.value, q.unit.clone(), clause.start));
+    // The next of a list of baselines: 从209元、280元提高到… (the 280).
+    let continues_baselines = prev_solid == '、'
+        && pending_baseline.last().is_some_and(|(_, unit, cs, unit_end)| {
+            *cs == clause.start && *unit == q.unit && doc.skip_spaces(*unit_end, end) + 1 == before
+        });
+    if continues_baselines {
+        pending_baseline.push((tok.value, q.unit.clone(), clause.start, q.end));
+        return Judgement::Baseline;
+    }
+    if matches!(prev_solid, '由' | '从') || opens_a_rise(doc, clause.start, tok.start, &q.unit, q.end, clause.end) {
+        *pending_baseline = vec![(tok.value, q.unit.clone(), clause.start, q.end)];
         return Judgement::Baseline;
     }
     // A scope, not a quantity: 1公里范围内.
@@ -644,8 +701,15 @@ fn judge(
     {
         return Judgement::NotATarget;
     }
-    // 10大类60项: a count of categories of a list, not of things to do.
-    if q.unit == "大" && doc.at(q.end) == '类' {
+    // 10大类60项, 7大领域101类问题: N大 before another count sorts a list
+    // into categories; it is not a count of things to do.
+    if q.unit == "大"
+        && (doc.at(q.end) == '类' || (q.end..(q.end + 4).min(clause.end)).any(|k| doc.at(k).is_ascii_digit()))
+    {
+        return Judgement::NotATarget;
+    }
+    // N类 counts kinds (101类问题排查), never an amount promised.
+    if q.unit == "类" {
         return Judgement::NotATarget;
     }
     // Background, present state or an asset already there.
@@ -660,10 +724,16 @@ fn judge(
     }
     // Present state: 目前,世界上有超过100个国家… (the adverb may open the
     // sentence, not the clause).
+    // 目前 not inside 项目前期; 已有/已经/已建成 only in the figure's own clause
+    // (改造已建成自然村的设施，…满意度不低于80% is a promise).
     let sentence_head = doc.norm_string(start.max(tok.start.saturating_sub(200)), tok.start);
-    if ["现有", "目前", "已有", "已经", "已建成", "截至", "截止", "同期", "以来"]
-        .iter()
-        .any(|w| sentence_head.contains(w))
+    let says_now = sentence_head.match_indices("目前").any(|(b, _)| {
+        let k = sentence_head[..b].chars().last();
+        !matches!(k, Some('项' | '题'))
+    });
+    if says_now
+        || ["现有", "截至", "截止", "同期", "以来"].iter().any(|w| sentence_head.contains(w))
+        || ["已有", "已经", "已建成"].iter().any(|w| head.contains(w))
     {
         return Judgement::NotATarget;
     }
@@ -677,13 +747,17 @@ fn judge(
     let comparator = suffix_comparator(doc, q.end, end)
         .or_else(|| q.more.then_some(Comparator::AtLeast))
         .or_else(|| prefix_comparator(doc, tok.start, start))
+        .or_else(|| clause_comparator(&head))
         .unwrap_or_default();
 
     let mut baseline = None;
-    if let Some((b, unit, clause_start)) = pending_baseline.take() {
+    if !pending_baseline.is_empty() {
+        let (b, unit, clause_start, _) = pending_baseline.remove(0);
         if clause_start == clause.start && (unit == q.unit || unit.is_empty()) {
             baseline = Some(b);
             *carried_baseline = Some((b, q.unit.clone()));
+        } else {
+            pending_baseline.clear();
         }
     } else if let Some((b, unit)) = carried_baseline.as_ref()
         && *unit == q.unit
@@ -709,6 +783,16 @@ fn judge(
         metric: metric(doc, clause, tok.start, q.end),
         section: cx.section.to_string(),
         part: cx.part,
+    })
+}
+
+/// The comparator a clause opens with and that still governs the figure:
+/// 不低于当地标准的1.6倍 (no other number between).
+fn clause_comparator(head: &str) -> Option<Comparator> {
+    CLAUSE_COMPARATORS.iter().find_map(|(w, c)| {
+        let at = head.rfind(w)?;
+        let between = &head[at..];
+        (!between.chars().any(|ch| ch.is_ascii_digit() || is_chinese_numeral_char(ch))).then_some(*c)
     })
 }
 
@@ -940,6 +1024,51 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(brief(input), *want, "{input}");
         }
+    }
+
+    #[test]
+    fn second_held_out_round_shapes_are_read_by_general_rules() {
+        let cases: &[(&str, &[&str])] = &[
+            // batches and sessions are measure words, 批 alone an ordinal round
+            ("全年开展食品抽检超8000批次", &["8000批次:ge"]),
+            ("开展药品抽检1.2万批次以上", &["1.2万批次:ge"]),
+            ("组织专题讲座超300场次", &["300场次:ge"]),
+            // a Latin unit after a magnitude
+            ("新增智能算力2.5万P", &["2.5万P:eq"]),
+            ("建成5G基站800座", &["800座:eq"]),
+            // 零 alone is a word
+            ("打造汽车零部件产业园", &[]),
+            ("建设零碳园区3个", &["3个:eq"]),
+            // policy packages counted in 项
+            ("实施稳外贸25项举措", &[]),
+            ("推出营商环境80项改革措施", &[]),
+            ("实施省级重点研发项目120项以上", &["120项:ge"]),
+            // counts of kinds, and N大 that sorts a list into kinds
+            ("开展9大领域80类隐患排查", &[]),
+            ("办好10类30件民生实事", &["30件:eq"]),
+            // an age reached is a level; an age bounding a class is not
+            ("人均预期寿命提高到79.5岁", &["79.5岁:eq"]),
+            ("65岁以上老年人健康管理率达到70%", &["70%:eq"]),
+            // a comparator opening the clause governs a figure further on
+            ("低保标准不低于当地最低工资标准的40%", &["40%:ge"]),
+            ("债务率不超过警戒线的1.2倍", &["1.2倍:le"]),
+            // 项目前期 is no 目前; 已建成 in an earlier clause is not the figure's state
+            ("做好重大项目前期工作，全年开工项目500个以上", &["500个:ge"]),
+            ("改造已建成站点的设施，群众满意度不低于85%", &["85%:ge"]),
+            ("目前已建成养老机构120家", &[]),
+            // an annex number is a label
+            ("附件3", &[]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(brief(input), *want, "{input}");
+        }
+    }
+
+    #[test]
+    fn a_list_of_baselines_rises_to_a_list_of_targets() {
+        let got = run("补贴标准分别从每人每月100元、150元提高到110元、165元");
+        let got: Vec<(String, Option<String>)> = got.into_iter().map(|(v, _, _, b, _)| (v, b)).collect();
+        assert_eq!(got, [("110".to_string(), Some("100".to_string())), ("165".to_string(), Some("150".to_string()))]);
     }
 
     #[test]

@@ -54,6 +54,8 @@ const BASE_UNITS: &[&str] = &[
     "蒸吨",
     // people and households
     "人次",
+    "批次",
+    "场次",
     "人口",
     "人",
     "户",
@@ -192,7 +194,8 @@ pub(crate) struct UnitMatch {
 
 /// Whether a time word starts at `i` (after the number).
 pub(crate) fn is_time_word_at(doc: &Doc<'_>, i: usize) -> bool {
-    TIME_WORDS.iter().any(|w| doc.starts_with_at(i, w))
+    // 批次 counts batches (抽检5000批次), 批 alone a round (第二批).
+    TIME_WORDS.iter().any(|w| doc.starts_with_at(i, w)) && !doc.starts_with_at(i, "批次")
 }
 
 /// A unit as written in the original text (万台（套）, 元／人), spaces dropped,
@@ -260,6 +263,11 @@ pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<Uni
         }
         if mag_len > 0 && !is_time_word_at(doc, base_at) {
             consider(UnitMatch { text: unit_text(doc, i, mag_len), len: mag_len });
+            // A Latin unit after a magnitude: 1.7万P (computing power), 5万kW.
+            let letters = (base_at..base_at + 9).take_while(|k| doc.at(*k).is_ascii_alphabetic()).count();
+            if (1..=8).contains(&letters) && !doc.at(base_at + letters).is_ascii_digit() {
+                consider(UnitMatch { text: unit_text(doc, i, mag_len + letters), len: mag_len + letters });
+            }
         }
     }
     let m = extend_compound(doc, i, best?);
@@ -333,6 +341,12 @@ mod tests {
             ("例手术", Some("例")),
             ("个/", Some("个")),
             ("是", None),
+            ("批次,其中", Some("批次")),
+            ("万批次以上", Some("万批次")),
+            ("场次专题教育", Some("场次")),
+            ("批企业", None),
+            ("万P。", Some("万P")),
+            ("万EFLOPS以上", Some("万EFLOPS")),
         ];
         for (input, want) in cases {
             assert_eq!(unit(input, false).as_deref(), want, "{input}");

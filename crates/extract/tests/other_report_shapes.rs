@@ -118,3 +118,123 @@ fn targets_before_the_first_chapter_count_when_the_opening_says_plan() {
         .collect();
     assert_eq!(got, ["6%:2024-12-31", "3个:2024-12-31", "500人次:2024-12-31"]);
 }
+
+fn rows(x: &qingdan_extract::Extraction) -> Vec<String> {
+    x.targets
+        .iter()
+        .map(|t| {
+            format!(
+                "{}{}:{}:{}",
+                t.text,
+                t.unit,
+                t.comparator.code(),
+                t.deadline.map(|d| d.to_string()).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+/// A national report (国务院): review first, then the year's 主要预期目标 and
+/// fiscal figures in 亿元/万亿元; the year's plan is due at that year's end.
+#[test]
+fn a_national_report_reads_its_expected_targets_and_fiscal_figures() {
+    let text = "政府工作报告\n\n——2025年3月5日在第十四届全国人民代表大会第三次会议上\n\n\
+一、2024年工作回顾\n\n过去一年，国内生产总值增长5%，城镇新增就业1256万人，粮食产量首次突破1.4万亿斤。\n\n\
+二、2025年经济社会发展总体要求和政策取向\n\n\
+今年发展的主要预期目标是：国内生产总值增长5%左右；城镇调查失业率5.5%左右，城镇新增就业1200万人以上；\
+居民消费价格涨幅2%左右；居民收入增长和经济增长同步；国际收支保持基本平衡；粮食产量1.4万亿斤左右；\
+单位国内生产总值能耗降低3%左右，生态环境质量持续改善。\n\n\
+赤字率拟按4%左右安排，赤字规模5.66万亿元，比上年增加1.6万亿元。拟发行超长期特别国债1.3万亿元，\
+拟安排地方政府专项债券4.4万亿元，比上年增加5000亿元。中央预算内投资拟安排7350亿元。\n\n\
+三、2025年政府工作任务\n\n（一）大力提振消费。安排超长期特别国债3000亿元支持消费品以旧换新。\
+新增高标准农田4500万亩以上，改造城镇老旧小区5万个。\n";
+    let x = extract(text, &Options::default());
+    assert_eq!(x.plan_year, Some(2025));
+    assert_eq!(
+        rows(&x),
+        [
+            "5%:approx:2025-12-31",
+            "5.5%:approx:2025-12-31",
+            "1200万人:ge:2025-12-31",
+            "2%:approx:2025-12-31",
+            "1.4万亿斤:approx:2025-12-31",
+            "3%:approx:2025-12-31",
+            "4%:approx:2025-12-31",
+            "5.66万亿元:eq:2025-12-31",
+            "1.6万亿元:eq:2025-12-31",
+            "1.3万亿元:eq:2025-12-31",
+            "4.4万亿元:eq:2025-12-31",
+            "5000亿元:eq:2025-12-31",
+            "7350亿元:eq:2025-12-31",
+            "3000亿元:eq:2025-12-31",
+            "4500万亩:ge:2025-12-31",
+            "5万个:eq:2025-12-31",
+        ]
+    );
+}
+
+/// A district report (区政府): small counts of 个/家/项, 街道 and 社区.
+#[test]
+fn a_district_report_reads_small_counts() {
+    let text = "某区人民政府工作报告\n\n一、2023年工作回顾\n\n一年来，全区新增市场主体3200户，建成口袋公园6个。\n\n\
+二、2024年重点工作\n\n今年全区地区生产总值增长6%左右。新增规上企业15家以上，新引进项目30个。\
+完成8个街道、42个社区的适老化改造，新建社区食堂12家。改造背街小巷20条，新增停车泊位1500个。\
+办好区级10项民生实事。三季度前完成2个老旧市场改造。\n";
+    let x = extract(text, &Options::default());
+    assert_eq!(x.plan_year, Some(2024));
+    assert_eq!(
+        rows(&x),
+        [
+            "6%:approx:2024-12-31",
+            "15家:ge:2024-12-31",
+            "30个:eq:2024-12-31",
+            "8个:eq:2024-12-31",
+            "42个:eq:2024-12-31",
+            "12家:eq:2024-12-31",
+            "20条:eq:2024-12-31",
+            "1500个:eq:2024-12-31",
+            "10项:eq:2024-12-31",
+            "2个:eq:2024-09-30",
+        ]
+    );
+}
+
+/// A 2019 report: the five-year horizon is 十三五 (due 2020-12-31), the
+/// year's plan is due 2019-12-31.
+#[test]
+fn a_2019_report_dates_thirteenth_plan_targets_to_2020() {
+    let text = "政府工作报告\n\n一、2018年工作回顾\n\n过去一年，全市地区生产总值增长7.1%。\n\n\
+二、2019年主要目标任务\n\n今年经济社会发展的主要预期目标是：地区生产总值增长6.5%左右，城镇新增就业5万人。\
+到“十三五”末，森林覆盖率达到45%，全面完成“十三五”规划确定的脱贫任务，贫困人口减少2万人。\
+2020年底前，建成污水处理厂3座。新建学校8所。\n";
+    let x = extract(text, &Options::default());
+    assert_eq!(x.plan_year, Some(2019));
+    assert_eq!(
+        rows(&x),
+        [
+            "6.5%:approx:2019-12-31",
+            "5万人:eq:2019-12-31",
+            "45%:eq:2020-12-31",
+            "2万人:eq:2020-12-31",
+            "3座:eq:2020-12-31",
+            "8所:eq:2019-12-31",
+        ]
+    );
+}
+
+/// A 十四五 five-year part in a 2021 report and a 十五五 part in a 2026 report
+/// are due at their plan's end.
+#[test]
+fn five_year_parts_are_due_at_their_plans_end() {
+    for (year, plan, due) in [(2021, "十四五", "2025-12-31"), (2026, "十五五", "2030-12-31")] {
+        let text = format!(
+            "政府工作报告\n\n一、过去五年工作回顾\n\n五年来，城镇化率提高到60%。\n\n\
+二、“{plan}”时期的主要目标\n\n地区生产总值年均增长5.5%左右，城镇化率提高到68%。\n\n\
+三、{year}年工作安排\n\n新建学校10所。\n"
+        );
+        let x = extract(&text, &Options::default());
+        assert_eq!(x.plan_year, Some(year), "{plan}");
+        let want = [format!("5.5%:approx:{due}"), format!("68%:eq:{due}"), format!("10所:eq:{year}-12-31")];
+        assert_eq!(rows(&x), want, "{plan}");
+    }
+}
