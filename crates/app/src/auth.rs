@@ -79,20 +79,27 @@ pub(crate) fn check_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-/// When failed sign-ins lock an account or a source address (等保2.0 身份鉴别):
-/// `max_failures` within `lock_minutes` lock it for `lock_minutes` after the
-/// last one.
+/// How sign-in and sessions are limited (等保2.0 身份鉴别 and 会话):
+/// `max_failures` failed sign-ins within `lock_minutes` lock the account (or
+/// the source address) for `lock_minutes` after the last one; a session idle
+/// for `idle_minutes` ends; a user keeps at most `max_sessions` sessions, a new
+/// sign-in ending the least recently used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignInPolicy {
     pub max_failures: u32,
     pub lock_minutes: u32,
+    pub idle_minutes: u32,
+    pub max_sessions: u32,
 }
 
 impl Default for SignInPolicy {
     fn default() -> Self {
-        SignInPolicy { max_failures: 5, lock_minutes: 15 }
+        SignInPolicy { max_failures: 5, lock_minutes: 15, idle_minutes: 30, max_sessions: 3 }
     }
 }
+
+/// A session used within this long is not marked used again.
+const TOUCH_SECONDS: i64 = 60;
 
 impl App {
     /// Signs a user in; returns the user and a new session token.
@@ -108,8 +115,10 @@ impl App {
             return Err(AppError::LoginFailed);
         }
         let token = SessionToken::generate();
-        let expires = self.clock.now() + Duration::hours(SESSION_HOURS);
-        self.store.create_session(&token.hash(), login.user.tenant_id, login.user.id, expires).await?;
+        let now = self.clock.now();
+        let expires = now + Duration::hours(SESSION_HOURS);
+        self.store.create_session(&token.hash(), login.user.tenant_id, login.user.id, expires, now).await?;
+        self.store.end_oldest_sessions(login.user.id, self.sign_in_policy.max_sessions).await?;
         Ok((login.user, token))
     }
 
@@ -172,8 +181,11 @@ impl App {
         if let Some(user) = self.sessions.get(&hash) {
             return Ok(Some(user));
         }
-        let user = self.store.session_user(&hash, self.clock.now()).await?;
+        let now = self.clock.now();
+        let idle_before = now - Duration::minutes(i64::from(self.sign_in_policy.idle_minutes));
+        let user = self.store.session_user(&hash, now, idle_before).await?;
         if let Some(user) = &user {
+            self.store.touch_session(&hash, now, now - Duration::seconds(TOUCH_SECONDS)).await?;
             self.sessions.put(hash, user.clone());
         }
         Ok(user)

@@ -20,6 +20,7 @@ on_both_engines! {
     a_late_report_for_an_earlier_month_does_not_move_progress_back => late_report;
     a_text_search_counts_to_the_end_of_its_page_but_filters_count_exactly => capped_search;
     expired_sessions_are_purged_and_live_ones_kept => session_purge;
+    an_idle_session_ends_and_a_user_keeps_at_most_three => idle_and_concurrent_sessions;
 }
 
 fn report(period: &str, percent: &str, actuals: Vec<(i64, &str)>) -> ReportInput {
@@ -329,5 +330,35 @@ async fn session_purge(backend: Backend) -> Result<()> {
     ensure!(later.purge_expired_sessions().await? == 0, "and only once");
     ensure!(later.session_user(&fresh).await?.is_some(), "a live session stays");
     ensure!(later.session_user(&old).await?.is_none());
+    Ok(())
+}
+
+async fn idle_and_concurrent_sessions(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-07-01").await?;
+    let start = w.app.clock().now();
+    // A new App per moment, so no cached session hides the database's answer.
+    let at = |minutes: i64| {
+        qingdan_app::App::new(
+            w.app.store().clone(),
+            qingdan_app::Clock::Fixed(start + chrono::Duration::minutes(minutes)),
+        )
+    };
+    let (_, token) = at(0).login(&w.supervisor.username, qingdan_testkit::PASSWORD).await?;
+    // Used at 29 and 58 minutes: each use restarts the 30 idle minutes.
+    ensure!(at(29).session_user(&token).await?.is_some(), "used within 30 minutes");
+    ensure!(at(58).session_user(&token).await?.is_some(), "29 minutes after its last use");
+    // Left alone for 31 minutes, it has ended.
+    ensure!(at(89).session_user(&token).await?.is_none(), "idle for 31 minutes");
+
+    // A fourth sign-in ends the least recently used of the three before it.
+    let mut tokens = Vec::new();
+    for minute in 100..104 {
+        tokens.push(at(minute).login(&w.admin.username, qingdan_testkit::PASSWORD).await?.1);
+    }
+    let now = at(105);
+    ensure!(now.session_user(&tokens[0]).await?.is_none(), "the oldest session was ended");
+    for token in &tokens[1..] {
+        ensure!(now.session_user(token).await?.is_some(), "the three newest remain");
+    }
     Ok(())
 }

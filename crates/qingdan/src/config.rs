@@ -23,6 +23,10 @@ struct FileConfig {
     lock_after_failures: Option<u32>,
     /// For how many minutes, counted from the last failure (default 15).
     lock_minutes: Option<u32>,
+    /// Minutes without a request after which a session ends (default 30).
+    idle_minutes: Option<u32>,
+    /// Sessions a user may hold at once; a new sign-in ends the oldest (default 3).
+    max_sessions_per_user: Option<u32>,
 }
 
 pub struct Settings {
@@ -43,12 +47,13 @@ impl Settings {
             None => FileConfig::default(),
         };
         let default_listen = SocketAddr::from(([127, 0, 0, 1], 8080));
+        let sign_in = sign_in_policy(&file)?;
         Ok(Settings {
             listen: listen.or(file.listen).unwrap_or(default_listen),
             data_dir: db.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data")),
             database_url: db.database_url.clone().or(file.database_url),
             web: WebConfig { secure_cookies: file.secure_cookies, trusted_origins: file.trusted_origins },
-            sign_in: sign_in_policy(file.lock_after_failures, file.lock_minutes)?,
+            sign_in,
         })
     }
 
@@ -94,15 +99,17 @@ impl Settings {
     }
 }
 
-/// The sign-in lock from the file, each part defaulting; zero is refused.
-fn sign_in_policy(max_failures: Option<u32>, lock_minutes: Option<u32>) -> Result<SignInPolicy> {
+/// The sign-in and session limits from the file, each defaulting; zero is refused.
+fn sign_in_policy(file: &FileConfig) -> Result<SignInPolicy> {
     let default = SignInPolicy::default();
     let policy = SignInPolicy {
-        max_failures: max_failures.unwrap_or(default.max_failures),
-        lock_minutes: lock_minutes.unwrap_or(default.lock_minutes),
+        max_failures: file.lock_after_failures.unwrap_or(default.max_failures),
+        lock_minutes: file.lock_minutes.unwrap_or(default.lock_minutes),
+        idle_minutes: file.idle_minutes.unwrap_or(default.idle_minutes),
+        max_sessions: file.max_sessions_per_user.unwrap_or(default.max_sessions),
     };
-    if policy.max_failures == 0 || policy.lock_minutes == 0 {
-        bail!("lock_after_failures and lock_minutes must be at least 1");
+    if [policy.max_failures, policy.lock_minutes, policy.idle_minutes, policy.max_sessions].contains(&0) {
+        bail!("lock_after_failures, lock_minutes, idle_minutes and max_sessions_per_user must be at least 1");
     }
     Ok(policy)
 }

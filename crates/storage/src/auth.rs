@@ -8,35 +8,70 @@ use chrono::{DateTime, Utc};
 use qingdan_domain::{TenantId, User, UserId};
 
 impl Store {
+    /// Stores a new session, used now.
     pub async fn create_session(
         &self,
         token_hash: &str,
         tenant: TenantId,
         user: UserId,
         expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<()> {
         on_writer!(self, pool => {
-            sqlx::query("INSERT INTO sessions (token_hash, tenant_id, user_id, expires_at) VALUES ($1, $2, $3, $4)")
-                .bind(token_hash)
-                .bind(tenant.0)
-                .bind(user.0)
-                .bind(expires_at)
-                .execute(pool)
-                .await?
-                .rows_affected()
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, tenant_id, user_id, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(token_hash)
+            .bind(tenant.0)
+            .bind(user.0)
+            .bind(expires_at)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
         });
         Ok(())
     }
 
-    /// The active user of an unexpired session.
-    pub async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+    /// Marks a session used at `now`, unless it was used since `fresh_after`
+    /// (so an active session is written once a minute, not per request).
+    pub async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>, fresh_after: DateTime<Utc>) -> Result<()> {
+        on_writer!(self, pool => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at <= $3")
+                .bind(now).bind(token_hash).bind(fresh_after).execute(pool).await?.rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Ends a user's sessions but the `keep` most recently used.
+    pub async fn end_oldest_sessions(&self, user: UserId, keep: u32) -> Result<u64> {
+        let done = on_writer!(self, pool => {
+            sqlx::query(
+                "DELETE FROM sessions WHERE user_id = $1 AND token_hash NOT IN \
+                 (SELECT token_hash FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC, token_hash LIMIT $2)",
+            )
+            .bind(user.0).bind(i64::from(keep)).execute(pool).await?.rows_affected()
+        });
+        Ok(done)
+    }
+
+    /// The active user of a session neither expired at `now` nor idle since
+    /// `idle_before`.
+    pub async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        idle_before: DateTime<Utc>,
+    ) -> Result<Option<User>> {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM sessions JOIN users ON users.id = sessions.user_id \
              WHERE sessions.token_hash = $1 AND sessions.expires_at > $2 AND users.is_active = $3 \
-             AND users.tenant_id = sessions.tenant_id"
+             AND users.tenant_id = sessions.tenant_id AND sessions.last_seen_at > $4"
         );
         let row: Option<UserRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(now).bind(true).fetch_optional(pool).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(token_hash).bind(now).bind(true).bind(idle_before)
+                .fetch_optional(pool).await?
         });
         Ok(row.map(UserRow::into_login).transpose()?.map(|l| l.user))
     }
