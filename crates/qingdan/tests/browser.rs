@@ -14,7 +14,11 @@
 //!    refused `/reviews`; a screenshot of the plan page is taken;
 //! 4. the leader opens 挂图作战: every ECharts chart has drawn, the summary and
 //!    charts fit a 1920×1080 screen, and on a phone's width nothing runs off
-//!    sideways.
+//!    sideways;
+//! 5. the supervisor `duchao` imports a report whose review chapter's title is
+//!    a slogan (no 回顾): the chapter is shown judged as 工作回顾 with nothing
+//!    marked in it, the plan chapter's targets are marked, and one click (after
+//!    a confirmation) reads the chapter as this year's plan.
 //!
 //! Without Chromium the test is skipped with a message, except under `CI`,
 //! where a missing browser is a failure. `QINGDAN_CHROMIUM` names another
@@ -202,9 +206,64 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     page.keep_screenshot("8-battle-map-phone")?;
     step("battle map drawn");
 
+    // 5. The office imports a report whose review chapter has no 回顾 in its title.
+    page.viewport(1366, 900, false)?;
+    page.sign_out()?;
+    page.sign_in("duchao")?;
+    page.click_and_wait("nav a.nav-link[href='/imports']")?;
+    let report = dir.join("qingchuan-2027.txt");
+    std::fs::write(&report, SLOGAN_REPORT)?;
+    let report = report.to_str().ok_or("a UTF-8 temp path")?;
+    tab.wait_for_element("#upload input[type=file]")?.set_input_files(&[report])?;
+    page.click_and_wait("#upload button")?;
+    assert!(page.path().starts_with("/imports/"), "the upload opens its draft: {}", page.path());
+    let review = ".part-banner[data-kind='review']";
+    let notice = page.text(&format!("{review} .part-notice"))?;
+    assert!(
+        notice.starts_with("本章判定为工作回顾（置信度 ") && notice.ends_with("未提取指标"),
+        "the slogan chapter is judged a review: {notice:?}"
+    );
+    assert!(page.text(review)?.contains("改为今年安排"), "with one button to change it");
+    assert_eq!(
+        page.text_all("#source mark")?,
+        ["150", "600", "5", "3.5"],
+        "only the plan chapter's targets are marked"
+    );
+    let marks_after = |banner: &str| {
+        page.js(&format!(
+            "[...document.querySelectorAll('#source mark')].filter(m => document.querySelector({banner:?}).compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING).length"
+        ))
+    };
+    assert_eq!(marks_after(".part-banner[data-kind='plan']")?.as_u64(), Some(4), "all four stand in the plan chapter");
+    page.keep_screenshot("9-import-judged")?;
+    step("slogan review chapter judged and shown");
+
+    // One click reads it as this year's plan; the page asks first and says what it did.
+    page.js("window.confirm = q => { sessionStorage.setItem('asked', q); return true; }")?;
+    page.click_and_wait(&format!("{review} button[data-kind='plan']"))?;
+    let asked = page.js("sessionStorage.getItem('asked')")?;
+    assert!(asked.as_str().is_some_and(|q| q.contains("手工修改")), "the page asked before re-reading: {asked}");
+    let said = page.text("#notice")?;
+    assert!(said.starts_with("已改为年度工作安排并重新识别本章"), "the page says what it did: {said:?}");
+    assert!(!page.exists(review)?, "no part is judged a review any more");
+    let marks = page.count("#source mark")?;
+    assert!(marks > 4, "the chapter's figures are now targets: {marks} marks");
+    page.keep_screenshot("10-import-changed")?;
+    step("chapter changed to this year's plan");
+
     step("done");
     Ok(())
 }
+
+/// A fictional report: its review chapter's title is a slogan, its
+/// sentences say what was done; the plan chapter sets this year's targets.
+const SLOGAN_REPORT: &str = "青川市2027年政府工作报告\n\n各位代表：\n\n\
+一、砥砺奋进的一年\n\
+过去一年，全市地区生产总值增长了6.2%，已完成固定资产投资520亿元。新建学校12所已全部投用，\
+累计改造老旧小区80个，城镇新增就业实现了3.1万人。全年完成植树造林5万亩，空气优良天数比上年增加了15天。\n\n\
+二、2027年主要任务\n\
+（一）扩大有效投资。全年要实施重点项目150个，力争完成投资600亿元。\n\
+（二）办好民生实事。要新建中小学校5所，确保城镇新增就业3.5万人以上。\n";
 
 /// The browser binary, or where it was looked for.
 fn chromium() -> Result<PathBuf, PathBuf> {
