@@ -436,7 +436,7 @@ fn matter_page(user: &User, d: AssignmentDetail, message: String) -> MatterPage 
         extensions,
         actions: d.allowed.iter().map(|x| (x.code(), x.label())).collect(),
         pending_due: d.pending_extension().map(|x| x.requested_due.to_string()).unwrap_or_default(),
-        can_issue_notice: qingdan_app::may_issue_notice(&user, a),
+        can_issue_notice: qingdan_app::may_issue_notice(user, a),
         reassign_to: d.orgs.iter().filter(|o| o.id != a.lead_org_id).cloned().collect(),
         grades: Grade::ALL.iter().map(|g| (g.code(), g.label())).collect(),
         message,
