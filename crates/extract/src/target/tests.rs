@@ -1,0 +1,233 @@
+use super::*;
+
+/// value, unit, comparator, baseline, deadline
+type Row = (String, String, String, Option<String>, Option<String>);
+
+fn run(s: &str) -> Vec<Row> {
+    let doc = Doc::new(s);
+    let cx = SentenceContext {
+        span: Span { start: 0, end: doc.len() },
+        part: Part::Plan,
+        plan_year: Some(2024),
+        default_deadline: NaiveDate::from_ymd_opt(2024, 12, 31),
+        section: "",
+    };
+    targets_in_sentence(&doc, &cx)
+        .into_iter()
+        .map(|t| {
+            (
+                t.value.normalize().to_string(),
+                t.unit,
+                t.comparator.code().to_string(),
+                t.baseline.map(|b| b.to_string()),
+                t.deadline.map(|d| d.to_string()),
+            )
+        })
+        .collect()
+}
+
+fn brief(s: &str) -> Vec<String> {
+    run(s).into_iter().map(|(v, u, c, _, _)| format!("{v}{u}:{c}")).collect()
+}
+
+#[test]
+fn numbers_with_units_are_targets_and_labels_are_not() {
+    let cases: &[(&str, &[&str])] = &[
+        ("新建污水管网12公里", &["12公里:eq"]),
+        ("改造老旧小区300个", &["300个:eq"]),
+        ("新建两所幼儿园", &["2所:eq"]),
+        ("建成5G基站800座", &["800座:eq"]),
+        ("推进G209改线和PM2.5治理", &[]),
+        ("打造“1+6”产业体系", &[]),
+        ("坚持“四个不变”", &[]),
+        ("贯彻落实三项制度", &[]),
+        ("第二批试点12个", &["12个:eq"]),
+        ("建成一个展馆", &[]),
+        ("新建农贸市场两个,", &["2个:eq"]),
+        ("贯彻中央八项规定精神", &[]),
+        ("在去年基础上增长10%", &["10%:eq"]),
+        ("在完成5件实事的基础上", &[]),
+        ("发挥200公里绿道作用", &[]),
+        ("发挥本地3个比较优势", &[]),
+        ("目前,全市有超过100个社区开展试点", &[]),
+        ("空气优良天数达到300天以上", &["300天:ge"]),
+        ("10天内办结", &[]),
+        ("PM2.5浓度控制在35微克/立方米以内", &["35微克/立方米:le"]),
+        ("每个乡镇至少建成一个卫生院", &["1个:ge"]),
+        ("实施三年行动", &[]),
+        ("6月底前完成", &[]),
+        ("培育六大产业集群", &[]),
+        ("建成3大片区", &["3大:eq"]),
+        ("先进产能占比达到3/4以上", &["0.75:ge"]),
+        ("重点抓好5项工作:一是", &[]),
+        ("市区5公里范围内", &[]),
+        ("建设城东220千伏变电站", &[]),
+        ("2019年,增加值完成80亿元", &[]),
+        ("比2023年增长6%", &["6%:eq"]),
+        ("把签约100亿元作为目标", &["100亿元:eq"]),
+        ("提出6项指标,其中增速达到5%", &["5%:eq"]),
+        ("以上共计28项指标", &[]),
+        ("安排了18个领域的重点任务", &[]),
+        ("狠抓隐患排查整治3件事", &[]),
+        ("办好12件民生实事", &["12件:eq"]),
+        ("支持总投资超50亿元的项目建设", &[]),
+        ("新增投资5亿元以上的项目30个", &["30个:eq"]),
+        ("建设亿元以上项目4000个、完成投资超4500亿元", &["4000个:eq", "4500亿元:ge"]),
+        ("确定4.5%左右的增长目标", &[]),
+        ("紧盯“5年1000亿”的发展目标", &["1000亿:eq"]),
+        ("开展17个重点领域隐患排查整治", &["17个:eq"]),
+        ("发电量超3000亿度", &["3000亿度:ge"]),
+        ("实施免费手术2000例", &["2000例:eq"]),
+        ("共享科研仪器1万台（套）以上", &["1万台（套）:ge"]),
+        ("单位产值事故死亡率控制在0.6人/亿元以内", &["0.6人/亿元:le"]),
+        ("补助标准提高到每人每月800元/人", &["800元/人:eq"]),
+    ];
+    for (input, want) in cases {
+        assert_eq!(brief(input), *want, "{input}");
+    }
+}
+
+#[test]
+fn comparators_read_the_words_around_the_number() {
+    let cases: &[(&str, &[&str])] = &[
+        ("增长8%以上", &["8%:ge"]),
+        ("控制在3.5%以内", &["3.5%:le"]),
+        ("控制在2%左右", &["2%:approx"]),
+        ("税收突破50亿元", &["50亿元:ge"]),
+        ("投入不少于3亿元", &["3亿元:ge"]),
+        ("培训2000余人", &["2000人:ge"]),
+        ("约15万吨", &["15万吨:approx"]),
+        ("分别增长6%和6%以上", &["6%:eq", "6%:ge"]),
+        ("增长5%—6%", &["5%:ge", "6%:le"]),
+        ("新增3—5家", &["3家:ge", "5家:le"]),
+    ];
+    for (input, want) in cases {
+        assert_eq!(brief(input), *want, "{input}");
+    }
+}
+
+#[test]
+fn held_out_shapes_are_read_by_general_rules() {
+    let cases: &[(&str, &[&str])] = &[
+        // a range with a doubled dash, or a single hyphen
+        ("收入增长5%——5.5%", &["5%:ge", "5.5%:le"]),
+        ("新建3--5座水厂", &["3座:ge", "5座:le"]),
+        ("投资年均增长6%-7%", &["6%:ge", "7%:le"]),
+        // 万 alone as the number
+        ("培训万名农民", &["10000名:eq"]),
+        ("帮扶万户困难家庭", &["10000户:eq"]),
+        ("继续实施万名教师支教计划", &[]),
+        ("深化“万人助万企”活动", &[]),
+        // numbered policies are names
+        ("出台稳经济20条", &[]),
+        ("落实支持民营企业“25条”", &[]),
+        ("制定12条政策措施", &[]),
+        ("实施稳岗15条硬措施", &[]),
+        ("新建农村道路20条", &["20条:eq"]),
+        ("整治河道12条", &["12条:eq"]),
+        // a short quoted name that counts names
+        ("推进“4个200”工程", &[]),
+        ("落实“两个1000亿”", &[]),
+        // a count of categories of a list
+        ("办好8大类35件民生实事", &["35件:eq"]),
+        // thresholds inside a target
+        ("关停5万千瓦及以下煤电机组", &[]),
+        ("二甲及以上医院达到12家", &["12家:eq"]),
+        ("地铁站300米内公交接驳率达到90%", &["90%:eq"]),
+        // a share of a class to reach, and a class bounded by a share
+        ("推动70%以上的乡镇建成养老服务中心", &["70%:ge"]),
+        ("支持增速20%以上的企业扩产", &[]),
+        // a target restated further on
+        ("6%左右的预期增长目标与规划衔接", &[]),
+    ];
+    for (input, want) in cases {
+        assert_eq!(brief(input), *want, "{input}");
+    }
+}
+
+#[test]
+fn second_held_out_round_shapes_are_read_by_general_rules() {
+    let cases: &[(&str, &[&str])] = &[
+        // batches and sessions are measure words, 批 alone an ordinal round
+        ("全年开展食品抽检超8000批次", &["8000批次:ge"]),
+        ("开展药品抽检1.2万批次以上", &["1.2万批次:ge"]),
+        ("组织专题讲座超300场次", &["300场次:ge"]),
+        // a Latin unit after a magnitude
+        ("新增智能算力2.5万P", &["2.5万P:eq"]),
+        ("建成5G基站800座", &["800座:eq"]),
+        // 零 alone is a word
+        ("打造汽车零部件产业园", &[]),
+        ("建设零碳园区3个", &["3个:eq"]),
+        // policy packages counted in 项
+        ("实施稳外贸25项举措", &[]),
+        ("推出营商环境80项改革措施", &[]),
+        ("实施省级重点研发项目120项以上", &["120项:ge"]),
+        // counts of kinds, and N大 that sorts a list into kinds
+        ("开展9大领域80类隐患排查", &[]),
+        ("办好10类30件民生实事", &["30件:eq"]),
+        // an age reached is a level; an age bounding a class is not
+        ("人均预期寿命提高到79.5岁", &["79.5岁:eq"]),
+        ("65岁以上老年人健康管理率达到70%", &["70%:eq"]),
+        // a comparator opening the clause governs a figure further on
+        ("低保标准不低于当地最低工资标准的40%", &["40%:ge"]),
+        ("债务率不超过警戒线的1.2倍", &["1.2倍:le"]),
+        // 项目前期 is no 目前; 已建成 in an earlier clause is not the figure's state
+        ("做好重大项目前期工作，全年开工项目500个以上", &["500个:ge"]),
+        ("改造已建成站点的设施，群众满意度不低于85%", &["85%:ge"]),
+        ("目前已建成养老机构120家", &[]),
+        // an annex number is a label
+        ("附件3", &[]),
+    ];
+    for (input, want) in cases {
+        assert_eq!(brief(input), *want, "{input}");
+    }
+}
+
+#[test]
+fn a_list_of_baselines_rises_to_a_list_of_targets() {
+    let got = run("补贴标准分别从每人每月100元、150元提高到110元、165元");
+    let got: Vec<(String, Option<String>)> = got.into_iter().map(|(v, _, _, b, _)| (v, b)).collect();
+    assert_eq!(got, [("110".to_string(), Some("100".to_string())), ("165".to_string(), Some("150".to_string()))]);
+}
+
+#[test]
+fn baselines_are_recorded_not_counted() {
+    let got = run("今年绿化覆盖率由38%提高到42%,五年达到45%");
+    let got: Vec<(String, Option<String>, Option<String>)> = got.into_iter().map(|(v, _, _, b, d)| (v, b, d)).collect();
+    assert_eq!(
+        got,
+        [
+            ("42".to_string(), Some("38".to_string()), Some("2024-12-31".to_string())),
+            ("45".to_string(), Some("38".to_string()), Some("2028-12-31".to_string())),
+        ]
+    );
+}
+
+#[test]
+fn a_rise_opened_a_few_chars_before_keeps_its_baseline() {
+    let got = run("保费由每生每年5元提高至10元");
+    let got: Vec<(String, Option<String>)> = got.into_iter().map(|(v, _, _, b, _)| (v, b)).collect();
+    assert_eq!(got, [("10".to_string(), Some("5".to_string()))]);
+}
+
+#[test]
+fn deadlines_come_from_the_clause() {
+    let got: Vec<Option<String>> = run("首批8个项目“五一”前开工,其余年内完成").into_iter().map(|t| t.4).collect();
+    assert_eq!(got, [Some("2024-04-30".to_string())]);
+}
+
+#[test]
+fn fractions_and_integers_are_written_like_the_gold() {
+    let doc = Doc::new("达到2/3以上");
+    let cx = SentenceContext {
+        span: Span { start: 0, end: doc.len() },
+        part: Part::Plan,
+        plan_year: Some(2024),
+        default_deadline: None,
+        section: "三、",
+    };
+    let t = targets_in_sentence(&doc, &cx);
+    let line = t.first().map(Target::to_jsonl_line).unwrap_or_default();
+    assert!(line.contains("\"value\":0.6666666666666666"), "{line}");
+    assert!(line.starts_with("{\"offset\":2,\"text\":\"2/3\""), "{line}");
+}
