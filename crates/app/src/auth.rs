@@ -138,15 +138,24 @@ impl App {
         let mut keys = vec![format!("user:{}", username.trim().to_lowercase())];
         keys.extend(source.map(|ip| format!("ip:{ip}")));
         for key in &keys {
-            self.refuse_if_locked(key, now - window, policy).await?;
+            if let Err(locked) = self.refuse_if_locked(key, now - window, policy).await {
+                if let Some(login) = self.store.user_login(username.trim()).await? {
+                    self.audit_sign_in(&login.user, "sign_in_refused_locked", source).await?;
+                }
+                return Err(locked);
+            }
         }
         match self.login(username, password).await {
             Ok(signed_in) => {
                 self.store.clear_sign_in_failures(&keys[0], now - window).await?;
+                self.audit_sign_in(&signed_in.0, "sign_in", source).await?;
                 Ok(signed_in)
             }
             Err(AppError::LoginFailed) => {
                 self.store.record_sign_in_failure(&keys, now).await?;
+                if let Some(login) = self.store.user_login(username.trim()).await? {
+                    self.audit_sign_in(&login.user, "sign_in_failed", source).await?;
+                }
                 for key in &keys {
                     self.refuse_if_locked(key, now - window, policy).await?;
                 }
@@ -154,6 +163,23 @@ impl App {
             }
             Err(other) => Err(other),
         }
+    }
+
+    /// An audit event of the user's session: signed in, refused, signed out,
+    /// with the source address when known.
+    async fn audit_sign_in(&self, user: &User, action: &str, source: Option<IpAddr>) -> Result<()> {
+        let after = serde_json::json!({"username": user.username, "source": source.map(|ip| ip.to_string())});
+        let event = qingdan_domain::AuditEvent {
+            tenant_id: user.tenant_id,
+            user_id: Some(user.id),
+            at: self.clock.now(),
+            entity: "session".to_owned(),
+            entity_id: user.id.0,
+            action: action.to_owned(),
+            before: None,
+            after: Some(after.to_string()),
+        };
+        Ok(self.store.record_event(event).await?)
     }
 
     async fn refuse_if_locked(&self, key: &str, since: DateTime<Utc>, policy: SignInPolicy) -> Result<()> {
@@ -197,7 +223,11 @@ impl App {
         Ok(self.store.delete_expired_sessions(self.clock.now()).await?)
     }
 
+    /// Ends a session (audited as the user's sign-out).
     pub async fn logout(&self, token: &SessionToken) -> Result<()> {
+        if let Some(user) = self.session_user(token).await? {
+            self.audit_sign_in(&user, "sign_out", None).await?;
+        }
         let hash = token.hash();
         self.sessions.remove(&hash);
         Ok(self.store.delete_session(&hash).await?)

@@ -233,6 +233,17 @@ async fn brute_force(backend: Backend) -> Result<()> {
     // Another account from another address signs in.
     let reply = send(&router, login_from([10, 0, 0, 8], "admin", qingdan_testkit::PASSWORD)?).await?;
     ensure!(reply.status == StatusCode::SEE_OTHER, "admin elsewhere: {}", reply.status);
+    // The audit trail has each refusal with its source, and the lock.
+    let trail = w.app.store().audit_trail(w.tenant, "session", w.supervisor.id.0).await?;
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+    ensure!(actions.iter().filter(|a| **a == "sign_in_failed").count() == 5, "{actions:?}");
+    ensure!(actions.contains(&"sign_in_refused_locked"), "{actions:?}");
+    ensure!(
+        trail
+            .iter()
+            .any(|e| e.action == "sign_in_failed" && e.after.as_deref().is_some_and(|a| a.contains("10.0.0.66"))),
+        "the source address is recorded"
+    );
     // Sixteen minutes on, the lock has passed.
     let later = qingdan_app::App::new(
         w.app.store().clone(),
@@ -241,5 +252,7 @@ async fn brute_force(backend: Backend) -> Result<()> {
     let later = qingdan_web::router(later, Default::default());
     let reply = send(&later, login_from(attacker, "supervisor", qingdan_testkit::PASSWORD)?).await?;
     ensure!(reply.status == StatusCode::SEE_OTHER, "after the lock: {} {}", reply.status, reply.body);
+    let trail = w.app.store().audit_trail(w.tenant, "session", w.supervisor.id.0).await?;
+    ensure!(trail.iter().any(|e| e.action == "sign_in"), "the sign-in is recorded");
     Ok(())
 }
