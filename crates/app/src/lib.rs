@@ -43,6 +43,7 @@ pub use plans::{PlanInput, PlanOverview, ResponsibilityInput, TaskDetail, TaskFi
 pub use qingdan_domain::{
     AssignmentFileId, ChannelId, ImportId, ImportStatus, ImportTargetId, ImportTaskId, NotificationId, OutboxStatus,
 };
+pub use qingdan_notify::NetworkPolicy;
 pub use qingdan_office::LedgerKind;
 pub use qingdan_storage::CalendarChange;
 pub use qingdan_storage::OutboxItem;
@@ -104,6 +105,8 @@ pub struct App {
     dashboard_builds: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// When failed sign-ins lock an account or an address.
     sign_in_policy: SignInPolicy,
+    /// The networks notification channels may reach (no loopback or metadata by default).
+    network_policy: qingdan_notify::NetworkPolicy,
 }
 
 impl App {
@@ -119,7 +122,15 @@ impl App {
             dashboards: TtlCache::new(DASHBOARD_TTL, 1000),
             dashboard_builds: std::sync::Arc::default(),
             sign_in_policy: SignInPolicy::default(),
+            network_policy: qingdan_notify::NetworkPolicy::default(),
         }
+    }
+
+    /// The same app letting notification channels reach these networks too
+    /// (the configuration's `allowed_networks`).
+    pub fn with_network_policy(mut self, policy: qingdan_notify::NetworkPolicy) -> App {
+        self.network_policy = policy;
+        self
     }
 
     /// The same app with another sign-in lock policy (from the configuration).

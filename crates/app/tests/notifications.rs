@@ -26,6 +26,7 @@ on_both_engines! {
     channels_and_messages_stay_in_their_tenant => tenant_isolation;
     secrets_are_masked_and_kept_when_left_empty => secrets;
     bad_channel_input_names_each_field => bad_input;
+    loopback_and_metadata_addresses_are_refused_unless_allowed_and_a_test_send_shows_no_remote_body => ssrf;
 }
 
 /// How the receiver answers: 0 = ok, 1 = errcode 130101 (too fast), 2 = a non-JSON page.
@@ -98,6 +99,7 @@ fn reminder() -> Message {
 /// The app over the same database with the clock `minutes` after the world's.
 fn later(w: &World, minutes: i64) -> App {
     App::new(w.app.store().clone(), Clock::Fixed(w.app.clock().now() + Duration::minutes(minutes)))
+        .with_network_policy(qingdan_testkit::loopback())
 }
 
 async fn sent_once(backend: Backend) -> Result<()> {
@@ -140,7 +142,9 @@ async fn restart(backend: Backend) -> Result<()> {
 
     // A new process over the same database, a day later: the scheduler sweeps
     // again and enqueues the same event.
-    let reopened = App::open(&w.db.url, Clock::Fixed(w.app.clock().now() + Duration::days(1))).await?;
+    let reopened = App::open(&w.db.url, Clock::Fixed(w.app.clock().now() + Duration::days(1)))
+        .await?
+        .with_network_policy(qingdan_testkit::loopback());
     ensure!(reopened.notify(w.tenant, "assignment-red:7:feedback", &reminder()).await? == 0);
     let pass = reopened.deliver_notifications().await?;
     ensure!(pass == qingdan_app::DeliveryPass::default(), "{pass:?}");
@@ -162,7 +166,7 @@ async fn crash_mid_send(backend: Backend) -> Result<()> {
     ensure!(claimed.len() == 1 && claimed[0].status == OutboxStatus::Sending);
 
     // Restarted at once: the row is within its lease; nothing is sent.
-    let restarted = App::open(&w.db.url, w.app.clock().clone()).await?;
+    let restarted = App::open(&w.db.url, w.app.clock().clone()).await?.with_network_policy(qingdan_testkit::loopback());
     ensure!(restarted.deliver_notifications().await? == qingdan_app::DeliveryPass::default());
     // After the lease: marked failed (outcome unknown), still not sent.
     let pass = later(&w, 11).deliver_notifications().await?;
@@ -402,5 +406,46 @@ async fn bad_input(backend: Backend) -> Result<()> {
     let errors = fields(w.app.create_notification_channel(&w.admin, &wecom("督查群", &base)).await)?;
     ensure!(errors.iter().any(|(f, m)| f == "name" && m.contains("同名")), "{errors:?}");
     ensure!(matches!(w.app.notify(w.tenant, "  ", &reminder()).await, Err(AppError::Invalid(_))));
+    Ok(())
+}
+
+async fn ssrf(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-06-20").await?;
+    let (base, r) = receiver().await?;
+    // A server as configured by default: loopback, link-local and metadata addresses are refused on save.
+    let strict = App::new(w.app.store().clone(), w.app.clock().clone());
+    for address in [base.clone(), "http://169.254.169.254".to_owned(), "http://localhost:8080".to_owned()] {
+        let err = strict.create_notification_channel(&w.admin, &wecom("内部", &address)).await.err();
+        ensure!(
+            matches!(&err, Some(AppError::Invalid(i)) if i.errors[0].field == "webhook" && i.errors[0].message.contains("allowed_networks")),
+            "{address}: {err:?}"
+        );
+    }
+    let smtp = ChannelInput {
+        kind: "smtp".into(),
+        name: "邮箱".into(),
+        host: "100.100.100.200".into(),
+        port: "25".into(),
+        security: "none".into(),
+        from: "a@example.gov.cn".into(),
+        to: "b@example.gov.cn".into(),
+        enabled: true,
+        ..ChannelInput::default()
+    };
+    let err = strict.create_notification_channel(&w.admin, &smtp).await.err();
+    ensure!(matches!(&err, Some(AppError::Invalid(i)) if i.errors.iter().any(|e| e.field == "host")), "{err:?}");
+
+    // A channel saved where loopback is allowed is still refused at send time by the strict server: nothing reaches it.
+    let id = w.app.create_notification_channel(&w.admin, &wecom("督查群", &base)).await?;
+    let test = strict.send_test_notification(&w.admin, id).await?;
+    ensure!(!test.ok && test.detail.contains("不允许"), "{test:?}");
+    w.app.notify(w.tenant, "ssrf-check", &reminder()).await?;
+    let pass = strict.deliver_notifications().await?;
+    ensure!(pass.sent == 0 && r.requests().is_empty(), "{pass:?}: the receiver got nothing");
+
+    // Where it is allowed, a test send says it arrived, and an error page's body is never shown.
+    r.mode.store(2, std::sync::atomic::Ordering::SeqCst);
+    let test = w.app.send_test_notification(&w.admin, id).await?;
+    ensure!(!test.ok && !test.detail.contains('<') && !test.detail.contains("html"), "no remote body: {test:?}");
     Ok(())
 }

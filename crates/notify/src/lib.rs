@@ -14,11 +14,13 @@
 
 mod dingtalk;
 mod http;
+pub mod network;
 mod smtp;
 mod text;
 mod wecom;
 
 pub use dingtalk::{DingTalkRobot, dingtalk_sign};
+pub use network::NetworkPolicy;
 pub use smtp::{Security, Smtp, is_mail_address};
 pub use text::truncate_utf8;
 pub use wecom::WeComRobot;
@@ -73,6 +75,27 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// Sends `message` if every address the channel's host resolves to is one
+    /// `policy` allows (see [`network`]); else refuses, sending nothing.
+    pub async fn send_within(&self, message: &Message, policy: &NetworkPolicy) -> Result<Delivery, SendError> {
+        let (host, port) = self.address()?;
+        policy.check_host(&host, port).await?;
+        self.send(message).await
+    }
+
+    /// Where the channel connects: the webhook's host and port, or the mail server's.
+    pub fn address(&self) -> Result<(String, u16), SendError> {
+        match self {
+            Channel::Dingtalk(DingTalkRobot { webhook, .. }) | Channel::Wecom(WeComRobot { webhook, .. }) => {
+                let url = http::webhook_url(webhook)?;
+                let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_owned();
+                Ok((host, url.port_or_known_default().unwrap_or(443)))
+            }
+            Channel::Smtp(smtp) => Ok((smtp.host.clone(), smtp.port)),
+        }
+    }
+
+    /// Sends `message` without checking the network: see [`Channel::send_within`].
     pub async fn send(&self, message: &Message) -> Result<Delivery, SendError> {
         match self {
             Channel::Dingtalk(robot) => robot.send(message).await,
@@ -127,5 +150,19 @@ impl SendError {
     /// it again cannot make a duplicate. False for [`SendError::Unknown`].
     pub fn surely_not_delivered(&self) -> bool {
         !matches!(self, SendError::Unknown(_))
+    }
+
+    /// What went wrong without a word the remote side wrote: what a person is
+    /// shown after a test send, so a channel pointed at an inner service
+    /// cannot be used to read it.
+    pub fn summary(&self) -> String {
+        match self {
+            SendError::Config(why) => format!("配置有误：{why}"),
+            SendError::Connect(_) => "无法连接接收方".to_owned(),
+            SendError::Status { status, .. } => format!("接收方答复 HTTP {status}"),
+            SendError::Rejected { errcode, .. } => format!("接收方拒绝（errcode {errcode}）"),
+            SendError::MailRefused(_) => "邮件服务器拒绝".to_owned(),
+            SendError::Unknown(_) => "结果未知：连接中断或答复无法识别".to_owned(),
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::DbArgs;
 use anyhow::{Context, Result, bail};
-use qingdan_app::SignInPolicy;
+use qingdan_app::{NetworkPolicy, SignInPolicy};
 use qingdan_web::WebConfig;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -27,6 +27,10 @@ struct FileConfig {
     idle_minutes: Option<u32>,
     /// Sessions a user may hold at once; a new sign-in ends the oldest (default 3).
     max_sessions_per_user: Option<u32>,
+    /// Networks notification channels may reach besides the default
+    /// (loopback, link-local and metadata addresses are refused otherwise).
+    #[serde(default)]
+    allowed_networks: Vec<String>,
 }
 
 pub struct Settings {
@@ -35,6 +39,7 @@ pub struct Settings {
     database_url: Option<String>,
     pub web: WebConfig,
     pub sign_in: SignInPolicy,
+    pub networks: NetworkPolicy,
 }
 
 impl Settings {
@@ -48,12 +53,14 @@ impl Settings {
         };
         let default_listen = SocketAddr::from(([127, 0, 0, 1], 8080));
         let sign_in = sign_in_policy(&file)?;
+        let networks = NetworkPolicy::allowing(&file.allowed_networks).map_err(|e| anyhow::anyhow!(e))?;
         Ok(Settings {
             listen: listen.or(file.listen).unwrap_or(default_listen),
             data_dir: db.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data")),
             database_url: db.database_url.clone().or(file.database_url),
             web: WebConfig { secure_cookies: file.secure_cookies, trusted_origins: file.trusted_origins },
             sign_in,
+            networks,
         })
     }
 

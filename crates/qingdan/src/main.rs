@@ -143,7 +143,8 @@ async fn open(settings: &Settings) -> Result<App> {
     let app = App::open(&url, Clock::System).await;
     Ok(app
         .with_context(|| format!("opening the database {}", settings.display_url()))?
-        .with_sign_in_policy(settings.sign_in))
+        .with_sign_in_policy(settings.sign_in)
+        .with_network_policy(settings.networks.clone()))
 }
 
 async fn serve(args: ServerArgs, demo: bool) -> Result<()> {

@@ -39,6 +39,12 @@ impl TestDb {
     }
 }
 
+/// The network policy of the test apps: channels may reach the tests'
+/// receivers on loopback, which a real server refuses unless configured.
+pub fn loopback() -> qingdan_app::NetworkPolicy {
+    qingdan_app::NetworkPolicy::allowing(&["127.0.0.0/8".to_owned(), "::1".to_owned()]).unwrap_or_default()
+}
+
 /// A tenant with an admin and a supervisor, ready for more.
 pub struct World {
     pub app: App,
@@ -54,7 +60,7 @@ impl World {
     pub async fn new(backend: Backend, today: &str) -> Result<World> {
         let today: NaiveDate = today.parse().context("today")?;
         let db = TestDb::new(backend).await?;
-        let app = App::open(&db.url, Clock::fixed_on(today)).await?;
+        let app = App::open(&db.url, Clock::fixed_on(today)).await?.with_network_policy(loopback());
         let (tenant, office) = app.ensure_tenant_org("市政府督查室").await?;
         let admin = app.create_user_unchecked(tenant, &user_input("admin", "管理员", Role::Admin, office)).await?;
         let supervisor = app.create_user(&admin, &user_input("supervisor", "督查员", Role::Supervisor, office)).await?;
