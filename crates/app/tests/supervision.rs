@@ -75,7 +75,13 @@ async fn reminded_once(backend: Backend) -> Result<()> {
     };
     w.app.create_notification_channel(&w.admin, &channel).await?;
     w.app.create_assignment(&w.supervisor, &matter(water)).await?;
-    let on = |day: &str| App::open(&w.db.url, Clock::fixed_on(d(day)));
+    // Each day a new process, which may reach the test's receiver on loopback.
+    let on = |day: &str| {
+        let (url, day) = (w.db.url.clone(), d(day));
+        async move {
+            App::open(&url, Clock::fixed_on(day)).await.map(|a| a.with_network_policy(qingdan_testkit::loopback()))
+        }
+    };
 
     let friday = w.app.supervise(w.tenant).await?;
     ensure!(friday == SupervisionPass::default(), "nothing due yet: {friday:?}");
