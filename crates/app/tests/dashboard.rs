@@ -133,7 +133,9 @@ async fn trend(backend: Backend) -> Result<()> {
     ensure!(month("2026-03").total() == 3);
 
     // Past months are written once: a later day keeps them and adds its own month.
-    let august = App::open(&w.db.url, Clock::fixed_on("2026-08-03".parse()?)).await?;
+    let august = App::open(&w.db.url, Clock::fixed_on("2026-08-03".parse()?))
+        .await?
+        .with_network_policy(qingdan_testkit::loopback());
     august.refresh_lights(w.tenant).await?;
     let later = august.dashboard(&w.supervisor, p.plan).await?;
     ensure!(later.trend.len() == 8, "{:?}", later.trend);
@@ -207,7 +209,9 @@ async fn red_alerts(backend: Backend) -> Result<()> {
     ensure!(alerts(w.app.clone()).await?.is_empty(), "nothing is red in January");
 
     // July: nothing reported, every working task turns red; one alert per lead org.
-    let july = App::open(&w.db.url, Clock::fixed_on("2026-07-01".parse()?)).await?;
+    let july = App::open(&w.db.url, Clock::fixed_on("2026-07-01".parse()?))
+        .await?
+        .with_network_policy(qingdan_testkit::loopback());
     ensure!(july.refresh_lights(w.tenant).await? >= 3);
     let sent = alerts(july.clone()).await?;
     ensure!(sent.len() == 2, "{sent:?}");
@@ -219,7 +223,9 @@ async fn red_alerts(backend: Backend) -> Result<()> {
     ensure!(!to_a.contains("稳增长"), "sections are not alerted: {to_a}");
     // Again, and after a restart: the lights stand, nothing new.
     ensure!(july.refresh_lights(w.tenant).await? == 0);
-    let restarted = App::open(&w.db.url, Clock::fixed_on("2026-07-01".parse()?)).await?;
+    let restarted = App::open(&w.db.url, Clock::fixed_on("2026-07-01".parse()?))
+        .await?
+        .with_network_policy(qingdan_testkit::loopback());
     ensure!(restarted.refresh_lights(w.tenant).await? == 0 && alerts(restarted).await?.len() == 2);
 
     // A report brings a task back to green; a later one sends it red again: alerted at the review.

@@ -72,7 +72,7 @@ async fn fixture(backend: Backend, today: &str) -> Result<Fixture> {
 
 impl Fixture {
     async fn on(&self, day: &str) -> Result<App> {
-        Ok(App::open(&self.w.db.url, Clock::fixed_on(d(day))).await?)
+        Ok(App::open(&self.w.db.url, Clock::fixed_on(d(day))).await?.with_network_policy(qingdan_testkit::loopback()))
     }
 }
 

@@ -31,7 +31,7 @@ const PUNCTUAL: [&str; 11] = [
 ];
 
 async fn on(db: &TestDb, day: &str) -> Result<App> {
-    Ok(App::open(&db.url, Clock::fixed_on(day.parse()?)).await?)
+    Ok(App::open(&db.url, Clock::fixed_on(day.parse()?)).await?.with_network_policy(qingdan_testkit::loopback()))
 }
 
 struct City {

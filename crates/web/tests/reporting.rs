@@ -69,7 +69,9 @@ async fn office_page(backend: Backend) -> Result<()> {
 
     // The week after: 发改委 reported late, 交通局 not at all.
     // (Sessions last 12 hours on the clock, so everyone signs in again.)
-    let monday = App::open(&f.w.db.url, Clock::fixed_on("2026-03-23".parse()?)).await?;
+    let monday = App::open(&f.w.db.url, Clock::fixed_on("2026-03-23".parse()?))
+        .await?
+        .with_network_policy(qingdan_testkit::loopback());
     let router = self::router(&monday);
     let reporter = sign_in_as(&router, "reform").await?;
     let form = "period=2026-W12&percent_done=30&narrative=%E6%8E%A8%E8%BF%9B%E4%B8%AD";
