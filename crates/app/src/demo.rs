@@ -326,6 +326,7 @@ impl App {
                             actual: demo_actual(t, percent).to_string(),
                         })
                         .collect(),
+                    confirmed: false,
                 };
                 let report: ReportId = self.submit_report(reporter, *task, &input).await?;
                 let decision = if !is_last {

@@ -73,6 +73,7 @@ async fn reported(w: &World, by: &User, task: TaskId, period: &str, percent: u32
         problems: problems.into(),
         next_steps: String::new(),
         actuals: vec![],
+        confirmed: false,
     };
     let id = w.app.submit_report(by, task, &input).await?;
     let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
@@ -170,8 +171,8 @@ async fn bulletin(backend: Backend) -> Result<()> {
     ensure!(doc.file_name == "工作进展通报-2026-06.docx", "{}", doc.file_name);
     let text = qingdan_office::docx_text(&doc.bytes)?;
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    ensure!(text.contains("关于2026年6月2026年重点任务推进情况的通报"), "{text}");
-    ensure!(text.contains("共有任务3项") && text.contains("红灯（严重滞后）1项"), "{text}");
+    ensure!(text.contains("关于2026年6月重点任务推进情况的通报"), "the year once: {text}");
+    ensure!(text.contains("共有末级任务3项") && text.contains("红灯（严重滞后）1项"), "{text}");
     ensure!(lines.contains(&"市住建局\t1\t0\t0\t0\t1\t0\t0%"), "the org table: {lines:?}");
     ensure!(lines.iter().any(|l| l.ends_with("\t市发改委\t2\t0")), "two reports after the due date: {lines:?}");
     ensure!(lines.iter().any(|l| l.ends_with("\t市住建局\t0\t1")), "one report missing: {lines:?}");
@@ -237,6 +238,7 @@ async fn red_alerts(backend: Backend) -> Result<()> {
         problems: String::new(),
         next_steps: String::new(),
         actuals: vec![],
+        confirmed: false,
     };
     let id = july.submit_report(&p.a, p.leaves[0], &report("2026-06", "60")).await?;
     july.review(&w.supervisor, id, &accept).await?;

@@ -4,7 +4,7 @@
 //! in LibreOffice, and the export read back cell by cell.
 
 use anyhow::{Context, Result, ensure};
-use qingdan_app::{AppError, LedgerKind, ReportInput};
+use qingdan_app::{AppError, LedgerKind, ReportInput, ReviewInput};
 use qingdan_domain::{OrgKind, PlanId, Role, TaskId};
 use qingdan_office::{EXPORT_HEADERS, read_xlsx_rows};
 use qingdan_storage::TaskQuery;
@@ -435,8 +435,9 @@ async fn export_contents(backend: Backend) -> Result<()> {
         problems: "用地指标紧张".into(),
         next_steps: String::new(),
         actuals: Vec::new(),
+        confirmed: false,
     };
-    w.app.submit_report(&wu, item, &report).await?;
+    let report_id = w.app.submit_report(&wu, item, &report).await?;
 
     let file = w.app.export_ledger(&w.supervisor, plan).await?;
     ensure!(file.file_name == "2026年重点任务台账（2026年3月）.xlsx", "{}", file.file_name);
@@ -462,8 +463,8 @@ async fn export_contents(backend: Backend) -> Result<()> {
                 "吴发改",
                 "0",
                 "待审核",
-                "已开工96项",
-                "用地指标紧张",
+                "",
+                "",
                 light,
             ],
         "{:?}",
@@ -472,6 +473,11 @@ async fn export_contents(backend: Backend) -> Result<()> {
     ensure!(rows[5][..5] == ["1.", task, "年度计划投资", "560.5", "亿元"], "{:?}", rows[5]);
     ensure!(rows[6][1] == "争取专项债券额度45亿元以上" && rows[6][12] == "未报送", "{:?}", rows[6]);
     ensure!(rows.len() == 2 + 6);
+    // What a report says reaches the ledger once it is accepted, not before.
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+    w.app.review(&w.supervisor, report_id, &accept).await?;
+    let rows = read_xlsx_rows(&w.app.export_ledger(&w.supervisor, plan).await?.bytes)?;
+    ensure!(rows[4][12..15] == ["已通过", "已开工96项", "用地指标紧张"], "{:?}", rows[4]);
     // The export can be imported again as a task ledger (its first columns are the template's).
     let second =
         w.app.create_plan(&w.supervisor, &qingdan_app::PlanInput { year: "2026".into(), title: "复制".into() }).await?;
@@ -526,11 +532,14 @@ async fn weekly_export(backend: Backend) -> Result<()> {
         problems: String::new(),
         next_steps: String::new(),
         actuals: Vec::new(),
+        confirmed: false,
     };
-    w.app.submit_report(&reporter, task, &report).await?;
+    let id = w.app.submit_report(&reporter, task, &report).await?;
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+    w.app.review(&w.supervisor, id, &accept).await?;
     let file = w.app.export_ledger(&w.supervisor, plan).await?;
     let rows = read_xlsx_rows(&file.bytes)?;
     ensure!(rows[0][0].ends_with(&format!("（{}）", period.label())), "{:?}", rows[0][0]);
-    ensure!(rows[2][12] == "待审核" && rows[2][13] == "本周已争取9亿元", "{:?}", rows[2]);
+    ensure!(rows[2][12] == "已通过" && rows[2][13] == "本周已争取9亿元", "{:?}", rows[2]);
     Ok(())
 }

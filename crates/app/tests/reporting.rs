@@ -35,6 +35,7 @@ fn report(period: &str) -> ReportInput {
         problems: String::new(),
         next_steps: String::new(),
         actuals: Vec::<ActualInput>::new(),
+        confirmed: false,
     }
 }
 

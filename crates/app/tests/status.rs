@@ -41,6 +41,7 @@ fn report(period: &str, percent: u32, actuals: &[(i64, &str)]) -> ReportInput {
             .iter()
             .map(|(t, a)| qingdan_app::ActualInput { target_id: t.to_string(), actual: (*a).into() })
             .collect(),
+        confirmed: false,
     }
 }
 

@@ -31,6 +31,7 @@ fn report(period: &str, percent: &str, actuals: Vec<(i64, &str)>) -> ReportInput
         problems: String::new(),
         next_steps: String::new(),
         actuals: actuals.into_iter().map(|(t, a)| ActualInput { target_id: t.to_string(), actual: a.into() }).collect(),
+        confirmed: false,
     }
 }
 

@@ -61,6 +61,7 @@ impl City {
                 problems: String::new(),
                 next_steps: String::new(),
                 actuals: vec![],
+                confirmed: false,
             };
             app.submit_report(reporter, *task, &input).await?;
         }

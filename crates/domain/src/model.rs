@@ -178,6 +178,58 @@ impl Target {
             Comparator::AtMost => actual <= self.value,
         }
     }
+
+    /// Whether an actual of this target may be below zero: a rate or a
+    /// change may (增长-1.5%, 下降2个百分点), a count or an amount cannot.
+    pub fn may_be_negative(&self) -> bool {
+        let unit = self.unit.as_str();
+        unit.contains('%') || unit.contains('‰') || unit.contains("百分点")
+    }
+
+    /// Whether `actual` is far enough past the target — more than
+    /// [`SURPRISE_FACTOR`] times a positive target value — that the reporter
+    /// should confirm it is no slip of the keyboard (1,200 for 320).
+    pub fn is_surprising(&self, actual: Decimal) -> bool {
+        self.value > Decimal::ZERO && actual > self.value * Decimal::from(SURPRISE_FACTOR)
+    }
+}
+
+/// See [`Target::is_surprising`].
+pub const SURPRISE_FACTOR: i64 = 3;
+
+#[cfg(test)]
+mod target_tests {
+    use super::*;
+
+    fn target(value: &str, unit: &str) -> Target {
+        Target {
+            id: TargetId(1),
+            task_id: TaskId(1),
+            metric: "指标".into(),
+            value: value.parse().unwrap_or_default(),
+            unit: unit.into(),
+            comparator: Comparator::AtLeast,
+            baseline: None,
+            deadline: None,
+            actual: None,
+        }
+    }
+
+    #[test]
+    fn rates_may_fall_below_zero_and_counts_may_not() {
+        assert!(target("6", "%").may_be_negative());
+        assert!(target("2", "个百分点").may_be_negative());
+        assert!(!target("320", "个").may_be_negative());
+        assert!(!target("12", "亿元").may_be_negative());
+    }
+
+    #[test]
+    fn more_than_three_times_the_target_asks_for_confirmation() {
+        let t = target("320", "个");
+        assert!(t.is_surprising("1200".parse().unwrap_or_default()));
+        assert!(!t.is_surprising("960".parse().unwrap_or_default()));
+        assert!(!target("0", "个").is_surprising(Decimal::ONE_HUNDRED));
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -81,6 +81,14 @@ impl ReportingSchedule {
         due.min(last)
     }
 
+    /// The newest period whose due date has passed by `today`: what the
+    /// bulletin reports on unless told otherwise. A due date falls inside its
+    /// period, so this is the current period or the one before it.
+    pub fn last_due_period(&self, today: NaiveDate) -> Period {
+        let current = self.period_containing(today);
+        if today > self.due_date(current) { current } else { current.previous() }
+    }
+
     /// The day the reminder for `period` goes out.
     pub fn remind_on(&self, period: Period) -> NaiveDate {
         let due = self.due_date(period);
@@ -212,6 +220,22 @@ mod tests {
 
     fn schedule(cycle: ReportingCycle, due_day: u32, remind: u32) -> ReportingSchedule {
         ReportingSchedule { cycle, due_day, remind_days_before: remind }
+    }
+
+    #[test]
+    fn the_last_due_period_is_the_newest_whose_due_date_has_passed() {
+        for (cycle, due_day, today, period) in [
+            (Monthly, 25, "2026-12-04", "2026-11"),
+            (Monthly, 25, "2026-12-25", "2026-11"),
+            (Monthly, 25, "2026-12-26", "2026-12"),
+            (Monthly, 31, "2026-01-01", "2025-12"),
+            (Quarterly, 10, "2026-05-20", "2026-Q1"),
+            (Quarterly, 10, "2026-06-11", "2026-Q2"),
+            (HalfMonthly, 13, "2026-03-20", "2026-03-H1"),
+            (Weekly, 5, "2026-01-31", "2026-W05"),
+        ] {
+            assert_eq!(schedule(cycle, due_day, 3).last_due_period(d(today)), p(period), "{cycle:?} {due_day} {today}");
+        }
     }
 
     #[test]

@@ -164,8 +164,7 @@ pub fn bulletin_docx(bulletin: &Bulletin) -> Result<Vec<u8>, OfficeError> {
     doc = if bulletin.red_tasks.is_empty() {
         doc.body(NO_RED_TASKS)
     } else {
-        let count = bulletin.red_tasks.len();
-        red_table(doc.body(&format!("本期红灯任务共{count}项，具体如下：")), &bulletin.red_tasks)
+        red_table(doc.body(&red_intro(&bulletin.summary, bulletin.red_tasks.len())), &bulletin.red_tasks)
     };
 
     doc = heading(doc, "报送滞后单位");
@@ -187,6 +186,18 @@ pub fn bulletin_docx(bulletin: &Bulletin) -> Result<Vec<u8>, OfficeError> {
     doc.signature(&bulletin.issuer, bulletin.issued_on).finish()
 }
 
+/// The sentence over the red list, with the counts of part one: the list
+/// holds the red and the overdue tasks, perhaps only the first of them.
+fn red_intro(s: &BulletinSummary, listed: usize) -> String {
+    let counted = usize::try_from(s.red.saturating_add(s.overdue)).unwrap_or(usize::MAX);
+    let head = format!("本期红灯任务{}项、逾期未完成任务{}项", s.red, s.overdue);
+    if listed < counted {
+        format!("{head}，列出其中{listed}项如下：")
+    } else {
+        format!("{head}，具体如下：")
+    }
+}
+
 fn summary(doc: GongwenDoc, s: &BulletinSummary) -> GongwenDoc {
     let rate = if s.total == 0 {
         "—".to_string()
@@ -194,7 +205,7 @@ fn summary(doc: GongwenDoc, s: &BulletinSummary) -> GongwenDoc {
         percent(Decimal::from(s.done) * Decimal::ONE_HUNDRED / Decimal::from(s.total))
     };
     let mut doc = doc.heading2("（一）任务进展").body(&format!(
-        "截至本期，共有任务{}项。其中，已完成{}项，绿灯（正常推进）{}项，黄灯（进度滞后）{}项，红灯（严重滞后）{}项，逾期未完成{}项；完成率{rate}。",
+        "截至本期，共有末级任务{}项。其中，已完成{}项，绿灯（正常推进）{}项，黄灯（进度滞后）{}项，红灯（严重滞后）{}项，逾期未完成{}项；完成率{rate}。",
         s.total, s.done, s.green, s.yellow, s.red, s.overdue
     ));
     if let Some(dh) = &s.double_half {

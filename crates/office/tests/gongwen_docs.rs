@@ -143,7 +143,7 @@ fn bulletin_reads_back_with_every_section() {
         headings.iter().map(|h| lines.iter().position(|l| l == h).unwrap_or_else(|| panic!("{h}"))).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "headings in order: {positions:?}");
 
-    assert!(text.contains("截至本期，共有任务120项。其中，已完成30项，绿灯（正常推进）60项，黄灯（进度滞后）20项，红灯（严重滞后）8项，逾期未完成2项；完成率25%。"), "{text}");
+    assert!(text.contains("截至本期，共有末级任务120项。其中，已完成30项，绿灯（正常推进）60项，黄灯（进度滞后）20项，红灯（严重滞后）8项，逾期未完成2项；完成率25%。"), "{text}");
     assert!(lines.contains(&"（二）“双过半”情况"));
     assert!(text.contains("截至2026年6月30日，时间和任务均过半的任务90项，占75%；未实现“双过半”的任务30项。"));
 
@@ -152,7 +152,8 @@ fn bulletin_reads_back_with_every_section() {
     assert!(lines.contains(&"市发展改革委\t10\t3\t4\t2\t1\t0\t62.5%"));
     assert!(lines.contains(&"市财政局\t4\t0\t4\t0\t0\t0\t—"));
     // Red list: the problems' lines are paragraphs of one cell (joined by a space).
-    assert!(lines.contains(&"本期红灯任务共2项，具体如下："));
+    // The counts are part one's; the list given holds only two of the ten.
+    assert!(lines.contains(&"本期红灯任务8项、逾期未完成任务2项，列出其中2项如下："), "{text}");
     assert!(lines.contains(&"序号\t编号\t任务内容\t牵头单位\t存在问题"));
     assert!(
         lines.contains(&"1\t1.2\t第1项重点任务：新建城市道路1公里\t市交通运输局\t征地拆迁未完成1户 资金到位率不足50%"),
@@ -206,9 +207,10 @@ fn bulletin_leaves_out_empty_sections_cleanly() {
 fn bulletin_with_500_red_tasks_builds() {
     let mut bulletin = bulletin();
     bulletin.red_tasks = (1..=500).map(red_task).collect();
+    (bulletin.summary.red, bulletin.summary.overdue) = (480, 20);
     let docx = bulletin_docx(&bulletin).unwrap();
     let text = docx_text(&docx).unwrap();
-    assert!(text.contains("本期红灯任务共500项，具体如下："));
+    assert!(text.contains("本期红灯任务480项、逾期未完成任务20项，具体如下："));
     assert!(
         text.contains("500\t51.1\t第500项重点任务：新建城市道路500公里\t市交通运输局\t征地拆迁未完成500户"),
         "last row"

@@ -3,7 +3,7 @@
 //! lead org and lead leader; the red list; the monthly light history.
 
 use crate::Result;
-use crate::rows::code;
+use crate::rows::{LEAF, code};
 use crate::store::{Store, in_tx, on_pool};
 use chrono::NaiveDate;
 use qingdan_domain::{Light, OrgId, PlanId, TaskId, TenantId, UserId};
@@ -12,7 +12,6 @@ use qingdan_domain::{Light, OrgId, PlanId, TaskId, TenantId, UserId};
 const SECTION_PATH: i64 = 6;
 
 /// Leaves only: a task no other task hangs under.
-const LEAF: &str = "NOT EXISTS (SELECT 1 FROM tasks AS child WHERE child.parent_id = tasks.id)";
 
 /// How many working tasks of one section, lead org and leader show one light.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,10 +59,11 @@ pub struct LeafDates {
     pub deadline: NaiveDate,
 }
 
-/// A red task's columns, the problems of its newest report last.
+/// A red task's columns, the problems of its newest accepted report last
+/// (a report waiting for review or returned has said nothing yet).
 const RED_SELECT: &str = "SELECT tasks.id, tasks.number, tasks.title, tasks.light, tasks.percent_done, tasks.deadline, \
      tasks.lead_org_id, orgs.name, users.display_name, \
-     (SELECT r.problems FROM progress_reports AS r WHERE r.task_id = tasks.id \
+     (SELECT r.problems FROM progress_reports AS r WHERE r.task_id = tasks.id AND r.status = 'accepted' \
       ORDER BY r.period DESC, r.id DESC LIMIT 1) \
      FROM tasks LEFT JOIN orgs ON orgs.id = tasks.lead_org_id LEFT JOIN users ON users.id = tasks.lead_leader_id";
 

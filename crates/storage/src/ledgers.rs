@@ -76,7 +76,8 @@ pub struct LedgerItem {
     pub lead_leader_name: Option<String>,
     pub owner_name: Option<String>,
     pub supporting_org_ids: Vec<OrgId>,
-    /// The lead org's report for the period: status, narrative, problems.
+    /// The lead org's report for the period: status, and narrative and problems
+    /// when accepted (empty while it waits for review or after it was returned).
     pub report: Option<(ReportStatus, String, String)>,
     pub targets: Vec<Target>,
 }
@@ -261,7 +262,9 @@ impl Store {
              ow.display_name AS owner_name, \
              (SELECT string_agg(CAST(s.org_id AS TEXT), ',' ORDER BY s.org_id) FROM task_supporting_orgs s \
               WHERE s.task_id = tasks.id) AS supporting, \
-             r.status AS report_status, r.narrative AS report_narrative, r.problems AS report_problems \
+             r.status AS report_status, \
+             CASE WHEN r.status = 'accepted' THEN r.narrative END AS report_narrative, \
+             CASE WHEN r.status = 'accepted' THEN r.problems END AS report_problems \
              FROM tasks \
              LEFT JOIN orgs lo ON lo.id = tasks.lead_org_id \
              LEFT JOIN users ll ON ll.id = tasks.lead_leader_id \

@@ -65,6 +65,7 @@ async fn fixture(backend: Backend) -> Result<Fixture> {
         problems: String::new(),
         next_steps: String::new(),
         actuals: vec![],
+        confirmed: false,
     };
     let report = w.app.submit_report(&reporter, ids[0], &input).await?;
     w.app.review(&w.supervisor, report, &ReviewInput { decision: "accept".into(), comment: String::new() }).await?;

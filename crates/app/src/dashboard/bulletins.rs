@@ -9,13 +9,18 @@ use qingdan_domain::{Light, Period, PlanId, User};
 use qingdan_office::{Bulletin, BulletinSummary, DoubleHalf, LateOrg, OrgLights, RedTask, bulletin_docx};
 
 impl App {
-    /// The bulletin of a plan for a reporting period (the current one when
-    /// `None`), lights as of today. The office and leaders may download it.
+    /// The bulletin of a plan for a reporting period (when `None`, the newest
+    /// whose due date has passed), lights as of today. The office and leaders
+    /// may download it.
     pub async fn bulletin(&self, user: &User, plan: PlanId, period: Option<Period>) -> Result<Document> {
         if !user.role.reads_whole_tenant() {
             return Err(AppError::Forbidden);
         }
-        let status = self.reporting_status(user, plan, period).await?;
+        let period = match period {
+            Some(period) => period,
+            None => self.schedule_of(user.tenant_id, plan).await?.last_due_period(self.clock.today()),
+        };
+        let status = self.reporting_status(user, plan, Some(period)).await?;
         let map = self.dashboard(user, plan).await?;
         let period = status.period;
         let double_half = match mid_year(period) {
@@ -38,7 +43,7 @@ impl App {
             .collect();
         let issuer = self.org(user, user.org_id).await?.name;
         let bulletin = Bulletin {
-            title: format!("关于{}{}推进情况的通报", period.label(), map.plan.title),
+            title: title(period, &map.plan.title),
             doc_number: String::new(),
             period: period.label(),
             addressee: "各牵头单位".into(),
@@ -56,6 +61,14 @@ impl App {
         let bytes = bulletin_docx(&bulletin).map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(Document { file_name: format!("工作进展通报-{period}.docx"), bytes })
     }
+}
+
+/// 关于2026年11月重点任务推进情况的通报: the plan's title without the year
+/// the period already says.
+fn title(period: Period, plan_title: &str) -> String {
+    let year = format!("{}年", period.year());
+    let topic = plan_title.strip_prefix(&year).unwrap_or(plan_title).trim_start_matches(['度', ' ']);
+    format!("关于{}{topic}推进情况的通报", period.label())
 }
 
 /// 06-30 of the period's year when the period holds it: the bulletin that
@@ -109,6 +122,14 @@ fn count<N: TryInto<u32>>(n: N) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_title_says_the_year_once() {
+        let p = |s: &str| s.parse::<Period>().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(title(p("2026-11"), "2026年重点任务"), "关于2026年11月重点任务推进情况的通报");
+        assert_eq!(title(p("2026-Q3"), "2026年度政府工作报告任务"), "关于2026年第三季度政府工作报告任务推进情况的通报");
+        assert_eq!(title(p("2026-11"), "2025年结转任务"), "关于2026年11月2025年结转任务推进情况的通报");
+    }
 
     #[test]
     fn only_the_period_holding_june_30_reports_the_half_year_check() {

@@ -2,7 +2,9 @@
 
 use crate::input::parse_decimal;
 use crate::{App, AppError, Result, lenient};
-use qingdan_domain::{Invalid, Period, Plan, ReportId, ReportedActual, Role, TargetId, TaskId, User};
+use qingdan_domain::{
+    Decimal, Invalid, Period, Plan, ReportId, ReportedActual, Role, SURPRISE_FACTOR, TargetId, TaskId, User,
+};
 use qingdan_storage::{NewReport, Review, ReviewQueueItem, TaskPage, TaskQuery};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -33,6 +35,10 @@ pub struct ReportInput {
     pub next_steps: String,
     #[serde(default)]
     pub actuals: Vec<ActualInput>,
+    /// The reporter confirms values the form warned about (more than three
+    /// times a target: [`qingdan_domain::Target::is_surprising`]).
+    #[serde(default)]
+    pub confirmed: bool,
 }
 
 /// A supervisor's decision: `accept`, or `return` with a comment.
@@ -62,13 +68,22 @@ impl App {
             Some(false) => return Err(AppError::Forbidden),
             Some(true) => {}
         }
-        let cycle = self.task_cycle(user.tenant_id, task_id).await?;
+        let task = self.store.task(user.tenant_id, task_id).await?.ok_or(AppError::NotFound("任务"))?.task;
+        if !self.store.child_tasks(user.tenant_id, task_id).await?.is_empty() {
+            let message = "该任务有下级任务，进展在下级任务上报送，本任务的进度由下级任务汇总";
+            return Err(AppError::field("task", "section", message));
+        }
+        let cycle = self.schedule_of(user.tenant_id, task.plan_id).await?.cycle;
         let has_actuals = input.actuals.iter().any(|a| !a.actual.trim().is_empty());
         let targets = if has_actuals { self.store.targets(user.tenant_id, task_id).await? } else { Vec::new() };
         let mut invalid = Invalid::new();
         let period = match input.period.parse::<Period>() {
             Ok(p) if p.first_day() > self.clock.today() => {
                 invalid.add("period", "future", "不能填报未来的周期");
+                None
+            }
+            Ok(p) if p.last_day() < task.start_date => {
+                invalid.add("period", "before_start", format!("报送期不能早于任务开始日期（{}）", task.start_date));
                 None
             }
             Ok(p) if p.cycle() != cycle => {
@@ -112,9 +127,19 @@ impl App {
                 invalid.add(&field, "duplicate", format!("指标（编号{target}）重复填报"));
                 continue;
             }
-            let label = targets.iter().find(|t| t.id.0 == target).map_or(String::new(), |t| t.metric.clone());
-            if let Some(actual) = parse_decimal(&mut invalid, &field, &format!("“{label}”的完成值"), &a.actual)
-            {
+            let Some(t) = targets.iter().find(|t| t.id.0 == target) else { continue };
+            let label = format!("“{}”的完成值", t.metric);
+            let Some(actual) = parse_decimal(&mut invalid, &field, &label, &a.actual) else { continue };
+            if actual < Decimal::ZERO && !t.may_be_negative() {
+                invalid.add(&field, "negative", format!("{label}不能为负数"));
+            } else if t.is_surprising(actual) && !input.confirmed {
+                let message = format!(
+                    "{label}{actual}{unit}超过目标值{value}{unit}的{SURPRISE_FACTOR}倍，请核实；确认无误请勾选“数据已核实”后再提交",
+                    unit = t.unit,
+                    value = t.value
+                );
+                invalid.add(&field, "surprising", message);
+            } else {
                 actuals.push(ReportedActual { target_id: TargetId(target), actual });
             }
         }

@@ -75,13 +75,14 @@ pub struct OrgReporting {
     pub org_id: OrgId,
     pub org_name: String,
     pub tasks_due: usize,
-    /// Submitted on or before the due date (whatever the review said).
+    /// Submitted on or before the due date and not returned (a returned
+    /// report counts as pending, or missing once the due date has passed).
     pub on_time: usize,
     /// 迟报: first submitted after the due date.
     pub late: usize,
-    /// 逾期未报: nothing, and the due date has passed.
+    /// 逾期未报: nothing, or only a returned report, and the due date has passed.
     pub missing: usize,
-    /// 未报: nothing yet, the due date still ahead.
+    /// 未报: nothing yet (or only a returned report), the due date still ahead.
     pub pending: usize,
 }
 
@@ -164,8 +165,9 @@ fn task_reporting(schedule: &ReportingSchedule, period: Period, today: NaiveDate
     }
 }
 
-/// Per-org counts of `tasks`, in their (org) order.
-pub fn org_counts(tasks: &[TaskReporting]) -> Vec<OrgReporting> {
+/// Per-org counts of `tasks`, in their (org) order, as of `today`. A returned
+/// report counts as not yet reported: missing once its due date has passed.
+pub fn org_counts(tasks: &[TaskReporting], today: NaiveDate) -> Vec<OrgReporting> {
     let mut out: Vec<OrgReporting> = Vec::new();
     for t in tasks {
         if out.last().is_none_or(|o| o.org_id != t.org_id) {
@@ -183,7 +185,8 @@ pub fn org_counts(tasks: &[TaskReporting]) -> Vec<OrgReporting> {
             o.tasks_due += 1;
             match t.status.state {
                 DueState::Missing => o.missing += 1,
-                DueState::Pending => o.pending += 1,
+                DueState::Returned if today > t.due_date => o.missing += 1,
+                DueState::Pending | DueState::Returned => o.pending += 1,
                 _ if t.status.is_late => o.late += 1,
                 _ => o.on_time += 1,
             }
@@ -197,7 +200,7 @@ impl App {
         self.store.plan(user.tenant_id, plan).await?.ok_or(AppError::NotFound("计划"))
     }
 
-    async fn schedule_of(&self, tenant: TenantId, plan: PlanId) -> Result<ReportingSchedule> {
+    pub(crate) async fn schedule_of(&self, tenant: TenantId, plan: PlanId) -> Result<ReportingSchedule> {
         Ok(self.store.reporting_schedule(tenant, plan).await?.unwrap_or_default())
     }
 
@@ -240,12 +243,6 @@ impl App {
         Ok(schedule.period_containing(self.clock.today()))
     }
 
-    /// The cycle a task's reports must follow (its plan's).
-    pub(crate) async fn task_cycle(&self, tenant: TenantId, task: TaskId) -> Result<ReportingCycle> {
-        let item = self.store.task(tenant, task).await?.ok_or(AppError::NotFound("任务"))?;
-        Ok(self.schedule_of(tenant, item.task.plan_id).await?.cycle)
-    }
-
     /// A plan's reporting for `period` (the current one when `None`): per lead
     /// org how many tasks were due, on time, late, missing, pending, and each
     /// task's status. For the office and leaders (whole-tenant readers);
@@ -267,7 +264,7 @@ impl App {
             .collect();
         let due_date = schedule.due_date(period);
         Ok(ReportingStatus {
-            orgs: org_counts(&tasks),
+            orgs: org_counts(&tasks, today),
             plan,
             schedule,
             period,

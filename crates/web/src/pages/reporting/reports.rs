@@ -93,6 +93,8 @@ pub struct ReportFormPage {
     problems: String,
     next_steps: String,
     targets: Vec<TargetField>,
+    /// A value was far past its target: the form asks the reporter to confirm.
+    ask_confirm: bool,
     errors: HashMap<String, String>,
 }
 
@@ -107,6 +109,7 @@ async fn form_page(
     user: &qingdan_domain::User,
     id: TaskId,
     input: ReportInput,
+    ask_confirm: bool,
     errors: HashMap<String, String>,
 ) -> Result<ReportFormPage, PageError> {
     let detail = state.app.task_detail(user, id).await?;
@@ -137,6 +140,7 @@ async fn form_page(
         problems: input.problems,
         next_steps: input.next_steps,
         targets,
+        ask_confirm,
         errors,
     })
 }
@@ -158,7 +162,7 @@ pub async fn form(
         None => state.app.current_period(&user, TaskId(id)).await?.to_string(),
     };
     let input = ReportInput { period, ..ReportInput::default() };
-    form_page(&state, &user, TaskId(id), input, HashMap::new()).await
+    form_page(&state, &user, TaskId(id), input, false, HashMap::new()).await
 }
 
 fn report_input(form: &FormPairs) -> ReportInput {
@@ -176,6 +180,7 @@ fn report_input(form: &FormPairs) -> ReportInput {
         problems: form.get("problems"),
         next_steps: form.get("next_steps"),
         actuals,
+        confirmed: !form.get("confirmed").is_empty(),
     }
 }
 
@@ -189,8 +194,9 @@ pub async fn submit(
     match state.app.submit_report(&user, TaskId(id), &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
         Err(AppError::Invalid(invalid)) => {
+            let ask_confirm = invalid.errors.iter().any(|e| e.code == "surprising");
             let errors = field_errors(invalid);
-            let page = form_page(&state, &user, TaskId(id), input, errors).await?;
+            let page = form_page(&state, &user, TaskId(id), input, ask_confirm, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),

@@ -1,0 +1,125 @@
+//! The review roll-up under concurrency, on both engines: many reviewers
+//! accept sibling tasks' reports at the same moment, round after round, and
+//! every section's and the root's work progress is then compared with a
+//! recomputation from the leaves written here, independently of the product.
+
+use anyhow::{Context, Result, ensure};
+use qingdan_app::{App, ReportInput, ResponsibilityInput, ReviewInput, TaskInput};
+use qingdan_domain::{OrgId, PlanId, ReportId, Role, TaskId, User};
+use qingdan_testkit::{Backend, World, on_both_engines};
+use tokio::task::JoinSet;
+
+on_both_engines! {
+    parallel_sibling_acceptances_leave_every_ancestor_right => parallel_acceptances;
+}
+
+/// Sections under the root, and leaves under each section.
+const SECTIONS: i64 = 3;
+const LEAVES: i64 = 5;
+
+/// A node of the tree as the test knows it: its id, weight and children.
+struct Node {
+    id: TaskId,
+    weight: i64,
+    children: Vec<Node>,
+}
+
+async fn add(w: &World, plan: PlanId, parent: Option<TaskId>, title: &str, weight: i64, lead: OrgId) -> Result<TaskId> {
+    let input = TaskInput {
+        parent_id: parent.map(|p| p.0),
+        number: String::new(),
+        title: title.into(),
+        weight: weight.to_string(),
+        deadline: "2026-12-31".into(),
+        targets: Vec::new(),
+    };
+    let id = w.app.create_task(&w.supervisor, plan, &input).await?;
+    let responsibility = ResponsibilityInput { lead_org_id: Some(lead.0), ..ResponsibilityInput::default() };
+    w.app.set_responsibility(&w.supervisor, id, &responsibility).await?;
+    Ok(id)
+}
+
+async fn tree(w: &World, plan: PlanId, lead: OrgId) -> Result<Node> {
+    let root = add(w, plan, None, "全面推进重点工作", 1, lead).await?;
+    let mut sections = Vec::new();
+    for s in 0..SECTIONS {
+        let id = add(w, plan, Some(root), &format!("第{}方面工作", s + 1), s + 2, lead).await?;
+        let mut leaves = Vec::new();
+        for l in 0..LEAVES {
+            let weight = (s + l) % 4 + 1;
+            let leaf = add(w, plan, Some(id), &format!("第{}方面第{}项", s + 1, l + 1), weight, lead).await?;
+            leaves.push(Node { id: leaf, weight, children: Vec::new() });
+        }
+        sections.push(Node { id, weight: s + 2, children: leaves });
+    }
+    Ok(Node { id: root, weight: 1, children: sections })
+}
+
+fn report(period: &str, percent: i64) -> ReportInput {
+    ReportInput {
+        period: period.into(),
+        percent_done: percent.to_string(),
+        narrative: "按计划推进".into(),
+        ..ReportInput::default()
+    }
+}
+
+/// The weighted mean of the children, rounded down: the definition of a
+/// parent's work progress, written again here on whole-number weights.
+fn expected(node: &Node, stored: &dyn Fn(TaskId) -> i64) -> i64 {
+    if node.children.is_empty() {
+        return stored(node.id);
+    }
+    let weights: i64 = node.children.iter().map(|c| c.weight).sum();
+    let sum: i64 = node.children.iter().map(|c| c.weight * expected(c, stored)).sum();
+    sum / weights
+}
+
+async fn percent(app: &App, user: &User, id: TaskId) -> Result<i64> {
+    Ok(app.task(user, id).await?.task.percent_done)
+}
+
+async fn check(w: &World, node: &Node, reported: &dyn Fn(TaskId) -> i64, round: &str) -> Result<()> {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        let want = expected(n, reported);
+        let got = percent(&w.app, &w.supervisor, n.id).await?;
+        ensure!(got == want, "{round}: task {} has {got}%, its leaves make {want}%", n.id.0);
+        stack.extend(n.children.iter());
+    }
+    Ok(())
+}
+
+async fn parallel_acceptances(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-12-04").await?;
+    let org = w.org("市发改委").await?;
+    let reporter = w.user("fgw", Role::Reporter, org).await?;
+    let mut reviewers = vec![w.supervisor.clone()];
+    for i in 0..3 {
+        reviewers.push(w.user(&format!("reviewer{i}"), Role::Supervisor, w.supervisor.org_id).await?);
+    }
+    let plan = w.plan().await?;
+    let root = tree(&w, plan, org).await?;
+    let leaves: Vec<TaskId> = root.children.iter().flat_map(|s| s.children.iter().map(|l| l.id)).collect();
+    for (round, month) in ["2026-03", "2026-06", "2026-09"].iter().enumerate() {
+        let mut reports: Vec<(ReportId, TaskId, i64)> = Vec::new();
+        for (i, leaf) in leaves.iter().enumerate() {
+            let percent = i64::try_from((i * 37 + round * 29) % 101)?;
+            reports.push((w.app.submit_report(&reporter, *leaf, &report(month, percent)).await?, *leaf, percent));
+        }
+        let mut accepting = JoinSet::new();
+        for (i, (id, _, _)) in reports.iter().enumerate() {
+            let (app, reviewer, id) = (w.app.clone(), reviewers[i % reviewers.len()].clone(), *id);
+            accepting.spawn(async move {
+                let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+                app.review(&reviewer, id, &accept).await
+            });
+        }
+        while let Some(done) = accepting.join_next().await {
+            done.context("acceptance task")??;
+        }
+        let reported = |id: TaskId| reports.iter().find(|r| r.1 == id).map_or(-1, |r| r.2);
+        check(&w, &root, &reported, month).await?;
+    }
+    Ok(())
+}
