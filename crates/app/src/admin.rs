@@ -1,10 +1,11 @@
 //! 单位与人员 (orgs and users): only an admin manages them.
 
-use crate::auth::{check_password, hash_password};
+use crate::auth::{SessionToken, check_password, hash_password, is_one_of};
 use crate::guards::require_admin;
 use crate::{App, AppError, Result};
+use qingdan_domain::password::{HISTORY, reused};
 use qingdan_domain::{Invalid, Org, OrgId, OrgKind, Role, User, UserId};
-use qingdan_storage::{NewOrg, NewUser};
+use qingdan_storage::{NewOrg, NewUser, PasswordChange, UserChange};
 
 /// An org as typed into a form or sent to the API.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -13,6 +14,14 @@ pub struct OrgInput {
     pub kind: String,
     pub parent_id: Option<i64>,
     pub sort_order: Option<i64>,
+}
+
+/// What an admin changes of a user: name, role and org.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct UserEdit {
+    pub display_name: String,
+    pub role: String,
+    pub org_id: i64,
 }
 
 /// A user as typed into a form or sent to the API.
@@ -54,6 +63,48 @@ impl App {
 
     pub async fn create_org(&self, user: &User, input: &OrgInput) -> Result<Org> {
         require_admin(user)?;
+        let new = self.check_org(user, input, None).await?;
+        Ok(self.store.create_org(&new, self.actor(user)).await?)
+    }
+
+    /// Renames an org or changes its kind, parent and order.
+    pub async fn update_org(&self, admin: &User, id: OrgId, input: &OrgInput) -> Result<Org> {
+        require_admin(admin)?;
+        self.org(admin, id).await?;
+        let change = self.check_org(admin, input, Some(id)).await?;
+        Ok(self.store.update_org(admin.tenant_id, id, &change, self.actor(admin)).await?)
+    }
+
+    /// Disables an org (its history stays; it takes no new people) or enables it.
+    pub async fn set_org_active(&self, admin: &User, id: OrgId, active: bool) -> Result<()> {
+        require_admin(admin)?;
+        self.org(admin, id).await?;
+        if !active && id == admin.org_id {
+            return Err(AppError::Conflict("不能停用自己所在的单位".into()));
+        }
+        Ok(self.store.set_org_active(admin.tenant_id, id, active, self.actor(admin)).await?)
+    }
+
+    /// Merges org `from` into `into`: people, tasks and 督办 matters move,
+    /// `from` is disabled and keeps its history. Returns (users, tasks) moved.
+    pub async fn merge_org(&self, admin: &User, from: OrgId, into: OrgId) -> Result<(u64, u64)> {
+        require_admin(admin)?;
+        self.org(admin, from).await?;
+        let target = self.org(admin, into).await?;
+        if from == into {
+            return Err(AppError::field("into", "same", "不能合并到本单位"));
+        }
+        if !target.is_active {
+            return Err(AppError::field("into", "disabled", format!("“{}”已停用，不能并入", target.name)));
+        }
+        let moved = self.store.merge_org(admin.tenant_id, from, into, self.actor(admin)).await?;
+        self.sessions.clear();
+        self.counts.clear();
+        self.dashboards.clear();
+        Ok(moved)
+    }
+
+    async fn check_org(&self, user: &User, input: &OrgInput, this: Option<OrgId>) -> Result<NewOrg> {
         let mut invalid = Invalid::new();
         let name = invalid.text("name", "单位名称", &input.name, 60);
         let kind = OrgKind::from_code(&input.kind);
@@ -61,6 +112,10 @@ impl App {
             invalid.add("kind", "unknown", "单位类型无效，应为 county、district、dev_zone、department 或 section");
         }
         let parent_id = match input.parent_id {
+            Some(id) if Some(OrgId(id)) == this => {
+                invalid.add("parent_id", "self", "上级单位不能是本单位");
+                None
+            }
             Some(id) => match self.store.org(user.tenant_id, OrgId(id)).await? {
                 Some(org) => Some(org.id),
                 None => {
@@ -71,14 +126,13 @@ impl App {
             None => None,
         };
         invalid.into_result()?;
-        let new = NewOrg {
+        Ok(NewOrg {
             tenant_id: user.tenant_id,
             parent_id,
             name,
             kind: kind.unwrap_or(OrgKind::Department),
             sort_order: input.sort_order.unwrap_or(0),
-        };
-        Ok(self.store.create_org(&new, self.actor(user)).await?)
+        })
     }
 
     pub async fn create_user(&self, admin: &User, input: &UserInput) -> Result<User> {
@@ -106,10 +160,12 @@ impl App {
         if role.is_none() {
             invalid.add("role", "unknown", "角色无效，应为 admin、supervisor、reporter 或 leader");
         }
-        if self.store.org(tenant, OrgId(input.org_id)).await?.is_none() {
-            invalid.add("org_id", "not_found", "所属单位不存在");
+        match self.store.org(tenant, OrgId(input.org_id)).await? {
+            None => invalid.add("org_id", "not_found", "所属单位不存在"),
+            Some(org) if !org.is_active => invalid.add("org_id", "disabled", format!("“{}”已停用", org.name)),
+            Some(_) => {}
         }
-        if let Err(AppError::Invalid(e)) = check_password(&input.password) {
+        if let Err(AppError::Invalid(e)) = check_password(&input.password, &username) {
             invalid.errors.extend(e.errors);
         }
         invalid.into_result()?;
@@ -128,21 +184,106 @@ impl App {
         Ok(self.store.create_user(&new, actor).await?)
     }
 
-    /// Sets a user's password (an admin, or the command line when `by` is `None`).
-    pub async fn set_password(&self, by: Option<&User>, username: &str, password: &str) -> Result<()> {
-        if let Some(admin) = by {
-            require_admin(admin)?;
-        }
-        check_password(password)?;
+    /// Sets a user's password from the command line (the operator's own
+    /// act: no change is forced at the next sign-in).
+    pub async fn set_password(&self, username: &str, password: &str) -> Result<()> {
         let login = self.store.user_login(username).await?.ok_or(AppError::NotFound("用户"))?;
-        if by.is_some_and(|admin| admin.tenant_id != login.user.tenant_id) {
-            return Err(AppError::NotFound("用户"));
+        check_password(password, username)?;
+        self.store_password(&login.user, password, false, None, self.system_actor()).await
+    }
+
+    /// 重置密码: an admin gives a user a new password, which the user must
+    /// change at the next sign-in; their sessions end.
+    pub async fn reset_password(&self, admin: &User, id: UserId, password: &str) -> Result<()> {
+        require_admin(admin)?;
+        let user = self.user(admin, id).await?;
+        check_password(password, &user.username)?;
+        self.store_password(&user, password, true, None, self.actor(admin)).await
+    }
+
+    /// 修改密码: a user changes their own, giving the current one; it may not
+    /// repeat the last ones. Their other sessions end; `session` stays.
+    pub async fn change_own_password(
+        &self,
+        user: &User,
+        session: &SessionToken,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
+        let login = self.store.user_login(&user.username).await?.ok_or(AppError::NotFound("用户"))?;
+        if !is_one_of(current, vec![login.password_hash]).await {
+            return Err(AppError::field("current_password", "wrong", "当前密码不正确"));
         }
+        check_password(new, &user.username)?;
+        // The last HISTORY passwords: the current one and those before it.
+        let earlier = u32::try_from(HISTORY - 1).unwrap_or(0);
+        let recent = self.store.recent_password_hashes(user.tenant_id, user.id, earlier).await?;
+        if is_one_of(new, recent).await {
+            return Err(reused().into());
+        }
+        self.store_password(user, new, false, Some(session), self.actor(user)).await
+    }
+
+    async fn store_password(
+        &self,
+        user: &User,
+        password: &str,
+        must_change: bool,
+        keep: Option<&SessionToken>,
+        actor: qingdan_storage::Actor,
+    ) -> Result<()> {
         let hash = hash_password(password.to_owned()).await?;
-        let actor = by.map_or_else(|| self.system_actor(), |u| self.actor(u));
-        let changed = self.store.set_password(login.user.tenant_id, login.user.id, &hash, actor).await;
+        let keep = keep.map(SessionToken::hash);
+        let change = PasswordChange {
+            tenant: user.tenant_id,
+            user: user.id,
+            password_hash: &hash,
+            must_change,
+            keep_session: keep.as_deref(),
+        };
+        let changed = self.store.set_password(&change, actor).await;
         self.sessions.clear();
         Ok(changed?)
+    }
+
+    /// Changes a user's name, role and org. An admin cannot take away their
+    /// own admin role.
+    pub async fn update_user(&self, admin: &User, id: UserId, input: &UserEdit) -> Result<User> {
+        require_admin(admin)?;
+        self.user(admin, id).await?;
+        let mut invalid = Invalid::new();
+        let display_name = invalid.text("display_name", "姓名", &input.display_name, 32);
+        let role = Role::from_code(&input.role);
+        match role {
+            None => invalid.add("role", "unknown", "角色无效，应为 admin、supervisor、reporter 或 leader"),
+            Some(role) if id == admin.id && role != Role::Admin => {
+                invalid.add("role", "own_admin", "不能取消自己的管理员角色")
+            }
+            Some(_) => {}
+        }
+        match self.store.org(admin.tenant_id, OrgId(input.org_id)).await? {
+            None => invalid.add("org_id", "not_found", "所属单位不存在"),
+            Some(org) if !org.is_active => invalid.add("org_id", "disabled", format!("“{}”已停用", org.name)),
+            Some(_) => {}
+        }
+        invalid.into_result()?;
+        let change = UserChange { display_name, role: role.unwrap_or(Role::Reporter), org_id: OrgId(input.org_id) };
+        let user = self.store.update_user(admin.tenant_id, id, &change, self.actor(admin)).await;
+        self.sessions.clear();
+        Ok(user?)
+    }
+
+    /// Disables a user (their sessions end, they cannot sign in; their
+    /// reports and history stay) or enables them again. Not oneself.
+    pub async fn set_user_active(&self, admin: &User, id: UserId, active: bool) -> Result<()> {
+        require_admin(admin)?;
+        self.user(admin, id).await?;
+        if id == admin.id && !active {
+            return Err(AppError::Conflict("不能停用自己的账号".into()));
+        }
+        let done = self.store.set_user_active(admin.tenant_id, id, active, self.actor(admin)).await;
+        self.sessions.clear();
+        Ok(done?)
     }
 
     /// A user of the same tenant, by id.

@@ -13,7 +13,7 @@ use qingdan_domain::{OrgId, Period, PlanId, ReportId, Role, TaskId, TenantId, Us
 use qingdan_storage::NewOrg;
 
 /// The password of every demo account.
-pub const DEMO_PASSWORD: &str = "qingdan2025";
+pub const DEMO_PASSWORD: &str = "Qingdan2026";
 
 /// (short code, name, kind) of the demo orgs; the first is the city government's office.
 const ORGS: &[(&str, &str, &str)] = &[

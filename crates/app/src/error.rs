@@ -18,6 +18,9 @@ pub enum AppError {
     /// while; the message says until when.
     #[error("{0}")]
     Locked(String),
+    /// An admin set this user's password: nothing else until it is changed.
+    #[error("管理员已重置您的密码，请先修改密码")]
+    PasswordChangeRequired,
     /// Signed in, but the role or org does not allow this.
     #[error("无权进行此操作")]
     Forbidden,

@@ -27,7 +27,7 @@ pub mod reporting;
 mod status;
 pub mod supervision;
 
-pub use admin::{OrgInput, UserInput};
+pub use admin::{OrgInput, UserEdit, UserInput};
 pub use auth::{SessionToken, SignInPolicy, hash_password};
 pub use calendar::{CalendarDayInput, CalendarYear, MAX_CALENDAR_BYTES};
 pub use clock::{Clock, beijing};

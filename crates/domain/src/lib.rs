@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod ids;
 pub mod light;
 pub mod model;
+pub mod password;
 pub mod period;
 pub mod reporting;
 pub mod role;

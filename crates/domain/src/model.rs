@@ -65,6 +65,8 @@ pub struct Org {
     pub name: String,
     pub kind: OrgKind,
     pub sort_order: i64,
+    /// A disabled org keeps its history but takes no new work or people.
+    pub is_active: bool,
 }
 
 /// 人员 (user): a person who signs in.
@@ -77,6 +79,8 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub is_active: bool,
+    /// An admin set the password: it must be changed before anything else.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -298,7 +298,7 @@ async fn user(cmd: UserCommand) -> Result<()> {
         }
         UserCommand::Passwd { username, password, db } => {
             let app = open(&Settings::load(&db, None)?).await?;
-            match app.set_password(None, &username, &password).await {
+            match app.set_password(&username, &password).await {
                 Ok(()) => println!("已修改 {username} 的密码"),
                 Err(qingdan_app::AppError::Invalid(invalid)) => bail!("{invalid}"),
                 Err(err) => return Err(err.into()),

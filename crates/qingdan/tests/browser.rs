@@ -18,7 +18,10 @@
 //! 5. the supervisor `duchao` imports a report whose review chapter's title is
 //!    a slogan (no 回顾): the chapter is shown judged as 工作回顾 with nothing
 //!    marked in it, the plan chapter's targets are marked, and one click (after
-//!    a confirmation) reads the chapter as this year's plan.
+//!    a confirmation) reads the chapter as this year's plan;
+//! 6. the admin resets one reporter's password and disables another; the
+//!    first must set a password of their own before anything else, the
+//!    second cannot sign in.
 //!
 //! Without Chromium the test is skipped with a message, except under `CI`,
 //! where a missing browser is a failure. `QINGDAN_CHROMIUM` names another
@@ -251,7 +254,70 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     page.keep_screenshot("10-import-changed")?;
     step("chapter changed to this year's plan");
 
+    accounts(&page)?;
+    step("password reset and changed, user disabled");
     step("done");
+    Ok(())
+}
+
+/// 6. Accounts: the admin resets 王工信's password and disables 冯工信 (each
+/// asked first, each said); 王工信 signs in with the temporary password, is
+/// held on 修改密码 until a new one is set, then works; 冯工信 cannot sign in.
+fn accounts(page: &Page) -> TestResult {
+    let temporary = "Linshi#2026";
+    page.sign_out()?;
+    page.sign_in("admin")?;
+    page.click_and_wait("nav a.nav-link[href='/admin/users']")?;
+    page.click_and_wait("tr[data-user='gxj.wang'] a")?;
+    page.fill("#reset-password input[name=password]", temporary)?;
+    page.js("window.confirm = q => { sessionStorage.setItem('asked', q); return true; }")?;
+    page.click_and_wait("#reset-password button")?;
+    let asked = page.js("sessionStorage.getItem('asked')")?;
+    assert!(asked.as_str().is_some_and(|q| q.contains("重置王工信的密码")), "asked before resetting: {asked}");
+    assert!(page.text("#done")?.contains("密码已重置"), "the list says what was done");
+    assert!(page.text("tr[data-user='gxj.wang']")?.contains("待修改密码"));
+
+    page.click_and_wait("tr[data-user='gxj.feng'] a")?;
+    page.js("window.confirm = q => { sessionStorage.setItem('asked', q); return true; }")?;
+    page.click_and_wait("#user-active button")?;
+    let asked = page.js("sessionStorage.getItem('asked')")?;
+    assert!(asked.as_str().is_some_and(|q| q.contains("停用冯工信")), "asked before disabling: {asked}");
+    assert_eq!(page.text("#done")?.trim(), "已停用。");
+    assert!(page.text("tr[data-user='gxj.feng']")?.contains("已停用"));
+    page.keep_screenshot("11-users")?;
+    page.sign_out()?;
+
+    page.fill("#username", "gxj.wang")?;
+    page.fill("#password", temporary)?;
+    page.click_and_wait("form[action='/login'] button[type=submit]")?;
+    assert_eq!(page.path(), "/account/password", "a reset password must be changed first");
+    assert!(page.exists("#forced")?);
+    page.goto("/my")?;
+    assert_eq!(page.path(), "/account/password", "and nothing else opens before");
+    page.fill("#current_password", temporary)?;
+    page.fill("#password", "gxjwang2026")?;
+    page.fill("#password_again", "gxjwang2026")?;
+    page.click_and_wait("#password-form button")?;
+    let error = page.text_all("#password-form .field-error")?.join(" ");
+    assert!(
+        error.contains("至少三类") || error.contains("用户名"),
+        "a weak password is refused on the form: {error:?}"
+    );
+    page.fill("#current_password", temporary)?;
+    page.fill("#password", "Xinmima#2026")?;
+    page.fill("#password_again", "Xinmima#2026")?;
+    page.click_and_wait("#password-form button")?;
+    assert!(page.text("#done")?.contains("密码已修改"));
+    page.goto("/my")?;
+    assert_eq!(page.path(), "/my", "with a password of their own the reporter works again");
+    page.keep_screenshot("12-password-changed")?;
+    page.sign_out()?;
+
+    page.fill("#username", "gxj.feng")?;
+    page.fill("#password", PASSWORD)?;
+    page.click_and_wait("form[action='/login'] button[type=submit]")?;
+    assert_eq!(page.path(), "/login", "a disabled user cannot sign in");
+    assert!(page.text("#error")?.contains("用户名或密码错误"));
     Ok(())
 }
 

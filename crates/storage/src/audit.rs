@@ -62,7 +62,6 @@ struct AuditRow {
 }
 
 impl Store {
-    /// The audit trail of one entity, oldest first.
     /// Records an event that changes nothing else (a sign-in, a sign-out, a
     /// refused sign-in), in its own transaction.
     pub async fn record_event(&self, event: AuditEvent) -> Result<()> {
@@ -72,6 +71,7 @@ impl Store {
         Ok(())
     }
 
+    /// The audit trail of one entity, oldest first.
     pub async fn audit_trail(&self, tenant: TenantId, entity: &str, id: i64) -> Result<Vec<AuditEvent>> {
         let sql = "SELECT user_id, at, entity, entity_id, action, before_json, after_json FROM audit_events \
                    WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 ORDER BY id";

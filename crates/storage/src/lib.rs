@@ -30,7 +30,7 @@ mod status;
 mod supervision;
 
 pub use admin::orgs::NewOrg;
-pub use admin::users::{NewUser, UserLogin};
+pub use admin::users::{NewUser, PasswordChange, UserChange, UserLogin};
 pub use calendar::CalendarChange;
 pub use dashboard::{DashboardGroup, LeafDates, RedTask, Section};
 pub use error::{Conflict, Entity, StorageError, Unique};

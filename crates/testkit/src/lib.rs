@@ -18,7 +18,7 @@ pub use qingdan_storage::{Backend, Store};
 use tempfile::TempDir;
 
 /// Password of every user the kit creates.
-pub const PASSWORD: &str = "testpass123";
+pub const PASSWORD: &str = "Testpass123";
 
 /// A fresh, migrated database on `backend`, and what keeps it alive.
 pub struct TestDb {

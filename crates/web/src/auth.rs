@@ -12,8 +12,12 @@ use qingdan_domain::User;
 /// The name of the cookie that holds the session token.
 pub const SESSION_COOKIE: &str = "qingdan_session";
 
-/// The signed-in user of a page request; absent sends the browser to /login.
+/// The signed-in user of a page request; absent sends the browser to /login,
+/// and a user who must change their password is sent to do so first.
 pub struct PageUser(pub User);
+
+/// The signed-in user of the password page, even one who must change it.
+pub struct AnyPageUser(pub User);
 
 /// The signed-in user of an API request; absent is a 401.
 pub struct ApiUser(pub User);
@@ -28,7 +32,16 @@ impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<PageUser, PageError> {
-        user_of(parts, state).await?.map(PageUser).ok_or(PageError(AppError::Unauthenticated))
+        let user = user_of(parts, state).await?.ok_or(PageError(AppError::Unauthenticated))?;
+        Ok(PageUser(may_act(user)?))
+    }
+}
+
+impl FromRequestParts<AppState> for AnyPageUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<AnyPageUser, PageError> {
+        user_of(parts, state).await?.map(AnyPageUser).ok_or(PageError(AppError::Unauthenticated))
     }
 }
 
@@ -44,8 +57,14 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ApiUser, ApiError> {
-        user_of(parts, state).await?.map(ApiUser).ok_or(ApiError(AppError::Unauthenticated))
+        let user = user_of(parts, state).await?.ok_or(ApiError(AppError::Unauthenticated))?;
+        Ok(ApiUser(may_act(user)?))
     }
+}
+
+/// A user whose password an admin reset may do nothing but change it.
+fn may_act(user: User) -> Result<User, AppError> {
+    if user.must_change_password { Err(AppError::PasswordChangeRequired) } else { Ok(user) }
 }
 
 /// The cookie that carries a new session: HttpOnly, SameSite=Lax, whole site.

@@ -11,6 +11,10 @@ use qingdan_domain::FieldError;
 use serde::Serialize;
 use tower_http::csrf::ProtectionError;
 
+/// Where a user changes their password; the one page (with sign-out) open
+/// to a user whose password an admin reset.
+pub const PASSWORD_PAGE: &str = "/account/password";
+
 /// An error on an HTML page.
 #[derive(Debug)]
 pub struct PageError(pub AppError);
@@ -26,7 +30,7 @@ fn status_of(err: &AppError) -> StatusCode {
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Unauthenticated | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
         AppError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Storage(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -40,6 +44,7 @@ fn code_of(err: &AppError) -> &'static str {
         AppError::LoginFailed => "login_failed",
         AppError::Locked(_) => "locked",
         AppError::Forbidden => "forbidden",
+        AppError::PasswordChangeRequired => "password_change_required",
         AppError::NotFound(_) => "not_found",
         AppError::Conflict(_) => "conflict",
         AppError::Storage(_) | AppError::Internal(_) => "internal",
@@ -59,8 +64,10 @@ fn user_message(err: &AppError) -> String {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> axum::response::Response {
-        if matches!(self.0, AppError::Unauthenticated) {
-            return Redirect::to("/login").into_response();
+        match self.0 {
+            AppError::Unauthenticated => return Redirect::to("/login").into_response(),
+            AppError::PasswordChangeRequired => return Redirect::to(PASSWORD_PAGE).into_response(),
+            _ => {}
         }
         let status = status_of(&self.0);
         let message = user_message(&self.0);

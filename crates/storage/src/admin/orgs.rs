@@ -24,6 +24,7 @@ struct OrgRow {
     name: String,
     kind: String,
     sort_order: i64,
+    is_active: bool,
 }
 
 impl OrgRow {
@@ -35,11 +36,12 @@ impl OrgRow {
             name: self.name,
             kind: code("orgs", &self.kind, OrgKind::from_code)?,
             sort_order: self.sort_order,
+            is_active: self.is_active,
         })
     }
 }
 
-const COLUMNS: &str = "id, tenant_id, parent_id, name, kind, sort_order";
+const COLUMNS: &str = "id, tenant_id, parent_id, name, kind, sort_order, is_active";
 
 impl Store {
     /// Creates an org; a name already used in the tenant is a `Conflict`.
@@ -78,5 +80,75 @@ impl Store {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
         });
         rows.into_iter().map(OrgRow::into_org).collect()
+    }
+
+    /// Renames an org, changes its kind, parent and order (audited with
+    /// before and after); the name must stay unique in the tenant.
+    pub async fn update_org(&self, tenant: TenantId, id: OrgId, change: &NewOrg, actor: Actor) -> Result<Org> {
+        let before = self.org(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Org))?;
+        in_tx!(self, tx => {
+            sqlx::query("UPDATE orgs SET name = $1, kind = $2, parent_id = $3, sort_order = $4 WHERE tenant_id = $5 AND id = $6")
+                .bind(&change.name)
+                .bind(change.kind.code())
+                .bind(change.parent_id.map(|p| p.0))
+                .bind(change.sort_order)
+                .bind(tenant.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StorageError::unique_as_conflict(e, Unique::OrgName))?;
+            let old = json!({"name": before.name, "kind": before.kind.code(), "parent_id": before.parent_id, "sort_order": before.sort_order});
+            let new = json!({"name": change.name, "kind": change.kind.code(), "parent_id": change.parent_id, "sort_order": change.sort_order});
+            record!(tx, event(tenant, actor, "org", id.0, "update", Some(old), Some(new)));
+        });
+        self.org(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Org))
+    }
+
+    /// Disables an org (it keeps its reports and history) or enables it again.
+    pub async fn set_org_active(&self, tenant: TenantId, id: OrgId, active: bool, actor: Actor) -> Result<()> {
+        in_tx!(self, tx => {
+            let done = sqlx::query("UPDATE orgs SET is_active = $1 WHERE tenant_id = $2 AND id = $3")
+                .bind(active)
+                .bind(tenant.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StorageError::NotFound(Entity::Org));
+            }
+            record!(tx, event(tenant, actor, "org", id.0, if active { "enable" } else { "disable" }, None, None));
+        });
+        Ok(())
+    }
+
+    /// Merges org `from` into `into` (机构合并): its people, the tasks it leads
+    /// or supports, the 督办 matters it leads and its sub-orgs move to `into`;
+    /// `from` is disabled and keeps its name, reports and history. Returns how
+    /// many users and tasks moved.
+    pub async fn merge_org(&self, tenant: TenantId, from: OrgId, into: OrgId, actor: Actor) -> Result<(u64, u64)> {
+        let moved = in_tx!(self, tx => {
+            let users = sqlx::query("UPDATE users SET org_id = $1 WHERE tenant_id = $2 AND org_id = $3")
+                .bind(into.0).bind(tenant.0).bind(from.0).execute(&mut *tx).await?.rows_affected();
+            let tasks = sqlx::query("UPDATE tasks SET lead_org_id = $1 WHERE tenant_id = $2 AND lead_org_id = $3")
+                .bind(into.0).bind(tenant.0).bind(from.0).execute(&mut *tx).await?.rows_affected();
+            // Supporting: where both supported, one row stays.
+            sqlx::query(
+                "DELETE FROM task_supporting_orgs WHERE tenant_id = $1 AND org_id = $2 AND task_id IN \
+                 (SELECT task_id FROM task_supporting_orgs WHERE tenant_id = $1 AND org_id = $3)",
+            )
+            .bind(tenant.0).bind(from.0).bind(into.0).execute(&mut *tx).await?;
+            sqlx::query("UPDATE task_supporting_orgs SET org_id = $1 WHERE tenant_id = $2 AND org_id = $3")
+                .bind(into.0).bind(tenant.0).bind(from.0).execute(&mut *tx).await?;
+            sqlx::query("UPDATE assignments SET lead_org_id = $1 WHERE tenant_id = $2 AND lead_org_id = $3")
+                .bind(into.0).bind(tenant.0).bind(from.0).execute(&mut *tx).await?;
+            sqlx::query("UPDATE orgs SET parent_id = $1 WHERE tenant_id = $2 AND parent_id = $3")
+                .bind(into.0).bind(tenant.0).bind(from.0).execute(&mut *tx).await?;
+            sqlx::query("UPDATE orgs SET is_active = $1 WHERE tenant_id = $2 AND id = $3")
+                .bind(false).bind(tenant.0).bind(from.0).execute(&mut *tx).await?;
+            let after = json!({"into": into, "users": users, "tasks": tasks});
+            record!(tx, event(tenant, actor, "org", from.0, "merge", None, Some(after)));
+            (users, tasks)
+        });
+        Ok(moved)
     }
 }

@@ -33,6 +33,7 @@ pub(crate) struct UserRow {
     display_name: String,
     role: String,
     is_active: bool,
+    must_change_password: bool,
     password_hash: String,
 }
 
@@ -47,13 +48,14 @@ impl UserRow {
                 display_name: self.display_name,
                 role: code("users", &self.role, Role::from_code)?,
                 is_active: self.is_active,
+                must_change_password: self.must_change_password,
             },
             password_hash: self.password_hash,
         })
     }
 }
 
-pub(crate) const USER_COLUMNS: &str = "users.id, users.tenant_id, users.org_id, users.username, users.display_name, users.role, users.is_active, users.password_hash";
+pub(crate) const USER_COLUMNS: &str = "users.id, users.tenant_id, users.org_id, users.username, users.display_name, users.role, users.is_active, users.must_change_password, users.password_hash";
 
 /// Inserts one active user of tenant `$tenant` from a [`NewUser`] on `$tx`;
 /// evaluates to the new id, a username already taken being a `Conflict`.
@@ -131,11 +133,81 @@ impl Store {
         rows.into_iter().map(|r| r.into_login().map(|l| l.user)).collect()
     }
 
-    /// Replaces a user's password hash and ends all their sessions.
-    pub async fn set_password(&self, tenant: TenantId, id: UserId, password_hash: &str, actor: Actor) -> Result<()> {
+    /// Replaces a user's password hash, keeps the old one in the history,
+    /// and ends their sessions but `keep` (the session that changed its own
+    /// password). `must_change` makes the user change it at the next step.
+    pub async fn set_password(&self, change: &PasswordChange<'_>, actor: Actor) -> Result<()> {
+        let PasswordChange { tenant, user: id, password_hash, must_change, keep_session } = *change;
         in_tx!(self, tx => {
-            let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE tenant_id = $2 AND id = $3")
+            let old: Option<String> =
+                sqlx::query_scalar("SELECT password_hash FROM users WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0)
+                    .bind(id.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(old) = old else { return Err(StorageError::NotFound(Entity::User)) };
+            sqlx::query("INSERT INTO password_history (user_id, password_hash, set_at) VALUES ($1, $2, $3)")
+                .bind(id.0)
+                .bind(&old)
+                .bind(actor.at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE tenant_id = $3 AND id = $4")
                 .bind(password_hash)
+                .bind(must_change)
+                .bind(tenant.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(id.0)
+                .bind(keep_session.unwrap_or(""))
+                .execute(&mut *tx)
+                .await?;
+            let action = if must_change { "reset_password" } else { "set_password" };
+            record!(tx, event(tenant, actor, "user", id.0, action, None, None));
+        });
+        Ok(())
+    }
+
+    /// The hashes of a user's current and last `count` earlier passwords.
+    pub async fn recent_password_hashes(&self, tenant: TenantId, id: UserId, count: u32) -> Result<Vec<String>> {
+        let (current, earlier): (Option<String>, Vec<String>) = on_pool!(self, pool => {
+            let current = sqlx::query_scalar("SELECT password_hash FROM users WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.0).bind(id.0).fetch_optional(pool).await?;
+            let earlier = sqlx::query_scalar(
+                "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+            )
+            .bind(id.0).bind(i64::from(count)).fetch_all(pool).await?;
+            (current, earlier)
+        });
+        Ok(current.into_iter().chain(earlier).collect())
+    }
+
+    /// Changes a user's name, role and org (audited with before and after).
+    pub async fn update_user(&self, tenant: TenantId, id: UserId, change: &UserChange, actor: Actor) -> Result<User> {
+        let before = self.user(tenant, id).await?.ok_or(StorageError::NotFound(Entity::User))?;
+        in_tx!(self, tx => {
+            sqlx::query("UPDATE users SET display_name = $1, role = $2, org_id = $3 WHERE tenant_id = $4 AND id = $5")
+                .bind(&change.display_name)
+                .bind(change.role.code())
+                .bind(change.org_id.0)
+                .bind(tenant.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            let old = json!({"display_name": before.display_name, "role": before.role.code(), "org_id": before.org_id});
+            let new = json!({"display_name": change.display_name, "role": change.role.code(), "org_id": change.org_id});
+            record!(tx, event(tenant, actor, "user", id.0, "update", Some(old), Some(new)));
+        });
+        self.user(tenant, id).await?.ok_or(StorageError::NotFound(Entity::User))
+    }
+
+    /// Disables a user (ending their sessions) or enables them again.
+    pub async fn set_user_active(&self, tenant: TenantId, id: UserId, active: bool, actor: Actor) -> Result<()> {
+        in_tx!(self, tx => {
+            let done = sqlx::query("UPDATE users SET is_active = $1 WHERE tenant_id = $2 AND id = $3")
+                .bind(active)
                 .bind(tenant.0)
                 .bind(id.0)
                 .execute(&mut *tx)
@@ -143,9 +215,31 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Err(StorageError::NotFound(Entity::User));
             }
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
-            record!(tx, event(tenant, actor, "user", id.0, "set_password", None, None));
+            if !active {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+            }
+            let action = if active { "enable" } else { "disable" };
+            record!(tx, event(tenant, actor, "user", id.0, action, None, None));
         });
         Ok(())
     }
+}
+
+/// A new password hash for a user; see [`Store::set_password`].
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordChange<'a> {
+    pub tenant: TenantId,
+    pub user: UserId,
+    pub password_hash: &'a str,
+    pub must_change: bool,
+    /// The hash of the session token to keep signed in.
+    pub keep_session: Option<&'a str>,
+}
+
+/// What an admin may change of a user.
+#[derive(Debug, Clone)]
+pub struct UserChange {
+    pub display_name: String,
+    pub role: Role,
+    pub org_id: OrgId,
 }

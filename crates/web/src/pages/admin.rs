@@ -3,7 +3,8 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extractors::FormPairs;
+use crate::extractors::{FormPairs, QueryParams};
+use crate::pages::accounts::Done;
 use crate::view::Nav;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -19,26 +20,44 @@ pub struct OrgsPage {
     nav: Nav,
     orgs: Vec<Org>,
     kinds: Vec<(&'static str, &'static str)>,
+    /// What the last action did.
+    done: &'static str,
+    /// The new org as typed, kept when it is refused.
+    input: OrgInput,
     errors: Vec<String>,
 }
 
 impl OrgsPage {
+    fn is_parent(&self, org: &Org) -> bool {
+        self.input.parent_id == Some(org.id.0)
+    }
+
     fn parent_name(&self, org: &Org) -> &str {
         org.parent_id.and_then(|p| self.orgs.iter().find(|o| o.id == p)).map_or("", |o| o.name.as_str())
     }
 }
 
-async fn orgs_page(state: &AppState, user: &User, errors: Vec<String>) -> Result<OrgsPage, PageError> {
+async fn orgs_page(
+    state: &AppState,
+    user: &User,
+    done: &'static str,
+    input: OrgInput,
+    errors: Vec<String>,
+) -> Result<OrgsPage, PageError> {
     if user.role != Role::Admin {
         return Err(AppError::Forbidden.into());
     }
     let orgs = state.app.orgs(user).await?;
     let kinds = OrgKind::ALL.iter().map(|k| (k.code(), k.label())).collect();
-    Ok(OrgsPage { nav: Nav::new(user, "/admin/orgs"), orgs, kinds, errors })
+    Ok(OrgsPage { nav: Nav::new(user, "/admin/orgs"), orgs, kinds, done, input, errors })
 }
 
-pub async fn orgs(State(state): State<AppState>, PageUser(user): PageUser) -> Result<OrgsPage, PageError> {
-    orgs_page(&state, &user, Vec::new()).await
+pub async fn orgs(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    QueryParams(q): QueryParams<Done>,
+) -> Result<OrgsPage, PageError> {
+    orgs_page(&state, &user, q.said(), OrgInput::default(), Vec::new()).await
 }
 
 pub async fn create_org(
@@ -54,10 +73,11 @@ pub async fn create_org(
         sort_order: form.get("sort_order").trim().parse().ok(),
     };
     match state.app.create_org(&user, &input).await {
-        Ok(_) => Ok(Redirect::to("/admin/orgs").into_response()),
+        Ok(_) => Ok(Redirect::to("/admin/orgs?done=created").into_response()),
         Err(AppError::Invalid(invalid)) => {
             let errors = invalid.errors.into_iter().map(|e| e.message).collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, orgs_page(&state, &user, errors).await?).into_response())
+            let page = orgs_page(&state, &user, "", input, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),
     }
@@ -70,6 +90,9 @@ pub struct UsersPage {
     users: Vec<User>,
     orgs: Vec<Org>,
     roles: Vec<(&'static str, &'static str)>,
+    done: &'static str,
+    /// The new user as typed (but the password), kept when it is refused.
+    input: UserInput,
     errors: Vec<String>,
 }
 
@@ -79,18 +102,28 @@ impl UsersPage {
     }
 }
 
-async fn users_page(state: &AppState, user: &User, errors: Vec<String>) -> Result<UsersPage, PageError> {
+async fn users_page(
+    state: &AppState,
+    user: &User,
+    done: &'static str,
+    input: UserInput,
+    errors: Vec<String>,
+) -> Result<UsersPage, PageError> {
     if user.role != Role::Admin {
         return Err(AppError::Forbidden.into());
     }
     let users = state.app.users(user).await?;
     let orgs = state.app.orgs(user).await?;
     let roles = Role::ALL.iter().map(|r| (r.code(), r.label())).collect();
-    Ok(UsersPage { nav: Nav::new(user, "/admin/users"), users, orgs, roles, errors })
+    Ok(UsersPage { nav: Nav::new(user, "/admin/users"), users, orgs, roles, done, input, errors })
 }
 
-pub async fn users(State(state): State<AppState>, PageUser(user): PageUser) -> Result<UsersPage, PageError> {
-    users_page(&state, &user, Vec::new()).await
+pub async fn users(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    QueryParams(q): QueryParams<Done>,
+) -> Result<UsersPage, PageError> {
+    users_page(&state, &user, q.said(), UserInput::default(), Vec::new()).await
 }
 
 pub async fn create_user(
@@ -106,10 +139,12 @@ pub async fn create_user(
         password: form.get("password"),
     };
     match state.app.create_user(&user, &input).await {
-        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Ok(_) => Ok(Redirect::to("/admin/users?done=created").into_response()),
         Err(AppError::Invalid(invalid)) => {
             let errors = invalid.errors.into_iter().map(|e| e.message).collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, users_page(&state, &user, errors).await?).into_response())
+            let input = UserInput { password: String::new(), ..input };
+            let page = users_page(&state, &user, "", input, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),
     }

@@ -1,6 +1,7 @@
 //! HTML pages. One module per area; each handler asks the app and hands a
 //! page struct to its template.
 
+mod accounts;
 mod admin;
 mod auth;
 mod calendar;
@@ -51,7 +52,14 @@ pub fn routes() -> Router<AppState> {
         .route("/assignments/{id}/files/{file_id}", get(assignments::download_file))
         .route("/my-assignments", get(assignments::mine))
         .route("/admin/orgs", get(admin::orgs).post(admin::create_org))
+        .route("/admin/orgs/{id}", get(accounts::org).post(accounts::update_org))
+        .route("/admin/orgs/{id}/active", post(accounts::set_org_active))
+        .route("/admin/orgs/{id}/merge", post(accounts::merge_org))
         .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{id}", get(accounts::user).post(accounts::update_user))
+        .route("/admin/users/{id}/password", post(accounts::reset_password))
+        .route("/admin/users/{id}/active", post(accounts::set_user_active))
+        .route("/account/password", get(accounts::password_form).post(accounts::change_password))
         .route("/admin/timeline-rules", get(timeline_rules::show).post(timeline_rules::create))
         .route("/admin/calendar", get(calendar::show).post(calendar::add))
         .route("/admin/calendar/delete", post(calendar::delete))
