@@ -65,6 +65,7 @@ fn entity_name(what: Entity) -> &'static str {
         Entity::ImportTask => "草稿任务",
         Entity::ImportTarget => "草稿指标",
         Entity::Channel => "消息通道",
+        Entity::Target => "指标",
     }
 }
 
@@ -79,6 +80,9 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::AssignmentChanged => "该事项刚被他人处理，请刷新后重试",
         Conflict::ImportsDiffer => "两个草稿任务不属于同一份导入，不能合并",
         Conflict::ImportPublished => "该报告已发布为计划，草稿不能再修改",
+        Conflict::MoveUnderItself => {
+            return AppError::field("parent_id", "under_itself", "不能把任务移到它自己或它的下级任务之下");
+        }
     };
     AppError::Conflict(message.to_owned())
 }

@@ -90,6 +90,10 @@ pub enum PlanStatus {
     Draft,
     /// 已发布
     Published,
+    /// 已归档: a past year's plan, read-only and listed apart.
+    Archived,
+    /// The tenant's 回收站: deleted tasks wait here to be restored.
+    Trash,
 }
 
 impl PlanStatus {
@@ -97,17 +101,23 @@ impl PlanStatus {
         match self {
             PlanStatus::Draft => "draft",
             PlanStatus::Published => "published",
+            PlanStatus::Archived => "archived",
+            PlanStatus::Trash => "trash",
         }
     }
 
     pub fn from_code(code: &str) -> Option<PlanStatus> {
-        [PlanStatus::Draft, PlanStatus::Published].into_iter().find(|s| s.code() == code)
+        [PlanStatus::Draft, PlanStatus::Published, PlanStatus::Archived, PlanStatus::Trash]
+            .into_iter()
+            .find(|s| s.code() == code)
     }
 
     pub fn label(self) -> &'static str {
         match self {
             PlanStatus::Draft => "草稿",
             PlanStatus::Published => "已发布",
+            PlanStatus::Archived => "已归档",
+            PlanStatus::Trash => "回收站",
         }
     }
 }

@@ -76,7 +76,7 @@ fn a_file_is_imported_into_the_database_and_counted_on_sqlite() -> Result<()> {
         "--org",
         "市政府办",
         "--password",
-        "abc12345",
+        "Abc12345",
     ])?;
     ensure!(add.status.success(), "{}", stderr(&add));
     let file = dir.path().join("2027.csv");

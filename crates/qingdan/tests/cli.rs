@@ -72,18 +72,20 @@ fn users_are_added_and_their_passwords_changed_from_the_command_line() -> Result
             ])
             .output()
     };
-    let first = add("zhangsan", "abc12345")?;
+    let first = add("zhangsan", "Abc12345")?;
     ensure!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    let again = add("zhangsan", "abc12345")?;
+    let again = add("zhangsan", "Abc12345")?;
     ensure!(!again.status.success() && String::from_utf8(again.stderr)?.contains("用户名已被使用"));
     let weak = add("lisi", "short")?;
     ensure!(!weak.status.success() && String::from_utf8(weak.stderr)?.contains("密码长度"));
+    let two_classes = add("lisi", "abc12345")?;
+    ensure!(!two_classes.status.success() && String::from_utf8(two_classes.stderr)?.contains("至少三类"));
     let passwd = qingdan()
-        .args(["user", "passwd", "--data-dir", &data, "--username", "zhangsan", "--password", "newpass2021"])
+        .args(["user", "passwd", "--data-dir", &data, "--username", "zhangsan", "--password", "Newpass2021"])
         .output()?;
     ensure!(passwd.status.success(), "{}", String::from_utf8_lossy(&passwd.stderr));
     let missing = qingdan()
-        .args(["user", "passwd", "--data-dir", &data, "--username", "nobody", "--password", "newpass2021"])
+        .args(["user", "passwd", "--data-dir", &data, "--username", "nobody", "--password", "Newpass2021"])
         .output()?;
     ensure!(!missing.status.success() && String::from_utf8(missing.stderr)?.contains("用户不存在"));
     Ok(())

@@ -35,6 +35,7 @@ pub enum Entity {
     ImportTask,
     ImportTarget,
     Channel,
+    Target,
 }
 
 /// Why a change was refused by the state it found. The app says it in Chinese.
@@ -52,6 +53,8 @@ pub enum Conflict {
     ImportsDiffer,
     /// The import was published already.
     ImportPublished,
+    /// A task cannot move under itself or one of its own sub-tasks.
+    MoveUnderItself,
 }
 
 /// The unique names a [`Conflict::Taken`] can be about.

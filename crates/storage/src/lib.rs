@@ -41,6 +41,7 @@ pub use imports::{
 pub use ledgers::{LedgerItem, LedgerOrg, LedgerParent, LedgerQuery, LedgerTask};
 pub use notifications::{NewChannel, NewNotification, NotificationChannel, OutboxItem};
 pub use plans::NewPlan;
+pub use plans::editing::{DeletedTask, Recount, TaskChange};
 pub use plans::tasks::{LightCounts, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
 pub use reporting::reports::{NewReport, Review, ReviewQueueItem};
 pub use reporting::schedule::DueTask;

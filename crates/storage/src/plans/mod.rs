@@ -1,5 +1,6 @@
 //! 计划: plans, and (in `tasks`) their task tree, targets and responsibilities.
 
+pub(crate) mod editing;
 pub(crate) mod tasks;
 
 use crate::audit::{event, record};
@@ -64,11 +65,26 @@ impl Store {
         row.map(PlanRow::into_plan).transpose()
     }
 
-    /// The tenant's plans, newest year first.
+    /// The tenant's working plans (drafts and published, not archived),
+    /// newest year first.
     pub async fn plans(&self, tenant: TenantId) -> Result<Vec<Plan>> {
+        self.plans_of(tenant, &[PlanStatus::Draft, PlanStatus::Published]).await
+    }
+
+    /// The tenant's archived plans, newest year first.
+    pub async fn archived_plans(&self, tenant: TenantId) -> Result<Vec<Plan>> {
+        self.plans_of(tenant, &[PlanStatus::Archived]).await
+    }
+
+    async fn plans_of(&self, tenant: TenantId, statuses: &[PlanStatus]) -> Result<Vec<Plan>> {
+        // The status codes are our constants, not user input.
+        let codes = statuses.iter().map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT id, tenant_id, year, title, status FROM plans WHERE tenant_id = $1 AND status IN ({codes}) \
+             ORDER BY year DESC, id DESC"
+        );
         let rows: Vec<PlanRow> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, tenant_id, year, title, status FROM plans WHERE tenant_id = $1 ORDER BY year DESC, id DESC")
-                .bind(tenant.0).fetch_all(pool).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
         });
         rows.into_iter().map(PlanRow::into_plan).collect()
     }

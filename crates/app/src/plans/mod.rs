@@ -12,6 +12,10 @@ use qingdan_domain::{
 use qingdan_storage::{LightCounts, NewPlan, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
 use serde::Deserialize;
 
+mod editing;
+pub use editing::TaskEdit;
+pub(crate) use editing::require_editable;
+
 /// The most tasks one page may hold.
 pub const MAX_PER_PAGE: u32 = 200;
 
@@ -131,7 +135,9 @@ impl App {
         if let Some(plan) = self.plans.get(&key) {
             return Ok(plan);
         }
-        let plan = self.store.plan(user.tenant_id, id).await?.ok_or(AppError::NotFound("计划"))?;
+        // The 回收站 is no plan to anyone: its tasks are reached through the admin's restore.
+        let plan = self.store.plan(user.tenant_id, id).await?.filter(|p| p.status != PlanStatus::Trash);
+        let plan = plan.ok_or(AppError::NotFound("计划"))?;
         self.plans.put(key, plan.clone());
         Ok(plan)
     }

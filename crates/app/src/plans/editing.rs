@@ -1,0 +1,207 @@
+//! Mending a published list (the office's work): a task's text, weight and
+//! dates, its targets, its place in the tree, lead orgs and leaders in bulk,
+//! deleting to the 回收站 and (an admin) restoring, archiving a plan. A plan
+//! that is archived takes no changes until it is published again.
+
+use crate::guards::{require_admin, require_supervisor};
+use crate::input::{TargetInput, check_target, parse_date, parse_decimal};
+use crate::{App, AppError, Result, lenient};
+use qingdan_domain::{Decimal, Invalid, OrgId, Plan, PlanId, PlanStatus, Role, TargetId, TaskId, User, UserId};
+use qingdan_storage::{DeletedTask, Recount, TaskChange};
+use serde::Deserialize;
+
+/// A task's own fields as typed on its edit form.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct TaskEdit {
+    #[serde(default)]
+    pub number: String,
+    pub title: String,
+    #[serde(deserialize_with = "lenient::text", default)]
+    pub weight: String,
+    pub start_date: String,
+    pub deadline: String,
+}
+
+impl App {
+    /// Changes a task's number, title, weight and dates; its progress, light
+    /// and its ancestors' are computed again.
+    pub async fn update_task(&self, user: &User, id: TaskId, input: &TaskEdit) -> Result<()> {
+        let plan = self.editable_plan_of(user, id).await?;
+        let mut invalid = Invalid::new();
+        let title = invalid.text("title", "任务内容", &input.title, 2000);
+        let number = invalid.optional_text("number", "序号", &input.number, 20);
+        let weight = parse_decimal(&mut invalid, "weight", "权重", &input.weight);
+        if weight.is_some_and(|w| w.is_sign_negative()) {
+            invalid.add("weight", "negative", "权重不能为负数");
+        }
+        let start = parse_date(&mut invalid, "start_date", "开始日期", &input.start_date);
+        let deadline = parse_date(&mut invalid, "deadline", "完成时限", &input.deadline);
+        if let (Some(s), Some(d)) = (start, deadline)
+            && d < s
+        {
+            invalid.add("deadline", "before_start", "完成时限不能早于开始日期");
+        }
+        if start.is_some_and(|s| s < chrono::NaiveDate::from_ymd_opt(plan.year, 1, 1).unwrap_or(s)) {
+            invalid.add("start_date", "before_plan", format!("开始日期不能早于{}年1月1日", plan.year));
+        }
+        invalid.into_result()?;
+        let change = TaskChange {
+            number,
+            title,
+            weight: weight.unwrap_or(Decimal::ONE),
+            start_date: start.unwrap_or_default(),
+            deadline: deadline.unwrap_or_default(),
+        };
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let done = self.store.update_task(user.tenant_id, id, &change, self.recount(&rules), self.actor(user)).await;
+        self.forget_figures();
+        Ok(done?)
+    }
+
+    /// Adds a target to a task (`target` `None`) or changes one.
+    pub async fn save_target(
+        &self,
+        user: &User,
+        task: TaskId,
+        target: Option<TargetId>,
+        input: &TargetInput,
+    ) -> Result<TargetId> {
+        self.editable_plan_of(user, task).await?;
+        let mut invalid = Invalid::new();
+        let checked = check_target(&mut invalid, 0, input);
+        invalid.into_result()?;
+        let Some(new) = checked else { return Err(AppError::field("targets[0]", "invalid", "指标填写有误")) };
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let saved =
+            self.store.save_target(user.tenant_id, task, target, &new, self.recount(&rules), self.actor(user)).await;
+        self.forget_figures();
+        Ok(saved?)
+    }
+
+    /// Deletes a target of a task.
+    pub async fn delete_target(&self, user: &User, task: TaskId, target: TargetId) -> Result<()> {
+        self.editable_plan_of(user, task).await?;
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let done = self.store.delete_target(user.tenant_id, task, target, self.recount(&rules), self.actor(user)).await;
+        self.forget_figures();
+        Ok(done?)
+    }
+
+    /// Moves a task with its sub-tasks under `parent` (top level when `None`).
+    pub async fn move_task(&self, user: &User, id: TaskId, parent: Option<TaskId>) -> Result<()> {
+        self.editable_plan_of(user, id).await?;
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let done = self.store.move_task(user.tenant_id, id, parent, self.recount(&rules), self.actor(user)).await;
+        self.forget_figures();
+        Ok(done?)
+    }
+
+    /// Deletes a task (with its sub-tasks, targets and reports) to the
+    /// 回收站; an admin can restore it.
+    pub async fn delete_task(&self, user: &User, id: TaskId) -> Result<()> {
+        self.editable_plan_of(user, id).await?;
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let done = self.store.delete_task(user.tenant_id, id, self.recount(&rules), self.actor(user)).await;
+        self.forget_figures();
+        Ok(done?)
+    }
+
+    /// 回收站: the deleted tasks, for an admin.
+    pub async fn deleted_tasks(&self, user: &User) -> Result<Vec<DeletedTask>> {
+        require_admin(user)?;
+        Ok(self.store.deleted_tasks(user.tenant_id).await?)
+    }
+
+    /// Puts a deleted task back where it stood (admin only).
+    pub async fn restore_task(&self, user: &User, id: TaskId) -> Result<()> {
+        require_admin(user)?;
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let done = self.store.restore_task(user.tenant_id, id, self.recount(&rules), self.actor(user)).await;
+        self.forget_figures();
+        Ok(done?)
+    }
+
+    /// Sets the lead org and/or lead leader of the chosen tasks of a plan in
+    /// one step; returns how many tasks changed.
+    pub async fn bulk_assign(
+        &self,
+        user: &User,
+        plan: PlanId,
+        ids: &[TaskId],
+        lead_org: Option<OrgId>,
+        lead_leader: Option<UserId>,
+    ) -> Result<u64> {
+        require_supervisor(user)?;
+        let plan = self.plan(user, plan).await?;
+        require_editable(&plan)?;
+        let mut invalid = Invalid::new();
+        if ids.is_empty() {
+            invalid.add("task_ids", "required", "请先勾选任务");
+        }
+        if lead_org.is_none() && lead_leader.is_none() {
+            invalid.add("lead_org_id", "required", "请选择牵头单位或牵头领导");
+        }
+        if let Some(org) = lead_org {
+            match self.store.org(user.tenant_id, org).await? {
+                Some(o) if o.is_active => {}
+                Some(o) => invalid.add("lead_org_id", "disabled", format!("“{}”已停用", o.name)),
+                None => invalid.add("lead_org_id", "not_found", "牵头单位不存在"),
+            }
+        }
+        if let Some(leader) = lead_leader {
+            match self.store.user(user.tenant_id, leader).await? {
+                Some(u) if u.role == Role::Leader => {}
+                _ => invalid.add("lead_leader_id", "not_leader", "牵头领导须是领导角色的用户"),
+            }
+        }
+        invalid.into_result()?;
+        let changed =
+            self.store.bulk_set_lead(user.tenant_id, plan.id, ids, lead_org, lead_leader, self.actor(user)).await;
+        self.forget_figures();
+        Ok(changed?)
+    }
+
+    /// Archives a plan (归档: read-only, listed apart) or publishes it again.
+    pub async fn archive_plan(&self, user: &User, plan: PlanId, archived: bool) -> Result<()> {
+        require_supervisor(user)?;
+        let plan = self.plan(user, plan).await?;
+        let status = if archived { PlanStatus::Archived } else { PlanStatus::Published };
+        let done = self.store.set_plan_status(user.tenant_id, plan.id, status, self.actor(user)).await;
+        self.plans.clear();
+        self.forget_figures();
+        Ok(done?)
+    }
+
+    /// The tenant's archived plans.
+    pub async fn archived_plans(&self, user: &User) -> Result<Vec<Plan>> {
+        Ok(self.store.archived_plans(user.tenant_id).await?)
+    }
+
+    /// The plan of a task the office may change: not archived, not deleted.
+    async fn editable_plan_of(&self, user: &User, id: TaskId) -> Result<Plan> {
+        require_supervisor(user)?;
+        let item = self.task(user, id).await?;
+        let plan = self.plan(user, item.task.plan_id).await?;
+        require_editable(&plan)?;
+        Ok(plan)
+    }
+
+    fn recount<'a>(&self, rules: &'a qingdan_domain::StatusRules) -> Recount<'a> {
+        Recount { rules, today: self.clock.today() }
+    }
+
+    /// Counts and maps cached from before a change are stale.
+    fn forget_figures(&self) {
+        self.counts.clear();
+        self.dashboards.clear();
+    }
+}
+
+/// A plan that takes changes and reports: a draft or a published one.
+pub(crate) fn require_editable(plan: &Plan) -> Result<()> {
+    match plan.status {
+        PlanStatus::Draft | PlanStatus::Published => Ok(()),
+        PlanStatus::Archived => Err(AppError::Conflict("该计划已归档，不能修改；如需修改请先取消归档".into())),
+        PlanStatus::Trash => Err(AppError::Conflict("该任务已删除，请先由管理员从回收站恢复".into())),
+    }
+}

@@ -1,0 +1,510 @@
+//! A published list mended: a task's text, weight and dates; its targets;
+//! its place in the tree; bulk responsibility; deletion to the 回收站 and
+//! restoring; archiving a plan. Each change is audited with what it was and
+//! what it became, and every figure it touches is computed again at once:
+//! the task's work progress (from its targets and its newest accepted
+//! report, or from its children) and each ancestor's, with their lights.
+
+use crate::audit::{event, record};
+use crate::error::Entity;
+use crate::plans::tasks::{NewTarget, PATH_STEP};
+use crate::rows::decimal;
+use crate::store::{in_tx, on_pool};
+use crate::{Actor, Result, StorageError, Store};
+use chrono::NaiveDate;
+use qingdan_domain::{
+    OrgId, Period, PlanId, PlanStatus, ReportStatus, StatusRules, Target, TargetId, TaskId, TenantId, UserId,
+    weighted_percent, work_progress,
+};
+use serde_json::json;
+
+/// What an office changes of a task itself.
+#[derive(Debug, Clone)]
+pub struct TaskChange {
+    pub number: String,
+    pub title: String,
+    pub weight: qingdan_domain::Decimal,
+    pub start_date: NaiveDate,
+    pub deadline: NaiveDate,
+}
+
+/// A task in the 回收站: where it stood, and who deleted it when.
+#[derive(Debug, Clone)]
+pub struct DeletedTask {
+    pub task_id: TaskId,
+    pub number: String,
+    pub title: String,
+    pub plan_id: PlanId,
+    pub plan_title: String,
+    pub deleted_by: Option<String>,
+    pub deleted_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Everything the figures of one edited task depend on; see [`Store::update_task`].
+#[derive(Debug, Clone, Copy)]
+pub struct Recount<'a> {
+    pub rules: &'a StatusRules,
+    pub today: NaiveDate,
+}
+
+/// Takes the plan's turn (as acceptances do), so that figures computed after
+/// it see every sibling as committed.
+macro_rules! lock_plan_of {
+    ($tx:ident, $tenant:expr, $task:expr) => {
+        sqlx::query(
+            "UPDATE plans SET status = status WHERE tenant_id = $1 \
+             AND id = (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2)",
+        )
+        .bind($tenant.0)
+        .bind($task)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
+/// Computes the work progress and light of task `$start` and of every
+/// ancestor again from what is stored: a leaf from its targets and newest
+/// accepted report, a parent from its children by weight.
+macro_rules! recount_up {
+    ($tx:ident, $tenant:expr, $start:expr, $recount:expr) => {{
+        let mut next: Option<i64> = Some($start);
+        while let Some(id) = next {
+            let (start_date, deadline, parent): (NaiveDate, NaiveDate, Option<i64>) =
+                sqlx::query_as("SELECT start_date, deadline, parent_id FROM tasks WHERE tenant_id = $1 AND id = $2")
+                    .bind($tenant.0)
+                    .bind(id)
+                    .fetch_one(&mut *$tx)
+                    .await?;
+            let children: Vec<(String, i64)> =
+                sqlx::query_as("SELECT weight, percent_done FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
+                    .bind($tenant.0)
+                    .bind(id)
+                    .fetch_all(&mut *$tx)
+                    .await?;
+            let percent = if children.is_empty() {
+                let accepted: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT period, percent_done FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 AND status = $3",
+                )
+                .bind($tenant.0)
+                .bind(id)
+                .bind(ReportStatus::Accepted.code())
+                .fetch_all(&mut *$tx)
+                .await?;
+                let newest = accepted
+                    .iter()
+                    .filter_map(|(p, pct)| p.parse::<Period>().ok().map(|p| (p, *pct)))
+                    .max_by_key(|(p, _)| *p)
+                    .map(|(_, pct)| pct);
+                let targets: Vec<crate::plans::tasks::TargetRow> = sqlx::query_as(
+                    "SELECT id, task_id, metric, value, unit, comparator, baseline, deadline, actual FROM targets \
+                     WHERE tenant_id = $1 AND task_id = $2 ORDER BY id",
+                )
+                .bind($tenant.0)
+                .bind(id)
+                .fetch_all(&mut *$tx)
+                .await?;
+                let targets = targets.into_iter().map(|t| t.into_target()).collect::<Result<Vec<Target>>>()?;
+                match newest {
+                    Some(reported) => work_progress(&targets, reported),
+                    None => 0,
+                }
+            } else {
+                let parts = children
+                    .iter()
+                    .map(|(w, p)| Ok((decimal("tasks", w)?, *p)))
+                    .collect::<Result<Vec<_>>>()?;
+                weighted_percent(&parts)
+            };
+            let light = $recount.rules.light(percent, start_date, deadline, $recount.today);
+            sqlx::query("UPDATE tasks SET percent_done = $1, light = $2 WHERE tenant_id = $3 AND id = $4")
+                .bind(percent)
+                .bind(light.code())
+                .bind($tenant.0)
+                .bind(id)
+                .execute(&mut *$tx)
+                .await?;
+            next = parent;
+        }
+    }};
+}
+
+/// The sort path of a new last child of `$parent` (top level when `None`)
+/// in plan `$plan`, and its depth: one past the greatest sibling's.
+macro_rules! last_child_place {
+    ($tx:ident, $tenant:expr, $plan:expr, $parent:expr) => {{
+        let (prefix, depth): (String, i64) = match $parent {
+            Some(parent) => {
+                let (path, depth): (String, i64) = sqlx::query_as(
+                    "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
+                )
+                .bind($tenant.0)
+                .bind($plan)
+                .bind(parent)
+                .fetch_optional(&mut *$tx)
+                .await?
+                .ok_or(StorageError::NotFound(Entity::ParentTask))?;
+                (format!("{path}."), depth + 1)
+            }
+            None => (String::new(), 0),
+        };
+        let last: Option<String> = sqlx::query_scalar(
+            "SELECT MAX(sort_path) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 \
+             AND ((parent_id IS NULL AND $3 = 0) OR parent_id = $3)",
+        )
+        .bind($tenant.0)
+        .bind($plan)
+        .bind($parent.unwrap_or(0))
+        .fetch_one(&mut *$tx)
+        .await?;
+        let n = last.and_then(|p| p.rsplit('.').next().and_then(|s| s.parse::<i64>().ok())).unwrap_or(0);
+        (format!("{prefix}{:0width$}", n + 1, width = PATH_STEP), depth)
+    }};
+}
+
+/// Moves the subtree of `$id` (path `$old`, depth `$old_depth`) to plan
+/// `$plan` under `$parent` at path `$new`, depth `$new_depth`.
+macro_rules! move_subtree {
+    ($tx:ident, $tenant:expr, $id:expr, $old:expr, $old_depth:expr, $plan:expr, $parent:expr, $new:expr, $new_depth:expr) => {{
+        let from_plan: i64 = sqlx::query_scalar("SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2")
+            .bind($tenant.0)
+            .bind($id)
+            .fetch_one(&mut *$tx)
+            .await?;
+        let len = i64::try_from($old.chars().count()).unwrap_or(0);
+        sqlx::query(
+            "UPDATE tasks SET plan_id = $1, sort_path = $2 || substr(sort_path, $3), depth = depth + $4 \
+             WHERE tenant_id = $5 AND plan_id = $6 AND (sort_path = $7 OR sort_path LIKE $8)",
+        )
+        .bind($plan)
+        .bind($new)
+        .bind(len + 1)
+        .bind($new_depth - $old_depth)
+        .bind($tenant.0)
+        .bind(from_plan)
+        .bind($old)
+        .bind(format!("{}.%", $old))
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("UPDATE tasks SET parent_id = $1 WHERE tenant_id = $2 AND id = $3")
+            .bind($parent)
+            .bind($tenant.0)
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+
+impl Store {
+    /// Changes a task's number, title, weight and dates; its figures and its
+    /// ancestors' are computed again.
+    pub async fn update_task(
+        &self,
+        tenant: TenantId,
+        id: TaskId,
+        change: &TaskChange,
+        recount: Recount<'_>,
+        actor: Actor,
+    ) -> Result<()> {
+        let before = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task;
+        in_tx!(self, tx => {
+            lock_plan_of!(tx, tenant, id.0);
+            sqlx::query(
+                "UPDATE tasks SET number = $1, title = $2, weight = $3, start_date = $4, deadline = $5 \
+                 WHERE tenant_id = $6 AND id = $7",
+            )
+            .bind(&change.number)
+            .bind(&change.title)
+            .bind(change.weight.to_string())
+            .bind(change.start_date)
+            .bind(change.deadline)
+            .bind(tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+            recount_up!(tx, tenant, id.0, recount);
+            let old = json!({"number": before.number, "title": before.title, "weight": before.weight,
+                             "start_date": before.start_date, "deadline": before.deadline});
+            let new = json!({"number": change.number, "title": change.title, "weight": change.weight,
+                             "start_date": change.start_date, "deadline": change.deadline});
+            record!(tx, event(tenant, actor, "task", id.0, "update", Some(old), Some(new)));
+        });
+        Ok(())
+    }
+
+    /// Adds a target to a task, or (with `Some(target)`) changes one; the
+    /// task's figures are computed again.
+    pub async fn save_target(
+        &self,
+        tenant: TenantId,
+        task: TaskId,
+        target: Option<TargetId>,
+        new: &NewTarget,
+        recount: Recount<'_>,
+        actor: Actor,
+    ) -> Result<TargetId> {
+        let before = match target {
+            Some(t) => Some(
+                self.targets(tenant, task)
+                    .await?
+                    .into_iter()
+                    .find(|x| x.id == t)
+                    .ok_or(StorageError::NotFound(Entity::Target))?,
+            ),
+            None => None,
+        };
+        let id = in_tx!(self, tx => {
+            lock_plan_of!(tx, tenant, task.0);
+            let id: i64 = match target {
+                Some(t) => {
+                    sqlx::query(
+                        "UPDATE targets SET metric = $1, value = $2, unit = $3, comparator = $4, baseline = $5, deadline = $6 \
+                         WHERE tenant_id = $7 AND task_id = $8 AND id = $9",
+                    )
+                    .bind(&new.metric).bind(new.value.to_string()).bind(&new.unit).bind(new.comparator.code())
+                    .bind(new.baseline.map(|b| b.to_string())).bind(new.deadline)
+                    .bind(tenant.0).bind(task.0).bind(t.0)
+                    .execute(&mut *tx).await?;
+                    t.0
+                }
+                None => sqlx::query_scalar(
+                    "INSERT INTO targets (tenant_id, task_id, metric, value, unit, comparator, baseline, deadline) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(tenant.0).bind(task.0).bind(&new.metric).bind(new.value.to_string()).bind(&new.unit)
+                .bind(new.comparator.code()).bind(new.baseline.map(|b| b.to_string())).bind(new.deadline)
+                .fetch_one(&mut *tx).await?,
+            };
+            recount_up!(tx, tenant, task.0, recount);
+            let old = before.as_ref().map(|t| json!({"metric": t.metric, "value": t.value, "unit": t.unit, "comparator": t.comparator.code()}));
+            let after = json!({"task_id": task, "metric": new.metric, "value": new.value, "unit": new.unit, "comparator": new.comparator.code()});
+            let action = if before.is_some() { "update" } else { "create" };
+            record!(tx, event(tenant, actor, "target", id, action, old, Some(after)));
+            id
+        });
+        Ok(TargetId(id))
+    }
+
+    /// Deletes a target of a task (its actual with it); the task's figures
+    /// are computed again.
+    pub async fn delete_target(
+        &self,
+        tenant: TenantId,
+        task: TaskId,
+        target: TargetId,
+        recount: Recount<'_>,
+        actor: Actor,
+    ) -> Result<()> {
+        let before = self
+            .targets(tenant, task)
+            .await?
+            .into_iter()
+            .find(|x| x.id == target)
+            .ok_or(StorageError::NotFound(Entity::Target))?;
+        in_tx!(self, tx => {
+            lock_plan_of!(tx, tenant, task.0);
+            sqlx::query("DELETE FROM report_actuals WHERE target_id = $1").bind(target.0).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM targets WHERE tenant_id = $1 AND task_id = $2 AND id = $3")
+                .bind(tenant.0).bind(task.0).bind(target.0).execute(&mut *tx).await?;
+            recount_up!(tx, tenant, task.0, recount);
+            let old = json!({"task_id": task, "metric": before.metric, "value": before.value, "unit": before.unit,
+                             "comparator": before.comparator.code(), "actual": before.actual});
+            record!(tx, event(tenant, actor, "target", target.0, "delete", Some(old), None));
+        });
+        Ok(())
+    }
+
+    /// Moves a task with its sub-tasks under `parent` (the plan's top level
+    /// when `None`), after the last child there. Moving a task under itself or
+    /// one of its own sub-tasks is a `Conflict`.
+    pub async fn move_task(
+        &self,
+        tenant: TenantId,
+        id: TaskId,
+        parent: Option<TaskId>,
+        recount: Recount<'_>,
+        actor: Actor,
+    ) -> Result<()> {
+        let task = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task;
+        in_tx!(self, tx => {
+            lock_plan_of!(tx, tenant, id.0);
+            let (old_path, old_depth): (String, i64) =
+                sqlx::query_as("SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0).bind(id.0).fetch_one(&mut *tx).await?;
+            if let Some(p) = parent {
+                let path: Option<String> =
+                    sqlx::query_scalar("SELECT sort_path FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3")
+                        .bind(tenant.0).bind(task.plan_id.0).bind(p.0).fetch_optional(&mut *tx).await?;
+                let path = path.ok_or(StorageError::NotFound(Entity::ParentTask))?;
+                if path == old_path || path.starts_with(&format!("{old_path}.")) {
+                    return Err(StorageError::Conflict(crate::Conflict::MoveUnderItself));
+                }
+            }
+            let (new_path, new_depth) = last_child_place!(tx, tenant, task.plan_id.0, parent.map(|p| p.0));
+            move_subtree!(tx, tenant, id.0, &old_path, old_depth, task.plan_id.0, parent.map(|p| p.0), &new_path, new_depth);
+            if let Some(old_parent) = task.parent_id {
+                recount_up!(tx, tenant, old_parent.0, recount);
+            }
+            recount_up!(tx, tenant, id.0, recount);
+            let old = json!({"parent_id": task.parent_id});
+            let new = json!({"parent_id": parent});
+            record!(tx, event(tenant, actor, "task", id.0, "move", Some(old), Some(new)));
+        });
+        Ok(())
+    }
+
+    /// Sets the lead org and lead leader of many tasks at once, in one
+    /// transaction; returns how many were changed.
+    pub async fn bulk_set_lead(
+        &self,
+        tenant: TenantId,
+        plan: PlanId,
+        ids: &[TaskId],
+        lead_org: Option<OrgId>,
+        lead_leader: Option<UserId>,
+        actor: Actor,
+    ) -> Result<u64> {
+        let changed = in_tx!(self, tx => {
+            let mut changed = 0;
+            for id in ids {
+                let done = sqlx::query(
+                    "UPDATE tasks SET lead_org_id = COALESCE($1, lead_org_id), lead_leader_id = COALESCE($2, lead_leader_id) \
+                     WHERE tenant_id = $3 AND plan_id = $4 AND id = $5",
+                )
+                .bind(lead_org.map(|o| o.0)).bind(lead_leader.map(|u| u.0)).bind(tenant.0).bind(plan.0).bind(id.0)
+                .execute(&mut *tx).await?;
+                if done.rows_affected() == 1 {
+                    changed += 1;
+                    let after = json!({"lead_org_id": lead_org, "lead_leader_id": lead_leader, "bulk": true});
+                    record!(tx, event(tenant, actor, "task", id.0, "set_responsibility", None, Some(after)));
+                }
+            }
+            changed
+        });
+        Ok(changed)
+    }
+
+    /// Deletes a task with its sub-tasks, targets and reports into the
+    /// tenant's 回收站 (a plan no page lists), remembering where it stood;
+    /// [`Store::restore_task`] puts it back. The ancestors' figures are
+    /// computed again without it.
+    pub async fn delete_task(&self, tenant: TenantId, id: TaskId, recount: Recount<'_>, actor: Actor) -> Result<()> {
+        let task = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task;
+        let trash = self.trash_plan(tenant).await?;
+        if task.plan_id == trash {
+            return Err(StorageError::NotFound(Entity::Task));
+        }
+        in_tx!(self, tx => {
+            lock_plan_of!(tx, tenant, id.0);
+            let (old_path, old_depth): (String, i64) =
+                sqlx::query_as("SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0).bind(id.0).fetch_one(&mut *tx).await?;
+            let (new_path, _) = last_child_place!(tx, tenant, trash.0, None::<i64>);
+            move_subtree!(tx, tenant, id.0, &old_path, old_depth, trash.0, None::<i64>, &new_path, 0_i64);
+            sqlx::query(
+                "INSERT INTO deleted_tasks (tenant_id, task_id, plan_id, parent_id, deleted_by, deleted_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(tenant.0).bind(id.0).bind(task.plan_id.0).bind(task.parent_id.map(|p| p.0))
+            .bind(actor.user_id.map(|u| u.0)).bind(actor.at)
+            .execute(&mut *tx).await?;
+            if let Some(parent) = task.parent_id {
+                recount_up!(tx, tenant, parent.0, recount);
+            }
+            let old = json!({"plan_id": task.plan_id, "parent_id": task.parent_id, "number": task.number, "title": task.title});
+            record!(tx, event(tenant, actor, "task", id.0, "delete", Some(old), None));
+        });
+        Ok(())
+    }
+
+    /// Puts a deleted task back where it stood (at the end of its old
+    /// parent's children; at the top level when that parent is gone too).
+    pub async fn restore_task(&self, tenant: TenantId, id: TaskId, recount: Recount<'_>, actor: Actor) -> Result<()> {
+        let trash = self.trash_plan(tenant).await?;
+        in_tx!(self, tx => {
+            let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+                "SELECT plan_id, parent_id FROM deleted_tasks WHERE tenant_id = $1 AND task_id = $2",
+            )
+            .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
+            let (plan, parent) = row.ok_or(StorageError::NotFound(Entity::Task))?;
+            sqlx::query("UPDATE plans SET status = status WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.0).bind(plan).execute(&mut *tx).await?;
+            let parent: Option<i64> = match parent {
+                Some(p) => sqlx::query_scalar("SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3")
+                    .bind(tenant.0).bind(plan).bind(p).fetch_optional(&mut *tx).await?,
+                None => None,
+            };
+            let (old_path, old_depth): (String, i64) =
+                sqlx::query_as("SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3")
+                    .bind(tenant.0).bind(trash.0).bind(id.0).fetch_one(&mut *tx).await?;
+            let (new_path, new_depth) = last_child_place!(tx, tenant, plan, parent);
+            move_subtree!(tx, tenant, id.0, &old_path, old_depth, plan, parent, &new_path, new_depth);
+            sqlx::query("DELETE FROM deleted_tasks WHERE tenant_id = $1 AND task_id = $2")
+                .bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
+            recount_up!(tx, tenant, id.0, recount);
+            record!(tx, event(tenant, actor, "task", id.0, "restore", None, Some(json!({"plan_id": plan, "parent_id": parent}))));
+        });
+        Ok(())
+    }
+
+    /// The tasks in the 回收站, newest deletion first.
+    pub async fn deleted_tasks(&self, tenant: TenantId) -> Result<Vec<DeletedTask>> {
+        type Row = (i64, String, String, i64, String, Option<String>, chrono::DateTime<chrono::Utc>);
+        let rows: Vec<Row> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT d.task_id, t.number, t.title, d.plan_id, p.title, u.display_name, d.deleted_at \
+                 FROM deleted_tasks d JOIN tasks t ON t.id = d.task_id JOIN plans p ON p.id = d.plan_id \
+                 LEFT JOIN users u ON u.id = d.deleted_by WHERE d.tenant_id = $1 ORDER BY d.deleted_at DESC, d.task_id DESC",
+            )
+            .bind(tenant.0).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(task, number, title, plan, plan_title, by, at)| DeletedTask {
+                task_id: TaskId(task),
+                number,
+                title,
+                plan_id: PlanId(plan),
+                plan_title,
+                deleted_by: by,
+                deleted_at: at,
+            })
+            .collect())
+    }
+
+    /// The tenant's 回收站 plan, made when first needed.
+    pub async fn trash_plan(&self, tenant: TenantId) -> Result<PlanId> {
+        let found: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM plans WHERE tenant_id = $1 AND status = $2")
+                .bind(tenant.0).bind(PlanStatus::Trash.code()).fetch_optional(pool).await?
+        });
+        if let Some(id) = found {
+            return Ok(PlanId(id));
+        }
+        let id: i64 = in_tx!(self, tx => {
+            sqlx::query_scalar("INSERT INTO plans (tenant_id, year, title, status) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(tenant.0).bind(0_i64).bind("回收站").bind(PlanStatus::Trash.code())
+                .fetch_one(&mut *tx).await?
+        });
+        Ok(PlanId(id))
+    }
+
+    /// Archives a plan (read-only, listed apart) or publishes it again.
+    pub async fn set_plan_status(
+        &self,
+        tenant: TenantId,
+        plan: PlanId,
+        status: PlanStatus,
+        actor: Actor,
+    ) -> Result<()> {
+        in_tx!(self, tx => {
+            let done = sqlx::query("UPDATE plans SET status = $1 WHERE tenant_id = $2 AND id = $3 AND status <> $4")
+                .bind(status.code()).bind(tenant.0).bind(plan.0).bind(PlanStatus::Trash.code())
+                .execute(&mut *tx).await?;
+            if done.rows_affected() == 0 {
+                return Err(StorageError::NotFound(Entity::Plan));
+            }
+            record!(tx, event(tenant, actor, "plan", plan.0, status.code(), None, None));
+        });
+        Ok(())
+    }
+}
