@@ -4,13 +4,14 @@
 //! recomputation from the leaves written here, independently of the product.
 
 use anyhow::{Context, Result, ensure};
-use qingdan_app::{App, ReportInput, ResponsibilityInput, ReviewInput, TaskInput};
+use qingdan_app::{App, ReportInput, ResponsibilityInput, ReviewInput, TaskEdit, TaskInput};
 use qingdan_domain::{OrgId, PlanId, ReportId, Role, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
 use tokio::task::JoinSet;
 
 on_both_engines! {
     parallel_sibling_acceptances_leave_every_ancestor_right => parallel_acceptances;
+    weight_edits_racing_acceptances_leave_every_ancestor_right => edits_racing_acceptances;
 }
 
 /// Sections under the root, and leaves under each section.
@@ -122,4 +123,50 @@ async fn parallel_acceptances(backend: Backend) -> Result<()> {
         check(&w, &root, &reported, month).await?;
     }
     Ok(())
+}
+
+/// The tree with every weight as stored now (whole numbers here).
+async fn stored_weights(w: &World, node: &Node) -> Result<Node> {
+    let mut children = Vec::new();
+    for child in &node.children {
+        children.push(Box::pin(stored_weights(w, child)).await?);
+    }
+    let weight = w.app.task(&w.supervisor, node.id).await?.task.weight;
+    Ok(Node { id: node.id, weight: i64::try_from(weight.trunc().mantissa())?, children })
+}
+
+async fn edits_racing_acceptances(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-12-04").await?;
+    let org = w.org("市发改委").await?;
+    let reporter = w.user("fgw", Role::Reporter, org).await?;
+    let plan = w.plan().await?;
+    let root = tree(&w, plan, org).await?;
+    let leaves: Vec<TaskId> = root.children.iter().flat_map(|s| s.children.iter().map(|l| l.id)).collect();
+    let mut reports = Vec::new();
+    for (i, leaf) in leaves.iter().enumerate() {
+        let percent = i64::try_from((i * 41 + 7) % 101)?;
+        reports.push((w.app.submit_report(&reporter, *leaf, &report("2026-10", percent)).await?, *leaf, percent));
+    }
+    let mut racing = JoinSet::new();
+    for (i, (id, leaf, _)) in reports.iter().enumerate() {
+        let (app, office, id, leaf) = (w.app.clone(), w.supervisor.clone(), *id, *leaf);
+        racing.spawn(async move {
+            let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+            app.review(&office, id, &accept).await?;
+            let task = app.task(&office, leaf).await?.task;
+            let edit = TaskEdit {
+                number: task.number,
+                title: task.title,
+                weight: ((i * 7) % 5 + 1).to_string(),
+                start_date: task.start_date.to_string(),
+                deadline: task.deadline.to_string(),
+            };
+            app.update_task(&office, leaf, &edit).await
+        });
+    }
+    while let Some(done) = racing.join_next().await {
+        done.context("racing task")??;
+    }
+    let reported = |id: TaskId| reports.iter().find(|r| r.1 == id).map_or(-1, |r| r.2);
+    check(&w, &stored_weights(&w, &root).await?, &reported, "after the race").await
 }

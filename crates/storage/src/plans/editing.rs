@@ -172,7 +172,7 @@ macro_rules! move_subtree {
             .await?;
         let len = i64::try_from($old.chars().count()).unwrap_or(0);
         sqlx::query(
-            "UPDATE tasks SET plan_id = $1, sort_path = $2 || substr(sort_path, $3), depth = depth + $4 \
+            "UPDATE tasks SET plan_id = $1, sort_path = $2 || substr(sort_path, CAST($3 AS INTEGER)), depth = depth + $4 \
              WHERE tenant_id = $5 AND plan_id = $6 AND (sort_path = $7 OR sort_path LIKE $8)",
         )
         .bind($plan)

@@ -1,0 +1,250 @@
+//! A published list mended as an office would, on SQLite and on PostgreSQL:
+//! a task's weight and dates, its targets, its place in the tree, deletion to
+//! the 回收站 and restoring, lead orgs in bulk, archiving — every figure
+//! computed again at once and checked here by hand, and nobody but the
+//! office (and, for restoring, the admin) allowed to do it.
+
+use anyhow::{Result, bail, ensure};
+use qingdan_app::{
+    ActualInput, AppError, ReportInput, ResponsibilityInput, ReviewInput, TargetInput, TaskEdit, TaskFilter, TaskInput,
+};
+use qingdan_domain::{OrgId, PlanId, Role, TaskId, User};
+use qingdan_testkit::{Backend, World, on_both_engines};
+
+on_both_engines! {
+    weights_dates_and_targets_change_and_the_figures_follow => edits;
+    a_task_moves_deletes_and_comes_back_with_its_reports => tree;
+    lead_orgs_are_set_in_bulk_and_an_archived_plan_takes_no_changes => bulk_and_archive;
+    only_the_office_mends_the_list_and_only_the_admin_restores => permissions;
+}
+
+struct List {
+    w: World,
+    plan: PlanId,
+    /// 一、 and 二、
+    sections: [TaskId; 2],
+    /// A and B under 一、, C under 二、
+    leaves: [TaskId; 3],
+    org: OrgId,
+    reporter: User,
+}
+
+async fn add(w: &World, plan: PlanId, parent: Option<TaskId>, title: &str, weight: &str) -> Result<TaskId> {
+    let input = TaskInput {
+        parent_id: parent.map(|p| p.0),
+        number: String::new(),
+        title: title.into(),
+        weight: weight.into(),
+        deadline: "2026-12-31".into(),
+        targets: Vec::new(),
+    };
+    Ok(w.app.create_task(&w.supervisor, plan, &input).await?)
+}
+
+async fn list(backend: Backend) -> Result<List> {
+    let w = World::new(backend, "2026-07-01").await?;
+    let org = w.org("市发改委").await?;
+    let reporter = w.user("fgw", Role::Reporter, org).await?;
+    let plan = w.plan().await?;
+    let one = add(&w, plan, None, "稳增长", "1").await?;
+    let two = add(&w, plan, None, "惠民生", "1").await?;
+    let a = add(&w, plan, Some(one), "新建5G基站", "1").await?;
+    let b = add(&w, plan, Some(one), "改造老旧小区", "3").await?;
+    let c = add(&w, plan, Some(two), "新增就业", "1").await?;
+    for task in [a, b, c] {
+        let lead = ResponsibilityInput { lead_org_id: Some(org.0), ..ResponsibilityInput::default() };
+        w.app.set_responsibility(&w.supervisor, task, &lead).await?;
+    }
+    Ok(List { w, plan, sections: [one, two], leaves: [a, b, c], org, reporter })
+}
+
+impl List {
+    async fn accept(&self, task: TaskId, period: &str, percent: u32, actuals: Vec<ActualInput>) -> Result<()> {
+        let input = ReportInput {
+            period: period.into(),
+            percent_done: percent.to_string(),
+            narrative: "按计划推进".into(),
+            actuals,
+            ..ReportInput::default()
+        };
+        let id = self.w.app.submit_report(&self.reporter, task, &input).await?;
+        let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+        Ok(self.w.app.review(&self.w.supervisor, id, &accept).await?)
+    }
+
+    async fn percent(&self, task: TaskId) -> Result<i64> {
+        Ok(self.w.app.task(&self.w.supervisor, task).await?.task.percent_done)
+    }
+
+    async fn edit(&self, task: TaskId, weight: &str, start: &str, deadline: &str) -> Result<(), AppError> {
+        let item = self.w.app.task(&self.w.supervisor, task).await?.task;
+        let input = TaskEdit {
+            number: item.number,
+            title: format!("{}（修订）", item.title),
+            weight: weight.into(),
+            start_date: start.into(),
+            deadline: deadline.into(),
+        };
+        self.w.app.update_task(&self.w.supervisor, task, &input).await
+    }
+}
+
+fn target(value: &str) -> TargetInput {
+    TargetInput {
+        metric: "新建5G基站".into(),
+        value: value.into(),
+        unit: "个".into(),
+        comparator: "ge".into(),
+        baseline: String::new(),
+        deadline: String::new(),
+    }
+}
+
+fn field(r: Result<(), AppError>) -> String {
+    match r {
+        Err(AppError::Invalid(e)) => {
+            e.errors.iter().map(|f| format!("{}:{}", f.field, f.code)).collect::<Vec<_>>().join(",")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+async fn edits(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, b, _] = l.leaves;
+    l.accept(a, "2026-06", 40, Vec::new()).await?;
+    l.accept(b, "2026-06", 80, Vec::new()).await?;
+    ensure!(l.percent(l.sections[0]).await? == (40 + 3 * 80) / 4, "weights 1 and 3");
+
+    l.edit(b, "1", "2026-01-01", "2026-12-31").await?;
+    ensure!(l.percent(l.sections[0]).await? == (40 + 80) / 2, "B's weight now 1: the section follows at once");
+    let title = l.w.app.task(&l.w.supervisor, b).await?.task.title;
+    ensure!(title == "改造老旧小区（修订）", "{title}");
+    let refused = field(l.edit(b, "-1", "2026-03-01", "2026-02-01").await);
+    ensure!(refused == "weight:negative,deadline:before_start", "{refused}");
+
+    // A target added: its value rules A's progress once an actual is accepted.
+    let t = l.w.app.save_target(&l.w.supervisor, a, None, &target("100")).await?;
+    let actual = vec![ActualInput { target_id: t.0.to_string(), actual: "50".into() }];
+    l.accept(a, "2026-07", 45, actual).await?;
+    ensure!(l.percent(a).await? == 50, "50 of 100");
+    l.w.app.save_target(&l.w.supervisor, a, Some(t), &target("200")).await?;
+    ensure!(l.percent(a).await? == 25, "50 of 200, recomputed on the change");
+    ensure!(l.percent(l.sections[0]).await? == (25 + 80) / 2, "and the section with it");
+    l.w.app.delete_target(&l.w.supervisor, a, t).await?;
+    ensure!(l.percent(a).await? == 45, "without targets, the newest accepted report's percent");
+    let trail = l.w.app.store().audit_trail(l.w.tenant, "task", b.0).await?;
+    ensure!(
+        trail.iter().any(|e| e.action == "update" && e.before.as_deref().is_some_and(|b| b.contains("改造老旧小区")))
+    );
+    Ok(())
+}
+
+async fn tree(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, b, c] = l.leaves;
+    let [one, two] = l.sections;
+    l.accept(a, "2026-06", 30, Vec::new()).await?;
+    l.accept(b, "2026-06", 90, Vec::new()).await?;
+    l.accept(c, "2026-06", 60, Vec::new()).await?;
+
+    l.w.app.move_task(&l.w.supervisor, c, Some(one)).await?;
+    ensure!(l.percent(one).await? == (30 + 3 * 90 + 60) / 5, "三 children now");
+    ensure!(l.percent(two).await? == 0, "二、 is a leaf without reports now");
+    let moved = l.w.app.task_detail(&l.w.supervisor, one).await?.children;
+    ensure!(moved.last().map(|t| t.task.id) == Some(c), "C is 一、's last child");
+    let refused = field(l.w.app.move_task(&l.w.supervisor, one, Some(a)).await);
+    ensure!(refused == "parent_id:under_itself", "{refused}");
+
+    l.w.app.delete_task(&l.w.supervisor, b).await?;
+    ensure!(l.percent(one).await? == (30 + 60) / 2, "the section without B");
+    let overview = l.w.app.plan_overview(&l.w.supervisor, l.plan, &TaskFilter::default()).await?;
+    ensure!(overview.tasks.items.iter().all(|t| t.task.id != b), "B is off the list");
+    let report = ReportInput {
+        period: "2026-07".into(),
+        percent_done: "95".into(),
+        narrative: "x".into(),
+        ..Default::default()
+    };
+    ensure!(l.w.app.submit_report(&l.reporter, b, &report).await.is_err(), "a deleted task takes no report");
+    let trash = l.w.app.deleted_tasks(&l.w.admin).await?;
+    ensure!(trash.len() == 1 && trash[0].task_id == b && trash[0].plan_id == l.plan, "{trash:?}");
+
+    l.w.app.restore_task(&l.w.admin, b).await?;
+    ensure!(l.percent(one).await? == (30 + 3 * 90 + 60) / 5, "B is back with its accepted report");
+    ensure!(l.w.app.task_detail(&l.w.supervisor, b).await?.reports.len() == 1, "its report came back with it");
+    ensure!(l.w.app.deleted_tasks(&l.w.admin).await?.is_empty());
+    let actions: Vec<String> =
+        l.w.app.store().audit_trail(l.w.tenant, "task", b.0).await?.into_iter().map(|e| e.action).collect();
+    ensure!(actions.ends_with(&["delete".to_owned(), "restore".to_owned()]), "{actions:?}");
+    Ok(())
+}
+
+async fn bulk_and_archive(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let other = l.w.org("市工信局").await?;
+    let leader = l.w.user("li", Role::Leader, l.w.supervisor.org_id).await?;
+    let [a, b, c] = l.leaves;
+    let n = l.w.app.bulk_assign(&l.w.supervisor, l.plan, &[a, c], Some(other), Some(leader.id)).await?;
+    ensure!(n == 2);
+    for (task, org) in [(a, other), (b, l.org), (c, other)] {
+        let r = l.w.app.task(&l.w.supervisor, task).await?.task.responsibility;
+        ensure!(r.lead_org_id == Some(org), "{task:?}: {r:?}");
+    }
+    let none = l.w.app.bulk_assign(&l.w.supervisor, l.plan, &[], None, None).await.map(|_| ());
+    ensure!(field(none) == "task_ids:required,lead_org_id:required");
+
+    l.w.app.archive_plan(&l.w.supervisor, l.plan, true).await?;
+    ensure!(l.w.app.plans(&l.w.supervisor).await?.iter().all(|p| p.id != l.plan), "not among the working plans");
+    ensure!(l.w.app.archived_plans(&l.w.supervisor).await?.iter().any(|p| p.id == l.plan));
+    ensure!(matches!(l.edit(b, "2", "2026-01-01", "2026-12-31").await, Err(AppError::Conflict(_))), "read-only");
+    let report = ReportInput {
+        period: "2026-06".into(),
+        percent_done: "10".into(),
+        narrative: "x".into(),
+        ..Default::default()
+    };
+    ensure!(matches!(l.w.app.submit_report(&l.reporter, b, &report).await, Err(AppError::Conflict(_))));
+    l.w.app.archive_plan(&l.w.supervisor, l.plan, false).await?;
+    l.edit(b, "2", "2026-01-01", "2026-12-31").await?;
+    Ok(())
+}
+
+async fn permissions(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, b, _] = l.leaves;
+    let stranger = l.w.stranger(Role::Supervisor).await?;
+    let edit = TaskEdit {
+        number: String::new(),
+        title: "改".into(),
+        weight: "1".into(),
+        start_date: "2026-01-01".into(),
+        deadline: "2026-12-31".into(),
+    };
+    for (who, forbidden) in [(&l.reporter, true), (&stranger, false)] {
+        let outcomes = [
+            l.w.app.update_task(who, a, &edit).await,
+            l.w.app.save_target(who, a, None, &target("1")).await.map(|_| ()),
+            l.w.app.move_task(who, a, None).await,
+            l.w.app.delete_task(who, a).await,
+            l.w.app.bulk_assign(who, l.plan, &[a], Some(l.org), None).await.map(|_| ()),
+            l.w.app.archive_plan(who, l.plan, true).await,
+        ];
+        for outcome in outcomes {
+            match outcome {
+                Err(AppError::Forbidden) if forbidden => {}
+                Err(AppError::NotFound(_)) if !forbidden => {}
+                other => bail!("{}: {other:?}", who.username),
+            }
+        }
+    }
+    l.w.app.delete_task(&l.w.supervisor, b).await?;
+    ensure!(matches!(l.w.app.restore_task(&l.w.supervisor, b).await, Err(AppError::Forbidden)), "only the admin");
+    ensure!(matches!(l.w.app.deleted_tasks(&l.reporter).await, Err(AppError::Forbidden)));
+    let other_admin = l.w.stranger(Role::Admin).await?;
+    ensure!(l.w.app.deleted_tasks(&other_admin).await?.is_empty(), "another tenant sees nothing");
+    ensure!(l.w.app.restore_task(&other_admin, b).await.is_err(), "nor restores it");
+    let a_now = l.w.app.task(&l.w.supervisor, a).await?.task;
+    ensure!(a_now.title == "新建5G基站" && a_now.parent_id == Some(l.sections[0]), "nothing changed: {a_now:?}");
+    Ok(())
+}
