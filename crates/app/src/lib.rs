@@ -46,6 +46,7 @@ pub use qingdan_domain::{
 pub use qingdan_notify::NetworkPolicy;
 pub use qingdan_office::LedgerKind;
 pub use qingdan_storage::CalendarChange;
+pub use qingdan_storage::DeletedTask;
 pub use qingdan_storage::OutboxItem;
 pub use qingdan_storage::RedTask;
 pub use qingdan_storage::{AssignmentFile, AssignmentPage, AssignmentSummary, LightChangeNotice};

@@ -18,6 +18,9 @@ pub enum Comparator {
 }
 
 impl Comparator {
+    /// Every comparator, in the order forms offer them.
+    pub const ALL: [Comparator; 4] = [Self::AtLeast, Self::AtMost, Self::About, Self::Exactly];
+
     /// The stable code stored in databases and APIs: `eq`, `ge`, `le`, `approx`.
     pub fn code(self) -> &'static str {
         match self {

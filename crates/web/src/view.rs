@@ -39,6 +39,7 @@ impl Nav {
                 links.push(("/ledgers", "Excel台账"));
                 links.push(("/admin/orgs", "单位管理"));
                 links.push(("/admin/users", "人员管理"));
+                links.push(("/admin/trash", "回收站"));
                 links.push(("/admin/calendar", "工作日历"));
                 links.push(("/admin/status-rules", "亮灯规则"));
                 links.push(("/admin/timeline-rules", "时限规则"));

@@ -14,7 +14,7 @@ mod reporting;
 mod status;
 mod supervision;
 
-use plans::tasks;
+use plans::{editing, tasks};
 use reporting::{reports, schedule};
 use supervision::{assignments, timeline_rules};
 
@@ -30,6 +30,15 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", get(plans::show))
+        .route("/plans/{id}/assign", post(editing::bulk_assign))
+        .route("/plans/{id}/archive", post(editing::archive))
+        .route("/tasks/{id}/edit", get(editing::edit).post(editing::update))
+        .route("/tasks/{id}/targets/{target}", post(editing::save_target))
+        .route("/tasks/{id}/targets/{target}/delete", post(editing::delete_target))
+        .route("/tasks/{id}/move", post(editing::move_task))
+        .route("/tasks/{id}/delete", post(editing::delete_task))
+        .route("/admin/trash", get(editing::trash))
+        .route("/admin/trash/{id}/restore", post(editing::restore))
         .route("/plans/{id}/ledger.xlsx", get(ledgers::export))
         .route("/ledgers", get(ledgers::show))
         .route("/ledgers/{kind}/template.xlsx", get(ledgers::template))

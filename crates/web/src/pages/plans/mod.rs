@@ -1,3 +1,4 @@
+pub(crate) mod editing;
 pub(crate) mod tasks;
 
 use crate::AppState;
@@ -17,12 +18,20 @@ use qingdan_domain::{Light, Org, Plan, PlanId};
 pub struct PlansPage {
     nav: Nav,
     plans: Vec<Plan>,
+    archived: Vec<Plan>,
     can_create: bool,
+    done: String,
 }
 
-pub async fn list(State(state): State<AppState>, PageUser(user): PageUser) -> Result<PlansPage, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    QueryParams(done): QueryParams<editing::Done>,
+) -> Result<PlansPage, PageError> {
     let plans = state.app.plans(&user).await?;
-    Ok(PlansPage { nav: Nav::new(&user, "/plans"), plans, can_create: user.role.can_supervise() })
+    let archived = state.app.archived_plans(&user).await?;
+    let can_create = user.role.can_supervise();
+    Ok(PlansPage { nav: Nav::new(&user, "/plans"), plans, archived, can_create, done: done.said() })
 }
 
 pub async fn create(
@@ -88,6 +97,12 @@ pub struct PlanPage {
     rule: String,
     /// Admins and supervisors open the rule's page.
     can_open_rule: bool,
+    /// The office may mend this plan: bulk lead orgs, archive.
+    can_edit: bool,
+    /// Leaders to choose from in the bulk form.
+    leaders: Vec<qingdan_domain::User>,
+    /// What the last action did.
+    done: String,
 }
 
 impl PlanPage {
@@ -118,6 +133,7 @@ pub async fn show(
     PageUser(user): PageUser,
     Id(id): Id,
     QueryParams(filter): QueryParams<TaskFilter>,
+    QueryParams(done): QueryParams<editing::Done>,
 ) -> Result<PlanPage, PageError> {
     let overview = state.app.plan_overview(&user, PlanId(id), &filter).await?;
     let rule = state.app.status_rules(&user).await?.summary();
@@ -125,6 +141,8 @@ pub async fn show(
         Some(id) => state.app.org(&user, id).await.ok(),
         None => None,
     };
+    let can_edit = user.role.can_supervise() && overview.plan.status != qingdan_domain::PlanStatus::Archived;
+    let leaders = if can_edit { state.app.leaders(&user).await? } else { Vec::new() };
     let c = overview.counts;
     let counts = [
         (Light::Overdue.code(), Light::Overdue.label(), light_class(Light::Overdue), c.overdue),
@@ -149,6 +167,9 @@ pub async fn show(
         plan: overview.plan,
         rule,
         can_open_rule: user.role.can_supervise(),
+        can_edit,
+        leaders,
+        done: done.said(),
     })
 }
 
@@ -188,6 +209,7 @@ pub async fn org_options(
     let blank = match q.blank.as_deref() {
         Some("choose") => "（请选择）",
         Some("none") => "",
+        Some("keep") => "（牵头单位不变）",
         _ => "全部牵头单位",
     };
     Ok(OrgOptions { orgs, selected, blank })

@@ -1,0 +1,283 @@
+//! The office mends a published list: the task edit page (text, weight and
+//! dates; targets; its place in the tree; deletion), bulk lead orgs on the
+//! plan page, archiving a plan, and the admin's 回收站.
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::extractors::{FormPairs, Id, QueryParams};
+use crate::view::{Nav, field_errors};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use qingdan_app::DeletedTask;
+use qingdan_app::{AppError, TargetInput, TaskDetail, TaskEdit, TaskFilter};
+use qingdan_domain::{Comparator, OrgId, PlanId, TargetId, TaskId, User, UserId};
+use std::collections::HashMap;
+
+/// `?done=…` on the pages here: what the last action did.
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+    n: Option<u64>,
+}
+
+impl Done {
+    pub fn said(&self) -> String {
+        match self.done.as_deref() {
+            Some("updated") => "已保存修改，进度和亮灯已重新计算。".into(),
+            Some("target_saved") => "指标已保存，进度已重新计算。".into(),
+            Some("target_deleted") => "指标已删除，进度已重新计算。".into(),
+            Some("moved") => "任务已移动，原上级和新上级的进度已重新计算。".into(),
+            Some("deleted") => "任务已删除（连同下级任务、指标和报送记录移入回收站，管理员可恢复）。".into(),
+            Some("restored") => "任务已恢复到原位置。".into(),
+            Some("assigned") => format!("已为{}项任务设置牵头单位或牵头领导。", self.n.unwrap_or(0)),
+            Some("archived") => "计划已归档，不再接受修改和报送。".into(),
+            Some("unarchived") => "计划已取消归档。".into(),
+            _ => String::new(),
+        }
+    }
+}
+
+pub struct TargetRow {
+    pub id: i64,
+    pub metric: String,
+    pub comparator: &'static str,
+    pub value: String,
+    pub unit: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plans/edit.html")]
+pub struct EditPage {
+    nav: Nav,
+    task_id: i64,
+    plan_id: i64,
+    heading: String,
+    input: TaskEdit,
+    targets: Vec<TargetRow>,
+    comparators: Vec<(&'static str, &'static str)>,
+    /// Where the task may move: the plan's top level (0) and its sections.
+    parents: Vec<(i64, String)>,
+    parent_id: i64,
+    done: String,
+    errors: HashMap<String, String>,
+}
+
+impl EditPage {
+    fn error(&self, field: &str) -> &str {
+        self.errors.get(field).map_or("", String::as_str)
+    }
+}
+
+async fn edit_page(
+    state: &AppState,
+    user: &User,
+    id: TaskId,
+    input: Option<TaskEdit>,
+    done: String,
+    errors: HashMap<String, String>,
+) -> Result<EditPage, PageError> {
+    let d: TaskDetail = state.app.task_detail(user, id).await?;
+    if !d.can_supervise {
+        return Err(AppError::Forbidden.into());
+    }
+    let t = &d.item.task;
+    let input = input.unwrap_or_else(|| TaskEdit {
+        number: t.number.clone(),
+        title: t.title.clone(),
+        weight: t.weight.to_string(),
+        start_date: t.start_date.to_string(),
+        deadline: t.deadline.to_string(),
+    });
+    let filter = TaskFilter { per_page: Some("200".into()), ..TaskFilter::default() };
+    let tree = state.app.plan_overview(user, t.plan_id, &filter).await?;
+    let mut parents = vec![(0, "（顶层）".to_owned())];
+    parents.extend(
+        tree.tasks
+            .items
+            .iter()
+            .filter(|c| c.task.depth <= 1 && c.task.id != t.id)
+            .map(|c| (c.task.id.0, format!("{} {}", c.task.number, c.task.title).chars().take(40).collect())),
+    );
+    let targets = d
+        .targets
+        .iter()
+        .map(|x| TargetRow {
+            id: x.id.0,
+            metric: x.metric.clone(),
+            comparator: x.comparator.code(),
+            value: x.value.to_string(),
+            unit: x.unit.clone(),
+        })
+        .collect();
+    Ok(EditPage {
+        nav: Nav::new(user, "/plans"),
+        task_id: t.id.0,
+        plan_id: t.plan_id.0,
+        heading: format!("{} {}", t.number, t.title),
+        input,
+        targets,
+        comparators: Comparator::ALL.iter().map(|c| (c.code(), c.label())).collect(),
+        parents,
+        parent_id: t.parent_id.map_or(0, |p| p.0),
+        done,
+        errors,
+    })
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    QueryParams(q): QueryParams<Done>,
+) -> Result<EditPage, PageError> {
+    edit_page(&state, &user, TaskId(id), None, q.said(), HashMap::new()).await
+}
+
+/// Done: back to the edit page saying `done`; refused input: the page again
+/// with the errors beside the fields and what was typed.
+async fn after(
+    state: &AppState,
+    user: &User,
+    id: TaskId,
+    input: Option<TaskEdit>,
+    result: Result<(), AppError>,
+    done: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/tasks/{}/edit?done={done}", id.0)).into_response()),
+        Err(AppError::Invalid(invalid)) => {
+            let page = edit_page(state, user, id, input, String::new(), field_errors(invalid)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Response, PageError> {
+    let input = TaskEdit {
+        number: form.get("number"),
+        title: form.get("title"),
+        weight: form.get("weight"),
+        start_date: form.get("start_date"),
+        deadline: form.get("deadline"),
+    };
+    let result = state.app.update_task(&user, TaskId(id), &input).await;
+    after(&state, &user, TaskId(id), Some(input), result, "updated").await
+}
+
+fn target_input(form: &FormPairs) -> TargetInput {
+    TargetInput {
+        metric: form.get("metric"),
+        value: form.get("value"),
+        unit: form.get("unit"),
+        comparator: form.get("comparator"),
+        baseline: String::new(),
+        deadline: String::new(),
+    }
+}
+
+/// `target` 0 adds one.
+pub async fn save_target(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, target)): Path<(i64, i64)>,
+    form: FormPairs,
+) -> Result<Response, PageError> {
+    let target = (target > 0).then_some(TargetId(target));
+    let result = state.app.save_target(&user, TaskId(id), target, &target_input(&form)).await.map(|_| ());
+    after(&state, &user, TaskId(id), None, result, "target_saved").await
+}
+
+pub async fn delete_target(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, target)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let result = state.app.delete_target(&user, TaskId(id), TargetId(target)).await;
+    after(&state, &user, TaskId(id), None, result, "target_deleted").await
+}
+
+pub async fn move_task(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Response, PageError> {
+    let parent = form.get("parent_id").trim().parse::<i64>().unwrap_or(-1);
+    let parent = (parent != 0).then_some(TaskId(parent));
+    let result = state.app.move_task(&user, TaskId(id), parent).await;
+    after(&state, &user, TaskId(id), None, result, "moved").await
+}
+
+pub async fn delete_task(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<Redirect, PageError> {
+    let plan = state.app.task(&user, TaskId(id)).await?.task.plan_id;
+    state.app.delete_task(&user, TaskId(id)).await?;
+    Ok(Redirect::to(&format!("/plans/{}?done=deleted", plan.0)))
+}
+
+/// 批量分配: the checked tasks of the plan page get the chosen lead org and/or leader.
+pub async fn bulk_assign(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
+    let ids: Vec<TaskId> = form.all("task_ids").iter().filter_map(|s| s.trim().parse().ok()).map(TaskId).collect();
+    let pick = |name: &str| form.get(name).trim().parse::<i64>().ok();
+    let n = state
+        .app
+        .bulk_assign(&user, PlanId(id), &ids, pick("lead_org_id").map(OrgId), pick("lead_leader_id").map(UserId))
+        .await?;
+    Ok(Redirect::to(&format!("/plans/{id}?done=assigned&n={n}")))
+}
+
+pub async fn archive(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
+    let archived = form.get("archived") == "1";
+    state.app.archive_plan(&user, PlanId(id), archived).await?;
+    let done = if archived { "archived" } else { "unarchived" };
+    Ok(Redirect::to(&format!("/plans?done={done}")))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plans/trash.html")]
+pub struct TrashPage {
+    nav: Nav,
+    tasks: Vec<DeletedTask>,
+    done: String,
+}
+
+pub async fn trash(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    QueryParams(q): QueryParams<Done>,
+) -> Result<TrashPage, PageError> {
+    let tasks = state.app.deleted_tasks(&user).await?;
+    Ok(TrashPage { nav: Nav::new(&user, "/admin/trash"), tasks, done: q.said() })
+}
+
+pub async fn restore(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<Redirect, PageError> {
+    state.app.restore_task(&user, TaskId(id)).await?;
+    Ok(Redirect::to("/admin/trash?done=restored"))
+}

@@ -1,0 +1,123 @@
+//! Mending a published list through the pages, on both engines: the edit
+//! page keeps what was typed when refused and says what it did; targets,
+//! moves, deletion to the 回收站 and the admin's restore; bulk lead orgs and
+//! archiving from the plan page; a reporter reaches none of it.
+
+use anyhow::{Result, ensure};
+use axum::http::StatusCode;
+use qingdan_app::ResponsibilityInput;
+use qingdan_domain::Role;
+use qingdan_testkit::{Backend, World, on_both_engines};
+
+mod common;
+use common::*;
+
+on_both_engines! {
+    the_office_edits_moves_deletes_and_the_admin_restores_through_the_pages => pages;
+    a_reporter_reaches_none_of_the_mending => refused;
+}
+
+async fn pages(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-01").await?;
+    let org = w.org("市发改委").await?;
+    let other = w.org("市工信局").await?;
+    let plan = w.plan().await?;
+    let a = w.task(plan, "新建5G基站3000个", org, &[], Some(("3000", "个"))).await?;
+    let b = w.task(plan, "改造老旧小区120个", org, &[], None).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    let office = sign_in_as(&router, "supervisor").await?;
+
+    let page = send(&router, get(&format!("/tasks/{}/edit", a.0), &office)?).await?;
+    ensure!(page.status == StatusCode::OK && !page.select("#task-edit").is_empty(), "{}", page.status);
+    ensure!(!page.select("nav #who").is_empty(), "layout and menu");
+    let path = format!("/tasks/{}/edit", a.0);
+    let bad = "number=1.&title=%E6%96%B0%E5%BB%BA5G%E5%9F%BA%E7%AB%993500%E4%B8%AA&weight=abc&start_date=2026-01-01&deadline=2026-12-31";
+    let reply = send(&router, post_form(&path, &office, bad)?).await?;
+    ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.status);
+    ensure!(reply.select("#title").concat().contains("新建5G基站3500个"), "what was typed is kept");
+    ensure!(!reply.select("#task-edit .field-error").concat().is_empty(), "the error is beside the field");
+    let good = bad.replace("weight=abc", "weight=2");
+    let reply = send(&router, post_form(&path, &office, &good)?).await?;
+    ensure!(reply.location() == format!("/tasks/{}/edit?done=updated", a.0), "{}", reply.location());
+    let page = send(&router, get(&reply.location(), &office)?).await?;
+    ensure!(page.select("#done").concat().contains("已保存修改"));
+    ensure!(w.app.task(&w.supervisor, a).await?.task.title == "新建5G基站3500个");
+
+    let add = format!("/tasks/{}/targets/0", a.0);
+    let reply = send(
+        &router,
+        post_form(&add, &office, "metric=%E6%8A%95%E8%B5%84&comparator=ge&value=12&unit=%E4%BA%BF%E5%85%83")?,
+    )
+    .await?;
+    ensure!(reply.location().ends_with("done=target_saved"), "{}", reply.location());
+    ensure!(w.app.task_detail(&w.supervisor, a).await?.targets.len() == 2, "a second target");
+
+    let reply =
+        send(&router, post_form(&format!("/tasks/{}/move", b.0), &office, &format!("parent_id={}", a.0))?).await?;
+    ensure!(reply.location().ends_with("done=moved"), "{}", reply.location());
+    ensure!(w.app.task(&w.supervisor, b).await?.task.parent_id == Some(a));
+    let reply =
+        send(&router, post_form(&format!("/tasks/{}/move", a.0), &office, &format!("parent_id={}", b.0))?).await?;
+    ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "under its own child: {}", reply.status);
+
+    let reply = send(&router, post_form(&format!("/tasks/{}/delete", b.0), &office, "")?).await?;
+    ensure!(reply.location() == format!("/plans/{}?done=deleted", plan.0), "{}", reply.location());
+    let list = send(&router, get(&reply.location(), &office)?).await?;
+    ensure!(list.select("#done").concat().contains("移入回收站"));
+    ensure!(
+        list.attrs("#tasks tr[data-task]", "data-task").iter().all(|t| *t != b.0.to_string()),
+        "gone from the list"
+    );
+    let admin = sign_in_as(&router, "admin").await?;
+    let trash = send(&router, get("/admin/trash", &admin)?).await?;
+    ensure!(trash.select("#trash").concat().contains("改造老旧小区120个"), "{}", trash.body);
+    let reply = send(&router, post_form(&format!("/admin/trash/{}/restore", b.0), &admin, "")?).await?;
+    ensure!(reply.location() == "/admin/trash?done=restored");
+    ensure!(w.app.task(&w.supervisor, b).await?.task.parent_id == Some(a), "back where it stood");
+
+    let form = format!("task_ids={}&task_ids={}&lead_org_id={}&lead_leader_id=", a.0, b.0, other.0);
+    let reply = send(&router, post_form(&format!("/plans/{}/assign", plan.0), &office, &form)?).await?;
+    ensure!(reply.location() == format!("/plans/{}?done=assigned&n=2", plan.0), "{}", reply.location());
+    let page = send(&router, get(&reply.location(), &office)?).await?;
+    ensure!(page.select("#done").concat().contains("已为2项任务"));
+    ensure!(w.app.task(&w.supervisor, b).await?.task.responsibility.lead_org_id == Some(other));
+
+    let reply = send(&router, post_form(&format!("/plans/{}/archive", plan.0), &office, "archived=1")?).await?;
+    ensure!(reply.location() == "/plans?done=archived");
+    let plans = send(&router, get("/plans?done=archived", &office)?).await?;
+    ensure!(plans.select("#archived-plans").concat().contains(&w.app.plan(&w.supervisor, plan).await?.title));
+    let refused = send(&router, post_form(&path, &office, &good)?).await?;
+    ensure!(refused.status == StatusCode::CONFLICT, "an archived plan takes no edit: {}", refused.status);
+    Ok(())
+}
+
+async fn refused(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-01").await?;
+    let org = w.org("市发改委").await?;
+    w.user("fgw", Role::Reporter, org).await?;
+    let plan = w.plan().await?;
+    let a = w.task(plan, "新建5G基站3000个", org, &[], Some(("3000", "个"))).await?;
+    let b = w.task(plan, "改造老旧小区120个", org, &[], None).await?;
+    let lead = ResponsibilityInput { lead_org_id: Some(org.0), ..ResponsibilityInput::default() };
+    w.app.set_responsibility(&w.supervisor, b, &lead).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    let reporter = sign_in_as(&router, "fgw").await?;
+    let before = w.app.store().audit_count(w.tenant).await?;
+    let page = send(&router, get(&format!("/tasks/{}/edit", a.0), &reporter)?).await?;
+    ensure!(page.status == StatusCode::FORBIDDEN, "{}", page.status);
+    for (path, form) in [
+        (format!("/tasks/{}/edit", a.0), "title=x&weight=1&start_date=2026-01-01&deadline=2026-12-31".to_owned()),
+        (format!("/tasks/{}/targets/0", a.0), "metric=x&comparator=ge&value=1&unit=个".to_owned()),
+        (format!("/tasks/{}/move", b.0), format!("parent_id={}", a.0)),
+        (format!("/tasks/{}/delete", a.0), String::new()),
+        (format!("/plans/{}/assign", plan.0), format!("task_ids={}&lead_org_id={}", a.0, org.0)),
+        (format!("/plans/{}/archive", plan.0), "archived=1".to_owned()),
+        (format!("/admin/trash/{}/restore", a.0), String::new()),
+    ] {
+        let reply = send(&router, post_form(&path, &reporter, &form)?).await?;
+        ensure!(reply.status == StatusCode::FORBIDDEN, "{path}: {}", reply.status);
+    }
+    ensure!(send(&router, get("/admin/trash", &reporter)?).await?.status == StatusCode::FORBIDDEN);
+    ensure!(w.app.store().audit_count(w.tenant).await? == before, "nothing was changed");
+    Ok(())
+}
