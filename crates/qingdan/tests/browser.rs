@@ -260,7 +260,7 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     Ok(())
 }
 
-/// 6. Accounts: the admin resets 王工信's password and disables 冯工信 (each
+/// Step 6, accounts: the admin resets 王工信's password and disables 冯工信 (each
 /// asked first, each said); 王工信 signs in with the temporary password, is
 /// held on 修改密码 until a new one is set, then works; 冯工信 cannot sign in.
 fn accounts(page: &Page) -> TestResult {

@@ -11,8 +11,6 @@ use qingdan_domain::{Light, OrgId, PlanId, TaskId, TenantId, UserId};
 /// Width of a section's `sort_path`: a section is a top-level task.
 const SECTION_PATH: i64 = 6;
 
-/// Leaves only: a task no other task hangs under.
-
 /// How many working tasks of one section, lead org and leader show one light.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DashboardGroup {

@@ -325,7 +325,7 @@ impl App {
                 );
             }
             let password = line.get(user_column::PASSWORD);
-            if let Err(AppError::Invalid(e)) = check_password(password, &username) {
+            if let Err(AppError::Invalid(e)) = check_password(password, username) {
                 for error in e.errors {
                     faults.add(row, user_column::PASSWORD, error.code, error.message);
                 }
