@@ -34,7 +34,8 @@ pub use clock::{Clock, beijing};
 pub use dashboard::{Dashboard, GroupTally, RED_LIST_LIMIT, Tally};
 pub use error::AppError;
 pub use imports::{
-    ImportReview, ImportTaskInput, MAX_DRAFT_TASKS, MAX_REPORT_BYTES, MAX_REPORT_CHARS, PartChange, ReviewPart,
+    ImportReview, ImportTaskInput, MAX_DRAFT_TASKS, MAX_REPORT_BYTES, MAX_REPORT_CHARS, PartChange, PublishInput,
+    ReviewPart,
 };
 pub use input::TargetInput;
 pub use ledgers::{LedgerFile, LedgerImported, MAX_LEDGER_BYTES, MAX_LEDGER_ERRORS};

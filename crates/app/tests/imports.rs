@@ -2,7 +2,9 @@
 //! review edits, permissions, tenants, bad files and publishing.
 
 use anyhow::{Context, Result, ensure};
-use qingdan_app::{App, AppError, Clock, ImportId, ImportReview, ImportTaskInput, PlanInput, ReviewPart, TargetInput};
+use qingdan_app::{
+    App, AppError, Clock, ImportId, ImportReview, ImportTaskInput, PlanInput, PublishInput, ReviewPart, TargetInput,
+};
 use qingdan_domain::{PlanId, Role, User};
 use qingdan_storage::TaskQuery;
 use qingdan_testkit::{Backend, World, on_both_engines};
@@ -19,7 +21,16 @@ on_both_engines! {
     a_part_judged_as_review_is_changed_to_plan_and_back_keeping_other_edits => part_correction;
     only_the_office_changes_how_a_part_is_judged => part_correction_permissions;
     another_tenant_cannot_change_how_a_part_is_judged => part_correction_stranger;
+    the_five_year_outlook_is_published_only_when_kept => outlook_kept_or_not;
 }
+
+/// A report with a five-year outlook before the year's plan.
+const OUTLOOK_REPORT: &str = "青川市2027年政府工作报告\n\n\
+一、过去一年工作回顾\n去年全市地区生产总值增长了6.2%，已完成固定资产投资520亿元。\n\n\
+二、“十五五”时期的主要目标\n今后五年，全市地区生产总值年均增长6%，新建中小学校50所。\n\n\
+三、2027年重点工作\n\
+（一）扩大有效投资。全年实施重点项目150个，完成投资600亿元。\n\
+（二）办好民生实事。新建中小学校5所，新增城镇就业3.5万人。\n";
 
 const SMALL_REPORT: &str = "金城市2021年政府工作报告\n\n\
 一、2020年工作回顾\n去年全市地区生产总值增长4.5%。\n\n\
@@ -40,8 +51,8 @@ fn corpus() -> Option<Vec<u8>> {
     }
 }
 
-fn plan_input(year: &str, title: &str) -> PlanInput {
-    PlanInput { year: year.into(), title: title.into() }
+fn plan_input(year: &str, title: &str) -> PublishInput {
+    PublishInput { plan: PlanInput { year: year.into(), title: title.into() }, keep_outlook: true }
 }
 
 fn task_input(text: &str, deadline: &str, lead_org: &str) -> ImportTaskInput {
@@ -85,6 +96,11 @@ async fn plan_task_count(w: &World, plan: PlanId) -> Result<i64> {
     Ok(w.app.store().tasks(&query).await?.total)
 }
 
+/// The plan's working tasks (leaves): the draft tasks, under their sections.
+async fn leaf_count(w: &World, plan: PlanId) -> Result<i64> {
+    Ok(w.app.store().light_counts(w.tenant, plan, None).await?.total())
+}
+
 async fn corpus_upload_and_publish(backend: Backend) -> Result<()> {
     let Some(bytes) = corpus() else { return Ok(()) };
     let w = World::new(backend, "2021-03-01").await?;
@@ -104,7 +120,8 @@ async fn corpus_upload_and_publish(backend: Backend) -> Result<()> {
         }
     }
     let plan = w.app.publish_import(&w.supervisor, id, &plan_input("2021", "2021年政府工作报告重点任务")).await?;
-    ensure!(plan_task_count(&w, plan).await? == i64::try_from(review.tasks.len())?);
+    ensure!(leaf_count(&w, plan).await? == i64::try_from(review.tasks.len())?, "every draft task is a working task");
+    ensure!(plan_task_count(&w, plan).await? > leaf_count(&w, plan).await?, "under the report's sections");
     let again = w.app.publish_import(&w.supervisor, id, &plan_input("2021", "再发布一次")).await;
     ensure!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
     ensure!(w.app.plans(&w.supervisor).await?.len() == 1, "a second publish creates nothing");
@@ -140,8 +157,24 @@ async fn publish_matches_draft(backend: Backend) -> Result<()> {
         page: 0,
         per_page: 100,
     };
-    let published = w.app.store().tasks(&query).await?.items;
+    let all = w.app.store().tasks(&query).await?.items;
+    // The report's shape: 二、 over （二）（三）, the draft tasks numbered within
+    // them; the first task, whose section the office set to 二、, under 二、
+    // itself (（一） had no other task).
+    let shape: Vec<(i32, &str, &str)> = all
+        .iter()
+        .filter(|t| !t.task.number.ends_with('.'))
+        .map(|t| (t.task.depth, t.task.number.as_str(), t.task.title.as_str()))
+        .collect();
+    ensure!(
+        shape == [(0, "二、", "2021年重点工作"), (1, "（二）", "改善城市环境"), (1, "（三）", "办好民生实事")],
+        "{shape:?}"
+    );
+    let published: Vec<_> = all.into_iter().filter(|t| t.task.number.ends_with('.')).collect();
     ensure!(published.len() == review.tasks.len());
+    ensure!(published[0].task.depth == 1 && published[0].task.number == "1.", "{:?}", published[0].task);
+    ensure!(published[1..].iter().all(|t| t.task.depth == 2 && t.task.parent_id.is_some()), "each under its section");
+    ensure!(published[1].task.number == "1.", "numbered within the section");
     for (draft, item) in review.tasks.iter().zip(&published) {
         ensure!(item.task.title == draft.text, "{} vs {}", item.task.title, draft.text);
         ensure!(item.task.responsibility.lead_org_id == draft.lead_org_id);
@@ -436,5 +469,40 @@ async fn part_correction_stranger(backend: Backend) -> Result<()> {
     ensure!(matches!(refused, Err(AppError::NotFound(_))), "{refused:?}");
     let review = w.app.import_review(&w.supervisor, id).await?;
     ensure!(part_at(&review, char_at("一、砥砺")?)?.kind == "review" && review.target_count() == 4);
+    Ok(())
+}
+
+async fn outlook_kept_or_not(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2027-02-01").await?;
+    let titles = |plan: PlanId| {
+        let w = &w;
+        async move {
+            let query = TaskQuery {
+                tenant_id: w.tenant,
+                plan_id: plan,
+                visible_to: None,
+                light: None,
+                lead_org: None,
+                text: None,
+                page: 0,
+                per_page: 100,
+            };
+            let items = w.app.store().tasks(&query).await?.items;
+            anyhow::Ok(items.into_iter().map(|t| format!("{}{}", t.task.number, t.task.title)).collect::<Vec<_>>())
+        }
+    };
+    let upload = || w.app.upload_report(&w.supervisor, "青川.txt", OUTLOOK_REPORT.as_bytes());
+    let first = upload().await?;
+    let drafts = w.app.import_review(&w.supervisor, first).await?.tasks;
+    ensure!(drafts.iter().any(|t| t.text.contains("年均增长6%")), "the outlook is in the draft: {drafts:#?}");
+    let input = |keep: bool| PublishInput { keep_outlook: keep, ..plan_input("2027", "2027年重点任务") };
+    let without = titles(w.app.publish_import(&w.supervisor, first, &input(false)).await?).await?;
+    ensure!(without.iter().all(|t| !t.contains("年均增长") && !t.contains("十五五")), "left out: {without:?}");
+    ensure!(without.first().is_some_and(|t| t.starts_with("三、")), "{without:?}");
+    ensure!(without.iter().any(|t| t.starts_with("（一）扩大有效投资")), "{without:?}");
+    let second = upload().await?;
+    let with = titles(w.app.publish_import(&w.supervisor, second, &input(true)).await?).await?;
+    ensure!(with.iter().any(|t| t.contains("年均增长6%")), "kept when asked: {with:?}");
+    ensure!(with.iter().any(|t| t.starts_with("二、")), "under its own section: {with:?}");
     Ok(())
 }

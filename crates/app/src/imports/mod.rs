@@ -5,22 +5,19 @@
 //! changes and a half-reviewed draft survives a restart.
 
 mod parts;
+mod publish;
 mod reading;
 
 use crate::guards::require_supervisor;
 use crate::input::{check_target, parse_date};
-use crate::plans::check_plan;
-use crate::{App, AppError, PlanInput, Result, TargetInput};
-use chrono::NaiveDate;
+use crate::{App, AppError, Result, TargetInput};
 pub use parts::{PartChange, ReviewPart, part_label};
-use qingdan_domain::{
-    Decimal, ImportId, ImportStatus, ImportTargetId, ImportTaskId, Invalid, Org, OrgId, PlanId, PlanStatus,
-    Responsibility, User,
-};
+pub use publish::PublishInput;
+use qingdan_domain::{ImportId, ImportStatus, ImportTargetId, ImportTaskId, Invalid, Org, OrgId, User};
 use qingdan_extract::DraftTask;
 use qingdan_storage::{
     Conflict, ImportSummary, ImportTarget, ImportTask, ImportTaskEdit, NewImport, NewImportTarget, NewImportTask,
-    NewPlan, NewTarget, NewTask, ReportImport, StorageError,
+    NewTarget, ReportImport, StorageError,
 };
 pub use reading::{ReportExtraction, extract, extract_with_orgs, ledger_xlsx, read_report};
 
@@ -268,52 +265,6 @@ impl App {
         Ok(task.import_id)
     }
 
-    /// Publishes a draft as a new plan (`input`: its title and year): each
-    /// draft task becomes a top-level task of the plan with its targets.
-    pub async fn publish_import(&self, user: &User, id: ImportId, input: &PlanInput) -> Result<PlanId> {
-        let draft = self.draft_import(user, id).await?;
-        let mut invalid = Invalid::new();
-        let (title, year) = check_plan(&mut invalid, input);
-        let tasks = self.store.import_tasks(user.tenant_id, draft.id).await?;
-        if tasks.is_empty() {
-            invalid.add("tasks", "empty", "草稿中没有任务，不能发布");
-        }
-        invalid.into_result()?;
-        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
-        let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-        let today = self.clock.today();
-        let rules = self.store.status_rules(user.tenant_id).await?;
-        let mut invalid = Invalid::new();
-        let mut new_tasks = Vec::with_capacity(tasks.len());
-        for (i, task) in tasks.iter().enumerate() {
-            let n = i + 1;
-            if task.text.trim().is_empty() {
-                invalid.add(&format!("tasks[{i}].text"), "required", format!("第{n}项任务的内容不能为空"));
-            } else if task.text.chars().count() > 2000 {
-                invalid.add(&format!("tasks[{i}].text"), "too_long", format!("第{n}项任务的内容不能超过2000个字"));
-            }
-            // A deadline outside the plan's year (a phrase read from another
-            // year) falls back to the year's end; the supervisor can change it later.
-            let deadline = task.deadline.filter(|d| *d >= start).unwrap_or(year_end);
-            new_tasks.push(NewTask {
-                tenant_id: user.tenant_id,
-                plan_id: PlanId(0),
-                parent_id: None,
-                number: n.to_string(),
-                title: task.text.trim().to_owned(),
-                weight: Decimal::ONE,
-                start_date: start,
-                deadline,
-                responsibility: Responsibility { lead_org_id: task.lead_org_id, ..Responsibility::default() },
-                light: rules.light(0, start, deadline, today),
-                targets: task.targets.iter().map(published_target).collect(),
-            });
-        }
-        invalid.into_result()?;
-        let plan = NewPlan { tenant_id: user.tenant_id, year, title, status: PlanStatus::Published };
-        Ok(self.store.publish_import(user.tenant_id, draft.id, &plan, &new_tasks, self.actor(user)).await?)
-    }
-
     /// Deletes a draft the office no longer wants, with its tasks and targets.
     /// A published draft stays: it is the source of its plan.
     pub async fn delete_import(&self, user: &User, id: ImportId) -> Result<()> {
@@ -322,7 +273,7 @@ impl App {
     }
 
     /// A draft import of the user's tenant that has not been published.
-    async fn draft_import(&self, user: &User, id: ImportId) -> Result<ReportImport> {
+    pub(super) async fn draft_import(&self, user: &User, id: ImportId) -> Result<ReportImport> {
         require_supervisor(user)?;
         let import = self.store.import(user.tenant_id, id).await?.ok_or(AppError::NotFound("导入的报告"))?;
         if import.status != ImportStatus::Draft {
@@ -398,7 +349,7 @@ fn check_import_target(input: &TargetInput, source_offset: Option<i64>, source_l
     })
 }
 
-fn published_target(t: &ImportTarget) -> NewTarget {
+pub(super) fn published_target(t: &ImportTarget) -> NewTarget {
     let metric: String = t.metric.trim().chars().take(100).collect();
     NewTarget {
         metric: if metric.is_empty() { "指标".to_owned() } else { metric },

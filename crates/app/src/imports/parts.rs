@@ -93,7 +93,7 @@ fn button(kind: PartKind) -> String {
 
 /// The stored corrections as the extractor takes them (unknown codes, from
 /// a later version, are left out).
-fn corrections(stored: &[ImportPartOverride]) -> Vec<PartOverride> {
+pub(super) fn corrections(stored: &[ImportPartOverride]) -> Vec<PartOverride> {
     stored
         .iter()
         .filter_map(|o| {
@@ -160,7 +160,7 @@ pub(super) async fn parts_of(
 }
 
 /// Runs a reading of the report on a blocking thread, off the async workers.
-async fn off_workers<T: Send + 'static>(read: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+pub(super) async fn off_workers<T: Send + 'static>(read: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(read).await.map_err(|e| AppError::Internal(e.to_string()))
 }
 

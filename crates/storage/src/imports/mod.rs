@@ -657,6 +657,7 @@ impl Store {
         import: ImportId,
         plan: &NewPlan,
         tasks: &[NewTask],
+        parents: &[Option<usize>],
         actor: Actor,
     ) -> Result<PlanId> {
         let plan_id: i64 = in_tx!(self, tx => {
@@ -680,13 +681,22 @@ impl Store {
                 return Err(StorageError::Conflict(Conflict::ImportPublished));
             }
             record!(tx, event(tenant, actor, "plan", plan_id, "create", None, Some(json!({"year": plan.year, "title": plan.title, "import_id": import.0}))));
+            // Rows come in tree order, each after its parent (`parents[i]`, an
+            // index into `tasks`): sort_path 000001, 000001.000001, …
+            let mut placed: Vec<(i64, String, i64)> = Vec::with_capacity(tasks.len());
+            let mut children: std::collections::HashMap<Option<usize>, usize> = std::collections::HashMap::new();
             for (i, new) in tasks.iter().enumerate() {
-                // Published tasks are the plan's top level, in draft order: sort_path 000001, 000002, …
-                let sort_path = format!("{:06}", i + 1);
+                let parent = parents.get(i).copied().flatten().filter(|p| *p < i);
+                let n = children.entry(parent).or_default();
+                *n += 1;
+                let (parent_id, sort_path, depth) = match parent.and_then(|p| placed.get(p)) {
+                    Some((id, path, depth)) => (Some(*id), format!("{path}.{:06}", *n), depth + 1),
+                    None => (None, format!("{:06}", *n), 0),
+                };
                 let task_id: i64 = sqlx::query_scalar(
                     "INSERT INTO tasks (tenant_id, plan_id, parent_id, number, title, weight, depth, sort_path, start_date, deadline, \
                      lead_leader_id, lead_org_id, owner_id, percent_done, light) \
-                     VALUES ($1, $2, NULL, $3, $4, $5, 0, $6, $7, $8, NULL, $9, NULL, 0, $10) RETURNING id",
+                     VALUES ($1, $2, $11, $3, $4, $5, $12, $6, $7, $8, NULL, $9, NULL, 0, $10) RETURNING id",
                 )
                 .bind(tenant.0)
                 .bind(plan_id)
@@ -698,8 +708,11 @@ impl Store {
                 .bind(new.deadline)
                 .bind(new.responsibility.lead_org_id.map(|o| o.0))
                 .bind(new.light.code())
+                .bind(parent_id)
+                .bind(depth)
                 .fetch_one(&mut *tx)
                 .await?;
+                placed.push((task_id, sort_path, depth));
                 for target in &new.targets {
                     sqlx::query(
                         "INSERT INTO targets (tenant_id, task_id, metric, value, unit, comparator, baseline, deadline) \

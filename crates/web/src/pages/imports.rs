@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use qingdan_app::{
     AppError, ImportId, ImportReview, ImportSummary, ImportTargetId, ImportTaskId, ImportTaskInput, PlanInput,
-    ReviewPart, TargetInput,
+    PublishInput, ReviewPart, TargetInput,
 };
 use qingdan_domain::{Org, User};
 
@@ -488,7 +488,8 @@ pub async fn publish(
     Id(id): Id,
     form: FormPairs,
 ) -> Result<Redirect, PageError> {
-    let input = PlanInput { year: form.get("year"), title: form.get("title") };
+    let plan = PlanInput { year: form.get("year"), title: form.get("title") };
+    let input = PublishInput { plan, keep_outlook: form.get("keep_outlook") == "1" };
     let plan = state.app.publish_import(&user, ImportId(id), &input).await?;
     Ok(Redirect::to(&format!("/plans/{plan}")))
 }
