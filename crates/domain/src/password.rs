@@ -65,7 +65,7 @@ mod tests {
     fn a_level_three_password_has_three_classes_and_no_tricks() {
         assert_eq!(code("Qingdan2026"), "ok");
         assert_eq!(code("qingdan-2026"), "ok", "lower, digit and a sign");
-        assert_eq!(code("青岚市Ab12"), "ok", "Chinese counts as another sign");
+        assert_eq!(code("青岚市Ab1234"), "ok", "Chinese counts as another sign");
         assert_eq!(code("Ab1!"), "bad_length");
         assert_eq!(code("qingdan2026"), "too_weak");
         assert_eq!(code("QINGDANQINGDAN"), "too_weak");
