@@ -19,6 +19,7 @@
 //!    a slogan (no 回顾): the chapter is shown judged as 工作回顾 with nothing
 //!    marked in it, the plan chapter's targets are marked, and one click (after
 //!    a confirmation) reads the chapter as this year's plan;
+//!    Saving a draft task replaces its card without loading the page;
 //! 6. the admin resets one reporter's password and disables another; the
 //!    first must set a password of their own before anything else, the
 //!    second cannot sign in.
@@ -253,6 +254,21 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     assert!(marks > 4, "the chapter's figures are now targets: {marks} marks");
     page.keep_screenshot("10-import-changed")?;
     step("chapter changed to this year's plan");
+
+    // Saving a draft task replaces its card in place: the page stays.
+    let card = "#drafts .draft-task:first-child";
+    page.mark_page()?;
+    page.js(&format!("document.querySelector('{card} details').open = true"))?;
+    let text = "浏览器测试：全年实施重点项目160个";
+    page.js(&format!("document.querySelector('{card} .edit-task textarea[name=text]').value = {text:?}"))?;
+    page.js(&format!("document.querySelector('{card} .edit-task').requestSubmit()"))?;
+    page.wait_for("the card says it was saved", || {
+        Ok(page.text(&format!("{card} .card-notice")).is_ok_and(|t| t.contains("已保存")))
+    })?;
+    let shown = page.text(&format!("{card} .task-text"))?;
+    assert!(shown.contains("重点项目160个"), "the card shows the edit: {shown:?}");
+    assert_eq!(page.js("window.__qingdanOldPage === true")?.as_bool(), Some(true), "no page was loaded");
+    step("draft task saved in place");
 
     accounts(&page)?;
     step("password reset and changed, user disabled");

@@ -20,6 +20,7 @@ on_both_engines! {
     a_reporter_cannot_import => reporter_forbidden;
     each_part_shows_its_judgement_and_the_office_changes_it => part_banners;
     only_the_office_changes_a_judgement => part_change_forbidden;
+    an_edit_sent_by_htmx_gets_the_tasks_card_back_not_the_page => edit_in_place;
 }
 
 const REPORT: &str = "金城市2021年政府工作报告\n\n\
@@ -316,5 +317,38 @@ async fn part_change_forbidden(backend: Backend) -> Result<()> {
     let page = send(&router, get(&path, &cookie)?).await?;
     ensure!(page.attrs(&format!("#part-{chapter}"), "data-kind") == ["review"], "nothing changed");
     ensure!(page.select("#source mark").len() == 4);
+    Ok(())
+}
+
+async fn edit_in_place(backend: Backend) -> Result<()> {
+    let (w, router, cookie) = setup(backend).await?;
+    let path = upload_report(&router, &cookie).await?;
+    let import_id = path.trim_start_matches("/imports/").to_owned();
+    let page = send(&router, get(&path, &cookie)?).await?;
+    let first = page.attrs(".draft-task", "id").first().map(|id| id.trim_start_matches("task-").to_owned());
+    let first = first.unwrap_or_default();
+    let htmx = |form: String| -> Result<axum::http::Request<axum::body::Body>> {
+        let mut request = post_form(&format!("/import-tasks/{first}"), &cookie, &form)?;
+        request.headers_mut().insert("hx-request", axum::http::HeaderValue::from_static("true"));
+        Ok(request)
+    };
+    let text = "%E5%AE%9E%E6%96%BD%E9%87%8D%E7%82%B9%E9%A1%B9%E7%9B%AE210%E4%B8%AA";
+    let reply =
+        send(&router, htmx(format!("import_id={import_id}&text={text}&section=&deadline=2021-11-30&lead_org_id="))?)
+            .await?;
+    ensure!(reply.status == StatusCode::OK, "{}", reply.status);
+    ensure!(reply.select(".draft-task").len() == 1, "one card: {}", reply.body);
+    ensure!(!reply.body.contains("<html") && reply.select("#source, nav").is_empty(), "not the page");
+    ensure!(reply.body.len() < page.body.len() / 2, "{} of {} bytes", reply.body.len(), page.body.len());
+    ensure!(reply.select(".task-text").concat().contains("实施重点项目210个"), "the card shows the edit");
+    ensure!(reply.select(".card-notice").concat().contains("已保存"));
+    let bad = send(&router, htmx(format!("import_id={import_id}&text=&deadline=tomorrow"))?).await?;
+    ensure!(bad.status == StatusCode::OK && bad.select(".card-notice").concat().contains("未保存"), "{}", bad.body);
+    let review = w.app.import_review(&w.supervisor, qingdan_app::ImportId(import_id.parse()?)).await?;
+    let task = review.tasks.first().map(|t| (t.text.clone(), t.deadline.map(|d| d.to_string())));
+    ensure!(
+        task == Some(("实施重点项目210个".to_owned(), Some("2021-11-30".to_owned()))),
+        "the refused edit saved nothing: {task:?}"
+    );
     Ok(())
 }

@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use qingdan_app::{
     AppError, ImportId, ImportReview, ImportSummary, ImportTargetId, ImportTaskId, ImportTaskInput, PlanInput,
@@ -172,6 +172,22 @@ pub struct ImportPage {
     notice: String,
     /// Why the last action was refused (shown on the page, with the menu).
     errors: Vec<String>,
+    /// A line under one task's text after it was edited in place: `(task id,
+    /// is an error, text)`; `(0, ..)` for none.
+    card_notice: (i64, bool, String),
+}
+
+/// One draft task's card alone: the answer to an edit made with htmx, which
+/// replaces the card instead of reloading a page of hundreds of tasks.
+#[derive(Template, WebTemplate)]
+#[template(path = "imports/task_card.html")]
+pub struct TaskCardFragment {
+    t: TaskCard,
+    id: i64,
+    is_draft: bool,
+    orgs: Vec<Org>,
+    comparators: [(&'static str, &'static str); 4],
+    card_notice: (i64, bool, String),
 }
 
 /// The review page's query: `done` names what the last action did.
@@ -274,6 +290,7 @@ impl ImportPage {
             comparators: COMPARATORS,
             notice: String::new(),
             errors: Vec::new(),
+            card_notice: (0, false, String::new()),
         }
     }
 }
@@ -397,14 +414,42 @@ fn target_input(form: &FormPairs) -> TargetInput {
     }
 }
 
+/// Saves a draft task. A form sent by htmx gets the task's card back (with
+/// "已保存" or the reason it was refused, what was typed kept in the form
+/// only when saved); a plain form, the page at the task.
 pub async fn update_task(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Id(id): Id,
+    headers: HeaderMap,
     form: FormPairs,
-) -> Result<Redirect, PageError> {
-    let import = state.app.update_import_task(&user, ImportTaskId(id), &task_input(&form)).await?;
-    Ok(Redirect::to(&format!("/imports/{import}?done=saved#task-{id}")))
+) -> Result<Response, PageError> {
+    let saved = state.app.update_import_task(&user, ImportTaskId(id), &task_input(&form)).await;
+    if !headers.contains_key("hx-request") {
+        let import = saved?;
+        return Ok(Redirect::to(&format!("/imports/{import}?done=saved#task-{id}")).into_response());
+    }
+    let (import, notice) = match saved {
+        Ok(import) => (import, (id, false, "已保存".to_owned())),
+        Err(AppError::Invalid(invalid)) => {
+            let Ok(import) = form.get("import_id").trim().parse::<i64>() else {
+                return Err(AppError::Invalid(invalid).into());
+            };
+            (ImportId(import), (id, true, format!("未保存：{invalid}")))
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let page = ImportPage::from_review(&user, state.app.import_review(&user, import).await?);
+    let t = page.tasks.into_iter().find(|t| t.id == id).ok_or(AppError::NotFound("草稿任务"))?;
+    let card = TaskCardFragment {
+        t,
+        id: page.id,
+        is_draft: page.is_draft,
+        orgs: page.orgs,
+        comparators: page.comparators,
+        card_notice: notice,
+    };
+    Ok(card.into_response())
 }
 
 pub async fn delete_task(
