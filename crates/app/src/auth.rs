@@ -33,7 +33,7 @@ impl std::fmt::Debug for SessionToken {
 }
 
 impl SessionToken {
-    fn generate() -> SessionToken {
+    pub(crate) fn generate() -> SessionToken {
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
         SessionToken(URL_SAFE_NO_PAD.encode(bytes))

@@ -80,6 +80,7 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::AssignmentChanged => "该事项刚被他人处理，请刷新后重试",
         Conflict::ImportsDiffer => "两个草稿任务不属于同一份导入，不能合并",
         Conflict::ImportPublished => "该报告已发布为计划，草稿不能再修改",
+        Conflict::HasReports => "这些任务已有报送记录，不能整批撤销；如确需删除，请在任务页逐项删除",
         Conflict::MoveUnderItself => {
             return AppError::field("parent_id", "under_itself", "不能把任务移到它自己或它的下级任务之下");
         }

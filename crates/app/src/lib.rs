@@ -38,7 +38,7 @@ pub use imports::{
     ReviewPart,
 };
 pub use input::TargetInput;
-pub use ledgers::{LedgerFile, LedgerImported, MAX_LEDGER_BYTES, MAX_LEDGER_ERRORS};
+pub use ledgers::{LedgerFile, LedgerImported, LedgerPreview, MAX_LEDGER_BYTES, MAX_LEDGER_ERRORS};
 pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSend};
 pub use plans::{PlanInput, PlanOverview, ResponsibilityInput, TaskDetail, TaskEdit, TaskFilter, TaskInput};
 pub use qingdan_domain::{
@@ -97,7 +97,8 @@ pub struct App {
     sessions: TtlCache<String, User>,
     /// Light counts of assigned matters, by tenant and lead org (all when `None`).
     matter_counts: TtlCache<(TenantId, Option<qingdan_domain::OrgId>), LightCounts>,
-    /// Plans by id: a plan does not change once created (no update exists).
+    /// Plans by id: a plan changes only when archived, which forgets it here
+    /// (another process sees it within the TTL).
     plans: TtlCache<(TenantId, PlanId), qingdan_domain::Plan>,
     /// Working-day calendars by tenant: every deadline in working days asks.
     calendars: TtlCache<TenantId, qingdan_domain::WorkCalendar>,
@@ -105,6 +106,8 @@ pub struct App {
     dashboards: TtlCache<(TenantId, PlanId), std::sync::Arc<Dashboard>>,
     /// Held while a battle map is built (see [`App::dashboard`]).
     dashboard_builds: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Task ledgers previewed and waiting for the office's confirmation, by token.
+    pending_ledgers: TtlCache<String, ledgers::PendingLedger>,
     /// When failed sign-ins lock an account or an address.
     sign_in_policy: SignInPolicy,
     /// The networks notification channels may reach (no loopback or metadata by default).
@@ -123,6 +126,7 @@ impl App {
             calendars: TtlCache::new(calendar::TTL, 10_000),
             dashboards: TtlCache::new(DASHBOARD_TTL, 1000),
             dashboard_builds: std::sync::Arc::default(),
+            pending_ledgers: TtlCache::new(Duration::from_secs(30 * 60), 100),
             sign_in_policy: SignInPolicy::default(),
             network_policy: qingdan_notify::NetworkPolicy::default(),
         }

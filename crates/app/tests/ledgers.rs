@@ -20,6 +20,7 @@ on_both_engines! {
     the_exported_ledger_has_targets_progress_report_and_light => export_contents;
     the_export_shows_this_period_of_the_plans_own_cycle => weekly_export;
     a_ledger_made_in_libreoffice_imports => libreoffice_ledger;
+    a_task_ledger_is_previewed_confirmed_once_and_undone_unless_reported => preview_and_undo;
 }
 
 /// A workbook whose first sheet holds `rows` from A1, with `merges` (first row,
@@ -541,5 +542,44 @@ async fn weekly_export(backend: Backend) -> Result<()> {
     let rows = read_xlsx_rows(&file.bytes)?;
     ensure!(rows[0][0].ends_with(&format!("（{}）", period.label())), "{:?}", rows[0][0]);
     ensure!(rows[2][12] == "已通过" && rows[2][13] == "本周已争取9亿元", "{:?}", rows[2]);
+    Ok(())
+}
+
+async fn preview_and_undo(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-15").await?;
+    city(&w).await?;
+    let plan = w.plan().await?;
+    let file = tasks_file("2026-12-31", "市发展和改革委员会")?;
+    let preview = w.app.preview_task_ledger(&w.supervisor, plan, "任务.xlsx", &file).await?;
+    ensure!((preview.tasks, preview.targets) == (5, 4), "{preview:?}");
+    ensure!(tasks_in_order(&w, plan).await?.is_empty(), "a preview writes nothing");
+    let other = w.user("office2", Role::Supervisor, w.supervisor.org_id).await?;
+    ensure!(w.app.confirm_task_ledger(&other, &preview.token).await.is_err(), "only the uploader confirms");
+    let done = w.app.confirm_task_ledger(&w.supervisor, &preview.token).await?;
+    ensure!(done.rows == 5 && tasks_in_order(&w, plan).await?.len() == 5);
+    ensure!(w.app.confirm_task_ledger(&w.supervisor, &preview.token).await.is_err(), "a token writes once");
+
+    // A report on one of them: the import can no longer be taken back whole.
+    let tasks = tasks_in_order(&w, plan).await?;
+    let (wu, _) = w.app.login("fgw.wu", "Wufagai2026").await?;
+    let report = ReportInput {
+        period: "2026-03".into(),
+        percent_done: "30".into(),
+        narrative: "已开工".into(),
+        ..Default::default()
+    };
+    let id = w.app.submit_report(&wu, tasks[2].id, &report).await?;
+    let refused = w.app.undo_task_ledger(&w.supervisor, plan, &done.roots).await;
+    ensure!(matches!(refused, Err(AppError::Conflict(_))), "{refused:?}");
+    ensure!(tasks_in_order(&w, plan).await?.len() == 5, "nothing moved");
+    ensure!(matches!(w.app.undo_task_ledger(&wu, plan, &done.roots).await, Err(AppError::Forbidden)));
+
+    // A second import, unreported, goes back as one step.
+    let again = w.app.import_task_ledger(&w.supervisor, plan, "任务.xlsx", &file).await?;
+    ensure!(tasks_in_order(&w, plan).await?.len() == 10);
+    ensure!(w.app.undo_task_ledger(&w.supervisor, plan, &again.roots).await? == again.roots.len());
+    let left: Vec<TaskId> = tasks_in_order(&w, plan).await?.iter().map(|t| t.id).collect();
+    ensure!(left == tasks.iter().map(|t| t.id).collect::<Vec<_>>(), "the first import stays whole");
+    ensure!(w.app.task_detail(&w.supervisor, tasks[2].id).await?.reports.iter().any(|r| r.id == id));
     Ok(())
 }

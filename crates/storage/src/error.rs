@@ -55,6 +55,8 @@ pub enum Conflict {
     ImportPublished,
     /// A task cannot move under itself or one of its own sub-tasks.
     MoveUnderItself,
+    /// Tasks to delete as one step hold reports already.
+    HasReports,
 }
 
 /// The unique names a [`Conflict::Taken`] can be about.

@@ -110,11 +110,26 @@ async fn upload_and_export(backend: Backend) -> Result<()> {
     for name in ["市财政局", "市交通运输局", "市教育局"] {
         w.org(name).await?;
     }
-    let reply = send(&router, upload("/ledgers/tasks", &supervisor, Some(plan), FIXTURE)?).await?;
-    ensure!(reply.status == StatusCode::SEE_OTHER, "{}: {}", reply.status, reply.body);
-    ensure!(reply.location() == "/ledgers?done=tasks-5-4", "{}", reply.location());
-    let reply = send(&router, get(&reply.location(), &supervisor)?).await?;
+    // A good file is shown first, and written only when confirmed.
+    let preview = send(&router, upload("/ledgers/tasks", &supervisor, Some(plan), FIXTURE)?).await?;
+    ensure!(preview.status == StatusCode::OK, "{}: {}", preview.status, preview.body);
+    let said = preview.select("#preview p").concat();
+    ensure!(said.contains("新增任务5项") && said.contains("指标4个"), "{said}");
+    ensure!(preview.select("#preview-tasks tbody tr").len() == 5, "the tasks it adds are listed");
+    let page = send(&router, get(&format!("/plans/{plan}"), &supervisor)?).await?;
+    ensure!(page.select("#tasks tbody tr[data-task]").is_empty(), "nothing written before the confirmation");
+    let token = preview.attrs("#confirm-form input[name=token]", "value").concat();
+    let reply =
+        send(&router, post_form("/ledgers/tasks/confirm", &supervisor, &format!("token={token}&plan_id={plan}"))?)
+            .await?;
+    ensure!(reply.status == StatusCode::OK, "{}: {}", reply.status, reply.body);
     ensure!(reply.select("#notice") == ["已导入任务5项（指标4个）"], "{:?}", reply.select("#notice"));
+    let undo: Vec<String> = reply.attrs("#undo-form input[name=task_ids]", "value");
+    ensure!(undo.len() == 2, "the two top-level tasks to take back: {undo:?}");
+    let again =
+        send(&router, post_form("/ledgers/tasks/confirm", &supervisor, &format!("token={token}&plan_id={plan}"))?)
+            .await?;
+    ensure!(again.status == StatusCode::UNPROCESSABLE_ENTITY, "a token writes once: {}", again.status);
 
     // The plan page links the export; the export reads back.
     let page = send(&router, get(&format!("/plans/{plan}"), &supervisor)?).await?;
@@ -145,6 +160,15 @@ async fn upload_and_export(backend: Backend) -> Result<()> {
         rows[2..].iter().all(|r| !r[15].is_empty() && r[12] == "未报送"),
         "a light and a report status on every row"
     );
+
+    // 撤销本次导入: the imported tasks go to the 回收站 as one step.
+    let form = undo.iter().map(|id| format!("task_ids={id}")).collect::<Vec<_>>().join("&");
+    let reply = send(&router, post_form(&format!("/plans/{plan}/ledger-undo"), &supervisor, &form)?).await?;
+    ensure!(reply.location() == format!("/plans/{plan}?done=undone&n=2"), "{}", reply.location());
+    let page = send(&router, get(&reply.location(), &supervisor)?).await?;
+    ensure!(page.select("#tasks tbody tr[data-task]").is_empty(), "the plan is as before the import");
+    ensure!(page.select("#done").concat().contains("已撤销导入"));
+    ensure!(w.app.deleted_tasks(&w.admin).await?.len() == 2, "in the 回收站");
     Ok(())
 }
 

@@ -27,7 +27,7 @@ use crate::auth::{check_password, hash_password};
 use crate::guards::{require_admin, require_supervisor};
 use crate::{App, AppError, Result};
 use chrono::NaiveDate;
-use qingdan_domain::{Comparator, Decimal, Invalid, OrgId, OrgKind, PlanId, Responsibility, Role, User};
+use qingdan_domain::{Comparator, Decimal, Invalid, OrgId, OrgKind, Plan, PlanId, Responsibility, Role, TaskId, User};
 use qingdan_extract::{Numbering, numbering};
 use qingdan_office::{
     LedgerKind, LedgerTable, OfficeError, normalize_name, org_column, parse_ledger_date, read_ledger_table,
@@ -50,13 +50,40 @@ pub const MAX_LEDGER_BYTES: usize = 20 * 1024 * 1024;
 pub const MAX_LEDGER_ERRORS: usize = 200;
 
 /// What an import stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerImported {
     pub kind: LedgerKind,
     /// Orgs, users or tasks created.
     pub rows: usize,
     /// Targets created (tasks only).
     pub targets: usize,
+    /// The tasks created at the top of what was imported (each with its
+    /// sub-tasks): what [`App::undo_task_ledger`] takes back.
+    pub roots: Vec<TaskId>,
+}
+
+/// A task ledger checked and not yet written: what it will add, and the
+/// token that writes it ([`App::confirm_task_ledger`]) within 30 minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerPreview {
+    pub token: String,
+    pub plan: Plan,
+    pub file_name: String,
+    /// Tasks it adds, of them at the plan's top level, and targets.
+    pub tasks: usize,
+    pub top_level: usize,
+    pub targets: usize,
+    /// The first tasks as they will read: (序号, 任务内容).
+    pub first: Vec<(String, String)>,
+}
+
+/// An uploaded task ledger waiting for the office's confirmation.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingLedger {
+    user: qingdan_domain::UserId,
+    plan: PlanId,
+    file_name: String,
+    bytes: std::sync::Arc<Vec<u8>>,
 }
 
 /// The faults of a file, each naming its cell.
@@ -270,7 +297,7 @@ impl App {
                 other => other.into(),
             },
         )?;
-        Ok(LedgerImported { kind: LedgerKind::Orgs, rows: ids.len(), targets: 0 })
+        Ok(LedgerImported { kind: LedgerKind::Orgs, rows: ids.len(), targets: 0, roots: Vec::new() })
     }
 
     /// Imports the users of a ledger (admins), each with its initial password: all rows or none.
@@ -366,7 +393,7 @@ impl App {
                     other => other.into(),
                 }
             })?;
-        Ok(LedgerImported { kind: LedgerKind::Users, rows, targets: 0 })
+        Ok(LedgerImported { kind: LedgerKind::Users, rows, targets: 0, roots: Vec::new() })
     }
 
     /// Imports tasks with targets into a plan (the office): all rows or none.
@@ -377,8 +404,92 @@ impl App {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<LedgerImported> {
+        let (plan, tasks, target_count) = self.check_task_ledger(user, plan, bytes).await?;
+        let ids = self.store.import_ledger_tasks(user.tenant_id, plan.id, &tasks, file_name, self.actor(user)).await?;
+        self.counts.clear();
+        self.dashboards.clear();
+        let roots = tasks
+            .iter()
+            .zip(&ids)
+            .filter(|(t, _)| !matches!(t.parent, LedgerParent::Earlier(_)))
+            .map(|(_, id)| *id)
+            .collect();
+        Ok(LedgerImported { kind: LedgerKind::Tasks, rows: ids.len(), targets: target_count, roots })
+    }
+
+    /// Checks a task ledger for a plan and says what it would add, writing
+    /// nothing; the file waits (in this process, 30 minutes) for
+    /// [`App::confirm_task_ledger`]. A file with faults is refused as on import.
+    pub async fn preview_task_ledger(
+        &self,
+        user: &User,
+        plan: PlanId,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<LedgerPreview> {
+        let (plan, tasks, targets) = self.check_task_ledger(user, plan, bytes).await?;
+        let token = crate::auth::SessionToken::generate().0;
+        let pending = PendingLedger {
+            user: user.id,
+            plan: plan.id,
+            file_name: file_name.to_owned(),
+            bytes: std::sync::Arc::new(bytes.to_vec()),
+        };
+        self.pending_ledgers.put(token.clone(), pending);
+        Ok(LedgerPreview {
+            token,
+            plan,
+            file_name: file_name.to_owned(),
+            tasks: tasks.len(),
+            top_level: tasks.iter().filter(|t| matches!(t.parent, LedgerParent::Top)).count(),
+            targets,
+            first: tasks.iter().take(10).map(|t| (t.task.number.clone(), t.task.title.clone())).collect(),
+        })
+    }
+
+    /// Writes a previewed task ledger (checked again: the plan or the orgs
+    /// may have changed since). Only the user who uploaded it may.
+    pub async fn confirm_task_ledger(&self, user: &User, token: &str) -> Result<LedgerImported> {
+        let pending = self
+            .pending_ledgers
+            .get(&token.to_owned())
+            .filter(|p| p.user == user.id)
+            .ok_or_else(|| AppError::field("token", "expired", "预览已过期或不存在，请重新上传台账"))?;
+        let imported = self.import_task_ledger(user, pending.plan, &pending.file_name, &pending.bytes).await?;
+        self.pending_ledgers.remove(&token.to_owned());
+        Ok(imported)
+    }
+
+    /// 撤销导入: takes the tasks a ledger import created back, as one step,
+    /// into the 回收站 — refused when any of them holds a report already.
+    pub async fn undo_task_ledger(&self, user: &User, plan: PlanId, roots: &[TaskId]) -> Result<usize> {
         require_supervisor(user)?;
         let plan = self.plan(user, plan).await?;
+        crate::plans::require_editable(&plan)?;
+        for id in roots {
+            if self.store.task(user.tenant_id, *id).await?.is_none_or(|t| t.task.plan_id != plan.id) {
+                return Err(AppError::NotFound("任务"));
+            }
+        }
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let recount = qingdan_storage::Recount { rules: &rules, today: self.clock.today() };
+        let done = self.store.delete_tasks(user.tenant_id, roots, true, recount, self.actor(user)).await;
+        self.counts.clear();
+        self.dashboards.clear();
+        done?;
+        Ok(roots.len())
+    }
+
+    /// The plan and the tasks a task ledger holds, checked row by row.
+    async fn check_task_ledger(
+        &self,
+        user: &User,
+        plan: PlanId,
+        bytes: &[u8],
+    ) -> Result<(Plan, Vec<LedgerTask>, usize)> {
+        require_supervisor(user)?;
+        let plan = self.plan(user, plan).await?;
+        crate::plans::require_editable(&plan)?;
         let table = read_table(bytes, LedgerKind::Tasks)?;
         let tenant = user.tenant_id;
         let orgs = org_index(&self.store.orgs(tenant).await?);
@@ -628,9 +739,7 @@ impl App {
             });
         }
         faults.into_result()?;
-        let ids = self.store.import_ledger_tasks(tenant, plan.id, &tasks, file_name, self.actor(user)).await?;
-        self.counts.clear();
-        Ok(LedgerImported { kind: LedgerKind::Tasks, rows: ids.len(), targets: target_count })
+        Ok((plan, tasks, target_count))
     }
 
     /// The target of one row, if it has one; faults go to `faults`.

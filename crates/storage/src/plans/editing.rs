@@ -388,30 +388,58 @@ impl Store {
     /// [`Store::restore_task`] puts it back. The ancestors' figures are
     /// computed again without it.
     pub async fn delete_task(&self, tenant: TenantId, id: TaskId, recount: Recount<'_>, actor: Actor) -> Result<()> {
-        let task = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task;
+        self.delete_tasks(tenant, &[id], false, recount, actor).await
+    }
+
+    /// Deletes several tasks (each with its subtree) to the 回收站 in one
+    /// transaction: undoing a ledger import. With `only_unreported`, a
+    /// subtree that holds any report refuses the whole step (`Conflict`).
+    pub async fn delete_tasks(
+        &self,
+        tenant: TenantId,
+        ids: &[TaskId],
+        only_unreported: bool,
+        recount: Recount<'_>,
+        actor: Actor,
+    ) -> Result<()> {
         let trash = self.trash_plan(tenant).await?;
-        if task.plan_id == trash {
-            return Err(StorageError::NotFound(Entity::Task));
-        }
         in_tx!(self, tx => {
-            lock_plan_of!(tx, tenant, id.0);
-            let (old_path, old_depth): (String, i64) =
-                sqlx::query_as("SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND id = $2")
-                    .bind(tenant.0).bind(id.0).fetch_one(&mut *tx).await?;
-            let (new_path, _) = last_child_place!(tx, tenant, trash.0, None::<i64>);
-            move_subtree!(tx, tenant, id.0, &old_path, old_depth, trash.0, None::<i64>, &new_path, 0_i64);
-            sqlx::query(
-                "INSERT INTO deleted_tasks (tenant_id, task_id, plan_id, parent_id, deleted_by, deleted_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(tenant.0).bind(id.0).bind(task.plan_id.0).bind(task.parent_id.map(|p| p.0))
-            .bind(actor.user_id.map(|u| u.0)).bind(actor.at)
-            .execute(&mut *tx).await?;
-            if let Some(parent) = task.parent_id {
-                recount_up!(tx, tenant, parent.0, recount);
+            for id in ids {
+                let task: Option<(i64, Option<i64>, String, i64, String, String)> = sqlx::query_as(
+                    "SELECT plan_id, parent_id, sort_path, depth, number, title FROM tasks WHERE tenant_id = $1 AND id = $2",
+                )
+                .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
+                let (plan, parent, old_path, old_depth, number, title) = task.ok_or(StorageError::NotFound(Entity::Task))?;
+                if plan == trash.0 {
+                    return Err(StorageError::NotFound(Entity::Task));
+                }
+                lock_plan_of!(tx, tenant, id.0);
+                if only_unreported {
+                    let reports: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
+                         WHERE t.tenant_id = $1 AND t.plan_id = $2 AND (t.sort_path = $3 OR t.sort_path LIKE $4)",
+                    )
+                    .bind(tenant.0).bind(plan).bind(&old_path).bind(format!("{old_path}.%"))
+                    .fetch_one(&mut *tx).await?;
+                    if reports > 0 {
+                        return Err(StorageError::Conflict(crate::Conflict::HasReports));
+                    }
+                }
+                let (new_path, _) = last_child_place!(tx, tenant, trash.0, None::<i64>);
+                move_subtree!(tx, tenant, id.0, &old_path, old_depth, trash.0, None::<i64>, &new_path, 0_i64);
+                sqlx::query(
+                    "INSERT INTO deleted_tasks (tenant_id, task_id, plan_id, parent_id, deleted_by, deleted_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(tenant.0).bind(id.0).bind(plan).bind(parent)
+                .bind(actor.user_id.map(|u| u.0)).bind(actor.at)
+                .execute(&mut *tx).await?;
+                if let Some(parent) = parent {
+                    recount_up!(tx, tenant, parent, recount);
+                }
+                let old = json!({"plan_id": plan, "parent_id": parent, "number": number, "title": title});
+                record!(tx, event(tenant, actor, "task", id.0, "delete", Some(old), None));
             }
-            let old = json!({"plan_id": task.plan_id, "parent_id": task.parent_id, "number": task.number, "title": task.title});
-            record!(tx, event(tenant, actor, "task", id.0, "delete", Some(old), None));
         });
         Ok(())
     }

@@ -6,6 +6,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
+use crate::extractors::FormPairs;
 use crate::extractors::{Id, QueryParams};
 use crate::view::Nav;
 use askama::Template;
@@ -14,8 +15,8 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use qingdan_app::{AppError, LedgerKind};
-use qingdan_domain::{PlanId, Role, User};
+use qingdan_app::{AppError, LedgerImported, LedgerKind, LedgerPreview};
+use qingdan_domain::{PlanId, Role, TaskId, User};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -160,7 +161,13 @@ pub async fn upload(
         LedgerKind::Orgs => state.app.import_org_ledger(&user, &name, &bytes).await,
         LedgerKind::Users => state.app.import_user_ledger(&user, &name, &bytes).await,
         LedgerKind::Tasks if plan_id == 0 => Err(AppError::field("plan_id", "required", "请选择要导入任务的计划")),
-        LedgerKind::Tasks => state.app.import_task_ledger(&user, PlanId(plan_id), &name, &bytes).await,
+        LedgerKind::Tasks => {
+            // A task ledger is shown first and written only when the office confirms.
+            return match state.app.preview_task_ledger(&user, PlanId(plan_id), &name, &bytes).await {
+                Ok(preview) => Ok(PreviewPage { nav: Nav::new(&user, "/ledgers"), preview }.into_response()),
+                Err(err) => again(&state, &user, kind, name, plan_id, err).await,
+            };
+        }
     };
     match result {
         Ok(done) => {
@@ -205,4 +212,46 @@ pub async fn export(
 ) -> Result<Response, PageError> {
     let file = state.app.export_ledger(&user, PlanId(id)).await?;
     Ok(xlsx_response(&format!("plan-{id}-ledger.xlsx"), &file.file_name, file.bytes))
+}
+
+/// What a task ledger will add, asked before anything is written.
+#[derive(Template, WebTemplate)]
+#[template(path = "ledgers/preview.html")]
+pub struct PreviewPage {
+    nav: Nav,
+    preview: LedgerPreview,
+}
+
+/// What a confirmed task ledger added, with 撤销本次导入.
+#[derive(Template, WebTemplate)]
+#[template(path = "ledgers/imported.html")]
+pub struct ImportedPage {
+    nav: Nav,
+    plan_id: i64,
+    done: LedgerImported,
+}
+
+/// 确认导入: writes the previewed task ledger.
+pub async fn confirm(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    form: FormPairs,
+) -> Result<Response, PageError> {
+    let plan_id = form.get("plan_id").trim().parse::<i64>().unwrap_or(0);
+    match state.app.confirm_task_ledger(&user, &form.get("token")).await {
+        Ok(done) => Ok(ImportedPage { nav: Nav::new(&user, "/ledgers"), plan_id, done }.into_response()),
+        Err(err) => again(&state, &user, LedgerKind::Tasks, String::new(), plan_id, err).await,
+    }
+}
+
+/// 撤销本次导入: the tasks the import created go to the 回收站, as one step.
+pub async fn undo(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Redirect, PageError> {
+    let roots: Vec<TaskId> = form.all("task_ids").iter().filter_map(|s| s.trim().parse().ok()).map(TaskId).collect();
+    let n = state.app.undo_task_ledger(&user, PlanId(id), &roots).await?;
+    Ok(Redirect::to(&format!("/plans/{id}?done=undone&n={n}")))
 }

@@ -41,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/trash/{id}/restore", post(editing::restore))
         .route("/plans/{id}/ledger.xlsx", get(ledgers::export))
         .route("/ledgers", get(ledgers::show))
+        .route("/ledgers/tasks/confirm", post(ledgers::confirm))
+        .route("/plans/{id}/ledger-undo", post(ledgers::undo))
         .route("/ledgers/{kind}/template.xlsx", get(ledgers::template))
         .route("/plans/{id}/reporting", get(schedule::show).post(schedule::set))
         .route("/plans/{id}/map", get(dashboard::show))

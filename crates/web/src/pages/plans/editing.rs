@@ -34,6 +34,7 @@ impl Done {
             Some("deleted") => "任务已删除（连同下级任务、指标和报送记录移入回收站，管理员可恢复）。".into(),
             Some("restored") => "任务已恢复到原位置。".into(),
             Some("assigned") => format!("已为{}项任务设置牵头单位或牵头领导。", self.n.unwrap_or(0)),
+            Some("undone") => format!("已撤销导入：{}项任务（连同下级任务）移入回收站。", self.n.unwrap_or(0)),
             Some("archived") => "计划已归档，不再接受修改和报送。".into(),
             Some("unarchived") => "计划已取消归档。".into(),
             _ => String::new(),
