@@ -16,6 +16,7 @@ on_both_engines! {
     a_task_moves_deletes_and_comes_back_with_its_reports => tree;
     lead_orgs_are_set_in_bulk_and_an_archived_plan_takes_no_changes => bulk_and_archive;
     only_the_office_mends_the_list_and_only_the_admin_restores => permissions;
+    a_task_splits_in_two_and_merges_back_unless_reported => split_and_merge;
 }
 
 struct List {
@@ -246,5 +247,43 @@ async fn permissions(backend: Backend) -> Result<()> {
     ensure!(l.w.app.restore_task(&other_admin, b).await.is_err(), "nor restores it");
     let a_now = l.w.app.task(&l.w.supervisor, a).await?.task;
     ensure!(a_now.title == "新建5G基站" && a_now.parent_id == Some(l.sections[0]), "nothing changed: {a_now:?}");
+    Ok(())
+}
+
+async fn split_and_merge(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, b, _] = l.leaves;
+    let [one, _] = l.sections;
+    let t = l.w.app.save_target(&l.w.supervisor, a, None, &target("3000")).await?;
+    let new = l.w.app.split_task(&l.w.supervisor, a, "2").await?;
+    let children: Vec<(TaskId, String)> =
+        l.w.app
+            .task_detail(&l.w.supervisor, one)
+            .await?
+            .children
+            .into_iter()
+            .map(|c| (c.task.id, c.task.title))
+            .collect();
+    ensure!(
+        children == [(a, "新建".to_owned()), (new, "5G基站".to_owned()), (b, "改造老旧小区".to_owned())],
+        "the new part right after the task: {children:?}"
+    );
+    let split = l.w.app.task(&l.w.supervisor, new).await?.task;
+    ensure!(split.responsibility.lead_org_id == Some(l.org), "it answers to the same org");
+    let refused = l.w.app.split_task(&l.w.supervisor, a, "9").await;
+    ensure!(matches!(refused, Err(AppError::Invalid(_))), "{refused:?}");
+
+    l.w.app.merge_task_with_next(&l.w.supervisor, a).await?;
+    let merged = l.w.app.task_detail(&l.w.supervisor, a).await?;
+    ensure!(merged.item.task.title == "新建5G基站", "{}", merged.item.task.title);
+    ensure!(merged.targets.iter().any(|x| x.id == t), "targets stay");
+    ensure!(l.w.app.task(&l.w.supervisor, new).await.is_err(), "the merged part is gone");
+    // B has a report: merging it into A is refused, nothing changes.
+    l.accept(b, "2026-06", 40, Vec::new()).await?;
+    let refused = l.w.app.merge_task_with_next(&l.w.supervisor, a).await;
+    ensure!(matches!(refused, Err(AppError::Conflict(_))), "{refused:?}");
+    ensure!(l.w.app.task(&l.w.supervisor, b).await?.task.percent_done == 40);
+    let last = l.w.app.merge_task_with_next(&l.w.supervisor, b).await;
+    ensure!(field(last) == "merge:last");
     Ok(())
 }

@@ -60,6 +60,15 @@ async fn pages(backend: Backend) -> Result<()> {
         send(&router, post_form(&format!("/tasks/{}/move", a.0), &office, &format!("parent_id={}", b.0))?).await?;
     ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "under its own child: {}", reply.status);
 
+    let reply = send(&router, post_form(&format!("/tasks/{}/split", a.0), &office, "position=999")?).await?;
+    ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.status);
+    ensure!(reply.select("#task-split .field-error").concat().contains("拆分位置"), "{}", reply.body);
+    let reply = send(&router, post_form(&format!("/tasks/{}/split", a.0), &office, "position=2")?).await?;
+    ensure!(reply.location().ends_with("done=split"), "{}", reply.location());
+    let reply = send(&router, post_form(&format!("/tasks/{}/merge", a.0), &office, "")?).await?;
+    ensure!(reply.location().ends_with("done=merged"), "{}", reply.location());
+    ensure!(w.app.task(&w.supervisor, a).await?.task.title == "新建5G基站3500个", "split and merged back");
+
     let reply = send(&router, post_form(&format!("/tasks/{}/delete", b.0), &office, "")?).await?;
     ensure!(reply.location() == format!("/plans/{}?done=deleted", plan.0), "{}", reply.location());
     let list = send(&router, get(&reply.location(), &office)?).await?;
@@ -110,6 +119,8 @@ async fn refused(backend: Backend) -> Result<()> {
         (format!("/tasks/{}/targets/0", a.0), "metric=x&comparator=ge&value=1&unit=个".to_owned()),
         (format!("/tasks/{}/move", b.0), format!("parent_id={}", a.0)),
         (format!("/tasks/{}/delete", a.0), String::new()),
+        (format!("/tasks/{}/split", a.0), "position=2".to_owned()),
+        (format!("/tasks/{}/merge", a.0), String::new()),
         (format!("/plans/{}/assign", plan.0), format!("task_ids={}&lead_org_id={}", a.0, org.0)),
         (format!("/plans/{}/archive", plan.0), "archived=1".to_owned()),
         (format!("/admin/trash/{}/restore", a.0), String::new()),

@@ -96,6 +96,40 @@ impl App {
         Ok(done?)
     }
 
+    /// Splits a task's text after `position` characters: the task keeps the
+    /// first part, a new sibling right after it takes the rest (same
+    /// responsibility and dates, no targets). Returns the new task.
+    pub async fn split_task(&self, user: &User, id: TaskId, position: &str) -> Result<TaskId> {
+        self.editable_plan_of(user, id).await?;
+        let length = self.store.task(user.tenant_id, id).await?.map_or(0, |t| t.task.title.chars().count());
+        let at = match position.trim().parse::<usize>() {
+            Ok(at) if at >= 1 && at < length => at,
+            _ => {
+                let message = format!("拆分位置应为1到{}之间的整数（第几个字之后）", length.saturating_sub(1));
+                return Err(AppError::field("position", "out_of_range", message));
+            }
+        };
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let done = self.store.split_task(user.tenant_id, id, at, self.recount(&rules), self.actor(user)).await;
+        self.forget_figures();
+        Ok(done?)
+    }
+
+    /// Merges the next sibling into a task (text, targets, sub-tasks); one
+    /// that holds reports is refused.
+    pub async fn merge_task_with_next(&self, user: &User, id: TaskId) -> Result<()> {
+        self.editable_plan_of(user, id).await?;
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let done = self.store.merge_with_next(user.tenant_id, id, self.recount(&rules), self.actor(user)).await;
+        self.forget_figures();
+        done.map(|_| ()).map_err(|e| match e {
+            qingdan_storage::StorageError::NotFound(qingdan_storage::Entity::Task) => {
+                AppError::field("merge", "last", "这是同级最后一项，没有下一项可合并")
+            }
+            other => other.into(),
+        })
+    }
+
     /// Deletes a task (with its sub-tasks, targets and reports) to the
     /// 回收站; an admin can restore it.
     pub async fn delete_task(&self, user: &User, id: TaskId) -> Result<()> {

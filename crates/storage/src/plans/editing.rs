@@ -352,6 +352,128 @@ impl Store {
         Ok(())
     }
 
+    /// Splits a task's text at character `at`: the task keeps the first part
+    /// (with its targets, reports and sub-tasks); a new sibling right after it
+    /// takes the rest, with the same responsibility, weight and dates.
+    pub async fn split_task(
+        &self,
+        tenant: TenantId,
+        id: TaskId,
+        at: usize,
+        recount: Recount<'_>,
+        actor: Actor,
+    ) -> Result<TaskId> {
+        let item = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?;
+        let task = item.task;
+        let (first, rest): (String, String) =
+            (task.title.chars().take(at).collect(), task.title.chars().skip(at).collect());
+        let new_id = in_tx!(self, tx => {
+            lock_plan_of!(tx, tenant, id.0);
+            sqlx::query("UPDATE tasks SET title = $1 WHERE tenant_id = $2 AND id = $3")
+                .bind(first.trim()).bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
+            let (path, depth) = last_child_place!(tx, tenant, task.plan_id.0, task.parent_id.map(|p| p.0));
+            let new_id: i64 = sqlx::query_scalar(
+                "INSERT INTO tasks (tenant_id, plan_id, parent_id, number, title, weight, depth, sort_path, start_date, deadline, \
+                 lead_leader_id, lead_org_id, owner_id, percent_done, light) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14) RETURNING id",
+            )
+            .bind(tenant.0).bind(task.plan_id.0).bind(task.parent_id.map(|p| p.0)).bind("")
+            .bind(rest.trim()).bind(task.weight.to_string()).bind(depth).bind(&path)
+            .bind(task.start_date).bind(task.deadline)
+            .bind(task.responsibility.lead_leader_id.map(|u| u.0)).bind(task.responsibility.lead_org_id.map(|o| o.0))
+            .bind(task.responsibility.owner_id.map(|u| u.0)).bind(recount.rules.light(0, task.start_date, task.deadline, recount.today).code())
+            .fetch_one(&mut *tx).await?;
+            for org in &task.responsibility.supporting_org_ids {
+                sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
+                    .bind(tenant.0).bind(new_id).bind(org.0).execute(&mut *tx).await?;
+            }
+            // The new sibling goes right after the task: later siblings move one place down.
+            let after: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT id, sort_path FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id <> $3 \
+                 AND ((parent_id IS NULL AND $4 = 0) OR parent_id = $4) ORDER BY sort_path",
+            )
+            .bind(tenant.0).bind(task.plan_id.0).bind(new_id).bind(task.parent_id.map_or(0, |p| p.0))
+            .fetch_all(&mut *tx).await?;
+            let mine = after.iter().position(|(t, _)| *t == id.0).unwrap_or(after.len());
+            let mut order: Vec<i64> = after.iter().map(|(t, _)| *t).collect();
+            order.insert((mine + 1).min(order.len()), new_id);
+            let paths: Vec<String> = after.iter().map(|(_, p)| p.clone()).chain(std::iter::once(path.clone())).collect();
+            let mut sorted = paths.clone();
+            sorted.sort();
+            // Park every sibling's subtree on a temporary path, then lay them out in order.
+            for (i, sibling) in order.iter().enumerate() {
+                let (old, d): (String, i64) = sqlx::query_as("SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0).bind(sibling).fetch_one(&mut *tx).await?;
+                let parked = format!("~{i:06}");
+                move_subtree!(tx, tenant, *sibling, &old, d, task.plan_id.0, task.parent_id.map(|p| p.0), &parked, d);
+            }
+            for (i, sibling) in order.iter().enumerate() {
+                let (old, d): (String, i64) = sqlx::query_as("SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0).bind(sibling).fetch_one(&mut *tx).await?;
+                let target = sorted.get(i).cloned().unwrap_or_default();
+                move_subtree!(tx, tenant, *sibling, &old, d, task.plan_id.0, task.parent_id.map(|p| p.0), &target, d);
+            }
+            if let Some(parent) = task.parent_id {
+                recount_up!(tx, tenant, parent.0, recount);
+            }
+            let after_json = json!({"split_from": id, "title": rest.trim()});
+            record!(tx, event(tenant, actor, "task", new_id, "split", Some(json!({"title": task.title})), Some(after_json)));
+            new_id
+        });
+        Ok(TaskId(new_id))
+    }
+
+    /// Merges the next sibling into a task: its text is appended, its targets
+    /// and sub-tasks move over, and it is removed. A sibling that holds
+    /// reports is refused (`Conflict`): reports cannot be joined.
+    pub async fn merge_with_next(
+        &self,
+        tenant: TenantId,
+        id: TaskId,
+        recount: Recount<'_>,
+        actor: Actor,
+    ) -> Result<TaskId> {
+        let task = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task;
+        let next = in_tx!(self, tx => {
+            lock_plan_of!(tx, tenant, id.0);
+            let (path,): (String,) = sqlx::query_as("SELECT sort_path FROM tasks WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.0).bind(id.0).fetch_one(&mut *tx).await?;
+            let next: Option<(i64, String, String)> = sqlx::query_as(
+                "SELECT id, title, sort_path FROM tasks WHERE tenant_id = $1 AND plan_id = $2 \
+                 AND ((parent_id IS NULL AND $3 = 0) OR parent_id = $3) AND sort_path > $4 ORDER BY sort_path LIMIT 1",
+            )
+            .bind(tenant.0).bind(task.plan_id.0).bind(task.parent_id.map_or(0, |p| p.0)).bind(&path)
+            .fetch_optional(&mut *tx).await?;
+            let (next, title, _) = next.ok_or(StorageError::NotFound(Entity::Task))?;
+            let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM progress_reports WHERE tenant_id = $1 AND task_id = $2")
+                .bind(tenant.0).bind(next).fetch_one(&mut *tx).await?;
+            if reports > 0 {
+                return Err(StorageError::Conflict(crate::Conflict::HasReports));
+            }
+            sqlx::query("UPDATE tasks SET title = $1 WHERE tenant_id = $2 AND id = $3")
+                .bind(format!("{}{}", task.title, title)).bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
+            sqlx::query("UPDATE targets SET task_id = $1 WHERE tenant_id = $2 AND task_id = $3")
+                .bind(id.0).bind(tenant.0).bind(next).execute(&mut *tx).await?;
+            let children: Vec<(i64, String, i64)> = sqlx::query_as(
+                "SELECT id, sort_path, depth FROM tasks WHERE tenant_id = $1 AND parent_id = $2 ORDER BY sort_path",
+            )
+            .bind(tenant.0).bind(next).fetch_all(&mut *tx).await?;
+            for (child, old, depth) in children {
+                let (new_path, new_depth) = last_child_place!(tx, tenant, task.plan_id.0, Some(id.0));
+                move_subtree!(tx, tenant, child, &old, depth, task.plan_id.0, Some(id.0), &new_path, new_depth);
+            }
+            sqlx::query("DELETE FROM task_supporting_orgs WHERE tenant_id = $1 AND task_id = $2")
+                .bind(tenant.0).bind(next).execute(&mut *tx).await?;
+            sqlx::query("UPDATE assignments SET source_task_id = $1 WHERE tenant_id = $2 AND source_task_id = $3")
+                .bind(id.0).bind(tenant.0).bind(next).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM tasks WHERE tenant_id = $1 AND id = $2").bind(tenant.0).bind(next).execute(&mut *tx).await?;
+            recount_up!(tx, tenant, id.0, recount);
+            record!(tx, event(tenant, actor, "task", next, "merge", Some(json!({"title": title})), Some(json!({"into": id}))));
+            next
+        });
+        Ok(TaskId(next))
+    }
+
     /// Sets the lead org and lead leader of many tasks at once, in one
     /// transaction; returns how many were changed.
     pub async fn bulk_set_lead(

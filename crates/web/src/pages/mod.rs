@@ -36,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}/targets/{target}", post(editing::save_target))
         .route("/tasks/{id}/targets/{target}/delete", post(editing::delete_target))
         .route("/tasks/{id}/move", post(editing::move_task))
+        .route("/tasks/{id}/split", post(editing::split))
+        .route("/tasks/{id}/merge", post(editing::merge))
         .route("/tasks/{id}/delete", post(editing::delete_task))
         .route("/admin/trash", get(editing::trash))
         .route("/admin/trash/{id}/restore", post(editing::restore))

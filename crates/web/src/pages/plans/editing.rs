@@ -30,6 +30,8 @@ impl Done {
             Some("updated") => "已保存修改，进度和亮灯已重新计算。".into(),
             Some("target_saved") => "指标已保存，进度已重新计算。".into(),
             Some("target_deleted") => "指标已删除，进度已重新计算。".into(),
+            Some("split") => "已拆分：后半部分成为紧随其后的新任务。".into(),
+            Some("merged") => "已与下一项合并。".into(),
             Some("moved") => "任务已移动，原上级和新上级的进度已重新计算。".into(),
             Some("deleted") => "任务已删除（连同下级任务、指标和报送记录移入回收站，管理员可恢复）。".into(),
             Some("restored") => "任务已恢复到原位置。".into(),
@@ -217,6 +219,21 @@ pub async fn move_task(
     let parent = (parent != 0).then_some(TaskId(parent));
     let result = state.app.move_task(&user, TaskId(id), parent).await;
     after(&state, &user, TaskId(id), None, result, "moved").await
+}
+
+pub async fn split(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Response, PageError> {
+    let result = state.app.split_task(&user, TaskId(id), &form.get("position")).await.map(|_| ());
+    after(&state, &user, TaskId(id), None, result, "split").await
+}
+
+pub async fn merge(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<Response, PageError> {
+    let result = state.app.merge_task_with_next(&user, TaskId(id)).await;
+    after(&state, &user, TaskId(id), None, result, "merged").await
 }
 
 pub async fn delete_task(
