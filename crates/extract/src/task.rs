@@ -60,10 +60,18 @@ pub(crate) fn is_commitment(text: &str, has_targets: bool) -> bool {
     if has_targets {
         return true;
     }
-    if text.starts_with("各位代表") || text.chars().count() < 6 {
+    if text.starts_with("各位代表") || text.chars().count() < 6 || is_rhetoric(text) {
         return false;
     }
     COMMITMENT_VERBS.iter().any(|v| text.contains(v))
+}
+
+/// A call to the audience rather than a promise of the government: the
+/// closing "让我们……" of a report, or an exclamation (…而努力奋斗！). Only
+/// asked of sentences without targets.
+fn is_rhetoric(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with("让我们") || text.ends_with('！') || text.ends_with('!')
 }
 
 /// Words that end the name of a project, place or facility, longest first.
@@ -231,6 +239,15 @@ pub(crate) fn suggest_lead_org(text: &str, context: &str, orgs: &[OrgKeywords]) 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_closing_call_and_exclamations_promise_nothing() {
+        assert!(!is_commitment("让我们更加紧密地团结在一起，为全面完成今年目标任务而努力奋斗！", false));
+        assert!(!is_commitment("我们要以更加昂扬的斗志加快推进现代化建设！", false));
+        assert!(is_commitment("要加快推进城市更新行动。", false));
+        assert!(is_commitment("让我们力争新建学校5所。", true), "a sentence with a target stays");
+    }
+
     use super::*;
 
     #[test]
