@@ -22,6 +22,7 @@ on_both_engines! {
     only_the_office_changes_how_a_part_is_judged => part_correction_permissions;
     another_tenant_cannot_change_how_a_part_is_judged => part_correction_stranger;
     the_five_year_outlook_is_published_only_when_kept => outlook_kept_or_not;
+    a_lead_org_is_suggested_from_the_work_a_task_speaks_of => lead_org_by_remit;
 }
 
 /// A report with a five-year outlook before the year's plan.
@@ -504,5 +505,28 @@ async fn outlook_kept_or_not(backend: Backend) -> Result<()> {
     let with = titles(w.app.publish_import(&w.supervisor, second, &input(true)).await?).await?;
     ensure!(with.iter().any(|t| t.contains("年均增长6%")), "kept when asked: {with:?}");
     ensure!(with.iter().any(|t| t.starts_with("二、")), "under its own section: {with:?}");
+    Ok(())
+}
+
+async fn lead_org_by_remit(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2027-02-01").await?;
+    let education = w.org("市教育局").await?;
+    let housing = w.org("市住房和城乡建设局").await?;
+    let labour = w.org("市人力资源和社会保障局").await?;
+    let report = "青川市2027年政府工作报告\n\n一、2027年重点工作\n\
+        （一）办好民生实事。新建中小学校5所，新增学位3000个。改造老旧小区80个。新增城镇就业3.5万人。\n";
+    let id = w.app.upload_report(&w.supervisor, "青川.txt", report.as_bytes()).await?;
+    let tasks = w.app.import_review(&w.supervisor, id).await?.tasks;
+    let lead = |needle: &str| tasks.iter().find(|t| t.text.contains(needle)).and_then(|t| t.lead_org_id);
+    ensure!(lead("中小学校") == Some(education), "schools: {tasks:#?}");
+    ensure!(lead("老旧小区") == Some(housing), "old estates: {tasks:#?}");
+    ensure!(lead("就业") == Some(labour), "jobs: {tasks:#?}");
+    let plan = w.app.publish_import(&w.supervisor, id, &plan_input("2027", "2027年重点任务")).await?;
+    ensure!(leaf_count(&w, plan).await? == 3);
+    let filter = qingdan_app::TaskFilter { per_page: Some("200".into()), ..Default::default() };
+    let published = w.app.plan_overview(&w.supervisor, plan, &filter).await?.tasks.items;
+    let led: Vec<_> =
+        published.iter().filter(|t| t.task.number.ends_with('.')).map(|t| t.task.responsibility.lead_org_id).collect();
+    ensure!(led == [Some(education), Some(housing), Some(labour)], "published with their lead orgs: {led:?}");
     Ok(())
 }

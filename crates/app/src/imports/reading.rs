@@ -37,12 +37,51 @@ pub fn extract_with_corrections(
     orgs: &[qingdan_domain::Org],
     corrections: &[PartOverride],
 ) -> Extraction {
-    let org_keywords = orgs
-        .iter()
-        .filter_map(|o| org_keyword(&o.name).map(|k| OrgKeywords { org: o.name.clone(), keywords: vec![k] }))
-        .collect();
+    let org_keywords = orgs.iter().filter(|o| o.is_active).filter_map(|o| org_keywords(&o.name)).collect();
     qingdan_extract::extract_with_parts(text, &Options { plan_year, org_keywords }, corrections)
 }
+
+/// The words that suggest an org as a task's lead: the core of its name and,
+/// for the usual departments, the words of the work they answer for (a
+/// task "新建中小学校5所" never names 教育局, but speaks of schools).
+fn org_keywords(name: &str) -> Option<OrgKeywords> {
+    let core = org_keyword(name)?;
+    let mut keywords = vec![core];
+    for (department, words) in REMITS {
+        if name.contains(department) {
+            keywords.extend(words.iter().map(|w| (*w).to_owned()));
+        }
+    }
+    keywords.dedup();
+    Some(OrgKeywords { org: name.to_owned(), keywords })
+}
+
+/// What the usual departments of a city or county answer for: a word of the
+/// department's name, and the words a task about that work uses.
+const REMITS: &[(&str, &[&str])] = &[
+    ("发展和改革", &["重点项目", "固定资产投资", "项目谋划", "营商环境"]),
+    ("发改", &["重点项目", "固定资产投资", "项目谋划", "营商环境"]),
+    ("工业和信息化", &["工业", "制造业", "技术改造", "5G", "专精特新"]),
+    ("工信", &["工业", "制造业", "技术改造", "5G", "专精特新"]),
+    ("教育", &["学校", "幼儿园", "学位", "教师", "高校"]),
+    ("卫生健康", &["医院", "医疗", "卫生", "疾控", "托育"]),
+    ("卫健", &["医院", "医疗", "卫生", "疾控", "托育"]),
+    ("交通", &["公路", "铁路", "高速", "机场", "公交", "港口"]),
+    ("住房和城乡建设", &["住房", "老旧小区", "棚户区", "城市更新", "保障性", "燃气"]),
+    ("住建", &["住房", "老旧小区", "棚户区", "城市更新", "保障性", "燃气"]),
+    ("农业农村", &["粮食", "农田", "乡村振兴", "畜牧"]),
+    ("生态环境", &["空气", "污染", "排放", "水质", "环保"]),
+    ("商务", &["消费", "外贸", "外资", "进出口", "商贸"]),
+    ("文化和旅游", &["旅游", "景区", "游客"]),
+    ("文旅", &["旅游", "景区", "游客"]),
+    ("人力资源和社会保障", &["就业", "社保", "养老保险", "技能培训"]),
+    ("人社", &["就业", "社保", "养老保险", "技能培训"]),
+    ("财政", &["专项债", "预算", "债券"]),
+    ("水利", &["水库", "河道", "防洪", "灌溉"]),
+    ("民政", &["养老服务", "低保", "救助"]),
+    ("自然资源", &["用地", "国土", "矿产"]),
+    ("应急管理", &["安全生产", "防灾"]),
+];
 
 /// The words of an org's name that a task about its work would use: the
 /// name without the level in front (市, 县) or the kind of body behind (局, 委员会).
