@@ -68,15 +68,21 @@ impl City {
         Ok(owed.len())
     }
 
-    async fn review_all(&self, app: &App) -> Result<()> {
+    /// Accepts every waiting report but those of `returned`'s org, which
+    /// go back with a comment (and are never resubmitted).
+    async fn review_all(&self, app: &App, returned: OrgId) -> Result<()> {
         let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+        let back = ReviewInput {
+            decision: "return".into(), comment: "数据与统计局口径不一致，请核实后重报".into()
+        };
         loop {
             let queue = app.review_queue(&self.office).await?;
             if queue.is_empty() {
                 return Ok(());
             }
             for item in queue {
-                app.review(&self.office, item.report.id, &accept).await?;
+                let decision = if item.report.org_id == returned { &back } else { &accept };
+                app.review(&self.office, item.report.id, decision).await?;
             }
         }
     }
@@ -120,6 +126,20 @@ async fn year(backend: Backend) -> Result<()> {
     let fgw_tasks: Vec<TaskId> =
         start.my_reporting(&city.punctual[0]).await?.context("plan")?.items.iter().map(|t| t.task_id).collect();
     ensure!(!silent_tasks.is_empty() && !fgw_tasks.is_empty(), "交通局 and 发改委 lead working tasks");
+    // The last punctual org that leads tasks reports on time every month and is returned every time.
+    let mut returned = None;
+    for reporter in city.punctual[1..].iter().rev() {
+        let items = start.my_reporting(reporter).await?.context("plan")?.items;
+        if !items.is_empty() {
+            returned = Some((reporter.clone(), items.iter().map(|t| t.task_id).collect::<Vec<TaskId>>()));
+            break;
+        }
+    }
+    let (returned, returned_tasks) = returned.context("a punctual org that leads tasks")?;
+    let mut returned_start = Vec::new();
+    for task in &returned_tasks {
+        returned_start.push(start.task(&city.office, *task).await?.task.percent_done);
+    }
 
     let mut silent_lights = Vec::new();
     for month in 1..=12u32 {
@@ -142,7 +162,7 @@ async fn year(backend: Backend) -> Result<()> {
         ensure!(city.report_all(&late_day, &city.late, percent).await? > 0, "{period}: 住建局 owes reports");
         let overdue = late_day.remind_reporting().await?;
         ensure!(overdue.overdue >= 1, "{period}: {overdue:?}");
-        city.review_all(&late_day).await?;
+        city.review_all(&late_day, returned.org_id).await?;
         let status = late_day.reporting_status(&city.office, city.plan, Some(period)).await?;
         let org = |id: OrgId| status.orgs.iter().find(|o| o.org_id == id).cloned();
         let zjj = org(city.late.org_id).context("住建局 owes reports")?;
@@ -151,6 +171,16 @@ async fn year(backend: Backend) -> Result<()> {
         ensure!(jtj.missing == jtj.tasks_due && jtj.on_time == 0, "{period}: {jtj:?}");
         let fgw = org(city.punctual[0].org_id).context("发改委 owes reports")?;
         ensure!(fgw.on_time == fgw.tasks_due && fgw.late + fgw.missing == 0, "{period}: {fgw:?}");
+        // Returned, never resubmitted: not reported, and no figure moved.
+        let xfx = org(returned.org_id).context("the returned org owes reports")?;
+        ensure!(
+            xfx.missing == xfx.tasks_due && xfx.on_time == 0,
+            "{period}: a returned report is not reported: {xfx:?}"
+        );
+        for (task, was) in returned_tasks.iter().zip(&returned_start) {
+            let now = late_day.task(&city.office, *task).await?.task.percent_done;
+            ensure!(now == *was, "{period}: a returned report moved task {task:?} from {was}% to {now}%");
+        }
 
         let end = period.last_day();
         let month_end = on(&city.db, &end.to_string()).await?;
