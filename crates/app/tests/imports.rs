@@ -129,6 +129,43 @@ async fn corpus_upload_and_publish(backend: Backend) -> Result<()> {
     let first = review.tasks.first().context("a task")?.id;
     let late_edit = w.app.delete_import_task(&w.supervisor, first).await;
     ensure!(matches!(late_edit, Err(AppError::Conflict(_))), "{late_edit:?}");
+    edit_as_an_office(&w, plan).await
+}
+
+/// The published report's list mended as an office would: a task's text and
+/// deadline, a task moved to another section, one deleted and restored, lead
+/// orgs for several at once; the working tasks are counted right throughout.
+async fn edit_as_an_office(w: &World, plan: PlanId) -> Result<()> {
+    let leaves = leaf_count(w, plan).await?;
+    let filter = qingdan_app::TaskFilter { per_page: Some("200".into()), ..Default::default() };
+    let items = w.app.plan_overview(&w.supervisor, plan, &filter).await?.tasks.items;
+    let tasks: Vec<_> = items.iter().filter(|t| t.task.number.ends_with('.') && t.task.parent_id.is_some()).collect();
+    let (first, last) = (tasks.first().context("a task")?, tasks.last().context("a task")?);
+    ensure!(first.task.parent_id != last.task.parent_id, "tasks of two sections");
+    let edit = qingdan_app::TaskEdit {
+        number: first.task.number.clone(),
+        title: format!("{}（修订）", first.task.title),
+        weight: "2".into(),
+        start_date: "2021-01-01".into(),
+        deadline: "2021-09-30".into(),
+    };
+    w.app.update_task(&w.supervisor, first.task.id, &edit).await?;
+    w.app.move_task(&w.supervisor, first.task.id, last.task.parent_id).await?;
+    let moved = w.app.task(&w.supervisor, first.task.id).await?.task;
+    ensure!(moved.parent_id == last.task.parent_id && moved.deadline.to_string() == "2021-09-30", "{moved:?}");
+    ensure!(leaf_count(w, plan).await? == leaves, "a move keeps every working task");
+    w.app.delete_task(&w.supervisor, last.task.id).await?;
+    ensure!(leaf_count(w, plan).await? == leaves - 1);
+    w.app.restore_task(&w.admin, last.task.id).await?;
+    ensure!(leaf_count(w, plan).await? == leaves);
+    let org = w.org("市发展和改革委员会").await?;
+    let ids: Vec<_> = tasks.iter().take(3).map(|t| t.task.id).collect();
+    ensure!(w.app.bulk_assign(&w.supervisor, plan, &ids, Some(org), None).await? == 3);
+    let led = w
+        .app
+        .plan_overview(&w.supervisor, plan, &qingdan_app::TaskFilter { lead_org: Some(org.0.to_string()), ..filter })
+        .await?;
+    ensure!(led.tasks.total >= 3, "{}", led.tasks.total);
     Ok(())
 }
 
