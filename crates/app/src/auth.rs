@@ -92,11 +92,13 @@ pub struct SignInPolicy {
     pub lock_minutes: u32,
     pub idle_minutes: u32,
     pub max_sessions: u32,
+    /// A password older than this many days must be changed at sign-in; 0: never.
+    pub password_max_days: u32,
 }
 
 impl Default for SignInPolicy {
     fn default() -> Self {
-        SignInPolicy { max_failures: 5, lock_minutes: 15, idle_minutes: 30, max_sessions: 3 }
+        SignInPolicy { max_failures: 5, lock_minutes: 15, idle_minutes: 30, max_sessions: 3, password_max_days: 0 }
     }
 }
 
@@ -116,12 +118,21 @@ impl App {
         if !verify_password(password.to_owned(), login.password_hash).await {
             return Err(AppError::LoginFailed);
         }
-        let token = SessionToken::generate();
         let now = self.clock.now();
+        let mut user = login.user;
+        let max_days = self.sign_in_policy.password_max_days;
+        if max_days > 0 {
+            let expired_before = now - Duration::days(i64::from(max_days));
+            if self.store.check_password_age(user.id, login.password_changed_at, now, expired_before).await? {
+                user.must_change_password = true;
+                self.sessions.clear();
+            }
+        }
+        let token = SessionToken::generate();
         let expires = now + Duration::hours(SESSION_HOURS);
-        self.store.create_session(&token.hash(), login.user.tenant_id, login.user.id, expires, now).await?;
-        self.store.end_oldest_sessions(login.user.id, self.sign_in_policy.max_sessions).await?;
-        Ok((login.user, token))
+        self.store.create_session(&token.hash(), user.tenant_id, user.id, expires, now).await?;
+        self.store.end_oldest_sessions(user.id, self.sign_in_policy.max_sessions).await?;
+        Ok((user, token))
     }
 
     /// Signs a user in from `source` (the client's address, when known),

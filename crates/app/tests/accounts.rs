@@ -5,7 +5,7 @@
 //! the tenant's admin may do any of it.
 
 use anyhow::{Result, bail, ensure};
-use qingdan_app::{AppError, OrgInput, SessionToken, UserEdit};
+use qingdan_app::{App, AppError, Clock, OrgInput, SessionToken, SignInPolicy, UserEdit};
 use qingdan_domain::{OrgId, Role, User};
 use qingdan_testkit::{Backend, PASSWORD, World, on_both_engines};
 
@@ -15,6 +15,7 @@ on_both_engines! {
     an_admin_edits_moves_disables_and_enables_users => users;
     orgs_are_renamed_disabled_and_merged_keeping_their_history => orgs;
     only_the_tenants_admin_manages_accounts => permissions;
+    a_password_older_than_the_policy_allows_must_be_changed => expiry;
 }
 
 fn code(r: Result<(), AppError>) -> String {
@@ -185,5 +186,30 @@ async fn permissions(backend: Backend) -> Result<()> {
     let still = w.app.user(&w.admin, wu.id).await?;
     ensure!(still.is_active && still.display_name == "fgw.wu" && still.role == Role::Reporter, "{still:?}");
     ensure!(w.app.login("fgw.wu", PASSWORD).await.is_ok(), "the password is unchanged");
+    Ok(())
+}
+
+async fn expiry(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-01-10").await?;
+    let org = w.org("市发改委").await?;
+    w.user("fgw.wu", Role::Reporter, org).await?;
+    let policy = SignInPolicy { password_max_days: 90, ..SignInPolicy::default() };
+    let on = |day: &'static str| {
+        let url = w.db.url.clone();
+        async move { anyhow::Ok(App::open(&url, Clock::fixed_on(day.parse()?)).await?.with_sign_in_policy(policy)) }
+    };
+    let (first, _) = on("2026-01-10").await?.login("fgw.wu", PASSWORD).await?;
+    ensure!(!first.must_change_password, "the first sign-in starts the password's clock");
+    let (day89, _) = on("2026-04-09").await?.login("fgw.wu", PASSWORD).await?;
+    ensure!(!day89.must_change_password, "89 days old: still good");
+    let app = on("2026-04-11").await?;
+    let (day91, session) = app.login("fgw.wu", PASSWORD).await?;
+    ensure!(day91.must_change_password, "91 days old: must be changed");
+    ensure!(app.session_user(&session).await?.is_some_and(|u| u.must_change_password), "held on 修改密码");
+    app.change_own_password(&day91, &session, PASSWORD, "Xinmima#2026").await?;
+    let (next, _) = on("2026-04-12").await?.login("fgw.wu", "Xinmima#2026").await?;
+    ensure!(!next.must_change_password, "a new password starts a new clock");
+    let (never, _) = w.app.login("fgw.wu", "Xinmima#2026").await?;
+    ensure!(!never.must_change_password, "without the policy nothing expires");
     Ok(())
 }

@@ -27,6 +27,9 @@ struct FileConfig {
     idle_minutes: Option<u32>,
     /// Sessions a user may hold at once; a new sign-in ends the oldest (default 3).
     max_sessions_per_user: Option<u32>,
+    /// Days after which a password must be changed at sign-in (default 0: never).
+    #[serde(default)]
+    password_max_days: u32,
     /// Networks notification channels may reach besides the default
     /// (loopback, link-local and metadata addresses are refused otherwise).
     #[serde(default)]
@@ -114,6 +117,7 @@ fn sign_in_policy(file: &FileConfig) -> Result<SignInPolicy> {
         lock_minutes: file.lock_minutes.unwrap_or(default.lock_minutes),
         idle_minutes: file.idle_minutes.unwrap_or(default.idle_minutes),
         max_sessions: file.max_sessions_per_user.unwrap_or(default.max_sessions),
+        password_max_days: file.password_max_days,
     };
     if [policy.max_failures, policy.lock_minutes, policy.idle_minutes, policy.max_sessions].contains(&0) {
         bail!("lock_after_failures, lock_minutes, idle_minutes and max_sessions_per_user must be at least 1");

@@ -22,6 +22,8 @@ pub struct NewUser {
 pub struct UserLogin {
     pub user: User,
     pub password_hash: String,
+    /// When the password was last set; `None` before its clock started.
+    pub password_changed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -35,6 +37,7 @@ pub(crate) struct UserRow {
     is_active: bool,
     must_change_password: bool,
     password_hash: String,
+    password_changed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl UserRow {
@@ -51,11 +54,12 @@ impl UserRow {
                 must_change_password: self.must_change_password,
             },
             password_hash: self.password_hash,
+            password_changed_at: self.password_changed_at,
         })
     }
 }
 
-pub(crate) const USER_COLUMNS: &str = "users.id, users.tenant_id, users.org_id, users.username, users.display_name, users.role, users.is_active, users.must_change_password, users.password_hash";
+pub(crate) const USER_COLUMNS: &str = "users.id, users.tenant_id, users.org_id, users.username, users.display_name, users.role, users.is_active, users.must_change_password, users.password_hash, users.password_changed_at";
 
 /// Inserts one active user of tenant `$tenant` from a [`NewUser`] on `$tx`;
 /// evaluates to the new id, a username already taken being a `Conflict`.
@@ -152,11 +156,15 @@ impl Store {
                 .bind(actor.at)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE tenant_id = $3 AND id = $4")
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $5 \
+                 WHERE tenant_id = $3 AND id = $4",
+            )
                 .bind(password_hash)
                 .bind(must_change)
                 .bind(tenant.0)
                 .bind(id.0)
+                .bind(actor.at)
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
@@ -182,6 +190,31 @@ impl Store {
             (current, earlier)
         });
         Ok(current.into_iter().chain(earlier).collect())
+    }
+
+    /// The password's age under `password_max_days`: starts the clock of a
+    /// password that has none, at `now`; or, when it was set before
+    /// `expired_before`, makes the user change it. Returns whether they must.
+    pub async fn check_password_age(
+        &self,
+        user: UserId,
+        changed_at: Option<chrono::DateTime<chrono::Utc>>,
+        now: chrono::DateTime<chrono::Utc>,
+        expired_before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        let expired = changed_at.is_some_and(|at| at < expired_before);
+        if changed_at.is_none() {
+            crate::store::on_writer!(self, pool => {
+                sqlx::query("UPDATE users SET password_changed_at = $1 WHERE id = $2")
+                    .bind(now).bind(user.0).execute(pool).await?.rows_affected()
+            });
+        } else if expired {
+            crate::store::on_writer!(self, pool => {
+                sqlx::query("UPDATE users SET must_change_password = $1 WHERE id = $2")
+                    .bind(true).bind(user.0).execute(pool).await?.rows_affected()
+            });
+        }
+        Ok(expired)
     }
 
     /// Changes a user's name, role and org (audited with before and after).
