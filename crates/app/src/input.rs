@@ -95,3 +95,17 @@ pub(crate) fn parse_page(invalid: &mut Invalid, field: &str, text: Option<&str>,
         },
     }
 }
+
+/// Uploaded office files (workbooks, Word reports) read at once: reading is
+/// CPU work, bounded by the readers' own limits, done off the async workers
+/// so that a burst of uploads neither stalls other requests nor multiplies
+/// the memory a read may take.
+static FILE_READS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(2));
+
+/// Runs `read` (the reading of an uploaded file) on a blocking thread, at
+/// most two at a time.
+pub(crate) async fn read_upload<T: Send + 'static>(read: impl FnOnce() -> T + Send + 'static) -> crate::Result<T> {
+    let _turn = FILE_READS.acquire().await.map_err(|e| crate::AppError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(read).await.map_err(|e| crate::AppError::Internal(e.to_string()))
+}

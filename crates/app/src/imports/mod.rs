@@ -76,7 +76,8 @@ impl App {
             invalid.add("file", "too_large", format!("文件过大：报告不能超过{}MB", MAX_REPORT_BYTES / 1024 / 1024));
         }
         invalid.into_result()?;
-        let text = read_report(bytes).map_err(|err| match err {
+        let owned = bytes.to_vec();
+        let text = crate::input::read_upload(move || read_report(&owned)).await?.map_err(|err| match err {
             AppError::Invalid(inner) => {
                 let reason = inner.to_string();
                 AppError::field(

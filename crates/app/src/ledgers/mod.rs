@@ -119,8 +119,17 @@ fn file_error(message: impl Into<String>) -> AppError {
     AppError::field("file", "bad_file", message)
 }
 
-/// Reads a ledger's table, or says in Chinese what is wrong with the file.
-fn read_table(bytes: &[u8], kind: LedgerKind) -> Result<LedgerTable> {
+/// Reads a ledger's table off the async workers ([`read_upload`]), or says
+/// in Chinese what is wrong with the file.
+async fn read_table(bytes: &[u8], kind: LedgerKind) -> Result<LedgerTable> {
+    if bytes.is_empty() || bytes.len() > MAX_LEDGER_BYTES {
+        return read_table_now(bytes, kind);
+    }
+    let bytes = bytes.to_vec();
+    crate::input::read_upload(move || read_table_now(&bytes, kind)).await?
+}
+
+fn read_table_now(bytes: &[u8], kind: LedgerKind) -> Result<LedgerTable> {
     if bytes.is_empty() {
         return Err(file_error("请选择要上传的 Excel 台账文件（.xlsx）"));
     }
@@ -222,7 +231,7 @@ impl App {
     /// Imports the orgs of a ledger (admins): all rows or none.
     pub async fn import_org_ledger(&self, user: &User, file_name: &str, bytes: &[u8]) -> Result<LedgerImported> {
         require_admin(user)?;
-        let table = read_table(bytes, LedgerKind::Orgs)?;
+        let table = read_table(bytes, LedgerKind::Orgs).await?;
         let existing = org_index(&self.store.orgs(user.tenant_id).await?);
         let mut faults = Faults::new(&table);
         let mut in_file: HashMap<String, (usize, u32)> = HashMap::new();
@@ -303,7 +312,7 @@ impl App {
     /// Imports the users of a ledger (admins), each with its initial password: all rows or none.
     pub async fn import_user_ledger(&self, user: &User, file_name: &str, bytes: &[u8]) -> Result<LedgerImported> {
         require_admin(user)?;
-        let table = read_table(bytes, LedgerKind::Users)?;
+        let table = read_table(bytes, LedgerKind::Users).await?;
         let orgs = org_index(&self.store.orgs(user.tenant_id).await?);
         let mut faults = Faults::new(&table);
         let mut in_file: HashMap<String, u32> = HashMap::new();
@@ -490,7 +499,7 @@ impl App {
         require_supervisor(user)?;
         let plan = self.plan(user, plan).await?;
         crate::plans::require_editable(&plan)?;
-        let table = read_table(bytes, LedgerKind::Tasks)?;
+        let table = read_table(bytes, LedgerKind::Tasks).await?;
         let tenant = user.tenant_id;
         let orgs = org_index(&self.store.orgs(tenant).await?);
         let users = self.store.users(tenant).await?;
