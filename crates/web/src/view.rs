@@ -103,3 +103,27 @@ pub fn beijing_time(at: DateTime<Utc>) -> String {
 pub fn field_errors<C: FromIterator<(String, String)>>(invalid: qingdan_domain::Invalid) -> C {
     invalid.errors.into_iter().map(|e| (e.field, e.message)).collect()
 }
+
+/// The answer to a form that changes something: done, a redirect to `to`
+/// (which says what was done); refused input, the form's page again — built
+/// by `page` from the faults by field — with a 422; anything else, the
+/// error page.
+pub async fn answer_form<P, Page>(
+    result: Result<(), qingdan_app::AppError>,
+    to: &str,
+    page: impl FnOnce(std::collections::HashMap<String, String>) -> Page,
+) -> Result<axum::response::Response, crate::error::PageError>
+where
+    P: axum::response::IntoResponse,
+    Page: std::future::Future<Output = Result<P, crate::error::PageError>>,
+{
+    use axum::response::IntoResponse;
+    match result {
+        Ok(()) => Ok(axum::response::Redirect::to(to).into_response()),
+        Err(qingdan_app::AppError::Invalid(invalid)) => {
+            let page = page(field_errors(invalid)).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}

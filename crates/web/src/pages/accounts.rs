@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::{AnyPageUser, PageUser, session_token};
 use crate::error::PageError;
 use crate::extractors::{FormPairs, Id, QueryParams};
-use crate::view::{Nav, field_errors};
+use crate::view::{Nav, answer_form, field_errors};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -147,14 +147,8 @@ async fn on_user_page(
     result: Result<(), AppError>,
     done: &str,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/users?done={done}")).into_response()),
-        Err(AppError::Invalid(invalid)) => {
-            let page = user_page(state, admin, id, edit, field_errors(invalid)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(other) => Err(other.into()),
-    }
+    let to = format!("/admin/users?done={done}");
+    answer_form(result, &to, |errors| user_page(state, admin, id, edit, errors)).await
 }
 
 pub async fn update_user(
@@ -248,14 +242,8 @@ async fn on_org_page(
     result: Result<(), AppError>,
     done: &str,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/orgs?done={done}")).into_response()),
-        Err(AppError::Invalid(invalid)) => {
-            let page = org_page(state, admin, id, input, field_errors(invalid)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(other) => Err(other.into()),
-    }
+    let to = format!("/admin/orgs?done={done}");
+    answer_form(result, &to, |errors| org_page(state, admin, id, input, errors)).await
 }
 
 pub async fn update_org(

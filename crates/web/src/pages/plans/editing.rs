@@ -6,12 +6,11 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::extractors::{FormPairs, Id, QueryParams};
-use crate::view::{Nav, field_errors};
+use crate::view::{Nav, answer_form};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use qingdan_app::DeletedTask;
 use qingdan_app::{AppError, TargetInput, TaskDetail, TaskEdit, TaskFilter};
 use qingdan_domain::{Comparator, OrgId, PlanId, TargetId, TaskId, User, UserId};
@@ -150,14 +149,8 @@ async fn after(
     result: Result<(), AppError>,
     done: &str,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/tasks/{}/edit?done={done}", id.0)).into_response()),
-        Err(AppError::Invalid(invalid)) => {
-            let page = edit_page(state, user, id, input, String::new(), field_errors(invalid)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(other) => Err(other.into()),
-    }
+    let to = format!("/tasks/{}/edit?done={done}", id.0);
+    answer_form(result, &to, |errors| edit_page(state, user, id, input, String::new(), errors)).await
 }
 
 pub async fn update(
