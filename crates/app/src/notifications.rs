@@ -362,7 +362,12 @@ fn check_channel(input: &ChannelInput, old: Option<&Channel>) -> Result<(String,
 
 fn new_channel(name: String, channel: &Channel, enabled: bool) -> Result<NewChannel> {
     let config_json = serde_json::to_string(channel).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(NewChannel { kind: channel.kind().to_owned(), name, config_json, enabled })
+    Ok(NewChannel { kind: channel.kind().to_owned(), name, config_json, enabled, address: address_of(channel) })
+}
+
+/// `host:port` of where a channel sends, without the webhook's key or path.
+fn address_of(channel: &Channel) -> String {
+    channel.address().map(|(host, port)| format!("{host}:{port}")).unwrap_or_default()
 }
 
 /// Whole seconds: timestamps stored as text on SQLite compare as text, so
@@ -401,7 +406,7 @@ impl App {
         let (name, channel) = check_channel(input, Some(&old))?;
         self.check_reachable(&channel)?;
         let new = new_channel(name, &channel, input.enabled)?;
-        Ok(self.store.update_channel(user.tenant_id, id, &new, self.actor(user)).await?)
+        Ok(self.store.update_channel(user.tenant_id, id, &new, &address_of(&old), self.actor(user)).await?)
     }
 
     pub async fn set_notification_channel_enabled(&self, user: &User, id: ChannelId, enabled: bool) -> Result<()> {

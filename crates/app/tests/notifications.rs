@@ -365,6 +365,17 @@ async fn secrets(backend: Backend) -> Result<()> {
     let stored = w.app.store().channel(w.tenant, mail).await?.context("stored")?;
     ensure!(stored.config_json.contains("mail-secret-1"), "the password is kept");
     ensure!(!format!("{view:?}").contains("mail-secret-1"));
+
+    // The mail server moved: the audit trail shows from where to where, no secret.
+    let moved = ChannelInput { host: "127.0.0.2".into(), port: "2526".into(), password: String::new(), ..smtp.clone() };
+    w.app.update_notification_channel(&w.admin, mail, &moved).await?;
+    let trail = w.app.store().audit_trail(w.tenant, "notification_channel", mail.0).await?;
+    let last = trail.last().context("audited")?;
+    let (before, after) = (last.before.clone().unwrap_or_default(), last.after.clone().unwrap_or_default());
+    ensure!(before.contains("127.0.0.1:2525") && after.contains("127.0.0.2:2526"), "{before} → {after}");
+    let ding = w.app.store().audit_trail(w.tenant, "notification_channel", id.0).await?;
+    ensure!(ding.iter().all(|e| !format!("{e:?}").contains("dingtoken987654")), "the robot's key is not in the audit");
+    ensure!(ding.first().and_then(|e| e.after.clone()).is_some_and(|a| a.contains("\"address\"")), "{ding:?}");
     Ok(())
 }
 

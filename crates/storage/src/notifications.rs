@@ -40,6 +40,9 @@ pub struct NewChannel {
     pub name: String,
     pub config_json: String,
     pub enabled: bool,
+    /// Where it sends, `host:port` (no secret): recorded in the audit trail,
+    /// so that an address changed to somewhere else shows.
+    pub address: String,
 }
 
 /// One outbox row: a message for one channel.
@@ -126,7 +129,7 @@ const OUTBOX_COLUMNS: &str = "id, tenant_id, event_key, channel_id, title, body,
                               last_error, created_at, next_attempt_at, sent_at";
 
 fn audit_after(channel: &NewChannel) -> serde_json::Value {
-    json!({"kind": channel.kind, "name": channel.name, "enabled": channel.enabled})
+    json!({"kind": channel.kind, "name": channel.name, "enabled": channel.enabled, "address": channel.address})
 }
 
 /// A message to queue for every enabled channel of a tenant, once per event.
@@ -162,7 +165,16 @@ impl Store {
     }
 
     /// Replaces a channel's kind, name, settings and switch.
-    pub async fn update_channel(&self, tenant: TenantId, id: ChannelId, new: &NewChannel, actor: Actor) -> Result<()> {
+    /// Changes a channel; `before_address` is where it sent until now (the
+    /// app reads it from the stored settings), for the audit diff.
+    pub async fn update_channel(
+        &self,
+        tenant: TenantId,
+        id: ChannelId,
+        new: &NewChannel,
+        before_address: &str,
+        actor: Actor,
+    ) -> Result<()> {
         in_tx!(self, tx => {
             let before: Option<ChannelRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {CHANNEL_COLUMNS} FROM notification_channels WHERE tenant_id = $1 AND id = $2"
@@ -185,7 +197,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| StorageError::unique_as_conflict(e, Unique::ChannelName))?;
-            let before = json!({"kind": before.kind, "name": before.name, "enabled": before.enabled});
+            let before = json!({"kind": before.kind, "name": before.name, "enabled": before.enabled, "address": before_address});
             record!(tx, event(tenant, actor, "notification_channel", id.0, "update", Some(before), Some(audit_after(new))));
         });
         Ok(())
