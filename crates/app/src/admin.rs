@@ -286,9 +286,10 @@ impl App {
         Ok(done?)
     }
 
-    /// A user of the same tenant, by id.
-    pub async fn user(&self, viewer: &User, id: UserId) -> Result<User> {
-        self.store.user(viewer.tenant_id, id).await?.ok_or(AppError::NotFound("用户"))
+    /// A user of the admin's tenant, by id, for managing them.
+    pub async fn user(&self, admin: &User, id: UserId) -> Result<User> {
+        require_admin(admin)?;
+        self.store.user(admin.tenant_id, id).await?.ok_or(AppError::NotFound("用户"))
     }
 
     /// The first tenant and the org of that name in it, creating either if

@@ -73,7 +73,38 @@ macro_rules! in_tx {
     };
 }
 
-pub(crate) use {in_tx, on_pool, on_writer};
+/// Takes plan `$plan`'s turn inside transaction `$tx`: every write that
+/// changes the task tree's figures (an acceptance, an edit, a move, a delete)
+/// takes it first, so the sibling percents it then reads are committed ones.
+/// Under PostgreSQL's READ COMMITTED a sibling accepted at the same moment
+/// would otherwise be read stale. The plan's row is the lock (an UPDATE, as
+/// SQLite has no FOR UPDATE; there BEGIN IMMEDIATE already serialises
+/// writers); every statement after it sees what the previous holder committed.
+macro_rules! lock_plan {
+    ($tx:ident, $tenant:expr, $plan:expr) => {
+        sqlx::query("UPDATE plans SET status = status WHERE tenant_id = $1 AND id = $2")
+            .bind($tenant.0)
+            .bind($plan)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+
+/// [`lock_plan!`] for the plan of task `$task`.
+macro_rules! lock_plan_of {
+    ($tx:ident, $tenant:expr, $task:expr) => {
+        sqlx::query(
+            "UPDATE plans SET status = status WHERE tenant_id = $1 \
+             AND id = (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2)",
+        )
+        .bind($tenant.0)
+        .bind($task)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
+pub(crate) use {in_tx, lock_plan, lock_plan_of, on_pool, on_writer};
 
 impl Store {
     /// Opens the database a URL names: `sqlite://PATH` or `postgres://…`.

@@ -70,7 +70,7 @@ impl App {
         }
         let task = self.store.task(user.tenant_id, task_id).await?.ok_or(AppError::NotFound("任务"))?.task;
         crate::plans::require_editable(&self.plan(user, task.plan_id).await?)?;
-        if !self.store.child_tasks(user.tenant_id, task_id).await?.is_empty() {
+        if self.store.has_subtasks(user.tenant_id, task_id).await? {
             let message = "该任务有下级任务，进展在下级任务上报送，本任务的进度由下级任务汇总";
             return Err(AppError::field("task", "section", message));
         }

@@ -9,7 +9,7 @@ use crate::audit::{event, record};
 use crate::error::Entity;
 use crate::plans::tasks::{NewTarget, PATH_STEP};
 use crate::rows::decimal;
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, lock_plan, lock_plan_of, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{
@@ -45,21 +45,6 @@ pub struct DeletedTask {
 pub struct Recount<'a> {
     pub rules: &'a StatusRules,
     pub today: NaiveDate,
-}
-
-/// Takes the plan's turn (as acceptances do), so that figures computed after
-/// it see every sibling as committed.
-macro_rules! lock_plan_of {
-    ($tx:ident, $tenant:expr, $task:expr) => {
-        sqlx::query(
-            "UPDATE plans SET status = status WHERE tenant_id = $1 \
-             AND id = (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2)",
-        )
-        .bind($tenant.0)
-        .bind($task)
-        .execute(&mut *$tx)
-        .await?
-    };
 }
 
 /// Computes the work progress and light of task `$start` and of every
@@ -576,8 +561,7 @@ impl Store {
             )
             .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
             let (plan, parent) = row.ok_or(StorageError::NotFound(Entity::Task))?;
-            sqlx::query("UPDATE plans SET status = status WHERE tenant_id = $1 AND id = $2")
-                .bind(tenant.0).bind(plan).execute(&mut *tx).await?;
+            lock_plan!(tx, tenant, plan);
             let parent: Option<i64> = match parent {
                 Some(p) => sqlx::query_scalar("SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3")
                     .bind(tenant.0).bind(plan).bind(p).fetch_optional(&mut *tx).await?,

@@ -389,6 +389,14 @@ impl Store {
         Ok(involved)
     }
 
+    /// Whether any task hangs under this one: a section, not a working task.
+    pub async fn has_subtasks(&self, tenant: TenantId, id: TaskId) -> Result<bool> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tasks WHERE tenant_id = $1 AND parent_id = $2)")
+                .bind(tenant.0).bind(id.0).fetch_one(pool).await?
+        }))
+    }
+
     /// The direct sub-tasks of a task, in order.
     pub async fn child_tasks(&self, tenant: TenantId, parent: TaskId) -> Result<Vec<TaskListItem>> {
         let sql = format!("{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.parent_id = $2 ORDER BY tasks.sort_path");

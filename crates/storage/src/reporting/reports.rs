@@ -4,7 +4,7 @@ use crate::audit::{event, record};
 use crate::error::{Conflict, Entity};
 use crate::plans::tasks::TargetRow;
 use crate::rows::{code, decimal};
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, lock_plan_of, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{
@@ -182,20 +182,8 @@ impl Store {
                 Review::Return { comment } => (ReportStatus::Returned, comment.clone()),
             };
             if status == ReportStatus::Accepted {
-                // Acceptances in one plan take turns: the roll-up below reads
-                // sibling percents, and under PostgreSQL's READ COMMITTED a
-                // sibling accepted at the same moment would be read stale.
-                // The plan's row is the lock (an UPDATE, as SQLite has no FOR
-                // UPDATE; there BEGIN IMMEDIATE already serialises writers);
-                // every statement after it sees what the previous holder committed.
-                sqlx::query(
-                    "UPDATE plans SET status = status WHERE tenant_id = $1 \
-                     AND id = (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2)",
-                )
-                .bind(tenant.0)
-                .bind(report.task_id.0)
-                .execute(&mut *tx)
-                .await?;
+                // The roll-up below reads sibling percents.
+                lock_plan_of!(tx, tenant, report.task_id.0);
             }
             let done = sqlx::query(
                 "UPDATE progress_reports SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4 \

@@ -111,9 +111,6 @@ async fn user_page(
     edit: Option<UserEdit>,
     errors: HashMap<String, String>,
 ) -> Result<UserPage, PageError> {
-    if admin.role != Role::Admin {
-        return Err(AppError::Forbidden.into());
-    }
     let user = state.app.user(admin, id).await?;
     let edit = edit.unwrap_or_else(|| UserEdit {
         display_name: user.display_name.clone(),
