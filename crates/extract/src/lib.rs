@@ -247,6 +247,7 @@ pub fn extract_with_parts(text: &str, options: &Options, overrides: &[PartOverri
         sub: None,
         review_may_switch: false,
         long_range_end: None,
+        in_glossary: false,
     };
     for (i, p) in paras.iter().enumerate() {
         b.paragraph(p, has_chapters, verdicts.get(i).and_then(Option::as_ref));
@@ -349,6 +350,10 @@ struct Builder<'d, 'a> {
     /// The review chapter's title also names the outlook or the plan.
     review_may_switch: bool,
     long_range_end: Option<i32>,
+    /// Inside a glossary (名词解释) after the plan: its definitions name
+    /// programmes and count their parts, and promise nothing. It lasts to
+    /// the next chapter, part title or annex.
+    in_glossary: bool,
 }
 
 impl Builder<'_, '_> {
@@ -443,6 +448,7 @@ impl Builder<'_, '_> {
     /// until the next one.
     fn open_chapter(&mut self, p: &Paragraph, title: &str, verdict: Option<&judge::Verdict>) {
         self.sub = None;
+        self.in_glossary = false;
         self.chapter = match verdict {
             Some(v) => Decided::new(v.kind, v.confidence, v.reason.clone(), p.start),
             None => self.chapter.clone(),
@@ -500,6 +506,15 @@ impl Builder<'_, '_> {
 
     fn paragraph(&mut self, p: &Paragraph, has_chapters: bool, verdict: Option<&judge::Verdict>) {
         let doc = self.doc;
+        if p.marker.is_none() && p.end - p.start <= 16 {
+            let line = doc.joined(p.start, p.end);
+            if part::is_glossary_title(&line) {
+                self.in_glossary = true;
+            } else if line.trim_start().starts_with("附件") {
+                // An annex after the glossary (附件3 民生实事) is read again.
+                self.in_glossary = false;
+            }
+        }
         if let Some(m) = p.marker {
             let title = heading_title(doc, p);
             match m.style {
@@ -535,7 +550,7 @@ impl Builder<'_, '_> {
         });
         for sent in layout::sentences(doc, p.start, p.end) {
             self.inline_headings(sent, p);
-            if !part.has_targets() {
+            if !part.has_targets() || self.in_glossary {
                 continue;
             }
             let cx = target::SentenceContext {

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::numeral::chinese_digit;
+use crate::numeral::{chinese_digit, is_chinese_numeral_char};
 use crate::text::Doc;
 
 /// 报告部分 (part of a report).
@@ -152,6 +152,26 @@ pub(crate) fn five_year_plan_at(chars: &[char], from: usize, to: usize) -> Optio
     None
 }
 
+/// Titles of a glossary of the report's terms (名词解释): what follows defines
+/// names, it promises nothing.
+const GLOSSARY_TITLES: &[&str] = &["名词解释", "名词注释", "名词说明", "术语解释", "注释", "注解"];
+
+/// Whether a paragraph standing alone opens a glossary: 名词解释, 附：名词解释,
+/// 附件2：名词解释, 【名词解释】 (but not a sentence that mentions one).
+pub(crate) fn is_glossary_title(line: &str) -> bool {
+    let mut rest =
+        line.trim().trim_matches(|c: char| matches!(c, '*' | '#' | '【' | '】' | '[' | ']' | ' ' | '\u{3000}'));
+    for lead in ["附件", "附录", "附"] {
+        if let Some(r) = rest.strip_prefix(lead) {
+            rest = r.trim_start_matches(|c: char| c.is_ascii_digit() || is_chinese_numeral_char(c));
+            rest = rest.trim_start_matches([':', '：', '、', '.', ' ', '\u{3000}']);
+            break;
+        }
+    }
+    let rest = rest.trim_end_matches([':', '：', ' ', '\u{3000}']);
+    GLOSSARY_TITLES.contains(&rest)
+}
+
 /// The last year of the five-year plan that contains `year`.
 pub(crate) fn five_year_end_containing(year: i32) -> i32 {
     let n = (year - 1955 + 4).div_euclid(5);
@@ -238,6 +258,24 @@ mod tests {
         ];
         for (p, want) in cases {
             assert_eq!(classify_opening(p), want, "{p}");
+        }
+    }
+
+    #[test]
+    fn a_glossary_is_told_by_its_title_alone() {
+        let cases = [
+            ("名词解释", true),
+            ("名词解释：", true),
+            ("附：名词解释", true),
+            ("附件3：名词注释", true),
+            ("【术语解释】", true),
+            ("注释", true),
+            ("部分名词解释如下，供参考。", false),
+            ("附件1", false),
+            ("做好名词解释工作", false),
+        ];
+        for (line, want) in cases {
+            assert_eq!(is_glossary_title(line), want, "{line}");
         }
     }
 

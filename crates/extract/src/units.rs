@@ -152,8 +152,15 @@ const PER_UNITS: &[&str] = &[
 ];
 /// Magnitudes a denominator may carry: 人/百亿元, 吨/万元, 千克/百平方米.
 const PER_MAGNITUDES: &[&str] = &["百亿", "千亿", "万亿", "十万", "百万", "千万", "万", "亿", "千", "百", "十"];
-/// Measure words written in brackets after a first one: 台（套）, 个（家）.
-const BRACKETED: &[&str] = &["套", "家", "个", "处", "所", "座", "项", "台", "件", "条"];
+/// Measure words written in brackets after a first one: 台（套）, 个（家）,
+/// 套（间）: any one-char measure word of [`BASE_UNITS`] but these, which
+/// are no alternative count of the same things.
+const NOT_BRACKETED: &[char] = &['%', '‰', '倍', '方', '大', '度', '起', '门', '本', '对', '类', '种'];
+
+/// Whether `c` may stand alone in brackets after a measure word.
+fn is_bracketed_measure(c: char) -> bool {
+    !NOT_BRACKETED.contains(&c) && BASE_UNITS.iter().any(|w| w.chars().count() == 1 && w.starts_with(c))
+}
 
 /// Voltage classes name equipment (500千伏变电站): a number followed by one
 /// of these is a label.
@@ -221,12 +228,9 @@ fn extend_compound(doc: &Doc<'_>, i: usize, m: UnitMatch) -> UnitMatch {
             return UnitMatch { text: unit_text(doc, i, len), len };
         }
     }
-    if ends_with_base && doc.at(after) == '(' && doc.at(after + 2) == ')' {
-        let inner = doc.at(after + 1);
-        if BRACKETED.iter().any(|w| w.starts_with(inner)) {
-            let len = m.len + 3;
-            return UnitMatch { text: unit_text(doc, i, len), len };
-        }
+    if ends_with_base && doc.at(after) == '(' && doc.at(after + 2) == ')' && is_bracketed_measure(doc.at(after + 1)) {
+        let len = m.len + 3;
+        return UnitMatch { text: unit_text(doc, i, len), len };
     }
     m
 }
@@ -337,6 +341,12 @@ mod tests {
             ("万元/人左右", Some("万元/人")),
             ("元/万", Some("元")),
             ("万台（套）以上", Some("万台（套）")),
+            // any one-char measure word may stand in the brackets
+            ("万套（间）城市危旧房", Some("万套（间）")),
+            ("个（栋）", Some("个（栋）")),
+            ("张（床）", Some("张（床）")),
+            ("个（含）", Some("个")),
+            ("个（大）", Some("个")),
             ("亿度", Some("亿度")),
             ("例手术", Some("例")),
             ("个/", Some("个")),

@@ -238,3 +238,24 @@ fn five_year_parts_are_due_at_their_plans_end() {
         assert_eq!(rows(&x), want, "{plan}");
     }
 }
+
+/// A glossary after the plan (名词解释) defines names: its numbered entries
+/// count the parts of programmes and promise nothing, and no draft task
+/// comes from them; an annex after it (附件2) is read again.
+#[test]
+fn a_glossary_after_the_plan_promises_nothing() {
+    let text = "政府工作报告\n\n一、2025年工作回顾\n\n过去一年，新建学校12所。\n\n\
+二、2026年工作安排\n\n（一）扩大有效投资。今年实施重点项目300个，新建污水管网80公里。\n\n\
+（二）加强自身建设。严格落实过紧日子要求。\n\n\
+附件1：名词解释\n\n\
+1.“三横两纵”：指东西向3条、南北向2条干线通道，布局新建物流枢纽5个。\n\n\
+2.“百校行动”：每年组织100所学校开展结对帮扶，实施好这一行动。\n\n\
+附件2\n\n2026年民生实事\n\n新建城市书房20个。\n";
+    let x = extract(text, &Options::default());
+    assert_eq!(rows(&x), ["300个:eq:2026-12-31", "80公里:eq:2026-12-31", "20个:eq:2026-12-31"]);
+    assert!(
+        x.draft_tasks.iter().all(|t| !t.text.contains("三横两纵") && !t.text.contains("百校行动")),
+        "{:?}",
+        x.draft_tasks.iter().map(|t| &t.text).collect::<Vec<_>>()
+    );
+}

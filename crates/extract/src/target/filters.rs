@@ -78,11 +78,25 @@ pub(super) fn is_share_of_a_class(unit: &str, head: &str) -> bool {
     unit == "%" && SHARE_LEADS.iter().any(|w| head.ends_with(w))
 }
 
+/// Place words of the sides of a line or a site: a distance right after one
+/// measures a band (长江沿线1公里, 站点周边500米), not a length to build.
+/// 沿江 alone is not one (沿江20公里步道 may be the length built).
+pub(super) const EXTENT_WORDS: &[&str] = &["沿线", "沿岸", "两岸", "两侧", "周边", "周围"];
+
 /// Whether a distance bounds a scope rather than counting one:
-/// 公交与轨道50米内换乘, 1公里内覆盖 (内 alone, then a word).
-pub(super) fn is_scope_distance(doc: &Doc<'_>, unit: &str, after_unit: usize) -> bool {
+/// 公交与轨道50米内换乘, 1公里内覆盖 (内 alone, then a word); a band along a
+/// place that a noun follows (长江沿线1公里化工地块整治, 河道两侧30米绿化带),
+/// not a length at the clause's end (新建沿江绿道20公里).
+pub(super) fn is_scope_distance(doc: &Doc<'_>, unit: &str, num_start: usize, after_unit: usize) -> bool {
     let distance = ["米", "公里", "千米"].iter().any(|u| unit.ends_with(u));
-    distance && doc.at(after_unit) == '内' && is_han(doc.at(after_unit + 1))
+    if !distance {
+        return false;
+    }
+    let within = doc.at(after_unit) == '内' && is_han(doc.at(after_unit + 1));
+    let band = EXTENT_WORDS.iter().any(|w| doc.ends_with_at(num_start, w))
+        && is_han(doc.at(after_unit))
+        && !SUFFIX_COMPARATORS.iter().any(|(w, _)| doc.starts_with_at(after_unit, w));
+    within || band
 }
 
 /// Words after a count of 条 that make it a package of policies, named by

@@ -123,6 +123,12 @@ const PREFIX_COMPARATORS: &[(&str, Comparator)] = &[
     ("至少", Comparator::AtLeast),
     ("最少", Comparator::AtLeast),
     ("突破", Comparator::AtLeast),
+    // 迈上4万亿元新台阶: a level stepped onto is a floor.
+    ("迈上", Comparator::AtLeast),
+    ("迈过", Comparator::AtLeast),
+    ("跨上", Comparator::AtLeast),
+    ("跨过", Comparator::AtLeast),
+    ("站上", Comparator::AtLeast),
     ("超过", Comparator::AtLeast),
     ("超", Comparator::AtLeast),
     ("多于", Comparator::AtLeast),
@@ -200,6 +206,8 @@ struct Quantity {
     end: usize,
     /// `余` or `多` was written between number and unit.
     more: bool,
+    /// A ratio to one reached (收入比缩小至2.1∶1): a target without a unit.
+    ratio: bool,
 }
 
 /// Reads a number and its unit at `i`, if a number starts there.
@@ -215,10 +223,13 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
     } else {
         return None;
     };
+    if let Some(ratio_end) = ratio_to_one(doc, i, tok.end, end) {
+        return Some(Quantity { unit: String::new(), end: ratio_end, more: false, ratio: true, tok });
+    }
     let mut j = doc.skip_spaces(tok.end, end);
     // A unit is not read across a paragraph break (附件2 / 名词解释).
     if (tok.end..j).filter(|k| doc.at(*k) == '\n').count() >= 2 {
-        return Some(Quantity { unit: String::new(), end: tok.end, more: false, tok });
+        return Some(Quantity { unit: String::new(), end: tok.end, more: false, ratio: false, tok });
     }
     let more = matches!(doc.at(j), '余' | '多') && !doc.starts_with_at(j, "多样") && !doc.starts_with_at(j, "多元");
     if more {
@@ -233,20 +244,59 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
         (from..i).any(|k| doc.starts_with_at(k, "天数"))
     };
     if counts_days {
-        return Some(Quantity { unit: "天".to_string(), end: j + 1, more, tok });
+        return Some(Quantity { unit: "天".to_string(), end: j + 1, more, ratio: false, tok });
     }
     if is_time_word_at(doc, j) {
-        return Some(Quantity { unit: String::new(), end: j, more, tok });
+        return Some(Quantity { unit: String::new(), end: j, more, ratio: false, tok });
     }
     // An age is a level where a verb of reaching leads to it (人均预期寿命提高到80岁),
     // not where it bounds a class (65岁以上老年人, 3岁以下婴幼儿).
     if doc.at(j) == '岁' && LEVEL_VERBS.iter().any(|w| doc.ends_with_at(i, w)) {
-        return Some(Quantity { unit: "岁".to_string(), end: j + 1, more, tok });
+        return Some(Quantity { unit: "岁".to_string(), end: j + 1, more, ratio: false, tok });
     }
     match match_unit(doc, j, !tok.is_chinese) {
-        Some(u) => Some(Quantity { end: j + u.len, unit: u.text, more, tok }),
-        None => Some(Quantity { end: tok.end, unit: String::new(), more, tok }),
+        Some(u) => Some(Quantity { end: j + u.len, unit: u.text, more, ratio: false, tok }),
+        None => Some(Quantity { end: tok.end, unit: String::new(), more, ratio: false, tok }),
     }
+}
+
+/// Verbs that lead to a ratio to reach: 收入比缩小至2.1∶1.
+const RATIO_VERBS: &[&str] = &[
+    "缩小至",
+    "缩小到",
+    "缩小为",
+    "缩小在",
+    "控制在",
+    "保持在",
+    "稳定在",
+    "降至",
+    "降到",
+    "调整为",
+    "调整到",
+    "优化为",
+];
+
+/// The end of a ratio to one reached, written `2.1∶1` (or `2.1:1`) after a
+/// verb of reaching (缩小至, 提高到, 达到…): the number at `num..num_end` is
+/// then a target without a unit, and the `1` after the colon is no number of
+/// its own. Not a clock time (8:30), not a ratio of three (4:38:58), not a
+/// ratio told as the present state (比为2.2:1).
+fn ratio_to_one(doc: &Doc<'_>, num: usize, num_end: usize, end: usize) -> Option<usize> {
+    if !matches!(doc.at(num_end), ':' | '∶') || doc.at(num_end + 1) != '1' {
+        return None;
+    }
+    let mut k = num_end + 2;
+    if doc.at(k) == '.' {
+        k += 1;
+        while k < end && doc.at(k) == '0' {
+            k += 1;
+        }
+    }
+    if k > end || doc.at(k).is_ascii_digit() || matches!(doc.at(k), ':' | '∶' | '.') {
+        return None;
+    }
+    let reached = RATIO_VERBS.iter().chain(LEVEL_VERBS).any(|w| doc.ends_with_at(num, w));
+    reached.then_some(k)
 }
 
 /// Verbs that lead to a level to reach: 提高到80岁, 达到79岁.
@@ -471,13 +521,13 @@ fn judge(
     if prev.is_ascii_alphabetic() || prev == '+' || prev == '#' || prev == '·' {
         return Judgement::NotATarget;
     }
-    if after.is_ascii_alphabetic() || matches!(after, '#' | '+' | '号' | ':' | '×' | '*') {
+    if after.is_ascii_alphabetic() || (matches!(after, '#' | '+' | '号' | ':' | '×' | '*') && !q.ratio) {
         return Judgement::NotATarget;
     }
     if prev == '(' && after == ')' {
         return Judgement::NotATarget;
     }
-    if q.unit.is_empty() && !tok.is_fraction {
+    if q.unit.is_empty() && !tok.is_fraction && !q.ratio {
         return Judgement::NotATarget;
     }
     // Ordinals: 第二, 首批, 前5名, 这三个, 每10万人.
@@ -562,7 +612,7 @@ fn judge(
     if is_count_of_a_list(doc, &head, tok.end, clause.end)
         || class_bound
         || is_restated_target(doc, after_unit, clause.end)
-        || is_scope_distance(doc, &q.unit, after_unit)
+        || is_scope_distance(doc, &q.unit, tok.start, after_unit)
         || is_policy_package(doc, q, &head, clause.end)
         || in_a_quoted_name(doc, q, start, end)
     {

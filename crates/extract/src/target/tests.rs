@@ -184,6 +184,33 @@ fn second_held_out_round_shapes_are_read_by_general_rules() {
 }
 
 #[test]
+fn third_held_out_round_shapes_are_read_by_general_rules() {
+    let cases: &[(&str, &[&str])] = &[
+        // a second measure word in brackets is part of the unit
+        ("筹集保障性租赁住房1.2万套（间）", &["1.2万套（间）:eq"]),
+        ("新增托位3000个（张）以上", &["3000个（张）:ge"]),
+        ("建设幸福河湖20条（个）", &["20条（个）:eq"]),
+        // a band along or around a place, with a noun after it, is a scope
+        ("开展黄河沿线2公里化工企业搬迁", &[]),
+        ("整治河道两侧50米范围违建", &[]),
+        ("清理站点周边500米流动摊贩", &[]),
+        ("新建滨江步道12公里", &["12公里:eq"]),
+        ("新建沿河绿道20公里", &["20公里:eq"]),
+        ("建成高速公路沿线服务区8个", &["8个:eq"]),
+        // a ratio to one reached is a target without a unit
+        ("城乡居民收入比缩小到1.9∶1左右", &["1.9:approx"]),
+        ("三次产业结构调整为6:40:54", &[]),
+        ("每天8:30前到岗", &[]),
+        // a level stepped onto is a floor
+        ("全县地区生产总值迈上500亿元台阶", &["500亿元:ge"]),
+        ("粮食产量跨过40亿斤", &["40亿斤:ge"]),
+    ];
+    for (input, want) in cases {
+        assert_eq!(brief(input), *want, "{input}");
+    }
+}
+
+#[test]
 fn a_list_of_baselines_rises_to_a_list_of_targets() {
     let got = run("补贴标准分别从每人每月100元、150元提高到110元、165元");
     let got: Vec<(String, Option<String>)> = got.into_iter().map(|(v, _, _, b, _)| (v, b)).collect();
