@@ -1,7 +1,7 @@
 //! 单位与人员 (orgs and users): only an admin manages them.
 
 use crate::auth::{SessionToken, check_password, hash_password, is_one_of};
-use crate::guards::require_admin;
+use crate::guards::{require_admin, require_security_admin};
 use crate::{App, AppError, Result};
 use qingdan_domain::password::{HISTORY, reused};
 use qingdan_domain::{Invalid, Org, OrgId, OrgKind, Role, User, UserId};
@@ -45,9 +45,9 @@ impl App {
         self.store.org(user.tenant_id, id).await?.ok_or(AppError::NotFound("单位"))
     }
 
-    /// The tenant's users: for admins, and for supervisors who assign tasks.
+    /// The tenant's users: for the administrators, and for supervisors who assign tasks.
     pub async fn users(&self, user: &User) -> Result<Vec<User>> {
-        if !user.role.can_supervise() {
+        if !user.role.can_supervise() && !user.role.is_administrator() {
             return Err(AppError::Forbidden);
         }
         Ok(self.store.users(user.tenant_id).await?)
@@ -135,9 +135,14 @@ impl App {
         })
     }
 
+    /// Creates an account with a business role (三员分立: the administrator
+    /// roles are given by the security administrator).
     pub async fn create_user(&self, admin: &User, input: &UserInput) -> Result<User> {
         require_admin(admin)?;
         let new = self.check_new_user(admin.tenant_id, input).await?;
+        if !Role::BUSINESS.contains(&new.role) {
+            return Err(granted_by_security_admin());
+        }
         self.insert_user(new, Some(admin)).await
     }
 
@@ -158,7 +163,7 @@ impl App {
         let display_name = invalid.text("display_name", "姓名", &input.display_name, 32);
         let role = Role::from_code(&input.role);
         if role.is_none() {
-            invalid.add("role", "unknown", "角色无效，应为 admin、supervisor、reporter 或 leader");
+            invalid.add("role", "unknown", ROLE_UNKNOWN);
         }
         match self.store.org(tenant, OrgId(input.org_id)).await? {
             None => invalid.add("org_id", "not_found", "所属单位不存在"),
@@ -192,10 +197,10 @@ impl App {
         self.store_password(&login.user, password, false, None, self.system_actor()).await
     }
 
-    /// 重置密码: an admin gives a user a new password, which the user must
-    /// change at the next sign-in; their sessions end.
+    /// 重置密码: the security administrator gives a user a new password,
+    /// which the user must change at the next sign-in; their sessions end.
     pub async fn reset_password(&self, admin: &User, id: UserId, password: &str) -> Result<()> {
-        require_admin(admin)?;
+        require_security_admin(admin)?;
         let user = self.user(admin, id).await?;
         check_password(password, &user.username)?;
         self.store_password(&user, password, true, None, self.actor(admin)).await
@@ -246,31 +251,48 @@ impl App {
         Ok(changed?)
     }
 
-    /// Changes a user's name, role and org. An admin cannot take away their
-    /// own admin role.
+    /// Changes a user's name and org. Their role is the security
+    /// administrator's to change ([`App::set_user_role`]): a form that asks
+    /// for another role is refused on that field.
     pub async fn update_user(&self, admin: &User, id: UserId, input: &UserEdit) -> Result<User> {
         require_admin(admin)?;
-        self.user(admin, id).await?;
+        let current = self.user(admin, id).await?;
         let mut invalid = Invalid::new();
         let display_name = invalid.text("display_name", "姓名", &input.display_name, 32);
-        let role = Role::from_code(&input.role);
-        match role {
-            None => invalid.add("role", "unknown", "角色无效，应为 admin、supervisor、reporter 或 leader"),
-            Some(role) if id == admin.id && role != Role::Admin => {
-                invalid.add("role", "own_admin", "不能取消自己的管理员角色")
-            }
+        match Role::from_code(&input.role) {
+            None => invalid.add("role", "unknown", ROLE_UNKNOWN),
+            Some(role) if role != current.role => invalid.add("role", "security_admin", GRANTED_BY_SECURITY_ADMIN),
             Some(_) => {}
         }
-        match self.store.org(admin.tenant_id, OrgId(input.org_id)).await? {
+        self.check_user_org(admin, input.org_id, &mut invalid).await?;
+        invalid.into_result()?;
+        let change = UserChange { display_name, role: current.role, org_id: OrgId(input.org_id) };
+        let user = self.store.update_user(admin.tenant_id, id, &change, self.actor(admin)).await;
+        self.sessions.clear();
+        Ok(user?)
+    }
+
+    /// 角色: the security administrator gives a user another role, any of
+    /// them; not their own (no one makes themselves another administrator).
+    pub async fn set_user_role(&self, security: &User, id: UserId, role: Role) -> Result<User> {
+        require_security_admin(security)?;
+        let current = self.user(security, id).await?;
+        if id == security.id {
+            return Err(AppError::field("role", "own", "不能修改自己的角色"));
+        }
+        let change = UserChange { display_name: current.display_name, role, org_id: current.org_id };
+        let user = self.store.update_user(security.tenant_id, id, &change, self.actor(security)).await;
+        self.sessions.clear();
+        Ok(user?)
+    }
+
+    async fn check_user_org(&self, admin: &User, org: i64, invalid: &mut Invalid) -> Result<()> {
+        match self.store.org(admin.tenant_id, OrgId(org)).await? {
             None => invalid.add("org_id", "not_found", "所属单位不存在"),
             Some(org) if !org.is_active => invalid.add("org_id", "disabled", format!("“{}”已停用", org.name)),
             Some(_) => {}
         }
-        invalid.into_result()?;
-        let change = UserChange { display_name, role: role.unwrap_or(Role::Reporter), org_id: OrgId(input.org_id) };
-        let user = self.store.update_user(admin.tenant_id, id, &change, self.actor(admin)).await;
-        self.sessions.clear();
-        Ok(user?)
+        Ok(())
     }
 
     /// Disables a user (their sessions end, they cannot sign in; their
@@ -286,9 +308,12 @@ impl App {
         Ok(done?)
     }
 
-    /// A user of the admin's tenant, by id, for managing them.
+    /// A user of the administrator's tenant, by id, for managing them (the
+    /// system or the security administrator).
     pub async fn user(&self, admin: &User, id: UserId) -> Result<User> {
-        require_admin(admin)?;
+        if !matches!(admin.role, Role::Admin | Role::SecurityAdmin) {
+            return Err(AppError::Forbidden);
+        }
         self.store.user(admin.tenant_id, id).await?.ok_or(AppError::NotFound("用户"))
     }
 
@@ -315,4 +340,12 @@ impl App {
         };
         Ok((tenant, self.store.create_org(&new, self.system_actor()).await?.id))
     }
+}
+
+const ROLE_UNKNOWN: &str =
+    "角色无效，应为 supervisor（督查员）、reporter（填报员）、leader（领导），或 admin、security_admin、audit_admin";
+const GRANTED_BY_SECURITY_ADMIN: &str = "三员分立：角色由安全管理员设置，系统管理员只能授予督查员、填报员或领导";
+
+fn granted_by_security_admin() -> AppError {
+    AppError::field("role", "security_admin", GRANTED_BY_SECURITY_ADMIN)
 }

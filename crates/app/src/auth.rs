@@ -8,7 +8,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
-use qingdan_domain::User;
+use qingdan_domain::{Outcome, User};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
@@ -86,7 +86,7 @@ pub(crate) async fn is_one_of(password: &str, hashes: Vec<String>) -> bool {
 /// the source address) for `lock_minutes` after the last one; a session idle
 /// for `idle_minutes` ends; a user keeps at most `max_sessions` sessions, a new
 /// sign-in ending the least recently used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SignInPolicy {
     pub max_failures: u32,
     pub lock_minutes: u32,
@@ -120,7 +120,8 @@ impl App {
         }
         let now = self.clock.now();
         let mut user = login.user;
-        let max_days = self.sign_in_policy.password_max_days;
+        let policy = self.sign_in_policy().await?;
+        let max_days = policy.password_max_days;
         if max_days > 0 {
             let expired_before = now - Duration::days(i64::from(max_days));
             if self.store.check_password_age(user.id, login.password_changed_at, now, expired_before).await? {
@@ -131,7 +132,7 @@ impl App {
         let token = SessionToken::generate();
         let expires = now + Duration::hours(SESSION_HOURS);
         self.store.create_session(&token.hash(), user.tenant_id, user.id, expires, now).await?;
-        self.store.end_oldest_sessions(user.id, self.sign_in_policy.max_sessions).await?;
+        self.store.end_oldest_sessions(user.id, policy.max_sessions).await?;
         Ok((user, token))
     }
 
@@ -145,7 +146,7 @@ impl App {
         password: &str,
         source: Option<IpAddr>,
     ) -> Result<(User, SessionToken)> {
-        let policy = self.sign_in_policy;
+        let policy = self.sign_in_policy().await?;
         let window = Duration::minutes(i64::from(policy.lock_minutes));
         let now = self.clock.now();
         let mut keys = vec![format!("user:{}", username.trim().to_lowercase())];
@@ -153,7 +154,7 @@ impl App {
         for key in &keys {
             if let Err(locked) = self.refuse_if_locked(key, now - window, policy).await {
                 if let Some(login) = self.store.user_login(username.trim()).await? {
-                    self.audit_sign_in(&login.user, "sign_in_refused_locked", source).await?;
+                    self.audit_sign_in(&login.user, "sign_in_refused_locked", source, Outcome::Refused).await?;
                 }
                 return Err(locked);
             }
@@ -161,16 +162,22 @@ impl App {
         match self.login(username, password).await {
             Ok(signed_in) => {
                 self.store.clear_sign_in_failures(&keys[0], now - window).await?;
-                self.audit_sign_in(&signed_in.0, "sign_in", source).await?;
+                self.audit_sign_in(&signed_in.0, "sign_in", source, Outcome::Ok).await?;
                 Ok(signed_in)
             }
             Err(AppError::LoginFailed) => {
                 self.store.record_sign_in_failure(&keys, now).await?;
-                if let Some(login) = self.store.user_login(username.trim()).await? {
-                    self.audit_sign_in(&login.user, "sign_in_failed", source).await?;
+                let known = self.store.user_login(username.trim()).await?;
+                if let Some(login) = &known {
+                    self.audit_sign_in(&login.user, "sign_in_failed", source, Outcome::Failed).await?;
                 }
                 for key in &keys {
-                    self.refuse_if_locked(key, now - window, policy).await?;
+                    if let Err(locked) = self.refuse_if_locked(key, now - window, policy).await {
+                        if let Some(login) = &known {
+                            self.audit_sign_in(&login.user, "locked", source, Outcome::Refused).await?;
+                        }
+                        return Err(locked);
+                    }
                 }
                 Err(AppError::LoginFailed)
             }
@@ -178,10 +185,10 @@ impl App {
         }
     }
 
-    /// An audit event of the user's session: signed in, refused, signed out,
-    /// with the source address when known.
-    async fn audit_sign_in(&self, user: &User, action: &str, source: Option<IpAddr>) -> Result<()> {
-        let after = serde_json::json!({"username": user.username, "source": source.map(|ip| ip.to_string())});
+    /// An audit event of the user's session: signed in, failed, locked,
+    /// refused, signed out, with the source address when known.
+    async fn audit_sign_in(&self, user: &User, action: &str, source: Option<IpAddr>, outcome: Outcome) -> Result<()> {
+        let after = serde_json::json!({"username": user.username});
         let event = qingdan_domain::AuditEvent {
             tenant_id: user.tenant_id,
             user_id: Some(user.id),
@@ -191,6 +198,8 @@ impl App {
             action: action.to_owned(),
             before: None,
             after: Some(after.to_string()),
+            source: source.map(|ip| ip.to_string()),
+            outcome,
         };
         Ok(self.store.record_event(event).await?)
     }
@@ -221,7 +230,7 @@ impl App {
             return Ok(Some(user));
         }
         let now = self.clock.now();
-        let idle_before = now - Duration::minutes(i64::from(self.sign_in_policy.idle_minutes));
+        let idle_before = now - Duration::minutes(i64::from(self.sign_in_policy().await?.idle_minutes));
         let user = self.store.session_user(&hash, now, idle_before).await?;
         if let Some(user) = &user {
             self.store.touch_session(&hash, now, now - Duration::seconds(TOUCH_SECONDS)).await?;
@@ -236,10 +245,10 @@ impl App {
         Ok(self.store.delete_expired_sessions(self.clock.now()).await?)
     }
 
-    /// Ends a session (audited as the user's sign-out).
-    pub async fn logout(&self, token: &SessionToken) -> Result<()> {
+    /// Ends a session (audited as the user's sign-out from `source`).
+    pub async fn logout(&self, token: &SessionToken, source: Option<IpAddr>) -> Result<()> {
         if let Some(user) = self.session_user(token).await? {
-            self.audit_sign_in(&user, "sign_out", None).await?;
+            self.audit_sign_in(&user, "sign_out", source, Outcome::Ok).await?;
         }
         let hash = token.hash();
         self.sessions.remove(&hash);

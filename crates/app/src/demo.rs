@@ -37,6 +37,8 @@ const ORGS: &[(&str, &str, &str)] = &[
 /// (username, name, role, org code) of the demo users.
 const USERS: &[(&str, &str, &str, &str)] = &[
     ("admin", "系统管理员", "admin", "zfb"),
+    ("anquan", "安全管理员", "security_admin", "zfb"),
+    ("shenji", "审计管理员", "audit_admin", "zfb"),
     ("duchao", "赵督查", "supervisor", "dcs"),
     ("duchaqian", "钱督查", "supervisor", "dcs"),
     ("shizhang", "孙市长", "leader", "zfb"),
@@ -195,7 +197,8 @@ impl App {
                 password: DEMO_PASSWORD.into(),
             })
         };
-        for user in USERS.iter().filter(|u| u.2 == "admin") {
+        // The three administrators (三员) are the operator's to create, as `qingdan user add` does.
+        for user in USERS.iter().filter(|u| u.2.ends_with("admin")) {
             users.push((user.0, self.create_user_unchecked(tenant, &input(user, &orgs)?).await?));
         }
         let admin = users[0].1.clone();
@@ -205,7 +208,7 @@ impl App {
                 OrgInput { name: (*name).into(), kind: (*kind).into(), parent_id: parent, sort_order: Some(i as i64) };
             orgs.push((code, self.create_org(&admin, &input).await?.id));
         }
-        for user in USERS.iter().filter(|u| u.2 != "admin") {
+        for user in USERS.iter().filter(|u| !u.2.ends_with("admin")) {
             users.push((user.0, self.create_user(&admin, &input(user, &orgs)?).await?));
         }
         let supervisor = user(&users, "duchao")?;

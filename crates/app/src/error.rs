@@ -19,7 +19,7 @@ pub enum AppError {
     #[error("{0}")]
     Locked(String),
     /// An admin set this user's password: nothing else until it is changed.
-    #[error("管理员已重置您的密码，请先修改密码")]
+    #[error("您的密码已被重置或已过期，请先修改密码")]
     PasswordChangeRequired,
     /// Signed in, but the role or org does not allow this.
     #[error("无权进行此操作")]
@@ -80,6 +80,7 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::AssignmentChanged => "该事项刚被他人处理，请刷新后重试",
         Conflict::ImportsDiffer => "两个草稿任务不属于同一份导入，不能合并",
         Conflict::ImportPublished => "该报告已发布为计划，草稿不能再修改",
+        Conflict::AuditChanged => "审计记录在归档期间发生变化，请重新归档",
         Conflict::HasReports => "这些任务已有报送记录，不能整批撤销；如确需删除，请在任务页逐项删除",
         Conflict::MoveUnderItself => {
             return AppError::field("parent_id", "under_itself", "不能把任务移到它自己或它的下级任务之下");

@@ -15,6 +15,7 @@ pub mod lenient;
 
 // Features, named as in `qingdan-storage` and `qingdan-web`.
 mod admin;
+pub mod audit;
 mod auth;
 mod calendar;
 mod dashboard;
@@ -24,6 +25,7 @@ mod ledgers;
 pub mod notifications;
 mod plans;
 pub mod reporting;
+mod security;
 mod status;
 pub mod supervision;
 
@@ -58,6 +60,7 @@ pub use reporting::schedule::{
     MyReporting, OrgReporting, PlanSchedule, ReportingReminders, ReportingStatus, ScheduleInput, StaleTask,
     TaskReporting,
 };
+pub use security::{Lock, PolicyInput};
 pub use status::{HalfCheck, HalfCheckLine, PlanProgress, SectionProgress, StatusRulesInput};
 pub use supervision::{
     AssignmentDetail, AssignmentFileDownload, AssignmentFilter, AssignmentOverview, DEFAULT_CONTENT_TYPE,
@@ -108,8 +111,11 @@ pub struct App {
     dashboard_builds: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Task ledgers previewed and waiting for the office's confirmation, by token.
     pending_ledgers: TtlCache<String, ledgers::PendingLedger>,
-    /// When failed sign-ins lock an account or an address.
-    sign_in_policy: SignInPolicy,
+    /// When failed sign-ins lock an account or an address: the
+    /// configuration's, unless the security administrator set another
+    /// (kept here a minute: [`App::sign_in_policy`]).
+    configured_policy: SignInPolicy,
+    policy: TtlCache<(), SignInPolicy>,
     /// The networks notification channels may reach (no loopback or metadata by default).
     network_policy: qingdan_notify::NetworkPolicy,
 }
@@ -127,7 +133,8 @@ impl App {
             dashboards: TtlCache::new(DASHBOARD_TTL, 1000),
             dashboard_builds: std::sync::Arc::default(),
             pending_ledgers: TtlCache::new(Duration::from_secs(30 * 60), 100),
-            sign_in_policy: SignInPolicy::default(),
+            configured_policy: SignInPolicy::default(),
+            policy: TtlCache::new(Duration::from_secs(60), 1),
             network_policy: qingdan_notify::NetworkPolicy::default(),
         }
     }
@@ -141,7 +148,7 @@ impl App {
 
     /// The same app with another sign-in lock policy (from the configuration).
     pub fn with_sign_in_policy(mut self, policy: SignInPolicy) -> App {
-        self.sign_in_policy = policy;
+        self.configured_policy = policy;
         self
     }
 

@@ -68,12 +68,16 @@ async fn reset(backend: Backend) -> Result<()> {
     let org = w.org("市发改委").await?;
     let wu = w.user("fgw.wu", Role::Reporter, org).await?;
     let (_, before) = signed_in(&w, "fgw.wu", PASSWORD).await?;
-    ensure!(code(w.app.reset_password(&w.admin, wu.id, "short").await) == "bad_length");
-    w.app.reset_password(&w.admin, wu.id, "Linshi#2026").await?;
+    ensure!(
+        matches!(w.app.reset_password(&w.admin, wu.id, "Linshi#2026").await, Err(AppError::Forbidden)),
+        "三员: not the system admin's"
+    );
+    ensure!(code(w.app.reset_password(&w.security, wu.id, "short").await) == "bad_length");
+    w.app.reset_password(&w.security, wu.id, "Linshi#2026").await?;
     ensure!(w.app.session_user(&before).await?.is_none(), "a reset ends the user's sessions");
     let (signed, session) = signed_in(&w, "fgw.wu", "Linshi#2026").await?;
     ensure!(signed.must_change_password, "the user must change it");
-    ensure!(w.app.user(&w.admin, wu.id).await?.must_change_password);
+    ensure!(w.app.user(&w.security, wu.id).await?.must_change_password);
     w.app.change_own_password(&signed, &session, "Linshi#2026", "Xinmima#2026").await?;
     let now = w.app.session_user(&session).await?;
     ensure!(now.is_some_and(|u| !u.must_change_password), "changed, the user may work");
@@ -105,8 +109,27 @@ async fn users(backend: Backend) -> Result<()> {
     let blank = UserEdit { display_name: " ".into(), role: "boss".into(), org_id: 999_999 };
     let refused = code(w.app.update_user(&w.admin, wu.id, &blank).await.map(|_| ()));
     ensure!(refused == "required,unknown,not_found", "{refused}");
-    let demote = UserEdit { display_name: "管理员".into(), role: "reporter".into(), org_id: w.admin.org_id.0 };
-    ensure!(code(w.app.update_user(&w.admin, w.admin.id, &demote).await.map(|_| ())) == "own_admin");
+    let promote = UserEdit { display_name: "吴住建".into(), role: "leader".into(), org_id: housing.0 };
+    ensure!(
+        code(w.app.update_user(&w.admin, wu.id, &promote).await.map(|_| ())) == "security_admin",
+        "三员: roles are the security admin's"
+    );
+    let new_admin = qingdan_app::UserInput {
+        username: "second.admin".into(),
+        display_name: "二号管理员".into(),
+        role: "audit_admin".into(),
+        org_id: housing.0,
+        password: PASSWORD.into(),
+    };
+    ensure!(code(w.app.create_user(&w.admin, &new_admin).await.map(|_| ())) == "security_admin", "nor grants one");
+    ensure!(w.app.set_user_role(&w.security, wu.id, Role::Leader).await?.role == Role::Leader);
+    ensure!(w.app.session_user(&session).await?.is_some_and(|u| u.role == Role::Leader), "the new role holds at once");
+    w.app.set_user_role(&w.security, wu.id, Role::Reporter).await?;
+    ensure!(
+        code(w.app.set_user_role(&w.security, w.security.id, Role::Admin).await.map(|_| ())) == "own",
+        "not one's own"
+    );
+    ensure!(matches!(w.app.set_user_role(&w.admin, wu.id, Role::Leader).await, Err(AppError::Forbidden)));
 
     w.app.set_user_active(&w.admin, wu.id, false).await?;
     ensure!(w.app.session_user(&session).await?.is_none(), "disabling ends the sessions");
@@ -140,8 +163,8 @@ async fn orgs(backend: Backend) -> Result<()> {
     let (users, tasks) = w.app.merge_org(&w.admin, old, new).await?;
     ensure!((users, tasks) == (1, 1), "one user and one led task moved: {users} {tasks}");
     ensure!(w.app.user(&w.admin, clerk.id).await?.org_id == new);
-    ensure!(w.app.task(&w.admin, led).await?.task.responsibility.lead_org_id == Some(new));
-    let supporting = w.app.task(&w.admin, shared).await?.task.responsibility.supporting_org_ids;
+    ensure!(w.app.task(&w.supervisor, led).await?.task.responsibility.lead_org_id == Some(new));
+    let supporting = w.app.task(&w.supervisor, shared).await?.task.responsibility.supporting_org_ids;
     ensure!(supporting == [new], "both supported: one row stays: {supporting:?}");
     let merged = w.app.org(&w.admin, old).await?;
     ensure!(!merged.is_active && merged.name == "市商务局（口岸办）", "the old org stays, disabled: {merged:?}");
@@ -167,10 +190,25 @@ async fn permissions(backend: Backend) -> Result<()> {
     let org = w.org("市发改委").await?;
     let wu = w.user("fgw.wu", Role::Reporter, org).await?;
     let other = w.stranger(Role::Admin).await?;
-    let edit = UserEdit { display_name: "改名".into(), role: "admin".into(), org_id: org.0 };
-    for (who, expect) in [(&wu, "forbidden"), (&w.supervisor, "forbidden"), (&other, "not_found")] {
+    let other_security = w.stranger(Role::SecurityAdmin).await?;
+    for who in [&wu, &w.supervisor, &w.admin, &w.auditor] {
+        ensure!(
+            matches!(w.app.reset_password(who, wu.id, "Linshi#2026").await, Err(AppError::Forbidden)),
+            "{}",
+            who.username
+        );
+        ensure!(matches!(w.app.unlock(who, "user:fgw.wu").await, Err(AppError::Forbidden)), "{}", who.username);
+    }
+    ensure!(matches!(w.app.reset_password(&other_security, wu.id, "Linshi#2026").await, Err(AppError::NotFound(_))));
+    let edit = UserEdit { display_name: "改名".into(), role: "reporter".into(), org_id: org.0 };
+    for (who, expect) in [
+        (&wu, "forbidden"),
+        (&w.supervisor, "forbidden"),
+        (&w.security, "forbidden"),
+        (&w.auditor, "forbidden"),
+        (&other, "not_found"),
+    ] {
         let outcomes = [
-            w.app.reset_password(who, wu.id, "Linshi#2026").await,
             w.app.update_user(who, wu.id, &edit).await.map(|_| ()),
             w.app.set_user_active(who, wu.id, false).await,
             w.app.set_org_active(who, org, false).await,

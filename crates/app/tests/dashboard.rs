@@ -149,7 +149,9 @@ async fn permissions(backend: Backend) -> Result<()> {
     let p = plan(&w).await?;
     ensure!(matches!(w.app.dashboard(&p.a, p.plan).await, Err(AppError::Forbidden)), "a reporter has 我的填报 instead");
     ensure!(w.app.dashboard(&p.leader, p.plan).await.is_ok());
-    ensure!(w.app.dashboard(&w.admin, p.plan).await.is_ok());
+    for admin in [&w.admin, &w.security, &w.auditor] {
+        ensure!(w.app.dashboard(admin, p.plan).await.is_err(), "三员: {} reads no list", admin.username);
+    }
 
     let stranger = w.stranger(Role::Leader).await?;
     let refused = w.app.dashboard(&stranger, p.plan).await;

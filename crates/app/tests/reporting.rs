@@ -108,7 +108,7 @@ async fn cycles(backend: Backend) -> Result<()> {
         ensure!(w.app.current_period(&f.reform_reporter, f.tasks[0]).await?.to_string() == period);
         ensure!(w.app.plan_period_on(&f.leader, f.plan, d("2026-03-18")).await?.to_string() == period);
     }
-    ensure!(!w.app.reporting_schedule(&w.admin, f.plan).await?.is_default);
+    ensure!(!w.app.reporting_schedule(&w.supervisor, f.plan).await?.is_default);
     // Each change is audited, with what it was before.
     let trail = w.app.store().audit_trail(w.tenant, "reporting_cycle", f.plan.0).await?;
     ensure!(trail.len() == 4 && trail[1].before.as_deref().is_some_and(|b| b.contains("weekly")), "{trail:?}");
@@ -271,7 +271,8 @@ async fn permissions(backend: Backend) -> Result<()> {
         ensure!(matches!(err, Some(AppError::Forbidden)), "{:?}: {err:?}", user.role);
     }
     ensure!(w.app.reporting_schedule(&w.supervisor, f.plan).await?.is_default, "nothing changed");
-    w.app.set_reporting_schedule(&w.admin, f.plan, &schedule("quarterly", "20", "5")).await?;
+    ensure!(w.app.set_reporting_schedule(&w.admin, f.plan, &schedule("quarterly", "20", "5")).await.is_err(), "三员");
+    w.app.set_reporting_schedule(&w.supervisor, f.plan, &schedule("quarterly", "20", "5")).await?;
 
     // Bad input: each field named, in Chinese.
     for (input, field) in [

@@ -5,6 +5,7 @@
 //! `today` as a parameter.
 
 pub mod assignment;
+pub mod audit;
 pub mod calendar;
 pub mod ids;
 pub mod light;
@@ -17,6 +18,7 @@ pub mod status;
 pub mod target;
 pub mod validate;
 
+pub use audit::{AuditEvent, ChainedEvent, HashAlg, Outcome};
 pub use calendar::{CalendarDay, DayKind, Due, WorkCalendar};
 pub use ids::*;
 pub use light::{Light, light_for};

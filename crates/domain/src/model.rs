@@ -307,21 +307,6 @@ pub struct ProgressReport {
     pub reviewed_at: Option<DateTime<Utc>>,
 }
 
-/// 审计事件 (audit event): one change, who made it and what it was before and after.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEvent {
-    pub tenant_id: TenantId,
-    pub user_id: Option<UserId>,
-    pub at: DateTime<Utc>,
-    pub entity: String,
-    pub entity_id: i64,
-    pub action: String,
-    /// JSON of the entity before the change, if it existed.
-    pub before: Option<String>,
-    /// JSON of the entity after the change, if it still exists.
-    pub after: Option<String>,
-}
-
 /// Whether an import is still being reviewed or has become a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportStatus {

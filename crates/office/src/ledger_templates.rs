@@ -115,7 +115,7 @@ pub mod task_column {
 pub const ORG_KIND_LABELS: [&str; 5] = ["县（市）", "区", "开发区", "部门", "科室"];
 
 /// The 角色 a template offers, as labels; codes are accepted too.
-pub const ROLE_LABELS: [&str; 4] = ["管理员", "督查员", "填报员", "领导"];
+pub const ROLE_LABELS: [&str; 3] = ["督查员", "填报员", "领导"];
 
 /// The 比较 a template offers.
 pub const COMPARATOR_LABELS: [&str; 4] = ["不低于", "不超过", "左右", "等于"];
@@ -165,7 +165,7 @@ pub const USER_COLUMNS: [ColumnSpec; 5] = [
     ),
     column("姓名", &["人员姓名"], true, 12.0, "显示的姓名。", "王发改"),
     column("所属单位", &["单位", "单位名称"], true, 32.0, "已有单位的名称（可先导入单位台账）。", "市发展和改革委员会"),
-    column("角色", &["用户角色"], true, 10.0, "管理员、督查员、填报员或领导。", "填报员"),
+    column("角色", &["用户角色"], true, 10.0, "督查员、填报员或领导（管理员角色由安全管理员授予）。", "填报员"),
     column(
         "初始密码",
         &["密码"],

@@ -38,6 +38,7 @@ mod ledger_table;
 mod ledger_templates;
 pub mod limits;
 mod supervision;
+mod table;
 mod xls_guard;
 mod xlsx_guard;
 mod xlsx_read;
@@ -59,6 +60,7 @@ pub use ledger_templates::{
     ledger_template_xlsx, org_column, task_column, user_column,
 };
 pub use supervision::{SUPERVISION_NOTICE_TITLE, SupervisionNotice, supervision_notice_docx};
+pub use table::table_xlsx;
 pub use xlsx_read::read_xlsx_rows;
 
 /// The most bytes one part of a `.docx` may unpack to (64 MiB).

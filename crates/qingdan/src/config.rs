@@ -3,6 +3,7 @@
 use crate::DbArgs;
 use anyhow::{Context, Result, bail};
 use qingdan_app::{NetworkPolicy, SignInPolicy};
+use qingdan_domain::HashAlg;
 use qingdan_web::WebConfig;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -34,6 +35,10 @@ struct FileConfig {
     /// (loopback, link-local and metadata addresses are refused otherwise).
     #[serde(default)]
     allowed_networks: Vec<String>,
+    /// The audit chain's hash: "sha256" (default) or "sm3" (国密).
+    audit_hash: Option<String>,
+    /// Days audit rows are kept before `qingdan audit archive` may take them (at least 180).
+    audit_retention_days: Option<u32>,
 }
 
 pub struct Settings {
@@ -43,6 +48,8 @@ pub struct Settings {
     pub web: WebConfig,
     pub sign_in: SignInPolicy,
     pub networks: NetworkPolicy,
+    pub audit_hash: HashAlg,
+    pub audit_retention_days: u32,
 }
 
 impl Settings {
@@ -57,6 +64,19 @@ impl Settings {
         let default_listen = SocketAddr::from(([127, 0, 0, 1], 8080));
         let sign_in = sign_in_policy(&file)?;
         let networks = NetworkPolicy::allowing(&file.allowed_networks).map_err(|e| anyhow::anyhow!(e))?;
+        let audit_hash = match file.audit_hash.as_deref() {
+            None => HashAlg::default(),
+            Some(code) => {
+                HashAlg::from_code(code).with_context(|| format!("audit_hash {code:?}: write \"sha256\" or \"sm3\""))?
+            }
+        };
+        let audit_retention_days = file.audit_retention_days.unwrap_or(qingdan_app::audit::MIN_RETENTION_DAYS);
+        if audit_retention_days < qingdan_app::audit::MIN_RETENTION_DAYS {
+            bail!(
+                "audit_retention_days must be at least {} (网络安全法: six months)",
+                qingdan_app::audit::MIN_RETENTION_DAYS
+            );
+        }
         Ok(Settings {
             listen: listen.or(file.listen).unwrap_or(default_listen),
             data_dir: db.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data")),
@@ -64,6 +84,8 @@ impl Settings {
             web: WebConfig { secure_cookies: file.secure_cookies, trusted_origins: file.trusted_origins },
             sign_in,
             networks,
+            audit_hash,
+            audit_retention_days,
         })
     }
 

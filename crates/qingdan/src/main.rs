@@ -1,6 +1,7 @@
 //! `qingdan`: the one binary. Serves the web UI and API, seeds the demo city,
 //! migrates the database, manages users and extracts targets from reports.
 
+mod audit_cmd;
 mod calendar_cmd;
 mod config;
 mod extract_cmd;
@@ -41,6 +42,9 @@ enum Command {
     /// The working-day calendar (工作日历): count working days, show a year, import a file.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
+    /// The audit trail (审计): verify its hash chain, archive its oldest rows.
+    #[command(subcommand)]
+    Audit(audit_cmd::AuditCommand),
 }
 
 /// Where the database is.
@@ -75,7 +79,7 @@ enum UserCommand {
         /// The person's name as shown (姓名).
         #[arg(long)]
         name: String,
-        /// admin, supervisor, reporter or leader.
+        /// admin, security_admin, audit_admin, supervisor, reporter or leader.
         #[arg(long)]
         role: String,
         /// The org's name; created as a department if it does not exist.
@@ -133,6 +137,7 @@ fn run(cli: Cli) -> Result<()> {
             }
             Command::User(cmd) => user(cmd).await,
             Command::Calendar(cmd) => calendar_cmd::run(cmd).await,
+            Command::Audit(cmd) => audit_cmd::run(cmd).await,
             Command::Extract(_) => Ok(()),
         }
     })
@@ -147,9 +152,16 @@ async fn open(settings: &Settings) -> Result<App> {
         .with_network_policy(settings.networks.clone()))
 }
 
+/// [`open`], then chain audit events with the configured hash from now on.
+pub async fn open_audited(settings: &Settings) -> Result<App> {
+    let app = open(settings).await?;
+    app.set_audit_hash(settings.audit_hash).await?;
+    Ok(app)
+}
+
 async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
     let settings = Settings::load(&args.db, args.listen)?;
-    let app = open(&settings).await?;
+    let app = open_audited(&settings).await?;
     if demo {
         if app.has_tenant().await? {
             println!("数据库中已有数据，直接启动（演示数据只在空库中创建）。");

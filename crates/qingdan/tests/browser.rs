@@ -276,14 +276,22 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     Ok(())
 }
 
-/// Step 6, accounts: the admin resets 王工信's password and disables 冯工信 (each
-/// asked first, each said); 王工信 signs in with the temporary password, is
-/// held on 修改密码 until a new one is set, then works; 冯工信 cannot sign in.
+/// Step 6, accounts (三员分立): the security administrator resets 王工信's
+/// password, the system administrator disables 冯工信 (each asked first, each
+/// said); 王工信 signs in with the temporary password, is held on 修改密码
+/// until a new one is set, then works; 冯工信 cannot sign in; the audit
+/// administrator finds the failed sign-in and the reset in the trail, and
+/// the chain verifies.
 fn accounts(page: &Page) -> TestResult {
     let temporary = "Linshi#2026";
     page.sign_out()?;
-    page.sign_in("admin")?;
-    page.click_and_wait("nav a.nav-link[href='/admin/users']")?;
+    page.fill("#username", "gxj.wang")?;
+    page.fill("#password", "Cuowu#2026")?;
+    page.click_and_wait("form[action='/login'] button[type=submit]")?;
+    assert!(page.text("#error")?.contains("用户名或密码错误"), "a wrong password is said");
+    page.sign_in("anquan")?;
+    assert!(!page.exists("nav a.nav-link[href='/plans']")?, "the security administrator has no list");
+    page.click_and_wait("nav a.nav-link[href='/security/users']")?;
     page.click_and_wait("tr[data-user='gxj.wang'] a")?;
     page.fill("#reset-password input[name=password]", temporary)?;
     page.js("window.confirm = q => { sessionStorage.setItem('asked', q); return true; }")?;
@@ -292,7 +300,9 @@ fn accounts(page: &Page) -> TestResult {
     assert!(asked.as_str().is_some_and(|q| q.contains("重置王工信的密码")), "asked before resetting: {asked}");
     assert!(page.text("#done")?.contains("密码已重置"), "the list says what was done");
     assert!(page.text("tr[data-user='gxj.wang']")?.contains("待修改密码"));
+    page.sign_out()?;
 
+    page.sign_in("admin")?;
     page.click_and_wait("tr[data-user='gxj.feng'] a")?;
     page.js("window.confirm = q => { sessionStorage.setItem('asked', q); return true; }")?;
     page.click_and_wait("#user-active button")?;
@@ -327,6 +337,19 @@ fn accounts(page: &Page) -> TestResult {
     page.goto("/my")?;
     assert_eq!(page.path(), "/my", "with a password of their own the reporter works again");
     page.keep_screenshot("12-password-changed")?;
+    page.sign_out()?;
+
+    page.sign_in("shenji")?;
+    page.select("#action", "sign_in_failed")?;
+    page.click_and_wait("#audit-filter button[type=submit]")?;
+    let failed = page.text("#audit tbody")?;
+    assert!(failed.contains("王工信") && failed.contains("失败"), "the failed sign-in is in the trail: {failed}");
+    page.select("#action", "")?;
+    page.click_and_wait("#audit-filter button[type=submit]")?;
+    assert!(page.exists("#audit tr[data-action='reset_password']")?, "so is the reset");
+    page.click_and_wait("#verify")?;
+    assert!(page.text("#chain-ok")?.contains("完整性校验通过"), "the chain verifies");
+    page.keep_screenshot("13-audit")?;
     page.sign_out()?;
 
     page.fill("#username", "gxj.feng")?;
@@ -441,7 +464,14 @@ impl Page<'_> {
         self.fill("#password", PASSWORD)?;
         self.click_and_wait("form[action='/login'] button[type=submit]")?;
         let error = if self.exists("#error")? { self.text("#error")? } else { String::new() };
-        assert_eq!(self.path(), "/plans", "{username} signs in and lands on the plan list {error}");
+        // 三员分立: each administrator lands on their own page, everyone else on the list.
+        let landing = match username {
+            "admin" => "/admin/users",
+            "anquan" => "/security",
+            "shenji" => "/audit",
+            _ => "/plans",
+        };
+        assert_eq!(self.path(), landing, "{username} signs in and lands on their first page {error}");
         assert!(self.exists("#who")?, "the nav names who is signed in");
         Ok(())
     }
@@ -504,6 +534,17 @@ impl Page<'_> {
                 "(f => {{ f.focus(); f.select(); f.value = ''; }})(document.querySelectorAll({selector:?})[{i}])"
             ))?;
             self.tab.send_character(text)?;
+        }
+        Ok(())
+    }
+
+    /// Chooses the option of value `value` in the select `selector`.
+    fn select(&self, selector: &str, value: &str) -> TestResult {
+        let chosen = self.js(&format!(
+            "(s => {{ s.value = {value:?}; return s.value === {value:?}; }})(document.querySelector({selector:?}))"
+        ))?;
+        if chosen.as_bool() != Some(true) {
+            return Err(format!("no option {value:?} in {selector}").into());
         }
         Ok(())
     }

@@ -117,3 +117,72 @@ impl Store {
         Ok(())
     }
 }
+
+/// A key (`user:NAME` or `ip:ADDR`) with its failed sign-ins in the window.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FailureCount {
+    pub key: String,
+    pub failures: i64,
+    pub last: DateTime<Utc>,
+}
+
+impl Store {
+    /// The keys with at least `min` failures since `since`, most recent first.
+    pub async fn failure_counts(&self, since: DateTime<Utc>, min: i64) -> Result<Vec<FailureCount>> {
+        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT key, COUNT(*) FROM sign_in_failures WHERE failed_at > $1 GROUP BY key HAVING COUNT(*) >= $2",
+            )
+            .bind(since).bind(min).fetch_all(pool).await?
+        });
+        let mut out = Vec::with_capacity(rows.len());
+        for (key, failures) in rows {
+            let (_, last) = self.sign_in_failures(&key, since).await?;
+            if let Some(last) = last {
+                out.push(FailureCount { key, failures, last });
+            }
+        }
+        out.sort_by_key(|c| std::cmp::Reverse(c.last));
+        Ok(out)
+    }
+
+    /// 解锁: forgets every failure of `key`, audited in `tenant`'s trail.
+    pub async fn unlock_key(&self, tenant: qingdan_domain::TenantId, key: &str, actor: crate::Actor) -> Result<u64> {
+        let removed = in_tx!(self, tx => {
+            let removed = sqlx::query("DELETE FROM sign_in_failures WHERE key = $1").bind(key).execute(&mut *tx).await?.rows_affected();
+            let after = serde_json::json!({"key": key, "failures_removed": removed});
+            crate::audit::record!(tx, crate::audit::event(tenant, actor, "sign_in_lock", 0, "unlock", None, Some(after)));
+            removed
+        });
+        Ok(removed)
+    }
+
+    /// A setting's JSON value, if an administrator set one.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(pool).await?
+        }))
+    }
+
+    /// Sets a setting, audited in `tenant`'s trail with its value before and after.
+    pub async fn set_setting(
+        &self,
+        tenant: qingdan_domain::TenantId,
+        key: &str,
+        value: &serde_json::Value,
+        actor: crate::Actor,
+    ) -> Result<()> {
+        in_tx!(self, tx => {
+            let before: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key).fetch_optional(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key).bind(value.to_string()).execute(&mut *tx).await?;
+            let before = before.and_then(|b| serde_json::from_str(&b).ok());
+            let after = serde_json::json!({"key": key, "value": value});
+            crate::audit::record!(tx, crate::audit::event(tenant, actor, "setting", 0, "update", before.map(|b: serde_json::Value| serde_json::json!({"key": key, "value": b})), Some(after)));
+        });
+        Ok(())
+    }
+}

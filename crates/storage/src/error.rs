@@ -57,6 +57,8 @@ pub enum Conflict {
     MoveUnderItself,
     /// Tasks to delete as one step hold reports already.
     HasReports,
+    /// The audit chain's rows to archive changed after they were read.
+    AuditChanged,
 }
 
 /// The unique names a [`Conflict::Taken`] can be about.

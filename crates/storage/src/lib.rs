@@ -31,6 +31,8 @@ mod supervision;
 
 pub use admin::orgs::NewOrg;
 pub use admin::users::{NewUser, PasswordChange, UserChange, UserLogin};
+pub use audit::{AuditQuery, ChainHead};
+pub use auth::FailureCount;
 pub use calendar::CalendarChange;
 pub use dashboard::{DashboardGroup, LeafDates, RedTask, Section};
 pub use error::{Conflict, Entity, StorageError, Unique};

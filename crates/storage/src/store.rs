@@ -53,24 +53,62 @@ macro_rules! on_writer {
 /// Runs `$body` inside a write transaction bound to `$tx`, committing when the
 /// body finishes and rolling back when it returns early with `?`.
 /// SQLite takes the write lock at `BEGIN IMMEDIATE`, so a transaction that reads
-/// and then writes never fails halfway with SQLITE_BUSY.
+/// and then writes never fails halfway with SQLITE_BUSY. The audit events the
+/// body recorded join the hash chain just before the commit ([`AuditedTx`]).
 macro_rules! in_tx {
     ($store:expr, $tx:ident => $body:expr) => {
         match $store {
             $crate::store::Store::Sqlite(pools) => {
-                let mut $tx = pools.write.begin_with("BEGIN IMMEDIATE").await?;
+                let mut $tx = $crate::store::AuditedTx::new(pools.write.begin_with("BEGIN IMMEDIATE").await?);
                 let out = $body;
+                $crate::audit::seal!($tx);
                 $tx.commit().await?;
                 out
             }
             $crate::store::Store::Pg(pool) => {
-                let mut $tx = pool.begin().await?;
+                let mut $tx = $crate::store::AuditedTx::new(pool.begin().await?);
                 let out = $body;
+                $crate::audit::seal!($tx);
                 $tx.commit().await?;
                 out
             }
         }
     };
+}
+
+/// A write transaction and the audit events recorded in it (`audit::record!`).
+/// The events are chained at the end (`audit::seal!`), so the chain's head is
+/// locked only from then to the commit, after every other lock the
+/// transaction takes: chaining never waits inside a transaction's work and
+/// never forms a deadlock cycle, and the chain's order is the commit order.
+/// Derefs to the connection, so `&mut *tx` is an executor as for a bare
+/// transaction.
+pub(crate) struct AuditedTx<'c, DB: sqlx::Database> {
+    tx: sqlx::Transaction<'c, DB>,
+    pub(crate) events: Vec<qingdan_domain::AuditEvent>,
+}
+
+impl<'c, DB: sqlx::Database> AuditedTx<'c, DB> {
+    pub(crate) fn new(tx: sqlx::Transaction<'c, DB>) -> Self {
+        AuditedTx { tx, events: Vec::new() }
+    }
+
+    pub(crate) async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for AuditedTx<'_, DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        &self.tx
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for AuditedTx<'_, DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        &mut self.tx
+    }
 }
 
 /// Takes plan `$plan`'s turn inside transaction `$tx`: every write that

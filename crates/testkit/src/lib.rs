@@ -37,6 +37,25 @@ impl TestDb {
             Backend::Postgres => Ok(TestDb { url: pg::fresh_database().context("PostgreSQL for tests")?, _dir: None }),
         }
     }
+
+    /// Runs `sql` on the database behind the app's back, as someone holding
+    /// the database's password would (the tests that tamper with the audit
+    /// trail). Returns the rows it changed.
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        let changed = if self.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&self.url).await?;
+            let done = sqlx::raw_sql(sql).execute(&pool).await;
+            pool.close().await;
+            done?.rows_affected()
+        } else {
+            let pool = sqlx::PgPool::connect(&self.url).await?;
+            let done = sqlx::raw_sql(sql).execute(&pool).await;
+            pool.close().await;
+            done?.rows_affected()
+        };
+        Ok(changed)
+    }
 }
 
 /// The network policy of the test apps: channels may reach the tests'
@@ -50,7 +69,12 @@ pub struct World {
     pub app: App,
     pub db: TestDb,
     pub tenant: TenantId,
+    /// 系统管理员.
     pub admin: User,
+    /// 安全管理员.
+    pub security: User,
+    /// 审计管理员.
+    pub auditor: User,
     pub supervisor: User,
     pub today: NaiveDate,
 }
@@ -63,8 +87,13 @@ impl World {
         let app = App::open(&db.url, Clock::fixed_on(today)).await?.with_network_policy(loopback());
         let (tenant, office) = app.ensure_tenant_org("市政府督查室").await?;
         let admin = app.create_user_unchecked(tenant, &user_input("admin", "管理员", Role::Admin, office)).await?;
+        let security = app
+            .create_user_unchecked(tenant, &user_input("security", "安全管理员", Role::SecurityAdmin, office))
+            .await?;
+        let auditor =
+            app.create_user_unchecked(tenant, &user_input("auditor", "审计管理员", Role::AuditAdmin, office)).await?;
         let supervisor = app.create_user(&admin, &user_input("supervisor", "督查员", Role::Supervisor, office)).await?;
-        Ok(World { app, db, tenant, admin, supervisor, today })
+        Ok(World { app, db, tenant, admin, security, auditor, supervisor, today })
     }
 
     /// Creates (department) org `name`.

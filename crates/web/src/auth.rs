@@ -23,7 +23,12 @@ pub struct AnyPageUser(pub User);
 pub struct ApiUser(pub User);
 
 async fn user_of(parts: &mut Parts, state: &AppState) -> Result<Option<User>, AppError> {
-    let jar = CookieJar::from_headers(&parts.headers);
+    user_of_headers(&parts.headers, state).await
+}
+
+/// The signed-in user of a request's session cookie, if any.
+pub async fn user_of_headers(headers: &axum::http::HeaderMap, state: &AppState) -> Result<Option<User>, AppError> {
+    let jar = CookieJar::from_headers(headers);
     let Some(cookie) = jar.get(SESSION_COOKIE) else { return Ok(None) };
     state.app.session_user(&SessionToken(cookie.value().to_owned())).await
 }

@@ -12,6 +12,7 @@ mod error;
 mod extractors;
 mod pages;
 mod view;
+mod watch;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -65,6 +66,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         }
     }
     let state = AppState { app, config };
+    let watch = axum::middleware::from_fn_with_state(state.clone(), watch::watch);
     let limited = Router::new()
         .route("/healthz", get(health))
         .merge(pages::routes())
@@ -80,6 +82,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(pages::attachment_routes())
         .fallback(error::not_found)
         .with_state(state)
+        .layer(watch)
         .layer(axum::middleware::from_fn(edge::refuse_invisible))
         .layer(csrf.with_rejection_response(error::csrf_rejected as fn(_) -> _))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))

@@ -16,7 +16,10 @@ pub struct Nav {
 
 impl Nav {
     pub fn new(user: &User, current: &'static str) -> Nav {
-        let mut links = vec![("/plans", "计划清单")];
+        let mut links = Vec::new();
+        if !user.role.is_administrator() {
+            links.push(("/plans", "计划清单"));
+        }
         if user.role.reads_whole_tenant() {
             links.push(("/map", "挂图作战"));
         }
@@ -30,21 +33,23 @@ impl Nav {
                 links.push(("/reviews", "审核"));
                 links.push(("/imports", "导入报告"));
                 links.push(("/ledgers", "Excel台账"));
+                links.push(("/admin/trash", "回收站"));
+                links.push(("/admin/status-rules", "亮灯规则"));
                 links.push(("/admin/timeline-rules", "时限规则"));
             }
             Role::Admin => {
-                links.push(("/assignments", "督办事项"));
-                links.push(("/reviews", "审核"));
-                links.push(("/imports", "导入报告"));
-                links.push(("/ledgers", "Excel台账"));
                 links.push(("/admin/orgs", "单位管理"));
                 links.push(("/admin/users", "人员管理"));
-                links.push(("/admin/trash", "回收站"));
+                links.push(("/ledgers", "Excel台账"));
                 links.push(("/admin/calendar", "工作日历"));
                 links.push(("/admin/status-rules", "亮灯规则"));
-                links.push(("/admin/timeline-rules", "时限规则"));
                 links.push(("/admin/channels", "消息通道"));
             }
+            Role::SecurityAdmin => {
+                links.push(("/security", "安全策略"));
+                links.push(("/security/users", "账号与角色"));
+            }
+            Role::AuditAdmin => links.push(("/audit", "审计记录")),
             Role::Leader => links.push(("/assignments", "督办事项")),
         }
         Nav { user_name: user.display_name.clone(), role_label: user.role.label(), links, current }
@@ -91,6 +96,9 @@ pub fn rfc5987(name: &str) -> String {
         .collect()
 }
 
+/// The media type of a `.xlsx`.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// The media type of a `.docx`.
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -125,5 +133,16 @@ where
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+/// Where a user lands after signing in: the list for those who work it, an
+/// administrator's own page otherwise.
+pub fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "/admin/users",
+        Role::SecurityAdmin => "/security",
+        Role::AuditAdmin => "/audit",
+        _ => "/plans",
     }
 }

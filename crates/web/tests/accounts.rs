@@ -29,14 +29,14 @@ async fn reset_then_change(backend: Backend) -> Result<()> {
     let org = w.org("市发改委").await?;
     let wu = w.user("fgw.wu", Role::Reporter, org).await?;
     let router = qingdan_web::router(w.app.clone(), Default::default());
-    let admin = sign_in_as(&router, "admin").await?;
+    let admin = sign_in_as(&router, "security").await?;
 
-    let path = format!("/admin/users/{}/password", wu.id.0);
+    let path = format!("/security/users/{}/password", wu.id.0);
     let weak = send(&router, post_form(&path, &admin, "password=weak")?).await?;
     ensure!(weak.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", weak.status);
     ensure!(weak.select("#reset-password .field-error").concat().contains("密码长度"), "the error is on the form");
     let reset = send(&router, post_form(&path, &admin, "password=Linshi%232026")?).await?;
-    ensure!(reset.location() == "/admin/users?done=reset", "{}", reset.location());
+    ensure!(reset.location() == "/security/users?done=reset", "{}", reset.location());
     let list = send(&router, get(&reset.location(), &admin)?).await?;
     ensure!(list.select("#done").concat().contains("密码已重置"), "the list says what was done");
 
@@ -69,22 +69,53 @@ async fn refused(backend: Backend) -> Result<()> {
     let router = qingdan_web::router(w.app.clone(), Default::default());
     let reporter = sign_in_as(&router, "fgw.wu").await?;
     let supervisor = sign_in_as(&router, "supervisor").await?;
+    let (admin, security, auditor) = (
+        sign_in_as(&router, "admin").await?,
+        sign_in_as(&router, "security").await?,
+        sign_in_as(&router, "auditor").await?,
+    );
     let before = w.app.store().audit_count(w.tenant).await?;
-    for cookie in [&reporter, &supervisor] {
-        for (path, form) in [
-            (format!("/admin/users/{}", w.admin.id.0), "display_name=x&role=reporter&org_id=1".to_owned()),
-            (format!("/admin/users/{}/password", w.admin.id.0), "password=Linshi%232026".to_owned()),
-            (format!("/admin/users/{}/active", wu.id.0), "active=0".to_owned()),
-            (format!("/admin/orgs/{}/active", org.0), "active=0".to_owned()),
-            (format!("/admin/orgs/{}/merge", org.0), format!("into={}", w.admin.org_id.0)),
-        ] {
-            let reply = send(&router, post_form(&path, cookie, &form)?).await?;
+    let systems = [
+        (format!("/admin/users/{}", w.admin.id.0), "display_name=x&role=reporter&org_id=1".to_owned()),
+        (format!("/admin/users/{}/active", wu.id.0), "active=0".to_owned()),
+        (format!("/admin/orgs/{}/active", org.0), "active=0".to_owned()),
+        (format!("/admin/orgs/{}/merge", org.0), format!("into={}", w.admin.org_id.0)),
+    ];
+    let securitys = [
+        (format!("/security/users/{}/password", w.admin.id.0), "password=Linshi%232026".to_owned()),
+        (format!("/security/users/{}/role", wu.id.0), "role=admin".to_owned()),
+        (
+            "/security".to_owned(),
+            "max_failures=20&lock_minutes=1&idle_minutes=1440&max_sessions=20&password_max_days=0".to_owned(),
+        ),
+        ("/security/unlock".to_owned(), "key=user:fgw.wu".to_owned()),
+    ];
+    // 三员分立: each administrator is refused the others' duties, as everyone else is.
+    let refusals = [
+        (&reporter, systems.iter().chain(&securitys).collect::<Vec<_>>()),
+        (&supervisor, systems.iter().chain(&securitys).collect()),
+        (&auditor, systems.iter().chain(&securitys).collect()),
+        (&admin, securitys.iter().collect()),
+        (&security, systems.iter().collect()),
+    ];
+    let mut refused = 0;
+    for (cookie, paths) in refusals {
+        for (path, form) in paths {
+            let reply = send(&router, post_form(path, cookie, form)?).await?;
             ensure!(reply.status == StatusCode::FORBIDDEN, "{path}: {}", reply.status);
+            refused += 1;
         }
+    }
+    for cookie in [&reporter, &supervisor, &auditor] {
         let page = send(&router, get(&format!("/admin/users/{}", wu.id.0), cookie)?).await?;
         ensure!(page.status == StatusCode::FORBIDDEN, "the user page: {}", page.status);
+        refused += 1;
     }
     ensure!(w.app.store().audit_count(w.tenant).await? == before, "nothing was changed");
+    let query = qingdan_storage::AuditQuery { action: Some("forbidden".into()), limit: 1000, ..Default::default() };
+    let recorded = w.app.store().audit_search(w.tenant, &query).await?;
+    ensure!(recorded.len() == refused, "every refusal is in the audit trail: {} of {refused}", recorded.len());
+    ensure!(recorded.iter().all(|r| r.event.outcome == qingdan_domain::Outcome::Refused && r.event.user_id.is_some()));
     ensure!(w.app.login("admin", qingdan_testkit::PASSWORD).await.is_ok(), "the admin's password stands");
     Ok(())
 }

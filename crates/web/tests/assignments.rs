@@ -385,7 +385,11 @@ async fn timeline_rules(backend: Backend) -> Result<()> {
                 &major_solve_days=30&major_solve_months=&yellow_percent=70";
     let added = send(&f.router, post_form("/admin/timeline-rules", &supervisor, form)?).await?;
     ensure!(added.status == StatusCode::SEE_OTHER, "{} {}", added.status, added.body);
-    let shown = send(&f.router, get("/admin/timeline-rules", &admin)?).await?;
+    ensure!(
+        send(&f.router, get("/admin/timeline-rules", &admin)?).await?.status == StatusCode::FORBIDDEN,
+        "三员: not the admin's"
+    );
+    let shown = send(&f.router, get("/admin/timeline-rules", &supervisor)?).await?;
     ensure!(shown.status == StatusCode::OK);
     ensure!(shown.select("#rules td.name") == ["13710", "3510"], "{:?}", shown.select("#rules td.name"));
     let row = shown.select("#rules tr[data-rule]");

@@ -77,7 +77,7 @@ async fn pages(backend: Backend) -> Result<()> {
         list.attrs("#tasks tr[data-task]", "data-task").iter().all(|t| *t != b.0.to_string()),
         "gone from the list"
     );
-    let admin = sign_in_as(&router, "admin").await?;
+    let admin = sign_in_as(&router, "supervisor").await?;
     let trash = send(&router, get("/admin/trash", &admin)?).await?;
     ensure!(trash.select("#trash").concat().contains("改造老旧小区120个"), "{}", trash.body);
     let reply = send(&router, post_form(&format!("/admin/trash/{}/restore", b.0), &admin, "")?).await?;

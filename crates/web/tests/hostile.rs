@@ -239,9 +239,7 @@ async fn brute_force(backend: Backend) -> Result<()> {
     ensure!(actions.iter().filter(|a| **a == "sign_in_failed").count() == 5, "{actions:?}");
     ensure!(actions.contains(&"sign_in_refused_locked"), "{actions:?}");
     ensure!(
-        trail
-            .iter()
-            .any(|e| e.action == "sign_in_failed" && e.after.as_deref().is_some_and(|a| a.contains("10.0.0.66"))),
+        trail.iter().any(|e| e.action == "sign_in_failed" && e.source.as_deref() == Some("10.0.0.66")),
         "the source address is recorded"
     );
     // Sixteen minutes on, the lock has passed.

@@ -168,7 +168,7 @@ async fn upload_and_export(backend: Backend) -> Result<()> {
     let page = send(&router, get(&reply.location(), &supervisor)?).await?;
     ensure!(page.select("#tasks tbody tr[data-task]").is_empty(), "the plan is as before the import");
     ensure!(page.select("#done").concat().contains("已撤销导入"));
-    ensure!(w.app.deleted_tasks(&w.admin).await?.len() == 2, "in the 回收站");
+    ensure!(w.app.deleted_tasks(&w.supervisor).await?.len() == 2, "in the 回收站");
     Ok(())
 }
 

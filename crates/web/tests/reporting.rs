@@ -15,7 +15,7 @@ use common::*;
 on_both_engines! {
     the_office_sets_a_plans_cycle_and_sees_late_and_missing_orgs => office_page;
     a_reporter_sees_what_is_due_on_my_page => my_page;
-    only_supervisors_and_admins_change_the_cycle => forbidden;
+    only_supervisors_change_the_cycle => forbidden;
 }
 
 struct Fixture {
@@ -139,6 +139,8 @@ async fn forbidden(backend: Backend) -> Result<()> {
     let cookie = sign_in_as(&router, "reform").await?;
     ensure!(send(&router, get(&path, &cookie)?).await?.status == StatusCode::FORBIDDEN);
     let admin = sign_in_as(&router, "admin").await?;
+    ensure!(send(&router, get(&path, &admin)?).await?.status == StatusCode::FORBIDDEN, "三员: not the admin's");
+    let admin = sign_in_as(&router, "supervisor").await?;
     ensure!(
         send(&router, get(&path, &admin)?).await?.select("#schedule").first().is_some_and(|s| s.starts_with("每月"))
     );

@@ -94,10 +94,10 @@ async fn rules_page(backend: Backend) -> Result<()> {
     ensure!(f.w.app.status_rules(&f.w.admin).await? == Default::default());
 
     // A change relights the tasks: 14 behind is green when yellow starts above 15.
-    ensure!(f.w.app.task(&f.w.admin, f.task).await?.task.light == Light::Yellow);
+    ensure!(f.w.app.task(&f.w.supervisor, f.task).await?.task.light == Light::Yellow);
     let reply = send(&f.router, post_form("/admin/status-rules", &admin, "yellow_gap=15&red_gap=30")?).await?;
     ensure!(reply.status == StatusCode::SEE_OTHER, "{}", reply.status);
-    ensure!(f.w.app.task(&f.w.admin, f.task).await?.task.light == Light::Green);
+    ensure!(f.w.app.task(&f.w.supervisor, f.task).await?.task.light == Light::Green);
     let reply = send(&f.router, get(&reply.location(), &admin)?).await?;
     ensure!(reply.select("#notice").iter().any(|n| n.contains("1项任务亮灯发生变化")), "{}", reply.body);
     ensure!(reply.select("#rule-words li").iter().any(|w| w.contains("超过30个百分点")));

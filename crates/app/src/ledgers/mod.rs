@@ -352,13 +352,22 @@ impl App {
             }
             let role_text = line.get(user_column::ROLE);
             let role = role(role_text);
-            if role.is_none() {
-                faults.add(
+            match role {
+                None => faults.add(
                     row,
                     user_column::ROLE,
                     "unknown",
-                    format!("“{role_text}”不是有效的角色，应为管理员、督查员、填报员或领导"),
-                );
+                    format!("“{role_text}”不是有效的角色，应为督查员、填报员或领导"),
+                ),
+                Some(r) if r.is_administrator() => faults.add(
+                    row,
+                    user_column::ROLE,
+                    "security_admin",
+                    format!(
+                        "“{role_text}”是管理员角色（三员分立），只能由安全管理员授予；台账中应为督查员、填报员或领导"
+                    ),
+                ),
+                Some(_) => {}
             }
             let password = line.get(user_column::PASSWORD);
             if let Err(AppError::Invalid(e)) = check_password(password, username) {

@@ -3,7 +3,7 @@
 //! deleting to the 回收站 and (an admin) restoring, archiving a plan. A plan
 //! that is archived takes no changes until it is published again.
 
-use crate::guards::{require_admin, require_supervisor};
+use crate::guards::require_supervisor;
 use crate::input::{TargetInput, check_target, parse_date, parse_decimal};
 use crate::{App, AppError, Result, lenient};
 use qingdan_domain::{Decimal, Invalid, OrgId, Plan, PlanId, PlanStatus, Role, TargetId, TaskId, User, UserId};
@@ -140,15 +140,15 @@ impl App {
         Ok(done?)
     }
 
-    /// 回收站: the deleted tasks, for an admin.
+    /// 回收站: the deleted tasks, for the office.
     pub async fn deleted_tasks(&self, user: &User) -> Result<Vec<DeletedTask>> {
-        require_admin(user)?;
+        require_supervisor(user)?;
         Ok(self.store.deleted_tasks(user.tenant_id).await?)
     }
 
-    /// Puts a deleted task back where it stood (admin only).
+    /// Puts a deleted task back where it stood (the office).
     pub async fn restore_task(&self, user: &User, id: TaskId) -> Result<()> {
-        require_admin(user)?;
+        require_supervisor(user)?;
         let rules = self.store.status_rules(user.tenant_id).await?;
         let done = self.store.restore_task(user.tenant_id, id, self.recount(&rules), self.actor(user)).await;
         self.forget_figures();
@@ -236,6 +236,6 @@ pub(crate) fn require_editable(plan: &Plan) -> Result<()> {
     match plan.status {
         PlanStatus::Draft | PlanStatus::Published => Ok(()),
         PlanStatus::Archived => Err(AppError::Conflict("该计划已归档，不能修改；如需修改请先取消归档".into())),
-        PlanStatus::Trash => Err(AppError::Conflict("该任务已删除，请先由管理员从回收站恢复".into())),
+        PlanStatus::Trash => Err(AppError::Conflict("该任务已删除，请先由督查室从回收站恢复".into())),
     }
 }

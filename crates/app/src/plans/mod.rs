@@ -1,7 +1,7 @@
 //! Plans, the task tree, targets and responsibilities (责任分工).
 
 use crate::cache::Lookup;
-use crate::guards::{can_view_task, require_supervisor};
+use crate::guards::{can_view_task, require_business, require_supervisor};
 use crate::input::{TargetInput, check_target, parse_date, parse_decimal, parse_page};
 use crate::{App, AppError, Result, lenient};
 use chrono::NaiveDate;
@@ -126,11 +126,14 @@ pub(crate) fn check_plan(invalid: &mut Invalid, input: &PlanInput) -> (String, i
 
 impl App {
     pub async fn plans(&self, user: &User) -> Result<Vec<Plan>> {
+        require_business(user)?;
         Ok(self.store.plans(user.tenant_id).await?)
     }
 
-    /// Plans do not change once created, so they are kept in memory.
+    /// Plans do not change once created, so they are kept in memory. Every
+    /// read of a plan's tasks starts here, so the 三员 are refused here.
     pub async fn plan(&self, user: &User, id: PlanId) -> Result<Plan> {
+        require_business(user)?;
         let key = (user.tenant_id, id);
         if let Some(plan) = self.plans.get(&key) {
             return Ok(plan);

@@ -100,7 +100,7 @@ impl App {
     /// The thresholds for the settings page: admins (who may change them) and
     /// supervisors (who may read them); others are `Forbidden`.
     pub async fn status_rules_settings(&self, user: &User) -> Result<StatusRules> {
-        if !user.role.can_supervise() {
+        if !user.role.can_supervise() && !self.can_change_status_rules(user) {
             return Err(AppError::Forbidden);
         }
         self.status_rules(user).await

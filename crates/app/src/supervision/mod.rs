@@ -191,7 +191,7 @@ fn party_allows(user: &User, a: &Assignment, party: Party) -> bool {
 }
 
 fn can_view_matter(user: &User, a: &Assignment) -> bool {
-    user.role.reads_whole_tenant() || a.involves(user.org_id)
+    user.role.reads_whole_tenant() || (!user.role.is_administrator() && a.involves(user.org_id))
 }
 
 impl App {
@@ -604,6 +604,7 @@ impl App {
     /// The matters a user may list through the API: all for the office and
     /// leaders, those their org leads or supports for a reporter.
     pub async fn assignment_list(&self, user: &User, filter: &AssignmentFilter) -> Result<AssignmentPage> {
+        crate::guards::require_business(user)?;
         if user.role.reads_whole_tenant() {
             return Ok(self.assignment_overview(user, filter).await?.page);
         }

@@ -24,9 +24,13 @@ pub async fn login(
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204)))]
-pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> ApiResult<(CookieJar, StatusCode)> {
+pub async fn logout(
+    State(state): State<AppState>,
+    ClientAddr(source): ClientAddr,
+    jar: CookieJar,
+) -> ApiResult<(CookieJar, StatusCode)> {
     if let Some(token) = session_token(&jar) {
-        state.app.logout(&token).await?;
+        state.app.logout(&token, source).await?;
     }
     Ok((jar.remove(removal_cookie()), StatusCode::NO_CONTENT))
 }

@@ -1,5 +1,6 @@
-//! Accounts: 修改密码 for everyone, and the admin's page of one user (edit,
-//! 重置密码, 停用/启用) and of one org (edit, 停用/启用, 合并).
+//! Accounts: 修改密码 for everyone; the system administrator's page of one
+//! user (edit, 停用/启用) and of one org (edit, 停用/启用, 合并); the security
+//! administrator's page of one user (角色, 重置密码).
 
 use crate::AppState;
 use crate::auth::{AnyPageUser, PageUser, session_token};
@@ -29,6 +30,9 @@ impl Done {
             Some("created") => "已新增。",
             Some("updated") => "已保存修改。",
             Some("reset") => "密码已重置，对方下次登录时须先修改密码。",
+            Some("role") => "角色已修改，对方须重新登录。",
+            Some("policy") => "安全策略已保存，即时生效。",
+            Some("unlocked") => "已解除锁定。",
             Some("disabled") => "已停用。",
             Some("enabled") => "已启用。",
             Some("merged") => "已合并，人员和任务已转入所选单位，原单位已停用。",
@@ -95,6 +99,9 @@ pub struct UserPage {
     org_id: i64,
     orgs: Vec<Org>,
     roles: Vec<(&'static str, &'static str)>,
+    /// The security administrator's page of the user (role, 重置密码) rather
+    /// than the system administrator's (name, org, 停用/启用).
+    security: bool,
     errors: HashMap<String, String>,
 }
 
@@ -118,14 +125,16 @@ async fn user_page(
         org_id: user.org_id.0,
     });
     let orgs = state.app.orgs(admin).await?.into_iter().filter(|o| o.is_active || o.id == user.org_id).collect();
+    let security = admin.role == Role::SecurityAdmin;
     Ok(UserPage {
-        nav: Nav::new(admin, "/admin/users"),
+        nav: Nav::new(admin, if security { "/security/users" } else { "/admin/users" }),
         user,
         display_name: edit.display_name,
         role: edit.role,
         org_id: edit.org_id,
         orgs,
         roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+        security,
         errors,
     })
 }
@@ -144,7 +153,8 @@ async fn on_user_page(
     result: Result<(), AppError>,
     done: &str,
 ) -> Result<Response, PageError> {
-    let to = format!("/admin/users?done={done}");
+    let base = if admin.role == Role::SecurityAdmin { "/security/users" } else { "/admin/users" };
+    let to = format!("{base}?done={done}");
     answer_form(result, &to, |errors| user_page(state, admin, id, edit, errors)).await
 }
 
@@ -171,6 +181,20 @@ pub async fn reset_password(
 ) -> Result<Response, PageError> {
     let result = state.app.reset_password(&admin, UserId(id), &form.get("password")).await;
     on_user_page(&state, &admin, UserId(id), None, result, "reset").await
+}
+
+/// 安全管理员: gives the user another role.
+pub async fn set_user_role(
+    State(state): State<AppState>,
+    PageUser(admin): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Response, PageError> {
+    let result = match Role::from_code(form.get("role").trim()) {
+        Some(role) => state.app.set_user_role(&admin, UserId(id), role).await.map(|_| ()),
+        None => Err(AppError::field("role", "unknown", "请选择角色")),
+    };
+    on_user_page(&state, &admin, UserId(id), None, result, "role").await
 }
 
 pub async fn set_user_active(

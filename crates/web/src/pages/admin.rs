@@ -90,6 +90,9 @@ pub struct UsersPage {
     users: Vec<User>,
     orgs: Vec<Org>,
     roles: Vec<(&'static str, &'static str)>,
+    /// Where each user's page is: `/admin/users` (系统管理员, who also adds
+    /// people) or `/security/users` (安全管理员: roles, resets).
+    base: &'static str,
     done: &'static str,
     /// The new user as typed (but the password), kept when it is refused.
     input: UserInput,
@@ -109,13 +112,15 @@ async fn users_page(
     input: UserInput,
     errors: Vec<String>,
 ) -> Result<UsersPage, PageError> {
-    if user.role != Role::Admin {
-        return Err(AppError::Forbidden.into());
-    }
+    let base = match user.role {
+        Role::Admin => "/admin/users",
+        Role::SecurityAdmin => "/security/users",
+        _ => return Err(AppError::Forbidden.into()),
+    };
     let users = state.app.users(user).await?;
     let orgs = state.app.orgs(user).await?;
-    let roles = Role::ALL.iter().map(|r| (r.code(), r.label())).collect();
-    Ok(UsersPage { nav: Nav::new(user, "/admin/users"), users, orgs, roles, done, input, errors })
+    let roles = Role::BUSINESS.iter().map(|r| (r.code(), r.label())).collect();
+    Ok(UsersPage { nav: Nav::new(user, base), users, orgs, roles, base, done, input, errors })
 }
 
 pub async fn users(

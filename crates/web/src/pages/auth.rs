@@ -18,8 +18,8 @@ pub struct LoginPage {
 }
 
 pub async fn show(user: Option<PageUser>) -> Response {
-    if user.is_some() {
-        return Redirect::to("/plans").into_response();
+    if let Some(PageUser(user)) = user {
+        return Redirect::to(crate::view::home_of(user.role)).into_response();
     }
     LoginPage { username: String::new(), error: None }.into_response()
 }
@@ -32,9 +32,9 @@ pub async fn submit(
 ) -> Result<Response, PageError> {
     let username = form.get("username");
     match state.app.login_from(&username, &form.get("password"), source).await {
-        Ok((_, token)) => {
+        Ok((user, token)) => {
             let jar = jar.add(session_cookie(&token, state.config.secure_cookies));
-            Ok((jar, Redirect::to("/plans")).into_response())
+            Ok((jar, Redirect::to(crate::view::home_of(user.role))).into_response())
         }
         Err(AppError::LoginFailed) => {
             let page = LoginPage { username, error: Some("用户名或密码错误".to_owned()) };
@@ -48,9 +48,13 @@ pub async fn submit(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    ClientAddr(source): ClientAddr,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
     if let Some(token) = session_token(&jar) {
-        state.app.logout(&token).await?;
+        state.app.logout(&token, source).await?;
     }
     Ok((jar.remove(removal_cookie()), Redirect::to("/login")).into_response())
 }

@@ -9,6 +9,7 @@ use crate::error::PageError;
 use crate::extractors::FormPairs;
 use crate::extractors::{Id, QueryParams};
 use crate::view::Nav;
+use crate::view::XLSX;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::multipart::{Multipart, MultipartRejection};
@@ -17,8 +18,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use qingdan_app::{AppError, LedgerImported, LedgerKind, LedgerPreview};
 use qingdan_domain::{PlanId, Role, TaskId, User};
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "ledgers/index.html")]

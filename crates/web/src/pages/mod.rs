@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod audit;
 mod auth;
 mod calendar;
 mod dashboard;
@@ -11,6 +12,7 @@ mod ledgers;
 mod notifications;
 mod plans;
 mod reporting;
+mod security;
 mod status;
 mod supervision;
 
@@ -25,7 +27,7 @@ use axum::routing::{get, post};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/plans") }))
+        .route("/", get(home))
         .route("/login", get(auth::show).post(auth::submit))
         .route("/logout", post(auth::logout))
         .route("/plans", get(plans::list).post(plans::create))
@@ -70,7 +72,14 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/orgs/{id}/merge", post(accounts::merge_org))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}", get(accounts::user).post(accounts::update_user))
-        .route("/admin/users/{id}/password", post(accounts::reset_password))
+        .route("/security", get(security::policy).post(security::set_policy))
+        .route("/security/unlock", post(security::unlock))
+        .route("/security/users", get(admin::users))
+        .route("/security/users/{id}", get(accounts::user))
+        .route("/security/users/{id}/role", post(accounts::set_user_role))
+        .route("/security/users/{id}/password", post(accounts::reset_password))
+        .route("/audit", get(audit::trail))
+        .route("/audit/export.xlsx", get(audit::export))
         .route("/admin/users/{id}/active", post(accounts::set_user_active))
         .route("/account/password", get(accounts::password_form).post(accounts::change_password))
         .route("/admin/timeline-rules", get(timeline_rules::show).post(timeline_rules::create))
@@ -115,4 +124,12 @@ pub fn attachment_routes() -> Router<AppState> {
         .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_ATTACHMENT_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::MAX_ATTACHMENT_BODY_BYTES))
         .layer(axum::middleware::map_response(assignments::explain_too_large))
+}
+
+/// `/`: the signed-in user's first page, or sign-in.
+async fn home(user: Option<crate::auth::PageUser>) -> Redirect {
+    match user {
+        Some(crate::auth::PageUser(user)) => Redirect::to(crate::view::home_of(user.role)),
+        None => Redirect::to("/login"),
+    }
 }

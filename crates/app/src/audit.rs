@@ -1,0 +1,336 @@
+//! 审计 (the audit trail) for the 审计管理员: browse and filter it, export
+//! it (the export is itself recorded), verify its hash chain, archive its
+//! oldest rows. Also the events no change writes by itself: downloads and
+//! refused requests (`record_access`).
+
+use crate::guards::require_audit_admin;
+use crate::{App, AppError, Result, beijing};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use qingdan_domain::audit::{BrokenLink, ChainCheck};
+use qingdan_domain::validate::Invalid;
+use qingdan_domain::{AuditEvent, ChainedEvent, HashAlg, Outcome, User, UserId};
+use qingdan_storage::AuditQuery;
+use std::net::IpAddr;
+
+/// Rows per page of the audit page.
+pub const AUDIT_PAGE_ROWS: i64 = 100;
+/// The most rows one export holds; a longer period is exported in parts.
+pub const AUDIT_EXPORT_ROWS: i64 = 100_000;
+/// Rows younger than this are never archived (网络安全法 第二十一条: six months).
+pub const MIN_RETENTION_DAYS: u32 = 180;
+
+/// The filter form as typed: dates as `YYYY-MM-DD`, the rest as codes.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct AuditFilter {
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub outcome: String,
+    #[serde(default)]
+    pub source: String,
+    /// Keyset paging: rows before this seq.
+    #[serde(default)]
+    pub before: String,
+}
+
+/// One page of the trail, newest first.
+#[derive(Debug, Clone)]
+pub struct AuditPage {
+    pub rows: Vec<ChainedEvent>,
+    /// The `before` of the next (older) page, when there is one.
+    pub next_before: Option<i64>,
+}
+
+/// What a walk of the chain found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Links checked, archives and database together.
+    pub rows: u64,
+    /// Rows written before the chain began (before the upgrade that brought it).
+    pub before_chain: i64,
+    pub last_seq: Option<i64>,
+    /// The hash of the last link: written down elsewhere, it shows later that
+    /// no one rewrote the chain from some row on.
+    pub head: Option<String>,
+    /// The first row that does not fit, if any.
+    pub broken: Option<BrokenLink>,
+}
+
+impl ChainReport {
+    pub fn is_intact(&self) -> bool {
+        self.broken.is_none()
+    }
+}
+
+/// The action names of the trail, in Chinese, for the filter and the table.
+pub const ACTIONS: [(&str, &str); 27] = [
+    ("sign_in", "登录"),
+    ("sign_in_failed", "登录失败"),
+    ("locked", "账号锁定"),
+    ("sign_in_refused_locked", "锁定期间登录"),
+    ("sign_out", "退出"),
+    ("set_password", "修改密码"),
+    ("reset_password", "重置密码"),
+    ("unlock", "解锁"),
+    ("download", "下载导出"),
+    ("forbidden", "越权访问（403）"),
+    ("create", "新增"),
+    ("update", "修改"),
+    ("delete", "删除"),
+    ("disable", "停用"),
+    ("enable", "启用"),
+    ("merge", "合并"),
+    ("split", "拆分"),
+    ("move", "移动"),
+    ("assign", "批量分配"),
+    ("set_responsibility", "责任分工"),
+    ("import", "导入"),
+    ("import_tasks", "导入任务台账"),
+    ("import_orgs", "导入单位台账"),
+    ("import_users", "导入人员台账"),
+    ("publish", "发布计划"),
+    ("restore", "恢复"),
+    ("archive", "归档"),
+];
+
+/// The Chinese name of an action, or the code itself.
+pub fn action_label(code: &str) -> &str {
+    ACTIONS.iter().find(|(c, _)| *c == code).map_or(code, |(_, label)| label)
+}
+
+impl App {
+    /// A page of the tenant's trail as the filter asks (audit administrator).
+    pub async fn audit_events(&self, auditor: &User, filter: &AuditFilter) -> Result<AuditPage> {
+        require_audit_admin(auditor)?;
+        let mut query = self.audit_query(filter)?;
+        query.limit = AUDIT_PAGE_ROWS + 1;
+        let mut rows = self.store.audit_search(auditor.tenant_id, &query).await?;
+        let next_before = (rows.len() as i64 > AUDIT_PAGE_ROWS).then(|| {
+            rows.truncate(AUDIT_PAGE_ROWS as usize);
+            rows.last().map_or(0, |r| r.seq)
+        });
+        Ok(AuditPage { rows, next_before })
+    }
+
+    /// The rows the filter finds as .xlsx (at most [`AUDIT_EXPORT_ROWS`]),
+    /// the export itself recorded in the trail.
+    pub async fn export_audit(&self, auditor: &User, filter: &AuditFilter, source: Option<IpAddr>) -> Result<Vec<u8>> {
+        require_audit_admin(auditor)?;
+        let mut query = self.audit_query(filter)?;
+        query.limit = AUDIT_EXPORT_ROWS;
+        let rows = self.store.audit_search(auditor.tenant_id, &query).await?;
+        let names = self.user_names(auditor).await?;
+        let table: Vec<Vec<String>> = rows.iter().map(|r| export_row(r, &names)).collect();
+        let headers =
+            ["序号", "时间", "用户", "来源地址", "对象", "对象编号", "操作", "结果", "变更前", "变更后", "哈希"];
+        let bytes = qingdan_office::table_xlsx("审计记录", "审计记录导出", &headers, &table)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let what = serde_json::json!({"what": "audit_export", "rows": table.len(), "filter": format!("{filter:?}")});
+        self.record(auditor, "audit", 0, "download", what, source, Outcome::Ok).await?;
+        Ok(bytes)
+    }
+
+    /// The tenant's users by id, to show names in the trail.
+    pub async fn user_names(&self, user: &User) -> Result<std::collections::HashMap<UserId, String>> {
+        Ok(self
+            .users(user)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, format!("{}（{}）", u.display_name, u.username)))
+            .collect())
+    }
+
+    fn audit_query(&self, f: &AuditFilter) -> Result<AuditQuery> {
+        let mut invalid = Invalid::new();
+        let from = day_start(&f.from, "from", "开始日期", &mut invalid);
+        let until = day_start(&f.to, "to", "结束日期", &mut invalid).map(|d| d + Duration::days(1));
+        let number = |text: &str| text.trim().parse::<i64>().ok();
+        let outcome = match f.outcome.trim() {
+            "" => None,
+            code => Outcome::from_code(code).or_else(|| {
+                invalid.add("outcome", "unknown", "结果应为成功、失败或拒绝");
+                None
+            }),
+        };
+        invalid.into_result()?;
+        let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok(AuditQuery {
+            from,
+            until,
+            user: number(&f.user).map(UserId),
+            action: text(&f.action),
+            entity: None,
+            outcome,
+            source: text(&f.source),
+            before_seq: number(&f.before),
+            limit: AUDIT_PAGE_ROWS,
+        })
+    }
+
+    /// Walks the whole chain in the database from its first row (audit administrator).
+    pub async fn verify_audit(&self, auditor: &User) -> Result<ChainReport> {
+        require_audit_admin(auditor)?;
+        self.verify_audit_chain(Vec::new()).await
+    }
+
+    /// Walks archived links (`archives`, oldest first, as `qingdan audit
+    /// archive` wrote them) and then the database's, and names the first row
+    /// that breaks the chain. Without archives the database's first link is
+    /// trusted as the start when earlier ones were archived.
+    pub async fn verify_audit_chain(&self, archives: Vec<ChainedEvent>) -> Result<ChainReport> {
+        let mut check = if archives.first().is_some_and(|r| r.seq == 1) || archives.is_empty() {
+            ChainCheck::from_start()
+        } else {
+            ChainCheck::from_first_row()
+        };
+        let (before_chain, unchained) = self.store.audit_unchained().await?;
+        let report = |check: &ChainCheck, broken| ChainReport {
+            rows: check.rows,
+            before_chain,
+            last_seq: check.last_seq(),
+            head: check.head().map(str::to_owned),
+            broken,
+        };
+        for row in &archives {
+            if let Err(broken) = check.check(row) {
+                return Ok(report(&check, Some(broken)));
+            }
+        }
+        let mut after = archives.last().map_or(0, |r| r.seq);
+        if archives.is_empty() {
+            // The database's chain starts at its first row; after an archive that is not seq 1.
+            let first = self.store.audit_chain_page(0, 1).await?;
+            if first.first().is_some_and(|r| r.seq > 1) {
+                check = ChainCheck::from_first_row();
+            }
+        }
+        loop {
+            let page = self.store.audit_chain_page(after, 5000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            for row in &page {
+                if let Err(broken) = check.check(row) {
+                    return Ok(report(&check, Some(broken)));
+                }
+            }
+        }
+        if let Some(&id) = unchained.first() {
+            let reason = "记录没有链序号（序号被清除）".to_owned();
+            return Ok(report(&check, Some(BrokenLink { id, seq: 0, reason })));
+        }
+        let head = self.store.audit_chain_head().await?;
+        if check.last_seq().is_some_and(|s| s != head.seq) || check.head().is_some_and(|h| h != head.hash) {
+            let reason = format!("链头记录为第{}号，但最后一条记录为第{}号（末尾记录被删除）", head.seq, after);
+            return Ok(report(&check, Some(BrokenLink { id: 0, seq: head.seq, reason })));
+        }
+        Ok(report(&check, None))
+    }
+
+    /// The oldest links, all older than `before`, that an archive may take:
+    /// refused when `before` is within `retention_days` (at least 180) of today.
+    pub async fn audit_rows_to_archive(&self, before: NaiveDate, retention_days: u32) -> Result<Vec<ChainedEvent>> {
+        let keep = retention_days.max(MIN_RETENTION_DAYS);
+        let today = self.clock.now().with_timezone(&beijing()).date_naive();
+        if before > today - Duration::days(i64::from(keep)) {
+            return Err(AppError::field(
+                "before",
+                "retention",
+                format!("审计记录至少保留{keep}天：归档截止日期不能晚于{}", today - Duration::days(i64::from(keep))),
+            ));
+        }
+        let cutoff = beijing().from_local_datetime(&before.and_hms_opt(0, 0, 0).unwrap_or_default()).single();
+        let cutoff = cutoff.map_or_else(Utc::now, |c| c.with_timezone(&Utc));
+        Ok(self.store.audit_archive_rows(cutoff).await?)
+    }
+
+    /// Deletes the archived `rows` from the database once the archive file
+    /// (whose SHA-256 is `file_sha256`) is written; returns how many went.
+    pub async fn finish_audit_archive(&self, rows: &[ChainedEvent], file_sha256: &str) -> Result<u64> {
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else { return Ok(0) };
+        let after = serde_json::json!({
+            "first_seq": first.seq, "last_seq": last.seq, "rows": rows.len(),
+            "last_hash": last.hash, "file_sha256": file_sha256,
+        });
+        Ok(self.store.delete_archived_audit(last, after, self.clock.now()).await?)
+    }
+
+    /// Chains the events written from now on with `alg` (the configuration's `audit_hash`).
+    pub async fn set_audit_hash(&self, alg: HashAlg) -> Result<()> {
+        Ok(self.store.set_audit_hash(alg).await?)
+    }
+
+    /// Records an access that changes nothing: a download (`download`) or a
+    /// refused request (`forbidden`), with what was asked for.
+    pub async fn record_access(&self, user: &User, action: &str, what: &str, source: Option<IpAddr>) -> Result<()> {
+        let outcome = if action == "forbidden" { Outcome::Refused } else { Outcome::Ok };
+        let what = serde_json::json!({ "request": what });
+        self.record(user, "request", 0, action, what, source, outcome).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn record(
+        &self,
+        user: &User,
+        entity: &str,
+        id: i64,
+        action: &str,
+        after: serde_json::Value,
+        source: Option<IpAddr>,
+        outcome: Outcome,
+    ) -> Result<()> {
+        let event = AuditEvent {
+            tenant_id: user.tenant_id,
+            user_id: Some(user.id),
+            at: self.clock.now(),
+            entity: entity.to_owned(),
+            entity_id: id,
+            action: action.to_owned(),
+            before: None,
+            after: Some(after.to_string()),
+            source: source.map(|ip| ip.to_string()),
+            outcome,
+        };
+        Ok(self.store.record_event(event).await?)
+    }
+}
+
+fn day_start(text: &str, field: &str, label: &str, invalid: &mut Invalid) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(day) => beijing()
+            .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .single()
+            .map(|t| t.with_timezone(&Utc)),
+        Err(_) => {
+            invalid.add(field, "date", format!("{label}应为日期，如 2026-12-01"));
+            None
+        }
+    }
+}
+
+/// A row of the export: every field as text, times in Beijing time.
+fn export_row(r: &ChainedEvent, names: &std::collections::HashMap<UserId, String>) -> Vec<String> {
+    let e = &r.event;
+    vec![
+        r.seq.to_string(),
+        e.at.with_timezone(&beijing()).format("%Y-%m-%d %H:%M:%S").to_string(),
+        e.user_id.map_or_else(|| "系统".to_owned(), |u| names.get(&u).cloned().unwrap_or_else(|| u.0.to_string())),
+        e.source.clone().unwrap_or_default(),
+        e.entity.clone(),
+        e.entity_id.to_string(),
+        action_label(&e.action).to_owned(),
+        e.outcome.label().to_owned(),
+        e.before.clone().unwrap_or_default(),
+        e.after.clone().unwrap_or_default(),
+        r.hash.clone(),
+    ]
+}

@@ -1,0 +1,132 @@
+//! What the audit trail needs from every request (等保2.0): the three
+//! administrators (三员分立) reach only their own pages, and a download or a
+//! refused (403) request of a signed-in user is recorded with its source
+//! address. Changes are recorded by the use cases themselves.
+
+use crate::AppState;
+use crate::error::{ApiError, PageError};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use qingdan_app::AppError;
+use qingdan_domain::Role;
+use std::net::SocketAddr;
+
+/// Paths every signed-in user may open (prefixes ending in `/` cover what is below).
+const EVERYONE: [&str; 9] = [
+    "/",
+    "/login",
+    "/logout",
+    "/account/",
+    "/assets/",
+    "/healthz",
+    "/api/v1/session",
+    "/api/v1/me",
+    "/api/v1/openapi.json",
+];
+
+const SYSTEM_ADMIN: [&str; 10] = [
+    "/admin/orgs",
+    "/admin/users",
+    "/admin/calendar",
+    "/admin/status-rules",
+    "/admin/channels",
+    "/ledgers",
+    "/org-options",
+    "/api/v1/orgs",
+    "/api/v1/users",
+    "/api/v1/status-rules",
+];
+
+/// Whether an administrator may open `path`: their duty's pages and the
+/// common ones, never the list's (plans, reports, 督办).
+pub fn administrator_may_open(role: Role, path: &str) -> bool {
+    let own: &[&str] = match role {
+        Role::Admin => &SYSTEM_ADMIN,
+        Role::SecurityAdmin => &["/security"],
+        Role::AuditAdmin => &["/audit"],
+        _ => return true,
+    };
+    EVERYONE.iter().chain(own).any(|prefix| under(path, prefix))
+}
+
+fn under(path: &str, prefix: &str) -> bool {
+    if prefix == "/" || prefix.ends_with('/') {
+        return path == prefix || (prefix != "/" && path.starts_with(prefix));
+    }
+    path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The middleware: gate, run, record.
+pub async fn watch(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let user = match crate::auth::user_of_headers(req.headers(), &state).await {
+        Ok(user) => user,
+        Err(err) => return PageError(err).into_response(),
+    };
+    let Some(user) = user else { return next.run(req).await };
+    let path = req.uri().path().to_owned();
+    let request = format!("{} {}", req.method(), req.uri());
+    let source = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let response = if user.role.is_administrator() && !administrator_may_open(user.role, &path) {
+        if path.starts_with("/api/") {
+            ApiError(AppError::Forbidden).into_response()
+        } else {
+            PageError(AppError::Forbidden).into_response()
+        }
+    } else {
+        next.run(req).await
+    };
+    let action = if response.status() == StatusCode::FORBIDDEN {
+        Some("forbidden")
+    } else if response.status().is_success() && is_attachment(&response) {
+        Some("download")
+    } else {
+        None
+    };
+    if let Some(action) = action
+        && let Err(err) = state.app.record_access(&user, action, &request, source).await
+    {
+        tracing::error!("recording {action} of {request} in the audit trail failed: {err}");
+        return PageError(err).into_response();
+    }
+    response
+}
+
+fn is_attachment(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("attachment"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_administrator_reaches_their_own_pages_only() {
+        for (role, path, open) in [
+            (Role::AuditAdmin, "/audit", true),
+            (Role::AuditAdmin, "/audit/export.xlsx", true),
+            (Role::AuditAdmin, "/auditx", false),
+            (Role::AuditAdmin, "/plans", false),
+            (Role::AuditAdmin, "/admin/users", false),
+            (Role::AuditAdmin, "/account/password", true),
+            (Role::AuditAdmin, "/", true),
+            (Role::SecurityAdmin, "/security/locks", true),
+            (Role::SecurityAdmin, "/admin/users", false),
+            (Role::SecurityAdmin, "/api/v1/tasks/1", false),
+            (Role::Admin, "/admin/users/3", true),
+            (Role::Admin, "/admin/trash", false),
+            (Role::Admin, "/reviews", false),
+            (Role::Admin, "/api/v1/plans", false),
+            (Role::Admin, "/security", false),
+            (Role::Admin, "/audit", false),
+            (Role::Supervisor, "/reviews", true),
+        ] {
+            assert_eq!(administrator_may_open(role, path), open, "{role:?} {path}");
+        }
+    }
+}
