@@ -66,6 +66,9 @@ pub async fn run(cmd: AuditCommand) -> Result<()> {
             Ok(())
         }
         AuditCommand::Archive { before, out, db } => {
+            if out.exists() {
+                bail!("归档文件 {} 已存在：请换一个文件名（已有的归档不会被覆盖）", out.display());
+            }
             let settings = Settings::load(&db, None)?;
             let app = crate::open(&settings).await?;
             let rows = app.audit_rows_to_archive(before, settings.audit_retention_days).await?;

@@ -16,7 +16,7 @@ fn qingdan() -> Command {
 fn help_names_every_command() -> Result<()> {
     let out = qingdan().arg("--help").output()?;
     let text = String::from_utf8(out.stdout)?;
-    for command in ["serve", "demo", "migrate", "user", "extract"] {
+    for command in ["serve", "demo", "migrate", "user", "extract", "audit"] {
         ensure!(text.contains(command), "{command} missing from --help:\n{text}");
     }
     let serve = String::from_utf8(qingdan().args(["serve", "--help"]).output()?.stdout)?;
@@ -298,5 +298,56 @@ fn extract_output_scores_with_the_corpus_scorer() -> Result<()> {
         serde_json::from_slice(&score.stdout).with_context(|| String::from_utf8_lossy(&score.stdout).into_owned())?;
     let f1 = result["f1"].as_f64().context("f1")?;
     ensure!(f1 >= 0.9, "F1 {f1} through the CLI: {result}");
+    Ok(())
+}
+
+/// `qingdan audit verify` and `archive` on a database filled by the app: the
+/// chain verifies, an archive takes only rows past the retention period and
+/// verifies with the rest, and an edited row — in the database or in the
+/// archive — is named with a failing exit status.
+#[tokio::test]
+async fn the_audit_chain_is_verified_and_archived_from_the_command_line() -> Result<()> {
+    let w = World::new(Backend::Sqlite, "2026-01-05").await?;
+    for name in ["市发改委", "市住建局", "市交通局"] {
+        w.org(name).await?;
+    }
+    let url = w.db.url.clone();
+    let audit = |args: &[&str]| qingdan().arg("audit").args(args).args(["--database-url", &url]).output();
+    let ok = audit(&["verify"])?;
+    let said = String::from_utf8(ok.stdout)?;
+    ensure!(ok.status.success() && said.contains("审计记录完整") && said.contains("链头哈希"), "{said}");
+
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("audit-2026-01.jsonl");
+    let file = file.to_string_lossy().to_string();
+    let young = audit(&["archive", "--before", "2026-11-30", "--out", &file])?;
+    ensure!(!young.status.success() && String::from_utf8(young.stderr)?.contains("至少保留180天"));
+    let archived = audit(&["archive", "--before", "2026-02-01", "--out", &file])?;
+    let said = String::from_utf8(archived.stdout)?;
+    ensure!(
+        archived.status.success() && said.contains("已归档"),
+        "{said} {}",
+        String::from_utf8_lossy(&archived.stderr)
+    );
+    let again = audit(&["archive", "--before", "2026-02-01", "--out", &file])?;
+    ensure!(!again.status.success(), "an existing archive is never overwritten");
+    let both = audit(&["verify", "--archive", &file])?;
+    ensure!(both.status.success(), "{}", String::from_utf8_lossy(&both.stderr));
+
+    let text = std::fs::read_to_string(&file)?;
+    let forged = text.replacen("市住建局", "市规划局", 1);
+    ensure!(forged != text, "the archive holds the org's name");
+    let forged_file = dir.path().join("forged.jsonl");
+    std::fs::write(&forged_file, forged)?;
+    let caught = audit(&["verify", "--archive", &forged_file.to_string_lossy()])?;
+    let err = String::from_utf8(caught.stderr)?;
+    ensure!(!caught.status.success() && err.contains("校验未通过") && err.contains("被修改"), "{err}");
+
+    w.org("市教育局").await?;
+    let last = w.app.store().audit_chain_head().await?.seq;
+    w.db.execute_raw(&format!("UPDATE audit_events SET source = '6.6.6.6' WHERE seq = {last}")).await?;
+    let caught = audit(&["verify"])?;
+    let err = String::from_utf8(caught.stderr)?;
+    ensure!(!caught.status.success() && err.contains(&format!("第{last}号")), "{err}");
     Ok(())
 }

@@ -9,8 +9,10 @@ use crate::view::{Nav, download};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::response::Response;
-use qingdan_app::audit::{ACTIONS, AuditFilter, ChainReport, action_label};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use qingdan_app::AppError;
+use qingdan_app::audit::{ACTIONS, AuditFilter, AuditPage, ChainReport, action_label};
 use qingdan_app::beijing;
 use qingdan_domain::{ChainedEvent, Outcome, User, UserId};
 use std::collections::HashMap;
@@ -37,6 +39,8 @@ pub struct TrailPage {
     query: String,
     next: Option<String>,
     chain: Option<ChainReport>,
+    /// A filter refused: what was wrong, shown above the form it was typed in.
+    errors: Vec<String>,
 }
 
 impl TrailPage {
@@ -72,14 +76,22 @@ pub async fn trail(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     QueryParams(q): QueryParams<TrailQuery>,
-) -> Result<TrailPage, PageError> {
-    let page = state.app.audit_events(&user, &q.filter).await?;
+) -> Result<Response, PageError> {
+    let (page, errors) = match state.app.audit_events(&user, &q.filter).await {
+        Ok(page) => (page, Vec::new()),
+        Err(AppError::Invalid(invalid)) => {
+            let empty = AuditPage { rows: Vec::new(), next_before: None };
+            (empty, invalid.errors.into_iter().map(|e| e.message).collect())
+        }
+        Err(other) => return Err(other.into()),
+    };
     let chain = if q.verify == "1" { Some(state.app.verify_audit(&user).await?) } else { None };
     let users = state.app.users(&user).await?;
     let names = users.iter().map(|u| (u.id, format!("{}（{}）", u.display_name, u.username))).collect();
     let query = query_of(&AuditFilter { before: String::new(), ..q.filter.clone() });
     let next = page.next_before.map(|before| format!("{query}&before={before}"));
-    Ok(TrailPage {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = TrailPage {
         nav: Nav::new(&user, "/audit"),
         filter: q.filter,
         rows: page.rows,
@@ -90,7 +102,9 @@ pub async fn trail(
         query,
         next,
         chain,
-    })
+        errors,
+    };
+    Ok((status, page).into_response())
 }
 
 pub async fn export(
