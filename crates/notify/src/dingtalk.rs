@@ -64,11 +64,20 @@ impl DingTalkRobot {
     }
 
     pub async fn send(&self, message: &Message) -> Result<Delivery, SendError> {
+        self.send_to(message, None).await
+    }
+
+    /// [`DingTalkRobot::send`], connecting to `pinned` when given.
+    pub(crate) async fn send_to(
+        &self,
+        message: &Message,
+        pinned: Option<std::net::SocketAddr>,
+    ) -> Result<Delivery, SendError> {
         let now_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
             .unwrap_or(0);
-        post_robot(self.url(now_ms)?, &self.body(message)).await
+        post_robot(self.url(now_ms)?, &self.body(message), pinned).await
     }
 }
 

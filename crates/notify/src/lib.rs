@@ -76,11 +76,12 @@ pub enum Channel {
 
 impl Channel {
     /// Sends `message` if every address the channel's host resolves to is one
-    /// `policy` allows (see [`network`]); else refuses, sending nothing.
+    /// `policy` allows (see [`network`]), connecting to the address checked;
+    /// else refuses, sending nothing.
     pub async fn send_within(&self, message: &Message, policy: &NetworkPolicy) -> Result<Delivery, SendError> {
         let (host, port) = self.address()?;
-        policy.check_host(&host, port).await?;
-        self.send(message).await
+        let pinned = policy.check_host(&host, port).await?;
+        self.send_to(message, Some(pinned)).await
     }
 
     /// Where the channel connects: the webhook's host and port, or the mail server's.
@@ -97,10 +98,15 @@ impl Channel {
 
     /// Sends `message` without checking the network: see [`Channel::send_within`].
     pub async fn send(&self, message: &Message) -> Result<Delivery, SendError> {
+        self.send_to(message, None).await
+    }
+
+    /// Sends `message`, connecting to `pinned` instead of resolving the host again.
+    async fn send_to(&self, message: &Message, pinned: Option<std::net::SocketAddr>) -> Result<Delivery, SendError> {
         match self {
-            Channel::Dingtalk(robot) => robot.send(message).await,
-            Channel::Wecom(robot) => robot.send(message).await,
-            Channel::Smtp(smtp) => smtp.send(message).await,
+            Channel::Dingtalk(robot) => robot.send_to(message, pinned).await,
+            Channel::Wecom(robot) => robot.send_to(message, pinned).await,
+            Channel::Smtp(smtp) => smtp.send_to(message, pinned).await,
         }
     }
 

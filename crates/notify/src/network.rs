@@ -7,8 +7,10 @@
 //! allows their network. Private networks (10/8, 172.16/12, 192.168/16) stay
 //! allowed: a 政务内网 mail server lives there.
 //!
-//! The host is resolved and every address checked just before each send. A
-//! DNS answer that changes between the check and the connection is not caught.
+//! The host is resolved and every address checked just before each send, and
+//! the send connects to the address that was checked (pinned), so a DNS answer
+//! that changes between the check and the connection (DNS rebinding) changes
+//! nothing. TLS still verifies the certificate against the host's name.
 
 use crate::SendError;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -32,8 +34,9 @@ impl NetworkPolicy {
         !is_forbidden(ip) || self.allowed.iter().any(|(net, len)| contains(*net, *len, ip))
     }
 
-    /// Resolves `host` and refuses when any of its addresses is not allowed.
-    pub async fn check_host(&self, host: &str, port: u16) -> Result<(), SendError> {
+    /// Resolves `host` and refuses when any of its addresses is not allowed;
+    /// else the address to connect to (the first of the answer).
+    pub async fn check_host(&self, host: &str, port: u16) -> Result<std::net::SocketAddr, SendError> {
         if host.is_empty() {
             return Err(SendError::Config("地址中没有主机名".into()));
         }
@@ -45,12 +48,13 @@ impl NetworkPolicy {
                 .map(|a| a.ip())
                 .collect(),
         };
-        match addresses.into_iter().find(|ip| !self.allows(*ip)) {
-            Some(ip) => Err(SendError::Config(format!(
+        if let Some(ip) = addresses.iter().find(|ip| !self.allows(**ip)) {
+            return Err(SendError::Config(format!(
                 "{host} 指向本机、链路本地或云平台元数据地址（{ip}），不允许发送；如确需使用，请管理员在配置的 allowed_networks 中放行该网段"
-            ))),
-            None => Ok(()),
+            )));
         }
+        let first = addresses.first().ok_or_else(|| SendError::Connect(format!("无法解析 {host}：没有地址")))?;
+        Ok(std::net::SocketAddr::new(*first, port))
     }
 }
 

@@ -73,7 +73,9 @@ impl Smtp {
         builder.singlepart(body).map_err(|e| SendError::Config(e.to_string()))
     }
 
-    fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
+    /// The transport to the mail server; to `pinned` (its checked address)
+    /// when given, TLS still verifying the certificate against `host`.
+    fn transport(&self, pinned: Option<std::net::SocketAddr>) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
         let host = self.host.trim();
         if host.is_empty() {
             return Err(SendError::Config("没有填写邮件服务器".into()));
@@ -93,7 +95,8 @@ impl Smtp {
             Security::None => Tls::None,
         };
         // lettre's timeout bounds the connect and each command; `send` bounds the whole.
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        let server = pinned.map_or_else(|| host.to_owned(), |addr| addr.ip().to_string());
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(server)
             .port(self.port)
             .tls(tls)
             .timeout(Some(SMTP_COMMAND_TIMEOUT));
@@ -104,8 +107,17 @@ impl Smtp {
     }
 
     pub async fn send(&self, message: &Message) -> Result<Delivery, SendError> {
+        self.send_to(message, None).await
+    }
+
+    /// [`Smtp::send`], connecting to `pinned` when given.
+    pub(crate) async fn send_to(
+        &self,
+        message: &Message,
+        pinned: Option<std::net::SocketAddr>,
+    ) -> Result<Delivery, SendError> {
         let email = self.email(message)?;
-        let transport = self.transport()?;
+        let transport = self.transport(pinned)?;
         let sent = tokio::time::timeout(SEND_TIMEOUT, transport.send(email))
             .await
             .map_err(|_| SendError::Unknown(format!("{} 秒内没有完成", SEND_TIMEOUT.as_secs())))?;

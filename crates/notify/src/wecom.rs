@@ -46,7 +46,16 @@ impl WeComRobot {
     }
 
     pub async fn send(&self, message: &Message) -> Result<Delivery, SendError> {
-        post_robot(webhook_url(&self.webhook)?, &self.body(message)).await
+        self.send_to(message, None).await
+    }
+
+    /// [`WeComRobot::send`], connecting to `pinned` when given.
+    pub(crate) async fn send_to(
+        &self,
+        message: &Message,
+        pinned: Option<std::net::SocketAddr>,
+    ) -> Result<Delivery, SendError> {
+        post_robot(webhook_url(&self.webhook)?, &self.body(message), pinned).await
     }
 }
 
