@@ -146,7 +146,7 @@ pub async fn seed(app: &App, spec: SyntheticSpec) -> Result<SyntheticInfo> {
     if spec.tasks < SECTIONS * (SUBSECTIONS + 1) + 1 {
         return Err(invalid(&format!("tasks must be more than {}", SECTIONS * (SUBSECTIONS + 1))));
     }
-    let actor = Actor { user_id: None, at: app.clock().now() };
+    let actor = Actor { user_id: None, at: app.clock().now(), source: None };
     let today = app.clock().today();
     let year = today.year();
     let tenant = app.store().create_tenant("合成市人民政府（基准测试）").await?;

@@ -25,7 +25,7 @@ pub(crate) fn event(
         action: action.to_owned(),
         before: before.map(|v| v.to_string()),
         after: after.map(|v| v.to_string()),
-        source: None,
+        source: actor.source.map(|ip| ip.to_string()),
         outcome: qingdan_domain::Outcome::Ok,
     }
 }
@@ -309,7 +309,7 @@ impl Store {
             }
             let tenants: Vec<i64> = sqlx::query_scalar("SELECT id FROM tenants ORDER BY id").fetch_all(&mut *tx).await?;
             for t in tenants {
-                let actor = Actor { user_id: None, at };
+                let actor = Actor { user_id: None, at, source: None };
                 record!(tx, event(TenantId(t), actor, "audit", last.seq, "archive", None, Some(after.clone())));
             }
             deleted

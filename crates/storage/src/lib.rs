@@ -55,11 +55,13 @@ pub use supervision::assignments::{
 pub use supervision::files::{AssignmentFile, NewAssignmentFile};
 pub use supervision::sweep::{CloseFigures, LightChangeNotice, StageFigures};
 
-/// Who made a change and when: stamped on the audit event written with it.
+/// Who made a change, when and from where: stamped on the audit event written with it.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor {
     pub user_id: Option<qingdan_domain::UserId>,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// The client's address, when the change came from a request.
+    pub source: Option<std::net::IpAddr>,
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

@@ -168,7 +168,8 @@ impl World {
             kind: OrgKind::Department,
             sort_order: 0,
         };
-        let org = self.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now() }).await?;
+        let org =
+            self.app.store().create_org(&office, Actor { user_id: None, at: chrono::Utc::now(), source: None }).await?;
         let input = user_input(&format!("stranger-{}", role.code()), "外县用户", role, org.id);
         Ok(self.app.create_user_unchecked(other, &input).await?)
     }

@@ -1,7 +1,8 @@
 //! What the audit trail needs from every request (等保2.0): the three
-//! administrators (三员分立) reach only their own pages, and a download or a
+//! administrators (三员分立) reach only their own pages; a download or a
 //! refused (403) request of a signed-in user is recorded with its source
-//! address. Changes are recorded by the use cases themselves.
+//! address; and the changes the use cases record carry that address too
+//! ([`qingdan_app::with_source`]).
 
 use crate::AppState;
 use crate::error::{ApiError, PageError};
@@ -60,14 +61,14 @@ fn under(path: &str, prefix: &str) -> bool {
 
 /// The middleware: gate, run, record.
 pub async fn watch(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let source = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let user = match crate::auth::user_of_headers(req.headers(), &state).await {
         Ok(user) => user,
         Err(err) => return PageError(err).into_response(),
     };
-    let Some(user) = user else { return next.run(req).await };
+    let Some(user) = user else { return qingdan_app::with_source(source, next.run(req)).await };
     let path = req.uri().path().to_owned();
     let request = format!("{} {}", req.method(), req.uri());
-    let source = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let response = if user.role.is_administrator() && !administrator_may_open(user.role, &path) {
         if path.starts_with("/api/") {
             ApiError(AppError::Forbidden).into_response()
@@ -75,7 +76,7 @@ pub async fn watch(State(state): State<AppState>, req: Request, next: Next) -> R
             PageError(AppError::Forbidden).into_response()
         }
     } else {
-        next.run(req).await
+        qingdan_app::with_source(source, next.run(req)).await
     };
     let action = if response.status() == StatusCode::FORBIDDEN {
         Some("forbidden")

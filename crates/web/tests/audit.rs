@@ -79,6 +79,15 @@ async fn trail(backend: Backend) -> Result<()> {
     let page = send(&router, get("/audit?action=download", &auditor)?).await?;
     ensure!(page.select("#audit tbody").concat().contains("audit_export"), "the export itself is recorded");
 
+    // A change made through a page carries the address it came from.
+    let admin = sign_in_as(&router, "admin").await?;
+    let mut create = post_form("/admin/orgs", &admin, "name=%E5%B8%82%E5%AE%A1%E8%AE%A1%E5%B1%80&kind=department")?;
+    create.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([10, 9, 8, 7], 40000))));
+    ensure!(send(&router, create).await?.status == StatusCode::SEE_OTHER);
+    let org = w.app.orgs(&w.admin).await?.into_iter().find(|o| o.name == "市审计局").map(|o| o.id.0);
+    let trail = w.app.store().audit_trail(w.tenant, "org", org.unwrap_or_default()).await?;
+    ensure!(trail.len() == 1 && trail[0].source.as_deref() == Some("10.9.8.7"), "{trail:?}");
+
     let verified = send(&router, get("/audit?verify=1", &auditor)?).await?;
     ensure!(verified.select("#chain-ok").concat().contains("完整性校验通过"), "{}", verified.body);
     Ok(())

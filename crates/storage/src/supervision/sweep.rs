@@ -90,7 +90,7 @@ impl Store {
                 .await?;
             if !rows.is_empty() {
                 sqlx::query(sqlx::AssertSqlSafe(update)).bind(tenant.0).bind(today).bind(true).execute(&mut *tx).await?;
-                let actor = Actor { user_id: None, at };
+                let actor = Actor { user_id: None, at, source: None };
                 let after = json!({"today": today, "changed": rows.len()});
                 record!(tx, event(tenant, actor, "assignment_sweep", 0, "sweep", None, Some(after)));
             }
