@@ -24,7 +24,18 @@ use chrono::{DateTime, Duration, Utc};
 use qingdan_domain::ChannelId;
 use qingdan_domain::{Invalid, TenantId, User};
 pub use qingdan_notify::{Channel, DingTalkRobot, Message, RobotFormat, Security, SendError, Smtp, WeComRobot};
-use qingdan_storage::{NewChannel, NewNotification, NotificationChannel, OutboxItem};
+pub use qingdan_storage::Audience;
+use qingdan_storage::{InboxNotice, NewChannel, NewNotification, NotificationChannel, OutboxItem};
+
+/// A notice: its event key (the dedupe), the message, where its matter is,
+/// and whose inboxes it goes to.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub key: String,
+    pub message: Message,
+    pub link: Option<String>,
+    pub to: Vec<Audience>,
+}
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
@@ -473,6 +484,27 @@ impl App {
     /// `report-due:{plan}:{period}:{org}` or `assignment-red:{id}:{stage}`.
     pub async fn notify(&self, tenant: TenantId, event_key: &str, message: &Message) -> Result<u64> {
         self.notify_many(tenant, &[(event_key.to_owned(), message.clone())]).await
+    }
+
+    /// Notices for the tenant's channels and, each, for the inboxes of its
+    /// audience (站内消息) — the channel that always works. Once per event on
+    /// each channel and once per person and event in the inbox, after a
+    /// restart too. Returns how many channel messages were queued.
+    pub async fn notify_all(&self, tenant: TenantId, notices: &[Notice]) -> Result<u64> {
+        let events: Vec<(String, Message)> = notices.iter().map(|n| (n.key.clone(), n.message.clone())).collect();
+        let queued = self.notify_many(tenant, &events).await?;
+        let inbox: Vec<InboxNotice<'_>> = notices
+            .iter()
+            .map(|n| InboxNotice {
+                event_key: n.key.trim(),
+                title: &n.message.title,
+                body: &n.message.text,
+                link: n.link.as_deref(),
+                to: &n.to,
+            })
+            .collect();
+        self.store.deliver_to_inbox(tenant, &inbox, whole_seconds(self.clock.now())).await?;
+        Ok(queued)
     }
 
     /// [`App::notify`] for many events at once, in one transaction per thousand.

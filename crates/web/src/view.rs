@@ -12,12 +12,15 @@ pub struct Nav {
     pub role_label: &'static str,
     pub links: Vec<(&'static str, &'static str)>,
     pub current: &'static str,
+    /// Whether the menu asks for its counts (`/nav/badges`): those who work the list.
+    pub has_badges: bool,
 }
 
 impl Nav {
     pub fn new(user: &User, current: &'static str) -> Nav {
         let mut links = Vec::new();
         if !user.role.is_administrator() {
+            links.push(("/home", "首页"));
             links.push(("/plans", "计划清单"));
         }
         if user.role.reads_whole_tenant() {
@@ -52,7 +55,26 @@ impl Nav {
             Role::AuditAdmin => links.push(("/audit", "审计记录")),
             Role::Leader => links.push(("/assignments", "督办事项")),
         }
-        Nav { user_name: user.display_name.clone(), role_label: user.role.label(), links, current }
+        if !user.role.is_administrator() {
+            links.push(("/inbox", "消息"));
+        }
+        let has_badges = !user.role.is_administrator();
+        Nav { user_name: user.display_name.clone(), role_label: user.role.label(), links, current, has_badges }
+    }
+
+    /// The id of a link's count badge (filled by `/nav/badges`), empty when it has none.
+    pub fn badge(&self, href: &str) -> &'static str {
+        if !self.has_badges {
+            return "";
+        }
+        match href {
+            "/my" => "badge-my",
+            "/my-assignments" => "badge-matters",
+            "/reviews" => "badge-reviews",
+            "/assignments" => "badge-assignments",
+            "/inbox" => "badge-inbox",
+            _ => "",
+        }
     }
 }
 
@@ -143,6 +165,6 @@ pub fn home_of(role: Role) -> &'static str {
         Role::Admin => "/admin/users",
         Role::SecurityAdmin => "/security",
         Role::AuditAdmin => "/audit",
-        _ => "/plans",
+        _ => "/home",
     }
 }

@@ -7,6 +7,7 @@
 //! the org and the tasks; so a pass that dies in between finds the same
 //! changes on restart and queues nothing twice.
 
+use crate::notifications::{Audience, Notice};
 use crate::{App, Message, Result};
 use qingdan_domain::{Light, TaskId, TenantId};
 use qingdan_storage::RedTask;
@@ -31,15 +32,16 @@ impl App {
             by_org.entry((org.0, task.lead_org.clone().unwrap_or_default())).or_default().push(task);
         }
         let today = self.clock.today();
-        let events: Vec<(String, Message)> = by_org
+        let notices: Vec<Notice> = by_org
             .into_iter()
             .map(|((org, name), tasks)| {
                 let first = tasks.iter().map(|t| t.id.0).min().unwrap_or_default();
                 let key = format!("task-red:{today}:org{org}:task{first}:n{}", tasks.len());
-                (key, message(&name, &tasks))
+                let to = vec![Audience::Org(qingdan_domain::OrgId(org)), Audience::Office];
+                Notice { key, message: message(&name, &tasks), link: None, to }
             })
             .collect();
-        self.notify_many(tenant, &events).await
+        self.notify_all(tenant, &notices).await
     }
 }
 

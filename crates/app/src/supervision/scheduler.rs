@@ -7,6 +7,7 @@
 //! next pass finds the unmarked entries, and queueing the same key again adds
 //! nothing. The outbox's delivery never sends one message twice.
 
+use crate::notifications::{Audience, Notice};
 use crate::{App, Message, Result};
 use qingdan_domain::{Light, TenantId};
 use qingdan_storage::LightChangeNotice;
@@ -54,9 +55,18 @@ impl App {
             if notices.is_empty() {
                 return Ok((reminded, queued));
             }
-            let events: Vec<(String, Message)> =
-                notices.iter().filter_map(|n| Some((reminder_key(n), reminder(n)?))).collect();
-            queued += self.notify_many(tenant, &events).await?;
+            let events: Vec<Notice> = notices
+                .iter()
+                .filter_map(|n| {
+                    Some(Notice {
+                        key: reminder_key(n),
+                        message: reminder(n)?,
+                        link: Some(format!("/assignments/{}", n.change.assignment_id.0)),
+                        to: vec![Audience::Org(n.change.lead_org_id), Audience::Office],
+                    })
+                })
+                .collect();
+            queued += self.notify_all(tenant, &events).await?;
             let ids: Vec<i64> = notices.iter().map(|n| n.change.event_id).collect();
             self.mark_light_changes_notified(tenant, &ids).await?;
             reminded += notices.len();

@@ -1,0 +1,142 @@
+//! 首页 (the workbench): the first page after sign-in answers each role's
+//! question — what do I owe (a reporter), what waits for me (the office),
+//! what is going wrong (a leader) — with counts that link to their lists.
+//! The menu shows the same counts ([`App::workbench_counts`]).
+
+use crate::{App, AppError, Dashboard, Result};
+use chrono::NaiveDate;
+use qingdan_domain::assignment::AssignmentStatus;
+use qingdan_domain::reporting::DueState;
+use qingdan_domain::{Light, Role, User};
+use qingdan_storage::{AssignmentQuery, AssignmentScope, AssignmentSummary};
+use std::sync::Arc;
+
+/// One line of the workbench: a count, where its list is, and the nearest due date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pile {
+    /// A code for tests and CSS (`due`, `returned`, `to_review`, …).
+    pub code: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+    pub link: String,
+    /// The nearest due date among its items, when they have one.
+    pub due: Option<NaiveDate>,
+    /// The first items, to act on from the page (title, link, due date).
+    pub items: Vec<(String, String, Option<NaiveDate>)>,
+}
+
+/// What a role's first page shows.
+#[derive(Debug, Clone)]
+pub struct Workbench {
+    pub piles: Vec<Pile>,
+    /// A leader's (and the office's) battle map of the newest plan.
+    pub map: Option<Arc<Dashboard>>,
+}
+
+/// Items shown under each count.
+const SHOWN: usize = 5;
+
+impl App {
+    /// The user's workbench. The three administrators have none (their first
+    /// page is their duty's).
+    pub async fn workbench(&self, user: &User) -> Result<Workbench> {
+        if user.role.is_administrator() {
+            return Err(AppError::Forbidden);
+        }
+        let piles = self.piles(user).await?;
+        let map = match user.role {
+            Role::Leader | Role::Supervisor => match self.store.plans(user.tenant_id).await?.first() {
+                Some(plan) => Some(self.dashboard(user, plan.id).await?),
+                None => None,
+            },
+            _ => None,
+        };
+        Ok(Workbench { piles, map })
+    }
+
+    /// The counts of the user's workbench, for the menu's badges: `(code, count)`.
+    pub async fn workbench_counts(&self, user: &User) -> Result<Vec<(&'static str, usize)>> {
+        Ok(self.piles(user).await?.iter().map(|p| (p.code, p.count)).collect())
+    }
+
+    async fn piles(&self, user: &User) -> Result<Vec<Pile>> {
+        match user.role {
+            Role::Reporter => self.reporter_piles(user).await,
+            Role::Supervisor => self.office_piles(user).await,
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    async fn reporter_piles(&self, user: &User) -> Result<Vec<Pile>> {
+        let mut piles = Vec::new();
+        if let Some(my) = self.my_reporting(user).await? {
+            let owed: Vec<_> =
+                my.items.iter().filter(|t| matches!(t.status.state, DueState::Pending | DueState::Missing)).collect();
+            let returned: Vec<_> =
+                my.items.iter().chain(&my.overdue).filter(|t| t.status.state == DueState::Returned).collect();
+            let missing: Vec<_> = my.overdue.iter().filter(|t| t.status.state == DueState::Missing).collect();
+            let report = |t: &&crate::reporting::schedule::TaskReporting| {
+                (format!("{} {}", t.number, t.title), format!("/tasks/{}/report", t.task_id.0), Some(t.due_date))
+            };
+            piles.push(pile("due", "本期应报", "/my", owed.iter().map(report).collect()));
+            piles.push(pile("returned", "已退回", "/my", returned.iter().map(report).collect()));
+            piles.push(pile("missing", "逾期未报", "/my", missing.iter().map(report).collect()));
+        }
+        let org = self.org_assignments(user).await?;
+        let stage = |status: AssignmentStatus| -> Vec<_> {
+            org.to_act.iter().filter(|a| a.status == status).map(matter).collect()
+        };
+        piles.push(pile("to_sign", "待签收", "/my-assignments", stage(AssignmentStatus::Assigned)));
+        piles.push(pile("to_feedback", "待反馈", "/my-assignments", stage(AssignmentStatus::Deployed)));
+        Ok(piles)
+    }
+
+    async fn office_piles(&self, user: &User) -> Result<Vec<Pile>> {
+        let queue = self.review_queue(user).await?;
+        let reviews = queue
+            .iter()
+            .map(|r| (format!("{} {}（{}）", r.task_number, r.task_title, r.org_name), "/reviews".to_owned(), None))
+            .collect();
+        let query = AssignmentQuery {
+            tenant_id: user.tenant_id,
+            scope: AssignmentScope::All,
+            light: None,
+            open_only: true,
+            page: 0,
+            per_page: 1000,
+            with_total: false,
+        };
+        let open = self.store.assignments(&query).await?.items;
+        let extensions = open.iter().filter(|a| a.has_pending_extension).map(matter).collect();
+        let overdue = open.iter().filter(|a| a.light == Light::Overdue).map(matter).collect();
+        let mut piles = vec![
+            pile("to_review", "待审核", "/reviews", reviews),
+            pile("extensions", "待审批延期", "/assignments", extensions),
+            pile("overdue", "逾期事项", "/assignments?light=overdue", overdue),
+        ];
+        if let Some(plan) = self.store.plans(user.tenant_id).await?.first() {
+            let stale = self.stale_tasks(user, plan.id).await?;
+            let link = format!("/plans/{}/reporting", plan.id.0);
+            let items = stale.iter().map(|t| (format!("{} {}", t.number, t.title), link.clone(), None)).collect();
+            piles.push(pile("stale", "久未报送", &link, items));
+        }
+        Ok(piles)
+    }
+}
+
+fn matter(a: &AssignmentSummary) -> (String, String, Option<NaiveDate>) {
+    (a.title.clone(), format!("/assignments/{}", a.id.0), Some(a.current_due))
+}
+
+fn pile(
+    code: &'static str,
+    label: &'static str,
+    link: &str,
+    mut items: Vec<(String, String, Option<NaiveDate>)>,
+) -> Pile {
+    let due = items.iter().filter_map(|i| i.2).min();
+    items.sort_by_key(|i| i.2);
+    let count = items.len();
+    items.truncate(SHOWN);
+    Pile { code, label, count, link: link.to_owned(), due, items }
+}

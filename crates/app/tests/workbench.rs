@@ -1,0 +1,122 @@
+//! 首页 and 站内消息, on both engines: a reporter's workbench counts what
+//! their org owes and what came back; the office's counts what waits for
+//! review; every reminder lands in the inboxes of the people it concerns
+//! exactly once, across a restart too; a returned report tells its
+//! reporter; a person reads and marks only their own messages; the three
+//! administrators have no workbench.
+
+use anyhow::{Result, ensure};
+use qingdan_app::{ActualInput, App, AppError, Clock, ReportInput, ReviewInput};
+use qingdan_domain::{OrgId, Role, TaskId, User};
+use qingdan_testkit::{Backend, World, on_both_engines};
+
+on_both_engines! {
+    the_workbench_counts_what_each_role_owes_and_awaits => piles;
+    reminders_reach_each_persons_inbox_exactly_once_across_a_restart => inbox_once;
+    a_returned_report_tells_its_reporter_and_only_they_read_it => returned;
+}
+
+fn report(period: &str) -> ReportInput {
+    ReportInput {
+        period: period.into(),
+        percent_done: "30".into(),
+        narrative: "按计划推进".into(),
+        problems: String::new(),
+        next_steps: String::new(),
+        actuals: Vec::<ActualInput>::new(),
+        confirmed: false,
+    }
+}
+
+struct Office {
+    w: World,
+    reform: OrgId,
+    wu: User,
+    zheng: User,
+    transport_clerk: User,
+    tasks: [TaskId; 3],
+}
+
+async fn office(backend: Backend, today: &str) -> Result<Office> {
+    let w = World::new(backend, today).await?;
+    let reform = w.org("市发改委").await?;
+    let transport = w.org("市交通局").await?;
+    let plan = w.plan().await?;
+    let a = w.task(plan, "重大项目前期工作", reform, &[], None).await?;
+    let b = w.task(plan, "营商环境评价", reform, &[], None).await?;
+    let c = w.task(plan, "农村公路改造", transport, &[], None).await?;
+    let wu = w.user("fgw.wu", Role::Reporter, reform).await?;
+    let zheng = w.user("fgw.zheng", Role::Reporter, reform).await?;
+    let transport_clerk = w.user("jtj.shen", Role::Reporter, transport).await?;
+    Ok(Office { w, reform, wu, zheng, transport_clerk, tasks: [a, b, c] })
+}
+
+fn count(piles: &[(&'static str, usize)], code: &str) -> usize {
+    piles.iter().find(|(c, _)| *c == code).map_or(usize::MAX, |(_, n)| *n)
+}
+
+async fn piles(backend: Backend) -> Result<()> {
+    let o = office(backend, "2026-03-20").await?;
+    let w = &o.w;
+    let mine = w.app.workbench_counts(&o.wu).await?;
+    ensure!(count(&mine, "due") == 2 && count(&mine, "returned") == 0, "{mine:?}");
+    ensure!(count(&w.app.workbench_counts(&o.transport_clerk).await?, "due") == 1);
+    let id = w.app.submit_report(&o.wu, o.tasks[0], &report("2026-03")).await?;
+    ensure!(count(&w.app.workbench_counts(&o.wu).await?, "due") == 1, "a submitted report is owed no more");
+    let office = w.app.workbench_counts(&w.supervisor).await?;
+    ensure!(count(&office, "to_review") == 1, "{office:?}");
+    let back = ReviewInput { decision: "return".into(), comment: "数据缺少佐证".into() };
+    w.app.review(&w.supervisor, id, &back).await?;
+    let mine = w.app.workbench_counts(&o.wu).await?;
+    ensure!(count(&mine, "returned") == 1 && count(&mine, "due") == 1, "{mine:?}");
+    ensure!(count(&w.app.workbench_counts(&w.supervisor).await?, "to_review") == 0);
+    let bench = w.app.workbench(&o.wu).await?;
+    let returned = bench.piles.iter().find(|p| p.code == "returned").map(|p| p.items.clone()).unwrap_or_default();
+    ensure!(returned.len() == 1 && returned[0].1 == format!("/tasks/{}/report", o.tasks[0].0), "{returned:?}");
+    let leader = w.user("mayor", Role::Leader, w.supervisor.org_id).await?;
+    ensure!(w.app.workbench(&leader).await?.map.is_some_and(|m| m.totals.total() == 3), "the leader's map");
+    for admin in [&w.admin, &w.security, &w.auditor] {
+        ensure!(matches!(w.app.workbench(admin).await, Err(AppError::Forbidden)), "{}", admin.username);
+    }
+    Ok(())
+}
+
+async fn inbox_once(backend: Backend) -> Result<()> {
+    let o = office(backend, "2026-03-23").await?;
+    let w = &o.w;
+    let pass = w.app.remind_reporting_for(w.tenant).await?;
+    ensure!(pass.due == 2, "a reminder each to 发改委 and 交通局: {pass:?}");
+    for (user, n) in [(&o.wu, 1), (&o.zheng, 1), (&o.transport_clerk, 1), (&w.supervisor, 0)] {
+        ensure!(w.app.unread_messages(user).await? == n, "{}: {}", user.username, w.app.unread_messages(user).await?);
+    }
+    let message = w.app.inbox(&o.wu, true).await?.remove(0);
+    ensure!(message.title.contains("报送") && message.link.as_deref() == Some("/my"), "{message:?}");
+    // The same day after a restart: nothing twice.
+    let restarted = App::open(&w.db.url, Clock::fixed_on("2026-03-23".parse()?)).await?;
+    restarted.remind_reporting_for(w.tenant).await?;
+    w.app.remind_reporting_for(w.tenant).await?;
+    ensure!(restarted.inbox(&o.wu, false).await?.len() == 1, "exactly once");
+    // Reading: one's own only.
+    ensure!(w.app.mark_read(&o.zheng, Some(message.id)).await? == 0, "another's message is not touched");
+    ensure!(w.app.unread_messages(&o.wu).await? == 1);
+    ensure!(w.app.mark_read(&o.wu, Some(message.id)).await? == 1);
+    ensure!(w.app.unread_messages(&o.wu).await? == 0 && w.app.inbox(&o.wu, true).await?.is_empty());
+    ensure!(w.app.inbox(&o.wu, false).await?.len() == 1, "read, it stays");
+    ensure!(w.app.mark_read(&o.zheng, None).await? == 1 && w.app.unread_messages(&o.zheng).await? == 0);
+    let _ = o.reform;
+    Ok(())
+}
+
+async fn returned(backend: Backend) -> Result<()> {
+    let o = office(backend, "2026-03-20").await?;
+    let w = &o.w;
+    let id = w.app.submit_report(&o.wu, o.tasks[1], &report("2026-03")).await?;
+    let back = ReviewInput { decision: "return".into(), comment: "请补充完成投资额".into() };
+    w.app.review(&w.supervisor, id, &back).await?;
+    let told = w.app.inbox(&o.wu, true).await?;
+    ensure!(told.len() == 1 && told[0].body.contains("请补充完成投资额"), "{told:?}");
+    ensure!(told[0].link.as_deref() == Some(format!("/tasks/{}/report", o.tasks[1].0).as_str()));
+    ensure!(w.app.unread_messages(&o.zheng).await? == 1, "the org's other reporter too");
+    ensure!(w.app.unread_messages(&o.transport_clerk).await? == 0, "no one else");
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! 首页, the menu's counts and 站内消息 through the router, on both engines.
+
+mod common;
+
+use anyhow::{Result, ensure};
+use axum::http::StatusCode;
+use common::{get, post_form, send, sign_in_as};
+use qingdan_domain::Role;
+use qingdan_testkit::{Backend, World, on_both_engines};
+
+on_both_engines! {
+    each_role_lands_on_its_workbench_and_the_menu_counts => landing;
+    the_inbox_lists_marks_read_and_goes_to_the_matter => inbox;
+}
+
+async fn world(backend: Backend) -> Result<(World, axum::Router)> {
+    let w = World::new(backend, "2026-03-23").await?;
+    let reform = w.org("市发改委").await?;
+    let plan = w.plan().await?;
+    w.task(plan, "重大项目前期工作", reform, &[], None).await?;
+    w.task(plan, "营商环境评价", reform, &[], None).await?;
+    w.user("fgw.wu", Role::Reporter, reform).await?;
+    w.user("mayor", Role::Leader, w.supervisor.org_id).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    Ok((w, router))
+}
+
+async fn landing(backend: Backend) -> Result<()> {
+    let (_w, router) = world(backend).await?;
+    let wu = sign_in_as(&router, "fgw.wu").await?;
+    let root = send(&router, get("/", &wu)?).await?;
+    ensure!(root.location() == "/home", "{}", root.location());
+    let home = send(&router, get("/home", &wu)?).await?;
+    ensure!(home.status == StatusCode::OK, "{}", home.status);
+    ensure!(home.attrs("[data-pile='due'] [data-count]", "data-count") == ["2"], "{}", home.body);
+    ensure!(home.attrs("[data-pile='due'] a", "href").iter().any(|h| h.ends_with("/report")), "one step to the form");
+    ensure!(
+        !home.select("nav #badge-loader").is_empty() || home.body.contains("/nav/badges"),
+        "the menu asks for counts"
+    );
+    let owed: usize = ["due", "returned", "missing"]
+        .iter()
+        .flat_map(|p| home.attrs(&format!("[data-pile='{p}'] [data-count]"), "data-count"))
+        .map(|n| n.parse::<usize>().unwrap_or(0))
+        .sum();
+    ensure!(owed >= 2, "{owed}");
+    let badges = send(&router, get("/nav/badges", &wu)?).await?;
+    let badge = format!(r#"id="badge-my" hx-swap-oob="true">{owed}<"#);
+    ensure!(badges.body.contains(&badge), "the menu counts what 首页 counts: {}", badges.body);
+    let mayor = sign_in_as(&router, "mayor").await?;
+    let home = send(&router, get("/home", &mayor)?).await?;
+    ensure!(!home.select("#map-summary").is_empty() && !home.select("#red-list").is_empty(), "the leader's summary");
+    let admin = sign_in_as(&router, "admin").await?;
+    ensure!(send(&router, get("/home", &admin)?).await?.status == StatusCode::FORBIDDEN);
+    let admin_page = send(&router, get("/admin/users", &admin)?).await?;
+    ensure!(!admin_page.body.contains("/nav/badges"), "no count requests an administrator would be refused");
+    Ok(())
+}
+
+async fn inbox(backend: Backend) -> Result<()> {
+    let (w, router) = world(backend).await?;
+    w.app.remind_reporting_for(w.tenant).await?;
+    let wu = sign_in_as(&router, "fgw.wu").await?;
+    let badges = send(&router, get("/nav/badges", &wu)?).await?;
+    ensure!(badges.body.contains(r#"id="badge-inbox" hx-swap-oob="true">1<"#), "{}", badges.body);
+    let page = send(&router, get("/inbox", &wu)?).await?;
+    let ids = page.attrs("[data-message]", "data-message");
+    ensure!(ids.len() == 1 && page.attrs("[data-message]", "data-read") == ["0"], "{}", page.body);
+    let go = send(&router, post_form("/inbox/read", &wu, &format!("id={}&go=%2Fmy", ids[0]))?).await?;
+    ensure!(go.location() == "/my", "{}", go.location());
+    let page = send(&router, get("/inbox", &wu)?).await?;
+    ensure!(page.attrs("[data-message]", "data-read") == ["1"], "opened, it is read");
+    let unread = send(&router, get("/inbox?unread=1", &wu)?).await?;
+    ensure!(!unread.select("#no-messages").is_empty());
+    let outside = send(&router, post_form("/inbox/read", &wu, "id=1&go=https%3A%2F%2Fevil.example")?).await?;
+    ensure!(outside.location() == "/inbox?done=read", "no redirect off the site: {}", outside.location());
+    let supervisor = sign_in_as(&router, "supervisor").await?;
+    let theirs = send(&router, get("/inbox", &supervisor)?).await?;
+    ensure!(theirs.attrs("[data-message]", "data-message").is_empty(), "another's inbox is not shown");
+    Ok(())
+}
