@@ -25,6 +25,7 @@ mod ledgers;
 pub mod notifications;
 mod plans;
 pub mod reporting;
+pub mod search;
 mod security;
 mod status;
 pub mod supervision;

@@ -26,6 +26,7 @@ mod ledgers;
 mod notifications;
 mod plans;
 mod reporting;
+mod search;
 mod status;
 mod supervision;
 
@@ -47,6 +48,7 @@ pub use plans::editing::{DeletedTask, Recount, TaskChange};
 pub use plans::tasks::{LightCounts, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
 pub use reporting::reports::{NewReport, Review, ReviewQueueItem};
 pub use reporting::schedule::DueTask;
+pub use search::{MatchRank, SearchHit, SearchKind, SearchQuery, escape_like};
 pub use status::{AcceptedProgress, ProgressTask};
 pub use store::{Backend, Store};
 pub use supervision::assignments::{

@@ -12,6 +12,7 @@ mod ledgers;
 mod notifications;
 mod plans;
 mod reporting;
+mod search;
 mod security;
 mod status;
 mod supervision;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(auth::show).post(auth::submit))
         .route("/logout", post(auth::logout))
         .route("/plans", get(plans::list).post(plans::create))
+        .route("/search", get(search::results))
         .route("/plans/{id}", get(plans::show))
         .route("/plans/{id}/assign", post(editing::bulk_assign))
         .route("/plans/{id}/archive", post(editing::archive))
