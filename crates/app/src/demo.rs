@@ -282,6 +282,9 @@ impl App {
 
     /// Monthly reports on each leaf task up to last month: older months
     /// accepted; the last month waiting for review, returned, or missing.
+    /// Each report is submitted on a working day of its month (a few after
+    /// the 25th, 迟报) and reviewed a day or three later, in the lead org's
+    /// own words and figures (see [`narrative`]).
     async fn seed_reports(&self, users: &[(&str, User)], leaves: &[(TaskId, &str, u32)]) -> Result<()> {
         let supervisor = user(users, "duchao")?;
         let current = Period::containing(self.clock.today());
@@ -293,6 +296,7 @@ impl App {
             p = p.previous();
         }
         periods.reverse();
+        let now = self.clock.now();
         for (n, (task, lead, month)) in leaves.iter().enumerate() {
             let reporter = users.iter().map(|(_, u)| u).find(|u| {
                 u.role == Role::Reporter
@@ -312,55 +316,288 @@ impl App {
                     continue; // not yet reported this month
                 }
                 let percent = ((k as i64 + 1) * pace / i64::from(*month)).min(100);
+                let actuals: Vec<(&qingdan_domain::Target, qingdan_domain::Decimal)> =
+                    targets.iter().map(|t| (t, demo_actual(t, percent))).collect();
+                let words = Words { org: lead, task: n, month: k, period: *period, percent, is_lagging: pace < 80 };
                 let input = ReportInput {
                     period: period.to_string(),
                     percent_done: percent.to_string(),
-                    narrative: format!("{}按计划推进，累计完成年度任务的{percent}%。", period.label()),
-                    problems: if pace < 80 {
-                        "项目前期手续办理较慢，资金到位不及时。".into()
-                    } else {
-                        String::new()
-                    },
-                    next_steps: "加强调度，倒排工期，确保按时完成。".into(),
-                    actuals: targets
+                    narrative: narrative(&words, &actuals),
+                    problems: problems(&words),
+                    next_steps: next_steps(&words),
+                    actuals: actuals
                         .iter()
-                        .map(|t| crate::ActualInput {
+                        .map(|(t, actual)| crate::ActualInput {
                             target_id: t.id.0.to_string(),
-                            actual: demo_actual(t, percent).to_string(),
+                            actual: actual.to_string(),
                         })
                         .collect(),
                     confirmed: false,
                 };
-                let report: ReportId = self.submit_report(reporter, *task, &input).await?;
+                let submitted_at = submitted_at(*period, n, k).min(now);
+                let report: ReportId = self.at(submitted_at).submit_report(reporter, *task, &input).await?;
                 let decision = if !is_last {
-                    Some("accept")
+                    Some(("accept", ""))
                 } else if n % 4 == 1 {
-                    Some("return")
+                    Some(("return", RETURN_COMMENTS[n % RETURN_COMMENTS.len()]))
                 } else {
                     None
                 };
-                if let Some(decision) = decision {
-                    let review = ReviewInput {
-                        decision: decision.into(),
-                        comment: "请补充指标完成的佐证材料。".into(),
-                    };
-                    self.review(&supervisor, report, &review).await?;
+                if let Some((decision, comment)) = decision {
+                    let review = ReviewInput { decision: decision.into(), comment: comment.into() };
+                    let reviewed_at = (submitted_at + chrono::Duration::hours(20 + 24 * ((n + k) % 3) as i64)).min(now);
+                    self.at(reviewed_at).review(&supervisor, report, &review).await?;
                 }
             }
         }
         Ok(())
     }
+
+    /// This app with its clock stood at `at`: the demo's history is written
+    /// as if it happened on the days it tells of.
+    fn at(&self, at: chrono::DateTime<chrono::Utc>) -> App {
+        let mut app = self.clone();
+        app.clock = crate::Clock::Fixed(at);
+        app
+    }
+}
+
+/// Why the office returns a demo report.
+const RETURN_COMMENTS: [&str; 3] = [
+    "指标完成值与进展情况表述不一致，请核实后重新报送。",
+    "请补充现场照片、验收资料等佐证材料。",
+    "存在问题写得过于笼统，请说明具体原因和解决时限。",
+];
+
+/// When the report on `period` (the `month`th of the year's periods) of the
+/// `task`th working task was submitted: a weekday between the 12th and the
+/// 27th — after the 25th a few are late (迟报) — in office hours, Beijing time.
+fn submitted_at(period: Period, task: usize, month: usize) -> chrono::DateTime<chrono::Utc> {
+    let first = period.first_day();
+    let day = 12 + ((task * 7 + month * 5) % 16) as u32;
+    let mut date = first.with_day(day).unwrap_or(first);
+    while matches!(date.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+        date = date.pred_opt().unwrap_or(date);
+    }
+    let minutes = 9 * 60 + ((task * 37 + month * 53) % (8 * 60)) as u32;
+    let local = date.and_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or_default();
+    // Beijing is UTC+8 all year.
+    local.and_utc() - chrono::Duration::hours(8)
+}
+
+/// Whether `unit` counts whole things (个, 所, 家…), so that an actual in it
+/// is a whole number: a unit of one measure word, not scaled (万人 and 万亩
+/// are amounts, 公里 and 亩 are lengths and areas, % a rate).
+pub fn is_countable_unit(unit: &str) -> bool {
+    const COUNTED: [&str; 16] =
+        ["个", "座", "所", "家", "套", "户", "人", "项", "部", "台", "辆", "间", "张", "名", "处", "条"];
+    COUNTED.contains(&unit.trim())
+}
+
+/// What a demo report is written from: whose it is, which task and month, how far along.
+struct Words<'a> {
+    /// The lead org's short code (`fgw`, `zjj`, …).
+    org: &'a str,
+    task: usize,
+    month: usize,
+    period: Period,
+    percent: i64,
+    is_lagging: bool,
+}
+
+/// (org code, what it did, what holds it up, what it will do next): each
+/// org's own work, in its own words.
+type Voice = (&'static str, [&'static str; 4], [&'static str; 3], [&'static str; 3]);
+
+const VOICES: &[Voice] = &[
+    (
+        "fgw",
+        [
+            "召开重点项目推进调度会，逐项研究解决开工难题",
+            "落实“一项目一专班”包保机制，县级领导联系到项目",
+            "梳理形成要素保障问题清单，已销号过半",
+            "组织开展重点项目集中开工和观摩活动",
+        ],
+        ["部分项目用地、用林指标尚未落实", "社会投资项目资金到位偏慢", "个别项目环评、能评等前期手续办理周期较长"],
+        [
+            "紧盯开工率和投资完成额，实行周调度、月通报",
+            "会同自然资源部门加快用地报批",
+            "争取更多项目纳入省级重点项目盘子",
+        ],
+    ),
+    (
+        "czj",
+        [
+            "加快预算执行进度，按月通报各单位支出情况",
+            "组织专项债券项目集中申报",
+            "强化收入征管和重点税源监控",
+            "盘活存量资金统筹用于重点项目",
+        ],
+        ["土地出让收入不及预期", "部分债券项目资金支出进度偏慢", "刚性支出增长较快，收支平衡压力加大"],
+        ["督促项目单位加快资金支出", "做好下一批专项债券项目储备", "加强财政运行监测分析"],
+    ),
+    (
+        "gxj",
+        [
+            "深入企业开展“送政策、解难题”服务",
+            "组织专精特新企业梯度培育申报",
+            "协调铁塔公司加快基站选址建设",
+            "召开重点工业企业运行分析会",
+        ],
+        ["部分企业订单不足、生产放缓", "基站选址进小区、进楼宇难", "企业技改投资意愿不强"],
+        ["落实稳工业增长各项政策", "开展“一企一策”精准帮扶", "加快在建技改项目投产达效"],
+    ),
+    (
+        "zjj",
+        [
+            "逐小区召开居民议事会，改造方案全部公示",
+            "完成施工招标，施工单位已进场",
+            "开展质量安全专项巡查",
+            "会同街道、社区解决群众反映的问题",
+        ],
+        ["个别小区居民意见不统一，加装电梯推进较慢", "雨季影响室外管网施工", "部分小区管线迁改协调难度大"],
+        ["倒排工期、挂图作战，确保按期完工", "加强与街道、社区和产权单位协调", "组织已完工小区分批验收"],
+    ),
+    (
+        "jtj",
+        ["完成项目初步设计批复", "组织路基、路面分段施工", "开展农村公路工程质量抽检", "召开交通项目建设调度会"],
+        ["征地拆迁进度滞后于计划", "砂石等建材价格上涨", "部分路段受汛期影响停工"],
+        ["加快征地拆迁扫尾", "加密质量安全检查频次", "抢抓施工黄金期加快进度"],
+    ),
+    (
+        "nyj",
+        [
+            "落实粮食生产扶持资金",
+            "组织农技人员下乡开展技术指导",
+            "推进高标准农田项目招标和施工",
+            "开展春耕生产督导检查",
+        ],
+        ["部分地块土壤墒情偏差", "高标准农田项目地方配套资金压力较大", "农村劳动力季节性短缺"],
+        ["做好病虫害监测防控", "加快项目施工和验收", "落实耕地地力保护补贴"],
+    ),
+    (
+        "sthj",
+        [
+            "开展扬尘、工业源专项执法检查",
+            "推进重点行业超低排放改造",
+            "加密空气质量监测和预警会商",
+            "督促整改中央环保督察交办问题",
+        ],
+        ["冬春季不利气象条件多发", "移动源污染管控手段有限", "部分企业治污设施运行不稳定"],
+        ["落实重污染天气应急减排措施", "加强建筑工地扬尘管控", "开展机动车尾气路检路查"],
+    ),
+    (
+        "jyj",
+        ["完成学校建设项目选址和规划设计", "推进在建校舍主体施工", "统筹做好秋季学位供给", "召开学校建设工程调度会"],
+        ["个别项目用地手续办理较慢", "教师编制缺口较大", "部分项目设备采购进度偏慢"],
+        ["确保秋季开学前投入使用", "做好新建学校教师招聘", "加快配套设施建设"],
+    ),
+    (
+        "wjw",
+        ["推进县域医共体建设", "组织市级医院专家下沉坐诊", "完成社区养老服务站选址", "开展基层医疗机构能力提升行动"],
+        ["基层医疗人才引进难、留住难", "部分养老服务站运营主体尚未落实", "医疗设备采购流程较长"],
+        ["完善医共体利益分配机制", "加快养老服务站运营主体招募", "开展医疗服务质量督查"],
+    ),
+    (
+        "wlj",
+        ["举办春季文旅推介活动", "推进游客中心内部装修和布展", "开展文旅市场安全检查", "策划推出精品旅游线路"],
+        ["景区配套设施不够完善", "旅游旺季接待能力不足", "市场主体投资意愿偏弱"],
+        ["筹备暑期文旅消费季活动", "加快景区提档升级", "加强文旅市场监管"],
+    ),
+    (
+        "swj",
+        ["开展“惠购青岚”消费季活动", "推进便民生活圈业态布局", "组织重点商贸企业运行监测", "举办家电、汽车促销活动"],
+        ["居民消费意愿偏弱", "部分社区商业网点布局不足", "限上企业入库培育难度较大"],
+        ["发放新一轮消费券", "加快生活圈商业设施招商", "做好限上企业入库培育"],
+    ),
+    (
+        "kfq",
+        ["赴长三角、珠三角开展招商推介", "签约一批产业链补链项目", "推行“拿地即开工”审批服务", "开展项目落地全程代办"],
+        ["签约项目落地转化率不高", "标准厂房供给不足", "部分项目资金到位较慢"],
+        ["加强签约项目跟踪服务", "加快标准厂房建设", "组织专题招商活动"],
+    ),
+    (
+        "xfx",
+        ["召开县政府常务会议专题研究部署", "压实乡镇主体责任", "开展县级督查", "落实县级配套资金"],
+        ["乡镇财力紧张，配套资金到位慢", "专业技术人员不足", "群众参与积极性有待提高"],
+        ["加强县级统筹调度", "开展乡镇交叉检查", "强化督查考核"],
+    ),
+];
+
+fn voice(org: &str) -> &'static Voice {
+    VOICES.iter().find(|v| v.0 == org).unwrap_or(&VOICES[VOICES.len() - 1])
+}
+
+/// How the org speaks of itself: 我委 (commissions), 我区, 我县, else 我局.
+fn self_name(org: &str) -> &'static str {
+    match org {
+        "fgw" | "wjw" => "我委",
+        "kfq" => "我区",
+        "xfx" => "我县",
+        _ => "我局",
+    }
+}
+
+/// 进展情况: two things the org did this month, each target's figure so far,
+/// and where the task stands.
+fn narrative(w: &Words<'_>, actuals: &[(&qingdan_domain::Target, qingdan_domain::Decimal)]) -> String {
+    let (_, done, _, _) = voice(w.org);
+    let first = done[(w.task + w.month) % done.len()];
+    let second = done[(w.task + w.month + 1) % done.len()];
+    let mut text = format!("{}，{}{first}；{second}。", w.period.label(), self_name(w.org));
+    let month = w.period.last_day().month();
+    let figures: Vec<String> = actuals
+        .iter()
+        .map(|(t, actual)| {
+            if t.unit.contains('%') {
+                format!("{}为{actual}{}", t.metric, t.unit)
+            } else {
+                format!("{}完成{actual}{}", t.metric, t.unit)
+            }
+        })
+        .collect();
+    if !figures.is_empty() {
+        text += &format!("截至{month}月底，{}。", figures.join("，"));
+    }
+    text += match w.percent {
+        100.. => "年度任务已全面完成。",
+        70..=99 => "工作进入攻坚收尾阶段。",
+        30..=69 => "各项工作有序推进。",
+        _ => "工作已全面启动。",
+    };
+    text
+}
+
+/// 存在问题: a lagging task always says what holds it up; others now and then.
+fn problems(w: &Words<'_>) -> String {
+    let (_, _, held_up, _) = voice(w.org);
+    if w.is_lagging || (w.task + w.month) % 3 == 2 {
+        format!("{}。", held_up[(w.task + w.month) % held_up.len()])
+    } else {
+        String::new()
+    }
+}
+
+/// 下步打算: what the org will do next; a finished task consolidates.
+fn next_steps(w: &Words<'_>) -> String {
+    let (_, _, _, next) = voice(w.org);
+    if w.percent >= 100 {
+        return "做好总结验收和资料归档，巩固工作成效。".into();
+    }
+    format!("{}，{}。", next[(w.task + w.month) % next.len()], next[(w.task + w.month + 1) % next.len()])
 }
 
 /// The actual that puts `target` at `percent` under the status rules: that share
 /// of the way from its baseline to its value; a cap (不超过) held at its value.
+/// A count (个, 所, 家…) is whole: rounded down, so it never claims more.
 fn demo_actual(target: &qingdan_domain::Target, percent: i64) -> qingdan_domain::Decimal {
     use qingdan_domain::{Comparator, Decimal};
     let base = target.baseline.unwrap_or(Decimal::ZERO);
     if target.comparator == Comparator::AtMost && base <= target.value {
         return target.value;
     }
-    (base + (target.value - base) * Decimal::from(percent) / Decimal::from(100)).round_dp(2)
+    let actual = base + (target.value - base) * Decimal::from(percent) / Decimal::from(100);
+    if is_countable_unit(&target.unit) { actual.floor() } else { actual.round_dp(2).normalize() }
 }
 
 fn org_id(orgs: &[(&str, OrgId)], code: &str) -> Result<OrgId> {
