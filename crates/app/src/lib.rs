@@ -56,7 +56,11 @@ pub use qingdan_storage::RedTask;
 pub use qingdan_storage::{AssignmentFile, AssignmentPage, AssignmentSummary, LightChangeNotice};
 pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
 pub use qingdan_storage::{ImportSummary, ImportTarget, ImportTask, ReportImport};
+pub use qingdan_storage::{ReportFile, ReviewFilter};
+pub use reporting::files::{MAX_REPORT_FILES, ReportFileDownload, Upload};
+pub use reporting::form::ReportForm;
 pub use reporting::reports::{ActualInput, MyTasks, ReportInput, ReviewInput};
+pub use reporting::review::{BatchOutcome, Refusal, ReviewBoard, ReviewCard};
 pub use reporting::schedule::{
     MyReporting, OrgReporting, PlanSchedule, ReportingReminders, ReportingStatus, ScheduleInput, StaleTask,
     TaskReporting,

@@ -41,6 +41,8 @@ id!(
     ExtensionId,
     /// 附件 (a stored attachment file of an assigned matter)
     AssignmentFileId,
+    /// 佐证材料 (a file attached to a progress report)
+    ReportFileId,
     /// 报告导入
     ImportId,
     /// 导入草稿中的任务

@@ -46,7 +46,8 @@ pub use notifications::{NewChannel, NewNotification, NotificationChannel, Outbox
 pub use plans::NewPlan;
 pub use plans::editing::{DeletedTask, Recount, TaskChange};
 pub use plans::tasks::{LightCounts, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
-pub use reporting::reports::{NewReport, Review, ReviewQueueItem};
+pub use reporting::files::{NewReportFile, ReportFile};
+pub use reporting::reports::{NewReport, Review, ReviewFilter, ReviewQueueItem};
 pub use reporting::schedule::DueTask;
 pub use search::{MatchRank, SearchHit, SearchKind, SearchQuery, escape_like};
 pub use status::{AcceptedProgress, ProgressTask};

@@ -1,11 +1,13 @@
 //! 进展报送与审核 (progress reports and their review).
 
+use super::files::{Upload, checked_files};
 use crate::input::parse_decimal;
 use crate::{App, AppError, Result, lenient};
 use qingdan_domain::{
     Decimal, Invalid, Period, Plan, ReportId, ReportedActual, Role, SURPRISE_FACTOR, TargetId, TaskId, User,
 };
-use qingdan_storage::{NewReport, Review, ReviewQueueItem, TaskPage, TaskQuery};
+use qingdan_domain::{ProgressReport, ReportStatus};
+use qingdan_storage::{NewReport, Review, ReviewQueueItem, StorageError, TaskPage, TaskQuery};
 use serde::Deserialize;
 use std::collections::HashSet;
 
@@ -60,6 +62,18 @@ pub struct MyTasks {
 impl App {
     /// Submits (or resubmits) the user's org's report on a task for a period.
     pub async fn submit_report(&self, user: &User, task_id: TaskId, input: &ReportInput) -> Result<ReportId> {
+        self.submit_report_with_files(user, task_id, input, &[]).await
+    }
+
+    /// [`App::submit_report`] with 佐证材料: `uploads` are checked as 督办
+    /// 附件 are and stored with the report in one transaction.
+    pub async fn submit_report_with_files(
+        &self,
+        user: &User,
+        task_id: TaskId,
+        input: &ReportInput,
+        uploads: &[Upload],
+    ) -> Result<ReportId> {
         if user.role != Role::Reporter {
             return Err(AppError::Forbidden);
         }
@@ -144,6 +158,16 @@ impl App {
                 actuals.push(ReportedActual { target_id: TargetId(target), actual });
             }
         }
+        let files = match checked_files(uploads) {
+            Ok(files) => files,
+            Err(AppError::Invalid(refused)) => {
+                for e in refused.errors {
+                    invalid.add(&e.field, e.code, e.message);
+                }
+                Vec::new()
+            }
+            Err(other) => return Err(other),
+        };
         invalid.into_result()?;
         let new = NewReport {
             tenant_id: user.tenant_id,
@@ -157,7 +181,24 @@ impl App {
             actuals,
             submitted_by: user.id,
         };
-        Ok(self.store.submit_report(&new, self.actor(user)).await?)
+        Ok(self.store.submit_report_with_files(&new, &files, self.actor(user)).await?)
+    }
+
+    /// 撤回: the reporter takes back a report of their org not yet reviewed;
+    /// it is deleted (audited with what it said) and its period is owed again.
+    pub async fn withdraw_report(&self, user: &User, id: ReportId) -> Result<ProgressReport> {
+        let report = self.readable_report(user, id).await?;
+        if user.role != Role::Reporter || report.org_id != user.org_id {
+            return Err(AppError::Forbidden);
+        }
+        if report.status != ReportStatus::Submitted {
+            return Err(AppError::Conflict(format!("该报送已{}，不能撤回", report.status.label())));
+        }
+        match self.store.withdraw_report(user.tenant_id, id, user.org_id, self.actor(user)).await {
+            Err(StorageError::Conflict(_)) => Err(AppError::Conflict("该报送刚刚已被审核，不能撤回".into())),
+            other => other.map_err(AppError::from),
+        }?;
+        Ok(report)
     }
 
     /// The reports waiting for review, oldest first.

@@ -74,6 +74,31 @@ fn clean_content_type(claimed: &str, name: &str) -> String {
     guessed.to_owned()
 }
 
+/// The checks every uploaded file passes (督办 附件 and 报送 佐证材料 alike):
+/// a name (path dropped), not too long, not empty, not too large. Gives the
+/// cleaned name and content type.
+pub(crate) fn checked_file(name: &str, content_type: &str, content: &[u8]) -> Result<(String, String)> {
+    let name = clean_name(name);
+    if name.is_empty() || name == "." || name == ".." {
+        return Err(AppError::field("file", "required", "请选择要上传的附件文件（附件需有文件名）"));
+    }
+    if name.chars().count() > MAX_ATTACHMENT_NAME {
+        return Err(AppError::field("file", "name_too_long", format!("附件文件名不能超过{MAX_ATTACHMENT_NAME}个字")));
+    }
+    if content.is_empty() {
+        return Err(AppError::field("file", "empty", format!("附件“{name}”是空文件，请重新选择")));
+    }
+    if content.len() > MAX_ATTACHMENT_BYTES {
+        return Err(AppError::field(
+            "file",
+            "too_large",
+            format!("附件“{name}”过大：单个附件不能超过{}MB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
+        ));
+    }
+    let content_type = clean_content_type(content_type, &name);
+    Ok((name, content_type))
+}
+
 impl App {
     /// 上传附件: stores a file on a matter. `name` is the file name the browser
     /// sent (a path in it is dropped), `content_type` its claimed type.
@@ -89,28 +114,7 @@ impl App {
         if !may_upload_files(user, &matter) {
             return Err(AppError::Forbidden);
         }
-        let name = clean_name(name);
-        if name.is_empty() || name == "." || name == ".." {
-            return Err(AppError::field("file", "required", "请选择要上传的附件文件（附件需有文件名）"));
-        }
-        if name.chars().count() > MAX_ATTACHMENT_NAME {
-            return Err(AppError::field(
-                "file",
-                "name_too_long",
-                format!("附件文件名不能超过{MAX_ATTACHMENT_NAME}个字"),
-            ));
-        }
-        if content.is_empty() {
-            return Err(AppError::field("file", "empty", format!("附件“{name}”是空文件，请重新选择")));
-        }
-        if content.len() > MAX_ATTACHMENT_BYTES {
-            return Err(AppError::field(
-                "file",
-                "too_large",
-                format!("附件“{name}”过大：单个附件不能超过{}MB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
-            ));
-        }
-        let content_type = clean_content_type(content_type, &name);
+        let (name, content_type) = checked_file(name, content_type, content)?;
         let new = NewAssignmentFile {
             tenant_id: user.tenant_id,
             assignment_id: id,

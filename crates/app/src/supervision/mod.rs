@@ -36,6 +36,7 @@ mod notice;
 mod scheduler;
 mod sweep;
 mod timeline_rules;
+pub(crate) use files::checked_file;
 pub use files::{AssignmentFileDownload, DEFAULT_CONTENT_TYPE, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME};
 pub use notice::may_issue_notice;
 pub use scheduler::{SupervisionPass, reminder, reminder_key};

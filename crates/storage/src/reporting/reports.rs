@@ -1,5 +1,6 @@
 //! 进展报送 (progress reports) and their review (审核).
 
+use super::files::{NewReportFile, insert_report_files};
 use crate::audit::{event, record};
 use crate::error::{Conflict, Entity};
 use crate::plans::tasks::TargetRow;
@@ -8,8 +9,8 @@ use crate::store::{in_tx, lock_plan_of, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{
-    OrgId, Period, ProgressReport, ReportId, ReportStatus, ReportedActual, RollupNode, StatusRules, TargetId, TaskId,
-    TenantId, UserId, roll_up,
+    Light, OrgId, Period, PlanId, ProgressReport, ReportId, ReportStatus, ReportedActual, RollupNode, StatusRules,
+    TargetId, TaskId, TenantId, UserId, roll_up,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -46,6 +47,16 @@ pub struct ReviewQueueItem {
     pub task_number: String,
     pub task_title: String,
     pub org_name: String,
+    pub plan_id: PlanId,
+    /// The task's light as it stands before this report is reviewed.
+    pub task_light: Light,
+}
+
+/// Which waiting reports the review page lists (审核 的筛选): all when `None`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReviewFilter {
+    pub org: Option<OrgId>,
+    pub plan: Option<PlanId>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -102,12 +113,25 @@ struct QueueRow {
     task_number: String,
     task_title: String,
     org_name: String,
+    plan_id: i64,
+    task_light: String,
 }
 
 impl Store {
     /// Submits a report, or resubmits one that is waiting or was returned.
     /// A report already accepted for the same task, org and period is a `Conflict`.
     pub async fn submit_report(&self, new: &NewReport, actor: Actor) -> Result<ReportId> {
+        self.submit_report_with_files(new, &[], actor).await
+    }
+
+    /// [`Store::submit_report`] with 佐证材料 (`files`, checked by the caller)
+    /// stored in the same transaction; files of an earlier submission stay.
+    pub async fn submit_report_with_files(
+        &self,
+        new: &NewReport,
+        files: &[NewReportFile],
+        actor: Actor,
+    ) -> Result<ReportId> {
         let id = in_tx!(self, tx => {
             // One statement inserts the report or replaces a waiting or returned
             // one; an accepted report is left alone and returns no row.
@@ -155,9 +179,46 @@ impl Store {
             let after = json!({"task_id": new.task_id, "org_id": new.org_id, "period": new.period, "percent_done": new.percent_done,
                                "narrative": new.narrative, "actuals": new.actuals});
             record!(tx, event(new.tenant_id, actor, "progress_report", id, action, None, Some(after)));
+            insert_report_files!(tx, new.tenant_id, id, files, actor);
             id
         });
         Ok(ReportId(id))
+    }
+
+    /// 撤回: deletes a report of `org` still waiting for review, with its
+    /// actuals and files, so the period is owed again. A report already
+    /// reviewed (or of another org) is a `Conflict`; the audit event keeps
+    /// what was withdrawn.
+    pub async fn withdraw_report(&self, tenant: TenantId, id: ReportId, org: OrgId, actor: Actor) -> Result<()> {
+        let report = self.report(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Report))?;
+        in_tx!(self, tx => {
+            let waiting: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM progress_reports WHERE tenant_id = $1 AND id = $2 AND org_id = $3 AND status = $4",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(org.0)
+            .bind(ReportStatus::Submitted.code())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if waiting.is_none() {
+                return Err(StorageError::Conflict(Conflict::ReportNotWaiting));
+            }
+            for table in ["report_files", "report_actuals"] {
+                let sql = format!("DELETE FROM {table} WHERE tenant_id = $1 AND report_id = $2");
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
+            }
+            sqlx::query("DELETE FROM progress_reports WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            let before = json!({"task_id": report.task_id, "org_id": report.org_id, "period": report.period,
+                                "percent_done": report.percent_done, "narrative": report.narrative,
+                                "actuals": report.actuals, "status": report.status.code()});
+            record!(tx, event(tenant, actor, "progress_report", id.0, "withdraw", Some(before), None));
+        });
+        Ok(())
     }
 
     /// Accepts or returns a submitted report. Accepting the newest period sets
@@ -301,30 +362,51 @@ impl Store {
 
     /// An org's latest reports, newest first.
     pub async fn org_reports(&self, tenant: TenantId, org: OrgId, limit: u32) -> Result<Vec<ReviewQueueItem>> {
-        self.queue("progress_reports.org_id = $2 ORDER BY progress_reports.submitted_at DESC", tenant, org.0, limit)
+        self.queue("progress_reports.org_id = $2 ORDER BY progress_reports.submitted_at DESC", tenant, &[org.0], limit)
             .await
     }
 
     /// Reports waiting for review, oldest first.
     pub async fn review_queue(&self, tenant: TenantId, limit: u32) -> Result<Vec<ReviewQueueItem>> {
-        let status = format!("progress_reports.status = '{}'", ReportStatus::Submitted.code());
-        self.queue(
-            &format!("{status} AND $2 = $2 ORDER BY progress_reports.submitted_at, progress_reports.id"),
-            tenant,
-            0,
-            limit,
-        )
-        .await
+        self.review_queue_filtered(tenant, &ReviewFilter::default(), limit).await
     }
 
-    async fn queue(&self, condition: &str, tenant: TenantId, arg: i64, limit: u32) -> Result<Vec<ReviewQueueItem>> {
+    /// Reports waiting for review of `filter`'s org and plan, oldest first.
+    pub async fn review_queue_filtered(
+        &self,
+        tenant: TenantId,
+        filter: &ReviewFilter,
+        limit: u32,
+    ) -> Result<Vec<ReviewQueueItem>> {
+        let mut condition = format!("progress_reports.status = '{}'", ReportStatus::Submitted.code());
+        let mut args = Vec::new();
+        for (column, value) in
+            [("progress_reports.org_id", filter.org.map(|o| o.0)), ("tasks.plan_id", filter.plan.map(|p| p.0))]
+        {
+            if let Some(value) = value {
+                args.push(value);
+                condition.push_str(&format!(" AND {column} = ${}", args.len() + 1));
+            }
+        }
+        condition.push_str(" ORDER BY progress_reports.submitted_at, progress_reports.id");
+        self.queue(&condition, tenant, &args, limit).await
+    }
+
+    /// The reports matching `condition` (over `progress_reports`, `tasks` and
+    /// `orgs`, with `args` bound from `$2` on; fixed fragments only).
+    async fn queue(&self, condition: &str, tenant: TenantId, args: &[i64], limit: u32) -> Result<Vec<ReviewQueueItem>> {
         let sql = format!(
-            "SELECT {REPORT_COLUMNS}, tasks.number AS task_number, tasks.title AS task_title, orgs.name AS org_name \
+            "SELECT {REPORT_COLUMNS}, tasks.number AS task_number, tasks.title AS task_title, orgs.name AS org_name, \
+             tasks.plan_id AS plan_id, tasks.light AS task_light \
              FROM progress_reports JOIN tasks ON tasks.id = progress_reports.task_id JOIN orgs ON orgs.id = progress_reports.org_id \
              WHERE progress_reports.tenant_id = $1 AND {condition} LIMIT {limit}"
         );
         let rows: Vec<QueueRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(arg).fetch_all(pool).await?
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(tenant.0);
+            for arg in args {
+                query = query.bind(*arg);
+            }
+            query.fetch_all(pool).await?
         });
         let ids: Vec<ReportId> = rows.iter().map(|r| ReportId(r.report.id)).collect();
         let mut actuals = self.actuals(tenant, &ids).await?;
@@ -336,6 +418,8 @@ impl Store {
                     task_number: r.task_number,
                     task_title: r.task_title,
                     org_name: r.org_name,
+                    plan_id: PlanId(r.plan_id),
+                    task_light: code("tasks", &r.task_light, Light::from_code)?,
                 })
             })
             .collect()

@@ -18,7 +18,7 @@ mod status;
 mod supervision;
 
 use plans::{editing, tasks};
-use reporting::{reports, schedule};
+use reporting::{files as report_files, reports, review, schedule};
 use supervision::{assignments, timeline_rules};
 
 use crate::AppState;
@@ -57,10 +57,12 @@ pub fn routes() -> Router<AppState> {
         .route("/org-options", get(plans::org_options))
         .route("/tasks/{id}", get(tasks::show))
         .route("/tasks/{id}/responsibility", post(tasks::set_responsibility))
-        .route("/tasks/{id}/report", get(reports::form).post(reports::submit))
         .route("/my", get(reports::mine))
-        .route("/reviews", get(reports::queue))
-        .route("/reports/{id}/review", post(reports::review))
+        .route("/reviews", get(review::queue))
+        .route("/reviews/accept", post(review::accept_many))
+        .route("/reports/{id}/review", post(review::review))
+        .route("/reports/{id}/withdraw", post(reports::withdraw))
+        .route("/reports/{id}/files/{file_id}", get(report_files::download))
         .route("/assignments", get(assignments::list).post(assignments::create))
         .route("/assignments/statistics", get(assignments::statistics))
         .route("/assignments/{id}", get(assignments::show))
@@ -126,6 +128,20 @@ pub fn attachment_routes() -> Router<AppState> {
         .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_ATTACHMENT_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::MAX_ATTACHMENT_BODY_BYTES))
         .layer(axum::middleware::map_response(assignments::explain_too_large))
+        .merge(report_upload_routes())
+}
+
+/// The report form (sent as multipart with its 佐证材料) and the addition of
+/// files to a waiting report, with a body limit of
+/// [`reporting::files::MAX_REPORT_BODY_BYTES`] (several files of the 督办
+/// 附件 size); a body refused by its length alone still gets the Chinese reason.
+fn report_upload_routes() -> Router<AppState> {
+    Router::new()
+        .route("/tasks/{id}/report", get(reports::form).post(reports::submit))
+        .route("/reports/{id}/files", post(report_files::upload))
+        .layer(axum::extract::DefaultBodyLimit::max(reporting::files::MAX_REPORT_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(reporting::files::MAX_REPORT_BODY_BYTES))
+        .layer(axum::middleware::map_response(report_files::explain_too_large))
 }
 
 /// `/`: the signed-in user's first page, or sign-in.

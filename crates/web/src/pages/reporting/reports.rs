@@ -1,3 +1,4 @@
+use super::files::SentForm;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
@@ -10,7 +11,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use qingdan_app::{ActualInput, AppError, ReportInput, ReviewInput, ReviewQueueItem};
+use qingdan_app::{ActualInput, AppError, ReportInput, ReviewQueueItem};
 use qingdan_domain::{ProgressReport, ReportId, ReportStatus, Target, TaskId};
 use std::collections::HashMap;
 
@@ -23,8 +24,6 @@ pub struct ReportView {
     pub period: String,
     pub percent: i64,
     pub narrative: String,
-    pub problems: String,
-    pub next_steps: String,
     pub actuals: String,
     pub comment: String,
     pub status: &'static str,
@@ -51,8 +50,6 @@ impl ReportView {
             period: r.period.label(),
             percent: r.percent_done,
             narrative: r.narrative.clone(),
-            problems: r.problems.clone(),
-            next_steps: r.next_steps.clone(),
             actuals,
             comment: r.review_comment.clone(),
             status: r.status.label(),
@@ -81,6 +78,31 @@ pub struct TargetField {
     pub value: String,
 }
 
+/// One of the plan's periods in the form's choice.
+pub struct PeriodOption {
+    pub code: String,
+    pub label: String,
+    pub is_selected: bool,
+}
+
+/// A stored 佐证材料 as a download link.
+pub struct FileLink {
+    pub url: String,
+    pub name: String,
+    pub size: String,
+}
+
+impl FileLink {
+    pub fn new(f: &qingdan_app::ReportFile) -> FileLink {
+        let size = if f.size >= 1024 * 1024 {
+            format!("{:.1}MB", f.size as f64 / 1024.0 / 1024.0)
+        } else {
+            format!("{}KB", (f.size + 1023) / 1024)
+        };
+        FileLink { url: format!("/reports/{}/files/{}", f.report_id.0, f.id.0), name: f.name.clone(), size }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "reporting/form.html")]
 pub struct ReportFormPage {
@@ -88,6 +110,8 @@ pub struct ReportFormPage {
     task_id: i64,
     task: String,
     period: String,
+    period_label: String,
+    periods: Vec<PeriodOption>,
     percent_done: String,
     narrative: String,
     problems: String,
@@ -96,6 +120,20 @@ pub struct ReportFormPage {
     /// A value was far past its target: the form asks the reporter to confirm.
     ask_confirm: bool,
     errors: HashMap<String, String>,
+    /// Why this period takes no report (accepted already); "" when it does.
+    accepted: String,
+    /// The reviewer's 退回意见 on this period's report, and when it was returned.
+    returned_comment: String,
+    returned_at: String,
+    /// This period's report waiting for review (to withdraw or add files), or 0.
+    waiting_id: i64,
+    files: Vec<FileLink>,
+    /// Where the fields' starting values came from ("" when empty).
+    prefilled_from: String,
+    /// What the last action did (已撤回, 已添加佐证材料).
+    done: String,
+    max_file_mb: usize,
+    max_files: usize,
 }
 
 impl ReportFormPage {
@@ -104,22 +142,32 @@ impl ReportFormPage {
     }
 }
 
-async fn form_page(
+/// What a refused submission leaves on the form: what was typed and why.
+#[derive(Default)]
+pub struct FormState {
+    /// The fields as typed; `None` starts from the stored reports.
+    pub input: Option<ReportInput>,
+    pub ask_confirm: bool,
+    pub errors: HashMap<String, String>,
+    /// `?done=` of the last action.
+    pub done: String,
+}
+
+/// The form of task `id` for `period` (the current one when `None`).
+pub async fn form_page(
     state: &AppState,
     user: &qingdan_domain::User,
     id: TaskId,
-    input: ReportInput,
-    ask_confirm: bool,
-    errors: HashMap<String, String>,
+    period: Option<String>,
+    st: FormState,
 ) -> Result<ReportFormPage, PageError> {
-    let detail = state.app.task_detail(user, id).await?;
-    if !detail.can_report {
-        return Err(AppError::Forbidden.into());
-    }
+    let form = state.app.report_form(user, id, period.as_deref()).await?;
+    let input = st.input.unwrap_or_else(|| form.input());
     let value_of = |target: i64| {
         input.actuals.iter().find(|a| a.target_id == target.to_string()).map(|a| a.actual.clone()).unwrap_or_default()
     };
-    let targets = detail
+    let d = &form.detail;
+    let targets = d
         .targets
         .iter()
         .map(|t| TargetField {
@@ -130,25 +178,68 @@ async fn form_page(
             value: value_of(t.id.0),
         })
         .collect();
+    let periods = form
+        .periods
+        .iter()
+        .map(|p| PeriodOption { code: p.to_string(), label: p.label(), is_selected: *p == form.period })
+        .collect();
+    let accepted = match form.existing.as_ref().filter(|_| form.is_accepted()) {
+        Some(r) => format!(
+            "{}的报送已于{}审核通过，不能再次提交；如需更正，请联系督查室。",
+            r.period.label(),
+            r.reviewed_at.map(beijing_time).unwrap_or_default()
+        ),
+        None => String::new(),
+    };
+    let prefilled_from = match (&form.existing, &form.last_accepted) {
+        (Some(r), _) if form.returned().is_some() => {
+            format!("已载入{}被退回的报送，请按退回意见修改后重新提交。", r.period.label())
+        }
+        (Some(_), _) => "已载入本期待审核的报送，修改后重新提交将替换原报送。".to_owned(),
+        (None, Some(last)) => format!("已按上期（{}）审核通过的报送预填，请按本期实际修改。", last.period.label()),
+        (None, None) => String::new(),
+    };
     Ok(ReportFormPage {
         nav: Nav::new(user, "/my"),
         task_id: id.0,
-        task: format!("{} {}", detail.item.task.number, detail.item.task.title),
-        period: input.period,
+        task: format!("{} {}", d.item.task.number, d.item.task.title),
+        period: form.period.to_string(),
+        period_label: form.period.label(),
+        periods,
         percent_done: input.percent_done,
         narrative: input.narrative,
         problems: input.problems,
         next_steps: input.next_steps,
         targets,
-        ask_confirm,
-        errors,
+        ask_confirm: st.ask_confirm,
+        errors: st.errors,
+        accepted,
+        returned_comment: form.returned().map(|r| r.review_comment.clone()).unwrap_or_default(),
+        returned_at: form.returned().and_then(|r| r.reviewed_at).map(beijing_time).unwrap_or_default(),
+        waiting_id: form.waiting().map_or(0, |r| r.id.0),
+        files: form.files.iter().map(FileLink::new).collect(),
+        prefilled_from,
+        done: done_message(&st.done).to_owned(),
+        max_file_mb: qingdan_app::MAX_ATTACHMENT_BYTES / 1024 / 1024,
+        max_files: qingdan_app::MAX_REPORT_FILES,
     })
 }
 
-/// `?period=` chooses the period a report covers (补报 links); else the current one of the task's plan.
+fn done_message(done: &str) -> &'static str {
+    match done {
+        "withdrawn" => "已撤回该期报送，本期重新计为未报；可修改后再提交。",
+        "files" => "已添加佐证材料。",
+        _ => "",
+    }
+}
+
+/// `?period=` chooses the period a report covers (补报 links, the period
+/// choice); else the current one of the task's plan. `?done=` says what the
+/// last action did.
 #[derive(serde::Deserialize, Default)]
 pub struct FormQuery {
     period: Option<String>,
+    done: Option<String>,
 }
 
 pub async fn form(
@@ -157,12 +248,8 @@ pub async fn form(
     Id(id): Id,
     QueryParams(q): QueryParams<FormQuery>,
 ) -> Result<ReportFormPage, PageError> {
-    let period = match q.period.filter(|p| !p.trim().is_empty()) {
-        Some(period) => period,
-        None => state.app.current_period(&user, TaskId(id)).await?.to_string(),
-    };
-    let input = ReportInput { period, ..ReportInput::default() };
-    form_page(&state, &user, TaskId(id), input, false, HashMap::new()).await
+    let st = FormState { done: q.done.unwrap_or_default(), ..FormState::default() };
+    form_page(&state, &user, TaskId(id), q.period, st).await
 }
 
 fn report_input(form: &FormPairs) -> ReportInput {
@@ -184,23 +271,41 @@ fn report_input(form: &FormPairs) -> ReportInput {
     }
 }
 
+/// Submits the form (urlencoded, or multipart with 佐证材料); a refusal shows
+/// the form again with what was typed and each field's reason, 422.
 pub async fn submit(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Id(id): Id,
-    form: FormPairs,
+    request: axum::extract::Request,
 ) -> Result<Response, PageError> {
-    let input = report_input(&form);
-    match state.app.submit_report(&user, TaskId(id), &input).await {
+    let sent = match SentForm::read(request, &state).await {
+        Ok(sent) => sent,
+        Err(response) => return Ok(response),
+    };
+    let input = report_input(&sent.fields);
+    match state.app.submit_report_with_files(&user, TaskId(id), &input, &sent.files).await {
         Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
         Err(AppError::Invalid(invalid)) => {
             let ask_confirm = invalid.errors.iter().any(|e| e.code == "surprising");
             let errors = field_errors(invalid);
-            let page = form_page(&state, &user, TaskId(id), input, ask_confirm, errors).await?;
+            let period = Some(input.period.clone()).filter(|p| p.parse::<qingdan_domain::Period>().is_ok());
+            let st = FormState { input: Some(input), ask_confirm, errors, done: String::new() };
+            let page = form_page(&state, &user, TaskId(id), period, st).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// 撤回 a waiting report; back to its form, which says the period is owed again.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<Redirect, PageError> {
+    let report = state.app.withdraw_report(&user, ReportId(id)).await?;
+    Ok(Redirect::to(&format!("/tasks/{}/report?period={}&done=withdrawn", report.task_id.0, report.period)))
 }
 
 #[derive(Template, WebTemplate)]
@@ -233,27 +338,4 @@ pub async fn mine(State(state): State<AppState>, PageUser(user): PageUser) -> Re
         due: reporting.as_ref().map(|r| r.items.iter().map(DueLine::from).collect()).unwrap_or_default(),
         overdue: reporting.as_ref().map(|r| r.overdue.iter().map(DueLine::from).collect()).unwrap_or_default(),
     })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "reporting/queue.html")]
-pub struct QueuePage {
-    nav: Nav,
-    reports: Vec<ReportView>,
-}
-
-pub async fn queue(State(state): State<AppState>, PageUser(user): PageUser) -> Result<QueuePage, PageError> {
-    let items = state.app.review_queue(&user).await?;
-    Ok(QueuePage { nav: Nav::new(&user, "/reviews"), reports: items.iter().map(ReportView::from_queue).collect() })
-}
-
-pub async fn review(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-    Id(id): Id,
-    form: FormPairs,
-) -> Result<Redirect, PageError> {
-    let input = ReviewInput { decision: form.get("decision"), comment: form.get("comment") };
-    state.app.review(&user, ReportId(id), &input).await?;
-    Ok(Redirect::to("/reviews"))
 }

@@ -518,7 +518,7 @@ pub async fn explain_too_large(response: Response) -> Response {
     page
 }
 
-fn unreadable_file(status: StatusCode) -> AppError {
+pub(crate) fn unreadable_file(status: StatusCode) -> AppError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::field(
             "file",
@@ -555,30 +555,32 @@ pub async fn download_file(
         return Err(AppError::NotFound("附件").into());
     };
     let download = state.app.assignment_file(&user, AssignmentId(id), AssignmentFileId(file_id)).await?;
-    let file = &download.file;
-    let content_type = Some(file.content_type.as_str())
+    Ok(file_download(&download.file.name, &download.file.content_type, download.content))
+}
+
+/// A stored file (督办 附件, 报送 佐证材料) as a download: always an attachment
+/// (never shown inline), with the stored type unless a browser could run it,
+/// and the Chinese name per RFC 5987.
+pub(crate) fn file_download(name: &str, content_type: &str, content: Vec<u8>) -> Response {
+    let content_type = Some(content_type)
         .filter(|t| !is_active_type(t))
         .and_then(|t| HeaderValue::from_str(t).ok())
         .unwrap_or_else(|| HeaderValue::from_static(qingdan_app::DEFAULT_CONTENT_TYPE));
-    let fallback: String = file
-        .name
-        .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
-        .collect();
-    let disposition =
-        format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", crate::view::rfc5987(&file.name));
+    let fallback: String =
+        name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", crate::view::rfc5987(name));
     let disposition = HeaderValue::from_str(&disposition)
         .unwrap_or_else(|_| HeaderValue::from_static("attachment; filename=\"attachment\""));
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
             (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
         ],
-        download.content,
+        content,
     )
-        .into_response())
+        .into_response()
 }
 
 /// Takes one step; a refusal or a field error shows the page again with the message.
