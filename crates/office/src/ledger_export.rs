@@ -40,7 +40,20 @@ pub const EXPORT_HEADERS: [&str; 16] = [
     "亮灯",
 ];
 
-const WIDTHS: [f64; 16] = [8.0, 48.0, 20.0, 10.0, 8.0, 10.0, 12.0, 10.0, 22.0, 26.0, 10.0, 9.0, 12.0, 40.0, 30.0, 8.0];
+/// Column widths, in Excel's character units (a Chinese character takes about
+/// two). Chosen for print: the sheet is fitted to the width of an A4
+/// landscape page, so every unit of width shrinks the type; with these the
+/// scale stays near 80% (10 pt prints at about 8 pt) and long text wraps
+/// within its column instead of widening it (see `print_scale` in the tests).
+const WIDTHS: [f64; 16] = [5.0, 28.0, 14.0, 8.0, 6.0, 8.0, 10.5, 8.0, 13.0, 14.0, 7.0, 6.0, 7.0, 26.0, 16.0, 5.0];
+
+/// A4 in Excel's paper codes.
+const PAPER_A4: u8 = 9;
+/// Page margins in inches (left, right, top, bottom, header, footer): about
+/// 10 mm at the sides, 15 mm top and bottom, room for the page number.
+const MARGINS: (f64, f64, f64, f64, f64, f64) = (0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+/// The footer on every printed page: `第 1 页，共 3 页`, centred.
+const FOOTER: &str = "&C第 &P 页，共 &N 页";
 
 /// Columns merged down over a task's target rows: all but the target's own.
 const TASK_COLUMNS: [u16; 12] = [0, 1, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
@@ -180,11 +193,10 @@ impl LedgerExport {
             for (col, text) in EXPORT_HEADERS.iter().enumerate() {
                 sheet.write_string_with_format(HEADER_ROW, col as u16, *text, &header)?;
             }
-            sheet.set_row_height(HEADER_ROW, 28)?;
+            // Narrow columns wrap their headers over up to three lines.
+            sheet.set_row_height(HEADER_ROW, 42)?;
             sheet.set_freeze_panes(FIRST_DATA_ROW, 2)?;
-            sheet.set_landscape();
-            sheet.set_print_fit_to_pages(1, 0);
-            sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+            set_print_layout(sheet)?;
             Ok::<(), XlsxError>(())
         })()
         .map_err(write_error)?;
@@ -241,6 +253,21 @@ impl LedgerExport {
         })()
         .map_err(write_error)
     }
+}
+
+/// How the ledger prints: A4 landscape, all columns fitted to the page's
+/// width (as many pages down as it takes), the header row repeated at the
+/// top of every page, narrow margins, page numbers at the foot.
+fn set_print_layout(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    let (left, right, top, bottom, header, footer) = MARGINS;
+    sheet.set_paper_size(PAPER_A4);
+    sheet.set_landscape();
+    sheet.set_margins(left, right, top, bottom, header, footer);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_print_center_horizontally(true);
+    sheet.set_footer(FOOTER);
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    Ok(())
 }
 
 fn light_meaning(light: Light) -> &'static str {
@@ -478,6 +505,47 @@ mod tests {
             assert!(styles.contains(&format!("{fill:06X}")), "no fill for {light:?}");
         }
         assert!(styles.contains("宋体"));
+    }
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        use std::io::Read;
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        text
+    }
+
+    /// The scale Excel picks to fit the columns to an A4 landscape page
+    /// between the margins: a column of width `w` is about `7w + 5` pixels at
+    /// 96 dpi (Excel's default character width).
+    fn print_scale() -> f64 {
+        let columns: f64 = WIDTHS.iter().map(|w| w * 7.0 + 5.0).sum();
+        let printable_inches = 297.0 / 25.4 - MARGINS.0 - MARGINS.1;
+        (printable_inches * 96.0 / columns).min(1.0)
+    }
+
+    #[test]
+    fn the_ledger_prints_on_a4_landscape_fitted_to_width_with_the_header_on_every_page() {
+        let bytes = export(&tasks());
+        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        let setup = sheet.split("<pageSetup ").nth(1).and_then(|s| s.split("/>").next()).unwrap();
+        assert!(setup.contains(r#"paperSize="9""#), "A4: {setup}");
+        assert!(setup.contains(r#"orientation="landscape""#), "{setup}");
+        assert!(setup.contains(r#"fitToHeight="0""#), "as many pages down as needed: {setup}");
+        assert!(sheet.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "fitted to one page wide");
+        assert!(sheet.contains(r#"<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6""#), "{sheet}");
+        assert!(sheet.contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"), "page numbers");
+        assert!(sheet.contains(r#"horizontalCentered="1""#));
+        let workbook = part(&bytes, "xl/workbook.xml");
+        assert!(
+            workbook.contains(r#"<definedName name="_xlnm.Print_Titles" localSheetId="0">台账!$2:$2</definedName>"#),
+            "the header row repeats on every page: {workbook}"
+        );
+        // Readable when fitted: 10 pt type prints at 7.5 pt or more.
+        assert!(print_scale() >= 0.75, "printed at {:.0}%", print_scale() * 100.0);
+        // Every text column wraps rather than spilling into the next.
+        let styles = part(&bytes, "xl/styles.xml");
+        assert!(styles.contains(r#"wrapText="1""#));
     }
 
     #[test]

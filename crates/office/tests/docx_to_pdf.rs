@@ -65,6 +65,14 @@ fn to_pdf(dir: &Path, name: &str, docx: &[u8]) -> Vec<u8> {
     std::fs::read(&pdf).unwrap()
 }
 
+/// The number of pages of `name`.pdf, from `pdfinfo` (poppler-utils).
+fn pdf_pages(dir: &Path, name: &str) -> usize {
+    let output = Command::new("pdfinfo").arg(dir.join(format!("{name}.pdf"))).output().unwrap();
+    let info = String::from_utf8_lossy(&output.stdout);
+    let pages = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap_or_else(|| panic!("pdfinfo: {info}"));
+    pages.trim().parse().unwrap()
+}
+
 fn pdf_text(dir: &Path, name: &str) -> String {
     let output = Command::new("pdftotext").arg(dir.join(format!("{name}.pdf"))).arg("-").output().unwrap();
     assert!(output.status.success(), "pdftotext: {}", String::from_utf8_lossy(&output.stderr));
@@ -92,6 +100,8 @@ fn generated_documents_convert_to_pdf_with_libreoffice() {
     if !available("pdftotext", "-v", "poppler-utils") {
         return;
     }
+    // A 督办通知单 is one sheet of paper.
+    assert_eq!(pdf_pages(dir.path(), "notice"), 1, "the notice fits its page");
     let notice_text = pdf_text(dir.path(), "notice");
     let bulletin_text = pdf_text(dir.path(), "bulletin");
     // Digits render in any font.
@@ -106,4 +116,28 @@ fn generated_documents_convert_to_pdf_with_libreoffice() {
     assert!(bulletin_text.contains("第60项重点任务"), "the red list runs over pages: {bulletin_text}");
     // Page numbers: a 60-row red list takes more than one page, so `—2—` is there.
     assert!(bulletin_text.contains("—2—"), "page numbers in the footer: {bulletin_text}");
+}
+
+/// A notice with a long matter title and requirement wraps onto a second page at
+/// most, with every word of it printed: nothing runs off the page's edge.
+#[test]
+fn a_long_notice_wraps_and_prints_whole() {
+    if !available("soffice", "--version", "libreoffice-writer-nogui") || !available("pdftotext", "-v", "poppler-utils")
+    {
+        return;
+    }
+    if !has_chinese_font() {
+        eprintln!("SKIP: no font with Chinese glyphs (fc-list :lang=zh), the wrapped text not checked");
+        return;
+    }
+    let mut notice = notice();
+    notice.matter_title = "关于加快推进城镇老旧小区改造和既有住宅加装电梯工作".repeat(4);
+    notice.requirement = "请主要负责同志亲自过问，逐项梳理未完成原因，明确整改时限和责任人。".repeat(4);
+    let dir = tempfile::tempdir().unwrap();
+    to_pdf(dir.path(), "long", &supervision_notice_docx(&notice).unwrap());
+    let pages = pdf_pages(dir.path(), "long");
+    assert!((1..=2).contains(&pages), "{pages} pages");
+    let text = pdf_text(dir.path(), "long");
+    assert!(text.contains(&notice.matter_title), "the long title printed whole: {text}");
+    assert!(text.contains(&notice.requirement), "the long requirement printed whole: {text}");
 }

@@ -245,3 +245,29 @@ fn builder_table_pads_short_rows_and_drops_extra_cells() {
     assert!(document.contains(r#"<w:tblW w:w="8845" w:type="dxa" />"#), "{document}");
     assert!(document.contains(r#"<w:br w:type="textWrapping" />"#), "two-line title");
 }
+
+/// A notice whose matter, org and requirement run long: everything stays within the
+/// A4 text block (a fixed table as wide as the text), the labels never wrap, and the
+/// long values wrap in their cells, whole.
+#[test]
+fn a_long_notice_stays_within_the_text_block_and_wraps() {
+    let mut notice = notice();
+    notice.matter_title = "关于加快推进城镇老旧小区改造和既有住宅加装电梯工作".repeat(6);
+    notice.addressee_org = "青岚市住房和城乡建设局（青岚市人民防空办公室）".into();
+    notice.requirement = "请主要负责同志亲自过问，逐项梳理未完成原因，明确整改时限和责任人。".repeat(8);
+    let docx = supervision_notice_docx(&notice).unwrap();
+    assert_gongwen_format(&docx);
+    let document = part(&docx, "word/document.xml");
+    let text_width = 11906 - 1587 - 1474;
+    assert!(document.contains(&format!(r#"<w:tblW w:w="{text_width}" w:type="dxa" />"#)), "{document}");
+    assert!(document.contains(r#"<w:tblLayout w:type="fixed" />"#), "columns keep their widths; text wraps");
+    let columns: Vec<u32> =
+        document.split(r#"<w:gridCol w:w=""#).skip(1).map(|s| s.split('"').next().unwrap().parse().unwrap()).collect();
+    assert_eq!(columns.len(), 2, "{columns:?}");
+    assert!(columns.iter().sum::<u32>() <= text_width, "{columns:?}");
+    // 督办事项: four characters of 3号 (320 twips each) and the cell's margins (108 each side).
+    assert!(columns[0] >= 4 * 320 + 2 * 108, "labels fit on one line: {columns:?}");
+    let text = docx_text(&docx).unwrap();
+    assert!(text.contains(&format!("督办事项\t{}", notice.matter_title)), "the long title whole in its cell");
+    assert!(text.contains(&notice.requirement), "the long requirement whole");
+}
