@@ -99,6 +99,21 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     // 1. The reporter: bad input first, then a good report.
     page.sign_in("fgw.wu")?;
     step("reporter signed in");
+    // 首页: what the reporter owes, and the same count on the menu.
+    assert!(page.exists("[data-pile='due']")? && page.exists("[data-pile='to_sign']")?, "首页 shows what is owed");
+    page.wait_for("the menu's count", || Ok(!page.text("#badge-my")?.trim().is_empty()))?;
+    page.viewport(1366, 768, false)?;
+    page.keep_screenshot("0-home-reporter-1366")?;
+    page.viewport(390, 844, true)?;
+    page.goto("/home")?;
+    assert!(!page.visible("#nav-menu")?, "on a phone the menu folds");
+    page.click("#nav-toggler")?;
+    assert!(page.visible("#nav-menu")?, "and opens on 菜单");
+    let sideways = page.js("document.documentElement.scrollWidth > window.innerWidth")?;
+    assert_eq!(sideways.as_bool(), Some(false), "首页 reads without sideways scrolling on a phone");
+    page.keep_screenshot("0-home-reporter-phone")?;
+    page.viewport(1366, 900, false)?;
+    page.goto("/home")?;
     page.click_and_wait("nav a.nav-link[href='/my']")?;
     assert_eq!(page.path(), "/my");
     page.keep_screenshot("0-my-tasks")?;
@@ -159,6 +174,13 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     // 3. The leader reads, and is kept out of the review queue.
     page.sign_in("shizhang")?;
     step("leader signed in");
+    assert!(
+        page.exists("#map-summary")? && page.exists("#red-list")?,
+        "the leader's 首页: the map's summary and red list"
+    );
+    page.keep_screenshot("5-home-leader")?;
+    page.click_and_wait("nav a.nav-link[href='/inbox']")?;
+    assert!(page.exists("#messages")?, "the leader reads the inbox");
     page.goto("/plans/1")?;
     assert!(page.exists("#counts")?, "the plan shows its light counts");
     assert!(page.count("#counts [data-light]")? >= 4, "one count per light");
@@ -211,9 +233,14 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     step("battle map drawn");
 
     // 5. The office imports a report whose review chapter has no 回顾 in its title.
-    page.viewport(1366, 900, false)?;
+    page.viewport(1366, 768, false)?;
     page.sign_out()?;
     page.sign_in("duchao")?;
+    let menu = page.js("document.getElementById('top-nav').offsetHeight")?.as_f64().unwrap_or(999.0);
+    assert!(menu < 70.0, "at 1366 px the office's menu stays one row ({menu} px high)");
+    assert!(page.exists("[data-pile='to_review']")?, "the office's 首页");
+    page.keep_screenshot("9-home-office-1366")?;
+    page.viewport(1366, 900, false)?;
     page.click_and_wait("nav a.nav-link[href='/imports']")?;
     let report = dir.join("qingchuan-2027.txt");
     std::fs::write(&report, SLOGAN_REPORT)?;
@@ -429,6 +456,16 @@ impl Page<'_> {
         self.wait_new_page(&format!("clicking {selector} loads a page"))
     }
 
+    /// Clicks what `selector` finds, on the same page.
+    fn click(&self, selector: &str) -> TestResult {
+        let element = self
+            .tab
+            .wait_for_element(selector)
+            .map_err(|e| format!("no {selector} on {} ({e})", self.tab.get_url()))?;
+        element.click()?;
+        Ok(())
+    }
+
     /// Leaves a marker on the current document: when it is gone, a new page
     /// has replaced it, even one at the same URL (as a form shown again with
     /// its errors is). Quicker than `wait_until_navigated`, which waits for the
@@ -469,7 +506,7 @@ impl Page<'_> {
             "admin" => "/admin/users",
             "anquan" => "/security",
             "shenji" => "/audit",
-            _ => "/plans",
+            _ => "/home",
         };
         assert_eq!(self.path(), landing, "{username} signs in and lands on their first page {error}");
         assert!(self.exists("#who")?, "the nav names who is signed in");
@@ -536,6 +573,14 @@ impl Page<'_> {
             self.tab.send_character(text)?;
         }
         Ok(())
+    }
+
+    /// Whether the first element `selector` finds is displayed.
+    fn visible(&self, selector: &str) -> TestResult<bool> {
+        let shown = self.js(&format!(
+            "(e => !!e && getComputedStyle(e).display !== 'none' && e.offsetParent !== null)(document.querySelector({selector:?}))"
+        ))?;
+        Ok(shown.as_bool() == Some(true))
     }
 
     /// Chooses the option of value `value` in the select `selector`.

@@ -22,6 +22,7 @@ mod auth;
 mod calendar;
 mod dashboard;
 mod imports;
+mod inbox;
 mod ledgers;
 mod notifications;
 mod plans;
@@ -41,6 +42,7 @@ pub use imports::{ImportPartOverride, PartReread};
 pub use imports::{
     ImportSummary, ImportTarget, ImportTask, ImportTaskEdit, NewImport, NewImportTarget, NewImportTask, ReportImport,
 };
+pub use inbox::{Audience, InboxMessage, InboxNotice};
 pub use ledgers::{LedgerItem, LedgerOrg, LedgerParent, LedgerQuery, LedgerTask};
 pub use notifications::{NewChannel, NewNotification, NotificationChannel, OutboxItem};
 pub use plans::NewPlan;

@@ -95,7 +95,7 @@ fn refusal(api: bool, found: &Found) -> Response {
     if api {
         bad_request(StatusCode::BAD_REQUEST, "invisible_char", message)
     } else {
-        let page = crate::view::ErrorPage { title: "请求有误", message, fields: Vec::new() };
+        let page = crate::view::ErrorPage::new("请求有误", message, Vec::new());
         (StatusCode::BAD_REQUEST, page).into_response()
     }
 }

@@ -75,7 +75,7 @@ impl IntoResponse for PageError {
             AppError::Invalid(invalid) => invalid.errors.iter().map(|e| e.message.clone()).collect(),
             _ => Vec::new(),
         };
-        (status, ErrorPage { title: title_of(status), message, fields }).into_response()
+        ErrorPage::new(title_of(status), message, fields).with_status(status)
     }
 }
 

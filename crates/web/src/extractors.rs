@@ -5,7 +5,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::de::DeserializeOwned;
 
 /// The single numeric id in a route like `/tasks/{id}`. Anything else is a 404.
@@ -121,8 +121,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
                 if parts.uri.path().starts_with("/api/") {
                     Err(bad_request(StatusCode::BAD_REQUEST, "bad_query", message))
                 } else {
-                    let page = crate::view::ErrorPage { title: "请求有误", message, fields: Vec::new() };
-                    Err((StatusCode::BAD_REQUEST, page).into_response())
+                    let page = crate::view::ErrorPage::new("请求有误", message, Vec::new());
+                    Err(page.with_status(StatusCode::BAD_REQUEST))
                 }
             }
         }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use qingdan_domain::{Light, Role, User};
 
 /// The top bar: who is signed in and the links their role may use.
+#[derive(Clone)]
 pub struct Nav {
     pub user_name: String,
     pub role_label: &'static str,
@@ -78,12 +79,30 @@ impl Nav {
     }
 }
 
-#[derive(Template, WebTemplate)]
+#[derive(Template, WebTemplate, Clone)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
     pub title: &'static str,
     pub message: String,
     pub fields: Vec<String>,
+    /// The menu of the signed-in user: added by `watch` on the way out, as the
+    /// handler that failed may not know who asked.
+    pub nav: Option<Nav>,
+}
+
+impl ErrorPage {
+    pub fn new(title: &'static str, message: String, fields: Vec<String>) -> ErrorPage {
+        ErrorPage { title, message, fields, nav: None }
+    }
+
+    /// The page with `status`, remembered in the response so that `watch`
+    /// can render it again with the user's menu.
+    pub fn with_status(self, status: axum::http::StatusCode) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let mut response = (status, self.clone()).into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
 }
 
 /// The Bootstrap colour class of a light (`overdue` is ours, in app.css).

@@ -6,6 +6,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, PageError};
+use crate::view::{ErrorPage, Nav};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -66,9 +67,13 @@ pub async fn watch(State(state): State<AppState>, req: Request, next: Next) -> R
         Ok(user) => user,
         Err(err) => return PageError(err).into_response(),
     };
-    let Some(user) = user else { return qingdan_app::with_source(source, next.run(req)).await };
     let path = req.uri().path().to_owned();
     let request = format!("{} {}", req.method(), req.uri());
+    let Some(user) = user else {
+        let asked = (req.method() == axum::http::Method::GET).then(|| req.uri().to_string());
+        let response = qingdan_app::with_source(source, next.run(req)).await;
+        return back_after_sign_in(response, asked);
+    };
     let response = if user.role.is_administrator() && !administrator_may_open(user.role, &path) {
         if path.starts_with("/api/") {
             ApiError(AppError::Forbidden).into_response()
@@ -90,6 +95,26 @@ pub async fn watch(State(state): State<AppState>, req: Request, next: Next) -> R
     {
         tracing::error!("recording {action} of {request} in the audit trail failed: {err}");
         return PageError(err).into_response();
+    }
+    with_menu(response, &user)
+}
+
+/// An error page rendered again with the signed-in user's menu: every page
+/// has the layout and menu, errors too.
+fn with_menu(response: Response, user: &qingdan_domain::User) -> Response {
+    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else { return response };
+    let status = response.status();
+    ErrorPage { nav: Some(Nav::new(user, "")), ..page }.with_status(status)
+}
+
+/// A page that sends a signed-out visitor to sign in says where they were
+/// going (`/login?next=…`), so a link in a reminder lands where it points.
+fn back_after_sign_in(mut response: Response, asked: Option<String>) -> Response {
+    let to_login = response.headers().get(header::LOCATION).is_some_and(|l| l == "/login");
+    if let Some(asked) = asked.filter(|a| to_login && a != "/" && !a.starts_with("/login"))
+        && let Ok(value) = format!("/login?next={}", crate::view::rfc5987(&asked)).parse()
+    {
+        response.headers_mut().insert(header::LOCATION, value);
     }
     response
 }

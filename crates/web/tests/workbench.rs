@@ -11,6 +11,7 @@ use qingdan_testkit::{Backend, World, on_both_engines};
 on_both_engines! {
     each_role_lands_on_its_workbench_and_the_menu_counts => landing;
     the_inbox_lists_marks_read_and_goes_to_the_matter => inbox;
+    an_error_page_has_the_menu_and_sign_in_returns_to_the_page_asked_for => errors_and_next;
 }
 
 async fn world(backend: Backend) -> Result<(World, axum::Router)> {
@@ -77,5 +78,27 @@ async fn inbox(backend: Backend) -> Result<()> {
     let supervisor = sign_in_as(&router, "supervisor").await?;
     let theirs = send(&router, get("/inbox", &supervisor)?).await?;
     ensure!(theirs.attrs("[data-message]", "data-message").is_empty(), "another's inbox is not shown");
+    Ok(())
+}
+
+async fn errors_and_next(backend: Backend) -> Result<()> {
+    let (_w, router) = world(backend).await?;
+    let wu = sign_in_as(&router, "fgw.wu").await?;
+    let missing = send(&router, get("/tasks/999999", &wu)?).await?;
+    ensure!(missing.status == StatusCode::NOT_FOUND, "{}", missing.status);
+    ensure!(!missing.select("nav #who").is_empty() && !missing.select("#error").is_empty(), "{}", missing.body);
+    let refused = send(&router, get("/reviews", &wu)?).await?;
+    ensure!(refused.status == StatusCode::FORBIDDEN && !refused.select("nav #who").is_empty());
+    // Signed out, a reminder's link goes through sign-in and lands where it points.
+    let out = send(&router, get("/inbox?unread=1", "")?).await?;
+    ensure!(out.location() == "/login?next=%2Finbox%3Funread%3D1", "{}", out.location());
+    let form = send(&router, get(&out.location(), "")?).await?;
+    ensure!(form.attrs("input[name=next]", "value") == ["/inbox?unread=1"], "{}", form.body);
+    let body = format!("username=fgw.wu&password={}&next=%2Finbox%3Funread%3D1", qingdan_testkit::PASSWORD);
+    let signed = send(&router, post_form("/login", "", &body)?).await?;
+    ensure!(signed.location() == "/inbox?unread=1", "{}", signed.location());
+    let elsewhere = format!("username=fgw.wu&password={}&next=%2F%2Fevil.example", qingdan_testkit::PASSWORD);
+    let signed = send(&router, post_form("/login", "", &elsewhere)?).await?;
+    ensure!(signed.location() == "/home", "never off the site: {}", signed.location());
     Ok(())
 }

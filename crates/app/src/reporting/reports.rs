@@ -232,6 +232,9 @@ impl App {
         self.counts.clear();
         self.dashboards.clear();
         reviewed?;
+        if let Review::Return { comment } = &review {
+            self.tell_returned(user.tenant_id, &report, comment).await;
+        }
         let after = self.store.task(user.tenant_id, report.task_id).await?.map(|t| t.task.light);
         if let Some(after) = after.filter(|a| Some(*a) != before) {
             // The review is saved; an alert that cannot be queued is logged, not the reviewer's error.

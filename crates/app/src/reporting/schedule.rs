@@ -18,6 +18,7 @@
 //! The outbox queues a key once, so passes that run again, or after a
 //! restart, add nothing.
 
+use crate::notifications::{Audience, Notice};
 use crate::{App, AppError, Message, Result};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use qingdan_domain::reporting::{max_due_day, max_remind_days, stale_window};
@@ -376,12 +377,13 @@ impl App {
                     continue;
                 };
                 let missing = self.store.missing_reports(tenant, plan.id, period).await?;
-                let events: Vec<(String, Message)> = missing
+                let events: Vec<Notice> = missing
                     .iter()
                     .map(|(org, name, count)| {
                         let kind = if overdue { "report-overdue" } else { "report-due" };
                         let key = format!("{kind}:plan{}:{period}:org{}", plan.id.0, org.0);
-                        (key, reminder_message(&plan, period, due, name, *count, overdue))
+                        let message = reminder_message(&plan, period, due, name, *count, overdue);
+                        Notice { key, message, link: Some("/my".to_owned()), to: vec![Audience::Org(*org)] }
                     })
                     .collect();
                 if overdue {
@@ -389,7 +391,7 @@ impl App {
                 } else {
                     pass.due += events.len();
                 }
-                pass.queued += self.notify_many(tenant, &events).await?;
+                pass.queued += self.notify_all(tenant, &events).await?;
             }
         }
         Ok(pass)

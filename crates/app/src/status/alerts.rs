@@ -37,7 +37,7 @@ impl App {
             .map(|((org, name), tasks)| {
                 let first = tasks.iter().map(|t| t.id.0).min().unwrap_or_default();
                 let key = format!("task-red:{today}:org{org}:task{first}:n{}", tasks.len());
-                let to = vec![Audience::Org(qingdan_domain::OrgId(org)), Audience::Office];
+                let to = vec![Audience::Org(qingdan_domain::OrgId(org)), Audience::Office, Audience::Leaders];
                 Notice { key, message: message(&name, &tasks), link: None, to }
             })
             .collect();

@@ -16,6 +16,7 @@ mod search;
 mod security;
 mod status;
 mod supervision;
+mod workbench;
 
 use plans::{editing, tasks};
 use reporting::{files as report_files, reports, review, schedule};
@@ -29,6 +30,10 @@ use axum::routing::{get, post};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
+        .route("/home", get(workbench::home))
+        .route("/nav/badges", get(workbench::badges))
+        .route("/inbox", get(workbench::inbox))
+        .route("/inbox/read", post(workbench::mark_read))
         .route("/login", get(auth::show).post(auth::submit))
         .route("/logout", post(auth::logout))
         .route("/plans", get(plans::list).post(plans::create))
