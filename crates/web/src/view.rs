@@ -187,3 +187,15 @@ pub fn home_of(role: Role) -> &'static str {
         _ => "/home",
     }
 }
+
+/// The cookie that carries a one-time message to the next page (see [`said`]).
+pub const FLASH_COOKIE: &str = "qingdan_flash";
+
+/// Redirects to `to`, saying `message` once on the page it lands on (已提交,
+/// 已通过…): the message rides in a short-lived cookie that `watch` turns
+/// into a notice at the top of the next page and clears.
+pub fn said(to: &str, message: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let cookie = format!("{FLASH_COOKIE}={}; Path=/; Max-Age=60; SameSite=Lax; HttpOnly", rfc5987(message));
+    ([(axum::http::header::SET_COOKIE, cookie)], axum::response::Redirect::to(to)).into_response()
+}

@@ -69,6 +69,7 @@ pub async fn watch(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let path = req.uri().path().to_owned();
     let request = format!("{} {}", req.method(), req.uri());
+    let flash = flash_of(req.headers());
     let Some(user) = user else {
         let asked = (req.method() == axum::http::Method::GET).then(|| req.uri().to_string());
         let response = qingdan_app::with_source(source, next.run(req)).await;
@@ -96,7 +97,50 @@ pub async fn watch(State(state): State<AppState>, req: Request, next: Next) -> R
         tracing::error!("recording {action} of {request} in the audit trail failed: {err}");
         return PageError(err).into_response();
     }
-    with_menu(response, &user)
+    let response = with_menu(response, &user);
+    match flash {
+        Some(message) => show_flash(response, &message).await,
+        None => response,
+    }
+}
+
+/// The one-time message a request carries ([`crate::view::said`]), decoded.
+fn flash_of(headers: &axum::http::HeaderMap) -> Option<String> {
+    let jar = axum_extra::extract::cookie::CookieJar::from_headers(headers);
+    let raw = jar.get(crate::view::FLASH_COOKIE)?.value().to_owned();
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&format!("m={raw}")).ok()?;
+    pairs.into_iter().next().map(|(_, m)| m).filter(|m| !m.is_empty() && m.chars().count() <= 200)
+}
+
+/// Puts the message at the top of an HTML page's content and clears the
+/// cookie; a redirect or a file passes on untouched, the message kept for
+/// the page after.
+async fn show_flash(response: Response, message: &str) -> Response {
+    let is_page = response.status() == StatusCode::OK
+        && response.headers().get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if !is_page {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let notice = format!(r#"<div class="alert alert-success" role="status" id="flash">{}</div>"#, escape(message));
+    let page = match html.find("<main").and_then(|at| html[at..].find('>').map(|end| at + end + 1)) {
+        Some(at) => format!("{}{notice}{}", &html[..at], &html[at..]),
+        None => html.into_owned(),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let clear = format!("{}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly", crate::view::FLASH_COOKIE);
+    if let Ok(value) = clear.parse() {
+        parts.headers.append(header::SET_COOKIE, value);
+    }
+    Response::from_parts(parts, axum::body::Body::from(page))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// An error page rendered again with the signed-in user's menu: every page

@@ -12,6 +12,7 @@ on_both_engines! {
     each_role_lands_on_its_workbench_and_the_menu_counts => landing;
     the_inbox_lists_marks_read_and_goes_to_the_matter => inbox;
     an_error_page_has_the_menu_and_sign_in_returns_to_the_page_asked_for => errors_and_next;
+    an_action_says_what_it_did_once_on_the_next_page => flash;
 }
 
 async fn world(backend: Backend) -> Result<(World, axum::Router)> {
@@ -100,5 +101,23 @@ async fn errors_and_next(backend: Backend) -> Result<()> {
     let elsewhere = format!("username=fgw.wu&password={}&next=%2F%2Fevil.example", qingdan_testkit::PASSWORD);
     let signed = send(&router, post_form("/login", "", &elsewhere)?).await?;
     ensure!(signed.location() == "/home", "never off the site: {}", signed.location());
+    Ok(())
+}
+
+async fn flash(backend: Backend) -> Result<()> {
+    let (_w, router) = world(backend).await?;
+    let supervisor = sign_in_as(&router, "supervisor").await?;
+    let made =
+        send(&router, post_form("/plans", &supervisor, "year=2027&title=2027%E5%B9%B4%E6%B8%85%E5%8D%95")?).await?;
+    ensure!(made.status == StatusCode::SEE_OTHER, "{}", made.status);
+    let set = made.headers.get(axum::http::header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    ensure!(set.starts_with("qingdan_flash="), "{set}");
+    let flash = set.split(';').next().unwrap_or_default();
+    let next = send(&router, get(&made.location(), &format!("{supervisor}; {flash}"))?).await?;
+    ensure!(next.select("main #flash").concat() == "已新建计划。", "{}", next.body);
+    let cleared = next.headers.get(axum::http::header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    ensure!(cleared.starts_with("qingdan_flash=;") && cleared.contains("Max-Age=0"), "said once: {cleared}");
+    let again = send(&router, get(&made.location(), &supervisor)?).await?;
+    ensure!(again.select("#flash").is_empty(), "and not again");
     Ok(())
 }

@@ -81,7 +81,7 @@ pub async fn upload(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Result<Redirect, PageError> {
+) -> Result<axum::response::Response, PageError> {
     let no_file = || AppError::field("file", "required", "请选择要上传的报告文件（.txt、.md 或 .docx）");
     let mut multipart = multipart.map_err(|_| no_file())?;
     let mut upload: Option<(String, Vec<u8>)> = None;
@@ -103,7 +103,7 @@ pub async fn upload(
         return Err(no_file().into());
     }
     let id = state.app.upload_report(&user, &name, &bytes).await?;
-    Ok(Redirect::to(&format!("/imports/{id}")))
+    Ok(crate::view::said(&format!("/imports/{id}"), "已读取报告，请核对提取的任务和指标。"))
 }
 
 fn unreadable_upload(status: axum::http::StatusCode) -> AppError {
@@ -532,11 +532,11 @@ pub async fn publish(
     PageUser(user): PageUser,
     Id(id): Id,
     form: FormPairs,
-) -> Result<Redirect, PageError> {
+) -> Result<axum::response::Response, PageError> {
     let plan = PlanInput { year: form.get("year"), title: form.get("title") };
     let input = PublishInput { plan, keep_outlook: form.get("keep_outlook") == "1" };
     let plan = state.app.publish_import(&user, ImportId(id), &input).await?;
-    Ok(Redirect::to(&format!("/plans/{plan}")))
+    Ok(crate::view::said(&format!("/plans/{plan}"), "已发布为计划。"))
 }
 
 /// Asks before deleting a draft: what goes with it, and that it cannot be undone.

@@ -9,7 +9,6 @@ use crate::view::{Nav, light_class};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::response::Redirect;
 use qingdan_app::{PlanInput, TaskFilter, TaskListItem};
 use qingdan_domain::{Light, Org, Plan, PlanId};
 
@@ -38,10 +37,10 @@ pub async fn create(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     form: FormPairs,
-) -> Result<Redirect, PageError> {
+) -> Result<axum::response::Response, PageError> {
     let input = PlanInput { year: form.get("year"), title: form.get("title") };
     let plan = state.app.create_plan(&user, &input).await?;
-    Ok(Redirect::to(&format!("/plans/{}", plan.id)))
+    Ok(crate::view::said(&format!("/plans/{}", plan.id), "已新建计划。"))
 }
 
 /// One line of the task tree as shown.

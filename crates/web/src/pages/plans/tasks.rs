@@ -7,7 +7,7 @@ use crate::view::{Nav, light_class};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::response::Redirect;
+use axum::response::Response;
 use qingdan_app::{ResponsibilityInput, TaskDetail};
 use qingdan_domain::{Org, Role, TaskId, User};
 
@@ -145,7 +145,7 @@ pub async fn set_responsibility(
     PageUser(user): PageUser,
     Id(id): Id,
     form: FormPairs,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     let input = ResponsibilityInput {
         lead_leader_id: optional_id(&form, "lead_leader_id"),
         lead_org_id: optional_id(&form, "lead_org_id"),
@@ -153,5 +153,5 @@ pub async fn set_responsibility(
         owner_id: optional_id(&form, "owner_id"),
     };
     state.app.set_responsibility(&user, TaskId(id), &input).await?;
-    Ok(Redirect::to(&format!("/tasks/{id}")))
+    Ok(crate::view::said(&format!("/tasks/{id}"), "已保存责任分工。"))
 }

@@ -285,7 +285,7 @@ pub async fn submit(
     };
     let input = report_input(&sent.fields);
     match state.app.submit_report_with_files(&user, TaskId(id), &input, &sent.files).await {
-        Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
+        Ok(_) => Ok(crate::view::said(&format!("/tasks/{id}"), "已提交，等待督查室审核。")),
         Err(AppError::Invalid(invalid)) => {
             let ask_confirm = invalid.errors.iter().any(|e| e.code == "surprising");
             let errors = field_errors(invalid);

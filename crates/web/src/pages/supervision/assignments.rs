@@ -220,7 +220,7 @@ pub async fn create(
         assigned_on: form.get("assigned_on"),
     };
     match state.app.create_assignment(&user, &input).await {
-        Ok(id) => Ok(Redirect::to(&format!("/assignments/{id}")).into_response()),
+        Ok(id) => Ok(crate::view::said(&format!("/assignments/{id}"), "已交办，等待承办单位签收。")),
         Err(AppError::Invalid(invalid)) => {
             let errors = field_errors(invalid);
             let page = overview_page(&state, &user, &AssignmentFilter::default(), CreateForm { input, errors }).await?;
@@ -598,7 +598,7 @@ pub async fn transition(
         org_id: optional_id(&form, "org_id"),
     };
     let (status, message) = match state.app.transition_assignment(&user, AssignmentId(id), &input).await {
-        Ok(_) => return Ok(Redirect::to(&format!("/assignments/{id}")).into_response()),
+        Ok(_) => return Ok(crate::view::said(&format!("/assignments/{id}"), "已办理，事项进入下一环节。")),
         Err(AppError::Invalid(invalid)) => (StatusCode::UNPROCESSABLE_ENTITY, invalid.to_string()),
         Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message),
         Err(other) => return Err(other.into()),
