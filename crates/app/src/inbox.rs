@@ -4,7 +4,8 @@
 
 use crate::notifications::{Audience, Notice};
 use crate::{App, Message, Result};
-use qingdan_domain::{ProgressReport, TenantId, User};
+use qingdan_domain::assignment::{Action, Assignment, Party};
+use qingdan_domain::{AssignmentId, ProgressReport, TenantId, User};
 use qingdan_storage::InboxMessage;
 
 /// The most messages one page lists.
@@ -42,6 +43,45 @@ impl App {
         };
         if let Err(err) = self.notify_all(tenant, &[notice]).await {
             tracing::warn!("the return of report {} was not told: {err}", report.id.0);
+        }
+    }
+
+    /// 交办: tells the lead org (to sign for it) and the supporting orgs.
+    pub(crate) async fn tell_assigned(&self, tenant: TenantId, id: AssignmentId, a: &Assignment) {
+        let title = format!("【督办交办】{}", a.title);
+        let text = format!("请于{}前签收并按时限办理。", a.current_due.format("%Y年%m月%d日"));
+        let mut to = vec![Audience::Org(a.lead_org_id)];
+        to.extend(a.supporting_org_ids.iter().map(|o| Audience::Org(*o)));
+        let notice = Notice {
+            key: format!("assignment-new:{}", id.0),
+            message: Message::new(title, text),
+            link: Some(format!("/assignments/{}", id.0)),
+            to,
+        };
+        if let Err(err) = self.notify_all(tenant, &[notice]).await {
+            tracing::warn!("matter {} was not told to its orgs: {err}", id.0);
+        }
+    }
+
+    /// A step of a matter, told to the other side: the lead org's steps
+    /// (签收, 反馈, 申请延期, 申请办结…) to the office, the office's to the lead org.
+    pub(crate) async fn tell_step(&self, tenant: TenantId, a: &Assignment, action: Action) {
+        let to = match action.party() {
+            Party::LeadOrg => Audience::Office,
+            Party::Office => Audience::Org(a.lead_org_id),
+        };
+        let at = self.clock.now().timestamp();
+        let notice = Notice {
+            key: format!("assignment-step:{}:{}:{at}", a.id.0, action.code()),
+            message: Message::new(
+                format!("【督办】{}：{}", a.title, action.label()),
+                format!("当前环节：{}。", a.status.label()),
+            ),
+            link: Some(format!("/assignments/{}", a.id.0)),
+            to: vec![to],
+        };
+        if let Err(err) = self.notify_all(tenant, &[notice]).await {
+            tracing::warn!("a step of matter {} was not told: {err}", a.id.0);
         }
     }
 }

@@ -6,6 +6,7 @@
 //! administrators have no workbench.
 
 use anyhow::{Result, ensure};
+use qingdan_app::supervision::{NewAssignmentInput, TransitionInput};
 use qingdan_app::{ActualInput, App, AppError, Clock, ReportInput, ReviewInput};
 use qingdan_domain::{OrgId, Role, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
@@ -14,6 +15,7 @@ on_both_engines! {
     the_workbench_counts_what_each_role_owes_and_awaits => piles;
     reminders_reach_each_persons_inbox_exactly_once_across_a_restart => inbox_once;
     a_returned_report_tells_its_reporter_and_only_they_read_it => returned;
+    a_matter_assigned_and_signed_for_tells_the_other_side => matters;
 }
 
 fn report(period: &str) -> ReportInput {
@@ -118,5 +120,28 @@ async fn returned(backend: Backend) -> Result<()> {
     ensure!(told[0].link.as_deref() == Some(format!("/tasks/{}/report", o.tasks[1].0).as_str()));
     ensure!(w.app.unread_messages(&o.zheng).await? == 1, "the org's other reporter too");
     ensure!(w.app.unread_messages(&o.transport_clerk).await? == 0, "no one else");
+    Ok(())
+}
+
+async fn matters(backend: Backend) -> Result<()> {
+    let o = office(backend, "2026-03-20").await?;
+    let w = &o.w;
+    let input = NewAssignmentInput {
+        title: "整治老旧小区积水点".into(),
+        source: "leader_instruction".into(),
+        text: "请抓紧整治，按13710要求反馈。".into(),
+        lead_org_id: Some(o.reform.0),
+        leader_name: "王副市长".into(),
+        ..NewAssignmentInput::default()
+    };
+    let id = w.app.create_assignment(&w.supervisor, &input).await?;
+    let told = w.app.inbox(&o.wu, true).await?;
+    ensure!(told.len() == 1 && told[0].title.contains("督办交办") && told[0].body.contains("签收"), "{told:?}");
+    ensure!(told[0].link.as_deref() == Some(format!("/assignments/{}", id.0).as_str()));
+    ensure!(w.app.unread_messages(&o.transport_clerk).await? == 0, "not another org");
+    let sign = TransitionInput { action: "sign_for".into(), ..TransitionInput::default() };
+    w.app.transition_assignment(&o.wu, id, &sign).await?;
+    let office = w.app.inbox(&w.supervisor, true).await?;
+    ensure!(office.len() == 1 && office[0].title.contains("签收"), "the office hears of the step: {office:?}");
     Ok(())
 }

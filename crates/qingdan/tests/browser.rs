@@ -117,6 +117,12 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     page.click_and_wait("nav a.nav-link[href='/my']")?;
     assert_eq!(page.path(), "/my");
     page.keep_screenshot("0-my-tasks")?;
+    page.viewport(390, 844, true)?;
+    page.goto("/my")?;
+    page.no_sideways_scroll("我的填报")?;
+    page.keep_screenshot("0-my-tasks-phone")?;
+    page.viewport(1366, 900, false)?;
+    page.goto("/my")?;
     let task = page.pick_task()?;
     let form_path = format!("/tasks/{task}/report");
     page.goto(&form_path)?;
@@ -155,9 +161,42 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     assert!(page.exists(&card)?, "report {report} is in the review queue");
     assert!(page.text(&card)?.contains(&narrative), "the card shows the narrative");
     page.keep_screenshot("3-review-queue")?;
-    page.click_and_wait(&format!("{card} form:has(input[name=decision][value=accept]) button"))?;
-    assert_eq!(page.path(), "/reviews");
-    assert!(!page.exists(&card)?, "an accepted report leaves the queue");
+    page.viewport(390, 844, true)?;
+    page.goto("/reviews")?;
+    page.no_sideways_scroll("the review page")?;
+    page.keep_screenshot("3-review-queue-phone")?;
+    page.viewport(1366, 900, false)?;
+    page.goto("/reviews")?;
+    page.fill(&format!("{card} .return-form input[name=comment]"), "请补充完成值的佐证材料。")?;
+    page.click_and_wait(&format!("{card} .return-form button"))?;
+    assert!(!page.exists(&card)?, "a returned report leaves the queue");
+    step("report returned");
+    page.sign_out()?;
+
+    // The reporter finds it on 首页 and resubmits from the kept text.
+    page.sign_in("fgw.wu")?;
+    let returned = page.js("document.querySelector(\"[data-pile='returned'] [data-count]\").dataset.count")?;
+    assert_ne!(returned.as_str(), Some("0"), "首页 counts the returned report");
+    page.click_and_wait(&format!("[data-pile='returned'] a[href='{form_path}']"))?;
+    assert!(page.text("#return-comment")?.contains("请补充完成值的佐证材料"), "the comment is beside the form");
+    assert_eq!(page.value("#narrative")?, narrative, "the returned report's text is kept");
+    page.keep_screenshot("2b-resubmit-kept-text")?;
+    page.fill("#narrative", &format!("{narrative}已补充佐证。"))?;
+    page.click_and_wait("#report-form button[type=submit]")?;
+    assert_eq!(page.path(), format!("/tasks/{task}"));
+    assert!(page.text("#flash")?.contains("已提交"), "the next page says what was done");
+    let report = page.pending_report(&narrative)?.ok_or("the resubmitted report waits for review")?;
+    page.sign_out()?;
+
+    // The office accepts it with the batch form, asked first.
+    page.sign_in("duchao")?;
+    page.goto("/reviews")?;
+    page.js(&format!("document.getElementById('pick-{report}').checked = true"))?;
+    page.js("window.confirm = q => { sessionStorage.setItem('asked', q); return true; }")?;
+    page.click_and_wait("#batch-form button[type=submit]")?;
+    let asked = page.js("sessionStorage.getItem('asked')")?;
+    assert!(asked.as_str().is_some_and(|q| q.contains("通过所有勾选")), "asked before accepting: {asked}");
+    assert!(page.text("#done")?.contains("已批量通过1份"), "{}", page.text("#done")?);
     page.goto(&format!("/tasks/{task}"))?;
     assert_eq!(page.text("#percent")?.trim(), format!("{percent}%"));
     let light = page.text("#light")?;
@@ -573,6 +612,27 @@ impl Page<'_> {
             self.tab.send_character(text)?;
         }
         Ok(())
+    }
+
+    /// Fails when the page is wider than the window (sideways scrolling).
+    fn no_sideways_scroll(&self, what: &str) -> TestResult {
+        let wide = self.js("document.documentElement.scrollWidth - window.innerWidth")?.as_f64().unwrap_or(0.0);
+        if wide > 1.0 {
+            return Err(format!("{what} scrolls sideways by {wide} px on a phone").into());
+        }
+        Ok(())
+    }
+
+    /// The id of the report in the task's history whose text holds `needle` and that waits for review.
+    fn pending_report(&self, needle: &str) -> TestResult<Option<i64>> {
+        let found = self.js(&format!(
+            "(() => {{
+                const row = [...document.querySelectorAll('#reports tr[data-report]')]
+                    .find(r => r.innerText.includes({needle:?}) && r.innerText.includes('待审核'));
+                return row ? Number(row.dataset.report) : null;
+            }})()"
+        ))?;
+        Ok(found.as_i64())
     }
 
     /// Whether the first element `selector` finds is displayed.

@@ -165,7 +165,12 @@ async fn forbidden(backend: Backend) -> Result<()> {
     ensure!(!cal.has_year(2027));
     // Without a session: to the sign-in page.
     let reply = send(&router, get("/admin/calendar", "")?).await?;
-    ensure!(reply.status == StatusCode::SEE_OTHER && reply.location() == "/login", "{}", reply.status);
+    ensure!(
+        reply.status == StatusCode::SEE_OTHER && reply.location() == "/login?next=%2Fadmin%2Fcalendar",
+        "{} {}",
+        reply.status,
+        reply.location()
+    );
     Ok(())
 }
 

@@ -81,7 +81,7 @@ async fn wrong_password(backend: Backend) -> Result<()> {
 async fn pages_need_session(backend: Backend) -> Result<()> {
     let f = fixture(backend).await?;
     let page = send(&f.router, get("/plans", "")?).await?;
-    ensure!(page.status == StatusCode::SEE_OTHER && page.headers[header::LOCATION] == "/login");
+    ensure!(page.status == StatusCode::SEE_OTHER && page.headers[header::LOCATION] == "/login?next=%2Fplans");
     let api = send(&f.router, get("/api/v1/plans", "")?).await?;
     ensure!(api.status == StatusCode::UNAUTHORIZED && api.json()?["code"] == "unauthenticated");
     let forged = send(&f.router, get("/plans", "qingdan_session=forged")?).await?;

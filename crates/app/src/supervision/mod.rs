@@ -344,7 +344,9 @@ impl App {
         matter.light = matter.light_on(today);
         let id = self.store.create_assignment(&matter, self.actor(user)).await;
         self.matter_counts.clear();
-        Ok(id?)
+        let id = id?;
+        self.tell_assigned(tenant, id, &matter).await;
+        Ok(id)
     }
 
     /// A matter the user may see, or `NotFound`/`Forbidden`.
@@ -525,6 +527,7 @@ impl App {
         let done = self.store.transition_assignment(&transition, self.actor(user)).await;
         self.matter_counts.clear();
         done?;
+        self.tell_step(tenant, &after, action).await;
         self.store.assignment(tenant, id).await?.ok_or(AppError::NotFound("交办事项"))
     }
 
