@@ -3,7 +3,7 @@
 //!
 //! Who finds what: the office and leaders find every task of the tenant, a
 //! reporter only the tasks their org leads or supports (as the plan pages
-//! list them, [`crate::guards::can_view_task`]); everyone of the list finds
+//! list them, `guards::can_view_task`); everyone of the list finds
 //! the tenant's orgs; a reporter finds only the people of their own org. The
 //! three administrators (三员) work no list and search nothing. Nothing crosses
 //! tenants.

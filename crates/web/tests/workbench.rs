@@ -13,6 +13,7 @@ on_both_engines! {
     the_inbox_lists_marks_read_and_goes_to_the_matter => inbox;
     an_error_page_has_the_menu_and_sign_in_returns_to_the_page_asked_for => errors_and_next;
     an_action_says_what_it_did_once_on_the_next_page => flash;
+    refused_plan_and_responsibility_forms_keep_what_was_typed => forms;
 }
 
 async fn world(backend: Backend) -> Result<(World, axum::Router)> {
@@ -119,5 +120,29 @@ async fn flash(backend: Backend) -> Result<()> {
     ensure!(cleared.starts_with("qingdan_flash=;") && cleared.contains("Max-Age=0"), "said once: {cleared}");
     let again = send(&router, get(&made.location(), &supervisor)?).await?;
     ensure!(again.select("#flash").is_empty(), "and not again");
+    Ok(())
+}
+
+async fn forms(backend: Backend) -> Result<()> {
+    let (w, router) = world(backend).await?;
+    let supervisor = sign_in_as(&router, "supervisor").await?;
+    let refused =
+        send(&router, post_form("/plans", &supervisor, "year=20x6&title=%E6%96%B0%E6%B8%85%E5%8D%95")?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    ensure!(
+        !refused.select("#plan-form .field-error").concat().is_empty(),
+        "the error is on the form: {}",
+        refused.body
+    );
+    ensure!(refused.attrs("#plan-year", "value") == ["20x6"] && refused.attrs("#plan-title", "value") == ["新清单"]);
+    ensure!(!refused.select("nav #who").is_empty());
+    let org = w.org("市统计局").await?;
+    let plan = w.app.plans(&w.supervisor).await?.remove(0).id;
+    let task = w.task(plan, "统计数据质量提升", org, &[], None).await?;
+    let path = format!("/tasks/{}/responsibility", task.0);
+    let refused = send(&router, post_form(&path, &supervisor, "lead_org_id=999999")?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    ensure!(!refused.select("#responsibility-form #responsibility-error").is_empty(), "on the form: {}", refused.body);
+    ensure!(!refused.select("nav #who").is_empty());
     Ok(())
 }

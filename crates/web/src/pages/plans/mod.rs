@@ -20,6 +20,28 @@ pub struct PlansPage {
     archived: Vec<Plan>,
     can_create: bool,
     done: String,
+    /// The new plan as typed, kept when it is refused, and why.
+    input: PlanInput,
+    errors: std::collections::HashMap<String, String>,
+}
+
+impl PlansPage {
+    fn error(&self, field: &str) -> &str {
+        self.errors.get(field).map_or("", String::as_str)
+    }
+}
+
+async fn plans_page(
+    state: &AppState,
+    user: &qingdan_domain::User,
+    done: String,
+    input: PlanInput,
+    errors: std::collections::HashMap<String, String>,
+) -> Result<PlansPage, PageError> {
+    let plans = state.app.plans(user).await?;
+    let archived = state.app.archived_plans(user).await?;
+    let can_create = user.role.can_supervise();
+    Ok(PlansPage { nav: Nav::new(user, "/plans"), plans, archived, can_create, done, input, errors })
 }
 
 pub async fn list(
@@ -27,20 +49,27 @@ pub async fn list(
     PageUser(user): PageUser,
     QueryParams(done): QueryParams<editing::Done>,
 ) -> Result<PlansPage, PageError> {
-    let plans = state.app.plans(&user).await?;
-    let archived = state.app.archived_plans(&user).await?;
-    let can_create = user.role.can_supervise();
-    Ok(PlansPage { nav: Nav::new(&user, "/plans"), plans, archived, can_create, done: done.said() })
+    plans_page(&state, &user, done.said(), PlanInput::default(), Default::default()).await
 }
 
+/// 新建计划: done, to the new plan saying so; refused, the list again with
+/// the errors beside what was typed (422).
 pub async fn create(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     form: FormPairs,
 ) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
     let input = PlanInput { year: form.get("year"), title: form.get("title") };
-    let plan = state.app.create_plan(&user, &input).await?;
-    Ok(crate::view::said(&format!("/plans/{}", plan.id), "已新建计划。"))
+    match state.app.create_plan(&user, &input).await {
+        Ok(plan) => Ok(crate::view::said(&format!("/plans/{}", plan.id), "已新建计划。")),
+        Err(qingdan_app::AppError::Invalid(invalid)) => {
+            let errors = crate::view::field_errors(invalid);
+            let page = plans_page(&state, &user, String::new(), input, errors).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// One line of the task tree as shown.

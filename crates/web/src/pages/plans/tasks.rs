@@ -8,7 +8,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::Response;
-use qingdan_app::{ResponsibilityInput, TaskDetail};
+use qingdan_app::{AppError, ResponsibilityInput, TaskDetail};
 use qingdan_domain::{Org, Role, TaskId, User};
 
 pub struct TargetView {
@@ -49,6 +49,8 @@ pub struct TaskPage {
     orgs: Vec<Org>,
     leaders: Vec<User>,
     people: Vec<User>,
+    /// Why the responsibility form was refused, shown on it.
+    responsibility_errors: Vec<String>,
 }
 
 impl TaskPage {
@@ -74,6 +76,16 @@ impl TaskPage {
 }
 
 pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<TaskPage, PageError> {
+    task_page(&state, &user, id, Vec::new()).await
+}
+
+async fn task_page(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    responsibility_errors: Vec<String>,
+) -> Result<TaskPage, PageError> {
+    let user = user.clone();
     let d = state.app.task_detail(&user, TaskId(id)).await?;
     let a = &d.item.task.responsibility;
     let unit = |s: &str| s.to_owned();
@@ -129,6 +141,7 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id
         orgs,
         leaders,
         people,
+        responsibility_errors,
         d,
     })
 }
@@ -152,6 +165,14 @@ pub async fn set_responsibility(
         supporting_org_ids: form.all("supporting_org_ids").iter().map(|s| s.trim().parse().unwrap_or(-1)).collect(),
         owner_id: optional_id(&form, "owner_id"),
     };
-    state.app.set_responsibility(&user, TaskId(id), &input).await?;
-    Ok(crate::view::said(&format!("/tasks/{id}"), "已保存责任分工。"))
+    match state.app.set_responsibility(&user, TaskId(id), &input).await {
+        Ok(_) => Ok(crate::view::said(&format!("/tasks/{id}"), "已保存责任分工。")),
+        Err(AppError::Invalid(invalid)) => {
+            use axum::response::IntoResponse;
+            let errors = invalid.errors.into_iter().map(|e| e.message).collect();
+            let page = task_page(&state, &user, id, errors).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
