@@ -3,7 +3,7 @@
 use crate::audit::{event, record};
 use crate::error::Unique;
 use crate::rows::code;
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, on_pool, on_writer};
 use crate::{Actor, Result, StorageError, Store};
 use qingdan_domain::assignment::{DayCounting, MajorLimit, RULE_13710_NAME, TimelineRule};
 use qingdan_domain::{TenantId, TimelineRuleId};
@@ -61,7 +61,7 @@ impl Store {
         let MajorLimit::Months(months) = rule.major_solve else {
             return Err(StorageError::corrupt("timeline_rules", "13710 counts months"));
         };
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO timeline_rules (tenant_id, name, counting, sign_for_days, deploy_days, feedback_days, \
                  solve_days, major_solve_days, major_solve_months, yellow_percent) \
