@@ -75,6 +75,9 @@ async fn reminded_once(backend: Backend) -> Result<()> {
     };
     w.app.create_notification_channel(&w.admin, &channel).await?;
     w.app.create_assignment(&w.supervisor, &matter(water)).await?;
+    // The new matter is told at once (交办, to sign for).
+    ensure!(w.app.deliver_notifications().await?.sent == 1);
+    ensure!(texts(&seen).first().is_some_and(|t| t.contains("督办交办")), "{:?}", texts(&seen));
     // Each day a new process, which may reach the test's receiver on loopback.
     let on = |day: &str| {
         let (url, day) = (w.db.url.clone(), d(day));
@@ -92,7 +95,7 @@ async fn reminded_once(backend: Backend) -> Result<()> {
     ensure!(pass == SupervisionPass { changed: 1, reminded: 1, queued: 1 }, "{pass:?}");
     ensure!(monday.deliver_notifications().await?.sent == 1);
     let sent = texts(&seen);
-    ensure!(sent.len() == 1 && sent[0].contains("督办提醒") && sent[0].contains("签收"), "{sent:?}");
+    ensure!(sent.len() == 2 && sent[1].contains("督办提醒") && sent[1].contains("签收"), "{sent:?}");
 
     // Tuesday: a pass sweeps (red) and the process dies before it reminds.
     let tuesday = on("2026-09-29").await?;
@@ -104,7 +107,7 @@ async fn reminded_once(backend: Backend) -> Result<()> {
     ensure!(pass == SupervisionPass { changed: 0, reminded: 1, queued: 1 }, "{pass:?}");
     ensure!(restarted.deliver_notifications().await?.sent == 1);
     let sent = texts(&seen);
-    ensure!(sent.len() == 2 && sent[1].contains("红灯") && sent[1].contains("市水务局"), "{sent:?}");
+    ensure!(sent.len() == 3 && sent[2].contains("红灯") && sent[2].contains("市水务局"), "{sent:?}");
 
     // Restarted again the same day, and a day later: nothing is sent twice.
     for day in ["2026-09-29", "2026-09-30"] {
@@ -112,7 +115,7 @@ async fn reminded_once(backend: Backend) -> Result<()> {
         ensure!(again.supervise(w.tenant).await? == SupervisionPass::default(), "{day}");
         ensure!(again.deliver_notifications().await?.sent == 0, "{day}");
     }
-    ensure!(texts(&seen).len() == 2);
+    ensure!(texts(&seen).len() == 3);
     Ok(())
 }
 
