@@ -165,11 +165,7 @@ impl App {
         if role.is_none() {
             invalid.add("role", "unknown", ROLE_UNKNOWN);
         }
-        match self.store.org(tenant, OrgId(input.org_id)).await? {
-            None => invalid.add("org_id", "not_found", "所属单位不存在"),
-            Some(org) if !org.is_active => invalid.add("org_id", "disabled", format!("“{}”已停用", org.name)),
-            Some(_) => {}
-        }
+        self.check_user_org(tenant, input.org_id, &mut invalid).await?;
         if let Err(AppError::Invalid(e)) = check_password(&input.password, &username) {
             invalid.errors.extend(e.errors);
         }
@@ -264,7 +260,7 @@ impl App {
             Some(role) if role != current.role => invalid.add("role", "security_admin", GRANTED_BY_SECURITY_ADMIN),
             Some(_) => {}
         }
-        self.check_user_org(admin, input.org_id, &mut invalid).await?;
+        self.check_user_org(admin.tenant_id, input.org_id, &mut invalid).await?;
         invalid.into_result()?;
         let change = UserChange { display_name, role: current.role, org_id: OrgId(input.org_id) };
         let user = self.store.update_user(admin.tenant_id, id, &change, self.actor(admin)).await;
@@ -286,8 +282,9 @@ impl App {
         Ok(user?)
     }
 
-    async fn check_user_org(&self, admin: &User, org: i64, invalid: &mut Invalid) -> Result<()> {
-        match self.store.org(admin.tenant_id, OrgId(org)).await? {
+    /// A user's org must exist in the tenant and be active.
+    async fn check_user_org(&self, tenant: qingdan_domain::TenantId, org: i64, invalid: &mut Invalid) -> Result<()> {
+        match self.store.org(tenant, OrgId(org)).await? {
             None => invalid.add("org_id", "not_found", "所属单位不存在"),
             Some(org) if !org.is_active => invalid.add("org_id", "disabled", format!("“{}”已停用", org.name)),
             Some(_) => {}

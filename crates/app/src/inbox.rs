@@ -41,7 +41,7 @@ impl App {
             link: Some(format!("/tasks/{}/report", report.task_id.0)),
             to: vec![Audience::User(report.submitted_by), Audience::Org(report.org_id)],
         };
-        if let Err(err) = self.tell_inbox(tenant, &notice).await {
+        if let Err(err) = self.deliver_to_inbox(tenant, std::slice::from_ref(&notice)).await {
             tracing::warn!("the return of report {} was not told: {err}", report.id.0);
         }
     }
@@ -80,21 +80,8 @@ impl App {
             link: Some(format!("/assignments/{}", a.id.0)),
             to: vec![to],
         };
-        if let Err(err) = self.tell_inbox(tenant, &notice).await {
+        if let Err(err) = self.deliver_to_inbox(tenant, std::slice::from_ref(&notice)).await {
             tracing::warn!("a step of matter {} was not told: {err}", a.id.0);
         }
-    }
-
-    /// A notice for its audience's inboxes only: what concerns a few people
-    /// (a return, a step of a matter) is not posted to the tenant's groups.
-    async fn tell_inbox(&self, tenant: TenantId, n: &Notice) -> Result<u64> {
-        let notice = qingdan_storage::InboxNotice {
-            event_key: &n.key,
-            title: &n.message.title,
-            body: &n.message.text,
-            link: n.link.as_deref(),
-            to: &n.to,
-        };
-        Ok(self.store.deliver_to_inbox(tenant, &[notice], self.clock.now()).await?)
     }
 }

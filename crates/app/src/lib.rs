@@ -134,6 +134,8 @@ pub struct App {
     dashboards: TtlCache<(TenantId, PlanId), std::sync::Arc<Dashboard>>,
     /// Held while a battle map is built (see [`App::dashboard`]).
     dashboard_builds: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The menu's counts by user (every page asks for them): a few seconds old at most.
+    menu_counts: TtlCache<qingdan_domain::UserId, Vec<(&'static str, usize)>>,
     /// Task ledgers previewed and waiting for the office's confirmation, by token.
     pending_ledgers: TtlCache<String, ledgers::PendingLedger>,
     /// When failed sign-ins lock an account or an address: the
@@ -158,6 +160,7 @@ impl App {
             dashboards: TtlCache::new(DASHBOARD_TTL, 1000),
             dashboard_builds: std::sync::Arc::default(),
             pending_ledgers: TtlCache::new(Duration::from_secs(30 * 60), 100),
+            menu_counts: TtlCache::new(Duration::from_secs(10), 10_000),
             configured_policy: SignInPolicy::default(),
             policy: TtlCache::new(Duration::from_secs(60), 1),
             network_policy: qingdan_notify::NetworkPolicy::default(),

@@ -36,6 +36,18 @@ pub struct Notice {
     pub link: Option<String>,
     pub to: Vec<Audience>,
 }
+
+impl Notice {
+    fn for_inbox(&self) -> InboxNotice<'_> {
+        InboxNotice {
+            event_key: self.key.trim(),
+            title: &self.message.title,
+            body: &self.message.text,
+            link: self.link.as_deref(),
+            to: &self.to,
+        }
+    }
+}
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
@@ -493,18 +505,14 @@ impl App {
     pub async fn notify_all(&self, tenant: TenantId, notices: &[Notice]) -> Result<u64> {
         let events: Vec<(String, Message)> = notices.iter().map(|n| (n.key.clone(), n.message.clone())).collect();
         let queued = self.notify_many(tenant, &events).await?;
-        let inbox: Vec<InboxNotice<'_>> = notices
-            .iter()
-            .map(|n| InboxNotice {
-                event_key: n.key.trim(),
-                title: &n.message.title,
-                body: &n.message.text,
-                link: n.link.as_deref(),
-                to: &n.to,
-            })
-            .collect();
-        self.store.deliver_to_inbox(tenant, &inbox, whole_seconds(self.clock.now())).await?;
+        self.deliver_to_inbox(tenant, notices).await?;
         Ok(queued)
+    }
+
+    /// Puts notices in the inboxes of their audiences only (no channel).
+    pub(crate) async fn deliver_to_inbox(&self, tenant: TenantId, notices: &[Notice]) -> Result<u64> {
+        let inbox: Vec<InboxNotice<'_>> = notices.iter().map(Notice::for_inbox).collect();
+        Ok(self.store.deliver_to_inbox(tenant, &inbox, whole_seconds(self.clock.now())).await?)
     }
 
     /// [`App::notify`] for many events at once, in one transaction per thousand.

@@ -59,6 +59,17 @@ impl App {
         Ok(self.piles(user).await?.iter().map(|p| (p.code, p.count)).collect())
     }
 
+    /// [`App::workbench_counts`] for the menu's badges, which every page asks
+    /// for: kept ten seconds per user, so a burst of pages counts once.
+    pub async fn menu_counts(&self, user: &User) -> Result<Vec<(&'static str, usize)>> {
+        if let Some(counts) = self.menu_counts.get(&user.id) {
+            return Ok(counts);
+        }
+        let counts = self.workbench_counts(user).await?;
+        self.menu_counts.put(user.id, counts.clone());
+        Ok(counts)
+    }
+
     async fn piles(&self, user: &User) -> Result<Vec<Pile>> {
         match user.role {
             Role::Reporter => self.reporter_piles(user).await,

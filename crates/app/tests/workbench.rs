@@ -105,7 +105,6 @@ async fn inbox_once(backend: Backend) -> Result<()> {
     ensure!(w.app.unread_messages(&o.wu).await? == 0 && w.app.inbox(&o.wu, true).await?.is_empty());
     ensure!(w.app.inbox(&o.wu, false).await?.len() == 1, "read, it stays");
     ensure!(w.app.mark_read(&o.zheng, None).await? == 1 && w.app.unread_messages(&o.zheng).await? == 0);
-    let _ = o.reform;
     Ok(())
 }
 

@@ -129,19 +129,13 @@ pub struct FailureCount {
 impl Store {
     /// The keys with at least `min` failures since `since`, most recent first.
     pub async fn failure_counts(&self, since: DateTime<Utc>, min: i64) -> Result<Vec<FailureCount>> {
-        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
+        let mut out: Vec<FailureCount> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT key, COUNT(*) FROM sign_in_failures WHERE failed_at > $1 GROUP BY key HAVING COUNT(*) >= $2",
+                "SELECT key, COUNT(*) AS failures, MAX(failed_at) AS last FROM sign_in_failures \
+                 WHERE failed_at > $1 GROUP BY key HAVING COUNT(*) >= $2",
             )
             .bind(since).bind(min).fetch_all(pool).await?
         });
-        let mut out = Vec::with_capacity(rows.len());
-        for (key, failures) in rows {
-            let (_, last) = self.sign_in_failures(&key, since).await?;
-            if let Some(last) = last {
-                out.push(FailureCount { key, failures, last });
-            }
-        }
         out.sort_by_key(|c| std::cmp::Reverse(c.last));
         Ok(out)
     }

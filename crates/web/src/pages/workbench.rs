@@ -40,7 +40,7 @@ pub async fn home(State(state): State<AppState>, PageUser(user): PageUser) -> Re
 
 /// The menu's counts as out-of-band swaps into its badges (htmx).
 pub async fn badges(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Html<String>, PageError> {
-    let counts = state.app.workbench_counts(&user).await?;
+    let counts = state.app.menu_counts(&user).await?;
     let sum = |codes: &[&str]| counts.iter().filter(|(c, _)| codes.contains(c)).map(|(_, n)| n).sum::<usize>();
     let badges = [
         ("badge-my", sum(&["due", "returned", "missing"])),
