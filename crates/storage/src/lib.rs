@@ -21,6 +21,7 @@ mod admin;
 mod auth;
 mod calendar;
 mod dashboard;
+mod files;
 mod imports;
 mod inbox;
 mod ledgers;

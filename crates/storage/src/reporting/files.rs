@@ -6,6 +6,7 @@
 //! `qingdan-app` (the same as for 督办 附件).
 
 use crate::audit::{event, record};
+use crate::files::{FileRow, FileTable};
 use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, Store};
 use chrono::{DateTime, Utc};
@@ -38,35 +39,20 @@ pub struct NewReportFile {
     pub content: Vec<u8>,
 }
 
-#[derive(sqlx::FromRow)]
-struct FileRow {
-    id: i64,
-    report_id: i64,
-    name: String,
-    content_type: String,
-    size: i64,
-    uploaded_by: Option<i64>,
-    uploaded_by_name: Option<String>,
-    uploaded_at: DateTime<Utc>,
-}
+const FILES: FileTable = FileTable { table: "report_files", owner: "report_id" };
 
-impl FileRow {
-    fn into_file(self) -> ReportFile {
-        ReportFile {
-            id: ReportFileId(self.id),
-            report_id: ReportId(self.report_id),
-            name: self.name,
-            content_type: self.content_type,
-            size: self.size,
-            uploaded_by: self.uploaded_by.map(UserId),
-            uploaded_by_name: self.uploaded_by_name.unwrap_or_default(),
-            uploaded_at: self.uploaded_at,
-        }
+fn into_file(r: FileRow) -> ReportFile {
+    ReportFile {
+        id: ReportFileId(r.id),
+        report_id: ReportId(r.owner_id),
+        name: r.name,
+        content_type: r.content_type,
+        size: r.size,
+        uploaded_by: r.uploaded_by.map(UserId),
+        uploaded_by_name: r.uploaded_by_name.unwrap_or_default(),
+        uploaded_at: r.uploaded_at,
     }
 }
-
-const FILE_COLUMNS: &str = "f.id, f.report_id, f.name, f.content_type, f.size, f.uploaded_by, \
-     u.display_name AS uploaded_by_name, f.uploaded_at";
 
 /// Inserts `files` on `report` with an audit event each, inside the caller's
 /// transaction `$tx` (a submission, or an addition to a waiting report).
@@ -134,15 +120,12 @@ impl Store {
         }
         // The ids are integers we hold, so listing them inline is safe.
         let list = reports.iter().map(|r| r.0.to_string()).collect::<Vec<_>>().join(",");
-        let sql = format!(
-            "SELECT {FILE_COLUMNS} FROM report_files f LEFT JOIN users u ON u.id = f.uploaded_by \
-             WHERE f.tenant_id = $1 AND f.report_id IN ({list}) ORDER BY f.id"
-        );
+        let sql = format!("{} WHERE f.tenant_id = $1 AND f.report_id IN ({list}) ORDER BY f.id", FILES.select(""));
         let rows: Vec<FileRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
         });
         for row in rows {
-            let file = row.into_file();
+            let file = into_file(row);
             out.entry(file.report_id).or_default().push(file);
         }
         Ok(out)
@@ -155,26 +138,7 @@ impl Store {
         report: ReportId,
         id: ReportFileId,
     ) -> Result<Option<(ReportFile, Vec<u8>)>> {
-        let sql = format!(
-            "SELECT {FILE_COLUMNS}, f.content FROM report_files f LEFT JOIN users u ON u.id = f.uploaded_by \
-             WHERE f.tenant_id = $1 AND f.report_id = $2 AND f.id = $3"
-        );
-        let row: Option<(FileRow, Vec<u8>)> = on_pool!(self, pool => {
-            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(tenant.0)
-                .bind(report.0)
-                .bind(id.0)
-                .fetch_optional(pool)
-                .await?;
-            match row {
-                Some(row) => {
-                    use sqlx::{FromRow, Row};
-                    let content: Vec<u8> = row.try_get("content")?;
-                    Some((FileRow::from_row(&row)?, content))
-                }
-                None => None,
-            }
-        });
-        Ok(row.map(|(r, content)| (r.into_file(), content)))
+        let row = FILES.with_content(self, tenant, report.0, id.0).await?;
+        Ok(row.map(|(r, content)| (into_file(r), content)))
     }
 }

@@ -5,6 +5,7 @@
 //! download. Who may add or read a file is decided in `qingdan-app`.
 
 use crate::audit::{event, record};
+use crate::files::{FileRow, FileTable};
 use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, Store};
 use chrono::{DateTime, Utc};
@@ -37,35 +38,20 @@ pub struct NewAssignmentFile<'a> {
     pub content: &'a [u8],
 }
 
-#[derive(sqlx::FromRow)]
-struct FileRow {
-    id: i64,
-    assignment_id: i64,
-    name: String,
-    content_type: String,
-    size: i64,
-    uploaded_by: Option<i64>,
-    uploaded_by_name: Option<String>,
-    uploaded_at: DateTime<Utc>,
-}
+const FILES: FileTable = FileTable { table: "assignment_files", owner: "assignment_id" };
 
-impl FileRow {
-    fn into_file(self) -> AssignmentFile {
-        AssignmentFile {
-            id: AssignmentFileId(self.id),
-            assignment_id: AssignmentId(self.assignment_id),
-            name: self.name,
-            content_type: self.content_type,
-            size: self.size,
-            uploaded_by: self.uploaded_by.map(UserId),
-            uploaded_by_name: self.uploaded_by_name.unwrap_or_default(),
-            uploaded_at: self.uploaded_at,
-        }
+fn into_file(r: FileRow) -> AssignmentFile {
+    AssignmentFile {
+        id: AssignmentFileId(r.id),
+        assignment_id: AssignmentId(r.owner_id),
+        name: r.name,
+        content_type: r.content_type,
+        size: r.size,
+        uploaded_by: r.uploaded_by.map(UserId),
+        uploaded_by_name: r.uploaded_by_name.unwrap_or_default(),
+        uploaded_at: r.uploaded_at,
     }
 }
-
-const FILE_COLUMNS: &str = "f.id, f.assignment_id, f.name, f.content_type, f.size, f.uploaded_by, \
-     u.display_name AS uploaded_by_name, f.uploaded_at";
 
 impl Store {
     /// Stores a file of a matter with its audit event, in one transaction.
@@ -96,14 +82,11 @@ impl Store {
 
     /// A matter's files, oldest first, without their content.
     pub async fn assignment_files(&self, tenant: TenantId, assignment: AssignmentId) -> Result<Vec<AssignmentFile>> {
-        let sql = format!(
-            "SELECT {FILE_COLUMNS} FROM assignment_files f LEFT JOIN users u ON u.id = f.uploaded_by \
-             WHERE f.tenant_id = $1 AND f.assignment_id = $2 ORDER BY f.id"
-        );
+        let sql = format!("{} WHERE f.tenant_id = $1 AND f.assignment_id = $2 ORDER BY f.id", FILES.select(""));
         let rows: Vec<FileRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(assignment.0).fetch_all(pool).await?
         });
-        Ok(rows.into_iter().map(FileRow::into_file).collect())
+        Ok(rows.into_iter().map(into_file).collect())
     }
 
     /// One file of a matter with its content; `None` when the tenant's matter has no such file.
@@ -113,26 +96,7 @@ impl Store {
         assignment: AssignmentId,
         id: AssignmentFileId,
     ) -> Result<Option<(AssignmentFile, Vec<u8>)>> {
-        let sql = format!(
-            "SELECT {FILE_COLUMNS}, f.content FROM assignment_files f LEFT JOIN users u ON u.id = f.uploaded_by \
-             WHERE f.tenant_id = $1 AND f.assignment_id = $2 AND f.id = $3"
-        );
-        let row: Option<(FileRow, Vec<u8>)> = on_pool!(self, pool => {
-            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(tenant.0)
-                .bind(assignment.0)
-                .bind(id.0)
-                .fetch_optional(pool)
-                .await?;
-            match row {
-                Some(row) => {
-                    use sqlx::{FromRow, Row};
-                    let content: Vec<u8> = row.try_get("content")?;
-                    Some((FileRow::from_row(&row)?, content))
-                }
-                None => None,
-            }
-        });
-        Ok(row.map(|(r, content)| (r.into_file(), content)))
+        let row = FILES.with_content(self, tenant, assignment.0, id.0).await?;
+        Ok(row.map(|(r, content)| (into_file(r), content)))
     }
 }
