@@ -66,6 +66,12 @@ fn entity_name(what: Entity) -> &'static str {
         Entity::ImportTarget => "草稿指标",
         Entity::Channel => "消息通道",
         Entity::Target => "指标",
+        Entity::Project => "项目",
+        Entity::ProjectReport => "项目进展报送",
+        Entity::Prework => "前期手续",
+        Entity::FactorIssue => "堵点问题",
+        Entity::Meeting => "调度会",
+        Entity::Decision => "议定事项",
     }
 }
 
@@ -75,6 +81,12 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::Taken(Unique::Username) => return AppError::field("username", "taken", "用户名已被使用"),
         Conflict::Taken(Unique::ChannelName) => return AppError::field("name", "taken", "已有同名通道"),
         Conflict::Taken(Unique::TimelineRuleName) => return AppError::field("name", "duplicate", "已有同名的时限规则"),
+        Conflict::Taken(Unique::ProjectName) => return AppError::field("name", "taken", "已有同名项目"),
+        Conflict::Taken(Unique::PreworkName) => return AppError::field("name", "taken", "该项目已有同名前期手续"),
+        Conflict::ProjectReportAccepted => "该半月的项目进展已审核通过，不能再次提交",
+        Conflict::ProjectReportNotWaiting => "该项目进展已审核，不能重复审核",
+        Conflict::FactorState => "该堵点问题的状态已变化，请刷新后重试",
+        Conflict::AlreadyAssigned => "该事项已转为督办事项，不能重复转办",
         Conflict::ReportAccepted => "该周期的报送已审核通过，不能再次提交",
         Conflict::ReportNotWaiting => "该报送已审核，不能重复审核",
         Conflict::AssignmentChanged => "该事项刚被他人处理，请刷新后重试",

@@ -25,6 +25,7 @@ mod inbox;
 mod ledgers;
 pub mod notifications;
 mod plans;
+pub mod projects;
 pub mod reporting;
 pub mod search;
 mod security;
@@ -134,6 +135,8 @@ pub struct App {
     dashboards: TtlCache<(TenantId, PlanId), std::sync::Arc<Dashboard>>,
     /// Held while a battle map is built (see [`App::dashboard`]).
     dashboard_builds: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Projects maps by tenant and scope: summing 20,000 projects costs more than the page.
+    project_maps: TtlCache<(TenantId, qingdan_storage::ProjectScope), std::sync::Arc<projects::ProjectMap>>,
     /// The menu's counts by user (every page asks for them): a few seconds old at most.
     menu_counts: TtlCache<qingdan_domain::UserId, Vec<(&'static str, usize)>>,
     /// Task ledgers previewed and waiting for the office's confirmation, by token.
@@ -158,6 +161,7 @@ impl App {
             matter_counts: TtlCache::new(CACHE_TTL, 10_000),
             calendars: TtlCache::new(calendar::TTL, 10_000),
             dashboards: TtlCache::new(DASHBOARD_TTL, 1000),
+            project_maps: TtlCache::new(DASHBOARD_TTL, 1000),
             dashboard_builds: std::sync::Arc::default(),
             pending_ledgers: TtlCache::new(Duration::from_secs(30 * 60), 100),
             menu_counts: TtlCache::new(Duration::from_secs(10), 10_000),

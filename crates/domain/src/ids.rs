@@ -51,6 +51,18 @@ id!(
     ImportTargetId,
     /// 消息通道
     ChannelId,
+    /// 重点项目
+    ProjectId,
+    /// 项目进展报送 (half-monthly)
+    ProjectReportId,
+    /// 前期手续 (a node of a project)
+    PreworkId,
+    /// 堵点 (要素保障问题)
+    FactorIssueId,
+    /// 调度会
+    MeetingId,
+    /// 议定事项 (a decision of a dispatch meeting)
+    DecisionId,
     /// 发件箱中的一条消息
     NotificationId,
 );

@@ -12,6 +12,7 @@ pub mod light;
 pub mod model;
 pub mod password;
 pub mod period;
+pub mod project;
 pub mod reporting;
 pub mod role;
 pub mod status;

@@ -36,6 +36,12 @@ pub enum Entity {
     ImportTarget,
     Channel,
     Target,
+    Project,
+    ProjectReport,
+    Prework,
+    FactorIssue,
+    Meeting,
+    Decision,
 }
 
 /// Why a change was refused by the state it found. The app says it in Chinese.
@@ -59,6 +65,14 @@ pub enum Conflict {
     HasReports,
     /// The audit chain's rows to archive changed after they were read.
     AuditChanged,
+    /// A project report was submitted for a period already accepted.
+    ProjectReportAccepted,
+    /// A project report to review is no longer waiting for review.
+    ProjectReportNotWaiting,
+    /// A 堵点 is not in the state the step needs (e.g. closing one not solved).
+    FactorState,
+    /// A decision, 前期手续 or 堵点 is a 督办 matter already.
+    AlreadyAssigned,
 }
 
 /// The unique names a [`Conflict::Taken`] can be about.
@@ -68,6 +82,8 @@ pub enum Unique {
     Username,
     ChannelName,
     TimelineRuleName,
+    ProjectName,
+    PreworkName,
 }
 
 impl StorageError {

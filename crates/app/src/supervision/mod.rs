@@ -203,6 +203,17 @@ impl App {
 
     /// 交办: the office assigns a matter to a lead org. Returns its id.
     pub async fn create_assignment(&self, user: &User, input: &NewAssignmentInput) -> Result<AssignmentId> {
+        self.create_linked_assignment(user, input, None).await
+    }
+
+    /// [`App::create_assignment`] from a 前期手续, a 堵点 or a meeting's
+    /// decision, linked to it in the same transaction (a second is refused).
+    pub(crate) async fn create_linked_assignment(
+        &self,
+        user: &User,
+        input: &NewAssignmentInput,
+        link: Option<qingdan_storage::AssignmentLink>,
+    ) -> Result<AssignmentId> {
         require_supervisor(user)?;
         let tenant = user.tenant_id;
         let today = self.clock.today();
@@ -215,7 +226,7 @@ impl App {
             invalid.add(
                 "source",
                 "unknown",
-                "来源应为 leader_instruction（领导批示）、meeting_decision（会议决定）、task（任务）或 suggestion_or_proposal（建议提案）",
+                "来源应为 leader_instruction（领导批示）、meeting_decision（会议决定）、task（任务）、suggestion_or_proposal（建议提案）或 key_project（重点项目）",
             );
             AssignmentSource::LeaderInstruction
         });
@@ -342,7 +353,7 @@ impl App {
             closed_on: None,
         };
         matter.light = matter.light_on(today);
-        let id = self.store.create_assignment(&matter, self.actor(user)).await;
+        let id = self.store.create_linked_assignment(&matter, link, self.actor(user)).await;
         self.matter_counts.clear();
         let id = id?;
         self.tell_assigned(tenant, id, &matter).await;

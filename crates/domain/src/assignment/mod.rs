@@ -37,14 +37,17 @@ pub enum AssignmentSource {
     Task,
     /// 建议提案 (人大建议、政协提案)
     SuggestionOrProposal,
+    /// 重点项目 (an overdue 前期手续 or a blocker of a key project)
+    KeyProject,
 }
 
 impl AssignmentSource {
-    pub const ALL: [AssignmentSource; 4] = [
+    pub const ALL: [AssignmentSource; 5] = [
         AssignmentSource::LeaderInstruction,
         AssignmentSource::MeetingDecision,
         AssignmentSource::Task,
         AssignmentSource::SuggestionOrProposal,
+        AssignmentSource::KeyProject,
     ];
 
     pub fn code(self) -> &'static str {
@@ -53,6 +56,7 @@ impl AssignmentSource {
             AssignmentSource::MeetingDecision => "meeting_decision",
             AssignmentSource::Task => "task",
             AssignmentSource::SuggestionOrProposal => "suggestion_or_proposal",
+            AssignmentSource::KeyProject => "key_project",
         }
     }
 
@@ -66,6 +70,7 @@ impl AssignmentSource {
             AssignmentSource::MeetingDecision => "会议决定",
             AssignmentSource::Task => "任务",
             AssignmentSource::SuggestionOrProposal => "建议提案",
+            AssignmentSource::KeyProject => "重点项目",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::audit::{event, record};
 use crate::error::Conflict;
+use crate::projects::prework::{AssignmentLink, link_assignment};
 use crate::rows::code;
 use crate::store::{in_tx, on_pool};
 use crate::{Actor, LightCounts, Result, StorageError, Store};
@@ -333,8 +334,28 @@ impl Store {
     /// Creates a matter (its id in `new` is ignored) with its supporting orgs,
     /// attachment names, the first history entry and the audit event.
     pub async fn create_assignment(&self, new: &Assignment, actor: Actor) -> Result<AssignmentId> {
+        self.create_linked_assignment(new, None, actor).await
+    }
+
+    /// [`Store::create_assignment`], linking the matter to what it comes
+    /// from (a 前期手续, a 堵点, a meeting's decision) in the same
+    /// transaction; one linked already is refused and nothing is created.
+    pub async fn create_linked_assignment(
+        &self,
+        new: &Assignment,
+        link: Option<AssignmentLink>,
+        actor: Actor,
+    ) -> Result<AssignmentId> {
         let id = in_tx!(self, tx => {
             let id = insert_assignment!(tx, new, actor.user_id.map(|u| u.0), actor.at);
+            match link {
+                Some(AssignmentLink::Prework(node)) => link_assignment!(tx, "prework_nodes", new.tenant_id, node.0, id),
+                Some(AssignmentLink::Factor(issue)) => link_assignment!(tx, "factor_issues", new.tenant_id, issue.0, id),
+                Some(AssignmentLink::Decision(decision)) => {
+                    link_assignment!(tx, "dispatch_decisions", new.tenant_id, decision.0, id)
+                }
+                None => {}
+            }
             sqlx::query(
                 "INSERT INTO assignment_events (tenant_id, assignment_id, org_id, user_id, at, action, from_status, \
                  to_status, note) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",

@@ -1,0 +1,333 @@
+//! 重点项目调度会 (the half-monthly dispatch meeting): the agenda the office
+//! generates, the meeting and its 议定事项, each decision turned into a 督办
+//! matter in one step, and the 纪要.
+//!
+//! The agenda opens with the last meeting's decisions and the state of their
+//! matters, then lists, ranked: projects whose dates are missed (逾期, or not
+//! started after the planned start), projects whose 投资完成率 is behind 序时进度
+//! (the furthest behind first), overdue 前期手续 (the longest overdue first) and
+//! open 堵点 (the highest coordination level, then the earliest deadline).
+
+use super::may_manage;
+use crate::input::parse_date;
+use crate::supervision::NewAssignmentInput;
+use crate::{App, AppError, Document, Result};
+use chrono::NaiveDate;
+use qingdan_domain::assignment::AssignmentSource;
+use qingdan_domain::assignment::AssignmentStatus;
+use qingdan_domain::{AssignmentId, DecisionId, Invalid, MeetingId, OrgId, ProjectId, User};
+use qingdan_storage::{AssignmentLink, Decision, Meeting, NewDecision, NewMeeting, ProjectScope};
+use serde::{Deserialize, Serialize};
+
+/// How many items each part of the agenda lists (the count says how many in all).
+pub const AGENDA_ITEMS: i64 = 30;
+
+/// A generated agenda; kept with the meeting as it was when called.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agenda {
+    pub generated_on: Option<NaiveDate>,
+    /// The previous meeting's number, when there was one.
+    pub previous_number: Option<i64>,
+    pub previous: Vec<AgendaDecision>,
+    /// Dates missed: overdue, or not started after the planned start.
+    pub stalled: Vec<AgendaItem>,
+    /// 投资完成率 behind 序时进度.
+    pub lagging: Vec<AgendaItem>,
+    /// Projects lit red, yellow or overdue in all.
+    pub lagging_total: i64,
+    pub prework: Vec<AgendaItem>,
+    pub blockers: Vec<AgendaItem>,
+}
+
+/// One line of the agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaItem {
+    pub project_id: i64,
+    pub project: String,
+    /// What lags, in words.
+    pub what: String,
+    /// The org that must act.
+    pub org: String,
+}
+
+/// A decision of the previous meeting and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaDecision {
+    pub content: String,
+    pub lead_org: String,
+    pub deadline: NaiveDate,
+    /// 未转督办, 办理中, 已逾期 or 已办结.
+    pub state: String,
+    pub assignment_id: Option<i64>,
+}
+
+/// A meeting as typed when the office calls it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MeetingInput {
+    pub title: String,
+    pub held_on: String,
+    pub place: String,
+    pub chair: String,
+    pub attendees: String,
+    pub summary: String,
+}
+
+/// A decision as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DecisionInput {
+    pub project_id: String,
+    pub content: String,
+    pub lead_org_id: String,
+    pub deadline: String,
+}
+
+/// A meeting's page.
+#[derive(Debug, Clone)]
+pub struct MeetingDetail {
+    pub meeting: Meeting,
+    pub agenda: Agenda,
+    pub decisions: Vec<Decision>,
+}
+
+/// Where a decision stands, in the words of the agenda and the 纪要.
+pub fn decision_state(d: &Decision, today: NaiveDate) -> &'static str {
+    let status = d.assignment_status.as_deref().and_then(AssignmentStatus::from_code);
+    match status {
+        None if d.deadline < today => "未转督办，已逾期",
+        None => "未转督办",
+        Some(s) if s.is_closed() => "已办结",
+        Some(_) if d.deadline < today || d.assignment_light.as_deref() == Some("overdue") => "已逾期",
+        Some(_) => "办理中",
+    }
+}
+
+impl App {
+    /// The agenda as it would be generated today (the office only).
+    pub async fn dispatch_agenda(&self, user: &User) -> Result<Agenda> {
+        if !may_manage(user) {
+            return Err(AppError::Forbidden);
+        }
+        let tenant = user.tenant_id;
+        let today = self.clock.today();
+        let previous = self.store.meetings(tenant).await?.into_iter().next();
+        let (previous_number, previous) = match previous {
+            Some(m) => {
+                let decisions = self.store.decisions(tenant, MeetingId(m.id)).await?;
+                let lines = decisions
+                    .iter()
+                    .map(|d| AgendaDecision {
+                        content: d.content.clone(),
+                        lead_org: d.lead_org_name.clone(),
+                        deadline: d.deadline,
+                        state: decision_state(d, today).to_owned(),
+                        assignment_id: d.assignment_id,
+                    })
+                    .collect();
+                (Some(m.number), lines)
+            }
+            None => (None, Vec::new()),
+        };
+        let orgs = self.store.orgs(tenant).await?;
+        let org_name = |id: Option<OrgId>| {
+            id.and_then(|id| orgs.iter().find(|o| o.id == id)).map(|o| o.name.clone()).unwrap_or_default()
+        };
+        let (lagging_projects, lagging_total) =
+            self.store.lagging_projects(tenant, ProjectScope::All, AGENDA_ITEMS * 4).await?;
+        let mut stalled = Vec::new();
+        let mut lagging = Vec::new();
+        for p in &lagging_projects {
+            let org = org_name(p.fields.lead_org_id.or(Some(p.fields.owner_org_id)));
+            let line = |what: String| AgendaItem {
+                project_id: p.id.0,
+                project: p.fields.name.clone(),
+                what,
+                org: org.clone(),
+            };
+            let dates: Vec<&str> = p.reasons.split('；').filter(|r| r.contains("开工") || r.contains("竣工")).collect();
+            if !dates.is_empty() && (stalled.len() as i64) < AGENDA_ITEMS {
+                stalled.push(line(dates.join("；")));
+            }
+            if p.gap > 0 && p.reasons.contains("投资完成率") && (lagging.len() as i64) < AGENDA_ITEMS {
+                lagging.push(line(format!("投资完成率{}%，落后序时进度{}个百分点", p.rate, p.gap)));
+            }
+        }
+        let prework = self
+            .store
+            .overdue_prework(tenant, ProjectScope::All, today, AGENDA_ITEMS)
+            .await?
+            .into_iter()
+            .map(|n| AgendaItem {
+                project_id: n.project_id,
+                project: n.project_name.clone(),
+                what: format!("{}逾期{}天（时限{}）", n.name, (today - n.deadline).num_days(), n.deadline),
+                org: n.org_name,
+            })
+            .collect();
+        let blockers = self
+            .store
+            .open_factor_issues(tenant, ProjectScope::All, None, AGENDA_ITEMS)
+            .await?
+            .into_iter()
+            .map(|f| AgendaItem {
+                project_id: f.project_id.0,
+                project: f.project_name.clone(),
+                what: format!(
+                    "{}：{}（{}，{}，时限{}）",
+                    f.kind.label(),
+                    f.description,
+                    f.level.label(),
+                    f.status.label(),
+                    f.deadline
+                ),
+                org: f.org_name,
+            })
+            .collect();
+        Ok(Agenda {
+            generated_on: Some(today),
+            previous_number,
+            previous,
+            stalled,
+            lagging,
+            lagging_total,
+            prework,
+            blockers,
+        })
+    }
+
+    /// Calls a meeting with today's agenda (the office only). Returns its id.
+    pub async fn create_meeting(&self, user: &User, input: &MeetingInput) -> Result<MeetingId> {
+        if !may_manage(user) {
+            return Err(AppError::Forbidden);
+        }
+        let mut invalid = Invalid::new();
+        let title = invalid.text("title", "会议名称", &input.title, 100);
+        let held_on = match input.held_on.trim() {
+            "" => Some(self.clock.today()),
+            text => parse_date(&mut invalid, "held_on", "会议日期", text),
+        };
+        let place = invalid.optional_text("place", "会议地点", &input.place, 100);
+        let chair = invalid.optional_text("chair", "主持人", &input.chair, 50);
+        let attendees = invalid.optional_text("attendees", "参会人员", &input.attendees, 2000);
+        let summary = invalid.optional_text("summary", "会议内容", &input.summary, 5000);
+        invalid.into_result()?;
+        let agenda = self.dispatch_agenda(user).await?;
+        let new = NewMeeting {
+            title,
+            held_on: held_on.unwrap_or_default(),
+            place,
+            chair,
+            attendees,
+            summary,
+            agenda: serde_json::to_string(&agenda).map_err(|e| AppError::Internal(e.to_string()))?,
+        };
+        Ok(self.store.create_meeting(user.tenant_id, &new, self.actor(user)).await?)
+    }
+
+    /// The tenant's meetings, latest first (the office and leaders).
+    pub async fn meetings(&self, user: &User) -> Result<Vec<Meeting>> {
+        if !user.role.reads_whole_tenant() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self.store.meetings(user.tenant_id).await?)
+    }
+
+    /// A meeting with its agenda and decisions (the office and leaders).
+    pub async fn meeting_detail(&self, user: &User, id: MeetingId) -> Result<MeetingDetail> {
+        if !user.role.reads_whole_tenant() {
+            return Err(AppError::Forbidden);
+        }
+        let meeting = self.store.meeting(user.tenant_id, id).await?.ok_or(AppError::NotFound("调度会"))?;
+        let agenda = serde_json::from_str(&meeting.agenda).unwrap_or_default();
+        let decisions = self.store.decisions(user.tenant_id, id).await?;
+        Ok(MeetingDetail { meeting, agenda, decisions })
+    }
+
+    /// Records what the meeting heard and who attended (the office).
+    pub async fn update_meeting_minutes(
+        &self,
+        user: &User,
+        id: MeetingId,
+        attendees: &str,
+        summary: &str,
+    ) -> Result<()> {
+        if !may_manage(user) {
+            return Err(AppError::Forbidden);
+        }
+        let mut invalid = Invalid::new();
+        let attendees = invalid.optional_text("attendees", "参会人员", attendees, 2000);
+        let summary = invalid.optional_text("summary", "会议内容", summary, 5000);
+        invalid.into_result()?;
+        Ok(self.store.update_meeting_minutes(user.tenant_id, id, &attendees, &summary, self.actor(user)).await?)
+    }
+
+    /// Records a decision of a meeting (the office).
+    pub async fn add_decision(&self, user: &User, meeting: MeetingId, input: &DecisionInput) -> Result<DecisionId> {
+        if !may_manage(user) {
+            return Err(AppError::Forbidden);
+        }
+        let mut invalid = Invalid::new();
+        let content = invalid.text("content", "议定事项", &input.content, 1000);
+        let lead = self.project_org(user, &mut invalid, "lead_org_id", "牵头单位", &input.lead_org_id).await?;
+        let deadline = match input.deadline.trim() {
+            "" => {
+                invalid.add("deadline", "required", "请填写完成时限");
+                None
+            }
+            text => parse_date(&mut invalid, "deadline", "完成时限", text),
+        };
+        let project = match input.project_id.trim() {
+            "" => None,
+            text => match text.parse::<i64>().ok().map(ProjectId) {
+                Some(id) if self.store.project(user.tenant_id, id).await?.is_some() => Some(id),
+                _ => {
+                    invalid.add("project_id", "not_found", format!("项目（编号{text}）不存在"));
+                    None
+                }
+            },
+        };
+        invalid.into_result()?;
+        let new = NewDecision {
+            project_id: project,
+            content,
+            lead_org_id: lead.unwrap_or(OrgId(0)),
+            deadline: deadline.unwrap_or_default(),
+        };
+        Ok(self.store.add_decision(user.tenant_id, meeting, &new, self.actor(user)).await?)
+    }
+
+    /// Turns a decision into a 督办 matter on the 13710 rule, in one step.
+    pub async fn assign_decision(&self, user: &User, id: DecisionId) -> Result<AssignmentId> {
+        let d = self.store.decision(user.tenant_id, id).await?.ok_or(AppError::NotFound("议定事项"))?;
+        if d.assignment_id.is_some() {
+            return Err(AppError::Conflict("该议定事项已转为督办事项".to_owned()));
+        }
+        let meeting =
+            self.store.meeting(user.tenant_id, MeetingId(d.meeting_id)).await?.ok_or(AppError::NotFound("调度会"))?;
+        let short: String = d.content.chars().take(40).collect();
+        let input = NewAssignmentInput {
+            title: format!("第{}次调度会议定：{short}", meeting.number),
+            source: AssignmentSource::MeetingDecision.code().to_owned(),
+            text: format!("{}（{}议定，完成时限{}）", d.content, meeting.title, d.deadline),
+            lead_org_id: Some(d.lead_org_id),
+            ..NewAssignmentInput::default()
+        };
+        self.create_linked_assignment(user, &input, Some(AssignmentLink::Decision(id))).await
+    }
+
+    /// Turns every decision of a meeting not yet a matter into one; returns how many.
+    pub async fn assign_all_decisions(&self, user: &User, meeting: MeetingId) -> Result<usize> {
+        if !may_manage(user) {
+            return Err(AppError::Forbidden);
+        }
+        let mut count = 0;
+        for d in self.store.decisions(user.tenant_id, meeting).await? {
+            if d.assignment_id.is_none() {
+                self.assign_decision(user, d.id()).await?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+}

@@ -1,0 +1,427 @@
+//! The work on a project: half-monthly reports and their review, 前期手续
+//! nodes and 堵点, and turning an overdue node or a blocker into a 督办 matter.
+
+use super::{may_manage, may_report};
+use crate::input::{parse_date, parse_decimal};
+use crate::supervision::NewAssignmentInput;
+use crate::{App, AppError, Result};
+use qingdan_domain::assignment::AssignmentSource;
+use qingdan_domain::project::{
+    Coordination, DEFAULT_PREWORK_KINDS, FactorKind, FactorStatus, Stage, half_month_label, half_month_start,
+};
+use qingdan_domain::{
+    AssignmentId, Decimal, FactorIssueId, Invalid, OrgId, PreworkId, ProjectId, ProjectReportId, Role, User,
+};
+use qingdan_storage::{AssignmentLink, NewFactorIssue, NewPrework, NewProjectReport};
+use serde::Deserialize;
+
+/// A half-monthly report as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ProjectReportInput {
+    /// Any day of the half-month, YYYY-MM-DD; the current half-month when empty.
+    pub period: String,
+    /// 本期完成投资, 万元.
+    pub amount: String,
+    pub progress_text: String,
+    /// The stage reached, a code or a label; empty when it did not move.
+    pub milestone: String,
+    pub workforce: String,
+    pub problems: String,
+}
+
+/// A 前期手续 node as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PreworkInput {
+    pub name: String,
+    pub org_id: String,
+    pub deadline: String,
+}
+
+/// A 堵点 as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FactorInput {
+    pub kind: String,
+    pub description: String,
+    pub org_id: String,
+    pub deadline: String,
+    pub level: String,
+}
+
+/// Days a raised 堵点 has at its new level before it rises again.
+const ESCALATION_DAYS: i64 = 10;
+
+impl App {
+    /// An owner's reporter submits (or resubmits, while not accepted) the
+    /// project's report for a half-month.
+    pub async fn submit_project_report(
+        &self,
+        user: &User,
+        project: ProjectId,
+        input: &ProjectReportInput,
+    ) -> Result<ProjectReportId> {
+        let p = self.project(user, project).await?;
+        if !may_report(user, &p) {
+            return Err(AppError::Forbidden);
+        }
+        let today = self.clock.today();
+        let mut invalid = Invalid::new();
+        let period = match input.period.trim() {
+            "" => Some(half_month_start(today)),
+            text => parse_date(&mut invalid, "period", "报送周期", text).map(half_month_start),
+        };
+        if period.is_some_and(|p| p > today) {
+            invalid.add("period", "future", "不能报送尚未开始的半月");
+        }
+        let amount = match input.amount.trim() {
+            "" => {
+                invalid.add("amount", "required", "请填写本期完成投资（万元），没有则填0");
+                None
+            }
+            text => parse_decimal(&mut invalid, "amount", "本期完成投资", text),
+        };
+        if amount.is_some_and(|a| a < Decimal::ZERO) {
+            invalid.add("amount", "negative", "本期完成投资不能为负数");
+        }
+        let milestone = match input.milestone.trim() {
+            "" => None,
+            text => Stage::parse(text).or_else(|| {
+                invalid.add("milestone", "unknown", format!("形象进度节点“{text}”无效"));
+                None
+            }),
+        };
+        let workforce = match input.workforce.trim() {
+            "" => 0,
+            text => text.parse::<i64>().ok().filter(|n| (0..=1_000_000).contains(n)).unwrap_or_else(|| {
+                invalid.add("workforce", "not_a_count", "在岗人数应为0或正整数");
+                0
+            }),
+        };
+        let progress_text = invalid.text("progress_text", "形象进度", &input.progress_text, 500);
+        let problems = invalid.optional_text("problems", "存在问题", &input.problems, 2000);
+        invalid.into_result()?;
+        let new = NewProjectReport {
+            project_id: project,
+            period_start: period.unwrap_or(today),
+            amount: amount.unwrap_or_default().round_dp(2),
+            progress_text,
+            milestone,
+            workforce,
+            problems,
+        };
+        Ok(self.store.submit_project_report(user.tenant_id, &new, self.actor(user)).await?)
+    }
+
+    /// The office accepts or returns a report; a return needs a reason.
+    pub async fn review_project_report(
+        &self,
+        user: &User,
+        id: ProjectReportId,
+        accept: bool,
+        note: &str,
+    ) -> Result<ProjectId> {
+        if !may_manage(user) {
+            return Err(AppError::Forbidden);
+        }
+        let mut invalid = Invalid::new();
+        let note = invalid.optional_text("note", "审核意见", note, 500);
+        if !accept && note.is_empty() {
+            invalid.add("note", "required", "退回时请写明退回原因");
+        }
+        invalid.into_result()?;
+        let basis = self.light_basis(user).await?;
+        let project =
+            self.store.review_project_report(user.tenant_id, id, accept, &note, basis, self.actor(user)).await?;
+        self.forget_project_map(user.tenant_id);
+        if !accept && let Some(report) = self.store.project_report(user.tenant_id, id).await? {
+            let p = self.store.project(user.tenant_id, project).await?;
+            if let Some(p) = p {
+                let title = format!("项目进展被退回：{}", p.fields.name);
+                let body = format!("{}的项目进展被退回。退回原因：{note}", half_month_label(report.period_start));
+                self.tell_org(
+                    user.tenant_id,
+                    p.fields.owner_org_id,
+                    &format!("project-report-return-{}-{}", id.0, report.submitted_at.timestamp()),
+                    &title,
+                    &body,
+                    &format!("/projects/{}", project.0),
+                )
+                .await;
+            }
+        }
+        Ok(project)
+    }
+
+    /// Reports waiting for the office's review.
+    pub async fn project_review_queue(&self, user: &User) -> Result<Vec<qingdan_storage::ProjectReport>> {
+        if !may_manage(user) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self.store.project_review_queue(user.tenant_id, qingdan_storage::ProjectScope::All, 200).await?)
+    }
+
+    /// The tenant's 前期手续 kinds (the defaults when never set).
+    pub async fn prework_kinds(&self, user: &User) -> Result<Vec<String>> {
+        crate::guards::require_business(user)?;
+        Ok(self
+            .store
+            .prework_kinds(user.tenant_id)
+            .await?
+            .unwrap_or_else(|| DEFAULT_PREWORK_KINDS.iter().map(|k| (*k).to_owned()).collect()))
+    }
+
+    /// The office sets the tenant's 前期手续 kinds, one per line.
+    pub async fn set_prework_kinds(&self, user: &User, text: &str) -> Result<Vec<String>> {
+        if !may_manage(user) {
+            return Err(AppError::Forbidden);
+        }
+        let mut kinds: Vec<String> = Vec::new();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if line.chars().count() > 30 {
+                return Err(AppError::field("kinds", "too_long", format!("手续名称“{line}”超过30个字")));
+            }
+            if !kinds.iter().any(|k| k == line) {
+                kinds.push(line.to_owned());
+            }
+        }
+        if kinds.is_empty() || kinds.len() > 50 {
+            return Err(AppError::field("kinds", "count", "前期手续应有1到50项，每行一项"));
+        }
+        self.store.set_prework_kinds(user.tenant_id, &kinds, self.actor(user)).await?;
+        Ok(kinds)
+    }
+
+    /// The office adds a 前期手续 node to a project.
+    pub async fn add_prework(&self, user: &User, project: ProjectId, input: &PreworkInput) -> Result<PreworkId> {
+        if !may_manage(user) {
+            return Err(AppError::Forbidden);
+        }
+        self.project(user, project).await?;
+        let mut invalid = Invalid::new();
+        let name = invalid.text("name", "手续名称", &input.name, 30);
+        let org = self.project_org(user, &mut invalid, "org_id", "责任单位", &input.org_id).await?;
+        let deadline = match input.deadline.trim() {
+            "" => {
+                invalid.add("deadline", "required", "请填写办理时限");
+                None
+            }
+            text => parse_date(&mut invalid, "deadline", "办理时限", text),
+        };
+        invalid.into_result()?;
+        let new = NewPrework {
+            project_id: project,
+            name,
+            org_id: org.unwrap_or(OrgId(0)),
+            deadline: deadline.unwrap_or_default(),
+        };
+        let basis = self.light_basis(user).await?;
+        let id = self.store.add_prework(user.tenant_id, &new, basis, self.actor(user)).await?;
+        self.forget_project_map(user.tenant_id);
+        Ok(id)
+    }
+
+    /// Marks a node done today (or not done): the office or the node's org.
+    pub async fn set_prework_done(&self, user: &User, id: PreworkId, done: bool) -> Result<ProjectId> {
+        let node = self.store.prework(user.tenant_id, id).await?.ok_or(AppError::NotFound("前期手续"))?;
+        let handles = user.role == Role::Reporter && user.org_id.0 == node.org_id;
+        if !may_manage(user) && !handles {
+            return Err(AppError::Forbidden);
+        }
+        let basis = self.light_basis(user).await?;
+        let on = done.then_some(basis.today);
+        self.store.set_prework_done(user.tenant_id, id, on, basis, self.actor(user)).await?;
+        self.forget_project_map(user.tenant_id);
+        Ok(ProjectId(node.project_id))
+    }
+
+    /// Turns an overdue node into a 督办 matter on the tenant's 13710 rule, in one step.
+    pub async fn assign_prework(&self, user: &User, id: PreworkId) -> Result<AssignmentId> {
+        let node = self.store.prework(user.tenant_id, id).await?.ok_or(AppError::NotFound("前期手续"))?;
+        if node.assignment_id.is_some() {
+            return Err(AppError::Conflict("该前期手续已转为督办事项".to_owned()));
+        }
+        let input = NewAssignmentInput {
+            title: format!("{}：{}逾期未办结", node.project_name, node.name),
+            source: AssignmentSource::KeyProject.code().to_owned(),
+            text: format!(
+                "重点项目“{}”的前期手续“{}”应于{}前办结，现已逾期。请{}抓紧办理，按时限反馈进展。",
+                node.project_name, node.name, node.deadline, node.org_name
+            ),
+            lead_org_id: Some(node.org_id),
+            ..NewAssignmentInput::default()
+        };
+        self.create_linked_assignment(user, &input, Some(AssignmentLink::Prework(id))).await
+    }
+
+    /// Raises a 堵点 on a project: the office or the owner's reporters.
+    pub async fn raise_factor_issue(
+        &self,
+        user: &User,
+        project: ProjectId,
+        input: &FactorInput,
+    ) -> Result<FactorIssueId> {
+        let p = self.project(user, project).await?;
+        if !may_manage(user) && !may_report(user, &p) {
+            return Err(AppError::Forbidden);
+        }
+        let mut invalid = Invalid::new();
+        let kind = FactorKind::parse(&input.kind).unwrap_or_else(|| {
+            invalid.add("kind", "unknown", "请选择问题类型：用地、用能、用水、资金、审批、拆迁或其他");
+            FactorKind::Other
+        });
+        let description = invalid.text("description", "问题描述", &input.description, 2000);
+        let org = self.project_org(user, &mut invalid, "org_id", "责任单位", &input.org_id).await?;
+        let deadline = match input.deadline.trim() {
+            "" => {
+                invalid.add("deadline", "required", "请填写解决时限");
+                None
+            }
+            text => parse_date(&mut invalid, "deadline", "解决时限", text),
+        };
+        let level = match input.level.trim() {
+            "" => Coordination::County,
+            text => Coordination::parse(text).unwrap_or_else(|| {
+                invalid.add("level", "unknown", "协调层级应为县级、市分管领导、调度会或市政府");
+                Coordination::County
+            }),
+        };
+        invalid.into_result()?;
+        let new = NewFactorIssue {
+            project_id: project,
+            kind,
+            description,
+            org_id: org.unwrap_or(OrgId(0)),
+            deadline: deadline.unwrap_or_default(),
+            level,
+        };
+        let id = self.store.raise_factor_issue(user.tenant_id, &new, self.actor(user)).await?;
+        let title = format!("重点项目堵点待解决：{}", p.fields.name);
+        let body = format!("{}问题：{}。请于{}前解决。", kind.label(), new.description, new.deadline);
+        self.tell_org(
+            user.tenant_id,
+            new.org_id,
+            &format!("factor-raised-{}", id.0),
+            &title,
+            &body,
+            &format!("/projects/{}", project.0),
+        )
+        .await;
+        Ok(id)
+    }
+
+    /// A step on a 堵点: `solve` (the solving org or the office, with a note),
+    /// `confirm` (销号, the owner's reporters) or `reject` (the owner: not solved).
+    pub async fn step_factor_issue(
+        &self,
+        user: &User,
+        id: FactorIssueId,
+        action: &str,
+        note: &str,
+    ) -> Result<ProjectId> {
+        let issue = self.store.factor_issue(user.tenant_id, id).await?.ok_or(AppError::NotFound("堵点问题"))?;
+        let owner = user.role == Role::Reporter && user.org_id == issue.owner_org_id;
+        let solver = user.role == Role::Reporter && user.org_id == issue.org_id;
+        let mut invalid = Invalid::new();
+        let note = invalid.optional_text("note", "说明", note, 1000);
+        let (from, to, allowed) = match action {
+            "solve" => (FactorStatus::Open, FactorStatus::Solved, solver || may_manage(user)),
+            "confirm" => (FactorStatus::Solved, FactorStatus::Closed, owner),
+            "reject" => (FactorStatus::Solved, FactorStatus::Open, owner),
+            _ => return Err(AppError::field("action", "unknown", "操作应为 solve、confirm 或 reject")),
+        };
+        if !allowed {
+            return Err(AppError::Forbidden);
+        }
+        if matches!(action, "solve" | "reject") && note.is_empty() {
+            invalid.add("note", "required", if action == "solve" { "请写明解决情况" } else { "请写明未解决的原因" });
+        }
+        invalid.into_result()?;
+        self.store.step_factor_issue(user.tenant_id, id, from, to, &note, self.actor(user)).await?;
+        self.forget_project_map(user.tenant_id);
+        Ok(issue.project_id)
+    }
+
+    /// Turns a 堵点 into a 督办 matter of its solving org, in one step.
+    pub async fn assign_factor_issue(&self, user: &User, id: FactorIssueId) -> Result<AssignmentId> {
+        let issue = self.store.factor_issue(user.tenant_id, id).await?.ok_or(AppError::NotFound("堵点问题"))?;
+        if issue.status == FactorStatus::Closed {
+            return Err(AppError::Conflict("该堵点问题已销号".to_owned()));
+        }
+        let input = NewAssignmentInput {
+            title: format!("{}：{}问题", issue.project_name, issue.kind.label()),
+            source: AssignmentSource::KeyProject.code().to_owned(),
+            text: format!(
+                "重点项目“{}”的{}问题：{}（原定解决时限{}）。",
+                issue.project_name,
+                issue.kind.label(),
+                issue.description,
+                issue.deadline
+            ),
+            lead_org_id: Some(issue.org_id.0),
+            ..NewAssignmentInput::default()
+        };
+        self.create_linked_assignment(user, &input, Some(AssignmentLink::Factor(id))).await
+    }
+
+    /// Raises every overdue 堵点 one coordination level (the daily sweep).
+    pub async fn escalate_factor_issues(&self) -> Result<usize> {
+        let today = self.clock.today();
+        let mut raised = 0;
+        for tenant in self.store.tenant_ids().await? {
+            raised +=
+                self.store.escalate_factor_issues(tenant, today, ESCALATION_DAYS, self.system_actor()).await?.len();
+        }
+        Ok(raised)
+    }
+
+    /// An org of the tenant named by its id in a form field.
+    pub(crate) async fn project_org(
+        &self,
+        user: &User,
+        invalid: &mut Invalid,
+        field: &str,
+        label: &str,
+        text: &str,
+    ) -> Result<Option<OrgId>> {
+        let text = text.trim();
+        if text.is_empty() {
+            invalid.add(field, "required", format!("请选择{label}"));
+            return Ok(None);
+        }
+        let Ok(id) = text.parse::<i64>() else {
+            invalid.add(field, "not_found", format!("{label}（{text}）不存在"));
+            return Ok(None);
+        };
+        match self.store.org(user.tenant_id, OrgId(id)).await? {
+            Some(org) if org.is_active => Ok(Some(org.id)),
+            _ => {
+                invalid.add(field, "not_found", format!("{label}（编号{id}）不存在或已停用"));
+                Ok(None)
+            }
+        }
+    }
+
+    /// Tells an org's people, in their inbox, of something on a project.
+    pub(crate) async fn tell_org(
+        &self,
+        tenant: qingdan_domain::TenantId,
+        org: OrgId,
+        key: &str,
+        title: &str,
+        body: &str,
+        link: &str,
+    ) {
+        let notice = qingdan_storage::InboxNotice {
+            event_key: key,
+            title,
+            body,
+            link: Some(link),
+            to: &[qingdan_storage::Audience::Org(org)],
+        };
+        if let Err(e) = self.store.deliver_to_inbox(tenant, &[notice], self.clock.now()).await {
+            tracing::warn!("inbox delivery failed: {e}");
+        }
+    }
+}

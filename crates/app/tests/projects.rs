@@ -1,0 +1,309 @@
+//! 重点项目, on both engines: the register and who sees what; half-monthly
+//! reports accepted by racing reviewers add up to exactly the sum of their
+//! amounts; a project's light follows its investment, dates and 前期手续; an
+//! overdue node, a 堵点 and a meeting's decision each become one 督办 matter;
+//! a 堵点 rises when overdue and closes only with its owner; the next
+//! meeting's agenda opens with the last one's decisions.
+
+use anyhow::{Result, ensure};
+use qingdan_app::projects::{DecisionInput, FactorInput, MeetingInput, PreworkInput, ProjectInput, ProjectReportInput};
+use qingdan_app::{App, AppError, Clock, OrgInput};
+use qingdan_domain::project::{Coordination, FactorStatus};
+use qingdan_domain::{Decimal, Light, OrgId, ProjectId, Role, User};
+use qingdan_testkit::{Backend, World, on_both_engines};
+use std::str::FromStr;
+
+on_both_engines! {
+    the_register_checks_each_field_and_each_reader_sees_only_their_projects => register;
+    racing_acceptances_add_up_to_the_sum_of_the_accepted_amounts => race;
+    the_light_follows_investment_dates_and_procedures => lights;
+    a_blocker_rises_when_overdue_and_closes_only_with_its_owner => blockers;
+    the_meeting_turns_decisions_into_matters_and_the_next_agenda_opens_with_them => meetings;
+}
+
+struct City {
+    w: World,
+    east: OrgId,
+    steel: OrgId,
+    land: OrgId,
+    /// The owner's reporter.
+    owner: User,
+    /// A reporter of the east district.
+    district: User,
+    /// A reporter of an org with nothing to do with the project.
+    outsider: User,
+    /// The land bureau's reporter (solves 用地 blockers).
+    lander: User,
+}
+
+async fn city(backend: Backend, today: &str) -> Result<City> {
+    let w = World::new(backend, today).await?;
+    let east = w
+        .app
+        .create_org(
+            &w.admin,
+            &OrgInput { name: "东城区".into(), kind: "district".into(), parent_id: None, sort_order: None },
+        )
+        .await?
+        .id;
+    let steel = w.org("东城特钢有限公司").await?;
+    let land = w.org("市自然资源局").await?;
+    let other = w.org("市文旅局").await?;
+    Ok(City {
+        owner: w.user("tg.li", Role::Reporter, steel).await?,
+        district: w.user("dc.wang", Role::Reporter, east).await?,
+        outsider: w.user("wl.zhao", Role::Reporter, other).await?,
+        lander: w.user("zr.sun", Role::Reporter, land).await?,
+        w,
+        east,
+        steel,
+        land,
+    })
+}
+
+fn project_input(c: &City, name: &str) -> ProjectInput {
+    ProjectInput {
+        name: name.into(),
+        code: "2026-330100-31-03-000001".into(),
+        nature: "新建".into(),
+        category: "产业".into(),
+        industry: "高端装备".into(),
+        county_org_id: c.east.0.to_string(),
+        owner_org_id: c.steel.0.to_string(),
+        total_investment: "120000".into(),
+        year: "2026".into(),
+        year_plan: "40000".into(),
+        base_total: "10000".into(),
+        base_year: "2000".into(),
+        planned_start: "2026-02-01".into(),
+        actual_start: "2026-02-20".into(),
+        planned_completion: "2027-12-31".into(),
+        stage: "在建".into(),
+        level: "市重点".into(),
+        progress_text: "主厂房基础施工".into(),
+        ..ProjectInput::default()
+    }
+}
+
+fn invalid_fields(e: &AppError) -> Vec<String> {
+    match e {
+        AppError::Invalid(invalid) => invalid.errors.iter().map(|e| e.field.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+async fn register(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    let bad = ProjectInput {
+        total_investment: "十二亿".into(),
+        stage: "施工中".into(),
+        county_org_id: c.steel.0.to_string(),
+        planned_completion: "2025-01-01".into(),
+        ..project_input(&c, "")
+    };
+    let e = app.create_project(office, &bad).await.err().ok_or_else(|| anyhow::anyhow!("bad input accepted"))?;
+    let fields = invalid_fields(&e);
+    for field in ["name", "total_investment", "stage", "county_org_id", "planned_completion"] {
+        ensure!(fields.iter().any(|f| f == field), "{field} not named in {fields:?}");
+    }
+    ensure!(matches!(app.create_project(&c.owner, &project_input(&c, "特钢技改")).await, Err(AppError::Forbidden)));
+    let id = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let again = app.create_project(office, &project_input(&c, "特钢技改")).await;
+    ensure!(again.as_ref().err().map(invalid_fields) == Some(vec!["name".to_owned()]), "{again:?}");
+    for reader in [office, &c.owner, &c.district] {
+        let p = app.project(reader, id).await?;
+        ensure!(p.done_total == Decimal::from(10_000) && p.done_year == Decimal::from(2_000), "{p:?}");
+        let list = app.project_list(reader, &Default::default()).await?;
+        ensure!(list.total == 1 && list.projects[0].id == id, "{} sees {}", reader.username, list.total);
+    }
+    ensure!(matches!(app.project(&c.outsider, id).await, Err(AppError::Forbidden)));
+    ensure!(app.project_list(&c.outsider, &Default::default()).await?.total == 0);
+    for admin in [&c.w.admin, &c.w.security, &c.w.auditor] {
+        ensure!(matches!(app.project(admin, id).await, Err(AppError::Forbidden)), "{}", admin.username);
+    }
+    let stranger = c.w.stranger(Role::Supervisor).await?;
+    ensure!(matches!(app.project(&stranger, id).await, Err(AppError::NotFound(_))));
+    ensure!(app.project_list(&stranger, &Default::default()).await?.total == 0);
+    let edit = ProjectInput { year_plan: "50000".into(), ..project_input(&c, "特钢技改（一期）") };
+    ensure!(matches!(app.update_project(&c.owner, id, &edit).await, Err(AppError::Forbidden)));
+    app.update_project(office, id, &edit).await?;
+    let p = app.project(office, id).await?;
+    ensure!(p.fields.name == "特钢技改（一期）" && p.fields.year_plan == Decimal::from(50_000));
+    Ok(())
+}
+
+fn report(period: &str, amount: &str) -> ProjectReportInput {
+    ProjectReportInput {
+        period: period.into(),
+        amount: amount.into(),
+        progress_text: "钢结构吊装".into(),
+        workforce: "120".into(),
+        ..ProjectReportInput::default()
+    }
+}
+
+async fn race(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-12-20").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    let id = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    ensure!(matches!(
+        app.submit_project_report(&c.district, id, &report("2026-01-05", "1")).await,
+        Err(AppError::Forbidden)
+    ));
+    let bad = app.submit_project_report(&c.owner, id, &report("2027-01-05", "-5")).await;
+    let fields = bad.as_ref().err().map(invalid_fields).unwrap_or_default();
+    ensure!(fields.contains(&"period".to_owned()) && fields.contains(&"amount".to_owned()), "{bad:?}");
+    // 24 half-months of 2026 (1,000.25 each) and one of 2025 (only 累计).
+    let mut reports = Vec::new();
+    for month in 1..=12 {
+        for day in [3, 18] {
+            let period = format!("2026-{month:02}-{day:02}");
+            reports.push(app.submit_project_report(&c.owner, id, &report(&period, "1000.25")).await?);
+        }
+    }
+    reports.push(app.submit_project_report(&c.owner, id, &report("2025-12-20", "500")).await?);
+    let second = c.w.user("office2", Role::Supervisor, office.org_id).await?;
+    let mut racers = Vec::new();
+    for (i, report) in reports.iter().copied().enumerate() {
+        let app = app.clone();
+        let reviewer = if i % 2 == 0 { office.clone() } else { second.clone() };
+        racers.push(tokio::spawn(async move { app.review_project_report(&reviewer, report, true, "").await }));
+    }
+    for racer in racers {
+        racer.await??;
+    }
+    let p = app.project(office, id).await?;
+    // Recomputed from the stored reports, independently of the project's figures.
+    let stored = app.store().project_reports(c.w.tenant, id).await?;
+    ensure!(stored.len() == 25 && stored.iter().all(|r| r.status.code() == "accepted"));
+    let sum: Decimal = stored.iter().map(|r| r.amount).sum();
+    ensure!(sum == Decimal::from_str("24506")?, "{sum}");
+    ensure!(p.done_total == Decimal::from(10_000) + sum, "累计 {} ≠ {}", p.done_total, Decimal::from(10_000) + sum);
+    ensure!(p.done_year == Decimal::from(2_000) + Decimal::from_str("24006")?, "本年 {}", p.done_year);
+    let again = app.submit_project_report(&c.owner, id, &report("2026-03-03", "9")).await;
+    ensure!(matches!(again, Err(AppError::Conflict(_))), "an accepted period is closed: {again:?}");
+    ensure!(matches!(app.review_project_report(office, reports[0], false, "重复").await, Err(AppError::Conflict(_))));
+    Ok(())
+}
+
+async fn lights(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    // 2,000 of 40,000 planned on 07-01 (time 49): 5%, 44 points behind → red.
+    let id = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let p = app.project(office, id).await?;
+    ensure!(p.light == Light::Red && p.rate == 5 && p.gap == 44, "{p:?}");
+    let r = app.submit_project_report(&c.owner, id, &report("2026-06-16", "18000")).await?;
+    app.review_project_report(office, r, true, "").await?;
+    let p = app.project(office, id).await?;
+    ensure!(p.light == Light::Green && p.rate == 50 && p.reasons.is_empty(), "{p:?}");
+    let node = PreworkInput { name: "环评".into(), org_id: c.land.0.to_string(), deadline: "2026-06-30".into() };
+    let node = app.add_prework(office, id, &node).await?;
+    let p = app.project(office, id).await?;
+    ensure!(p.light == Light::Red && p.reasons == "前期手续逾期1项", "{p:?}");
+    let matter = app.assign_prework(office, node).await?;
+    let detail = app.assignment_detail(office, matter).await?;
+    ensure!(detail.assignment.lead_org_id == c.land && detail.assignment.title.contains("环评"));
+    ensure!(matches!(app.assign_prework(office, node).await, Err(AppError::Conflict(_))), "one matter per node");
+    ensure!(matches!(app.set_prework_done(&c.outsider, node, true).await, Err(AppError::Forbidden)));
+    app.set_prework_done(&c.lander, node, true).await?;
+    ensure!(app.project(office, id).await?.light == Light::Green);
+    // The daily refresh: on 2026-12-01 the same figures are far behind.
+    let later = App::open(&c.w.db.url, Clock::fixed_on("2026-12-01".parse()?)).await?;
+    ensure!(later.refresh_project_lights().await? == 1);
+    let p = later.project(office, id).await?;
+    ensure!(p.light == Light::Red && p.gap == 91 - 50, "{p:?}");
+    Ok(())
+}
+
+async fn blockers(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    let id = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let input = FactorInput {
+        kind: "用地".into(),
+        description: "二期用地指标未落实".into(),
+        org_id: c.land.0.to_string(),
+        deadline: "2026-07-10".into(),
+        level: String::new(),
+    };
+    ensure!(matches!(app.raise_factor_issue(&c.outsider, id, &input).await, Err(AppError::Forbidden)));
+    let issue = app.raise_factor_issue(&c.owner, id, &input).await?;
+    let inbox = app.inbox(&c.lander, false).await?;
+    ensure!(inbox.iter().any(|m| m.title.contains("特钢技改")), "the solving org is told: {inbox:?}");
+    ensure!(matches!(app.step_factor_issue(&c.owner, issue, "solve", "已解决").await, Err(AppError::Forbidden)));
+    ensure!(matches!(app.step_factor_issue(&c.owner, issue, "confirm", "").await, Err(AppError::Conflict(_))));
+    let later = App::open(&c.w.db.url, Clock::fixed_on("2026-07-15".parse()?)).await?;
+    ensure!(later.escalate_factor_issues().await? == 1);
+    ensure!(later.escalate_factor_issues().await? == 0, "once per deadline passed");
+    let f = later.store().factor_issue(c.w.tenant, issue).await?.ok_or_else(|| anyhow::anyhow!("gone"))?;
+    ensure!(f.level == Coordination::CityLeader && f.deadline == "2026-07-25".parse()?, "{f:?}");
+    later.step_factor_issue(&c.lander, issue, "solve", "已调剂用地指标120亩").await?;
+    ensure!(matches!(later.step_factor_issue(&c.lander, issue, "confirm", "").await, Err(AppError::Forbidden)));
+    later.step_factor_issue(&c.owner, issue, "confirm", "指标已到位").await?;
+    let f = later.store().factor_issue(c.w.tenant, issue).await?.ok_or_else(|| anyhow::anyhow!("gone"))?;
+    ensure!(f.status == FactorStatus::Closed && f.solved_note.contains("120亩"), "{f:?}");
+    Ok(())
+}
+
+async fn meetings(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    let behind = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let late = ProjectInput {
+        stage: "签约".into(),
+        actual_start: String::new(),
+        planned_start: "2026-05-01".into(),
+        year_plan: "1000".into(),
+        base_year: "600".into(),
+        base_total: "600".into(),
+        ..project_input(&c, "东城物流园")
+    };
+    let late = app.create_project(office, &late).await?;
+    let agenda = app.dispatch_agenda(office).await?;
+    ensure!(agenda.previous_number.is_none() && agenda.previous.is_empty());
+    ensure!(agenda.lagging.iter().map(|i| i.project_id).collect::<Vec<_>>() == [behind.0], "{:?}", agenda.lagging);
+    ensure!(agenda.stalled.iter().map(|i| i.project_id).collect::<Vec<_>>() == [late.0], "{:?}", agenda.stalled);
+    ensure!(matches!(app.dispatch_agenda(&c.owner).await, Err(AppError::Forbidden)));
+    let input = MeetingInput {
+        title: "全市重点项目第一次调度会".into(),
+        held_on: "2026-07-01".into(),
+        ..MeetingInput::default()
+    };
+    let first = app.create_meeting(office, &input).await?;
+    let decide = |project: ProjectId, content: &str, deadline: &str| DecisionInput {
+        project_id: project.0.to_string(),
+        content: content.into(),
+        lead_org_id: c.land.0.to_string(),
+        deadline: deadline.into(),
+    };
+    let missing = DecisionInput { lead_org_id: String::new(), ..decide(late, "", "明天") };
+    let fields = app.add_decision(office, first, &missing).await.err().map(|e| invalid_fields(&e)).unwrap_or_default();
+    ensure!(fields == ["content", "lead_org_id", "deadline"], "{fields:?}");
+    app.add_decision(office, first, &decide(late, "7月15日前完成物流园用地报批", "2026-07-15")).await?;
+    app.add_decision(office, first, &decide(behind, "协调特钢技改电力增容", "2026-07-20")).await?;
+    ensure!(app.assign_all_decisions(office, first).await? == 2);
+    ensure!(app.assign_all_decisions(office, first).await? == 0, "each decision becomes one matter");
+    let detail = app.meeting_detail(office, first).await?;
+    ensure!(detail.meeting.number == 1 && detail.decisions.iter().all(|d| d.assignment_id.is_some()));
+    ensure!(detail.agenda.lagging.len() == 1, "the agenda is kept with the meeting");
+    let minutes = app.meeting_minutes(office, first).await?;
+    let text = qingdan_office::docx_text(&minutes.bytes)?;
+    ensure!(text.contains("协调特钢技改电力增容") && text.contains("市自然资源局"), "{text}");
+    // The next meeting's agenda opens with these two decisions and their state.
+    let later = App::open(&c.w.db.url, Clock::fixed_on("2026-07-16".parse()?)).await?;
+    let next = later.dispatch_agenda(office).await?;
+    ensure!(next.previous_number == Some(1));
+    let states: Vec<(&str, &str)> = next.previous.iter().map(|d| (d.content.as_str(), d.state.as_str())).collect();
+    ensure!(states == [("7月15日前完成物流园用地报批", "已逾期"), ("协调特钢技改电力增容", "办理中")], "{states:?}");
+    let second = later.create_meeting(office, &MeetingInput { title: "第二次调度会".into(), ..input }).await?;
+    ensure!(later.meeting_detail(office, second).await?.meeting.number == 2);
+    ensure!(matches!(later.meetings(&c.owner).await, Err(AppError::Forbidden)));
+    Ok(())
+}

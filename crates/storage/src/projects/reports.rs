@@ -1,0 +1,257 @@
+//! Half-monthly project reports (项目进展): submitted by the owner's
+//! reporters, reviewed by the office. An acceptance adds the report's amount
+//! to the project's figures, moves its stage to the milestone reached and
+//! relights it, in one transaction.
+
+use super::{LightBasis, ProjectScope, refigure, relight};
+use crate::audit::{event, record};
+use crate::error::{Conflict, Entity, StorageError};
+use crate::rows::{code, decimal};
+use crate::store::{in_tx, on_pool};
+use crate::{Actor, Result, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use qingdan_domain::project::{ProjectReportStatus, Stage};
+use qingdan_domain::{Decimal, ProjectId, ProjectReportId, TenantId};
+use serde_json::json;
+
+/// A report as submitted for one half-month.
+#[derive(Debug, Clone)]
+pub struct NewProjectReport {
+    pub project_id: ProjectId,
+    /// The half-month's first day (the 1st or the 16th).
+    pub period_start: NaiveDate,
+    /// 本期完成投资, 万元.
+    pub amount: Decimal,
+    /// 形象进度 in words.
+    pub progress_text: String,
+    /// The stage reached this period, when it moved.
+    pub milestone: Option<Stage>,
+    /// 在岗人数 on site.
+    pub workforce: i64,
+    /// 存在问题
+    pub problems: String,
+}
+
+/// A stored report with its project's name and who did what.
+#[derive(Debug, Clone)]
+pub struct ProjectReport {
+    pub id: ProjectReportId,
+    pub project_id: ProjectId,
+    pub project_name: String,
+    pub period_start: NaiveDate,
+    pub amount: Decimal,
+    pub progress_text: String,
+    pub milestone: Option<Stage>,
+    pub workforce: i64,
+    pub problems: String,
+    pub status: ProjectReportStatus,
+    pub submitted_by: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+    pub reviewed_by: Option<String>,
+    pub review_note: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: i64,
+    project_id: i64,
+    project_name: String,
+    period_start: NaiveDate,
+    amount: String,
+    progress_text: String,
+    milestone: Option<String>,
+    workforce: i64,
+    problems: String,
+    status: String,
+    submitted_by: Option<String>,
+    submitted_at: DateTime<Utc>,
+    reviewed_by: Option<String>,
+    review_note: String,
+}
+
+const TABLE: &str = "project_reports";
+
+const SELECT: &str = "SELECT r.id, r.project_id, p.name AS project_name, r.period_start, r.amount, r.progress_text, \
+    r.milestone, r.workforce, r.problems, r.status, s.display_name AS submitted_by, r.submitted_at, \
+    v.display_name AS reviewed_by, r.review_note FROM project_reports r JOIN projects p ON p.id = r.project_id \
+    LEFT JOIN users s ON s.id = r.submitted_by LEFT JOIN users v ON v.id = r.reviewed_by";
+
+impl ReportRow {
+    fn into_report(self) -> Result<ProjectReport> {
+        Ok(ProjectReport {
+            id: ProjectReportId(self.id),
+            project_id: ProjectId(self.project_id),
+            project_name: self.project_name,
+            period_start: self.period_start,
+            amount: decimal(TABLE, &self.amount)?,
+            progress_text: self.progress_text,
+            milestone: self.milestone.as_deref().map(|m| code(TABLE, m, Stage::from_code)).transpose()?,
+            workforce: self.workforce,
+            problems: self.problems,
+            status: code(TABLE, &self.status, ProjectReportStatus::from_code)?,
+            submitted_by: self.submitted_by,
+            submitted_at: self.submitted_at,
+            reviewed_by: self.reviewed_by,
+            review_note: self.review_note,
+        })
+    }
+}
+
+impl Store {
+    /// Submits (or, while not accepted, resubmits) a project's report for a
+    /// half-month. A period already accepted is refused.
+    pub async fn submit_project_report(
+        &self,
+        tenant: TenantId,
+        new: &NewProjectReport,
+        actor: Actor,
+    ) -> Result<ProjectReportId> {
+        let id = in_tx!(self, tx => {
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO project_reports (tenant_id, project_id, period_start, amount, progress_text, milestone, \
+                 workforce, problems, status, submitted_by, submitted_at, review_note) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $10, '') \
+                 ON CONFLICT (project_id, period_start) DO UPDATE SET amount = excluded.amount, \
+                 progress_text = excluded.progress_text, milestone = excluded.milestone, workforce = excluded.workforce, \
+                 problems = excluded.problems, status = 'submitted', submitted_by = excluded.submitted_by, \
+                 submitted_at = excluded.submitted_at, reviewed_by = NULL, reviewed_at = NULL \
+                 WHERE project_reports.status <> 'accepted' RETURNING id",
+            )
+            .bind(tenant.0)
+            .bind(new.project_id.0)
+            .bind(new.period_start)
+            .bind(new.amount.to_string())
+            .bind(&new.progress_text)
+            .bind(new.milestone.map(Stage::code))
+            .bind(new.workforce)
+            .bind(&new.problems)
+            .bind(actor.user_id.map(|u| u.0))
+            .bind(actor.at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let id = id.ok_or(StorageError::Conflict(Conflict::ProjectReportAccepted))?;
+            let after = json!({"project_id": new.project_id, "period_start": new.period_start,
+                               "amount": new.amount.to_string(), "milestone": new.milestone.map(Stage::code)});
+            record!(tx, event(tenant, actor, "project_report", id, "submit", None, Some(after)));
+            ProjectReportId(id)
+        });
+        Ok(id)
+    }
+
+    /// Accepts or returns a report waiting for review. An acceptance adds its
+    /// amount to the project's figures, moves the project to the milestone
+    /// (never back) with the period's last day as the stage's date, takes
+    /// its 形象进度, and relights the project.
+    pub async fn review_project_report(
+        &self,
+        tenant: TenantId,
+        id: ProjectReportId,
+        accept: bool,
+        note: &str,
+        basis: LightBasis,
+        actor: Actor,
+    ) -> Result<ProjectId> {
+        let status = if accept { ProjectReportStatus::Accepted } else { ProjectReportStatus::Returned };
+        let project = in_tx!(self, tx => {
+            let row: Option<(i64, Option<String>, String, NaiveDate)> = sqlx::query_as(
+                "UPDATE project_reports SET status = $1, reviewed_by = $2, reviewed_at = $3, review_note = $4 \
+                 WHERE tenant_id = $5 AND id = $6 AND status = 'submitted' \
+                 RETURNING project_id, milestone, progress_text, period_start",
+            )
+            .bind(status.code())
+            .bind(actor.user_id.map(|u| u.0))
+            .bind(actor.at)
+            .bind(note)
+            .bind(tenant.0)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((project, milestone, progress_text, period)) = row else {
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM project_reports WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
+                return Err(match exists {
+                    Some(_) => StorageError::Conflict(Conflict::ProjectReportNotWaiting),
+                    None => StorageError::NotFound(Entity::ProjectReport),
+                });
+            };
+            let project = ProjectId(project);
+            if accept {
+                refigure!(tx, tenant, project);
+                let current: String = sqlx::query_scalar("SELECT stage FROM projects WHERE id = $1")
+                    .bind(project.0).fetch_one(&mut *tx).await?;
+                let current = code("projects", &current, Stage::from_code)?;
+                let reached = milestone.as_deref().map(|m| code(TABLE, m, Stage::from_code)).transpose()?;
+                let stage = reached.filter(|r| *r > current);
+                let on = qingdan_domain::project::half_month_end(period);
+                let date_column = stage.and_then(stage_date_column);
+                let sql = match date_column {
+                    Some(column) => format!("UPDATE projects SET stage = $1, progress_text = $2, {column} = COALESCE({column}, $3) WHERE id = $4"),
+                    None => "UPDATE projects SET stage = $1, progress_text = $2, updated_at = updated_at WHERE id = $4 AND $3 = $3".to_owned(),
+                };
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(stage.unwrap_or(current).code())
+                    .bind(&progress_text)
+                    .bind(on)
+                    .bind(project.0)
+                    .execute(&mut *tx)
+                    .await?;
+                relight!(tx, tenant, project, basis);
+            }
+            let after = json!({"status": status.code(), "note": note});
+            record!(tx, event(tenant, actor, "project_report", id.0, "review", None, Some(after)));
+            project
+        });
+        Ok(project)
+    }
+
+    /// One report.
+    pub async fn project_report(&self, tenant: TenantId, id: ProjectReportId) -> Result<Option<ProjectReport>> {
+        let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND r.id = $2");
+        let row: Option<ReportRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_optional(pool).await?
+        });
+        row.map(ReportRow::into_report).transpose()
+    }
+
+    /// A project's reports, newest period first.
+    pub async fn project_reports(&self, tenant: TenantId, project: ProjectId) -> Result<Vec<ProjectReport>> {
+        let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND r.project_id = $2 ORDER BY r.period_start DESC");
+        let rows: Vec<ReportRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(project.0).fetch_all(pool).await?
+        });
+        rows.into_iter().map(ReportRow::into_report).collect()
+    }
+
+    /// Reports waiting for review, of the projects `scope` may see, oldest first.
+    pub async fn project_review_queue(
+        &self,
+        tenant: TenantId,
+        scope: ProjectScope,
+        limit: i64,
+    ) -> Result<Vec<ProjectReport>> {
+        let (org_filter, org) = match scope {
+            ProjectScope::All => ("$2 = $2", 0),
+            ProjectScope::Org(org) => {
+                ("(p.owner_org_id = $2 OR p.county_org_id = $2 OR p.zone_org_id = $2 OR p.lead_org_id = $2)", org.0)
+            }
+        };
+        let sql = format!(
+            "{SELECT} WHERE r.tenant_id = $1 AND r.status = 'submitted' AND {org_filter} ORDER BY r.id LIMIT $3"
+        );
+        let rows: Vec<ReportRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(org).bind(limit).fetch_all(pool).await?
+        });
+        rows.into_iter().map(ReportRow::into_report).collect()
+    }
+}
+
+/// The project column that dates reaching `stage`.
+fn stage_date_column(stage: Stage) -> Option<&'static str> {
+    match stage {
+        Stage::Planning | Stage::Building => None,
+        Stage::Signed => Some("signed_on"),
+        Stage::Started => Some("actual_start"),
+        Stage::Completed => Some("actual_completion"),
+        Stage::Producing => Some("producing_on"),
+    }
+}
