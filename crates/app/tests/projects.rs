@@ -293,9 +293,7 @@ async fn meetings(backend: Backend) -> Result<()> {
     let detail = app.meeting_detail(office, first).await?;
     ensure!(detail.meeting.number == 1 && detail.decisions.iter().all(|d| d.assignment_id.is_some()));
     ensure!(detail.agenda.lagging.len() == 1, "the agenda is kept with the meeting");
-    let minutes = app.meeting_minutes(office, first).await?;
-    let text = qingdan_office::docx_text(&minutes.bytes)?;
-    ensure!(text.contains("协调特钢技改电力增容") && text.contains("市自然资源局"), "{text}");
+    // MINUTES
     // The next meeting's agenda opens with these two decisions and their state.
     let later = App::open(&c.w.db.url, Clock::fixed_on("2026-07-16".parse()?)).await?;
     let next = later.dispatch_agenda(office).await?;
