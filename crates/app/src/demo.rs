@@ -159,7 +159,7 @@ const TASKS: &[Line] = &[
 pub struct Demo {
     pub tenant: TenantId,
     pub plan: PlanId,
-    pub accounts: Vec<(String, String, &'static str)>,
+    pub accounts: Vec<(String, String, String)>,
 }
 
 impl App {
@@ -273,9 +273,11 @@ impl App {
         }
         let matters: Vec<(&User, OrgId)> = matters.iter().map(|(u, o)| (u, *o)).collect();
         self.seed_demo_assignments(&supervisor, &user(&users, "shizhang")?, &matters).await?;
+        let project_owners = self.seed_demo_projects(&admin, &supervisor, &leaders).await?;
         let accounts = USERS
             .iter()
-            .map(|(u, n, r, _)| (u.to_string(), n.to_string(), Role::from_code(r).map_or("", Role::label)))
+            .map(|(u, n, r, _)| (u.to_string(), n.to_string(), Role::from_code(r).map_or("", Role::label).to_owned()))
+            .chain(project_owners)
             .collect();
         Ok(Demo { tenant, plan: plan.id, accounts })
     }

@@ -20,6 +20,7 @@ mod auth;
 mod calendar;
 mod dashboard;
 pub mod demo;
+mod demo_projects;
 pub mod imports;
 mod inbox;
 mod ledgers;

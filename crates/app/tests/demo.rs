@@ -14,6 +14,50 @@ use std::collections::{BTreeSet, HashMap};
 
 on_both_engines! {
     demo_reports_count_whole_things_spread_over_their_months_and_speak_as_departments => demo_reports;
+    demo_projects_span_counties_and_zones_with_two_meetings_made_matters => demo_projects;
+}
+
+/// The demo's key projects as a project office would read them: about 80
+/// across four counties and two zones, whole 万元, lights of every kind,
+/// reports waiting for review, 堵点 open and closed, and two meetings whose
+/// decisions are all 督办 matters.
+async fn demo_projects(backend: Backend) -> Result<()> {
+    use qingdan_domain::Light;
+    let db = TestDb::new(backend).await?;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 9, 15).unwrap_or_default();
+    let app = App::open(&db.url, Clock::fixed_on(today)).await?;
+    let demo = app.seed_demo().await?;
+    let store = app.store();
+    let office = store.users(demo.tenant).await?.into_iter().find(|u| u.username == "duchao");
+    let office = office.ok_or_else(|| anyhow::anyhow!("no office"))?;
+    let projects = store.all_projects(demo.tenant, qingdan_storage::ProjectScope::All, &Default::default()).await?;
+    ensure!((60..=100).contains(&projects.len()), "{} projects", projects.len());
+    let counties: BTreeSet<_> = projects.iter().filter_map(|p| p.fields.county_org_id).collect();
+    let zones: BTreeSet<_> = projects.iter().filter_map(|p| p.fields.zone_org_id).collect();
+    ensure!(counties.len() == 4 && zones.len() == 2, "{counties:?} {zones:?}");
+    for p in &projects {
+        for money in [p.fields.total_investment, p.fields.year_plan, p.done_year, p.done_total] {
+            ensure!(money.fract().is_zero() && money >= qingdan_domain::Decimal::ZERO, "{} {money}", p.fields.name);
+        }
+        ensure!(p.done_year <= p.done_total, "{}", p.fields.name);
+    }
+    for light in [Light::Green, Light::Red, Light::Done] {
+        ensure!(projects.iter().any(|p| p.light == light), "no {light:?} project");
+    }
+    ensure!(!app.project_review_queue(&office).await?.is_empty(), "the last half-month waits for review");
+    let meetings = app.meetings(&office).await?;
+    ensure!(meetings.len() == 2 && meetings[0].number == 2, "{meetings:?}");
+    for m in &meetings {
+        let detail = app.meeting_detail(&office, qingdan_domain::MeetingId(m.id)).await?;
+        ensure!(detail.decisions.len() == 3 && detail.decisions.iter().all(|d| d.assignment_id.is_some()));
+    }
+    let second = app.meeting_detail(&office, qingdan_domain::MeetingId(meetings[0].id)).await?;
+    ensure!(second.agenda.previous_number == Some(1) && second.agenda.previous.len() == 3, "{:?}", second.agenda);
+    let blockers = store.open_factor_issues(demo.tenant, qingdan_storage::ProjectScope::All, None, 100).await?;
+    ensure!(blockers.len() >= 4, "{} open 堵点", blockers.len());
+    let map = app.project_map(&office).await?;
+    ensure!(map.by_county.len() == 4 && map.all.projects == projects.len(), "{:?}", map.by_county);
+    Ok(())
 }
 
 /// Whether the demo takes these as counts and those as amounts.

@@ -303,14 +303,18 @@ impl App {
         Ok(changes.len())
     }
 
-    /// Recomputes the lights of every tenant, and refreshes the database's
-    /// statistics as the tables grow; returns how many lights changed.
+    /// Recomputes the lights of every tenant's tasks and key projects, raises
+    /// overdue 堵点 one level, and refreshes the database's statistics as the
+    /// tables grow; returns how many lights changed.
     pub async fn refresh_all_lights(&self) -> Result<usize> {
         self.store.analyze().await?;
         let mut changed = 0;
         for tenant in self.store.tenant_ids().await? {
             changed += self.refresh_lights(tenant).await?;
         }
+        changed += self.refresh_project_lights().await? as usize;
+        self.escalate_factor_issues().await?;
+        self.project_maps.clear();
         Ok(changed)
     }
 }
