@@ -2,4 +2,5 @@
 //! tenant that `bench/run.sh` loads (`synthetic`), seeded through the bulk
 //! loaders that only this crate turns on (`qingdan-storage`'s `bulk` feature).
 
+pub mod projects;
 pub mod synthetic;

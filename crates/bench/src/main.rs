@@ -39,6 +39,9 @@ enum Command {
         /// Open assigned matters (交办事项) for the 督办 benchmark.
         #[arg(long, default_value_t = 0)]
         assignments: usize,
+        /// Key projects with two years of half-monthly reports (issue 15).
+        #[arg(long, default_value_t = 0)]
+        projects: usize,
     },
     /// Time the 督办 scheduler's pass on each of the next N days; prints JSON lines.
     Sweep {
@@ -85,8 +88,8 @@ async fn main() -> Result<()> {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,qingdan_bench=info"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     match Cli::parse().command {
-        Command::Seed { db, tasks, orgs, users, reports, sample_reporters, assignments } => {
-            let spec = SyntheticSpec { tasks, orgs, users, reports, sample_reporters, assignments };
+        Command::Seed { db, tasks, orgs, users, reports, sample_reporters, assignments, projects } => {
+            let spec = SyntheticSpec { tasks, orgs, users, reports, sample_reporters, assignments, projects };
             seed(&db, spec).await
         }
         Command::Sweep { db, days } => sweep(&db, days).await,

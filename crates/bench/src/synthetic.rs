@@ -76,6 +76,8 @@ pub struct SyntheticSpec {
     pub sample_reporters: usize,
     /// Open assigned matters (交办事项), for the 督办 benchmark.
     pub assignments: usize,
+    /// Key projects with two years of half-monthly reports (issue 15).
+    pub projects: usize,
 }
 
 impl Default for SyntheticSpec {
@@ -87,6 +89,7 @@ impl Default for SyntheticSpec {
             reports: 1_000_000,
             sample_reporters: 200,
             assignments: 0,
+            projects: 0,
         }
     }
 }
@@ -117,6 +120,7 @@ pub struct SyntheticInfo {
     pub users: usize,
     pub reports: usize,
     pub assignments: usize,
+    pub projects: usize,
     /// Department ids, for filtering by lead org.
     pub department_ids: Vec<i64>,
     pub reporters: Vec<SampleReporter>,
@@ -323,6 +327,12 @@ pub async fn seed(app: &App, spec: SyntheticSpec) -> Result<SyntheticInfo> {
         }
         sample.push(SampleReporter { username: username.clone(), org_id: depts[d].0, lead_tasks, free });
     }
+    let zones: Vec<OrgId> = depts.iter().step_by(50).copied().collect();
+    let projects = if spec.projects > 0 {
+        crate::projects::seed_projects(app, tenant, &depts, &zones, &leader_ids, spec.projects).await?
+    } else {
+        0
+    };
     Ok(SyntheticInfo {
         tenant_id: tenant.0,
         plan_id: plan.id.0,
@@ -335,6 +345,7 @@ pub async fn seed(app: &App, spec: SyntheticSpec) -> Result<SyntheticInfo> {
         users: 1 + supervisors + leaders + reporters,
         reports,
         assignments: spec.assignments,
+        projects,
         department_ids: depts.iter().map(|o| o.0).collect(),
         reporters: sample,
     })

@@ -88,4 +88,74 @@ impl Store {
         }
         Ok(())
     }
+
+    /// Loads many key projects at once with their completed figures, one
+    /// transaction per thousand, without audit events (lights: call
+    /// [`Store::relight_projects`] after): for benchmark tenants only.
+    pub async fn bulk_insert_projects(
+        &self,
+        tenant: qingdan_domain::TenantId,
+        projects: &[(qingdan_domain::project::ProjectFields, qingdan_domain::Decimal, qingdan_domain::Decimal)],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<qingdan_domain::ProjectId>> {
+        use crate::projects::{FIELD_COLUMNS, bind_fields};
+        let n = FIELD_COLUMNS.len();
+        let placeholders: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO projects ({}, tenant_id, done_total, done_year, light, rate, gap, reasons, created_at, updated_at) \
+             VALUES ({}, ${}, ${}, ${}, 'green', 0, 0, '', ${}, ${}) RETURNING id",
+            FIELD_COLUMNS.join(", "),
+            placeholders.join(", "),
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4,
+            n + 4,
+        );
+        let mut ids = Vec::with_capacity(projects.len());
+        for chunk in projects.chunks(1000) {
+            in_tx!(self, tx => {
+                for (fields, done_total, done_year) in chunk {
+                    let id: i64 = bind_fields!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())), fields)
+                        .bind(tenant.0)
+                        .bind(done_total.to_string())
+                        .bind(done_year.to_string())
+                        .bind(at)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    ids.push(qingdan_domain::ProjectId(id));
+                }
+            });
+        }
+        Ok(ids)
+    }
+
+    /// Loads accepted half-monthly reports (project, period start, amount), one
+    /// transaction per thousand, without audit events: for benchmark tenants only.
+    pub async fn bulk_insert_project_reports(
+        &self,
+        tenant: qingdan_domain::TenantId,
+        reports: &[(qingdan_domain::ProjectId, chrono::NaiveDate, qingdan_domain::Decimal)],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        for chunk in reports.chunks(1000) {
+            in_tx!(self, tx => {
+                for (project, period, amount) in chunk {
+                    sqlx::query(
+                        "INSERT INTO project_reports (tenant_id, project_id, period_start, amount, progress_text, milestone, \
+                         workforce, problems, status, submitted_at, reviewed_at, review_note) \
+                         VALUES ($1, $2, $3, $4, '主体施工', NULL, 100, '', 'accepted', $5, $5, '')",
+                    )
+                    .bind(tenant.0)
+                    .bind(project.0)
+                    .bind(*period)
+                    .bind(amount.to_string())
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            });
+        }
+        Ok(())
+    }
 }

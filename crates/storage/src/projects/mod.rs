@@ -204,7 +204,7 @@ macro_rules! bind_fields {
 }
 
 /// The editable columns, in [`bind_fields!`] order ($1–$30).
-const FIELD_COLUMNS: [&str; 30] = [
+pub(crate) const FIELD_COLUMNS: [&str; 30] = [
     "name",
     "code",
     "nature",
@@ -291,7 +291,7 @@ macro_rules! relight {
         }
     }};
 }
-pub(crate) use {refigure, relight};
+pub(crate) use {bind_fields, refigure, relight};
 
 /// The light's inputs of one project (`$1` tenant, `$2` project, `$3` today).
 pub(crate) const LIGHT_INPUTS: &str = "SELECT p.id, p.stage, p.year, p.year_plan, p.done_year, p.planned_start, \
