@@ -248,10 +248,60 @@ pub const TASK_COLUMNS: [ColumnSpec; 12] = [
 ///
 /// [`OfficeError::LedgerWrite`] if the writer fails (it does not with these fixed contents).
 pub fn ledger_template_xlsx(kind: LedgerKind) -> Result<Vec<u8>, OfficeError> {
-    write_template(kind).map_err(|e| OfficeError::LedgerWrite { reason: e.to_string() })
+    let layout = match kind {
+        LedgerKind::Orgs => TemplateLayout {
+            lists: &[(org_column::KIND, &ORG_KIND_LABELS)],
+            ..TemplateLayout::new(kind.template_title(), kind.sheet_name(), &ORG_COLUMNS)
+        },
+        LedgerKind::Users => TemplateLayout {
+            text: &[user_column::USERNAME, user_column::PASSWORD],
+            lists: &[(user_column::ROLE, &ROLE_LABELS)],
+            ..TemplateLayout::new(kind.template_title(), kind.sheet_name(), &USER_COLUMNS)
+        },
+        LedgerKind::Tasks => TemplateLayout {
+            text: &[task_column::SEQ],
+            wrap: &[task_column::TASK],
+            dates: &[task_column::DEADLINE],
+            lists: &[(task_column::COMPARATOR, &COMPARATOR_LABELS)],
+            task_example: true,
+            ..TemplateLayout::new(kind.template_title(), kind.sheet_name(), &TASK_COLUMNS)
+        },
+    };
+    write_template(&layout)
 }
 
-fn write_template(kind: LedgerKind) -> Result<Vec<u8>, XlsxError> {
+/// How one template is laid out: its columns and which of them (indexes into
+/// `columns`) carry a text, wrapping or date format or a drop-down list. The
+/// look (宋体, merged title, grey header, 填写说明 sheet) is the same for all.
+pub(crate) struct TemplateLayout<'a> {
+    /// The title without `（表头请勿修改…）`, e.g. `任务导入模板`.
+    pub title: String,
+    pub sheet_name: &'a str,
+    pub columns: &'a [ColumnSpec],
+    /// Columns kept as text (`3.10`, codes, passwords).
+    pub text: &'a [usize],
+    /// Columns whose long text wraps.
+    pub wrap: &'a [usize],
+    /// Columns formatted `yyyy-mm-dd`.
+    pub dates: &'a [usize],
+    /// Columns with a drop-down list of labels.
+    pub lists: &'a [(usize, &'a [&'a str])],
+    /// Whether the note sheet shows the task ledger's worked example.
+    pub task_example: bool,
+}
+
+impl<'a> TemplateLayout<'a> {
+    pub(crate) fn new(title: String, sheet_name: &'a str, columns: &'a [ColumnSpec]) -> Self {
+        TemplateLayout { title, sheet_name, columns, text: &[], wrap: &[], dates: &[], lists: &[], task_example: false }
+    }
+}
+
+/// A template as `.xlsx` bytes.
+pub(crate) fn write_template(layout: &TemplateLayout<'_>) -> Result<Vec<u8>, OfficeError> {
+    write_layout(layout).map_err(|e| OfficeError::LedgerWrite { reason: e.to_string() })
+}
+
+fn write_layout(layout: &TemplateLayout<'_>) -> Result<Vec<u8>, XlsxError> {
     let base = Format::new().set_font_name(FONT).set_font_size(11);
     let title =
         base.clone().set_bold().set_font_size(16).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
@@ -267,12 +317,12 @@ fn write_template(kind: LedgerKind) -> Result<Vec<u8>, XlsxError> {
     let date = base.clone().set_num_format("yyyy-mm-dd");
     let wrap = base.clone().set_text_wrap().set_align(FormatAlign::VerticalCenter);
 
-    let columns = kind.columns();
+    let columns = layout.columns;
     let last_col = (columns.len() - 1) as u16;
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet.set_name(kind.sheet_name())?;
-    sheet.merge_range(0, 0, 0, last_col, &format!("{}（表头请勿修改，带*为必填）", kind.template_title()), &title)?;
+    sheet.set_name(layout.sheet_name)?;
+    sheet.merge_range(0, 0, 0, last_col, &format!("{}（表头请勿修改，带*为必填）", layout.title), &title)?;
     sheet.set_row_height(0, 30)?;
     for (col, spec) in columns.iter().enumerate() {
         let col = col as u16;
@@ -283,26 +333,22 @@ fn write_template(kind: LedgerKind) -> Result<Vec<u8>, XlsxError> {
     }
     sheet.set_row_height(1, 24)?;
     sheet.set_freeze_panes(2, 0)?;
-    match kind {
-        LedgerKind::Orgs => {
-            list(sheet, crate::ledger_templates::org_column::KIND as u16, &ORG_KIND_LABELS)?;
-        }
-        LedgerKind::Users => {
-            sheet.set_column_format(user_column::USERNAME as u16, &text)?;
-            sheet.set_column_format(user_column::PASSWORD as u16, &text)?;
-            list(sheet, user_column::ROLE as u16, &ROLE_LABELS)?;
-        }
-        LedgerKind::Tasks => {
-            sheet.set_column_format(task_column::SEQ as u16, &text)?;
-            sheet.set_column_format(task_column::TASK as u16, &wrap)?;
-            sheet.set_column_format(task_column::DEADLINE as u16, &date)?;
-            list(sheet, task_column::COMPARATOR as u16, &COMPARATOR_LABELS)?;
-        }
+    for &col in layout.text {
+        sheet.set_column_format(col as u16, &text)?;
+    }
+    for &col in layout.wrap {
+        sheet.set_column_format(col as u16, &wrap)?;
+    }
+    for &col in layout.dates {
+        sheet.set_column_format(col as u16, &date)?;
+    }
+    for &(col, labels) in layout.lists {
+        list(sheet, col as u16, labels)?;
     }
 
     let notes = workbook.add_worksheet();
     notes.set_name("填写说明")?;
-    write_notes(notes, kind, &title, &header, &wrap)?;
+    write_notes(notes, layout, &title, &header, &wrap)?;
     workbook.save_to_buffer()
 }
 
@@ -314,13 +360,13 @@ fn list(sheet: &mut Worksheet, col: u16, labels: &[&str]) -> Result<(), XlsxErro
 
 fn write_notes(
     sheet: &mut Worksheet,
-    kind: LedgerKind,
+    layout: &TemplateLayout<'_>,
     title: &Format,
     header: &Format,
     wrap: &Format,
 ) -> Result<(), XlsxError> {
     let cell = wrap.clone().set_border(FormatBorder::Thin);
-    sheet.merge_range(0, 0, 0, 3, &format!("{}填写说明", kind.template_title()), title)?;
+    sheet.merge_range(0, 0, 0, 3, &format!("{}填写说明", layout.title), title)?;
     sheet.set_row_height(0, 30)?;
     for (col, (text, width)) in
         [("列名", 14.0), ("是否必填", 10.0), ("填写说明", 70.0), ("示例", 30.0)].into_iter().enumerate()
@@ -329,7 +375,7 @@ fn write_notes(
         sheet.set_column_width(col as u16, width)?;
     }
     let mut row = 2;
-    for spec in kind.columns() {
+    for spec in layout.columns {
         sheet.write_string_with_format(row, 0, spec.header, &cell)?;
         sheet.write_string_with_format(row, 1, if spec.required { "必填" } else { "选填" }, &cell)?;
         let mut note = spec.note.to_owned();
@@ -350,7 +396,7 @@ fn write_notes(
         sheet.set_row_height(row, 30)?;
         row += 1;
     }
-    if kind == LedgerKind::Tasks {
+    if layout.task_example {
         row += 1;
         sheet.merge_range(row, 0, row, 3, "填写示例（本工作表不会被导入）：", wrap)?;
         row += 1;
