@@ -15,6 +15,9 @@
 //! - [`ledger_template_xlsx`] writes the import templates (单位, 用户, 任务);
 //!   [`read_ledger_table`] finds a ledger's columns by header text and reads its
 //!   rows; [`LedgerExport`] streams a plan's ledger with progress and lights.
+//! - [`project_ledger_template_xlsx`] and [`ProjectLedgerExport`] do the same for
+//!   the key-project register ([`PROJECT_COLUMNS`]); [`dispatch_minutes_docx`] and
+//!   [`dispatch_bulletin_docx`] write the 调度会议纪要 and the 调度通报.
 //! - [`read_xlsx_rows`] reads the first sheet of a workbook as display strings, with
 //!   merged cells filled in, for tests and for importing ledgers.
 //!
@@ -37,6 +40,7 @@ mod ledger_export;
 mod ledger_table;
 mod ledger_templates;
 pub mod limits;
+mod projects;
 mod supervision;
 mod table;
 mod xls_guard;
@@ -58,6 +62,13 @@ pub use ledger_table::{
 pub use ledger_templates::{
     COMPARATOR_LABELS, LedgerKind, ORG_COLUMNS, ORG_KIND_LABELS, ROLE_LABELS, TASK_COLUMNS, USER_COLUMNS,
     ledger_template_xlsx, org_column, task_column, user_column,
+};
+pub use projects::{
+    CountyFigures, DispatchBulletin, DispatchMinutes, DispatchTotals, MinutesDecision, NO_DEADLINE, NO_DECISIONS,
+    NO_OPEN_FACTOR_ISSUES, NO_RED_PROJECTS, OpenFactorIssue, PROJECT_BATCH_LABELS, PROJECT_CATEGORY_LABELS,
+    PROJECT_COLUMNS, PROJECT_EXPORT_HEADERS, PROJECT_LEVEL_LABELS, PROJECT_NATURE_LABELS, PROJECT_STAGE_LABELS,
+    PROJECT_TEMPLATE_TITLE, PreviousDecision, ProjectLedgerExport, ProjectLedgerRow, RedProject,
+    dispatch_bulletin_docx, dispatch_minutes_docx, project_column, project_ledger_template_xlsx,
 };
 pub use supervision::{SUPERVISION_NOTICE_TITLE, SupervisionNotice, supervision_notice_docx};
 pub use table::table_xlsx;
