@@ -18,6 +18,7 @@ on_both_engines! {
     racing_acceptances_add_up_to_the_sum_of_the_accepted_amounts => race;
     the_light_follows_investment_dates_and_procedures => lights;
     a_blocker_rises_when_overdue_and_closes_only_with_its_owner => blockers;
+    photos_join_a_waiting_report_and_are_read_by_the_projects_readers_only => photos;
     the_meeting_turns_decisions_into_matters_and_the_next_agenda_opens_with_them => meetings;
 }
 
@@ -303,5 +304,37 @@ async fn meetings(backend: Backend) -> Result<()> {
     let second = later.create_meeting(office, &MeetingInput { title: "第二次调度会".into(), ..input }).await?;
     ensure!(later.meeting_detail(office, second).await?.meeting.number == 2);
     ensure!(matches!(later.meetings(&c.owner).await, Err(AppError::Forbidden)));
+    Ok(())
+}
+
+async fn photos(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    let id = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let report = app.submit_project_report(&c.owner, id, &report("2026-06-16", "100")).await?;
+    let photo = qingdan_app::Upload {
+        name: "C:\\现场\\主厂房.jpg".into(),
+        content_type: "image/jpeg".into(),
+        content: vec![0xFF, 0xD8, 0xFF, 1, 2, 3],
+    };
+    ensure!(matches!(
+        app.add_project_photos(&c.district, report, std::slice::from_ref(&photo)).await,
+        Err(AppError::Forbidden)
+    ));
+    let empty = qingdan_app::Upload { name: "空.jpg".into(), content_type: "image/jpeg".into(), content: Vec::new() };
+    ensure!(
+        app.add_project_photos(&c.owner, report, &[empty]).await.err().map(|e| invalid_fields(&e))
+            == Some(vec!["file".to_owned()])
+    );
+    app.add_project_photos(&c.owner, report, std::slice::from_ref(&photo)).await?;
+    let photos = app.project_photos(&c.district, id).await?;
+    ensure!(photos.len() == 1 && photos[0].name == "主厂房.jpg" && photos[0].size == 6, "{photos:?}");
+    let (_, bytes) = app.project_photo(office, report, photos[0].id).await?;
+    ensure!(bytes == photo.content);
+    ensure!(matches!(app.project_photo(&c.outsider, report, photos[0].id).await, Err(AppError::Forbidden)));
+    app.review_project_report(office, report, true, "").await?;
+    let late = app.add_project_photos(&c.owner, report, std::slice::from_ref(&photo)).await;
+    ensure!(matches!(late, Err(AppError::Conflict(_))), "an accepted report takes no more photos: {late:?}");
     Ok(())
 }

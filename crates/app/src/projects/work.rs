@@ -154,6 +154,45 @@ impl App {
         Ok(project)
     }
 
+    /// Adds photos (现场照片) to a report still waiting for review: the
+    /// owner's reporters, with the limits of 佐证材料.
+    pub async fn add_project_photos(
+        &self,
+        user: &User,
+        report: ProjectReportId,
+        uploads: &[crate::Upload],
+    ) -> Result<ProjectId> {
+        let r = self.store.project_report(user.tenant_id, report).await?.ok_or(AppError::NotFound("项目进展报送"))?;
+        let p = self.project(user, r.project_id).await?;
+        if !may_report(user, &p) {
+            return Err(AppError::Forbidden);
+        }
+        let files = crate::reporting::files::checked_files(uploads)?;
+        if files.is_empty() {
+            return Err(AppError::field("file", "required", "请选择要上传的现场照片"));
+        }
+        self.store.add_project_photos(user.tenant_id, report, &files, self.actor(user)).await?;
+        Ok(r.project_id)
+    }
+
+    /// The photos of a project's reports, for whoever may read the project.
+    pub async fn project_photos(&self, user: &User, project: ProjectId) -> Result<Vec<qingdan_storage::ProjectPhoto>> {
+        self.project(user, project).await?;
+        Ok(self.store.project_photos(user.tenant_id, project).await?)
+    }
+
+    /// One photo with its bytes, for whoever may read the project.
+    pub async fn project_photo(
+        &self,
+        user: &User,
+        report: ProjectReportId,
+        id: i64,
+    ) -> Result<(qingdan_storage::ProjectPhoto, Vec<u8>)> {
+        let r = self.store.project_report(user.tenant_id, report).await?.ok_or(AppError::NotFound("项目进展报送"))?;
+        self.project(user, r.project_id).await?;
+        self.store.project_photo(user.tenant_id, report, id).await?.ok_or(AppError::NotFound("现场照片"))
+    }
+
     /// Reports waiting for the office's review.
     pub async fn project_review_queue(&self, user: &User) -> Result<Vec<qingdan_storage::ProjectReport>> {
         if !may_manage(user) {

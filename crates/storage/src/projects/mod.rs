@@ -291,7 +291,9 @@ macro_rules! relight {
         }
     }};
 }
-pub(crate) use {bind_fields, refigure, relight};
+#[cfg_attr(not(feature = "bulk"), allow(unused_imports))]
+pub(crate) use bind_fields;
+pub(crate) use {refigure, relight};
 
 /// The light's inputs of one project (`$1` tenant, `$2` project, `$3` today).
 pub(crate) const LIGHT_INPUTS: &str = "SELECT p.id, p.stage, p.year, p.year_plan, p.done_year, p.planned_start, \

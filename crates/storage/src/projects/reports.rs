@@ -255,3 +255,96 @@ fn stage_date_column(stage: Stage) -> Option<&'static str> {
         Stage::Producing => Some("producing_on"),
     }
 }
+
+/// A photo of a project report, without its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectPhoto {
+    pub id: i64,
+    pub report_id: ProjectReportId,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by_name: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+const PHOTOS: crate::files::FileTable = crate::files::FileTable { table: "project_report_files", owner: "report_id" };
+
+fn into_photo(r: crate::files::FileRow) -> ProjectPhoto {
+    ProjectPhoto {
+        id: r.id,
+        report_id: ProjectReportId(r.owner_id),
+        name: r.name,
+        content_type: r.content_type,
+        size: r.size,
+        uploaded_by_name: r.uploaded_by_name.unwrap_or_default(),
+        uploaded_at: r.uploaded_at,
+    }
+}
+
+impl Store {
+    /// Adds photos to a report waiting for review, with an audit event each,
+    /// in one transaction; a report no longer waiting is a `Conflict`.
+    pub async fn add_project_photos(
+        &self,
+        tenant: TenantId,
+        report: ProjectReportId,
+        files: &[crate::NewReportFile],
+        actor: Actor,
+    ) -> Result<()> {
+        in_tx!(self, tx => {
+            let waiting: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM project_reports WHERE tenant_id = $1 AND id = $2 AND status = 'submitted'",
+            )
+            .bind(tenant.0)
+            .bind(report.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if waiting.is_none() {
+                return Err(StorageError::Conflict(Conflict::ProjectReportNotWaiting));
+            }
+            for file in files {
+                let size = i64::try_from(file.content.len()).unwrap_or(i64::MAX);
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO project_report_files (tenant_id, report_id, name, content_type, size, content, \
+                     uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(tenant.0)
+                .bind(report.0)
+                .bind(&file.name)
+                .bind(&file.content_type)
+                .bind(size)
+                .bind(&file.content)
+                .bind(actor.user_id.map(|u| u.0))
+                .bind(actor.at)
+                .fetch_one(&mut *tx)
+                .await?;
+                let after = json!({"report_id": report, "name": file.name, "content_type": file.content_type, "size": size});
+                record!(tx, event(tenant, actor, "project_photo", id, "create", None, Some(after)));
+            }
+        });
+        Ok(())
+    }
+
+    /// The photos of a project's reports, oldest first, without their content.
+    pub async fn project_photos(&self, tenant: TenantId, project: ProjectId) -> Result<Vec<ProjectPhoto>> {
+        let sql = format!(
+            "{} WHERE f.tenant_id = $1 AND f.report_id IN (SELECT id FROM project_reports WHERE project_id = $2) ORDER BY f.id",
+            PHOTOS.select("")
+        );
+        let rows: Vec<crate::files::FileRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(project.0).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(into_photo).collect())
+    }
+
+    /// One photo of a report with its content.
+    pub async fn project_photo(
+        &self,
+        tenant: TenantId,
+        report: ProjectReportId,
+        id: i64,
+    ) -> Result<Option<(ProjectPhoto, Vec<u8>)>> {
+        Ok(PHOTOS.with_content(self, tenant, report.0, id).await?.map(|(row, content)| (into_photo(row), content)))
+    }
+}
