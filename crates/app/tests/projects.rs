@@ -8,7 +8,7 @@
 use anyhow::{Result, ensure};
 use qingdan_app::projects::{DecisionInput, FactorInput, MeetingInput, PreworkInput, ProjectInput, ProjectReportInput};
 use qingdan_app::{App, AppError, Clock, OrgInput};
-use qingdan_domain::project::{Coordination, FactorStatus};
+use qingdan_domain::project::{Coordination, FactorStatus, Stage};
 use qingdan_domain::{Decimal, Light, OrgId, ProjectId, Role, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
 use std::str::FromStr;
@@ -19,6 +19,7 @@ on_both_engines! {
     the_light_follows_investment_dates_and_procedures => lights;
     a_blocker_rises_when_overdue_and_closes_only_with_its_owner => blockers;
     photos_join_a_waiting_report_and_are_read_by_the_projects_readers_only => photos;
+    a_hand_made_ledger_imports_exports_back_and_a_bad_row_stores_nothing => ledgers;
     the_meeting_turns_decisions_into_matters_and_the_next_agenda_opens_with_them => meetings;
 }
 
@@ -294,7 +295,13 @@ async fn meetings(backend: Backend) -> Result<()> {
     let detail = app.meeting_detail(office, first).await?;
     ensure!(detail.meeting.number == 1 && detail.decisions.iter().all(|d| d.assignment_id.is_some()));
     ensure!(detail.agenda.lagging.len() == 1, "the agenda is kept with the meeting");
-    // MINUTES
+    let minutes = app.meeting_minutes(office, first).await?;
+    let text = qingdan_office::docx_text(&minutes.bytes)?;
+    ensure!(
+        text.contains("协调特钢技改电力增容") && text.contains("市自然资源局") && text.contains("2026年7月20日"),
+        "{text}"
+    );
+    ensure!(matches!(app.meeting_minutes(&c.owner, first).await, Err(AppError::Forbidden)));
     // The next meeting's agenda opens with these two decisions and their state.
     let later = App::open(&c.w.db.url, Clock::fixed_on("2026-07-16".parse()?)).await?;
     let next = later.dispatch_agenda(office).await?;
@@ -336,5 +343,87 @@ async fn photos(backend: Backend) -> Result<()> {
     app.review_project_report(office, report, true, "").await?;
     let late = app.add_project_photos(&c.owner, report, std::slice::from_ref(&photo)).await;
     ensure!(matches!(late, Err(AppError::Conflict(_))), "an accepted report takes no more photos: {late:?}");
+    Ok(())
+}
+
+/// A ledger made by hand in LibreOffice (tests/fixtures/README.md).
+const HAND_MADE: &[u8] = include_bytes!("fixtures/libreoffice-projects.xlsx");
+
+async fn ledgers(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    ensure!(matches!(app.import_project_ledger(&c.owner, "台账.xlsx", HAND_MADE).await, Err(AppError::Forbidden)));
+    let imported = app.import_project_ledger(office, "东城区重点项目台账.xlsx", HAND_MADE).await?;
+    ensure!((imported.created, imported.updated) == (3, 0), "{imported:?}");
+    let all = app.project_list(office, &Default::default()).await?.projects;
+    let named = |name: &str| all.iter().find(|p| p.fields.name == name).cloned();
+    let park = named("东城特钢配套物流园").ok_or_else(|| anyhow::anyhow!("物流园 not imported"))?;
+    ensure!(park.fields.total_investment == Decimal::from(36_500) && park.fields.stage == Stage::Signed);
+    ensure!(park.fields.planned_start == Some("2026-09-01".parse()?) && park.fields.owner_org_id == c.steel);
+    let steel = named("东城特钢技改一期").ok_or_else(|| anyhow::anyhow!("技改 not imported"))?;
+    ensure!(
+        steel.fields.actual_start == Some("2026-02-20".parse()?),
+        "a date in words: {:?}",
+        steel.fields.actual_start
+    );
+    ensure!(
+        steel.fields.planned_completion == Some("2027-12-31".parse()?) && steel.done_total == Decimal::from(10_000)
+    );
+    let homes = named("东城区老旧小区改造").ok_or_else(|| anyhow::anyhow!("小区 not imported"))?;
+    ensure!(homes.fields.year_plan == Decimal::from_str("8600.5")? && homes.fields.county_org_id == Some(c.east));
+
+    // Exported and read back: every project with its figures; imported again, each is updated.
+    let report = app.submit_project_report(&c.owner, steel.id, &report("2026-06-16", "500")).await?;
+    app.review_project_report(office, report, true, "").await?;
+    let ledger = app.project_ledger(office, &Default::default()).await?;
+    let table = qingdan_office::read_ledger_table(&ledger.bytes, &qingdan_office::PROJECT_COLUMNS)?;
+    ensure!(table.lines.len() == 3);
+    let line = table.lines.iter().find(|l| l.get(qingdan_office::project_column::NAME) == "东城特钢技改一期");
+    let line = line.ok_or_else(|| anyhow::anyhow!("not exported"))?;
+    ensure!(line.get(qingdan_office::project_column::DONE_TOTAL) == "10500", "{:?}", line);
+    ensure!(line.get(qingdan_office::project_column::OWNER_ORG) == "东城特钢有限公司");
+    let again = app.import_project_ledger(office, "导出的台账.xlsx", &ledger.bytes).await?;
+    ensure!((again.created, again.updated) == (0, 3), "{again:?}");
+    let steel = app.project(office, steel.id).await?;
+    ensure!(steel.done_total == Decimal::from(10_500), "a re-import keeps the reports: {}", steel.done_total);
+    ensure!(
+        app.project_ledger(&c.outsider, &Default::default()).await.is_ok_and(|d| {
+            qingdan_office::read_ledger_table(&d.bytes, &qingdan_office::PROJECT_COLUMNS)
+                .is_ok_and(|t| t.lines.is_empty())
+        }),
+        "an outsider's ledger has none of these projects"
+    );
+
+    // A ledger with one good and one bad row stores nothing and names each bad cell.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: [[&str; 6]; 3] = [
+        ["项目名称", "业主单位", "总投资（万元）", "项目阶段", "计划开工时间", "项目级别"],
+        ["东城新能源电站", "东城特钢有限公司", "5000", "在建", "2026-03-01", "市重点"],
+        ["东城冷链中心", "不存在的公司", "五千", "施工中", "下月底", "市重点"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (col, text) in row.iter().enumerate() {
+            sheet.write_string(r as u32, col as u16, *text)?;
+        }
+    }
+    let bad = book.save_to_buffer()?;
+    let e = app.import_project_ledger(office, "有错的台账.xlsx", &bad).await.err();
+    let messages: Vec<String> = match &e {
+        Some(AppError::Invalid(invalid)) => invalid.errors.iter().map(|e| e.message.clone()).collect(),
+        other => anyhow::bail!("a bad row was not refused: {other:?}"),
+    };
+    for expected in ["第 3 行 B 列", "第 3 行 C 列", "第 3 行 D 列", "第 3 行 E 列"] {
+        ensure!(messages.iter().any(|m| m.starts_with(expected)), "{expected} not named in {messages:?}");
+    }
+    ensure!(!messages.iter().any(|m| m.starts_with("第 2 行")), "{messages:?}");
+    ensure!(app.project_list(office, &Default::default()).await?.total == 3, "nothing of the bad file was stored");
+
+    // The 调度通报 lists the county's figures and the red projects.
+    let bulletin = app.dispatch_bulletin(office).await?;
+    let text = qingdan_office::docx_text(&bulletin.bytes)?;
+    ensure!(text.contains("东城区") && text.contains("东城特钢配套物流园"), "{text}");
+    ensure!(matches!(app.dispatch_bulletin(&c.owner).await, Err(AppError::Forbidden)));
     Ok(())
 }

@@ -59,6 +59,15 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Time the key-project work of the first tenant as its office does it:
+    /// the project ledger export and the 调度会 agenda; prints JSON.
+    Projects {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Also write the project ledger here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Where the database is: as `qingdan serve` takes it.
@@ -94,6 +103,7 @@ async fn main() -> Result<()> {
         }
         Command::Sweep { db, days } => sweep(&db, days).await,
         Command::Ledger { db, out } => ledger(&db, out).await,
+        Command::Projects { db, out } => projects(&db, out).await,
     }
 }
 
@@ -168,6 +178,31 @@ async fn ledger(db: &DbArgs, out: Option<PathBuf>) -> Result<()> {
         file.tasks,
         file.rows,
         file.bytes.len(),
+        peak_rss_kib().unwrap_or(0) as f64 / 1024.0
+    );
+    Ok(())
+}
+
+/// Times the project ledger export and one agenda generation as the first
+/// tenant's office (a supervisor) sees them.
+async fn projects(db: &DbArgs, out: Option<PathBuf>) -> Result<()> {
+    let app = App::open(&db.url()?, Clock::System).await?;
+    let tenant = *app.store().tenant_ids().await?.first().context("no tenant: run seed first")?;
+    let office = app.store().users_with_role(tenant, qingdan_domain::Role::Supervisor).await?;
+    let office = office.into_iter().next().context("the tenant has no supervisor")?;
+    let started = std::time::Instant::now();
+    let file = app.project_ledger(&office, &Default::default()).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(path) = out {
+        std::fs::write(&path, &file.bytes).with_context(|| path.display().to_string())?;
+    }
+    let started = std::time::Instant::now();
+    let agenda = app.dispatch_agenda(&office).await?;
+    let agenda_ms = started.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "{{\"ledger_bytes\":{},\"ledger_seconds\":{seconds:.2},\"agenda_ms\":{agenda_ms:.1},\"lagging\":{},\"peak_rss_mib\":{:.1}}}",
+        file.bytes.len(),
+        agenda.lagging_total,
         peak_rss_kib().unwrap_or(0) as f64 / 1024.0
     );
     Ok(())

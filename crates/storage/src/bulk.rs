@@ -98,20 +98,8 @@ impl Store {
         projects: &[(qingdan_domain::project::ProjectFields, qingdan_domain::Decimal, qingdan_domain::Decimal)],
         at: DateTime<Utc>,
     ) -> Result<Vec<qingdan_domain::ProjectId>> {
-        use crate::projects::{FIELD_COLUMNS, bind_fields};
-        let n = FIELD_COLUMNS.len();
-        let placeholders: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "INSERT INTO projects ({}, tenant_id, done_total, done_year, light, rate, gap, reasons, created_at, updated_at) \
-             VALUES ({}, ${}, ${}, ${}, 'green', 0, 0, '', ${}, ${}) RETURNING id",
-            FIELD_COLUMNS.join(", "),
-            placeholders.join(", "),
-            n + 1,
-            n + 2,
-            n + 3,
-            n + 4,
-            n + 4,
-        );
+        use crate::projects::bind_fields;
+        let sql = crate::projects::insert_sql();
         let mut ids = Vec::with_capacity(projects.len());
         for chunk in projects.chunks(1000) {
             in_tx!(self, tx => {

@@ -87,18 +87,18 @@ pub(crate) struct PendingLedger {
 }
 
 /// The faults of a file, each naming its cell.
-struct Faults<'a> {
+pub(crate) struct Faults<'a> {
     table: &'a LedgerTable,
     invalid: Invalid,
     count: usize,
 }
 
 impl<'a> Faults<'a> {
-    fn new(table: &'a LedgerTable) -> Self {
+    pub(crate) fn new(table: &'a LedgerTable) -> Self {
         Faults { table, invalid: Invalid::new(), count: 0 }
     }
 
-    fn add(&mut self, row: u32, column: usize, code: &'static str, message: impl AsRef<str>) {
+    pub(crate) fn add(&mut self, row: u32, column: usize, code: &'static str, message: impl AsRef<str>) {
         self.count += 1;
         if self.count <= MAX_LEDGER_ERRORS {
             let at = self.table.locate(row, column);
@@ -106,7 +106,7 @@ impl<'a> Faults<'a> {
         }
     }
 
-    fn into_result(mut self) -> Result<()> {
+    pub(crate) fn into_result(mut self) -> Result<()> {
         if self.count > MAX_LEDGER_ERRORS {
             let more = self.count - MAX_LEDGER_ERRORS;
             self.invalid.add("file", "more_errors", format!("另有 {more} 处错误未列出，请改正以上错误后重新上传"));
@@ -115,36 +115,45 @@ impl<'a> Faults<'a> {
     }
 }
 
-fn file_error(message: impl Into<String>) -> AppError {
+pub(crate) fn file_error(message: impl Into<String>) -> AppError {
     AppError::field("file", "bad_file", message)
 }
 
 /// Reads a ledger's table off the async workers ([`read_upload`]), or says
 /// in Chinese what is wrong with the file.
 async fn read_table(bytes: &[u8], kind: LedgerKind) -> Result<LedgerTable> {
-    if bytes.is_empty() || bytes.len() > MAX_LEDGER_BYTES {
-        return read_table_now(bytes, kind);
-    }
-    let bytes = bytes.to_vec();
-    crate::input::read_upload(move || read_table_now(&bytes, kind)).await?
+    read_columns(bytes, kind.columns(), kind.label()).await
 }
 
-fn read_table_now(bytes: &[u8], kind: LedgerKind) -> Result<LedgerTable> {
+/// [`read_table`] for any ledger: its `columns`, and what its rows are (`label`).
+pub(crate) async fn read_columns(
+    bytes: &[u8],
+    columns: &'static [qingdan_office::ColumnSpec],
+    label: &'static str,
+) -> Result<LedgerTable> {
+    if bytes.is_empty() || bytes.len() > MAX_LEDGER_BYTES {
+        return read_table_now(bytes, columns, label);
+    }
+    let bytes = bytes.to_vec();
+    crate::input::read_upload(move || read_table_now(&bytes, columns, label)).await?
+}
+
+fn read_table_now(bytes: &[u8], columns: &'static [qingdan_office::ColumnSpec], label: &str) -> Result<LedgerTable> {
     if bytes.is_empty() {
         return Err(file_error("请选择要上传的 Excel 台账文件（.xlsx）"));
     }
     if bytes.len() > MAX_LEDGER_BYTES {
         return Err(file_error(format!("文件过大：台账不能超过{}MB", MAX_LEDGER_BYTES / 1024 / 1024)));
     }
-    let table = read_ledger_table(bytes, kind.columns()).map_err(|e: OfficeError| file_error(e.to_string()))?;
+    let table = read_ledger_table(bytes, columns).map_err(|e: OfficeError| file_error(e.to_string()))?;
     if table.lines.is_empty() {
-        return Err(file_error(format!("第 {} 行表头下面没有数据行，没有可导入的{}", table.header_row, kind.label())));
+        return Err(file_error(format!("第 {} 行表头下面没有数据行，没有可导入的{label}", table.header_row)));
     }
     Ok(table)
 }
 
 /// Names as written in a ledger mapped to the tenant's orgs.
-fn org_index(orgs: &[qingdan_domain::Org]) -> HashMap<String, OrgId> {
+pub(crate) fn org_index(orgs: &[qingdan_domain::Org]) -> HashMap<String, OrgId> {
     orgs.iter().map(|o| (normalize_name(&o.name), o.id)).collect()
 }
 

@@ -7,7 +7,7 @@
 //! ([`investment_rate`]), so a group's rate is never a mean of rates.
 
 use super::scope_of;
-use crate::{App, AppError, Document, Result};
+use crate::{App, Result};
 use chrono::NaiveDate;
 use qingdan_domain::project::{Batch, KeyProject, Stage, investment_rate, year_time_progress};
 use qingdan_domain::{Decimal, Light, OrgId, TenantId, User};

@@ -11,7 +11,7 @@
 use super::may_manage;
 use crate::input::parse_date;
 use crate::supervision::NewAssignmentInput;
-use crate::{App, AppError, Document, Result};
+use crate::{App, AppError, Result};
 use chrono::NaiveDate;
 use qingdan_domain::assignment::AssignmentSource;
 use qingdan_domain::assignment::AssignmentStatus;

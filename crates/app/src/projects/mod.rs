@@ -13,11 +13,14 @@
 //! - leaders read all, and their own (包联) projects on one page;
 //! - the three administrators see none.
 
+mod documents;
+mod ledger;
 mod map;
 mod meetings;
 mod work;
 
-pub use map::{GroupFigures, ProjectMap, StageCount};
+pub use ledger::ProjectLedgerImported;
+pub use map::{BatchCount, GroupFigures, ProjectMap, StageCount};
 pub use meetings::{Agenda, AgendaDecision, AgendaItem, DecisionInput, MeetingDetail, MeetingInput};
 pub use work::{FactorInput, PreworkInput, ProjectReportInput};
 
@@ -260,9 +263,20 @@ impl App {
 
     /// Checks a typed project into its fields, with a Chinese message per field.
     async fn check_project(&self, user: &User, input: &ProjectInput) -> Result<ProjectFields> {
-        let tenant = user.tenant_id;
-        let orgs = self.store.orgs(tenant).await?;
-        let users = self.store.users(tenant).await?;
+        let orgs = self.store.orgs(user.tenant_id).await?;
+        let users = self.store.users(user.tenant_id).await?;
+        self.check_fields(user.tenant_id, &orgs, &users, input).await
+    }
+
+    /// [`App::check_project`] against the tenant's `orgs` and `users`, read once
+    /// for a whole ledger.
+    pub(crate) async fn check_fields(
+        &self,
+        tenant: qingdan_domain::TenantId,
+        orgs: &[qingdan_domain::Org],
+        users: &[User],
+        input: &ProjectInput,
+    ) -> Result<ProjectFields> {
         let mut invalid = Invalid::new();
         let name = invalid.text("name", "项目名称", &input.name, 200);
         let code = invalid.optional_text("code", "项目代码", &input.code, 50);
@@ -356,19 +370,24 @@ impl App {
         let choice = |invalid: &mut Invalid, field: &str, label: &str, text: &str, options: &str| {
             invalid.add(field, "unknown", format!("{label}“{}”无效，应为{options}", text.trim()));
         };
-        let nature = Nature::parse(&input.nature).unwrap_or_else(|| {
+        // An empty choice takes its default (新建, 其他, 谋划, 市重点), as a ledger
+        // without that column means; only a value that names nothing is refused.
+        fn pick<T: Copy>(text: &str, parse: fn(&str) -> Option<T>, default: T) -> Option<T> {
+            if text.trim().is_empty() { Some(default) } else { parse(text) }
+        }
+        let nature = pick(&input.nature, Nature::parse, Nature::New).unwrap_or_else(|| {
             choice(&mut invalid, "nature", "建设性质", &input.nature, "新建或续建");
             Nature::New
         });
-        let category = Category::parse(&input.category).unwrap_or_else(|| {
+        let category = pick(&input.category, Category::parse, Category::Other).unwrap_or_else(|| {
             choice(&mut invalid, "category", "项目类型", &input.category, "产业、基础设施、民生、生态环保或其他");
             Category::Other
         });
-        let stage = Stage::parse(&input.stage).unwrap_or_else(|| {
+        let stage = pick(&input.stage, Stage::parse, Stage::Planning).unwrap_or_else(|| {
             choice(&mut invalid, "stage", "项目阶段", &input.stage, "谋划、签约、开工、在建、竣工投产或达产");
             Stage::Planning
         });
-        let level = Level::parse(&input.level).unwrap_or_else(|| {
+        let level = pick(&input.level, Level::parse, Level::City).unwrap_or_else(|| {
             choice(&mut invalid, "level", "项目级别", &input.level, "省重点、市重点或县重点");
             Level::City
         });

@@ -204,7 +204,7 @@ macro_rules! bind_fields {
 }
 
 /// The editable columns, in [`bind_fields!`] order ($1–$30).
-pub(crate) const FIELD_COLUMNS: [&str; 30] = [
+const FIELD_COLUMNS: [&str; 30] = [
     "name",
     "code",
     "nature",
@@ -348,6 +348,37 @@ pub(crate) fn figures(
     Ok((total, this_year))
 }
 
+/// `INSERT` of a project: the fields ($1–$30), then tenant, done_total,
+/// done_year and the time; returns its id.
+pub(crate) fn insert_sql() -> String {
+    let n = FIELD_COLUMNS.len();
+    let placeholders: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO projects ({}, tenant_id, done_total, done_year, light, rate, gap, reasons, created_at, updated_at) \
+         VALUES ({}, ${}, ${}, ${}, 'green', 0, 0, '', ${}, ${}) RETURNING id",
+        FIELD_COLUMNS.join(", "),
+        placeholders.join(", "),
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4,
+        n + 4,
+    )
+}
+
+/// `UPDATE` of a project's fields ($1–$30), then the time, tenant and id.
+fn update_sql() -> String {
+    let n = FIELD_COLUMNS.len();
+    let sets: Vec<String> = FIELD_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+    format!(
+        "UPDATE projects SET {}, updated_at = ${} WHERE tenant_id = ${} AND id = ${}",
+        sets.join(", "),
+        n + 1,
+        n + 2,
+        n + 3
+    )
+}
+
 fn snapshot(f: &ProjectFields) -> serde_json::Value {
     json!(f)
 }
@@ -361,19 +392,7 @@ impl Store {
         basis: LightBasis,
         actor: Actor,
     ) -> Result<ProjectId> {
-        let placeholders: Vec<String> = (1..=FIELD_COLUMNS.len()).map(|i| format!("${i}")).collect();
-        let n = FIELD_COLUMNS.len();
-        let sql = format!(
-            "INSERT INTO projects ({}, tenant_id, done_total, done_year, light, rate, gap, reasons, created_at, updated_at) \
-             VALUES ({}, ${}, ${}, ${}, 'green', 0, 0, '', ${}, ${}) RETURNING id",
-            FIELD_COLUMNS.join(", "),
-            placeholders.join(", "),
-            n + 1,
-            n + 2,
-            n + 3,
-            n + 4,
-            n + 4,
-        );
+        let sql = insert_sql();
         let id = in_tx!(self, tx => {
             let id: i64 = bind_fields!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), fields)
                 .bind(tenant.0)
@@ -402,15 +421,7 @@ impl Store {
         actor: Actor,
     ) -> Result<()> {
         let before = self.project(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Project))?;
-        let sets: Vec<String> = FIELD_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
-        let n = FIELD_COLUMNS.len();
-        let sql = format!(
-            "UPDATE projects SET {}, updated_at = ${} WHERE tenant_id = ${} AND id = ${}",
-            sets.join(", "),
-            n + 1,
-            n + 2,
-            n + 3
-        );
+        let sql = update_sql();
         in_tx!(self, tx => {
             bind_fields!(sqlx::query(sqlx::AssertSqlSafe(sql)), fields)
                 .bind(actor.at)
@@ -424,6 +435,51 @@ impl Store {
             record!(tx, event(tenant, actor, "project", id.0, "update", Some(snapshot(&before.fields)), Some(snapshot(fields))));
         });
         Ok(())
+    }
+
+    /// Imports a project ledger in one transaction: `new` projects are
+    /// registered, `changed` ones updated (audited each, and the file once);
+    /// every light follows. Returns how many were created and updated.
+    pub async fn import_projects(
+        &self,
+        tenant: TenantId,
+        new: &[ProjectFields],
+        changed: &[(ProjectId, ProjectFields)],
+        file_name: &str,
+        basis: LightBasis,
+        actor: Actor,
+    ) -> Result<(usize, usize)> {
+        let (insert, update) = (insert_sql(), update_sql());
+        in_tx!(self, tx => {
+            for fields in new {
+                let id: i64 = bind_fields!(sqlx::query_scalar(sqlx::AssertSqlSafe(insert.clone())), fields)
+                    .bind(tenant.0)
+                    .bind(fields.base_total.to_string())
+                    .bind(fields.base_year.to_string())
+                    .bind(actor.at)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| StorageError::unique_as_conflict(e, Unique::ProjectName))?;
+                let id = ProjectId(id);
+                relight!(tx, tenant, id, basis);
+                record!(tx, event(tenant, actor, "project", id.0, "create", None, Some(snapshot(fields))));
+            }
+            for (id, fields) in changed {
+                bind_fields!(sqlx::query(sqlx::AssertSqlSafe(update.clone())), fields)
+                    .bind(actor.at)
+                    .bind(tenant.0)
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| StorageError::unique_as_conflict(e, Unique::ProjectName))?;
+                refigure!(tx, tenant, *id);
+                relight!(tx, tenant, *id, basis);
+                record!(tx, event(tenant, actor, "project", id.0, "update", None, Some(snapshot(fields))));
+            }
+            let after = json!({"file": file_name, "created": new.len(), "updated": changed.len()});
+            record!(tx, event(tenant, actor, "project_ledger", 0, "import", None, Some(after)));
+        });
+        Ok((new.len(), changed.len()))
     }
 
     pub async fn project(&self, tenant: TenantId, id: ProjectId) -> Result<Option<KeyProject>> {

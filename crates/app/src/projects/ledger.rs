@@ -1,0 +1,277 @@
+//! 项目台账: the project register to and from Excel.
+//!
+//! - **Export** (whoever may read projects, of what they may read): one row
+//!   per project with the import's columns, then 亮灯 and 投资完成率, so an
+//!   exported ledger imports back.
+//! - **Import** (the office): every row is checked as the register form
+//!   checks it (one rule, [`App::check_fields`]), each fault naming its cell
+//!   as the task ledgers do; only a file without faults is stored, in one
+//!   transaction. A row whose 项目名称 is registered already updates that
+//!   project; its 累计/本年完成投资 are then left as Qingdan holds them (the
+//!   sum of the registered base and the accepted reports), since a ledger
+//!   passed around may be older than the last report.
+
+use super::{ProjectFilter, ProjectInput, may_manage, scope_of};
+use crate::ledgers::{Faults, file_error, read_columns};
+use crate::{App, AppError, Document, Result};
+use qingdan_domain::project::{KeyProject, ProjectFields};
+use qingdan_domain::{OrgId, ProjectId, Role, User, UserId};
+use qingdan_office::{PROJECT_COLUMNS, ProjectLedgerExport, ProjectLedgerRow, normalize_name, project_column as col};
+use std::collections::HashMap;
+
+/// What an import stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectLedgerImported {
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// The ledger column where a register field's fault is shown.
+fn column_of(field: &str) -> usize {
+    match field {
+        "name" => col::NAME,
+        "code" => col::CODE,
+        "nature" => col::NATURE,
+        "category" => col::CATEGORY,
+        "industry" => col::INDUSTRY,
+        "county_org_id" => col::COUNTY,
+        "zone_org_id" => col::ZONE,
+        "location" => col::LOCATION,
+        "owner_org_id" => col::OWNER_ORG,
+        "scale" => col::SCALE,
+        "total_investment" => col::TOTAL_INVESTMENT,
+        "funding" => col::FUNDING,
+        "year_plan" => col::YEAR_PLAN,
+        "base_total" => col::DONE_TOTAL,
+        "base_year" => col::DONE_YEAR,
+        "planned_start" => col::PLANNED_START,
+        "actual_start" => col::ACTUAL_START,
+        "planned_completion" => col::PLANNED_COMPLETION,
+        "actual_completion" => col::ACTUAL_COMPLETION,
+        "stage" => col::STAGE,
+        "batch" => col::BATCH,
+        "progress_text" => col::SITE_PROGRESS,
+        "level" => col::LEVEL,
+        "liaison_leader_id" => col::LIAISON_LEADER,
+        "lead_org_id" => col::LEAD_ORG,
+        "responsible" => col::RESPONSIBLE,
+        _ => col::NAME,
+    }
+}
+
+/// A cell's number as the form takes it: 万元 with thousands separators dropped.
+fn number(text: &str) -> String {
+    text.replace([',', '，'], "").trim().to_owned()
+}
+
+/// A cell's date as the form takes it (YYYY-MM-DD), or the text as written
+/// so that the form's check names it.
+fn date(text: &str, year: i32) -> String {
+    match qingdan_office::parse_ledger_date(text, year) {
+        Some(d) => d.to_string(),
+        None => text.to_owned(),
+    }
+}
+
+impl App {
+    /// The project ledger (.xlsx) of the projects the user may read that match `filter`.
+    pub async fn project_ledger(&self, user: &User, filter: &ProjectFilter) -> Result<Document> {
+        let scope = scope_of(user)?;
+        let query = self.project_query(user, filter, 5_000)?;
+        let projects = self.store.all_projects(user.tenant_id, scope, &query).await?;
+        let orgs = self.store.orgs(user.tenant_id).await?;
+        let users = self.store.users(user.tenant_id).await?;
+        let org_names: HashMap<OrgId, String> = orgs.into_iter().map(|o| (o.id, o.name)).collect();
+        let user_names: HashMap<UserId, String> = users.into_iter().map(|u| (u.id, u.display_name)).collect();
+        let today = self.clock.today();
+        let title = format!("重点项目台账（截至{today}）");
+        let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
+            let mut export = ProjectLedgerExport::new(&title).map_err(|e| AppError::Internal(e.to_string()))?;
+            for p in &projects {
+                export.push(&ledger_row(p, &org_names, &user_names)).map_err(|e| AppError::Internal(e.to_string()))?;
+            }
+            export.finish().map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+        Ok(Document { file_name: format!("重点项目台账（{today}）.xlsx"), bytes })
+    }
+
+    /// The project import template (.xlsx).
+    pub fn project_ledger_template(&self) -> Result<Vec<u8>> {
+        qingdan_office::project_ledger_template_xlsx().map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// Imports a project ledger (the office): all rows or none.
+    pub async fn import_project_ledger(
+        &self,
+        user: &User,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<ProjectLedgerImported> {
+        if !may_manage(user) {
+            return Err(AppError::Forbidden);
+        }
+        let table = read_columns(bytes, &PROJECT_COLUMNS, "项目").await?;
+        let tenant = user.tenant_id;
+        let orgs = self.store.orgs(tenant).await?;
+        let users = self.store.users(tenant).await?;
+        let by_name = crate::ledgers::org_index(&orgs);
+        let leaders: HashMap<String, Vec<UserId>> =
+            users.iter().filter(|u| u.role == Role::Leader).fold(HashMap::new(), |mut m, u| {
+                m.entry(normalize_name(&u.display_name)).or_default().push(u.id);
+                m
+            });
+        let existing: HashMap<String, KeyProject> = self
+            .store
+            .all_projects(tenant, qingdan_storage::ProjectScope::All, &Default::default())
+            .await?
+            .into_iter()
+            .map(|p| (normalize_name(&p.fields.name), p))
+            .collect();
+        let year = chrono::Datelike::year(&self.clock.today());
+        let mut faults = Faults::new(&table);
+        let mut seen: HashMap<String, u32> = HashMap::new();
+        let (mut new, mut changed): (Vec<ProjectFields>, Vec<(ProjectId, ProjectFields)>) = (Vec::new(), Vec::new());
+        for line in &table.lines {
+            let row = line.row;
+            // Columns whose fault is said here; the form's check says nothing more of them.
+            let mut flagged: Vec<usize> = Vec::new();
+            let mut org = |faults: &mut Faults<'_>, column: usize, label: &str| -> String {
+                let text = line.get(column);
+                if text.is_empty() {
+                    return String::new();
+                }
+                match by_name.get(&normalize_name(text)) {
+                    Some(id) => id.0.to_string(),
+                    None => {
+                        faults.add(row, column, "not_found", format!("{label}“{text}”不是已有单位"));
+                        flagged.push(column);
+                        String::new()
+                    }
+                }
+            };
+            let leader_text = line.get(col::LIAISON_LEADER);
+            let liaison = match leaders.get(&normalize_name(leader_text)).map(Vec::as_slice) {
+                _ if leader_text.is_empty() => String::new(),
+                Some([one]) => one.0.to_string(),
+                Some(_) => {
+                    faults.add(row, col::LIAISON_LEADER, "ambiguous", format!("有多位领导名为“{leader_text}”"));
+                    String::new()
+                }
+                None => {
+                    faults.add(
+                        row,
+                        col::LIAISON_LEADER,
+                        "not_found",
+                        format!("包联领导“{leader_text}”不是本系统的领导"),
+                    );
+                    String::new()
+                }
+            };
+            let input = ProjectInput {
+                name: line.get(col::NAME).to_owned(),
+                code: line.get(col::CODE).to_owned(),
+                nature: line.get(col::NATURE).to_owned(),
+                category: line.get(col::CATEGORY).to_owned(),
+                industry: line.get(col::INDUSTRY).to_owned(),
+                county_org_id: org(&mut faults, col::COUNTY, "所属县区"),
+                zone_org_id: org(&mut faults, col::ZONE, "所属开发区"),
+                location: line.get(col::LOCATION).to_owned(),
+                owner_org_id: org(&mut faults, col::OWNER_ORG, "业主单位"),
+                scale: line.get(col::SCALE).to_owned(),
+                total_investment: number(line.get(col::TOTAL_INVESTMENT)),
+                funding: line.get(col::FUNDING).to_owned(),
+                year: year.to_string(),
+                year_plan: number(line.get(col::YEAR_PLAN)),
+                base_total: number(line.get(col::DONE_TOTAL)),
+                base_year: number(line.get(col::DONE_YEAR)),
+                planned_start: date(line.get(col::PLANNED_START), year),
+                actual_start: date(line.get(col::ACTUAL_START), year),
+                planned_completion: date(line.get(col::PLANNED_COMPLETION), year),
+                actual_completion: date(line.get(col::ACTUAL_COMPLETION), year),
+                stage: line.get(col::STAGE).to_owned(),
+                batch: line.get(col::BATCH).to_owned(),
+                level: line.get(col::LEVEL).to_owned(),
+                progress_text: line.get(col::SITE_PROGRESS).to_owned(),
+                liaison_leader_id: liaison,
+                lead_org_id: org(&mut faults, col::LEAD_ORG, "牵头单位"),
+                responsible: line.get(col::RESPONSIBLE).to_owned(),
+                ..ProjectInput::default()
+            };
+            let key = normalize_name(&input.name);
+            if let Some(other) = seen.get(&key).filter(|_| !key.is_empty()) {
+                faults.add(row, col::NAME, "duplicate", format!("“{}”与第 {other} 行重名", input.name));
+            }
+            seen.insert(key.clone(), row);
+            match self.check_fields(tenant, &orgs, &users, &input).await {
+                Ok(mut fields) => match existing.get(&key) {
+                    Some(p) => {
+                        fields.base_total = p.fields.base_total;
+                        fields.base_year = p.fields.base_year;
+                        fields.task_id = p.fields.task_id;
+                        changed.push((p.id, fields));
+                    }
+                    None => new.push(fields),
+                },
+                Err(AppError::Invalid(invalid)) => {
+                    for e in invalid.errors {
+                        let column = column_of(&e.field);
+                        if !flagged.contains(&column) {
+                            faults.add(row, column, e.code, e.message);
+                        }
+                    }
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        faults.into_result()?;
+        let basis = self.light_basis(user).await?;
+        let (created, updated) = self
+            .store
+            .import_projects(tenant, &new, &changed, file_name, basis, self.actor(user))
+            .await
+            .map_err(|e| match e {
+                qingdan_storage::StorageError::Conflict(_) => file_error("项目名称与刚刚登记的项目重名，请刷新后重试"),
+                other => other.into(),
+            })?;
+        self.forget_project_map(tenant);
+        Ok(ProjectLedgerImported { created, updated })
+    }
+}
+
+/// A project as a ledger row.
+fn ledger_row(p: &KeyProject, orgs: &HashMap<OrgId, String>, users: &HashMap<UserId, String>) -> ProjectLedgerRow {
+    let f = &p.fields;
+    let org = |id: Option<OrgId>| id.and_then(|id| orgs.get(&id)).cloned().unwrap_or_default();
+    ProjectLedgerRow {
+        name: f.name.clone(),
+        code: f.code.clone(),
+        nature: f.nature.label().to_owned(),
+        category: f.category.label().to_owned(),
+        industry: f.industry.clone(),
+        county: org(f.county_org_id),
+        zone: org(f.zone_org_id),
+        location: f.location.clone(),
+        owner_org: org(Some(f.owner_org_id)),
+        scale: f.scale.clone(),
+        total_investment: Some(f.total_investment),
+        funding: f.funding.clone(),
+        year_plan: Some(f.year_plan),
+        done_total: Some(p.done_total),
+        done_year: Some(p.done_year),
+        planned_start: f.planned_start,
+        actual_start: f.actual_start,
+        planned_completion: f.planned_completion,
+        actual_completion: f.actual_completion,
+        stage: f.stage.label().to_owned(),
+        batch: f.batch.map(|b| b.label().to_owned()).unwrap_or_default(),
+        site_progress: f.progress_text.clone(),
+        level: f.level.label().to_owned(),
+        liaison_leader: f.liaison_leader_id.and_then(|u| users.get(&u)).cloned().unwrap_or_default(),
+        lead_org: org(f.lead_org_id),
+        responsible: f.responsible.clone(),
+        light: Some(p.light),
+        rate: format!("{}%", p.rate),
+    }
+}
