@@ -99,8 +99,9 @@ pub fn supervision_notice_docx(notice: &SupervisionNotice) -> Result<Vec<u8>, Of
         .title(SUPERVISION_NOTICE_TITLE, true)
         .centered(&notice.doc_number)
         .red_rule()
-        .table(&columns, &facts, CellSize::Body)
-        .blank_line()
+        // 4号 in the table and no blank line after it: the notice stays one sheet
+        // with a real Chinese font (a 3号 table pushed the signature onto a second page).
+        .table(&columns, &facts, CellSize::Small)
         .addressee(&notice.addressee_org)
         .body(&opening);
     if !notice.requirement.trim().is_empty() {

@@ -137,7 +137,94 @@ fn a_long_notice_wraps_and_prints_whole() {
     to_pdf(dir.path(), "long", &supervision_notice_docx(&notice).unwrap());
     let pages = pdf_pages(dir.path(), "long");
     assert!((1..=2).contains(&pages), "{pages} pages");
-    let text = pdf_text(dir.path(), "long");
+    // A paragraph that runs over a page break reads with the page number inside it.
+    let text = (1..=3).fold(pdf_text(dir.path(), "long"), |t, page| t.replace(&format!("—{page}—"), ""));
     assert!(text.contains(&notice.matter_title), "the long title printed whole: {text}");
     assert!(text.contains(&notice.requirement), "the long requirement printed whole: {text}");
+}
+
+/// The 调度会议纪要 and the 调度通报 of key projects open in LibreOffice as PDFs
+/// that carry every decision and the county table.
+#[test]
+fn dispatch_minutes_and_bulletin_convert_to_pdf() {
+    use qingdan_office::{
+        CountyFigures, DispatchBulletin, DispatchMinutes, DispatchTotals, MinutesDecision, PreviousDecision,
+        RedProject, dispatch_bulletin_docx, dispatch_minutes_docx,
+    };
+    if !available("soffice", "--version", "libreoffice-writer-nogui") {
+        return;
+    }
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 7, d).unwrap();
+    let minutes = DispatchMinutes {
+        title: "全市重点项目第二次调度会议纪要".into(),
+        number: "调度纪要〔2026〕2号".into(),
+        held_on: day(16),
+        place: "市政府第一会议室".into(),
+        chair: "李副市长".into(),
+        attendees: "市发改委、市财政局、各县区政府负责同志".into(),
+        summary: "会议听取了全市重点项目建设进展情况汇报。".into(),
+        decisions: (1..=12)
+            .map(|i| MinutesDecision {
+                project: format!("第{i}号重点项目"),
+                content: format!("协调解决第{i}号项目用地指标问题"),
+                lead_org: "市自然资源和规划局".into(),
+                deadline: Some(day(30)),
+            })
+            .collect(),
+        previous: vec![PreviousDecision {
+            content: "加快专项债券资金拨付".into(),
+            lead_org: "市财政局".into(),
+            state: "已办结".into(),
+        }],
+        issuer: "青岚市重点项目建设调度办公室".into(),
+    };
+    let decimal = |n: i64| qingdan_domain::Decimal::from(n);
+    let bulletin = DispatchBulletin {
+        title: "全市重点项目建设调度通报".into(),
+        period: "2026年7月上半月".into(),
+        as_of: day(16),
+        totals: DispatchTotals {
+            projects: 80,
+            total_investment: decimal(9_000_000),
+            year_plan: decimal(2_400_000),
+            year_completed: decimal(1_100_000),
+            rate_percent: decimal(45),
+        },
+        by_county: ["东湖区", "南山县", "北塘区", "西峰县"]
+            .iter()
+            .map(|c| CountyFigures {
+                county: (*c).into(),
+                projects: 20,
+                year_plan: decimal(600_000),
+                year_completed: decimal(270_000),
+                rate_percent: decimal(45),
+                time_percent: decimal(53),
+                red: 3,
+            })
+            .collect(),
+        red_projects: vec![RedProject {
+            name: "南山冷链物流中心".into(),
+            county: "南山县".into(),
+            reason: "投资完成率20%，落后序时进度33个百分点".into(),
+        }],
+        blockers: Vec::new(),
+        issuer: "青岚市重点项目建设调度办公室".into(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (name, docx) in [
+        ("minutes", dispatch_minutes_docx(&minutes).unwrap()),
+        ("dispatch", dispatch_bulletin_docx(&bulletin).unwrap()),
+    ] {
+        let pdf = to_pdf(dir.path(), name, &docx);
+        assert!(pdf.starts_with(b"%PDF") && pdf.len() > 1000, "{name}: not a PDF");
+    }
+    if !available("pdftotext", "-v", "poppler-utils") || !has_chinese_font() {
+        eprintln!("SKIP: the PDFs' Chinese text not checked (no pdftotext or no Chinese font)");
+        return;
+    }
+    let text = pdf_text(dir.path(), "minutes");
+    assert!(text.contains("协调解决第12号项目用地指标问题"), "every decision is printed: {text}");
+    assert!(text.contains("加快专项债券资金拨付"), "{text}");
+    let text = pdf_text(dir.path(), "dispatch");
+    assert!(text.contains("西峰县") && text.contains("南山冷链物流中心"), "{text}");
 }
