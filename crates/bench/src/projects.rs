@@ -135,7 +135,7 @@ fn project(
 ) -> (ProjectFields, Decimal) {
     let total = Decimal::from(10_000 + (i as i64 * 7_919) % 500_000);
     let year_plan = (total / Decimal::from(4)).round();
-    let pace = [100, 80, 50][i % 3];
+    let pace = [110, 85, 55][i % 3];
     let amount = (year_plan * Decimal::from(pace) / Decimal::from(100 * 24)).round_dp(2);
     let fields = ProjectFields {
         name: format!("合成市重点项目{:05}{}", i + 1, INDUSTRIES[i % INDUSTRIES.len()]),
