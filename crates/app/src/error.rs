@@ -72,6 +72,7 @@ fn entity_name(what: Entity) -> &'static str {
         Entity::FactorIssue => "堵点问题",
         Entity::Meeting => "调度会",
         Entity::Decision => "议定事项",
+        Entity::Scheme => "考核方案",
     }
 }
 
@@ -82,6 +83,7 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::Taken(Unique::ChannelName) => return AppError::field("name", "taken", "已有同名通道"),
         Conflict::Taken(Unique::TimelineRuleName) => return AppError::field("name", "duplicate", "已有同名的时限规则"),
         Conflict::Taken(Unique::ProjectName) => return AppError::field("name", "taken", "已有同名项目"),
+        Conflict::Taken(Unique::SchemeName) => return AppError::field("name", "taken", "已有同名考核方案"),
         Conflict::Taken(Unique::PreworkName) => return AppError::field("name", "taken", "该项目已有同名前期手续"),
         Conflict::ProjectReportAccepted => "该半月的项目进展已审核通过，不能再次提交",
         Conflict::ProjectReportNotWaiting => "该项目进展已审核，不能重复审核",

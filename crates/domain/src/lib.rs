@@ -4,6 +4,7 @@
 //! Pure: no IO, no async, no SQL, no HTTP. Rules that depend on the date take
 //! `today` as a parameter.
 
+pub mod assessment;
 pub mod assignment;
 pub mod audit;
 pub mod calendar;

@@ -42,6 +42,7 @@ pub enum Entity {
     FactorIssue,
     Meeting,
     Decision,
+    Scheme,
 }
 
 /// Why a change was refused by the state it found. The app says it in Chinese.
@@ -84,6 +85,7 @@ pub enum Unique {
     TimelineRuleName,
     ProjectName,
     PreworkName,
+    SchemeName,
 }
 
 impl StorageError {

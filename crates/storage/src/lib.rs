@@ -18,6 +18,7 @@ mod store;
 
 // Features, named as in `qingdan-app` and `qingdan-web`.
 mod admin;
+mod assessment;
 mod auth;
 mod calendar;
 mod dashboard;
@@ -35,6 +36,7 @@ mod supervision;
 
 pub use admin::orgs::NewOrg;
 pub use admin::users::{NewUser, PasswordChange, UserChange, UserLogin};
+pub use assessment::{EnteredValue, OrgMatterFigures, OrgTaskFigures, ProjectFigureRow, Publication, StoredScheme};
 pub use audit::{AuditQuery, ChainHead};
 pub use auth::FailureCount;
 pub use calendar::CalendarChange;
