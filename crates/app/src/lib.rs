@@ -15,6 +15,7 @@ pub mod lenient;
 
 // Features, named as in `qingdan-storage` and `qingdan-web`.
 mod admin;
+pub mod assessment;
 pub mod audit;
 mod auth;
 mod calendar;

@@ -1,0 +1,107 @@
+//! The assessment's documents for a published month: the score sheet
+//! (.xlsx, every indicator's points per org) and the ranking bulletin (.docx,
+//! 公文 layout, a table per group).
+
+use super::MonthView;
+use crate::{App, AppError, Document, Result};
+use qingdan_domain::User;
+use qingdan_office::{CellSize, Column, ColumnAlign, GongwenDoc};
+
+fn office_error(e: qingdan_office::OfficeError) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
+/// 前移N位 / 后移N位 / 持平 / — (no earlier month).
+pub fn movement_label(view: &MonthView, org: qingdan_domain::OrgId) -> String {
+    match view.movement.get(&org) {
+        None => "—".to_owned(),
+        Some(0) => "持平".to_owned(),
+        Some(n) if *n > 0 => format!("前移{n}位"),
+        Some(n) => format!("后移{}位", -n),
+    }
+}
+
+impl App {
+    /// The score sheet of a published month as the user may see it.
+    pub async fn score_sheet(&self, user: &User, id: i64, month: &str, version: Option<i64>) -> Result<Document> {
+        let view = self.published_month(user, id, month, version).await?;
+        let keys: Vec<(String, String)> = view
+            .result
+            .groups
+            .iter()
+            .flat_map(|g| g.results.iter().flat_map(|r| r.lines.iter().map(|l| (l.key.clone(), l.name.clone()))))
+            .fold(Vec::new(), |mut all, k| {
+                if !all.contains(&k) {
+                    all.push(k);
+                }
+                all
+            });
+        let mut headers = vec!["分组", "排名", "单位", "总分", "基础分", "加分", "减分", "一票否决", "位次变化"];
+        headers.extend(keys.iter().map(|(_, name)| name.as_str()));
+        let mut rows = Vec::new();
+        for g in &view.result.groups {
+            for r in &g.results {
+                let mut row = vec![
+                    g.name.clone(),
+                    r.rank.to_string(),
+                    view.result.name(r.org_id).to_owned(),
+                    r.total.to_string(),
+                    r.base.to_string(),
+                    r.bonus.to_string(),
+                    r.deduction.to_string(),
+                    r.vetoed.clone().unwrap_or_default(),
+                    movement_label(&view, r.org_id),
+                ];
+                for (key, _) in &keys {
+                    row.push(r.lines.iter().find(|l| &l.key == key).map(|l| l.points.to_string()).unwrap_or_default());
+                }
+                rows.push(row);
+            }
+        }
+        let title = format!("{}{}考核得分表（第{}版）", view.scheme.name, view.result.month, view.version);
+        let bytes = qingdan_office::table_xlsx("得分表", &title, &headers, &rows).map_err(office_error)?;
+        Ok(Document { file_name: format!("{title}.xlsx"), bytes })
+    }
+
+    /// The ranking bulletin of a published month (the office and leaders).
+    pub async fn ranking_bulletin(&self, user: &User, id: i64, month: &str) -> Result<Document> {
+        if !user.role.reads_whole_tenant() {
+            return Err(AppError::Forbidden);
+        }
+        let view = self.published_month(user, id, month, None).await?;
+        let (year, m) = super::check_month(&view.result.month)?;
+        let title = format!("关于{year}年{m}月{}考核排名情况的通报", view.scheme.name);
+        let columns = [
+            Column { header: "排名", weight: 1, align: ColumnAlign::Center },
+            Column { header: "单位", weight: 4, align: ColumnAlign::Left },
+            Column { header: "得分", weight: 2, align: ColumnAlign::Center },
+            Column { header: "位次变化", weight: 2, align: ColumnAlign::Center },
+        ];
+        let mut doc = GongwenDoc::new().title(&title, true).red_rule().addressee("各考核单位").body(&format!(
+            "根据《{}》，现将{year}年{m}月考核排名情况通报如下（第{}版）。",
+            view.scheme.name, view.version
+        ));
+        for (n, g) in view.result.groups.iter().enumerate() {
+            doc = doc.heading1(&format!("{}、{}", qingdan_office::chinese_number(n as u32 + 1), g.name));
+            let rows: Vec<Vec<String>> = g
+                .results
+                .iter()
+                .map(|r| {
+                    let total = match &r.vetoed {
+                        Some(why) => format!("0（{why}一票否决）"),
+                        None => r.total.to_string(),
+                    };
+                    vec![
+                        r.rank.to_string(),
+                        view.result.name(r.org_id).to_owned(),
+                        total,
+                        movement_label(&view, r.org_id),
+                    ]
+                })
+                .collect();
+            doc = doc.table(&columns, &rows, CellSize::Small);
+        }
+        let bytes = doc.signature("市政府督查室", self.clock.today()).finish().map_err(office_error)?;
+        Ok(Document { file_name: format!("{title}.docx"), bytes })
+    }
+}

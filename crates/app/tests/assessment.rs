@@ -1,0 +1,243 @@
+//! 考核排名, on both engines: development zones ranked monthly on a scheme
+//! modelled on a 开发区考核办法 (goal completion, rank points, a deduction
+//! from 督办 and a veto); every total recomputed independently from its
+//! breakdown; one zone vetoed and one rising three places; a correction
+//! published as a new version with the old kept; entered values imported
+//! from a ledger with one bad row refused and nothing stored; each org sees
+//! its own breakdown only; the year ends in tiers.
+
+use anyhow::{Result, anyhow, ensure};
+use qingdan_app::assessment::{SchemeInput, ValueInput};
+use qingdan_app::supervision::NewAssignmentInput;
+use qingdan_app::{AppError, OrgInput};
+use qingdan_domain::assessment::Tier;
+use qingdan_domain::{Decimal, OrgId, Role, User};
+use qingdan_storage::AuditQuery;
+use qingdan_testkit::{Backend, World, on_both_engines};
+use std::str::FromStr;
+
+on_both_engines! {
+    zones_rank_monthly_each_total_is_its_breakdown_and_corrections_are_new_versions => monthly;
+}
+
+const ZONES: [&str; 6] = ["高新区", "经开区", "临港区", "空港区", "文旅区", "综保区"];
+
+fn scheme_json(zones: &[OrgId]) -> String {
+    let orgs: Vec<String> = zones.iter().map(|z| z.0.to_string()).collect();
+    format!(
+        r#"{{
+  "groups": [{{"name": "开发区", "orgs": [{orgs}]}}],
+  "indicators": [
+    {{"key": "econ", "name": "经济发展"}},
+    {{"key": "industry", "name": "规上工业增加值", "parent": "econ", "points": "40",
+      "method": {{"kind": "completion", "cap": "1.2", "floor": "0.6"}}, "source": {{"kind": "entered"}}}},
+    {{"key": "invest", "name": "固定资产投资争先进位", "parent": "econ", "points": "30",
+      "method": {{"kind": "rank", "step": "3"}}, "source": {{"kind": "entered"}}}},
+    {{"key": "matters", "name": "督办逾期扣分", "method": {{"kind": "bonus", "per_unit": "-2", "cap": "6"}},
+      "source": {{"kind": "matters_overdue"}}}},
+    {{"key": "safety", "name": "重大安全生产事故", "method": {{"kind": "veto"}}, "source": {{"kind": "entered"}}}}
+  ],
+  "year_end": "average",
+  "tiers": {{"advanced": 2, "improved_by": 3, "pass": "30"}},
+  "show_others": false
+}}"#,
+        orgs = orgs.join(", ")
+    )
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap_or_default()
+}
+
+/// (zone, 工业增加值 value, own target, 投资 value, safety) rows for a month.
+fn rows(zones: &[OrgId], figures: &[(&str, &str, &str, &str)]) -> Vec<ValueInput> {
+    let mut out = Vec::new();
+    for (zone, (value, target, invest, safety)) in zones.iter().zip(figures) {
+        let org = zone.0.to_string();
+        let row = |indicator: &str, value: &str, target: &str| ValueInput {
+            org_id: org.clone(),
+            indicator: indicator.into(),
+            value: value.into(),
+            target: target.into(),
+        };
+        out.push(row("industry", value, target));
+        out.push(row("固定资产投资争先进位", invest, ""));
+        out.push(row("safety", safety, ""));
+    }
+    out
+}
+
+fn ledger(lines: &[[&str; 4]]) -> Result<Vec<u8>> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, header) in ["单位名称", "指标", "数值", "目标值"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *header)?;
+    }
+    for (r, line) in lines.iter().enumerate() {
+        for (c, text) in line.iter().enumerate() {
+            sheet.write_string(r as u32 + 1, c as u16, *text)?;
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+async fn monthly(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-07-05").await?;
+    let app = &w.app;
+    let office = &w.supervisor;
+    let mut zones = Vec::new();
+    for name in ZONES {
+        let input = OrgInput { name: name.into(), kind: "dev_zone".into(), parent_id: None, sort_order: None };
+        zones.push(app.create_org(&w.admin, &input).await?.id);
+    }
+    let zone_user: User = w.user("gxq.li", Role::Reporter, zones[0]).await?;
+    let leader = w.user("mayor", Role::Leader, office.org_id).await?;
+
+    // The scheme: a bad document is refused with the fault named; the office alone defines it.
+    let bad = SchemeInput { year: "2026".into(), name: "开发区考核".into(), body: "{\"groups\": []".into() };
+    ensure!(matches!(app.create_scheme(office, &bad).await, Err(AppError::Invalid(_))));
+    let input =
+        SchemeInput {
+            year: "2026".into(), name: "2026年开发区高质量发展考核".into(), body: scheme_json(&zones)
+        };
+    ensure!(matches!(app.create_scheme(&zone_user, &input).await, Err(AppError::Forbidden)));
+    let id = app.create_scheme(office, &input).await?;
+    ensure!(
+        !app.store().audit_trail(w.tenant, "assessment_scheme", id).await?.is_empty(),
+        "the scheme's creation is in the audit trail"
+    );
+
+    // May: values typed in; 临港区 has two overdue 督办 matters (−4).
+    for _ in 0..2 {
+        let matter = NewAssignmentInput {
+            title: "园区道路未按期完工".into(),
+            source: "leader_instruction".into(),
+            text: "请加快推进".into(),
+            lead_org_id: Some(zones[2].0),
+            assigned_on: "2026-05-06".into(),
+            ..NewAssignmentInput::default()
+        };
+        app.create_assignment(office, &matter).await?;
+    }
+    let may = [
+        ("110", "100", "90", ""),
+        ("100", "100", "80", ""),
+        ("95", "100", "70", ""),
+        ("70", "100", "60", ""),
+        ("102", "100", "50", ""),
+        ("120", "100", "40", ""),
+    ];
+    app.set_assessment_values(office, id, "2026-05", &rows(&zones, &may)).await?;
+    ensure!(matches!(app.publish_month(&zone_user, id, "2026-05", "").await, Err(AppError::Forbidden)));
+    ensure!(app.publish_month(office, id, "2026-05", "").await? == 1);
+
+    // June: imported from a ledger; one bad row refuses the whole file.
+    let bad = ledger(&[["高新区", "规上工业增加值", "105", "100"], ["不存在区", "规上工业增加值", "九十", ""]])?;
+    let e = app.import_assessment_values(office, id, "2026-06", &bad).await.err();
+    let messages: Vec<String> = match &e {
+        Some(AppError::Invalid(i)) => i.errors.iter().map(|e| e.message.clone()).collect(),
+        other => return Err(anyhow!("a bad ledger was not refused: {other:?}")),
+    };
+    ensure!(
+        messages.iter().any(|m| m.starts_with("第 3 行 A 列"))
+            && messages.iter().any(|m| m.starts_with("第 3 行 C 列")),
+        "{messages:?}"
+    );
+    ensure!(app.assessment_values(office, id, "2026-06").await?.is_empty(), "nothing of the bad file was stored");
+    let mut lines = Vec::new();
+    // 综保区 falls; 文旅区 rises from 5th to 2nd; 空港区 has a major accident (vetoed).
+    let june = [
+        ("高新区", "112", "60"),
+        ("经开区", "101", "50"),
+        ("临港区", "96", "40"),
+        ("空港区", "99", "90"),
+        ("文旅区", "118", "80"),
+        ("综保区", "61", "30"),
+    ];
+    for (zone, industry, invest) in june {
+        lines.push([zone, "规上工业增加值", industry, "100"]);
+        lines.push([zone, "invest", invest, ""]);
+    }
+    lines.push(["空港区", "重大安全生产事故", "1", ""]);
+    app.import_assessment_values(office, id, "2026-06", &ledger(&lines)?).await?;
+    ensure!(app.publish_month(office, id, "2026-06", "").await? == 1);
+
+    let view = app.published_month(office, id, "2026-06", None).await?;
+    let results = &view.result.groups[0].results;
+    ensure!(results.len() == 6);
+    for r in results {
+        // Recomputed from the breakdown alone.
+        let lines: Decimal = r.lines.iter().map(|l| l.points).sum();
+        let expected = if r.vetoed.is_some() { Decimal::ZERO } else { lines };
+        ensure!(r.total == expected, "{}: total {} but its lines add to {lines}", view.result.name(r.org_id), r.total);
+        ensure!(r.base + r.bonus + r.deduction == lines);
+    }
+    let of = |zone: OrgId| results.iter().find(|r| r.org_id == zone).ok_or_else(|| anyhow!("missing zone"));
+    let airport = of(zones[3])?;
+    ensure!(airport.vetoed.as_deref() == Some("重大安全生产事故") && airport.rank == 6 && airport.total.is_zero());
+    let lingang = of(zones[2])?;
+    ensure!(lingang.deduction == d("-4"), "two overdue matters: {}", lingang.deduction);
+    // 高新区: 112% of 100 → 44.8 of 40 points; its 投资 60 has two zones above it → 30 − 2×3 = 24.
+    let gaoxin = of(zones[0])?;
+    ensure!(gaoxin.lines.iter().find(|l| l.key == "industry").map(|l| l.points) == Some(d("44.8")));
+    ensure!(gaoxin.lines.iter().find(|l| l.key == "invest").map(|l| l.points) == Some(d("24")));
+    let wenlv = of(zones[4])?;
+    let may_view = app.published_month(office, id, "2026-05", None).await?;
+    let may_rank = may_view.result.of(zones[4]).map(|(_, r)| r.rank).unwrap_or(0);
+    ensure!(view.movement.get(&zones[4]) == Some(&(may_rank as i64 - wenlv.rank as i64)));
+    ensure!(view.movement.get(&zones[4]) == Some(&3), "文旅区 rose {may_rank} → {}", wenlv.rank);
+
+    // A correction: republished as version 2; version 1 is kept as it was.
+    let fix = [ValueInput {
+        org_id: zones[5].0.to_string(),
+        indicator: "industry".into(),
+        value: "91".into(),
+        target: "100".into(),
+    }];
+    app.set_assessment_values(office, id, "2026-06", &fix).await?;
+    ensure!(app.publish_month(office, id, "2026-06", "综保区工业增加值更正").await? == 2);
+    let v1 = app.published_month(office, id, "2026-06", Some(1)).await?;
+    let v2 = app.published_month(office, id, "2026-06", None).await?;
+    ensure!(v2.version == 2 && v1.version == 1 && v2.versions == [1, 2]);
+    ensure!(v1.result.of(zones[5]).map(|(_, r)| r.total) != v2.result.of(zones[5]).map(|(_, r)| r.total));
+    let audit = app
+        .store()
+        .audit_search(
+            w.tenant,
+            &AuditQuery { entity: Some("assessment_value".into()), limit: 100, ..Default::default() },
+        )
+        .await?;
+    ensure!(audit.len() == 18 + 13 + 1, "every entered value is audited: {}", audit.len());
+
+    // Who sees what.
+    let own = app.published_month(&zone_user, id, "2026-06", None).await?;
+    ensure!(!own.full && own.result.groups[0].results.len() == 1 && !own.result.groups[0].results[0].lines.is_empty());
+    ensure!(app.published_month(&leader, id, "2026-06", None).await?.result.groups[0].results.len() == 6);
+    for admin in [&w.admin, &w.security, &w.auditor] {
+        ensure!(matches!(app.published_month(admin, id, "2026-06", None).await, Err(AppError::Forbidden)));
+    }
+    let stranger = w.stranger(Role::Supervisor).await?;
+    ensure!(matches!(app.published_month(&stranger, id, "2026-06", None).await, Err(AppError::NotFound(_))));
+    let inbox = app.inbox(&zone_user, false).await?;
+    ensure!(inbox.iter().filter(|m| m.title.contains("考核结果已发布")).count() == 3, "{inbox:?}");
+
+    // Documents: the score sheet reads back; the bulletin lists every zone.
+    let sheet = app.score_sheet(office, id, "2026-06", None).await?;
+    let table = qingdan_office::read_xlsx_rows(&sheet.bytes)?;
+    ensure!(table.iter().any(|row| row.iter().any(|c| c == "空港区")), "{table:?}");
+    let bulletin = app.ranking_bulletin(office, id, "2026-06").await?;
+    let text = qingdan_office::docx_text(&bulletin.bytes)?;
+    ensure!(ZONES.iter().all(|z| text.contains(z)) && text.contains("一票否决"), "{text}");
+
+    // The year so far: the mean of May and June; 空港区 vetoed is 末位约谈.
+    let year = app.year_end(office, id).await?;
+    ensure!(year.len() == 6);
+    let line = |zone: OrgId| year.iter().find(|l| l.org_id == zone).ok_or_else(|| anyhow!("missing"));
+    ensure!(line(zones[3])?.tier == Tier::Interview);
+    ensure!(year.iter().filter(|l| l.tier == Tier::Advanced).count() == 2);
+    let first = line(zones[0])?;
+    let months: Vec<Decimal> =
+        [&may_view, &v2].iter().filter_map(|v| v.result.of(zones[0]).map(|(_, r)| r.total)).collect();
+    ensure!(first.total == ((months[0] + months[1]) / Decimal::from(2)).round_dp(2));
+    Ok(())
+}
