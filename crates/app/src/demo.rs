@@ -274,6 +274,7 @@ impl App {
         let matters: Vec<(&User, OrgId)> = matters.iter().map(|(u, o)| (u, *o)).collect();
         self.seed_demo_assignments(&supervisor, &user(&users, "shizhang")?, &matters).await?;
         let project_owners = self.seed_demo_projects(&admin, &supervisor, &leaders).await?;
+        self.seed_demo_assessment(&admin, &supervisor).await?;
         let accounts = USERS
             .iter()
             .map(|(u, n, r, _)| (u.to_string(), n.to_string(), Role::from_code(r).map_or("", Role::label).to_owned()))

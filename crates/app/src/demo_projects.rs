@@ -1,5 +1,5 @@
 //! The demo city's key projects: 80 projects across four counties and
-//! districts and two development zones, registered with what was done before
+//! districts, the industrial ones in six development zones, registered with what was done before
 //! Qingdan, reported half-monthly since, with 前期手续, 堵点 and two dispatch
 //! meetings whose decisions became 督办 matters. Written by us; every figure
 //! is whole 万元 and every date falls in the current year.
@@ -11,13 +11,17 @@ use qingdan_domain::project::{half_month_end, half_month_start};
 use qingdan_domain::{OrgId, ProjectId, Role, User};
 
 /// (name, kind) of the counties, districts and zones the projects lie in.
-const PLACES: [(&str, &str); 6] = [
+const PLACES: [(&str, &str); 10] = [
     ("东湖区人民政府", "district"),
     ("南山县人民政府", "county"),
     ("北塘区人民政府", "district"),
     ("西峰县人民政府", "county"),
     ("青岚经济技术开发区", "dev_zone"),
     ("青岚高新技术产业开发区", "dev_zone"),
+    ("临港物流园区", "dev_zone"),
+    ("西峰工业园区", "dev_zone"),
+    ("南山生态产业园", "dev_zone"),
+    ("北塘科技园", "dev_zone"),
 ];
 
 /// (org name, reporter username, reporter name) of the project owners (业主单位).
@@ -129,7 +133,7 @@ impl App {
         for (n, (county, short)) in places.iter().take(4).zip(SHORT).enumerate() {
             for (k, kind) in KINDS.iter().enumerate() {
                 let i = n * KINDS.len() + k;
-                let zone = (kind.1 == "产业" && n % 2 == 0).then(|| places[4 + n / 2]);
+                let zone = (kind.1 == "产业").then(|| places[4 + (n * 3 + k) % 6]);
                 let input =
                     project_input(i, registered_on(today), *county, zone, short, kind, owners[kind.3].0, fgw, leaders);
                 let id = self.at_noon(registered_on(today)).create_project(supervisor, &input).await?;

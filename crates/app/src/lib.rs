@@ -21,6 +21,7 @@ mod auth;
 mod calendar;
 mod dashboard;
 pub mod demo;
+mod demo_assessment;
 mod demo_projects;
 pub mod imports;
 mod inbox;

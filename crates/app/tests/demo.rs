@@ -15,6 +15,37 @@ use std::collections::{BTreeSet, HashMap};
 on_both_engines! {
     demo_reports_count_whole_things_spread_over_their_months_and_speak_as_departments => demo_reports;
     demo_projects_span_counties_and_zones_with_two_meetings_made_matters => demo_projects;
+    demo_zones_are_ranked_monthly_with_one_vetoed_and_one_rising_three_places => demo_assessment;
+}
+
+/// The demo's 开发区考核: six zones published every month from February to
+/// last month; one vetoed in a month, one rising three places in the last.
+async fn demo_assessment(backend: Backend) -> Result<()> {
+    let db = TestDb::new(backend).await?;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 9, 15).unwrap_or_default();
+    let app = App::open(&db.url, Clock::fixed_on(today)).await?;
+    let demo = app.seed_demo().await?;
+    let office = app.store().users(demo.tenant).await?.into_iter().find(|u| u.username == "duchao");
+    let office = office.ok_or_else(|| anyhow::anyhow!("no office"))?;
+    let schemes = app.schemes(&office).await?;
+    ensure!(schemes.len() == 1, "{schemes:?}");
+    let id = schemes[0].id;
+    let mut vetoed = 0;
+    for month in 2..=8 {
+        let view = app.published_month(&office, id, &format!("2026-{month:02}"), None).await?;
+        let results = &view.result.groups[0].results;
+        ensure!(results.len() == 6);
+        vetoed += results.iter().filter(|r| r.vetoed.is_some()).count();
+        for r in results.iter().filter(|r| r.vetoed.is_none()) {
+            let sum: qingdan_domain::Decimal = r.lines.iter().map(|l| l.points).sum();
+            ensure!(sum == r.total, "{month}: {} ≠ {sum}", r.total);
+        }
+    }
+    ensure!(vetoed == 1, "one zone vetoed in one month: {vetoed}");
+    let august = app.published_month(&office, id, "2026-08", None).await?;
+    ensure!(august.movement.values().any(|m| *m == 3), "one zone rises three places: {:?}", august.movement);
+    ensure!(app.year_end(&office, id).await?.len() == 6);
+    Ok(())
 }
 
 /// The demo's key projects as a project office would read them: about 80
@@ -34,7 +65,7 @@ async fn demo_projects(backend: Backend) -> Result<()> {
     ensure!((60..=100).contains(&projects.len()), "{} projects", projects.len());
     let counties: BTreeSet<_> = projects.iter().filter_map(|p| p.fields.county_org_id).collect();
     let zones: BTreeSet<_> = projects.iter().filter_map(|p| p.fields.zone_org_id).collect();
-    ensure!(counties.len() == 4 && zones.len() == 2, "{counties:?} {zones:?}");
+    ensure!(counties.len() == 4 && zones.len() == 6, "{counties:?} {zones:?}");
     for p in &projects {
         for money in [p.fields.total_investment, p.fields.year_plan, p.done_year, p.done_total] {
             ensure!(money.fract().is_zero() && money >= qingdan_domain::Decimal::ZERO, "{} {money}", p.fields.name);
