@@ -27,6 +27,12 @@ impl Nav {
         if user.role.reads_whole_tenant() {
             links.push(("/map", "挂图作战"));
         }
+        if !user.role.is_administrator() {
+            links.push(("/projects", "重点项目"));
+        }
+        if user.role.reads_whole_tenant() {
+            links.push(("/dispatch", "调度会"));
+        }
         match user.role {
             Role::Reporter => {
                 links.push(("/my", "我的填报"));

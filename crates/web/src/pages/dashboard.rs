@@ -165,7 +165,7 @@ fn counts(tally: &Tally) -> Value {
 }
 
 /// JSON that cannot end the `<script>` element it sits in, nor open a comment.
-fn script_json(value: &Value) -> String {
+pub(crate) fn script_json(value: &Value) -> String {
     value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 

@@ -11,6 +11,7 @@ mod imports;
 mod ledgers;
 mod notifications;
 mod plans;
+mod projects;
 mod reporting;
 mod search;
 mod security;
@@ -19,6 +20,7 @@ mod supervision;
 mod workbench;
 
 use plans::{editing, tasks};
+use projects::{detail as project, dispatch, map as project_map, register as project_register};
 use reporting::{files as report_files, reports, review, schedule};
 use supervision::{assignments, timeline_rules};
 
@@ -102,6 +104,30 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/channels/{id}", get(notifications::show).post(notifications::update))
         .route("/admin/channels/{id}/enabled", post(notifications::set_enabled))
         .route("/admin/channels/{id}/test", post(notifications::test))
+        .route("/projects", get(project_register::list))
+        .route("/projects/new", get(project_register::new).post(project_register::create))
+        .route("/projects/review", get(project::queue))
+        .route("/projects/map", get(project_map::show))
+        .route(
+            "/projects/settings/prework",
+            get(project_register::prework_kinds).post(project_register::set_prework_kinds),
+        )
+        .route("/projects/{id}", get(project::show))
+        .route("/projects/{id}/edit", get(project_register::edit).post(project_register::update))
+        .route("/projects/{id}/reports", post(project::submit_report))
+        .route("/projects/{id}/prework", post(project::add_prework))
+        .route("/projects/{id}/factors", post(project::raise_factor))
+        .route("/project-reports/{id}/review", post(project::review_report))
+        .route("/prework/{id}/done", post(project::prework_done))
+        .route("/prework/{id}/assign", post(project::assign_prework))
+        .route("/factors/{id}/step", post(project::step_factor))
+        .route("/factors/{id}/assign", post(project::assign_factor))
+        .route("/dispatch", get(dispatch::list).post(dispatch::create))
+        .route("/dispatch/{id}", get(dispatch::show))
+        .route("/dispatch/{id}/decisions", post(dispatch::add_decision))
+        .route("/dispatch/{id}/assign-all", post(dispatch::assign_all))
+        .route("/dispatch/{id}/minutes", post(dispatch::save_minutes))
+        .route("/decisions/{id}/assign", post(dispatch::assign_decision))
         .route("/imports", get(imports::list))
         .route("/imports/{id}", get(imports::show))
         .route("/imports/{id}/tasks", post(imports::add_task))
