@@ -17,11 +17,12 @@ mod documents;
 mod ledger;
 mod map;
 mod meetings;
+mod people;
 mod work;
 
 pub use ledger::ProjectLedgerImported;
 pub use map::{BatchCount, GroupFigures, ProjectMap, StageCount};
-pub use meetings::{Agenda, AgendaDecision, AgendaItem, DecisionInput, MeetingDetail, MeetingInput};
+pub use meetings::{Agenda, AgendaDecision, AgendaItem, DecisionInput, MeetingDetail, MeetingInput, decision_state};
 pub use work::{FactorInput, PreworkInput, ProjectReportInput};
 
 use crate::guards::require_business;
