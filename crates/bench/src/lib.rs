@@ -2,5 +2,6 @@
 //! tenant that `bench/run.sh` loads (`synthetic`), seeded through the bulk
 //! loaders that only this crate turns on (`qingdan-storage`'s `bulk` feature).
 
+pub mod assessment;
 pub mod projects;
 pub mod synthetic;

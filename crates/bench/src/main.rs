@@ -59,6 +59,14 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Define a 40-indicator scheme over every org of the first tenant, enter
+    /// a month of values, and time computing and publishing that month; prints JSON.
+    Assessment {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, default_value_t = 40)]
+        indicators: usize,
+    },
     /// Time the key-project work of the first tenant as its office does it:
     /// the project ledger export and the 调度会 agenda; prints JSON.
     Projects {
@@ -104,6 +112,7 @@ async fn main() -> Result<()> {
         Command::Sweep { db, days } => sweep(&db, days).await,
         Command::Ledger { db, out } => ledger(&db, out).await,
         Command::Projects { db, out } => projects(&db, out).await,
+        Command::Assessment { db, indicators } => assessment(&db, indicators).await,
     }
 }
 
@@ -203,6 +212,40 @@ async fn projects(db: &DbArgs, out: Option<PathBuf>) -> Result<()> {
         "{{\"ledger_bytes\":{},\"ledger_seconds\":{seconds:.2},\"agenda_ms\":{agenda_ms:.1},\"lagging\":{},\"peak_rss_mib\":{:.1}}}",
         file.bytes.len(),
         agenda.lagging_total,
+        peak_rss_kib().unwrap_or(0) as f64 / 1024.0
+    );
+    Ok(())
+}
+
+/// Times an assessment month of `indicators` indicators over every org.
+async fn assessment(db: &DbArgs, indicators: usize) -> Result<()> {
+    let app = App::open(&db.url()?, Clock::System).await?;
+    let tenant = *app.store().tenant_ids().await?.first().context("no tenant: run seed first")?;
+    let office = app.store().users_with_role(tenant, qingdan_domain::Role::Supervisor).await?;
+    let office = office.into_iter().next().context("the tenant has no supervisor")?;
+    let orgs: Vec<i64> = app.store().orgs(tenant).await?.iter().map(|o| o.id.0).collect();
+    let (scheme, values) = qingdan_bench::assessment::scheme(&orgs, indicators);
+    let year = chrono::Datelike::year(&Clock::System.today());
+    let input = qingdan_app::assessment::SchemeInput {
+        year: year.to_string(),
+        name: format!("基准测试考核{}", std::process::id()),
+        body: scheme,
+    };
+    let id = app.create_scheme(&office, &input).await?;
+    let month = format!("{year}-01");
+    let started = std::time::Instant::now();
+    app.set_assessment_values(&office, id, &month, &values).await?;
+    let enter_seconds = started.elapsed().as_secs_f64();
+    let started = std::time::Instant::now();
+    let result = app.compute_month(&office, id, &month).await?;
+    let compute_seconds = started.elapsed().as_secs_f64();
+    let started = std::time::Instant::now();
+    app.publish_month(&office, id, &month, "").await?;
+    let publish_seconds = started.elapsed().as_secs_f64();
+    let scored: usize = result.groups.iter().map(|g| g.results.len()).sum();
+    println!(
+        "{{\"orgs\":{scored},\"indicators\":{indicators},\"values\":{},\"enter_seconds\":{enter_seconds:.2},\"compute_seconds\":{compute_seconds:.2},\"publish_seconds\":{publish_seconds:.2},\"peak_rss_mib\":{:.1}}}",
+        values.len(),
         peak_rss_kib().unwrap_or(0) as f64 / 1024.0
     );
     Ok(())

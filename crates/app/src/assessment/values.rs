@@ -14,7 +14,7 @@ use serde::Deserialize;
 use std::str::FromStr;
 
 /// The most rows one import or form takes.
-pub const MAX_VALUE_ROWS: usize = 20_000;
+pub const MAX_VALUE_ROWS: usize = 100_000;
 
 /// One value as typed: the org's id, the indicator's key or name, the value and an own target.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -88,9 +88,12 @@ impl App {
         let (_, scheme) = self.scheme(user, id).await?;
         let keys = entered(&scheme);
         let members: Vec<OrgId> = scheme.groups.iter().flat_map(|g| g.orgs.iter().copied()).collect();
+        if rows.len() > MAX_VALUE_ROWS {
+            return Err(AppError::field("rows", "too_many", format!("一次最多填报{MAX_VALUE_ROWS}行")));
+        }
         let mut invalid = Invalid::new();
         let mut values = Vec::new();
-        for (n, row) in rows.iter().enumerate().take(MAX_VALUE_ROWS) {
+        for (n, row) in rows.iter().enumerate() {
             let at = format!("第{}行", n + 1);
             let org = row.org_id.trim().parse::<i64>().ok().map(OrgId).filter(|o| members.contains(o));
             if org.is_none() {
