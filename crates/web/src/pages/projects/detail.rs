@@ -285,7 +285,11 @@ async fn project_page(state: &AppState, user: &User, id: ProjectId, forms: Forms
     })
 }
 
-pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<ProjectPage, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<ProjectPage, PageError> {
     project_page(&state, &user, ProjectId(id), Forms::default()).await
 }
 
@@ -342,15 +346,17 @@ pub async fn review_report(
     match state.app.review_project_report(&user, ProjectReportId(id), accept, &note).await {
         Ok(project) => {
             let to = if to_queue { "/projects/review".to_owned() } else { format!("/projects/{project}#reports") };
-            let message = if accept { "已通过，项目完成投资和亮灯已更新。" } else { "已退回，业主单位将收到退回原因。" };
+            let message = if accept {
+                "已通过，项目完成投资和亮灯已更新。"
+            } else {
+                "已退回，业主单位将收到退回原因。"
+            };
             Ok(said(&to, message))
         }
-        Err(err @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            match project_of(&form) {
-                Some(project) if !to_queue => refused(&state, &user, project, err).await,
-                _ => queue_again(&state, &user, id, err).await,
-            }
-        }
+        Err(err @ (AppError::Invalid(_) | AppError::Conflict(_))) => match project_of(&form) {
+            Some(project) if !to_queue => refused(&state, &user, project, err).await,
+            _ => queue_again(&state, &user, id, err).await,
+        },
         Err(other) => Err(other.into()),
     }
 }
@@ -366,8 +372,13 @@ pub async fn add_prework(
     match state.app.add_prework(&user, id, &input).await {
         Ok(_) => Ok(said(&format!("/projects/{id}#prework"), &format!("已添加前期手续“{}”。", input.name.trim()))),
         Err(AppError::Invalid(invalid)) => {
-            again(&state, &user, id, Forms { prework: input, prework_errors: field_errors(invalid), ..Forms::default() })
-                .await
+            again(
+                &state,
+                &user,
+                id,
+                Forms { prework: input, prework_errors: field_errors(invalid), ..Forms::default() },
+            )
+            .await
         }
         Err(other) => refused(&state, &user, id, other).await,
     }

@@ -219,7 +219,11 @@ async fn meeting_page(state: &AppState, user: &User, id: MeetingId, typed: Typed
     })
 }
 
-pub async fn show(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<MeetingPage, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<MeetingPage, PageError> {
     meeting_page(&state, &user, MeetingId(id), Typed::default()).await
 }
 
@@ -264,7 +268,11 @@ pub async fn assign_decision(
 }
 
 /// 全部转督办: every decision not yet a matter.
-pub async fn assign_all(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<Response, PageError> {
+pub async fn assign_all(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+) -> Result<Response, PageError> {
     let count = state.app.assign_all_decisions(&user, MeetingId(id)).await?;
     let message = if count == 0 {
         "没有待转督办的议定事项。".to_owned()

@@ -53,7 +53,16 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> Re
             line: ProjectLine::new(p, &names),
             blockers: blockers
                 .iter()
-                .map(|f| format!("{}：{}（{}，{}，时限{}）", f.kind.label(), f.description, f.org_name, f.level.label(), f.deadline))
+                .map(|f| {
+                    format!(
+                        "{}：{}（{}，{}，时限{}）",
+                        f.kind.label(),
+                        f.description,
+                        f.org_name,
+                        f.level.label(),
+                        f.deadline
+                    )
+                })
                 .collect(),
         })
         .collect();

@@ -1,0 +1,324 @@
+//! 重点项目 through the router, on SQLite and PostgreSQL: the office
+//! registers a project through the form (and a bad form comes back with what
+//! was typed); who sees what; the owner's report accepted by the office and
+//! shown in the list; a meeting's decision turned into a 督办 matter; the
+//! projects map with its charts' data; private pages not kept by browsers.
+
+use anyhow::{Context, Result, ensure};
+use axum::Router;
+use axum::http::{StatusCode, header};
+use qingdan_app::OrgInput;
+use qingdan_app::projects::ProjectInput;
+use qingdan_domain::{OrgId, ProjectId, Role};
+use qingdan_testkit::{Backend, World, on_both_engines};
+
+mod common;
+use common::*;
+
+on_both_engines! {
+    the_office_registers_a_project_through_the_form => register_form;
+    a_bad_register_form_comes_back_with_what_was_typed_and_why => bad_form;
+    an_outsider_and_the_administrators_do_not_see_a_project => rights;
+    the_owners_report_accepted_by_the_office_shows_in_the_list => report_and_review;
+    a_meetings_decision_becomes_a_supervision_matter_from_its_page => meeting_decision;
+    the_projects_map_renders_with_its_charts_data => map;
+    project_pages_are_not_kept_by_browsers => no_store;
+}
+
+struct City {
+    w: World,
+    router: Router,
+    east: OrgId,
+    steel: OrgId,
+    land: OrgId,
+    project: ProjectId,
+}
+
+async fn city(backend: Backend) -> Result<City> {
+    let w = World::new(backend, "2026-07-01").await?;
+    let district = OrgInput { name: "东城区".into(), kind: "district".into(), parent_id: None, sort_order: None };
+    let east = w.app.create_org(&w.admin, &district).await?.id;
+    let steel = w.org("东城特钢有限公司").await?;
+    let land = w.org("市自然资源局").await?;
+    let other = w.org("市文旅局").await?;
+    w.user("owner", Role::Reporter, steel).await?;
+    w.user("outsider", Role::Reporter, other).await?;
+    w.user("mayor", Role::Leader, other).await?;
+    let input = ProjectInput {
+        name: "特钢技改".into(),
+        nature: "新建".into(),
+        category: "产业".into(),
+        industry: "高端装备".into(),
+        county_org_id: east.0.to_string(),
+        owner_org_id: steel.0.to_string(),
+        total_investment: "120000".into(),
+        year: "2026".into(),
+        year_plan: "40000".into(),
+        base_total: "10000".into(),
+        base_year: "2000".into(),
+        planned_start: "2026-02-01".into(),
+        actual_start: "2026-02-20".into(),
+        planned_completion: "2027-12-31".into(),
+        stage: "在建".into(),
+        level: "市重点".into(),
+        batch: "开工一批".into(),
+        ..ProjectInput::default()
+    };
+    let project = w.app.create_project(&w.supervisor, &input).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    Ok(City { w, router, east, steel, land, project })
+}
+
+fn form(pairs: &[(&str, &str)]) -> Result<String> {
+    Ok(serde_urlencoded::to_string(pairs)?)
+}
+
+/// The flash message a redirect carries, decoded.
+fn flash(reply: &Reply) -> String {
+    let cookie = reply.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
+        v.strip_prefix("qingdan_flash=").map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+    });
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(&format!("m={}", cookie.unwrap_or_default())).unwrap_or_default();
+    pairs.into_iter().next().map(|(_, m)| m).unwrap_or_default()
+}
+
+async fn register_form(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let office = sign_in_as(&c.router, "supervisor").await?;
+    let list = send(&c.router, get("/projects", &office)?).await?;
+    ensure!(list.status == StatusCode::OK, "{}", list.status);
+    ensure!(list.select("#new-project").len() == 1, "the office may register");
+    ensure!(list.select("nav .nav-link").iter().any(|l| l == "重点项目"));
+    ensure!(list.select("nav .nav-link").iter().any(|l| l == "调度会"));
+    let blank = send(&c.router, get("/projects/new", &office)?).await?;
+    ensure!(blank.status == StatusCode::OK);
+    let counties = blank.select("#county_org_id option");
+    ensure!(
+        counties.iter().any(|o| o == "东城区") && !counties.iter().any(|o| o == "东城特钢有限公司"),
+        "{counties:?}"
+    );
+    ensure!(blank.select("#owner_org_id option").iter().any(|o| o == "东城特钢有限公司"));
+    ensure!(blank.select("#liaison_leader_id option").iter().any(|o| o == "mayor"));
+    let body = form(&[
+        ("name", "东城物流园"),
+        ("nature", "new"),
+        ("category", "infrastructure"),
+        ("industry", "现代物流"),
+        ("county_org_id", &c.east.to_string()),
+        ("owner_org_id", &c.steel.to_string()),
+        ("total_investment", "36500"),
+        ("year", "2026"),
+        ("year_plan", "8000"),
+        ("stage", "signed"),
+        ("batch", "starting"),
+        ("level", "city"),
+        ("planned_start", "2026-09-01"),
+    ])?;
+    let reply = send(&c.router, post_form("/projects/new", &office, &body)?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "{} {}", reply.status, reply.body);
+    ensure!(flash(&reply) == "项目已登记。", "{:?}", flash(&reply));
+    let id: i64 = reply.location().trim_start_matches("/projects/").parse().context("project id")?;
+    let p = c.w.app.project(&c.w.supervisor, ProjectId(id)).await?;
+    ensure!(
+        p.fields.name == "东城物流园" && p.fields.county_org_id == Some(c.east) && p.fields.owner_org_id == c.steel
+    );
+    let page = send(&c.router, get(&reply.location(), &office)?).await?;
+    ensure!(page.status == StatusCode::OK && page.select("#name") == ["东城物流园"], "{}", page.status);
+    let list = send(&c.router, get("/projects?stage=signed", &office)?).await?;
+    ensure!(list.attrs("#projects tr[data-project]", "data-project") == [id.to_string()], "{}", list.body);
+    // The edit form holds the stored values and saves a change.
+    let edit = send(&c.router, get(&format!("/projects/{id}/edit"), &office)?).await?;
+    ensure!(edit.attrs("#total_investment", "value") == ["36500"], "{:?}", edit.attrs("#total_investment", "value"));
+    ensure!(edit.attrs("#stage option[selected]", "value") == ["signed"]);
+    let owner = sign_in_as(&c.router, "owner").await?;
+    ensure!(send(&c.router, get("/projects/new", &owner)?).await?.status == StatusCode::FORBIDDEN);
+    let forged = send(&c.router, post_form("/projects/new", &owner, &body)?).await?;
+    ensure!(forged.status == StatusCode::FORBIDDEN, "{}", forged.status);
+    Ok(())
+}
+
+async fn bad_form(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let office = sign_in_as(&c.router, "supervisor").await?;
+    let body = form(&[
+        ("name", ""),
+        ("owner_org_id", &c.steel.to_string()),
+        ("total_investment", "十二亿"),
+        ("industry", "新能源"),
+        ("planned_start", "2026-05-01"),
+        ("planned_completion", "2026-01-01"),
+    ])?;
+    let reply = send(&c.router, post_form("/projects/new", &office, &body)?).await?;
+    ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.status);
+    ensure!(reply.attrs("#total_investment", "value") == ["十二亿"], "typed value kept");
+    ensure!(reply.attrs("#industry", "value") == ["新能源"]);
+    ensure!(reply.attrs("#owner_org_id option[selected]", "value") == [c.steel.to_string()]);
+    let errors = reply.select("#project-form .field-error");
+    for expected in ["项目名称不能为空", "总投资应为数字，如 12.5", "计划竣工时间不能早于计划开工时间"]
+    {
+        ensure!(errors.iter().any(|e| e == expected), "{expected} not in {errors:?}");
+    }
+    ensure!(c.w.app.project_list(&c.w.supervisor, &Default::default()).await?.total == 1, "nothing stored");
+    Ok(())
+}
+
+async fn rights(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let page = format!("/projects/{}", c.project);
+    let outsider = sign_in_as(&c.router, "outsider").await?;
+    let refused = send(&c.router, get(&page, &outsider)?).await?;
+    ensure!(refused.status == StatusCode::FORBIDDEN, "{}", refused.status);
+    let list = send(&c.router, get("/projects", &outsider)?).await?;
+    ensure!(list.status == StatusCode::OK && list.select("#projects tr[data-project]").is_empty(), "{}", list.body);
+    ensure!(list.select("#new-project").is_empty(), "a reporter registers nothing");
+    ensure!(send(&c.router, get("/projects/review", &outsider)?).await?.status == StatusCode::FORBIDDEN);
+    ensure!(send(&c.router, get("/dispatch", &outsider)?).await?.status == StatusCode::FORBIDDEN);
+    for admin in ["admin", "security", "auditor"] {
+        let cookie = sign_in_as(&c.router, admin).await?;
+        for path in [page.as_str(), "/projects", "/projects/map", "/dispatch"] {
+            let reply = send(&c.router, get(path, &cookie)?).await?;
+            ensure!(reply.status == StatusCode::FORBIDDEN, "{admin} {path}: {}", reply.status);
+        }
+    }
+    // The owner sees it with the report form; a leader reads it, finds it among theirs once made 包联.
+    let owner = sign_in_as(&c.router, "owner").await?;
+    let own = send(&c.router, get(&page, &owner)?).await?;
+    ensure!(own.status == StatusCode::OK && own.select("#report-form").len() == 1 && own.select("#edit").is_empty());
+    let mayor = sign_in_as(&c.router, "mayor").await?;
+    let read = send(&c.router, get(&page, &mayor)?).await?;
+    ensure!(read.status == StatusCode::OK && read.select("#report-form").is_empty() && read.select("#edit").is_empty());
+    let mine = send(&c.router, get("/projects?liaison=mine", &mayor)?).await?;
+    ensure!(mine.select("h1").iter().any(|h| h.contains("我包联的项目")));
+    ensure!(mine.select("#projects tr[data-project]").is_empty(), "not 包联 yet");
+    Ok(())
+}
+
+async fn report_and_review(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let page = format!("/projects/{}", c.project);
+    let owner = sign_in_as(&c.router, "owner").await?;
+    let bad = form(&[("period", "2026-06-16"), ("amount", "-5"), ("progress_text", "")])?;
+    let refused = send(&c.router, post_form(&format!("{page}/reports"), &owner, &bad)?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    ensure!(refused.attrs("#amount", "value") == ["-5"]);
+    ensure!(refused.select("#report-form .field-error").iter().any(|e| e == "本期完成投资不能为负数"));
+    let good =
+        form(&[("period", "2026-06-16"), ("amount", "18000"), ("progress_text", "钢结构吊装"), ("workforce", "120")])?;
+    let sent = send(&c.router, post_form(&format!("{page}/reports"), &owner, &good)?).await?;
+    ensure!(sent.status == StatusCode::SEE_OTHER, "{} {}", sent.status, sent.body);
+    ensure!(flash(&sent).contains("已报送"), "{}", flash(&sent));
+
+    let office = sign_in_as(&c.router, "supervisor").await?;
+    let queue = send(&c.router, get("/projects/review", &office)?).await?;
+    ensure!(queue.status == StatusCode::OK);
+    let waiting = queue.attrs("[data-report]", "data-report");
+    ensure!(waiting.len() == 1 && queue.select(".amount") == ["18000"], "{}", queue.body);
+    let report = &waiting[0];
+    let no_reason = form(&[("decision", "return"), ("note", ""), ("back", "queue")])?;
+    let kept = send(&c.router, post_form(&format!("/project-reports/{report}/review"), &office, &no_reason)?).await?;
+    ensure!(kept.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", kept.status);
+    ensure!(kept.select(".card-error").iter().any(|e| e.contains("退回时请写明退回原因")), "{}", kept.body);
+    let accept = form(&[("decision", "accept"), ("back", "queue")])?;
+    let done = send(&c.router, post_form(&format!("/project-reports/{report}/review"), &office, &accept)?).await?;
+    ensure!(done.status == StatusCode::SEE_OTHER && done.location() == "/projects/review", "{}", done.status);
+    ensure!(flash(&done).contains("已通过"));
+
+    let list = send(&c.router, get("/projects", &office)?).await?;
+    ensure!(list.select("#projects .done-year") == ["20000"], "{:?}", list.select("#projects .done-year"));
+    ensure!(list.select("#projects .rate") == ["50%"], "{:?}", list.select("#projects .rate"));
+    let shown = send(&c.router, get(&page, &owner)?).await?;
+    ensure!(shown.select("#done-year") == ["20000"] && shown.select("#done-total") == ["28000"]);
+    ensure!(shown.select("#report-table .report-status").iter().any(|s| s.starts_with("已通过")));
+    ensure!(shown.select("#report-table td").iter().any(|t| t.starts_with("2026年6月下半月")));
+    Ok(())
+}
+
+async fn meeting_decision(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let office = sign_in_as(&c.router, "supervisor").await?;
+    let list = send(&c.router, get("/dispatch", &office)?).await?;
+    ensure!(list.status == StatusCode::OK);
+    ensure!(
+        list.select("#agenda-lagging a") == ["特钢技改"],
+        "the agenda as of now: {:?}",
+        list.select("#agenda-lagging a")
+    );
+    let called =
+        form(&[("title", "全市重点项目第一次调度会"), ("held_on", "2026-07-01"), ("place", "市政府第一会议室")])?;
+    let reply = send(&c.router, post_form("/dispatch", &office, &called)?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "{} {}", reply.status, reply.body);
+    let meeting = reply.location();
+
+    let missing = form(&[("content", ""), ("lead_org_id", ""), ("deadline", "")])?;
+    let refused = send(&c.router, post_form(&format!("{meeting}/decisions"), &office, &missing)?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    ensure!(refused.select("#decision-form .field-error").iter().any(|e| e == "请选择牵头单位"));
+    let decide = form(&[
+        ("content", "协调特钢技改电力增容"),
+        ("project_id", &c.project.to_string()),
+        ("lead_org_id", &c.land.to_string()),
+        ("deadline", "2026-07-20"),
+    ])?;
+    let added = send(&c.router, post_form(&format!("{meeting}/decisions"), &office, &decide)?).await?;
+    ensure!(added.status == StatusCode::SEE_OTHER, "{} {}", added.status, added.body);
+    let page = send(&c.router, get(&meeting, &office)?).await?;
+    ensure!(page.select("#minutes-link").len() == 1);
+    ensure!(page.select("#agenda-lagging a") == ["特钢技改"], "the agenda is kept with the meeting");
+    let decision = page.attrs("#decision-table tr[data-decision]", "data-decision");
+    ensure!(decision.len() == 1 && page.select(".decision-state") == ["未转督办"], "{}", page.body);
+    let assigned =
+        send(&c.router, post_form(&format!("/decisions/{}/assign", decision[0]), &office, "meeting=0")?).await?;
+    ensure!(assigned.status == StatusCode::SEE_OTHER, "{} {}", assigned.status, assigned.body);
+    ensure!(assigned.location().starts_with("/assignments/") && flash(&assigned).contains("督办事项"));
+    let matter = send(&c.router, get(&assigned.location(), &office)?).await?;
+    ensure!(matter.status == StatusCode::OK && matter.select("#lead-org") == ["市自然资源局"], "{}", matter.status);
+    let page = send(&c.router, get(&meeting, &office)?).await?;
+    ensure!(page.attrs("#decision-table .matter-link", "href") == [assigned.location()]);
+    ensure!(page.select("#assign-all").is_empty(), "nothing left to assign");
+    let again = send(&c.router, post_form(&format!("/decisions/{}/assign", decision[0]), &office, "")?).await?;
+    ensure!(again.status == StatusCode::CONFLICT, "one matter per decision: {}", again.status);
+    // A leader reads the meeting; an owner's reporter may not.
+    let mayor = sign_in_as(&c.router, "mayor").await?;
+    let read = send(&c.router, get(&meeting, &mayor)?).await?;
+    ensure!(read.status == StatusCode::OK && read.select("#decision-form").is_empty());
+    let owner = sign_in_as(&c.router, "owner").await?;
+    ensure!(send(&c.router, get(&meeting, &owner)?).await?.status == StatusCode::FORBIDDEN);
+    Ok(())
+}
+
+async fn map(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let mayor = sign_in_as(&c.router, "mayor").await?;
+    let page = send(&c.router, get("/projects/map", &mayor)?).await?;
+    ensure!(page.status == StatusCode::OK, "{}", page.status);
+    ensure!(page.attrs("[data-chart]", "data-chart") == ["county", "industry", "zone", "funnel", "batches"]);
+    ensure!(page.attrs("script[src]", "src").iter().any(|s| s == "/assets/projects_map.js"));
+    let data = page.select("#projects-map-data").first().cloned().context("no chart data")?;
+    let data: serde_json::Value = serde_json::from_str(&data)?;
+    ensure!(data["time"] == 49, "{data}");
+    ensure!(data["county"][0]["name"] == "东城区" && data["county"][0]["rate"] == 5, "{data}");
+    ensure!(data["industry"][0]["name"] == "高端装备");
+    let building = data["funnel"].as_array().and_then(|s| s.iter().find(|s| s["code"] == "building"));
+    ensure!(building.is_some_and(|s| s["count"] == 1), "{data}");
+    let starting = data["batches"].as_array().and_then(|b| b.iter().find(|b| b["code"] == "starting"));
+    ensure!(starting.is_some_and(|b| b["planned"] == 1 && b["reached"] == 1), "{data}");
+    ensure!(page.attrs("#red-list tr[data-project]", "data-project") == [c.project.to_string()], "5% of 49% is red");
+    ensure!(page.select("#bulletin-link").len() == 1);
+    let script = send(&c.router, get("/assets/projects_map.js", "")?).await?;
+    ensure!(script.status == StatusCode::OK && script.body.contains("projects-map-data"));
+    Ok(())
+}
+
+async fn no_store(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let office = sign_in_as(&c.router, "supervisor").await?;
+    let project = format!("/projects/{}", c.project);
+    for path in ["/projects", project.as_str(), "/projects/map", "/projects/review", "/dispatch", "/projects/new"] {
+        let reply = send(&c.router, get(path, &office)?).await?;
+        ensure!(reply.status == StatusCode::OK, "{path}: {}", reply.status);
+        let cache = reply.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        ensure!(cache.contains("no-store"), "{path}: {cache}");
+    }
+    Ok(())
+}
