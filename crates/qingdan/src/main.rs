@@ -175,6 +175,9 @@ async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
         }
     }
     app.refresh_all_lights().await?;
+    for warning in app.planner_warnings().await? {
+        tracing::warn!("{warning}");
+    }
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;

@@ -26,6 +26,43 @@ pub enum Store {
 pub struct SqlitePools {
     pub(crate) read: SqlitePool,
     pub(crate) write: SqlitePool,
+    /// Write transactions committed, and the count at which the planner's
+    /// statistics are refreshed next ([`SqlitePools::committed`]).
+    commits: std::sync::Arc<(std::sync::atomic::AtomicU64, std::sync::atomic::AtomicU64)>,
+}
+
+/// The first refresh of SQLite's statistics comes after this many commits;
+/// each later one after twice as many as the one before.
+const FIRST_ANALYZE: u64 = 100;
+
+impl SqlitePools {
+    /// Counts a commit; at 100, 200, 400, … commits refreshes the planner's
+    /// statistics in the background, so a database filled in its first hour
+    /// (through the API, a ledger, a report import) is planned with the
+    /// statistics of its size, not of an empty file, long before the hourly
+    /// refresh. Each refresh is a sampled ANALYZE of milliseconds.
+    pub(crate) fn committed(&self) {
+        use std::sync::atomic::Ordering;
+        let (count, next) = &*self.commits;
+        let n = count.fetch_add(1, Ordering::Relaxed) + 1;
+        let due = next.load(Ordering::Relaxed);
+        if n >= due && next.compare_exchange(due, due * 2, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+            let write = self.write.clone();
+            tokio::spawn(async move {
+                if let Err(e) = analyze_sqlite(&write).await {
+                    tracing::warn!("refreshing SQLite's statistics: {e}");
+                }
+            });
+        }
+    }
+}
+
+/// A sampled ANALYZE on the writer connection.
+async fn analyze_sqlite(write: &SqlitePool) -> sqlx::Result<()> {
+    let mut conn = write.acquire().await?;
+    sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+    sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Runs `$body` with `$pool` bound to whichever pool the store holds.
@@ -63,6 +100,7 @@ macro_rules! in_tx {
                 let out = $body;
                 $crate::audit::seal!($tx);
                 $tx.commit().await?;
+                pools.committed();
                 out
             }
             $crate::store::Store::Pg(pool) => {
@@ -180,7 +218,8 @@ impl Store {
             .pragma("analysis_limit", "1000");
         let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         let read = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        Ok(Store::Sqlite(SqlitePools { read, write }))
+        let commits = std::sync::Arc::new((0.into(), FIRST_ANALYZE.into()));
+        Ok(Store::Sqlite(SqlitePools { read, write, commits }))
     }
 
     pub async fn open_postgres(url: &str) -> Result<Store> {
@@ -214,11 +253,44 @@ impl Store {
     /// each index, so this takes milliseconds at any size.
     pub async fn analyze(&self) -> Result<()> {
         if let Store::Sqlite(SqlitePools { write, .. }) = self {
-            let mut conn = write.acquire().await?;
-            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
-            sqlx::query("ANALYZE").execute(&mut *conn).await?;
+            analyze_sqlite(write).await?;
         }
         Ok(())
+    }
+
+    /// What keeps the planner's statistics from going stale, checked: on
+    /// PostgreSQL autovacuum (with `track_counts`, which it needs) must be on,
+    /// for it is what re-analyzes tables as they grow; on SQLite the store
+    /// itself refreshes them as commits double ([`SqlitePools::committed`])
+    /// and hourly. Returns a warning for each setting that is off.
+    pub async fn planner_warnings(&self) -> Result<Vec<String>> {
+        let Store::Pg(pool) = self else { return Ok(Vec::new()) };
+        let mut warnings = Vec::new();
+        for setting in ["autovacuum", "track_counts"] {
+            let value: String =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SHOW {setting}"))).fetch_one(pool).await?;
+            if value != "on" {
+                warnings.push(format!(
+                    "PostgreSQL {setting} is {value}: table statistics will go stale as data grows; turn it on"
+                ));
+            }
+        }
+        Ok(warnings)
+    }
+
+    /// How many rows SQLite's statistics say `table` has (`None` before
+    /// any ANALYZE saw a row of it; always `None` on PostgreSQL, which keeps its own).
+    pub async fn statistics_rows(&self, table: &str) -> Result<Option<i64>> {
+        let Store::Sqlite(SqlitePools { read, .. }) = self else { return Ok(None) };
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            .fetch_one(read)
+            .await?;
+        if exists == 0 {
+            return Ok(None);
+        }
+        let stats: Vec<String> =
+            sqlx::query_scalar("SELECT stat FROM sqlite_stat1 WHERE tbl = $1").bind(table).fetch_all(read).await?;
+        Ok(stats.iter().filter_map(|s| s.split(' ').next()?.parse::<i64>().ok()).max())
     }
 
     /// The (version, description) list of migrations compiled in for `backend`.
@@ -262,7 +334,7 @@ impl Store {
 
     pub async fn close(&self) {
         match self {
-            Store::Sqlite(SqlitePools { read, write }) => {
+            Store::Sqlite(SqlitePools { read, write, .. }) => {
                 read.close().await;
                 write.close().await;
             }

@@ -303,6 +303,12 @@ impl App {
         Ok(changes.len())
     }
 
+    /// Settings that would let the planner's statistics go stale (PostgreSQL's
+    /// autovacuum off), in words for the log.
+    pub async fn planner_warnings(&self) -> Result<Vec<String>> {
+        Ok(self.store.planner_warnings().await?)
+    }
+
     /// Recomputes the lights of every tenant's tasks and key projects, raises
     /// overdue 堵点 one level, and refreshes the database's statistics as the
     /// tables grow; returns how many lights changed.
