@@ -23,6 +23,7 @@ on_both_engines! {
     a_meetings_decision_becomes_a_supervision_matter_from_its_page => meeting_decision;
     the_projects_map_renders_with_its_charts_data => map;
     project_pages_are_not_kept_by_browsers => no_store;
+    procedures_and_blockers_are_worked_from_the_project_page => prework_and_blockers;
 }
 
 struct City {
@@ -44,6 +45,7 @@ async fn city(backend: Backend) -> Result<City> {
     w.user("owner", Role::Reporter, steel).await?;
     w.user("outsider", Role::Reporter, other).await?;
     w.user("mayor", Role::Leader, other).await?;
+    w.user("lander", Role::Reporter, land).await?;
     let input = ProjectInput {
         name: "特钢技改".into(),
         nature: "新建".into(),
@@ -320,5 +322,83 @@ async fn no_store(backend: Backend) -> Result<()> {
         let cache = reply.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or_default();
         ensure!(cache.contains("no-store"), "{path}: {cache}");
     }
+    Ok(())
+}
+
+async fn prework_and_blockers(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let page = format!("/projects/{}", c.project);
+    let office = sign_in_as(&c.router, "supervisor").await?;
+    // The tenant's kinds feed the name's datalist.
+    let kinds = form(&[("kinds", "立项\n环评\n 环评 \n施工许可")])?;
+    let saved = send(&c.router, post_form("/projects/settings/prework", &office, &kinds)?).await?;
+    ensure!(
+        saved.status == StatusCode::SEE_OTHER && flash(&saved).contains("3项"),
+        "{} {}",
+        saved.status,
+        flash(&saved)
+    );
+    let shown = send(&c.router, get(&page, &office)?).await?;
+    ensure!(shown.attrs("#prework-kinds option", "value") == ["立项", "环评", "施工许可"]);
+    let empty = send(&c.router, post_form("/projects/settings/prework", &office, "kinds=")?).await?;
+    ensure!(empty.status == StatusCode::UNPROCESSABLE_ENTITY && empty.select("#error").len() == 1);
+
+    let node = form(&[("name", "环评"), ("org_id", &c.land.to_string()), ("deadline", "2026-06-30")])?;
+    let added = send(&c.router, post_form(&format!("{page}/prework"), &office, &node)?).await?;
+    ensure!(added.status == StatusCode::SEE_OTHER, "{} {}", added.status, added.body);
+    let shown = send(&c.router, get(&page, &office)?).await?;
+    ensure!(shown.select("#prework-table .badge") == ["逾期"], "{:?}", shown.select("#prework-table .badge"));
+    ensure!(shown.select("#reasons li").iter().any(|r| r == "前期手续逾期1项"), "{:?}", shown.select("#reasons li"));
+    let assign = shown.attrs("#prework-table form[data-confirm]", "action");
+    ensure!(assign.len() == 1 && assign[0].ends_with("/assign"), "{assign:?}");
+    let matter = send(&c.router, post_form(&assign[0], &office, "")?).await?;
+    ensure!(matter.status == StatusCode::SEE_OTHER && matter.location().starts_with("/assignments/"));
+    let shown = send(&c.router, get(&page, &office)?).await?;
+    ensure!(shown.attrs("#prework-table .matter-link", "href") == [matter.location()]);
+    let done = shown.attrs("#prework-table form", "action");
+    ensure!(done.len() == 1 && done[0].ends_with("/done"), "{done:?}");
+    let lander = sign_in_as(&c.router, "lander").await?;
+    let done = send(&c.router, post_form(&done[0], &lander, "")?).await?;
+    ensure!(done.status == StatusCode::SEE_OTHER, "the node's org marks it done: {}", done.status);
+    ensure!(done.location() == "/inbox", "an org that may not read the project goes to its inbox");
+    let shown = send(&c.router, get(&page, &office)?).await?;
+    ensure!(shown.select("#prework-table .badge").is_empty(), "done, no longer overdue");
+    ensure!(!shown.select("#reasons li").iter().any(|r| r.contains("前期手续")), "{:?}", shown.select("#reasons li"));
+
+    let owner = sign_in_as(&c.router, "owner").await?;
+    let missing = form(&[("kind", "land"), ("description", "二期用地指标未落实")])?;
+    let refused = send(&c.router, post_form(&format!("{page}/factors"), &owner, &missing)?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    ensure!(refused.attrs("#factor-form input[name=description]", "value") == ["二期用地指标未落实"]);
+    ensure!(refused.select("#factor-form .field-error").iter().any(|e| e == "请选择责任单位"));
+    let raise = form(&[
+        ("kind", "land"),
+        ("description", "二期用地指标未落实"),
+        ("org_id", &c.land.to_string()),
+        ("deadline", "2026-07-10"),
+    ])?;
+    let raised = send(&c.router, post_form(&format!("{page}/factors"), &owner, &raise)?).await?;
+    ensure!(raised.status == StatusCode::SEE_OTHER, "{} {}", raised.status, raised.body);
+    let shown = send(&c.router, get(&page, &owner)?).await?;
+    let factor = shown.attrs("#factor-table tr[data-factor]", "data-factor");
+    ensure!(factor.len() == 1 && shown.select(".factor-status") == ["待解决"]);
+    let step = format!("/factors/{}/step", factor[0]);
+    let project = c.project.to_string();
+    let no_note = form(&[("action", "solve"), ("note", ""), ("project", &project)])?;
+    let kept = send(&c.router, post_form(&step, &office, &no_note)?).await?;
+    ensure!(kept.status == StatusCode::UNPROCESSABLE_ENTITY && kept.select("#error").len() == 1, "{}", kept.status);
+    ensure!(
+        send(&c.router, post_form(&step, &owner, &form(&[("action", "solve"), ("note", "好了")])?)?).await?.status
+            == StatusCode::FORBIDDEN
+    );
+    let solve = form(&[("action", "solve"), ("note", "已调剂用地指标120亩"), ("project", &project)])?;
+    ensure!(send(&c.router, post_form(&step, &lander, &solve)?).await?.status == StatusCode::SEE_OTHER);
+    let shown = send(&c.router, get(&page, &owner)?).await?;
+    ensure!(shown.select("#factor-table button").iter().any(|b| b == "确认销号"), "the owner confirms");
+    let confirmed =
+        send(&c.router, post_form(&step, &owner, &form(&[("action", "confirm"), ("project", &project)])?)?).await?;
+    ensure!(confirmed.status == StatusCode::SEE_OTHER && flash(&confirmed).contains("销号"));
+    let shown = send(&c.router, get(&page, &owner)?).await?;
+    ensure!(shown.select(".factor-status") == ["已销号"], "{:?}", shown.select(".factor-status"));
     Ok(())
 }

@@ -391,7 +391,17 @@ pub async fn prework_done(
     Id(id): Id,
 ) -> Result<Response, PageError> {
     let project = state.app.set_prework_done(&user, PreworkId(id), true).await?;
-    Ok(said(&format!("/projects/{project}#prework"), "前期手续已标记为办结，亮灯已重新计算。"))
+    let to = back_to(&state, &user, project, "#prework").await;
+    Ok(said(&to, "前期手续已标记为办结，亮灯已重新计算。"))
+}
+
+/// Where a step on a project's item returns: the project's page, or the
+/// inbox for an org that handles the item but may not read the project.
+async fn back_to(state: &AppState, user: &User, project: ProjectId, anchor: &str) -> String {
+    match state.app.project(user, project).await {
+        Ok(_) => format!("/projects/{project}{anchor}"),
+        Err(_) => "/inbox".to_owned(),
+    }
 }
 
 /// 转督办: an overdue node becomes a 督办 matter.
@@ -437,7 +447,7 @@ pub async fn step_factor(
                 "confirm" => "已确认解决，堵点销号。",
                 _ => "已退回：堵点仍待解决。",
             };
-            Ok(said(&format!("/projects/{project}#factors"), message))
+            Ok(said(&back_to(&state, &user, project, "#factors").await, message))
         }
         Err(err @ (AppError::Invalid(_) | AppError::Conflict(_))) => match project_of(&form) {
             Some(project) => refused(&state, &user, project, err).await,
