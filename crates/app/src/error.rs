@@ -73,6 +73,7 @@ fn entity_name(what: Entity) -> &'static str {
         Entity::Meeting => "调度会",
         Entity::Decision => "议定事项",
         Entity::Scheme => "考核方案",
+        Entity::Token => "API令牌",
     }
 }
 

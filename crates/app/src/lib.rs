@@ -34,6 +34,7 @@ pub mod search;
 mod security;
 mod status;
 pub mod supervision;
+pub mod tokens;
 pub mod workbench;
 
 pub use admin::{OrgInput, UserEdit, UserInput};
@@ -55,6 +56,7 @@ pub use qingdan_domain::{
 };
 pub use qingdan_notify::NetworkPolicy;
 pub use qingdan_office::LedgerKind;
+pub use qingdan_storage::ApiToken;
 pub use qingdan_storage::CalendarChange;
 pub use qingdan_storage::DeletedTask;
 pub use qingdan_storage::InboxMessage;

@@ -43,6 +43,7 @@ pub enum Entity {
     Meeting,
     Decision,
     Scheme,
+    Token,
 }
 
 /// Why a change was refused by the state it found. The app says it in Chinese.

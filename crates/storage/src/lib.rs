@@ -33,6 +33,7 @@ mod reporting;
 mod search;
 mod status;
 mod supervision;
+mod tokens;
 
 pub use admin::orgs::NewOrg;
 pub use admin::users::{NewUser, PasswordChange, UserChange, UserLogin};
@@ -68,6 +69,7 @@ pub use supervision::assignments::{
 };
 pub use supervision::files::{AssignmentFile, NewAssignmentFile};
 pub use supervision::sweep::{CloseFigures, LightChangeNotice, StageFigures};
+pub use tokens::{ApiToken, TokenOwner};
 
 /// Who made a change, when and from where: stamped on the audit event written with it.
 #[derive(Debug, Clone, Copy)]

@@ -61,10 +61,22 @@ impl OptionalFromRequestParts<AppState> for PageUser {
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
+    /// An `Authorization: Bearer` API token (scoped: see `qingdan_app::tokens`),
+    /// or else the session cookie.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ApiUser, ApiError> {
+        if let Some(token) = bearer(&parts.headers) {
+            let user = state.app.token_user(token, parts.method.as_str(), parts.uri.path()).await?;
+            return Ok(ApiUser(may_act(user)?));
+        }
         let user = user_of(parts, state).await?.ok_or(ApiError(AppError::Unauthenticated))?;
         Ok(ApiUser(may_act(user)?))
     }
+}
+
+/// The token of an `Authorization: Bearer …` header, if the request has one.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// A user whose password an admin reset may do nothing but change it.

@@ -17,6 +17,7 @@ mod search;
 mod security;
 mod status;
 mod supervision;
+mod tokens;
 mod workbench;
 
 use plans::{editing, tasks};
@@ -93,6 +94,8 @@ pub fn routes() -> Router<AppState> {
         .route("/audit/export.xlsx", get(audit::export))
         .route("/admin/users/{id}/active", post(accounts::set_user_active))
         .route("/account/password", get(accounts::password_form).post(accounts::change_password))
+        .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/admin/timeline-rules", get(timeline_rules::show).post(timeline_rules::create))
         .route("/admin/calendar", get(calendar::show).post(calendar::add))
         .route("/admin/calendar/delete", post(calendar::delete))
