@@ -357,7 +357,7 @@ fn project_input(
     ProjectInput {
         name: format!("{short}{name}"),
         code: format!("{year}-{:06}-{:02}-01-{:06}", 330100 + i % 4 * 100, 10 + i % 80, 100_000 + i * 37),
-        nature: if i % 4 == 0 { "续建" } else { "新建" }.into(),
+        nature: if i.is_multiple_of(4) { "续建" } else { "新建" }.into(),
         category: category.into(),
         industry: industry.into(),
         county_org_id: county.0.to_string(),
