@@ -204,7 +204,10 @@ async fn lights(backend: Backend) -> Result<()> {
     let p = app.project(office, id).await?;
     ensure!(p.light == Light::Green && p.rate == 50 && p.reasons.is_empty(), "{p:?}");
     let node = PreworkInput { name: "环评".into(), org_id: c.land.0.to_string(), deadline: "2026-06-30".into() };
+    ensure!(matches!(app.project(&c.lander, id).await, Err(AppError::Forbidden)), "not yet the land bureau's");
     let node = app.add_prework(office, id, &node).await?;
+    ensure!(app.project(&c.lander, id).await.is_ok(), "the org handling a 前期手续 reads its project");
+    ensure!(app.project_list(&c.lander, &Default::default()).await?.total == 1);
     let p = app.project(office, id).await?;
     ensure!(p.light == Light::Red && p.reasons == "前期手续逾期1项", "{p:?}");
     let matter = app.assign_prework(office, node).await?;

@@ -24,6 +24,7 @@ on_both_engines! {
     the_projects_map_renders_with_its_charts_data => map;
     project_pages_are_not_kept_by_browsers => no_store;
     procedures_and_blockers_are_worked_from_the_project_page => prework_and_blockers;
+    the_ledger_the_documents_and_the_photos_go_in_and_out_as_files => files;
 }
 
 struct City {
@@ -360,7 +361,7 @@ async fn prework_and_blockers(backend: Backend) -> Result<()> {
     let lander = sign_in_as(&c.router, "lander").await?;
     let done = send(&c.router, post_form(&done[0], &lander, "")?).await?;
     ensure!(done.status == StatusCode::SEE_OTHER, "the node's org marks it done: {}", done.status);
-    ensure!(done.location() == "/inbox", "an org that may not read the project goes to its inbox");
+    ensure!(done.location() == format!("{page}#prework"), "the node's org reads the project: {}", done.location());
     let shown = send(&c.router, get(&page, &office)?).await?;
     ensure!(shown.select("#prework-table .badge").is_empty(), "done, no longer overdue");
     ensure!(!shown.select("#reasons li").iter().any(|r| r.contains("前期手续")), "{:?}", shown.select("#reasons li"));
@@ -400,5 +401,79 @@ async fn prework_and_blockers(backend: Backend) -> Result<()> {
     ensure!(confirmed.status == StatusCode::SEE_OTHER && flash(&confirmed).contains("销号"));
     let shown = send(&c.router, get(&page, &owner)?).await?;
     ensure!(shown.select(".factor-status") == ["已销号"], "{:?}", shown.select(".factor-status"));
+    Ok(())
+}
+
+/// A file of a download answer, with its disposition checked.
+fn attachment(reply: &Reply, ext: &str) -> Result<Vec<u8>> {
+    ensure!(reply.status == StatusCode::OK, "{}: {}", reply.status, reply.body.chars().take(300).collect::<String>());
+    let disposition = reply.headers.get(header::CONTENT_DISPOSITION).context("no disposition")?.to_str()?;
+    ensure!(disposition.starts_with("attachment") && disposition.contains(ext), "{disposition}");
+    Ok(reply.bytes.clone())
+}
+
+async fn files(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let office = sign_in_as(&c.router, "supervisor").await?;
+    let owner = sign_in_as(&c.router, "owner").await?;
+    let outsider = sign_in_as(&c.router, "outsider").await?;
+
+    // The ledger out, and back in: the one project updated.
+    let ledger = attachment(&send(&c.router, get("/projects/ledger.xlsx", &office)?).await?, ".xlsx")?;
+    let table = qingdan_office::read_ledger_table(&ledger, &qingdan_office::PROJECT_COLUMNS)?;
+    ensure!(table.lines.len() == 1 && table.lines[0].get(qingdan_office::project_column::NAME) == "特钢技改");
+    let mine = attachment(&send(&c.router, get("/projects/ledger.xlsx", &outsider)?).await?, ".xlsx")?;
+    ensure!(
+        qingdan_office::read_ledger_table(&mine, &qingdan_office::PROJECT_COLUMNS)?.lines.is_empty(),
+        "an outsider's ledger is empty"
+    );
+    let template = attachment(&send(&c.router, get("/projects/template.xlsx", &office)?).await?, ".xlsx")?;
+    ensure!(qingdan_office::read_ledger_table(&template, &qingdan_office::PROJECT_COLUMNS)?.lines.is_empty());
+    ensure!(send(&c.router, get("/projects/import", &owner)?).await?.status == StatusCode::FORBIDDEN);
+    let imported =
+        send(&c.router, post_file("/projects/import", &office, "台账.xlsx", "application/octet-stream", &ledger)?)
+            .await?;
+    ensure!(imported.status == StatusCode::SEE_OTHER, "{}: {}", imported.status, imported.body);
+    ensure!(flash(&imported).contains("更新1个项目"), "{}", flash(&imported));
+    let refused = send(
+        &c.router,
+        post_file("/projects/import", &office, "坏.xlsx", "application/octet-stream", b"not a workbook")?,
+    )
+    .await?;
+    ensure!(
+        refused.status == StatusCode::UNPROCESSABLE_ENTITY && !refused.select("#faults li").is_empty(),
+        "{}",
+        refused.status
+    );
+
+    // 现场照片 on the owner's waiting report.
+    let report = form(&[("period", "2026-06-16"), ("amount", "500"), ("progress_text", "钢结构吊装")])?;
+    let sent = send(&c.router, post_form(&format!("/projects/{}/reports", c.project), &owner, &report)?).await?;
+    ensure!(sent.status == StatusCode::SEE_OTHER, "{}", sent.status);
+    let page = send(&c.router, get(&format!("/projects/{}", c.project), &owner)?).await?;
+    let upload = page.attrs(".photo-form", "action");
+    ensure!(upload.len() == 1, "{upload:?}");
+    let jpeg = [0xFF_u8, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
+    let added = send(&c.router, post_file(&upload[0], &owner, "主厂房.jpg", "image/jpeg", &jpeg)?).await?;
+    ensure!(added.status == StatusCode::SEE_OTHER && flash(&added).contains("现场照片已上传"), "{}", added.status);
+    let page = send(&c.router, get(&format!("/projects/{}", c.project), &office)?).await?;
+    let links = page.attrs(".photos a", "href");
+    ensure!(links.len() == 1, "{links:?}");
+    ensure!(attachment(&send(&c.router, get(&links[0], &office)?).await?, "jpg")? == jpeg);
+    ensure!(send(&c.router, get(&links[0], &outsider)?).await?.status == StatusCode::FORBIDDEN);
+
+    // The meeting's 纪要 and the 调度通报.
+    let called = send(
+        &c.router,
+        post_form("/dispatch", &office, &form(&[("title", "第一次调度会"), ("held_on", "2026-07-01")])?)?,
+    )
+    .await?;
+    ensure!(called.status == StatusCode::SEE_OTHER, "{}", called.status);
+    let meeting = called.location();
+    let minutes = attachment(&send(&c.router, get(&format!("{meeting}/minutes.docx"), &office)?).await?, ".docx")?;
+    ensure!(qingdan_office::docx_text(&minutes)?.contains("第一次调度会"));
+    ensure!(send(&c.router, get(&format!("{meeting}/minutes.docx"), &owner)?).await?.status == StatusCode::FORBIDDEN);
+    let bulletin = attachment(&send(&c.router, get("/projects/bulletin.docx", &office)?).await?, ".docx")?;
+    ensure!(qingdan_office::docx_text(&bulletin)?.contains("东城区"));
     Ok(())
 }

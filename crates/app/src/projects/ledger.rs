@@ -98,7 +98,8 @@ impl App {
     }
 
     /// The project import template (.xlsx).
-    pub fn project_ledger_template(&self) -> Result<Vec<u8>> {
+    pub fn project_ledger_template(&self, user: &User) -> Result<Vec<u8>> {
+        scope_of(user)?;
         qingdan_office::project_ledger_template_xlsx().map_err(|e| AppError::Internal(e.to_string()))
     }
 

@@ -197,7 +197,11 @@ impl App {
     pub async fn project(&self, user: &User, id: ProjectId) -> Result<KeyProject> {
         require_business(user)?;
         let project = self.store.project(user.tenant_id, id).await?.ok_or(AppError::NotFound("项目"))?;
-        if may_view(user, &project) { Ok(project) } else { Err(AppError::Forbidden) }
+        if may_view(user, &project) || self.store.org_sees_project(user.tenant_id, id, user.org_id).await? {
+            Ok(project)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// A project's page.

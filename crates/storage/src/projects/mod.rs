@@ -490,6 +490,16 @@ impl Store {
         row.map(ProjectRow::into_project).transpose()
     }
 
+    /// Whether `org` sees project `id` (see [`org_sees`]).
+    pub async fn org_sees_project(&self, tenant: TenantId, id: ProjectId, org: qingdan_domain::OrgId) -> Result<bool> {
+        let sql =
+            format!("SELECT COUNT(*) FROM projects p WHERE p.tenant_id = $1 AND p.id = $2 AND {}", org_sees("$3"));
+        let n: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).bind(org.0).fetch_one(pool).await?
+        });
+        Ok(n > 0)
+    }
+
     /// The tenant's project of this name, if any (a ledger row updates it).
     pub async fn project_named(&self, tenant: TenantId, name: &str) -> Result<Option<ProjectId>> {
         Ok(on_pool!(self, pool => {
@@ -600,6 +610,17 @@ fn prework_key(tenant: TenantId) -> String {
     format!("prework_kinds:{}", tenant.0)
 }
 
+/// The condition that the org bound at `param` sees project `p`: it owns or
+/// leads it, the project lies in its county or zone, or it handles one of the
+/// project's 前期手续 or 堵点.
+pub(crate) fn org_sees(param: &str) -> String {
+    format!(
+        "(p.owner_org_id = {param} OR p.county_org_id = {param} OR p.zone_org_id = {param} OR p.lead_org_id = {param} \
+         OR EXISTS (SELECT 1 FROM prework_nodes sn WHERE sn.project_id = p.id AND sn.org_id = {param}) \
+         OR EXISTS (SELECT 1 FROM factor_issues sf WHERE sf.project_id = p.id AND sf.org_id = {param}))"
+    )
+}
+
 /// A value bound to a filter placeholder.
 #[derive(Debug, Clone)]
 enum Bind {
@@ -616,7 +637,7 @@ fn project_filter(scope: ProjectScope, query: &ProjectQuery) -> (String, Vec<Bin
         parts.push(sql.replace('?', &format!("${}", binds.len() + 1)));
     };
     if let ProjectScope::Org(org) = scope {
-        add("(p.owner_org_id = ? OR p.county_org_id = ? OR p.zone_org_id = ? OR p.lead_org_id = ?)", Bind::Int(org.0));
+        add(&org_sees("?"), Bind::Int(org.0));
     }
     let text = query.text.trim();
     if !text.is_empty() {

@@ -139,12 +139,10 @@ impl Store {
 }
 
 /// A scope as a condition on `p` with its org as `$3`.
-pub(crate) fn scope_filter(scope: ProjectScope) -> (&'static str, i64) {
+pub(crate) fn scope_filter(scope: ProjectScope) -> (String, i64) {
     match scope {
-        ProjectScope::All => ("$3 = $3", 0),
-        ProjectScope::Org(org) => {
-            ("(p.owner_org_id = $3 OR p.county_org_id = $3 OR p.zone_org_id = $3 OR p.lead_org_id = $3)", org.0)
-        }
+        ProjectScope::All => ("$3 = $3".to_owned(), 0),
+        ProjectScope::Org(org) => (super::org_sees("$3"), org.0),
     }
 }
 

@@ -230,10 +230,8 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ProjectReport>> {
         let (org_filter, org) = match scope {
-            ProjectScope::All => ("$2 = $2", 0),
-            ProjectScope::Org(org) => {
-                ("(p.owner_org_id = $2 OR p.county_org_id = $2 OR p.zone_org_id = $2 OR p.lead_org_id = $2)", org.0)
-            }
+            ProjectScope::All => ("$2 = $2".to_owned(), 0),
+            ProjectScope::Org(org) => (super::org_sees("$2"), org.0),
         };
         let sql = format!(
             "{SELECT} WHERE r.tenant_id = $1 AND r.status = 'submitted' AND {org_filter} ORDER BY r.id LIMIT $3"

@@ -21,7 +21,7 @@ mod tokens;
 mod workbench;
 
 use plans::{editing, tasks};
-use projects::{detail as project, dispatch, map as project_map, register as project_register};
+use projects::{detail as project, dispatch, files as project_files, map as project_map, register as project_register};
 use reporting::{files as report_files, reports, review, schedule};
 use supervision::{assignments, timeline_rules};
 
@@ -111,6 +111,12 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/new", get(project_register::new).post(project_register::create))
         .route("/projects/review", get(project::queue))
         .route("/projects/map", get(project_map::show))
+        .route("/projects/ledger.xlsx", get(project_files::ledger))
+        .route("/projects/template.xlsx", get(project_files::template))
+        .route("/projects/import", get(project_files::import_form))
+        .route("/projects/bulletin.docx", get(project_files::bulletin))
+        .route("/dispatch/{id}/minutes.docx", get(project_files::minutes))
+        .route("/project-reports/{report}/photos/{file}", get(project_files::photo))
         .route(
             "/projects/settings/prework",
             get(project_register::prework_kinds).post(project_register::set_prework_kinds),
@@ -149,7 +155,10 @@ pub fn routes() -> Router<AppState> {
 /// Routes that take a whole report file: the router gives them a larger body
 /// limit than [`crate::MAX_BODY_BYTES`].
 pub fn upload_routes() -> Router<AppState> {
-    Router::new().route("/imports", post(imports::upload)).route("/ledgers/{kind}", post(ledgers::upload))
+    Router::new()
+        .route("/imports", post(imports::upload))
+        .route("/ledgers/{kind}", post(ledgers::upload))
+        .route("/projects/import", post(project_files::import))
 }
 
 /// The upload of a matter's attachment file (附件), with its own body limit
@@ -173,6 +182,7 @@ fn report_upload_routes() -> Router<AppState> {
     Router::new()
         .route("/tasks/{id}/report", get(reports::form).post(reports::submit))
         .route("/reports/{id}/files", post(report_files::upload))
+        .route("/project-reports/{id}/photos", post(project_files::add_photo))
         .layer(axum::extract::DefaultBodyLimit::max(reporting::files::MAX_REPORT_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(reporting::files::MAX_REPORT_BODY_BYTES))
         .layer(axum::middleware::map_response(report_files::explain_too_large))

@@ -132,6 +132,8 @@ pub struct ProjectPage {
     rate: i64,
     time: i64,
     reports: Vec<ReportLine>,
+    /// 现场照片: (report id, photo id, file name).
+    photos: Vec<(i64, i64, String)>,
     prework: Vec<PreworkLine>,
     factors: Vec<FactorLine>,
     may_edit: bool,
@@ -250,6 +252,8 @@ async fn project_page(state: &AppState, user: &User, id: ProjectId, forms: Forms
         })
         .collect();
     let prework_kinds = if office { state.app.prework_kinds(user).await? } else { Vec::new() };
+    let photos =
+        state.app.project_photos(user, p.id).await?.into_iter().map(|x| (x.report_id.0, x.id, x.name)).collect();
     Ok(ProjectPage {
         nav: Nav::new(user, "/projects"),
         id: p.id.0,
@@ -268,6 +272,7 @@ async fn project_page(state: &AppState, user: &User, id: ProjectId, forms: Forms
         rate: p.rate,
         time: p.rate + p.gap,
         reports,
+        photos,
         prework,
         factors,
         may_edit: d.may_edit,

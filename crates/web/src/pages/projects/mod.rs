@@ -9,6 +9,7 @@
 
 pub mod detail;
 pub mod dispatch;
+pub mod files;
 pub mod map;
 pub mod register;
 
