@@ -15,6 +15,14 @@
 #                                also N open 交办事项 (issue 5): times the 督办
 #                                scheduler's pass on 10 consecutive days, and
 #                                loads the office's page GET /assignments
+#   bench/run.sh --projects 20000
+#                                also N key projects with two years of
+#                                half-monthly reports (issue 15): times the
+#                                project ledger export and the 调度会 agenda,
+#                                and loads GET /projects, /projects?light=red,
+#                                /dispatch (the agenda) and /projects/map
+#   bench/run.sh --assessment    also times a 40-indicator 考核 month over
+#                                every org (issue 16)
 # Options: --duration 30s  --connections 16  --threads 2  --no-build  --keep
 #          --tasks N --orgs N --users N --reports N --assignments N  (passed to qingdan-bench seed)
 set -euo pipefail
@@ -30,6 +38,8 @@ PORT=18080
 PG_PORT=55433
 SEED_ARGS=()
 ASSIGNMENTS=0
+PROJECTS=0
+ASSESSMENT=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --pg) ENGINE=postgres ;;
@@ -40,7 +50,9 @@ while [ $# -gt 0 ]; do
         --keep) KEEP=1 ;;
         --tasks|--orgs|--users|--reports) SEED_ARGS+=("$1" "$2"); shift ;;
         --assignments) ASSIGNMENTS=$2; SEED_ARGS+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --projects) PROJECTS=$2; SEED_ARGS+=("$1" "$2"); shift ;;
+        --assessment) ASSESSMENT=1 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -94,6 +106,15 @@ if [ "$ENGINE" = sqlite ]; then du -sh "$WORK/data" | sed 's/^/   database size:
 if [ "$ASSIGNMENTS" -gt 0 ]; then
     echo "== 督办 scheduler: one pass per day, 10 days from today ($ASSIGNMENTS open matters)"
     "$BENCH_BIN" sweep "${DB_FLAGS[@]}" --days 10 | tee "$WORK/sweep.jsonl"
+fi
+
+if [ "$PROJECTS" -gt 0 ]; then
+    echo "== project ledger export and the 调度会 agenda ($PROJECTS projects; target: export <= 3 s)"
+    "$BENCH_BIN" projects "${DB_FLAGS[@]}" | tee "$WORK/projects.json"
+fi
+if [ "$ASSESSMENT" = 1 ]; then
+    echo "== 考核: a 40-indicator month over every org (target: computed <= 2 s)"
+    "$BENCH_BIN" assessment "${DB_FLAGS[@]}" | tee "$WORK/assessment.json"
 fi
 
 echo "== 台账 export of the whole plan (target: 100,000 tasks in <= 5 s and <= 500 MiB)"
@@ -191,6 +212,14 @@ run_wrk list -H "Cookie: $SUPERVISOR_COOKIE" -s "$HERE/list.lua" "$BASE" -- "$WO
 run_wrk submit -s "$HERE/submit.lua" "$BASE" -- "$WORK/submit.tsv" "$THREADS"
 if [ "$ASSIGNMENTS" -gt 0 ]; then
     run_wrk matters -H "Cookie: $SUPERVISOR_COOKIE" "$BASE/assignments"
+fi
+if [ "$PROJECTS" -gt 0 ]; then
+    # The first map request sums every project; later ones are served the cached map.
+    curl -s -o /dev/null -H "Cookie: $SUPERVISOR_COOKIE" "$BASE/projects/map"
+    run_wrk projects -H "Cookie: $SUPERVISOR_COOKIE" "$BASE/projects"
+    run_wrk projred -H "Cookie: $SUPERVISOR_COOKIE" "$BASE/projects?light=red"
+    run_wrk agenda -H "Cookie: $SUPERVISOR_COOKIE" "$BASE/dispatch"
+    run_wrk projmap -H "Cookie: $SUPERVISOR_COOKIE" "$BASE/projects/map"
 fi
 HWM=$(rss VmHWM)
 
