@@ -228,6 +228,7 @@ async fn monthly(backend: Backend) -> Result<()> {
     let bulletin = app.ranking_bulletin(office, id, "2026-06").await?;
     let text = qingdan_office::docx_text(&bulletin.bytes)?;
     ensure!(ZONES.iter().all(|z| text.contains(z)) && text.contains("一票否决"), "{text}");
+    opens_as_pdf(&bulletin.bytes)?;
 
     // The year so far: the mean of May and June; 空港区 vetoed is 末位约谈.
     let year = app.year_end(office, id).await?;
@@ -239,5 +240,38 @@ async fn monthly(backend: Backend) -> Result<()> {
     let months: Vec<Decimal> =
         [&may_view, &v2].iter().filter_map(|v| v.result.of(zones[0]).map(|(_, r)| r.total)).collect();
     ensure!(first.total == ((months[0] + months[1]) / Decimal::from(2)).round_dp(2));
+    Ok(())
+}
+
+/// The bulletin opens in LibreOffice: converted to a PDF that names every
+/// zone. Without `soffice` it is skipped with a message, except under `CI`.
+fn opens_as_pdf(docx: &[u8]) -> Result<()> {
+    use std::process::Command;
+    if Command::new("soffice").arg("--version").output().is_err() {
+        ensure!(std::env::var_os("CI").is_none(), "soffice is missing and CI is set");
+        eprintln!("SKIP: soffice not found; the ranking bulletin was not opened as PDF");
+        return Ok(());
+    }
+    let dir = tempfile::tempdir()?;
+    let input = dir.path().join("bulletin.docx");
+    std::fs::write(&input, docx)?;
+    let profile = format!("-env:UserInstallation=file://{}", dir.path().join("lo-profile").display());
+    let out = Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&input)
+        .output()?;
+    let pdf = std::fs::read(dir.path().join("bulletin.pdf"))
+        .map_err(|e| anyhow!("soffice made no PDF ({e}): {}", String::from_utf8_lossy(&out.stderr)))?;
+    ensure!(pdf.starts_with(b"%PDF"), "not a PDF");
+    let Ok(text) = Command::new("pdftotext").arg(dir.path().join("bulletin.pdf")).arg("-").output() else {
+        eprintln!("SKIP: pdftotext not found; the PDF's text was not read");
+        return Ok(());
+    };
+    let text: String = String::from_utf8_lossy(&text.stdout).chars().filter(|c| !c.is_whitespace()).collect();
+    let has_font = Command::new("fc-list").arg(":lang=zh").output().is_ok_and(|o| !o.stdout.is_empty());
+    if has_font {
+        ensure!(ZONES.iter().all(|z| text.contains(z)), "every zone in the PDF: {text}");
+    }
     Ok(())
 }
