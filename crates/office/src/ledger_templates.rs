@@ -296,6 +296,16 @@ impl<'a> TemplateLayout<'a> {
     }
 }
 
+/// The template of a ledger of plain columns (no lists, dates or codes),
+/// e.g. the office's 考核数据 values.
+///
+/// # Errors
+///
+/// [`OfficeError::LedgerWrite`] if the writer fails.
+pub fn columns_template_xlsx(title: &str, sheet_name: &str, columns: &[ColumnSpec]) -> Result<Vec<u8>, OfficeError> {
+    write_template(&TemplateLayout::new(title.to_owned(), sheet_name, columns))
+}
+
 /// A template as `.xlsx` bytes.
 pub(crate) fn write_template(layout: &TemplateLayout<'_>) -> Result<Vec<u8>, OfficeError> {
     write_layout(layout).map_err(|e| OfficeError::LedgerWrite { reason: e.to_string() })

@@ -61,7 +61,7 @@ pub use ledger_table::{
 };
 pub use ledger_templates::{
     COMPARATOR_LABELS, LedgerKind, ORG_COLUMNS, ORG_KIND_LABELS, ROLE_LABELS, TASK_COLUMNS, USER_COLUMNS,
-    ledger_template_xlsx, org_column, task_column, user_column,
+    columns_template_xlsx, ledger_template_xlsx, org_column, task_column, user_column,
 };
 pub use projects::{
     CountyFigures, DispatchBulletin, DispatchMinutes, DispatchTotals, MinutesDecision, NO_DEADLINE, NO_DECISIONS,

@@ -33,6 +33,9 @@ impl Nav {
         if user.role.reads_whole_tenant() {
             links.push(("/dispatch", "调度会"));
         }
+        if !user.role.is_administrator() {
+            links.push(("/assessment", "考核排名"));
+        }
         match user.role {
             Role::Reporter => {
                 links.push(("/my", "我的填报"));

@@ -10,6 +10,7 @@
 mod documents;
 mod values;
 
+pub use documents::movement_label;
 pub use values::{MAX_VALUE_ROWS, ValueInput};
 
 use crate::guards::require_business;
@@ -383,6 +384,36 @@ impl App {
             }
         }
         Ok(MonthView { scheme: stored, version: publication.version, versions, result, movement, full })
+    }
+
+    /// The published months of a scheme, oldest first: (month, version,
+    /// note, when), every version listed.
+    pub async fn published_months(
+        &self,
+        user: &User,
+        id: i64,
+    ) -> Result<Vec<(String, i64, String, chrono::DateTime<chrono::Utc>)>> {
+        self.scheme(user, id).await?;
+        Ok(self.store.publications(user.tenant_id, id).await?)
+    }
+
+    /// The newest published month of the newest scheme with one, as `user`
+    /// may see it: the ranking on the battle map. `None` when nothing is
+    /// published or the user is in no group of that scheme.
+    pub async fn latest_ranking(&self, user: &User) -> Result<Option<MonthView>> {
+        let mut schemes = self.schemes(user).await?;
+        schemes.sort_by(|a, b| b.year.cmp(&a.year).then(b.id.cmp(&a.id)));
+        for scheme in schemes {
+            let Some(month) = self.store.publications(user.tenant_id, scheme.id).await?.pop().map(|p| p.0) else {
+                continue;
+            };
+            return match self.published_month(user, scheme.id, &month, None).await {
+                Ok(view) => Ok(Some(view)),
+                Err(AppError::Forbidden) => Ok(None),
+                Err(other) => Err(other),
+            };
+        }
+        Ok(None)
     }
 
     /// The year's end of a scheme from its published months (latest version of

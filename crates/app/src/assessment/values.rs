@@ -170,6 +170,13 @@ impl App {
         Ok(self.store.set_assessment_values(user.tenant_id, id, month.trim(), &values, self.actor(user)).await?)
     }
 
+    /// The values ledger's import template (the office).
+    pub fn assessment_values_template(&self, user: &User) -> Result<Vec<u8>> {
+        require_office(user)?;
+        qingdan_office::columns_template_xlsx("考核数据导入模板", "考核数据", &VALUE_COLUMNS)
+            .map_err(|e| AppError::Internal(e.to_string()))
+    }
+
     /// The values entered for a month (the office).
     pub async fn assessment_values(&self, user: &User, id: i64, month: &str) -> Result<Vec<EnteredValue>> {
         require_office(user)?;

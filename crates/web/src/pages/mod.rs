@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod assessment;
 mod audit;
 mod auth;
 mod calendar;
@@ -131,6 +132,16 @@ pub fn routes() -> Router<AppState> {
         .route("/prework/{id}/assign", post(project::assign_prework))
         .route("/factors/{id}/step", post(project::step_factor))
         .route("/factors/{id}/assign", post(project::assign_factor))
+        .route("/assessment", get(assessment::list).post(assessment::create))
+        .route("/assessment/latest", get(assessment::latest))
+        .route("/assessment/values-template.xlsx", get(assessment::values_template))
+        .route("/assessment/{id}", get(assessment::show).post(assessment::update))
+        .route("/assessment/{id}/publish", post(assessment::publish))
+        .route("/assessment/{id}/preview", get(assessment::preview))
+        .route("/assessment/{id}/year", get(assessment::year))
+        .route("/assessment/{id}/{month}", get(assessment::month))
+        .route("/assessment/{id}/{month}/scores.xlsx", get(assessment::score_sheet))
+        .route("/assessment/{id}/{month}/bulletin.docx", get(assessment::bulletin))
         .route("/dispatch", get(dispatch::list).post(dispatch::create))
         .route("/dispatch/{id}", get(dispatch::show))
         .route("/dispatch/{id}/decisions", post(dispatch::add_decision))
@@ -159,6 +170,7 @@ pub fn upload_routes() -> Router<AppState> {
         .route("/imports", post(imports::upload))
         .route("/ledgers/{kind}", post(ledgers::upload))
         .route("/projects/import", post(project_files::import))
+        .route("/assessment/{id}/values", post(assessment::import_values))
 }
 
 /// The upload of a matter's attachment file (附件), with its own body limit
