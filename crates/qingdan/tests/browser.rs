@@ -270,15 +270,19 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     assert_eq!(widths, serde_json::Value::Bool(true), "on a phone each chart takes the screen's width");
     page.keep_screenshot("8-battle-map-phone")?;
     step("battle map drawn");
+    projects_map(&page)?;
+    step("projects map drawn");
+    ranking(&page)?;
+    step("ranking read to the last point");
 
     // 5. The office imports a report whose review chapter has no 回顾 in its title.
     page.viewport(1366, 768, false)?;
     page.sign_out()?;
     page.sign_in("duchao")?;
     let menu = page.js("document.getElementById('top-nav').offsetHeight")?.as_f64().unwrap_or(999.0);
+    page.keep_screenshot("9-home-office-1366")?;
     assert!(menu < 70.0, "at 1366 px the office's menu stays one row ({menu} px high)");
     assert!(page.exists("[data-pile='to_review']")?, "the office's 首页");
-    page.keep_screenshot("9-home-office-1366")?;
     page.viewport(1366, 900, false)?;
     page.click_and_wait("nav a.nav-link[href='/imports']")?;
     let report = dir.join("qingchuan-2027.txt");
@@ -339,6 +343,65 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     accounts(&page)?;
     step("password reset and changed, user disabled");
     step("done");
+    Ok(())
+}
+
+/// 4b. The leader opens 重点项目 → 作战图 at 1366×768: every chart of the
+/// project database has drawn with its series, the red list holds projects,
+/// and on a phone nothing runs off sideways.
+fn projects_map(page: &Page) -> TestResult {
+    page.viewport(1366, 768, false)?;
+    page.goto("/projects")?;
+    let listed = page.count("main a[href^='/projects/']:not([href='/projects/map'])")?;
+    assert!(listed >= 20, "the leader's project list links its projects: {listed}");
+    page.goto("/projects/map")?;
+    let charts = page.count("[data-chart]")?;
+    assert_eq!(charts, 5, "five charts on the projects map");
+    page.wait_for("every project chart drawn", || Ok(page.count("[data-chart][data-rendered='1'] canvas")? == charts))?;
+    let drawn = page.js("[...document.querySelectorAll('[data-chart]')].every(el => echarts.getInstanceByDom(el) && echarts.getInstanceByDom(el).getOption().series.length > 0)")?;
+    assert_eq!(drawn, serde_json::Value::Bool(true), "each project chart holds its series");
+    let counties = page.js(
+        "echarts.getInstanceByDom(document.querySelector('[data-chart=county]')).getOption().xAxis[0].data.length",
+    )?;
+    assert_eq!(counties.as_f64(), Some(4.0), "the four counties of the demo city");
+    assert!(page.count("#red-list tr[data-project]")? > 0, "the demo city has red projects");
+    page.keep_screenshot("8b-projects-map")?;
+    page.viewport(390, 844, true)?;
+    page.goto("/projects/map")?;
+    page.wait_for("project charts drawn on a phone", || {
+        Ok(page.count("[data-chart][data-rendered='1'] canvas")? == charts)
+    })?;
+    page.no_sideways_scroll("重点项目作战图")?;
+    page.keep_screenshot("8c-projects-map-phone")?;
+    page.viewport(1920, 1080, false)?;
+    Ok(())
+}
+
+/// 4c. The leader's battle map shows the latest 考核排名 (the six demo
+/// zones); its link opens the month, where each total is the sum of its
+/// breakdown's points and 南山 is shown three places up.
+fn ranking(page: &Page) -> TestResult {
+    page.viewport(1366, 768, false)?;
+    page.goto("/map")?;
+    page.wait_for("the ranking on the battle map", || {
+        Ok(page.count("#ranking-body .latest-ranking tr[data-org]")? == 6)
+    })?;
+    page.click_and_wait("#ranking-body a[href^='/assessment/']")?;
+    assert!(page.path().starts_with("/assessment/"), "the ranking opens its month: {}", page.path());
+    let rows = page.count("table.ranking > tbody > tr[data-org]")?;
+    assert_eq!(rows, 6, "the leader reads every zone");
+    let sums = page.js("[...document.querySelectorAll('table.ranking > tbody > tr[data-org]')].every(tr => {
+           const d = document.querySelector(`details[data-breakdown='${tr.dataset.org}']`);
+           const points = [...d.querySelectorAll('td.points')].reduce((a, td) => a + Number(td.textContent), 0);
+           const total = Number(tr.dataset.total);
+           return total === 0 ? true : Math.abs(points - total) < 0.005;
+         })")?;
+    assert_eq!(sums, serde_json::Value::Bool(true), "each total is its breakdown's sum");
+    let rose = page
+        .js("[...document.querySelectorAll('td.movement')].filter(td => td.textContent.includes('前移3位')).length")?;
+    assert_eq!(rose.as_f64(), Some(1.0), "南山 rose three places last month");
+    page.click("details[data-breakdown] summary")?;
+    page.keep_screenshot("8d-ranking")?;
     Ok(())
 }
 

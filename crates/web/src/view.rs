@@ -12,6 +12,8 @@ pub struct Nav {
     pub user_name: String,
     pub role_label: &'static str,
     pub links: Vec<(&'static str, &'static str)>,
+    /// Settings folded under 设置, so that the menu stays one row.
+    pub more: Vec<(&'static str, &'static str)>,
     pub current: &'static str,
     /// Whether the menu asks for its counts (`/nav/badges`): those who work the list.
     pub has_badges: bool,
@@ -20,6 +22,7 @@ pub struct Nav {
 impl Nav {
     pub fn new(user: &User, current: &'static str) -> Nav {
         let mut links = Vec::new();
+        let mut more = Vec::new();
         if !user.role.is_administrator() {
             links.push(("/home", "首页"));
             links.push(("/plans", "计划清单"));
@@ -46,9 +49,9 @@ impl Nav {
                 links.push(("/reviews", "审核"));
                 links.push(("/imports", "导入报告"));
                 links.push(("/ledgers", "Excel台账"));
-                links.push(("/admin/trash", "回收站"));
-                links.push(("/admin/status-rules", "亮灯规则"));
-                links.push(("/admin/timeline-rules", "时限规则"));
+                more.push(("/admin/status-rules", "亮灯规则"));
+                more.push(("/admin/timeline-rules", "时限规则"));
+                more.push(("/admin/trash", "回收站"));
             }
             Role::Admin => {
                 links.push(("/admin/orgs", "单位管理"));
@@ -69,7 +72,12 @@ impl Nav {
             links.push(("/inbox", "消息"));
         }
         let has_badges = !user.role.is_administrator();
-        Nav { user_name: user.display_name.clone(), role_label: user.role.label(), links, current, has_badges }
+        Nav { user_name: user.display_name.clone(), role_label: user.role.label(), links, more, current, has_badges }
+    }
+
+    /// Whether the current page is one of the settings under 设置.
+    pub fn in_more(&self) -> bool {
+        self.more.iter().any(|(href, _)| *href == self.current)
     }
 
     /// The id of a link's count badge (filled by `/nav/badges`), empty when it has none.
