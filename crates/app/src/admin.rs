@@ -37,7 +37,17 @@ pub struct UserInput {
 impl App {
     /// The tenant's orgs; every signed-in user may list them.
     pub async fn orgs(&self, user: &User) -> Result<Vec<Org>> {
-        Ok(self.store.orgs(user.tenant_id).await?)
+        if let Some(orgs) = self.orgs.get(&user.tenant_id) {
+            return Ok(orgs.as_ref().clone());
+        }
+        let orgs = self.store.orgs(user.tenant_id).await?;
+        self.orgs.put(user.tenant_id, std::sync::Arc::new(orgs.clone()));
+        Ok(orgs)
+    }
+
+    /// Forgets the cached org list of `tenant` after a change to its orgs.
+    pub(crate) fn orgs_changed(&self, tenant: qingdan_domain::TenantId) {
+        self.orgs.remove(&tenant);
     }
 
     /// One org of the user's tenant.
@@ -64,7 +74,9 @@ impl App {
     pub async fn create_org(&self, user: &User, input: &OrgInput) -> Result<Org> {
         require_admin(user)?;
         let new = self.check_org(user, input, None).await?;
-        Ok(self.store.create_org(&new, self.actor(user)).await?)
+        let org = self.store.create_org(&new, self.actor(user)).await?;
+        self.orgs_changed(user.tenant_id);
+        Ok(org)
     }
 
     /// Renames an org or changes its kind, parent and order.
@@ -72,7 +84,9 @@ impl App {
         require_admin(admin)?;
         self.org(admin, id).await?;
         let change = self.check_org(admin, input, Some(id)).await?;
-        Ok(self.store.update_org(admin.tenant_id, id, &change, self.actor(admin)).await?)
+        let org = self.store.update_org(admin.tenant_id, id, &change, self.actor(admin)).await?;
+        self.orgs_changed(admin.tenant_id);
+        Ok(org)
     }
 
     /// Disables an org (its history stays; it takes no new people) or enables it.
@@ -82,7 +96,9 @@ impl App {
         if !active && id == admin.org_id {
             return Err(AppError::Conflict("不能停用自己所在的单位".into()));
         }
-        Ok(self.store.set_org_active(admin.tenant_id, id, active, self.actor(admin)).await?)
+        self.store.set_org_active(admin.tenant_id, id, active, self.actor(admin)).await?;
+        self.orgs_changed(admin.tenant_id);
+        Ok(())
     }
 
     /// Merges org `from` into `into`: people, tasks and 督办 matters move,
@@ -101,6 +117,7 @@ impl App {
         self.sessions.clear();
         self.counts.clear();
         self.dashboards.clear();
+        self.orgs_changed(admin.tenant_id);
         Ok(moved)
     }
 

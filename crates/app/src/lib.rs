@@ -142,6 +142,8 @@ pub struct App {
     dashboard_builds: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Projects maps by tenant and scope: summing 20,000 projects costs more than the page.
     project_maps: TtlCache<(TenantId, qingdan_storage::ProjectScope), std::sync::Arc<projects::ProjectMap>>,
+    /// The tenant's orgs, for the pages that list or name them (forgotten at every change here).
+    orgs: TtlCache<TenantId, std::sync::Arc<Vec<qingdan_domain::Org>>>,
     /// The menu's counts by user (every page asks for them): a few seconds old at most.
     menu_counts: TtlCache<qingdan_domain::UserId, Vec<(&'static str, usize)>>,
     /// Task ledgers previewed and waiting for the office's confirmation, by token.
@@ -167,6 +169,7 @@ impl App {
             calendars: TtlCache::new(calendar::TTL, 10_000),
             dashboards: TtlCache::new(DASHBOARD_TTL, 1000),
             project_maps: TtlCache::new(DASHBOARD_TTL, 1000),
+            orgs: TtlCache::new(CACHE_TTL, 1000),
             dashboard_builds: std::sync::Arc::default(),
             pending_ledgers: TtlCache::new(Duration::from_secs(30 * 60), 100),
             menu_counts: TtlCache::new(Duration::from_secs(10), 10_000),

@@ -21,6 +21,7 @@ on_both_engines! {
     photos_join_a_waiting_report_and_are_read_by_the_projects_readers_only => photos;
     a_hand_made_ledger_imports_exports_back_and_a_bad_row_stores_nothing => ledgers;
     the_meeting_turns_decisions_into_matters_and_the_next_agenda_opens_with_them => meetings;
+    owners_are_reminded_of_each_half_months_report_once_and_not_after_reporting => reminders;
 }
 
 struct City {
@@ -428,5 +429,53 @@ async fn ledgers(backend: Backend) -> Result<()> {
     let text = qingdan_office::docx_text(&bulletin.bytes)?;
     ensure!(text.contains("东城区") && text.contains("东城特钢配套物流园"), "{text}");
     ensure!(matches!(app.dispatch_bulletin(&c.owner).await, Err(AppError::Forbidden)));
+    Ok(())
+}
+
+async fn reminders(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let office = &c.w.supervisor;
+    let built = c.w.app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let mut planned =
+        ProjectInput { stage: "谋划".into(), actual_start: String::new(), ..project_input(&c, "特钢三期") };
+    planned.code = "2026-330100-31-03-000002".into();
+    c.w.app.create_project(office, &planned).await?;
+    let on = |day: &str| {
+        let url = c.w.db.url.clone();
+        let day = day.to_owned();
+        async move { anyhow::Ok(App::open(&url, Clock::fixed_on(day.parse()?)).await?) }
+    };
+    let reminders = |inbox: Vec<qingdan_app::InboxMessage>| -> Vec<String> {
+        inbox.into_iter().filter(|m| m.title.contains("重点项目")).map(|m| m.body).collect()
+    };
+
+    // Before the reminder window (due the 15th, reminded from the 12th): nothing.
+    let early = on("2026-07-11").await?;
+    early.remind_reporting_for(c.w.tenant).await?;
+    ensure!(reminders(early.inbox(&c.owner, false).await?).is_empty(), "not yet");
+
+    // In the window: the owner is told once, of its one project under construction.
+    let day = on("2026-07-13").await?;
+    let pass = day.remind_reporting_for(c.w.tenant).await?;
+    ensure!(pass.due >= 1, "{pass:?}");
+    day.remind_reporting_for(c.w.tenant).await?;
+    let told = reminders(day.inbox(&c.owner, false).await?);
+    ensure!(told.len() == 1, "once per half-month: {told:?}");
+    ensure!(told[0].contains("2026年07月15日") && told[0].contains("1个在建项目"), "{told:?}");
+    ensure!(reminders(day.inbox(&c.outsider, false).await?).is_empty(), "only the owner is told");
+
+    // Reported for the half-month: after the due date, no 逾期未报.
+    day.submit_project_report(&c.owner, built, &report("2026-07-10", "500")).await?;
+    let late = on("2026-07-17").await?;
+    late.remind_reporting_for(c.w.tenant).await?;
+    let told = reminders(late.inbox(&c.owner, false).await?);
+    ensure!(told.len() == 1, "a reported half-month is not chased: {told:?}");
+
+    // The second half unreported past the 31st: 逾期未报.
+    let after = on("2026-08-02").await?;
+    let pass = after.remind_reporting_for(c.w.tenant).await?;
+    ensure!(pass.overdue >= 1, "{pass:?}");
+    let told = reminders(after.inbox(&c.owner, false).await?);
+    ensure!(told.iter().any(|b| b.contains("下半月") && b.contains("请立即补报")), "{told:?}");
     Ok(())
 }

@@ -315,6 +315,7 @@ impl App {
                 other => other.into(),
             },
         )?;
+        self.orgs_changed(user.tenant_id);
         Ok(LedgerImported { kind: LedgerKind::Orgs, rows: ids.len(), targets: 0, roots: Vec::new() })
     }
 

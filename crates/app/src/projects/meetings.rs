@@ -129,7 +129,7 @@ impl App {
             }
             None => (None, Vec::new()),
         };
-        let orgs = self.store.orgs(tenant).await?;
+        let orgs = self.orgs(user).await?;
         let org_name = |id: Option<OrgId>| {
             id.and_then(|id| orgs.iter().find(|o| o.id == id)).map(|o| o.name.clone()).unwrap_or_default()
         };

@@ -18,11 +18,13 @@ mod ledger;
 mod map;
 mod meetings;
 mod people;
+mod reminders;
 mod work;
 
 pub use ledger::ProjectLedgerImported;
 pub use map::{BatchCount, GroupFigures, ProjectMap, StageCount};
 pub use meetings::{Agenda, AgendaDecision, AgendaItem, DecisionInput, MeetingDetail, MeetingInput, decision_state};
+pub use reminders::{PROJECT_SCHEDULE, project_reminder};
 pub use work::{FactorInput, PreworkInput, ProjectReportInput};
 
 use crate::guards::require_business;

@@ -15,6 +15,9 @@
 //! - in the [`OVERDUE_REMINDER_DAYS`] days after the due date, keyed
 //!   `report-overdue:plan{id}:{period}:org{id}`.
 //!
+//! The same pass reminds the owners of key projects of their half-monthly
+//! reports (`crate::projects::PROJECT_SCHEDULE`).
+//!
 //! The outbox queues a key once, so passes that run again, or after a
 //! restart, add nothing.
 
@@ -394,6 +397,7 @@ impl App {
                 pass.queued += self.notify_all(tenant, &events).await?;
             }
         }
+        self.remind_project_reports(tenant, &mut pass).await?;
         Ok(pass)
     }
 }

@@ -11,7 +11,7 @@ use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::project::{ProjectReportStatus, Stage};
-use qingdan_domain::{Decimal, ProjectId, ProjectReportId, TenantId};
+use qingdan_domain::{Decimal, OrgId, ProjectId, ProjectReportId, TenantId};
 use serde_json::json;
 
 /// A report as submitted for one half-month.
@@ -211,6 +211,29 @@ impl Store {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_optional(pool).await?
         });
         row.map(ReportRow::into_report).transpose()
+    }
+
+    /// The owners whose projects under construction (开工, 在建) have no
+    /// report for the half-month starting `period_start`: (owner, its name,
+    /// how many projects), by owner.
+    pub async fn owners_missing_project_reports(
+        &self,
+        tenant: TenantId,
+        period_start: NaiveDate,
+    ) -> Result<Vec<(OrgId, String, i64)>> {
+        let rows: Vec<(i64, String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT p.owner_org_id, o.name, COUNT(*) FROM projects p JOIN orgs o ON o.id = p.owner_org_id \
+                 WHERE p.tenant_id = $1 AND p.stage IN ('started', 'building') \
+                   AND NOT EXISTS (SELECT 1 FROM project_reports r WHERE r.project_id = p.id AND r.period_start = $2) \
+                 GROUP BY p.owner_org_id, o.name ORDER BY p.owner_org_id",
+            )
+            .bind(tenant.0)
+            .bind(period_start)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(|(org, name, count)| (OrgId(org), name, count)).collect())
     }
 
     /// A project's reports, newest period first.
