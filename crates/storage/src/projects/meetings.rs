@@ -200,9 +200,21 @@ impl Store {
         let (org_filter, org) = super::prework::scope_filter(scope);
         let filter =
             format!("p.tenant_id = $1 AND p.light IN ('overdue', 'red', 'yellow') AND $2 = $2 AND {org_filter}");
+        // Light by light on the index `projects_lagging` (tenant, light, gap
+        // DESC, id), each read only as far as `limit`: no sort of the
+        // thousands of lagging rows.
+        let light = |rank: u8, light: &str| {
+            format!(
+                "SELECT * FROM (SELECT {rank} AS rank, p.id, p.gap FROM projects p \
+                 WHERE {filter} AND p.light = '{light}' ORDER BY p.gap DESC, p.id LIMIT $4) AS l{rank}"
+            )
+        };
         let sql = format!(
-            "SELECT {PROJECT_COLUMNS} FROM projects p WHERE {filter} \
-             ORDER BY CASE p.light WHEN 'overdue' THEN 0 WHEN 'red' THEN 1 ELSE 2 END, p.gap DESC, p.id LIMIT $4"
+            "SELECT {PROJECT_COLUMNS} FROM ({} UNION ALL {} UNION ALL {}) AS top JOIN projects p ON p.id = top.id \
+             ORDER BY top.rank, top.gap DESC, p.id LIMIT $4",
+            light(0, "overdue"),
+            light(1, "red"),
+            light(2, "yellow")
         );
         let count_sql = format!("SELECT COUNT(*) FROM projects p WHERE {filter} AND $4 = $4");
         let (rows, count): (Vec<ProjectRow>, i64) = on_pool!(self, pool => {
