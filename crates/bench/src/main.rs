@@ -159,13 +159,14 @@ async fn ledger(db: &DbArgs, out: Option<PathBuf>) -> Result<()> {
     let app = App::open(&db.url()?, Clock::System).await?;
     let tenant = *app.store().tenant_ids().await?.first().context("no tenant: run seed first")?;
     let mut viewer = None;
-    for role in [qingdan_domain::Role::Admin, qingdan_domain::Role::Supervisor, qingdan_domain::Role::Leader] {
+    // The office or a leader: the administrators read no business data (三员分立).
+    for role in [qingdan_domain::Role::Supervisor, qingdan_domain::Role::Leader] {
         if let Some(user) = app.store().users_with_role(tenant, role).await?.into_iter().next() {
             viewer = Some(user);
             break;
         }
     }
-    let viewer = viewer.context("the tenant has no admin, supervisor or leader")?;
+    let viewer = viewer.context("the tenant has no supervisor or leader")?;
     let mut plan = None;
     let mut most = -1;
     for p in app.plans(&viewer).await? {
@@ -192,8 +193,8 @@ async fn ledger(db: &DbArgs, out: Option<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Times the project ledger export and one agenda generation as the first
-/// tenant's office (a supervisor) sees them.
+/// Times the project ledger export and the agenda's generation (the first,
+/// then the median of 20) as the first tenant's office (a supervisor) sees them.
 async fn projects(db: &DbArgs, out: Option<PathBuf>) -> Result<()> {
     let app = App::open(&db.url()?, Clock::System).await?;
     let tenant = *app.store().tenant_ids().await?.first().context("no tenant: run seed first")?;
@@ -205,11 +206,19 @@ async fn projects(db: &DbArgs, out: Option<PathBuf>) -> Result<()> {
     if let Some(path) = out {
         std::fs::write(&path, &file.bytes).with_context(|| path.display().to_string())?;
     }
-    let started = std::time::Instant::now();
-    let agenda = app.dispatch_agenda(&office).await?;
-    let agenda_ms = started.elapsed().as_secs_f64() * 1000.0;
+    // The first agenda (cold statements and pages), then the median of 20.
+    let mut times = Vec::new();
+    let mut agenda = Default::default();
+    for _ in 0..21 {
+        let started = std::time::Instant::now();
+        agenda = app.dispatch_agenda(&office).await?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let first_ms = times.remove(0);
+    times.sort_by(f64::total_cmp);
+    let agenda_ms = times[times.len() / 2];
     println!(
-        "{{\"ledger_bytes\":{},\"ledger_seconds\":{seconds:.2},\"agenda_ms\":{agenda_ms:.1},\"lagging\":{},\"peak_rss_mib\":{:.1}}}",
+        "{{\"ledger_bytes\":{},\"ledger_seconds\":{seconds:.2},\"agenda_first_ms\":{first_ms:.1},\"agenda_ms\":{agenda_ms:.1},\"lagging\":{},\"peak_rss_mib\":{:.1}}}",
         file.bytes.len(),
         agenda.lagging_total,
         peak_rss_kib().unwrap_or(0) as f64 / 1024.0
