@@ -50,7 +50,9 @@ pub use imports::{
 pub use input::TargetInput;
 pub use ledgers::{LedgerFile, LedgerImported, LedgerPreview, MAX_LEDGER_BYTES, MAX_LEDGER_ERRORS};
 pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSend};
-pub use plans::{PlanInput, PlanOverview, ResponsibilityInput, TaskDetail, TaskEdit, TaskFilter, TaskInput};
+pub use plans::{
+    PlanInput, PlanOverview, ResponsibilityInput, TaskDetail, TaskEdit, TaskFamily, TaskFilter, TaskInput,
+};
 pub use qingdan_domain::{
     AssignmentFileId, ChannelId, ImportId, ImportStatus, ImportTargetId, ImportTaskId, NotificationId, OutboxStatus,
 };

@@ -261,7 +261,7 @@ impl Store {
     /// What keeps the planner's statistics from going stale, checked: on
     /// PostgreSQL autovacuum (with `track_counts`, which it needs) must be on,
     /// for it is what re-analyzes tables as they grow; on SQLite the store
-    /// itself refreshes them as commits double ([`SqlitePools::committed`])
+    /// itself refreshes them as commits double (`SqlitePools::committed`)
     /// and hourly. Returns a warning for each setting that is off.
     pub async fn planner_warnings(&self) -> Result<Vec<String>> {
         let Store::Pg(pool) = self else { return Ok(Vec::new()) };

@@ -26,6 +26,7 @@ on_both_engines! {
     an_oversized_body_is_refused => oversized_body;
     a_bad_form_is_shown_again_with_the_field_error_and_nothing_is_saved => bad_form;
     the_openapi_document_lists_the_api => openapi;
+    a_task_answers_with_the_children_and_ancestors_the_caller_may_see => task_family;
 }
 
 /// A world with two orgs, a task for each, and a reporter in each.
@@ -331,5 +332,54 @@ async fn openapi(backend: Backend) -> Result<()> {
         ensure!(doc["paths"][path].is_object(), "{path} missing");
     }
     ensure!(doc["components"]["schemas"]["ReportInput"].is_object());
+    Ok(())
+}
+
+/// A child of `parent` led by `lead`.
+async fn child(f: &Fixture, parent: TaskId, title: &str, lead: OrgId) -> Result<TaskId> {
+    let input = qingdan_app::TaskInput {
+        parent_id: Some(parent.0),
+        number: String::new(),
+        title: title.into(),
+        weight: String::new(),
+        deadline: "2021-12-31".into(),
+        targets: Vec::new(),
+    };
+    let id = f.w.app.create_task(&f.w.supervisor, f.plan, &input).await?;
+    let lead = qingdan_app::ResponsibilityInput { lead_org_id: Some(lead.0), ..Default::default() };
+    f.w.app.set_responsibility(&f.w.supervisor, id, &lead).await?;
+    Ok(id)
+}
+
+fn ids(json: &serde_json::Value, key: &str) -> Vec<i64> {
+    json[key].as_array().map(|a| a.iter().filter_map(|t| t["id"].as_i64()).collect()).unwrap_or_default()
+}
+
+async fn task_family(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let culture = f.w.org("市文化馆").await?;
+    f.w.user("museum", Role::Reporter, culture).await?;
+    let wells = child(&f, f.energy_task, "东区钻井300口", f.energy).await?;
+    let museum = child(&f, f.energy_task, "矿业博物馆布展", culture).await?;
+    let pads = child(&f, wells, "井场平整", f.energy).await?;
+
+    // The office: every child in order, no ancestors at the root.
+    let office = sign_in_as(&f.router, "supervisor").await?;
+    let root = send(&f.router, get(&format!("/api/v1/tasks/{}", f.energy_task), &office)?).await?.json()?;
+    ensure!(ids(&root, "children") == [wells.0, museum.0], "{root}");
+    ensure!(ids(&root, "ancestors").is_empty(), "{root}");
+    ensure!(root["targets"].as_array().map(Vec::len) == Some(1), "{root}");
+    let leaf = send(&f.router, get(&format!("/api/v1/tasks/{}", pads.0), &office)?).await?.json()?;
+    ensure!(ids(&leaf, "ancestors") == [f.energy_task.0, wells.0], "root first: {leaf}");
+
+    // The energy reporter: its own line from the root; the museum's org sees its task alone.
+    let energy = sign_in_as(&f.router, "energy").await?;
+    let mine = send(&f.router, get(&format!("/api/v1/tasks/{}", wells.0), &energy)?).await?.json()?;
+    ensure!(ids(&mine, "ancestors") == [f.energy_task.0] && ids(&mine, "children") == [pads.0], "{mine}");
+    let root = send(&f.router, get(&format!("/api/v1/tasks/{}", f.energy_task), &energy)?).await?.json()?;
+    ensure!(ids(&root, "children") == [wells.0], "another org's child stays out: {root}");
+    let curator = sign_in_as(&f.router, "museum").await?;
+    let theirs = send(&f.router, get(&format!("/api/v1/tasks/{}", museum.0), &curator)?).await?.json()?;
+    ensure!(ids(&theirs, "ancestors").is_empty(), "a parent of another org stays out: {theirs}");
     Ok(())
 }

@@ -58,6 +58,16 @@ impl PlanOverview {
     }
 }
 
+/// A task as the API answers for it: its targets, the children the user may
+/// see and its ancestors the user may see (root first), and nothing else.
+#[derive(Debug, Clone)]
+pub struct TaskFamily {
+    pub item: TaskListItem,
+    pub targets: Vec<Target>,
+    pub children: Vec<TaskListItem>,
+    pub ancestors: Vec<TaskListItem>,
+}
+
 /// Everything shown on a task's page.
 #[derive(Debug, Clone)]
 pub struct TaskDetail {
@@ -216,6 +226,27 @@ impl App {
             return Err(AppError::Forbidden);
         }
         Ok(item)
+    }
+
+    /// A task with its targets, children and ancestors (only what the user may
+    /// see of them): the API's `GET /tasks/{id}`, reading no more than that.
+    pub async fn task_family(&self, user: &User, id: TaskId) -> Result<TaskFamily> {
+        let item = self.task(user, id).await?;
+        let tenant = user.tenant_id;
+        let targets = self.store.targets(tenant, id).await?;
+        let mut children = self.store.child_tasks(tenant, id).await?;
+        children.retain(|c| can_view_task(user, c));
+        let mut ancestors = Vec::new();
+        let mut parent = item.task.parent_id;
+        // A list is a few levels deep; the bound only guards a damaged tree.
+        while let Some(id) = parent.filter(|_| ancestors.len() < 32) {
+            let Some(up) = self.store.task(tenant, id).await? else { break };
+            parent = up.task.parent_id;
+            ancestors.push(up);
+        }
+        ancestors.reverse();
+        ancestors.retain(|a| can_view_task(user, a));
+        Ok(TaskFamily { item, targets, children, ancestors })
     }
 
     pub async fn task_detail(&self, user: &User, id: TaskId) -> Result<TaskDetail> {

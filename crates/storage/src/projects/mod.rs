@@ -490,7 +490,7 @@ impl Store {
         row.map(ProjectRow::into_project).transpose()
     }
 
-    /// Whether `org` sees project `id` (see [`org_sees`]).
+    /// Whether `org` sees project `id` (see `org_sees`).
     pub async fn org_sees_project(&self, tenant: TenantId, id: ProjectId, org: qingdan_domain::OrgId) -> Result<bool> {
         let sql =
             format!("SELECT COUNT(*) FROM projects p WHERE p.tenant_id = $1 AND p.id = $2 AND {}", org_sees("$3"));

@@ -144,6 +144,10 @@ pub struct TaskDetailDto {
     #[serde(flatten)]
     pub task: TaskDto,
     pub targets: Vec<TargetDto>,
+    /// The task's children the caller may see, in list order.
+    pub children: Vec<TaskDto>,
+    /// Its ancestors the caller may see, the root first.
+    pub ancestors: Vec<TaskDto>,
 }
 
 #[derive(Serialize, ToSchema)]

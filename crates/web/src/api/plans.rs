@@ -78,8 +78,13 @@ pub async fn get_task(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> ApiResult<Json<TaskDetailDto>> {
-    let d = state.app.task_detail(&user, TaskId(id)).await?;
-    Ok(Json(TaskDetailDto { task: TaskDto::from(&d.item), targets: d.targets.iter().map(TargetDto::from).collect() }))
+    let f = state.app.task_family(&user, TaskId(id)).await?;
+    Ok(Json(TaskDetailDto {
+        task: TaskDto::from(&f.item),
+        targets: f.targets.iter().map(TargetDto::from).collect(),
+        children: f.children.iter().map(TaskDto::from).collect(),
+        ancestors: f.ancestors.iter().map(TaskDto::from).collect(),
+    }))
 }
 
 /// Sets a task's responsibility (责任分工). `PUT /api/v1/tasks/{id}/assignment` is
