@@ -339,10 +339,35 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     assert!(shown.contains("重点项目160个"), "the card shows the edit: {shown:?}");
     assert_eq!(page.js("window.__qingdanOldPage === true")?.as_bool(), Some(true), "no page was loaded");
     step("draft task saved in place");
+    publish_ranking(&page)?;
+    step("考核 previewed without a question, published after one");
 
     accounts(&page)?;
     step("password reset and changed, user disabled");
     step("done");
+    Ok(())
+}
+
+/// 5b. The office opens 考核排名 from the menu: 试算 shows the month without
+/// asking; 发布 asks first, then says what it did on the published month.
+fn publish_ranking(page: &Page) -> TestResult {
+    page.click_and_wait("nav a.nav-link[href='/assessment']")?;
+    page.click_and_wait("#schemes a[href^='/assessment/']")?;
+    let spy = "sessionStorage.removeItem('asked'); window.confirm = q => { sessionStorage.setItem('asked', q); return true; }";
+    page.js(spy)?;
+    page.click_and_wait("#preview-button")?;
+    assert!(page.exists("#preview")?, "试算 shows the month as it would be published: {}", page.path());
+    assert_eq!(page.js("sessionStorage.getItem('asked')")?, serde_json::Value::Null, "试算 asks nothing");
+    page.js("history.back()")?;
+    page.wait_for("the scheme's page again", || page.exists("#publish-button"))?;
+    page.js(spy)?;
+    page.click_and_wait("#publish-button")?;
+    let asked = page.js("sessionStorage.getItem('asked') || ''")?;
+    assert!(asked.as_str().is_some_and(|q| q.contains("确定发布")), "发布 asks first: {asked}");
+    let said = page.text("#flash")?;
+    assert!(said.contains("考核结果已发布"), "the page says what was done: {said:?}");
+    assert!(page.exists("table.ranking tr[data-org]")?, "the published month: {}", page.path());
+    page.keep_screenshot("10-ranking-published")?;
     Ok(())
 }
 
