@@ -352,6 +352,7 @@ fn project_input(
         _ => ("在建", None),
     };
     let started = stage != "签约";
+    let completing = stage == "竣工投产";
     let done_before = if started { total * (10 + (i as i64 * 3) % 30) / 100 } else { 0 };
     let year_before = if started { year_plan * (18 + (i as i64 % 5)) / 100 } else { 0 };
     ProjectInput {
@@ -371,14 +372,19 @@ fn project_input(
         year_plan: year_plan.to_string(),
         base_total: done_before.to_string(),
         base_year: year_before.min(done_before).to_string(),
-        planned_start: format!("{year}-{:02}-01", 1 + i % 6),
-        actual_start: if started { past(1 + i % 6, 10 + i % 15) } else { String::new() },
-        planned_completion: if stage == "竣工投产" {
+        // 投产一批 started last year, so that a register filled in early in the year still reads in order.
+        planned_start: format!("{}-{:02}-01", if completing { year - 1 } else { year }, 1 + i % 6),
+        actual_start: match (started, completing) {
+            (true, true) => format!("{}-{:02}-{:02}", year - 1, 1 + i % 6, 10 + i % 15),
+            (true, false) => past(1 + i % 6, 10 + i % 15),
+            (false, _) => String::new(),
+        },
+        planned_completion: if completing {
             past(6 + i % 6, 28)
         } else {
             format!("{}-{:02}-28", year + 1 + (i % 2) as i32, 6 + i % 6)
         },
-        actual_completion: if stage == "竣工投产" { past(6 + i % 5, 20) } else { String::new() },
+        actual_completion: if completing { past(6 + i % 5, 20) } else { String::new() },
         signed_on: format!("{}-{:02}-15", year - 1, 3 + i % 9),
         stage: stage.into(),
         batch: batch.unwrap_or_default().into(),
