@@ -18,6 +18,7 @@ use std::str::FromStr;
 
 on_both_engines! {
     zones_rank_monthly_each_total_is_its_breakdown_and_corrections_are_new_versions => monthly;
+    racing_publications_of_a_month_take_one_version_each => racing_publications;
 }
 
 const ZONES: [&str; 6] = ["高新区", "经开区", "临港区", "空港区", "文旅区", "综保区"];
@@ -273,5 +274,32 @@ fn opens_as_pdf(docx: &[u8]) -> Result<()> {
     if has_font {
         ensure!(ZONES.iter().all(|z| text.contains(z)), "every zone in the PDF: {text}");
     }
+    Ok(())
+}
+
+async fn racing_publications(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-07-05").await?;
+    let mut zones = Vec::new();
+    for name in ZONES {
+        let input = OrgInput { name: name.into(), kind: "dev_zone".into(), parent_id: None, sort_order: None };
+        zones.push(w.app.create_org(&w.admin, &input).await?.id);
+    }
+    let input = SchemeInput { year: "2026".into(), name: "开发区考核".into(), body: scheme_json(&zones) };
+    let id = w.app.create_scheme(&w.supervisor, &input).await?;
+    let racers: Vec<_> = (0..8)
+        .map(|_| {
+            let (app, office) = (w.app.clone(), w.supervisor.clone());
+            tokio::spawn(async move { app.publish_month(&office, id, "2026-06", "").await })
+        })
+        .collect();
+    let mut versions = Vec::new();
+    for racer in racers {
+        versions.push(racer.await??);
+    }
+    versions.sort_unstable();
+    ensure!(versions == (1..=8).collect::<Vec<i64>>(), "each publication its own version: {versions:?}");
+    let stored: Vec<i64> =
+        w.app.published_months(&w.supervisor, id).await?.into_iter().map(|(_, version, _, _)| version).collect();
+    ensure!(stored == (1..=8).collect::<Vec<i64>>(), "{stored:?}");
     Ok(())
 }

@@ -397,6 +397,30 @@ pub struct Scheme {
 }
 
 impl Scheme {
+    /// The year-end, tier and visibility rules in words, next to the rules
+    /// themselves ([`year_total`], [`tier`]) so that the two do not drift.
+    pub fn rules_in_words(&self) -> Vec<String> {
+        let year_end = match self.year_end {
+            YearEnd::Average => "年度结果：已发布各月总分的平均",
+            YearEnd::LastMonth => "年度结果：最后一个已发布月份（12月累计）的总分",
+        };
+        let t = &self.tiers;
+        vec![
+            year_end.to_owned(),
+            format!(
+                "奖惩档次：每组前{}名为先进；较首个发布月前移{}位及以上为进步；其余为达标；组内末位、总分低于{}分或被一票否决的为末位约谈",
+                t.advanced,
+                t.improved_by,
+                t.pass.normalize()
+            ),
+            if self.show_others {
+                "各单位可看到本组其他单位的总分和排名".to_owned()
+            } else {
+                "各单位只看到本单位的得分和排名".to_owned()
+            },
+        ]
+    }
+
     /// The scored leaves as `group` scores them.
     pub fn scored(&self, group: &PeerGroup) -> Vec<(ScoredIndicator, Source)> {
         self.indicators

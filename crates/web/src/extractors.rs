@@ -142,3 +142,29 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
         Ok(ClientAddr(info.map(|c| c.0.ip())))
     }
 }
+
+/// Reads a multipart form: its one file (field `file`) and its text fields
+/// by name, or says the upload could not be read (a field error on `file`).
+pub async fn file_and_fields(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(qingdan_app::Upload, std::collections::HashMap<String, String>), qingdan_app::AppError> {
+    let unreadable = || qingdan_app::AppError::field("file", "unreadable", "上传的文件无法读取，请重新选择文件上传");
+    let mut multipart = multipart.map_err(|_| unreadable())?;
+    let mut upload = qingdan_app::Upload::default();
+    let mut fields = std::collections::HashMap::new();
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        match field.name().map(str::to_owned) {
+            Some(name) if name == "file" => {
+                upload.name = field.file_name().unwrap_or_default().to_owned();
+                upload.content_type = field.content_type().unwrap_or_default().to_owned();
+                upload.content = field.bytes().await.map_err(|_| unreadable())?.to_vec();
+            }
+            Some(name) => {
+                let text = field.text().await.map_err(|_| unreadable())?;
+                fields.insert(name, text);
+            }
+            None => {}
+        }
+    }
+    Ok((upload, fields))
+}

@@ -71,16 +71,6 @@ fn form(pairs: &[(&str, &str)]) -> Result<String> {
     Ok(serde_urlencoded::to_string(pairs)?)
 }
 
-/// The flash message a redirect carries, decoded.
-fn flash(reply: &Reply) -> String {
-    let cookie = reply.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
-        v.strip_prefix("qingdan_flash=").map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
-    });
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(&format!("m={}", cookie.unwrap_or_default())).unwrap_or_default();
-    pairs.into_iter().next().map(|(_, m)| m).unwrap_or_default()
-}
-
 /// A values ledger as an office writes it: 单位名称 / 指标 / 数值 / 目标值.
 fn ledger(lines: &[[&str; 4]]) -> Result<Vec<u8>> {
     let mut book = rust_xlsxwriter::Workbook::new();

@@ -76,16 +76,6 @@ fn form(pairs: &[(&str, &str)]) -> Result<String> {
     Ok(serde_urlencoded::to_string(pairs)?)
 }
 
-/// The flash message a redirect carries, decoded.
-fn flash(reply: &Reply) -> String {
-    let cookie = reply.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
-        v.strip_prefix("qingdan_flash=").map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
-    });
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(&format!("m={}", cookie.unwrap_or_default())).unwrap_or_default();
-    pairs.into_iter().next().map(|(_, m)| m).unwrap_or_default()
-}
-
 async fn register_form(backend: Backend) -> Result<()> {
     let c = city(backend).await?;
     let office = sign_in_as(&c.router, "supervisor").await?;

@@ -8,7 +8,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extractors::{FormInput, Id, QueryParams};
+use crate::extractors::{FormInput, Id, QueryParams, file_and_fields};
 use crate::view::{DOCX, Nav, XLSX, beijing_time, download, field_errors, said};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -16,9 +16,9 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use qingdan_app::AppError;
 use qingdan_app::assessment::{MonthResult, MonthView, SchemeInput, movement_label};
-use qingdan_app::{AppError, Upload};
-use qingdan_domain::assessment::{Method, Scheme, YearEnd};
+use qingdan_domain::assessment::{Method, Scheme};
 use qingdan_domain::{Decimal, User};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -184,35 +184,25 @@ impl SchemePage {
     }
 }
 
-/// The indicators as a tree, each under its heading.
+/// The indicators as a tree, each under its heading, with its depth.
 fn indicator_lines(scheme: &Scheme) -> Vec<IndicatorLine> {
-    let depth = |key: &str| {
-        let mut depth = 0;
-        let mut at = scheme.indicators.iter().find(|i| i.key == key);
-        while let Some(parent) = at.and_then(|i| i.parent.as_deref()) {
-            depth += 1;
-            at = scheme.indicators.iter().find(|i| i.key == parent);
-            if depth > 3 {
-                break;
-            }
-        }
-        depth
-    };
-    let mut ordered = Vec::new();
-    fn walk<'a>(scheme: &'a Scheme, parent: Option<&str>, out: &mut Vec<&'a qingdan_domain::assessment::Indicator>) {
+    type Indicator = qingdan_domain::assessment::Indicator;
+    fn walk<'a>(scheme: &'a Scheme, parent: Option<&str>, depth: usize, out: &mut Vec<(&'a Indicator, usize)>) {
         for i in scheme.indicators.iter().filter(|i| i.parent.as_deref() == parent) {
-            out.push(i);
+            out.push((i, depth));
+            // A key repeated as its own descendant would loop; a scheme holds each indicator once.
             if out.len() <= scheme.indicators.len() {
-                walk(scheme, Some(&i.key), out);
+                walk(scheme, Some(&i.key), depth + 1, out);
             }
         }
     }
-    walk(scheme, None, &mut ordered);
+    let mut ordered = Vec::new();
+    walk(scheme, None, 0, &mut ordered);
     ordered
         .into_iter()
-        .map(|i| IndicatorLine {
+        .map(|(i, depth)| IndicatorLine {
             name: i.name.clone(),
-            depth: depth(&i.key),
+            depth,
             points: match i.method {
                 None | Some(Method::Veto) | Some(Method::Bonus { .. }) => String::new(),
                 Some(_) => number(i.points),
@@ -222,29 +212,6 @@ fn indicator_lines(scheme: &Scheme) -> Vec<IndicatorLine> {
             target: i.target.map(number).unwrap_or_default(),
         })
         .collect()
-}
-
-/// The scheme's year-end, tier and visibility rules in words.
-fn rules(scheme: &Scheme) -> Vec<String> {
-    let year_end = match scheme.year_end {
-        YearEnd::Average => "年度结果：已发布各月总分的平均",
-        YearEnd::LastMonth => "年度结果：最后一个已发布月份（12月累计）的总分",
-    };
-    let t = &scheme.tiers;
-    vec![
-        year_end.to_owned(),
-        format!(
-            "奖惩档次：每组前{}名为先进；较首个发布月前移{}位及以上为进步；其余为达标；组内末位、总分低于{}分或被一票否决的为末位约谈",
-            t.advanced,
-            t.improved_by,
-            number(t.pass)
-        ),
-        if scheme.show_others {
-            "各单位可看到本组其他单位的总分和排名".to_owned()
-        } else {
-            "各单位只看到本单位的得分和排名".to_owned()
-        },
-    ]
 }
 
 #[derive(Deserialize, Default)]
@@ -302,7 +269,7 @@ async fn scheme_page(
             .map(|g| (g.name.clone(), g.orgs.iter().map(|o| org_name(o.0)).collect()))
             .collect(),
         indicators: indicator_lines(&scheme),
-        rules: rules(&scheme),
+        rules: scheme.rules_in_words(),
         published: published
             .into_iter()
             .rev()
@@ -375,24 +342,6 @@ pub async fn publish(
     }
 }
 
-/// Reads the month and the file of the values form.
-async fn values_form(multipart: Result<Multipart, MultipartRejection>) -> Result<(String, Upload), AppError> {
-    let unreadable = || AppError::field("file", "unreadable", "上传的文件无法读取，请重新选择文件上传");
-    let mut multipart = multipart.map_err(|_| unreadable())?;
-    let (mut month, mut upload) = (String::new(), Upload::default());
-    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
-        match field.name() {
-            Some("month") => month = field.text().await.map_err(|_| unreadable())?,
-            Some("file") => {
-                upload.name = field.file_name().unwrap_or_default().to_owned();
-                upload.content = field.bytes().await.map_err(|_| unreadable())?.to_vec();
-            }
-            _ => {}
-        }
-    }
-    Ok((month, upload))
-}
-
 /// 导入考核数据: all rows or none; each refused cell listed on the scheme's page (422).
 pub async fn import_values(
     State(state): State<AppState>,
@@ -400,7 +349,8 @@ pub async fn import_values(
     Id(id): Id,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let (month, file) = values_form(multipart).await?;
+    let (file, mut fields) = file_and_fields(multipart).await?;
+    let month = fields.remove("month").unwrap_or_default();
     match state.app.import_assessment_values(&user, id, &month, &file.content).await {
         Ok(count) => {
             let message = format!("已导入{month}的考核数据{count}项。");
@@ -631,7 +581,7 @@ pub async fn year(State(state): State<AppState>, PageUser(user): PageUser, Id(id
                 tier_code: tier_class(l.tier),
             })
             .collect(),
-        rules: rules(&scheme),
+        rules: scheme.rules_in_words(),
     })
 }
 

@@ -95,3 +95,13 @@ pub async fn sign_in_as(router: &Router, username: &str) -> Result<String> {
     let set = reply.headers.get(header::SET_COOKIE).context("no cookie")?.to_str()?;
     Ok(set.split(';').next().unwrap_or_default().to_owned())
 }
+
+/// The flash message a redirect carries, decoded.
+pub fn flash(reply: &Reply) -> String {
+    let cookie = reply.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
+        v.strip_prefix("qingdan_flash=").map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+    });
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(&format!("m={}", cookie.unwrap_or_default())).unwrap_or_default();
+    pairs.into_iter().next().map(|(_, m)| m).unwrap_or_default()
+}

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extractors::{Id, QueryParams};
+use crate::extractors::{Id, QueryParams, file_and_fields};
 use crate::view::{DOCX, Nav, XLSX, download, said};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -66,17 +66,7 @@ pub async fn import_form(PageUser(user): PageUser) -> Result<ImportPage, PageErr
 
 /// Reads the one file of a multipart form (field `file`), or says why not.
 async fn one_file(multipart: Result<Multipart, MultipartRejection>) -> Result<Upload, AppError> {
-    let unreadable = || AppError::field("file", "unreadable", "上传的文件无法读取，请重新选择文件上传");
-    let mut multipart = multipart.map_err(|_| unreadable())?;
-    let mut upload = Upload::default();
-    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
-        if field.name() == Some("file") {
-            upload.name = field.file_name().unwrap_or_default().to_owned();
-            upload.content_type = field.content_type().unwrap_or_default().to_owned();
-            upload.content = field.bytes().await.map_err(|_| unreadable())?.to_vec();
-        }
-    }
-    Ok(upload)
+    Ok(file_and_fields(multipart).await?.0)
 }
 
 /// Imports a project ledger: all rows or none; the faults listed on the page (422).
