@@ -244,6 +244,7 @@ impl App {
                         deadline: String::new(),
                     })
                     .collect(),
+                responsibility: None,
             };
             let id = self.create_task(&supervisor, plan.id, &input).await?;
             let lead_org = org_id(&orgs, lead)?;

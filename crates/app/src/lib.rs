@@ -51,7 +51,8 @@ pub use input::TargetInput;
 pub use ledgers::{LedgerFile, LedgerImported, LedgerPreview, MAX_LEDGER_BYTES, MAX_LEDGER_ERRORS};
 pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSend};
 pub use plans::{
-    PlanInput, PlanOverview, ResponsibilityInput, TaskDetail, TaskEdit, TaskFamily, TaskFilter, TaskInput,
+    BulkResponsibilityInput, BulkTaskInput, MAX_BATCH, PlanInput, PlanOverview, ResponsibilityInput, TaskDetail,
+    TaskEdit, TaskFamily, TaskFilter, TaskInput,
 };
 pub use qingdan_domain::{
     AssignmentFileId, ChannelId, ImportId, ImportStatus, ImportTargetId, ImportTaskId, NotificationId, OutboxStatus,
@@ -155,6 +156,9 @@ pub struct App {
     /// (kept here a minute: [`App::sign_in_policy`]).
     configured_policy: SignInPolicy,
     policy: TtlCache<(), SignInPolicy>,
+    /// Light thresholds by tenant: every task created and report reviewed asks
+    /// (forgotten when changed here; another process sees a change within the TTL).
+    rules: TtlCache<TenantId, qingdan_domain::StatusRules>,
     /// The networks notification channels may reach (no loopback or metadata by default).
     network_policy: qingdan_notify::NetworkPolicy,
 }
@@ -177,6 +181,7 @@ impl App {
             menu_counts: TtlCache::new(Duration::from_secs(10), 10_000),
             configured_policy: SignInPolicy::default(),
             policy: TtlCache::new(Duration::from_secs(60), 1),
+            rules: TtlCache::new(CACHE_TTL, 10_000),
             network_policy: qingdan_notify::NetworkPolicy::default(),
         }
     }

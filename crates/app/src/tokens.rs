@@ -59,7 +59,8 @@ impl ApiScope {
         }
         let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
         let report = method == "POST" && matches!(segments.as_slice(), ["", "api", "v1", "tasks", _, "reports"]);
-        let review = method == "POST" && matches!(segments.as_slice(), ["", "api", "v1", "reports", _, "review"]);
+        let review = method == "POST"
+            && matches!(segments.as_slice(), ["", "api", "v1", "reports", _, "review"] | ["", "api", "v1", "reviews"]);
         match self {
             ApiScope::Read => false,
             ApiScope::Report => report,

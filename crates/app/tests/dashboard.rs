@@ -50,6 +50,7 @@ async fn task(w: &World, plan: PlanId, parent: Option<TaskId>, number: &str, tit
         weight: String::new(),
         deadline: format!("{}-12-31", chrono::Datelike::year(&w.today)),
         targets: vec![],
+        responsibility: None,
     };
     Ok(w.app.create_task(&w.supervisor, plan, &input).await?)
 }

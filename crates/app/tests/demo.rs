@@ -117,6 +117,7 @@ async fn demo_reports(backend: Backend) -> Result<()> {
         text: None,
         page: 0,
         per_page: 500,
+        more: Default::default(),
     };
     let tasks = store.tasks(&query).await?.items;
     let mut units = HashMap::new();

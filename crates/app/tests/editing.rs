@@ -38,6 +38,7 @@ async fn add(w: &World, plan: PlanId, parent: Option<TaskId>, title: &str, weigh
         weight: weight.into(),
         deadline: "2026-12-31".into(),
         targets: Vec::new(),
+        responsibility: None,
     };
     Ok(w.app.create_task(&w.supervisor, plan, &input).await?)
 }

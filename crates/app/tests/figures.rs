@@ -49,6 +49,7 @@ async fn task(w: &World, plan: PlanId, parent: Option<TaskId>, title: &str, targ
         weight: String::new(),
         deadline: "2026-12-31".into(),
         targets,
+        responsibility: None,
     };
     Ok(w.app.create_task(&w.supervisor, plan, &input).await?)
 }

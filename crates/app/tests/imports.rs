@@ -93,6 +93,7 @@ async fn plan_task_count(w: &World, plan: PlanId) -> Result<i64> {
         text: None,
         page: 0,
         per_page: 1,
+        more: Default::default(),
     };
     Ok(w.app.store().tasks(&query).await?.total)
 }
@@ -194,6 +195,7 @@ async fn publish_matches_draft(backend: Backend) -> Result<()> {
         text: None,
         page: 0,
         per_page: 100,
+        more: Default::default(),
     };
     let all = w.app.store().tasks(&query).await?.items;
     // The report's shape: 二、 over （二）（三）, the draft tasks numbered within
@@ -523,6 +525,7 @@ async fn outlook_kept_or_not(backend: Backend) -> Result<()> {
                 text: None,
                 page: 0,
                 per_page: 100,
+                more: Default::default(),
             };
             let items = w.app.store().tasks(&query).await?.items;
             anyhow::Ok(items.into_iter().map(|t| format!("{}{}", t.task.number, t.task.title)).collect::<Vec<_>>())

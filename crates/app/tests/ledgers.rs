@@ -63,6 +63,7 @@ async fn task_count(w: &World, plan: PlanId) -> Result<i64> {
         text: None,
         page: 0,
         per_page: 200,
+        more: Default::default(),
     };
     Ok(w.app.store().tasks(&query).await?.total)
 }
@@ -77,6 +78,7 @@ async fn tasks_in_order(w: &World, plan: PlanId) -> Result<Vec<qingdan_domain::T
         text: None,
         page: 0,
         per_page: 200,
+        more: Default::default(),
     };
     Ok(w.app.store().tasks(&query).await?.items.into_iter().map(|i| i.task).collect())
 }

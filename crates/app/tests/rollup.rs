@@ -33,6 +33,7 @@ async fn add(w: &World, plan: PlanId, parent: Option<TaskId>, title: &str, weigh
         weight: weight.to_string(),
         deadline: "2026-12-31".into(),
         targets: Vec::new(),
+        responsibility: None,
     };
     let id = w.app.create_task(&w.supervisor, plan, &input).await?;
     let responsibility = ResponsibilityInput { lead_org_id: Some(lead.0), ..ResponsibilityInput::default() };

@@ -184,6 +184,7 @@ async fn capped_count(backend: Backend) -> Result<()> {
             weight: String::new(),
             deadline: "2026-12-31".into(),
             targets: Vec::new(),
+            responsibility: None,
         };
         w.app.create_task(&w.supervisor, plan, &input).await?;
     }

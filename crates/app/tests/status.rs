@@ -69,6 +69,7 @@ async fn task(
         weight: weight.into(),
         deadline: deadline.into(),
         targets,
+        responsibility: None,
     };
     let id = w.app.create_task(&w.supervisor, plan, &input).await?;
     let responsibility = ResponsibilityInput {

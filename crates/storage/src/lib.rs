@@ -52,14 +52,16 @@ pub use ledgers::{LedgerItem, LedgerOrg, LedgerParent, LedgerQuery, LedgerTask};
 pub use notifications::{NewChannel, NewNotification, NotificationChannel, OutboxItem};
 pub use plans::NewPlan;
 pub use plans::editing::{DeletedTask, Recount, TaskChange};
-pub use plans::tasks::{LightCounts, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
+pub use plans::tasks::{
+    LightCounts, NewTarget, NewTask, TaskConditions, TaskFamilyRows, TaskListItem, TaskPage, TaskQuery, TaskSort,
+};
 pub use projects::factors::{FactorIssue, NewFactorIssue};
 pub use projects::meetings::{Decision, Meeting, NewDecision, NewMeeting};
 pub use projects::prework::{AssignmentLink, NewPrework, Prework};
 pub use projects::reports::{NewProjectReport, ProjectPhoto, ProjectReport};
 pub use projects::{LightBasis, ProjectPage, ProjectQuery, ProjectScope};
 pub use reporting::files::{NewReportFile, ReportFile};
-pub use reporting::reports::{NewReport, Review, ReviewFilter, ReviewQueueItem};
+pub use reporting::reports::{NewReport, Review, ReviewFilter, ReviewQueueItem, Reviewed};
 pub use reporting::schedule::DueTask;
 pub use search::{MatchRank, SearchHit, SearchKind, SearchQuery, escape_like};
 pub use status::{AcceptedProgress, ProgressTask};

@@ -143,6 +143,7 @@ impl World {
             weight: String::new(),
             deadline: format!("{year}-12-31"),
             targets,
+            responsibility: None,
         };
         let id = self.app.create_task(&self.supervisor, plan, &input).await?;
         let responsibility = ResponsibilityInput {

@@ -124,14 +124,19 @@ impl From<&FieldError> for FieldErrorBody {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> axum::response::Response {
-        let errors = match &self.0 {
+impl From<&AppError> for ErrorBody {
+    fn from(err: &AppError) -> ErrorBody {
+        let errors = match err {
             AppError::Invalid(invalid) => invalid.errors.iter().map(FieldErrorBody::from).collect(),
             _ => Vec::new(),
         };
-        let body = ErrorBody { code: code_of(&self.0).to_owned(), message: user_message(&self.0), errors };
-        (status_of(&self.0), Json(body)).into_response()
+        ErrorBody { code: code_of(err).to_owned(), message: user_message(err), errors }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> axum::response::Response {
+        (status_of(&self.0), Json(ErrorBody::from(&self.0))).into_response()
     }
 }
 

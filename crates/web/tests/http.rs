@@ -344,6 +344,7 @@ async fn child(f: &Fixture, parent: TaskId, title: &str, lead: OrgId) -> Result<
         weight: String::new(),
         deadline: "2021-12-31".into(),
         targets: Vec::new(),
+        responsibility: None,
     };
     let id = f.w.app.create_task(&f.w.supervisor, f.plan, &input).await?;
     let lead = qingdan_app::ResponsibilityInput { lead_org_id: Some(lead.0), ..Default::default() };

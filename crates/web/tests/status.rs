@@ -47,6 +47,7 @@ async fn fixture(backend: Backend) -> Result<Fixture> {
             weight: String::new(),
             deadline: "2021-12-31".into(),
             targets: vec![],
+            responsibility: None,
         };
         let id = w.app.create_task(&w.supervisor, plan, &input).await?;
         let responsibility = ResponsibilityInput {

@@ -12,7 +12,11 @@ use qingdan_domain::{
 use qingdan_storage::{LightCounts, NewPlan, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
 use serde::Deserialize;
 
+mod bulk;
 mod editing;
+mod filter;
+pub(crate) use bulk::check_batch;
+pub use bulk::{BulkResponsibilityInput, BulkTaskInput, MAX_BATCH};
 pub use editing::TaskEdit;
 pub(crate) use editing::require_editable;
 
@@ -33,6 +37,30 @@ pub struct TaskFilter {
     pub page: Option<String>,
     /// Tasks per page, 1 to 200 (default 50).
     pub per_page: Option<String>,
+    /// Only the direct children of this task (its id).
+    pub parent: Option<String>,
+    /// Only the descendants of this task, at any depth (its id).
+    pub subtree: Option<String>,
+    /// Only tasks whose owner (责任人) is this user (their id).
+    pub owner: Option<String>,
+    /// not_started (0 %), in_progress (1–99 %), open (below 100 %) or done (100 %).
+    pub status: Option<String>,
+    /// Only tasks due on or after this date (YYYY-MM-DD).
+    pub deadline_from: Option<String>,
+    /// Only tasks due on or before this date (YYYY-MM-DD).
+    pub deadline_to: Option<String>,
+    /// Only tasks with a target whose value is at least this.
+    pub target_min: Option<String>,
+    /// Only tasks with a target whose value is at most this.
+    pub target_max: Option<String>,
+    /// tree (the list's order, default), deadline, -deadline, percent or -percent.
+    pub sort: Option<String>,
+    /// Keyset paging: the id of the last task of the previous page (`next_after`
+    /// of its answer); empty for the first page. Each page then costs the same
+    /// at any depth; `page` is ignored and `total` is only counted with `count=true`.
+    pub after: Option<String>,
+    /// With `after`: count the matching tasks too (true or false, default false).
+    pub count: Option<String>,
 }
 
 /// A plan overview: the plan, its light counts and one page of its task tree.
@@ -46,6 +74,10 @@ pub struct PlanOverview {
     pub light: Option<Light>,
     pub lead_org: Option<OrgId>,
     pub text: String,
+    /// Whether `tasks.total` was counted (a keyset page counts only when asked).
+    pub is_counted: bool,
+    /// With keyset paging, the cursor of the next page when this one is full.
+    pub next_after: Option<TaskId>,
 }
 
 impl PlanOverview {
@@ -109,6 +141,9 @@ pub struct TaskInput {
     pub deadline: String,
     #[serde(default)]
     pub targets: Vec<TargetInput>,
+    /// Who answers for it, set in the same transaction (optional).
+    #[serde(default)]
+    pub responsibility: Option<ResponsibilityInput>,
 }
 
 /// Who answers for a task, as ids typed into a form or sent to the API.
@@ -182,7 +217,11 @@ impl App {
         let page = parse_page(&mut invalid, "page", filter.page.as_deref(), 0, 1_000_000);
         let per_page = parse_page(&mut invalid, "per_page", filter.per_page.as_deref(), 50, MAX_PER_PAGE).max(1);
         let text = invalid.optional_text("q", "搜索内容", filter.q.as_deref().unwrap_or(""), 50);
+        let more = filter::conditions(&mut invalid, filter);
+        let is_keyset = filter::is_keyset(filter);
+        let is_counted = !is_keyset || filter::wants_count(&mut invalid, filter);
         invalid.into_result()?;
+        let page = if is_keyset { 0 } else { page };
         let visible_to = (!user.role.reads_whole_tenant()).then_some(user.org_id);
         let query = TaskQuery {
             tenant_id: user.tenant_id,
@@ -193,20 +232,29 @@ impl App {
             text: Some(text.clone()),
             page,
             per_page,
+            more,
         };
         let counts = match visible_to {
             // A reporter's view is small and their own: count it each time.
             Some(org) => self.store.light_counts(user.tenant_id, plan.id, Some(org)).await?,
             None => self.plan_light_counts(user.tenant_id, plan.id).await?,
         };
-        let is_light_only = visible_to.is_none() && lead_org.is_none() && text.is_empty();
-        let tasks = if is_light_only {
+        let is_light_only = visible_to.is_none() && lead_org.is_none() && text.is_empty() && query.more.is_empty();
+        let tasks = if is_keyset {
+            let items = self.store.tasks_page(&query).await?;
+            let mut all = query.clone();
+            all.more.after = None;
+            let total = if is_counted { self.store.count_tasks(&all).await? } else { 0 };
+            TaskPage { items, total, is_total_capped: false }
+        } else if is_light_only {
             let total = light.map_or(counts.total(), |l| counts.of(l));
             TaskPage { items: self.store.tasks_page(&query).await?, total, is_total_capped: false }
         } else {
             self.store.tasks(&query).await?
         };
-        Ok(PlanOverview { plan, counts, tasks, page, per_page, light, lead_org, text })
+        let is_full = tasks.items.len() >= usize::try_from(per_page).unwrap_or(usize::MAX);
+        let next_after = (is_keyset && is_full).then(|| tasks.items.last().map(|t| t.task.id)).flatten();
+        Ok(PlanOverview { plan, counts, tasks, page, per_page, light, lead_org, text, is_counted, next_after })
     }
 
     async fn plan_light_counts(&self, tenant: qingdan_domain::TenantId, plan: PlanId) -> Result<LightCounts> {
@@ -231,22 +279,19 @@ impl App {
     /// A task with its targets, children and ancestors (only what the user may
     /// see of them): the API's `GET /tasks/{id}`, reading no more than that.
     pub async fn task_family(&self, user: &User, id: TaskId) -> Result<TaskFamily> {
-        let item = self.task(user, id).await?;
         let tenant = user.tenant_id;
-        let targets = self.store.targets(tenant, id).await?;
-        let mut children = self.store.child_tasks(tenant, id).await?;
-        children.retain(|c| can_view_task(user, c));
-        let mut ancestors = Vec::new();
-        let mut parent = item.task.parent_id;
-        // A list is a few levels deep; the bound only guards a damaged tree.
-        while let Some(id) = parent.filter(|_| ancestors.len() < 32) {
-            let Some(up) = self.store.task(tenant, id).await? else { break };
-            parent = up.task.parent_id;
-            ancestors.push(up);
+        let family = self.store.task_family(tenant, id).await?.ok_or(AppError::NotFound("任务"))?;
+        if !can_view_task(user, &family.item) {
+            return Err(AppError::Forbidden);
         }
-        ancestors.reverse();
-        ancestors.retain(|a| can_view_task(user, a));
-        Ok(TaskFamily { item, targets, children, ancestors })
+        let targets = self.store.targets(tenant, id).await?;
+        let visible = |items: Vec<TaskListItem>| items.into_iter().filter(|t| can_view_task(user, t)).collect();
+        Ok(TaskFamily {
+            item: family.item,
+            targets,
+            children: visible(family.children),
+            ancestors: visible(family.ancestors),
+        })
     }
 
     pub async fn task_detail(&self, user: &User, id: TaskId) -> Result<TaskDetail> {
@@ -281,22 +326,41 @@ impl App {
         Ok(self.store.create_plan(&new, self.actor(user)).await?)
     }
 
-    /// Adds a task (and its targets) to a plan, under `parent_id` if given.
+    /// Adds a task (and its targets) to a plan, under `parent_id` if given,
+    /// with its responsibility when one is given: one transaction.
     pub async fn create_task(&self, user: &User, plan: PlanId, input: &TaskInput) -> Result<TaskId> {
         require_supervisor(user)?;
         let plan = self.plan(user, plan).await?;
         let mut invalid = Invalid::new();
+        let new = self.check_task(user, &plan, &mut invalid, input, input.parent_id).await?;
+        invalid.into_result()?;
+        let id = self.store.create_task(&new, self.actor(user)).await?;
+        self.counts.clear();
+        self.dashboards.clear();
+        Ok(id)
+    }
+
+    /// A task as typed, each fault added to `invalid`. `parent` is checked to
+    /// be a task of the plan unless it is `None`.
+    pub(crate) async fn check_task(
+        &self,
+        user: &User,
+        plan: &Plan,
+        invalid: &mut Invalid,
+        input: &TaskInput,
+        parent: Option<i64>,
+    ) -> Result<NewTask> {
         let title = invalid.text("title", "任务内容", &input.title, 2000);
         let number = invalid.optional_text("number", "序号", &input.number, 20);
         let weight = if input.weight.trim().is_empty() {
             Some(Decimal::ONE)
         } else {
-            parse_decimal(&mut invalid, "weight", "权重", &input.weight)
+            parse_decimal(invalid, "weight", "权重", &input.weight)
         };
         if weight.is_some_and(|w| w.is_sign_negative()) {
             invalid.add("weight", "negative", "权重不能为负数");
         }
-        let deadline = parse_date(&mut invalid, "deadline", "完成时限", &input.deadline);
+        let deadline = parse_date(invalid, "deadline", "完成时限", &input.deadline);
         let start = NaiveDate::from_ymd_opt(plan.year, 1, 1).unwrap_or_default();
         if deadline.is_some_and(|d| d < start) {
             invalid.add("deadline", "before_plan", format!("完成时限不能早于{}年1月1日", plan.year));
@@ -305,23 +369,24 @@ impl App {
             invalid.add("targets", "too_many", "一项任务最多50个指标");
         }
         let targets: Vec<NewTarget> =
-            input.targets.iter().enumerate().filter_map(|(i, t)| check_target(&mut invalid, i, t)).collect();
-        let parent_id = match input.parent_id {
+            input.targets.iter().enumerate().filter_map(|(i, t)| check_target(invalid, i, t)).collect();
+        let parent_id = match parent {
             Some(p) => {
                 let parent = self.store.task(user.tenant_id, TaskId(p)).await?;
-                match parent.filter(|t| t.task.plan_id == plan.id) {
-                    Some(t) => Some(t.task.id),
-                    None => {
-                        invalid.add("parent_id", "not_found", "上级任务不存在");
-                        None
-                    }
+                let parent = parent.filter(|t| t.task.plan_id == plan.id).map(|t| t.task.id);
+                if parent.is_none() {
+                    invalid.add("parent_id", "not_found", "上级任务不存在");
                 }
+                parent
             }
             None => None,
         };
-        invalid.into_result()?;
+        let responsibility = match &input.responsibility {
+            Some(r) => self.check_responsibility(user, invalid, "responsibility.", r).await?,
+            None => Responsibility::default(),
+        };
         let deadline = deadline.unwrap_or(start);
-        let new = NewTask {
+        Ok(NewTask {
             tenant_id: user.tenant_id,
             plan_id: plan.id,
             parent_id,
@@ -330,63 +395,73 @@ impl App {
             weight: weight.unwrap_or(Decimal::ONE),
             start_date: start,
             deadline,
-            responsibility: Responsibility::default(),
-            light: self.store.status_rules(user.tenant_id).await?.light(0, start, deadline, self.clock.today()),
+            responsibility,
+            light: self.light_rules(user.tenant_id).await?.light(0, start, deadline, self.clock.today()),
             targets,
-        };
-        let id = self.store.create_task(&new, self.actor(user)).await?;
-        self.counts.clear();
-        self.dashboards.clear();
-        Ok(id)
+        })
     }
 
     /// Sets who answers for a task: lead leader, lead org, supporting orgs, owner.
     pub async fn set_responsibility(&self, user: &User, id: TaskId, input: &ResponsibilityInput) -> Result<()> {
         require_supervisor(user)?;
         let item = self.task(user, id).await?;
-        let tenant = user.tenant_id;
         let mut invalid = Invalid::new();
+        let responsibility = self.check_responsibility(user, &mut invalid, "", input).await?;
+        invalid.into_result()?;
+        Ok(self.store.set_responsibility(user.tenant_id, item.task.id, &responsibility, self.actor(user)).await?)
+    }
+
+    /// A responsibility as typed, each fault added to `invalid` under
+    /// `prefix` + the field's name: the orgs and people must exist, the
+    /// leader be a leader and the owner work in the lead org.
+    pub(crate) async fn check_responsibility(
+        &self,
+        user: &User,
+        invalid: &mut Invalid,
+        prefix: &str,
+        input: &ResponsibilityInput,
+    ) -> Result<Responsibility> {
+        let tenant = user.tenant_id;
+        let field = |name: &str| format!("{prefix}{name}");
         let org = |id: i64| async move { self.store.org(tenant, OrgId(id)).await };
         if let Some(o) = input.lead_org_id
             && org(o).await?.is_none()
         {
-            invalid.add("lead_org_id", "not_found", "牵头单位不存在");
+            invalid.add(&field("lead_org_id"), "not_found", "牵头单位不存在");
         }
         for o in &input.supporting_org_ids {
             if org(*o).await?.is_none() {
-                invalid.add("supporting_org_ids", "not_found", format!("配合单位（编号{o}）不存在"));
+                invalid.add(&field("supporting_org_ids"), "not_found", format!("配合单位（编号{o}）不存在"));
             }
             if Some(*o) == input.lead_org_id {
-                invalid.add("supporting_org_ids", "is_lead", "牵头单位不能同时是配合单位");
+                invalid.add(&field("supporting_org_ids"), "is_lead", "牵头单位不能同时是配合单位");
             }
         }
         if input.supporting_org_ids.len() > 30 {
-            invalid.add("supporting_org_ids", "too_many", "配合单位最多30个");
+            invalid.add(&field("supporting_org_ids"), "too_many", "配合单位最多30个");
         }
         if let Some(u) = input.lead_leader_id {
             match self.store.user(tenant, UserId(u)).await? {
                 Some(leader) if leader.role == Role::Leader => {}
-                Some(_) => invalid.add("lead_leader_id", "not_leader", "牵头领导须是领导角色的用户"),
-                None => invalid.add("lead_leader_id", "not_found", "牵头领导不存在"),
+                Some(_) => invalid.add(&field("lead_leader_id"), "not_leader", "牵头领导须是领导角色的用户"),
+                None => invalid.add(&field("lead_leader_id"), "not_found", "牵头领导不存在"),
             }
         }
         if let Some(u) = input.owner_id {
             match self.store.user(tenant, UserId(u)).await? {
                 Some(owner) if Some(owner.org_id.0) == input.lead_org_id => {}
-                Some(_) => invalid.add("owner_id", "not_in_lead_org", "责任人须是牵头单位的人员"),
-                None => invalid.add("owner_id", "not_found", "责任人不存在"),
+                Some(_) => invalid.add(&field("owner_id"), "not_in_lead_org", "责任人须是牵头单位的人员"),
+                None => invalid.add(&field("owner_id"), "not_found", "责任人不存在"),
             }
         }
-        invalid.into_result()?;
         let mut supporting: Vec<OrgId> = input.supporting_org_ids.iter().copied().map(OrgId).collect();
         supporting.sort();
         supporting.dedup();
-        let responsibility = Responsibility {
+        Ok(Responsibility {
             lead_leader_id: input.lead_leader_id.map(UserId),
             lead_org_id: input.lead_org_id.map(OrgId),
             supporting_org_ids: supporting,
             owner_id: input.owner_id.map(UserId),
-        };
-        Ok(self.store.set_responsibility(tenant, item.task.id, &responsibility, self.actor(user)).await?)
+        })
     }
 }

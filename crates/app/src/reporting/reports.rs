@@ -214,35 +214,68 @@ impl App {
         if !user.role.can_supervise() {
             return Err(AppError::Forbidden);
         }
-        let review = match input.decision.trim() {
-            "accept" => Review::Accept,
-            "return" => {
-                let mut invalid = Invalid::new();
-                let comment = invalid.text("comment", "退回意见", &input.comment, 500);
-                invalid.into_result()?;
-                Review::Return { comment }
-            }
-            _ => return Err(AppError::field("decision", "unknown", "审核结果应为 accept（通过）或 return（退回）")),
-        };
-        let report = self.store.report(user.tenant_id, id).await?.ok_or(AppError::NotFound("报送"))?;
-        let before = self.store.task(user.tenant_id, report.task_id).await?.map(|t| t.task.light);
-        let rules = self.store.status_rules(user.tenant_id).await?;
+        let review = check_review(input)?;
+        let rules = self.light_rules(user.tenant_id).await?;
         let reviewed =
             self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today(), &rules).await;
         self.counts.clear();
         self.dashboards.clear();
-        reviewed?;
-        if let Review::Return { comment } = &review {
-            self.tell_returned(user.tenant_id, &report, comment).await;
+        let reviewed = reviewed?;
+        self.after_review(user, &review, &reviewed).await;
+        Ok(())
+    }
+
+    /// Reviews many reports in one transaction (the API's bulk review): each
+    /// item's decision is checked on its own, and each gets its own outcome;
+    /// the valid ones are saved together.
+    pub async fn review_many(&self, user: &User, items: &[(i64, ReviewInput)]) -> Result<Vec<Result<ReportId>>> {
+        if !user.role.can_supervise() {
+            return Err(AppError::Forbidden);
         }
-        let after = self.store.task(user.tenant_id, report.task_id).await?.map(|t| t.task.light);
-        if let Some(after) = after.filter(|a| Some(*a) != before) {
+        crate::plans::check_batch(items.len())?;
+        let checked: Vec<Result<Review>> = items.iter().map(|(_, input)| check_review(input)).collect();
+        let valid: Vec<(ReportId, Review)> = items
+            .iter()
+            .zip(&checked)
+            .filter_map(|((id, _), review)| review.as_ref().ok().map(|r| (ReportId(*id), r.clone())))
+            .collect();
+        let rules = self.light_rules(user.tenant_id).await?;
+        let saved =
+            self.store.review_reports(user.tenant_id, &valid, self.actor(user), self.clock.today(), &rules).await;
+        self.counts.clear();
+        self.dashboards.clear();
+        let mut saved = saved?.into_iter();
+        let mut outcomes = Vec::with_capacity(items.len());
+        for ((id, _), review) in items.iter().zip(checked) {
+            let outcome = match review {
+                Err(e) => Err(e),
+                Ok(review) => match saved.next() {
+                    Some(Ok(reviewed)) => {
+                        self.after_review(user, &review, &reviewed).await;
+                        Ok(ReportId(*id))
+                    }
+                    Some(Err(e)) => Err(e.into()),
+                    None => Err(AppError::NotFound("报送")),
+                },
+            };
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
+    /// What follows a saved review: the reporting org is told of a return,
+    /// and a task whose light turned red raises its alert.
+    async fn after_review(&self, user: &User, review: &Review, reviewed: &qingdan_storage::Reviewed) {
+        let report = &reviewed.report;
+        if let Review::Return { comment } = review {
+            self.tell_returned(user.tenant_id, report, comment).await;
+        }
+        if let Some(after) = reviewed.light_change {
             // The review is saved; an alert that cannot be queued is logged, not the reviewer's error.
             if let Err(err) = self.alert_red_lights(user.tenant_id, &[(report.task_id, after)]).await {
                 tracing::warn!("red-light alert for task {} not queued: {err}", report.task_id.0);
             }
         }
-        Ok(())
     }
 
     /// 我的填报: the tasks of the reporter's org in the newest plan, and its latest reports.
@@ -262,6 +295,7 @@ impl App {
                     text: None,
                     page,
                     per_page: 50,
+                    more: Default::default(),
                 };
                 self.store.tasks(&query).await?
             }
@@ -269,5 +303,19 @@ impl App {
         };
         let recent = self.store.org_reports(user.tenant_id, user.org_id, 20).await?;
         Ok(MyTasks { plan, tasks, recent })
+    }
+}
+
+/// A review decision as typed: accept, or return with a comment.
+fn check_review(input: &ReviewInput) -> Result<Review> {
+    match input.decision.trim() {
+        "accept" => Ok(Review::Accept),
+        "return" => {
+            let mut invalid = Invalid::new();
+            let comment = invalid.text("comment", "退回意见", &input.comment, 500);
+            invalid.into_result()?;
+            Ok(Review::Return { comment })
+        }
+        _ => Err(AppError::field("decision", "unknown", "审核结果应为 accept（通过）或 return（退回）")),
     }
 }

@@ -97,6 +97,16 @@ impl App {
         Ok(self.store.status_rules(user.tenant_id).await?)
     }
 
+    /// The tenant's light thresholds for computing lights, a few seconds old at most.
+    pub(crate) async fn light_rules(&self, tenant: TenantId) -> Result<StatusRules> {
+        if let Some(rules) = self.rules.get(&tenant) {
+            return Ok(rules);
+        }
+        let rules = self.store.status_rules(tenant).await?;
+        self.rules.put(tenant, rules);
+        Ok(rules)
+    }
+
     /// The thresholds for the settings page: admins (who may change them) and
     /// supervisors (who may read them); others are `Forbidden`.
     pub async fn status_rules_settings(&self, user: &User) -> Result<StatusRules> {
@@ -130,6 +140,7 @@ impl App {
         invalid.into_result()?;
         let rules = StatusRules::new(yellow.unwrap_or_default(), red.unwrap_or_default())?;
         self.store.set_status_rules(user.tenant_id, rules, self.actor(user)).await?;
+        self.rules.remove(&user.tenant_id);
         self.refresh_lights(user.tenant_id).await
     }
 

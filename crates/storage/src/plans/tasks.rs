@@ -52,9 +52,114 @@ pub struct TaskQuery {
     pub lead_org: Option<OrgId>,
     /// Tasks whose title contains this text.
     pub text: Option<String>,
-    /// Zero-based page number.
+    /// Zero-based page number (ignored when `more.after` is set).
     pub page: u32,
     pub per_page: u32,
+    /// The API's further conditions, order and keyset cursor.
+    pub more: TaskConditions,
+}
+
+/// Conditions of the API's task lists beyond the pages' own, with the order
+/// and the keyset cursor. `Default` is none of them, in tree order.
+#[derive(Debug, Clone, Default)]
+pub struct TaskConditions {
+    /// Only the direct children of this task.
+    pub parent: Option<TaskId>,
+    /// Only the descendants of this task (any depth).
+    pub under: Option<TaskId>,
+    pub owner: Option<UserId>,
+    /// Only tasks whose percent done is within these bounds (inclusive).
+    pub percent: Option<(i64, i64)>,
+    pub deadline_from: Option<NaiveDate>,
+    pub deadline_to: Option<NaiveDate>,
+    /// Only tasks with a target whose value is at least / at most this.
+    pub target_min: Option<Decimal>,
+    pub target_max: Option<Decimal>,
+    pub sort: TaskSort,
+    /// Keyset paging: only tasks after this one in `sort` order.
+    pub after: Option<TaskId>,
+}
+
+impl TaskConditions {
+    pub fn is_empty(&self) -> bool {
+        self.parent.is_none()
+            && self.under.is_none()
+            && self.owner.is_none()
+            && self.percent.is_none()
+            && self.deadline_from.is_none()
+            && self.deadline_to.is_none()
+            && self.target_min.is_none()
+            && self.target_max.is_none()
+    }
+}
+
+/// The order of a task list. Every order ends on the task's id, so that a
+/// keyset cursor (the last task's id) marks one place.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TaskSort {
+    /// The list's own order (序号), the tree depth-first.
+    #[default]
+    Tree,
+    Deadline,
+    DeadlineDesc,
+    Percent,
+    PercentDesc,
+}
+
+impl TaskSort {
+    /// The codes of the API's `sort` parameter.
+    pub const CODES: [(&'static str, TaskSort); 5] = [
+        ("tree", TaskSort::Tree),
+        ("deadline", TaskSort::Deadline),
+        ("-deadline", TaskSort::DeadlineDesc),
+        ("percent", TaskSort::Percent),
+        ("-percent", TaskSort::PercentDesc),
+    ];
+
+    pub fn from_code(code: &str) -> Option<TaskSort> {
+        Self::CODES.iter().find(|(c, _)| *c == code).map(|(_, s)| *s)
+    }
+
+    /// The ORDER BY of this sort.
+    fn order_by(self) -> &'static str {
+        match self {
+            TaskSort::Tree => "tasks.sort_path",
+            TaskSort::Deadline => "tasks.deadline, tasks.id",
+            TaskSort::DeadlineDesc => "tasks.deadline DESC, tasks.id DESC",
+            TaskSort::Percent => "tasks.percent_done, tasks.id",
+            TaskSort::PercentDesc => "tasks.percent_done DESC, tasks.id DESC",
+        }
+    }
+
+    /// The condition "after the task `$n`" in this order: a range on the
+    /// sort column that an index can seek to, then the tie broken by id.
+    fn after(self, n: usize) -> String {
+        let of = |column: &str| format!("(SELECT c.{column} FROM tasks c WHERE c.tenant_id = $1 AND c.id = ${n})");
+        let (column, ge, gt, id) = match self {
+            TaskSort::Tree => return format!(" AND tasks.sort_path > {}", of("sort_path")),
+            TaskSort::Deadline => ("deadline", ">=", ">", ">"),
+            TaskSort::DeadlineDesc => ("deadline", "<=", "<", "<"),
+            TaskSort::Percent => ("percent_done", ">=", ">", ">"),
+            TaskSort::PercentDesc => ("percent_done", "<=", "<", "<"),
+        };
+        let key = of(column);
+        format!(" AND tasks.{column} {ge} {key} AND (tasks.{column} {gt} {key} OR tasks.id {id} ${n})")
+    }
+}
+
+/// A task with its direct sub-tasks (in order) and its ancestors (the root first).
+#[derive(Debug, Clone)]
+pub struct TaskFamilyRows {
+    pub item: TaskListItem,
+    pub children: Vec<TaskListItem>,
+    pub ancestors: Vec<TaskListItem>,
+}
+
+/// The sort paths of a task's ancestors, the parent first: "1.2.3" has "1.2" and "1".
+pub(crate) fn ancestor_paths(path: &str) -> Vec<String> {
+    let mut out: Vec<String> = path.match_indices('.').map(|(i, _)| path[..i].to_owned()).collect();
+    out.reverse();
+    out
 }
 
 /// A task in a list, with its lead org's name for display.
@@ -122,6 +227,7 @@ struct TaskRow {
     lead_org_name: Option<String>,
     /// The supporting orgs' ids, comma-separated in ascending order.
     supporting: Option<String>,
+    sort_path: String,
 }
 
 impl TaskRow {
@@ -197,7 +303,7 @@ const TASK_SELECT: &str = "SELECT tasks.id, tasks.tenant_id, tasks.plan_id, task
      tasks.weight, tasks.depth, tasks.start_date, tasks.deadline, tasks.lead_leader_id, tasks.lead_org_id, \
      tasks.owner_id, tasks.percent_done, tasks.light, orgs.name AS lead_org_name, \
      (SELECT string_agg(CAST(s.org_id AS TEXT), ',' ORDER BY s.org_id) FROM task_supporting_orgs s \
-      WHERE s.task_id = tasks.id) AS supporting \
+      WHERE s.task_id = tasks.id) AS supporting, tasks.sort_path \
      FROM tasks LEFT JOIN orgs ON orgs.id = tasks.lead_org_id";
 
 /// Width of one step of `sort_path`: up to a million siblings.
@@ -207,6 +313,8 @@ pub(crate) const PATH_STEP: usize = 6;
 enum Param {
     Int(i64),
     Text(String),
+    Real(f64),
+    Date(NaiveDate),
 }
 
 /// Binds `params` in order onto a query built from dynamic SQL.
@@ -217,6 +325,8 @@ macro_rules! bind_all {
             q = match p {
                 Param::Int(v) => q.bind(*v),
                 Param::Text(v) => q.bind(v.clone()),
+                Param::Real(v) => q.bind(*v),
+                Param::Date(v) => q.bind(*v),
             };
         }
         q
@@ -248,7 +358,55 @@ fn task_filter(query: &TaskQuery) -> (String, Vec<Param>) {
         params.push(Param::Text(format!("%{escaped}%")));
         sql += &format!(" AND tasks.title LIKE ${} ESCAPE '\\'", params.len());
     }
+    more_conditions(&query.more, &mut sql, &mut params);
     (sql, params)
+}
+
+/// Adds the API's conditions (and the keyset cursor) to a task query's WHERE.
+fn more_conditions(more: &TaskConditions, sql: &mut String, params: &mut Vec<Param>) {
+    let mut push = |sql: &mut String, param: Param, condition: &dyn Fn(usize) -> String| {
+        params.push(param);
+        *sql += &condition(params.len());
+    };
+    if let Some(parent) = more.parent {
+        push(sql, Param::Int(parent.0), &|n| format!(" AND tasks.parent_id = ${n}"));
+    }
+    if let Some(root) = more.under {
+        // Descendants share the root's path and a '.': the range ('path.', 'path/').
+        push(sql, Param::Int(root.0), &|n| {
+            let path =
+                format!("(SELECT r.sort_path FROM tasks r WHERE r.tenant_id = $1 AND r.plan_id = $2 AND r.id = ${n})");
+            format!(" AND tasks.sort_path > {path} || '.' AND tasks.sort_path < {path} || '/'")
+        });
+    }
+    if let Some(owner) = more.owner {
+        push(sql, Param::Int(owner.0), &|n| format!(" AND tasks.owner_id = ${n}"));
+    }
+    if let Some((low, high)) = more.percent {
+        push(sql, Param::Int(low), &|n| format!(" AND tasks.percent_done >= ${n}"));
+        push(sql, Param::Int(high), &|n| format!(" AND tasks.percent_done <= ${n}"));
+    }
+    if let Some(from) = more.deadline_from {
+        push(sql, Param::Date(from), &|n| format!(" AND tasks.deadline >= ${n}"));
+    }
+    if let Some(to) = more.deadline_to {
+        push(sql, Param::Date(to), &|n| format!(" AND tasks.deadline <= ${n}"));
+    }
+    let target = |op: &str, n: usize| {
+        format!(
+            " AND EXISTS (SELECT 1 FROM targets g WHERE g.tenant_id = $1 AND g.task_id = tasks.id \
+             AND CAST(g.value AS DOUBLE PRECISION) {op} ${n})"
+        )
+    };
+    if let Some(min) = more.target_min {
+        push(sql, Param::Real(f64::try_from(min).unwrap_or(f64::MAX)), &|n| target(">=", n));
+    }
+    if let Some(max) = more.target_max {
+        push(sql, Param::Real(f64::try_from(max).unwrap_or(f64::MIN)), &|n| target("<=", n));
+    }
+    if let Some(after) = more.after {
+        push(sql, Param::Int(after.0), &|n| more.sort.after(n));
+    }
 }
 
 /// Inserts one task row with its supporting orgs and targets on `$tx`;
@@ -353,15 +511,35 @@ pub(crate) use child_place;
 impl Store {
     /// Creates a task with its supporting orgs and targets, placed after its last sibling.
     pub async fn create_task(&self, new: &NewTask, actor: Actor) -> Result<TaskId> {
-        let id: i64 = in_tx!(self, tx => {
-            let (parent_path, depth, siblings) = child_place!(tx, new);
-            let sort_path = format!("{parent_path}{:0width$}", siblings + 1, width = PATH_STEP);
-            let id: i64 = insert_task!(tx, new, depth, &sort_path);
-            let after = json!({"number": new.number, "title": new.title, "deadline": new.deadline, "targets": new.targets.len()});
-            record!(tx, event(new.tenant_id, actor, "task", id, "create", None, Some(after)));
-            id
+        let ids = self.create_tasks(&[(new.clone(), None)], actor).await?;
+        ids.first().copied().ok_or(StorageError::NotFound(Entity::Task))
+    }
+
+    /// Creates tasks in one transaction, in order, each after its last
+    /// sibling. A task paired with `Some(i)` goes under the `i`-th task of
+    /// this batch (an earlier one), whatever its `parent_id` says.
+    pub async fn create_tasks(&self, news: &[(NewTask, Option<usize>)], actor: Actor) -> Result<Vec<TaskId>> {
+        let ids: Vec<TaskId> = in_tx!(self, tx => {
+            let mut ids: Vec<TaskId> = Vec::with_capacity(news.len());
+            for (new, batch_parent) in news {
+                let mut new = new.clone();
+                if let Some(i) = batch_parent {
+                    new.parent_id = Some(*ids.get(*i).ok_or(StorageError::NotFound(Entity::ParentTask))?);
+                }
+                let (parent_path, depth, siblings) = child_place!(tx, new);
+                let sort_path = format!("{parent_path}{:0width$}", siblings + 1, width = PATH_STEP);
+                let id: i64 = insert_task!(tx, new, depth, &sort_path);
+                let after = json!({"number": new.number, "title": new.title, "deadline": new.deadline, "targets": new.targets.len()});
+                record!(tx, event(new.tenant_id, actor, "task", id, "create", None, Some(after)));
+                if new.responsibility != Responsibility::default() {
+                    let to_json = |a: &Responsibility| json!(a);
+                    record!(tx, event(new.tenant_id, actor, "task", id, "assign", Some(to_json(&Responsibility::default())), Some(to_json(&new.responsibility))));
+                }
+                ids.push(TaskId(id));
+            }
+            ids
         });
-        Ok(TaskId(id))
+        Ok(ids)
     }
 
     pub async fn task(&self, tenant: TenantId, id: TaskId) -> Result<Option<TaskListItem>> {
@@ -397,6 +575,39 @@ impl Store {
         }))
     }
 
+    /// A task with its direct sub-tasks (in order) and its ancestors (the
+    /// root first), in two queries: the ancestors' sort paths are the
+    /// prefixes of the task's.
+    pub async fn task_family(&self, tenant: TenantId, id: TaskId) -> Result<Option<TaskFamilyRows>> {
+        let sql = format!("{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.id = $2");
+        let row: Option<TaskRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_optional(pool).await?
+        });
+        let Some(row) = row else { return Ok(None) };
+        let ancestors = ancestor_paths(&row.sort_path);
+        let list = (0..ancestors.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(", ");
+        let family = if ancestors.is_empty() { String::new() } else { format!(" OR tasks.sort_path IN ({list})") };
+        let sql = format!(
+            "{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND (tasks.parent_id = $3{family}) \
+             ORDER BY tasks.sort_path"
+        );
+        let plan = row.plan_id;
+        let rows: Vec<TaskRow> = on_pool!(self, pool => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(plan).bind(id.0);
+            for path in &ancestors {
+                query = query.bind(path.as_str());
+            }
+            query.fetch_all(pool).await?
+        });
+        let (children, ancestors): (Vec<TaskRow>, Vec<TaskRow>) =
+            rows.into_iter().partition(|r| r.parent_id == Some(id.0));
+        Ok(Some(TaskFamilyRows {
+            item: row.into_item()?,
+            children: children.into_iter().map(TaskRow::into_item).collect::<Result<_>>()?,
+            ancestors: ancestors.into_iter().map(TaskRow::into_item).collect::<Result<_>>()?,
+        }))
+    }
+
     /// The direct sub-tasks of a task, in order.
     pub async fn child_tasks(&self, tenant: TenantId, parent: TaskId) -> Result<Vec<TaskListItem>> {
         let sql = format!("{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.parent_id = $2 ORDER BY tasks.sort_path");
@@ -415,7 +626,7 @@ impl Store {
     pub async fn tasks(&self, query: &TaskQuery) -> Result<TaskPage> {
         let is_search = query.text.as_deref().is_some_and(|t| !t.is_empty());
         if !is_search {
-            let total = self.count_tasks(query, None).await?;
+            let total = self.count_tasks(query).await?;
             return Ok(TaskPage { items: self.tasks_page(query).await?, total, is_total_capped: false });
         }
         let offset = i64::from(query.page) * i64::from(query.per_page);
@@ -427,15 +638,20 @@ impl Store {
         }
         let total = if items.is_empty() && offset > 0 {
             // Past the last match: fewer than `offset` match, count them exactly.
-            self.count_tasks(query, Some(offset)).await?
+            self.count_tasks_up_to(query, Some(offset)).await?
         } else {
             offset + i64::try_from(items.len()).unwrap_or(i64::MAX)
         };
         Ok(TaskPage { items, total, is_total_capped: false })
     }
 
+    /// Counts the tasks matching a query (its page aside).
+    pub async fn count_tasks(&self, query: &TaskQuery) -> Result<i64> {
+        self.count_tasks_up_to(query, None).await
+    }
+
     /// Counts the tasks matching a query, stopping at `cap` if given.
-    async fn count_tasks(&self, query: &TaskQuery, cap: Option<i64>) -> Result<i64> {
+    async fn count_tasks_up_to(&self, query: &TaskQuery, cap: Option<i64>) -> Result<i64> {
         let (filter, params) = task_filter(query);
         let sql = match cap {
             Some(cap) => format!("SELECT COUNT(*) FROM (SELECT 1 FROM tasks{filter} LIMIT {cap}) capped"),
@@ -454,7 +670,8 @@ impl Store {
 
     async fn task_rows(&self, query: &TaskQuery, limit: u32, offset: u64) -> Result<Vec<TaskListItem>> {
         let (filter, params) = task_filter(query);
-        let list_sql = format!("{TASK_SELECT}{filter} ORDER BY tasks.sort_path LIMIT {limit} OFFSET {offset}");
+        let list_sql =
+            format!("{TASK_SELECT}{filter} ORDER BY {} LIMIT {limit} OFFSET {offset}", query.more.sort.order_by());
         let rows: Vec<TaskRow> = on_pool!(self, pool => {
             bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(list_sql)), &params).fetch_all(pool).await?
         });
@@ -472,6 +689,7 @@ impl Store {
             text: None,
             page: 0,
             per_page: 0,
+            more: TaskConditions::default(),
         };
         let (filter, params) = task_filter(&query);
         // One equality count per light walks the (tenant, plan, light) index in
@@ -517,31 +735,49 @@ impl Store {
         responsibility: &Responsibility,
         actor: Actor,
     ) -> Result<()> {
-        let before = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task.responsibility;
+        self.set_responsibilities(tenant, &[(id, responsibility.clone())], actor).await
+    }
+
+    /// Replaces who answers for each task, in one transaction, recording each change.
+    pub async fn set_responsibilities(
+        &self,
+        tenant: TenantId,
+        items: &[(TaskId, Responsibility)],
+        actor: Actor,
+    ) -> Result<()> {
+        let mut befores = Vec::with_capacity(items.len());
+        for (id, _) in items {
+            befores
+                .push(self.task(tenant, *id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task.responsibility);
+        }
         in_tx!(self, tx => {
-            sqlx::query("UPDATE tasks SET lead_leader_id = $1, lead_org_id = $2, owner_id = $3 WHERE tenant_id = $4 AND id = $5")
-                .bind(responsibility.lead_leader_id.map(|u| u.0))
-                .bind(responsibility.lead_org_id.map(|o| o.0))
-                .bind(responsibility.owner_id.map(|u| u.0))
-                .bind(tenant.0)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM task_supporting_orgs WHERE tenant_id = $1 AND task_id = $2")
-                .bind(tenant.0)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-            for org in &responsibility.supporting_org_ids {
-                sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
+            for ((id, responsibility), before) in items.iter().zip(&befores) {
+                sqlx::query("UPDATE tasks SET lead_leader_id = $1, lead_org_id = $2, owner_id = $3 WHERE tenant_id = $4 AND id = $5")
+                    .bind(responsibility.lead_leader_id.map(|u| u.0))
+                    .bind(responsibility.lead_org_id.map(|o| o.0))
+                    .bind(responsibility.owner_id.map(|u| u.0))
                     .bind(tenant.0)
                     .bind(id.0)
-                    .bind(org.0)
                     .execute(&mut *tx)
                     .await?;
+                if !before.supporting_org_ids.is_empty() {
+                    sqlx::query("DELETE FROM task_supporting_orgs WHERE tenant_id = $1 AND task_id = $2")
+                        .bind(tenant.0)
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for org in &responsibility.supporting_org_ids {
+                    sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
+                        .bind(tenant.0)
+                        .bind(id.0)
+                        .bind(org.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let to_json = |a: &Responsibility| json!(a);
+                record!(tx, event(tenant, actor, "task", id.0, "assign", Some(to_json(before)), Some(to_json(responsibility))));
             }
-            let to_json = |a: &Responsibility| json!(a);
-            record!(tx, event(tenant, actor, "task", id.0, "assign", Some(to_json(&before)), Some(to_json(responsibility))));
         });
         Ok(())
     }

@@ -3,7 +3,7 @@
 use super::files::{NewReportFile, insert_report_files};
 use crate::audit::{event, record};
 use crate::error::{Conflict, Entity};
-use crate::plans::tasks::TargetRow;
+use crate::plans::tasks::{TargetRow, ancestor_paths};
 use crate::rows::{code, decimal};
 use crate::store::{in_tx, lock_plan_of, on_pool};
 use crate::{Actor, Result, StorageError, Store};
@@ -38,6 +38,143 @@ pub enum Review {
     Return {
         comment: String,
     },
+}
+
+/// What a review did: the report as it was loaded, and its task's new light
+/// when the review changed it.
+#[derive(Debug, Clone)]
+pub struct Reviewed {
+    pub report: ProgressReport,
+    pub light_change: Option<Light>,
+}
+
+/// Whether the task has an accepted report for a later period than
+/// `$report`'s (on `$tx`): a late report for an earlier period is recorded
+/// but does not move the task back. Compared in Rust: the texts of periods of
+/// different kinds (a plan whose cycle changed) do not sort by time; periods
+/// do, by their end.
+macro_rules! newer_accepted {
+    ($tx:ident, $tenant:expr, $report:expr) => {{
+        let accepted: Vec<String> = sqlx::query_scalar(
+            "SELECT period FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 AND status = $3 AND id <> $4",
+        )
+        .bind($tenant.0)
+        .bind($report.task_id.0)
+        .bind(ReportStatus::Accepted.code())
+        .bind($report.id.0)
+        .fetch_all(&mut *$tx)
+        .await?;
+        accepted.iter().filter_map(|p| p.parse::<Period>().ok()).any(|p| p > $report.period)
+    }};
+}
+
+/// Sets the accepted `$report`'s actuals and its task's progress and light,
+/// rolled up to every ancestor (on `$tx`, under the plan's lock); evaluates
+/// to the task's new light when it changed. The task and its ancestors, each
+/// with its children, are read in two queries: the ancestors' sort paths are
+/// the prefixes of the task's.
+macro_rules! accept_progress {
+    ($tx:ident, $tenant:expr, $report:expr, $rules:expr, $today:expr) => {{
+        let task_id = $report.task_id.0;
+        for actual in &$report.actuals {
+            sqlx::query("UPDATE targets SET actual = $1 WHERE tenant_id = $2 AND id = $3 AND task_id = $4")
+                .bind(actual.actual.to_string())
+                .bind($tenant.0)
+                .bind(actual.target_id.0)
+                .bind(task_id)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        let targets: Vec<TargetRow> = sqlx::query_as(
+            "SELECT id, task_id, metric, value, unit, comparator, baseline, deadline, actual FROM targets \
+             WHERE tenant_id = $1 AND task_id = $2 ORDER BY id",
+        )
+        .bind($tenant.0)
+        .bind(task_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let targets = targets.into_iter().map(TargetRow::into_target).collect::<Result<Vec<_>>>()?;
+        let own: FamilyRow =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{FAMILY_SELECT} WHERE tenant_id = $1 AND id = $2")))
+                .bind($tenant.0)
+                .bind(task_id)
+                .fetch_one(&mut *$tx)
+                .await?;
+        let ancestors = ancestor_paths(&own.sort_path);
+        let family: Vec<FamilyRow> = if ancestors.is_empty() {
+            Vec::new()
+        } else {
+            let list = (0..ancestors.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "{FAMILY_SELECT} WHERE tenant_id = $1 AND plan_id = $2 AND (sort_path IN ({list}) OR parent_id IN \
+                 (SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list})))"
+            );
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind($tenant.0).bind(own.plan_id);
+            for path in &ancestors {
+                query = query.bind(path.as_str());
+            }
+            query.fetch_all(&mut *$tx).await?
+        };
+        let path = rollup_path(&own, &ancestors, &family)?;
+        let mut light_change = None;
+        for (id, percent, light) in roll_up(&path, &targets, $report.percent_done, $rules, $today) {
+            let was = if id.0 == own.id { Some(&own) } else { family.iter().find(|r| r.id == id.0) };
+            if was.is_some_and(|r| r.percent_done == percent && r.light == light.code()) {
+                continue;
+            }
+            if id.0 == own.id {
+                light_change = (own.light != light.code()).then_some(light);
+            }
+            sqlx::query("UPDATE tasks SET percent_done = $1, light = $2 WHERE tenant_id = $3 AND id = $4")
+                .bind(percent)
+                .bind(light.code())
+                .bind($tenant.0)
+                .bind(id.0)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        light_change
+    }};
+}
+
+/// What the roll-up reads of a task.
+const FAMILY_SELECT: &str =
+    "SELECT id, plan_id, parent_id, sort_path, weight, percent_done, light, start_date, deadline FROM tasks";
+
+#[derive(sqlx::FromRow)]
+struct FamilyRow {
+    id: i64,
+    plan_id: i64,
+    parent_id: Option<i64>,
+    sort_path: String,
+    weight: String,
+    percent_done: i64,
+    light: String,
+    start_date: NaiveDate,
+    deadline: NaiveDate,
+}
+
+/// The roll-up path: the task (no children), then each ancestor, the parent
+/// first, with its children's weights and progress.
+fn rollup_path(own: &FamilyRow, ancestors: &[String], family: &[FamilyRow]) -> Result<Vec<RollupNode>> {
+    let mut path = vec![RollupNode {
+        task_id: TaskId(own.id),
+        start_date: own.start_date,
+        deadline: own.deadline,
+        children: Vec::new(),
+    }];
+    for ancestor in ancestors {
+        let row = family
+            .iter()
+            .find(|r| &r.sort_path == ancestor)
+            .ok_or_else(|| StorageError::corrupt("tasks", format!("no task at sort path {ancestor}")))?;
+        let mut children = Vec::new();
+        for child in family.iter().filter(|c| c.parent_id == Some(row.id)) {
+            children.push((TaskId(child.id), decimal("tasks", &child.weight)?, child.percent_done));
+        }
+        path.push(RollupNode { task_id: TaskId(row.id), start_date: row.start_date, deadline: row.deadline, children });
+    }
+    Ok(path)
 }
 
 /// A report waiting in the review queue, with what a reviewer needs to see.
@@ -227,6 +364,7 @@ impl Store {
     /// the parent tasks by weight, and sets each one's light as of `today`
     /// under `rules`; accepting an older period leaves them. A report not
     /// waiting for review is a `Conflict`.
+    /// Reviews one report: `Conflict(ReportNotWaiting)` when it is not waiting.
     pub async fn review_report(
         &self,
         tenant: TenantId,
@@ -235,107 +373,72 @@ impl Store {
         actor: Actor,
         today: NaiveDate,
         rules: &StatusRules,
-    ) -> Result<()> {
-        let report = self.report(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Report))?;
-        in_tx!(self, tx => {
-            let (status, comment) = match review {
-                Review::Accept => (ReportStatus::Accepted, String::new()),
-                Review::Return { comment } => (ReportStatus::Returned, comment.clone()),
-            };
-            if status == ReportStatus::Accepted {
-                // The roll-up below reads sibling percents.
-                lock_plan_of!(tx, tenant, report.task_id.0);
-            }
-            let done = sqlx::query(
-                "UPDATE progress_reports SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4 \
-                 WHERE tenant_id = $5 AND id = $6 AND status = $7",
-            )
-            .bind(status.code())
-            .bind(&comment)
-            .bind(actor.user_id.map(|u| u.0))
-            .bind(actor.at)
-            .bind(tenant.0)
-            .bind(id.0)
-            .bind(ReportStatus::Submitted.code())
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(StorageError::Conflict(Conflict::ReportNotWaiting));
-            }
-            // A late report for an earlier period is recorded but does not
-            // move the task back: only the newest accepted period sets progress.
-            // Compared in Rust: the texts of periods of different kinds (a plan
-            // whose cycle changed) do not sort by time; periods do, by their end.
-            let accepted: Vec<String> = sqlx::query_scalar(
-                "SELECT period FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 AND status = $3 AND id <> $4",
-            )
-            .bind(tenant.0)
-            .bind(report.task_id.0)
-            .bind(ReportStatus::Accepted.code())
-            .bind(id.0)
-            .fetch_all(&mut *tx)
-            .await?;
-            let newer = accepted.iter().filter_map(|p| p.parse::<Period>().ok()).filter(|p| *p > report.period).count();
-            if status == ReportStatus::Accepted && newer == 0 {
-                for actual in &report.actuals {
-                    sqlx::query("UPDATE targets SET actual = $1 WHERE tenant_id = $2 AND id = $3 AND task_id = $4")
-                        .bind(actual.actual.to_string())
-                        .bind(tenant.0)
-                        .bind(actual.target_id.0)
-                        .bind(report.task_id.0)
-                        .execute(&mut *tx)
-                        .await?;
+    ) -> Result<Reviewed> {
+        let items = [(id, review.clone())];
+        let mut outcomes = self.review_reports(tenant, &items, actor, today, rules).await?;
+        outcomes.pop().unwrap_or(Err(StorageError::NotFound(Entity::Report)))
+    }
+
+    /// Reviews reports in one transaction, each with its own outcome: a report
+    /// that is missing or not waiting is left as it is and the others go on.
+    /// An accepted report on the newest period sets its task's progress and
+    /// light, rolled up to every ancestor under the plan's lock.
+    pub async fn review_reports(
+        &self,
+        tenant: TenantId,
+        items: &[(ReportId, Review)],
+        actor: Actor,
+        today: NaiveDate,
+        rules: &StatusRules,
+    ) -> Result<Vec<Result<Reviewed>>> {
+        let mut reports = Vec::with_capacity(items.len());
+        for (id, _) in items {
+            reports.push(self.report(tenant, *id).await?);
+        }
+        let outcomes = in_tx!(self, tx => {
+            let mut outcomes = Vec::with_capacity(items.len());
+            for ((id, review), report) in items.iter().zip(reports) {
+                let Some(report) = report else {
+                    outcomes.push(Err(StorageError::NotFound(Entity::Report)));
+                    continue;
+                };
+                let (status, comment) = match review {
+                    Review::Accept => (ReportStatus::Accepted, String::new()),
+                    Review::Return { comment } => (ReportStatus::Returned, comment.clone()),
+                };
+                if status == ReportStatus::Accepted {
+                    // The roll-up below reads sibling percents.
+                    lock_plan_of!(tx, tenant, report.task_id.0);
                 }
-                let targets: Vec<TargetRow> = sqlx::query_as(
-                    "SELECT id, task_id, metric, value, unit, comparator, baseline, deadline, actual FROM targets \
-                     WHERE tenant_id = $1 AND task_id = $2 ORDER BY id",
+                let done = sqlx::query(
+                    "UPDATE progress_reports SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4 \
+                     WHERE tenant_id = $5 AND id = $6 AND status = $7",
                 )
+                .bind(status.code())
+                .bind(&comment)
+                .bind(actor.user_id.map(|u| u.0))
+                .bind(actor.at)
                 .bind(tenant.0)
-                .bind(report.task_id.0)
-                .fetch_all(&mut *tx)
+                .bind(id.0)
+                .bind(ReportStatus::Submitted.code())
+                .execute(&mut *tx)
                 .await?;
-                let targets = targets.into_iter().map(TargetRow::into_target).collect::<Result<Vec<_>>>()?;
-                // The task and its ancestors, each ancestor with its children; the
-                // domain computes the roll-up, and the new figures are saved.
-                let mut path: Vec<RollupNode> = Vec::new();
-                let mut next = Some(report.task_id.0);
-                while let Some(task_id) = next {
-                    let (start_date, deadline, parent): (NaiveDate, NaiveDate, Option<i64>) =
-                        sqlx::query_as("SELECT start_date, deadline, parent_id FROM tasks WHERE tenant_id = $1 AND id = $2")
-                            .bind(tenant.0)
-                            .bind(task_id)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                    let mut children = Vec::new();
-                    if !path.is_empty() {
-                        let rows: Vec<(i64, String, i64)> =
-                            sqlx::query_as("SELECT id, weight, percent_done FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
-                                .bind(tenant.0)
-                                .bind(task_id)
-                                .fetch_all(&mut *tx)
-                                .await?;
-                        for (id, weight, percent) in rows {
-                            children.push((TaskId(id), decimal("tasks", &weight)?, percent));
-                        }
-                    }
-                    path.push(RollupNode { task_id: TaskId(task_id), start_date, deadline, children });
-                    next = parent;
+                if done.rows_affected() == 0 {
+                    outcomes.push(Err(StorageError::Conflict(Conflict::ReportNotWaiting)));
+                    continue;
                 }
-                for (task_id, percent, light) in roll_up(&path, &targets, report.percent_done, rules, today) {
-                    sqlx::query("UPDATE tasks SET percent_done = $1, light = $2 WHERE tenant_id = $3 AND id = $4")
-                        .bind(percent)
-                        .bind(light.code())
-                        .bind(tenant.0)
-                        .bind(task_id.0)
-                        .execute(&mut *tx)
-                        .await?;
+                let mut light_change = None;
+                if status == ReportStatus::Accepted && !newer_accepted!(tx, tenant, &report) {
+                    light_change = accept_progress!(tx, tenant, &report, rules, today);
                 }
+                let action = if status == ReportStatus::Accepted { "accept" } else { "return" };
+                let after = json!({"status": status.code(), "review_comment": comment});
+                record!(tx, event(tenant, actor, "progress_report", id.0, action, Some(json!({"status": report.status.code()})), Some(after)));
+                outcomes.push(Ok(Reviewed { report, light_change }));
             }
-            let action = if status == ReportStatus::Accepted { "accept" } else { "return" };
-            let after = json!({"status": status.code(), "review_comment": comment});
-            record!(tx, event(tenant, actor, "progress_report", id.0, action, Some(json!({"status": report.status.code()})), Some(after)));
+            outcomes
         });
-        Ok(())
+        Ok(outcomes)
     }
 
     pub async fn report(&self, tenant: TenantId, id: ReportId) -> Result<Option<ProgressReport>> {

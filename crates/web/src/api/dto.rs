@@ -163,12 +163,15 @@ pub struct LightCountsDto {
 #[derive(Serialize, ToSchema)]
 pub struct TaskListDto {
     pub items: Vec<TaskDto>,
-    /// Tasks matching the filter on all pages; for a text search at most 1,000.
-    pub total: i64,
+    /// Tasks matching the filter on all pages (for a text search, up to the end
+    /// of this page when `is_total_capped`); null for a keyset page not asked to count.
+    pub total: Option<i64>,
     /// More tasks match than `total` says (a text search stops counting at 1,000).
     pub is_total_capped: bool,
     pub page: u32,
     pub per_page: u32,
+    /// Keyset paging: the `after` of the next page, null on the last page.
+    pub next_after: Option<i64>,
     /// Light counts of the whole plan as the user may see it.
     pub counts: LightCountsDto,
 }
@@ -231,4 +234,72 @@ pub struct LoginBody {
 #[derive(Serialize, ToSchema)]
 pub struct CreatedDto {
     pub id: i64,
+}
+
+/// The outcome of one item of a bulk request, in the order sent.
+#[derive(Serialize, ToSchema)]
+pub struct BulkItemDto {
+    /// The item's place in the request, from 0.
+    pub index: usize,
+    /// created, assigned, reviewed, or the error's code (invalid, not_found, conflict, forbidden, …).
+    pub status: String,
+    /// The id of the task created or changed, or of the report reviewed.
+    pub id: Option<i64>,
+    /// Why the item was refused.
+    pub error: Option<crate::error::ErrorBody>,
+}
+
+/// The answer to a bulk request: one outcome per item.
+#[derive(Serialize, ToSchema)]
+pub struct BulkDto {
+    /// Items saved (all in one transaction).
+    pub done: usize,
+    /// Items refused (nothing of them saved).
+    pub refused: usize,
+    pub items: Vec<BulkItemDto>,
+}
+
+impl BulkDto {
+    /// The outcomes of a bulk call, `ok` naming what was done to the saved ones.
+    pub fn new(outcomes: Vec<Result<i64, qingdan_app::AppError>>, ok: &str) -> BulkDto {
+        let items: Vec<BulkItemDto> = outcomes
+            .into_iter()
+            .enumerate()
+            .map(|(index, outcome)| match outcome {
+                Ok(id) => BulkItemDto { index, status: ok.to_owned(), id: Some(id), error: None },
+                Err(e) => {
+                    let error = crate::error::ErrorBody::from(&e);
+                    BulkItemDto { index, status: error.code.clone(), id: None, error: Some(error) }
+                }
+            })
+            .collect();
+        let done = items.iter().filter(|i| i.error.is_none()).count();
+        BulkDto { done, refused: items.len() - done, items }
+    }
+}
+
+/// A bulk creation: the tasks, a parent before its children.
+#[derive(Deserialize, ToSchema)]
+pub struct BulkTasksBody {
+    pub items: Vec<qingdan_app::BulkTaskInput>,
+}
+
+/// A bulk assignment: each task's responsibility.
+#[derive(Deserialize, ToSchema)]
+pub struct BulkResponsibilitiesBody {
+    pub items: Vec<qingdan_app::BulkResponsibilityInput>,
+}
+
+/// One decision of a bulk review.
+#[derive(Deserialize, ToSchema)]
+pub struct BulkReviewItem {
+    pub report_id: i64,
+    #[serde(flatten)]
+    pub review: qingdan_app::ReviewInput,
+}
+
+/// A bulk review: decisions on waiting reports.
+#[derive(Deserialize, ToSchema)]
+pub struct BulkReviewsBody {
+    pub items: Vec<BulkReviewItem>,
 }

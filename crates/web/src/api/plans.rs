@@ -45,10 +45,11 @@ pub async fn list_tasks(
     let o = state.app.plan_overview(&user, PlanId(id), &filter).await?;
     Ok(Json(TaskListDto {
         items: o.tasks.items.iter().map(TaskDto::from).collect(),
-        total: o.tasks.total,
+        total: o.is_counted.then_some(o.tasks.total),
         is_total_capped: o.tasks.is_total_capped,
         page: o.page,
         per_page: o.per_page,
+        next_after: o.next_after.map(|t| t.0),
         counts: LightCountsDto {
             green: o.counts.green,
             yellow: o.counts.yellow,
@@ -69,6 +70,35 @@ pub async fn create_task(
 ) -> ApiResult<(StatusCode, Json<CreatedDto>)> {
     let task = state.app.create_task(&user, PlanId(id), &body).await?;
     Ok((StatusCode::CREATED, Json(CreatedDto { id: task.0 })))
+}
+
+/// Creates many tasks in one transaction (at most 500): each item as `POST
+/// /plans/{id}/tasks` takes it, with `parent_ref` to go under an earlier item.
+/// Items that fail their checks are refused and the others saved; the answer
+/// gives each item's outcome in order.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/tasks/bulk", tag = "tasks", params(("id" = i64, Path)), request_body = BulkTasksBody,
+    responses((status = 200, body = BulkDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_tasks(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    ApiJson(body): ApiJson<BulkTasksBody>,
+) -> ApiResult<Json<BulkDto>> {
+    let outcomes = state.app.create_tasks(&user, PlanId(id), &body.items).await?;
+    Ok(Json(BulkDto::new(outcomes.into_iter().map(|o| o.map(|t| t.0)).collect(), "created")))
+}
+
+/// Sets many tasks' responsibilities (责任分工) in one transaction (at most
+/// 500); each item's outcome in order.
+#[utoipa::path(post, path = "/api/v1/tasks/responsibilities", tag = "tasks", request_body = BulkResponsibilitiesBody,
+    responses((status = 200, body = BulkDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_responsibilities(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<BulkResponsibilitiesBody>,
+) -> ApiResult<Json<BulkDto>> {
+    let outcomes = state.app.set_responsibilities(&user, &body.items).await?;
+    Ok(Json(BulkDto::new(outcomes.into_iter().map(|o| o.map(|t| t.0)).collect(), "assigned")))
 }
 
 #[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "tasks", params(("id" = i64, Path)),

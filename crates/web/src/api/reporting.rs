@@ -51,3 +51,19 @@ pub async fn review_report(
     state.app.review(&user, ReportId(id), &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Reviews many reports in one transaction (at most 500): each item a
+/// `report_id` with its `decision` (and `comment` for a return). A report not
+/// waiting, missing or with a faulty decision is refused and the others saved;
+/// each item's outcome in order.
+#[utoipa::path(post, path = "/api/v1/reviews", tag = "reports", request_body = BulkReviewsBody,
+    responses((status = 200, body = BulkDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn review_reports(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<BulkReviewsBody>,
+) -> ApiResult<Json<BulkDto>> {
+    let items: Vec<(i64, ReviewInput)> = body.items.into_iter().map(|i| (i.report_id, i.review)).collect();
+    let outcomes = state.app.review_many(&user, &items).await?;
+    Ok(Json(BulkDto::new(outcomes.into_iter().map(|o| o.map(|r| r.0)).collect(), "reviewed")))
+}

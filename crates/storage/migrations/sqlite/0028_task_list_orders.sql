@@ -1,0 +1,5 @@
+-- The API's task lists filter by owner (责任人) and sort by deadline, paged by
+-- keyset: these indexes let a page seek to its place instead of reading the
+-- plan up to it. Keep in step with ../postgres/0028_task_list_orders.sql.
+CREATE INDEX tasks_plan_owner_path ON tasks (tenant_id, plan_id, owner_id, sort_path);
+CREATE INDEX tasks_plan_deadline ON tasks (tenant_id, plan_id, deadline, id);
