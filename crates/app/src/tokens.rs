@@ -154,6 +154,9 @@ mod tests {
         assert!(ApiScope::Report.allows("POST", "/api/v1/tasks/5/reports"));
         assert!(!ApiScope::Report.allows("POST", "/api/v1/reports/5/review"));
         assert!(ApiScope::Review.allows("POST", "/api/v1/reports/5/review"));
+        assert!(ApiScope::Review.allows("POST", "/api/v1/reviews"), "bulk review");
+        assert!(!ApiScope::Report.allows("POST", "/api/v1/reviews"));
+        assert!(!ApiScope::Review.allows("POST", "/api/v1/plans/1/tasks/bulk"));
         assert!(!ApiScope::Review.allows("POST", "/api/v1/plans"));
         assert!(!ApiScope::Review.allows("DELETE", "/api/v1/tasks/5/reports"));
     }

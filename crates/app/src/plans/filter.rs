@@ -53,7 +53,8 @@ pub(super) fn is_keyset(filter: &TaskFilter) -> bool {
     filter.after.is_some()
 }
 
-/// Whether a keyset page should count the matching tasks too (`count=true`).
+/// Whether a keyset page should count the matching tasks too (`count=true`;
+/// a page by number always counts).
 pub(super) fn wants_count(invalid: &mut Invalid, filter: &TaskFilter) -> bool {
     match filter.count.as_deref().map(str::trim) {
         None | Some("") | Some("false") => false,

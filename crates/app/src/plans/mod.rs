@@ -219,7 +219,8 @@ impl App {
         let text = invalid.optional_text("q", "搜索内容", filter.q.as_deref().unwrap_or(""), 50);
         let more = filter::conditions(&mut invalid, filter);
         let is_keyset = filter::is_keyset(filter);
-        let is_counted = !is_keyset || filter::wants_count(&mut invalid, filter);
+        let wants_count = filter::wants_count(&mut invalid, filter);
+        let is_counted = !is_keyset || wants_count;
         invalid.into_result()?;
         let page = if is_keyset { 0 } else { page };
         let visible_to = (!user.role.reads_whole_tenant()).then_some(user.org_id);
