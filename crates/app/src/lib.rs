@@ -159,6 +159,8 @@ pub struct App {
     /// Light thresholds by tenant: every task created and report reviewed asks
     /// (forgotten when changed here; another process sees a change within the TTL).
     rules: TtlCache<TenantId, qingdan_domain::StatusRules>,
+    /// Reporting schedules by plan: every report submission asks ([`App::schedule_of`]).
+    schedules: TtlCache<(TenantId, PlanId), qingdan_domain::ReportingSchedule>,
     /// The networks notification channels may reach (no loopback or metadata by default).
     network_policy: qingdan_notify::NetworkPolicy,
 }
@@ -182,6 +184,7 @@ impl App {
             configured_policy: SignInPolicy::default(),
             policy: TtlCache::new(Duration::from_secs(60), 1),
             rules: TtlCache::new(CACHE_TTL, 10_000),
+            schedules: TtlCache::new(CACHE_TTL, 10_000),
             network_policy: qingdan_notify::NetworkPolicy::default(),
         }
     }

@@ -52,8 +52,9 @@ pub struct WebConfig {
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub app: App,
-    pub config: WebConfig,
+    /// Shared, not cloned: axum clones the state for every extractor of every request.
+    pub app: std::sync::Arc<App>,
+    pub config: std::sync::Arc<WebConfig>,
 }
 
 /// The whole application as an axum router.
@@ -65,7 +66,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
             Err(err) => tracing::warn!("ignoring trusted origin {origin:?}: {err}"),
         }
     }
-    let state = AppState { app, config };
+    let state = AppState { app: std::sync::Arc::new(app), config: std::sync::Arc::new(config) };
     let watch = axum::middleware::from_fn_with_state(state.clone(), watch::watch);
     let limited = Router::new()
         .route("/healthz", get(health))

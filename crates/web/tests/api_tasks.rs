@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 on_both_engines! {
     task_lists_filter_sort_and_page_by_keyset => lists;
     bulk_calls_answer_each_item_and_roll_up_under_races => bulk;
+    concurrent_creations_under_one_parent_each_take_their_own_place => concurrent_creations;
 }
 
 /// What the test built: each task's id with what it was given.
@@ -298,5 +299,54 @@ async fn bulk(backend: Backend) -> Result<()> {
     ensure!(family["percent_done"] == mean, "the section is its children's mean {mean}: {family}");
     let (status, _) = post(&router, "/api/v1/reviews", &reporter, &first).await?;
     ensure!(status == 403, "a reporter reviews nothing: {status}");
+    Ok(())
+}
+
+/// Sixteen tasks created at once under one parent: each takes its own place
+/// in the tree (a keyset walk in tree order, which steps by that place,
+/// finds every one), and a leaf's acceptance rolls up to the right parent.
+async fn concurrent_creations(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-23").await?;
+    let reform = w.org("市发改委").await?;
+    let wu = w.user("fgw.wu", Role::Reporter, reform).await?;
+    let plan = w.plan().await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    let office = sign_in_as(&router, "supervisor").await?;
+    let create = format!("/api/v1/plans/{}/tasks", plan.0);
+    let (_, top) = post(&router, &create, &office, &json!({"title": "专项", "deadline": "2026-12-31"})).await?;
+    let top = top["id"].as_i64().context("id")?;
+    let mut running = Vec::new();
+    for i in 0..16 {
+        let (router, office, create) = (router.clone(), office.clone(), create.clone());
+        let body = json!({"title": format!("子项{i}"), "deadline": "2026-12-31", "parent_id": top,
+            "responsibility": {"lead_org_id": reform.0, "owner_id": wu.id.0}});
+        running.push(tokio::spawn(async move { post(&router, &create, &office, &body).await }));
+    }
+    let mut made = BTreeSet::new();
+    for task in running {
+        let (status, answer) = task.await??;
+        ensure!(status == 201, "{status}: {answer}");
+        made.insert(answer["id"].as_i64().context("id")?);
+    }
+    let (mut walked, mut after) = (Vec::new(), String::new());
+    loop {
+        let got = json_of(&router, &format!("{create}?per_page=1&after={after}"), &office).await?;
+        walked.extend(ids(&got)?);
+        match got["next_after"].as_i64() {
+            Some(next) => after = next.to_string(),
+            None => break,
+        }
+    }
+    ensure!(walked.len() == 17 && walked[0] == top, "the tree walked one by one: {walked:?}");
+    ensure!(walked[1..].iter().copied().collect::<BTreeSet<_>>() == made, "every child once: {walked:?}");
+    let leaf = *made.iter().next().context("a child")?;
+    let reporter = sign_in_as(&router, "fgw.wu").await?;
+    let body = json!({"period": "2026-02", "percent_done": "80", "narrative": "按计划推进"});
+    let (_, report) = post(&router, &format!("/api/v1/tasks/{leaf}/reports"), &reporter, &body).await?;
+    let review = json!({"items": [{"report_id": report["id"], "decision": "accept"}]});
+    let (status, answer) = post(&router, "/api/v1/reviews", &office, &review).await?;
+    ensure!(status == 200 && answer["done"] == 1, "{status}: {answer}");
+    let family = json_of(&router, &format!("/api/v1/tasks/{top}"), &office).await?;
+    ensure!(family["percent_done"] == 80 / 16, "one child of sixteen at 80 %: {family}");
     Ok(())
 }

@@ -77,14 +77,13 @@ impl App {
         if user.role != Role::Reporter {
             return Err(AppError::Forbidden);
         }
-        match self.store.org_involved(user.tenant_id, task_id, user.org_id).await? {
-            None => return Err(AppError::NotFound("任务")),
-            Some(false) => return Err(AppError::Forbidden),
-            Some(true) => {}
+        let task = self.store.report_basis(user.tenant_id, task_id, user.org_id).await?;
+        let task = task.ok_or(AppError::NotFound("任务"))?;
+        if !task.is_involved {
+            return Err(AppError::Forbidden);
         }
-        let task = self.store.task(user.tenant_id, task_id).await?.ok_or(AppError::NotFound("任务"))?.task;
         crate::plans::require_editable(&self.plan(user, task.plan_id).await?)?;
-        if self.store.has_subtasks(user.tenant_id, task_id).await? {
+        if task.has_subtasks {
             let message = "该任务有下级任务，进展在下级任务上报送，本任务的进度由下级任务汇总";
             return Err(AppError::field("task", "section", message));
         }

@@ -204,8 +204,15 @@ impl App {
         self.store.plan(user.tenant_id, plan).await?.ok_or(AppError::NotFound("计划"))
     }
 
+    /// Every report submission asks, so it is kept a few seconds (forgotten
+    /// when changed here; another process sees a change within the TTL).
     pub(crate) async fn schedule_of(&self, tenant: TenantId, plan: PlanId) -> Result<ReportingSchedule> {
-        Ok(self.store.reporting_schedule(tenant, plan).await?.unwrap_or_default())
+        if let Some(schedule) = self.schedules.get(&(tenant, plan)) {
+            return Ok(schedule);
+        }
+        let schedule = self.store.reporting_schedule(tenant, plan).await?.unwrap_or_default();
+        self.schedules.put((tenant, plan), schedule);
+        Ok(schedule)
     }
 
     /// A plan's reporting schedule (报送安排); any signed-in user of the tenant may read it.
@@ -228,6 +235,7 @@ impl App {
         let plan = self.plan_of(user, plan).await?;
         let schedule = parse_schedule(input)?;
         self.store.set_reporting_schedule(user.tenant_id, plan.id, &schedule, self.actor(user)).await?;
+        self.schedules.remove(&(user.tenant_id, plan.id));
         Ok(schedule)
     }
 

@@ -6,7 +6,7 @@
 use crate::audit::{event, record};
 use crate::error::Entity;
 use crate::rows::{LEAF, code, decimal, optional_decimal};
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, lock_plan, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{
@@ -145,6 +145,17 @@ impl TaskSort {
         let key = of(column);
         format!(" AND tasks.{column} {ge} {key} AND (tasks.{column} {gt} {key} OR tasks.id {id} ${n})")
     }
+}
+
+/// What a report submission asks of its task ([`Store::report_basis`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ReportBasis {
+    pub plan_id: PlanId,
+    pub start_date: NaiveDate,
+    /// The org leads or supports the task.
+    pub is_involved: bool,
+    /// Tasks hang under it: a section, reported on through its sub-tasks.
+    pub has_subtasks: bool,
 }
 
 /// A task with its direct sub-tasks (in order) and its ancestors (the root first).
@@ -526,6 +537,10 @@ impl Store {
                 if let Some(i) = batch_parent {
                     new.parent_id = Some(*ids.get(*i).ok_or(StorageError::NotFound(Entity::ParentTask))?);
                 }
+                // Concurrent creations under one parent must not count the same
+                // siblings (PostgreSQL, READ COMMITTED): one plan's places are
+                // taken one transaction at a time.
+                lock_plan!(tx, new.tenant_id, new.plan_id.0);
                 let (parent_path, depth, siblings) = child_place!(tx, new);
                 let sort_path = format!("{parent_path}{:0width$}", siblings + 1, width = PATH_STEP);
                 let id: i64 = insert_task!(tx, new, depth, &sort_path);
@@ -550,13 +565,16 @@ impl Store {
         row.map(TaskRow::into_item).transpose()
     }
 
-    /// Whether `org` leads or supports the task (`None` when the tenant has no
-    /// such task): the one question a report submission asks, in one query.
-    pub async fn org_involved(&self, tenant: TenantId, task: TaskId, org: OrgId) -> Result<Option<bool>> {
-        let involved: Option<bool> = on_pool!(self, pool => {
-            sqlx::query_scalar(
-                "SELECT COALESCE(tasks.lead_org_id = $3, FALSE) OR EXISTS (SELECT 1 FROM task_supporting_orgs s \
-                 WHERE s.task_id = tasks.id AND s.org_id = $3) FROM tasks WHERE tasks.tenant_id = $1 AND tasks.id = $2",
+    /// What a report submission asks of its task, in one query (`None` when
+    /// the tenant has no such task): its plan and start, whether `org` leads
+    /// or supports it, and whether any task hangs under it (a section).
+    pub async fn report_basis(&self, tenant: TenantId, task: TaskId, org: OrgId) -> Result<Option<ReportBasis>> {
+        let row: Option<(i64, NaiveDate, bool, bool)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT tasks.plan_id, tasks.start_date, COALESCE(tasks.lead_org_id = $3, FALSE) OR EXISTS \
+                 (SELECT 1 FROM task_supporting_orgs s WHERE s.task_id = tasks.id AND s.org_id = $3), \
+                 EXISTS (SELECT 1 FROM tasks c WHERE c.tenant_id = $1 AND c.parent_id = tasks.id) \
+                 FROM tasks WHERE tasks.tenant_id = $1 AND tasks.id = $2",
             )
             .bind(tenant.0)
             .bind(task.0)
@@ -564,14 +582,11 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        Ok(involved)
-    }
-
-    /// Whether any task hangs under this one: a section, not a working task.
-    pub async fn has_subtasks(&self, tenant: TenantId, id: TaskId) -> Result<bool> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tasks WHERE tenant_id = $1 AND parent_id = $2)")
-                .bind(tenant.0).bind(id.0).fetch_one(pool).await?
+        Ok(row.map(|(plan, start_date, is_involved, has_subtasks)| ReportBasis {
+            plan_id: PlanId(plan),
+            start_date,
+            is_involved,
+            has_subtasks,
         }))
     }
 
