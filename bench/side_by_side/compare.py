@@ -45,7 +45,7 @@ KIND_PAIRS = [("page", "page", "page of 25 (offset / keyset after=)"),
               ("status", "status", "status=… (25)"),
               ("parent", "parent", "children of a mid: parent_id= / parent="),
               ("subtree", "subtree", "subtree of a top: parent_id=~ / subtree= (50)"),
-              ("assignee", "owner", "assigned_to_id sorted / owner= sorted (50)"),
+              ("assignee", "owner", "assigned_to_id sorted / owner= (50)"),
               ("custom_field", "target_min", "custom field >= / target_min= (25)")]
 
 

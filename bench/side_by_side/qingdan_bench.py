@@ -549,23 +549,23 @@ class QingdanBench(bench.Bench):
 
         def k_status(r):   # bench.py: status In Progress / Resolved / open
             st = r.choice(["in_progress", "done", "open"])
-            return base + f"status={st}&per_page=25&page={r.randrange(4)}"
+            return base + f"status={st}&per_page=25&page={r.randrange(4)}&count=false"
 
         def k_parent(r):   # bench.py: parent_id=<mid> (its 10 children)
             parent = r.choice(self.mid_ids or self.top_ids)
-            return base + f"parent={parent}&per_page=100"
+            return base + f"parent={parent}&per_page=100&count=false"
 
         def k_subtree(r):  # bench.py: parent_id=~<top> (all descendants), pages of 50
             top = r.choice(self.top_ids)
-            return base + f"subtree={top}&per_page=50&page={r.randrange(2)}"
+            return base + f"subtree={top}&per_page=50&page={r.randrange(2)}&count=false"
 
-        def k_owner(r):    # bench.py: assigned_to_id, sorted updated_on:desc, pages of 50
+        def k_owner(r):    # bench.py: assigned_to_id, sorted updated_on:desc, pages of 50 (Qingdan: tree order)
             uid = r.choice(self.reporters)
-            return base + f"owner={uid}&sort=-percent&per_page=50&page={r.randrange(3)}"
+            return base + f"owner={uid}&per_page=50&page={r.randrange(3)}&count=false"
 
         def k_target(r):   # bench.py: custom field 'target value' >= N
             lo = r.randrange(0, 900, 100)
-            return base + f"target_min={lo}&per_page=25"
+            return base + f"target_min={lo}&per_page=25&count=false"
 
         kinds = [("page", k_page), ("status", k_status), ("parent", k_parent),
                  ("subtree", k_subtree), ("owner", k_owner), ("target_min", k_target)]

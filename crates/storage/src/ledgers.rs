@@ -7,7 +7,7 @@ use crate::audit::{event, record};
 use crate::error::{Entity, Unique};
 use crate::plans::tasks::{TargetRow, insert_task, supporting_org_ids};
 use crate::rows::code;
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, lock_plan, on_pool};
 use crate::{Actor, NewTask, NewUser, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{Light, OrgId, OrgKind, Period, PlanId, ReportStatus, Target, TaskId, TenantId};
@@ -179,6 +179,8 @@ impl Store {
         actor: Actor,
     ) -> Result<Vec<TaskId>> {
         let ids = in_tx!(self, tx => {
+            // Places are counted from the plan's rows: one writer per plan (PostgreSQL).
+            lock_plan!(tx, tenant, plan.0);
             // Per new task: its sort_path, depth and children so far.
             let mut placed: Vec<(i64, String, i64, i64)> = Vec::with_capacity(tasks.len());
             // Children so far of existing parents (None = the plan's top level).

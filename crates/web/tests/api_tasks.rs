@@ -174,6 +174,8 @@ async fn lists(backend: Backend) -> Result<()> {
     )
     .await?;
     ensure!(counted["total"] == 30 && counted["next_after"].is_i64(), "count=true counts all: {counted}");
+    let uncounted = json_of(&router, &format!("{base}&owner={}&count=false", li.id.0), &office).await?;
+    ensure!(uncounted["total"].is_null() && ids(&uncounted)?.len() == 30, "count=false skips the count: {uncounted}");
 
     // Faults are named, in Chinese, and nothing else is answered.
     for (query, field) in [

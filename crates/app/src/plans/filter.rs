@@ -53,15 +53,16 @@ pub(super) fn is_keyset(filter: &TaskFilter) -> bool {
     filter.after.is_some()
 }
 
-/// Whether a keyset page should count the matching tasks too (`count=true`;
-/// a page by number always counts).
-pub(super) fn wants_count(invalid: &mut Invalid, filter: &TaskFilter) -> bool {
+/// `count=true` or `count=false` as asked (`None` when not given): a page by
+/// number counts unless asked not to, a keyset page only when asked to.
+pub(super) fn wants_count(invalid: &mut Invalid, filter: &TaskFilter) -> Option<bool> {
     match filter.count.as_deref().map(str::trim) {
-        None | Some("") | Some("false") => false,
-        Some("true") => true,
+        None | Some("") => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
         Some(_) => {
             invalid.add("count", "unknown", "count 应为 true 或 false");
-            false
+            None
         }
     }
 }

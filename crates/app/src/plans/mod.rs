@@ -59,7 +59,8 @@ pub struct TaskFilter {
     /// of its answer); empty for the first page. Each page then costs the same
     /// at any depth; `page` is ignored and `total` is only counted with `count=true`.
     pub after: Option<String>,
-    /// With `after`: count the matching tasks too (true or false, default false).
+    /// Count the matching tasks (`total`): true or false; by default a page by
+    /// number counts and a keyset page does not.
     pub count: Option<String>,
 }
 
@@ -220,7 +221,7 @@ impl App {
         let more = filter::conditions(&mut invalid, filter);
         let is_keyset = filter::is_keyset(filter);
         let wants_count = filter::wants_count(&mut invalid, filter);
-        let is_counted = !is_keyset || wants_count;
+        let is_counted = wants_count.unwrap_or(!is_keyset);
         invalid.into_result()?;
         let page = if is_keyset { 0 } else { page };
         let visible_to = (!user.role.reads_whole_tenant()).then_some(user.org_id);
@@ -241,7 +242,7 @@ impl App {
             None => self.plan_light_counts(user.tenant_id, plan.id).await?,
         };
         let is_light_only = visible_to.is_none() && lead_org.is_none() && text.is_empty() && query.more.is_empty();
-        let tasks = if is_keyset {
+        let tasks = if is_keyset || !is_counted {
             let items = self.store.tasks_page(&query).await?;
             let mut all = query.clone();
             all.more.after = None;

@@ -601,10 +601,16 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let ancestors = ancestor_paths(&row.sort_path);
         let list = (0..ancestors.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(", ");
-        let family = if ancestors.is_empty() { String::new() } else { format!(" OR tasks.sort_path IN ({list})") };
+        // Two index lookups, not one OR that a planner may turn into a scan of the plan.
+        let up = if ancestors.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " UNION ALL {TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND tasks.sort_path IN ({list})"
+            )
+        };
         let sql = format!(
-            "{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND (tasks.parent_id = $3{family}) \
-             ORDER BY tasks.sort_path"
+            "{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND tasks.parent_id = $3{up} ORDER BY sort_path"
         );
         let plan = row.plan_id;
         let rows: Vec<TaskRow> = on_pool!(self, pool => {

@@ -105,15 +105,21 @@ macro_rules! accept_progress {
             Vec::new()
         } else {
             let list = (0..ancestors.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
+            // Two index lookups, not one OR that a planner may turn into a scan of the plan.
             let sql = format!(
-                "{FAMILY_SELECT} WHERE tenant_id = $1 AND plan_id = $2 AND (sort_path IN ({list}) OR parent_id IN \
-                 (SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list})))"
+                "{FAMILY_SELECT} WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}) UNION ALL \
+                 {FAMILY_SELECT} WHERE tenant_id = $1 AND parent_id IN \
+                 (SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}))"
             );
             let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind($tenant.0).bind(own.plan_id);
             for path in &ancestors {
                 query = query.bind(path.as_str());
             }
-            query.fetch_all(&mut *$tx).await?
+            let mut rows: Vec<FamilyRow> = query.fetch_all(&mut *$tx).await?;
+            // An ancestor is also its parent's child: once is enough.
+            rows.sort_by_key(|r| r.id);
+            rows.dedup_by_key(|r| r.id);
+            rows
         };
         let path = rollup_path(&own, &ancestors, &family)?;
         let mut light_change = None;
