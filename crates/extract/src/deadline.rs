@@ -263,14 +263,14 @@ fn phrase_at(doc: &Doc<'_>, i: usize, sentence_start: usize) -> Option<(Deadline
             || doc.ends_with_at(i, "过去")
             || matches!(next, '来' | '前' | '级' | '制' | '度' | '期')
             || doc.starts_with_at(j + 1, "以来");
-        // 持续推进…三年行动: an action begun before, whose end the plan year
-        // does not give.
+        // 持续推进…三年行动, 深入实施…三年行动: an action begun before, whose
+        // end the plan year does not give.
         let clause_start = (sentence_start..i)
             .rev()
             .find(|k| matches!(doc.at(*k), ',' | ':' | ';' | '。'))
             .map_or(sentence_start, |k| k + 1);
         let head = doc.norm_string(clause_start, i);
-        let is_ongoing = ["持续", "继续", "深入推进", "巩固"].iter().any(|w| head.contains(w));
+        let is_ongoing = ["持续", "继续", "深入", "接续", "巩固"].iter().any(|w| head.contains(w));
         if !is_past_or_label && !is_ongoing {
             let n = i32::try_from(n).unwrap_or(1);
             return Some((DeadlineSpec::YearEnd(n - 1), j + 1));
@@ -341,6 +341,8 @@ mod tests {
             ("第一年", None),
             ("以2019年为基数", None),
             ("持续开展三年行动", None),
+            ("深入实施安全生产三年行动", None),
+            ("实施安全生产三年行动", Some("2026-12-31")),
             ("2027年建成", Some("2027-12-31")),
             ("“十四五”开局", None),
         ];

@@ -28,10 +28,28 @@ pub(super) const TALLY_LEADS: &[&str] = &["共计", "合计", "总计", "共有"
 /// than work to do: the unit and noun written after it (within its clause,
 /// at most eight chars on) is one of [`LIST_NOUNS`], or a tally word stands before it.
 /// A count of commitments (办好12件民生实事) is not caught: 实事 is work.
+/// A list noun inside quotes is part of a name (9个“一件事”治理), not the noun counted.
 pub(super) fn is_count_of_a_list(doc: &Doc<'_>, head: &str, num_end: usize, clause_end: usize) -> bool {
-    let near = doc.norm_string(num_end, (num_end + 8).min(clause_end));
+    let near = unquoted(&doc.norm_string(num_end, (num_end + 8).min(clause_end)));
     let names_list = LIST_NOUNS.iter().any(|w| near.contains(w)) && !near.contains("实事");
     names_list || TALLY_LEADS.iter().any(|w| head.ends_with(w))
+}
+
+/// `s` without what stands in “quotes” (an open quote runs to the end).
+fn unquoted(s: &str) -> String {
+    let mut depth = 0usize;
+    let mut ascii = false;
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '“' | '「' | '《' => depth += 1,
+            '”' | '」' | '》' => depth = depth.saturating_sub(1),
+            '"' => ascii = !ascii,
+            _ if depth == 0 && !ascii => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Nouns of things sorted into classes by size: 5亿元以上项目, 规模以上企业.

@@ -363,6 +363,36 @@ fn counted_after_noun(doc: &Doc<'_>, q: &Quantity, end: usize, head: &str) -> bo
     (after >= end || is_clause_end(doc.at(after))) && BUILD_VERBS.iter().any(|v| head.contains(v))
 }
 
+/// Verbs of strengthening or upgrading things that exist: with a listing
+/// before the count they make it a count of things to push (建强A、B、C三支
+/// 队伍, 推动A和B两个市场扩容提质).
+const STRENGTHEN_VERBS: &[&str] = &["建强", "做强", "做优", "做大", "壮大", "提升", "扩容", "提质", "升级", "强化"];
+
+/// Whether a Chinese count sums the listing written right before it in its
+/// clause: as many items as the count (A、B、C三支, A和B两个), a measure
+/// word after it that counts things (not 大, 类, 种, 方: 两大产业, 三方
+/// 协作 are slogans or kinds), and a verb of building or strengthening
+/// before the listing, or one of strengthening after it, whose object the
+/// counted things are (统筹发展和安全两件大事 has none; in 推动A、B、C、D四个
+/// 片区内城市实施项目 the cities, not the zones, carry out the projects).
+fn sums_a_listing(head: &str, tail: &str, value: Decimal, unit: &str) -> bool {
+    if unit.is_empty() || ["大", "类", "种", "方"].contains(&unit) {
+        return false;
+    }
+    if head.chars().any(|c| c.is_ascii_digit() || is_chinese_numeral_char(c)) {
+        return false;
+    }
+    let seps = head.matches('、').count();
+    let last = head.rsplit('、').next().unwrap_or("");
+    let ands = last.matches(['和', '与', '及']).count();
+    let items = seps + 1 + usize::from(ands == 1);
+    if items < 2 || Decimal::from(items) != value {
+        return false;
+    }
+    BUILD_VERBS.iter().chain(STRENGTHEN_VERBS).any(|v| head.contains(v))
+        || STRENGTHEN_VERBS.iter().any(|v| tail.contains(v))
+}
+
 /// Whether `pos` is inside “quotes” opened in `from..pos`.
 fn in_quotes(doc: &Doc<'_>, from: usize, pos: usize) -> bool {
     let mut depth: i32 = 0;
@@ -545,10 +575,12 @@ fn judge(
         let is_one = tok.value == Decimal::ONE;
         let asserted = prefix_comparator(doc, tok.start, start).is_some_and(|c| c == Comparator::AtLeast);
         let after_build_verb = BUILD_VERBS.iter().chain(PEOPLE_VERBS).any(|v| head.ends_with(v));
+        let sums_listing = sums_a_listing(&head, &doc.norm_string(q.end, clause.end), tok.value, &q.unit);
         if (is_one && !asserted)
             || is_han(prev)
                 && !counted_after_noun(doc, q, end, &head)
                 && !after_build_verb
+                && !sums_listing
                 && !matches!(
                     prev,
                     '建' | '成'
@@ -575,7 +607,7 @@ fn judge(
                 )
             || in_quotes(doc, start.max(tok.start.saturating_sub(200)), tok.start)
             || matches!(doc.at(doc.skip_spaces(q.end, end)), '“' | '"' | '《')
-            || !BUILD_VERBS.iter().chain(PEOPLE_VERBS).any(|v| clause_text.contains(v))
+            || !sums_listing && !BUILD_VERBS.iter().chain(PEOPLE_VERBS).any(|v| clause_text.contains(v))
         {
             return Judgement::NotATarget;
         }

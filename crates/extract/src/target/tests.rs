@@ -211,6 +211,29 @@ fn third_held_out_round_shapes_are_read_by_general_rules() {
 }
 
 #[test]
+fn fourth_held_out_round_shapes_are_read_by_general_rules() {
+    let cases: &[(&str, &[&str])] = &[
+        // a Chinese count that sums the listing before it, with a verb of
+        // building or strengthening in the clause
+        ("建强招商、人才、金融三支专业队伍", &["3支:eq"]),
+        ("推动城东和城西两个物流园区扩容提质", &["2个:eq"]),
+        ("新建北区、南区、东区三所学校", &["3所:eq"]),
+        ("统筹发展和安全两件大事", &[]),
+        ("做强钢铁、化工两大产业", &[]),
+        ("建立政府、银行、企业三方协作机制", &[]),
+        ("建强市、县、乡两支队伍", &[]),
+        ("推动东区、西区两个片区内企业实施技术改造", &[]),
+        ("贯彻落实“两个确立”、“两个维护”", &[]),
+        // a list noun in a quoted name after the count is no list noun
+        ("深化消防等12个“一件事”集成改革", &["12个:eq"]),
+        ("狠抓安全生产3件事", &[]),
+    ];
+    for (input, want) in cases {
+        assert_eq!(brief(input), *want, "{input}");
+    }
+}
+
+#[test]
 fn a_list_of_baselines_rises_to_a_list_of_targets() {
     let got = run("补贴标准分别从每人每月100元、150元提高到110元、165元");
     let got: Vec<(String, Option<String>)> = got.into_iter().map(|(v, _, _, b, _)| (v, b)).collect();
@@ -241,6 +264,16 @@ fn a_rise_opened_a_few_chars_before_keeps_its_baseline() {
 fn deadlines_come_from_the_clause() {
     let got: Vec<Option<String>> = run("首批8个项目“五一”前开工,其余年内完成").into_iter().map(|t| t.4).collect();
     assert_eq!(got, [Some("2024-04-30".to_string())]);
+}
+
+#[test]
+fn an_ongoing_action_of_n_years_gives_no_deadline_to_the_sentence() {
+    // 深入实施 an action of three years: begun before, its end is not the plan year + 2.
+    let got: Vec<Option<String>> =
+        run("深入实施安全生产三年行动，深化消防等9个“一件事”集成改革").into_iter().map(|t| t.4).collect();
+    assert_eq!(got, [Some("2024-12-31".to_string())]);
+    let got: Vec<Option<String>> = run("实施安全生产三年行动，整治隐患点120个").into_iter().map(|t| t.4).collect();
+    assert_eq!(got, [Some("2026-12-31".to_string())]);
 }
 
 #[test]
