@@ -215,11 +215,48 @@ fn content_confidence(win: u32, lose: u32) -> u8 {
     u8::try_from(share.clamp(50, 95)).unwrap_or(50)
 }
 
-/// Judges a chapter from its title, its sentences' tense and the kind of
-/// the chapter before it. A title that names the review wins; a title that
-/// names a plan loses only to sentences that overwhelmingly report results;
-/// a title that says nothing (a slogan) is judged by the sentences alone.
-pub(crate) fn judge_chapter(title: &str, tense: Tense, plan_year: Option<i32>, prev: PartKind) -> Verdict {
+/// Whether a chapter or a sentence opens on the time reviewed: 过去一年,
+/// 一年来, 五年来, 刚刚过去的2025年, 去年, or a year before the plan year as
+/// its subject (2025年是…, 2025年，…); not 比2025年 nor 2025年以来 in a plan.
+pub(crate) fn opens_on_the_past(opening: &str, plan_year: Option<i32>) -> bool {
+    let opening = opening.trim_start_matches([' ', '\n', '“', '"']);
+    const LEADS: &[&str] = &[
+        "过去一年",
+        "过去的一年",
+        "过去五年",
+        "过去的五年",
+        "一年来",
+        "五年来",
+        "刚刚过去的",
+        "刚过去的",
+        "去年",
+        "上一年",
+        "回顾过去",
+    ];
+    if LEADS.iter().any(|w| opening.starts_with(w)) {
+        return true;
+    }
+    let chars: Vec<char> = opening.chars().collect();
+    match (year_at_chars(&chars, 0), plan_year) {
+        (Some(y), Some(plan)) => y < plan && matches!(chars.get(5), Some('是' | ',' | '，')),
+        _ => false,
+    }
+}
+
+/// Judges a chapter from its title, its sentences' tense, how its body
+/// opens and the kind of the chapter before it. A title that names the
+/// review wins; a title that names a plan loses only to sentences that
+/// overwhelmingly report results; a title that says nothing (a slogan) is
+/// judged by the sentences alone, and by its opening when it opens on the
+/// year reviewed (过去一年…) and says no more of what is to be done than of
+/// what was done.
+pub(crate) fn judge_chapter(
+    title: &str,
+    tense: Tense,
+    plan_year: Option<i32>,
+    prev: PartKind,
+    opening: &str,
+) -> Verdict {
     let counts = format!("（已完成类标记{}处，安排类标记{}处）", tense.past, tense.future);
     let overwhelming = tense.past >= 8 && tense.past >= 4 * tense.future.max(1);
     match title_says(title, plan_year) {
@@ -235,6 +272,13 @@ pub(crate) fn judge_chapter(title: &str, tense: Tense, plan_year: Option<i32>, p
             content_confidence(tense.past, tense.future),
             format!("标题未说明，句子多述已完成事项{counts}"),
         ),
+        None if opens_on_the_past(opening, plan_year) && (tense.future == 0 || tense.past > tense.future) => {
+            Verdict::new(
+                PartKind::Review,
+                content_confidence(tense.past, tense.future).min(75),
+                format!("标题未说明，开头述已过去的年份，句子未多述将做事项{counts}"),
+            )
+        }
         None => {
             let kind = match prev {
                 PartKind::Preamble | PartKind::Review => PartKind::Plan,
@@ -319,7 +363,7 @@ mod tests {
     }
 
     fn chapter(title: &str, body: &str) -> (PartKind, u8) {
-        let v = judge_chapter(title, tense(body), Some(2026), PartKind::Preamble);
+        let v = judge_chapter(title, tense(body), Some(2026), PartKind::Preamble, body);
         (v.kind, v.confidence)
     }
 
@@ -339,10 +383,30 @@ mod tests {
     }
 
     #[test]
+    fn a_slogan_chapter_opening_on_the_year_reviewed_is_the_review() {
+        // few markers, but it opens on the past and promises nothing
+        let body = "过去一年，国内生产总值增长5.2%，城镇新增就业1244万人。一年来，我们主要做了以下工作。";
+        assert_eq!(chapter("一、迎难而上，经济回升向好", body).0, PartKind::Review);
+        let body = "2025年是极不平凡的一年。全市地区生产总值增长6%，新建学校8所。";
+        assert_eq!(chapter("一、砥砺奋进", body).0, PartKind::Review);
+        // a chapter that opens on the past and then says what it will do is the plan
+        let body = "过去一年，新建学校8所。今年，我们将新建学校10所，力争新增学位1万个。";
+        assert_eq!(chapter("一、坚定不移办好教育", body).0, PartKind::Plan);
+        let body = "2025年，新建学校8所。2026年，新建学校10所。";
+        assert_eq!(chapter("二、坚定不移办好教育", body).0, PartKind::Plan);
+        // a base of comparison or a span is no opening on the past
+        assert!(!opens_on_the_past("2025年以来，我们", Some(2026)));
+        assert!(!opens_on_the_past("比2025年增长5%", Some(2026)));
+        assert!(!opens_on_the_past("2026年，新建学校10所", Some(2026)));
+        assert!(opens_on_the_past("2025年，新建学校8所", Some(2026)));
+        assert!(opens_on_the_past("刚刚过去的2025年，", Some(2026)));
+    }
+
+    #[test]
     fn a_slogan_after_the_plan_continues_it() {
-        let v = judge_chapter("三、奋力谱写新篇章", Tense { past: 0, future: 3 }, Some(2026), PartKind::FiveYear);
+        let v = judge_chapter("三、奋力谱写新篇章", Tense { past: 0, future: 3 }, Some(2026), PartKind::FiveYear, "");
         assert_eq!(v.kind, PartKind::FiveYear);
-        let v = judge_chapter("三、奋力谱写新篇章", Tense::default(), Some(2026), PartKind::Review);
+        let v = judge_chapter("三、奋力谱写新篇章", Tense::default(), Some(2026), PartKind::Review, "");
         assert_eq!(v.kind, PartKind::Plan);
     }
 

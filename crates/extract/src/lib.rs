@@ -288,7 +288,9 @@ fn chapter_verdicts(
         };
         let end = starts.get(n + 1).and_then(|j| paras.get(*j)).map_or(doc.len(), |q| q.start);
         let tense = judge::tense_in(doc, p.end, end, plan_year);
-        let mut v = judge::judge_chapter(title, tense, plan_year, prev);
+        // How the body opens (a heading line's next paragraph).
+        let opening = if p.is_heading_line { doc.joined(p.end, (p.end + 40).min(end)) } else { String::new() };
+        let mut v = judge::judge_chapter(title, tense, plan_year, prev, &opening);
         if let Some(o) = overrides.iter().find(|o| o.at.0 == p.start || p.marker.is_some_and(|m| m.start == o.at.0)) {
             v = judge::Verdict { kind: o.kind, confidence: 100, reason: "人工指定".to_string() };
         }
@@ -548,9 +550,24 @@ impl Builder<'_, '_> {
             }
             e + 1
         });
+        // Sentences that tell the year reviewed inside a part that is not
+        // the review (a chapter mixing both: 过去一年，新建学校8所。今年，
+        // 将新建10所): from a sentence that opens on the past and says nothing
+        // of what is to be done, to the first one that does.
+        let mut telling_the_past = false;
         for sent in layout::sentences(doc, p.start, p.end) {
             self.inline_headings(sent, p);
             if !part.has_targets() || self.in_glossary {
+                continue;
+            }
+            let tense = judge::tense_in(doc, sent.start, sent.end, self.plan_year);
+            let opening = doc.joined(sent.start, (sent.start + 16).min(sent.end));
+            if tense.future > 0 {
+                telling_the_past = false;
+            } else if judge::opens_on_the_past(&opening, self.plan_year) {
+                telling_the_past = true;
+            }
+            if telling_the_past {
                 continue;
             }
             let cx = target::SentenceContext {

@@ -178,12 +178,14 @@ pub(crate) fn five_year_end_containing(year: i32) -> i32 {
     1955 + 5 * n
 }
 
-/// Infers the plan year: the year named in a plan chapter's title, else a
-/// `20XX年工作`/`20XX年主要预期目标`/`20XX年是` phrase, else the date the
-/// report was delivered (in its first lines).
+/// Infers the plan year: the latest year named in a plan chapter's title
+/// (a slogan title may name the year reviewed: 砥砺奋进的2025年), not before
+/// the date the report was delivered; else a `20XX年工作`/`20XX年主要预期目标`/
+/// `20XX年是` phrase; else the date the report was delivered (in its first
+/// lines); else the latest year opening a sentence (2026年，新建…).
 pub(crate) fn infer_plan_year(doc: &Doc<'_>, plan_titles: &[String]) -> Option<i32> {
-    if let Some(y) = plan_titles.iter().find_map(|t| year_in(t)) {
-        return Some(y);
+    if let Some(y) = plan_titles.iter().filter_map(|t| year_in(t)).max() {
+        return Some(head_year(doc).map_or(y, |d| d.max(y)));
     }
     let chars = &doc.norm;
     // The latest year named as the year of the work (the review names
@@ -202,6 +204,21 @@ pub(crate) fn infer_plan_year(doc: &Doc<'_>, plan_titles: &[String]) -> Option<i
     if best.is_some() {
         return best;
     }
+    if let Some(y) = head_year(doc) {
+        return Some(y);
+    }
+    // The latest year that opens a sentence: 2025年，新建学校8所。2026年，新建…
+    (0..chars.len())
+        .filter(|i| *i == 0 || matches!(doc.at(i - 1), '\n' | '。' | ';' | ':' | '!'))
+        .filter_map(|i| year_at_chars(chars, i).filter(|_| doc.at(i + 5) == ','))
+        .filter(|y| *y < 2100)
+        .max()
+}
+
+/// The year of the report's date or title in its first lines
+/// (——2023年1月5日, 2024年全市工作要点), not of a review's title.
+fn head_year(doc: &Doc<'_>) -> Option<i32> {
+    let chars = &doc.norm;
     let head = chars.len().min(400);
     for i in 0..head {
         if let Some(y) = year_at_chars(chars, i) {
@@ -309,5 +326,13 @@ mod tests {
         assert_eq!(infer_plan_year(&doc, &[]), Some(2022));
         let doc = Doc::new("一、2021年工作回顾\n2021年是极不平凡的一年。\n二、2022年工作安排");
         assert_eq!(infer_plan_year(&doc, &[]), Some(2022));
+        // a slogan title naming the year reviewed is no plan year
+        let doc = Doc::new("某区政府工作报告\n——2026年1月8日在区人民代表大会上\n一、砥砺奋进的2025年\n");
+        let titles = ["砥砺奋进的2025年".to_string(), "2026年工作安排".to_string()];
+        assert_eq!(infer_plan_year(&doc, &titles), Some(2026));
+        assert_eq!(infer_plan_year(&doc, &titles[..1]), Some(2026));
+        // no cue, no date: the latest year opening a sentence
+        let doc = Doc::new("一、产业\n2025年，新建学校8所。2026年，新建学校10所，到2030年建成20所。");
+        assert_eq!(infer_plan_year(&doc, &[]), Some(2026));
     }
 }

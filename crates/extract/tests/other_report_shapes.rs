@@ -1,7 +1,7 @@
 //! Reports shaped unlike the corpus: full-width punctuation, `1.` levels,
 //! no chapter headings, GBK bytes. Written for this test, not copied.
 
-use qingdan_extract::{NumberingStyle, Options, OrgKeywords, Part, decode, extract};
+use qingdan_extract::{NumberingStyle, Options, OrgKeywords, Part, PartKind, decode, extract};
 
 const COUNTY_REPORT: &str = "\
 政府工作报告
@@ -257,5 +257,251 @@ fn a_glossary_after_the_plan_promises_nothing() {
         x.draft_tasks.iter().all(|t| !t.text.contains("三横两纵") && !t.text.contains("百校行动")),
         "{:?}",
         x.draft_tasks.iter().map(|t| &t.text).collect::<Vec<_>>()
+    );
+}
+
+fn kinds(x: &qingdan_extract::Extraction) -> Vec<PartKind> {
+    x.parts.iter().map(|p| p.kind).collect()
+}
+
+/// A national report of the 2019–2025 style whose chapters are slogans: the
+/// review opens on 过去一年 and has few tense markers (no 已, no 回顾 in its
+/// title); the year's plan gives the 主要预期目标 and the fiscal figures; the
+/// tasks follow under another slogan; the government's conduct closes.
+const NATIONAL_SLOGANS: &str = "政府工作报告
+
+——2024年3月5日在第十四届全国人民代表大会第二次会议上
+
+国务院总理 某某
+
+各位代表：
+
+现在，我代表国务院，向大会报告政府工作，请予审议，并请全国政协委员提出意见。
+
+一、迎难而上，经济回升向好
+
+过去一年是全面贯彻党的二十大精神的开局之年。国内生产总值超过126万亿元，增长5.2%，增速居世界主要经济体前列。城镇新增就业1244万人，城镇调查失业率平均为5.2%。居民消费价格上涨0.2%。粮食产量1.39万亿斤，再创历史新高。
+
+一年来，我们主要做了以下工作。
+
+（一）加大宏观调控力度，推动经济持续回升向好。增发1万亿元国债，支持灾后恢复重建。新增减税降费及退税缓费超过2.2万亿元。实施汽车、家居等促消费政策，最终消费支出拉动经济增长4.3个百分点。
+
+（二）依靠创新引领，大力推进现代化产业体系建设。全社会研发经费投入增长8.1%。新建5G基站超过100万个。改造城镇老旧小区5.3万个，惠及880多万户居民。
+
+在看到成绩的同时，我们也清醒认识到面临的问题和挑战。
+
+二、坚持稳中求进，扎实推动高质量发展
+
+今年是中华人民共和国成立75周年，是实现“十四五”规划目标任务的关键一年。
+
+今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上，城镇调查失业率5.5%左右；居民消费价格涨幅3%左右；居民收入增长和经济增长同步；国际收支保持基本平衡；粮食产量1.3万亿斤以上；单位国内生产总值能耗降低2.5%左右，生态环境质量持续改善。
+
+赤字率拟按3%安排，赤字规模4.06万亿元，比上年年初预算增加1800亿元。拟发行超长期特别国债1万亿元。拟安排地方政府专项债券3.9万亿元，比上年增加1000亿元。中央预算内投资拟安排7000亿元。
+
+三、攻坚克难，做好今年各项工作
+
+（一）大力推进现代化产业体系建设。实施制造业技术改造升级工程，培育壮大先进制造业集群。新建高标准农田4500万亩以上。
+
+（二）着力扩大国内需求。稳步推进城市更新，改造城镇老旧小区5万个以上。城乡居民医保人均财政补助标准提高30元。
+
+四、加强政府自身建设
+
+严格落实过紧日子要求，一般性支出再压减5%。
+";
+
+#[test]
+fn a_national_report_with_slogan_chapters_promises_nothing_in_its_review() {
+    let x = extract(NATIONAL_SLOGANS, &Options::default());
+    assert_eq!(x.plan_year, Some(2024));
+    assert_eq!(kinds(&x), [PartKind::Preamble, PartKind::Review, PartKind::Plan, PartKind::Conduct]);
+    assert_eq!(
+        rows(&x),
+        [
+            "5%:approx:2024-12-31",
+            "1200万人:ge:2024-12-31",
+            "5.5%:approx:2024-12-31",
+            "3%:approx:2024-12-31",
+            "1.3万亿斤:ge:2024-12-31",
+            "2.5%:approx:2024-12-31",
+            "3%:eq:2024-12-31",
+            "4.06万亿元:eq:2024-12-31",
+            "1800亿元:eq:2024-12-31",
+            "1万亿元:eq:2024-12-31",
+            "3.9万亿元:eq:2024-12-31",
+            "1000亿元:eq:2024-12-31",
+            "7000亿元:eq:2024-12-31",
+            "4500万亩:ge:2024-12-31",
+            "5万个:ge:2024-12-31",
+            "30元:eq:2024-12-31",
+            "5%:eq:2024-12-31",
+        ]
+    );
+    assert!(x.draft_tasks.iter().all(|t| !t.text.contains("1244万人") && !t.text.contains("增发1万亿元")));
+}
+
+/// A district report whose review title is a slogan naming the year
+/// reviewed (砥砺奋进的2025年), whose year's plan comes before the five-year
+/// part, with a range, a cap, a slash unit and a number in characters.
+const DISTRICT_PLAN_FIRST: &str = "某区人民政府工作报告
+
+——2026年1月8日在某区第十八届人民代表大会第五次会议上
+
+各位代表：
+
+一、砥砺奋进的2025年
+
+过去一年，全区地区生产总值增长6.1%，一般公共预算收入完成32.5亿元。新增市场主体4200户，建成口袋公园8个，改造老旧小区25个。
+
+二、2026年工作安排
+
+今年全区经济社会发展的主要预期目标是：地区生产总值增长5.5%—6%，一般公共预算收入增长3%左右，城镇调查失业率控制在5%以内，单位地区生产总值能耗下降完成市下达任务。
+
+（一）抓项目稳投资。全年实施区级重点项目85个，完成投资120亿元以上。新引进亿元以上项目30个。
+
+（二）惠民生强保障。新建社区嵌入式服务设施6处，新增普惠托位300个，改造背街小巷十二条。城乡居民基础养老金由每人每月180元提高到200元。亩均税收提高到30万元/亩。
+
+三、“十五五”时期发展目标
+
+到2030年，全区地区生产总值突破800亿元，常住人口城镇化率达到75%。五年累计完成固定资产投资1500亿元，研发经费投入强度达到3.2%，人均可支配收入年均增长5.5%以上。
+
+四、全面加强政府自身建设
+
+持续压减一般性支出，全年“三公”经费只减不增，政务服务事项网办率达到98%以上。
+";
+
+#[test]
+fn a_district_report_with_the_plan_before_the_five_year_part() {
+    let x = extract(DISTRICT_PLAN_FIRST, &Options::default());
+    assert_eq!(x.plan_year, Some(2026));
+    assert_eq!(
+        kinds(&x),
+        [PartKind::Preamble, PartKind::Review, PartKind::Plan, PartKind::FiveYear, PartKind::Conduct]
+    );
+    assert_eq!(
+        rows(&x),
+        [
+            "5.5%:ge:2026-12-31",
+            "6%:le:2026-12-31",
+            "3%:approx:2026-12-31",
+            "5%:le:2026-12-31",
+            "85个:eq:2026-12-31",
+            "120亿元:ge:2026-12-31",
+            "30个:eq:2026-12-31",
+            "6处:eq:2026-12-31",
+            "300个:eq:2026-12-31",
+            "十二条:eq:2026-12-31",
+            "200元:eq:2026-12-31",
+            "30万元/亩:eq:2026-12-31",
+            "800亿元:ge:2030-12-31",
+            "75%:eq:2030-12-31",
+            "1500亿元:eq:2030-12-31",
+            "3.2%:eq:2030-12-31",
+            "5.5%:ge:2030-12-31",
+            "98%:ge:2026-12-31",
+        ]
+    );
+    let pension = x.targets.iter().find(|t| t.text == "200");
+    assert_eq!(pension.and_then(|t| t.baseline).map(|b| b.to_string()), Some("180".to_string()));
+}
+
+/// Chapters that mix review and plan, topic by topic, with no date line:
+/// each tells what was done (过去一年…, 2025年，…) and then what will be done
+/// (今年…将…, 2026年，…). Only the latter promises.
+const MIXED_CHAPTERS: &str = "某市政府工作报告
+
+一、坚定不移推动产业转型
+
+过去一年，新增规上工业企业120家，新建5G基站1800座。今年，我们将新增规上工业企业100家以上，新建5G基站2000座。
+
+二、坚定不移改善民生福祉
+
+2025年，新建学校8所，新增学位1.2万个。2026年，新建学校10所，新增学位1.5万个，城镇新增就业6万人。
+";
+
+#[test]
+fn chapters_mixing_review_and_plan_promise_only_what_is_to_be_done() {
+    let x = extract(MIXED_CHAPTERS, &Options::default());
+    assert_eq!(x.plan_year, Some(2026));
+    assert_eq!(
+        rows(&x),
+        [
+            "100家:ge:2026-12-31",
+            "2000座:eq:2026-12-31",
+            "10所:eq:2026-12-31",
+            "1.5万个:eq:2026-12-31",
+            "6万人:eq:2026-12-31"
+        ]
+    );
+    assert!(x.draft_tasks.iter().all(|t| !t.text.contains("1800座") && !t.text.contains("8所")));
+}
+
+/// A 2021 county report: a slogan review opening on 五年来, numbers in
+/// characters (二十万平方米, 两家以上, 一千二百户), a range, caps, slash units
+/// (万吨/日, 平方米/人), and a five-year part under a slogan that a paragraph
+/// opens on “十四五”, due 2025-12-31.
+const COUNTY_2021: &str = "某县人民政府工作报告
+
+——2021年1月20日在某县第十七届人民代表大会第六次会议上
+
+各位代表：
+
+一、砥砺前行的五年
+
+五年来，全县地区生产总值年均增长7.2%，一般公共预算收入突破20亿元。累计新建农村公路860公里，改造农村危房1.2万户，新建幼儿园24所。
+
+2020年，面对疫情冲击，全县地区生产总值增长3.5%，城镇新增就业5600人。
+
+二、2021年主要目标和重点工作
+
+今年全县经济社会发展的主要预期目标是：地区生产总值增长7%—7.5%，一般公共预算收入增长6%左右，固定资产投资增长8%以上，城镇居民人均可支配收入增长7%，城镇登记失业率控制在4%以内。
+
+（一）做强产业。新建标准化厂房二十万平方米，培育规上工业企业十五家，新增高新技术企业两家以上。粮食产量稳定在50万吨左右，新建高标准农田3.5万亩。
+
+（二）改善民生。新建乡镇卫生院三所、村卫生室十二个，改造城镇老旧小区一千二百户。城乡居民医保财政补助标准提高到每人每年580元。农村自来水普及率达到99%，污水处理能力达到2万吨/日。
+
+三、奋力谱写高质量发展新篇章
+
+“十四五”时期，我们将坚持新发展理念。到2025年，全县地区生产总值突破300亿元，年均增长6.5%左右；常住人口城镇化率达到60%；人均公园绿地面积达到15平方米/人。五年新增城镇就业2.5万人。
+
+四、建设人民满意的政府
+
+持续压减一般性支出，“三公”经费下降10%。
+";
+
+#[test]
+fn a_county_report_reads_characters_ranges_caps_and_a_slogan_five_year_part() {
+    let x = extract(COUNTY_2021, &Options::default());
+    assert_eq!(x.plan_year, Some(2021));
+    assert_eq!(
+        kinds(&x),
+        [PartKind::Preamble, PartKind::Review, PartKind::Plan, PartKind::FiveYear, PartKind::Conduct]
+    );
+    assert_eq!(
+        rows(&x),
+        [
+            "7%:ge:2021-12-31",
+            "7.5%:le:2021-12-31",
+            "6%:approx:2021-12-31",
+            "8%:ge:2021-12-31",
+            "7%:eq:2021-12-31",
+            "4%:le:2021-12-31",
+            "二十万平方米:eq:2021-12-31",
+            "十五家:eq:2021-12-31",
+            "两家:ge:2021-12-31",
+            "50万吨:approx:2021-12-31",
+            "3.5万亩:eq:2021-12-31",
+            "三所:eq:2021-12-31",
+            "十二个:eq:2021-12-31",
+            "一千二百户:eq:2021-12-31",
+            "580元:eq:2021-12-31",
+            "99%:eq:2021-12-31",
+            "2万吨/日:eq:2021-12-31",
+            "300亿元:ge:2025-12-31",
+            "6.5%:approx:2025-12-31",
+            "60%:eq:2025-12-31",
+            "15平方米/人:eq:2025-12-31",
+            "2.5万人:eq:2025-12-31",
+            "10%:eq:2021-12-31",
+        ]
     );
 }

@@ -357,9 +357,13 @@ fn names_past_year(doc: &Doc<'_>, from: usize, to: usize, plan_year: i32) -> boo
 }
 
 /// Whether a Chinese count stands after its noun at the end of a clause
-/// that a build verb opens: 新建农贸市场两个。 (not 中央八项规定).
+/// that a build verb opens, a comparator word after it or not: 新建农贸市场
+/// 两个。, 新增高新技术企业两家以上， (not 中央八项规定).
 fn counted_after_noun(doc: &Doc<'_>, q: &Quantity, end: usize, head: &str) -> bool {
-    let after = doc.skip_spaces(q.end, end);
+    let mut after = doc.skip_spaces(q.end, end);
+    if let Some((w, _)) = SUFFIX_COMPARATORS.iter().find(|(w, _)| doc.starts_with_at(after, w)) {
+        after = doc.skip_spaces(after + w.chars().count(), end);
+    }
     (after >= end || is_clause_end(doc.at(after))) && BUILD_VERBS.iter().any(|v| head.contains(v))
 }
 

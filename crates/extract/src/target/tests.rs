@@ -227,6 +227,10 @@ fn fourth_held_out_round_shapes_are_read_by_general_rules() {
         // a list noun in a quoted name after the count is no list noun
         ("深化消防等12个“一件事”集成改革", &["12个:eq"]),
         ("狠抓安全生产3件事", &[]),
+        // a Chinese count after its noun may carry a comparator
+        ("新增高新技术企业两家以上，", &["2家:ge"]),
+        ("培育龙头企业五家左右。", &["5家:approx"]),
+        ("落实中央八项规定以上精神", &[]),
     ];
     for (input, want) in cases {
         assert_eq!(brief(input), *want, "{input}");
