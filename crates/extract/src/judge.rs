@@ -73,8 +73,22 @@ pub struct Tense {
 }
 
 /// Words that tell what was done. Each is checked where it starts.
-const PAST: &[&str] =
-    &["已", "累计", "同比", "比上年", "一年来", "五年来", "以来", "位居", "居全国", "首次", "荣获", "获评", "超额完成"];
+const PAST: &[&str] = &[
+    "已",
+    "累计",
+    "同比",
+    "比上年",
+    "一年来",
+    "五年来",
+    "以来",
+    "位居",
+    "居全国",
+    "首次",
+    "荣获",
+    "获评",
+    "超额完成",
+    "截至",
+];
 /// Words that tell what is to be done.
 const FUTURE: &[&str] = &["要", "将", "力争", "确保", "争取", "今年", "年内", "计划", "预期", "拟"];
 
@@ -155,6 +169,7 @@ const REVIEW_TITLE: &[&str] = &[
     "存在问题",
     "问题和不足",
     "发展历程",
+    "基本情况",
 ];
 /// Title words that name the government's own conduct.
 const CONDUCT_TITLE: &[&str] =
@@ -376,6 +391,8 @@ mod tests {
         assert_eq!(chapter("一、2025年工作回顾", to_do), (PartKind::Review, 95));
         assert_eq!(chapter("三、2026年重点工作", to_do), (PartKind::Plan, 90));
         assert_eq!(chapter("一、2025年主要工作", "").0, PartKind::Review);
+        assert_eq!(chapter("一、城区养老产业基本情况", to_do).0, PartKind::Review);
+        assert_eq!(tense("截至2025年底，全市养老机构120家。"), Tense { past: 1, future: 0 });
         assert_eq!(chapter("二、“十五五”时期主要目标", to_do).0, PartKind::FiveYear);
         assert_eq!(chapter("四、全面加强政府自身建设", to_do).0, PartKind::Conduct);
         let long_done = done.repeat(3);

@@ -120,7 +120,7 @@ pub(super) fn is_scope_distance(doc: &Doc<'_>, unit: &str, num_start: usize, aft
 /// Words after a count of 条 that make it a package of policies, named by
 /// its size: 出台科技金融20条政策措施, 30条防汛硬措施 (ANNOTATION.md: 稳经济20条
 /// is a name).
-pub(super) const POLICY_NOUNS: &[&str] = &["措施", "政策", "举措", "意见", "办法", "细则", "规定", "条款"];
+pub(super) const POLICY_NOUNS: &[&str] = &["措施", "政策", "新政", "举措", "意见", "办法", "细则", "规定", "条款"];
 /// Verbs that put a policy in force: the object they take is a policy.
 pub(super) const POLICY_VERBS: &[&str] =
     &["出台", "制定", "落实", "推出", "印发", "兑现", "执行", "修订", "用好", "实施好"];

@@ -561,6 +561,17 @@ fn judge(
     if prev == '(' && after == ')' {
         return Judgement::NotATarget;
     }
+    // A page number or list item after a dash bullet at a line's start
+    // (a table of contents: “- 28 对…的调查”).
+    if matches!(prev_solid, '-' | '—' | '–' | '•' | '·') {
+        let mut k = before - 1;
+        while k > start && doc.at(k - 1) == ' ' {
+            k -= 1;
+        }
+        if k <= start || doc.at(k - 1) == '\n' {
+            return Judgement::NotATarget;
+        }
+    }
     if q.unit.is_empty() && !tok.is_fraction && !q.ratio {
         return Judgement::NotATarget;
     }

@@ -231,6 +231,12 @@ fn fourth_held_out_round_shapes_are_read_by_general_rules() {
         ("新增高新技术企业两家以上，", &["2家:ge"]),
         ("培育龙头企业五家左右。", &["5家:approx"]),
         ("落实中央八项规定以上精神", &[]),
+        // a page number after a dash bullet at a line's start (a contents list)
+        ("- 28 对某市煤炭清洁利用情况的调查", &[]),
+        ("调研报告\n- 31 对民营经济发展的思考", &[]),
+        ("投资增长6%-7%", &["6%:ge", "7%:le"]),
+        // 新政 names a policy package
+        ("全面落实20条招商新政", &[]),
     ];
     for (input, want) in cases {
         assert_eq!(brief(input), *want, "{input}");
