@@ -447,6 +447,43 @@ fn opens_a_rise(
     between_clean && rises
 }
 
+/// Verbs of changing a level to a new one: 降至, 提高到, 调整为…
+const CHANGE_TO: &[&str] = &[
+    "降至",
+    "降到",
+    "降为",
+    "下调至",
+    "下调到",
+    "下调为",
+    "上调至",
+    "上调到",
+    "上调为",
+    "提高到",
+    "提高至",
+    "提升到",
+    "提升至",
+    "调整为",
+    "调整到",
+    "调整至",
+    "增加到",
+    "减少到",
+    "减少至",
+    "减至",
+];
+
+/// Whether the figure is the level in force that the clause changes to a
+/// new one (现行16%的税率降至13%, 原有3%的费率调整为2%): it is the
+/// baseline of the new level, not a target of its own.
+fn is_present_level_changed(doc: &Doc<'_>, head: &str, unit_end: usize, clause_end: usize) -> bool {
+    if !["现行", "原有", "原来的"].iter().any(|w| head.ends_with(w)) {
+        return false;
+    }
+    let tail = doc.norm_string(unit_end, (unit_end + 12).min(clause_end));
+    CHANGE_TO.iter().filter_map(|w| tail.find(w).map(|at| &tail[at + w.len()..])).any(|rest| {
+        rest.chars().next().is_some_and(|c| c.is_ascii_digit() || crate::numeral::is_chinese_numeral_char(c))
+    })
+}
+
 /// Context of one sentence that targets need.
 pub(crate) struct SentenceContext<'s> {
     pub span: Span,
@@ -637,7 +674,10 @@ fn judge(
         pending_baseline.push((tok.value, q.unit.clone(), clause.start, q.end));
         return Judgement::Baseline;
     }
-    if matches!(prev_solid, '由' | '从') || opens_a_rise(doc, clause.start, tok.start, &q.unit, q.end, clause.end) {
+    if matches!(prev_solid, '由' | '从')
+        || opens_a_rise(doc, clause.start, tok.start, &q.unit, q.end, clause.end)
+        || is_present_level_changed(doc, &head, q.end, clause.end)
+    {
         *pending_baseline = vec![(tok.value, q.unit.clone(), clause.start, q.end)];
         return Judgement::Baseline;
     }
@@ -698,6 +738,7 @@ fn judge(
     if says_now
         || ["现有", "截至", "截止", "同期", "以来"].iter().any(|w| sentence_head.contains(w))
         || ["已有", "已经", "已建成"].iter().any(|w| head.contains(w))
+        || head.ends_with("现行")
     {
         return Judgement::NotATarget;
     }

@@ -251,6 +251,18 @@ fn a_list_of_baselines_rises_to_a_list_of_targets() {
 }
 
 #[test]
+fn a_level_in_force_changed_to_a_new_one_is_its_baseline() {
+    let got = run("将制造业等行业现行16%的税率降至13%，将补助由每人5元提高到8元");
+    let got: Vec<(String, Option<String>)> = got.into_iter().map(|(v, _, _, b, _)| (v, b)).collect();
+    assert_eq!(got, [("13".to_string(), Some("16".to_string())), ("8".to_string(), Some("5".to_string()))]);
+    let got = run("将现行10%的税率下调至9%");
+    let got: Vec<(String, Option<String>)> = got.into_iter().map(|(v, _, _, b, _)| (v, b)).collect();
+    assert_eq!(got, [("9".to_string(), Some("10".to_string()))]);
+    // a level in force that nothing changes is the present state, no target
+    assert!(run("现行3%的征收率保持不变").is_empty());
+}
+
+#[test]
 fn baselines_are_recorded_not_counted() {
     let got = run("今年绿化覆盖率由38%提高到42%,五年达到45%");
     let got: Vec<(String, Option<String>, Option<String>)> = got.into_iter().map(|(v, _, _, b, d)| (v, b, d)).collect();
