@@ -179,7 +179,7 @@ const PLAN_TITLE: &[&str] =
     &["今年", "本年", "年度", "工作安排", "重点工作", "工作任务", "主要任务", "工作要点", "重点任务"];
 /// Title words that name a five-year or longer outlook.
 const FIVE_YEAR_TITLE: &[&str] =
-    &["今后五年", "未来五年", "五年目标", "远景", "中长期", "规划纲要", "2035", "二〇三五"];
+    &["今后五年", "未来五年", "五年目标", "远景", "中长期", "规划纲要", "2035", "二〇三五", "展望"];
 /// Words after a five-year plan's name that make it the frame of this
 /// year's work (“十五五”开局之年), not the five-year part.
 const FIRST_YEAR: &[&str] = &["开局", "起步", "开好局", "第一年", "首年", "收官", "之年"];
@@ -338,7 +338,9 @@ pub(crate) fn paragraph_switch(first_sentence: &str, plan_year: Option<i32>) -> 
     if names_year {
         return Some(PartKind::Plan);
     }
-    let lead: String = opening.trim_start_matches(['“', '"', '《']).chars().take(3).collect();
+    // 展望“十五五”…, 展望未来五年…: the outlook named after 展望.
+    let opening_after_lead = opening.strip_prefix("展望").unwrap_or(&opening);
+    let lead: String = opening_after_lead.trim_start_matches(['“', '"', '《']).chars().take(3).collect();
     let five_year = ["未来五年", "今后五年", "五年规划", "纲要"].iter().any(|w| opening.contains(w))
         || five_year_plan_end(&lead).is_some_and(|end| plan_year.is_none_or(|y| end >= y));
     let first_year = FIRST_YEAR.iter().any(|w| first_sentence.contains(w));
@@ -395,6 +397,7 @@ mod tests {
         assert_eq!(tense("截至2025年底，全市养老机构120家。"), Tense { past: 1, future: 0 });
         assert_eq!(chapter("二、“十五五”时期主要目标", to_do).0, PartKind::FiveYear);
         assert_eq!(chapter("四、全面加强政府自身建设", to_do).0, PartKind::Conduct);
+        assert_eq!(chapter("三、展望未来", to_do).0, PartKind::FiveYear);
         let long_done = done.repeat(3);
         assert_eq!(chapter("二、今年工作安排", &long_done).0, PartKind::Review);
     }
@@ -459,6 +462,8 @@ mod tests {
             ("全市经济社会发展的主要预期目标是：", Some(PartKind::Plan)),
             ("2026年重点抓好以下工作。", Some(PartKind::Plan)),
             ("实施“十五五”规划重大工程，新建学校8所。", None),
+            ("展望“十五五”，全区地区生产总值年均增长6%左右。", Some(PartKind::FiveYear)),
+            ("展望未来五年，我们信心满怀。", Some(PartKind::FiveYear)),
             ("持续开展提振消费专项行动。", None),
         ];
         for (s, want) in cases {

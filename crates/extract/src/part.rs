@@ -178,14 +178,22 @@ pub(crate) fn five_year_end_containing(year: i32) -> i32 {
     1955 + 5 * n
 }
 
-/// Infers the plan year: the latest year named in a plan chapter's title
-/// (a slogan title may name the year reviewed: 砥砺奋进的2025年), not before
-/// the date the report was delivered; else a `20XX年工作`/`20XX年主要预期目标`/
+/// Infers the plan year: the earliest year named in a plan chapter's title
+/// that is the year the report was delivered or the next (a slogan title
+/// may name the year reviewed, 砥砺奋进的2025年, or a later goal), the
+/// delivery year if none is, the latest title year without a date; else a `20XX年工作`/`20XX年主要预期目标`/
 /// `20XX年是` phrase; else the date the report was delivered (in its first
 /// lines); else the latest year opening a sentence (2026年，新建…).
 pub(crate) fn infer_plan_year(doc: &Doc<'_>, plan_titles: &[String]) -> Option<i32> {
-    if let Some(y) = plan_titles.iter().filter_map(|t| year_in(t)).max() {
-        return Some(head_year(doc).map_or(y, |d| d.max(y)));
+    let title_years: Vec<i32> = plan_titles.iter().filter_map(|t| year_in(t)).collect();
+    if let Some(&latest) = title_years.iter().max() {
+        // The delivery date bounds it: a report is given in its plan year or
+        // at the end of the year before; a later year named (2027年目标) is
+        // a goal, an earlier one the year reviewed.
+        return Some(match head_year(doc) {
+            Some(d) => title_years.iter().copied().filter(|y| (d..=d + 1).contains(y)).min().unwrap_or(d),
+            None => latest,
+        });
     }
     let chars = &doc.norm;
     // The latest year named as the year of the work (the review names
@@ -331,6 +339,11 @@ mod tests {
         let titles = ["砥砺奋进的2025年".to_string(), "2026年工作安排".to_string()];
         assert_eq!(infer_plan_year(&doc, &titles), Some(2026));
         assert_eq!(infer_plan_year(&doc, &titles[..1]), Some(2026));
+        let titles = ["2026年工作安排".to_string(), "奋力实现2027年目标".to_string()];
+        assert_eq!(infer_plan_year(&doc, &titles), Some(2026));
+        // given at the end of the year before
+        let doc = Doc::new("某县政府工作报告\n——2025年12月28日在县人民代表大会上\n");
+        assert_eq!(infer_plan_year(&doc, &["2026年工作安排".to_string()]), Some(2026));
         // no cue, no date: the latest year opening a sentence
         let doc = Doc::new("一、产业\n2025年，新建学校8所。2026年，新建学校10所，到2030年建成20所。");
         assert_eq!(infer_plan_year(&doc, &[]), Some(2026));

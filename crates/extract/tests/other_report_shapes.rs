@@ -581,3 +581,54 @@ fn a_national_report_of_2019_reads_rates_lowered_and_a_later_five_year_part() {
         .collect();
     assert_eq!(lowered, [Some("16".to_string()), Some("10".to_string())]);
 }
+
+/// A county report whose five-year part comes after the year's plan under
+/// a slogan (奋力开创现代化建设新局面) and opens on 展望“十五五”: its
+/// targets are due 2030-12-31, and the conduct chapter after it takes the
+/// plan year again.
+const OUTLOOK_AFTER_PLAN: &str = "某县人民政府工作报告
+
+——2026年1月12日在某县第十九届人民代表大会第一次会议上
+
+一、“十四五”时期和2025年工作回顾
+
+五年来，全县地区生产总值年均增长6.3%，新建学校18所。
+
+二、2026年工作安排
+
+今年全县经济社会发展的主要预期目标是：地区生产总值增长6%左右，城镇新增就业8000人以上。
+
+（一）扩大有效投资。全年实施重点项目60个，新建标准化厂房15万平方米。
+
+三、奋力开创现代化建设新局面
+
+展望“十五五”，全县地区生产总值年均增长6%左右，常住人口城镇化率提高到62%，五年累计新增城镇就业4万人，新建和改扩建中小学10所。
+
+四、全面加强政府自身建设
+
+政务服务事项全程网办率达到95%以上。
+";
+
+#[test]
+fn an_outlook_under_a_slogan_after_the_plan_is_due_at_its_end() {
+    let x = extract(OUTLOOK_AFTER_PLAN, &Options::default());
+    assert_eq!(x.plan_year, Some(2026));
+    assert_eq!(
+        kinds(&x),
+        [PartKind::Preamble, PartKind::Review, PartKind::Plan, PartKind::FiveYear, PartKind::Conduct]
+    );
+    assert_eq!(
+        rows(&x),
+        [
+            "6%:approx:2026-12-31",
+            "8000人:ge:2026-12-31",
+            "60个:eq:2026-12-31",
+            "15万平方米:eq:2026-12-31",
+            "6%:approx:2030-12-31",
+            "62%:eq:2030-12-31",
+            "4万人:eq:2030-12-31",
+            "10所:eq:2030-12-31",
+            "95%:ge:2026-12-31",
+        ]
+    );
+}
