@@ -88,6 +88,13 @@ const PAST: &[&str] = &[
     "获评",
     "超额完成",
     "截至",
+    "新高",
+    "跃居",
+    "稳居",
+    "名列",
+    "获批",
+    "圆满完成",
+    "成功举办",
 ];
 /// Words that tell what is to be done.
 const FUTURE: &[&str] = &["要", "将", "力争", "确保", "争取", "今年", "年内", "计划", "预期", "拟"];
@@ -234,7 +241,13 @@ fn content_confidence(win: u32, lose: u32) -> u8 {
 /// 一年来, 五年来, 刚刚过去的2025年, 去年, or a year before the plan year as
 /// its subject (2025年是…, 2025年，…); not 比2025年 nor 2025年以来 in a plan.
 pub(crate) fn opens_on_the_past(opening: &str, plan_year: Option<i32>) -> bool {
-    let opening = opening.trim_start_matches([' ', '\n', '“', '"']);
+    let mut opening = opening.trim_start_matches([' ', '\n', '“', '"']);
+    // An address before it: 各位代表，刚刚过去的2025年…
+    for address in ["各位代表", "同志们"] {
+        if let Some(rest) = opening.strip_prefix(address) {
+            opening = rest.trim_start_matches([',', '，', '!', '！', ':', '：', '、', ' ']);
+        }
+    }
     const LEADS: &[&str] = &[
         "过去一年",
         "过去的一年",
@@ -377,6 +390,7 @@ mod tests {
         assert_eq!(tense("2025年，城镇新增就业10万人；2026年新增12万人。"), Tense { past: 1, future: 1 });
         assert_eq!(tense("比2020年增长10%。"), Tense::default());
         assert_eq!(tense("完成了改造，将近五成"), Tense { past: 1, future: 0 });
+        assert_eq!(tense("粮食产量再创历史新高，经济总量跃居全国第五，成功举办博览会。"), Tense { past: 4, future: 0 });
     }
 
     fn chapter(title: &str, body: &str) -> (PartKind, u8) {
@@ -420,6 +434,9 @@ mod tests {
         assert!(!opens_on_the_past("2026年，新建学校10所", Some(2026)));
         assert!(opens_on_the_past("2025年，新建学校8所", Some(2026)));
         assert!(opens_on_the_past("刚刚过去的2025年，", Some(2026)));
+        assert!(opens_on_the_past("各位代表，刚刚过去的2025年", Some(2026)));
+        assert!(opens_on_the_past("各位代表！过去一年", Some(2026)));
+        assert!(!opens_on_the_past("各位代表，今年是", Some(2026)));
     }
 
     #[test]
