@@ -300,6 +300,14 @@ pub(crate) fn judge_chapter(
             content_confidence(tense.past, tense.future),
             format!("标题未说明，句子多述已完成事项{counts}"),
         ),
+        // The first chapter of a report is where the review stands: there a
+        // slogan title with more markers of what was done than of what is to
+        // be done is enough, however few.
+        None if prev == PartKind::Preamble && tense.past >= 2 && tense.past > tense.future => Verdict::new(
+            PartKind::Review,
+            content_confidence(tense.past, tense.future).min(70),
+            format!("标题未说明，首章句子多述已完成事项{counts}"),
+        ),
         None if opens_on_the_past(opening, plan_year) && (tense.future == 0 || tense.past > tense.future) => {
             Verdict::new(
                 PartKind::Review,
@@ -437,6 +445,17 @@ mod tests {
         assert!(opens_on_the_past("各位代表，刚刚过去的2025年", Some(2026)));
         assert!(opens_on_the_past("各位代表！过去一年", Some(2026)));
         assert!(!opens_on_the_past("各位代表，今年是", Some(2026)));
+    }
+
+    #[test]
+    fn a_first_slogan_chapter_with_more_done_than_to_do_is_the_review() {
+        let body = "全市新增市场主体3200户，位居全省前列，已建成口袋公园6个，新建学校3所。";
+        assert_eq!(chapter("一、砥砺奋进", body).0, PartKind::Review);
+        let v = judge_chapter("二、砥砺奋进", tense(body), Some(2026), PartKind::Plan, body);
+        assert_eq!(v.kind, PartKind::Plan);
+        // a first chapter that promises is the plan
+        let body = "今年新建学校3所，已建成的公园要提升。";
+        assert_eq!(chapter("一、统筹规划建设管理", body).0, PartKind::Plan);
     }
 
     #[test]
