@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::part::{Part, five_year_plan_end, year_at_chars};
-use crate::text::Doc;
+use crate::text::{Doc, is_han};
 
 /// The kind of a part of a report: [`Part`] with the five-year outlook and
 /// the government's own conduct told apart.
@@ -99,6 +99,13 @@ const PAST: &[&str] = &[
 /// Words that tell what is to be done.
 const FUTURE: &[&str] = &["要", "将", "力争", "确保", "争取", "今年", "年内", "计划", "预期", "拟"];
 
+/// The first chars of the words of [`PAST`] and [`FUTURE`] (a test checks
+/// that none is missing).
+const MARKER_FIRSTS: &[char] = &[
+    '已', '累', '同', '比', '一', '五', '以', '位', '居', '首', '荣', '获', '超', '截', '新', '跃', '稳', '名', '圆',
+    '成', '力', '确', '争', '今', '年', '计', '预', '拟',
+];
+
 /// Whether the `要` at `i` is the modal (要加快), not part of a word
 /// (主要, 重要, 需要, 要求, 纲要).
 fn is_modal_yao(doc: &Doc<'_>, i: usize) -> bool {
@@ -137,6 +144,8 @@ pub(crate) fn tense_in(doc: &Doc<'_>, start: usize, end: usize, plan_year: Optio
                     }
                 }
             }
+            // Only chars that start a marker word are looked at further.
+            _ if !is_han(c) || !MARKER_FIRSTS.contains(&c) => {}
             _ => {
                 if PAST.iter().any(|w| doc.starts_with_at(i, w)) {
                     t.past += 1;
@@ -388,6 +397,14 @@ mod tests {
     fn tense(s: &str) -> Tense {
         let doc = Doc::new(s);
         tense_in(&doc, 0, doc.len(), Some(2026))
+    }
+
+    #[test]
+    fn every_marker_word_starts_with_a_listed_char() {
+        for w in PAST.iter().chain(FUTURE.iter().skip(2)) {
+            let first = w.chars().next().unwrap_or(' ');
+            assert!(MARKER_FIRSTS.contains(&first), "{w}");
+        }
     }
 
     #[test]

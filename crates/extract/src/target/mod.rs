@@ -250,7 +250,7 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
     // (举办培训班超10期), not a phase (二期工程, 一期项目); 小时 is a duration to
     // reach where a comparator or a verb of reaching leads to it and the clause
     // names a time (活动时间不低于2小时), not a span (每天24小时服务).
-    let recent = doc.norm_string(i.saturating_sub(20), i);
+    let recent = || doc.norm_string(i.saturating_sub(20), i);
     let clause_closes = |k: usize| {
         let k = doc.skip_spaces(k, end);
         k >= end || is_clause_end(doc.at(k)) || SUFFIX_COMPARATORS.iter().any(|(w, _)| doc.starts_with_at(k, w))
@@ -258,13 +258,13 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
     if doc.at(j) == '期'
         && !tok.is_chinese
         && clause_closes(j + 1)
-        && ["举办", "开办", "培训班", "研修班", "训练营", "讲习班"].iter().any(|w| recent.contains(w))
+        && ["举办", "开办", "培训班", "研修班", "训练营", "讲习班"].iter().any(|w| recent().contains(w))
     {
         return Some(Quantity { unit: "期".to_string(), end: j + 1, more, ratio: false, tok });
     }
     if doc.starts_with_at(j, "小时")
         && clause_closes(j + 2)
-        && ["时间", "时长"].iter().any(|w| recent.contains(w))
+        && ["时间", "时长"].iter().any(|w| recent().contains(w))
         && (prefix_comparator(doc, i, i.saturating_sub(6)).is_some()
             || LEVEL_VERBS.iter().any(|w| doc.ends_with_at(i, w)))
     {
