@@ -552,9 +552,14 @@ pub(crate) fn targets_in_sentence(doc: &Doc<'_>, cx: &SentenceContext<'_>) -> Ve
             {
                 after_sep += 1;
             }
+            // The low end may carry only the magnitude of the unit written
+            // after the range: 2万至2.5万人, 1亿—1.5亿元.
+            let magnitude_only = |low: &str, high: &str| {
+                ["万", "亿", "千", "百", "万亿"].contains(&low) && high.starts_with(low) && high != low
+            };
             quantity_at(doc, doc.skip_spaces(after_sep, end), end).filter(|u| {
                 !u.unit.is_empty()
-                    && (q.unit.is_empty() || q.unit == u.unit)
+                    && (q.unit.is_empty() || q.unit == u.unit || magnitude_only(&q.unit, &u.unit))
                     && u.tok.value > q.tok.value
                     && u.tok.is_chinese == q.tok.is_chinese
             })
@@ -562,7 +567,7 @@ pub(crate) fn targets_in_sentence(doc: &Doc<'_>, cx: &SentenceContext<'_>) -> Ve
             None
         };
         if let Some(u) = &upper
-            && q.unit.is_empty()
+            && q.unit != u.unit
         {
             q.unit.clone_from(&u.unit);
         }

@@ -100,6 +100,9 @@ fn comparators_read_the_words_around_the_number() {
         ("分别增长6%和6%以上", &["6%:eq", "6%:ge"]),
         ("增长5%—6%", &["5%:ge", "6%:le"]),
         ("新增3—5家", &["3家:ge", "5家:le"]),
+        ("新增就业2万至2.5万人", &["2万人:ge", "2.5万人:le"]),
+        ("投资1亿—1.5亿元", &["1亿元:ge", "1.5亿元:le"]),
+        ("建设3万亩、新增5万元", &["3万亩:eq", "5万元:eq"]),
     ];
     for (input, want) in cases {
         assert_eq!(brief(input), *want, "{input}");
