@@ -362,7 +362,8 @@ const OPENING: usize = 24;
 /// the year's plan when it opens on this year (今年…, 2026年…, 主要预期目标).
 pub(crate) fn paragraph_switch(first_sentence: &str, plan_year: Option<i32>) -> Option<PartKind> {
     let opening: String = first_sentence.chars().take(OPENING).collect();
-    let names_year = first_sentence.contains("今年")
+    // 今年以来 tells what was done this year so far (a review's words).
+    let names_year = first_sentence.replace("今年以来", "").contains("今年")
         || first_sentence.contains("主要预期目标")
         || plan_year.is_some_and(|y| year_of(&opening) == Some(y));
     if names_year {
@@ -381,7 +382,14 @@ pub(crate) fn paragraph_switch(first_sentence: &str, plan_year: Option<i32>) -> 
 /// (“十四五”时期发展成就和“十五五”时期主要目标任务): its paragraphs may then
 /// switch to the five-year outlook or the year's plan by their openings.
 pub(crate) fn title_is_mixed(title: &str) -> bool {
+    let title = title.replace("今年以来", "");
     ["目标", "任务", "安排", "重点工作", "今年", "展望"].iter().any(|w| title.contains(w))
+}
+
+/// Whether a title says nothing of its part (a slogan): a review judged by
+/// its sentences may then hold paragraphs of the plan (今年，力争…).
+pub(crate) fn title_is_silent(title: &str, plan_year: Option<i32>) -> bool {
+    title_says(title, plan_year).is_none()
 }
 
 /// Whether a sub-heading names the review (（一）过去一年的主要工作): the
@@ -502,6 +510,9 @@ mod tests {
     fn mixed_titles_are_told() {
         assert!(title_is_mixed("“十四五”时期发展成就和“十五五”时期主要目标任务"));
         assert!(!title_is_mixed("“十四五”时期和2025年工作回顾"));
+        assert!(!title_is_mixed("2019年和今年以来工作回顾"));
+        assert!(title_is_silent("聚力产业升级", Some(2026)));
+        assert!(!title_is_silent("2025年工作回顾", Some(2026)));
     }
 
     #[test]
@@ -518,6 +529,7 @@ mod tests {
             ("展望“十五五”，全区地区生产总值年均增长6%左右。", Some(PartKind::FiveYear)),
             ("展望未来五年，我们信心满怀。", Some(PartKind::FiveYear)),
             ("持续开展提振消费专项行动。", None),
+            ("今年以来，我们统筹疫情防控和经济社会发展。", None),
         ];
         for (s, want) in cases {
             assert_eq!(paragraph_switch(s, Some(2026)), want, "{s}");

@@ -455,7 +455,10 @@ impl Builder<'_, '_> {
             Some(v) => Decided::new(v.kind, v.confidence, v.reason.clone(), p.start),
             None => self.chapter.clone(),
         };
-        self.review_may_switch = judge::title_is_mixed(title);
+        // A review told by its sentences under a slogan may hold the plan of
+        // its topic too (a chapter mixing both): its paragraphs may switch.
+        self.review_may_switch = judge::title_is_mixed(title)
+            || (self.chapter.kind == PartKind::Review && judge::title_is_silent(title, self.plan_year));
         self.long_range_end = match self.chapter.kind {
             PartKind::FiveYear | PartKind::Plan => part::five_year_plan_end(title),
             _ => None,
@@ -554,6 +557,10 @@ impl Builder<'_, '_> {
         // the review (a chapter mixing both: 过去一年，新建学校8所。今年，
         // 将新建10所): from a sentence that opens on the past and says nothing
         // of what is to be done, to the first one that does.
+        // A whole paragraph that reads as done (a topic's results before its
+        // plan, with no opening cue) promises nothing either.
+        let paragraph_done =
+            part.has_targets() && judge::reads_as_done(judge::tense_in(doc, p.start, p.end, self.plan_year));
         let mut telling_the_past = false;
         for sent in layout::sentences(doc, p.start, p.end) {
             self.inline_headings(sent, p);
@@ -567,7 +574,7 @@ impl Builder<'_, '_> {
             } else if judge::opens_on_the_past(&opening, self.plan_year) {
                 telling_the_past = true;
             }
-            if telling_the_past {
+            if telling_the_past || paragraph_done {
                 continue;
             }
             let cx = target::SentenceContext {

@@ -632,3 +632,17 @@ fn an_outlook_under_a_slogan_after_the_plan_is_due_at_its_end() {
         ]
     );
 }
+
+/// A plan chapter under a slogan whose topic paragraph first reports the
+/// year's results with no opening cue (已, 累计, 同比, 位居…) and then a
+/// paragraph says what is to be done: the first promises nothing.
+#[test]
+fn a_paragraph_that_reads_as_done_inside_the_plan_promises_nothing() {
+    let text = "某市政府工作报告\n\n——2026年1月10日\n\n一、2025年工作回顾\n\n过去一年，新建学校8所。\n\n\
+二、聚力产业升级\n\n（一）先进制造。全市规上工业增加值同比增长7.5%，已建成智能工厂12家，累计培育专精特新企业320家，\
+位居全省前列，新能源汽车产量首次突破10万辆。\n\n\
+今年，力争新增智能工厂15家，培育专精特新企业50家以上。\n";
+    let x = extract(text, &Options::default());
+    assert_eq!(x.plan_year, Some(2026));
+    assert_eq!(rows(&x), ["15家:eq:2026-12-31", "50家:ge:2026-12-31"]);
+}
