@@ -158,6 +158,15 @@ pub(crate) fn tense_in(doc: &Doc<'_>, start: usize, end: usize, plan_year: Optio
     t
 }
 
+/// Whether `start..end` names a year after the plan year (到2030年): a goal
+/// set, so not a sentence telling the past.
+pub(crate) fn names_a_later_year(doc: &Doc<'_>, start: usize, end: usize, plan_year: Option<i32>) -> bool {
+    let Some(plan) = plan_year else {
+        return false;
+    };
+    (start..end.min(doc.len())).any(|i| year_at_chars(&doc.norm, i).is_some_and(|y| y > plan))
+}
+
 /// A part's kind with how sure the judgement is (0–100) and why, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Verdict {

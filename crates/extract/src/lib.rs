@@ -569,7 +569,7 @@ impl Builder<'_, '_> {
             }
             let tense = judge::tense_in(doc, sent.start, sent.end, self.plan_year);
             let opening = doc.joined(sent.start, (sent.start + 16).min(sent.end));
-            if tense.future > 0 {
+            if tense.future > 0 || judge::names_a_later_year(doc, sent.start, sent.end, self.plan_year) {
                 telling_the_past = false;
             } else if judge::opens_on_the_past(&opening, self.plan_year) {
                 telling_the_past = true;

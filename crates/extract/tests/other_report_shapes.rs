@@ -646,3 +646,15 @@ fn a_paragraph_that_reads_as_done_inside_the_plan_promises_nothing() {
     assert_eq!(x.plan_year, Some(2026));
     assert_eq!(rows(&x), ["15家:eq:2026-12-31", "50家:ge:2026-12-31"]);
 }
+
+/// A five-year part whose sentence opens on the last year's level and sets
+/// the goal of the plan's end (2025年全市人均地区生产总值9万元，到2030年达到12万元):
+/// the goal is a target; a sentence that only tells the past is not.
+#[test]
+fn a_goal_set_from_last_years_level_is_a_target() {
+    let text = "某市政府工作报告\n\n——2026年1月10日\n\n一、2025年工作回顾\n\n过去一年，新建学校8所。\n\n\
+二、“十五五”时期主要目标\n\n2025年全市人均地区生产总值9万元，到2030年达到12万元。2025年，全市新建学校8所。\n\n\
+三、2026年工作安排\n\n新建学校10所。\n";
+    let x = extract(text, &Options::default());
+    assert_eq!(rows(&x), ["12万元:eq:2030-12-31", "10所:eq:2026-12-31"]);
+}

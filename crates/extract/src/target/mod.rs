@@ -372,6 +372,12 @@ fn sentence_head_start(doc: &Doc<'_>, sent: Span, clause_start: usize) -> usize 
 /// Whether `from..to` names a year before the plan year as the time of the
 /// figure (not as a base of comparison: 比2020年, 以2019年为基数, 较…).
 fn names_past_year(doc: &Doc<'_>, from: usize, to: usize, plan_year: i32) -> bool {
+    // The year nearest before the figure is its time: 2025年…9万元，到2030年
+    // 达到12万元 sets the 12 for 2030.
+    let nearest = (from..to).rev().find_map(|k| crate::part::year_at_chars(&doc.norm, k));
+    if nearest.is_some_and(|y| y >= plan_year) {
+        return false;
+    }
     (from..to).any(|k| {
         crate::part::year_at_chars(&doc.norm, k).is_some_and(|y| {
             let before = doc.at(k.wrapping_sub(1));
