@@ -553,14 +553,15 @@ impl Builder<'_, '_> {
             }
             e + 1
         });
-        // Sentences that tell the year reviewed inside a part that is not
-        // the review (a chapter mixing both: 过去一年，新建学校8所。今年，
-        // 将新建10所): from a sentence that opens on the past and says nothing
-        // of what is to be done, to the first one that does.
-        // A whole paragraph that reads as done (a topic's results before its
-        // plan, with no opening cue) promises nothing either.
+        // A paragraph that reads as done inside a part that is not the
+        // review (a topic's results before its plan, with no opening cue)
+        // promises nothing.
         let paragraph_done =
             part.has_targets() && judge::reads_as_done(judge::tense_in(doc, p.start, p.end, self.plan_year));
+        // Nor do sentences that tell the year reviewed (a chapter mixing
+        // both: 过去一年，新建学校8所。今年，将新建10所): from a sentence that
+        // opens on the past and says nothing of what is to be done (nor names
+        // a later year), to the first one that does.
         let mut telling_the_past = false;
         for sent in layout::sentences(doc, p.start, p.end) {
             self.inline_headings(sent, p);
