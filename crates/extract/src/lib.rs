@@ -556,8 +556,11 @@ impl Builder<'_, '_> {
         // A paragraph that reads as done inside a part that is not the
         // review (a topic's results before its plan, with no opening cue)
         // promises nothing.
-        let paragraph_done =
-            part.has_targets() && judge::reads_as_done(judge::tense_in(doc, p.start, p.end, self.plan_year));
+        // A part a reader set by hand (人工指定) is read as set, sentence by sentence.
+        let is_set_by_hand = self.decided().reason == "人工指定";
+        let paragraph_done = part.has_targets()
+            && !is_set_by_hand
+            && judge::reads_as_done(judge::tense_in(doc, p.start, p.end, self.plan_year));
         // Nor do sentences that tell the year reviewed (a chapter mixing
         // both: 过去一年，新建学校8所。今年，将新建10所): from a sentence that
         // opens on the past and says nothing of what is to be done (nor names
@@ -575,7 +578,7 @@ impl Builder<'_, '_> {
             } else if judge::opens_on_the_past(&opening, self.plan_year) {
                 telling_the_past = true;
             }
-            if telling_the_past || paragraph_done {
+            if (telling_the_past && !is_set_by_hand) || paragraph_done {
                 continue;
             }
             let cx = target::SentenceContext {
