@@ -109,3 +109,17 @@ pub(crate) async fn read_upload<T: Send + 'static>(read: impl FnOnce() -> T + Se
     let _turn = FILE_READS.acquire().await.map_err(|e| crate::AppError::Internal(e.to_string()))?;
     tokio::task::spawn_blocking(read).await.map_err(|e| crate::AppError::Internal(e.to_string()))
 }
+
+/// The most items one bulk request may carry.
+pub const MAX_BATCH: usize = 500;
+
+/// Refuses an empty batch or one over [`MAX_BATCH`] items.
+pub(crate) fn check_batch(len: usize) -> crate::Result<()> {
+    if len == 0 {
+        return Err(crate::AppError::field("items", "empty", "批量操作至少包含一项"));
+    }
+    if len > MAX_BATCH {
+        return Err(crate::AppError::field("items", "too_many", format!("一次批量操作最多{MAX_BATCH}项，本次{len}项")));
+    }
+    Ok(())
+}

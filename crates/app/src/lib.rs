@@ -47,12 +47,12 @@ pub use imports::{
     ImportReview, ImportTaskInput, MAX_DRAFT_TASKS, MAX_REPORT_BYTES, MAX_REPORT_CHARS, PartChange, PublishInput,
     ReviewPart,
 };
-pub use input::TargetInput;
+pub use input::{MAX_BATCH, TargetInput};
 pub use ledgers::{LedgerFile, LedgerImported, LedgerPreview, MAX_LEDGER_BYTES, MAX_LEDGER_ERRORS};
 pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSend};
 pub use plans::{
-    BulkResponsibilityInput, BulkTaskInput, MAX_BATCH, PlanInput, PlanOverview, ResponsibilityInput, TaskDetail,
-    TaskEdit, TaskFamily, TaskFilter, TaskInput,
+    BulkResponsibilityInput, BulkTaskInput, PlanInput, PlanOverview, ResponsibilityInput, TaskDetail, TaskEdit,
+    TaskFamily, TaskFilter, TaskInput,
 };
 pub use qingdan_domain::{
     AssignmentFileId, ChannelId, ImportId, ImportStatus, ImportTargetId, ImportTaskId, NotificationId, OutboxStatus,

@@ -5,24 +5,11 @@
 
 use super::{ResponsibilityInput, TaskInput};
 use crate::guards::require_supervisor;
+use crate::input::check_batch;
 use crate::{App, AppError, Result};
 use qingdan_domain::{Invalid, PlanId, Responsibility, TaskId, User};
 use qingdan_storage::NewTask;
 use serde::Deserialize;
-
-/// The most items one bulk request may carry.
-pub const MAX_BATCH: usize = 500;
-
-/// Refuses an empty batch or one over [`MAX_BATCH`] items.
-pub(crate) fn check_batch(len: usize) -> Result<()> {
-    if len == 0 {
-        return Err(AppError::field("items", "empty", "批量操作至少包含一项"));
-    }
-    if len > MAX_BATCH {
-        return Err(AppError::field("items", "too_many", format!("一次批量操作最多{MAX_BATCH}项，本次{len}项")));
-    }
-    Ok(())
-}
 
 /// A task of a bulk creation: a task as `POST /plans/{id}/tasks` takes it,
 /// or under an earlier task of the same batch (`parent_ref`, its index).

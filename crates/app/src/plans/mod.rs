@@ -15,8 +15,7 @@ use serde::Deserialize;
 mod bulk;
 mod editing;
 mod filter;
-pub(crate) use bulk::check_batch;
-pub use bulk::{BulkResponsibilityInput, BulkTaskInput, MAX_BATCH};
+pub use bulk::{BulkResponsibilityInput, BulkTaskInput};
 pub use editing::TaskEdit;
 pub(crate) use editing::require_editable;
 

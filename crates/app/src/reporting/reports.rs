@@ -231,7 +231,7 @@ impl App {
         if !user.role.can_supervise() {
             return Err(AppError::Forbidden);
         }
-        crate::plans::check_batch(items.len())?;
+        crate::input::check_batch(items.len())?;
         let checked: Vec<Result<Review>> = items.iter().map(|(_, input)| check_review(input)).collect();
         let valid: Vec<(ReportId, Review)> = items
             .iter()

@@ -80,15 +80,7 @@ macro_rules! recount_up {
                     .filter_map(|(p, pct)| p.parse::<Period>().ok().map(|p| (p, *pct)))
                     .max_by_key(|(p, _)| *p)
                     .map(|(_, pct)| pct);
-                let targets: Vec<crate::plans::tasks::TargetRow> = sqlx::query_as(
-                    "SELECT id, task_id, metric, value, unit, comparator, baseline, deadline, actual FROM targets \
-                     WHERE tenant_id = $1 AND task_id = $2 ORDER BY id",
-                )
-                .bind($tenant.0)
-                .bind(id)
-                .fetch_all(&mut *$tx)
-                .await?;
-                let targets = targets.into_iter().map(|t| t.into_target()).collect::<Result<Vec<Target>>>()?;
+                let targets: Vec<Target> = $crate::plans::tasks::task_targets!(&mut *$tx, $tenant.0, id);
                 match newest {
                     Some(reported) => work_progress(&targets, reported),
                     None => 0,

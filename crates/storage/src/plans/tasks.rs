@@ -420,6 +420,25 @@ fn more_conditions(more: &TaskConditions, sql: &mut String, params: &mut Vec<Par
     }
 }
 
+/// The targets of task `$task` (an id) in the order they were written, read
+/// on `$on` (a pool, or `&mut *tx` inside a transaction); evaluates to
+/// `Vec<Target>`. Shared by `Store::targets`, the review's roll-up and the
+/// editing that recomputes progress.
+macro_rules! task_targets {
+    ($on:expr, $tenant:expr, $task:expr) => {{
+        let rows: Vec<$crate::plans::tasks::TargetRow> = sqlx::query_as(
+            "SELECT id, task_id, metric, value, unit, comparator, baseline, deadline, actual FROM targets \
+             WHERE tenant_id = $1 AND task_id = $2 ORDER BY id",
+        )
+        .bind($tenant)
+        .bind($task)
+        .fetch_all($on)
+        .await?;
+        rows.into_iter().map($crate::plans::tasks::TargetRow::into_target).collect::<Result<Vec<_>>>()?
+    }};
+}
+pub(crate) use task_targets;
+
 /// Inserts one task row with its supporting orgs and targets on `$tx`;
 /// evaluates to the new id. Shared by `create_task` and `bulk_insert_tasks`.
 macro_rules! insert_task {
@@ -735,17 +754,7 @@ impl Store {
 
     /// The targets of a task, in the order they were written.
     pub async fn targets(&self, tenant: TenantId, task: TaskId) -> Result<Vec<Target>> {
-        let rows: Vec<TargetRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, task_id, metric, value, unit, comparator, baseline, deadline, actual FROM targets \
-                 WHERE tenant_id = $1 AND task_id = $2 ORDER BY id",
-            )
-            .bind(tenant.0)
-            .bind(task.0)
-            .fetch_all(pool)
-            .await?
-        });
-        rows.into_iter().map(TargetRow::into_target).collect()
+        Ok(on_pool!(self, pool => task_targets!(pool, tenant.0, task.0)))
     }
 
     /// Replaces who answers for a task, recording the change.

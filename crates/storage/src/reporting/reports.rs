@@ -3,7 +3,7 @@
 use super::files::{NewReportFile, insert_report_files};
 use crate::audit::{event, record};
 use crate::error::{Conflict, Entity};
-use crate::plans::tasks::{TargetRow, ancestor_paths};
+use crate::plans::tasks::{ancestor_paths, task_targets};
 use crate::rows::{code, decimal};
 use crate::store::{in_tx, lock_plan_of, on_pool};
 use crate::{Actor, Result, StorageError, Store};
@@ -85,15 +85,7 @@ macro_rules! accept_progress {
                 .execute(&mut *$tx)
                 .await?;
         }
-        let targets: Vec<TargetRow> = sqlx::query_as(
-            "SELECT id, task_id, metric, value, unit, comparator, baseline, deadline, actual FROM targets \
-             WHERE tenant_id = $1 AND task_id = $2 ORDER BY id",
-        )
-        .bind($tenant.0)
-        .bind(task_id)
-        .fetch_all(&mut *$tx)
-        .await?;
-        let targets = targets.into_iter().map(TargetRow::into_target).collect::<Result<Vec<_>>>()?;
+        let targets = task_targets!(&mut *$tx, $tenant.0, task_id);
         let own: FamilyRow =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("{FAMILY_SELECT} WHERE tenant_id = $1 AND id = $2")))
                 .bind($tenant.0)
@@ -369,8 +361,7 @@ impl Store {
     /// reported percent: `qingdan_domain::work_progress`), rolls progress up to
     /// the parent tasks by weight, and sets each one's light as of `today`
     /// under `rules`; accepting an older period leaves them. A report not
-    /// waiting for review is a `Conflict`.
-    /// Reviews one report: `Conflict(ReportNotWaiting)` when it is not waiting.
+    /// waiting for review is a `Conflict` ([`Store::review_reports`] for many).
     pub async fn review_report(
         &self,
         tenant: TenantId,
