@@ -202,6 +202,50 @@ pub(crate) fn scan_chinese(chars: &[char], start: usize) -> Option<NumberToken> 
     Some(NumberToken { start, end, value: Decimal::from(value), is_chinese: true, is_fraction: false })
 }
 
+/// A percentage or permillage written in words: `百分之六` -> 6 `%`,
+/// `百分之六点五` -> 6.5, `百分之十二` -> 12, `千分之三` -> 3 `‰` (digits
+/// after 之 are read too: `百分之6`). The token runs from 百/千 to the last
+/// digit, so its text is the whole figure as written; the unit is the sign
+/// it stands for. `百分之百` (a slogan as often as a figure) is not read.
+pub(crate) fn scan_written_percent(chars: &[char], start: usize) -> Option<(NumberToken, &'static str)> {
+    let unit = match (chars.get(start)?, chars.get(start + 1)?, chars.get(start + 2)?) {
+        ('百', '分', '之') => "%",
+        ('千', '分', '之') => "‰",
+        _ => return None,
+    };
+    let from = start + 3;
+    if chars.get(from).is_some_and(char::is_ascii_digit) {
+        let tok = scan_arabic(chars, from)?;
+        if tok.is_fraction {
+            return None;
+        }
+        return Some((NumberToken { start, ..tok }, unit));
+    }
+    let mut end = from;
+    while end - from < 8 && chars.get(end).is_some_and(|c| chinese_digit(*c).is_some() || matches!(c, '十' | '百')) {
+        end += 1;
+    }
+    let whole: String = chars.get(from..end)?.iter().collect();
+    let mut digits = parse_chinese(&whole)?.to_string();
+    // Decimals after 点 are read digit by digit: 六点五 -> 6.5, 零点零五 -> 0.05.
+    let decimal_digit = |k: usize| chars.get(k).filter(|c| **c != '两').and_then(|c| chinese_digit(*c));
+    if chars.get(end) == Some(&'点') && decimal_digit(end + 1).is_some() {
+        digits.push('.');
+        let mut k = end + 1;
+        while k - end <= 8
+            && let Some(d) = decimal_digit(k)
+        {
+            digits.push_str(&d.to_string());
+            k += 1;
+        }
+        end = k;
+    }
+    let value: Decimal = digits.parse().ok()?;
+    // Not a Chinese count (whose noun and verb decide it): it reads as the
+    // same figure written with digits and a sign.
+    Some((NumberToken { start, end, value, is_chinese: false, is_fraction: false }, unit))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,6 +310,28 @@ mod tests {
         for (input, want) in cases {
             let got = scan_chinese(&chars(input), 0).map(|t| (t.value.to_string().parse::<u64>().unwrap_or(0), t.end));
             assert_eq!(got, want, "{input}");
+        }
+    }
+
+    #[test]
+    fn percentages_written_in_words_read_as_the_sign() {
+        let cases = [
+            ("百分之六", Some(("6", "%", 4))),
+            ("百分之六点五左右", Some(("6.5", "%", 6))),
+            ("百分之十二以上", Some(("12", "%", 5))),
+            ("百分之三十五", Some(("35", "%", 6))),
+            ("百分之零点八", Some(("0.8", "%", 6))),
+            ("千分之三", Some(("3", "‰", 4))),
+            ("百分之7.5", Some(("7.5", "%", 6))),
+            ("百分之九点", Some(("9", "%", 4))),
+            ("百分之百", None),
+            ("百分点", None),
+            ("百分之", None),
+        ];
+        for (input, want) in cases {
+            let got = scan_written_percent(&chars(input), 0);
+            let got = got.as_ref().map(|(t, u)| (t.value.to_string(), *u, t.end));
+            assert_eq!(got.as_ref().map(|(v, u, e)| (v.as_str(), *u, *e)), want, "{input}");
         }
     }
 }

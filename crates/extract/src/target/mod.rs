@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::deadline::{self, Phrase};
 use crate::layout::{Span, clause_of, is_clause_end};
-use crate::numeral::{NumberToken, is_chinese_numeral_char, scan_arabic, scan_chinese};
+use crate::numeral::{NumberToken, is_chinese_numeral_char, scan_arabic, scan_chinese, scan_written_percent};
 use crate::part::Part;
 use crate::text::{CharOffset, Doc, is_han};
 use crate::units::{LABEL_UNITS, is_time_word_at, match_unit};
@@ -213,6 +213,10 @@ struct Quantity {
 /// Reads a number and its unit at `i`, if a number starts there.
 fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
     let c = doc.at(i);
+    // 百分之六 reads as 6%.
+    if let Some((tok, unit)) = scan_written_percent(&doc.norm, i) {
+        return Some(Quantity { unit: unit.to_string(), end: tok.end, more: false, ratio: false, tok });
+    }
     let tok = if c.is_ascii_digit() {
         scan_arabic(&doc.norm, i)?
     } else if is_chinese_numeral_char(c) {

@@ -325,3 +325,32 @@ fn fractions_and_integers_are_written_like_the_gold() {
     assert!(line.contains("\"value\":0.6666666666666666"), "{line}");
     assert!(line.starts_with("{\"offset\":2,\"text\":\"2/3\""), "{line}");
 }
+
+#[test]
+fn percentages_written_in_words_are_read_like_digits() {
+    let cases: &[(&str, &[&str])] = &[
+        ("城乡居民收入增长百分之六", &["6%:eq"]),
+        ("地区生产总值增长百分之六点五左右", &["6.5%:approx"]),
+        ("研发投入增长百分之十二以上", &["12%:ge"]),
+        ("失业率控制在百分之五点五以内", &["5.5%:le"]),
+        ("投资增长百分之五至百分之六", &["5%:ge", "6%:le"]),
+        ("覆盖率由百分之四十提高到百分之六十", &["60%:eq"]),
+        ("人口自然增长率控制在千分之三以内", &["3‰:le"]),
+        ("要百分之百落实到位", &[]),
+    ];
+    for (input, want) in cases {
+        assert_eq!(brief(input), *want, "{input}");
+    }
+    // The figure is written from 百 on, and found there.
+    let doc = Doc::new("能耗下降百分之三点二");
+    let cx = SentenceContext {
+        span: Span { start: 0, end: doc.len() },
+        part: Part::Plan,
+        plan_year: Some(2024),
+        default_deadline: None,
+        section: "",
+    };
+    let t = targets_in_sentence(&doc, &cx);
+    assert_eq!(t.iter().map(|t| (t.offset.0, t.text.as_str())).collect::<Vec<_>>(), [(4, "百分之三点二")]);
+    assert_eq!(run("覆盖率由百分之四十提高到百分之六十")[0].3.as_deref(), Some("40"));
+}
