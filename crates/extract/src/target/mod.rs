@@ -274,6 +274,13 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
     {
         return Some(Quantity { unit: "小时".to_string(), end: j + 2, more, ratio: false, tok });
     }
+    // A duration shortened to a new length is a level to reach, a cap where
+    // 内 follows: 审批时间压缩至2小时内, 缩短到3个工作日以内 (not 10天内办结).
+    if is_shortened_to(doc, i)
+        && let Some(w) = DURATION_UNITS.iter().find(|w| doc.starts_with_at(j, w))
+    {
+        return Some(Quantity { unit: (*w).to_string(), end: j + w.chars().count(), more, ratio: false, tok });
+    }
     if is_time_word_at(doc, j) {
         return Some(Quantity { unit: String::new(), end: j, more, ratio: false, tok });
     }
@@ -286,6 +293,34 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
         Some(u) => Some(Quantity { end: j + u.len, unit: u.text, more, ratio: false, tok }),
         None => Some(Quantity { end: tok.end, unit: String::new(), more, ratio: false, tok }),
     }
+}
+
+/// Verbs that shorten a duration to the length written after them:
+/// 办理时限压缩至3个工作日, 缩短到2小时内.
+const SHORTEN_VERBS: &[&str] = &[
+    "压缩至",
+    "压缩到",
+    "压缩为",
+    "压缩在",
+    "缩短至",
+    "缩短到",
+    "缩短为",
+    "缩短在",
+    "压减至",
+    "压减到",
+    "减少至",
+    "减少到",
+    "减至",
+    "控制在",
+    "不超过",
+];
+
+/// Lengths of time a duration is shortened to, longest first.
+const DURATION_UNITS: &[&str] = &["个工作日", "工作日", "个小时", "小时", "分钟", "个月", "天", "日"];
+
+/// Whether a verb of shortening stands right before the number at `i`.
+fn is_shortened_to(doc: &Doc<'_>, i: usize) -> bool {
+    SHORTEN_VERBS.iter().any(|w| doc.ends_with_at(i, w))
 }
 
 /// Verbs that lead to a ratio to reach: 收入比缩小至2.1∶1.
@@ -662,7 +697,9 @@ fn judge(
     let clause = clause_of(doc, cx.span, tok.start);
     let clause_text = doc.norm_string(clause.start, clause.end);
     let head = doc.norm_string(clause.start, tok.start);
-    if tok.is_chinese {
+    // A duration shortened to a length in words is no label: 压缩至两个工作日内.
+    let shortened = is_shortened_to(doc, tok.start) && DURATION_UNITS.contains(&q.unit.as_str());
+    if tok.is_chinese && !shortened {
         let is_one = tok.value == Decimal::ONE;
         let asserted = prefix_comparator(doc, tok.start, start).is_some_and(|c| c == Comparator::AtLeast);
         let after_build_verb = BUILD_VERBS.iter().chain(PEOPLE_VERBS).any(|v| head.ends_with(v));
@@ -789,6 +826,7 @@ fn judge(
     }
 
     let comparator = suffix_comparator(doc, q.end, end)
+        .or_else(|| (shortened && doc.at(doc.skip_spaces(q.end, end)) == '内').then_some(Comparator::AtMost))
         .or_else(|| q.more.then_some(Comparator::AtLeast))
         .or_else(|| prefix_comparator(doc, tok.start, start))
         .or_else(|| clause_comparator(&head))

@@ -354,3 +354,23 @@ fn percentages_written_in_words_are_read_like_digits() {
     assert_eq!(t.iter().map(|t| (t.offset.0, t.text.as_str())).collect::<Vec<_>>(), [(4, "百分之三点二")]);
     assert_eq!(run("覆盖率由百分之四十提高到百分之六十")[0].3.as_deref(), Some("40"));
 }
+
+#[test]
+fn a_duration_shortened_to_a_length_is_a_target_and_within_it_a_cap() {
+    let cases: &[(&str, &[&str])] = &[
+        ("企业开办时间压缩至2小时内", &["2小时:le"]),
+        ("不动产登记压缩到3个工作日以内", &["3个工作日:le"]),
+        ("工程建设项目审批时限缩短至40个工作日", &["40个工作日:eq"]),
+        ("急救平均响应时间缩短到12分钟之内", &["12分钟:le"]),
+        ("政务服务事项办理时限压减至两个工作日内", &["2个工作日:le"]),
+        ("一般事项压缩至一天内办结", &["1天:le"]),
+        ("审批时间不超过5个工作日", &["5个工作日:le"]),
+        // a working rule with no verb of shortening is no target
+        ("群众诉求10天内办结", &[]),
+        ("承诺事项3个工作日内答复", &[]),
+        ("开展3个月专项整治", &[]),
+    ];
+    for (input, want) in cases {
+        assert_eq!(brief(input), *want, "{input}");
+    }
+}
