@@ -830,6 +830,7 @@ fn judge(
         .or_else(|| q.more.then_some(Comparator::AtLeast))
         .or_else(|| prefix_comparator(doc, tok.start, start))
         .or_else(|| clause_comparator(&head))
+        .or_else(|| is_estimate(&head).then_some(Comparator::About))
         .unwrap_or_default();
 
     let mut baseline = None;
@@ -878,10 +879,36 @@ fn clause_comparator(head: &str) -> Option<Comparator> {
     })
 }
 
+/// Whether the clause gives the figure as an estimate: 预计 stands before it
+/// with a verb between (预计达7万家, 预计全年收入达到100亿元, 预计到2027年
+/// 实现…), and no other figure but a year: it reads `approx`, like 预计
+/// right before the number or 左右 after it.
+fn is_estimate(head: &str) -> bool {
+    let Some(at) = head.rfind("预计") else {
+        return false;
+    };
+    let between: Vec<char> = head[at..].chars().collect();
+    let mut k = 0;
+    while k < between.len() {
+        let c = between[k];
+        if c.is_ascii_digit() {
+            let run = between[k..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if run != 4 || between.get(k + run) != Some(&'年') {
+                return false;
+            }
+            k += run;
+        } else if is_chinese_numeral_char(c) {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
 /// Verbs and fillers stripped from the start of a metric name.
 const METRIC_LEADS: &[&str] = &[
     "一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是", "今年", "年内", "全年", "力争",
-    "确保", "重点", "其中", "同时", "并", "再", "继续", "全面", "加快", "积极", "大力",
+    "确保", "重点", "其中", "同时", "并", "再", "继续", "全面", "加快", "积极", "大力", "预计",
 ];
 /// Verbs after which the metric needs the noun written after the number.
 const METRIC_VERBS: &[&str] = &[

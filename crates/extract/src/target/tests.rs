@@ -374,3 +374,25 @@ fn a_duration_shortened_to_a_length_is_a_target_and_within_it_a_cap() {
         assert_eq!(brief(input), *want, "{input}");
     }
 }
+
+#[test]
+fn an_estimate_reads_approx_wherever_its_verb_stands() {
+    let cases: &[(&str, &[&str])] = &[
+        ("高新技术企业预计达8000家", &["8000家:approx"]),
+        ("全年客运量预计达到1.2亿人次", &["1.2亿人次:approx"]),
+        ("预计全年财政收入达到350亿元", &["350亿元:approx"]),
+        ("预计到2027年产业规模达到5000亿元", &["5000亿元:approx"]),
+        ("项目总投资预计45亿元", &["45亿元:approx"]),
+        // a nearer comparator still decides
+        ("预计达到300亿元以上", &["300亿元:ge"]),
+        ("预计突破20万辆", &["20万辆:ge"]),
+        // another figure between: the estimate was of that one
+        ("预计投资50亿元带动就业3000人", &["50亿元:approx", "3000人:eq"]),
+        // another clause
+        ("预计增长6%，其中投资增长8%", &["6%:approx", "8%:eq"]),
+        ("达到1.5万家", &["1.5万家:eq"]),
+    ];
+    for (input, want) in cases {
+        assert_eq!(brief(input), *want, "{input}");
+    }
+}
