@@ -158,6 +158,37 @@ pub(crate) fn tense_in(doc: &Doc<'_>, start: usize, end: usize, plan_year: Optio
     t
 }
 
+/// Counts of the sentences that tell what was done (a marker of it and none
+/// of what is to be done) and of those that tell what is to be done (a
+/// marker of it, or a year after the plan year).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Sentences {
+    pub done: u32,
+    pub to_do: u32,
+}
+
+/// Counts the sentences of `start..end` by what they tell.
+pub(crate) fn sentences_in(doc: &Doc<'_>, start: usize, end: usize, plan_year: Option<i32>) -> Sentences {
+    let mut s = Sentences::default();
+    for sent in crate::layout::sentences(doc, start, end) {
+        let t = tense_in(doc, sent.start, sent.end, plan_year);
+        if t.future > 0 || names_a_later_year(doc, sent.start, sent.end, plan_year) {
+            s.to_do += 1;
+        } else if t.past > 0 {
+            s.done += 1;
+        }
+    }
+    s
+}
+
+/// Whether the sentences that tell what was done outnumber those that tell
+/// what is to be done three to one, and are at least two: a review written
+/// with few markers (地区生产总值增长5.6%。…同比增长4.1%。…已达60%。) reads
+/// so however few its markers, where a count of markers would not.
+pub(crate) fn sentences_read_as_done(s: Sentences) -> bool {
+    s.done >= 2 && s.done >= 3 * s.to_do
+}
+
 /// Whether `start..end` names a year after the plan year (到2030年): a goal
 /// set, so not a sentence telling the past.
 pub(crate) fn names_a_later_year(doc: &Doc<'_>, start: usize, end: usize, plan_year: Option<i32>) -> bool {
@@ -296,9 +327,15 @@ pub(crate) fn opens_on_the_past(opening: &str, plan_year: Option<i32>) -> bool {
 /// judged by the sentences alone, and by its opening when it opens on the
 /// year reviewed (过去一年…) and says no more of what is to be done than of
 /// what was done.
+///
+/// A slogan chapter right after the review (or first) whose sentences tell
+/// what was done three times as often as what is to be done is the review
+/// too, whatever its count of markers; after the plan has begun it is not
+/// (a plan's topic may open on what was built: 提升已建成社区食堂…).
 pub(crate) fn judge_chapter(
     title: &str,
     tense: Tense,
+    sentences: Sentences,
     plan_year: Option<i32>,
     prev: PartKind,
     opening: &str,
@@ -331,6 +368,16 @@ pub(crate) fn judge_chapter(
                 PartKind::Review,
                 content_confidence(tense.past, tense.future).min(75),
                 format!("标题未说明，开头述已过去的年份，句子未多述将做事项{counts}"),
+            )
+        }
+        None if matches!(prev, PartKind::Preamble | PartKind::Review) && sentences_read_as_done(sentences) => {
+            Verdict::new(
+                PartKind::Review,
+                content_confidence(sentences.done, sentences.to_do).min(70),
+                format!(
+                    "标题未说明，接续回顾，句子多述已完成事项（已完成类句子{}句，安排类句子{}句）",
+                    sentences.done, sentences.to_do
+                ),
             )
         }
         None => {
@@ -435,9 +482,18 @@ mod tests {
         assert_eq!(tense("粮食产量再创历史新高，经济总量跃居全国第五，成功举办博览会。"), Tense { past: 4, future: 0 });
     }
 
-    fn chapter(title: &str, body: &str) -> (PartKind, u8) {
-        let v = judge_chapter(title, tense(body), Some(2026), PartKind::Preamble, body);
+    fn sentences(s: &str) -> Sentences {
+        let doc = Doc::new(s);
+        sentences_in(&doc, 0, doc.len(), Some(2026))
+    }
+
+    fn chapter_after(prev: PartKind, title: &str, body: &str) -> (PartKind, u8) {
+        let v = judge_chapter(title, tense(body), sentences(body), Some(2026), prev, body);
         (v.kind, v.confidence)
+    }
+
+    fn chapter(title: &str, body: &str) -> (PartKind, u8) {
+        chapter_after(PartKind::Preamble, title, body)
     }
 
     #[test]
@@ -485,7 +541,7 @@ mod tests {
     fn a_first_slogan_chapter_with_more_done_than_to_do_is_the_review() {
         let body = "全市新增市场主体3200户，位居全省前列，已建成口袋公园6个，新建学校3所。";
         assert_eq!(chapter("一、砥砺奋进", body).0, PartKind::Review);
-        let v = judge_chapter("二、砥砺奋进", tense(body), Some(2026), PartKind::Plan, body);
+        let v = judge_chapter("二、砥砺奋进", tense(body), sentences(body), Some(2026), PartKind::Plan, body);
         assert_eq!(v.kind, PartKind::Plan);
         // a first chapter that promises is the plan
         let body = "今年新建学校3所，已建成的公园要提升。";
@@ -493,10 +549,46 @@ mod tests {
     }
 
     #[test]
+    fn a_slogan_chapter_after_the_review_is_judged_by_its_sentences() {
+        // three markers only, and it opens on no year: its sentences tell what was done
+        let done = "面对多重压力，各项事业稳步向前。全县财政收入同比增长3%。新建村级养老站40个。\
+                    集体经济收入已超10万元的村占八成。乡村公路通达率100%。累计培育家庭农场900家。";
+        assert_eq!(sentences(done), Sentences { done: 3, to_do: 0 });
+        assert!(tense(done).past < 4);
+        assert_eq!(chapter_after(PartKind::Review, "二、步履坚实启新程", done), (PartKind::Review, 70));
+        // after the plan, a topic opening on what was built is still the plan
+        assert_eq!(chapter_after(PartKind::Plan, "五、步履坚实启新程", done).0, PartKind::Plan);
+        // sentences of what is to be done, one in three, keep it the plan
+        let mixed = "全县财政收入同比增长3%。已建成村级养老站40个。要新建村级养老站20个。\
+                     力争培育家庭农场100家。";
+        assert_eq!(sentences(mixed), Sentences { done: 2, to_do: 2 });
+        assert_eq!(chapter_after(PartKind::Review, "二、步履坚实启新程", mixed).0, PartKind::Plan);
+        // one sentence of what was done is not enough
+        let one = "提升已建成养老站服务水平，新建村级养老站20个。培育家庭农场100家。";
+        assert_eq!(chapter_after(PartKind::Review, "二、步履坚实启新程", one).0, PartKind::Plan);
+        // a sentence naming a later year tells what is to be done
+        assert_eq!(sentences("到2030年累计建成农田50万亩。"), Sentences { done: 0, to_do: 1 });
+    }
+
+    #[test]
     fn a_slogan_after_the_plan_continues_it() {
-        let v = judge_chapter("三、奋力谱写新篇章", Tense { past: 0, future: 3 }, Some(2026), PartKind::FiveYear, "");
+        let v = judge_chapter(
+            "三、奋力谱写新篇章",
+            Tense { past: 0, future: 3 },
+            Sentences::default(),
+            Some(2026),
+            PartKind::FiveYear,
+            "",
+        );
         assert_eq!(v.kind, PartKind::FiveYear);
-        let v = judge_chapter("三、奋力谱写新篇章", Tense::default(), Some(2026), PartKind::Review, "");
+        let v = judge_chapter(
+            "三、奋力谱写新篇章",
+            Tense::default(),
+            Sentences::default(),
+            Some(2026),
+            PartKind::Review,
+            "",
+        );
         assert_eq!(v.kind, PartKind::Plan);
     }
 

@@ -290,7 +290,8 @@ fn chapter_verdicts(
         let tense = judge::tense_in(doc, p.end, end, plan_year);
         // How the body opens (a heading line's next paragraph).
         let opening = if p.is_heading_line { doc.joined(p.end, (p.end + 40).min(end)) } else { String::new() };
-        let mut v = judge::judge_chapter(title, tense, plan_year, prev, &opening);
+        let sentences = judge::sentences_in(doc, p.end, end, plan_year);
+        let mut v = judge::judge_chapter(title, tense, sentences, plan_year, prev, &opening);
         if let Some(o) = overrides.iter().find(|o| o.at.0 == p.start || p.marker.is_some_and(|m| m.start == o.at.0)) {
             v = judge::Verdict { kind: o.kind, confidence: 100, reason: "人工指定".to_string() };
         }

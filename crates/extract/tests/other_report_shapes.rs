@@ -658,3 +658,60 @@ fn a_goal_set_from_last_years_level_is_a_target() {
     let x = extract(text, &Options::default());
     assert_eq!(rows(&x), ["12万元:eq:2030-12-31", "10所:eq:2026-12-31"]);
 }
+
+/// A city report whose review of the year stands second, after a review of
+/// the five years, under a slogan: it opens on no year (面对…), holds three
+/// markers of what was done (同比, 已, 累计) and none of what is to be done.
+/// A slogan chapter after the plan, opening on what was built (提升已建成…),
+/// is still the plan.
+const REVIEW_SECOND_UNDER_A_SLOGAN: &str = "\
+某市人民政府工作报告
+
+——2026年1月15日在某市第十六届人民代表大会第五次会议上
+
+各位代表：
+
+一、“十四五”时期发展成就
+
+五年来，全市地区生产总值年均增长6.2%，迈上4000亿元台阶，城乡居民收入年均增长7%。
+
+二、凝心聚力开新局，稳中求进谱新篇
+
+面对复杂严峻的外部环境，全市上下团结奋斗，经济运行稳中有进、进中向好。地区生产总值增长5.6%，一般公共预算收入同比增长4.1%。新开工亿元以上项目260个，完成固定资产投资1100亿元。新增城镇就业7.2万人，城镇调查失业率5.1%。建成保障性租赁住房1.5万套，改造城镇老旧小区320个，惠及居民6万户。新建改扩建中小学和幼儿园28所，新增学位2.6万个，公办园在园幼儿占比已达60%。粮食产量稳定在180万吨以上，累计建成高标准农田210万亩。
+
+三、2026年工作安排
+
+今年全市经济社会发展的主要预期目标是：地区生产总值增长5.5%左右，城镇调查失业率控制在5.5%以内。
+
+（一）扩大有效投资。实施市级重点项目300个，完成投资1200亿元以上。
+
+（二）办好民生实事。新建保障性租赁住房1万套，改造城镇老旧小区200个。
+
+四、坚持不懈增进民生福祉
+
+提升已建成社区食堂运营水平，新建社区食堂50个。推动已建成口袋公园提档升级，新增口袋公园30个。
+";
+
+#[test]
+fn a_second_review_chapter_under_a_slogan_with_few_markers_promises_nothing() {
+    let x = extract(REVIEW_SECOND_UNDER_A_SLOGAN, &Options::default());
+    assert_eq!(x.plan_year, Some(2026));
+    let chapters: Vec<(PartKind, u8)> =
+        x.headings.iter().filter(|h| h.style == NumberingStyle::Chapter).map(|h| (h.kind, h.confidence)).collect();
+    assert_eq!(chapters, [(PartKind::Review, 95), (PartKind::Review, 70), (PartKind::Plan, 90), (PartKind::Plan, 50)]);
+    assert_eq!(kinds(&x), [PartKind::Preamble, PartKind::Review, PartKind::Plan]);
+    assert_eq!(
+        rows(&x),
+        [
+            "5.5%:approx:2026-12-31",
+            "5.5%:le:2026-12-31",
+            "300个:eq:2026-12-31",
+            "1200亿元:ge:2026-12-31",
+            "1万套:eq:2026-12-31",
+            "200个:eq:2026-12-31",
+            "50个:eq:2026-12-31",
+            "30个:eq:2026-12-31",
+        ]
+    );
+    assert!(x.draft_tasks.iter().all(|t| !t.text.contains("1100亿元") && !t.text.contains("320个")));
+}
