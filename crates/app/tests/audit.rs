@@ -9,7 +9,7 @@
 
 use anyhow::{Result, bail, ensure};
 use qingdan_app::audit::AuditFilter;
-use qingdan_app::{App, AppError, Clock, OrgInput, PolicyInput};
+use qingdan_app::{App, AppError, BulkTaskInput, Clock, OrgInput, PolicyInput, TaskInput};
 use qingdan_domain::{HashAlg, Outcome, Role};
 use qingdan_testkit::{Backend, PASSWORD, World, on_both_engines};
 
@@ -41,6 +41,7 @@ async fn seqs(w: &World) -> Result<Vec<i64>> {
 
 async fn race(backend: Backend) -> Result<()> {
     let w = World::new(backend, "2026-07-01").await?;
+    let plan = w.plan().await?;
     let before = seqs(&w).await?.len();
     // Eight writers at once, each creating orgs (a change and its audit row
     // in one transaction) and failing sign-ins (an access row of its own).
@@ -56,17 +57,35 @@ async fn race(backend: Backend) -> Result<()> {
             anyhow::Ok(())
         });
     }
+    // And one writer whose transactions each record three events (a bulk creation).
+    let (app, supervisor) = (w.app.clone(), w.supervisor.clone());
+    writers.spawn(async move {
+        for round in 0..6 {
+            let items: Vec<BulkTaskInput> = (0..3)
+                .map(|i| BulkTaskInput {
+                    task: TaskInput {
+                        title: format!("任务{round}-{i}"),
+                        deadline: "2026-12-31".into(),
+                        ..TaskInput::default()
+                    },
+                    parent_ref: None,
+                })
+                .collect();
+            app.create_tasks(&supervisor, plan, &items).await?;
+        }
+        anyhow::Ok(())
+    });
     while let Some(done) = writers.join_next().await {
         done??;
     }
     let seqs = seqs(&w).await?;
-    // Recomputed independently of the verifier: 48 orgs, and for the 48
-    // sign-ins a failure or (once locked) a refusal each, plus the locks.
+    // Recomputed independently of the verifier: 48 orgs, 18 tasks, and for
+    // the 48 sign-ins a failure or (once locked) a refusal each, plus the locks.
     let orgs = w.app.orgs(&w.admin).await?.len();
     let sessions = w.app.store().audit_trail(w.tenant, "session", w.supervisor.id.0).await?;
     let attempts = sessions.iter().filter(|e| e.action != "locked").count();
     ensure!(orgs == 49 && attempts == 48, "{orgs} orgs, {attempts} attempts");
-    ensure!(seqs.len() == before + 48 + sessions.len(), "{} rows after {before}", seqs.len());
+    ensure!(seqs.len() == before + 48 + 18 + sessions.len(), "{} rows after {before}", seqs.len());
     ensure!(seqs.iter().copied().eq(1..=seqs.len() as i64), "seqs run from 1 with no gap or repeat");
     let report = w.app.verify_audit(&w.auditor).await?;
     ensure!(report.is_intact() && report.rows == seqs.len() as u64, "{report:?}");

@@ -43,7 +43,9 @@ pub(crate) use record;
 
 /// Writes the events recorded in `$tx` as the next links of the chain: takes
 /// the chain's head (its row lock, held to the commit), reserves one `seq`
-/// per event, hashes each after the one before, and moves the head.
+/// per event, hashes each after the one before, and inserts them, at most
+/// [`EVENTS_PER_INSERT`] rows per statement. The head's hash follows the
+/// last link by a trigger (migration 0029).
 macro_rules! seal {
     ($tx:ident) => {
         if !$tx.events.is_empty() {
@@ -55,37 +57,52 @@ macro_rules! seal {
                     .await?;
             let alg = qingdan_domain::HashAlg::from_code(&alg).unwrap_or_default();
             let mut seq = last - events.len() as i64;
-            for e in events {
-                seq += 1;
-                let hash = qingdan_domain::audit::link_hash(alg, seq, &prev, &e);
-                sqlx::query(
-                    "INSERT INTO audit_events (tenant_id, user_id, at, entity, entity_id, action, before_json, \
-                     after_json, source, outcome, seq, hash_alg, prev_hash, hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                )
-                .bind(e.tenant_id.0)
-                .bind(e.user_id.map(|u| u.0))
-                .bind(e.at)
-                .bind(e.entity)
-                .bind(e.entity_id)
-                .bind(e.action)
-                .bind(e.before)
-                .bind(e.after)
-                .bind(e.source)
-                .bind(e.outcome.code())
-                .bind(seq)
-                .bind(alg.code())
-                .bind(&prev)
-                .bind(&hash)
-                .execute(&mut *$tx)
-                .await?;
-                prev = hash;
+            for chunk in events.chunks($crate::audit::EVENTS_PER_INSERT) {
+                let mut query = sqlx::query(sqlx::AssertSqlSafe($crate::audit::insert_events_sql(chunk.len())));
+                for e in chunk {
+                    seq += 1;
+                    let hash = qingdan_domain::audit::link_hash(alg, seq, &prev, e);
+                    query = query
+                        .bind(e.tenant_id.0)
+                        .bind(e.user_id.map(|u| u.0))
+                        .bind(e.at)
+                        .bind(&e.entity)
+                        .bind(e.entity_id)
+                        .bind(&e.action)
+                        .bind(&e.before)
+                        .bind(&e.after)
+                        .bind(&e.source)
+                        .bind(e.outcome.code())
+                        .bind(seq)
+                        .bind(alg.code())
+                        .bind(std::mem::replace(&mut prev, hash.clone()))
+                        .bind(hash);
+                }
+                query.execute(&mut *$tx).await?;
             }
-            sqlx::query("UPDATE audit_chain SET hash = $1 WHERE id = 1").bind(&prev).execute(&mut *$tx).await?;
         }
     };
 }
 pub(crate) use seal;
+
+/// Rows per INSERT when sealing: 14 parameters each stays far inside both
+/// engines' limits on bound parameters.
+pub(crate) const EVENTS_PER_INSERT: usize = 500;
+
+/// An INSERT of `n` audit rows, 14 parameters per row in [`seal!`]'s order.
+pub(crate) fn insert_events_sql(n: usize) -> String {
+    let rows: Vec<String> = (0..n)
+        .map(|r| {
+            let params: Vec<String> = (1..=14).map(|c| format!("${}", r * 14 + c)).collect();
+            format!("({})", params.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO audit_events (tenant_id, user_id, at, entity, entity_id, action, before_json, \
+         after_json, source, outcome, seq, hash_alg, prev_hash, hash) VALUES {}",
+        rows.join(", ")
+    )
+}
 
 /// Every column of an audit row, in this order.
 const COLUMNS: &str = "id, tenant_id, user_id, at, entity, entity_id, action, before_json, after_json, source, \

@@ -134,6 +134,12 @@ impl<'c, DB: sqlx::Database> AuditedTx<'c, DB> {
     pub(crate) async fn commit(self) -> sqlx::Result<()> {
         self.tx.commit().await
     }
+
+    /// Whether the engine already runs one write transaction at a time
+    /// (SQLite's `BEGIN IMMEDIATE`), so that a plan's lock would add nothing.
+    pub(crate) fn is_serial(&self) -> bool {
+        DB::NAME == "SQLite"
+    }
 }
 
 impl<DB: sqlx::Database> std::ops::Deref for AuditedTx<'_, DB> {
@@ -154,29 +160,34 @@ impl<DB: sqlx::Database> std::ops::DerefMut for AuditedTx<'_, DB> {
 /// takes it first, so the sibling percents it then reads are committed ones.
 /// Under PostgreSQL's READ COMMITTED a sibling accepted at the same moment
 /// would otherwise be read stale. The plan's row is the lock (an UPDATE, as
-/// SQLite has no FOR UPDATE; there BEGIN IMMEDIATE already serialises
-/// writers); every statement after it sees what the previous holder committed.
+/// PostgreSQL's row lock serves, as there is no plan-wide lock to take). On
+/// SQLite, BEGIN IMMEDIATE already serialises writers and this is skipped.
+/// Every statement after it sees what the previous holder committed.
 macro_rules! lock_plan {
     ($tx:ident, $tenant:expr, $plan:expr) => {
-        sqlx::query("UPDATE plans SET status = status WHERE tenant_id = $1 AND id = $2")
-            .bind($tenant.0)
-            .bind($plan)
-            .execute(&mut *$tx)
-            .await?
+        if !$tx.is_serial() {
+            sqlx::query("UPDATE plans SET status = status WHERE tenant_id = $1 AND id = $2")
+                .bind($tenant.0)
+                .bind($plan)
+                .execute(&mut *$tx)
+                .await?;
+        }
     };
 }
 
 /// [`lock_plan!`] for the plan of task `$task`.
 macro_rules! lock_plan_of {
     ($tx:ident, $tenant:expr, $task:expr) => {
-        sqlx::query(
-            "UPDATE plans SET status = status WHERE tenant_id = $1 \
-             AND id = (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2)",
-        )
-        .bind($tenant.0)
-        .bind($task)
-        .execute(&mut *$tx)
-        .await?
+        if !$tx.is_serial() {
+            sqlx::query(
+                "UPDATE plans SET status = status WHERE tenant_id = $1 \
+                 AND id = (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2)",
+            )
+            .bind($tenant.0)
+            .bind($task)
+            .execute(&mut *$tx)
+            .await?;
+        }
     };
 }
 

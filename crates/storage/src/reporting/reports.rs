@@ -86,63 +86,79 @@ macro_rules! accept_progress {
                 .await?;
         }
         let targets = task_targets!(&mut *$tx, $tenant.0, task_id);
-        let own: FamilyRow =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{FAMILY_SELECT} WHERE tenant_id = $1 AND id = $2")))
-                .bind($tenant.0)
-                .bind(task_id)
-                .fetch_one(&mut *$tx)
-                .await?;
+        let mut family: Vec<FamilyRow> = sqlx::query_as(sqlx::AssertSqlSafe(ROLLUP_FAMILY_SQL))
+            .bind($tenant.0)
+            .bind(task_id)
+            .fetch_all(&mut *$tx)
+            .await?;
+        // An ancestor is also its parent's child: once is enough.
+        family.sort_by_key(|r| r.id);
+        family.dedup_by_key(|r| r.id);
+        let own = family.iter().find(|r| r.id == task_id).ok_or(StorageError::NotFound(Entity::Task))?;
         let ancestors = ancestor_paths(&own.sort_path);
-        let family: Vec<FamilyRow> = if ancestors.is_empty() {
-            Vec::new()
-        } else {
-            let list = (0..ancestors.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
-            // Two index lookups, not one OR that a planner may turn into a scan of the plan.
-            let sql = format!(
-                "{FAMILY_SELECT} WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}) UNION ALL \
-                 {FAMILY_SELECT} WHERE tenant_id = $1 AND parent_id IN \
-                 (SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}))"
-            );
-            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind($tenant.0).bind(own.plan_id);
-            for path in &ancestors {
-                query = query.bind(path.as_str());
-            }
-            let mut rows: Vec<FamilyRow> = query.fetch_all(&mut *$tx).await?;
-            // An ancestor is also its parent's child: once is enough.
-            rows.sort_by_key(|r| r.id);
-            rows.dedup_by_key(|r| r.id);
-            rows
-        };
-        let path = rollup_path(&own, &ancestors, &family)?;
+        let path = rollup_path(own, &ancestors, &family)?;
         let mut light_change = None;
+        let mut changed = Vec::new();
         for (id, percent, light) in roll_up(&path, &targets, $report.percent_done, $rules, $today) {
-            let was = if id.0 == own.id { Some(&own) } else { family.iter().find(|r| r.id == id.0) };
+            let was = family.iter().find(|r| r.id == id.0);
             if was.is_some_and(|r| r.percent_done == percent && r.light == light.code()) {
                 continue;
             }
             if id.0 == own.id {
                 light_change = (own.light != light.code()).then_some(light);
             }
-            sqlx::query("UPDATE tasks SET percent_done = $1, light = $2 WHERE tenant_id = $3 AND id = $4")
-                .bind(percent)
-                .bind(light.code())
-                .bind($tenant.0)
-                .bind(id.0)
-                .execute(&mut *$tx)
-                .await?;
+            changed.push((id.0, percent, light.code()));
+        }
+        if !changed.is_empty() {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(set_progress_sql(changed.len()))).bind($tenant.0);
+            for (id, percent, light) in changed {
+                query = query.bind(id).bind(percent).bind(light);
+            }
+            query.execute(&mut *$tx).await?;
         }
         light_change
     }};
 }
 
+/// One UPDATE that sets the percent and light of `n` tasks, bound as the
+/// tenant, then (id, percent, light) per task: a roll-up path is one statement.
+fn set_progress_sql(n: usize) -> String {
+    let (mut percents, mut lights, mut ids) = (String::new(), String::new(), Vec::with_capacity(n));
+    for i in 0..n {
+        let (id, percent, light) = (3 * i + 2, 3 * i + 3, 3 * i + 4);
+        percents.push_str(&format!(" WHEN ${id} THEN ${percent}"));
+        lights.push_str(&format!(" WHEN ${id} THEN ${light}"));
+        ids.push(format!("${id}"));
+    }
+    format!(
+        "UPDATE tasks SET percent_done = CASE id{percents} END, light = CASE id{lights} END \
+         WHERE tenant_id = $1 AND id IN ({})",
+        ids.join(", ")
+    )
+}
+
 /// What the roll-up reads of a task.
-const FAMILY_SELECT: &str =
-    "SELECT id, plan_id, parent_id, sort_path, weight, percent_done, light, start_date, deadline FROM tasks";
+macro_rules! family_select {
+    () => {
+        "SELECT id, parent_id, sort_path, weight, percent_done, light, start_date, deadline FROM tasks"
+    };
+}
+
+/// The roll-up's family of task `$2` (tenant `$1`) in one query: the task and
+/// its ancestors (walked up by parent), and every child of each ancestor.
+/// Each branch is an index lookup.
+const ROLLUP_FAMILY_SQL: &str = concat!(
+    "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM tasks WHERE tenant_id = $1 AND id = $2 \
+     UNION ALL SELECT tasks.id, tasks.parent_id FROM up JOIN tasks ON tasks.id = up.parent_id) ",
+    family_select!(),
+    " WHERE tenant_id = $1 AND id IN (SELECT id FROM up) UNION ALL ",
+    family_select!(),
+    " WHERE tenant_id = $1 AND parent_id IN (SELECT parent_id FROM up)"
+);
 
 #[derive(sqlx::FromRow)]
 struct FamilyRow {
     id: i64,
-    plan_id: i64,
     parent_id: Option<i64>,
     sort_path: String,
     weight: String,
@@ -234,6 +250,15 @@ impl ReportRow {
             reviewed_at: self.reviewed_at,
         })
     }
+}
+
+/// A report joined to one of its actuals (none: both `None`).
+#[derive(sqlx::FromRow)]
+struct ReportActualRow {
+    #[sqlx(flatten)]
+    report: ReportRow,
+    actual_target: Option<i64>,
+    actual_value: Option<String>,
 }
 
 const REPORT_COLUMNS: &str = "progress_reports.id, progress_reports.tenant_id, progress_reports.task_id, \
@@ -438,14 +463,27 @@ impl Store {
         Ok(outcomes)
     }
 
+    /// A report with its actuals, in one query (a row per actual).
     pub async fn report(&self, tenant: TenantId, id: ReportId) -> Result<Option<ProgressReport>> {
-        let sql = format!("SELECT {REPORT_COLUMNS} FROM progress_reports WHERE tenant_id = $1 AND id = $2");
-        let row: Option<ReportRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_optional(pool).await?
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS}, report_actuals.target_id AS actual_target, report_actuals.actual AS actual_value \
+             FROM progress_reports LEFT JOIN report_actuals ON report_actuals.tenant_id = progress_reports.tenant_id \
+             AND report_actuals.report_id = progress_reports.id \
+             WHERE progress_reports.tenant_id = $1 AND progress_reports.id = $2 ORDER BY report_actuals.target_id"
+        );
+        let rows: Vec<ReportActualRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_all(pool).await?
         });
-        let Some(row) = row else { return Ok(None) };
-        let mut actuals = self.actuals(tenant, &[id]).await?;
-        row.into_report(actuals.remove(&id).unwrap_or_default()).map(Some)
+        let mut actuals = Vec::with_capacity(rows.len());
+        let mut report = None;
+        for row in rows {
+            if let (Some(target), Some(actual)) = (row.actual_target, &row.actual_value) {
+                actuals
+                    .push(ReportedActual { target_id: TargetId(target), actual: decimal("report_actuals", actual)? });
+            }
+            report.get_or_insert(row.report);
+        }
+        report.map(|r| r.into_report(actuals)).transpose()
     }
 
     /// A task's reports, newest period first.
