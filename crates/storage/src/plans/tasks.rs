@@ -238,6 +238,7 @@ struct TaskRow {
     lead_org_name: Option<String>,
     /// The supporting orgs' ids, comma-separated in ascending order.
     supporting: Option<String>,
+    sort_path: String,
 }
 
 impl TaskRow {
@@ -612,29 +613,39 @@ impl Store {
     /// root first), in two queries: the ancestors' sort paths are the
     /// prefixes of the task's.
     pub async fn task_family(&self, tenant: TenantId, id: TaskId) -> Result<Option<TaskFamilyRows>> {
-        // The task, its children and its ancestors (walked up by parent) in
-        // one query, each branch an index lookup.
-        let sql = format!(
-            "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM tasks WHERE tenant_id = $1 AND id = $2 \
-             UNION ALL SELECT tasks.id, tasks.parent_id FROM up JOIN tasks ON tasks.id = up.parent_id) \
-             {TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.id IN (SELECT id FROM up) \
-             UNION ALL {TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.parent_id = $2 ORDER BY sort_path"
-        );
-        let rows: Vec<TaskRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_all(pool).await?
+        let sql = format!("{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.id = $2");
+        let row: Option<TaskRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_optional(pool).await?
         });
-        let mut item = None;
-        let (mut children, mut ancestors) = (Vec::new(), Vec::new());
-        for row in rows {
-            if row.id == id.0 {
-                item = Some(row.into_item()?);
-            } else if row.parent_id == Some(id.0) {
-                children.push(row.into_item()?);
-            } else {
-                ancestors.push(row.into_item()?);
+        let Some(row) = row else { return Ok(None) };
+        let ancestors = ancestor_paths(&row.sort_path);
+        let list = (0..ancestors.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(", ");
+        // Two index lookups, not one OR that a planner may turn into a scan of the plan.
+        let up = if ancestors.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " UNION ALL {TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND tasks.sort_path IN ({list})"
+            )
+        };
+        let sql = format!(
+            "{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND tasks.parent_id = $3{up} ORDER BY sort_path"
+        );
+        let plan = row.plan_id;
+        let rows: Vec<TaskRow> = on_pool!(self, pool => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(plan).bind(id.0);
+            for path in &ancestors {
+                query = query.bind(path.as_str());
             }
-        }
-        Ok(item.map(|item| TaskFamilyRows { item, children, ancestors }))
+            query.fetch_all(pool).await?
+        });
+        let (children, ancestors): (Vec<TaskRow>, Vec<TaskRow>) =
+            rows.into_iter().partition(|r| r.parent_id == Some(id.0));
+        Ok(Some(TaskFamilyRows {
+            item: row.into_item()?,
+            children: children.into_iter().map(TaskRow::into_item).collect::<Result<_>>()?,
+            ancestors: ancestors.into_iter().map(TaskRow::into_item).collect::<Result<_>>()?,
+        }))
     }
 
     /// The direct sub-tasks of a task, in order.

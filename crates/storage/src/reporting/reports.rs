@@ -86,21 +86,38 @@ macro_rules! accept_progress {
                 .await?;
         }
         let targets = task_targets!(&mut *$tx, $tenant.0, task_id);
-        let mut family: Vec<FamilyRow> = sqlx::query_as(sqlx::AssertSqlSafe(ROLLUP_FAMILY_SQL))
-            .bind($tenant.0)
-            .bind(task_id)
-            .fetch_all(&mut *$tx)
-            .await?;
-        // An ancestor is also its parent's child: once is enough.
-        family.sort_by_key(|r| r.id);
-        family.dedup_by_key(|r| r.id);
-        let own = family.iter().find(|r| r.id == task_id).ok_or(StorageError::NotFound(Entity::Task))?;
+        let own: FamilyRow =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{FAMILY_SELECT} WHERE tenant_id = $1 AND id = $2")))
+                .bind($tenant.0)
+                .bind(task_id)
+                .fetch_one(&mut *$tx)
+                .await?;
         let ancestors = ancestor_paths(&own.sort_path);
-        let path = rollup_path(own, &ancestors, &family)?;
+        let family: Vec<FamilyRow> = if ancestors.is_empty() {
+            Vec::new()
+        } else {
+            let list = (0..ancestors.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
+            // Two index lookups, not one OR that a planner may turn into a scan of the plan.
+            let sql = format!(
+                "{FAMILY_SELECT} WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}) UNION ALL \
+                 {FAMILY_SELECT} WHERE tenant_id = $1 AND parent_id IN \
+                 (SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}))"
+            );
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind($tenant.0).bind(own.plan_id);
+            for path in &ancestors {
+                query = query.bind(path.as_str());
+            }
+            let mut rows: Vec<FamilyRow> = query.fetch_all(&mut *$tx).await?;
+            // An ancestor is also its parent's child: once is enough.
+            rows.sort_by_key(|r| r.id);
+            rows.dedup_by_key(|r| r.id);
+            rows
+        };
+        let path = rollup_path(&own, &ancestors, &family)?;
         let mut light_change = None;
         let mut changed = Vec::new();
         for (id, percent, light) in roll_up(&path, &targets, $report.percent_done, $rules, $today) {
-            let was = family.iter().find(|r| r.id == id.0);
+            let was = if id.0 == own.id { Some(&own) } else { family.iter().find(|r| r.id == id.0) };
             if was.is_some_and(|r| r.percent_done == percent && r.light == light.code()) {
                 continue;
             }
@@ -138,27 +155,13 @@ fn set_progress_sql(n: usize) -> String {
 }
 
 /// What the roll-up reads of a task.
-macro_rules! family_select {
-    () => {
-        "SELECT id, parent_id, sort_path, weight, percent_done, light, start_date, deadline FROM tasks"
-    };
-}
-
-/// The roll-up's family of task `$2` (tenant `$1`) in one query: the task and
-/// its ancestors (walked up by parent), and every child of each ancestor.
-/// Each branch is an index lookup.
-const ROLLUP_FAMILY_SQL: &str = concat!(
-    "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM tasks WHERE tenant_id = $1 AND id = $2 \
-     UNION ALL SELECT tasks.id, tasks.parent_id FROM up JOIN tasks ON tasks.id = up.parent_id) ",
-    family_select!(),
-    " WHERE tenant_id = $1 AND id IN (SELECT id FROM up) UNION ALL ",
-    family_select!(),
-    " WHERE tenant_id = $1 AND parent_id IN (SELECT parent_id FROM up)"
-);
+const FAMILY_SELECT: &str =
+    "SELECT id, plan_id, parent_id, sort_path, weight, percent_done, light, start_date, deadline FROM tasks";
 
 #[derive(sqlx::FromRow)]
 struct FamilyRow {
     id: i64,
+    plan_id: i64,
     parent_id: Option<i64>,
     sort_path: String,
     weight: String,
