@@ -223,6 +223,10 @@ def main():
     ap.add_argument("--review-batch", type=int, default=1,
                     help="Qingdan: accept the reports of phase b in bulk (POST /api/v1/reviews), this many per request; "
                          "each report is still submitted alone (default 1: one acceptance request per report)")
+    ap.add_argument("--qingdan-cpus", default=None,
+                    help="run each Qingdan server under `taskset -c LIST` (e.g. 0: one core; default: every core). "
+                         "On a small VM a server held to one core hands work between its threads without "
+                         "waking the other core; see docs/benchmarks.md")
     ap.add_argument("--workdir", default="/tmp", help="where Qingdan's SQLite data directory goes")
     ap.add_argument("--keep", action="store_true", help="keep Qingdan's data directory / database at the end")
     ap.add_argument("--table", help="also write the printed tables to this file")
@@ -244,7 +248,8 @@ def main():
     try:
         for t in targets:
             if t.startswith("qingdan-"):
-                srv = QingdanServer(a.qingdan_bin, t.split("-", 1)[1], a.workdir, a.qingdan_pg_db, a.keep)
+                srv = QingdanServer(a.qingdan_bin, t.split("-", 1)[1], a.workdir, a.qingdan_pg_db, a.keep,
+                                    cpus=a.qingdan_cpus)
                 print(f"starting {srv.label} ...", file=sys.stderr)
                 servers.append(srv.start())
                 print(f"  {srv.label} at {srv.base} (pid {srv.proc.pid})", file=sys.stderr)

@@ -79,10 +79,12 @@ class QingdanServer:
     not on the command line, so that no server's cmdline says "postgres".
     """
 
-    def __init__(self, binary, engine, workdir="/tmp", pg_db="qingdan_bench", keep=False):
+    def __init__(self, binary, engine, workdir="/tmp", pg_db="qingdan_bench", keep=False, cpus=None):
         if not os.access(binary, os.X_OK):
             bench.die(f"no Qingdan binary at {binary} (build it, or give --qingdan-bin / $QINGDAN_BIN)")
         self.binary, self.engine, self.workdir, self.pg_db, self.keep = binary, engine, workdir, pg_db, keep
+        # taskset -c LIST before the server (it execs, so the cmdline watched stays the server's).
+        self.pin = ["taskset", "-c", cpus] if cpus else []
         self.proc = self.port = self.data_dir = self.log_path = self.created_role = None
         self.env = dict(os.environ)
         # The shipped log level (no per-request lines), unless QINGDAN_BENCH_LOG asks for another.
@@ -137,7 +139,7 @@ class QingdanServer:
                        env=self.env, check=True, stdout=subprocess.DEVNULL)
         self.port = free_port()
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([self.binary, "serve", "--listen", f"127.0.0.1:{self.port}", *db_args],
+        self.proc = subprocess.Popen([*self.pin, self.binary, "serve", "--listen", f"127.0.0.1:{self.port}", *db_args],
                                      env=self.env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         log.close()
         for _ in range(300):

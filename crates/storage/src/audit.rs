@@ -42,21 +42,22 @@ macro_rules! record {
 pub(crate) use record;
 
 /// Writes the events recorded in `$tx` as the next links of the chain: takes
-/// the chain's head (its row lock, held to the commit), reserves one `seq`
-/// per event, hashes each after the one before, and inserts them, at most
-/// [`EVENTS_PER_INSERT`] rows per statement. The head's hash follows the
-/// last link by a trigger (migration 0029).
+/// the chain's head (its row lock on PostgreSQL, held to the commit; SQLite's
+/// writer already holds the database), numbers the events on from it, hashes
+/// each after the one before, and inserts them, at most
+/// [`EVENTS_PER_INSERT`] rows per statement. The head follows its newest
+/// link by a trigger (migration 0029).
 macro_rules! seal {
     ($tx:ident) => {
         if !$tx.events.is_empty() {
             let events = std::mem::take(&mut $tx.events);
-            let (last, mut prev, alg): (i64, String, String) =
-                sqlx::query_as("UPDATE audit_chain SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash, alg")
-                    .bind(events.len() as i64)
-                    .fetch_one(&mut *$tx)
-                    .await?;
+            let head = if $tx.is_serial() {
+                "SELECT seq, hash, alg FROM audit_chain WHERE id = 1"
+            } else {
+                "SELECT seq, hash, alg FROM audit_chain WHERE id = 1 FOR UPDATE"
+            };
+            let (mut seq, mut prev, alg): (i64, String, String) = sqlx::query_as(head).fetch_one(&mut *$tx).await?;
             let alg = qingdan_domain::HashAlg::from_code(&alg).unwrap_or_default();
-            let mut seq = last - events.len() as i64;
             for chunk in events.chunks($crate::audit::EVENTS_PER_INSERT) {
                 let mut query = sqlx::query(sqlx::AssertSqlSafe($crate::audit::insert_events_sql(chunk.len())));
                 for e in chunk {

@@ -159,14 +159,15 @@ impl<DB: sqlx::Database> std::ops::DerefMut for AuditedTx<'_, DB> {
 /// changes the task tree's figures (an acceptance, an edit, a move, a delete)
 /// takes it first, so the sibling percents it then reads are committed ones.
 /// Under PostgreSQL's READ COMMITTED a sibling accepted at the same moment
-/// would otherwise be read stale. The plan's row is the lock (an UPDATE, as
-/// PostgreSQL's row lock serves, as there is no plan-wide lock to take). On
-/// SQLite, BEGIN IMMEDIATE already serialises writers and this is skipped.
-/// Every statement after it sees what the previous holder committed.
+/// would otherwise be read stale. The plan's row is the lock: `FOR UPDATE`
+/// writes no new version of it, so a plan accepting reports all day keeps one
+/// row, not a chain of dead ones. On SQLite, BEGIN IMMEDIATE already
+/// serialises writers and this is skipped. Every statement after it sees what
+/// the previous holder committed.
 macro_rules! lock_plan {
     ($tx:ident, $tenant:expr, $plan:expr) => {
         if !$tx.is_serial() {
-            sqlx::query("UPDATE plans SET status = status WHERE tenant_id = $1 AND id = $2")
+            sqlx::query("SELECT id FROM plans WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
                 .bind($tenant.0)
                 .bind($plan)
                 .execute(&mut *$tx)
@@ -180,8 +181,8 @@ macro_rules! lock_plan_of {
     ($tx:ident, $tenant:expr, $task:expr) => {
         if !$tx.is_serial() {
             sqlx::query(
-                "UPDATE plans SET status = status WHERE tenant_id = $1 \
-                 AND id = (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2)",
+                "SELECT id FROM plans WHERE tenant_id = $1 \
+                 AND id = (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2) FOR UPDATE",
             )
             .bind($tenant.0)
             .bind($task)
