@@ -228,15 +228,36 @@ impl Store {
             .pragma("cache_size", "-16384")
             // Let the planner know which index is selective (PRAGMA optimize below).
             .pragma("analysis_limit", "1000");
-        let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
-        let read = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        // No ping before each acquire: an in-process connection does not go
+        // away, and the ping is a round trip to the connection's thread.
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
+            .await?;
+        let read = SqlitePoolOptions::new().max_connections(4).test_before_acquire(false).connect_with(options).await?;
         let commits = std::sync::Arc::new((0.into(), FIRST_ANALYZE.into()));
         Ok(Store::Sqlite(SqlitePools { read, write, commits }))
     }
 
     pub async fn open_postgres(url: &str) -> Result<Store> {
         let options = PgConnectOptions::from_str(url)?;
-        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
+        // A connection used in the last minute is live; one idle longer is
+        // pinged before use (the server may have restarted), not every one on
+        // every acquire, which would double the round trips of a request.
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > Duration::from_secs(60) {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
+            .connect_with(options)
+            .await?;
         Ok(Store::Pg(pool))
     }
 
