@@ -16,7 +16,14 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub enum Store {
     Sqlite(SqlitePools),
-    Pg(PgPool),
+    Pg(PgPools),
+}
+
+/// A PostgreSQL pool and its count of commits ([`Growth`]).
+#[derive(Clone, Debug)]
+pub struct PgPools {
+    pub(crate) pool: PgPool,
+    growth: std::sync::Arc<Growth>,
 }
 
 /// SQLite allows one writer at a time. Write transactions queue for the one
@@ -26,31 +33,65 @@ pub enum Store {
 pub struct SqlitePools {
     pub(crate) read: SqlitePool,
     pub(crate) write: SqlitePool,
-    /// Write transactions committed, and the count at which the planner's
-    /// statistics are refreshed next ([`SqlitePools::committed`]).
-    commits: std::sync::Arc<(std::sync::atomic::AtomicU64, std::sync::atomic::AtomicU64)>,
+    growth: std::sync::Arc<Growth>,
 }
 
-/// The first refresh of SQLite's statistics comes after this many commits;
-/// each later one after twice as many as the one before.
+/// Write transactions committed by this process, and the count at which the
+/// planner's statistics are refreshed next: 100, 200, 400, … So a database
+/// filled in its first hour (through the API, a ledger, a report import) is
+/// planned with the statistics of its size, not of an empty database. On
+/// PostgreSQL autovacuum analyzes too, but at most once a minute and after a
+/// tenth of a table has changed; a table filled in seconds is planned on no
+/// statistics until then, and its prepared statements' generic plans with
+/// them. The refreshes are logarithmic in the commits: 14 by a million.
+#[derive(Debug)]
+struct Growth {
+    count: std::sync::atomic::AtomicU64,
+    next: std::sync::atomic::AtomicU64,
+}
+
+/// The first refresh of the statistics comes after this many commits; each
+/// later one after twice as many as the one before.
 const FIRST_ANALYZE: u64 = 100;
 
-impl SqlitePools {
-    /// Counts a commit; at 100, 200, 400, … commits refreshes the planner's
-    /// statistics in the background, so a database filled in its first hour
-    /// (through the API, a ledger, a report import) is planned with the
-    /// statistics of its size, not of an empty file, long before the hourly
-    /// refresh. Each refresh is a sampled ANALYZE of milliseconds.
-    pub(crate) fn committed(&self) {
+impl Growth {
+    fn new() -> std::sync::Arc<Growth> {
+        std::sync::Arc::new(Growth { count: 0.into(), next: FIRST_ANALYZE.into() })
+    }
+
+    /// Counts a commit; whether this one is due a refresh.
+    fn is_due(&self) -> bool {
         use std::sync::atomic::Ordering;
-        let (count, next) = &*self.commits;
-        let n = count.fetch_add(1, Ordering::Relaxed) + 1;
-        let due = next.load(Ordering::Relaxed);
-        if n >= due && next.compare_exchange(due, due * 2, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+        let n = self.count.fetch_add(1, Ordering::Relaxed) + 1;
+        let due = self.next.load(Ordering::Relaxed);
+        n >= due && self.next.compare_exchange(due, due * 2, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+    }
+}
+
+impl SqlitePools {
+    /// Counts a commit, refreshing the statistics in the background when due
+    /// ([`Growth`]): a sampled ANALYZE of milliseconds.
+    pub(crate) fn committed(&self) {
+        if self.growth.is_due() {
             let write = self.write.clone();
             tokio::spawn(async move {
                 if let Err(e) = analyze_sqlite(&write).await {
                     tracing::warn!("refreshing SQLite's statistics: {e}");
+                }
+            });
+        }
+    }
+}
+
+impl PgPools {
+    /// Counts a commit, refreshing the statistics in the background when due
+    /// ([`Growth`]): PostgreSQL's ANALYZE samples at most 30,000 rows a table.
+    pub(crate) fn committed(&self) {
+        if self.growth.is_due() {
+            let pool = self.pool.clone();
+            tokio::spawn(async move {
+                if let Err(e) = sqlx::query("ANALYZE").execute(&pool).await {
+                    tracing::warn!("refreshing PostgreSQL's statistics: {e}");
                 }
             });
         }
@@ -71,7 +112,7 @@ macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
             $crate::store::Store::Sqlite($crate::store::SqlitePools { read: $pool, .. }) => $body,
-            $crate::store::Store::Pg($pool) => $body,
+            $crate::store::Store::Pg($crate::store::PgPools { pool: $pool, .. }) => $body,
         }
     };
 }
@@ -82,7 +123,7 @@ macro_rules! on_writer {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
             $crate::store::Store::Sqlite($crate::store::SqlitePools { write: $pool, .. }) => $body,
-            $crate::store::Store::Pg($pool) => $body,
+            $crate::store::Store::Pg($crate::store::PgPools { pool: $pool, .. }) => $body,
         }
     };
 }
@@ -103,11 +144,12 @@ macro_rules! in_tx {
                 pools.committed();
                 out
             }
-            $crate::store::Store::Pg(pool) => {
-                let mut $tx = $crate::store::AuditedTx::new(pool.begin().await?);
+            $crate::store::Store::Pg(pools) => {
+                let mut $tx = $crate::store::AuditedTx::new(pools.pool.begin().await?);
                 let out = $body;
                 $crate::audit::seal!($tx);
                 $tx.commit().await?;
+                pools.committed();
                 out
             }
         }
@@ -192,7 +234,23 @@ macro_rules! lock_plan_of {
     };
 }
 
-pub(crate) use {in_tx, lock_plan, lock_plan_of, on_pool, on_writer};
+/// [`lock_plan!`] for the plan of report `$report`'s task.
+macro_rules! lock_plan_of_report {
+    ($tx:ident, $tenant:expr, $report:expr) => {
+        if !$tx.is_serial() {
+            sqlx::query(
+                "SELECT id FROM plans WHERE tenant_id = $1 AND id = (SELECT t.plan_id FROM progress_reports r \
+                 JOIN tasks t ON t.id = r.task_id WHERE r.tenant_id = $1 AND r.id = $2) FOR UPDATE",
+            )
+            .bind($tenant.0)
+            .bind($report)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+
+pub(crate) use {in_tx, lock_plan, lock_plan_of, lock_plan_of_report, on_pool, on_writer};
 
 impl Store {
     /// Opens the database a URL names: `sqlite://PATH` or `postgres://…`.
@@ -236,8 +294,7 @@ impl Store {
             .connect_with(options.clone())
             .await?;
         let read = SqlitePoolOptions::new().max_connections(4).test_before_acquire(false).connect_with(options).await?;
-        let commits = std::sync::Arc::new((0.into(), FIRST_ANALYZE.into()));
-        Ok(Store::Sqlite(SqlitePools { read, write, commits }))
+        Ok(Store::Sqlite(SqlitePools { read, write, growth: Growth::new() }))
     }
 
     pub async fn open_postgres(url: &str) -> Result<Store> {
@@ -258,7 +315,7 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store::Pg(pool))
+        Ok(Store::Pg(PgPools { pool, growth: Growth::new() }))
     }
 
     pub fn backend(&self) -> Backend {
@@ -274,7 +331,7 @@ impl Store {
             Store::Sqlite(SqlitePools { write, .. }) => {
                 sqlx::migrate!("./migrations/sqlite").run(write).await?;
             }
-            Store::Pg(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Store::Pg(PgPools { pool, .. }) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         self.analyze().await
     }
@@ -291,13 +348,14 @@ impl Store {
         Ok(())
     }
 
-    /// What keeps the planner's statistics from going stale, checked: on
-    /// PostgreSQL autovacuum (with `track_counts`, which it needs) must be on,
-    /// for it is what re-analyzes tables as they grow; on SQLite the store
-    /// itself refreshes them as commits double (`SqlitePools::committed`)
-    /// and hourly. Returns a warning for each setting that is off.
+    /// What keeps the planner's statistics from going stale, checked. On
+    /// both engines the store refreshes them as its commits double
+    /// ([`Growth`]); SQLite's also hourly. On PostgreSQL autovacuum (with
+    /// `track_counts`, which it needs) must be on, for it is what re-analyzes
+    /// tables as they change later, and what vacuums. Returns a warning for
+    /// each setting that is off.
     pub async fn planner_warnings(&self) -> Result<Vec<String>> {
-        let Store::Pg(pool) = self else { return Ok(Vec::new()) };
+        let Store::Pg(PgPools { pool, .. }) = self else { return Ok(Vec::new()) };
         let mut warnings = Vec::new();
         for setting in ["autovacuum", "track_counts"] {
             let value: String =
@@ -311,10 +369,23 @@ impl Store {
         Ok(warnings)
     }
 
-    /// How many rows SQLite's statistics say `table` has (`None` before
-    /// any ANALYZE saw a row of it; always `None` on PostgreSQL, which keeps its own).
+    /// How many rows the planner's statistics say `table` has: SQLite's
+    /// `sqlite_stat1`, PostgreSQL's `pg_class.reltuples`. `None` before any
+    /// ANALYZE saw a row of it.
     pub async fn statistics_rows(&self, table: &str) -> Result<Option<i64>> {
-        let Store::Sqlite(SqlitePools { read, .. }) = self else { return Ok(None) };
+        let read = match self {
+            Store::Sqlite(SqlitePools { read, .. }) => read,
+            Store::Pg(PgPools { pool, .. }) => {
+                let rows: Option<f32> =
+                    sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE oid = to_regclass($1) AND reltuples > 0")
+                        .bind(table)
+                        .fetch_optional(pool)
+                        .await?;
+                // reltuples is an estimate held as a float: a count of rows.
+                #[allow(clippy::cast_possible_truncation)]
+                return Ok(rows.map(|r| r.round() as i64));
+            }
+        };
         let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
             .fetch_one(read)
             .await?;
@@ -346,7 +417,7 @@ impl Store {
                 .fetch_all(pool)
                 .await?
             }
-            Store::Pg(pool) => {
+            Store::Pg(PgPools { pool, .. }) => {
                 sqlx::query_as(
                     "SELECT table_name::text, column_name::text FROM information_schema.columns \
                      WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
@@ -371,7 +442,7 @@ impl Store {
                 read.close().await;
                 write.close().await;
             }
-            Store::Pg(pool) => pool.close().await,
+            Store::Pg(PgPools { pool, .. }) => pool.close().await,
         }
     }
 

@@ -3,9 +3,9 @@
 use super::files::{NewReportFile, insert_report_files};
 use crate::audit::{event, record};
 use crate::error::{Conflict, Entity};
-use crate::plans::tasks::{ancestor_paths, task_targets};
+use crate::plans::tasks::{TargetRow, ancestor_paths};
 use crate::rows::{code, decimal};
-use crate::store::{in_tx, lock_plan_of, on_pool};
+use crate::store::{in_tx, lock_plan_of_report, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{
@@ -40,101 +40,130 @@ pub enum Review {
     },
 }
 
-/// What a review did: the report as it was loaded, and its task's new light
-/// when the review changed it.
+/// What a review did: the report as reviewed (its actuals are not read: a
+/// review does not change them), and its task's new light when the review
+/// changed it.
 #[derive(Debug, Clone)]
 pub struct Reviewed {
     pub report: ProgressReport,
     pub light_change: Option<Light>,
 }
 
-/// Whether the task has an accepted report for a later period than
-/// `$report`'s (on `$tx`): a late report for an earlier period is recorded
-/// but does not move the task back. Compared in Rust: the texts of periods of
-/// different kinds (a plan whose cycle changed) do not sort by time; periods
-/// do, by their end.
-macro_rules! newer_accepted {
-    ($tx:ident, $tenant:expr, $report:expr) => {{
-        let accepted: Vec<String> = sqlx::query_scalar(
-            "SELECT period FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 AND status = $3 AND id <> $4",
-        )
-        .bind($tenant.0)
-        .bind($report.task_id.0)
-        .bind(ReportStatus::Accepted.code())
-        .bind($report.id.0)
-        .fetch_all(&mut *$tx)
-        .await?;
-        accepted.iter().filter_map(|p| p.parse::<Period>().ok()).any(|p| p > $report.period)
-    }};
-}
-
 /// Sets the accepted `$report`'s actuals and its task's progress and light,
 /// rolled up to every ancestor (on `$tx`, under the plan's lock); evaluates
-/// to the task's new light when it changed. The task and its ancestors, each
-/// with its children, are read in two queries: the ancestors' sort paths are
-/// the prefixes of the task's.
+/// to the task's new light when it changed. A late report for an earlier
+/// period than one already accepted is recorded but moves nothing (the task's
+/// row is read with its accepted periods, compared in Rust: the texts of
+/// periods of different kinds do not sort by time; periods do, by their end).
+/// The targets are read with the report's actuals; the task's ancestors, each
+/// with its children, in one query: their sort paths are the prefixes of the
+/// task's.
 macro_rules! accept_progress {
     ($tx:ident, $tenant:expr, $report:expr, $rules:expr, $today:expr) => {{
         let task_id = $report.task_id.0;
-        for actual in &$report.actuals {
-            sqlx::query("UPDATE targets SET actual = $1 WHERE tenant_id = $2 AND id = $3 AND task_id = $4")
-                .bind(actual.actual.to_string())
-                .bind($tenant.0)
-                .bind(actual.target_id.0)
-                .bind(task_id)
-                .execute(&mut *$tx)
-                .await?;
-        }
-        let targets = task_targets!(&mut *$tx, $tenant.0, task_id);
-        let own: FamilyRow =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{FAMILY_SELECT} WHERE tenant_id = $1 AND id = $2")))
-                .bind($tenant.0)
-                .bind(task_id)
-                .fetch_one(&mut *$tx)
-                .await?;
-        let ancestors = ancestor_paths(&own.sort_path);
-        let family: Vec<FamilyRow> = if ancestors.is_empty() {
-            Vec::new()
+        let own: OwnRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{FAMILY_SELECT_OWN}, (SELECT string_agg(p.period, ',') FROM progress_reports p \
+             WHERE p.tenant_id = $1 AND p.task_id = $2 AND p.status = $3 AND p.id <> $4) AS accepted_periods \
+             FROM tasks WHERE tenant_id = $1 AND id = $2"
+        )))
+        .bind($tenant.0)
+        .bind(task_id)
+        .bind(ReportStatus::Accepted.code())
+        .bind($report.id.0)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let accepted = own.accepted_periods.as_deref().unwrap_or_default();
+        if accepted.split(',').filter_map(|p| p.parse::<Period>().ok()).any(|p| p > $report.period) {
+            None
         } else {
-            let list = (0..ancestors.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
-            // Two index lookups, not one OR that a planner may turn into a scan of the plan.
-            let sql = format!(
-                "{FAMILY_SELECT} WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}) UNION ALL \
-                 {FAMILY_SELECT} WHERE tenant_id = $1 AND parent_id IN \
-                 (SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}))"
-            );
-            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind($tenant.0).bind(own.plan_id);
-            for path in &ancestors {
-                query = query.bind(path.as_str());
+            let own = own.row;
+            let targets = reported_targets!($tx, $tenant, task_id, $report.id.0);
+            let ancestors = ancestor_paths(&own.sort_path);
+            let family: Vec<FamilyRow> = if ancestors.is_empty() {
+                Vec::new()
+            } else {
+                let list = (0..ancestors.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
+                // Two index lookups, not one OR that a planner may turn into a scan of the plan.
+                let sql = format!(
+                    "{FAMILY_SELECT} WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}) UNION ALL \
+                     {FAMILY_SELECT} WHERE tenant_id = $1 AND parent_id IN \
+                     (SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}))"
+                );
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind($tenant.0).bind(own.plan_id);
+                for path in &ancestors {
+                    query = query.bind(path.as_str());
+                }
+                let mut rows: Vec<FamilyRow> = query.fetch_all(&mut *$tx).await?;
+                // An ancestor is also its parent's child: once is enough.
+                rows.sort_by_key(|r| r.id);
+                rows.dedup_by_key(|r| r.id);
+                rows
+            };
+            let path = rollup_path(&own, &ancestors, &family)?;
+            let mut light_change = None;
+            let mut changed = Vec::new();
+            for (id, percent, light) in roll_up(&path, &targets, $report.percent_done, $rules, $today) {
+                let was = if id.0 == own.id { Some(&own) } else { family.iter().find(|r| r.id == id.0) };
+                if was.is_some_and(|r| r.percent_done == percent && r.light == light.code()) {
+                    continue;
+                }
+                if id.0 == own.id {
+                    light_change = (own.light != light.code()).then_some(light);
+                }
+                changed.push((id.0, percent, light.code()));
             }
-            let mut rows: Vec<FamilyRow> = query.fetch_all(&mut *$tx).await?;
-            // An ancestor is also its parent's child: once is enough.
-            rows.sort_by_key(|r| r.id);
-            rows.dedup_by_key(|r| r.id);
-            rows
-        };
-        let path = rollup_path(&own, &ancestors, &family)?;
-        let mut light_change = None;
-        let mut changed = Vec::new();
-        for (id, percent, light) in roll_up(&path, &targets, $report.percent_done, $rules, $today) {
-            let was = if id.0 == own.id { Some(&own) } else { family.iter().find(|r| r.id == id.0) };
-            if was.is_some_and(|r| r.percent_done == percent && r.light == light.code()) {
-                continue;
+            if !changed.is_empty() {
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(set_progress_sql(changed.len()))).bind($tenant.0);
+                for (id, percent, light) in changed {
+                    query = query.bind(id).bind(percent).bind(light);
+                }
+                query.execute(&mut *$tx).await?;
             }
-            if id.0 == own.id {
-                light_change = (own.light != light.code()).then_some(light);
-            }
-            changed.push((id.0, percent, light.code()));
+            light_change
         }
-        if !changed.is_empty() {
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(set_progress_sql(changed.len()))).bind($tenant.0);
-            for (id, percent, light) in changed {
-                query = query.bind(id).bind(percent).bind(light);
-            }
-            query.execute(&mut *$tx).await?;
-        }
-        light_change
     }};
+}
+
+/// The targets of task `$task` (on `$tx`), each actual set to what report
+/// `$report` gives for it, saved where the report gives one: one query reads
+/// the targets with the report's actuals.
+macro_rules! reported_targets {
+    ($tx:ident, $tenant:expr, $task:expr, $report:expr) => {{
+        let rows: Vec<ReportedTargetRow> = sqlx::query_as(
+            "SELECT targets.id, targets.task_id, targets.metric, targets.value, targets.unit, targets.comparator, \
+             targets.baseline, targets.deadline, targets.actual, report_actuals.actual AS reported FROM targets \
+             LEFT JOIN report_actuals ON report_actuals.tenant_id = targets.tenant_id \
+             AND report_actuals.report_id = $3 AND report_actuals.target_id = targets.id \
+             WHERE targets.tenant_id = $1 AND targets.task_id = $2 ORDER BY targets.id",
+        )
+        .bind($tenant.0)
+        .bind($task)
+        .bind($report)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let mut targets = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut target = row.target.into_target()?;
+            if let Some(reported) = row.reported {
+                sqlx::query("UPDATE targets SET actual = $1 WHERE tenant_id = $2 AND id = $3")
+                    .bind(&reported)
+                    .bind($tenant.0)
+                    .bind(target.id.0)
+                    .execute(&mut *$tx)
+                    .await?;
+                target.actual = Some(decimal("report_actuals", &reported)?);
+            }
+            targets.push(target);
+        }
+        targets
+    }};
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportedTargetRow {
+    #[sqlx(flatten)]
+    target: TargetRow,
+    reported: Option<String>,
 }
 
 /// One UPDATE that sets the percent and light of `n` tasks, bound as the
@@ -154,9 +183,26 @@ fn set_progress_sql(n: usize) -> String {
     )
 }
 
+/// The columns of [`FamilyRow`], as a literal for `concat!`.
+macro_rules! family_columns {
+    () => {
+        "SELECT id, plan_id, parent_id, sort_path, weight, percent_done, light, start_date, deadline"
+    };
+}
+
 /// What the roll-up reads of a task.
-const FAMILY_SELECT: &str =
-    "SELECT id, plan_id, parent_id, sort_path, weight, percent_done, light, start_date, deadline FROM tasks";
+const FAMILY_SELECT: &str = concat!(family_columns!(), " FROM tasks");
+/// [`FAMILY_SELECT`] before its FROM, for the task's own row and more.
+const FAMILY_SELECT_OWN: &str = family_columns!();
+
+/// The accepted report's task, and the periods of its other accepted reports
+/// (comma-separated; `None` when there are none).
+#[derive(sqlx::FromRow)]
+struct OwnRow {
+    #[sqlx(flatten)]
+    row: FamilyRow,
+    accepted_periods: Option<String>,
+}
 
 #[derive(sqlx::FromRow)]
 struct FamilyRow {
@@ -407,7 +453,8 @@ impl Store {
     /// Reviews reports in one transaction, each with its own outcome: a report
     /// that is missing or not waiting is left as it is and the others go on.
     /// An accepted report on the newest period sets its task's progress and
-    /// light, rolled up to every ancestor under the plan's lock.
+    /// light, rolled up to every ancestor under the plan's lock. Each report
+    /// is read as its status changes (`RETURNING`), inside the transaction.
     pub async fn review_reports(
         &self,
         tenant: TenantId,
@@ -416,49 +463,51 @@ impl Store {
         today: NaiveDate,
         rules: &StatusRules,
     ) -> Result<Vec<Result<Reviewed>>> {
-        let mut reports = Vec::with_capacity(items.len());
-        for (id, _) in items {
-            reports.push(self.report(tenant, *id).await?);
-        }
+        let returning = REPORT_COLUMNS.replace("progress_reports.", "");
+        let set_status = format!(
+            "UPDATE progress_reports SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4 \
+             WHERE tenant_id = $5 AND id = $6 AND status = $7 RETURNING {returning}"
+        );
         let outcomes = in_tx!(self, tx => {
             let mut outcomes = Vec::with_capacity(items.len());
-            for ((id, review), report) in items.iter().zip(reports) {
-                let Some(report) = report else {
-                    outcomes.push(Err(StorageError::NotFound(Entity::Report)));
-                    continue;
-                };
+            for (id, review) in items {
                 let (status, comment) = match review {
                     Review::Accept => (ReportStatus::Accepted, String::new()),
                     Review::Return { comment } => (ReportStatus::Returned, comment.clone()),
                 };
                 if status == ReportStatus::Accepted {
                     // The roll-up below reads sibling percents.
-                    lock_plan_of!(tx, tenant, report.task_id.0);
+                    lock_plan_of_report!(tx, tenant, id.0);
                 }
-                let done = sqlx::query(
-                    "UPDATE progress_reports SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4 \
-                     WHERE tenant_id = $5 AND id = $6 AND status = $7",
-                )
-                .bind(status.code())
-                .bind(&comment)
-                .bind(actor.user_id.map(|u| u.0))
-                .bind(actor.at)
-                .bind(tenant.0)
-                .bind(id.0)
-                .bind(ReportStatus::Submitted.code())
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    outcomes.push(Err(StorageError::Conflict(Conflict::ReportNotWaiting)));
+                let row: Option<ReportRow> = sqlx::query_as(sqlx::AssertSqlSafe(set_status.as_str()))
+                    .bind(status.code())
+                    .bind(&comment)
+                    .bind(actor.user_id.map(|u| u.0))
+                    .bind(actor.at)
+                    .bind(tenant.0)
+                    .bind(id.0)
+                    .bind(ReportStatus::Submitted.code())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(row) = row else {
+                    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM progress_reports WHERE tenant_id = $1 AND id = $2")
+                        .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
+                    outcomes.push(Err(match exists {
+                        Some(_) => StorageError::Conflict(Conflict::ReportNotWaiting),
+                        None => StorageError::NotFound(Entity::Report),
+                    }));
                     continue;
-                }
-                let mut light_change = None;
-                if status == ReportStatus::Accepted && !newer_accepted!(tx, tenant, &report) {
-                    light_change = accept_progress!(tx, tenant, &report, rules, today);
-                }
+                };
+                let report = row.into_report(Vec::new())?;
+                let light_change = if status == ReportStatus::Accepted {
+                    accept_progress!(tx, tenant, &report, rules, today)
+                } else {
+                    None
+                };
                 let action = if status == ReportStatus::Accepted { "accept" } else { "return" };
                 let after = json!({"status": status.code(), "review_comment": comment});
-                record!(tx, event(tenant, actor, "progress_report", id.0, action, Some(json!({"status": report.status.code()})), Some(after)));
+                let before = json!({"status": ReportStatus::Submitted.code()});
+                record!(tx, event(tenant, actor, "progress_report", id.0, action, Some(before), Some(after)));
                 outcomes.push(Ok(Reviewed { report, light_change }));
             }
             outcomes
