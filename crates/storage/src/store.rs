@@ -350,7 +350,7 @@ impl Store {
 
     /// What keeps the planner's statistics from going stale, checked. On
     /// both engines the store refreshes them as its commits double
-    /// ([`Growth`]); SQLite's also hourly. On PostgreSQL autovacuum (with
+    /// (at 100, 200, 400, … commits); SQLite's also hourly. On PostgreSQL autovacuum (with
     /// `track_counts`, which it needs) must be on, for it is what re-analyzes
     /// tables as they change later, and what vacuums. Returns a warning for
     /// each setting that is off.
