@@ -3,13 +3,14 @@
 //! commits double, not only at start and hourly, nor when PostgreSQL's
 //! autovacuum next comes by); autovacuum is checked to be on.
 
-use anyhow::{Result, ensure};
-use qingdan_app::{ActualInput, ReportInput};
+use anyhow::{Result, bail, ensure};
+use qingdan_app::{ActualInput, BulkTaskInput, ReportInput, TaskInput};
 use qingdan_domain::Role;
 use qingdan_testkit::{Backend, World, on_both_engines};
 
 on_both_engines! {
     statistics_follow_the_data_as_it_grows => grows;
+    one_bulk_write_counts_its_rows => bulk;
 }
 
 async fn grows(backend: Backend) -> Result<()> {
@@ -35,20 +36,39 @@ async fn grows(backend: Backend) -> Result<()> {
             w.app.submit_report(&reporter, *task, &input).await?;
         }
     }
-    let store = w.app.store();
-    // 180 reports: the refresh at 256 commits has counted at least the first 100 or so.
-    let mut rows = None;
+    if backend == Backend::Postgres {
+        let warnings = w.app.store().planner_warnings().await?;
+        ensure!(warnings.is_empty(), "{warnings:?}");
+    }
+    statistics_reach(&w, "progress_reports", 100).await
+}
+
+/// 300 tasks created in one transaction (one commit, 300 changes): the
+/// statistics follow them as they follow 300 commits.
+async fn bulk(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-07-01").await?;
+    let plan = w.plan().await?;
+    let items: Vec<BulkTaskInput> = (0..300)
+        .map(|i| BulkTaskInput {
+            task: TaskInput { title: format!("任务{i}"), deadline: "2026-12-31".into(), ..TaskInput::default() },
+            parent_ref: None,
+        })
+        .collect();
+    for created in w.app.create_tasks(&w.supervisor, plan, &items).await? {
+        created?;
+    }
+    statistics_reach(&w, "tasks", 200).await
+}
+
+/// Waits up to 5 s for the statistics to count at least `rows` rows of `table`.
+async fn statistics_reach(w: &World, table: &str, rows: i64) -> Result<()> {
+    let mut seen = None;
     for _ in 0..50 {
-        rows = store.statistics_rows("progress_reports").await?;
-        if rows.is_some_and(|r| r >= 100) {
-            break;
+        seen = w.app.store().statistics_rows(table).await?;
+        if seen.is_some_and(|r| r >= rows) {
+            return Ok(());
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    ensure!(rows.is_some_and(|r| r >= 100), "statistics of an empty table after 180 reports: {rows:?}");
-    if backend == Backend::Postgres {
-        let warnings = store.planner_warnings().await?;
-        ensure!(warnings.is_empty(), "{warnings:?}");
-    }
-    Ok(())
+    bail!("statistics of {table} after its rows were written: {seen:?}, expected at least {rows}")
 }

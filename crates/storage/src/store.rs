@@ -36,22 +36,24 @@ pub struct SqlitePools {
     growth: std::sync::Arc<Growth>,
 }
 
-/// Write transactions committed by this process, and the count at which the
-/// planner's statistics are refreshed next: 100, 200, 400, … So a database
-/// filled in its first hour (through the API, a ledger, a report import) is
-/// planned with the statistics of its size, not of an empty database. On
-/// PostgreSQL autovacuum analyzes too, but at most once a minute and after a
-/// tenth of a table has changed; a table filled in seconds is planned on no
-/// statistics until then, and its prepared statements' generic plans with
-/// them. The refreshes are logarithmic in the commits: 14 by a million.
+/// Changes committed by this process, and the count at which the planner's
+/// statistics are refreshed next: 100, 200, 400, … A change is an audited
+/// event (a task created, a report accepted, a ledger row imported); a
+/// transaction that records none counts as one. So a database filled in its
+/// first hour (through the API, a ledger, a report import) is planned with
+/// the statistics of its size, not of an empty database. On PostgreSQL
+/// autovacuum analyzes too, but at most once a minute and after a tenth of a
+/// table has changed; a table filled in seconds is planned on no statistics
+/// until then, and its prepared statements' generic plans with them. The
+/// refreshes are logarithmic in the changes: 14 by a million.
 #[derive(Debug)]
 struct Growth {
     count: std::sync::atomic::AtomicU64,
     next: std::sync::atomic::AtomicU64,
 }
 
-/// The first refresh of the statistics comes after this many commits; each
-/// later one after twice as many as the one before.
+/// The first refresh of the statistics comes after this many changes; each
+/// later one when the count has doubled since the one before.
 const FIRST_ANALYZE: u64 = 100;
 
 impl Growth {
@@ -59,20 +61,21 @@ impl Growth {
         std::sync::Arc::new(Growth { count: 0.into(), next: FIRST_ANALYZE.into() })
     }
 
-    /// Counts a commit; whether this one is due a refresh.
-    fn is_due(&self) -> bool {
+    /// Counts a commit of `written` changes; whether it is due a refresh.
+    fn is_due(&self, written: usize) -> bool {
         use std::sync::atomic::Ordering;
-        let n = self.count.fetch_add(1, Ordering::Relaxed) + 1;
+        let written = u64::try_from(written.max(1)).unwrap_or(u64::MAX);
+        let n = self.count.fetch_add(written, Ordering::Relaxed).saturating_add(written);
         let due = self.next.load(Ordering::Relaxed);
-        n >= due && self.next.compare_exchange(due, due * 2, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+        n >= due && self.next.compare_exchange(due, n.saturating_mul(2), Ordering::Relaxed, Ordering::Relaxed).is_ok()
     }
 }
 
 impl SqlitePools {
     /// Counts a commit, refreshing the statistics in the background when due
     /// ([`Growth`]): a sampled ANALYZE of milliseconds.
-    pub(crate) fn committed(&self) {
-        if self.growth.is_due() {
+    pub(crate) fn committed(&self, written: usize) {
+        if self.growth.is_due(written) {
             let write = self.write.clone();
             tokio::spawn(async move {
                 if let Err(e) = analyze_sqlite(&write).await {
@@ -86,8 +89,8 @@ impl SqlitePools {
 impl PgPools {
     /// Counts a commit, refreshing the statistics in the background when due
     /// ([`Growth`]): PostgreSQL's ANALYZE samples at most 30,000 rows a table.
-    pub(crate) fn committed(&self) {
-        if self.growth.is_due() {
+    pub(crate) fn committed(&self, written: usize) {
+        if self.growth.is_due(written) {
             let pool = self.pool.clone();
             tokio::spawn(async move {
                 if let Err(e) = sqlx::query("ANALYZE").execute(&pool).await {
@@ -139,17 +142,19 @@ macro_rules! in_tx {
             $crate::store::Store::Sqlite(pools) => {
                 let mut $tx = $crate::store::AuditedTx::new(pools.write.begin_with("BEGIN IMMEDIATE").await?);
                 let out = $body;
+                let written = $tx.events.len();
                 $crate::audit::seal!($tx);
                 $tx.commit().await?;
-                pools.committed();
+                pools.committed(written);
                 out
             }
             $crate::store::Store::Pg(pools) => {
                 let mut $tx = $crate::store::AuditedTx::new(pools.pool.begin().await?);
                 let out = $body;
+                let written = $tx.events.len();
                 $crate::audit::seal!($tx);
                 $tx.commit().await?;
-                pools.committed();
+                pools.committed(written);
                 out
             }
         }
@@ -350,7 +355,7 @@ impl Store {
 
     /// What keeps the planner's statistics from going stale, checked. On
     /// both engines the store refreshes them as its commits double
-    /// (at 100, 200, 400, … commits); SQLite's also hourly. On PostgreSQL autovacuum (with
+    /// (at 100, 200, 400, … changes); SQLite's also hourly. On PostgreSQL autovacuum (with
     /// `track_counts`, which it needs) must be on, for it is what re-analyzes
     /// tables as they change later, and what vacuums. Returns a warning for
     /// each setting that is off.
