@@ -19,7 +19,7 @@ pub enum Store {
     Pg(PgPools),
 }
 
-/// A PostgreSQL pool and its count of commits ([`Growth`]).
+/// A PostgreSQL pool and its count of changes ([`Growth`]).
 #[derive(Clone, Debug)]
 pub struct PgPools {
     pub(crate) pool: PgPool,
@@ -213,49 +213,50 @@ impl<DB: sqlx::Database> std::ops::DerefMut for AuditedTx<'_, DB> {
 /// the previous holder committed.
 macro_rules! lock_plan {
     ($tx:ident, $tenant:expr, $plan:expr) => {
-        if !$tx.is_serial() {
-            sqlx::query("SELECT id FROM plans WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
-                .bind($tenant.0)
-                .bind($plan)
-                .execute(&mut *$tx)
-                .await?;
-        }
+        $crate::store::lock_plan_where!($tx, $tenant, "$2", $plan)
     };
 }
 
 /// [`lock_plan!`] for the plan of task `$task`.
 macro_rules! lock_plan_of {
     ($tx:ident, $tenant:expr, $task:expr) => {
-        if !$tx.is_serial() {
-            sqlx::query(
-                "SELECT id FROM plans WHERE tenant_id = $1 \
-                 AND id = (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2) FOR UPDATE",
-            )
-            .bind($tenant.0)
-            .bind($task)
-            .execute(&mut *$tx)
-            .await?;
-        }
+        $crate::store::lock_plan_where!(
+            $tx,
+            $tenant,
+            "(SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2)",
+            $task
+        )
     };
 }
 
 /// [`lock_plan!`] for the plan of report `$report`'s task.
 macro_rules! lock_plan_of_report {
     ($tx:ident, $tenant:expr, $report:expr) => {
+        $crate::store::lock_plan_where!(
+            $tx,
+            $tenant,
+            "(SELECT t.plan_id FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
+             WHERE r.tenant_id = $1 AND r.id = $2)",
+            $report
+        )
+    };
+}
+
+/// The one statement of the lock macros above: the plan whose id is
+/// `$plan_id` (SQL, over the tenant `$1` and `$arg` bound as `$2`).
+macro_rules! lock_plan_where {
+    ($tx:ident, $tenant:expr, $plan_id:literal, $arg:expr) => {
         if !$tx.is_serial() {
-            sqlx::query(
-                "SELECT id FROM plans WHERE tenant_id = $1 AND id = (SELECT t.plan_id FROM progress_reports r \
-                 JOIN tasks t ON t.id = r.task_id WHERE r.tenant_id = $1 AND r.id = $2) FOR UPDATE",
-            )
-            .bind($tenant.0)
-            .bind($report)
-            .execute(&mut *$tx)
-            .await?;
+            sqlx::query(concat!("SELECT id FROM plans WHERE tenant_id = $1 AND id = ", $plan_id, " FOR UPDATE"))
+                .bind($tenant.0)
+                .bind($arg)
+                .execute(&mut *$tx)
+                .await?;
         }
     };
 }
 
-pub(crate) use {in_tx, lock_plan, lock_plan_of, lock_plan_of_report, on_pool, on_writer};
+pub(crate) use {in_tx, lock_plan, lock_plan_of, lock_plan_of_report, lock_plan_where, on_pool, on_writer};
 
 impl Store {
     /// Opens the database a URL names: `sqlite://PATH` or `postgres://…`.
@@ -354,8 +355,8 @@ impl Store {
     }
 
     /// What keeps the planner's statistics from going stale, checked. On
-    /// both engines the store refreshes them as its commits double
-    /// (at 100, 200, 400, … changes); SQLite's also hourly. On PostgreSQL autovacuum (with
+    /// both engines the store refreshes them as its count of changes doubles
+    /// from 100; SQLite's also hourly. On PostgreSQL autovacuum (with
     /// `track_counts`, which it needs) must be on, for it is what re-analyzes
     /// tables as they change later, and what vacuums. Returns a warning for
     /// each setting that is off.

@@ -49,78 +49,77 @@ pub struct Reviewed {
     pub light_change: Option<Light>,
 }
 
-/// Sets the accepted `$report`'s actuals and its task's progress and light,
-/// rolled up to every ancestor (on `$tx`, under the plan's lock); evaluates
-/// to the task's new light when it changed. A late report for an earlier
-/// period than one already accepted is recorded but moves nothing (the task's
-/// row is read with its accepted periods, compared in Rust: the texts of
-/// periods of different kinds do not sort by time; periods do, by their end).
-/// The targets are read with the report's actuals; the task's ancestors, each
-/// with its children, in one query: their sort paths are the prefixes of the
-/// task's.
-macro_rules! accept_progress {
-    ($tx:ident, $tenant:expr, $report:expr, $rules:expr, $today:expr) => {{
-        let task_id = $report.task_id.0;
+/// The row of accepted `$report`'s task (on `$tx`) with the periods of its
+/// other accepted reports ([`OwnRow`]), in one query.
+macro_rules! own_row {
+    ($tx:ident, $tenant:expr, $report:expr) => {{
         let own: OwnRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{FAMILY_SELECT_OWN}, (SELECT string_agg(p.period, ',') FROM progress_reports p \
+            "SELECT {FAMILY_COLUMNS}, (SELECT string_agg(p.period, ',') FROM progress_reports p \
              WHERE p.tenant_id = $1 AND p.task_id = $2 AND p.status = $3 AND p.id <> $4) AS accepted_periods \
              FROM tasks WHERE tenant_id = $1 AND id = $2"
         )))
         .bind($tenant.0)
-        .bind(task_id)
+        .bind($report.task_id.0)
         .bind(ReportStatus::Accepted.code())
         .bind($report.id.0)
         .fetch_one(&mut *$tx)
         .await?;
-        let accepted = own.accepted_periods.as_deref().unwrap_or_default();
-        if accepted.split(',').filter_map(|p| p.parse::<Period>().ok()).any(|p| p > $report.period) {
-            None
+        own
+    }};
+}
+
+/// Sets the accepted `$report`'s actuals and its task's progress and light,
+/// rolled up to every ancestor (on `$tx`, under the plan's lock), from the
+/// task's row `$own`; evaluates to the task's new light when it changed. The
+/// targets are read with the report's actuals; the task's ancestors, each
+/// with its children, in one query: their sort paths are the prefixes of the
+/// task's.
+macro_rules! accept_progress {
+    ($tx:ident, $tenant:expr, $report:expr, $own:expr, $rules:expr, $today:expr) => {{
+        let own: FamilyRow = $own;
+        let targets = reported_targets!($tx, $tenant, own.id, $report.id.0);
+        let ancestors = ancestor_paths(&own.sort_path);
+        let family: Vec<FamilyRow> = if ancestors.is_empty() {
+            Vec::new()
         } else {
-            let own = own.row;
-            let targets = reported_targets!($tx, $tenant, task_id, $report.id.0);
-            let ancestors = ancestor_paths(&own.sort_path);
-            let family: Vec<FamilyRow> = if ancestors.is_empty() {
-                Vec::new()
-            } else {
-                let list = (0..ancestors.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
-                // Two index lookups, not one OR that a planner may turn into a scan of the plan.
-                let sql = format!(
-                    "{FAMILY_SELECT} WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}) UNION ALL \
-                     {FAMILY_SELECT} WHERE tenant_id = $1 AND parent_id IN \
-                     (SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}))"
-                );
-                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind($tenant.0).bind(own.plan_id);
-                for path in &ancestors {
-                    query = query.bind(path.as_str());
-                }
-                let mut rows: Vec<FamilyRow> = query.fetch_all(&mut *$tx).await?;
-                // An ancestor is also its parent's child: once is enough.
-                rows.sort_by_key(|r| r.id);
-                rows.dedup_by_key(|r| r.id);
-                rows
-            };
-            let path = rollup_path(&own, &ancestors, &family)?;
-            let mut light_change = None;
-            let mut changed = Vec::new();
-            for (id, percent, light) in roll_up(&path, &targets, $report.percent_done, $rules, $today) {
-                let was = if id.0 == own.id { Some(&own) } else { family.iter().find(|r| r.id == id.0) };
-                if was.is_some_and(|r| r.percent_done == percent && r.light == light.code()) {
-                    continue;
-                }
-                if id.0 == own.id {
-                    light_change = (own.light != light.code()).then_some(light);
-                }
-                changed.push((id.0, percent, light.code()));
+            let list = (0..ancestors.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
+            // Two index lookups, not one OR that a planner may turn into a scan of the plan.
+            let sql = format!(
+                "SELECT {FAMILY_COLUMNS} FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}) \
+                 UNION ALL SELECT {FAMILY_COLUMNS} FROM tasks WHERE tenant_id = $1 AND parent_id IN \
+                 (SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND sort_path IN ({list}))"
+            );
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind($tenant.0).bind(own.plan_id);
+            for path in &ancestors {
+                query = query.bind(path.as_str());
             }
-            if !changed.is_empty() {
-                let mut query = sqlx::query(sqlx::AssertSqlSafe(set_progress_sql(changed.len()))).bind($tenant.0);
-                for (id, percent, light) in changed {
-                    query = query.bind(id).bind(percent).bind(light);
-                }
-                query.execute(&mut *$tx).await?;
+            let mut rows: Vec<FamilyRow> = query.fetch_all(&mut *$tx).await?;
+            // An ancestor is also its parent's child: once is enough.
+            rows.sort_by_key(|r| r.id);
+            rows.dedup_by_key(|r| r.id);
+            rows
+        };
+        let path = rollup_path(&own, &ancestors, &family)?;
+        let mut light_change = None;
+        let mut changed = Vec::new();
+        for (id, percent, light) in roll_up(&path, &targets, $report.percent_done, $rules, $today) {
+            let was = if id.0 == own.id { Some(&own) } else { family.iter().find(|r| r.id == id.0) };
+            if was.is_some_and(|r| r.percent_done == percent && r.light == light.code()) {
+                continue;
             }
-            light_change
+            if id.0 == own.id {
+                light_change = (own.light != light.code()).then_some(light);
+            }
+            changed.push((id.0, percent, light.code()));
         }
+        if !changed.is_empty() {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(set_progress_sql(changed.len()))).bind($tenant.0);
+            for (id, percent, light) in changed {
+                query = query.bind(id).bind(percent).bind(light);
+            }
+            query.execute(&mut *$tx).await?;
+        }
+        light_change
     }};
 }
 
@@ -183,17 +182,8 @@ fn set_progress_sql(n: usize) -> String {
     )
 }
 
-/// The columns of [`FamilyRow`], as a literal for `concat!`.
-macro_rules! family_columns {
-    () => {
-        "SELECT id, plan_id, parent_id, sort_path, weight, percent_done, light, start_date, deadline"
-    };
-}
-
-/// What the roll-up reads of a task.
-const FAMILY_SELECT: &str = concat!(family_columns!(), " FROM tasks");
-/// [`FAMILY_SELECT`] before its FROM, for the task's own row and more.
-const FAMILY_SELECT_OWN: &str = family_columns!();
+/// What the roll-up reads of a task ([`FamilyRow`]).
+const FAMILY_COLUMNS: &str = "id, plan_id, parent_id, sort_path, weight, percent_done, light, start_date, deadline";
 
 /// The accepted report's task, and the periods of its other accepted reports
 /// (comma-separated; `None` when there are none).
@@ -202,6 +192,17 @@ struct OwnRow {
     #[sqlx(flatten)]
     row: FamilyRow,
     accepted_periods: Option<String>,
+}
+
+impl OwnRow {
+    /// Whether another accepted report is for a later period than `period`:
+    /// then a report for `period` came late, is recorded, and moves nothing.
+    /// Compared as periods, by their end: the texts of periods of different
+    /// kinds (a plan whose cycle changed) do not sort by time.
+    fn has_later_than(&self, period: Period) -> bool {
+        let accepted = self.accepted_periods.as_deref().unwrap_or_default();
+        accepted.split(',').filter_map(|p| p.parse::<Period>().ok()).any(|p| p > period)
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -499,11 +500,13 @@ impl Store {
                     continue;
                 };
                 let report = row.into_report(Vec::new())?;
-                let light_change = if status == ReportStatus::Accepted {
-                    accept_progress!(tx, tenant, &report, rules, today)
-                } else {
-                    None
-                };
+                let mut light_change = None;
+                if status == ReportStatus::Accepted {
+                    let own = own_row!(tx, tenant, &report);
+                    if !own.has_later_than(report.period) {
+                        light_change = accept_progress!(tx, tenant, &report, own.row, rules, today);
+                    }
+                }
                 let action = if status == ReportStatus::Accepted { "accept" } else { "return" };
                 let after = json!({"status": status.code(), "review_comment": comment});
                 let before = json!({"status": ReportStatus::Submitted.code()});
