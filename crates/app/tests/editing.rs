@@ -8,8 +8,9 @@ use anyhow::{Result, bail, ensure};
 use qingdan_app::{
     ActualInput, AppError, ReportInput, ResponsibilityInput, ReviewInput, TargetInput, TaskEdit, TaskFilter, TaskInput,
 };
-use qingdan_domain::{OrgId, PlanId, Role, TaskId, User};
+use qingdan_domain::{OrgId, PlanId, Responsibility, Role, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
+use tokio::task::JoinSet;
 
 on_both_engines! {
     weights_dates_and_targets_change_and_the_figures_follow => edits;
@@ -17,6 +18,7 @@ on_both_engines! {
     lead_orgs_are_set_in_bulk_and_an_archived_plan_takes_no_changes => bulk_and_archive;
     only_the_office_mends_the_list_and_only_the_admin_restores => permissions;
     a_task_splits_in_two_and_merges_back_unless_reported => split_and_merge;
+    racing_assignments_leave_one_whole_responsibility_and_a_true_trail => racing_responsibilities;
 }
 
 struct List {
@@ -209,6 +211,59 @@ async fn bulk_and_archive(backend: Backend) -> Result<()> {
     ensure!(matches!(l.w.app.submit_report(&l.reporter, b, &report).await, Err(AppError::Conflict(_))));
     l.w.app.archive_plan(&l.w.supervisor, l.plan, false).await?;
     l.edit(b, "2", "2026-01-01", "2026-12-31").await?;
+    Ok(())
+}
+
+/// Eight clerks set one task's responsibility at once, each with another
+/// lead org and other supporting orgs. Every one is saved; the task ends with
+/// exactly one of them, not a blend; and the trail tells each change from
+/// what stood before it: every event's `before` is the `after` of the one
+/// before it, and the last `after` is what the task now says.
+async fn racing_responsibilities(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, ..] = l.leaves;
+    let mut orgs = vec![l.org];
+    for name in ["市工信局", "市住建局", "市教育局", "市民政局"] {
+        orgs.push(l.w.org(name).await?);
+    }
+    let inputs: Vec<ResponsibilityInput> = (0..8)
+        .map(|i| ResponsibilityInput {
+            lead_org_id: Some(orgs[i % 5].0),
+            supporting_org_ids: if i % 2 == 0 {
+                vec![orgs[(i + 1) % 5].0, orgs[(i + 3) % 5].0]
+            } else {
+                vec![orgs[(i + 2) % 5].0]
+            },
+            ..ResponsibilityInput::default()
+        })
+        .collect();
+    let mut setting = JoinSet::new();
+    for input in inputs.clone() {
+        let (app, supervisor) = (l.w.app.clone(), l.w.supervisor.clone());
+        setting.spawn(async move { app.set_responsibility(&supervisor, a, &input).await });
+    }
+    while let Some(done) = setting.join_next().await {
+        done??;
+    }
+    let now = l.w.app.task(&l.w.supervisor, a).await?.task.responsibility;
+    let as_saved = |input: &ResponsibilityInput| {
+        let mut supporting: Vec<i64> = input.supporting_org_ids.clone();
+        supporting.sort_unstable();
+        (input.lead_org_id, supporting)
+    };
+    let now_ids = (now.lead_org_id.map(|o| o.0), now.supporting_org_ids.iter().map(|o| o.0).collect::<Vec<_>>());
+    ensure!(inputs.iter().any(|i| as_saved(i) == now_ids), "one whole input, not a blend: {now:?}");
+
+    let trail = l.w.app.store().audit_trail(l.w.tenant, "task", a.0).await?;
+    let assigns: Vec<_> = trail.iter().filter(|e| e.action == "assign").collect();
+    ensure!(assigns.len() == 9, "the set-up's assignment and the eight: {}", assigns.len());
+    let json = |text: &Option<String>| -> Result<Responsibility> {
+        Ok(serde_json::from_str(text.as_deref().unwrap_or("null"))?)
+    };
+    for pair in assigns.windows(2) {
+        ensure!(json(&pair[1].before)? == json(&pair[0].after)?, "{:?} follows {:?}", pair[1].before, pair[0].after);
+    }
+    ensure!(json(&assigns[8].after)? == now, "the last change is what the task says");
     Ok(())
 }
 

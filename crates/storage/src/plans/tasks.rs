@@ -768,20 +768,24 @@ impl Store {
         self.set_responsibilities(tenant, &[(id, responsibility.clone())], actor).await
     }
 
-    /// Replaces who answers for each task, in one transaction, recording each change.
+    /// Replaces who answers for each task, in one transaction, recording each
+    /// change from what the task said before it. That is read inside the
+    /// transaction, after the task's row is locked (on PostgreSQL; SQLite's
+    /// writer is alone), so two offices assigning one task at once are saved
+    /// one after the other, each recorded against the other's result.
     pub async fn set_responsibilities(
         &self,
         tenant: TenantId,
         items: &[(TaskId, Responsibility)],
         actor: Actor,
     ) -> Result<()> {
-        let mut befores = Vec::with_capacity(items.len());
-        for (id, _) in items {
-            befores
-                .push(self.task(tenant, *id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task.responsibility);
-        }
         in_tx!(self, tx => {
-            for ((id, responsibility), before) in items.iter().zip(&befores) {
+            for (id, responsibility) in items {
+                let lock = if tx.is_serial() { "" } else { " FOR UPDATE" };
+                let sql = format!("SELECT lead_leader_id, lead_org_id, owner_id FROM tasks WHERE tenant_id = $1 AND id = $2{lock}");
+                let leads: Option<(Option<i64>, Option<i64>, Option<i64>)> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
+                let (lead_leader, lead_org, owner) = leads.ok_or(StorageError::NotFound(Entity::Task))?;
                 sqlx::query("UPDATE tasks SET lead_leader_id = $1, lead_org_id = $2, owner_id = $3 WHERE tenant_id = $4 AND id = $5")
                     .bind(responsibility.lead_leader_id.map(|u| u.0))
                     .bind(responsibility.lead_org_id.map(|o| o.0))
@@ -790,13 +794,13 @@ impl Store {
                     .bind(id.0)
                     .execute(&mut *tx)
                     .await?;
-                if !before.supporting_org_ids.is_empty() {
-                    sqlx::query("DELETE FROM task_supporting_orgs WHERE tenant_id = $1 AND task_id = $2")
+                let mut supporting: Vec<i64> =
+                    sqlx::query_scalar("DELETE FROM task_supporting_orgs WHERE tenant_id = $1 AND task_id = $2 RETURNING org_id")
                         .bind(tenant.0)
                         .bind(id.0)
-                        .execute(&mut *tx)
+                        .fetch_all(&mut *tx)
                         .await?;
-                }
+                supporting.sort_unstable();
                 for org in &responsibility.supporting_org_ids {
                     sqlx::query("INSERT INTO task_supporting_orgs (tenant_id, task_id, org_id) VALUES ($1, $2, $3)")
                         .bind(tenant.0)
@@ -805,8 +809,14 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                let before = Responsibility {
+                    lead_leader_id: lead_leader.map(UserId),
+                    lead_org_id: lead_org.map(OrgId),
+                    supporting_org_ids: supporting.into_iter().map(OrgId).collect(),
+                    owner_id: owner.map(UserId),
+                };
                 let to_json = |a: &Responsibility| json!(a);
-                record!(tx, event(tenant, actor, "task", id.0, "assign", Some(to_json(before)), Some(to_json(responsibility))));
+                record!(tx, event(tenant, actor, "task", id.0, "assign", Some(to_json(&before)), Some(to_json(responsibility))));
             }
         });
         Ok(())
