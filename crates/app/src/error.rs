@@ -93,6 +93,7 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::ReportAccepted => "该周期的报送已审核通过，不能再次提交",
         Conflict::ReportNotWaiting => "该报送已审核，不能重复审核",
         Conflict::AssignmentChanged => "该事项刚被他人处理，请刷新后重试",
+        Conflict::TaskChanged => "该任务刚被他人修改，请刷新后重试",
         Conflict::ImportsDiffer => "两个草稿任务不属于同一份导入，不能合并",
         Conflict::ImportPublished => "该报告已发布为计划，草稿不能再修改",
         Conflict::AuditChanged => "审计记录在归档期间发生变化，请重新归档",

@@ -19,6 +19,8 @@ on_both_engines! {
     only_the_office_mends_the_list_and_only_the_admin_restores => permissions;
     a_task_splits_in_two_and_merges_back_unless_reported => split_and_merge;
     racing_assignments_leave_one_whole_responsibility_and_a_true_trail => racing_responsibilities;
+    racing_moves_leave_every_section_with_its_own_childrens_figure => racing_moves;
+    a_split_racing_an_edit_keeps_the_edit => split_racing_edit;
 }
 
 struct List {
@@ -264,6 +266,82 @@ async fn racing_responsibilities(backend: Backend) -> Result<()> {
         ensure!(json(&pair[1].before)? == json(&pair[0].after)?, "{:?} follows {:?}", pair[1].before, pair[0].after);
     }
     ensure!(json(&assigns[8].after)? == now, "the last change is what the task says");
+    Ok(())
+}
+
+/// Two offices move one reported task at once, each under another section,
+/// six times over. Whichever is saved last decides where it stands; every
+/// section's progress is then its own children's, weighed here by hand.
+async fn racing_moves(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, b, c] = l.leaves;
+    let three = add(&l.w, l.plan, None, "优环境", "1").await?;
+    let d = add(&l.w, l.plan, Some(three), "新增绿道", "1").await?;
+    let lead = ResponsibilityInput { lead_org_id: Some(l.org.0), ..ResponsibilityInput::default() };
+    l.w.app.set_responsibility(&l.w.supervisor, d, &lead).await?;
+    for (task, percent) in [(a, 90), (b, 30), (c, 50), (d, 10)] {
+        l.accept(task, "2026-06", percent, Vec::new()).await?;
+    }
+    let sections = [l.sections[0], l.sections[1], three];
+    for round in 0..6 {
+        let mut moving = JoinSet::new();
+        for to in [sections[(round + 1) % 3], sections[(round + 2) % 3]] {
+            let (app, supervisor) = (l.w.app.clone(), l.w.supervisor.clone());
+            moving.spawn(async move { app.move_task(&supervisor, a, Some(to)).await });
+        }
+        while let Some(done) = moving.join_next().await {
+            done??;
+        }
+        for section in sections {
+            let family = l.w.app.task_family(&l.w.supervisor, section).await?;
+            let (mut weighted, mut weights) = (0_i64, 0_i64);
+            for child in &family.children {
+                let weight = i64::try_from(child.task.weight.trunc().mantissa())?;
+                weighted += weight * child.task.percent_done;
+                weights += weight;
+            }
+            let want = if weights == 0 { 0 } else { weighted / weights };
+            let got = l.percent(section).await?;
+            ensure!(got == want, "round {round}: section {} has {got}%, its children make {want}%", section.0);
+        }
+    }
+    Ok(())
+}
+
+/// A task split while another office edits its text: the result is one of
+/// the two orders, never a split of the old text that drops the edit.
+async fn split_racing_edit(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, ..] = l.leaves;
+    for round in 0..6 {
+        let old = l.w.app.task(&l.w.supervisor, a).await?.task;
+        let edited = format!("{}第{round}次修订", old.title);
+        let edit = TaskEdit {
+            number: old.number.clone(),
+            title: edited.clone(),
+            weight: "1".into(),
+            start_date: old.start_date.to_string(),
+            deadline: old.deadline.to_string(),
+        };
+        let (app, supervisor) = (l.w.app.clone(), l.w.supervisor.clone());
+        let editing = tokio::spawn(async move { app.update_task(&supervisor, a, &edit).await });
+        let (app, supervisor) = (l.w.app.clone(), l.w.supervisor.clone());
+        let splitting = tokio::spawn(async move { app.split_task(&supervisor, a, "2").await });
+        editing.await??;
+        let new = splitting.await??;
+        let kept = l.w.app.task(&l.w.supervisor, a).await?.task.title;
+        let split_off = l.w.app.task(&l.w.supervisor, new).await?.task.title;
+        let head = |t: &str| t.chars().take(2).collect::<String>();
+        let tail = |t: &str| t.chars().skip(2).collect::<String>();
+        let edit_then_split = kept == head(&edited) && split_off == tail(&edited);
+        let split_then_edit = kept == edited && split_off == tail(&old.title);
+        ensure!(
+            edit_then_split || split_then_edit,
+            "round {round}: kept {kept:?}, split off {split_off:?}, edit {edited:?}"
+        );
+        l.w.app.delete_task(&l.w.supervisor, new).await?;
+        l.edit(a, "1", "2026-01-01", "2026-12-31").await?;
+    }
     Ok(())
 }
 

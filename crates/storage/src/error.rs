@@ -63,6 +63,9 @@ pub enum Conflict {
     ImportPublished,
     /// A task cannot move under itself or one of its own sub-tasks.
     MoveUnderItself,
+    /// A task changed between the form's reading and the change (a split
+    /// position no longer inside its text).
+    TaskChanged,
     /// Tasks to delete as one step hold reports already.
     HasReports,
     /// The audit chain's rows to archive changed after they were read.

@@ -7,7 +7,7 @@
 
 use crate::audit::{event, record};
 use crate::error::Entity;
-use crate::plans::tasks::{NewTarget, PATH_STEP};
+use crate::plans::tasks::{NewTarget, PATH_STEP, task_in_tx, task_targets};
 use crate::rows::decimal;
 use crate::store::{in_tx, lock_plan, lock_plan_of, on_pool};
 use crate::{Actor, Result, StorageError, Store};
@@ -17,6 +17,17 @@ use qingdan_domain::{
     weighted_percent, work_progress,
 };
 use serde_json::json;
+
+/// Target `$target` of task `$task` as transaction `$tx` sees it, after the
+/// plan's lock; `NotFound` when the task has no such target (any more).
+macro_rules! target_in_tx {
+    ($tx:ident, $tenant:expr, $task:expr, $target:expr) => {
+        task_targets!(&mut *$tx, $tenant.0, $task.0)
+            .into_iter()
+            .find(|x: &Target| x.id == $target)
+            .ok_or(StorageError::NotFound(Entity::Target))?
+    };
+}
 
 /// What an office changes of a task itself.
 #[derive(Debug, Clone)]
@@ -182,9 +193,9 @@ impl Store {
         recount: Recount<'_>,
         actor: Actor,
     ) -> Result<()> {
-        let before = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task;
         in_tx!(self, tx => {
             lock_plan_of!(tx, tenant, id.0);
+            let before = task_in_tx!(tx, tenant, id).task;
             sqlx::query(
                 "UPDATE tasks SET number = $1, title = $2, weight = $3, start_date = $4, deadline = $5 \
                  WHERE tenant_id = $6 AND id = $7",
@@ -219,18 +230,12 @@ impl Store {
         recount: Recount<'_>,
         actor: Actor,
     ) -> Result<TargetId> {
-        let before = match target {
-            Some(t) => Some(
-                self.targets(tenant, task)
-                    .await?
-                    .into_iter()
-                    .find(|x| x.id == t)
-                    .ok_or(StorageError::NotFound(Entity::Target))?,
-            ),
-            None => None,
-        };
         let id = in_tx!(self, tx => {
             lock_plan_of!(tx, tenant, task.0);
+            let before = match target {
+                Some(t) => Some(target_in_tx!(tx, tenant, task, t)),
+                None => None,
+            };
             let id: i64 = match target {
                 Some(t) => {
                     sqlx::query(
@@ -271,14 +276,9 @@ impl Store {
         recount: Recount<'_>,
         actor: Actor,
     ) -> Result<()> {
-        let before = self
-            .targets(tenant, task)
-            .await?
-            .into_iter()
-            .find(|x| x.id == target)
-            .ok_or(StorageError::NotFound(Entity::Target))?;
         in_tx!(self, tx => {
             lock_plan_of!(tx, tenant, task.0);
+            let before = target_in_tx!(tx, tenant, task, target);
             sqlx::query("DELETE FROM report_actuals WHERE target_id = $1").bind(target.0).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM targets WHERE tenant_id = $1 AND task_id = $2 AND id = $3")
                 .bind(tenant.0).bind(task.0).bind(target.0).execute(&mut *tx).await?;
@@ -301,9 +301,9 @@ impl Store {
         recount: Recount<'_>,
         actor: Actor,
     ) -> Result<()> {
-        let task = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task;
         in_tx!(self, tx => {
             lock_plan_of!(tx, tenant, id.0);
+            let task = task_in_tx!(tx, tenant, id).task;
             let (old_path, old_depth): (String, i64) =
                 sqlx::query_as("SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND id = $2")
                     .bind(tenant.0).bind(id.0).fetch_one(&mut *tx).await?;
@@ -340,12 +340,14 @@ impl Store {
         recount: Recount<'_>,
         actor: Actor,
     ) -> Result<TaskId> {
-        let item = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?;
-        let task = item.task;
-        let (first, rest): (String, String) =
-            (task.title.chars().take(at).collect(), task.title.chars().skip(at).collect());
         let new_id = in_tx!(self, tx => {
             lock_plan_of!(tx, tenant, id.0);
+            let task = task_in_tx!(tx, tenant, id).task;
+            let (first, rest): (String, String) =
+                (task.title.chars().take(at).collect(), task.title.chars().skip(at).collect());
+            if first.trim().is_empty() || rest.trim().is_empty() {
+                return Err(StorageError::Conflict(crate::Conflict::TaskChanged));
+            }
             sqlx::query("UPDATE tasks SET title = $1 WHERE tenant_id = $2 AND id = $3")
                 .bind(first.trim()).bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
             let (path, depth) = last_child_place!(tx, tenant, task.plan_id.0, task.parent_id.map(|p| p.0));
@@ -410,9 +412,9 @@ impl Store {
         recount: Recount<'_>,
         actor: Actor,
     ) -> Result<TaskId> {
-        let task = self.task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Task))?.task;
         let next = in_tx!(self, tx => {
             lock_plan_of!(tx, tenant, id.0);
+            let task = task_in_tx!(tx, tenant, id).task;
             let (path,): (String,) = sqlx::query_as("SELECT sort_path FROM tasks WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant.0).bind(id.0).fetch_one(&mut *tx).await?;
             let next: Option<(i64, String, String)> = sqlx::query_as(

@@ -219,7 +219,7 @@ impl LightCounts {
 }
 
 #[derive(sqlx::FromRow)]
-struct TaskRow {
+pub(crate) struct TaskRow {
     id: i64,
     tenant_id: i64,
     plan_id: i64,
@@ -242,7 +242,7 @@ struct TaskRow {
 }
 
 impl TaskRow {
-    fn into_item(self) -> Result<TaskListItem> {
+    pub(crate) fn into_item(self) -> Result<TaskListItem> {
         let supporting = supporting_org_ids(self.supporting.as_deref())?;
         let task = Task {
             id: TaskId(self.id),
@@ -310,7 +310,7 @@ impl TargetRow {
     }
 }
 
-const TASK_SELECT: &str = "SELECT tasks.id, tasks.tenant_id, tasks.plan_id, tasks.parent_id, tasks.number, tasks.title, \
+pub(crate) const TASK_SELECT: &str = "SELECT tasks.id, tasks.tenant_id, tasks.plan_id, tasks.parent_id, tasks.number, tasks.title, \
      tasks.weight, tasks.depth, tasks.start_date, tasks.deadline, tasks.lead_leader_id, tasks.lead_org_id, \
      tasks.owner_id, tasks.percent_done, tasks.light, orgs.name AS lead_org_name, \
      (SELECT string_agg(CAST(s.org_id AS TEXT), ',' ORDER BY s.org_id) FROM task_supporting_orgs s \
@@ -419,6 +419,20 @@ fn more_conditions(more: &TaskConditions, sql: &mut String, params: &mut Vec<Par
         push(sql, Param::Int(after.0), &|n| more.sort.after(n));
     }
 }
+
+/// Task `$id` as transaction `$tx` sees it now; `NotFound` when the tenant
+/// has none. A change that records or builds on what a task says (its
+/// title, its parent) reads it here, after the plan's lock, not before the
+/// transaction: another office's change committed in between is seen.
+macro_rules! task_in_tx {
+    ($tx:ident, $tenant:expr, $id:expr) => {{
+        let sql = format!("{} WHERE tasks.tenant_id = $1 AND tasks.id = $2", $crate::plans::tasks::TASK_SELECT);
+        let row: Option<$crate::plans::tasks::TaskRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind($tenant.0).bind($id.0).fetch_optional(&mut *$tx).await?;
+        row.ok_or($crate::StorageError::NotFound($crate::error::Entity::Task))?.into_item()?
+    }};
+}
+pub(crate) use task_in_tx;
 
 /// The targets of task `$task` (an id) in the order they were written, read
 /// on `$on` (a pool, or `&mut *tx` inside a transaction); evaluates to
