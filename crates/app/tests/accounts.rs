@@ -16,6 +16,7 @@ on_both_engines! {
     orgs_are_renamed_disabled_and_merged_keeping_their_history => orgs;
     only_the_tenants_admin_manages_accounts => permissions;
     a_password_older_than_the_policy_allows_must_be_changed => expiry;
+    racing_edits_of_a_user_leave_a_true_trail => racing_user_edits;
 }
 
 fn code(r: Result<(), AppError>) -> String {
@@ -91,6 +92,38 @@ async fn reset(backend: Backend) -> Result<()> {
 
 async fn audit_actions(w: &World, entity: &str, id: i64) -> Result<Vec<String>> {
     Ok(w.app.store().audit_trail(w.tenant, entity, id).await?.into_iter().map(|e| e.action).collect())
+}
+
+/// Six edits of one user at once (name and org): each is saved, and the
+/// trail records each against what the one before it left: every event's
+/// `before` is the `after` of the event before it, the last one what the
+/// user now is.
+async fn racing_user_edits(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-07-01").await?;
+    let orgs = [w.org("市发改委").await?, w.org("市住建局").await?, w.org("市教育局").await?];
+    let wu = w.user("fgw.wu", Role::Reporter, orgs[0]).await?;
+    let mut editing = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let edit = UserEdit { display_name: format!("吴{i}"), role: "reporter".into(), org_id: orgs[i % 3].0 };
+        let (app, admin) = (w.app.clone(), w.admin.clone());
+        editing.spawn(async move { app.update_user(&admin, wu.id, &edit).await });
+    }
+    while let Some(done) = editing.join_next().await {
+        done??;
+    }
+    let trail = w.app.store().audit_trail(w.tenant, "user", wu.id.0).await?;
+    let updates: Vec<_> = trail.iter().filter(|e| e.action == "update").collect();
+    ensure!(updates.len() == 6, "{} updates", updates.len());
+    let json = |text: &Option<String>| -> Result<serde_json::Value> {
+        Ok(serde_json::from_str(text.as_deref().unwrap_or("null"))?)
+    };
+    for pair in updates.windows(2) {
+        ensure!(json(&pair[1].before)? == json(&pair[0].after)?, "{:?} follows {:?}", pair[1].before, pair[0].after);
+    }
+    let now = w.app.user(&w.admin, wu.id).await?;
+    let last = json(&updates[5].after)?;
+    ensure!(last["display_name"] == now.display_name.as_str() && last["org_id"] == now.org_id.0, "{last} is {now:?}");
+    Ok(())
 }
 
 async fn users(backend: Backend) -> Result<()> {

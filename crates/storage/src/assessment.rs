@@ -6,7 +6,7 @@
 use crate::audit::{event, record};
 use crate::error::{Entity, StorageError};
 use crate::rows::{LEAF, decimal, optional_decimal};
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, on_pool, row_to_change};
 use crate::{Actor, Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{Decimal, OrgId, TenantId};
@@ -99,14 +99,16 @@ impl Store {
 
     /// Replaces a scheme's document, audited with the one before.
     pub async fn update_scheme(&self, tenant: TenantId, id: i64, name: &str, body: &str, actor: Actor) -> Result<()> {
-        let before = self.scheme(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Scheme))?;
         in_tx!(self, tx => {
+            let before: Option<(String, String)> =
+                row_to_change!(tx, "SELECT name, body FROM assessment_schemes WHERE tenant_id = $1 AND id = $2", tenant.0, id);
+            let (before_name, before_body) = before.ok_or(StorageError::NotFound(Entity::Scheme))?;
             sqlx::query("UPDATE assessment_schemes SET name = $1, body = $2, updated_at = $3 WHERE tenant_id = $4 AND id = $5")
                 .bind(name).bind(body).bind(actor.at).bind(tenant.0).bind(id)
                 .execute(&mut *tx).await
                 .map_err(|e| StorageError::unique_as_conflict(e, crate::Unique::SchemeName))?;
             record!(tx, event(tenant, actor, "assessment_scheme", id, "update",
-                Some(json!({"name": before.name, "body": before.body})), Some(json!({"name": name, "body": body}))));
+                Some(json!({"name": before_name, "body": before_body})), Some(json!({"name": name, "body": body}))));
         });
         Ok(())
     }

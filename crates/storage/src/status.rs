@@ -7,7 +7,7 @@
 use crate::audit::{event, record};
 use crate::plans::tasks::TargetRow;
 use crate::rows::decimal;
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, on_pool, row_to_change};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{Decimal, OrgId, Period, PlanId, ReportStatus, StatusRules, Target, TargetId, TaskId, TenantId};
@@ -77,8 +77,10 @@ impl Store {
 
     /// Replaces the tenant's light thresholds, recording the change (entity `status_rules`, id the tenant's).
     pub async fn set_status_rules(&self, tenant: TenantId, rules: StatusRules, actor: Actor) -> Result<()> {
-        let before = self.status_rules(tenant).await?;
         in_tx!(self, tx => {
+            let before: Option<(i64, i64)> =
+                row_to_change!(tx, "SELECT yellow_gap, red_gap FROM status_rules WHERE tenant_id = $1", tenant.0);
+            let before = before.map_or_else(StatusRules::default, |(yellow_gap, red_gap)| StatusRules { yellow_gap, red_gap });
             sqlx::query(
                 "INSERT INTO status_rules (tenant_id, yellow_gap, red_gap) VALUES ($1, $2, $3) \
                  ON CONFLICT (tenant_id) DO UPDATE SET yellow_gap = excluded.yellow_gap, red_gap = excluded.red_gap",

@@ -256,7 +256,23 @@ macro_rules! lock_plan_where {
     };
 }
 
-pub(crate) use {in_tx, lock_plan, lock_plan_of, lock_plan_of_report, lock_plan_where, on_pool, on_writer};
+/// The one row `$sql` selects (with `$bind`s for its parameters) as
+/// transaction `$tx` sees it, locked to the commit (`FOR UPDATE` on PostgreSQL; SQLite's
+/// writer is alone): what a change replaces, for its audit event, read as it
+/// stands when the change is made, not before the transaction.
+macro_rules! row_to_change {
+    ($tx:ident, $sql:literal $(, $bind:expr)*) => {{
+        let lock = if $tx.is_serial() { "" } else { " FOR UPDATE" };
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{}{lock}", $sql)))
+            $(.bind($bind))*
+            .fetch_optional(&mut *$tx)
+            .await?
+    }};
+}
+
+pub(crate) use {
+    in_tx, lock_plan, lock_plan_of, lock_plan_of_report, lock_plan_where, on_pool, on_writer, row_to_change,
+};
 
 impl Store {
     /// Opens the database a URL names: `sqlite://PATH` or `postgres://…`.

@@ -1,7 +1,7 @@
 use crate::audit::{event, record};
 use crate::error::{Entity, Unique};
 use crate::rows::code;
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, on_pool, row_to_change};
 use crate::{Actor, Result, StorageError, Store};
 use qingdan_domain::{Org, OrgId, OrgKind, TenantId};
 use serde_json::json;
@@ -85,8 +85,10 @@ impl Store {
     /// Renames an org, changes its kind, parent and order (audited with
     /// before and after); the name must stay unique in the tenant.
     pub async fn update_org(&self, tenant: TenantId, id: OrgId, change: &NewOrg, actor: Actor) -> Result<Org> {
-        let before = self.org(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Org))?;
         in_tx!(self, tx => {
+            let before: Option<(String, String, Option<i64>, i64)> = row_to_change!(tx,
+                "SELECT name, kind, parent_id, sort_order FROM orgs WHERE tenant_id = $1 AND id = $2", tenant.0, id.0);
+            let (name, kind, parent_id, sort_order) = before.ok_or(StorageError::NotFound(Entity::Org))?;
             sqlx::query("UPDATE orgs SET name = $1, kind = $2, parent_id = $3, sort_order = $4 WHERE tenant_id = $5 AND id = $6")
                 .bind(&change.name)
                 .bind(change.kind.code())
@@ -97,7 +99,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StorageError::unique_as_conflict(e, Unique::OrgName))?;
-            let old = json!({"name": before.name, "kind": before.kind.code(), "parent_id": before.parent_id, "sort_order": before.sort_order});
+            let old = json!({"name": name, "kind": kind, "parent_id": parent_id, "sort_order": sort_order});
             let new = json!({"name": change.name, "kind": change.kind.code(), "parent_id": change.parent_id, "sort_order": change.sort_order});
             record!(tx, event(tenant, actor, "org", id.0, "update", Some(old), Some(new)));
         });

@@ -1,7 +1,7 @@
 use crate::audit::{event, record};
 use crate::error::Entity;
 use crate::rows::code;
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, on_pool, row_to_change};
 use crate::{Actor, Result, StorageError, Store};
 use qingdan_domain::{OrgId, Role, TenantId, User, UserId};
 use serde_json::json;
@@ -219,8 +219,10 @@ impl Store {
 
     /// Changes a user's name, role and org (audited with before and after).
     pub async fn update_user(&self, tenant: TenantId, id: UserId, change: &UserChange, actor: Actor) -> Result<User> {
-        let before = self.user(tenant, id).await?.ok_or(StorageError::NotFound(Entity::User))?;
         in_tx!(self, tx => {
+            let before: Option<(String, String, i64)> =
+                row_to_change!(tx, "SELECT display_name, role, org_id FROM users WHERE tenant_id = $1 AND id = $2", tenant.0, id.0);
+            let (display_name, role, org_id) = before.ok_or(StorageError::NotFound(Entity::User))?;
             sqlx::query("UPDATE users SET display_name = $1, role = $2, org_id = $3 WHERE tenant_id = $4 AND id = $5")
                 .bind(&change.display_name)
                 .bind(change.role.code())
@@ -229,7 +231,7 @@ impl Store {
                 .bind(id.0)
                 .execute(&mut *tx)
                 .await?;
-            let old = json!({"display_name": before.display_name, "role": before.role.code(), "org_id": before.org_id});
+            let old = json!({"display_name": display_name, "role": role, "org_id": org_id});
             let new = json!({"display_name": change.display_name, "role": change.role.code(), "org_id": change.org_id});
             record!(tx, event(tenant, actor, "user", id.0, "update", Some(old), Some(new)));
         });

@@ -6,7 +6,7 @@
 use crate::audit::{event, record};
 use crate::error::Entity;
 use crate::rows::{LEAF, code, decimal, optional_decimal};
-use crate::store::{in_tx, lock_plan, on_pool};
+use crate::store::{in_tx, lock_plan, on_pool, row_to_change};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{
@@ -795,10 +795,8 @@ impl Store {
     ) -> Result<()> {
         in_tx!(self, tx => {
             for (id, responsibility) in items {
-                let lock = if tx.is_serial() { "" } else { " FOR UPDATE" };
-                let sql = format!("SELECT lead_leader_id, lead_org_id, owner_id FROM tasks WHERE tenant_id = $1 AND id = $2{lock}");
-                let leads: Option<(Option<i64>, Option<i64>, Option<i64>)> =
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
+                let leads: Option<(Option<i64>, Option<i64>, Option<i64>)> = row_to_change!(tx,
+                    "SELECT lead_leader_id, lead_org_id, owner_id FROM tasks WHERE tenant_id = $1 AND id = $2", tenant.0, id.0);
                 let (lead_leader, lead_org, owner) = leads.ok_or(StorageError::NotFound(Entity::Task))?;
                 sqlx::query("UPDATE tasks SET lead_leader_id = $1, lead_org_id = $2, owner_id = $3 WHERE tenant_id = $4 AND id = $5")
                     .bind(responsibility.lead_leader_id.map(|u| u.0))
