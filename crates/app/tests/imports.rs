@@ -23,6 +23,7 @@ on_both_engines! {
     another_tenant_cannot_change_how_a_part_is_judged => part_correction_stranger;
     the_five_year_outlook_is_published_only_when_kept => outlook_kept_or_not;
     a_lead_org_is_suggested_from_the_work_a_task_speaks_of => lead_org_by_remit;
+    two_merges_at_once_lose_no_text_and_no_target => racing_merges;
 }
 
 /// A report with a five-year outlook before the year's plan.
@@ -172,6 +173,40 @@ async fn edit_as_an_office(w: &World, plan: PlanId) -> Result<()> {
 
 async fn small_import(w: &World) -> Result<ImportId> {
     Ok(w.app.upload_report(&w.supervisor, "小报告.txt", SMALL_REPORT.as_bytes()).await?)
+}
+
+/// The first draft task merged with the second while the second is merged
+/// with the third, four times over: whichever runs second sees the first's
+/// result (or finds its task gone and says so), and the draft still holds
+/// every word and every target, in order.
+async fn racing_merges(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-03-01").await?;
+    for round in 0..4 {
+        let id = small_import(&w).await?;
+        let start = w.app.import_review(&w.supervisor, id).await?;
+        ensure!(start.tasks.len() >= 3, "{:#?}", start.tasks);
+        let words: String = start.tasks.iter().map(|t| t.text.as_str()).collect();
+        let targets: usize = start.tasks.iter().map(|t| t.targets.len()).sum();
+        let mut merging = tokio::task::JoinSet::new();
+        for task in [start.tasks[0].id, start.tasks[1].id] {
+            let (app, supervisor) = (w.app.clone(), w.supervisor.clone());
+            merging.spawn(async move { app.merge_import_task_with_next(&supervisor, task).await });
+        }
+        let mut merged = 0;
+        while let Some(done) = merging.join_next().await {
+            match done? {
+                Ok(_) => merged += 1,
+                Err(AppError::NotFound(_)) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+        let end = w.app.import_review(&w.supervisor, id).await?;
+        ensure!(end.tasks.len() == start.tasks.len() - merged, "round {round}: {merged} merges");
+        let now: String = end.tasks.iter().map(|t| t.text.as_str()).collect();
+        ensure!(now == words, "round {round}: {now:?} was {words:?}");
+        ensure!(end.tasks.iter().map(|t| t.targets.len()).sum::<usize>() == targets, "round {round}: targets");
+    }
+    Ok(())
 }
 
 async fn publish_matches_draft(backend: Backend) -> Result<()> {

@@ -43,7 +43,7 @@ pub use auth::FailureCount;
 pub use calendar::CalendarChange;
 pub use dashboard::{DashboardGroup, LeafDates, RedTask, Section};
 pub use error::{Conflict, Entity, StorageError, Unique};
-pub use imports::{ImportPartOverride, PartReread};
+pub use imports::{DraftSplit, ImportPartOverride, PartReread};
 pub use imports::{
     ImportSummary, ImportTarget, ImportTask, ImportTaskEdit, NewImport, NewImportTarget, NewImportTask, ReportImport,
 };

@@ -16,8 +16,8 @@ pub use publish::PublishInput;
 use qingdan_domain::{ImportId, ImportStatus, ImportTargetId, ImportTaskId, Invalid, Org, OrgId, User};
 use qingdan_extract::DraftTask;
 use qingdan_storage::{
-    Conflict, ImportSummary, ImportTarget, ImportTask, ImportTaskEdit, NewImport, NewImportTarget, NewImportTask,
-    NewTarget, ReportImport, StorageError,
+    Conflict, DraftSplit, ImportSummary, ImportTarget, ImportTask, ImportTaskEdit, NewImport, NewImportTarget,
+    NewImportTask, NewTarget, ReportImport, StorageError,
 };
 pub use reading::{ReportExtraction, extract, extract_with_orgs, ledger_xlsx, read_report};
 
@@ -199,8 +199,11 @@ impl App {
     pub async fn merge_import_task_with_next(&self, user: &User, id: ImportTaskId) -> Result<ImportId> {
         let task = self.draft_task(user, id).await?;
         let tasks = self.store.import_tasks(user.tenant_id, task.import_id).await?;
-        let next = tasks.iter().skip_while(|t| t.id != task.id).nth(1);
-        let Some(next) = next else {
+        let mut from_task = tasks.iter().skip_while(|t| t.id != task.id);
+        if from_task.next().is_none() {
+            return Err(AppError::NotFound("草稿任务")); // merged away just now
+        }
+        let Some(next) = from_task.next() else {
             return Err(AppError::field("task", "no_next", "这是最后一项任务，没有可合并的下一项"));
         };
         self.store.merge_import_tasks(user.tenant_id, task.id, next.id, self.actor(user)).await?;
@@ -234,7 +237,8 @@ impl App {
         let import =
             self.store.import(user.tenant_id, task.import_id).await?.ok_or(AppError::NotFound("导入的报告"))?;
         let split_at = source_position(&import.source_text, task.source_start, task.source_end, &chars[..pos]);
-        Ok(self.store.split_import_task(user.tenant_id, task.id, &first, &second, split_at, self.actor(user)).await?)
+        let split = DraftSplit { of: &task.text, first: &first, second: &second, at: split_at };
+        Ok(self.store.split_import_task(user.tenant_id, task.id, &split, self.actor(user)).await?)
     }
 
     /// Adds a target to a draft task.

@@ -261,6 +261,62 @@ fn target_json(t: &NewImportTarget) -> serde_json::Value {
            "baseline": t.baseline.map(|b| b.to_string()), "deadline": t.deadline})
 }
 
+/// Where a draft task is cut ([`Store::split_import_task`]): the text the
+/// cut was chosen on, its two halves, and the source offset of the cut.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftSplit<'a> {
+    pub of: &'a str,
+    pub first: &'a str,
+    pub second: &'a str,
+    pub at: i64,
+}
+
+/// Draft task `$id` with its targets as transaction `$tx` sees it, after
+/// taking its import's turn (the import's row `FOR UPDATE` on PostgreSQL;
+/// SQLite's writer is alone): two edits of one import's drafts, such as
+/// merging a task into its neighbour while the neighbour is merged on, run
+/// one after the other, each on what the other left. `NotFound` when there
+/// is no such draft, `Conflict::ImportPublished` when its import is no
+/// longer a draft.
+macro_rules! draft_task_in_tx {
+    ($tx:ident, $tenant:expr, $id:expr) => {{
+        let lock = if $tx.is_serial() { "" } else { " FOR UPDATE" };
+        let status: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT status FROM report_imports WHERE tenant_id = $1 AND id = \
+             (SELECT import_id FROM import_tasks WHERE tenant_id = $1 AND id = $2){lock}"
+        )))
+        .bind($tenant.0)
+        .bind($id.0)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        match status {
+            None => return Err(StorageError::NotFound(Entity::ImportTask)),
+            Some(status) if status != ImportStatus::Draft.code() => {
+                return Err(StorageError::Conflict(Conflict::ImportPublished));
+            }
+            Some(_) => {}
+        }
+        // Read after the turn: a merge that went first may have removed it.
+        let task: Option<TaskRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {TASK_COLUMNS} FROM import_tasks WHERE tenant_id = $1 AND id = $2"
+        )))
+        .bind($tenant.0)
+        .bind($id.0)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        let task = task.ok_or(StorageError::NotFound(Entity::ImportTask))?;
+        let targets: Vec<TargetRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {TARGET_COLUMNS} FROM import_targets WHERE import_targets.tenant_id = $1 \
+             AND import_targets.import_task_id = $2 ORDER BY import_targets.source_offset, import_targets.id"
+        )))
+        .bind($tenant.0)
+        .bind($id.0)
+        .fetch_all(&mut *$tx)
+        .await?;
+        task.into_task(targets.into_iter().map(TargetRow::into_target).collect::<Result<Vec<_>>>()?)
+    }};
+}
+
 impl Store {
     /// Stores an uploaded report and its draft tasks and targets in one transaction.
     pub async fn create_import(&self, new: &NewImport, actor: Actor) -> Result<ImportId> {
@@ -409,8 +465,8 @@ impl Store {
         edit: &ImportTaskEdit,
         actor: Actor,
     ) -> Result<()> {
-        let before = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::ImportTask))?;
         in_tx!(self, tx => {
+            let before = draft_task_in_tx!(tx, tenant, id);
             sqlx::query(
                 "UPDATE import_tasks SET section = $1, text = $2, deadline = $3, lead_org_id = $4, lead_org_name = $5 \
                  WHERE tenant_id = $6 AND id = $7",
@@ -433,8 +489,8 @@ impl Store {
 
     /// Deletes a draft task and its targets.
     pub async fn delete_import_task(&self, tenant: TenantId, id: ImportTaskId, actor: Actor) -> Result<()> {
-        let before = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::ImportTask))?;
         in_tx!(self, tx => {
+            let before = draft_task_in_tx!(tx, tenant, id);
             sqlx::query("DELETE FROM import_targets WHERE tenant_id = $1 AND import_task_id = $2")
                 .bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM import_tasks WHERE tenant_id = $1 AND id = $2")
@@ -518,14 +574,14 @@ impl Store {
         second: ImportTaskId,
         actor: Actor,
     ) -> Result<()> {
-        let a = self.import_task(tenant, first).await?.ok_or(StorageError::NotFound(Entity::ImportTask))?;
-        let b = self.import_task(tenant, second).await?.ok_or(StorageError::NotFound(Entity::ImportTask))?;
-        if a.import_id != b.import_id {
-            return Err(StorageError::Conflict(Conflict::ImportsDiffer));
-        }
-        let text = format!("{}{}", a.text, b.text);
-        let deadline = a.deadline.max(b.deadline);
         in_tx!(self, tx => {
+            let a = draft_task_in_tx!(tx, tenant, first);
+            let b = draft_task_in_tx!(tx, tenant, second);
+            if a.import_id != b.import_id {
+                return Err(StorageError::Conflict(Conflict::ImportsDiffer));
+            }
+            let text = format!("{}{}", a.text, b.text);
+            let deadline = a.deadline.max(b.deadline);
             sqlx::query("UPDATE import_targets SET import_task_id = $1 WHERE tenant_id = $2 AND import_task_id = $3")
                 .bind(first.0).bind(tenant.0).bind(second.0).execute(&mut *tx).await?;
             sqlx::query(
@@ -549,20 +605,24 @@ impl Store {
         Ok(())
     }
 
-    /// Splits a draft task in two: it keeps `first_text` and the targets whose
-    /// source offset lies before `split_at`; a new task right after it gets
-    /// `second_text` and the targets from `split_at` on.
+    /// Splits a draft task in two: it keeps `split.first` and the targets
+    /// whose source offset lies before `split.at`; a new task right after it
+    /// gets `split.second` and the targets from `split.at` on. A task whose
+    /// text is no longer `split.of` (edited meanwhile) is a
+    /// `Conflict::TaskChanged`.
     pub async fn split_import_task(
         &self,
         tenant: TenantId,
         id: ImportTaskId,
-        first_text: &str,
-        second_text: &str,
-        split_at: i64,
+        split: &DraftSplit<'_>,
         actor: Actor,
     ) -> Result<ImportTaskId> {
-        let task = self.import_task(tenant, id).await?.ok_or(StorageError::NotFound(Entity::ImportTask))?;
+        let (first_text, second_text, split_at) = (split.first, split.second, split.at);
         let new_id: i64 = in_tx!(self, tx => {
+            let task = draft_task_in_tx!(tx, tenant, id);
+            if task.text != split.of {
+                return Err(StorageError::Conflict(Conflict::TaskChanged));
+            }
             sqlx::query("UPDATE import_tasks SET seq = seq + 1 WHERE tenant_id = $1 AND import_id = $2 AND seq > $3")
                 .bind(tenant.0).bind(task.import_id.0).bind(task.seq).execute(&mut *tx).await?;
             let second = NewImportTask {
