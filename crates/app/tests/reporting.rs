@@ -21,6 +21,7 @@ on_both_engines! {
     only_the_office_sets_cycles_and_other_tenants_see_nothing => permissions;
     a_report_must_cover_a_period_of_the_plans_cycle => wrong_cycle;
     after_a_cycle_change_the_newest_period_still_sets_progress => changed_cycle;
+    a_withdrawal_racing_a_resubmission_records_what_it_removed => withdraw_racing_resubmission;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -324,6 +325,39 @@ async fn wrong_cycle(backend: Backend) -> Result<()> {
     // Next week's period is in the future.
     let future = w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-W13")).await.err();
     ensure!(matches!(future, Some(AppError::Invalid(_))), "{future:?}");
+    Ok(())
+}
+
+/// A reporter withdraws a waiting report while another tab resubmits it,
+/// six times over. The withdrawal says and records what it removed: the
+/// resubmitted text when the resubmission came first (it changed the report
+/// in place), the first text when it came after (it made a new report).
+async fn withdraw_racing_resubmission(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-03-18").await?;
+    let w = &f.w;
+    for round in 0..6 {
+        let first = ReportInput { narrative: format!("第{round}轮初稿"), ..report("2026-03") };
+        let id = w.app.submit_report(&f.reform_reporter, f.tasks[0], &first).await?;
+        let (app, reporter) = (w.app.clone(), f.reform_reporter.clone());
+        let withdrawing = tokio::spawn(async move { app.withdraw_report(&reporter, id).await });
+        let (app, reporter, task) = (w.app.clone(), f.reform_reporter.clone(), f.tasks[0]);
+        let again = ReportInput { narrative: format!("第{round}轮改稿"), ..report("2026-03") };
+        let resubmitting = tokio::spawn(async move { app.submit_report(&reporter, task, &again).await });
+        let withdrawn = withdrawing.await??;
+        let resubmitted = resubmitting.await??;
+        let removed = if resubmitted == id { format!("第{round}轮改稿") } else { format!("第{round}轮初稿") };
+        ensure!(
+            withdrawn.narrative == removed,
+            "round {round}: withdrew {:?}, removed {removed:?}",
+            withdrawn.narrative
+        );
+        let trail = w.app.store().audit_trail(w.tenant, "progress_report", id.0).await?;
+        let recorded = trail.iter().find(|e| e.action == "withdraw").and_then(|e| e.before.clone()).unwrap_or_default();
+        ensure!(recorded.contains(&removed), "round {round}: the trail says {recorded}");
+        if resubmitted != id {
+            w.app.withdraw_report(&f.reform_reporter, resubmitted).await?;
+        }
+    }
     Ok(())
 }
 

@@ -196,8 +196,7 @@ impl App {
         match self.store.withdraw_report(user.tenant_id, id, user.org_id, self.actor(user)).await {
             Err(StorageError::Conflict(_)) => Err(AppError::Conflict("该报送刚刚已被审核，不能撤回".into())),
             other => other.map_err(AppError::from),
-        }?;
-        Ok(report)
+        }
     }
 
     /// The reports waiting for review, oldest first.

@@ -399,21 +399,42 @@ impl Store {
     /// actuals and files, so the period is owed again. A report already
     /// reviewed (or of another org) is a `Conflict`; the audit event keeps
     /// what was withdrawn.
-    pub async fn withdraw_report(&self, tenant: TenantId, id: ReportId, org: OrgId, actor: Actor) -> Result<()> {
-        let report = self.report(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Report))?;
-        in_tx!(self, tx => {
-            let waiting: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM progress_reports WHERE tenant_id = $1 AND id = $2 AND org_id = $3 AND status = $4",
-            )
+    pub async fn withdraw_report(
+        &self,
+        tenant: TenantId,
+        id: ReportId,
+        org: OrgId,
+        actor: Actor,
+    ) -> Result<ProgressReport> {
+        let withdrawn = in_tx!(self, tx => {
+            // What is withdrawn, for the audit event, as it stands now: locked
+            // on PostgreSQL, so a review or resubmission cannot slip between.
+            let lock = if tx.is_serial() { "" } else { " FOR UPDATE" };
+            let waiting: Option<ReportRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE tenant_id = $1 AND id = $2 AND org_id = $3 AND status = $4{lock}"
+            )))
             .bind(tenant.0)
             .bind(id.0)
             .bind(org.0)
             .bind(ReportStatus::Submitted.code())
             .fetch_optional(&mut *tx)
             .await?;
-            if waiting.is_none() {
-                return Err(StorageError::Conflict(Conflict::ReportNotWaiting));
-            }
+            let Some(report) = waiting else {
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM progress_reports WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
+                return Err(match exists {
+                    Some(_) => StorageError::Conflict(Conflict::ReportNotWaiting),
+                    None => StorageError::NotFound(Entity::Report),
+                });
+            };
+            let actuals: Vec<(i64, String)> =
+                sqlx::query_as("SELECT target_id, actual FROM report_actuals WHERE tenant_id = $1 AND report_id = $2 ORDER BY target_id")
+                    .bind(tenant.0).bind(id.0).fetch_all(&mut *tx).await?;
+            let actuals = actuals
+                .into_iter()
+                .map(|(target, actual)| Ok(ReportedActual { target_id: TargetId(target), actual: decimal("report_actuals", &actual)? }))
+                .collect::<Result<Vec<_>>>()?;
+            let report = report.into_report(actuals)?;
             for table in ["report_files", "report_actuals"] {
                 let sql = format!("DELETE FROM {table} WHERE tenant_id = $1 AND report_id = $2");
                 sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
@@ -427,8 +448,9 @@ impl Store {
                                 "percent_done": report.percent_done, "narrative": report.narrative,
                                 "actuals": report.actuals, "status": report.status.code()});
             record!(tx, event(tenant, actor, "progress_report", id.0, "withdraw", Some(before), None));
+            report
         });
-        Ok(())
+        Ok(withdrawn)
     }
 
     /// Accepts or returns a submitted report. Accepting the newest period sets
