@@ -420,9 +420,18 @@ impl Store {
         basis: LightBasis,
         actor: Actor,
     ) -> Result<()> {
-        let before = self.project(tenant, id).await?.ok_or(StorageError::NotFound(Entity::Project))?;
         let sql = update_sql();
         in_tx!(self, tx => {
+            // What the edit replaces, as it stands now (locked on PostgreSQL).
+            let lock = if tx.is_serial() { "" } else { " FOR UPDATE" };
+            let before: Option<ProjectRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.tenant_id = $1 AND p.id = $2{lock}"
+            )))
+            .bind(tenant.0)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let before = before.ok_or(StorageError::NotFound(Entity::Project))?.into_project()?;
             bind_fields!(sqlx::query(sqlx::AssertSqlSafe(sql)), fields)
                 .bind(actor.at)
                 .bind(tenant.0)

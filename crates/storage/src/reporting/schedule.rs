@@ -11,7 +11,7 @@
 
 use crate::audit::{event, record};
 use crate::rows::code;
-use crate::store::{in_tx, on_pool};
+use crate::store::{in_tx, on_pool, row_to_change};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{OrgId, Period, PlanId, ReportStatus, ReportingCycle, ReportingSchedule, TaskId, TenantId};
@@ -81,8 +81,11 @@ impl Store {
         new: &ReportingSchedule,
         actor: Actor,
     ) -> Result<()> {
-        let before = self.reporting_schedule(tenant, plan).await?;
         in_tx!(self, tx => {
+            let before: Option<(String, i64, i64)> = row_to_change!(tx,
+                "SELECT cycle, due_day, remind_days_before FROM reporting_cycles WHERE tenant_id = $1 AND plan_id = $2",
+                tenant.0, plan.0);
+            let before = before.map(schedule).transpose()?;
             sqlx::query(
                 "INSERT INTO reporting_cycles (plan_id, tenant_id, cycle, due_day, remind_days_before) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (plan_id) DO UPDATE SET cycle = excluded.cycle, \
