@@ -4,14 +4,16 @@
 //! recomputation from the leaves written here, independently of the product.
 
 use anyhow::{Context, Result, ensure};
-use qingdan_app::{App, ReportInput, ResponsibilityInput, ReviewInput, TaskEdit, TaskInput};
-use qingdan_domain::{OrgId, PlanId, ReportId, Role, TaskId, User};
+use qingdan_app::{App, BulkResponsibilityInput, ReportInput, ResponsibilityInput, ReviewInput, TaskEdit, TaskInput};
+use qingdan_domain::{OrgId, PlanId, ReportId, Role, StatusRules, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
 use tokio::task::JoinSet;
 
 on_both_engines! {
     parallel_sibling_acceptances_leave_every_ancestor_right => parallel_acceptances;
     weight_edits_racing_acceptances_leave_every_ancestor_right => edits_racing_acceptances;
+    assignments_racing_acceptances_neither_deadlock_nor_skew_a_figure => assignments_racing_acceptances;
+    a_light_sweep_racing_acceptances_leaves_every_light_true => sweep_racing_acceptances;
 }
 
 /// Sections under the root, and leaves under each section.
@@ -170,4 +172,117 @@ async fn edits_racing_acceptances(backend: Backend) -> Result<()> {
     }
     let reported = |id: TaskId| reports.iter().find(|r| r.1 == id).map_or(-1, |r| r.2);
     check(&w, &stored_weights(&w, &root).await?, &reported, "after the race").await
+}
+
+/// Three rounds of every leaf accepted at once while two offices reassign
+/// the whole tree in bulk, root first (the reverse of a roll-up's order from
+/// leaf to root). Every request succeeds — none is chosen as a deadlock's
+/// victim — and every ancestor is right after each round.
+async fn assignments_racing_acceptances(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-12-04").await?;
+    let orgs = [w.org("市发改委").await?, w.org("市工信局").await?, w.org("市财政局").await?];
+    let reporter = w.user("fgw", Role::Reporter, orgs[0]).await?;
+    let plan = w.plan().await?;
+    let root = tree(&w, plan, orgs[0]).await?;
+    let leaves: Vec<TaskId> = root.children.iter().flat_map(|s| s.children.iter().map(|l| l.id)).collect();
+    let mut top_down = vec![root.id];
+    top_down.extend(root.children.iter().map(|s| s.id));
+    top_down.extend(&leaves);
+    for (round, month) in ["2026-03", "2026-06", "2026-09"].iter().enumerate() {
+        let mut reports: Vec<(ReportId, TaskId, i64)> = Vec::new();
+        for (i, leaf) in leaves.iter().enumerate() {
+            let percent = i64::try_from((i * 23 + round * 31) % 101)?;
+            reports.push((w.app.submit_report(&reporter, *leaf, &report(month, percent)).await?, *leaf, percent));
+        }
+        let mut racing = JoinSet::new();
+        for (id, _, _) in &reports {
+            let (app, office, id) = (w.app.clone(), w.supervisor.clone(), *id);
+            racing.spawn(async move {
+                let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+                app.review(&office, id, &accept).await
+            });
+        }
+        for office in 0..2 {
+            let supporting = orgs[1 + office];
+            let items: Vec<BulkResponsibilityInput> = top_down
+                .iter()
+                .map(|t| BulkResponsibilityInput {
+                    task_id: t.0,
+                    responsibility: ResponsibilityInput {
+                        lead_org_id: Some(orgs[0].0),
+                        supporting_org_ids: vec![supporting.0],
+                        ..ResponsibilityInput::default()
+                    },
+                })
+                .collect();
+            let (app, supervisor) = (w.app.clone(), w.supervisor.clone());
+            racing.spawn(async move {
+                for outcome in app.set_responsibilities(&supervisor, &items).await? {
+                    outcome?;
+                }
+                Ok(())
+            });
+        }
+        while let Some(done) = racing.join_next().await {
+            done.context("racing task")??;
+        }
+        let reported = |id: TaskId| reports.iter().find(|r| r.1 == id).map_or(-1, |r| r.2);
+        check(&w, &root, &reported, month).await?;
+    }
+    Ok(())
+}
+
+/// The daily light sweep runs while every leaf's report is accepted, on three
+/// later days (so the sweep has lights to turn each time). Afterwards every
+/// task's light is what the status rules give for its stored progress and
+/// dates on that day: a light the sweep computed from the progress before an
+/// acceptance is not stored over the acceptance's own.
+async fn sweep_racing_acceptances(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-02").await?;
+    let org = w.org("市发改委").await?;
+    let reporter = w.user("fgw", Role::Reporter, org).await?;
+    let plan = w.plan().await?;
+    let root = tree(&w, plan, org).await?;
+    let leaves: Vec<TaskId> = root.children.iter().flat_map(|s| s.children.iter().map(|l| l.id)).collect();
+    let mut all = vec![root.id];
+    all.extend(root.children.iter().map(|s| s.id));
+    all.extend(&leaves);
+    for (round, (day, month)) in
+        [("2026-07-06", "2026-06"), ("2026-10-12", "2026-09"), ("2026-12-14", "2026-11")].iter().enumerate()
+    {
+        let today: chrono::NaiveDate = day.parse()?;
+        let app = App::open(&w.db.url, qingdan_app::Clock::fixed_on(today)).await?;
+        let mut reports = Vec::new();
+        for (i, leaf) in leaves.iter().enumerate() {
+            let percent = i64::try_from((i * 37 + round * 29) % 101)?;
+            reports.push(app.submit_report(&reporter, *leaf, &report(month, percent)).await?);
+        }
+        let mut racing = JoinSet::new();
+        for id in reports {
+            let (app, office) = (app.clone(), w.supervisor.clone());
+            racing.spawn(async move {
+                let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+                app.review(&office, id, &accept).await
+            });
+        }
+        for _ in 0..2 {
+            let (app, tenant) = (app.clone(), w.tenant);
+            racing.spawn(async move { app.refresh_lights(tenant).await.map(|_| ()) });
+        }
+        while let Some(done) = racing.join_next().await {
+            done.context("racing task")??;
+        }
+        for id in &all {
+            let task = app.task(&w.supervisor, *id).await?.task;
+            let want = StatusRules::default().light(task.percent_done, task.start_date, task.deadline, today);
+            ensure!(
+                task.light == want,
+                "{day}: task {} at {}% is {:?}, the rules say {want:?}",
+                id.0,
+                task.percent_done,
+                task.light
+            );
+        }
+    }
+    Ok(())
 }

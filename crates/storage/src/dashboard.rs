@@ -4,7 +4,7 @@
 
 use crate::Result;
 use crate::rows::{LEAF, code};
-use crate::store::{Store, in_tx, on_pool};
+use crate::store::{Store, in_tx, lock_plan, on_pool};
 use chrono::NaiveDate;
 use qingdan_domain::{Light, OrgId, PlanId, TaskId, TenantId, UserId};
 
@@ -192,7 +192,8 @@ impl Store {
             .collect()
     }
 
-    /// Records (or rewrites) a plan's light counts of one month.
+    /// Records (or rewrites) a plan's light counts of one month, in the
+    /// plan's turn: two sweeps at once rewrite it one after the other.
     pub async fn save_light_snapshot(
         &self,
         tenant: TenantId,
@@ -201,6 +202,7 @@ impl Store {
         counts: &[(Light, i64)],
     ) -> Result<()> {
         in_tx!(self, tx => {
+            lock_plan!(tx, tenant, plan.0);
             sqlx::query("DELETE FROM light_snapshots WHERE tenant_id = $1 AND plan_id = $2 AND month = $3")
                 .bind(tenant.0).bind(plan.0).bind(month).execute(&mut *tx).await?;
             for (light, count) in counts {

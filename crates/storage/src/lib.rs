@@ -53,8 +53,8 @@ pub use notifications::{NewChannel, NewNotification, NotificationChannel, Outbox
 pub use plans::NewPlan;
 pub use plans::editing::{DeletedTask, Recount, TaskChange};
 pub use plans::tasks::{
-    LightCounts, NewTarget, NewTask, ReportBasis, TaskConditions, TaskFamilyRows, TaskListItem, TaskPage, TaskQuery,
-    TaskSort,
+    LightCounts, NewTarget, NewTask, Relit, ReportBasis, TaskConditions, TaskFamilyRows, TaskListItem, TaskPage,
+    TaskQuery, TaskSort,
 };
 pub use projects::factors::{FactorIssue, NewFactorIssue};
 pub use projects::meetings::{Decision, Meeting, NewDecision, NewMeeting};

@@ -12,6 +12,7 @@ use qingdan_domain::{
     Decimal, Invalid, Light, OrgId, Plan, PlanId, Role, StatusRules, Target, TaskId, TenantId, User,
     light::time_progress, weighted_percent, work_progress,
 };
+use qingdan_storage::Relit;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -297,18 +298,19 @@ impl App {
     pub async fn refresh_lights(&self, tenant: TenantId) -> Result<usize> {
         let today = self.clock.today();
         let rules = self.store.status_rules(tenant).await?;
-        let changes: Vec<_> = self
+        let changes: Vec<Relit> = self
             .store
             .task_progress(tenant)
             .await?
             .into_iter()
-            .filter_map(|(id, start, end, pct, light)| {
-                let now = rules.light(pct, start, end, today);
-                (now != light).then_some((id, now))
+            .filter_map(|(id, start_date, deadline, percent_done, light)| {
+                let now = rules.light(percent_done, start_date, deadline, today);
+                (now != light).then_some(Relit { id, percent_done, start_date, deadline, light: now })
             })
             .collect();
+        // Only the lights stored are alerted: a task changed meanwhile kept its own.
+        let changes = self.store.set_lights(tenant, &changes).await?;
         self.alert_red_lights(tenant, &changes).await?;
-        self.store.set_lights(tenant, &changes).await?;
         self.counts.clear();
         self.record_light_history(tenant).await?;
         Ok(changes.len())

@@ -465,6 +465,7 @@ impl Store {
         actor: Actor,
     ) -> Result<u64> {
         let changed = in_tx!(self, tx => {
+            lock_plan!(tx, tenant, plan.0);
             let mut changed = 0;
             for id in ids {
                 let done = sqlx::query(

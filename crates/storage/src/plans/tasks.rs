@@ -218,6 +218,17 @@ impl LightCounts {
     }
 }
 
+/// A task's light computed anew by the daily sweep, with what it was
+/// computed from ([`Store::set_lights`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Relit {
+    pub id: TaskId,
+    pub percent_done: i64,
+    pub start_date: NaiveDate,
+    pub deadline: NaiveDate,
+    pub light: Light,
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct TaskRow {
     id: i64,
@@ -786,7 +797,10 @@ impl Store {
     /// change from what the task said before it. That is read inside the
     /// transaction, after the task's row is locked (on PostgreSQL; SQLite's
     /// writer is alone), so two offices assigning one task at once are saved
-    /// one after the other, each recorded against the other's result.
+    /// one after the other, each recorded against the other's result. The
+    /// tasks' plans are locked first, in id order, as every write to a plan's
+    /// tasks does: an acceptance rolling up through the same rows waits its
+    /// turn instead of deadlocking with it.
     pub async fn set_responsibilities(
         &self,
         tenant: TenantId,
@@ -794,6 +808,18 @@ impl Store {
         actor: Actor,
     ) -> Result<()> {
         in_tx!(self, tx => {
+            if !tx.is_serial() && !items.is_empty() {
+                let list = (0..items.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT id FROM plans WHERE tenant_id = $1 AND id IN \
+                     (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id IN ({list})) ORDER BY id FOR UPDATE"
+                );
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.0);
+                for (id, _) in items {
+                    query = query.bind(id.0);
+                }
+                query.execute(&mut *tx).await?;
+            }
             for (id, responsibility) in items {
                 let leads: Option<(Option<i64>, Option<i64>, Option<i64>)> = row_to_change!(tx,
                     "SELECT lead_leader_id, lead_org_id, owner_id FROM tasks WHERE tenant_id = $1 AND id = $2", tenant.0, id.0);
@@ -847,16 +873,47 @@ impl Store {
             .collect()
     }
 
-    /// Stores new lights for tasks whose light changed with the date.
-    pub async fn set_lights(&self, tenant: TenantId, changes: &[(TaskId, Light)]) -> Result<()> {
+    /// Stores new lights for tasks whose light changed with the date, each
+    /// only if the task still has the progress and dates it was computed
+    /// from: an acceptance or an edit committed since the sweep read them
+    /// set a light of its own, which stands. The tasks' plans are locked
+    /// first, in id order, as every write to a plan's tasks does. Returns the
+    /// lights stored.
+    pub async fn set_lights(&self, tenant: TenantId, changes: &[Relit]) -> Result<Vec<(TaskId, Light)>> {
+        let mut stored = Vec::with_capacity(changes.len());
         for chunk in changes.chunks(500) {
             in_tx!(self, tx => {
-                for (id, light) in chunk {
-                    sqlx::query("UPDATE tasks SET light = $1 WHERE tenant_id = $2 AND id = $3")
-                        .bind(light.code()).bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
+                if !tx.is_serial() {
+                    let list = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+                    let sql = format!(
+                        "SELECT id FROM plans WHERE tenant_id = $1 AND id IN \
+                         (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id IN ({list})) ORDER BY id FOR UPDATE"
+                    );
+                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.0);
+                    for change in chunk {
+                        query = query.bind(change.id.0);
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+                for change in chunk {
+                    let done = sqlx::query(
+                        "UPDATE tasks SET light = $1 WHERE tenant_id = $2 AND id = $3 \
+                         AND percent_done = $4 AND start_date = $5 AND deadline = $6",
+                    )
+                    .bind(change.light.code())
+                    .bind(tenant.0)
+                    .bind(change.id.0)
+                    .bind(change.percent_done)
+                    .bind(change.start_date)
+                    .bind(change.deadline)
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() == 1 {
+                        stored.push((change.id, change.light));
+                    }
                 }
             });
         }
-        Ok(())
+        Ok(stored)
     }
 }
