@@ -27,6 +27,7 @@ on_both_engines! {
     attachment_files_never_cross_tenants => files_tenant_isolation;
     a_closed_matter_takes_files_from_the_office_only => files_after_close;
     the_sweeps_sql_lights_agree_with_the_domains_light_on => sweep_agrees_with_light_on;
+    two_sweeps_at_once_turn_each_light_once => sweeps_at_once;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -346,6 +347,39 @@ async fn extension_refused(backend: Backend) -> Result<()> {
     let statuses: Vec<ExtensionStatus> =
         w.app.assignment_detail(&w.supervisor, id).await?.extensions.iter().map(|e| e.status).collect();
     ensure!(statuses == [ExtensionStatus::Refused, ExtensionStatus::Withdrawn], "{statuses:?}");
+    Ok(())
+}
+
+/// Two servers sweep the same morning at the same moment: each matter's
+/// light turns once, with one history entry (one reminder), not two.
+async fn sweeps_at_once(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-09-18").await?;
+    let w = &f.w;
+    let mut matters = Vec::new();
+    for (i, lead) in [f.housing, f.finance, f.culture].iter().cycle().take(6).enumerate() {
+        matters.push(w.app.create_assignment(&w.supervisor, &matter(&format!("第{i}件"), *lead, &[])).await?);
+    }
+    for round in 0..3 {
+        let day = ["2026-09-29", "2026-10-09", "2026-10-20"][round];
+        let mut sweeping = tokio::task::JoinSet::new();
+        for _ in 0..2 {
+            let (app, tenant) = (on(w, day), w.tenant);
+            sweeping.spawn(async move { app.sweep_assignments(tenant, d(day)).await });
+        }
+        let mut turned = Vec::new();
+        while let Some(done) = sweeping.join_next().await {
+            turned.extend(done??.into_iter().map(|c| c.assignment_id));
+        }
+        let mut once = turned.clone();
+        once.sort_unstable();
+        once.dedup();
+        ensure!(once.len() == turned.len(), "{day}: turned twice: {turned:?}");
+        let notices = w.app.light_changes_to_notify(w.tenant, 1000).await?;
+        ensure!(notices.len() == turned.len(), "{day}: {} reminders for {} turns", notices.len(), turned.len());
+        let ids: Vec<i64> = notices.iter().map(|n| n.change.event_id).collect();
+        w.app.mark_light_changes_notified(w.tenant, &ids).await?;
+    }
+    ensure!(!matters.is_empty());
     Ok(())
 }
 

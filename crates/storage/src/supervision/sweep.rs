@@ -60,7 +60,8 @@ fn sweep_condition() -> String {
 
 impl Store {
     /// 亮灯巡检: sets today's light on every open matter of the tenant whose
-    /// clock runs, in one transaction of three bulk statements: the changes are
+    /// clock runs, in one transaction of three bulk statements, one sweep of
+    /// a tenant at a time: the changes are
     /// written to the history (one `light` entry each, to be turned into
     /// reminders), the lights updated, and one audit event records the sweep.
     /// Returns the changes, oldest matter first.
@@ -81,6 +82,12 @@ impl Store {
         let update = format!("UPDATE assignments SET light = {LIGHT_TODAY} WHERE {condition}");
         type ChangeRow = (i64, i64, i64, Option<String>, Option<String>, String, Option<NaiveDate>);
         let rows: Vec<ChangeRow> = in_tx!(self, tx => {
+            if !tx.is_serial() {
+                // One sweep of a tenant at a time (two servers on one database):
+                // the second sees the first's lights and turns none twice. NO KEY
+                // leaves inserts referencing the tenant free.
+                sqlx::query("SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE").bind(tenant.0).execute(&mut *tx).await?;
+            }
             let rows: Vec<ChangeRow> = sqlx::query_as(sqlx::AssertSqlSafe(insert))
                 .bind(tenant.0)
                 .bind(today)
