@@ -22,6 +22,7 @@ on_both_engines! {
     a_hand_made_ledger_imports_exports_back_and_a_bad_row_stores_nothing => ledgers;
     the_meeting_turns_decisions_into_matters_and_the_next_agenda_opens_with_them => meetings;
     owners_are_reminded_of_each_half_months_report_once_and_not_after_reporting => reminders;
+    the_light_sweep_racing_reports_and_procedures_leaves_each_light_as_recomputed => sweep_race;
 }
 
 struct City {
@@ -223,6 +224,39 @@ async fn lights(backend: Backend) -> Result<()> {
     ensure!(later.refresh_project_lights().await? == 1);
     let p = later.project(office, id).await?;
     ensure!(p.light == Light::Red && p.gap == 91 - 50, "{p:?}");
+    Ok(())
+}
+
+/// Two months on, the hourly light sweep runs twice while each of four red
+/// projects has a large report accepted and its overdue 前期手续 marked done.
+/// Afterwards a quiet recomputation of every light changes nothing: no light
+/// was stored from figures read before another write committed.
+async fn sweep_race(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let office = &c.w.supervisor;
+    let mut work = Vec::new();
+    for name in ["特钢技改", "港区物流园", "城东污水厂", "数据中心"] {
+        let id = c.w.app.create_project(office, &project_input(&c, name)).await?;
+        let node = PreworkInput { name: "环评".into(), org_id: c.land.0.to_string(), deadline: "2026-06-30".into() };
+        work.push((id, c.w.app.add_prework(office, id, &node).await?));
+    }
+    let later = App::open(&c.w.db.url, Clock::fixed_on("2026-09-01".parse()?)).await?;
+    let mut racing = tokio::task::JoinSet::new();
+    for (id, node) in work {
+        let report = later.submit_project_report(&c.owner, id, &report("2026-08-03", "18000")).await?;
+        let (app, office) = (later.clone(), office.clone());
+        racing.spawn(async move { app.review_project_report(&office, report, true, "").await.map(|_| ()) });
+        let (app, lander) = (later.clone(), c.lander.clone());
+        racing.spawn(async move { app.set_prework_done(&lander, node, true).await.map(|_| ()) });
+    }
+    for _ in 0..2 {
+        let app = later.clone();
+        racing.spawn(async move { app.refresh_project_lights().await.map(|_| ()) });
+    }
+    while let Some(done) = racing.join_next().await {
+        done??;
+    }
+    ensure!(later.refresh_project_lights().await? == 0, "a light stored from stale figures");
     Ok(())
 }
 

@@ -269,9 +269,18 @@ macro_rules! refigure {
 }
 
 /// Sets project `$project`'s light from its stored figures, dates and
-/// overdue 前期手续 ([`project_light`]).
+/// overdue 前期手续 ([`project_light`]), read under the project's row lock.
 macro_rules! relight {
     ($tx:ident, $tenant:expr, $project:expr, $basis:expr) => {{
+        if !$tx.is_serial() {
+            // The project's row first, then its inputs in a statement of their
+            // own: a write that committed while this one waited is seen.
+            sqlx::query("SELECT id FROM projects WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
+                .bind($tenant.0)
+                .bind($project.0)
+                .execute(&mut *$tx)
+                .await?;
+        }
         let inputs: Option<$crate::projects::LightRow> = sqlx::query_as($crate::projects::LIGHT_INPUTS)
             .bind($tenant.0)
             .bind($project.0)
@@ -571,7 +580,7 @@ impl Store {
 
     /// Sets the light of every project of the tenant that is not done on
     /// `basis.today` (the daily refresh: 序时进度 moves with the date).
-    /// Returns how many lights changed.
+    /// Returns how many lights were found out of date.
     pub async fn relight_projects(&self, tenant: TenantId, basis: LightBasis) -> Result<u64> {
         let sql = LIGHT_INPUTS.replace("AND p.id = $2", "AND $2 = $2 AND p.stage NOT IN ('completed', 'producing')");
         let rows: Vec<(LightRow, String, i64, String)> = on_pool!(self, pool => {
@@ -591,12 +600,13 @@ impl Store {
             }
         }
         let count = changed.len() as u64;
+        // What was read above only names the projects to look at: each light
+        // is computed again under the project's lock, from what is committed
+        // then (a report accepted meanwhile counts).
         for chunk in changed.chunks(500) {
             in_tx!(self, tx => {
-                for (id, light) in chunk {
-                    sqlx::query("UPDATE projects SET light = $1, rate = $2, gap = $3, reasons = $4 WHERE tenant_id = $5 AND id = $6")
-                        .bind(light.light.code()).bind(light.rate).bind(light.gap()).bind(light.reasons.join("；"))
-                        .bind(tenant.0).bind(id).execute(&mut *tx).await?;
+                for (id, _) in chunk {
+                    relight!(tx, tenant, ProjectId(*id), basis);
                 }
             });
         }
