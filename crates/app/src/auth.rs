@@ -131,8 +131,11 @@ impl App {
         }
         let token = SessionToken::generate();
         let expires = now + Duration::hours(SESSION_HOURS);
-        self.store.create_session(&token.hash(), user.tenant_id, user.id, expires, now).await?;
-        self.store.end_oldest_sessions(user.id, policy.max_sessions).await?;
+        let ended =
+            self.store.open_session(&token.hash(), user.tenant_id, user.id, expires, now, policy.max_sessions).await?;
+        if ended > 0 {
+            self.sessions.clear(); // an ended session must not live on in the cache
+        }
         Ok((user, token))
     }
 

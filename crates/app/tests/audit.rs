@@ -20,6 +20,7 @@ on_both_engines! {
     sm3_chains_as_well_as_sha256 => sm3;
     only_the_audit_administrator_reads_and_exports_the_trail => auditor;
     the_security_administrators_policy_locks_and_unlocks => policy;
+    sign_ins_at_once_keep_no_more_sessions_than_the_policy_allows => sessions_at_once;
 }
 
 fn org_input(name: &str) -> OrgInput {
@@ -272,5 +273,50 @@ async fn policy(backend: Backend) -> Result<()> {
     ensure!(!w.app.store().audit_trail(w.tenant, "sign_in_lock", 0).await?.is_empty(), "the unlock is audited");
     let role = Role::from_code("audit_admin");
     ensure!(role.is_some_and(Role::is_administrator));
+    Ok(())
+}
+
+/// With at most two sessions a user: six sessions of one user opened at the
+/// same moment, three times over, leave exactly two; and with one, a second
+/// sign-in ends the first at once, though the first was just used (cached).
+async fn sessions_at_once(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-07-01").await?;
+    let noon = Clock::fixed_on(w.today).now();
+    let mut hashes = Vec::new();
+    for round in 0..3 {
+        let mut opening = tokio::task::JoinSet::new();
+        for i in 0..6 {
+            let (store, hash) = (w.app.store().clone(), format!("session-hash-{round}-{i}"));
+            let at = noon + chrono::Duration::seconds(round * 10 + i);
+            hashes.push(hash.clone());
+            let (tenant, user) = (w.tenant, w.supervisor.id);
+            opening.spawn(async move {
+                store.open_session(&hash, tenant, user, at + chrono::Duration::hours(8), at, 2).await
+            });
+        }
+        while let Some(done) = opening.join_next().await {
+            done??;
+        }
+        let mut open = 0;
+        for hash in &hashes {
+            open +=
+                usize::from(w.app.store().session_user(hash, noon, noon - chrono::Duration::hours(1)).await?.is_some());
+        }
+        ensure!(open == 2, "round {round}: {open} sessions open");
+    }
+
+    let one = PolicyInput {
+        max_failures: "5".into(),
+        lock_minutes: "15".into(),
+        idle_minutes: "30".into(),
+        max_sessions: "1".into(),
+        password_max_days: "0".into(),
+    };
+    w.app.set_sign_in_policy(&w.security, &one).await?;
+    let (_, first) = w.app.login("supervisor", PASSWORD).await?;
+    ensure!(w.app.session_user(&first).await?.is_some(), "the first session opens pages");
+    let (_, second) = w.app.login("supervisor", PASSWORD).await?;
+    ensure!(w.app.session_user(&second).await?.is_some());
+    ensure!(w.app.session_user(&first).await?.is_none(), "the first session ended with the second sign-in");
     Ok(())
 }

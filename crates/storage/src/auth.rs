@@ -8,16 +8,24 @@ use chrono::{DateTime, Utc};
 use qingdan_domain::{TenantId, User, UserId};
 
 impl Store {
-    /// Stores a new session, used now.
-    pub async fn create_session(
+    /// Stores a new session, used now, and ends the user's sessions but the
+    /// `keep` most recently used, the new one always kept; returns how many
+    /// ended. One transaction under the user's row (`FOR NO KEY UPDATE` on
+    /// PostgreSQL): sign-ins of one user at the same moment take turns, so
+    /// they leave exactly `keep` sessions, not more and not fewer.
+    pub async fn open_session(
         &self,
         token_hash: &str,
         tenant: TenantId,
         user: UserId,
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> Result<()> {
-        on_writer!(self, pool => {
+        keep: u32,
+    ) -> Result<u64> {
+        let ended = in_tx!(self, tx => {
+            if !tx.is_serial() {
+                sqlx::query("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE").bind(user.0).execute(&mut *tx).await?;
+            }
             sqlx::query(
                 "INSERT INTO sessions (token_hash, tenant_id, user_id, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)",
             )
@@ -26,11 +34,21 @@ impl Store {
             .bind(user.0)
             .bind(expires_at)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 AND token_hash NOT IN \
+                 (SELECT token_hash FROM sessions WHERE user_id = $1 AND token_hash <> $2 \
+                 ORDER BY last_seen_at DESC, token_hash LIMIT $3)",
+            )
+            .bind(user.0)
+            .bind(token_hash)
+            .bind(i64::from(keep.saturating_sub(1)))
+            .execute(&mut *tx)
             .await?
             .rows_affected()
         });
-        Ok(())
+        Ok(ended)
     }
 
     /// Marks a session used at `now`, unless it was used since `fresh_after`
@@ -41,18 +59,6 @@ impl Store {
                 .bind(now).bind(token_hash).bind(fresh_after).execute(pool).await?.rows_affected()
         });
         Ok(())
-    }
-
-    /// Ends a user's sessions but the `keep` most recently used.
-    pub async fn end_oldest_sessions(&self, user: UserId, keep: u32) -> Result<u64> {
-        let done = on_writer!(self, pool => {
-            sqlx::query(
-                "DELETE FROM sessions WHERE user_id = $1 AND token_hash NOT IN \
-                 (SELECT token_hash FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC, token_hash LIMIT $2)",
-            )
-            .bind(user.0).bind(i64::from(keep)).execute(pool).await?.rows_affected()
-        });
-        Ok(done)
     }
 
     /// The active user of a session neither expired at `now` nor idle since
