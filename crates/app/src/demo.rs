@@ -348,7 +348,7 @@ impl App {
                     None
                 };
                 if let Some((decision, comment)) = decision {
-                    let review = ReviewInput { decision: decision.into(), comment: comment.into() };
+                    let review = ReviewInput { decision: decision.into(), comment: comment.into(), revision: None };
                     let reviewed_at = (submitted_at + chrono::Duration::hours(20 + 24 * ((n + k) % 3) as i64)).min(now);
                     self.at(reviewed_at).review(&supervisor, report, &review).await?;
                 }

@@ -77,7 +77,7 @@ async fn reported(w: &World, by: &User, task: TaskId, period: &str, percent: u32
         confirmed: false,
     };
     let id = w.app.submit_report(by, task, &input).await?;
-    let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
     Ok(w.app.review(&w.supervisor, id, &accept).await?)
 }
 
@@ -233,7 +233,7 @@ async fn red_alerts(backend: Backend) -> Result<()> {
     ensure!(restarted.refresh_lights(w.tenant).await? == 0 && alerts(restarted).await?.len() == 2);
 
     // A report brings a task back to green; a later one sends it red again: alerted at the review.
-    let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
     let report = |period: &str, percent: &str| ReportInput {
         period: period.into(),
         percent_done: percent.into(),

@@ -74,7 +74,7 @@ impl List {
             ..ReportInput::default()
         };
         let id = self.w.app.submit_report(&self.reporter, task, &input).await?;
-        let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+        let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
         Ok(self.w.app.review(&self.w.supervisor, id, &accept).await?)
     }
 

@@ -97,7 +97,8 @@ async fn submit(w: &World, by: &User, task: TaskId, period: &str, percent: u32, 
 }
 
 async fn decide(w: &World, id: ReportId, decision: &str) -> Result<()> {
-    let review = ReviewInput { decision: decision.into(), comment: "数据与台账不符，请核实".into() };
+    let review =
+        ReviewInput { decision: decision.into(), comment: "数据与台账不符，请核实".into(), revision: None };
     Ok(w.app.review(&w.supervisor, id, &review).await?)
 }
 

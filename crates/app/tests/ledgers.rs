@@ -477,7 +477,7 @@ async fn export_contents(backend: Backend) -> Result<()> {
     ensure!(rows[6][1] == "争取专项债券额度45亿元以上" && rows[6][12] == "未报送", "{:?}", rows[6]);
     ensure!(rows.len() == 2 + 6);
     // What a report says reaches the ledger once it is accepted, not before.
-    let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
     w.app.review(&w.supervisor, report_id, &accept).await?;
     let rows = read_xlsx_rows(&w.app.export_ledger(&w.supervisor, plan).await?.bytes)?;
     ensure!(rows[4][12..15] == ["已通过", "已开工96项", "用地指标紧张"], "{:?}", rows[4]);
@@ -538,7 +538,7 @@ async fn weekly_export(backend: Backend) -> Result<()> {
         confirmed: false,
     };
     let id = w.app.submit_report(&reporter, task, &report).await?;
-    let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
     w.app.review(&w.supervisor, id, &accept).await?;
     let file = w.app.export_ledger(&w.supervisor, plan).await?;
     let rows = read_xlsx_rows(&file.bytes)?;

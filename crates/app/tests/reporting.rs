@@ -22,6 +22,7 @@ on_both_engines! {
     a_report_must_cover_a_period_of_the_plans_cycle => wrong_cycle;
     after_a_cycle_change_the_newest_period_still_sets_progress => changed_cycle;
     a_withdrawal_racing_a_resubmission_records_what_it_removed => withdraw_racing_resubmission;
+    a_review_is_of_the_revision_read => review_of_what_was_read;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -151,7 +152,7 @@ async fn late_and_missing(backend: Backend) -> Result<()> {
     ensure!(org(&before.orgs, f.transport)?.pending == 1);
 
     let later = f.on("2026-03-27").await?;
-    let back = ReviewInput { decision: "return".into(), comment: "请补充数据".into() };
+    let back = ReviewInput { decision: "return".into(), comment: "请补充数据".into(), revision: None };
     later.review(&w.supervisor, first, &back).await?;
     later.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
     // Late: first submitted on the 27th.
@@ -361,10 +362,36 @@ async fn withdraw_racing_resubmission(backend: Backend) -> Result<()> {
     Ok(())
 }
 
+/// A review names the revision it read: a report resubmitted since stays
+/// waiting (a conflict that says why), in a bulk review too beside an item
+/// that goes through; naming the new revision, or none, reviews it.
+async fn review_of_what_was_read(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-03-18").await?;
+    let w = &f.w;
+    let first = ReportInput { narrative: "初稿".into(), ..report("2026-03") };
+    let a = w.app.submit_report(&f.reform_reporter, f.tasks[0], &first).await?;
+    let b = w.app.submit_report(&f.reform_reporter, f.tasks[1], &first).await?;
+    let again = ReportInput { narrative: "改稿".into(), percent_done: "60".into(), ..report("2026-03") };
+    ensure!(w.app.submit_report(&f.reform_reporter, f.tasks[0], &again).await? == a, "resubmitted in place");
+    let read = |revision| ReviewInput { decision: "accept".into(), comment: String::new(), revision: Some(revision) };
+    let out = w.app.review_many(&w.supervisor, &[(a.0, read(1)), (b.0, read(1))]).await?;
+    match &out[0] {
+        Err(AppError::Conflict(message)) => ensure!(message.contains("重新报送"), "{message}"),
+        other => bail!("the resubmitted report was reviewed unread: {other:?}"),
+    }
+    ensure!(out[1].is_ok(), "{:?}", out[1]);
+    let queue = w.app.review_queue(&w.supervisor).await?;
+    ensure!(queue.iter().map(|q| q.report.id).collect::<Vec<_>>() == [a], "a still waits");
+    ensure!(queue[0].report.revision == 2 && queue[0].report.narrative == "改稿");
+    w.app.review(&w.supervisor, a, &read(2)).await?;
+    ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 60);
+    Ok(())
+}
+
 async fn changed_cycle(backend: Backend) -> Result<()> {
     let f = fixture(backend, "2026-04-10").await?;
     let w = &f.w;
-    let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
     w.app.set_reporting_schedule(&w.supervisor, f.plan, &schedule("weekly", "5", "1")).await?;
     let weekly = w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-W15")).await?;
     w.app.review(&w.supervisor, weekly, &accept).await?;

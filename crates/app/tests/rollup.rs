@@ -115,7 +115,7 @@ async fn parallel_acceptances(backend: Backend) -> Result<()> {
         for (i, (id, _, _)) in reports.iter().enumerate() {
             let (app, reviewer, id) = (w.app.clone(), reviewers[i % reviewers.len()].clone(), *id);
             accepting.spawn(async move {
-                let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+                let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
                 app.review(&reviewer, id, &accept).await
             });
         }
@@ -154,7 +154,7 @@ async fn edits_racing_acceptances(backend: Backend) -> Result<()> {
     for (i, (id, leaf, _)) in reports.iter().enumerate() {
         let (app, office, id, leaf) = (w.app.clone(), w.supervisor.clone(), *id, *leaf);
         racing.spawn(async move {
-            let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+            let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
             app.review(&office, id, &accept).await?;
             let task = app.task(&office, leaf).await?.task;
             let edit = TaskEdit {
@@ -198,7 +198,7 @@ async fn assignments_racing_acceptances(backend: Backend) -> Result<()> {
         for (id, _, _) in &reports {
             let (app, office, id) = (w.app.clone(), w.supervisor.clone(), *id);
             racing.spawn(async move {
-                let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+                let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
                 app.review(&office, id, &accept).await
             });
         }
@@ -261,7 +261,7 @@ async fn sweep_racing_acceptances(backend: Backend) -> Result<()> {
         for id in reports {
             let (app, office) = (app.clone(), w.supervisor.clone());
             racing.spawn(async move {
-                let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+                let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
                 app.review(&office, id, &accept).await
             });
         }

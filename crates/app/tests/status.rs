@@ -46,7 +46,7 @@ fn report(period: &str, percent: u32, actuals: &[(i64, &str)]) -> ReportInput {
 }
 
 fn accept() -> ReviewInput {
-    ReviewInput { decision: "accept".into(), comment: String::new() }
+    ReviewInput { decision: "accept".into(), comment: String::new(), revision: None }
 }
 
 fn rules(yellow: &str, red: &str) -> StatusRulesInput {

@@ -36,7 +36,7 @@ fn report(period: &str, percent: &str, actuals: Vec<(i64, &str)>) -> ReportInput
 }
 
 fn accept() -> ReviewInput {
-    ReviewInput { decision: "accept".into(), comment: String::new() }
+    ReviewInput { decision: "accept".into(), comment: String::new(), revision: None }
 }
 
 async fn core_loop(backend: Backend) -> Result<()> {
@@ -74,7 +74,7 @@ async fn resubmission(backend: Backend) -> Result<()> {
     let task = w.task(plan, "接待游客3000万人次", org, &[], None).await?;
 
     let id = w.app.submit_report(&reporter, task, &report("2021-06", "30", vec![])).await?;
-    let back = ReviewInput { decision: "return".into(), comment: "请补充数据".into() };
+    let back = ReviewInput { decision: "return".into(), comment: "请补充数据".into(), revision: None };
     w.app.review(&w.supervisor, id, &back).await?;
     let returned = w.app.task_detail(&reporter, task).await?.reports;
     ensure!(returned[0].status == ReportStatus::Returned && returned[0].review_comment == "请补充数据");

@@ -67,7 +67,7 @@ async fn piles(backend: Backend) -> Result<()> {
     ensure!(count(&w.app.workbench_counts(&o.wu).await?, "due") == 1, "a submitted report is owed no more");
     let office = w.app.workbench_counts(&w.supervisor).await?;
     ensure!(count(&office, "to_review") == 1, "{office:?}");
-    let back = ReviewInput { decision: "return".into(), comment: "数据缺少佐证".into() };
+    let back = ReviewInput { decision: "return".into(), comment: "数据缺少佐证".into(), revision: None };
     w.app.review(&w.supervisor, id, &back).await?;
     let mine = w.app.workbench_counts(&o.wu).await?;
     ensure!(count(&mine, "returned") == 1 && count(&mine, "due") == 1, "{mine:?}");
@@ -112,7 +112,7 @@ async fn returned(backend: Backend) -> Result<()> {
     let o = office(backend, "2026-03-20").await?;
     let w = &o.w;
     let id = w.app.submit_report(&o.wu, o.tasks[1], &report("2026-03")).await?;
-    let back = ReviewInput { decision: "return".into(), comment: "请补充完成投资额".into() };
+    let back = ReviewInput { decision: "return".into(), comment: "请补充完成投资额".into(), revision: None };
     w.app.review(&w.supervisor, id, &back).await?;
     let told = w.app.inbox(&o.wu, true).await?;
     ensure!(told.len() == 1 && told[0].body.contains("请补充完成投资额"), "{told:?}");

@@ -71,9 +71,11 @@ impl City {
     /// Accepts every waiting report but those of `returned`'s org, which
     /// go back with a comment (and are never resubmitted).
     async fn review_all(&self, app: &App, returned: OrgId) -> Result<()> {
-        let accept = ReviewInput { decision: "accept".into(), comment: String::new() };
+        let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
         let back = ReviewInput {
-            decision: "return".into(), comment: "数据与统计局口径不一致，请核实后重报".into()
+            decision: "return".into(),
+            comment: "数据与统计局口径不一致，请核实后重报".into(),
+            revision: None,
         };
         loop {
             let queue = app.review_queue(&self.office).await?;

@@ -300,6 +300,9 @@ pub struct ProgressReport {
     pub next_steps: String,
     pub actuals: Vec<ReportedActual>,
     pub status: ReportStatus,
+    /// 1 for the first submission, one more for each resubmission: which
+    /// text a reviewer read.
+    pub revision: i64,
     pub review_comment: String,
     pub submitted_by: UserId,
     pub submitted_at: DateTime<Utc>,

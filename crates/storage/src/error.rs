@@ -55,6 +55,8 @@ pub enum Conflict {
     ReportAccepted,
     /// A report to review is no longer waiting for review.
     ReportNotWaiting,
+    /// A report was resubmitted after the reviewer read it.
+    ReportChanged,
     /// An assigned matter changed between reading it and writing the step.
     AssignmentChanged,
     /// Two draft tasks to merge belong to different imports.

@@ -62,7 +62,7 @@ pub use projects::prework::{AssignmentLink, NewPrework, Prework};
 pub use projects::reports::{NewProjectReport, ProjectPhoto, ProjectReport};
 pub use projects::{LightBasis, ProjectPage, ProjectQuery, ProjectScope};
 pub use reporting::files::{NewReportFile, ReportFile};
-pub use reporting::reports::{NewReport, Review, ReviewFilter, ReviewQueueItem, Reviewed};
+pub use reporting::reports::{NewReport, Review, ReviewFilter, ReviewOf, ReviewQueueItem, Reviewed};
 pub use reporting::schedule::DueTask;
 pub use search::{MatchRank, SearchHit, SearchKind, SearchQuery, escape_like};
 pub use status::{AcceptedProgress, ProgressTask};

@@ -101,7 +101,11 @@ async fn plan_page(backend: Backend) -> Result<()> {
     };
     let id = f.w.app.submit_report(&energy, f.energy_task, &report).await?;
     f.w.app
-        .review(&f.w.supervisor, id, &qingdan_app::ReviewInput { decision: "accept".into(), comment: String::new() })
+        .review(
+            &f.w.supervisor,
+            id,
+            &qingdan_app::ReviewInput { decision: "accept".into(), comment: String::new(), revision: None },
+        )
         .await?;
 
     let cookie = sign_in_as(&f.router, "mayor").await?;

@@ -23,6 +23,7 @@ on_both_engines! {
     a_reporter_withdraws_a_report_not_yet_reviewed => withdraw;
     supporting_files_reach_the_reviewer_and_no_one_else => files;
     the_office_filters_and_accepts_many_reports_at_once => batch;
+    a_report_resubmitted_after_the_office_opened_it_is_not_accepted_unread => resubmitted_while_open;
 }
 
 struct Fixture {
@@ -168,6 +169,41 @@ async fn returned_then_resubmitted(backend: Backend) -> Result<()> {
     ensure!(page.attrs("#period-choice option[selected]", "value") == ["2026-04"]);
     ensure!(page.select("#prefilled").first().is_some_and(|p| p.contains("上期（2026年3月）")), "{}", page.body);
     ensure!(page.select("#narrative") == ["路基完成"] && page.attrs(&format!("#actual_{target}"), "value") == ["160"]);
+    Ok(())
+}
+
+/// The office opens the review page; the reporter then resubmits with other
+/// figures; the office's 通过 from the page it read is refused (409) and the
+/// page shows the new text with the reason on its card; 通过 from that page
+/// is saved.
+async fn resubmitted_while_open(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let form_path = format!("/tasks/{}/report", f.tasks[1].0);
+    let reporter = sign_in_as(&f.router, "transport").await?;
+    let first = format!("period=2026-03&percent_done=20&narrative={}", enc("开工"));
+    ensure!(send(&f.router, post_form(&form_path, &reporter, &first)?).await?.status == StatusCode::SEE_OTHER);
+    let office = sign_in_as(&f.router, "supervisor").await?;
+    let id = waiting(&f.router, &office, "").await?.first().cloned().context("a card")?;
+    let page = send(&f.router, get("/reviews", &office)?).await?;
+    let read = page.attrs("input[name=revision]", "value").first().cloned().context("the revision read")?;
+    ensure!(read == "1", "{read}");
+
+    let second = format!("period=2026-03&percent_done=90&narrative={}", enc("主体完工"));
+    ensure!(send(&f.router, post_form(&form_path, &reporter, &second)?).await?.status == StatusCode::SEE_OTHER);
+    let accept = |revision: &str| format!("decision=accept&revision={revision}");
+    let reply = send(&f.router, post_form(&format!("/reports/{id}/review"), &office, &accept(&read))?).await?;
+    ensure!(reply.status == StatusCode::CONFLICT, "{}", reply.status);
+    let errors = reply.select(".card-error");
+    ensure!(errors.first().is_some_and(|e| e.contains("已重新报送")), "{errors:?}");
+    ensure!(reply.body.contains("主体完工"), "the card now shows the new text");
+    ensure!(waiting(&f.router, &office, "").await? == [id.clone()], "still waiting");
+
+    let now = reply.attrs("input[name=revision]", "value").first().cloned().context("the new revision")?;
+    ensure!(now == "2", "{now}");
+    let reply = send(&f.router, post_form(&format!("/reports/{id}/review"), &office, &accept(&now))?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER && reply.location().contains("done=accepted"), "{}", reply.status);
+    let task = f.w.app.task(&f.w.supervisor, f.tasks[1]).await?.task;
+    ensure!(task.percent_done == 90, "the figures read are the figures saved: {}", task.percent_done);
     Ok(())
 }
 
@@ -322,8 +358,12 @@ async fn batch(backend: Backend) -> Result<()> {
     ensure!(reply.status == StatusCode::FORBIDDEN);
 
     // One accepted on its own first: the batch accepts the other and says why not this one.
+    // The ticks send each card's id with the revision it showed.
+    let page = send(&f.router, get("/reviews", &office)?).await?;
+    let ticks = page.attrs("input[name=report]", "value");
+    ensure!(ticks == [format!("{}:1", ids[0]), format!("{}:1", ids[1])], "{ticks:?}");
     send(&f.router, post_form(&format!("/reports/{}/review", ids[0]), &office, "decision=accept")?).await?;
-    let body = format!("report={}&report={}&org=&plan=", ids[0], ids[1]);
+    let body = format!("report={}&report={}&org=&plan=", enc(&ticks[0]), enc(&ticks[1]));
     let reply = send(&f.router, post_form("/reviews/accept", &office, &body)?).await?;
     ensure!(reply.status == StatusCode::OK, "{}", reply.status);
     ensure!(reply.select("#done") == ["已批量通过1份报送，1份未能通过（见下）。"], "{:?}", reply.select("#done"));

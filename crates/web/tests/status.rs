@@ -69,7 +69,13 @@ async fn fixture(backend: Backend) -> Result<Fixture> {
         confirmed: false,
     };
     let report = w.app.submit_report(&reporter, ids[0], &input).await?;
-    w.app.review(&w.supervisor, report, &ReviewInput { decision: "accept".into(), comment: String::new() }).await?;
+    w.app
+        .review(
+            &w.supervisor,
+            report,
+            &ReviewInput { decision: "accept".into(), comment: String::new(), revision: None },
+        )
+        .await?;
     let router = qingdan_web::router(w.app.clone(), Default::default());
     Ok(Fixture { w, router, plan, task: ids[0], other: ids[1] })
 }

@@ -7,7 +7,7 @@ use qingdan_domain::{
     Decimal, Invalid, Period, Plan, ReportId, ReportedActual, Role, SURPRISE_FACTOR, TargetId, TaskId, User,
 };
 use qingdan_domain::{ProgressReport, ReportStatus};
-use qingdan_storage::{NewReport, Review, ReviewQueueItem, StorageError, TaskPage, TaskQuery};
+use qingdan_storage::{NewReport, Review, ReviewOf, ReviewQueueItem, StorageError, TaskPage, TaskQuery};
 use serde::Deserialize;
 use std::collections::HashSet;
 
@@ -49,6 +49,11 @@ pub struct ReviewInput {
     pub decision: String,
     #[serde(default)]
     pub comment: String,
+    /// The report's `revision` the reviewer read. When given and the report
+    /// was resubmitted since, the review is refused (409) and the report
+    /// stays waiting; when left out, whichever revision waits is reviewed.
+    #[serde(default)]
+    pub revision: Option<i64>,
 }
 
 /// 我的填报: a reporter's tasks in the current plan and their org's latest reports.
@@ -214,8 +219,9 @@ impl App {
         }
         let review = check_review(input)?;
         let rules = self.light_rules(user.tenant_id).await?;
+        let item = ReviewOf { report: id, review: review.clone(), seen_revision: input.revision };
         let reviewed =
-            self.store.review_report(user.tenant_id, id, &review, self.actor(user), self.clock.today(), &rules).await;
+            self.store.review_report(user.tenant_id, &item, self.actor(user), self.clock.today(), &rules).await;
         self.counts.clear();
         self.dashboards.clear();
         let reviewed = reviewed?;
@@ -232,10 +238,13 @@ impl App {
         }
         crate::input::check_batch(items.len())?;
         let checked: Vec<Result<Review>> = items.iter().map(|(_, input)| check_review(input)).collect();
-        let valid: Vec<(ReportId, Review)> = items
+        let valid: Vec<ReviewOf> = items
             .iter()
             .zip(&checked)
-            .filter_map(|((id, _), review)| review.as_ref().ok().map(|r| (ReportId(*id), r.clone())))
+            .filter_map(|((id, input), review)| {
+                let review = review.as_ref().ok()?.clone();
+                Some(ReviewOf { report: ReportId(*id), review, seen_revision: input.revision })
+            })
             .collect();
         let rules = self.light_rules(user.tenant_id).await?;
         let saved =

@@ -71,17 +71,18 @@ impl App {
         Ok(ReviewBoard { cards, filter, orgs, plans: self.store.plans(tenant).await? })
     }
 
-    /// 批量通过: accepts each report, one transaction each. A report that
-    /// cannot be accepted (reviewed meanwhile, not found) is listed with why;
-    /// the others are still accepted.
-    pub async fn accept_reports(&self, user: &User, ids: &[ReportId]) -> Result<BatchOutcome> {
+    /// 批量通过: accepts each report of the revision read (`None`: whichever
+    /// waits), one transaction each. A report that cannot be accepted
+    /// (resubmitted or reviewed meanwhile, not found) is listed with why; the
+    /// others are still accepted.
+    pub async fn accept_reports(&self, user: &User, ids: &[(ReportId, Option<i64>)]) -> Result<BatchOutcome> {
         crate::guards::require_supervisor(user)?;
         if ids.is_empty() {
             return Err(AppError::field("reports", "required", "请先勾选要通过的报送"));
         }
-        let accept = super::reports::ReviewInput { decision: "accept".into(), comment: String::new() };
         let mut outcome = BatchOutcome::default();
-        for &id in ids {
+        for &(id, revision) in ids {
+            let accept = super::reports::ReviewInput { decision: "accept".into(), comment: String::new(), revision };
             match self.review(user, id, &accept).await {
                 Ok(()) => outcome.accepted += 1,
                 Err(err @ (AppError::Conflict(_) | AppError::NotFound(_) | AppError::Invalid(_))) => {

@@ -40,6 +40,17 @@ pub enum Review {
     },
 }
 
+/// One decision of a review: the report, accept or return, and the revision
+/// the reviewer read. With `seen_revision`, a report resubmitted since is
+/// `Conflict::ReportChanged` and stays waiting; without it (an API client
+/// that does not send it), whichever revision is waiting is reviewed.
+#[derive(Debug, Clone)]
+pub struct ReviewOf {
+    pub report: ReportId,
+    pub review: Review,
+    pub seen_revision: Option<i64>,
+}
+
 /// What a review did: the report as reviewed (its actuals are not read: a
 /// review does not change them), and its task's new light when the review
 /// changed it.
@@ -277,6 +288,7 @@ struct ReportRow {
     submitted_at: DateTime<Utc>,
     reviewed_by: Option<i64>,
     reviewed_at: Option<DateTime<Utc>>,
+    revision: i64,
 }
 
 impl ReportRow {
@@ -293,6 +305,7 @@ impl ReportRow {
             next_steps: self.next_steps,
             actuals,
             status: code("progress_reports", &self.status, ReportStatus::from_code)?,
+            revision: self.revision,
             review_comment: self.review_comment,
             submitted_by: UserId(self.submitted_by),
             submitted_at: self.submitted_at,
@@ -314,7 +327,8 @@ struct ReportActualRow {
 const REPORT_COLUMNS: &str = "progress_reports.id, progress_reports.tenant_id, progress_reports.task_id, \
      progress_reports.org_id, progress_reports.period, progress_reports.percent_done, progress_reports.narrative, \
      progress_reports.problems, progress_reports.next_steps, progress_reports.status, progress_reports.review_comment, \
-     progress_reports.submitted_by, progress_reports.submitted_at, progress_reports.reviewed_by, progress_reports.reviewed_at";
+     progress_reports.submitted_by, progress_reports.submitted_at, progress_reports.reviewed_by, progress_reports.reviewed_at, \
+     progress_reports.revision";
 
 #[derive(sqlx::FromRow)]
 struct QueueRow {
@@ -462,13 +476,12 @@ impl Store {
     pub async fn review_report(
         &self,
         tenant: TenantId,
-        id: ReportId,
-        review: &Review,
+        item: &ReviewOf,
         actor: Actor,
         today: NaiveDate,
         rules: &StatusRules,
     ) -> Result<Reviewed> {
-        let items = [(id, review.clone())];
+        let items = [item.clone()];
         let mut outcomes = self.review_reports(tenant, &items, actor, today, rules).await?;
         outcomes.pop().unwrap_or(Err(StorageError::NotFound(Entity::Report)))
     }
@@ -481,7 +494,7 @@ impl Store {
     pub async fn review_reports(
         &self,
         tenant: TenantId,
-        items: &[(ReportId, Review)],
+        items: &[ReviewOf],
         actor: Actor,
         today: NaiveDate,
         rules: &StatusRules,
@@ -489,11 +502,11 @@ impl Store {
         let returning = REPORT_COLUMNS.replace("progress_reports.", "");
         let set_status = format!(
             "UPDATE progress_reports SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4 \
-             WHERE tenant_id = $5 AND id = $6 AND status = $7 RETURNING {returning}"
+             WHERE tenant_id = $5 AND id = $6 AND status = $7 AND ($8 IS NULL OR revision = $8) RETURNING {returning}"
         );
         let outcomes = in_tx!(self, tx => {
             let mut outcomes = Vec::with_capacity(items.len());
-            for (id, review) in items {
+            for ReviewOf { report: id, review, seen_revision } in items {
                 let (status, comment) = match review {
                     Review::Accept => (ReportStatus::Accepted, String::new()),
                     Review::Return { comment } => (ReportStatus::Returned, comment.clone()),
@@ -510,12 +523,14 @@ impl Store {
                     .bind(tenant.0)
                     .bind(id.0)
                     .bind(ReportStatus::Submitted.code())
+                    .bind(*seen_revision)
                     .fetch_optional(&mut *tx)
                     .await?;
                 let Some(row) = row else {
-                    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM progress_reports WHERE tenant_id = $1 AND id = $2")
+                    let status: Option<String> = sqlx::query_scalar("SELECT status FROM progress_reports WHERE tenant_id = $1 AND id = $2")
                         .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
-                    outcomes.push(Err(match exists {
+                    outcomes.push(Err(match status {
+                        Some(s) if s == ReportStatus::Submitted.code() => StorageError::Conflict(Conflict::ReportChanged),
                         Some(_) => StorageError::Conflict(Conflict::ReportNotWaiting),
                         None => StorageError::NotFound(Entity::Report),
                     }));

@@ -196,6 +196,9 @@ pub struct ReportDto {
     pub actuals: Vec<ActualDto>,
     /// submitted, accepted or returned
     pub status: String,
+    /// 1, and one more for each resubmission; send it with a review so that
+    /// a report resubmitted since is not reviewed unread (409).
+    pub revision: i64,
     pub review_comment: String,
     pub submitted_by: i64,
     pub submitted_at: String,
@@ -218,6 +221,7 @@ impl From<&ProgressReport> for ReportDto {
                 .map(|a| ActualDto { target_id: a.target_id.0, actual: a.actual.to_string() })
                 .collect(),
             status: r.status.code().into(),
+            revision: r.revision,
             review_comment: r.review_comment.clone(),
             submitted_by: r.submitted_by.0,
             submitted_at: r.submitted_at.to_rfc3339(),

@@ -53,9 +53,10 @@ pub async fn review_report(
 }
 
 /// Reviews many reports in one transaction (at most 500): each item a
-/// `report_id` with its `decision` (and `comment` for a return). A report not
-/// waiting, missing or with a faulty decision is refused and the others saved;
-/// each item's outcome in order.
+/// `report_id` with its `decision` (and `comment` for a return, `revision`
+/// as read). A report not waiting, resubmitted since the revision named,
+/// missing or with a faulty decision is refused and the others saved; each
+/// item's outcome in order.
 #[utoipa::path(post, path = "/api/v1/reviews", tag = "reports", request_body = BulkReviewsBody,
     responses((status = 200, body = BulkDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn review_reports(

@@ -38,6 +38,8 @@ pub struct CardView {
     pub period: String,
     pub submitted_at: String,
     pub percent: i64,
+    /// The revision shown, sent back with the decision.
+    pub revision: i64,
     pub narrative: String,
     pub problems: String,
     pub next_steps: String,
@@ -77,6 +79,7 @@ impl CardView {
             period: r.period.label(),
             submitted_at: beijing_time(r.submitted_at),
             percent: r.percent_done,
+            revision: r.revision,
             narrative: r.narrative.clone(),
             problems: r.problems.clone(),
             next_steps: r.next_steps.clone(),
@@ -182,16 +185,20 @@ fn back(org: &str, plan: &str, done: &str) -> String {
     format!("/reviews?org={}&plan={}&done={done}", org.trim(), plan.trim())
 }
 
-/// 通过 or 退回 one report. A 退回 without a comment (or another field
-/// error) shows the page again with the reason on the card and the comment
-/// typed, 422; nothing is changed.
+/// 通过 or 退回 one report, of the revision the card showed. A 退回 without a
+/// comment (or another field error) shows the page again with the reason on
+/// the card and the comment typed, 422; a report resubmitted or reviewed
+/// since, with the reason and the report as it is now, 409. Nothing is
+/// changed then.
 pub async fn review(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Id(id): Id,
     form: FormPairs,
 ) -> Result<Response, PageError> {
-    let input = ReviewInput { decision: form.get("decision"), comment: form.get("comment") };
+    // The revision the card showed: a report resubmitted since is not reviewed unread.
+    let revision = form.get("revision").trim().parse().ok();
+    let input = ReviewInput { decision: form.get("decision"), comment: form.get("comment"), revision };
     let (org, plan) = (form.get("org"), form.get("plan"));
     // Keep only digits: the ids go back into a URL.
     let (org, plan) = (digits(&org), digits(&plan));
@@ -200,9 +207,16 @@ pub async fn review(
             let done = if input.decision.trim() == "accept" { "accepted" } else { "returned" };
             Ok(Redirect::to(&back(&org, &plan, done)).into_response())
         }
-        Err(AppError::Invalid(invalid)) => {
+        Err(refused @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let status = match refused {
+                AppError::Conflict(_) => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let message = match refused {
+                AppError::Invalid(invalid) => invalid.to_string(),
+                other => other.to_string(),
+            };
             let mut page = load(&state, &user, &org, &plan).await?;
-            let message = invalid.to_string();
             match page.reports.iter_mut().find(|c| c.id == id) {
                 Some(card) => {
                     card.error = message;
@@ -210,7 +224,7 @@ pub async fn review(
                 }
                 None => page.error = message,
             }
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok((status, page).into_response())
         }
         Err(other) => Err(other.into()),
     }
@@ -220,8 +234,9 @@ fn digits(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// 批量通过 the ticked reports (`report`, repeated): the page says how many
-/// were accepted and lists each refused one with why.
+/// 批量通过 the ticked reports (`report`, repeated, each `id:revision` as the
+/// card showed it, or a bare id): the page says how many were accepted and
+/// lists each refused one with why.
 pub async fn accept_many(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -231,7 +246,9 @@ pub async fn accept_many(
     let mut ids = Vec::new();
     for (key, value) in &form.0 {
         if key == "report" {
-            ids.push(ReportId(value.trim().parse().map_err(|_| AppError::NotFound("报送"))?));
+            let (id, revision) = value.trim().split_once(':').unwrap_or((value.trim(), ""));
+            let id = ReportId(id.parse().map_err(|_| AppError::NotFound("报送"))?);
+            ids.push((id, revision.parse().ok()));
         }
     }
     let outcome = match state.app.accept_reports(&user, &ids).await {
