@@ -242,6 +242,29 @@ macro_rules! lock_plan_of_report {
     };
 }
 
+/// [`lock_plan!`] for the plans of the tasks whose ids `$ids` yields (an
+/// iterator of `i64`), taken in plan id order, so that two writers over
+/// several plans never wait for each other in a cycle.
+macro_rules! lock_plans_of_tasks {
+    ($tx:ident, $tenant:expr, $ids:expr) => {
+        if !$tx.is_serial() {
+            let ids: Vec<i64> = $ids.collect();
+            if !ids.is_empty() {
+                let list = (0..ids.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT id FROM plans WHERE tenant_id = $1 AND id IN \
+                     (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id IN ({list})) ORDER BY id FOR UPDATE"
+                );
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind($tenant.0);
+                for id in ids {
+                    query = query.bind(id);
+                }
+                query.execute(&mut *$tx).await?;
+            }
+        }
+    };
+}
+
 /// The one statement of the lock macros above: the plan whose id is
 /// `$plan_id` (SQL, over the tenant `$1` and `$arg` bound as `$2`).
 macro_rules! lock_plan_where {
@@ -271,7 +294,8 @@ macro_rules! row_to_change {
 }
 
 pub(crate) use {
-    in_tx, lock_plan, lock_plan_of, lock_plan_of_report, lock_plan_where, on_pool, on_writer, row_to_change,
+    in_tx, lock_plan, lock_plan_of, lock_plan_of_report, lock_plan_where, lock_plans_of_tasks, on_pool, on_writer,
+    row_to_change,
 };
 
 impl Store {

@@ -6,7 +6,7 @@
 use crate::audit::{event, record};
 use crate::error::Entity;
 use crate::rows::{LEAF, code, decimal, optional_decimal};
-use crate::store::{in_tx, lock_plan, on_pool, row_to_change};
+use crate::store::{in_tx, lock_plan, lock_plans_of_tasks, on_pool, row_to_change};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{
@@ -808,18 +808,7 @@ impl Store {
         actor: Actor,
     ) -> Result<()> {
         in_tx!(self, tx => {
-            if !tx.is_serial() && !items.is_empty() {
-                let list = (0..items.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
-                let sql = format!(
-                    "SELECT id FROM plans WHERE tenant_id = $1 AND id IN \
-                     (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id IN ({list})) ORDER BY id FOR UPDATE"
-                );
-                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.0);
-                for (id, _) in items {
-                    query = query.bind(id.0);
-                }
-                query.execute(&mut *tx).await?;
-            }
+            lock_plans_of_tasks!(tx, tenant, items.iter().map(|(id, _)| id.0));
             for (id, responsibility) in items {
                 let leads: Option<(Option<i64>, Option<i64>, Option<i64>)> = row_to_change!(tx,
                     "SELECT lead_leader_id, lead_org_id, owner_id FROM tasks WHERE tenant_id = $1 AND id = $2", tenant.0, id.0);
@@ -883,18 +872,7 @@ impl Store {
         let mut stored = Vec::with_capacity(changes.len());
         for chunk in changes.chunks(500) {
             in_tx!(self, tx => {
-                if !tx.is_serial() {
-                    let list = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
-                    let sql = format!(
-                        "SELECT id FROM plans WHERE tenant_id = $1 AND id IN \
-                         (SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id IN ({list})) ORDER BY id FOR UPDATE"
-                    );
-                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.0);
-                    for change in chunk {
-                        query = query.bind(change.id.0);
-                    }
-                    query.execute(&mut *tx).await?;
-                }
+                lock_plans_of_tasks!(tx, tenant, chunk.iter().map(|change| change.id.0));
                 for change in chunk {
                     let done = sqlx::query(
                         "UPDATE tasks SET light = $1 WHERE tenant_id = $2 AND id = $3 \
