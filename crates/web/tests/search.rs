@@ -81,7 +81,8 @@ async fn results(backend: Backend) -> Result<()> {
 }
 
 async fn bad_input(backend: Backend) -> Result<()> {
-    let Fixture { router, .. } = fixture(backend).await?;
+    // `w` is kept: it owns the database, which the router's new connections open.
+    let Fixture { w: _world, router, .. } = fixture(backend).await?;
     let cookie = sign_in_as(&router, "supervisor").await?;
 
     for path in ["/search", "/search?q=", "/search?q=%20%20"] {
