@@ -4,7 +4,9 @@
 //! recomputation from the leaves written here, independently of the product.
 
 use anyhow::{Context, Result, ensure};
-use qingdan_app::{App, BulkResponsibilityInput, ReportInput, ResponsibilityInput, ReviewInput, TaskEdit, TaskInput};
+use qingdan_app::{
+    App, AppError, BulkResponsibilityInput, ReportInput, ResponsibilityInput, ReviewInput, TaskEdit, TaskInput,
+};
 use qingdan_domain::{OrgId, PlanId, ReportId, Role, StatusRules, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
 use tokio::task::JoinSet;
@@ -79,6 +81,15 @@ fn expected(node: &Node, stored: &dyn Fn(TaskId) -> i64) -> i64 {
     sum / weights
 }
 
+/// Spawns `office`'s acceptance of `report` into `set`, to race the others.
+fn spawn_acceptance(set: &mut JoinSet<Result<(), AppError>>, app: &App, office: &User, report: ReportId) {
+    let (app, office) = (app.clone(), office.clone());
+    set.spawn(async move {
+        let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
+        app.review(&office, report, &accept).await
+    });
+}
+
 async fn percent(app: &App, user: &User, id: TaskId) -> Result<i64> {
     Ok(app.task(user, id).await?.task.percent_done)
 }
@@ -113,11 +124,7 @@ async fn parallel_acceptances(backend: Backend) -> Result<()> {
         }
         let mut accepting = JoinSet::new();
         for (i, (id, _, _)) in reports.iter().enumerate() {
-            let (app, reviewer, id) = (w.app.clone(), reviewers[i % reviewers.len()].clone(), *id);
-            accepting.spawn(async move {
-                let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
-                app.review(&reviewer, id, &accept).await
-            });
+            spawn_acceptance(&mut accepting, &w.app, &reviewers[i % reviewers.len()], *id);
         }
         while let Some(done) = accepting.join_next().await {
             done.context("acceptance task")??;
@@ -196,11 +203,7 @@ async fn assignments_racing_acceptances(backend: Backend) -> Result<()> {
         }
         let mut racing = JoinSet::new();
         for (id, _, _) in &reports {
-            let (app, office, id) = (w.app.clone(), w.supervisor.clone(), *id);
-            racing.spawn(async move {
-                let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
-                app.review(&office, id, &accept).await
-            });
+            spawn_acceptance(&mut racing, &w.app, &w.supervisor, *id);
         }
         for office in 0..2 {
             let supporting = orgs[1 + office];
@@ -259,11 +262,7 @@ async fn sweep_racing_acceptances(backend: Backend) -> Result<()> {
         }
         let mut racing = JoinSet::new();
         for id in reports {
-            let (app, office) = (app.clone(), w.supervisor.clone());
-            racing.spawn(async move {
-                let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
-                app.review(&office, id, &accept).await
-            });
+            spawn_acceptance(&mut racing, &app, &w.supervisor, id);
         }
         for _ in 0..2 {
             let (app, tenant) = (app.clone(), w.tenant);

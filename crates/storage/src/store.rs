@@ -187,6 +187,12 @@ impl<'c, DB: sqlx::Database> AuditedTx<'c, DB> {
     pub(crate) fn is_serial(&self) -> bool {
         DB::NAME == "SQLite"
     }
+
+    /// What a SELECT appends to lock the rows it reads until the commit:
+    /// ` FOR UPDATE` on PostgreSQL, nothing on SQLite (its writer is alone).
+    pub(crate) fn for_update(&self) -> &'static str {
+        if self.is_serial() { "" } else { " FOR UPDATE" }
+    }
 }
 
 impl<DB: sqlx::Database> std::ops::Deref for AuditedTx<'_, DB> {
@@ -285,8 +291,7 @@ macro_rules! lock_plan_where {
 /// stands when the change is made, not before the transaction.
 macro_rules! row_to_change {
     ($tx:ident, $sql:literal $(, $bind:expr)*) => {{
-        let lock = if $tx.is_serial() { "" } else { " FOR UPDATE" };
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{}{lock}", $sql)))
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{}{}", $sql, $tx.for_update())))
             $(.bind($bind))*
             .fetch_optional(&mut *$tx)
             .await?

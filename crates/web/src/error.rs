@@ -25,7 +25,8 @@ impl<E: Into<AppError>> From<E> for PageError {
     }
 }
 
-fn status_of(err: &AppError) -> StatusCode {
+/// The HTTP status of an error, the same for pages and the API.
+pub(crate) fn status_of(err: &AppError) -> StatusCode {
     match err {
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Unauthenticated | AppError::LoginFailed => StatusCode::UNAUTHORIZED,

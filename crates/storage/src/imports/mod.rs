@@ -280,7 +280,7 @@ pub struct DraftSplit<'a> {
 /// longer a draft.
 macro_rules! draft_task_in_tx {
     ($tx:ident, $tenant:expr, $id:expr) => {{
-        let lock = if $tx.is_serial() { "" } else { " FOR UPDATE" };
+        let lock = $tx.for_update();
         let status: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT status FROM report_imports WHERE tenant_id = $1 AND id = \
              (SELECT import_id FROM import_tasks WHERE tenant_id = $1 AND id = $2){lock}"

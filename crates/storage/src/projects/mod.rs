@@ -432,7 +432,7 @@ impl Store {
         let sql = update_sql();
         in_tx!(self, tx => {
             // What the edit replaces, as it stands now (locked on PostgreSQL).
-            let lock = if tx.is_serial() { "" } else { " FOR UPDATE" };
+            let lock = tx.for_update();
             let before: Option<ProjectRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.tenant_id = $1 AND p.id = $2{lock}"
             )))
@@ -592,21 +592,21 @@ impl Store {
                 current.into_iter().map(|(id, l, g, r)| (id, (l, g, r))).collect();
             rows.into_iter().filter_map(|r| current.get(&r.id).cloned().map(|(l, g, s)| (r, l, g, s))).collect()
         });
-        let mut changed = Vec::new();
+        let mut stale = Vec::new();
         for (row, light, gap, reasons) in rows {
             let new = row.light(basis)?;
             if new.light.code() != light || new.gap() != gap || new.reasons.join("；") != reasons {
-                changed.push((row.id, new));
+                stale.push(ProjectId(row.id));
             }
         }
-        let count = changed.len() as u64;
+        let count = stale.len() as u64;
         // What was read above only names the projects to look at: each light
         // is computed again under the project's lock, from what is committed
         // then (a report accepted meanwhile counts).
-        for chunk in changed.chunks(500) {
+        for chunk in stale.chunks(500) {
             in_tx!(self, tx => {
-                for (id, _) in chunk {
-                    relight!(tx, tenant, ProjectId(*id), basis);
+                for id in chunk {
+                    relight!(tx, tenant, *id, basis);
                 }
             });
         }

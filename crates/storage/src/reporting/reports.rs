@@ -423,7 +423,7 @@ impl Store {
         let withdrawn = in_tx!(self, tx => {
             // What is withdrawn, for the audit event, as it stands now: locked
             // on PostgreSQL, so a review or resubmission cannot slip between.
-            let lock = if tx.is_serial() { "" } else { " FOR UPDATE" };
+            let lock = tx.for_update();
             let waiting: Option<ReportRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE tenant_id = $1 AND id = $2 AND org_id = $3 AND status = $4{lock}"
             )))

@@ -6,7 +6,7 @@
 use super::reports::FileLink;
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, status_of};
 use crate::extractors::{FormPairs, Id, QueryParams};
 use crate::view::{Nav, beijing_time, light_class};
 use askama::Template;
@@ -208,14 +208,7 @@ pub async fn review(
             Ok(Redirect::to(&back(&org, &plan, done)).into_response())
         }
         Err(refused @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let status = match refused {
-                AppError::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            let message = match refused {
-                AppError::Invalid(invalid) => invalid.to_string(),
-                other => other.to_string(),
-            };
+            let (status, message) = (status_of(&refused), refused.to_string());
             let mut page = load(&state, &user, &org, &plan).await?;
             match page.reports.iter_mut().find(|c| c.id == id) {
                 Some(card) => {
