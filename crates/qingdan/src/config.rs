@@ -1,6 +1,7 @@
 //! Settings from flags, environment and an optional TOML file; flags win.
 
 use crate::DbArgs;
+use crate::cpus::Cpus;
 use anyhow::{Context, Result, bail};
 use qingdan_app::{NetworkPolicy, SignInPolicy};
 use qingdan_domain::HashAlg;
@@ -39,6 +40,8 @@ struct FileConfig {
     audit_hash: Option<String>,
     /// Days audit rows are kept before `qingdan audit archive` may take them (at least 180).
     audit_retention_days: Option<u32>,
+    /// The CPUs the server runs on: "auto" (default: one on SQLite, all on PostgreSQL), "all" or a number.
+    cpus: Option<String>,
 }
 
 pub struct Settings {
@@ -50,6 +53,7 @@ pub struct Settings {
     pub networks: NetworkPolicy,
     pub audit_hash: HashAlg,
     pub audit_retention_days: u32,
+    pub cpus: Cpus,
 }
 
 impl Settings {
@@ -86,6 +90,7 @@ impl Settings {
             networks,
             audit_hash,
             audit_retention_days,
+            cpus: Cpus::parse(file.cpus.as_deref().unwrap_or("auto"))?,
         })
     }
 
@@ -100,6 +105,11 @@ impl Settings {
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
         Ok(format!("sqlite://{}", self.data_dir.join("qingdan.db").display()))
+    }
+
+    /// Whether the database is SQLite (the data directory or a sqlite:// URL).
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.as_deref().is_none_or(|url| url.starts_with("sqlite://"))
     }
 
     /// Whether the database is an SQLite file that does not exist yet (read-only commands such as

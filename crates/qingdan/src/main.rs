@@ -4,6 +4,7 @@
 mod audit_cmd;
 mod calendar_cmd;
 mod config;
+mod cpus;
 mod extract_cmd;
 
 use anyhow::{Context, Result, bail};
@@ -66,6 +67,9 @@ struct ServerArgs {
     /// Address to listen on (default 127.0.0.1:8080).
     #[arg(long, env = "QINGDAN_LISTEN")]
     listen: Option<SocketAddr>,
+    /// CPUs to run on: auto (one on SQLite, all on PostgreSQL), all, or a number.
+    #[arg(long, env = "QINGDAN_CPUS")]
+    cpus: Option<String>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -124,11 +128,17 @@ fn run(cli: Cli) -> Result<()> {
     if let Command::Extract(args) = &cli.command {
         return extract_cmd::run(args);
     }
+    let server = match &cli.command {
+        Command::Serve(args) | Command::Demo(args) => Some(server_settings(args)?),
+        _ => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => serve(args, false).await,
-            Command::Demo(args) => serve(args, true).await,
+            Command::Serve(_) | Command::Demo(_) => {
+                let demo = matches!(cli.command, Command::Demo(_));
+                serve(server.context("server settings")?, demo).await
+            }
             Command::Migrate(db) => {
                 let settings = Settings::load(&db, None)?;
                 open(&settings).await?;
@@ -141,6 +151,19 @@ fn run(cli: Cli) -> Result<()> {
             Command::Extract(_) => Ok(()),
         }
     })
+}
+
+/// The server's settings, with the process kept to the CPUs they ask for
+/// (before the runtime starts its threads, which inherit them).
+fn server_settings(args: &ServerArgs) -> Result<Settings> {
+    let mut settings = Settings::load(&args.db, args.listen)?;
+    if let Some(cpus) = &args.cpus {
+        settings.cpus = cpus::Cpus::parse(cpus)?;
+    }
+    if let Some(kept) = cpus::apply(settings.cpus, settings.is_sqlite()).context("setting the CPUs to run on")? {
+        tracing::info!("running on CPU {kept:?} (cpus = {:?}; \"all\" uses every CPU)", settings.cpus);
+    }
+    Ok(settings)
 }
 
 async fn open(settings: &Settings) -> Result<App> {
@@ -159,8 +182,7 @@ pub async fn open_audited(settings: &Settings) -> Result<App> {
     Ok(app)
 }
 
-async fn serve(args: ServerArgs, demo: bool) -> Result<()> {
-    let settings = Settings::load(&args.db, args.listen)?;
+async fn serve(settings: Settings, demo: bool) -> Result<()> {
     let app = open_audited(&settings).await?;
     if demo {
         if app.has_tenant().await? {

@@ -99,8 +99,13 @@ struct Server {
 
 impl Server {
     fn start(url: &str) -> Result<Server> {
+        Server::start_with(url, &[])
+    }
+
+    fn start_with(url: &str, more: &[&str]) -> Result<Server> {
         let mut child = qingdan()
             .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
+            .args(more)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()?;
@@ -128,6 +133,42 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The CPUs every thread of process `pid` may run on, as the kernel lists them.
+fn cpus_of_threads(pid: u32) -> Result<Vec<String>> {
+    let mut lists = Vec::new();
+    for thread in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let status = std::fs::read_to_string(thread?.path().join("status"))?;
+        let list = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).context("Cpus_allowed_list")?;
+        lists.push(list.trim().to_owned());
+    }
+    Ok(lists)
+}
+
+/// On SQLite the server keeps to one CPU by default, every thread of it;
+/// `--cpus all` keeps every CPU it was given.
+#[test]
+fn on_sqlite_the_server_keeps_to_one_cpu_unless_told_otherwise() -> Result<()> {
+    let given = cpus_of_threads(std::process::id())?.remove(0);
+    if !given.contains([',', '-']) {
+        eprintln!("skipped: this process may use one CPU only ({given})");
+        return Ok(());
+    }
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("q.db").display());
+    let server = Server::start(&url)?;
+    let lists = cpus_of_threads(server.child.id())?;
+    ensure!(lists.len() > 1, "one thread only: {lists:?}");
+    ensure!(lists.iter().all(|l| l.parse::<usize>().is_ok() && *l == lists[0]), "{lists:?} (given {given})");
+    drop(server);
+    let all = Server::start_with(&url, &["--cpus", "all"])?;
+    let lists = cpus_of_threads(all.child.id())?;
+    ensure!(lists.iter().all(|l| *l == given), "{lists:?} (given {given})");
+    let bad = qingdan().args(["serve", "--database-url", &url, "--cpus", "0"]).output()?;
+    let err = String::from_utf8(bad.stderr)?;
+    ensure!(!bad.status.success() && err.contains("cpus \"0\""), "{err}");
+    Ok(())
 }
 
 /// SIGTERM while a client holds a request open (its body never finishes):
