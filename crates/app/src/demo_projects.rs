@@ -186,7 +186,7 @@ impl App {
                 let report = self.at_noon(on).submit_project_report(owner, *id, &input).await?;
                 if k + 1 < periods.len() {
                     self.at_noon(on.checked_add_days(Days::new(2)).unwrap_or(on))
-                        .review_project_report(office, report, true, "")
+                        .review_project_report(office, report, None, true, "")
                         .await?;
                 }
             }

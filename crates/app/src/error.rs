@@ -49,10 +49,18 @@ impl From<StorageError> for AppError {
         match err {
             StorageError::NotFound(what) => AppError::NotFound(entity_name(what)),
             StorageError::Conflict(conflict) => conflict_message(conflict),
+            transient if transient.is_transient() => {
+                tracing::warn!("a transaction gave way and was rolled back: {transient}");
+                AppError::Conflict(BUSY.to_owned())
+            }
             other => AppError::Storage(other),
         }
     }
 }
+
+/// What the user reads when the database gave up on their transaction for a
+/// moment's reason (a deadlock with another writer): nothing was saved.
+pub(crate) const BUSY: &str = "系统繁忙，本次操作未保存，请重试";
 
 fn entity_name(what: Entity) -> &'static str {
     match what {
@@ -88,6 +96,7 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::Taken(Unique::PreworkName) => return AppError::field("name", "taken", "该项目已有同名前期手续"),
         Conflict::ProjectReportAccepted => "该半月的项目进展已审核通过，不能再次提交",
         Conflict::ProjectReportNotWaiting => "该项目进展已审核，不能重复审核",
+        Conflict::ProjectReportChanged => "该项目进展在您审核前已重新报送，请查看最新内容后再审核",
         Conflict::FactorState => "该堵点问题的状态已变化，请刷新后重试",
         Conflict::AlreadyAssigned => "该事项已转为督办事项，不能重复转办",
         Conflict::ReportAccepted => "该周期的报送已审核通过，不能再次提交",

@@ -5,7 +5,7 @@
 //! a 堵点 rises when overdue and closes only with its owner; the next
 //! meeting's agenda opens with the last one's decisions.
 
-use anyhow::{Result, ensure};
+use anyhow::{Context, Result, ensure};
 use qingdan_app::projects::{DecisionInput, FactorInput, MeetingInput, PreworkInput, ProjectInput, ProjectReportInput};
 use qingdan_app::{App, AppError, Clock, OrgInput};
 use qingdan_domain::project::{Coordination, FactorStatus, Stage};
@@ -16,6 +16,7 @@ use std::str::FromStr;
 on_both_engines! {
     the_register_checks_each_field_and_each_reader_sees_only_their_projects => register;
     racing_acceptances_add_up_to_the_sum_of_the_accepted_amounts => race;
+    a_review_is_of_the_revision_read_and_a_resubmission_racing_it_is_never_accepted_unread => revision;
     the_light_follows_investment_dates_and_procedures => lights;
     a_blocker_rises_when_overdue_and_closes_only_with_its_owner => blockers;
     photos_join_a_waiting_report_and_are_read_by_the_projects_readers_only => photos;
@@ -174,7 +175,7 @@ async fn race(backend: Backend) -> Result<()> {
     for (i, report) in reports.iter().copied().enumerate() {
         let app = app.clone();
         let reviewer = if i % 2 == 0 { office.clone() } else { second.clone() };
-        racers.push(tokio::spawn(async move { app.review_project_report(&reviewer, report, true, "").await }));
+        racers.push(tokio::spawn(async move { app.review_project_report(&reviewer, report, None, true, "").await }));
     }
     for racer in racers {
         racer.await??;
@@ -189,7 +190,62 @@ async fn race(backend: Backend) -> Result<()> {
     ensure!(p.done_year == Decimal::from(2_000) + Decimal::from_str("24006")?, "本年 {}", p.done_year);
     let again = app.submit_project_report(&c.owner, id, &report("2026-03-03", "9")).await;
     ensure!(matches!(again, Err(AppError::Conflict(_))), "an accepted period is closed: {again:?}");
-    ensure!(matches!(app.review_project_report(office, reports[0], false, "重复").await, Err(AppError::Conflict(_))));
+    ensure!(matches!(
+        app.review_project_report(office, reports[0], None, false, "重复").await,
+        Err(AppError::Conflict(_))
+    ));
+    Ok(())
+}
+
+async fn revision(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-12-20").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    let id = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let stored = |r| async move { app.store().project_report(c.w.tenant, r).await?.context("stored") };
+    let r = app.submit_project_report(&c.owner, id, &report("2026-06-16", "100")).await?;
+    let read = stored(r).await?;
+    ensure!(read.revision == 1, "{read:?}");
+    ensure!(app.submit_project_report(&c.owner, id, &report("2026-06-16", "300")).await? == r);
+    let refused = app.review_project_report(office, r, Some(read.revision), true, "").await;
+    ensure!(matches!(&refused, Err(AppError::Conflict(m)) if m.contains("重新报送")), "{refused:?}");
+    let waiting = stored(r).await?;
+    ensure!(waiting.status.code() == "submitted" && waiting.revision == 2 && waiting.amount == Decimal::from(300));
+    ensure!(app.project(office, id).await?.done_total == Decimal::from(10_000), "nothing added by the refusal");
+    app.review_project_report(office, r, Some(2), true, "").await?;
+    ensure!(app.project(office, id).await?.done_total == Decimal::from(10_300));
+    // Reviews racing resubmissions: whatever wins, an accepted report is the
+    // revision the office read, and the project adds exactly what was accepted.
+    let mut raced = Vec::new();
+    for month in 1..=10 {
+        let period = format!("2026-{month:02}-03");
+        let r = app.submit_project_report(&c.owner, id, &report(&period, "10")).await?;
+        let (app1, app2, owner, office) = (app.clone(), app.clone(), c.owner.clone(), office.clone());
+        let resubmit =
+            tokio::spawn(async move { app1.submit_project_report(&owner, id, &report(&period, "20")).await });
+        let review = tokio::spawn(async move { app2.review_project_report(&office, r, Some(1), true, "").await });
+        let (resubmitted, reviewed) = (resubmit.await?, review.await?);
+        let now = stored(r).await?;
+        match (&resubmitted, &reviewed) {
+            (Err(AppError::Conflict(_)), Ok(_)) => {
+                ensure!(now.status.code() == "accepted" && now.revision == 1 && now.amount == Decimal::from(10))
+            }
+            (Ok(_), Err(AppError::Conflict(_))) => {
+                ensure!(now.status.code() == "submitted" && now.revision == 2 && now.amount == Decimal::from(20))
+            }
+            other => anyhow::bail!("month {month}: {other:?}"),
+        }
+        raced.push(r);
+    }
+    let accepted: Decimal = app
+        .store()
+        .project_reports(c.w.tenant, id)
+        .await?
+        .iter()
+        .filter(|r| r.status.code() == "accepted")
+        .map(|r| r.amount)
+        .sum();
+    ensure!(app.project(office, id).await?.done_total == Decimal::from(10_000) + accepted, "{accepted}");
     Ok(())
 }
 
@@ -202,7 +258,7 @@ async fn lights(backend: Backend) -> Result<()> {
     let p = app.project(office, id).await?;
     ensure!(p.light == Light::Red && p.rate == 5 && p.gap == 44, "{p:?}");
     let r = app.submit_project_report(&c.owner, id, &report("2026-06-16", "18000")).await?;
-    app.review_project_report(office, r, true, "").await?;
+    app.review_project_report(office, r, None, true, "").await?;
     let p = app.project(office, id).await?;
     ensure!(p.light == Light::Green && p.rate == 50 && p.reasons.is_empty(), "{p:?}");
     let node = PreworkInput { name: "环评".into(), org_id: c.land.0.to_string(), deadline: "2026-06-30".into() };
@@ -245,7 +301,7 @@ async fn sweep_race(backend: Backend) -> Result<()> {
     for (id, node) in work {
         let report = later.submit_project_report(&c.owner, id, &report("2026-08-03", "18000")).await?;
         let (app, office) = (later.clone(), office.clone());
-        racing.spawn(async move { app.review_project_report(&office, report, true, "").await.map(|_| ()) });
+        racing.spawn(async move { app.review_project_report(&office, report, None, true, "").await.map(|_| ()) });
         let (app, lander) = (later.clone(), c.lander.clone());
         racing.spawn(async move { app.set_prework_done(&lander, node, true).await.map(|_| ()) });
     }
@@ -378,7 +434,7 @@ async fn photos(backend: Backend) -> Result<()> {
     let (_, bytes) = app.project_photo(office, report, photos[0].id).await?;
     ensure!(bytes == photo.content);
     ensure!(matches!(app.project_photo(&c.outsider, report, photos[0].id).await, Err(AppError::Forbidden)));
-    app.review_project_report(office, report, true, "").await?;
+    app.review_project_report(office, report, None, true, "").await?;
     let late = app.add_project_photos(&c.owner, report, std::slice::from_ref(&photo)).await;
     ensure!(matches!(late, Err(AppError::Conflict(_))), "an accepted report takes no more photos: {late:?}");
     Ok(())
@@ -413,7 +469,7 @@ async fn ledgers(backend: Backend) -> Result<()> {
 
     // Exported and read back: every project with its figures; imported again, each is updated.
     let report = app.submit_project_report(&c.owner, steel.id, &report("2026-06-16", "500")).await?;
-    app.review_project_report(office, report, true, "").await?;
+    app.review_project_report(office, report, None, true, "").await?;
     let ledger = app.project_ledger(office, &Default::default()).await?;
     let table = qingdan_office::read_ledger_table(&ledger.bytes, &qingdan_office::PROJECT_COLUMNS)?;
     ensure!(table.lines.len() == 3);

@@ -412,3 +412,37 @@ async fn changed_cycle(backend: Backend) -> Result<()> {
     ensure!(later.task_detail(&w.supervisor, f.tasks[0]).await?.item.task.percent_done == 60);
     Ok(())
 }
+
+/// PostgreSQL ends one of two deadlocked transactions. When it is an
+/// acceptance, the office reads that nothing was saved and to try again (a
+/// conflict, not an internal error); the report still waits, and the same
+/// review then goes through. (SQLite has one writer: no deadlock to provoke.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadlocked_acceptance_says_try_again_and_saves_nothing() -> Result<()> {
+    let f = fixture(Backend::Postgres, "2026-04-10").await?;
+    let w = &f.w;
+    let id = w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
+    // Behind the app's back: the report's row first; the plan's once the acceptance,
+    // holding the plan, waits for the report.
+    let first = format!("SELECT id FROM progress_reports WHERE id = {} FOR UPDATE", id.0);
+    let then = format!("SELECT id FROM plans WHERE id = {} FOR UPDATE", f.plan.0);
+    let (ready, go) = tokio::sync::oneshot::channel();
+    let (side, refused) = tokio::join!(w.db.deadlock_the_app(&first, &then, ready), async {
+        go.await.ok();
+        w.app.review(&w.supervisor, id, &accept).await
+    });
+    side?;
+    match refused {
+        Err(AppError::Conflict(message)) => {
+            ensure!(message.contains("未保存") && message.contains("重试"), "{message}")
+        }
+        other => bail!("the deadlocked acceptance answered {other:?}"),
+    }
+    let queue = w.app.review_queue(&w.supervisor).await?;
+    ensure!(queue.iter().any(|q| q.report.id == id), "still waiting");
+    ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 0);
+    w.app.review(&w.supervisor, id, &accept).await?;
+    ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 30);
+    Ok(())
+}

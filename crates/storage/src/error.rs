@@ -21,6 +21,23 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+impl StorageError {
+    /// Whether the database gave up on the transaction for a reason of the
+    /// moment, not of the data: a deadlock or a serialisation failure on
+    /// PostgreSQL, a lock not granted in time on either engine. The
+    /// transaction was rolled back whole; the same request may succeed again.
+    pub fn is_transient(&self) -> bool {
+        let StorageError::Backend(sqlx::Error::Database(db)) = self else { return false };
+        let Some(code) = db.code() else { return false };
+        match code.parse::<i32>() {
+            // SQLite's result codes, extended ones in the high bits: BUSY, LOCKED.
+            Ok(sqlite) => matches!(sqlite & 0xff, 5 | 6),
+            // PostgreSQL's SQLSTATEs: deadlock, serialisation failure, lock not available.
+            Err(_) => matches!(code.as_ref(), "40P01" | "40001" | "55P03"),
+        }
+    }
+}
+
 /// What a [`StorageError::NotFound`] did not find. The app names it to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {
@@ -76,6 +93,8 @@ pub enum Conflict {
     ProjectReportAccepted,
     /// A project report to review is no longer waiting for review.
     ProjectReportNotWaiting,
+    /// A project report was resubmitted after the reviewer read it.
+    ProjectReportChanged,
     /// A 堵点 is not in the state the step needs (e.g. closing one not solved).
     FactorState,
     /// A decision, 前期手续 or 堵点 is a 督办 matter already.

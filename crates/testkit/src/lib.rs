@@ -58,6 +58,42 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// PostgreSQL only: a transaction behind the app's back that takes a
+    /// lock with `first`, says so on `ready`, waits until a session of the
+    /// app waits for that lock, then runs `then` and rolls back. With `then`
+    /// taking a lock the app's transaction holds, the two deadlock, and
+    /// PostgreSQL ends the app's transaction: this side looks for a deadlock
+    /// only after 10 s, the app's after the default 1 s.
+    pub async fn deadlock_the_app(
+        &self,
+        first: &str,
+        then: &str,
+        ready: tokio::sync::oneshot::Sender<()>,
+    ) -> Result<()> {
+        use sqlx::Connection;
+        anyhow::ensure!(self.url.starts_with("postgres"), "deadlock_the_app needs PostgreSQL");
+        let mut side = sqlx::PgConnection::connect(&self.url).await?;
+        let mut watch = sqlx::PgConnection::connect(&self.url).await?;
+        sqlx::raw_sql("SET deadlock_timeout = '10s'; BEGIN").execute(&mut side).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(first.to_owned())).execute(&mut side).await?;
+        let _ = ready.send(());
+        let waiting =
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        for _ in 0..500 {
+            let n: i64 = sqlx::query_scalar(waiting).fetch_one(&mut watch).await?;
+            if n > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let done = sqlx::raw_sql(sqlx::AssertSqlSafe(then.to_owned())).execute(&mut side).await;
+        sqlx::raw_sql("ROLLBACK").execute(&mut side).await?;
+        done?;
+        Ok(())
+    }
+}
+
 /// The network policy of the test apps: channels may reach the tests'
 /// receivers on loopback, which a real server refuses unless configured.
 pub fn loopback() -> qingdan_app::NetworkPolicy {

@@ -212,16 +212,34 @@ async fn report_and_review(backend: Backend) -> Result<()> {
     let kept = send(&c.router, post_form(&format!("/project-reports/{report}/review"), &office, &no_reason)?).await?;
     ensure!(kept.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", kept.status);
     ensure!(kept.select(".card-error").iter().any(|e| e.contains("退回时请写明退回原因")), "{}", kept.body);
-    let accept = form(&[("decision", "accept"), ("back", "queue")])?;
+    // The owner corrects the figure while the office has the queue open: the
+    // office's 通过 is of the revision it read, so it is refused and the card
+    // comes back with the new figure.
+    let seen = queue.attrs("[data-report] input[name=revision]", "value");
+    ensure!(seen == ["1", "1"], "{seen:?}");
+    let corrected =
+        form(&[("period", "2026-06-16"), ("amount", "20000"), ("progress_text", "钢结构吊装"), ("workforce", "120")])?;
+    ensure!(
+        send(&c.router, post_form(&format!("{page}/reports"), &owner, &corrected)?).await?.status
+            == StatusCode::SEE_OTHER
+    );
+    let stale = form(&[("decision", "accept"), ("back", "queue"), ("revision", &seen[0])])?;
+    let refused = send(&c.router, post_form(&format!("/project-reports/{report}/review"), &office, &stale)?).await?;
+    ensure!(refused.status == StatusCode::CONFLICT, "{}", refused.status);
+    ensure!(refused.select(".card-error").iter().any(|e| e.contains("重新报送")), "{}", refused.body);
+    ensure!(refused.select(".amount") == ["20000"], "{:?}", refused.select(".amount"));
+    let seen = refused.attrs("[data-report] input[name=revision]", "value");
+    ensure!(seen.first().map(String::as_str) == Some("2"), "{seen:?}");
+    let accept = form(&[("decision", "accept"), ("back", "queue"), ("revision", &seen[0])])?;
     let done = send(&c.router, post_form(&format!("/project-reports/{report}/review"), &office, &accept)?).await?;
     ensure!(done.status == StatusCode::SEE_OTHER && done.location() == "/projects/review", "{}", done.status);
     ensure!(flash(&done).contains("已通过"));
 
     let list = send(&c.router, get("/projects", &office)?).await?;
-    ensure!(list.select("#projects .done-year") == ["20000"], "{:?}", list.select("#projects .done-year"));
-    ensure!(list.select("#projects .rate") == ["50%"], "{:?}", list.select("#projects .rate"));
+    ensure!(list.select("#projects .done-year") == ["22000"], "{:?}", list.select("#projects .done-year"));
+    ensure!(list.select("#projects .rate") == ["55%"], "{:?}", list.select("#projects .rate"));
     let shown = send(&c.router, get(&page, &owner)?).await?;
-    ensure!(shown.select("#done-year") == ["20000"] && shown.select("#done-total") == ["28000"]);
+    ensure!(shown.select("#done-year") == ["22000"] && shown.select("#done-total") == ["30000"]);
     ensure!(shown.select("#report-table .report-status").iter().any(|s| s.starts_with("已通过")));
     ensure!(shown.select("#report-table td").iter().any(|t| t.starts_with("2026年6月下半月")));
     Ok(())

@@ -115,10 +115,13 @@ impl App {
     }
 
     /// The office accepts or returns a report; a return needs a reason.
+    /// `seen_revision` is the revision the office read (the page sends it): a
+    /// report resubmitted since is a conflict and stays waiting.
     pub async fn review_project_report(
         &self,
         user: &User,
         id: ProjectReportId,
+        seen_revision: Option<i64>,
         accept: bool,
         note: &str,
     ) -> Result<ProjectId> {
@@ -132,8 +135,10 @@ impl App {
         }
         invalid.into_result()?;
         let basis = self.light_basis(user).await?;
-        let project =
-            self.store.review_project_report(user.tenant_id, id, accept, &note, basis, self.actor(user)).await?;
+        let project = self
+            .store
+            .review_project_report(user.tenant_id, id, seen_revision, accept, &note, basis, self.actor(user))
+            .await?;
         self.forget_project_map(user.tenant_id);
         if !accept && let Some(report) = self.store.project_report(user.tenant_id, id).await? {
             let p = self.store.project(user.tenant_id, project).await?;

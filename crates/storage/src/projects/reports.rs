@@ -49,6 +49,8 @@ pub struct ProjectReport {
     pub submitted_at: DateTime<Utc>,
     pub reviewed_by: Option<String>,
     pub review_note: String,
+    /// 1 for the first submission, +1 for each resubmission.
+    pub revision: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -67,13 +69,14 @@ struct ReportRow {
     submitted_at: DateTime<Utc>,
     reviewed_by: Option<String>,
     review_note: String,
+    revision: i64,
 }
 
 const TABLE: &str = "project_reports";
 
 const SELECT: &str = "SELECT r.id, r.project_id, p.name AS project_name, r.period_start, r.amount, r.progress_text, \
     r.milestone, r.workforce, r.problems, r.status, s.display_name AS submitted_by, r.submitted_at, \
-    v.display_name AS reviewed_by, r.review_note FROM project_reports r JOIN projects p ON p.id = r.project_id \
+    v.display_name AS reviewed_by, r.review_note, r.revision FROM project_reports r JOIN projects p ON p.id = r.project_id \
     LEFT JOIN users s ON s.id = r.submitted_by LEFT JOIN users v ON v.id = r.reviewed_by";
 
 impl ReportRow {
@@ -93,6 +96,7 @@ impl ReportRow {
             submitted_at: self.submitted_at,
             reviewed_by: self.reviewed_by,
             review_note: self.review_note,
+            revision: self.revision,
         })
     }
 }
@@ -107,15 +111,16 @@ impl Store {
         actor: Actor,
     ) -> Result<ProjectReportId> {
         let id = in_tx!(self, tx => {
-            let id: Option<i64> = sqlx::query_scalar(
+            let saved: Option<(i64, i64)> = sqlx::query_as(
                 "INSERT INTO project_reports (tenant_id, project_id, period_start, amount, progress_text, milestone, \
                  workforce, problems, status, submitted_by, submitted_at, review_note) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $10, '') \
                  ON CONFLICT (project_id, period_start) DO UPDATE SET amount = excluded.amount, \
                  progress_text = excluded.progress_text, milestone = excluded.milestone, workforce = excluded.workforce, \
                  problems = excluded.problems, status = 'submitted', submitted_by = excluded.submitted_by, \
-                 submitted_at = excluded.submitted_at, reviewed_by = NULL, reviewed_at = NULL \
-                 WHERE project_reports.status <> 'accepted' RETURNING id",
+                 submitted_at = excluded.submitted_at, reviewed_by = NULL, reviewed_at = NULL, \
+                 revision = project_reports.revision + 1 \
+                 WHERE project_reports.status <> 'accepted' RETURNING id, revision",
             )
             .bind(tenant.0)
             .bind(new.project_id.0)
@@ -129,10 +134,12 @@ impl Store {
             .bind(actor.at)
             .fetch_optional(&mut *tx)
             .await?;
-            let id = id.ok_or(StorageError::Conflict(Conflict::ProjectReportAccepted))?;
+            let (id, revision) = saved.ok_or(StorageError::Conflict(Conflict::ProjectReportAccepted))?;
+            let action = if revision == 1 { "submit" } else { "resubmit" };
             let after = json!({"project_id": new.project_id, "period_start": new.period_start,
-                               "amount": new.amount.to_string(), "milestone": new.milestone.map(Stage::code)});
-            record!(tx, event(tenant, actor, "project_report", id, "submit", None, Some(after)));
+                               "amount": new.amount.to_string(), "milestone": new.milestone.map(Stage::code),
+                               "revision": revision});
+            record!(tx, event(tenant, actor, "project_report", id, action, None, Some(after)));
             ProjectReportId(id)
         });
         Ok(id)
@@ -141,11 +148,15 @@ impl Store {
     /// Accepts or returns a report waiting for review. An acceptance adds its
     /// amount to the project's figures, moves the project to the milestone
     /// (never back) with the period's last day as the stage's date, takes
-    /// its 形象进度, and relights the project.
+    /// its 形象进度, and relights the project. With `seen_revision`, a report
+    /// resubmitted since the reviewer read it is `Conflict::ProjectReportChanged`
+    /// and stays waiting.
+    #[allow(clippy::too_many_arguments)]
     pub async fn review_project_report(
         &self,
         tenant: TenantId,
         id: ProjectReportId,
+        seen_revision: Option<i64>,
         accept: bool,
         note: &str,
         basis: LightBasis,
@@ -155,7 +166,7 @@ impl Store {
         let project = in_tx!(self, tx => {
             let row: Option<(i64, Option<String>, String, NaiveDate)> = sqlx::query_as(
                 "UPDATE project_reports SET status = $1, reviewed_by = $2, reviewed_at = $3, review_note = $4 \
-                 WHERE tenant_id = $5 AND id = $6 AND status = 'submitted' \
+                 WHERE tenant_id = $5 AND id = $6 AND status = 'submitted' AND ($7 IS NULL OR revision = $7) \
                  RETURNING project_id, milestone, progress_text, period_start",
             )
             .bind(status.code())
@@ -164,12 +175,14 @@ impl Store {
             .bind(note)
             .bind(tenant.0)
             .bind(id.0)
+            .bind(seen_revision)
             .fetch_optional(&mut *tx)
             .await?;
             let Some((project, milestone, progress_text, period)) = row else {
-                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM project_reports WHERE tenant_id = $1 AND id = $2")
+                let status: Option<String> = sqlx::query_scalar("SELECT status FROM project_reports WHERE tenant_id = $1 AND id = $2")
                     .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
-                return Err(match exists {
+                return Err(match status.as_deref() {
+                    Some("submitted") => StorageError::Conflict(Conflict::ProjectReportChanged),
                     Some(_) => StorageError::Conflict(Conflict::ProjectReportNotWaiting),
                     None => StorageError::NotFound(Entity::ProjectReport),
                 });
@@ -197,7 +210,7 @@ impl Store {
                     .await?;
                 relight!(tx, tenant, project, basis);
             }
-            let after = json!({"status": status.code(), "note": note});
+            let after = json!({"status": status.code(), "note": note, "revision": seen_revision});
             record!(tx, event(tenant, actor, "project_report", id.0, "review", None, Some(after)));
             project
         });

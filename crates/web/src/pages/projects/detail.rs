@@ -43,6 +43,8 @@ pub struct ReportLine {
     pub submitted_at: String,
     pub reviewed_by: String,
     pub review_note: String,
+    /// The revision shown, sent back with 通过/退回.
+    pub revision: i64,
 }
 
 /// The report line of any stored report (the fields are the storage row's).
@@ -65,6 +67,7 @@ macro_rules! report_line {
             submitted_at: beijing_time(r.submitted_at),
             reviewed_by: r.reviewed_by.clone().unwrap_or_default(),
             review_note: r.review_note.clone(),
+            revision: r.revision,
         }
     }};
 }
@@ -348,7 +351,9 @@ pub async fn review_report(
     let accept = form.get("decision") == "accept";
     let note = form.get("note");
     let to_queue = form.get("back") == "queue";
-    match state.app.review_project_report(&user, ProjectReportId(id), accept, &note).await {
+    // The revision the page showed; without it (a tampered form), whichever waits is reviewed.
+    let seen = form.get("revision").trim().parse().ok();
+    match state.app.review_project_report(&user, ProjectReportId(id), seen, accept, &note).await {
         Ok(project) => {
             let to = if to_queue { "/projects/review".to_owned() } else { format!("/projects/{project}#reports") };
             let message = if accept {
