@@ -3,14 +3,14 @@
 use super::files::{NewReportFile, insert_report_files};
 use crate::audit::{event, record};
 use crate::error::{Conflict, Entity};
-use crate::plans::tasks::{TargetRow, ancestor_paths};
-use crate::rows::{code, decimal};
+use crate::plans::tasks::ancestor_paths;
+use crate::rows::{code, decimal, optional_decimal};
 use crate::store::{in_tx, lock_plan_of_report, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{
-    Light, OrgId, Period, PlanId, ProgressReport, ReportId, ReportStatus, ReportedActual, RollupNode, StatusRules,
-    TargetId, TaskId, TenantId, UserId, roll_up,
+    Comparator, Decimal, Light, OrgId, Period, PlanId, ProgressReport, ReportId, ReportStatus, ReportedActual,
+    RollupNode, StatusRules, Target, TargetId, TaskId, TenantId, UserId, roll_up,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -61,34 +61,52 @@ pub struct Reviewed {
 }
 
 /// The row of accepted `$report`'s task (on `$tx`) with the periods of its
-/// other accepted reports ([`OwnRow`]), in one query.
+/// other accepted reports ([`OwnRow`]), and its targets, each with what the
+/// report gives for it ([`Reported`]): one query, a row per target.
 macro_rules! own_row {
     ($tx:ident, $tenant:expr, $report:expr) => {{
-        let own: OwnRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {FAMILY_COLUMNS}, (SELECT string_agg(p.period, ',') FROM progress_reports p \
-             WHERE p.tenant_id = $1 AND p.task_id = $2 AND p.status = $3 AND p.id <> $4) AS accepted_periods \
-             FROM tasks WHERE tenant_id = $1 AND id = $2"
+        let rows: Vec<OwnTargetRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {OWN_COLUMNS}, (SELECT string_agg(p.period, ',') FROM progress_reports p \
+             WHERE p.tenant_id = $1 AND p.task_id = $2 AND p.status = $3 AND p.id <> $4) AS accepted_periods, \
+             targets.id AS target_id, targets.metric, targets.value, targets.unit, targets.comparator, \
+             targets.baseline, targets.deadline AS target_deadline, targets.actual, report_actuals.actual AS reported \
+             FROM tasks LEFT JOIN targets ON targets.tenant_id = tasks.tenant_id AND targets.task_id = tasks.id \
+             LEFT JOIN report_actuals ON report_actuals.tenant_id = tasks.tenant_id \
+             AND report_actuals.report_id = $4 AND report_actuals.target_id = targets.id \
+             WHERE tasks.tenant_id = $1 AND tasks.id = $2 ORDER BY targets.id"
         )))
         .bind($tenant.0)
         .bind($report.task_id.0)
         .bind(ReportStatus::Accepted.code())
         .bind($report.id.0)
-        .fetch_one(&mut *$tx)
+        .fetch_all(&mut *$tx)
         .await?;
-        own
+        OwnTargetRow::split(rows)?
     }};
 }
 
-/// Sets the accepted `$report`'s actuals and its task's progress and light,
-/// rolled up to every ancestor (on `$tx`, under the plan's lock), from the
-/// task's row `$own`; evaluates to the task's new light when it changed. The
-/// targets are read with the report's actuals; the task's ancestors, each
-/// with its children, in one query: their sort paths are the prefixes of the
+/// Sets the accepted `$report`'s actuals (`$targets`, from [`own_row!`]) and
+/// its task's progress and light, rolled up to every ancestor (on `$tx`,
+/// under the plan's lock), from the task's row `$own`; evaluates to the
+/// task's new light when it changed. The task's ancestors, each with its
+/// children, are read in one query: their sort paths are the prefixes of the
 /// task's.
 macro_rules! accept_progress {
-    ($tx:ident, $tenant:expr, $report:expr, $own:expr, $rules:expr, $today:expr) => {{
+    ($tx:ident, $tenant:expr, $report:expr, $own:expr, $targets:expr, $rules:expr, $today:expr) => {{
         let own: FamilyRow = $own;
-        let targets = reported_targets!($tx, $tenant, own.id, $report.id.0);
+        let mut targets = Vec::new();
+        for Reported { mut target, reported } in $targets {
+            if let Some(reported) = reported {
+                sqlx::query("UPDATE targets SET actual = $1 WHERE tenant_id = $2 AND id = $3")
+                    .bind(reported.to_string())
+                    .bind($tenant.0)
+                    .bind(target.id.0)
+                    .execute(&mut *$tx)
+                    .await?;
+                target.actual = Some(reported);
+            }
+            targets.push(target);
+        }
         let ancestors = ancestor_paths(&own.sort_path);
         let family: Vec<FamilyRow> = if ancestors.is_empty() {
             Vec::new()
@@ -134,46 +152,56 @@ macro_rules! accept_progress {
     }};
 }
 
-/// The targets of task `$task` (on `$tx`), each actual set to what report
-/// `$report` gives for it, saved where the report gives one: one query reads
-/// the targets with the report's actuals.
-macro_rules! reported_targets {
-    ($tx:ident, $tenant:expr, $task:expr, $report:expr) => {{
-        let rows: Vec<ReportedTargetRow> = sqlx::query_as(
-            "SELECT targets.id, targets.task_id, targets.metric, targets.value, targets.unit, targets.comparator, \
-             targets.baseline, targets.deadline, targets.actual, report_actuals.actual AS reported FROM targets \
-             LEFT JOIN report_actuals ON report_actuals.tenant_id = targets.tenant_id \
-             AND report_actuals.report_id = $3 AND report_actuals.target_id = targets.id \
-             WHERE targets.tenant_id = $1 AND targets.task_id = $2 ORDER BY targets.id",
-        )
-        .bind($tenant.0)
-        .bind($task)
-        .bind($report)
-        .fetch_all(&mut *$tx)
-        .await?;
-        let mut targets = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut target = row.target.into_target()?;
-            if let Some(reported) = row.reported {
-                sqlx::query("UPDATE targets SET actual = $1 WHERE tenant_id = $2 AND id = $3")
-                    .bind(&reported)
-                    .bind($tenant.0)
-                    .bind(target.id.0)
-                    .execute(&mut *$tx)
-                    .await?;
-                target.actual = Some(decimal("report_actuals", &reported)?);
-            }
-            targets.push(target);
-        }
-        targets
-    }};
+/// A target of the accepted report's task, and the actual the report gives
+/// for it (saved on acceptance).
+struct Reported {
+    target: Target,
+    reported: Option<Decimal>,
 }
 
+/// A row of [`own_row!`]: the task, and one of its targets (all `None` for
+/// a task without targets).
 #[derive(sqlx::FromRow)]
-struct ReportedTargetRow {
+struct OwnTargetRow {
     #[sqlx(flatten)]
-    target: TargetRow,
+    own: OwnRow,
+    target_id: Option<i64>,
+    metric: Option<String>,
+    value: Option<String>,
+    unit: Option<String>,
+    comparator: Option<String>,
+    baseline: Option<String>,
+    target_deadline: Option<NaiveDate>,
+    actual: Option<String>,
     reported: Option<String>,
+}
+
+impl OwnTargetRow {
+    /// The task's row and its targets, from the rows of one task.
+    fn split(rows: Vec<OwnTargetRow>) -> Result<(OwnRow, Vec<Reported>)> {
+        let mut own = None;
+        let mut targets = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Some(id) = row.target_id {
+                let target = Target {
+                    id: TargetId(id),
+                    task_id: TaskId(row.own.row.id),
+                    metric: row.metric.unwrap_or_default(),
+                    value: decimal("targets", row.value.as_deref().unwrap_or_default())?,
+                    unit: row.unit.unwrap_or_default(),
+                    comparator: code("targets", row.comparator.as_deref().unwrap_or_default(), Comparator::from_code)?,
+                    baseline: optional_decimal("targets", row.baseline.as_deref())?,
+                    deadline: row.target_deadline,
+                    actual: optional_decimal("targets", row.actual.as_deref())?,
+                };
+                let reported = optional_decimal("report_actuals", row.reported.as_deref())?;
+                targets.push(Reported { target, reported });
+            }
+            own.get_or_insert(row.own);
+        }
+        let own = own.ok_or(StorageError::NotFound(Entity::Task))?;
+        Ok((own, targets))
+    }
 }
 
 /// One UPDATE that sets the percent and light of `n` tasks, bound as the
@@ -195,6 +223,10 @@ fn set_progress_sql(n: usize) -> String {
 
 /// What the roll-up reads of a task ([`FamilyRow`]).
 const FAMILY_COLUMNS: &str = "id, plan_id, parent_id, sort_path, weight, percent_done, light, start_date, deadline";
+
+/// [`FAMILY_COLUMNS`] where other tables are joined.
+const OWN_COLUMNS: &str = "tasks.id, tasks.plan_id, tasks.parent_id, tasks.sort_path, tasks.weight, \
+     tasks.percent_done, tasks.light, tasks.start_date, tasks.deadline";
 
 /// The accepted report's task, and the periods of its other accepted reports
 /// (comma-separated; `None` when there are none).
@@ -539,9 +571,9 @@ impl Store {
                 let report = row.into_report(Vec::new())?;
                 let mut light_change = None;
                 if status == ReportStatus::Accepted {
-                    let own = own_row!(tx, tenant, &report);
+                    let (own, targets) = own_row!(tx, tenant, &report);
                     if !own.has_later_than(report.period) {
-                        light_change = accept_progress!(tx, tenant, &report, own.row, rules, today);
+                        light_change = accept_progress!(tx, tenant, &report, own.row, targets, rules, today);
                     }
                 }
                 let action = if status == ReportStatus::Accepted { "accept" } else { "return" };
