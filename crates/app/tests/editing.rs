@@ -199,6 +199,40 @@ async fn bulk_and_archive(backend: Backend) -> Result<()> {
     }
     let none = l.w.app.bulk_assign(&l.w.supervisor, l.plan, &[], None, None).await.map(|_| ());
     ensure!(field(none) == "task_ids:required,lead_org_id:required");
+    // Bulk changes racing each other: each one's trail says what the task had
+    // before it, which is what the one before it set.
+    let mut orgs = vec![other];
+    for name in ["市住建局", "市交通局", "市水利局"] {
+        orgs.push(l.w.org(name).await?);
+    }
+    let mut racing = JoinSet::new();
+    for org in orgs.iter().copied() {
+        let (app, office, plan) = (l.w.app.clone(), l.w.supervisor.clone(), l.plan);
+        racing.spawn(async move { app.bulk_assign(&office, plan, &[c, a], Some(org), None).await });
+    }
+    while let Some(done) = racing.join_next().await {
+        ensure!(done?? == 2);
+    }
+    let lead = |text: &Option<String>| -> Result<Option<i64>> {
+        let value: serde_json::Value = serde_json::from_str(text.as_deref().unwrap_or("null"))?;
+        Ok(value.get("lead_org_id").and_then(serde_json::Value::as_i64))
+    };
+    for task in [a, c] {
+        let trail = l.w.app.store().audit_trail(l.w.tenant, "task", task.0).await?;
+        let bulk: Vec<_> = trail.iter().filter(|e| e.action == "set_responsibility").collect();
+        ensure!(bulk.len() == 5, "{task:?}: the first bulk change and the four racing: {}", bulk.len());
+        ensure!(lead(&bulk[0].before)? == Some(l.org.0), "{:?}", bulk[0].before);
+        for pair in bulk.windows(2) {
+            ensure!(
+                lead(&pair[1].before)? == lead(&pair[0].after)?,
+                "{:?} follows {:?}",
+                pair[1].before,
+                pair[0].after
+            );
+        }
+        let now = l.w.app.task(&l.w.supervisor, task).await?.task.responsibility.lead_org_id;
+        ensure!(lead(&bulk[4].after)? == now.map(|o| o.0), "the last change is what the task says");
+    }
 
     l.w.app.archive_plan(&l.w.supervisor, l.plan, true).await?;
     ensure!(l.w.app.plans(&l.w.supervisor).await?.iter().all(|p| p.id != l.plan), "not among the working plans");

@@ -454,7 +454,8 @@ impl Store {
     }
 
     /// Sets the lead org and lead leader of many tasks at once, in one
-    /// transaction; returns how many were changed.
+    /// transaction; returns how many were changed. Each task's audit event
+    /// has what it had before, read under the plan's lock.
     pub async fn bulk_set_lead(
         &self,
         tenant: TenantId,
@@ -467,18 +468,26 @@ impl Store {
         let changed = in_tx!(self, tx => {
             lock_plan!(tx, tenant, plan.0);
             let mut changed = 0;
+            let lock = tx.for_update();
+            let read = format!(
+                "SELECT lead_org_id, lead_leader_id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3{lock}"
+            );
             for id in ids {
-                let done = sqlx::query(
+                // What each task had, for the audit trail, read under the plan's lock.
+                let was: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(read.as_str()))
+                    .bind(tenant.0).bind(plan.0).bind(id.0).fetch_optional(&mut *tx).await?;
+                let Some((org_was, leader_was)) = was else { continue };
+                sqlx::query(
                     "UPDATE tasks SET lead_org_id = COALESCE($1, lead_org_id), lead_leader_id = COALESCE($2, lead_leader_id) \
                      WHERE tenant_id = $3 AND plan_id = $4 AND id = $5",
                 )
                 .bind(lead_org.map(|o| o.0)).bind(lead_leader.map(|u| u.0)).bind(tenant.0).bind(plan.0).bind(id.0)
                 .execute(&mut *tx).await?;
-                if done.rows_affected() == 1 {
-                    changed += 1;
-                    let after = json!({"lead_org_id": lead_org, "lead_leader_id": lead_leader, "bulk": true});
-                    record!(tx, event(tenant, actor, "task", id.0, "set_responsibility", None, Some(after)));
-                }
+                changed += 1;
+                let before = json!({"lead_org_id": org_was, "lead_leader_id": leader_was});
+                let after = json!({"lead_org_id": lead_org.map(|o| o.0).or(org_was),
+                                   "lead_leader_id": lead_leader.map(|u| u.0).or(leader_was), "bulk": true});
+                record!(tx, event(tenant, actor, "task", id.0, "set_responsibility", Some(before), Some(after)));
             }
             changed
         });
