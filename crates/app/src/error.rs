@@ -106,6 +106,7 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::TaskChanged => "该任务刚被他人修改，请刷新后重试",
         Conflict::ImportsDiffer => "两个草稿任务不属于同一份导入，不能合并",
         Conflict::ImportPublished => "该报告已发布为计划，草稿不能再修改",
+        Conflict::ImportChanged => "草稿在发布过程中被修改，未发布；请查看最新草稿后重新发布",
         Conflict::AuditChanged => "审计记录在归档期间发生变化，请重新归档",
         Conflict::HasReports => "这些任务已有报送记录，不能整批撤销；如确需删除，请在任务页逐项删除",
         Conflict::MoveUnderItself => {

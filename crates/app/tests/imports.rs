@@ -24,6 +24,7 @@ on_both_engines! {
     the_five_year_outlook_is_published_only_when_kept => outlook_kept_or_not;
     a_lead_org_is_suggested_from_the_work_a_task_speaks_of => lead_org_by_remit;
     two_merges_at_once_lose_no_text_and_no_target => racing_merges;
+    a_plan_is_published_from_the_drafts_as_they_stand_when_it_is_saved => publish_racing_edits;
 }
 
 /// A report with a five-year outlook before the year's plan.
@@ -205,6 +206,59 @@ async fn racing_merges(backend: Backend) -> Result<()> {
         let now: String = end.tasks.iter().map(|t| t.text.as_str()).collect();
         ensure!(now == words, "round {round}: {now:?} was {words:?}");
         ensure!(end.tasks.iter().map(|t| t.targets.len()).sum::<usize>() == targets, "round {round}: targets");
+    }
+    Ok(())
+}
+
+/// Publishing while the first draft task is edited eight times over: the
+/// plan has the text the draft ends with (a publish that read the drafts
+/// before an edit is refused and tried again), and an edit after the
+/// publish is refused.
+async fn publish_racing_edits(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2021-03-01").await?;
+    for round in 0..3 {
+        let id = small_import(&w).await?;
+        let first = w.app.import_review(&w.supervisor, id).await?.tasks[0].clone();
+        let mut edits = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let (app, office) = (w.app.clone(), w.supervisor.clone());
+            let input = task_input(&format!("{}（第{i}稿）", first.text), "2021-06-30", "");
+            edits.spawn(async move { app.update_import_task(&office, first.id, &input).await.map(|_| ()) });
+        }
+        let (app, office) = (w.app.clone(), w.supervisor.clone());
+        let publishing = tokio::spawn(async move {
+            loop {
+                match app.publish_import(&office, id, &plan_input("2021", "2021年重点任务")).await {
+                    Err(AppError::Conflict(m)) if m.contains("发布过程中被修改") => continue,
+                    done => return done,
+                }
+            }
+        });
+        while let Some(edit) = edits.join_next().await {
+            match edit? {
+                Ok(()) => {}
+                Err(AppError::Conflict(m)) if m.contains("已发布") => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+        let plan = publishing.await??;
+        let drafts = w.app.store().import_tasks(w.tenant, id).await?;
+        let text = drafts.iter().find(|t| t.id == first.id).map(|t| t.text.trim().to_owned()).context("the draft")?;
+        let query = TaskQuery {
+            tenant_id: w.tenant,
+            plan_id: plan,
+            visible_to: None,
+            light: None,
+            lead_org: None,
+            text: None,
+            page: 0,
+            per_page: 100,
+            more: Default::default(),
+        };
+        let titles: Vec<String> = w.app.store().tasks(&query).await?.items.into_iter().map(|t| t.task.title).collect();
+        ensure!(titles.contains(&text), "round {round}: the draft says {text:?}, the plan {titles:?}");
+        let late = w.app.update_import_task(&w.supervisor, first.id, &task_input("晚到的修改", "2021-06-30", "")).await;
+        ensure!(matches!(&late, Err(AppError::Conflict(m)) if m.contains("已发布")), "{late:?}");
     }
     Ok(())
 }

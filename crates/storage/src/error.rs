@@ -95,6 +95,8 @@ pub enum Conflict {
     ProjectReportNotWaiting,
     /// A project report was resubmitted after the reviewer read it.
     ProjectReportChanged,
+    /// An import's drafts changed between reading them and publishing them.
+    ImportChanged,
     /// A 堵点 is not in the state the step needs (e.g. closing one not solved).
     FactorState,
     /// A decision, 前期手续 or 堵点 is a 督办 matter already.

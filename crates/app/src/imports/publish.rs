@@ -139,6 +139,8 @@ impl App {
     /// Publishes a draft as a new plan: its headings as section tasks over
     /// the draft tasks under them, the outlook's tasks only when kept.
     pub async fn publish_import(&self, user: &User, id: ImportId, input: &PublishInput) -> Result<PlanId> {
+        // The import (with its revision) before its drafts: an edit after this
+        // read makes the publish a conflict rather than a plan without it.
         let draft = self.draft_import(user, id).await?;
         let mut invalid = Invalid::new();
         let (title, year) = check_plan(&mut invalid, &input.plan);
@@ -222,8 +224,10 @@ impl App {
             .collect();
         let parents: Vec<Option<usize>> = rows.iter().map(Row::parent).collect();
         let plan = NewPlan { tenant_id: user.tenant_id, year, title, status: PlanStatus::Published };
-        let published =
-            self.store.publish_import(user.tenant_id, draft.id, &plan, &new_tasks, &parents, self.actor(user)).await;
+        let published = self
+            .store
+            .publish_import(user.tenant_id, draft.id, draft.revision, &plan, &new_tasks, &parents, self.actor(user))
+            .await;
         self.plans.clear();
         Ok(published?)
     }

@@ -68,6 +68,8 @@ pub struct ReportImport {
     pub source_text: String,
     pub status: ImportStatus,
     pub plan_year: Option<i32>,
+    /// How many times its drafts were changed ([`Store::publish_import`] names it).
+    pub revision: i64,
 }
 
 /// One line of the tenant's list of imports.
@@ -132,6 +134,7 @@ struct ImportRow {
     source_text: String,
     status: String,
     plan_year: Option<i64>,
+    revision: i64,
 }
 
 /// id, file name, created at, status, plan id, task count.
@@ -271,31 +274,47 @@ pub struct DraftSplit<'a> {
     pub at: i64,
 }
 
+/// Takes the turn of the import `$import` names (an SQL expression over `$1`,
+/// the tenant, and `$2`, bound to `$bind`) in `$tx` and counts one more change
+/// of its drafts: an UPDATE of its row, which PostgreSQL holds locked to the
+/// commit. `NotFound($missing)` when there is no such import,
+/// `Conflict::ImportPublished` when it is no longer a draft.
+macro_rules! touch_import {
+    ($tx:ident, $tenant:expr, $import:expr, $bind:expr, $missing:expr) => {{
+        let status: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "UPDATE report_imports SET revision = revision + 1 WHERE tenant_id = $1 AND id = {} RETURNING status",
+            $import
+        )))
+        .bind($tenant.0)
+        .bind($bind)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        match status {
+            None => return Err(StorageError::NotFound($missing)),
+            Some(status) if status != ImportStatus::Draft.code() => {
+                return Err(StorageError::Conflict(Conflict::ImportPublished));
+            }
+            Some(_) => {}
+        }
+    }};
+}
+
+/// The import of draft task `$2` ([`touch_import!`]).
+const IMPORT_OF_TASK: &str = "(SELECT import_id FROM import_tasks WHERE tenant_id = $1 AND id = $2)";
+
+/// The import of draft target `$2` ([`touch_import!`]).
+const IMPORT_OF_TARGET: &str = "(SELECT t.import_id FROM import_targets g JOIN import_tasks t ON t.id = g.import_task_id \
+     WHERE g.tenant_id = $1 AND g.id = $2)";
+
 /// Draft task `$id` with its targets as transaction `$tx` sees it, after
-/// taking its import's turn (the import's row `FOR UPDATE` on PostgreSQL;
-/// SQLite's writer is alone): two edits of one import's drafts, such as
+/// taking its import's turn ([`touch_import!`]): two edits of one import's drafts, such as
 /// merging a task into its neighbour while the neighbour is merged on, run
 /// one after the other, each on what the other left. `NotFound` when there
 /// is no such draft, `Conflict::ImportPublished` when its import is no
 /// longer a draft.
 macro_rules! draft_task_in_tx {
     ($tx:ident, $tenant:expr, $id:expr) => {{
-        let lock = $tx.for_update();
-        let status: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT status FROM report_imports WHERE tenant_id = $1 AND id = \
-             (SELECT import_id FROM import_tasks WHERE tenant_id = $1 AND id = $2){lock}"
-        )))
-        .bind($tenant.0)
-        .bind($id.0)
-        .fetch_optional(&mut *$tx)
-        .await?;
-        match status {
-            None => return Err(StorageError::NotFound(Entity::ImportTask)),
-            Some(status) if status != ImportStatus::Draft.code() => {
-                return Err(StorageError::Conflict(Conflict::ImportPublished));
-            }
-            Some(_) => {}
-        }
+        touch_import!($tx, $tenant, IMPORT_OF_TASK, $id.0, Entity::ImportTask);
         // Read after the turn: a merge that went first may have removed it.
         let task: Option<TaskRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM import_tasks WHERE tenant_id = $1 AND id = $2"
@@ -350,7 +369,7 @@ impl Store {
     pub async fn import(&self, tenant: TenantId, id: ImportId) -> Result<Option<ReportImport>> {
         let row: Option<ImportRow> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, tenant_id, plan_id, created_by, created_at, file_name, source_text, status, plan_year \
+                "SELECT id, tenant_id, plan_id, created_by, created_at, file_name, source_text, status, plan_year, revision \
                  FROM report_imports WHERE tenant_id = $1 AND id = $2",
             )
             .bind(tenant.0)
@@ -372,6 +391,7 @@ impl Store {
                 .plan_year
                 .map(|y| i32::try_from(y).map_err(|e| StorageError::corrupt("report_imports", e)))
                 .transpose()?,
+            revision: r.revision,
         }))
     }
 
@@ -542,6 +562,7 @@ impl Store {
         actor: Actor,
     ) -> Result<ImportTaskId> {
         let id: i64 = in_tx!(self, tx => {
+            touch_import!(tx, tenant, "$2", import.0, Entity::Import);
             let seq: i64 = match after {
                 Some(after) => {
                     let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM import_tasks WHERE tenant_id = $1 AND import_id = $2 AND id = $3")
@@ -657,6 +678,7 @@ impl Store {
         actor: Actor,
     ) -> Result<ImportTargetId> {
         let id: i64 = in_tx!(self, tx => {
+            touch_import!(tx, tenant, IMPORT_OF_TASK, task.0, Entity::ImportTask);
             let id = insert_target!(tx, tenant.0, task.0, target);
             record!(tx, event(tenant, actor, "import_target", id, "create", None, Some(target_json(target))));
             id
@@ -673,6 +695,7 @@ impl Store {
         actor: Actor,
     ) -> Result<()> {
         in_tx!(self, tx => {
+            touch_import!(tx, tenant, IMPORT_OF_TARGET, id.0, Entity::ImportTarget);
             let changed = sqlx::query(
                 "UPDATE import_targets SET metric = $1, value = $2, unit = $3, comparator = $4, baseline = $5, deadline = $6 \
                  WHERE tenant_id = $7 AND id = $8",
@@ -698,6 +721,7 @@ impl Store {
 
     pub async fn delete_import_target(&self, tenant: TenantId, id: ImportTargetId, actor: Actor) -> Result<()> {
         in_tx!(self, tx => {
+            touch_import!(tx, tenant, IMPORT_OF_TARGET, id.0, Entity::ImportTarget);
             let changed = sqlx::query("DELETE FROM import_targets WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant.0).bind(id.0).execute(&mut *tx).await?.rows_affected();
             if changed == 0 {
@@ -710,11 +734,15 @@ impl Store {
 
     /// Publishes a draft import in one transaction: creates `plan` and `tasks`
     /// (top-level, in the order given, with their targets) and marks the
-    /// import published. A second publish is a `Conflict`.
+    /// import published. A second publish is `Conflict::ImportPublished`;
+    /// drafts changed since they were read at `revision` (the import's, read
+    /// before them) are `Conflict::ImportChanged`, and nothing is published.
+    #[allow(clippy::too_many_arguments)]
     pub async fn publish_import(
         &self,
         tenant: TenantId,
         import: ImportId,
+        revision: i64,
         plan: &NewPlan,
         tasks: &[NewTask],
         parents: &[Option<usize>],
@@ -728,17 +756,26 @@ impl Store {
                 .bind(plan.status.code())
                 .fetch_one(&mut *tx)
                 .await?;
-            let marked = sqlx::query("UPDATE report_imports SET status = $1, plan_id = $2 WHERE tenant_id = $3 AND id = $4 AND status = $5")
+            let marked = sqlx::query(
+                "UPDATE report_imports SET status = $1, plan_id = $2 WHERE tenant_id = $3 AND id = $4 AND status = $5 AND revision = $6",
+            )
                 .bind(ImportStatus::Published.code())
                 .bind(plan_id)
                 .bind(tenant.0)
                 .bind(import.0)
                 .bind(ImportStatus::Draft.code())
+                .bind(revision)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
             if marked == 0 {
-                return Err(StorageError::Conflict(Conflict::ImportPublished));
+                let status: Option<String> = sqlx::query_scalar("SELECT status FROM report_imports WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0).bind(import.0).fetch_optional(&mut *tx).await?;
+                return Err(match status {
+                    Some(s) if s == ImportStatus::Draft.code() => StorageError::Conflict(Conflict::ImportChanged),
+                    Some(_) => StorageError::Conflict(Conflict::ImportPublished),
+                    None => StorageError::NotFound(Entity::Import),
+                });
             }
             record!(tx, event(tenant, actor, "plan", plan_id, "create", None, Some(json!({"year": plan.year, "title": plan.title, "import_id": import.0}))));
             // Rows come in tree order, each after its parent (`parents[i]`, an

@@ -59,13 +59,7 @@ impl Store {
     ) -> Result<PartReread> {
         let added = tasks.len();
         let removed: u64 = in_tx!(self, tx => {
-            let status: Option<String> = sqlx::query_scalar("SELECT status FROM report_imports WHERE tenant_id = $1 AND id = $2")
-                .bind(tenant.0).bind(import.0).fetch_optional(&mut *tx).await?;
-            match status {
-                None => return Err(StorageError::NotFound(Entity::Import)),
-                Some(s) if s != ImportStatus::Draft.code() => return Err(StorageError::Conflict(Conflict::ImportPublished)),
-                Some(_) => {}
-            }
+            touch_import!(tx, tenant, "$2", import.0, Entity::Import);
             let before: Option<String> = sqlx::query_scalar(
                 "SELECT kind FROM import_part_overrides WHERE tenant_id = $1 AND import_id = $2 AND part_at = $3",
             )
