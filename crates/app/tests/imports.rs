@@ -373,6 +373,11 @@ async fn review_edits(backend: Backend) -> Result<()> {
     ensure!(w.app.plans(&w.supervisor).await?.is_empty(), "no plan until publish");
     let trail = w.app.store().audit_trail(w.tenant, "import_task", a.id.0).await?;
     ensure!(trail.iter().map(|e| e.action.as_str()).collect::<Vec<_>>() == ["merge", "split"], "{trail:?}");
+    // The draft target's trail says what each change replaced.
+    let trail = w.app.store().audit_trail(w.tenant, "import_target", target.0).await?;
+    let befores: Vec<&str> = trail.iter().map(|e| e.before.as_deref().unwrap_or_default()).collect();
+    ensure!(befores.len() == 3 && befores[0].is_empty(), "{trail:?}");
+    ensure!(befores[1].contains("\"value\":\"12\"") && befores[2].contains("\"value\":\"15\""), "{befores:?}");
     Ok(())
 }
 

@@ -153,6 +153,15 @@ async fn review_and_publish(backend: Backend) -> Result<()> {
     ensure!(texts.len() == tasks.len() + 1 && texts.last().is_some_and(|t| t == "开展活动"), "{texts:?}");
     ensure!(texts[0] == "实施", "{texts:?}");
 
+    // A year that is not one comes back on the review page, as typed.
+    let typo = "year=20x1&title=%E6%88%91%E7%9A%84%E8%AE%A1%E5%88%92&keep_outlook=1";
+    let refused = send(&router, post_form(&format!("/imports/{import_id}/publish"), &cookie, typo)?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    ensure!(refused.attrs("#publish input[name=year]", "value") == ["20x1"]);
+    ensure!(refused.attrs("#publish input[name=title]", "value") == ["我的计划"]);
+    ensure!(refused.attrs("#keep_outlook", "checked").len() == 1, "the box stays ticked");
+    ensure!(!refused.select("#error li").is_empty() && !refused.select("nav").is_empty(), "{}", refused.body);
+    ensure!(w.app.plans(&w.supervisor).await?.is_empty(), "nothing published");
     let publish = send(
         &router,
         post_form(

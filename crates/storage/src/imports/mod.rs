@@ -259,6 +259,31 @@ macro_rules! insert_target {
     }};
 }
 
+/// Draft target `$id` as `$tx` sees it, for an audit event's before
+/// ([`target_json`]'s fields); `NotFound` when there is none.
+macro_rules! draft_target_json {
+    ($tx:ident, $tenant:expr, $id:expr) => {{
+        let row: Option<TargetRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {TARGET_COLUMNS} FROM import_targets WHERE import_targets.tenant_id = $1 AND import_targets.id = $2"
+        )))
+        .bind($tenant.0)
+        .bind($id.0)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        let t = row.ok_or(StorageError::NotFound(Entity::ImportTarget))?.into_target()?;
+        target_json(&NewImportTarget {
+            metric: t.metric,
+            value: t.value,
+            unit: t.unit,
+            comparator: t.comparator,
+            baseline: t.baseline,
+            deadline: t.deadline,
+            source_offset: t.source_offset,
+            source_len: t.source_len,
+        })
+    }};
+}
+
 fn target_json(t: &NewImportTarget) -> serde_json::Value {
     json!({"metric": t.metric, "value": t.value.to_string(), "unit": t.unit, "comparator": t.comparator.code(),
            "baseline": t.baseline.map(|b| b.to_string()), "deadline": t.deadline})
@@ -696,6 +721,7 @@ impl Store {
     ) -> Result<()> {
         in_tx!(self, tx => {
             touch_import!(tx, tenant, IMPORT_OF_TARGET, id.0, Entity::ImportTarget);
+            let before = draft_target_json!(tx, tenant, id);
             let changed = sqlx::query(
                 "UPDATE import_targets SET metric = $1, value = $2, unit = $3, comparator = $4, baseline = $5, deadline = $6 \
                  WHERE tenant_id = $7 AND id = $8",
@@ -714,7 +740,7 @@ impl Store {
             if changed == 0 {
                 return Err(StorageError::NotFound(Entity::ImportTarget));
             }
-            record!(tx, event(tenant, actor, "import_target", id.0, "update", None, Some(target_json(target))));
+            record!(tx, event(tenant, actor, "import_target", id.0, "update", Some(before), Some(target_json(target))));
         });
         Ok(())
     }
@@ -722,12 +748,13 @@ impl Store {
     pub async fn delete_import_target(&self, tenant: TenantId, id: ImportTargetId, actor: Actor) -> Result<()> {
         in_tx!(self, tx => {
             touch_import!(tx, tenant, IMPORT_OF_TARGET, id.0, Entity::ImportTarget);
+            let before = draft_target_json!(tx, tenant, id);
             let changed = sqlx::query("DELETE FROM import_targets WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant.0).bind(id.0).execute(&mut *tx).await?.rows_affected();
             if changed == 0 {
                 return Err(StorageError::NotFound(Entity::ImportTarget));
             }
-            record!(tx, event(tenant, actor, "import_target", id.0, "delete", None, None));
+            record!(tx, event(tenant, actor, "import_target", id.0, "delete", Some(before), None));
         });
         Ok(())
     }

@@ -163,6 +163,8 @@ pub struct ImportPage {
     plan_id: i64,
     year: String,
     title: String,
+    /// The publish form's 包含五年目标 box, kept ticked when a publish is refused.
+    keep_outlook: bool,
     target_count: usize,
     tasks: Vec<TaskCard>,
     pieces: Vec<Piece>,
@@ -290,6 +292,7 @@ impl ImportPage {
             comparators: COMPARATORS,
             notice: String::new(),
             errors: Vec::new(),
+            keep_outlook: false,
             card_notice: (0, false, String::new()),
         }
     }
@@ -527,6 +530,9 @@ pub async fn delete_target(
     Ok(to_import(import, &form, "target-deleted"))
 }
 
+/// 发布: the draft becomes a plan. A refusal (a year or title that will not
+/// do, drafts changed meanwhile) shows the review page with why, the year,
+/// title and outlook box as typed.
 pub async fn publish(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -535,8 +541,16 @@ pub async fn publish(
 ) -> Result<axum::response::Response, PageError> {
     let plan = PlanInput { year: form.get("year"), title: form.get("title") };
     let input = PublishInput { plan, keep_outlook: form.get("keep_outlook") == "1" };
-    let plan = state.app.publish_import(&user, ImportId(id), &input).await?;
-    Ok(crate::view::said(&format!("/plans/{plan}"), "已发布为计划。"))
+    match state.app.publish_import(&user, ImportId(id), &input).await {
+        Ok(plan) => Ok(crate::view::said(&format!("/plans/{plan}"), "已发布为计划。")),
+        Err(err) => {
+            let (status, mut page) = refused_page(&state, &user, ImportId(id), err).await?;
+            page.year = input.plan.year;
+            page.title = input.plan.title;
+            page.keep_outlook = input.keep_outlook;
+            Ok((status, page).into_response())
+        }
+    }
 }
 
 /// Asks before deleting a draft: what goes with it, and that it cannot be undone.
@@ -597,6 +611,16 @@ pub async fn change_part(
 /// office can fix, 409 for a draft already published. Other errors (not
 /// found, forbidden) get the error page.
 async fn refused(state: &AppState, user: &User, id: ImportId, err: AppError) -> Result<Response, PageError> {
+    Ok(refused_page(state, user, id, err).await?.into_response())
+}
+
+/// [`refused`]'s status and page, for a caller that keeps more of what was typed.
+async fn refused_page(
+    state: &AppState,
+    user: &User,
+    id: ImportId,
+    err: AppError,
+) -> Result<(StatusCode, ImportPage), PageError> {
     let (status, errors) = match err {
         AppError::Invalid(invalid) => {
             (StatusCode::UNPROCESSABLE_ENTITY, invalid.errors.into_iter().map(|e| e.message).collect())
@@ -607,5 +631,5 @@ async fn refused(state: &AppState, user: &User, id: ImportId, err: AppError) -> 
     let review = state.app.import_review(user, id).await?;
     let mut page = ImportPage::from_review(user, review);
     page.errors = errors;
-    Ok((status, page).into_response())
+    Ok((status, page))
 }
