@@ -446,3 +446,29 @@ async fn a_deadlocked_acceptance_says_try_again_and_saves_nothing() -> Result<()
     ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 30);
     Ok(())
 }
+
+/// On SQLite, a write that waits longer than the busy timeout (5 s) for
+/// another process's lock says the same: nothing saved, try again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_behind_a_held_sqlite_lock_says_try_again_and_saves_nothing() -> Result<()> {
+    let f = fixture(Backend::Sqlite, "2026-04-10").await?;
+    let w = &f.w;
+    let id = w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
+    let (ready, go) = tokio::sync::oneshot::channel();
+    let (side, refused) = tokio::join!(w.db.hold_sqlite_write_lock(std::time::Duration::from_secs(7), ready), async {
+        go.await.ok();
+        w.app.review(&w.supervisor, id, &accept).await
+    });
+    side?;
+    match refused {
+        Err(AppError::Conflict(message)) => {
+            ensure!(message.contains("未保存") && message.contains("重试"), "{message}")
+        }
+        other => bail!("the review behind the lock answered {other:?}"),
+    }
+    ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 0);
+    w.app.review(&w.supervisor, id, &accept).await?;
+    ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 30);
+    Ok(())
+}

@@ -28,13 +28,13 @@ impl StorageError {
     /// transaction was rolled back whole; the same request may succeed again.
     pub fn is_transient(&self) -> bool {
         let StorageError::Backend(sqlx::Error::Database(db)) = self else { return false };
-        let Some(code) = db.code() else { return false };
-        match code.parse::<i32>() {
-            // SQLite's result codes, extended ones in the high bits: BUSY, LOCKED.
-            Ok(sqlite) => matches!(sqlite & 0xff, 5 | 6),
-            // PostgreSQL's SQLSTATEs: deadlock, serialisation failure, lock not available.
-            Err(_) => matches!(code.as_ref(), "40P01" | "40001" | "55P03"),
+        if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+            // SQLSTATEs: deadlock, serialisation failure, lock not available.
+            return matches!(pg.code(), "40P01" | "40001" | "55P03");
         }
+        // SQLite's result codes, extended ones in the high bits: BUSY, LOCKED.
+        let sqlite = db.try_downcast_ref::<sqlx::sqlite::SqliteError>().and_then(sqlx::error::DatabaseError::code);
+        matches!(sqlite.and_then(|code| code.parse::<i32>().ok()).map(|code| code & 0xff), Some(5 | 6))
     }
 }
 

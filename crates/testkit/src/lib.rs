@@ -94,6 +94,26 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// SQLite only: holds the database's write lock from behind the app's back
+    /// (BEGIN IMMEDIATE) for `hold`, saying so on `ready` once it has it, then
+    /// rolls back.
+    pub async fn hold_sqlite_write_lock(
+        &self,
+        hold: std::time::Duration,
+        ready: tokio::sync::oneshot::Sender<()>,
+    ) -> Result<()> {
+        use sqlx::Connection;
+        anyhow::ensure!(self.url.starts_with("sqlite:"), "hold_sqlite_write_lock needs SQLite");
+        let mut side = sqlx::SqliteConnection::connect(&self.url).await?;
+        sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut side).await?;
+        let _ = ready.send(());
+        tokio::time::sleep(hold).await;
+        sqlx::raw_sql("ROLLBACK").execute(&mut side).await?;
+        Ok(())
+    }
+}
+
 /// The network policy of the test apps: channels may reach the tests'
 /// receivers on loopback, which a real server refuses unless configured.
 pub fn loopback() -> qingdan_app::NetworkPolicy {
