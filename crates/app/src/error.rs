@@ -60,7 +60,7 @@ impl From<StorageError> for AppError {
 
 /// What the user reads when the database gave up on their transaction for a
 /// moment's reason (a deadlock with another writer): nothing was saved.
-pub(crate) const BUSY: &str = "系统繁忙，本次操作未保存，请重试";
+const BUSY: &str = "系统繁忙，本次操作未保存，请重试";
 
 fn entity_name(what: Entity) -> &'static str {
     match what {

@@ -108,17 +108,7 @@ async fn demo_reports(backend: Backend) -> Result<()> {
     let app = App::open(&db.url, Clock::fixed_on(today)).await?;
     let demo = app.seed_demo().await?;
     let store = app.store();
-    let query = TaskQuery {
-        tenant_id: demo.tenant,
-        plan_id: demo.plan,
-        visible_to: None,
-        light: None,
-        lead_org: None,
-        text: None,
-        page: 0,
-        per_page: 500,
-        more: Default::default(),
-    };
+    let query = TaskQuery::whole_plan(demo.tenant, demo.plan, 500);
     let tasks = store.tasks(&query).await?.items;
     let mut units = HashMap::new();
     let mut reports = Vec::new();

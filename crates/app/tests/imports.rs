@@ -86,17 +86,7 @@ fn field_of(result: Result<impl std::fmt::Debug, AppError>) -> String {
 }
 
 async fn plan_task_count(w: &World, plan: PlanId) -> Result<i64> {
-    let query = TaskQuery {
-        tenant_id: w.tenant,
-        plan_id: plan,
-        visible_to: None,
-        light: None,
-        lead_org: None,
-        text: None,
-        page: 0,
-        per_page: 1,
-        more: Default::default(),
-    };
+    let query = TaskQuery::whole_plan(w.tenant, plan, 1);
     Ok(w.app.store().tasks(&query).await?.total)
 }
 
@@ -244,17 +234,7 @@ async fn publish_racing_edits(backend: Backend) -> Result<()> {
         let plan = publishing.await??;
         let drafts = w.app.store().import_tasks(w.tenant, id).await?;
         let text = drafts.iter().find(|t| t.id == first.id).map(|t| t.text.trim().to_owned()).context("the draft")?;
-        let query = TaskQuery {
-            tenant_id: w.tenant,
-            plan_id: plan,
-            visible_to: None,
-            light: None,
-            lead_org: None,
-            text: None,
-            page: 0,
-            per_page: 100,
-            more: Default::default(),
-        };
+        let query = TaskQuery::whole_plan(w.tenant, plan, 100);
         let titles: Vec<String> = w.app.store().tasks(&query).await?.items.into_iter().map(|t| t.task.title).collect();
         ensure!(titles.contains(&text), "round {round}: the draft says {text:?}, the plan {titles:?}");
         let late = w.app.update_import_task(&w.supervisor, first.id, &task_input("晚到的修改", "2021-06-30", "")).await;
@@ -275,17 +255,7 @@ async fn publish_matches_draft(backend: Backend) -> Result<()> {
         .await?;
     let review = w.app.import_review(&w.supervisor, id).await?;
     let plan = w.app.publish_import(&w.supervisor, id, &plan_input("2021", "2021年重点任务")).await?;
-    let query = TaskQuery {
-        tenant_id: w.tenant,
-        plan_id: plan,
-        visible_to: None,
-        light: None,
-        lead_org: None,
-        text: None,
-        page: 0,
-        per_page: 100,
-        more: Default::default(),
-    };
+    let query = TaskQuery::whole_plan(w.tenant, plan, 100);
     let all = w.app.store().tasks(&query).await?.items;
     // The report's shape: 二、 over （二）（三）, the draft tasks numbered within
     // them; the first task, whose section the office set to 二、, under 二、
@@ -610,17 +580,7 @@ async fn outlook_kept_or_not(backend: Backend) -> Result<()> {
     let titles = |plan: PlanId| {
         let w = &w;
         async move {
-            let query = TaskQuery {
-                tenant_id: w.tenant,
-                plan_id: plan,
-                visible_to: None,
-                light: None,
-                lead_org: None,
-                text: None,
-                page: 0,
-                per_page: 100,
-                more: Default::default(),
-            };
+            let query = TaskQuery::whole_plan(w.tenant, plan, 100);
             let items = w.app.store().tasks(&query).await?.items;
             anyhow::Ok(items.into_iter().map(|t| format!("{}{}", t.task.number, t.task.title)).collect::<Vec<_>>())
         }

@@ -54,32 +54,12 @@ fn messages(result: Result<impl std::fmt::Debug, AppError>) -> Vec<String> {
 }
 
 async fn task_count(w: &World, plan: PlanId) -> Result<i64> {
-    let query = TaskQuery {
-        tenant_id: w.tenant,
-        plan_id: plan,
-        visible_to: None,
-        light: None,
-        lead_org: None,
-        text: None,
-        page: 0,
-        per_page: 200,
-        more: Default::default(),
-    };
+    let query = TaskQuery::whole_plan(w.tenant, plan, 200);
     Ok(w.app.store().tasks(&query).await?.total)
 }
 
 async fn tasks_in_order(w: &World, plan: PlanId) -> Result<Vec<qingdan_domain::Task>> {
-    let query = TaskQuery {
-        tenant_id: w.tenant,
-        plan_id: plan,
-        visible_to: None,
-        light: None,
-        lead_org: None,
-        text: None,
-        page: 0,
-        per_page: 200,
-        more: Default::default(),
-    };
+    let query = TaskQuery::whole_plan(w.tenant, plan, 200);
     Ok(w.app.store().tasks(&query).await?.items.into_iter().map(|i| i.task).collect())
 }
 

@@ -9,7 +9,7 @@ use qingdan_app::reporting::ReportingReminders;
 use qingdan_app::{
     ActualInput, App, AppError, ChannelInput, Clock, OrgReporting, ReportInput, ReviewInput, ScheduleInput,
 };
-use qingdan_domain::{DueState, OrgId, Period, PlanId, ReportingCycle, Role, TaskId, User};
+use qingdan_domain::{DueState, OrgId, Period, PlanId, ReportId, ReportingCycle, Role, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
 
 on_both_engines! {
@@ -420,31 +420,12 @@ async fn changed_cycle(backend: Backend) -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadlocked_acceptance_says_try_again_and_saves_nothing() -> Result<()> {
     let f = fixture(Backend::Postgres, "2026-04-10").await?;
-    let w = &f.w;
-    let id = w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
-    let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
+    let id = f.w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
     // Behind the app's back: the report's row first; the plan's once the acceptance,
     // holding the plan, waits for the report.
     let first = format!("SELECT id FROM progress_reports WHERE id = {} FOR UPDATE", id.0);
     let then = format!("SELECT id FROM plans WHERE id = {} FOR UPDATE", f.plan.0);
-    let (ready, go) = tokio::sync::oneshot::channel();
-    let (side, refused) = tokio::join!(w.db.deadlock_the_app(&first, &then, ready), async {
-        go.await.ok();
-        w.app.review(&w.supervisor, id, &accept).await
-    });
-    side?;
-    match refused {
-        Err(AppError::Conflict(message)) => {
-            ensure!(message.contains("未保存") && message.contains("重试"), "{message}")
-        }
-        other => bail!("the deadlocked acceptance answered {other:?}"),
-    }
-    let queue = w.app.review_queue(&w.supervisor).await?;
-    ensure!(queue.iter().any(|q| q.report.id == id), "still waiting");
-    ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 0);
-    w.app.review(&w.supervisor, id, &accept).await?;
-    ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 30);
-    Ok(())
+    refused_for_a_moment_then_accepted(&f, id, |ready| f.w.db.deadlock_the_app(&first, &then, ready)).await
 }
 
 /// On SQLite, a write that waits longer than the busy timeout (5 s) for
@@ -452,21 +433,39 @@ async fn a_deadlocked_acceptance_says_try_again_and_saves_nothing() -> Result<()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_review_behind_a_held_sqlite_lock_says_try_again_and_saves_nothing() -> Result<()> {
     let f = fixture(Backend::Sqlite, "2026-04-10").await?;
+    let id = f.w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
+    let hold = std::time::Duration::from_secs(7);
+    refused_for_a_moment_then_accepted(&f, id, |ready| f.w.db.hold_sqlite_write_lock(hold, ready)).await
+}
+
+/// Accepts report `id` (30 %, of task 0) while `side` holds a lock behind
+/// the app's back (it says so on the channel it is given): the office reads
+/// that nothing was saved and to try again, the report still waits and its
+/// task has not moved; the same review then goes through.
+async fn refused_for_a_moment_then_accepted<S>(
+    f: &Fixture,
+    id: ReportId,
+    side: impl FnOnce(tokio::sync::oneshot::Sender<()>) -> S,
+) -> Result<()>
+where
+    S: std::future::Future<Output = Result<()>>,
+{
     let w = &f.w;
-    let id = w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
     let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
     let (ready, go) = tokio::sync::oneshot::channel();
-    let (side, refused) = tokio::join!(w.db.hold_sqlite_write_lock(std::time::Duration::from_secs(7), ready), async {
+    let (held, refused) = tokio::join!(side(ready), async {
         go.await.ok();
         w.app.review(&w.supervisor, id, &accept).await
     });
-    side?;
+    held?;
     match refused {
         Err(AppError::Conflict(message)) => {
             ensure!(message.contains("未保存") && message.contains("重试"), "{message}")
         }
         other => bail!("the review behind the lock answered {other:?}"),
     }
+    let queue = w.app.review_queue(&w.supervisor).await?;
+    ensure!(queue.iter().any(|q| q.report.id == id), "still waiting");
     ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 0);
     w.app.review(&w.supervisor, id, &accept).await?;
     ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 30);

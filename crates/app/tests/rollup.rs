@@ -81,6 +81,23 @@ fn expected(node: &Node, stored: &dyn Fn(TaskId) -> i64) -> i64 {
     sum / weights
 }
 
+/// Each leaf's report for `month`, submitted through `app` one after the other, the i-th
+/// leaf at `spread(i) % 101` percent: (report, leaf, percent) in leaf order.
+async fn submit_round(
+    app: &App,
+    reporter: &User,
+    leaves: &[TaskId],
+    month: &str,
+    spread: impl Fn(usize) -> usize,
+) -> Result<Vec<(ReportId, TaskId, i64)>> {
+    let mut reports = Vec::with_capacity(leaves.len());
+    for (i, leaf) in leaves.iter().enumerate() {
+        let percent = i64::try_from(spread(i) % 101)?;
+        reports.push((app.submit_report(reporter, *leaf, &report(month, percent)).await?, *leaf, percent));
+    }
+    Ok(reports)
+}
+
 /// Spawns `office`'s acceptance of `report` into `set`, to race the others.
 fn spawn_acceptance(set: &mut JoinSet<Result<(), AppError>>, app: &App, office: &User, report: ReportId) {
     let (app, office) = (app.clone(), office.clone());
@@ -117,11 +134,7 @@ async fn parallel_acceptances(backend: Backend) -> Result<()> {
     let root = tree(&w, plan, org).await?;
     let leaves: Vec<TaskId> = root.children.iter().flat_map(|s| s.children.iter().map(|l| l.id)).collect();
     for (round, month) in ["2026-03", "2026-06", "2026-09"].iter().enumerate() {
-        let mut reports: Vec<(ReportId, TaskId, i64)> = Vec::new();
-        for (i, leaf) in leaves.iter().enumerate() {
-            let percent = i64::try_from((i * 37 + round * 29) % 101)?;
-            reports.push((w.app.submit_report(&reporter, *leaf, &report(month, percent)).await?, *leaf, percent));
-        }
+        let reports = submit_round(&w.app, &reporter, &leaves, month, |i| i * 37 + round * 29).await?;
         let mut accepting = JoinSet::new();
         for (i, (id, _, _)) in reports.iter().enumerate() {
             spawn_acceptance(&mut accepting, &w.app, &reviewers[i % reviewers.len()], *id);
@@ -152,11 +165,7 @@ async fn edits_racing_acceptances(backend: Backend) -> Result<()> {
     let plan = w.plan().await?;
     let root = tree(&w, plan, org).await?;
     let leaves: Vec<TaskId> = root.children.iter().flat_map(|s| s.children.iter().map(|l| l.id)).collect();
-    let mut reports = Vec::new();
-    for (i, leaf) in leaves.iter().enumerate() {
-        let percent = i64::try_from((i * 41 + 7) % 101)?;
-        reports.push((w.app.submit_report(&reporter, *leaf, &report("2026-10", percent)).await?, *leaf, percent));
-    }
+    let reports = submit_round(&w.app, &reporter, &leaves, "2026-10", |i| i * 41 + 7).await?;
     let mut racing = JoinSet::new();
     for (i, (id, leaf, _)) in reports.iter().enumerate() {
         let (app, office, id, leaf) = (w.app.clone(), w.supervisor.clone(), *id, *leaf);
@@ -196,11 +205,7 @@ async fn assignments_racing_acceptances(backend: Backend) -> Result<()> {
     top_down.extend(root.children.iter().map(|s| s.id));
     top_down.extend(&leaves);
     for (round, month) in ["2026-03", "2026-06", "2026-09"].iter().enumerate() {
-        let mut reports: Vec<(ReportId, TaskId, i64)> = Vec::new();
-        for (i, leaf) in leaves.iter().enumerate() {
-            let percent = i64::try_from((i * 23 + round * 31) % 101)?;
-            reports.push((w.app.submit_report(&reporter, *leaf, &report(month, percent)).await?, *leaf, percent));
-        }
+        let reports = submit_round(&w.app, &reporter, &leaves, month, |i| i * 23 + round * 31).await?;
         let mut racing = JoinSet::new();
         for (id, _, _) in &reports {
             spawn_acceptance(&mut racing, &w.app, &w.supervisor, *id);
@@ -255,13 +260,9 @@ async fn sweep_racing_acceptances(backend: Backend) -> Result<()> {
     {
         let today: chrono::NaiveDate = day.parse()?;
         let app = App::open(&w.db.url, qingdan_app::Clock::fixed_on(today)).await?;
-        let mut reports = Vec::new();
-        for (i, leaf) in leaves.iter().enumerate() {
-            let percent = i64::try_from((i * 37 + round * 29) % 101)?;
-            reports.push(app.submit_report(&reporter, *leaf, &report(month, percent)).await?);
-        }
+        let reports = submit_round(&app, &reporter, &leaves, month, |i| i * 37 + round * 29).await?;
         let mut racing = JoinSet::new();
-        for id in reports {
+        for (id, _, _) in reports {
             spawn_acceptance(&mut racing, &app, &w.supervisor, id);
         }
         for _ in 0..2 {

@@ -56,9 +56,7 @@ impl TestDb {
         };
         Ok(changed)
     }
-}
 
-impl TestDb {
     /// PostgreSQL only: a transaction behind the app's back that takes a
     /// lock with `first`, says so on `ready`, waits until a session of the
     /// app waits for that lock, then runs `then` and rolls back. With `then`
@@ -92,9 +90,7 @@ impl TestDb {
         done?;
         Ok(())
     }
-}
 
-impl TestDb {
     /// SQLite only: holds the database's write lock from behind the app's back
     /// (BEGIN IMMEDIATE) for `hold`, saying so on `ready` once it has it, then
     /// rolls back.

@@ -25,6 +25,15 @@ impl<E: Into<AppError>> From<E> for PageError {
     }
 }
 
+/// A refusal a page shows on its own form, with its status: a field error
+/// or a conflict. Any other error is the error page's (`Err`).
+pub(crate) fn shown_on_form(err: AppError) -> Result<(StatusCode, AppError), PageError> {
+    match err {
+        AppError::Invalid(_) | AppError::Conflict(_) => Ok((status_of(&err), err)),
+        other => Err(PageError(other)),
+    }
+}
+
 /// The HTTP status of an error, the same for pages and the API.
 pub(crate) fn status_of(err: &AppError) -> StatusCode {
     match err {

@@ -294,15 +294,9 @@ impl App {
         let tasks = match &plan {
             Some(plan) => {
                 let query = TaskQuery {
-                    tenant_id: user.tenant_id,
-                    plan_id: plan.id,
                     visible_to: Some(user.org_id),
-                    light: None,
-                    lead_org: None,
-                    text: None,
                     page,
-                    per_page: 50,
-                    more: Default::default(),
+                    ..TaskQuery::whole_plan(user.tenant_id, plan.id, 50)
                 };
                 self.store.tasks(&query).await?
             }

@@ -271,22 +271,25 @@ macro_rules! draft_target_json {
         .fetch_optional(&mut *$tx)
         .await?;
         let t = row.ok_or(StorageError::NotFound(Entity::ImportTarget))?.into_target()?;
-        target_json(&NewImportTarget {
-            metric: t.metric,
-            value: t.value,
-            unit: t.unit,
-            comparator: t.comparator,
-            baseline: t.baseline,
-            deadline: t.deadline,
-            source_offset: t.source_offset,
-            source_len: t.source_len,
-        })
+        fields_json(&t.metric, t.value, &t.unit, t.comparator, t.baseline, t.deadline)
     }};
 }
 
 fn target_json(t: &NewImportTarget) -> serde_json::Value {
-    json!({"metric": t.metric, "value": t.value.to_string(), "unit": t.unit, "comparator": t.comparator.code(),
-           "baseline": t.baseline.map(|b| b.to_string()), "deadline": t.deadline})
+    fields_json(&t.metric, t.value, &t.unit, t.comparator, t.baseline, t.deadline)
+}
+
+/// A draft target's fields as its audit events record them.
+fn fields_json(
+    metric: &str,
+    value: Decimal,
+    unit: &str,
+    comparator: Comparator,
+    baseline: Option<Decimal>,
+    deadline: Option<NaiveDate>,
+) -> serde_json::Value {
+    json!({"metric": metric, "value": value.to_string(), "unit": unit, "comparator": comparator.code(),
+           "baseline": baseline.map(|b| b.to_string()), "deadline": deadline})
 }
 
 /// Where a draft task is cut ([`Store::split_import_task`]): the text the

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, shown_on_form};
 use crate::extractors::{FormPairs, Id, QueryParams};
 use crate::view::{Nav, beijing_time};
 use askama::Template;
@@ -621,12 +621,10 @@ async fn refused_page(
     id: ImportId,
     err: AppError,
 ) -> Result<(StatusCode, ImportPage), PageError> {
-    let (status, errors) = match err {
-        AppError::Invalid(invalid) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, invalid.errors.into_iter().map(|e| e.message).collect())
-        }
-        AppError::Conflict(_) => (StatusCode::CONFLICT, vec![err.to_string()]),
-        other => return Err(other.into()),
+    let (status, err) = shown_on_form(err)?;
+    let errors = match err {
+        AppError::Invalid(invalid) => invalid.errors.into_iter().map(|e| e.message).collect(),
+        other => vec![other.to_string()],
     };
     let review = state.app.import_review(user, id).await?;
     let mut page = ImportPage::from_review(user, review);

@@ -10,7 +10,7 @@
 use super::{Names, is_office, money, org_choices};
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::PageError;
+use crate::error::{PageError, shown_on_form};
 use crate::extractors::{FormInput, FormPairs, Id};
 use crate::view::{Nav, beijing_time, field_errors, light_class, said};
 use askama::Template;
@@ -314,12 +314,8 @@ fn project_of(form: &FormPairs) -> Option<ProjectId> {
 /// A step refused for its input or a conflict: the page with the message;
 /// anything else, the error page.
 async fn refused(state: &AppState, user: &User, id: ProjectId, err: AppError) -> Result<Response, PageError> {
-    let (status, message) = match err {
-        AppError::Invalid(invalid) => (StatusCode::UNPROCESSABLE_ENTITY, invalid.to_string()),
-        AppError::Conflict(message) => (StatusCode::CONFLICT, message),
-        other => return Err(other.into()),
-    };
-    let page = project_page(state, user, id, Forms { message, ..Forms::default() }).await?;
+    let (status, err) = shown_on_form(err)?;
+    let page = project_page(state, user, id, Forms { message: err.to_string(), ..Forms::default() }).await?;
     Ok((status, page).into_response())
 }
 
@@ -503,10 +499,6 @@ pub async fn queue(State(state): State<AppState>, PageUser(user): PageUser) -> R
 }
 
 async fn queue_again(state: &AppState, user: &User, id: i64, err: AppError) -> Result<Response, PageError> {
-    let (status, message) = match err {
-        AppError::Invalid(invalid) => (StatusCode::UNPROCESSABLE_ENTITY, invalid.to_string()),
-        AppError::Conflict(message) => (StatusCode::CONFLICT, message),
-        other => return Err(other.into()),
-    };
-    Ok((status, review_page(state, user, id, message).await?).into_response())
+    let (status, err) = shown_on_form(err)?;
+    Ok((status, review_page(state, user, id, err.to_string()).await?).into_response())
 }
