@@ -370,6 +370,18 @@ pub(crate) fn judge_chapter(
                 format!("标题未说明，开头述已过去的年份，句子未多述将做事项{counts}"),
             )
         }
+        // A slogan chapter that opens on the next five years (今后五年，全区…
+        // 主要目标是…) is the outlook, its topics (（一）建设创新强区) too; one
+        // that opens on this year (2022年经济社会发展的主要预期目标…) is the
+        // year's plan, even after the outlook.
+        None if let Some(kind) = paragraph_switch(opening, plan_year) => {
+            let what = if kind == PartKind::FiveYear { "今后五年" } else { "今年" };
+            Verdict::new(
+                kind,
+                content_confidence(tense.future, tense.past).min(75),
+                format!("标题未说明，开头述{what}{counts}"),
+            )
+        }
         None if matches!(prev, PartKind::Preamble | PartKind::Review) && sentences_read_as_done(sentences) => {
             Verdict::new(
                 PartKind::Review,

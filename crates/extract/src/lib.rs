@@ -305,7 +305,8 @@ fn chapter_verdicts(
 
 fn heading_title(doc: &Doc<'_>, p: &Paragraph) -> String {
     let Some(m) = p.marker else {
-        return String::new();
+        // An unnumbered part title is the whole line.
+        return if p.is_heading_line { doc.joined(p.start, p.end) } else { String::new() };
     };
     let end = if p.is_heading_line {
         p.end
@@ -461,7 +462,7 @@ impl Builder<'_, '_> {
         self.review_may_switch = judge::title_is_mixed(title)
             || (self.chapter.kind == PartKind::Review && judge::title_is_silent(title, self.plan_year));
         self.long_range_end = match self.chapter.kind {
-            PartKind::FiveYear | PartKind::Plan => part::five_year_plan_end(title),
+            PartKind::FiveYear | PartKind::Plan => part::outlook_end(title, self.plan_year),
             _ => None,
         };
     }
@@ -504,7 +505,7 @@ impl Builder<'_, '_> {
             return;
         }
         if kind == PartKind::FiveYear {
-            self.long_range_end = part::five_year_plan_end(&first).or(self.long_range_end);
+            self.long_range_end = part::outlook_end(&first, self.plan_year).or(self.long_range_end);
         }
         let reason = if kind == PartKind::FiveYear { "段落开头说五年规划" } else { "段落开头说今年" };
         self.sub = Some(Decided::new(kind, 75, reason, p.start));

@@ -172,6 +172,16 @@ pub(crate) fn is_glossary_title(line: &str) -> bool {
     GLOSSARY_TITLES.contains(&rest)
 }
 
+/// The last year of the outlook `s` names: a five-year plan's (“十四五” ->
+/// 2025), or the fifth year from the plan year for the next five years
+/// (今后五年 in a 2022 report -> 2026: a new government's term).
+pub(crate) fn outlook_end(s: &str, plan_year: Option<i32>) -> Option<i32> {
+    five_year_plan_end(s).or_else(|| {
+        let next_five = ["今后五年", "未来五年", "今后5年", "未来5年"].iter().any(|w| s.contains(w));
+        plan_year.filter(|_| next_five).map(|y| y + 4)
+    })
+}
+
 /// The last year of the five-year plan that contains `year`.
 pub(crate) fn five_year_end_containing(year: i32) -> i32 {
     let n = (year - 1955 + 4).div_euclid(5);
@@ -209,11 +219,14 @@ pub(crate) fn infer_plan_year(doc: &Doc<'_>, plan_titles: &[String]) -> Option<i
             best = best.max(Some(y));
         }
     }
-    if best.is_some() {
-        return best;
-    }
-    if let Some(y) = head_year(doc) {
-        return Some(y);
+    let head = head_year(doc);
+    // A year of the work before the delivery date is the year reviewed
+    // (2022年是极不平凡的一年, in a report given in 2023).
+    match (best, head) {
+        (Some(b), Some(d)) if b < d => return Some(d),
+        (Some(b), _) => return Some(b),
+        (None, Some(d)) => return Some(d),
+        (None, None) => {}
     }
     // The latest year that opens a sentence: 2025年，新建学校8所。2026年，新建…
     (0..chars.len())

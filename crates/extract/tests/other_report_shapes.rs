@@ -715,3 +715,63 @@ fn a_second_review_chapter_under_a_slogan_with_few_markers_promises_nothing() {
     );
     assert!(x.draft_tasks.iter().all(|t| !t.text.contains("1100亿元") && !t.text.contains("320个")));
 }
+
+/// A district report at the start of a government's term: every chapter
+/// title a slogan, the five-year part first (its topics numbered like the
+/// plan's), the year's plan after it under a title naming the year without 年.
+const NEW_TERM_REPORT: &str = "\
+政府工作报告
+——2022年1月6日在某区第十八届人民代表大会第一次会议上
+
+一、砥砺奋进，五年发展成就令人鼓舞
+
+过去五年，全区地区生产总值年均增长7.8%，累计实施重点项目362个。2021年，一般公共预算收入完成42亿元，增长10.2%。
+
+二、凝心聚力，奋力谱写现代化新篇章
+
+今后五年，全区经济社会发展的主要目标是：地区生产总值年均增长7%左右；一般公共预算收入年均增长8%。
+
+（一）建设创新强区。高新技术企业达到300家。
+
+（二）建设生态美区。森林覆盖率稳定在45%以上。
+
+三、奋战2022，确保开好局起好步
+
+2022年经济社会发展的主要预期目标是：地区生产总值增长7.5%左右，城镇登记失业率控制在3.5%以内。
+
+（一）抓项目扩投资。全年实施区级重点项目150个。
+";
+
+#[test]
+fn a_slogan_chapter_is_the_outlook_or_the_plan_by_how_it_opens() {
+    let x = extract(NEW_TERM_REPORT, &Options::default());
+    assert_eq!(x.plan_year, Some(2022));
+    let got: Vec<(&str, Option<String>)> =
+        x.targets.iter().map(|t| (t.text.as_str(), t.deadline.map(|d| d.to_string()))).collect();
+    // The next five years from 2022 end in 2026 (the government's term),
+    // not in 2025 with the 十四五; the plan's targets in the plan year.
+    let outlook = Some("2026-12-31".to_string());
+    let year = Some("2022-12-31".to_string());
+    let want = [
+        ("7", outlook.clone()),
+        ("8", outlook.clone()),
+        ("300", outlook.clone()),
+        ("45", outlook),
+        ("7.5", year.clone()),
+        ("3.5", year.clone()),
+        ("150", year),
+    ];
+    assert_eq!(got, want.iter().map(|(t, d)| (*t, d.clone())).collect::<Vec<_>>());
+    let kinds: Vec<PartKind> = x.parts.iter().map(|p| p.kind).collect();
+    assert_eq!(kinds, [PartKind::Preamble, PartKind::Review, PartKind::FiveYear, PartKind::Plan]);
+}
+
+#[test]
+fn the_year_a_report_reviews_is_not_its_plan_year() {
+    // 2022年是… opens the review of a report delivered in 2023.
+    let text = "政府工作报告\n——2023年3月5日在某市人民代表大会上\n\n一、过去一年工作回顾\n\n2022年是极不平凡的一年。地区生产总值增长3%。\n\n二、对今年政府工作的建议\n\n今年地区生产总值增长5%左右。\n";
+    let x = extract(text, &Options::default());
+    assert_eq!(x.plan_year, Some(2023));
+    let five = x.targets.iter().find(|t| t.text == "5");
+    assert_eq!(five.and_then(|t| t.deadline).map(|d| d.to_string()).as_deref(), Some("2023-12-31"));
+}
