@@ -590,7 +590,10 @@ impl Builder<'_, '_> {
                 default_deadline,
                 section: &section,
             };
-            let targets = target::targets_in_sentence(doc, &cx);
+            let mut targets = target::targets_in_sentence(doc, &cx);
+            if !is_set_by_hand {
+                targets.retain(|t| !self.clause_tells_the_past(sent, t.offset.0));
+            }
             let is_title = title_end.is_some_and(|e| sent.end <= e) && targets.is_empty();
             let text = doc.joined(sent.start, sent.end);
             if !is_title && task::is_commitment(&text, !targets.is_empty()) {
@@ -598,6 +601,25 @@ impl Builder<'_, '_> {
             }
             self.targets.extend(targets);
         }
+    }
+
+    /// Whether the clause holding `at` opens on the year reviewed and says
+    /// nothing of what is to be done: 去年新增就业1361万人，今年要确保…
+    fn clause_tells_the_past(&self, sent: Span, at: usize) -> bool {
+        let doc = self.doc;
+        let is_break = |c: char| matches!(c, ',' | ';' | '，' | '；');
+        let mut start = at;
+        while start > sent.start && !is_break(doc.at(start - 1)) {
+            start -= 1;
+        }
+        let mut end = at;
+        while end < sent.end && !is_break(doc.at(end)) {
+            end += 1;
+        }
+        let opening = doc.joined(start, (start + 16).min(end));
+        judge::opens_on_the_past(&opening, self.plan_year)
+            && judge::tense_in(doc, start, end, self.plan_year).future == 0
+            && !judge::names_a_later_year(doc, start, end, self.plan_year)
     }
 
     /// Records `一是`/`二是` and inline `(1)` enumerations of a sentence.

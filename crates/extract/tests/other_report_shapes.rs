@@ -775,3 +775,12 @@ fn the_year_a_report_reviews_is_not_its_plan_year() {
     let five = x.targets.iter().find(|t| t.text == "5");
     assert_eq!(five.and_then(|t| t.deadline).map(|d| d.to_string()).as_deref(), Some("2023-12-31"));
 }
+
+#[test]
+fn a_plan_sentence_keeps_last_years_figure_out_and_reads_one_wan() {
+    let text = "二、2019年工作安排\n\n去年新增城镇就业136万人，今年要确保新增110万人以上。培训乡村教师一万人次。\n";
+    let x = extract(text, &Options { plan_year: Some(2019), org_keywords: vec![] });
+    let got: Vec<(&str, &str)> = x.targets.iter().map(|t| (t.text.as_str(), t.unit.as_str())).collect();
+    // 136 is last year's figure, told inside a plan sentence.
+    assert_eq!(got, [("110", "万人"), ("一", "万人次")]);
+}

@@ -700,7 +700,8 @@ fn judge(
     // A duration shortened to a length in words is no label: 压缩至两个工作日内.
     let shortened = is_shortened_to(doc, tok.start) && DURATION_UNITS.contains(&q.unit.as_str());
     if tok.is_chinese && !shortened {
-        let is_one = tok.value == Decimal::ONE;
+        // 一 alone counts little (一批, 一个平台); 一万人次, 一亿元 are figures.
+        let is_one = tok.value == Decimal::ONE && !q.unit.starts_with(['万', '亿']);
         let asserted = prefix_comparator(doc, tok.start, start).is_some_and(|c| c == Comparator::AtLeast);
         let after_build_verb = BUILD_VERBS.iter().chain(PEOPLE_VERBS).any(|v| head.ends_with(v));
         let sums_listing = sums_a_listing(&head, &doc.norm_string(q.end, clause.end), tok.value, &q.unit);
