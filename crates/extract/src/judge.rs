@@ -248,6 +248,10 @@ fn title_says(title: &str, plan_year: Option<i32>) -> Option<(PartKind, String)>
     if let Some(w) = CONDUCT_TITLE.iter().find(|w| title.contains(*w)) {
         return Some((PartKind::Conduct, format!("标题含“{w}”")));
     }
+    // 建设人民满意政府, 打造高效政府: the government is what it builds.
+    if title.trim_end_matches(['。', '.', ' ']).ends_with("政府") {
+        return Some((PartKind::Conduct, "标题以“政府”结尾".to_string()));
+    }
     let year = year_of(title);
     if let (Some(y), Some(plan)) = (year, plan_year)
         && y < plan
@@ -521,6 +525,12 @@ mod tests {
         assert_eq!(tense("截至2025年底，全市养老机构120家。"), Tense { past: 1, future: 0 });
         assert_eq!(chapter("二、“十五五”时期主要目标", to_do).0, PartKind::FiveYear);
         assert_eq!(chapter("四、全面加强政府自身建设", to_do).0, PartKind::Conduct);
+        assert_eq!(chapter_after(PartKind::FiveYear, "四、从严从实，建设人民满意政府", to_do).0, PartKind::Conduct);
+        // A slogan chapter opening on the next five years, or on this year.
+        let next_five = "今后五年，全市发展的主要目标是：地区生产总值年均增长6%。";
+        assert_eq!(chapter_after(PartKind::Review, "二、凝心聚力谱新篇", next_five).0, PartKind::FiveYear);
+        let this_year = "2026年经济社会发展的主要预期目标是：地区生产总值增长5%。";
+        assert_eq!(chapter_after(PartKind::FiveYear, "三、奋战开局之年", this_year).0, PartKind::Plan);
         assert_eq!(chapter("三、展望未来", to_do).0, PartKind::FiveYear);
         let long_done = done.repeat(3);
         assert_eq!(chapter("二、今年工作安排", &long_done).0, PartKind::Review);
