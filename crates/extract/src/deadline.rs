@@ -216,6 +216,12 @@ fn phrase_at(doc: &Doc<'_>, i: usize, sentence_start: usize) -> Option<(Deadline
             if ["到", "至", "力争到", "于"].iter().any(|w| doc.ends_with_at(before, w)) {
                 return Some((DeadlineSpec::Absolute(y), k));
             }
+            // The end of a span of years: 2024—2026年, 2024-2026年累计….
+            let dash = before.wrapping_sub(1);
+            if matches!(doc.at(dash), '—' | '-' | '–' | '~' | '～') && doc.at(dash.wrapping_sub(1)).is_ascii_digit()
+            {
+                return Some((DeadlineSpec::Absolute(y), k));
+            }
             // 2025年达到…, 2023年建成…: the year the verb is done by.
             let after = doc.skip_spaces(k, k + 3);
             if ["达到", "实现", "建成", "完成", "基本", "全面", "力争"].iter().any(|w| doc.starts_with_at(after, w))
@@ -345,6 +351,8 @@ mod tests {
             ("实施安全生产三年行动", Some("2026-12-31")),
             ("2027年建成", Some("2027-12-31")),
             ("“十四五”开局", None),
+            ("2024—2026年累计建设", Some("2026-12-31")),
+            ("2024-2026年", Some("2026-12-31")),
         ];
         for (input, want) in cases {
             assert_eq!(first(input, 2024).as_deref(), want, "{input}");
