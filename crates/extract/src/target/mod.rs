@@ -161,6 +161,10 @@ const RANGE_SEPARATORS: &[char] = &['—', '–', '-', '~', '至', '到', '〜']
 
 /// The comparator written before `start` (skipping spaces), if any.
 /// The adverbs 至少/最少/最多 may stand before the verb: 至少建成一个.
+/// The rate a figure is given per: 每千人, 每人每月.
+const RATES: &[&str] =
+    &["每千人口", "每万人口", "每千人", "每万人", "每百人", "每人每月", "每人每年", "每人", "每户", "每亩"];
+
 pub(crate) fn prefix_comparator(doc: &Doc<'_>, start: usize, floor: usize) -> Option<Comparator> {
     let at = doc.skip_spaces_back(start, floor);
     if let Some((w, c)) = PREFIX_COMPARATORS.iter().find(|(w, _)| doc.ends_with_at(at, w)) {
@@ -173,6 +177,13 @@ pub(crate) fn prefix_comparator(doc: &Doc<'_>, start: usize, floor: usize) -> Op
         };
         if !is_word_end {
             return Some(*c);
+        }
+    }
+    // A rate between them: 抽检量超每千人6.6批次, 不低于每人每月50元.
+    if let Some(rate) = RATES.iter().find(|r| doc.ends_with_at(at, r)) {
+        let k = at - rate.chars().count();
+        if k > floor {
+            return prefix_comparator(doc, k, floor);
         }
     }
     for (w, c) in [("至少", Comparator::AtLeast), ("最少", Comparator::AtLeast), ("最多", Comparator::AtMost)] {
