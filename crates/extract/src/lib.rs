@@ -545,9 +545,9 @@ impl Builder<'_, '_> {
         if p.is_heading_line {
             return;
         }
-        let part = self.part();
+        let mut part = self.part();
         let section = self.section();
-        let default_deadline = self.default_deadline(part);
+        let mut default_deadline = self.default_deadline(part);
         let title_end = p.marker.map(|m| {
             let mut e = m.end;
             while e < p.end && !matches!(doc.at(e), '。' | ':' | ';' | '!' | '?') {
@@ -570,6 +570,12 @@ impl Builder<'_, '_> {
         let mut telling_the_past = false;
         for sent in layout::sentences(doc, p.start, p.end) {
             self.inline_headings(sent, p);
+            if !part.has_targets() && self.review_turns_to_plan(sent) {
+                self.sub = Some(Decided::new(PartKind::Plan, 70, "句子开头说今年", sent.start));
+                self.set_part(sent.start);
+                part = self.part();
+                default_deadline = self.default_deadline(part);
+            }
             if !part.has_targets() || self.in_glossary {
                 continue;
             }
@@ -601,6 +607,26 @@ impl Builder<'_, '_> {
             }
             self.targets.extend(targets);
         }
+    }
+
+    /// Whether a sentence of a review that may hold the plan of its topics
+    /// (a mixed or slogan title) starts that plan: it opens on this year
+    /// (今年实施重点项目70个…, 2024年全县…的主要预期目标是…) and tells no more
+    /// of what was done than of what is to be done.
+    fn review_turns_to_plan(&self, sent: Span) -> bool {
+        let doc = self.doc;
+        if self.kind() != PartKind::Review || !self.review_may_switch || self.decided().reason == "人工指定" {
+            return false;
+        }
+        let opening = doc.joined(sent.start, (sent.start + 12).min(sent.end));
+        let opening = opening.trim_start();
+        let this_year = (opening.starts_with("今年") && !opening.starts_with("今年以来"))
+            || self.plan_year.is_some_and(|y| {
+                let chars: Vec<char> = opening.chars().collect();
+                part::year_at_chars(&chars, 0) == Some(y) && !opening.contains("以来")
+            });
+        let tense = judge::tense_in(doc, sent.start, sent.end, self.plan_year);
+        this_year && tense.future >= tense.past
     }
 
     /// Whether the clause holding `at` opens on the year reviewed and says

@@ -784,3 +784,21 @@ fn a_plan_sentence_keeps_last_years_figure_out_and_reads_one_wan() {
     // 136 is last year's figure, told inside a plan sentence.
     assert_eq!(got, [("110", "万人"), ("一", "万人次")]);
 }
+
+#[test]
+fn a_chapter_of_both_years_reads_each_topics_plan_from_the_sentence_on_this_year() {
+    let text = "\
+一、2023年工作回顾和2024年工作安排
+
+2023年，全县地区生产总值增长6.1%，新建学校3所。
+
+（一）项目建设。去年实施重点项目60个，完成投资88亿元。今年实施重点项目70个，完成投资100亿元。
+
+（二）民生事业。2023年主要预期目标全面完成，新建幼儿园2所。
+";
+    let x = extract(text, &Options { plan_year: Some(2024), org_keywords: vec![] });
+    let got: Vec<&str> = x.targets.iter().map(|t| t.text.as_str()).collect();
+    // Last year's figures stay out; the review's 主要预期目标 is no plan.
+    assert_eq!(got, ["70", "100"]);
+    assert!(x.targets.iter().all(|t| t.deadline.map(|d| d.to_string()).as_deref() == Some("2024-12-31")));
+}
