@@ -219,6 +219,12 @@ pub(crate) fn infer_plan_year(doc: &Doc<'_>, plan_titles: &[String]) -> Option<i
             best = best.max(Some(y));
         }
     }
+    // 今年是“十五五”开局之年: the year the sentence places this year in.
+    if let Some(y) = year_in_a_plan_period(doc)
+        && best.is_none_or(|b| b < y)
+    {
+        best = Some(y);
+    }
     let head = head_year(doc);
     // A year of the work before the delivery date is the year reviewed
     // (2022年是极不平凡的一年, in a report given in 2023).
@@ -234,6 +240,24 @@ pub(crate) fn infer_plan_year(doc: &Doc<'_>, plan_titles: &[String]) -> Option<i
         .filter_map(|i| year_at_chars(chars, i).filter(|_| doc.at(i + 5) == ','))
         .filter(|y| *y < 2100)
         .max()
+}
+
+/// The year `今年是“十X五”…开局之年` (its first year) or `…收官之年` (its
+/// last) names.
+fn year_in_a_plan_period(doc: &Doc<'_>) -> Option<i32> {
+    let chars = &doc.norm;
+    (0..chars.len()).filter(|i| doc.starts_with_at(*i, "今年是")).find_map(|i| {
+        let (end, _, e) = five_year_plan_at(chars, i + 3, (i + 8).min(chars.len()))?;
+        let rest = doc.norm_string(e, (e + 16).min(chars.len()));
+        let rest = rest.split(['。', ',', ';']).next().unwrap_or("");
+        if rest.contains("开局") || rest.contains("起步") {
+            Some(end - 4)
+        } else if rest.contains("收官") {
+            Some(end)
+        } else {
+            None
+        }
+    })
 }
 
 /// The year of the report's date or title in its first lines

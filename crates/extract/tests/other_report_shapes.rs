@@ -774,6 +774,11 @@ fn the_year_a_report_reviews_is_not_its_plan_year() {
     assert_eq!(x.plan_year, Some(2023));
     let five = x.targets.iter().find(|t| t.text == "5");
     assert_eq!(five.and_then(|t| t.deadline).map(|d| d.to_string()).as_deref(), Some("2023-12-31"));
+    // Without a date: 今年是“十四五”开局之年 places it.
+    let text = "政府工作报告\n\n一、过去一年工作回顾\n\n2020年是极不平凡的一年。地区生产总值增长3%。\n\n二、今年工作安排\n\n今年是“十四五”开局之年。地区生产总值增长6%以上。\n";
+    assert_eq!(extract(text, &Options::default()).plan_year, Some(2021));
+    let text = text.replace("2020年", "2024年").replace("开局", "收官");
+    assert_eq!(extract(&text, &Options::default()).plan_year, Some(2025));
 }
 
 #[test]

@@ -292,12 +292,19 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
     {
         return Some(Quantity { unit: (*w).to_string(), end: j + w.chars().count(), more, ratio: false, tok });
     }
+    let raised = ["提高", "增加", "延长"].iter().any(|w| doc.ends_with_at(i, w));
+    // Years of schooling reached: 平均受教育年限提高到11.3年.
+    if doc.at(j) == '年' && recent().contains("年限") && (raised || LEVEL_VERBS.iter().any(|w| doc.ends_with_at(i, w)))
+    {
+        return Some(Quantity { unit: "年".to_string(), end: j + 1, more, ratio: false, tok });
+    }
     if is_time_word_at(doc, j) {
         return Some(Quantity { unit: String::new(), end: j, more, ratio: false, tok });
     }
     // An age is a level where a verb of reaching leads to it (人均预期寿命提高到80岁),
     // not where it bounds a class (65岁以上老年人, 3岁以下婴幼儿).
-    if doc.at(j) == '岁' && LEVEL_VERBS.iter().any(|w| doc.ends_with_at(i, w)) {
+    // So is a rise in years of life (人均预期寿命提高1岁).
+    if doc.at(j) == '岁' && (raised || LEVEL_VERBS.iter().any(|w| doc.ends_with_at(i, w))) {
         return Some(Quantity { unit: "岁".to_string(), end: j + 1, more, ratio: false, tok });
     }
     match match_unit(doc, j, !tok.is_chinese) {
@@ -812,6 +819,10 @@ fn judge(
     }
     // 发挥478公里风景道的带动作用: an asset already there.
     if head.contains("发挥") && ["作用", "优势", "功能", "效应"].iter().any(|w| tail_text.contains(w)) {
+        return Judgement::NotATarget;
+    }
+    // 依托3个国家级开发区, 借助2个口岸: assets leaned on, not promised.
+    if ["依托", "借助"].iter().any(|w| head.ends_with(w)) {
         return Judgement::NotATarget;
     }
     // Present state: 目前,世界上有超过100个国家… (the adverb may open the
