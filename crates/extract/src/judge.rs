@@ -422,6 +422,12 @@ pub(crate) fn unnumbered_title(line: &str, plan_year: Option<i32>) -> Option<(Pa
     if line.chars().any(|c| matches!(c, '。' | ';' | '!' | '?' | ',' | ':' | '，' | '：' | '；')) {
         return None;
     }
+    // A date line: （2024年1月15日在…会议上）, 2021年3月10日出版.
+    let bare = line.trim_start_matches(['(', '（', ' ']);
+    let chars: Vec<char> = bare.chars().collect();
+    if year_at_chars(&chars, 0).is_some() && bare.contains('月') && bare.contains('日') {
+        return None;
+    }
     title_says(line, plan_year)
 }
 
@@ -616,6 +622,8 @@ mod tests {
 
     #[test]
     fn unnumbered_part_titles_are_found_and_report_titles_are_not() {
+        assert_eq!(unnumbered_title("（2024年1月15日在某市人民代表大会上）", None), None);
+        assert_eq!(unnumbered_title("(2021年2月24日)", None), None);
         let cases = [
             ("“十四五”时期发展成就和2025年工作回顾", Some(PartKind::Review)),
             ("“十五五”时期主要目标和2026年重点工作", Some(PartKind::Plan)),
