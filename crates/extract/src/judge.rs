@@ -419,7 +419,8 @@ pub(crate) fn unnumbered_title(line: &str, plan_year: Option<i32>) -> Option<(Pa
     if !(4..=40).contains(&n) || line.contains("报告") || line.starts_with('—') || line.starts_with('-') {
         return None;
     }
-    if line.chars().any(|c| matches!(c, '。' | ';' | '!' | '?' | ',' | ':' | '，' | '：' | '；')) {
+    // A sentence, or a table row (| 指标 | 2023年完成 | 2024年目标 |).
+    if line.chars().any(|c| matches!(c, '。' | ';' | '!' | '?' | ',' | ':' | '，' | '：' | '；' | '|' | '\t')) {
         return None;
     }
     // A date line: （2024年1月15日在…会议上）, 2021年3月10日出版.
@@ -624,6 +625,7 @@ mod tests {
     fn unnumbered_part_titles_are_found_and_report_titles_are_not() {
         assert_eq!(unnumbered_title("（2024年1月15日在某市人民代表大会上）", None), None);
         assert_eq!(unnumbered_title("(2021年2月24日)", None), None);
+        assert_eq!(unnumbered_title("| 指标 | 2023年完成 | 2024年目标 |", Some(2024)), None);
         let cases = [
             ("“十四五”时期发展成就和2025年工作回顾", Some(PartKind::Review)),
             ("“十五五”时期主要目标和2026年重点工作", Some(PartKind::Plan)),
