@@ -311,6 +311,7 @@ pub(crate) fn opens_on_the_past(opening: &str, plan_year: Option<i32>) -> bool {
         "刚刚过去的",
         "刚过去的",
         "去年",
+        "上年",
         "上一年",
         "回顾过去",
     ];
@@ -561,6 +562,7 @@ mod tests {
         assert!(!opens_on_the_past("2026年，新建学校10所", Some(2026)));
         assert!(opens_on_the_past("2025年，新建学校8所", Some(2026)));
         assert!(opens_on_the_past("刚刚过去的2025年，", Some(2026)));
+        assert!(opens_on_the_past("上年新增城镇就业5万人", Some(2026)));
         assert!(opens_on_the_past("各位代表，刚刚过去的2025年", Some(2026)));
         assert!(opens_on_the_past("各位代表！过去一年", Some(2026)));
         assert!(!opens_on_the_past("各位代表，今年是", Some(2026)));

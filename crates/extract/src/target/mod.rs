@@ -435,11 +435,16 @@ fn names_past_year(doc: &Doc<'_>, from: usize, to: usize, plan_year: i32) -> boo
     if nearest.is_some_and(|y| y >= plan_year) {
         return false;
     }
-    (from..to).any(|k| {
+    let past = (from..to).rev().find(|&k| {
         crate::part::year_at_chars(&doc.norm, k).is_some_and(|y| {
             let before = doc.at(k.wrapping_sub(1));
             y < plan_year && !matches!(before, '比' | '较' | '以' | '与' | '同' | '于' | '从' | '由')
         })
+    });
+    // This year named after it takes the figure back: 2019年底共有床位1.2万张，今年新增2000张.
+    past.is_some_and(|k| {
+        let since = doc.norm_string(k + 5, to);
+        !["今年", "年内", "全年"].iter().any(|w| since.contains(w))
     })
 }
 
@@ -834,8 +839,10 @@ fn judge(
         let k = sentence_head[..b].chars().last();
         !matches!(k, Some('项' | '题'))
     });
-    if says_now
-        || ["现有", "截至", "截止", "同期", "以来"].iter().any(|w| sentence_head.contains(w))
+    // …今年力争突破700家: the figure's own clause turns to what is to be done.
+    let turns_ahead = ["今年", "年内", "全年", "力争", "确保", "争取"].iter().any(|w| head.contains(w));
+    let present = says_now || ["现有", "截至", "截止", "同期", "以来"].iter().any(|w| sentence_head.contains(w));
+    if (present && !turns_ahead)
         || ["已有", "已经", "已建成"].iter().any(|w| head.contains(w))
         || head.ends_with("现行")
     {
