@@ -625,8 +625,10 @@ impl Builder<'_, '_> {
                 let chars: Vec<char> = opening.chars().collect();
                 part::year_at_chars(&chars, 0) == Some(y) && !opening.contains("以来")
             });
-        let tense = judge::tense_in(doc, sent.start, sent.end, self.plan_year);
-        this_year && tense.future >= tense.past
+        this_year && {
+            let tense = judge::tense_in(doc, sent.start, sent.end, self.plan_year);
+            tense.future >= tense.past
+        }
     }
 
     /// Whether the clause holding `at` opens on the year reviewed and says
