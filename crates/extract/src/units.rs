@@ -224,7 +224,13 @@ fn extend_compound(doc: &Doc<'_>, i: usize, m: UnitMatch) -> UnitMatch {
             PER_UNITS.iter().find(|w| doc.starts_with_at(after + 1 + mag, w)).map(|w| mag + w.chars().count())
         });
         if let Some(per_len) = per {
-            let len = m.len + 1 + per_len;
+            let mut len = m.len + 1 + per_len;
+            // A second denominator joined by a dot: 万元/人·年.
+            if matches!(doc.at(i + len), '·' | '•')
+                && let Some(w) = PER_UNITS.iter().find(|w| doc.starts_with_at(i + len + 1, w))
+            {
+                len += 1 + w.chars().count();
+            }
             return UnitMatch { text: unit_text(doc, i, len), len };
         }
     }
@@ -339,6 +345,7 @@ mod tests {
             ("人/百亿元以下", Some("人/百亿元")),
             ("吨/万元", Some("吨/万元")),
             ("万元/人左右", Some("万元/人")),
+            ("万元/人·年", Some("万元/人·年")),
             ("元/万", Some("元")),
             ("万台（套）以上", Some("万台（套）")),
             // any one-char measure word may stand in the brackets
