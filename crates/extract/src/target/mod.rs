@@ -159,12 +159,12 @@ const SUFFIX_COMPARATORS: &[(&str, Comparator)] = &[
 
 const RANGE_SEPARATORS: &[char] = &['—', '–', '-', '~', '至', '到', '〜'];
 
-/// The comparator written before `start` (skipping spaces), if any.
-/// The adverbs 至少/最少/最多 may stand before the verb: 至少建成一个.
 /// The rate a figure is given per: 每千人, 每人每月.
 const RATES: &[&str] =
     &["每千人口", "每万人口", "每千人", "每万人", "每百人", "每人每月", "每人每年", "每人", "每户", "每亩"];
 
+/// The comparator written before `start` (skipping spaces), if any.
+/// The adverbs 至少/最少/最多 may stand before the verb: 至少建成一个.
 pub(crate) fn prefix_comparator(doc: &Doc<'_>, start: usize, floor: usize) -> Option<Comparator> {
     let at = doc.skip_spaces_back(start, floor);
     if let Some((w, c)) = PREFIX_COMPARATORS.iter().find(|(w, _)| doc.ends_with_at(at, w)) {
