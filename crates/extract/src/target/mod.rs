@@ -303,8 +303,10 @@ fn quantity_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Quantity> {
     }
     // An age is a level where a verb of reaching leads to it (人均预期寿命提高到80岁),
     // not where it bounds a class (65岁以上老年人, 3岁以下婴幼儿).
-    // So is a rise in years of life (人均预期寿命提高1岁).
-    if doc.at(j) == '岁' && (raised || LEVEL_VERBS.iter().any(|w| doc.ends_with_at(i, w))) {
+    // So is a rise in years of life that closes its clause (人均预期寿命提高1岁。),
+    // not 提高3岁以下婴幼儿照护扣除标准.
+    let rise_closes = raised && (is_clause_end(doc.at(j + 1)) || doc.starts_with_at(j + 1, "左右") || j + 1 >= end);
+    if doc.at(j) == '岁' && (rise_closes || LEVEL_VERBS.iter().any(|w| doc.ends_with_at(i, w))) {
         return Some(Quantity { unit: "岁".to_string(), end: j + 1, more, ratio: false, tok });
     }
     match match_unit(doc, j, !tok.is_chinese) {
