@@ -7,6 +7,12 @@
 
 use crate::text::Doc;
 
+/// Latin units read right after a number (not 5G, 4K, 3D: labels).
+const LATIN_UNITS: &[&str] = &[
+    "GW", "MW", "kW", "KW", "GWh", "MWh", "kWh", "TWh", "P", "PFlops", "EFlops", "PFLOPS", "EFLOPS", "PB", "EB", "TB",
+    "km", "Gbps", "Mbps",
+];
+
 /// Magnitudes kept in the unit, as the annotation does (`15` + `亿元`).
 const MAGNITUDES: &[&str] = &["十万", "百万", "千万", "万亿", "万", "亿", "千", "百"];
 
@@ -280,6 +286,14 @@ pub(crate) fn match_unit(doc: &Doc<'_>, i: usize, allow_big: bool) -> Option<Uni
             }
         }
     }
+    // A Latin unit written whole right after the number: 10GW, 500MW, 5000P.
+    let letters = (i..i + 9).take_while(|k| doc.at(*k).is_ascii_alphabetic()).count();
+    if mag == 0 && !doc.at(i + letters).is_ascii_digit() {
+        let run = doc.norm_string(i, i + letters);
+        if LATIN_UNITS.contains(&run.as_str()) {
+            consider(UnitMatch { text: unit_text(doc, i, letters), len: letters });
+        }
+    }
     let m = extend_compound(doc, i, best?);
     // Reject measure words that start a time word or a longer word:
     // 3个月 (a span), 方 as in 方面, 名 as in 名单.
@@ -346,6 +360,11 @@ mod tests {
             ("吨/万元", Some("吨/万元")),
             ("万元/人左右", Some("万元/人")),
             ("万元/人·年", Some("万元/人·年")),
+            ("GW", Some("GW")),
+            ("MW储能", Some("MW")),
+            ("P算力", Some("P")),
+            ("G基站", None),
+            ("GWh2", None),
             ("元/万", Some("元")),
             ("万台（套）以上", Some("万台（套）")),
             // any one-char measure word may stand in the brackets

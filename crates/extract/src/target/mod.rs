@@ -691,7 +691,10 @@ fn judge(
     if prev.is_ascii_alphabetic() || prev == '+' || prev == '#' || prev == '·' {
         return Judgement::NotATarget;
     }
-    if after.is_ascii_alphabetic() || (matches!(after, '#' | '+' | '号' | ':' | '×' | '*') && !q.ratio) {
+    // A Latin unit read whole (10GW, 5000P) is no code.
+    let latin_unit = after.is_ascii_alphabetic() && q.unit.starts_with(after);
+    if (after.is_ascii_alphabetic() && !latin_unit) || (matches!(after, '#' | '+' | '号' | ':' | '×' | '*') && !q.ratio)
+    {
         return Judgement::NotATarget;
     }
     if prev == '(' && after == ')' {
