@@ -186,6 +186,18 @@ pub(crate) fn phrases(doc: &Doc<'_>, start: usize, end: usize) -> Vec<Phrase> {
     out
 }
 
+/// In a report delivered late in the year before its plan year (——2019年12月26日,
+/// plan 2020), 明年 is the plan year and 后年 the next: shifts those phrases.
+pub(crate) fn spoken_the_year_before(doc: &Doc<'_>, phrases: &mut [Phrase]) {
+    for p in phrases {
+        if let DeadlineSpec::YearEnd(n) = p.spec
+            && (doc.starts_with_at(p.start, "明年") || doc.starts_with_at(p.start, "后年"))
+        {
+            p.spec = DeadlineSpec::YearEnd(n - 1);
+        }
+    }
+}
+
 /// Chars that can open a deadline phrase: a cheap test before the matchers.
 static PHRASE_STARTS: LazyLock<HashSet<char>> = LazyLock::new(|| {
     let mut set: HashSet<char> = FIXED.iter().filter_map(|(w, _)| w.chars().next()).collect();

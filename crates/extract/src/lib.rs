@@ -246,6 +246,7 @@ pub fn extract_with_parts(text: &str, options: &Options, overrides: &[PartOverri
         },
         sub: None,
         review_may_switch: false,
+        spoken_the_year_before: plan_year.is_some_and(|y| part::delivered_late_the_year_before(&doc, y)),
         long_range_end: None,
         in_glossary: false,
     };
@@ -353,6 +354,8 @@ struct Builder<'d, 'a> {
     sub: Option<Decided>,
     /// The review chapter's title also names the outlook or the plan.
     review_may_switch: bool,
+    /// Delivered late in the year before the plan year: 明年 is the plan year.
+    spoken_the_year_before: bool,
     long_range_end: Option<i32>,
     /// Inside a glossary (名词解释) after the plan: its definitions name
     /// programmes and count their parts, and promise nothing. It lasts to
@@ -595,6 +598,7 @@ impl Builder<'_, '_> {
                 plan_year: self.plan_year,
                 default_deadline,
                 section: &section,
+                spoken_the_year_before: self.spoken_the_year_before,
             };
             let mut targets = target::targets_in_sentence(doc, &cx);
             if !is_set_by_hand {
@@ -685,11 +689,11 @@ impl Builder<'_, '_> {
     ) {
         let doc = self.doc;
         let deadline = targets.iter().filter_map(|t| t.deadline).max().or_else(|| {
-            deadline::phrases(doc, sent.start, sent.end)
-                .iter()
-                .filter_map(|ph| ph.spec.resolve(self.plan_year))
-                .max()
-                .or(default_deadline)
+            let mut phrases = deadline::phrases(doc, sent.start, sent.end);
+            if self.spoken_the_year_before {
+                deadline::spoken_the_year_before(doc, &mut phrases);
+            }
+            phrases.iter().filter_map(|ph| ph.spec.resolve(self.plan_year)).max().or(default_deadline)
         });
         let context: String = self
             .stack

@@ -260,6 +260,23 @@ fn year_in_a_plan_period(doc: &Doc<'_>) -> Option<i32> {
     })
 }
 
+/// Whether the report's date in its first lines falls in the last quarter
+/// of the year before the plan year (——2019年12月26日, plan 2020): then its
+/// 明年 is the plan year.
+pub(crate) fn delivered_late_the_year_before(doc: &Doc<'_>, plan_year: i32) -> bool {
+    let chars = &doc.norm;
+    let head = chars.len().min(400);
+    (0..head)
+        .find_map(|i| {
+            let y = year_at_chars(chars, i)?;
+            let m = i + 5;
+            let month: String = chars.get(m..(m + 2).min(head))?.iter().take_while(|c| c.is_ascii_digit()).collect();
+            let end = m + month.chars().count();
+            (!month.is_empty() && doc.at(end) == '月').then(|| (y, month.parse::<u32>().unwrap_or(0)))
+        })
+        .is_some_and(|(y, month)| y == plan_year - 1 && month >= 10)
+}
+
 /// The year of the report's date or title in its first lines
 /// (——2023年1月5日, 2024年全市工作要点), not of a review's title.
 fn head_year(doc: &Doc<'_>) -> Option<i32> {
