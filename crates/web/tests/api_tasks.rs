@@ -184,6 +184,8 @@ async fn lists(backend: Backend) -> Result<()> {
         ("target_min=很多", "target_min"),
         ("deadline_to=2026-13-01", "deadline_to"),
         ("parent=x", "parent"),
+        ("lead_org=0", "lead_org"),
+        ("lead_org=交通局", "lead_org"),
         ("after=-3", "after"),
         ("count=yes", "count"),
     ] {

@@ -2,7 +2,7 @@
 
 use super::TaskFilter;
 use crate::input::{parse_date, parse_decimal};
-use qingdan_domain::{Invalid, TaskId, UserId};
+use qingdan_domain::{Invalid, OrgId, TaskId, UserId};
 use qingdan_storage::{TaskConditions, TaskSort};
 
 /// What a task status (`status=`) means in percent done.
@@ -12,20 +12,10 @@ const STATUSES: [(&str, (i64, i64)); 4] =
 /// Reads the conditions beyond light, lead org and text; each fault is added
 /// to `invalid` under its parameter's name.
 pub(super) fn conditions(invalid: &mut Invalid, filter: &TaskFilter) -> TaskConditions {
-    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
-    let mut id = |field: &str, label: &str, v: &Option<String>| {
-        given(v).and_then(|t| match t.parse::<i64>() {
-            Ok(n) if n > 0 => Some(n),
-            _ => {
-                invalid.add(field, "not_a_number", format!("{label}应为正整数（编号）"));
-                None
-            }
-        })
-    };
-    let parent = id("parent", "上级任务", &filter.parent).map(TaskId);
-    let under = id("subtree", "子树的根任务", &filter.subtree).map(TaskId);
-    let owner = id("owner", "责任人", &filter.owner).map(UserId);
-    let after = id("after", "翻页游标", &filter.after).map(TaskId);
+    let parent = positive_id(invalid, "parent", "上级任务", &filter.parent).map(TaskId);
+    let under = positive_id(invalid, "subtree", "子树的根任务", &filter.subtree).map(TaskId);
+    let owner = positive_id(invalid, "owner", "责任人", &filter.owner).map(UserId);
+    let after = positive_id(invalid, "after", "翻页游标", &filter.after).map(TaskId);
     let percent = given(&filter.status).and_then(|s| match STATUSES.iter().find(|(c, _)| *c == s) {
         Some((_, range)) => Some(*range),
         None => {
@@ -46,6 +36,27 @@ pub(super) fn conditions(invalid: &mut Invalid, filter: &TaskFilter) -> TaskCond
         }),
     };
     TaskConditions { parent, under, owner, percent, deadline_from, deadline_to, target_min, target_max, sort, after }
+}
+
+/// The lead org asked for (`lead_org=`), if any.
+pub(super) fn lead_org(invalid: &mut Invalid, filter: &TaskFilter) -> Option<OrgId> {
+    positive_id(invalid, "lead_org", "牵头单位", &filter.lead_org).map(OrgId)
+}
+
+/// A parameter's trimmed text, `None` when absent or blank.
+fn given(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+/// An id parameter: a positive whole number, else a fault under `field`.
+fn positive_id(invalid: &mut Invalid, field: &str, label: &str, v: &Option<String>) -> Option<i64> {
+    given(v).and_then(|t| match t.parse::<i64>() {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            invalid.add(field, "not_a_number", format!("{label}应为正整数（编号）"));
+            None
+        }
+    })
 }
 
 /// Whether the list is paged by keyset: `after` is given, even empty (the first page).

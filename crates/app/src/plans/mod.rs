@@ -204,16 +204,7 @@ impl App {
                 light
             }
         };
-        let lead_org = match filter.lead_org.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            None => None,
-            Some(t) => match t.parse::<i64>() {
-                Ok(id) => Some(OrgId(id)),
-                Err(_) => {
-                    invalid.add("lead_org", "not_a_number", "牵头单位编号应为整数");
-                    None
-                }
-            },
-        };
+        let lead_org = filter::lead_org(&mut invalid, filter);
         let page = parse_page(&mut invalid, "page", filter.page.as_deref(), 0, 1_000_000);
         let per_page = parse_page(&mut invalid, "per_page", filter.per_page.as_deref(), 50, MAX_PER_PAGE).max(1);
         let text = invalid.optional_text("q", "搜索内容", filter.q.as_deref().unwrap_or(""), 50);
