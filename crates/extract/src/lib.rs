@@ -624,7 +624,9 @@ impl Builder<'_, '_> {
         }
         let opening = doc.joined(sent.start, (sent.start + 12).min(sent.end));
         let opening = opening.trim_start();
-        let this_year = (opening.starts_with("今年") && !opening.starts_with("今年以来"))
+        // In a report given the December before, 今年 is the year reviewed.
+        let word = if self.spoken_the_year_before { "明年" } else { "今年" };
+        let this_year = (opening.starts_with(word) && !opening.starts_with("今年以来"))
             || self.plan_year.is_some_and(|y| {
                 let chars: Vec<char> = opening.chars().collect();
                 part::year_at_chars(&chars, 0) == Some(y) && !opening.contains("以来")

@@ -822,4 +822,10 @@ fn a_report_given_in_december_says_next_year_for_its_plan_year() {
     let x = extract(&january, &Options::default());
     let seven = x.targets.iter().find(|t| t.text == "7").and_then(|t| t.deadline);
     assert_eq!(seven.map(|d| d.to_string()).as_deref(), Some("2021-12-31"));
+    // A chapter of both years given in December: its 今年 tells the year
+    // reviewed, its 明年 starts the plan.
+    let both = "某县政府工作报告\n——2019年12月26日在某县人民代表大会上\n\n一、2019年工作回顾和2020年工作安排\n\n（一）教育。今年新建学校3所。明年新建学校5所。\n";
+    let x = extract(both, &Options::default());
+    let got: Vec<&str> = x.targets.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(got, ["5"]);
 }
