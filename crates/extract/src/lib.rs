@@ -478,6 +478,7 @@ impl Builder<'_, '_> {
         let doc = self.doc;
         let first =
             layout::sentences(doc, p.start, p.end).first().map(|s| doc.joined(s.start, s.end)).unwrap_or_default();
+        let first = self.plan_frame(first);
         let in_preamble = !has_chapters || (self.chapter.kind == PartKind::Preamble && self.sub.is_none());
         if in_preamble {
             let opening: String = first.chars().take(40).collect();
@@ -613,6 +614,12 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// Text as a report given in its plan year would say it: in one given
+    /// the December before, 今年 is the year reviewed and 明年 the plan year.
+    fn plan_frame(&self, text: String) -> String {
+        if self.spoken_the_year_before { text.replace("今年", "去年").replace("明年", "今年") } else { text }
+    }
+
     /// Whether a sentence of a review that may hold the plan of its topics
     /// (a mixed or slogan title) starts that plan: it opens on this year
     /// (今年实施重点项目70个…, 2024年全县…的主要预期目标是…) and tells no more
@@ -622,11 +629,9 @@ impl Builder<'_, '_> {
         if self.kind() != PartKind::Review || !self.review_may_switch || self.decided().reason == "人工指定" {
             return false;
         }
-        let opening = doc.joined(sent.start, (sent.start + 12).min(sent.end));
+        let opening = self.plan_frame(doc.joined(sent.start, (sent.start + 12).min(sent.end)));
         let opening = opening.trim_start();
-        // In a report given the December before, 今年 is the year reviewed.
-        let word = if self.spoken_the_year_before { "明年" } else { "今年" };
-        let this_year = (opening.starts_with(word) && !opening.starts_with("今年以来"))
+        let this_year = (opening.starts_with("今年") && !opening.starts_with("今年以来"))
             || self.plan_year.is_some_and(|y| {
                 let chars: Vec<char> = opening.chars().collect();
                 part::year_at_chars(&chars, 0) == Some(y) && !opening.contains("以来")

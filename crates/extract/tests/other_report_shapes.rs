@@ -828,4 +828,9 @@ fn a_report_given_in_december_says_next_year_for_its_plan_year() {
     let x = extract(both, &Options::default());
     let got: Vec<&str> = x.targets.iter().map(|t| t.text.as_str()).collect();
     assert_eq!(got, ["5"]);
+    // Nor does a slogan review's paragraph opening on 今年 turn to the plan.
+    let slogan = "某县政府工作报告\n——2019年12月26日在某县人民代表大会上\n\n一、砥砺奋进的一年\n\n今年全县新建学校3所，累计完成投资80亿元，同比增长9%。\n\n二、2020年工作安排\n\n明年全县地区生产总值增长7%左右。\n";
+    let x = extract(slogan, &Options::default());
+    let got: Vec<&str> = x.targets.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(got, ["7"]);
 }
