@@ -144,6 +144,14 @@ pub(crate) fn tense_in(doc: &Doc<'_>, start: usize, end: usize, plan_year: Optio
                     }
                 }
             }
+            // Given the December before, 今年 is the year reviewed, 明年 the plan's.
+            '今' | '明' if doc.spoken_the_year_before && doc.at(i + 1) == '年' => {
+                if c == '今' {
+                    t.past += 1;
+                } else {
+                    t.future += 1;
+                }
+            }
             // Only chars that start a marker word are looked at further.
             _ if !is_han(c) || !MARKER_FIRSTS.contains(&c) => {}
             _ => {

@@ -219,7 +219,7 @@ pub fn extract(text: &str, options: &Options) -> Extraction {
 /// Reads a report as [`extract`] does, with the reader's corrections of
 /// part judgements (the import page's "change it" click).
 pub fn extract_with_parts(text: &str, options: &Options, overrides: &[PartOverride]) -> Extraction {
-    let doc = Doc::new(text);
+    let mut doc = Doc::new(text);
     let paras = layout::paragraphs(&doc);
     let titles: Vec<String> =
         paras.iter().map(|p| if is_part_start(p) { heading_title(&doc, p) } else { String::new() }).collect();
@@ -228,6 +228,7 @@ pub fn extract_with_parts(text: &str, options: &Options, overrides: &[PartOverri
     let plan_titles: Vec<String> =
         titles.iter().filter(|t| !t.is_empty() && part::classify_title(t) == Some(Part::Plan)).cloned().collect();
     let plan_year = options.plan_year.or_else(|| part::infer_plan_year(&doc, &plan_titles));
+    doc.spoken_the_year_before = plan_year.is_some_and(|y| part::delivered_late_the_year_before(&doc, y));
     let verdicts = chapter_verdicts(&doc, &paras, &titles, plan_year, overrides);
 
     let mut b = Builder {
@@ -246,7 +247,7 @@ pub fn extract_with_parts(text: &str, options: &Options, overrides: &[PartOverri
         },
         sub: None,
         review_may_switch: false,
-        spoken_the_year_before: plan_year.is_some_and(|y| part::delivered_late_the_year_before(&doc, y)),
+        spoken_the_year_before: doc.spoken_the_year_before,
         long_range_end: None,
         in_glossary: false,
     };

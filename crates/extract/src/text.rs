@@ -27,6 +27,9 @@ pub(crate) struct Doc<'a> {
     original: &'a str,
     pub(crate) norm: Vec<char>,
     checkpoints: Vec<usize>,
+    /// The report was given late in the year before its plan year: its
+    /// 今年 is the year reviewed and its 明年 the plan year.
+    pub(crate) spoken_the_year_before: bool,
 }
 
 impl<'a> Doc<'a> {
@@ -39,7 +42,7 @@ impl<'a> Doc<'a> {
             }
             norm.push(normalize_char(c));
         }
-        Doc { original, norm, checkpoints }
+        Doc { original, norm, checkpoints, spoken_the_year_before: false }
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -833,4 +833,7 @@ fn a_report_given_in_december_says_next_year_for_its_plan_year() {
     let x = extract(slogan, &Options::default());
     let got: Vec<&str> = x.targets.iter().map(|t| t.text.as_str()).collect();
     assert_eq!(got, ["7"]);
+    // Its 今年 counts as what was done.
+    let review = x.parts.iter().find(|p| p.kind == PartKind::Review).map(|p| p.reason.as_str()).unwrap_or("");
+    assert!(review.contains("已完成类标记3处，安排类标记0处"), "{review}");
 }
