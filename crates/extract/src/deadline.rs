@@ -183,12 +183,15 @@ pub(crate) fn phrases(doc: &Doc<'_>, start: usize, end: usize) -> Vec<Phrase> {
             i += 1;
         }
     }
+    if doc.spoken_the_year_before {
+        spoken_the_year_before(doc, &mut out);
+    }
     out
 }
 
 /// In a report delivered late in the year before its plan year (——2019年12月26日,
 /// plan 2020), 明年 is the plan year and 后年 the next: shifts those phrases.
-pub(crate) fn spoken_the_year_before(doc: &Doc<'_>, phrases: &mut [Phrase]) {
+fn spoken_the_year_before(doc: &Doc<'_>, phrases: &mut [Phrase]) {
     for p in phrases {
         if let DeadlineSpec::YearEnd(n) = p.spec
             && (doc.starts_with_at(p.start, "明年") || doc.starts_with_at(p.start, "后年"))

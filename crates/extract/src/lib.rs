@@ -247,7 +247,6 @@ pub fn extract_with_parts(text: &str, options: &Options, overrides: &[PartOverri
         },
         sub: None,
         review_may_switch: false,
-        spoken_the_year_before: doc.spoken_the_year_before,
         long_range_end: None,
         in_glossary: false,
     };
@@ -355,8 +354,6 @@ struct Builder<'d, 'a> {
     sub: Option<Decided>,
     /// The review chapter's title also names the outlook or the plan.
     review_may_switch: bool,
-    /// Delivered late in the year before the plan year: 明年 is the plan year.
-    spoken_the_year_before: bool,
     long_range_end: Option<i32>,
     /// Inside a glossary (名词解释) after the plan: its definitions name
     /// programmes and count their parts, and promise nothing. It lasts to
@@ -600,7 +597,6 @@ impl Builder<'_, '_> {
                 plan_year: self.plan_year,
                 default_deadline,
                 section: &section,
-                spoken_the_year_before: self.spoken_the_year_before,
             };
             let mut targets = target::targets_in_sentence(doc, &cx);
             if !is_set_by_hand {
@@ -618,7 +614,11 @@ impl Builder<'_, '_> {
     /// Text as a report given in its plan year would say it: in one given
     /// the December before, 今年 is the year reviewed and 明年 the plan year.
     fn plan_frame(&self, text: String) -> String {
-        if self.spoken_the_year_before { text.replace("今年", "去年").replace("明年", "今年") } else { text }
+        if self.doc.spoken_the_year_before {
+            text.replace("今年", "去年").replace("明年", "今年")
+        } else {
+            text
+        }
     }
 
     /// Whether a sentence of a review that may hold the plan of its topics
@@ -697,11 +697,11 @@ impl Builder<'_, '_> {
     ) {
         let doc = self.doc;
         let deadline = targets.iter().filter_map(|t| t.deadline).max().or_else(|| {
-            let mut phrases = deadline::phrases(doc, sent.start, sent.end);
-            if self.spoken_the_year_before {
-                deadline::spoken_the_year_before(doc, &mut phrases);
-            }
-            phrases.iter().filter_map(|ph| ph.spec.resolve(self.plan_year)).max().or(default_deadline)
+            deadline::phrases(doc, sent.start, sent.end)
+                .iter()
+                .filter_map(|ph| ph.spec.resolve(self.plan_year))
+                .max()
+                .or(default_deadline)
         });
         let context: String = self
             .stack

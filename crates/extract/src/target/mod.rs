@@ -585,18 +585,12 @@ pub(crate) struct SentenceContext<'s> {
     pub plan_year: Option<i32>,
     pub default_deadline: Option<NaiveDate>,
     pub section: &'s str,
-    /// The report was delivered late in the year before the plan year:
-    /// 明年 is the plan year.
-    pub spoken_the_year_before: bool,
 }
 
 /// Finds the targets of one sentence.
 pub(crate) fn targets_in_sentence(doc: &Doc<'_>, cx: &SentenceContext<'_>) -> Vec<Target> {
     let Span { start, end } = cx.span;
-    let mut phrases = deadline::phrases(doc, start, end);
-    if cx.spoken_the_year_before {
-        deadline::spoken_the_year_before(doc, &mut phrases);
-    }
+    let phrases = deadline::phrases(doc, start, end);
     let mut out: Vec<Target> = Vec::new();
     // (baseline value, unit, clause start, end of its unit) from 由X提高到…,
     // several where a list of baselines rises to a list (分别从209元、280元提高到217元、290元).

@@ -11,7 +11,6 @@ fn run(s: &str) -> Vec<Row> {
         plan_year: Some(2024),
         default_deadline: NaiveDate::from_ymd_opt(2024, 12, 31),
         section: "",
-        spoken_the_year_before: false,
     };
     targets_in_sentence(&doc, &cx)
         .into_iter()
@@ -335,7 +334,6 @@ fn fractions_and_integers_are_written_like_the_gold() {
         plan_year: Some(2024),
         default_deadline: None,
         section: "三、",
-        spoken_the_year_before: false,
     };
     let t = targets_in_sentence(&doc, &cx);
     let line = t.first().map(Target::to_jsonl_line).unwrap_or_default();
@@ -366,7 +364,6 @@ fn percentages_written_in_words_are_read_like_digits() {
         plan_year: Some(2024),
         default_deadline: None,
         section: "",
-        spoken_the_year_before: false,
     };
     let t = targets_in_sentence(&doc, &cx);
     assert_eq!(t.iter().map(|t| (t.offset.0, t.text.as_str())).collect::<Vec<_>>(), [(4, "百分之三点二")]);
