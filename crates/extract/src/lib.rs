@@ -263,6 +263,9 @@ pub fn extract_with_parts(text: &str, options: &Options, overrides: &[PartOverri
 
 /// Whether a paragraph opens a part: a chapter heading (`一、`, `第一部分`)
 /// or an unnumbered part title standing alone.
+/// The reason of a part the reader set by hand.
+const SET_BY_HAND: &str = "人工指定";
+
 fn is_part_start(p: &Paragraph) -> bool {
     match p.marker {
         Some(m) => m.style == NumberingStyle::Chapter,
@@ -294,7 +297,7 @@ fn chapter_verdicts(
         let sentences = judge::sentences_in(doc, p.end, end, plan_year);
         let mut v = judge::judge_chapter(title, tense, sentences, plan_year, prev, &opening);
         if let Some(o) = overrides.iter().find(|o| o.at.0 == p.start || p.marker.is_some_and(|m| m.start == o.at.0)) {
-            v = judge::Verdict { kind: o.kind, confidence: 100, reason: "人工指定".to_string() };
+            v = judge::Verdict { kind: o.kind, confidence: 100, reason: SET_BY_HAND.to_string() };
         }
         prev = v.kind;
         if let Some(slot) = out.get_mut(i) {
@@ -561,7 +564,7 @@ impl Builder<'_, '_> {
         // review (a topic's results before its plan, with no opening cue)
         // promises nothing.
         // A part a reader set by hand (人工指定) is read as set, sentence by sentence.
-        let is_set_by_hand = self.decided().reason == "人工指定";
+        let is_set_by_hand = self.is_set_by_hand();
         let paragraph_done = part.has_targets()
             && !is_set_by_hand
             && judge::reads_as_done(judge::tense_in(doc, p.start, p.end, self.plan_year));
@@ -611,6 +614,12 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// Whether the part in force was set by the reader (the import page's
+    /// correction), not judged: it is then read as set.
+    fn is_set_by_hand(&self) -> bool {
+        self.decided().reason == SET_BY_HAND
+    }
+
     /// Text as a report given in its plan year would say it: in one given
     /// the December before, 今年 is the year reviewed and 明年 the plan year.
     fn plan_frame(&self, text: String) -> String {
@@ -627,7 +636,7 @@ impl Builder<'_, '_> {
     /// of what was done than of what is to be done.
     fn review_turns_to_plan(&self, sent: Span) -> bool {
         let doc = self.doc;
-        if self.kind() != PartKind::Review || !self.review_may_switch || self.decided().reason == "人工指定" {
+        if self.kind() != PartKind::Review || !self.review_may_switch || self.is_set_by_hand() {
             return false;
         }
         let opening = self.plan_frame(doc.joined(sent.start, (sent.start + 12).min(sent.end)));
