@@ -310,10 +310,18 @@ impl App {
     }
 
     /// Disables a user (their sessions end, they cannot sign in; their
-    /// reports and history stay) or enables them again. Not oneself.
+    /// reports and history stay) or enables them again. Not oneself. Under
+    /// 三员分立 the system administrator does this for business accounts and
+    /// the security administrator for the three administrators' own, as
+    /// they grant those roles: a system administrator who could disable the
+    /// audit administrator could silence the audit.
     pub async fn set_user_active(&self, admin: &User, id: UserId, active: bool) -> Result<()> {
-        require_admin(admin)?;
-        self.user(admin, id).await?;
+        let user = self.user(admin, id).await?;
+        if !user.role.is_administrator() {
+            require_admin(admin)?;
+        } else if admin.role != Role::SecurityAdmin {
+            return Err(AppError::Conflict(ADMINISTRATORS_BY_SECURITY_ADMIN.into()));
+        }
         if id == admin.id && !active {
             return Err(AppError::Conflict("不能停用自己的账号".into()));
         }
@@ -355,6 +363,10 @@ impl App {
         Ok((tenant, self.store.create_org(&new, self.system_actor()).await?.id))
     }
 }
+
+/// Why the system administrator may not disable or enable an administrator.
+const ADMINISTRATORS_BY_SECURITY_ADMIN: &str =
+    "系统管理员、安全管理员、审计管理员的账号由安全管理员停用或启用（三员分立）";
 
 const ROLE_UNKNOWN: &str =
     "角色无效，应为 supervisor（督查员）、reporter（填报员）、leader（领导），或 admin、security_admin、audit_admin";

@@ -7,7 +7,7 @@ use crate::{App, AppError, Dashboard, Result};
 use chrono::NaiveDate;
 use qingdan_domain::assignment::AssignmentStatus;
 use qingdan_domain::reporting::DueState;
-use qingdan_domain::{Light, Role, User};
+use qingdan_domain::{Role, User};
 use qingdan_storage::{AssignmentQuery, AssignmentScope, AssignmentSummary};
 use std::sync::Arc;
 
@@ -119,11 +119,12 @@ impl App {
         };
         let open = self.store.assignments(&query).await?.items;
         let extensions = open.iter().filter(|a| a.has_pending_extension).map(matter).collect();
-        let overdue = open.iter().filter(|a| a.light == Light::Overdue).map(matter).collect();
+        // A matter past its stage's due date is lit red (13710): that is 逾期.
+        let overdue = open.iter().filter(|a| a.light.is_alarm()).map(matter).collect();
         let mut piles = vec![
             pile("to_review", "待审核", "/reviews", reviews),
             pile("extensions", "待审批延期", "/assignments", extensions),
-            pile("overdue", "逾期事项", "/assignments?light=overdue", overdue),
+            pile("overdue", "逾期事项", "/assignments?light=red", overdue),
         ];
         if let Some(plan) = self.store.plans(user.tenant_id).await?.first() {
             let stale = self.stale_tasks(user, plan.id).await?;

@@ -170,6 +170,19 @@ async fn users(backend: Backend) -> Result<()> {
     ensure!(matches!(w.app.set_user_active(&w.admin, w.admin.id, false).await, Err(AppError::Conflict(_))));
     w.app.set_user_active(&w.admin, wu.id, true).await?;
     ensure!(w.app.login("fgw.wu", PASSWORD).await.is_ok(), "enabled again, he signs in");
+    // 三员分立: the administrators' own accounts are the security administrator's to disable.
+    for admin in [&w.auditor, &w.security] {
+        ensure!(
+            matches!(w.app.set_user_active(&w.admin, admin.id, false).await, Err(AppError::Conflict(_))),
+            "the system administrator may not disable {}",
+            admin.username
+        );
+        ensure!(w.app.user(&w.security, admin.id).await?.is_active, "{} stays active", admin.username);
+    }
+    w.app.set_user_active(&w.security, w.auditor.id, false).await?;
+    ensure!(!w.app.user(&w.security, w.auditor.id).await?.is_active, "the security administrator disables the auditor");
+    w.app.set_user_active(&w.security, w.auditor.id, true).await?;
+    ensure!(matches!(w.app.set_user_active(&w.security, w.security.id, false).await, Err(AppError::Conflict(_))));
     let actions = audit_actions(&w, "user", wu.id.0).await?;
     ensure!(["update", "disable", "enable"].iter().all(|a| actions.iter().any(|x| x == a)), "{actions:?}");
     Ok(())

@@ -81,6 +81,22 @@ async fn demo_projects(backend: Backend) -> Result<()> {
     for m in &meetings {
         let detail = app.meeting_detail(&office, qingdan_domain::MeetingId(m.id)).await?;
         ensure!(detail.decisions.len() == 3 && detail.decisions.iter().all(|d| d.assignment_id.is_some()));
+        for d in &detail.decisions {
+            // A decision that names a project is about that project, and its matter is due when it says.
+            let name = d.project_name.clone().unwrap_or_default();
+            let kind = ["新能源电池材料产业园", "城乡快速通道", "人民医院新院区", "高端装备制造基地"]
+                .into_iter()
+                .find(|k| d.content.contains(k));
+            ensure!(kind.is_none_or(|k| name.contains(k)), "{} is linked to {name}", d.content);
+            let matter = app.assignment(&office, qingdan_domain::AssignmentId(d.assignment_id.unwrap_or(0))).await?;
+            let solve = matter.schedule.solve;
+            ensure!(
+                solve >= d.deadline && (solve - d.deadline).num_days() < 7,
+                "{}: due {solve}, agreed {}",
+                d.content,
+                d.deadline
+            );
+        }
     }
     let second = app.meeting_detail(&office, qingdan_domain::MeetingId(meetings[0].id)).await?;
     ensure!(second.agenda.previous_number == Some(1) && second.agenda.previous.len() == 3, "{:?}", second.agenda);

@@ -24,6 +24,7 @@ on_both_engines! {
     the_meeting_turns_decisions_into_matters_and_the_next_agenda_opens_with_them => meetings;
     owners_are_reminded_of_each_half_months_report_once_and_not_after_reporting => reminders;
     the_light_sweep_racing_reports_and_procedures_leaves_each_light_as_recomputed => sweep_race;
+    the_bulletin_names_every_red_project_not_the_maps_first_few => bulletin_reds;
 }
 
 struct City {
@@ -519,6 +520,31 @@ async fn ledgers(backend: Backend) -> Result<()> {
     let text = qingdan_office::docx_text(&bulletin.bytes)?;
     ensure!(text.contains("东城区") && text.contains("东城特钢配套物流园"), "{text}");
     ensure!(matches!(app.dispatch_bulletin(&c.owner).await, Err(AppError::Forbidden)));
+    Ok(())
+}
+
+/// More red projects than the map lists: the 调度通报 counts and names them
+/// all, and its count is the sum of its county table.
+async fn bulletin_reds(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let (app, office) = (&c.w.app, &c.w.supervisor);
+    let many = qingdan_app::projects::RED_LIST + 3;
+    for i in 0..many {
+        // 5% of the year's plan done by July: red.
+        app.create_project(office, &project_input(&c, &format!("东城滞后项目{i:02}"))).await?;
+    }
+    let map = app.project_map(office).await?;
+    ensure!(
+        map.all.red == many && map.red.len() == qingdan_app::projects::RED_LIST,
+        "{} / {}",
+        map.all.red,
+        map.red.len()
+    );
+    let text = qingdan_office::docx_text(&app.dispatch_bulletin(office).await?.bytes)?;
+    ensure!(text.contains(&format!("本期红灯项目{many}个")), "{text}");
+    for i in 0..many {
+        ensure!(text.contains(&format!("东城滞后项目{i:02}")), "project {i} is missing from the bulletin");
+    }
     Ok(())
 }
 

@@ -142,5 +142,19 @@ async fn matters(backend: Backend) -> Result<()> {
     w.app.transition_assignment(&o.wu, id, &sign).await?;
     let office = w.app.inbox(&w.supervisor, true).await?;
     ensure!(office.len() == 1 && office[0].title.contains("签收"), "the office hears of the step: {office:?}");
+
+    // A matter assigned weeks ago and never signed for is past its due date:
+    // the office's 逾期事项 counts it as the statistics' 当前超期 does.
+    let late = NewAssignmentInput {
+        title: "清理拖欠中小企业账款".into(), assigned_on: "2026-03-02".into(), ..input
+    };
+    w.app.create_assignment(&w.supervisor, &late).await?;
+    w.app.sweep_assignments(w.tenant, "2026-03-20".parse()?).await?;
+    let bench = w.app.workbench(&w.supervisor).await?;
+    let overdue = bench.piles.iter().find(|p| p.code == "overdue").map(|p| p.items.clone()).unwrap_or_default();
+    ensure!(overdue.len() == 1 && overdue[0].0 == "清理拖欠中小企业账款", "{overdue:?}");
+    let stats = w.app.assignment_statistics(&w.supervisor).await?;
+    let overdue_in_stats: i64 = stats.iter().map(|s| s.overdue).sum();
+    ensure!(overdue_in_stats == 1, "the statistics agree: {overdue_in_stats}");
     Ok(())
 }

@@ -104,7 +104,7 @@ pub struct RedTask {
     pub title: String,
     /// 牵头单位.
     pub lead_org: String,
-    /// 存在问题, one per line; empty prints `未报送`.
+    /// 存在问题, one per line, as the caller words it; empty prints `—`.
     pub problems: String,
 }
 
@@ -151,7 +151,7 @@ pub fn bulletin_docx(bulletin: &Bulletin) -> Result<Vec<u8>, OfficeError> {
     };
 
     doc = heading(doc, "总体情况");
-    doc = summary(doc, &bulletin.summary);
+    doc = summary(doc, &bulletin.summary, bulletin.issued_on);
 
     doc = heading(doc, "各牵头单位进展情况");
     doc = if bulletin.by_org.is_empty() {
@@ -198,14 +198,17 @@ fn red_intro(s: &BulletinSummary, listed: usize) -> String {
     }
 }
 
-fn summary(doc: GongwenDoc, s: &BulletinSummary) -> GongwenDoc {
+/// The counts stand on `as_of` (the day of issue), which may be after the
+/// period the bulletin is about: the text says so rather than "this period".
+fn summary(doc: GongwenDoc, s: &BulletinSummary, as_of: NaiveDate) -> GongwenDoc {
     let rate = if s.total == 0 {
         "—".to_string()
     } else {
         percent(Decimal::from(s.done) * Decimal::ONE_HUNDRED / Decimal::from(s.total))
     };
     let mut doc = doc.heading2("（一）任务进展").body(&format!(
-        "截至本期，共有末级任务{}项。其中，已完成{}项，绿灯（正常推进）{}项，黄灯（进度滞后）{}项，红灯（严重滞后）{}项，逾期未完成{}项；完成率{rate}。",
+        "截至{}，共有末级任务{}项。其中，已完成{}项，绿灯（正常推进）{}项，黄灯（进度滞后）{}项，红灯（严重滞后）{}项，逾期未完成{}项；完成率{rate}。",
+        chinese_date(as_of),
         s.total, s.done, s.green, s.yellow, s.red, s.overdue
     ));
     if let Some(dh) = &s.double_half {
@@ -268,8 +271,7 @@ fn red_table(doc: GongwenDoc, tasks: &[RedTask]) -> GongwenDoc {
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let problems =
-                if t.problems.trim().is_empty() { "未报送".to_string() } else { t.problems.trim().to_string() };
+            let problems = if t.problems.trim().is_empty() { "—".to_string() } else { t.problems.trim().to_string() };
             vec![(i + 1).to_string(), t.number.clone(), t.title.clone(), t.lead_org.clone(), problems]
         })
         .collect();

@@ -143,7 +143,7 @@ fn bulletin_reads_back_with_every_section() {
         headings.iter().map(|h| lines.iter().position(|l| l == h).unwrap_or_else(|| panic!("{h}"))).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "headings in order: {positions:?}");
 
-    assert!(text.contains("截至本期，共有末级任务120项。其中，已完成30项，绿灯（正常推进）60项，黄灯（进度滞后）20项，红灯（严重滞后）8项，逾期未完成2项；完成率25%。"), "{text}");
+    assert!(text.contains("截至2026年11月25日，共有末级任务120项。其中，已完成30项，绿灯（正常推进）60项，黄灯（进度滞后）20项，红灯（严重滞后）8项，逾期未完成2项；完成率25%。"), "{text}");
     assert!(lines.contains(&"（二）“双过半”情况"));
     assert!(text.contains("截至2026年6月30日，时间和任务均过半的任务90项，占75%；未实现“双过半”的任务30项。"));
 

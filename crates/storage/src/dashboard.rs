@@ -45,8 +45,11 @@ pub struct RedTask {
     pub lead_org_id: Option<OrgId>,
     pub lead_org: Option<String>,
     pub lead_leader: Option<String>,
-    /// 存在问题 of the newest report, empty when none was reported.
+    /// 存在问题 of the newest accepted report, empty when it gave none.
     pub problems: String,
+    /// Whether any report of the task was accepted (a report waiting for
+    /// review or returned has said nothing yet).
+    pub has_accepted_report: bool,
 }
 
 /// A working task's dates, for recounting its light in a past month.
@@ -77,6 +80,7 @@ fn red_task(row: RedRow) -> Result<RedTask> {
         lead_org_id: org_id.map(OrgId),
         lead_org,
         lead_leader,
+        has_accepted_report: problems.is_some(),
         problems: problems.unwrap_or_default(),
     })
 }

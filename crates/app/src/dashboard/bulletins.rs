@@ -110,7 +110,11 @@ fn red_task(t: &qingdan_storage::RedTask) -> RedTask {
         number: t.number.clone(),
         title: t.title.clone(),
         lead_org: t.lead_org.clone().unwrap_or_default(),
-        problems: t.problems.clone(),
+        problems: match (t.problems.trim(), t.has_accepted_report) {
+            ("", false) => "暂无审核通过的报送".into(),
+            ("", true) => "未说明".into(),
+            (problems, _) => problems.into(),
+        },
     }
 }
 

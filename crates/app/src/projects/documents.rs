@@ -61,8 +61,13 @@ impl App {
         if !user.role.reads_whole_tenant() {
             return Err(AppError::Forbidden);
         }
-        let map = self.project_map(user).await?;
         let tenant = user.tenant_id;
+        let scope = super::scope_of(user)?;
+        // Built now, not the page's cached map, and with every red project, not
+        // the map's first few: the document's counts agree with its own tables.
+        let map = self.build_project_map(tenant, scope).await?;
+        let (lagging, _) =
+            self.store.lagging_projects(tenant, scope, i64::try_from(map.all.red).unwrap_or(i64::MAX)).await?;
         let blockers = self.store.open_factor_issues(tenant, ProjectScope::All, None, 50).await?;
         let orgs = self.store.orgs(tenant).await?;
         let org_name = |id: Option<OrgId>| {
@@ -93,10 +98,10 @@ impl App {
                     red: count(g.red),
                 })
                 .collect(),
-            red_projects: map
-                .red
+            red_projects: lagging
                 .iter()
-                .map(|(p, _)| qingdan_office::RedProject {
+                .filter(|p| p.light.is_alarm())
+                .map(|p| qingdan_office::RedProject {
                     name: p.fields.name.clone(),
                     county: org_name(p.fields.county_org_id),
                     reason: p.reasons.clone(),

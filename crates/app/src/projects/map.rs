@@ -158,7 +158,7 @@ impl App {
         Ok(map)
     }
 
-    async fn build_project_map(&self, tenant: TenantId, scope: ProjectScope) -> Result<ProjectMap> {
+    pub(crate) async fn build_project_map(&self, tenant: TenantId, scope: ProjectScope) -> Result<ProjectMap> {
         let today = self.clock.today();
         let projects = self.store.all_projects(tenant, scope, &ProjectQuery::default()).await?;
         let orgs = self.store.orgs(tenant).await?;

@@ -98,7 +98,8 @@ pub fn decision_state(d: &Decision, today: NaiveDate) -> &'static str {
         None if d.deadline < today => "未转督办，已逾期",
         None => "未转督办",
         Some(s) if s.is_closed() => "已办结",
-        Some(_) if d.deadline < today || d.assignment_light.as_deref() == Some("overdue") => "已逾期",
+        // The matter is due to be solved by the deadline ([`App::assign_decision`]).
+        Some(_) if d.deadline < today => "已逾期",
         Some(_) => "办理中",
     }
 }
@@ -306,11 +307,17 @@ impl App {
         let meeting =
             self.store.meeting(user.tenant_id, MeetingId(d.meeting_id)).await?.ok_or(AppError::NotFound("调度会"))?;
         let short: String = d.content.chars().take(40).collect();
+        // The 完成时限 agreed at the meeting is the matter's 时间表: it is due
+        // to be solved then (13710's rule for a 重大复杂事项), not ten working
+        // days on. A deadline already past leaves the ordinary rule.
+        let timetable = (d.deadline > self.clock.today()).then_some(d.deadline);
         let input = NewAssignmentInput {
             title: format!("第{}次调度会议定：{short}", meeting.number),
             source: AssignmentSource::MeetingDecision.code().to_owned(),
             text: format!("{}（{}议定，完成时限{}）", d.content, meeting.title, d.deadline),
             lead_org_id: Some(d.lead_org_id),
+            is_major: timetable.is_some(),
+            timetable: timetable.map(|t| t.to_string()).unwrap_or_default(),
             ..NewAssignmentInput::default()
         };
         self.create_linked_assignment(user, &input, Some(AssignmentLink::Decision(id))).await

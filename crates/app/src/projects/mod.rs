@@ -22,7 +22,7 @@ mod reminders;
 mod work;
 
 pub use ledger::ProjectLedgerImported;
-pub use map::{BatchCount, GroupFigures, ProjectMap, StageCount};
+pub use map::{BatchCount, GroupFigures, ProjectMap, RED_LIST, StageCount};
 pub use meetings::{Agenda, AgendaDecision, AgendaItem, DecisionInput, MeetingDetail, MeetingInput, decision_state};
 pub use reminders::{PROJECT_SCHEDULE, project_reminder};
 pub use work::{FactorInput, PreworkInput, ProjectReportInput};

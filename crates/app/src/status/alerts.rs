@@ -81,6 +81,7 @@ mod tests {
             lead_org: Some("市交通运输局".into()),
             lead_leader: None,
             problems: String::new(),
+            has_accepted_report: false,
         }
     }
 

@@ -63,7 +63,6 @@ pub struct Decision {
     pub assignment_id: Option<i64>,
     /// The matter's status code, when it is one.
     pub assignment_status: Option<String>,
-    pub assignment_light: Option<String>,
     pub closed_on: Option<NaiveDate>,
 }
 
@@ -77,7 +76,7 @@ const MEETING_COLUMNS: &str =
     "id, number, title, held_on, place, chair, attendees, summary, agenda, created_at FROM dispatch_meetings";
 
 const DECISIONS: &str = "SELECT d.id, d.meeting_id, d.project_id, p.name AS project_name, d.content, d.lead_org_id, \
-    o.name AS lead_org_name, d.deadline, d.assignment_id, a.status AS assignment_status, a.light AS assignment_light, \
+    o.name AS lead_org_name, d.deadline, d.assignment_id, a.status AS assignment_status, \
     a.closed_on FROM dispatch_decisions d JOIN orgs o ON o.id = d.lead_org_id \
     LEFT JOIN projects p ON p.id = d.project_id LEFT JOIN assignments a ON a.id = d.assignment_id";
 
