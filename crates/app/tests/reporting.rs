@@ -156,7 +156,7 @@ async fn late_and_missing(backend: Backend) -> Result<()> {
     later.review(&w.supervisor, first, &back).await?;
     later.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
     // Late: first submitted on the 27th.
-    later.submit_report(&f.reform_reporter, f.tasks[1], &report("2026-03")).await?;
+    let late_report = later.submit_report(&f.reform_reporter, f.tasks[1], &report("2026-03")).await?;
 
     let status = later.reporting_status(&w.supervisor, f.plan, None).await?;
     ensure!(status.is_past_due && status.period.to_string() == "2026-03");
@@ -169,6 +169,15 @@ async fn late_and_missing(backend: Backend) -> Result<()> {
     ensure!(late == [f.reform] && missing == [f.transport], "{late:?} {missing:?}");
     let labels: Vec<String> = status.tasks.iter().map(|t| t.status.label()).collect();
     ensure!(labels == ["已报待审", "迟报（已报待审）", "逾期未报"], "{labels:?}");
+
+    // The late report returned and not resubmitted: owed again, so its line
+    // and its org's count both say 逾期未报, not 迟报.
+    later.review(&w.supervisor, late_report, &back).await?;
+    let status = later.reporting_status(&w.supervisor, f.plan, None).await?;
+    let reform = org(&status.orgs, f.reform)?;
+    ensure!((reform.on_time, reform.late, reform.missing) == (1, 0, 1), "{reform:?}");
+    let labels: Vec<String> = status.tasks.iter().map(|t| t.status.label()).collect();
+    ensure!(labels[1] == "逾期未报（已退回）", "{labels:?}");
 
     // An earlier period asked by name: nobody reported February.
     let february: Period = "2026-02".parse().map_err(anyhow::Error::msg)?;

@@ -117,16 +117,19 @@ impl ReportingSchedule {
     /// `report` is its review status and the day it was first submitted.
     pub fn status(&self, period: Period, report: Option<(ReportStatus, NaiveDate)>, today: NaiveDate) -> DueStatus {
         let due = self.due_date(period);
+        let past_due = today > due;
         match report {
-            None if today > due => DueStatus { state: DueState::Missing, is_late: false },
-            None => DueStatus { state: DueState::Pending, is_late: false },
+            None if past_due => DueStatus { state: DueState::Missing, is_late: false, is_owed_past_due: true },
+            None => DueStatus { state: DueState::Pending, is_late: false, is_owed_past_due: false },
             Some((status, submitted_on)) => {
                 let state = match status {
                     ReportStatus::Submitted => DueState::Submitted,
                     ReportStatus::Accepted => DueState::Accepted,
                     ReportStatus::Returned => DueState::Returned,
                 };
-                DueStatus { state, is_late: submitted_on > due }
+                // A returned report is owed again: past the due date, it is 逾期未报.
+                let is_owed_past_due = state == DueState::Returned && past_due;
+                DueStatus { state, is_late: submitted_on > due && !is_owed_past_due, is_owed_past_due }
             }
         }
     }
@@ -174,14 +177,22 @@ impl DueState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DueStatus {
     pub state: DueState,
-    /// 迟报: first submitted after the due date.
+    /// 迟报: first submitted after the due date (and not owed again).
     pub is_late: bool,
+    /// 逾期未报: the due date has passed and the period is still owed,
+    /// nothing having come or the report having been returned. The one
+    /// test of "missing" that the reporting page's counts and lines share.
+    pub is_owed_past_due: bool,
 }
 
 impl DueStatus {
-    /// 未报, 逾期未报, 已通过, 迟报（已通过）…
+    /// 未报, 逾期未报, 已通过, 迟报（已通过）, 逾期未报（已退回）…
     pub fn label(self) -> String {
-        if self.is_late { format!("迟报（{}）", self.state.label()) } else { self.state.label().to_owned() }
+        match self.state {
+            DueState::Returned if self.is_owed_past_due => format!("{}（已退回）", DueState::Missing.label()),
+            state if self.is_late => format!("迟报（{}）", state.label()),
+            state => state.label().to_owned(),
+        }
     }
 }
 
@@ -289,17 +300,48 @@ mod tests {
         let s = ReportingSchedule::default();
         let march = p("2026-03");
         let cases = [
-            (None, "2026-03-25", DueState::Pending, false),
-            (None, "2026-03-26", DueState::Missing, false),
-            (Some((ReportStatus::Submitted, "2026-03-25")), "2026-04-10", DueState::Submitted, false),
-            (Some((ReportStatus::Accepted, "2026-03-26")), "2026-04-10", DueState::Accepted, true),
-            (Some((ReportStatus::Returned, "2026-03-20")), "2026-04-10", DueState::Returned, false),
+            (None, "2026-03-25", DueState::Pending, false, false, "未报"),
+            (None, "2026-03-26", DueState::Missing, false, true, "逾期未报"),
+            (
+                Some((ReportStatus::Submitted, "2026-03-25")),
+                "2026-04-10",
+                DueState::Submitted,
+                false,
+                false,
+                "已报待审",
+            ),
+            (
+                Some((ReportStatus::Accepted, "2026-03-26")),
+                "2026-04-10",
+                DueState::Accepted,
+                true,
+                false,
+                "迟报（已通过）",
+            ),
+            (Some((ReportStatus::Returned, "2026-03-20")), "2026-03-24", DueState::Returned, false, false, "已退回"),
+            // Returned and not resubmitted by the due date: owed, however it first came.
+            (
+                Some((ReportStatus::Returned, "2026-03-20")),
+                "2026-04-10",
+                DueState::Returned,
+                false,
+                true,
+                "逾期未报（已退回）",
+            ),
+            (
+                Some((ReportStatus::Returned, "2026-03-27")),
+                "2026-04-10",
+                DueState::Returned,
+                false,
+                true,
+                "逾期未报（已退回）",
+            ),
         ];
-        for (report, today, state, late) in cases {
+        for (report, today, state, late, owed, label) in cases {
             let status = s.status(march, report.map(|(st, on)| (st, d(on))), d(today));
-            assert_eq!(status, DueStatus { state, is_late: late }, "{report:?} {today}");
+            assert_eq!(status, DueStatus { state, is_late: late, is_owed_past_due: owed }, "{report:?} {today}");
+            assert_eq!(status.label(), label);
         }
-        assert_eq!(DueStatus { state: DueState::Accepted, is_late: true }.label(), "迟报（已通过）");
     }
 
     #[test]

@@ -169,9 +169,10 @@ fn task_reporting(schedule: &ReportingSchedule, period: Period, today: NaiveDate
     }
 }
 
-/// Per-org counts of `tasks`, in their (org) order, as of `today`. A returned
-/// report counts as not yet reported: missing once its due date has passed.
-pub fn org_counts(tasks: &[TaskReporting], today: NaiveDate) -> Vec<OrgReporting> {
+/// Per-org counts of `tasks`, in their (org) order. A returned report counts
+/// as not yet reported: missing once its due date has passed, as its line says
+/// ([`qingdan_domain::DueStatus::is_owed_past_due`]).
+pub fn org_counts(tasks: &[TaskReporting]) -> Vec<OrgReporting> {
     let mut out: Vec<OrgReporting> = Vec::new();
     for t in tasks {
         if out.last().is_none_or(|o| o.org_id != t.org_id) {
@@ -188,8 +189,7 @@ pub fn org_counts(tasks: &[TaskReporting], today: NaiveDate) -> Vec<OrgReporting
         if let Some(o) = out.last_mut() {
             o.tasks_due += 1;
             match t.status.state {
-                DueState::Missing => o.missing += 1,
-                DueState::Returned if today > t.due_date => o.missing += 1,
+                _ if t.status.is_owed_past_due => o.missing += 1,
                 DueState::Pending | DueState::Returned => o.pending += 1,
                 _ if t.status.is_late => o.late += 1,
                 _ => o.on_time += 1,
@@ -276,7 +276,7 @@ impl App {
             .collect();
         let due_date = schedule.due_date(period);
         Ok(ReportingStatus {
-            orgs: org_counts(&tasks, today),
+            orgs: org_counts(&tasks),
             plan,
             schedule,
             period,
