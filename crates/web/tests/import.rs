@@ -192,16 +192,20 @@ async fn review_and_publish(backend: Backend) -> Result<()> {
 
 async fn bad_file(backend: Backend) -> Result<()> {
     let (w, router, cookie) = setup(backend).await?;
-    let cases: [(&str, &[u8], &str); 3] = [
+    let cases: [(&str, &[u8], &str); 5] = [
         ("报告.pdf", b"%PDF-1.7\n1 0 obj << >> endobj\n", "PDF"),
         ("noise.bin", &[0u8, 159, 146, 150, 1, 2, 3, 255, 254, 0, 0, 7, 8, 200, 201, 13], "无法读取报告"),
         ("", b"", "请选择要上传的报告文件"),
+        ("empty.docx", b"hello", "不是有效的Word文档"),
+        ("通知.txt", "请各单位准时参会。".as_bytes(), "未从报告"),
     ];
     for (name, bytes, words) in cases {
         let reply = send(&router, upload(&cookie, name, bytes)?).await?;
         ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", reply.status);
-        let error = reply.select("#error").join("");
-        ensure!(error.contains(words), "{name}: {error}");
+        // The reason stands under the file field of the import page, once, with the menu.
+        let error = reply.select("#upload #file-error").join("");
+        ensure!(error.contains(words) && reply.select("#error").is_empty(), "{name}: {error}");
+        ensure!(!reply.select("nav #who").is_empty() && !reply.select("#imports").is_empty(), "{name}: the page");
     }
     let no_multipart = send(&router, post_form("/imports", &cookie, "file=abc")?).await?;
     ensure!(no_multipart.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", no_multipart.status);

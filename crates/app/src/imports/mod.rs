@@ -75,6 +75,17 @@ impl App {
         if bytes.len() > MAX_REPORT_BYTES {
             invalid.add("file", "too_large", format!("文件过大：报告不能超过{}MB", MAX_REPORT_BYTES / 1024 / 1024));
         }
+        // Named .docx but not a zip (a renamed text file, a broken download):
+        // say so rather than read it as text.
+        if file_name.to_lowercase().ends_with(".docx") && !bytes.starts_with(b"PK\x03\x04") {
+            invalid.add(
+                "file",
+                "bad_docx",
+                format!(
+                    "“{file_name}”不是有效的Word文档（.docx）：请用 Word 或 WPS 另存为 .docx 后上传，或上传文本（.txt）"
+                ),
+            );
+        }
         invalid.into_result()?;
         let owned = bytes.to_vec();
         let text = crate::input::read_upload(move || read_report(&owned)).await?.map_err(|err| match err {
@@ -109,6 +120,13 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
         };
+        if extraction.draft_tasks.is_empty() {
+            return Err(AppError::field(
+                "file",
+                "no_tasks",
+                format!("未从报告“{file_name}”中读出任何任务：请确认上传的是政府工作报告的正文"),
+            ));
+        }
         if extraction.draft_tasks.len() > MAX_DRAFT_TASKS {
             return Err(AppError::field(
                 "file",

@@ -30,6 +30,8 @@ pub struct ImportsPage {
     max_mb: usize,
     /// What the last action did, shown once.
     notice: &'static str,
+    /// Why the file just uploaded was refused, shown under the file field.
+    file_error: String,
 }
 
 /// The list's query: `deleted=1` after a draft was deleted.
@@ -67,21 +69,50 @@ pub async fn list(
     PageUser(user): PageUser,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<ImportsPage, PageError> {
-    let imports = state.app.imports(&user).await?;
+    let notice = if query.deleted.is_some() { "草稿已删除。" } else { "" };
+    imports_page(&state, &user, notice, String::new()).await
+}
+
+async fn imports_page(
+    state: &AppState,
+    user: &User,
+    notice: &'static str,
+    file_error: String,
+) -> Result<ImportsPage, PageError> {
+    let imports = state.app.imports(user).await?;
     Ok(ImportsPage {
-        nav: Nav::new(&user, "/imports"),
+        nav: Nav::new(user, "/imports"),
         imports: imports.into_iter().map(ImportLine::from).collect(),
         max_mb: qingdan_app::MAX_REPORT_BYTES / 1024 / 1024,
-        notice: if query.deleted.is_some() { "草稿已删除。" } else { "" },
+        notice,
+        file_error,
     })
 }
 
 /// Receives the multipart upload (`file`), stores the draft and opens it.
+/// 上传并识别: a refused file comes back on the import page, its reason under
+/// the file field (422); a read one opens its draft.
 pub async fn upload(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<axum::response::Response, PageError> {
+    match read_upload(&state, &user, multipart).await {
+        Ok(id) => Ok(crate::view::said(&format!("/imports/{id}"), "已读取报告，请核对提取的任务和指标。")),
+        Err(AppError::Invalid(invalid)) => {
+            let reason = invalid.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
+            let page = imports_page(&state, &user, "", reason).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn read_upload(
+    state: &AppState,
+    user: &User,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<i64, AppError> {
     let no_file = || AppError::field("file", "required", "请选择要上传的报告文件（.txt、.md 或 .docx）");
     let mut multipart = multipart.map_err(|_| no_file())?;
     let mut upload: Option<(String, Vec<u8>)> = None;
@@ -89,7 +120,7 @@ pub async fn upload(
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(err) => return Err(unreadable_upload(err.status()).into()),
+            Err(err) => return Err(unreadable_upload(err.status())),
         };
         if field.name() != Some("file") {
             continue;
@@ -100,10 +131,9 @@ pub async fn upload(
     }
     let (name, bytes) = upload.ok_or_else(no_file)?;
     if name.is_empty() && bytes.is_empty() {
-        return Err(no_file().into());
+        return Err(no_file());
     }
-    let id = state.app.upload_report(&user, &name, &bytes).await?;
-    Ok(crate::view::said(&format!("/imports/{id}"), "已读取报告，请核对提取的任务和指标。"))
+    Ok(state.app.upload_report(user, &name, &bytes).await?.0)
 }
 
 fn unreadable_upload(status: axum::http::StatusCode) -> AppError {

@@ -45,6 +45,7 @@ pub struct DueLine {
 /// The badge colour of a status.
 pub fn status_class(status: DueStatus) -> &'static str {
     match status.state {
+        DueState::Missing => "danger",
         _ if status.is_owed_past_due => "danger",
         DueState::Returned => "warning",
         _ if status.is_late => "warning",
