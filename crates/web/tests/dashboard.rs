@@ -32,6 +32,9 @@ async fn page(backend: Backend) -> Result<()> {
     // Nothing reported at mid-year: the task is red and on the list.
     let red = reply.attrs("#red-list tr[data-task]", "data-task");
     ensure!(red == [task.0.to_string()], "{red:?}");
+    // The list holds red and overdue tasks alike, and its heading says so.
+    let heading = reply.select(".red-list h2").concat();
+    ensure!(heading == "红灯和逾期任务（1）", "{heading}");
     let data = reply.select("#dashboard-data").concat();
     ensure!(!data.contains("</script>"), "an org's name cannot close the script");
     let figures: serde_json::Value = serde_json::from_str(&data)?;
