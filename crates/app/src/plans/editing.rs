@@ -58,7 +58,9 @@ impl App {
         Ok(done?)
     }
 
-    /// Adds a target to a task (`target` `None`) or changes one.
+    /// Adds a target to a task (`target` `None`) or changes one. A fault
+    /// names the target by its place among the task's targets (第2个指标,
+    /// field `targets[1].…`): a changed one keeps its place, a new one comes last.
     pub async fn save_target(
         &self,
         user: &User,
@@ -67,10 +69,14 @@ impl App {
         input: &TargetInput,
     ) -> Result<TargetId> {
         self.editable_plan_of(user, task).await?;
+        let targets = self.store.targets(user.tenant_id, task).await?;
+        let place = target.and_then(|t| targets.iter().position(|x| x.id == t)).unwrap_or(targets.len());
         let mut invalid = Invalid::new();
-        let checked = check_target(&mut invalid, 0, input);
+        let checked = check_target(&mut invalid, place, input);
         invalid.into_result()?;
-        let Some(new) = checked else { return Err(AppError::field("targets[0]", "invalid", "指标填写有误")) };
+        let Some(new) = checked else {
+            return Err(AppError::field(&format!("targets[{place}]"), "invalid", "指标填写有误"));
+        };
         let rules = self.store.status_rules(user.tenant_id).await?;
         let saved =
             self.store.save_target(user.tenant_id, task, target, &new, self.recount(&rules), self.actor(user)).await;

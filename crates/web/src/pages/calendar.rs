@@ -27,6 +27,8 @@ pub struct CalendarPage {
     notice: String,
     /// What the admin typed into the import box, shown again after an error.
     import_text: String,
+    /// What the admin typed into the day form, shown again after an error.
+    day: CalendarDayInput,
     check: Option<Check>,
 }
 
@@ -45,8 +47,13 @@ impl CalendarPage {
     }
 
     fn region_label<'a>(&self, day: &'a CalendarDay) -> &'a str {
-        if day.region.is_empty() { "全国" } else { &day.region }
+        region_label(&day.region)
     }
+}
+
+/// A day's region for people: 全国 for a national day.
+fn region_label(region: &str) -> &str {
+    if region.is_empty() { "全国" } else { region }
 }
 
 fn weekday_label(date: NaiveDate) -> &'static str {
@@ -78,6 +85,7 @@ struct Extra {
     errors: Vec<String>,
     notice: String,
     import_text: String,
+    day: CalendarDayInput,
 }
 
 async fn page(state: &AppState, user: &User, query: &CalendarQuery, extra: Extra) -> Result<CalendarPage, PageError> {
@@ -101,6 +109,7 @@ async fn page(state: &AppState, user: &User, query: &CalendarQuery, extra: Extra
         errors: extra.errors,
         notice: extra.notice,
         import_text: extra.import_text,
+        day: extra.day,
         check,
     })
 }
@@ -133,7 +142,7 @@ async fn check(state: &AppState, user: &User, query: &CalendarQuery) -> Result<O
 }
 
 fn no_extra() -> Extra {
-    Extra { errors: Vec::new(), notice: String::new(), import_text: String::new() }
+    Extra { errors: Vec::new(), notice: String::new(), import_text: String::new(), day: CalendarDayInput::default() }
 }
 
 pub async fn show(
@@ -144,26 +153,19 @@ pub async fn show(
     let mut extra = no_extra();
     extra.notice = match query.done.as_deref() {
         Some("added") => "已保存".to_owned(),
-        Some("deleted") => "已删除".to_owned(),
         Some(other) => imported_notice(other).unwrap_or_default(),
         None => String::new(),
     };
     page(&state, &user, &query, extra).await
 }
 
-/// Shows the page again with the field errors, status 422.
-async fn again(
-    state: &AppState,
-    user: &User,
-    year: &str,
-    err: AppError,
-    import_text: String,
-) -> Result<Response, PageError> {
+/// Shows the page again with the field errors and what was typed (`kept`), status 422.
+async fn again(state: &AppState, user: &User, year: &str, err: AppError, kept: Extra) -> Result<Response, PageError> {
     match err {
         AppError::Invalid(invalid) => {
             let errors = invalid.errors.into_iter().map(|e| e.message).collect();
             let query = CalendarQuery { year: Some(year.to_owned()), ..CalendarQuery::default() };
-            let extra = Extra { errors, notice: String::new(), import_text };
+            let extra = Extra { errors, ..kept };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(state, user, &query, extra).await?).into_response())
         }
         other => Err(other.into()),
@@ -171,8 +173,13 @@ async fn again(
 }
 
 fn back(year: &str, done: &str) -> Response {
+    Redirect::to(&format!("{}&done={done}", year_page(year))).into_response()
+}
+
+/// The page of a year: only its digits are taken.
+fn year_page(year: &str) -> String {
     let year: String = year.chars().filter(char::is_ascii_digit).take(4).collect();
-    Redirect::to(&format!("/admin/calendar?year={year}&done={done}")).into_response()
+    format!("/admin/calendar?year={year}")
 }
 
 pub async fn add(
@@ -182,7 +189,10 @@ pub async fn add(
 ) -> Result<Response, PageError> {
     match state.app.add_calendar_day(&user, &input).await {
         Ok(day) => Ok(back(&day.date.year().to_string(), "added")),
-        Err(err) => again(&state, &user, input.date.get(..4).unwrap_or_default(), err, String::new()).await,
+        Err(err) => {
+            let year = input.date.get(..4).unwrap_or_default().to_owned();
+            again(&state, &user, &year, err, Extra { day: input, ..no_extra() }).await
+        }
     }
 }
 
@@ -193,8 +203,11 @@ pub async fn delete(
 ) -> Result<Response, PageError> {
     let date = form.get("date");
     match state.app.delete_calendar_day(&user, &form.get("region"), &date).await {
-        Ok(day) => Ok(back(&day.date.year().to_string(), "deleted")),
-        Err(err) => again(&state, &user, date.get(..4).unwrap_or_default(), err, String::new()).await,
+        Ok(day) => {
+            let said = format!("已删除{}（{}）", day.date, region_label(&day.region));
+            Ok(crate::view::said(&year_page(&day.date.year().to_string()), &said))
+        }
+        Err(err) => again(&state, &user, date.get(..4).unwrap_or_default(), err, no_extra()).await,
     }
 }
 
@@ -211,7 +224,7 @@ pub async fn import(
                 format!("imported-{}-{}-{}-{}", change.inserted, change.updated, change.removed, change.unchanged);
             Ok(back(&year, &done))
         }
-        Err(err) => again(&state, &user, &year, err, text).await,
+        Err(err) => again(&state, &user, &year, err, Extra { import_text: text, ..no_extra() }).await,
     }
 }
 

@@ -43,12 +43,45 @@ impl Done {
     }
 }
 
+/// A target's row on the edit page (id 0: the add form): as stored, or as
+/// typed when the save was refused, with the faults of that row.
+#[derive(Default)]
 pub struct TargetRow {
     pub id: i64,
     pub metric: String,
-    pub comparator: &'static str,
+    pub comparator: String,
     pub value: String,
     pub unit: String,
+    pub error: String,
+}
+
+impl TargetRow {
+    /// Puts back what was typed into the row's form.
+    fn show_typed(&mut self, typed: TargetInput) {
+        self.metric = typed.metric;
+        self.comparator = typed.comparator;
+        self.value = typed.value;
+        self.unit = typed.unit;
+    }
+}
+
+/// The faults of the target at `place` (field `targets[place].…`, as the app
+/// names them), in the order of the row's fields.
+fn target_error(errors: &HashMap<String, String>, place: usize) -> String {
+    ["", ".metric", ".comparator", ".value", ".unit"]
+        .iter()
+        .filter_map(|field| errors.get(&format!("targets[{place}]{field}")))
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What was typed into a refused form, shown again on the edit page.
+enum Typed {
+    Nothing,
+    Task(TaskEdit),
+    /// A target's form: its id (0 for the add form) and the input.
+    Target(i64, TargetInput),
 }
 
 #[derive(Template, WebTemplate)]
@@ -60,6 +93,8 @@ pub struct EditPage {
     heading: String,
     input: TaskEdit,
     targets: Vec<TargetRow>,
+    /// The add form: blank, or what was typed when refused.
+    new_target: TargetRow,
     comparators: Vec<(&'static str, &'static str)>,
     /// Where the task may move: the plan's top level (0) and its sections.
     parents: Vec<(i64, String)>,
@@ -78,7 +113,7 @@ async fn edit_page(
     state: &AppState,
     user: &User,
     id: TaskId,
-    input: Option<TaskEdit>,
+    typed: Typed,
     done: String,
     errors: HashMap<String, String>,
 ) -> Result<EditPage, PageError> {
@@ -87,6 +122,11 @@ async fn edit_page(
         return Err(AppError::Forbidden.into());
     }
     let t = &d.item.task;
+    let (input, typed_target) = match typed {
+        Typed::Task(input) => (Some(input), None),
+        Typed::Target(target, input) => (None, Some((target, input))),
+        Typed::Nothing => (None, None),
+    };
     let input = input.unwrap_or_else(|| TaskEdit {
         number: t.number.clone(),
         title: t.title.clone(),
@@ -104,17 +144,26 @@ async fn edit_page(
             .filter(|c| c.task.depth <= 1 && c.task.id != t.id)
             .map(|c| (c.task.id.0, format!("{} {}", c.task.number, c.task.title).chars().take(40).collect())),
     );
-    let targets = d
+    let mut targets: Vec<TargetRow> = d
         .targets
         .iter()
-        .map(|x| TargetRow {
+        .enumerate()
+        .map(|(place, x)| TargetRow {
             id: x.id.0,
             metric: x.metric.clone(),
-            comparator: x.comparator.code(),
+            comparator: x.comparator.code().to_owned(),
             value: x.value.to_string(),
             unit: x.unit.clone(),
+            error: target_error(&errors, place),
         })
         .collect();
+    let mut new_target = TargetRow { error: target_error(&errors, targets.len()), ..TargetRow::default() };
+    if let Some((target, input)) = typed_target {
+        let row = if target == 0 { Some(&mut new_target) } else { targets.iter_mut().find(|r| r.id == target) };
+        if let Some(row) = row {
+            row.show_typed(input);
+        }
+    }
     Ok(EditPage {
         nav: Nav::new(user, "/plans"),
         task_id: t.id.0,
@@ -122,6 +171,7 @@ async fn edit_page(
         heading: format!("{} {}", t.number, t.title),
         input,
         targets,
+        new_target,
         comparators: Comparator::ALL.iter().map(|c| (c.code(), c.label())).collect(),
         parents,
         parent_id: t.parent_id.map_or(0, |p| p.0),
@@ -136,7 +186,7 @@ pub async fn edit(
     Id(id): Id,
     QueryParams(q): QueryParams<Done>,
 ) -> Result<EditPage, PageError> {
-    edit_page(&state, &user, TaskId(id), None, q.said(), HashMap::new()).await
+    edit_page(&state, &user, TaskId(id), Typed::Nothing, q.said(), HashMap::new()).await
 }
 
 /// Done: back to the edit page saying `done`; refused input: the page again
@@ -145,12 +195,12 @@ async fn after(
     state: &AppState,
     user: &User,
     id: TaskId,
-    input: Option<TaskEdit>,
+    typed: Typed,
     result: Result<(), AppError>,
     done: &str,
 ) -> Result<Response, PageError> {
     let to = format!("/tasks/{}/edit?done={done}", id.0);
-    answer_form(result, &to, |errors| edit_page(state, user, id, input, String::new(), errors)).await
+    answer_form(result, &to, |errors| edit_page(state, user, id, typed, String::new(), errors)).await
 }
 
 pub async fn update(
@@ -167,7 +217,7 @@ pub async fn update(
         deadline: form.get("deadline"),
     };
     let result = state.app.update_task(&user, TaskId(id), &input).await;
-    after(&state, &user, TaskId(id), Some(input), result, "updated").await
+    after(&state, &user, TaskId(id), Typed::Task(input), result, "updated").await
 }
 
 fn target_input(form: &FormPairs) -> TargetInput {
@@ -181,16 +231,17 @@ fn target_input(form: &FormPairs) -> TargetInput {
     }
 }
 
-/// `target` 0 adds one.
+/// `target` 0 adds one. Refused input is shown again in the form it was typed into.
 pub async fn save_target(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path((id, target)): Path<(i64, i64)>,
     form: FormPairs,
 ) -> Result<Response, PageError> {
-    let target = (target > 0).then_some(TargetId(target));
-    let result = state.app.save_target(&user, TaskId(id), target, &target_input(&form)).await.map(|_| ());
-    after(&state, &user, TaskId(id), None, result, "target_saved").await
+    let target = target.max(0);
+    let input = target_input(&form);
+    let result = state.app.save_target(&user, TaskId(id), (target > 0).then_some(TargetId(target)), &input).await;
+    after(&state, &user, TaskId(id), Typed::Target(target, input), result.map(|_| ()), "target_saved").await
 }
 
 pub async fn delete_target(
@@ -199,7 +250,7 @@ pub async fn delete_target(
     Path((id, target)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
     let result = state.app.delete_target(&user, TaskId(id), TargetId(target)).await;
-    after(&state, &user, TaskId(id), None, result, "target_deleted").await
+    after(&state, &user, TaskId(id), Typed::Nothing, result, "target_deleted").await
 }
 
 pub async fn move_task(
@@ -211,7 +262,7 @@ pub async fn move_task(
     let parent = form.get("parent_id").trim().parse::<i64>().unwrap_or(-1);
     let parent = (parent != 0).then_some(TaskId(parent));
     let result = state.app.move_task(&user, TaskId(id), parent).await;
-    after(&state, &user, TaskId(id), None, result, "moved").await
+    after(&state, &user, TaskId(id), Typed::Nothing, result, "moved").await
 }
 
 pub async fn split(
@@ -221,12 +272,12 @@ pub async fn split(
     form: FormPairs,
 ) -> Result<Response, PageError> {
     let result = state.app.split_task(&user, TaskId(id), &form.get("position")).await.map(|_| ());
-    after(&state, &user, TaskId(id), None, result, "split").await
+    after(&state, &user, TaskId(id), Typed::Nothing, result, "split").await
 }
 
 pub async fn merge(State(state): State<AppState>, PageUser(user): PageUser, Id(id): Id) -> Result<Response, PageError> {
     let result = state.app.merge_task_with_next(&user, TaskId(id)).await;
-    after(&state, &user, TaskId(id), None, result, "merged").await
+    after(&state, &user, TaskId(id), Typed::Nothing, result, "merged").await
 }
 
 pub async fn delete_task(

@@ -347,13 +347,52 @@ pub struct MatterPage {
     can_issue_notice: bool,
     reassign_to: Vec<Org>,
     grades: Vec<(&'static str, &'static str)>,
-    /// A refusal or field error from the last attempt, shown above the actions.
+    /// A refusal or field error from the last attempt: beside the form of
+    /// the step posted, or above the actions when that form is not shown.
     message: String,
+    /// The step last posted and refused, its input shown again in its form.
+    posted: TransitionInput,
 }
 
 impl MatterPage {
     fn can(&self, code: &str) -> bool {
         self.actions.iter().any(|(c, _)| *c == code)
+    }
+
+    /// Whether `code` is the step posted and its form is on the page.
+    fn was_posted(&self, code: &str) -> bool {
+        self.posted.action == code && self.can(code)
+    }
+
+    /// Whether the last refusal goes above the actions: the form of the
+    /// step posted is not on the page (the step is not open to the viewer now).
+    fn message_above(&self) -> bool {
+        !self.message.is_empty() && !self.was_posted(&self.posted.action)
+    }
+
+    /// The note typed into the form of `code`, when that was the one refused.
+    fn note_of(&self, code: &str) -> &str {
+        if self.was_posted(code) { &self.posted.note } else { "" }
+    }
+
+    /// The date in the form of `code`: as typed when refused; the date asked
+    /// for in the approval form; else empty.
+    fn due_of(&self, code: &str) -> &str {
+        if self.was_posted(code) {
+            &self.posted.due
+        } else if code == "approve_extension" {
+            &self.pending_due
+        } else {
+            ""
+        }
+    }
+
+    fn is_chosen_grade(&self, grade: &str) -> bool {
+        self.was_posted("accept_close") && self.posted.grade == grade
+    }
+
+    fn is_chosen_org(&self, org: &Org) -> bool {
+        self.was_posted("reassign") && self.posted.org_id == Some(org.id.0)
     }
 }
 
@@ -440,6 +479,7 @@ fn matter_page(user: &User, d: AssignmentDetail, message: String) -> MatterPage 
         reassign_to: d.orgs.iter().filter(|o| o.id != a.lead_org_id).cloned().collect(),
         grades: Grade::ALL.iter().map(|g| (g.code(), g.label())).collect(),
         message,
+        posted: TransitionInput::default(),
     }
 }
 
@@ -583,7 +623,8 @@ pub(crate) fn file_download(name: &str, content_type: &str, content: Vec<u8>) ->
         .into_response()
 }
 
-/// Takes one step; a refusal or a field error shows the page again with the message.
+/// Takes one step; a refusal or a field error shows the page again with the
+/// message beside the step's form and what was typed in it.
 pub async fn transition(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -604,7 +645,9 @@ pub async fn transition(
         Err(other) => return Err(other.into()),
     };
     let d = state.app.assignment_detail(&user, AssignmentId(id)).await?;
-    Ok((status, matter_page(&user, d, message)).into_response())
+    let mut page = matter_page(&user, d, message);
+    page.posted = input;
+    Ok((status, page).into_response())
 }
 
 pub struct StatsLine {
