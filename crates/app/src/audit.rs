@@ -99,6 +99,54 @@ pub const ACTIONS: [(&str, &str); 27] = [
     ("archive", "归档"),
 ];
 
+/// What an audit row is about, by its `entity` code, in the trail's words.
+const ENTITIES: [(&str, &str); 39] = [
+    ("task", "任务"),
+    ("tasks", "任务（批量）"),
+    ("target", "指标"),
+    ("plan", "计划"),
+    ("user", "用户"),
+    ("org", "单位"),
+    ("session", "登录会话"),
+    ("request", "访问请求"),
+    ("sign_in_lock", "登录锁定"),
+    ("api_token", "API令牌"),
+    ("setting", "系统设置"),
+    ("status_rules", "亮灯规则"),
+    ("reporting_cycle", "报送周期"),
+    ("calendar", "工作日历"),
+    ("calendar_day", "工作日历日期"),
+    ("notification_channel", "消息通道"),
+    ("progress_report", "进展报送"),
+    ("reports", "进展报送（批量）"),
+    ("report_file", "佐证材料"),
+    ("report_import", "报告导入"),
+    ("import_task", "导入草稿任务"),
+    ("import_target", "导入草稿指标"),
+    ("ledger_import", "台账导入"),
+    ("assignment", "督办事项"),
+    ("assignment_file", "督办附件"),
+    ("assignment_sweep", "督办亮灯巡检"),
+    ("timeline_rule", "时限规则"),
+    ("project", "重点项目"),
+    ("project_report", "项目半月报"),
+    ("project_photo", "项目照片"),
+    ("project_ledger", "项目台账"),
+    ("prework", "前期手续"),
+    ("factor_issue", "要素堵点"),
+    ("dispatch_meeting", "调度会"),
+    ("dispatch_decision", "议定事项"),
+    ("assessment_scheme", "考核方案"),
+    ("assessment_value", "考核数据"),
+    ("assessment_result", "考核结果"),
+    ("audit", "审计记录"),
+];
+
+/// The Chinese name of what a row is about, or the code itself.
+pub fn entity_label(code: &str) -> &str {
+    ENTITIES.iter().find(|(c, _)| *c == code).map_or(code, |(_, label)| label)
+}
+
 /// The Chinese name of an action, or the code itself.
 pub fn action_label(code: &str) -> &str {
     ACTIONS.iter().find(|(c, _)| *c == code).map_or(code, |(_, label)| label)
@@ -325,7 +373,7 @@ fn export_row(r: &ChainedEvent, names: &std::collections::HashMap<UserId, String
         e.at.with_timezone(&beijing()).format("%Y-%m-%d %H:%M:%S").to_string(),
         e.user_id.map_or_else(|| "系统".to_owned(), |u| names.get(&u).cloned().unwrap_or_else(|| u.0.to_string())),
         e.source.clone().unwrap_or_default(),
-        e.entity.clone(),
+        entity_label(&e.entity).to_owned(),
         e.entity_id.to_string(),
         action_label(&e.action).to_owned(),
         e.outcome.label().to_owned(),

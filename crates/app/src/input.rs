@@ -38,7 +38,11 @@ pub(crate) fn check_target(invalid: &mut Invalid, i: usize, t: &TargetInput) -> 
         Comparator::from_code(t.comparator.trim())
     };
     if comparator.is_none() {
-        invalid.add(&field("comparator"), "unknown", format!("第{n}个指标的比较方式无效，应为 eq、ge、le 或 approx"));
+        invalid.add(
+            &field("comparator"),
+            "unknown",
+            format!("第{n}个指标的比较方式无效，应为不低于（ge）、不超过（le）、等于（eq）或左右（approx）"),
+        );
     }
     let baseline = if t.baseline.trim().is_empty() {
         None

@@ -61,6 +61,9 @@ async fn trail(backend: Backend) -> Result<()> {
     let page = send(&router, get("/audit?action=forbidden", &auditor)?).await?;
     ensure!(page.attrs("#audit tr[data-action]", "data-action") == ["forbidden"], "{}", page.body);
     ensure!(page.select("#audit tbody").concat().contains("fgw.wu"), "who tried is named");
+    // What a row is about is in words, not the stored code (request → 访问请求).
+    let about = page.select("#audit td[data-entity='request']").concat();
+    ensure!(about.starts_with("访问请求") && !about.contains("request"), "{about}");
     let page = send(&router, get("/audit?action=sign_in_failed", &auditor)?).await?;
     ensure!(page.select("#audit tbody td").iter().any(|t| t == "失败"), "{:?}", page.select("#audit tbody"));
     let page = send(&router, get("/audit?action=download", &auditor)?).await?;

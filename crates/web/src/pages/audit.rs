@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use qingdan_app::AppError;
-use qingdan_app::audit::{ACTIONS, AuditFilter, AuditPage, ChainReport, action_label};
+use qingdan_app::audit::{ACTIONS, AuditFilter, AuditPage, ChainReport, action_label, entity_label};
 use qingdan_app::beijing;
 use qingdan_domain::{ChainedEvent, Outcome, User, UserId};
 use std::collections::HashMap;
@@ -53,6 +53,10 @@ impl TrailPage {
             None => "系统".to_owned(),
             Some(id) => self.names.get(&id).cloned().unwrap_or_else(|| format!("用户{}", id.0)),
         }
+    }
+
+    fn entity<'a>(&self, row: &'a ChainedEvent) -> &'a str {
+        entity_label(&row.event.entity)
     }
 
     fn action(&self, row: &ChainedEvent) -> String {
