@@ -226,6 +226,11 @@ async fn monthly(backend: Backend) -> Result<()> {
     let sheet = app.score_sheet(office, id, "2026-06", None).await?;
     let table = qingdan_office::read_xlsx_rows(&sheet.bytes)?;
     ensure!(table.iter().any(|row| row.iter().any(|c| c == "空港区")), "{table:?}");
+    // Totals as the month's page writes them: no trailing zeros.
+    let month = app.published_month(office, id, "2026-06", None).await?;
+    let totals: Vec<String> =
+        month.result.groups.iter().flat_map(|g| &g.results).map(|r| r.total.normalize().to_string()).collect();
+    ensure!(totals.iter().all(|t| table.iter().any(|row| row.get(3) == Some(t))), "{totals:?} in {table:?}");
     let bulletin = app.ranking_bulletin(office, id, "2026-06").await?;
     let text = qingdan_office::docx_text(&bulletin.bytes)?;
     ensure!(ZONES.iter().all(|z| text.contains(z)) && text.contains("一票否决"), "{text}");

@@ -45,15 +45,15 @@ impl App {
                     g.name.clone(),
                     r.rank.to_string(),
                     view.result.name(r.org_id).to_owned(),
-                    r.total.to_string(),
-                    r.base.to_string(),
-                    r.bonus.to_string(),
-                    r.deduction.to_string(),
+                    points(r.total),
+                    points(r.base),
+                    points(r.bonus),
+                    points(r.deduction),
                     r.vetoed.clone().unwrap_or_default(),
                     movement_label(&view, r.org_id),
                 ];
                 for (key, _) in &keys {
-                    row.push(r.lines.iter().find(|l| &l.key == key).map(|l| l.points.to_string()).unwrap_or_default());
+                    row.push(r.lines.iter().find(|l| &l.key == key).map(|l| points(l.points)).unwrap_or_default());
                 }
                 rows.push(row);
             }
@@ -89,7 +89,7 @@ impl App {
                 .map(|r| {
                     let total = match &r.vetoed {
                         Some(why) => format!("0（{why}一票否决）"),
-                        None => r.total.to_string(),
+                        None => points(r.total),
                     };
                     vec![
                         r.rank.to_string(),
@@ -104,4 +104,9 @@ impl App {
         let bytes = doc.signature("市政府督查室", self.clock.today()).finish().map_err(office_error)?;
         Ok(Document { file_name: format!("{title}.docx"), bytes })
     }
+}
+
+/// Points as the month's page shows them: no trailing zeros (91, 74.6).
+fn points(d: qingdan_domain::Decimal) -> String {
+    d.normalize().to_string()
 }
