@@ -96,6 +96,8 @@ fn title_of(status: StatusCode) -> &'static str {
         StatusCode::UNPROCESSABLE_ENTITY => "填写有误",
         StatusCode::CONFLICT => "操作冲突",
         StatusCode::UNAUTHORIZED => "请先登录",
+        StatusCode::BAD_REQUEST => "请求有误",
+        StatusCode::METHOD_NOT_ALLOWED => "请求方式不对",
         _ => "出错了",
     }
 }
@@ -153,6 +155,30 @@ impl IntoResponse for ApiError {
 /// A request the API could not even read (bad JSON, wrong content type, bad path).
 pub fn bad_request(status: StatusCode, code: &str, message: String) -> axum::response::Response {
     (status, Json(ErrorBody { code: code.to_owned(), message, errors: Vec::new() })).into_response()
+}
+
+/// A request refused before its handler ran (a bad id in the path, a
+/// method the address does not take), said by the path: JSON under `/api/`,
+/// else the error page, which `watch` gives the signed-in user's menu.
+pub fn refused(path: &str, status: StatusCode, code: &str, message: String) -> axum::response::Response {
+    if path.starts_with("/api/") {
+        bad_request(status, code, message)
+    } else {
+        ErrorPage::new(title_of(status), message, Vec::new()).with_status(status)
+    }
+}
+
+/// An address that exists, asked with a method it does not take (a GET of
+/// a form's POST address, say): 405, the router adds `Allow`.
+pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> axum::response::Response {
+    let message = if uri.path().starts_with("/api/") {
+        format!("接口不支持 {method} 请求")
+    } else if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
+        "此地址只接受表单提交，请从页面上的按钮操作。".to_owned()
+    } else {
+        "此地址不接受这种提交方式，请从页面上的链接打开。".to_owned()
+    };
+    refused(uri.path(), StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message)
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {

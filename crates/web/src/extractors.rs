@@ -1,6 +1,6 @@
 //! Extractors whose rejections speak Chinese and stay 4xx.
 
-use crate::error::bad_request;
+use crate::error::{bad_request, refused};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
@@ -8,17 +8,35 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
 
-/// The single numeric id in a route like `/tasks/{id}`. Anything else is a 404.
+/// The single numeric id in a route like `/tasks/{id}`. Anything else (not
+/// a number, too large) is a 404: the error page, or JSON under `/api/`.
 pub struct Id(pub i64);
 
 impl<S: Send + Sync> FromRequestParts<S> for Id {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Id, Response> {
-        let not_found = || bad_request(StatusCode::NOT_FOUND, "not_found", "地址中的编号无效".to_owned());
-        let Path(raw) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| not_found())?;
-        raw.parse::<i64>().map(Id).map_err(|_| not_found())
+        let raw = Path::<String>::from_request_parts(parts, state).await.ok();
+        raw.and_then(|Path(raw)| raw.parse::<i64>().ok()).map(Id).ok_or_else(|| bad_id(parts))
     }
+}
+
+/// The two numeric ids in a route like `/tasks/{id}/targets/{target}`,
+/// refused as [`Id`] refuses one.
+pub struct Ids(pub i64, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ids {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Ids, Response> {
+        let raw = Path::<(String, String)>::from_request_parts(parts, state).await.ok();
+        let ids = raw.and_then(|Path((a, b))| Some(Ids(a.parse().ok()?, b.parse().ok()?)));
+        ids.ok_or_else(|| bad_id(parts))
+    }
+}
+
+fn bad_id(parts: &Parts) -> Response {
+    refused(parts.uri.path(), StatusCode::NOT_FOUND, "not_found", "地址中的编号无效".to_owned())
 }
 
 /// A JSON body; malformed JSON, a wrong type or a wrong content type is a 4xx
@@ -118,12 +136,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
                     "查询参数无法解析：{}",
                     rejection.body_text().trim_start_matches("Failed to deserialize query string: ")
                 );
-                if parts.uri.path().starts_with("/api/") {
-                    Err(bad_request(StatusCode::BAD_REQUEST, "bad_query", message))
-                } else {
-                    let page = crate::view::ErrorPage::new("请求有误", message, Vec::new());
-                    Err(page.with_status(StatusCode::BAD_REQUEST))
-                }
+                Err(refused(parts.uri.path(), StatusCode::BAD_REQUEST, "bad_query", message))
             }
         }
     }

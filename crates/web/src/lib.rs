@@ -81,6 +81,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
     limited
         .merge(uploads)
         .merge(pages::attachment_routes())
+        // After every route: a GET of a form's address is a page, not a blank 405.
+        .method_not_allowed_fallback(error::method_not_allowed)
         .fallback(error::not_found)
         .with_state(state)
         .layer(watch)

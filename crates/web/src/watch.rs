@@ -144,11 +144,23 @@ fn escape(text: &str) -> String {
 }
 
 /// An error page rendered again with the signed-in user's menu: every page
-/// has the layout and menu, errors too.
+/// has the layout and menu, errors too. Headers the page did not set itself
+/// (the `Allow` of a 405) are kept.
 fn with_menu(response: Response, user: &qingdan_domain::User) -> Response {
     let Some(page) = response.extensions().get::<ErrorPage>().cloned() else { return response };
-    let status = response.status();
-    ErrorPage { nav: Some(Nav::new(user, "")), ..page }.with_status(status)
+    let mut shown = ErrorPage { nav: Some(Nav::new(user, "")), ..page }.with_status(response.status());
+    let kept: Vec<_> = response
+        .headers()
+        .keys()
+        .filter(|name| **name != header::CONTENT_LENGTH && !shown.headers().contains_key(*name))
+        .cloned()
+        .collect();
+    for name in kept {
+        for value in response.headers().get_all(&name) {
+            shown.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    shown
 }
 
 /// A page that sends a signed-out visitor to sign in says where they were

@@ -21,7 +21,7 @@ use qingdan_domain::project::investment_rate;
 use qingdan_domain::{Decimal, Invalid, OrgId, User};
 use qingdan_storage::StoredScheme;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A scheme as typed: its year, name and JSON document.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -395,6 +395,29 @@ impl App {
     ) -> Result<Vec<(String, i64, String, chrono::DateTime<chrono::Utc>)>> {
         self.scheme(user, id).await?;
         Ok(self.store.publications(user.tenant_id, id).await?)
+    }
+
+    /// The publications of a scheme (month, version) that `user` may open,
+    /// by the test of [`App::published_month`]: every one for the office and
+    /// leaders, else those whose result ranks the user's org (a scheme's
+    /// groups may have changed since a month was published).
+    pub async fn openable_publications(&self, user: &User, id: i64) -> Result<HashSet<(String, i64)>> {
+        let all = self.published_months(user, id).await?;
+        let mut open = HashSet::new();
+        for (month, version, _, _) in all {
+            if !user.role.reads_whole_tenant() {
+                let Some(p) = self.store.publication(user.tenant_id, id, &month, Some(version)).await? else {
+                    continue;
+                };
+                let result: MonthResult =
+                    serde_json::from_str(&p.body).map_err(|e| AppError::Internal(e.to_string()))?;
+                if result.of(user.org_id).is_none() {
+                    continue;
+                }
+            }
+            open.insert((month, version));
+        }
+        Ok(open)
     }
 
     /// The newest published month of the newest scheme with one, as `user`

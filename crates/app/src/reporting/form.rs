@@ -8,7 +8,8 @@
 //! - else the org's newest accepted report of an earlier period (its actuals
 //!   and texts), so a month's report starts from last month's.
 //!
-//! A period already accepted gets no form: the page says why first.
+//! A period already accepted, or one not yet begun, gets no form: the page
+//! says why first.
 
 use super::reports::{ActualInput, ReportInput};
 use crate::{App, AppError, Result, TaskDetail};
@@ -31,6 +32,9 @@ pub struct ReportForm {
     pub files: Vec<ReportFile>,
     /// The org's newest accepted report of an earlier period.
     pub last_accepted: Option<ProgressReport>,
+    /// `period` starts after today: nothing may be submitted for it yet
+    /// ([`App::submit_report`] refuses it with [`crate::FUTURE_PERIOD`]).
+    pub is_future: bool,
 }
 
 impl ReportForm {
@@ -114,6 +118,7 @@ impl App {
             Some(r) => self.store.report_files(user.tenant_id, &[r.id]).await?.remove(&r.id).unwrap_or_default(),
             None => Vec::new(),
         };
-        Ok(ReportForm { detail, periods, period, existing, files, last_accepted })
+        let is_future = period.first_day() > today;
+        Ok(ReportForm { detail, periods, period, existing, files, last_accepted, is_future })
     }
 }

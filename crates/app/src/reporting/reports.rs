@@ -14,6 +14,10 @@ use std::collections::HashSet;
 /// The longest narrative, problem or next-step text, in characters.
 const MAX_TEXT: usize = 2000;
 
+/// The refusal of a report for a period that has not begun, on submission
+/// and on the form ([`crate::ReportForm::is_future`]).
+pub const FUTURE_PERIOD: &str = "不能填报未来的周期";
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ActualInput {
     #[serde(deserialize_with = "lenient::text", default)]
@@ -98,7 +102,7 @@ impl App {
         let mut invalid = Invalid::new();
         let period = match input.period.parse::<Period>() {
             Ok(p) if p.first_day() > self.clock.today() => {
-                invalid.add("period", "future", "不能填报未来的周期");
+                invalid.add("period", "future", FUTURE_PERIOD);
                 None
             }
             Ok(p) if p.last_day() < task.start_date => {

@@ -48,6 +48,9 @@ pub struct PasswordPage {
     forced: bool,
     done: bool,
     errors: HashMap<String, String>,
+    /// The link to API 令牌 is shown: not to the three administrators
+    /// (`App::api_tokens` refuses them), nor before a forced change of password.
+    has_tokens: bool,
 }
 
 impl PasswordPage {
@@ -58,7 +61,17 @@ impl PasswordPage {
 
 pub async fn password_form(AnyPageUser(user): AnyPageUser, QueryParams(q): QueryParams<Done>) -> PasswordPage {
     let done = q.done.is_some_and(|d| d == "password");
-    PasswordPage { nav: Nav::new(&user, ""), forced: user.must_change_password, done, errors: HashMap::new() }
+    PasswordPage {
+        nav: Nav::new(&user, ""),
+        forced: user.must_change_password,
+        done,
+        errors: HashMap::new(),
+        has_tokens: has_tokens(&user),
+    }
+}
+
+fn has_tokens(user: &User) -> bool {
+    !user.role.is_administrator() && !user.must_change_password
 }
 
 pub async fn change_password(
@@ -82,6 +95,7 @@ pub async fn change_password(
                 forced: user.must_change_password,
                 done: false,
                 errors: field_errors(invalid),
+                has_tokens: has_tokens(&user),
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

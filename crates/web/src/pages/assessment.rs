@@ -146,6 +146,8 @@ pub struct PublishedLine {
     pub version: i64,
     pub note: String,
     pub at: String,
+    /// The user may open the month's page; else it is listed without a link.
+    pub can_open: bool,
 }
 
 pub struct ValueLine {
@@ -231,6 +233,7 @@ async fn scheme_page(
 ) -> Result<SchemePage, PageError> {
     let (stored, scheme) = state.app.scheme(user, id).await?;
     let published = state.app.published_months(user, id).await?;
+    let openable = state.app.openable_publications(user, id).await?;
     let office = is_office(user);
     let month = if month.trim().is_empty() { this_month(state) } else { month.trim().to_owned() };
     let orgs: HashMap<i64, String> = state.app.orgs(user).await?.into_iter().map(|o| (o.id.0, o.name)).collect();
@@ -273,7 +276,13 @@ async fn scheme_page(
         published: published
             .into_iter()
             .rev()
-            .map(|(month, version, note, at)| PublishedLine { month, version, note, at: beijing_time(at) })
+            .map(|(month, version, note, at)| PublishedLine {
+                can_open: openable.contains(&(month.clone(), version)),
+                month,
+                version,
+                note,
+                at: beijing_time(at),
+            })
             .collect(),
         reads_all: user.role.reads_whole_tenant(),
         is_office: office,

@@ -125,6 +125,8 @@ pub struct PlanPage {
     rule: String,
     /// Admins and supervisors open the rule's page.
     can_open_rule: bool,
+    /// The office and leaders open 报送情况 (`App::reporting_status` refuses others).
+    can_read_reporting: bool,
     /// The office may mend this plan: bulk lead orgs, archive.
     can_edit: bool,
     /// Leaders to choose from in the bulk form.
@@ -195,6 +197,7 @@ pub async fn show(
         plan: overview.plan,
         rule,
         can_open_rule: user.role.can_supervise(),
+        can_read_reporting: user.role.reads_whole_tenant(),
         can_edit,
         leaders,
         done: done.said(),

@@ -5,12 +5,12 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extractors::{Id, QueryParams, file_and_fields};
+use crate::extractors::{Id, Ids, QueryParams, file_and_fields};
 use crate::view::{DOCX, Nav, XLSX, download, said};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use qingdan_app::projects::ProjectFilter;
@@ -110,7 +110,7 @@ pub async fn add_photo(
 pub async fn photo(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    Path((report, file)): Path<(i64, i64)>,
+    Ids(report, file): Ids,
 ) -> Result<Response, PageError> {
     let (photo, bytes) = state.app.project_photo(&user, ProjectReportId(report), file).await?;
     Ok(download(&format!("photo-{file}"), &photo.name, &photo.content_type, bytes))

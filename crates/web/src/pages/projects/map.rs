@@ -39,6 +39,8 @@ pub struct MapPage {
     red: Vec<RedProject>,
     /// The figures for the charts, JSON made safe to sit inside `<script>`.
     data: String,
+    /// The office and leaders download 调度通报 (`App::dispatch_bulletin` refuses others).
+    can_download_bulletin: bool,
 }
 
 pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> Result<MapPage, PageError> {
@@ -78,6 +80,7 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> Re
         lights: map.lights.iter().map(|(l, n)| (l.code(), l.label(), light_class(*l), *n)).collect(),
         red,
         data: script_json(&chart_data(&map)),
+        can_download_bulletin: user.role.reads_whole_tenant(),
     })
 }
 

@@ -122,6 +122,8 @@ pub struct ReportFormPage {
     errors: HashMap<String, String>,
     /// Why this period takes no report (accepted already); "" when it does.
     accepted: String,
+    /// Why this period takes no report yet (it has not begun); "" when it does.
+    future: String,
     /// The reviewer's 退回意见 on this period's report, and when it was returned.
     returned_comment: String,
     returned_at: String,
@@ -191,6 +193,11 @@ pub async fn form_page(
         ),
         None => String::new(),
     };
+    let future = if form.is_future {
+        format!("{}尚未开始，{}；请选择本期或以前的报送期。", form.period.label(), qingdan_app::FUTURE_PERIOD)
+    } else {
+        String::new()
+    };
     let prefilled_from = match (&form.existing, &form.last_accepted) {
         (Some(r), _) if form.returned().is_some() => {
             format!("已载入{}被退回的报送，请按退回意见修改后重新提交。", r.period.label())
@@ -214,6 +221,7 @@ pub async fn form_page(
         ask_confirm: st.ask_confirm,
         errors: st.errors,
         accepted,
+        future,
         returned_comment: form.returned().map(|r| r.review_comment.clone()).unwrap_or_default(),
         returned_at: form.returned().and_then(|r| r.reviewed_at).map(beijing_time).unwrap_or_default(),
         waiting_id: form.waiting().map_or(0, |r| r.id.0),
