@@ -144,5 +144,12 @@ async fn forms(backend: Backend) -> Result<()> {
     ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
     ensure!(!refused.select("#responsibility-form #responsibility-error").is_empty(), "on the form: {}", refused.body);
     ensure!(!refused.select("nav #who").is_empty());
+    // The 责任人 list opens with the lead org's people (the owner must be one).
+    let other = w.org("市财政局").await?;
+    w.user("czj.chen", Role::Reporter, other).await?;
+    w.user("tjj.li", Role::Reporter, org).await?;
+    let page = send(&router, get(&format!("/tasks/{}", task.0), &supervisor)?).await?;
+    let people = page.select("#owner_id option");
+    ensure!(people.get(1).is_some_and(|p| p.contains("tjj.li")), "{people:?}");
     Ok(())
 }

@@ -118,7 +118,10 @@ async fn task_page(
     let (orgs, leaders, people) = if d.can_supervise {
         let users = state.app.users(&user).await?;
         let leaders = users.iter().filter(|u| u.role == Role::Leader).cloned().collect();
-        let people = users.into_iter().filter(|u| u.role == Role::Reporter).collect();
+        let mut people: Vec<User> = users.into_iter().filter(|u| u.role == Role::Reporter).collect();
+        // The lead org's people first: the 责任人 must be one of them.
+        let lead = d.item.task.responsibility.lead_org_id;
+        people.sort_by_key(|u| Some(u.org_id) != lead);
         (d.orgs.clone(), leaders, people)
     } else {
         (Vec::new(), Vec::new(), Vec::new())
