@@ -14,6 +14,7 @@ use common::*;
 on_both_engines! {
     a_reset_user_is_held_on_the_password_page_until_they_change_it => reset_then_change;
     the_admins_account_actions_are_refused_to_everyone_else => refused;
+    only_the_security_admin_disables_an_administrators_account => administrators_accounts;
 }
 
 async fn sign_in_with(router: &axum::Router, username: &str, password: &str) -> Result<String> {
@@ -59,6 +60,33 @@ async fn reset_then_change(backend: Backend) -> Result<()> {
     let done = send(&router, get(&reply.location(), &cookie)?).await?;
     ensure!(done.select("#done").concat().contains("密码已修改"));
     ensure!(send(&router, get("/my", &cookie)?).await?.status == StatusCode::OK, "the reporter works again");
+    Ok(())
+}
+
+/// 三员分立: the system administrator's page of the auditor offers no 停用
+/// and says who does; the security administrator's does, and it works.
+async fn administrators_accounts(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-01").await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    let (admin, security) = (sign_in_as(&router, "admin").await?, sign_in_as(&router, "security").await?);
+    let auditor = w.auditor.id.0;
+
+    let page = send(&router, get(&format!("/admin/users/{auditor}"), &admin)?).await?;
+    ensure!(page.select("#user-active").is_empty(), "no 停用 for the system administrator");
+    ensure!(page.select("#user-active-note").concat().contains("安全管理员"), "{}", page.body);
+    let refused = send(&router, post_form(&format!("/admin/users/{auditor}/active"), &admin, "active=0")?).await?;
+    ensure!(refused.status == StatusCode::CONFLICT, "{}", refused.status);
+    ensure!(refused.body.contains("三员分立") && !refused.select("nav #who").is_empty(), "{}", refused.body);
+    ensure!(w.app.user(&w.security, w.auditor.id).await?.is_active, "the auditor stays active");
+
+    let path = format!("/security/users/{auditor}/active");
+    let page = send(&router, get(&format!("/security/users/{auditor}"), &security)?).await?;
+    ensure!(page.select(&format!("#user-active[action='{path}']")).len() == 1, "{}", page.body);
+    let own = send(&router, get(&format!("/security/users/{}", w.security.id.0), &security)?).await?;
+    ensure!(own.select("#user-active").is_empty(), "not on one's own page");
+    let done = send(&router, post_form(&path, &security, "active=0")?).await?;
+    ensure!(done.location() == "/security/users?done=disabled", "{}", done.location());
+    ensure!(!w.app.user(&w.security, w.auditor.id).await?.is_active, "the security administrator disabled it");
     Ok(())
 }
 

@@ -114,8 +114,12 @@ pub struct UserPage {
     orgs: Vec<Org>,
     roles: Vec<(&'static str, &'static str)>,
     /// The security administrator's page of the user (role, 重置密码) rather
-    /// than the system administrator's (name, org, 停用/启用).
+    /// than the system administrator's (name, org).
     security: bool,
+    /// Where this administrator 停用/启用 the user: the system administrator
+    /// a business account, the security administrator one of the three
+    /// administrators' (三员分立); `None` when neither applies.
+    active_action: Option<String>,
     errors: HashMap<String, String>,
 }
 
@@ -140,6 +144,8 @@ async fn user_page(
     });
     let orgs = state.app.orgs(admin).await?.into_iter().filter(|o| o.is_active || o.id == user.org_id).collect();
     let security = admin.role == Role::SecurityAdmin;
+    let active_action = (security == user.role.is_administrator() && user.id != admin.id)
+        .then(|| format!("{}/{}/active", if security { "/security/users" } else { "/admin/users" }, user.id));
     Ok(UserPage {
         nav: Nav::new(admin, if security { "/security/users" } else { "/admin/users" }),
         user,
@@ -149,6 +155,7 @@ async fn user_page(
         orgs,
         roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
         security,
+        active_action,
         errors,
     })
 }

@@ -91,6 +91,7 @@ pub fn routes() -> Router<AppState> {
         .route("/security/users/{id}", get(accounts::user))
         .route("/security/users/{id}/role", post(accounts::set_user_role))
         .route("/security/users/{id}/password", post(accounts::reset_password))
+        .route("/security/users/{id}/active", post(accounts::set_user_active))
         .route("/audit", get(audit::trail))
         .route("/audit/export.xlsx", get(audit::export))
         .route("/admin/users/{id}/active", post(accounts::set_user_active))
