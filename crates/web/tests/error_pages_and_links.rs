@@ -81,6 +81,10 @@ async fn bad_ids(backend: Backend) -> Result<()> {
         ensure_error_page(&reply, StatusCode::NOT_FOUND, "地址中的编号无效", path)?;
         ensure!(reply.select("#who").concat().contains("督查员"), "{path}: the signed-in user's menu");
     }
+    for path in [format!("/tasks/{}/targets/abc", c.task.0), format!("/tasks/{}/targets/abc/delete", c.task.0)] {
+        let reply = send(&c.router, post_form(&path, &office, "metric=x")?).await?;
+        ensure_error_page(&reply, StatusCode::NOT_FOUND, "地址中的编号无效", &path)?;
+    }
     let admin = sign_in_as(&c.router, "admin").await?;
     let reply = send(&c.router, get("/admin/users/abc", &admin)?).await?;
     ensure_error_page(&reply, StatusCode::NOT_FOUND, "地址中的编号无效", "/admin/users/abc")?;

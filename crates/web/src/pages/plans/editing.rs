@@ -5,11 +5,11 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extractors::{FormPairs, Id, QueryParams};
+use crate::extractors::{FormPairs, Id, Ids, QueryParams};
 use crate::view::{Nav, answer_form};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Redirect, Response};
 use qingdan_app::DeletedTask;
 use qingdan_app::{AppError, TargetInput, TaskDetail, TaskEdit, TaskFilter};
@@ -235,7 +235,7 @@ fn target_input(form: &FormPairs) -> TargetInput {
 pub async fn save_target(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    Path((id, target)): Path<(i64, i64)>,
+    Ids(id, target): Ids,
     form: FormPairs,
 ) -> Result<Response, PageError> {
     let target = target.max(0);
@@ -247,7 +247,7 @@ pub async fn save_target(
 pub async fn delete_target(
     State(state): State<AppState>,
     PageUser(user): PageUser,
-    Path((id, target)): Path<(i64, i64)>,
+    Ids(id, target): Ids,
 ) -> Result<Response, PageError> {
     let result = state.app.delete_target(&user, TaskId(id), TargetId(target)).await;
     after(&state, &user, TaskId(id), Typed::Nothing, result, "target_deleted").await
