@@ -221,6 +221,15 @@ async fn api(backend: Backend) -> Result<()> {
     let detail = send(&f.router, get(&format!("/api/v1/assignments/{id}"), &housing)?).await?.json()?;
     ensure!(detail["allowed_actions"] == serde_json::json!(["deploy", "request_extension"]), "{detail}");
     ensure!(detail["assignment"]["attachments"] == serde_json::json!(["提案.docx"]));
+    // Carried to a close request: the office's 办结销号 asks first.
+    for action in ["deploy", "feedback", "request_close"] {
+        let body = format!(r#"{{"action":"{action}","note":"已按要求办理"}}"#);
+        let step = send(&f.router, post_json(&path, &housing, &body)?).await?;
+        ensure!(step.status == StatusCode::OK, "{action}: {}", step.body);
+    }
+    let page = send(&f.router, get(&format!("/assignments/{id}"), &supervisor)?).await?;
+    let asks = page.attrs("form[data-action=accept_close] button", "data-confirm");
+    ensure!(asks.len() == 1 && asks[0].contains("确定销号"), "{asks:?}");
     let wrong =
         send(&f.router, post_json("/api/v1/assignments", &supervisor, r#"{"title":3,"lead_org_id":"x"}"#)?).await?;
     ensure!(wrong.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", wrong.status);
