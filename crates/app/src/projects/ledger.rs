@@ -152,8 +152,22 @@ impl App {
                     }
                 }
             };
+            // A column the file does not have leaves a registered project's value
+            // as it was (the ledger carries no 签约 or 投产 date at all).
+            let old = existing
+                .get(&normalize_name(line.get(col::NAME)))
+                .map(|p| ProjectInput::from_fields(&p.fields))
+                .unwrap_or_default();
+            let has = |column: usize| table.has(column);
+            let text =
+                |column: usize, kept: &str| if has(column) { line.get(column).to_owned() } else { kept.to_owned() };
+            let figure =
+                |column: usize, kept: &str| if has(column) { number(line.get(column)) } else { kept.to_owned() };
+            let day =
+                |column: usize, kept: &str| if has(column) { date(line.get(column), year) } else { kept.to_owned() };
             let leader_text = line.get(col::LIAISON_LEADER);
             let liaison = match leaders.get(&normalize_name(leader_text)).map(Vec::as_slice) {
+                _ if !has(col::LIAISON_LEADER) => old.liaison_leader_id.clone(),
                 _ if leader_text.is_empty() => String::new(),
                 Some([one]) => one.0.to_string(),
                 Some(_) => {
@@ -170,34 +184,39 @@ impl App {
                     String::new()
                 }
             };
+            let mut org_or_kept = |faults: &mut Faults<'_>, column: usize, label: &str, kept: &str| {
+                if has(column) { org(faults, column, label) } else { kept.to_owned() }
+            };
             let input = ProjectInput {
                 name: line.get(col::NAME).to_owned(),
-                code: line.get(col::CODE).to_owned(),
-                nature: line.get(col::NATURE).to_owned(),
-                category: line.get(col::CATEGORY).to_owned(),
-                industry: line.get(col::INDUSTRY).to_owned(),
-                county_org_id: org(&mut faults, col::COUNTY, "所属县区"),
-                zone_org_id: org(&mut faults, col::ZONE, "所属开发区"),
-                location: line.get(col::LOCATION).to_owned(),
-                owner_org_id: org(&mut faults, col::OWNER_ORG, "业主单位"),
-                scale: line.get(col::SCALE).to_owned(),
-                total_investment: number(line.get(col::TOTAL_INVESTMENT)),
-                funding: line.get(col::FUNDING).to_owned(),
+                code: text(col::CODE, &old.code),
+                nature: text(col::NATURE, &old.nature),
+                category: text(col::CATEGORY, &old.category),
+                industry: text(col::INDUSTRY, &old.industry),
+                county_org_id: org_or_kept(&mut faults, col::COUNTY, "所属县区", &old.county_org_id),
+                zone_org_id: org_or_kept(&mut faults, col::ZONE, "所属开发区", &old.zone_org_id),
+                location: text(col::LOCATION, &old.location),
+                owner_org_id: org_or_kept(&mut faults, col::OWNER_ORG, "业主单位", &old.owner_org_id),
+                scale: text(col::SCALE, &old.scale),
+                total_investment: figure(col::TOTAL_INVESTMENT, &old.total_investment),
+                funding: text(col::FUNDING, &old.funding),
                 year: year.to_string(),
-                year_plan: number(line.get(col::YEAR_PLAN)),
-                base_total: number(line.get(col::DONE_TOTAL)),
-                base_year: number(line.get(col::DONE_YEAR)),
-                planned_start: date(line.get(col::PLANNED_START), year),
-                actual_start: date(line.get(col::ACTUAL_START), year),
-                planned_completion: date(line.get(col::PLANNED_COMPLETION), year),
-                actual_completion: date(line.get(col::ACTUAL_COMPLETION), year),
-                stage: line.get(col::STAGE).to_owned(),
-                batch: line.get(col::BATCH).to_owned(),
-                level: line.get(col::LEVEL).to_owned(),
-                progress_text: line.get(col::SITE_PROGRESS).to_owned(),
+                year_plan: figure(col::YEAR_PLAN, &old.year_plan),
+                base_total: figure(col::DONE_TOTAL, &old.base_total),
+                base_year: figure(col::DONE_YEAR, &old.base_year),
+                planned_start: day(col::PLANNED_START, &old.planned_start),
+                actual_start: day(col::ACTUAL_START, &old.actual_start),
+                planned_completion: day(col::PLANNED_COMPLETION, &old.planned_completion),
+                actual_completion: day(col::ACTUAL_COMPLETION, &old.actual_completion),
+                signed_on: old.signed_on.clone(),
+                producing_on: old.producing_on.clone(),
+                stage: text(col::STAGE, &old.stage),
+                batch: text(col::BATCH, &old.batch),
+                level: text(col::LEVEL, &old.level),
+                progress_text: text(col::SITE_PROGRESS, &old.progress_text),
                 liaison_leader_id: liaison,
-                lead_org_id: org(&mut faults, col::LEAD_ORG, "牵头单位"),
-                responsible: line.get(col::RESPONSIBLE).to_owned(),
+                lead_org_id: org_or_kept(&mut faults, col::LEAD_ORG, "牵头单位", &old.lead_org_id),
+                responsible: text(col::RESPONSIBLE, &old.responsible),
                 ..ProjectInput::default()
             };
             let key = normalize_name(&input.name);
