@@ -365,7 +365,12 @@ fn project_input(
     };
     let started = stage != "签约";
     let completing = stage == "竣工投产";
-    let done_before = if started { total * (10 + (i as i64 * 3) % 30) / 100 } else { 0 };
+    // A project completing this year is nearly all built; one still signing has spent nothing.
+    let done_before = match (started, completing) {
+        (true, true) => total * (92 + (i as i64 % 8)) / 100,
+        (true, false) => total * (10 + (i as i64 * 3) % 30) / 100,
+        (false, _) => 0,
+    };
     let year_before = if started { year_plan * (18 + (i as i64 % 5)) / 100 } else { 0 };
     ProjectInput {
         name: format!("{short}{name}"),
@@ -401,7 +406,12 @@ fn project_input(
         stage: stage.into(),
         batch: batch.unwrap_or_default().into(),
         level: ["省重点", "市重点", "市重点", "县重点"][i % 4].into(),
-        progress_text: progress_text(i, 0),
+        progress_text: match stage {
+            "签约" => "前期手续办理中".to_owned(),
+            "竣工投产" => "已竣工，设备调试投产".to_owned(),
+            "开工" => "场地平整完成".to_owned(),
+            _ => progress_text(i, 0),
+        },
         liaison_leader_id: leaders.get(i % leaders.len().max(1)).map(|u| u.id.0.to_string()).unwrap_or_default(),
         lead_org_id: lead.0.to_string(),
         responsible: ["张建国", "李卫东", "王志强", "陈海燕", "刘晓明"][i % 5].into(),

@@ -71,6 +71,20 @@ async fn demo_projects(backend: Backend) -> Result<()> {
             ensure!(money.fract().is_zero() && money >= qingdan_domain::Decimal::ZERO, "{} {money}", p.fields.name);
         }
         ensure!(p.done_year <= p.done_total, "{}", p.fields.name);
+        // What a project says of its site fits its stage.
+        let (stage, site) = (p.fields.stage, p.fields.progress_text.as_str());
+        ensure!(!stage.has_started() || !site.contains("前期"), "{}: {stage:?} {site}", p.fields.name);
+        ensure!(stage.has_started() || !site.contains("施工") && !site.contains("封顶"), "{}: {site}", p.fields.name);
+        if stage.is_done() {
+            ensure!(
+                site.contains("竣工")
+                    && p.done_total * qingdan_domain::Decimal::from(10)
+                        >= p.fields.total_investment * qingdan_domain::Decimal::from(9),
+                "{}: {site} {}",
+                p.fields.name,
+                p.done_total
+            );
+        }
     }
     for light in [Light::Green, Light::Red, Light::Done] {
         ensure!(projects.iter().any(|p| p.light == light), "no {light:?} project");
