@@ -17,7 +17,7 @@ pub const DEMO_PASSWORD: &str = "Qingdan2026";
 
 /// (short code, name, kind) of the demo orgs; the first is the city government's office.
 const ORGS: &[(&str, &str, &str)] = &[
-    ("zfb", "青岚市人民政府办公室", "county"),
+    ("zfb", "青岚市人民政府办公室", "department"),
     ("dcs", "市政府督查室", "section"),
     ("fgw", "市发展和改革委员会", "department"),
     ("gxj", "市工业和信息化局", "department"),

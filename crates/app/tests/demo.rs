@@ -66,6 +66,11 @@ async fn demo_projects(backend: Backend) -> Result<()> {
     let counties: BTreeSet<_> = projects.iter().filter_map(|p| p.fields.county_org_id).collect();
     let zones: BTreeSet<_> = projects.iter().filter_map(|p| p.fields.zone_org_id).collect();
     ensure!(counties.len() == 4 && zones.len() == 6, "{counties:?} {zones:?}");
+    // Only governments are counties (the 全部县区 filter lists them): not the city's office.
+    let orgs = store.orgs(demo.tenant).await?;
+    let county_kinds = [qingdan_domain::OrgKind::County, qingdan_domain::OrgKind::District];
+    let offices: Vec<_> = orgs.iter().filter(|o| county_kinds.contains(&o.kind) && o.name.contains("办公室")).collect();
+    ensure!(offices.is_empty(), "{offices:?}");
     for p in &projects {
         for money in [p.fields.total_investment, p.fields.year_plan, p.done_year, p.done_total] {
             ensure!(money.fract().is_zero() && money >= qingdan_domain::Decimal::ZERO, "{} {money}", p.fields.name);
