@@ -25,6 +25,9 @@ on_both_engines! {
     owners_are_reminded_of_each_half_months_report_once_and_not_after_reporting => reminders;
     the_light_sweep_racing_reports_and_procedures_leaves_each_light_as_recomputed => sweep_race;
     the_bulletin_names_every_red_project_not_the_maps_first_few => bulletin_reds;
+    only_real_images_are_taken_as_photos_and_served_as_images => photo_kinds;
+    an_older_period_accepted_late_leaves_the_newest_progress_text => older_period;
+    a_milestone_reached_in_the_current_half_month_is_dated_the_review_day => milestone_today;
 }
 
 struct City {
@@ -438,6 +441,79 @@ async fn photos(backend: Backend) -> Result<()> {
     app.review_project_report(office, report, None, true, "").await?;
     let late = app.add_project_photos(&c.owner, report, std::slice::from_ref(&photo)).await;
     ensure!(matches!(late, Err(AppError::Conflict(_))), "an accepted report takes no more photos: {late:?}");
+    Ok(())
+}
+
+/// A photo is judged by its bytes: a text file named .png and an HTML page
+/// are refused by name and nothing is stored; a PNG sent as text/html is
+/// kept and served as image/png.
+async fn photo_kinds(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    let id = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let report = app.submit_project_report(&c.owner, id, &report("2026-06-16", "100")).await?;
+    let upload = |name: &str, content_type: &str, content: &[u8]| qingdan_app::Upload {
+        name: name.into(),
+        content_type: content_type.into(),
+        content: content.to_vec(),
+    };
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let fake = upload("fake.png", "image/png", b"just some text");
+    let page = upload("现场.html", "text/html", b"<html><script>alert(1)</script></html>");
+    for bad in [fake, page] {
+        let refused =
+            app.add_project_photos(&c.owner, report, &[upload("好.png", "image/png", png), bad.clone()]).await;
+        let Err(AppError::Invalid(invalid)) = &refused else { anyhow::bail!("{} accepted: {refused:?}", bad.name) };
+        let message = &invalid.errors[0].message;
+        ensure!(message.contains(&format!("“{}”不是图片文件", bad.name)), "{message}");
+    }
+    ensure!(app.project_photos(office, id).await?.is_empty(), "nothing of a refused upload is kept");
+    app.add_project_photos(&c.owner, report, &[upload("夜景.png", "text/html", png)]).await?;
+    let webp = b"RIFF\x10\0\0\0WEBPVP8 ";
+    app.add_project_photos(&c.owner, report, &[upload("航拍", "", webp)]).await?;
+    let photos = app.project_photos(office, id).await?;
+    ensure!(photos.len() == 2, "{photos:?}");
+    let (png_photo, _) = app.project_photo(office, report, photos[0].id).await?;
+    ensure!(png_photo.content_type == "image/png", "{png_photo:?}");
+    let (webp_photo, _) = app.project_photo(office, report, photos[1].id).await?;
+    ensure!(webp_photo.content_type == "image/webp", "{webp_photo:?}");
+    Ok(())
+}
+
+/// The June 1st half-month accepted after the June 16th one adds its amount
+/// to 累计 but leaves the newer 形象进度 as the project's.
+async fn older_period(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    let id = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let newer = ProjectReportInput { progress_text: "主体封顶".into(), ..report("2026-06-16", "300") };
+    let newer = app.submit_project_report(&c.owner, id, &newer).await?;
+    let older = ProjectReportInput { progress_text: "基础施工".into(), ..report("2026-06-01", "200") };
+    let older = app.submit_project_report(&c.owner, id, &older).await?;
+    app.review_project_report(office, newer, None, true, "").await?;
+    app.review_project_report(office, older, None, true, "").await?;
+    let p = app.project(office, id).await?;
+    ensure!(p.fields.progress_text == "主体封顶", "形象进度 {}", p.fields.progress_text);
+    ensure!(p.done_total == Decimal::from(10_500), "累计 {}", p.done_total);
+    Ok(())
+}
+
+/// 竣工投产 reported for the half-month still running (December 1st–15th,
+/// reviewed on the 6th) dates 实际竣工 the review day, not the 15th.
+async fn milestone_today(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-12-06").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    let id = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let done = ProjectReportInput { milestone: "竣工投产".into(), ..report("2026-12-01", "500") };
+    let r = app.submit_project_report(&c.owner, id, &done).await?;
+    app.review_project_report(office, r, None, true, "").await?;
+    let p = app.project(office, id).await?;
+    ensure!(p.fields.stage == Stage::Completed, "{:?}", p.fields.stage);
+    let on = chrono::NaiveDate::from_ymd_opt(2026, 12, 6);
+    ensure!(p.fields.actual_completion == on, "实际竣工 {:?}", p.fields.actual_completion);
     Ok(())
 }
 

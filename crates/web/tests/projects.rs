@@ -219,9 +219,12 @@ async fn report_and_review(backend: Backend) -> Result<()> {
     ensure!(seen == ["1", "1"], "{seen:?}");
     let corrected =
         form(&[("period", "2026-06-16"), ("amount", "20000"), ("progress_text", "钢结构吊装"), ("workforce", "120")])?;
+    let replaced = send(&c.router, post_form(&format!("{page}/reports"), &owner, &corrected)?).await?;
+    ensure!(replaced.status == StatusCode::SEE_OTHER, "{}", replaced.status);
     ensure!(
-        send(&c.router, post_form(&format!("{page}/reports"), &owner, &corrected)?).await?.status
-            == StatusCode::SEE_OTHER
+        flash(&replaced).contains("已更新本期报送（第2版）"),
+        "the owner is told it replaced: {}",
+        flash(&replaced)
     );
     let stale = form(&[("decision", "accept"), ("back", "queue"), ("revision", &seen[0])])?;
     let refused = send(&c.router, post_form(&format!("/project-reports/{report}/review"), &office, &stale)?).await?;
@@ -467,7 +470,14 @@ async fn files(backend: Backend) -> Result<()> {
     let page = send(&c.router, get(&format!("/projects/{}", c.project), &office)?).await?;
     let links = page.attrs(".photos a", "href");
     ensure!(links.len() == 1, "{links:?}");
-    ensure!(attachment(&send(&c.router, get(&links[0], &office)?).await?, "jpg")? == jpeg);
+    let served = send(&c.router, get(&links[0], &office)?).await?;
+    ensure!(served.headers.get(header::CONTENT_TYPE).and_then(|t| t.to_str().ok()) == Some("image/jpeg"));
+    ensure!(attachment(&served, "jpg")? == jpeg);
+    let fake = send(&c.router, post_file(&upload[0], &owner, "fake.png", "image/png", b"not a picture")?).await?;
+    ensure!(fake.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", fake.status);
+    ensure!(fake.body.contains("“fake.png”不是图片文件"), "{}", fake.body);
+    let page = send(&c.router, get(&format!("/projects/{}", c.project), &office)?).await?;
+    ensure!(page.attrs(".photos a", "href").len() == 1, "the refused file is not listed");
     ensure!(send(&c.router, get(&links[0], &outsider)?).await?.status == StatusCode::FORBIDDEN);
 
     // The meeting's 纪要 and the 调度通报.

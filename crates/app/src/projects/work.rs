@@ -53,6 +53,20 @@ pub struct FactorInput {
 /// Days a raised 堵点 has at its new level before it rises again.
 const ESCALATION_DAYS: i64 = 10;
 
+/// The media type of a JPEG, PNG or WebP image, read from its first bytes
+/// (never from its name or the browser's claim); `None` for anything else.
+fn image_type(content: &[u8]) -> Option<&'static str> {
+    if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if content.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if content.len() >= 12 && content.starts_with(b"RIFF") && &content[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
 impl App {
     /// An owner's reporter submits (or resubmits, while not accepted) the
     /// project's report for a half-month.
@@ -62,6 +76,18 @@ impl App {
         project: ProjectId,
         input: &ProjectReportInput,
     ) -> Result<ProjectReportId> {
+        Ok(self.submit_project_report_revision(user, project, input).await?.0)
+    }
+
+    /// [`App::submit_project_report`], giving also the report's revision: 1
+    /// for a first submission, more when it replaced the half-month's report
+    /// still waiting for review (or returned), so the page can say so.
+    pub async fn submit_project_report_revision(
+        &self,
+        user: &User,
+        project: ProjectId,
+        input: &ProjectReportInput,
+    ) -> Result<(ProjectReportId, i64)> {
         let p = self.project(user, project).await?;
         if !may_report(user, &p) {
             return Err(AppError::Forbidden);
@@ -172,9 +198,16 @@ impl App {
         if !may_report(user, &p) {
             return Err(AppError::Forbidden);
         }
-        let files = crate::reporting::files::checked_files(uploads)?;
+        let mut files = crate::reporting::files::checked_files(uploads)?;
         if files.is_empty() {
             return Err(AppError::field("file", "required", "请选择要上传的现场照片"));
+        }
+        for file in &mut files {
+            let Some(kind) = image_type(&file.content) else {
+                let message = format!("“{}”不是图片文件：现场照片只接受 JPG、PNG 或 WebP", file.name);
+                return Err(AppError::field("file", "not_an_image", message));
+            };
+            file.content_type = kind.to_owned();
         }
         self.store.add_project_photos(user.tenant_id, report, &files, self.actor(user)).await?;
         Ok(r.project_id)
@@ -186,7 +219,9 @@ impl App {
         Ok(self.store.project_photos(user.tenant_id, project).await?)
     }
 
-    /// One photo with its bytes, for whoever may read the project.
+    /// One photo with its bytes, for whoever may read the project. Its type
+    /// is read from the bytes, whatever was stored: a file that is not an
+    /// image (kept from before photos were checked) comes as plain bytes.
     pub async fn project_photo(
         &self,
         user: &User,
@@ -195,7 +230,10 @@ impl App {
     ) -> Result<(qingdan_storage::ProjectPhoto, Vec<u8>)> {
         let r = self.store.project_report(user.tenant_id, report).await?.ok_or(AppError::NotFound("项目进展报送"))?;
         self.project(user, r.project_id).await?;
-        self.store.project_photo(user.tenant_id, report, id).await?.ok_or(AppError::NotFound("现场照片"))
+        let (mut photo, bytes) =
+            self.store.project_photo(user.tenant_id, report, id).await?.ok_or(AppError::NotFound("现场照片"))?;
+        photo.content_type = image_type(&bytes).unwrap_or(crate::DEFAULT_CONTENT_TYPE).to_owned();
+        Ok((photo, bytes))
     }
 
     /// Reports waiting for the office's review.

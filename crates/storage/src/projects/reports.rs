@@ -103,13 +103,14 @@ impl ReportRow {
 
 impl Store {
     /// Submits (or, while not accepted, resubmits) a project's report for a
-    /// half-month. A period already accepted is refused.
+    /// half-month. A period already accepted is refused. Gives the report and
+    /// its revision: 1 for a first submission, more when it replaced one.
     pub async fn submit_project_report(
         &self,
         tenant: TenantId,
         new: &NewProjectReport,
         actor: Actor,
-    ) -> Result<ProjectReportId> {
+    ) -> Result<(ProjectReportId, i64)> {
         let id = in_tx!(self, tx => {
             let saved: Option<(i64, i64)> = sqlx::query_as(
                 "INSERT INTO project_reports (tenant_id, project_id, period_start, amount, progress_text, milestone, \
@@ -140,17 +141,19 @@ impl Store {
                                "amount": new.amount.to_string(), "milestone": new.milestone.map(Stage::code),
                                "revision": revision});
             record!(tx, event(tenant, actor, "project_report", id, action, None, Some(after)));
-            ProjectReportId(id)
+            (ProjectReportId(id), revision)
         });
         Ok(id)
     }
 
     /// Accepts or returns a report waiting for review. An acceptance adds its
     /// amount to the project's figures, moves the project to the milestone
-    /// (never back) with the period's last day as the stage's date, takes
-    /// its 形象进度, and relights the project. With `seen_revision`, a report
-    /// resubmitted since the reviewer read it is `Conflict::ProjectReportChanged`
-    /// and stays waiting.
+    /// (never back) with the period's last day as the stage's date (the
+    /// review day when that half-month has not ended yet: never a future
+    /// date), takes its 形象进度 unless a later period is already accepted
+    /// (the newest period says where the project stands), and relights it.
+    /// With `seen_revision`, a report resubmitted since the reviewer read it
+    /// is `Conflict::ProjectReportChanged` and stays waiting.
     #[allow(clippy::too_many_arguments)]
     pub async fn review_project_report(
         &self,
@@ -195,15 +198,20 @@ impl Store {
                 let current = code("projects", &current, Stage::from_code)?;
                 let reached = milestone.as_deref().map(|m| code(TABLE, m, Stage::from_code)).transpose()?;
                 let stage = reached.filter(|r| *r > current);
-                let on = qingdan_domain::project::half_month_end(period);
+                let on = qingdan_domain::project::half_month_end(period).min(basis.today);
+                let newer: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM project_reports WHERE project_id = $1 AND status = 'accepted' AND period_start > $2",
+                )
+                .bind(project.0).bind(period).fetch_one(&mut *tx).await?;
+                let progress_text = (newer == 0).then_some(progress_text);
                 let date_column = stage.and_then(stage_date_column);
                 let sql = match date_column {
-                    Some(column) => format!("UPDATE projects SET stage = $1, progress_text = $2, {column} = COALESCE({column}, $3) WHERE id = $4"),
-                    None => "UPDATE projects SET stage = $1, progress_text = $2, updated_at = updated_at WHERE id = $4 AND $3 = $3".to_owned(),
+                    Some(column) => format!("UPDATE projects SET stage = $1, progress_text = COALESCE($2, progress_text), {column} = COALESCE({column}, $3) WHERE id = $4"),
+                    None => "UPDATE projects SET stage = $1, progress_text = COALESCE($2, progress_text), updated_at = updated_at WHERE id = $4 AND $3 = $3".to_owned(),
                 };
                 sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(stage.unwrap_or(current).code())
-                    .bind(&progress_text)
+                    .bind(progress_text)
                     .bind(on)
                     .bind(project.0)
                     .execute(&mut *tx)

@@ -319,6 +319,17 @@ async fn refused(state: &AppState, user: &User, id: ProjectId, err: AppError) ->
     Ok((status, page).into_response())
 }
 
+/// What the owner is told after 报送: a resubmission (revision 2 on) replaced
+/// the half-month's report that was waiting (or returned), and says so —
+/// neutrally, as the earlier one may have been waiting or returned.
+fn submitted_message(revision: i64) -> String {
+    if revision > 1 {
+        format!("已更新本期报送（第{revision}版），此前报送的内容已被替换，等待项目办审核。")
+    } else {
+        "进展已报送，等待项目办审核。".to_owned()
+    }
+}
+
 /// 报送进展: the owner's reporter submits the half-month's report.
 pub async fn submit_report(
     State(state): State<AppState>,
@@ -327,8 +338,8 @@ pub async fn submit_report(
     FormInput(input): FormInput<ProjectReportInput>,
 ) -> Result<Response, PageError> {
     let id = ProjectId(id);
-    match state.app.submit_project_report(&user, id, &input).await {
-        Ok(_) => Ok(said(&format!("/projects/{id}#reports"), "进展已报送，等待项目办审核。")),
+    match state.app.submit_project_report_revision(&user, id, &input).await {
+        Ok((_, revision)) => Ok(said(&format!("/projects/{id}#reports"), &submitted_message(revision))),
         Err(AppError::Invalid(invalid)) => {
             again(&state, &user, id, Forms { report: input, report_errors: field_errors(invalid), ..Forms::default() })
                 .await
