@@ -68,8 +68,10 @@ impl ChainReport {
     }
 }
 
-/// The action names of the trail, in Chinese, for the filter and the table.
-pub const ACTIONS: [(&str, &str); 27] = [
+/// The action names of the trail, in Chinese, for the filter and the table:
+/// every code the code records (the test `every_recorded_action_has_a_label`
+/// lists them; add a new one to both).
+pub const ACTIONS: [(&str, &str); 61] = [
     ("sign_in", "登录"),
     ("sign_in_failed", "登录失败"),
     ("locked", "账号锁定"),
@@ -94,9 +96,47 @@ pub const ACTIONS: [(&str, &str); 27] = [
     ("import_tasks", "导入任务台账"),
     ("import_orgs", "导入单位台账"),
     ("import_users", "导入人员台账"),
+    ("reread_part", "重新识别"),
     ("publish", "发布计划"),
     ("restore", "恢复"),
     ("archive", "归档"),
+    // A plan's status set by hand (`PlanStatus` codes).
+    ("draft", "改为草稿"),
+    ("published", "改为已发布"),
+    ("archived", "改为已归档"),
+    ("trash", "移入回收站"),
+    ("set", "设置"),
+    ("seed", "初始化"),
+    ("revoke", "吊销"),
+    ("use", "使用"),
+    // 进展报送 and 项目半月报.
+    ("submit", "报送"),
+    ("resubmit", "重新报送"),
+    ("withdraw", "撤回"),
+    ("accept", "审核通过"),
+    ("return", "退回"),
+    ("review", "审核"),
+    // 前期手续, 要素堵点, 调度会.
+    ("done", "办结"),
+    ("reopen", "重新打开"),
+    ("raise", "提出堵点"),
+    ("escalate", "提级协调"),
+    ("solve", "解决"),
+    ("close", "销号"),
+    ("reject", "驳回"),
+    ("minutes", "会议纪要"),
+    // 督办: the steps of a matter (`Action` codes) and the daily sweep.
+    ("sign_for", "签收"),
+    ("deploy", "部署"),
+    ("feedback", "反馈"),
+    ("request_extension", "申请延期"),
+    ("approve_extension", "批准延期"),
+    ("refuse_extension", "不予延期"),
+    ("request_close", "申请办结"),
+    ("return_close", "退回办结申请"),
+    ("accept_close", "办结销号"),
+    ("reassign", "改派"),
+    ("sweep", "亮灯巡检"),
 ];
 
 /// What an audit row is about, by its `entity` code, in the trail's words.
@@ -381,4 +421,78 @@ fn export_row(r: &ChainedEvent, names: &std::collections::HashMap<UserId, String
         e.after.clone().unwrap_or_default(),
         r.hash.clone(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qingdan_domain::PlanStatus;
+    use qingdan_domain::assignment::Action;
+
+    /// Every action code storage and app record, as passed to `event(..)` or
+    /// set on an `AuditEvent` (grep for them when adding one), besides the
+    /// plan statuses and the 督办 steps taken below from their types.
+    const RECORDED: [&str; 46] = [
+        "sign_in",
+        "sign_in_failed",
+        "locked",
+        "sign_in_refused_locked",
+        "sign_out",
+        "set_password",
+        "reset_password",
+        "unlock",
+        "download",
+        "forbidden",
+        "create",
+        "update",
+        "delete",
+        "disable",
+        "enable",
+        "merge",
+        "split",
+        "move",
+        "assign",
+        "set_responsibility",
+        "import",
+        "import_tasks",
+        "import_orgs",
+        "import_users",
+        "reread_part",
+        "publish",
+        "restore",
+        "archive",
+        "set",
+        "seed",
+        "revoke",
+        "use",
+        "submit",
+        "resubmit",
+        "withdraw",
+        "accept",
+        "return",
+        "review",
+        "done",
+        "reopen",
+        "raise",
+        "escalate",
+        "solve",
+        "close",
+        "reject",
+        "minutes",
+    ];
+
+    #[test]
+    fn every_recorded_action_has_a_label() {
+        let plans = [PlanStatus::Draft, PlanStatus::Published, PlanStatus::Archived, PlanStatus::Trash];
+        let plans = plans.map(PlanStatus::code);
+        let steps = Action::ALL.map(Action::code);
+        for code in RECORDED.iter().chain(&plans).chain(&steps).chain(&["sweep"]) {
+            let label = action_label(code);
+            assert!(!label.is_ascii(), "{code} has no Chinese label");
+        }
+        let mut codes: Vec<&str> = ACTIONS.iter().map(|(c, _)| *c).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ACTIONS.len(), "a code is listed twice");
+    }
 }

@@ -180,7 +180,7 @@ impl App {
                     tenant_id: tenant,
                     parent_id: None,
                     name: ORGS[0].1.into(),
-                    kind: qingdan_domain::OrgKind::County,
+                    kind: qingdan_domain::OrgKind::Department,
                     sort_order: 0,
                 },
                 self.system_actor(),

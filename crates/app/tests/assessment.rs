@@ -234,6 +234,9 @@ async fn monthly(backend: Backend) -> Result<()> {
     let bulletin = app.ranking_bulletin(office, id, "2026-06").await?;
     let text = qingdan_office::docx_text(&bulletin.bytes)?;
     ensure!(ZONES.iter().all(|z| text.contains(z)) && text.contains("一票否决"), "{text}");
+    // The scheme's name holds the year and 考核: each is said once.
+    let title = "关于2026年6月开发区高质量发展考核排名情况的通报";
+    ensure!(bulletin.file_name == format!("{title}.docx") && text.contains(title), "{}", bulletin.file_name);
     opens_as_pdf(&bulletin.bytes)?;
 
     // The year so far: the mean of May and June; 空港区 vetoed is 末位约谈.

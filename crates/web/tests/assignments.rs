@@ -17,6 +17,7 @@ on_both_engines! {
     each_role_gets_its_pages_and_no_other => pages_by_role;
     the_create_form_assigns_a_matter_or_shows_its_errors => create_form;
     the_lead_org_moves_a_matter_from_its_page_and_an_illegal_step_shows_why => steps_on_the_page;
+    each_step_says_what_it_did_and_an_extension_shows_the_date_granted => steps_say_what_they_did;
     a_forged_step_by_another_org_gets_403_and_changes_nothing => forged_step;
     the_api_lists_creates_and_moves_matters => api;
     the_office_downloads_a_supervision_notice_for_a_red_matter_only => notice;
@@ -165,6 +166,46 @@ async fn steps_on_the_page(backend: Backend) -> Result<()> {
     let page = send(&f.router, get(&format!("/assignments/{}", f.matter), &housing)?).await?;
     let history = page.select("#history tbody tr td:nth-child(2)");
     ensure!(history == ["部署", "签收", "交办"], "{history:?}");
+    Ok(())
+}
+
+async fn steps_say_what_they_did(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let housing = sign_in_as(&f.router, "housing").await?;
+    let supervisor = sign_in_as(&f.router, "supervisor").await?;
+    let path = format!("/assignments/{}/transition", f.matter);
+    // Deploy is due 09-28, feedback 09-30, solve 10-12 (see pages_by_role).
+    let steps = [
+        (&housing, "action=sign_for", "已签收，请在2026-09-28前部署。"),
+        (&housing, "action=deploy&note=x", "已部署，请在2026-09-30前反馈办理进展。"),
+        (&housing, "action=request_extension&note=x&due=2026-12-31", "已提交延期申请，等待督查室审批。"),
+        (&supervisor, "action=approve_extension&note=ok&due=2026-12-28", "已批准延期，办结时限改为2026-12-28。"),
+    ];
+    for (cookie, body, said) in steps {
+        let reply = send(&f.router, post_form(&path, cookie, body)?).await?;
+        ensure!(reply.status == StatusCode::SEE_OTHER, "{body}: {}", reply.status);
+        ensure!(flash(&reply) == said, "{body}: {}", flash(&reply));
+    }
+    let page = send(&f.router, get(&format!("/assignments/{}", f.matter), &supervisor)?).await?;
+    let results = page.select("#extensions tbody td:nth-child(5)");
+    ensure!(results.len() == 1 && results[0].contains("批准延期至 2026-12-28"), "{results:?}");
+    let confirm = page.attrs("form[data-action=reassign] button", "data-confirm");
+    ensure!(confirm.len() == 1 && confirm[0].contains("改派"), "改派 asks first: {confirm:?}");
+    let steps = [
+        (&housing, "action=feedback&note=x", "已反馈，办结时限为2026-12-28。"),
+        (&housing, "action=request_close&note=x", "已申请办结，等待督查室审核销号。"),
+        (&supervisor, "action=accept_close&grade=", ""),
+        (&supervisor, "action=accept_close&grade=good", "已办结销号，评定为良好。"),
+    ];
+    for (cookie, body, said) in steps {
+        let reply = send(&f.router, post_form(&path, cookie, body)?).await?;
+        ensure!(flash(&reply) == said, "{body}: {} {}", reply.status, flash(&reply));
+        if said.is_empty() {
+            // No grade: the choices are named in Chinese, their codes after.
+            let grades = "请评定办结等次：优秀（excellent）、良好（good）、合格（pass）或不合格（fail）";
+            ensure!(reply.select("#error") == [grades], "{:?}", reply.select("#error"));
+        }
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use qingdan_app::OrgInput;
 use qingdan_app::projects::ProjectInput;
-use qingdan_domain::{OrgId, ProjectId, Role};
+use qingdan_domain::{Light, OrgId, ProjectId, Role};
 use qingdan_testkit::{Backend, World, on_both_engines};
 
 mod common;
@@ -22,6 +22,8 @@ on_both_engines! {
     the_owners_report_accepted_by_the_office_shows_in_the_list => report_and_review;
     a_meetings_decision_becomes_a_supervision_matter_from_its_page => meeting_decision;
     the_projects_map_renders_with_its_charts_data => map;
+    the_map_says_how_many_red_projects_its_list_leaves_out => red_list_more;
+    a_bad_list_filter_is_named_in_chinese => bad_filter;
     project_pages_are_not_kept_by_browsers => no_store;
     procedures_and_blockers_are_worked_from_the_project_page => prework_and_blockers;
     the_ledger_the_documents_and_the_photos_go_in_and_out_as_files => files;
@@ -321,6 +323,60 @@ async fn map(backend: Backend) -> Result<()> {
     ensure!(page.select("#bulletin-link").len() == 1);
     let script = send(&c.router, get("/assets/projects_map.js", "")?).await?;
     ensure!(script.status == StatusCode::OK && script.body.contains("projects-map-data"));
+    Ok(())
+}
+
+async fn red_list_more(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let base = c.w.app.project(&c.w.supervisor, c.project).await?;
+    ensure!(base.light == Light::Red, "{:?}", base.light);
+    let owner = c.steel.0.to_string();
+    let county = c.east.0.to_string();
+    for n in 0..qingdan_app::projects::RED_LIST {
+        let input = ProjectInput {
+            name: format!("特钢技改{n}"),
+            nature: "新建".into(),
+            category: "产业".into(),
+            industry: "高端装备".into(),
+            county_org_id: county.clone(),
+            owner_org_id: owner.clone(),
+            total_investment: "120000".into(),
+            year: "2026".into(),
+            year_plan: "40000".into(),
+            base_total: "10000".into(),
+            base_year: "2000".into(),
+            planned_start: "2026-02-01".into(),
+            actual_start: "2026-02-20".into(),
+            planned_completion: "2027-12-31".into(),
+            stage: "在建".into(),
+            level: "市重点".into(),
+            batch: "开工一批".into(),
+            ..ProjectInput::default()
+        };
+        c.w.app.create_project(&c.w.supervisor, &input).await?;
+    }
+    let mayor = sign_in_as(&c.router, "mayor").await?;
+    let page = send(&c.router, get("/projects/map", &mayor)?).await?;
+    let listed = page.attrs("#red-list tr[data-project]", "data-project").len();
+    ensure!(listed == qingdan_app::projects::RED_LIST, "{listed}");
+    ensure!(page.select("#red-more") == ["另有1个红灯项目未列出，查看全部"], "{:?}", page.select("#red-more"));
+    ensure!(page.attrs("#red-more a", "href") == ["/projects?light=red"]);
+    let all = send(&c.router, get("/projects?light=red", &mayor)?).await?;
+    let rows = all.attrs("#projects tr[data-project]", "data-project").len();
+    ensure!(all.status == StatusCode::OK && rows == qingdan_app::projects::RED_LIST + 1, "{rows}");
+    Ok(())
+}
+
+async fn bad_filter(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let office = sign_in_as(&c.router, "supervisor").await?;
+    for (query, said) in
+        [("county=abc", "所属县区应为编号"), ("zone=x", "所属开发区应为编号"), ("after=abc", "翻页位置应为编号")]
+    {
+        let reply = send(&c.router, get(&format!("/projects?{query}"), &office)?).await?;
+        ensure!(reply.body.contains(said), "{query}: {} {}", reply.status, reply.body);
+        ensure!(!reply.body.contains("county 应为") && !reply.body.contains("after 应为"), "{query}");
+    }
     Ok(())
 }
 

@@ -21,6 +21,15 @@ pub fn movement_label(view: &MonthView, org: qingdan_domain::OrgId) -> String {
     }
 }
 
+/// 关于2026年11月开发区高质量发展考核排名情况的通报: the scheme's name
+/// without the year the month already says, and with 考核 once.
+fn bulletin_title(year: i32, month: u32, scheme_name: &str) -> String {
+    let year_text = format!("{year}年");
+    let topic = scheme_name.strip_prefix(&year_text).unwrap_or(scheme_name).trim_start_matches(['度', ' ']);
+    let topic = topic.strip_suffix("考核").unwrap_or(topic);
+    format!("关于{year}年{month}月{topic}考核排名情况的通报")
+}
+
 impl App {
     /// The score sheet of a published month as the user may see it.
     pub async fn score_sheet(&self, user: &User, id: i64, month: &str, version: Option<i64>) -> Result<Document> {
@@ -70,7 +79,7 @@ impl App {
         }
         let view = self.published_month(user, id, month, None).await?;
         let (year, m) = super::check_month(&view.result.month)?;
-        let title = format!("关于{year}年{m}月{}考核排名情况的通报", view.scheme.name);
+        let title = bulletin_title(year, m, &view.scheme.name);
         let columns = [
             Column { header: "排名", weight: 1, align: ColumnAlign::Center },
             Column { header: "单位", weight: 4, align: ColumnAlign::Left },
@@ -109,4 +118,17 @@ impl App {
 /// Points as the month's page shows them: no trailing zeros (91, 74.6).
 fn points(d: qingdan_domain::Decimal) -> String {
     d.normalize().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bulletin_title;
+
+    #[test]
+    fn the_bulletin_title_says_the_year_and_assessment_once() {
+        let title = |name| bulletin_title(2026, 11, name);
+        assert_eq!(title("2026年开发区高质量发展考核"), "关于2026年11月开发区高质量发展考核排名情况的通报");
+        assert_eq!(title("2026年度开发区考核"), "关于2026年11月开发区考核排名情况的通报");
+        assert_eq!(title("开发区高质量发展"), "关于2026年11月开发区高质量发展考核排名情况的通报");
+    }
 }

@@ -232,12 +232,12 @@ impl App {
     /// The filters as a storage query; a value that names nothing is an error on its field.
     pub(crate) fn project_query(&self, user: &User, filter: &ProjectFilter, limit: i64) -> Result<ProjectQuery> {
         let mut invalid = Invalid::new();
-        let id = |invalid: &mut Invalid, field: &str, text: &str| -> Option<i64> {
+        let id = |invalid: &mut Invalid, field: &str, label: &str, text: &str| -> Option<i64> {
             let text = text.trim();
             if text.is_empty() {
                 return None;
             }
-            text.parse().map_err(|_| invalid.add(field, "not_a_number", format!("{field} 应为编号"))).ok()
+            text.parse().map_err(|_| invalid.add(field, "not_a_number", format!("{label}应为编号（整数）"))).ok()
         };
         fn code<T>(invalid: &mut Invalid, field: &str, text: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
             let text = text.trim();
@@ -252,8 +252,8 @@ impl App {
         }
         let query = ProjectQuery {
             text: filter.q.chars().take(100).collect(),
-            county: id(&mut invalid, "county", &filter.county).map(OrgId),
-            zone: id(&mut invalid, "zone", &filter.zone).map(OrgId),
+            county: id(&mut invalid, "county", "所属县区", &filter.county).map(OrgId),
+            zone: id(&mut invalid, "zone", "所属开发区", &filter.zone).map(OrgId),
             owner: None,
             liaison: (filter.liaison == "mine").then_some(user.id),
             stage: code(&mut invalid, "stage", &filter.stage, Stage::from_code),
@@ -261,7 +261,7 @@ impl App {
             level: code(&mut invalid, "level", &filter.level, Level::from_code),
             category: code(&mut invalid, "category", &filter.category, Category::from_code),
             light: code(&mut invalid, "light", &filter.light, qingdan_domain::Light::from_code),
-            after: id(&mut invalid, "after", &filter.after).map(ProjectId),
+            after: id(&mut invalid, "after", "翻页位置", &filter.after).map(ProjectId),
             limit,
         };
         invalid.into_result()?;

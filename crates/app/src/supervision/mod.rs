@@ -496,7 +496,7 @@ impl App {
                     None => invalid.add(
                         "grade",
                         "unknown",
-                        "请评定办结等次：excellent（优秀）、good（良好）、pass（合格）或 fail（不合格）",
+                        "请评定办结等次：优秀（excellent）、良好（good）、合格（pass）或不合格（fail）",
                     ),
                 }
                 after.closed_on = Some(today);

@@ -403,6 +403,9 @@ pub struct ExtensionRequest {
     pub decided_by: Option<UserId>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_note: String,
+    /// The solve date granted when approved (the office may grant another
+    /// than asked for); `None` otherwise and for approvals older than the field.
+    pub granted_due: Option<NaiveDate>,
 }
 
 /// A light the sweep turned: what a reminder (催办) or a supervision notice

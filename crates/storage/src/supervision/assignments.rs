@@ -255,6 +255,7 @@ struct ExtensionRow {
     decided_by: Option<i64>,
     decided_at: Option<DateTime<Utc>>,
     decision_note: String,
+    granted_due: Option<NaiveDate>,
 }
 
 fn snapshot(a: &Assignment) -> serde_json::Value {
@@ -501,14 +502,17 @@ impl Store {
                 }
                 Some(ExtensionChange::Decide { approved, note }) => {
                     let status = if *approved { ExtensionStatus::Approved } else { ExtensionStatus::Refused };
+                    // An approval keeps the date granted: the office may grant another than asked.
+                    let granted_due = approved.then_some(after.schedule.solve);
                     sqlx::query(
-                        "UPDATE extension_requests SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 \
-                         WHERE tenant_id = $5 AND assignment_id = $6 AND status = $7",
+                        "UPDATE extension_requests SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4, \
+                         granted_due = $5 WHERE tenant_id = $6 AND assignment_id = $7 AND status = $8",
                     )
                     .bind(status.code())
                     .bind(actor.user_id.map(|u| u.0))
                     .bind(actor.at)
                     .bind(note)
+                    .bind(granted_due)
                     .bind(tenant.0)
                     .bind(before.id.0)
                     .bind(ExtensionStatus::Pending.code())
@@ -636,7 +640,7 @@ impl Store {
         let rows: Vec<ExtensionRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, assignment_id, org_id, reason, old_due, requested_due, status, requested_by, requested_at, \
-                 decided_by, decided_at, decision_note FROM extension_requests \
+                 decided_by, decided_at, decision_note, granted_due FROM extension_requests \
                  WHERE tenant_id = $1 AND assignment_id = $2 ORDER BY id",
             )
             .bind(tenant.0)
@@ -659,6 +663,7 @@ impl Store {
                     decided_by: r.decided_by.map(UserId),
                     decided_at: r.decided_at,
                     decision_note: r.decision_note,
+                    granted_due: r.granted_due,
                 })
             })
             .collect()

@@ -37,6 +37,8 @@ pub struct MapPage {
     /// (code, label, class, count) per light.
     lights: Vec<(&'static str, &'static str, &'static str, usize)>,
     red: Vec<RedProject>,
+    /// Red projects the list leaves out (it shows the first `RED_LIST`).
+    red_more: usize,
     /// The figures for the charts, JSON made safe to sit inside `<script>`.
     data: String,
     /// The office and leaders download 调度通报 (`App::dispatch_bulletin` refuses others).
@@ -48,7 +50,7 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> Re
     let orgs = state.app.orgs(&user).await?;
     let leaders = state.app.project_leaders(&user).await?;
     let names = Names::new(&orgs, &leaders);
-    let red = map
+    let red: Vec<RedProject> = map
         .red
         .iter()
         .map(|(p, blockers)| RedProject {
@@ -78,6 +80,7 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> Re
         year_done: money(map.all.year_done),
         rate: map.all.rate,
         lights: map.lights.iter().map(|(l, n)| (l.code(), l.label(), light_class(*l), *n)).collect(),
+        red_more: map.all.red.saturating_sub(red.len()),
         red,
         data: script_json(&chart_data(&map)),
         can_download_bulletin: user.role.reads_whole_tenant(),

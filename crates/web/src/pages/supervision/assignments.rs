@@ -18,7 +18,7 @@ use qingdan_app::{
     AppError, AssignmentDetail, AssignmentFile, AssignmentFileId, AssignmentFilter, AssignmentSummary,
     MAX_ATTACHMENT_BYTES, NewAssignmentInput, OrgAssignmentStats, TransitionInput,
 };
-use qingdan_domain::assignment::{AssignmentSource, Grade, TimelineRule};
+use qingdan_domain::assignment::{Action, Assignment, AssignmentSource, Grade, TimelineRule};
 use qingdan_domain::{AssignmentId, Light, Org, OrgId, Role, User};
 use std::collections::HashMap;
 
@@ -305,6 +305,8 @@ pub struct ExtensionView {
     pub reason: String,
     pub old_due: String,
     pub requested_due: String,
+    /// The date granted, when approved for another date than asked for.
+    pub granted_due: String,
     pub status: &'static str,
     pub decision_note: String,
 }
@@ -443,6 +445,7 @@ fn matter_page(user: &User, d: AssignmentDetail, message: String) -> MatterPage 
             reason: x.reason.clone(),
             old_due: x.old_due.to_string(),
             requested_due: x.requested_due.to_string(),
+            granted_due: x.granted_due.filter(|d| *d != x.requested_due).map(|d| d.to_string()).unwrap_or_default(),
             status: x.status.label(),
             decision_note: x.decision_note.clone(),
         })
@@ -639,7 +642,7 @@ pub async fn transition(
         org_id: optional_id(&form, "org_id"),
     };
     let (status, message) = match state.app.transition_assignment(&user, AssignmentId(id), &input).await {
-        Ok(_) => return Ok(crate::view::said(&format!("/assignments/{id}"), "已办理，事项进入下一环节。")),
+        Ok(after) => return Ok(crate::view::said(&format!("/assignments/{id}"), &step_done(&after, &input.action))),
         Err(AppError::Invalid(invalid)) => (StatusCode::UNPROCESSABLE_ENTITY, invalid.to_string()),
         Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message),
         Err(other) => return Err(other.into()),
@@ -648,6 +651,29 @@ pub async fn transition(
     let mut page = matter_page(&user, d, message);
     page.posted = input;
     Ok((status, page).into_response())
+}
+
+/// What a step did, said after it: what happened and, while the matter
+/// runs, the date of what comes next, from the matter as it is now.
+fn step_done(a: &Assignment, action: &str) -> String {
+    let due = a.current_due;
+    let solve = a.schedule.solve;
+    match Action::from_code(action.trim()) {
+        Some(Action::SignFor) => format!("已签收，请在{due}前部署。"),
+        Some(Action::Deploy) => format!("已部署，请在{due}前反馈办理进展。"),
+        Some(Action::Feedback) => format!("已反馈，办结时限为{solve}。"),
+        Some(Action::RequestExtension) => "已提交延期申请，等待督查室审批。".to_owned(),
+        Some(Action::ApproveExtension) => format!("已批准延期，办结时限改为{solve}。"),
+        Some(Action::RefuseExtension) => format!("已不予延期，办结时限仍为{solve}。"),
+        Some(Action::RequestClose) => "已申请办结，等待督查室审核销号。".to_owned(),
+        Some(Action::ReturnClose) => format!("已退回办结申请，承办单位须继续办理，办结时限为{solve}。"),
+        Some(Action::AcceptClose) => match a.grade {
+            Some(grade) => format!("已办结销号，评定为{}。", grade.label()),
+            None => "已办结销号。".to_owned(),
+        },
+        Some(Action::Reassign) => format!("已改派，新牵头单位须在{due}前签收。"),
+        None => "已办理。".to_owned(),
+    }
 }
 
 pub struct StatsLine {
