@@ -274,8 +274,14 @@ async fn lights(backend: Backend) -> Result<()> {
     ensure!(p.light == Light::Red && p.reasons == "前期手续逾期1项", "{p:?}");
     let matter = app.assign_prework(office, node).await?;
     let detail = app.assignment_detail(office, matter).await?;
-    ensure!(detail.assignment.lead_org_id == c.land && detail.assignment.title.contains("环评"));
+    ensure!(detail.assignment.lead_org_id == c.land && detail.assignment.title.contains("环评逾期"));
     ensure!(matches!(app.assign_prework(office, node).await, Err(AppError::Conflict(_))), "one matter per node");
+    // A node not yet due is pressed on without being called overdue.
+    let early = PreworkInput { name: "能评".into(), org_id: c.land.0.to_string(), deadline: "2026-09-30".into() };
+    let early = app.add_prework(office, id, &early).await?;
+    let pressed = app.assignment_detail(office, app.assign_prework(office, early).await?).await?.assignment;
+    ensure!(!pressed.title.contains("逾期") && !pressed.text.contains("逾期"), "{} / {}", pressed.title, pressed.text);
+    app.set_prework_done(&c.lander, early, true).await?;
     ensure!(matches!(app.set_prework_done(&c.outsider, node, true).await, Err(AppError::Forbidden)));
     app.set_prework_done(&c.lander, node, true).await?;
     ensure!(app.project(office, id).await?.light == Light::Green);
@@ -554,10 +560,36 @@ async fn ledgers(backend: Backend) -> Result<()> {
     let line = line.ok_or_else(|| anyhow::anyhow!("not exported"))?;
     ensure!(line.get(qingdan_office::project_column::DONE_TOTAL) == "10500", "{:?}", line);
     ensure!(line.get(qingdan_office::project_column::OWNER_ORG) == "东城特钢有限公司");
+    let signed = ProjectInput { signed_on: "2026-05-10".into(), ..ProjectInput::from_fields(&park.fields) };
+    app.update_project(office, park.id, &signed).await?;
     let again = app.import_project_ledger(office, "导出的台账.xlsx", &ledger.bytes).await?;
     ensure!((again.created, again.updated) == (0, 3), "{again:?}");
     let steel = app.project(office, steel.id).await?;
     ensure!(steel.done_total == Decimal::from(10_500), "a re-import keeps the reports: {}", steel.done_total);
+    // What the ledger does not carry (签约时间), and the columns a file leaves
+    // out, stay as they were.
+    let kept = app.project(office, park.id).await?;
+    ensure!(kept.fields.signed_on == Some("2026-05-10".parse()?), "{:?}", kept.fields.signed_on);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, text) in ["项目名称", "业主单位", "总投资（万元）"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *text)?;
+    }
+    for (col, text) in ["东城特钢技改一期", "东城特钢有限公司", "130000"].iter().enumerate() {
+        sheet.write_string(1, col as u16, *text)?;
+    }
+    let narrow = app.import_project_ledger(office, "只改总投资.xlsx", &book.save_to_buffer()?).await?;
+    ensure!((narrow.created, narrow.updated) == (0, 1), "{narrow:?}");
+    let after = app.project(office, steel.id).await?;
+    ensure!(after.fields.total_investment == Decimal::from(130_000), "the column given is changed");
+    ensure!(
+        after.fields.actual_start == steel.fields.actual_start
+            && after.fields.stage == steel.fields.stage
+            && after.fields.progress_text == steel.fields.progress_text
+            && after.fields.county_org_id == steel.fields.county_org_id,
+        "the columns left out are kept: {:?}",
+        after.fields
+    );
     ensure!(
         app.project_ledger(&c.outsider, &Default::default()).await.is_ok_and(|d| {
             qingdan_office::read_ledger_table(&d.bytes, &qingdan_office::PROJECT_COLUMNS)

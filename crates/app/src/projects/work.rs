@@ -318,17 +318,26 @@ impl App {
         Ok(ProjectId(node.project_id))
     }
 
-    /// Turns an overdue node into a 督办 matter on the tenant's 13710 rule, in one step.
+    /// Turns a node not yet done into a 督办 matter on the tenant's 13710
+    /// rule, in one step; its words say whether it is overdue.
     pub async fn assign_prework(&self, user: &User, id: PreworkId) -> Result<AssignmentId> {
         let node = self.store.prework(user.tenant_id, id).await?.ok_or(AppError::NotFound("前期手续"))?;
         if node.assignment_id.is_some() {
             return Err(AppError::Conflict("该前期手续已转为督办事项".to_owned()));
         }
+        if node.done_on.is_some() {
+            return Err(AppError::Conflict("该前期手续已办结，无需督办".to_owned()));
+        }
+        let (title, state) = if node.is_overdue(self.clock.today()) {
+            (format!("{}：{}逾期未办结", node.project_name, node.name), "现已逾期")
+        } else {
+            (format!("{}：{}督办", node.project_name, node.name), "尚未办结")
+        };
         let input = NewAssignmentInput {
-            title: format!("{}：{}逾期未办结", node.project_name, node.name),
+            title,
             source: AssignmentSource::KeyProject.code().to_owned(),
             text: format!(
-                "重点项目“{}”的前期手续“{}”应于{}前办结，现已逾期。请{}抓紧办理，按时限反馈进展。",
+                "重点项目“{}”的前期手续“{}”应于{}前办结，{state}。请{}抓紧办理，按时限反馈进展。",
                 node.project_name, node.name, node.deadline, node.org_name
             ),
             lead_org_id: Some(node.org_id),
