@@ -24,10 +24,20 @@ pub fn movement_label(view: &MonthView, org: qingdan_domain::OrgId) -> String {
 /// 关于2026年11月开发区高质量发展考核排名情况的通报: the scheme's name
 /// without the year the month already says, and with 考核 once.
 fn bulletin_title(year: i32, month: u32, scheme_name: &str) -> String {
+    format!("关于{year}年{month}月{}考核排名情况的通报", topic(year, scheme_name))
+}
+
+/// `2026年11月开发区高质量发展考核得分表（第2版）`, the year and 考核 once.
+fn sheet_title(year: i32, month: u32, scheme_name: &str, version: i64) -> String {
+    format!("{year}年{month}月{}考核得分表（第{version}版）", topic(year, scheme_name))
+}
+
+/// A scheme's name without the year its documents already say, nor its
+/// closing 考核 (开发区高质量发展 of 2026年度开发区高质量发展考核).
+fn topic(year: i32, scheme_name: &str) -> &str {
     let year_text = format!("{year}年");
     let topic = scheme_name.strip_prefix(&year_text).unwrap_or(scheme_name).trim_start_matches(['度', ' ']);
-    let topic = topic.strip_suffix("考核").unwrap_or(topic);
-    format!("关于{year}年{month}月{topic}考核排名情况的通报")
+    topic.strip_suffix("考核").unwrap_or(topic)
 }
 
 impl App {
@@ -67,7 +77,8 @@ impl App {
                 rows.push(row);
             }
         }
-        let title = format!("{}{}考核得分表（第{}版）", view.scheme.name, view.result.month, view.version);
+        let (year, m) = super::check_month(&view.result.month)?;
+        let title = sheet_title(year, m, &view.scheme.name, view.version);
         let bytes = qingdan_office::table_xlsx("得分表", &title, &headers, &rows).map_err(office_error)?;
         Ok(Document { file_name: format!("{title}.xlsx"), bytes })
     }
@@ -122,7 +133,7 @@ fn points(d: qingdan_domain::Decimal) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::bulletin_title;
+    use super::{bulletin_title, sheet_title};
 
     #[test]
     fn the_bulletin_title_says_the_year_and_assessment_once() {
@@ -130,5 +141,9 @@ mod tests {
         assert_eq!(title("2026年开发区高质量发展考核"), "关于2026年11月开发区高质量发展考核排名情况的通报");
         assert_eq!(title("2026年度开发区考核"), "关于2026年11月开发区考核排名情况的通报");
         assert_eq!(title("开发区高质量发展"), "关于2026年11月开发区高质量发展考核排名情况的通报");
+        assert_eq!(
+            sheet_title(2026, 11, "2026年开发区高质量发展考核", 2),
+            "2026年11月开发区高质量发展考核得分表（第2版）"
+        );
     }
 }

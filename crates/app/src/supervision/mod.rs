@@ -226,7 +226,7 @@ impl App {
             invalid.add(
                 "source",
                 "unknown",
-                "来源应为 leader_instruction（领导批示）、meeting_decision（会议决定）、task（任务）、suggestion_or_proposal（建议提案）或 key_project（重点项目）",
+                "来源应为领导批示（leader_instruction）、会议决定（meeting_decision）、任务（task）、建议提案（suggestion_or_proposal）或重点项目（key_project）",
             );
             AssignmentSource::LeaderInstruction
         });
@@ -551,7 +551,7 @@ impl App {
         let light = match filter.light.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
             None => None,
             Some(code) => Light::from_code(code).or_else(|| {
-                invalid.add("light", "unknown", "亮灯应为 green、yellow、red 或 done");
+                invalid.add("light", "unknown", "亮灯应为绿灯（green）、黄灯（yellow）、红灯（red）或已办结（done）");
                 None
             }),
         };
@@ -626,10 +626,13 @@ impl App {
         let light = filter.light.as_deref().map(str::trim).filter(|l| !l.is_empty());
         let light = match light {
             None => None,
-            Some(code) => Some(
-                Light::from_code(code)
-                    .ok_or_else(|| AppError::field("light", "unknown", "亮灯应为 green、yellow、red 或 done"))?,
-            ),
+            Some(code) => Some(Light::from_code(code).ok_or_else(|| {
+                AppError::field(
+                    "light",
+                    "unknown",
+                    "亮灯应为绿灯（green）、黄灯（yellow）、红灯（red）或已办结（done）",
+                )
+            })?),
         };
         let query = AssignmentQuery {
             tenant_id: user.tenant_id,
