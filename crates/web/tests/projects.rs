@@ -359,8 +359,12 @@ async fn red_list_more(backend: Backend) -> Result<()> {
     let page = send(&c.router, get("/projects/map", &mayor)?).await?;
     let listed = page.attrs("#red-list tr[data-project]", "data-project").len();
     ensure!(listed == qingdan_app::projects::RED_LIST, "{listed}");
-    ensure!(page.select("#red-more") == ["另有1个红灯项目未列出，查看全部"], "{:?}", page.select("#red-more"));
-    ensure!(page.attrs("#red-more a", "href") == ["/projects?light=red"]);
+    ensure!(
+        page.select("#red-more") == ["另有1个红灯或逾期项目未列出，查看全部：红灯 · 逾期"],
+        "{:?}",
+        page.select("#red-more")
+    );
+    ensure!(page.attrs("#red-more a", "href") == ["/projects?light=red", "/projects?light=overdue"]);
     let all = send(&c.router, get("/projects?light=red", &mayor)?).await?;
     let rows = all.attrs("#projects tr[data-project]", "data-project").len();
     ensure!(all.status == StatusCode::OK && rows == qingdan_app::projects::RED_LIST + 1, "{rows}");
