@@ -93,6 +93,7 @@ impl App {
             piles.push(pile("returned", "已退回", "/my", returned.iter().map(report).collect()));
             piles.push(pile("missing", "逾期未报", "/my", missing.iter().map(report).collect()));
         }
+        piles.extend(self.project_piles(user).await?);
         let org = self.org_assignments(user).await?;
         let stage = |status: AssignmentStatus| -> Vec<_> {
             org.to_act.iter().filter(|a| a.status == status).map(matter).collect()
@@ -100,6 +101,26 @@ impl App {
         piles.push(pile("to_sign", "待签收", "/my-assignments", stage(AssignmentStatus::Assigned)));
         piles.push(pile("to_feedback", "待反馈", "/my-assignments", stage(AssignmentStatus::Deployed)));
         Ok(piles)
+    }
+
+    /// A project owner's half-month reports (重点项目): those owed for the
+    /// current half-month and those sent back. None for an org owning no
+    /// project under construction and with nothing returned.
+    async fn project_piles(&self, user: &User) -> Result<Vec<Pile>> {
+        let start = qingdan_domain::project::half_month_start(self.clock.today());
+        let owed = self.store.owed_project_reports(user.tenant_id, user.org_id, start).await?;
+        if owed.due.is_empty() && owed.returned.is_empty() {
+            return Ok(Vec::new());
+        }
+        let item = |(id, name, start): &(qingdan_domain::ProjectId, String, NaiveDate)| {
+            let label = qingdan_domain::project::half_month_label(*start);
+            let due = qingdan_domain::project::half_month_end(*start);
+            (format!("{name}（{label}）"), format!("/projects/{}#report-form", id.0), Some(due))
+        };
+        Ok(vec![
+            pile("project_due", "项目半月报应报", "/projects", owed.due.iter().map(item).collect()),
+            pile("project_returned", "项目半月报已退回", "/projects", owed.returned.iter().map(item).collect()),
+        ])
     }
 
     async fn office_piles(&self, user: &User) -> Result<Vec<Pile>> {

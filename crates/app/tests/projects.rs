@@ -25,6 +25,7 @@ on_both_engines! {
     owners_are_reminded_of_each_half_months_report_once_and_not_after_reporting => reminders;
     the_light_sweep_racing_reports_and_procedures_leaves_each_light_as_recomputed => sweep_race;
     the_bulletin_names_every_red_project_not_the_maps_first_few => bulletin_reds;
+    an_owners_home_lists_the_half_months_owed_and_returned => owner_home;
     only_real_images_are_taken_as_photos_and_served_as_images => photo_kinds;
     an_older_period_accepted_late_leaves_the_newest_progress_text => older_period;
     a_milestone_reached_in_the_current_half_month_is_dated_the_review_day => milestone_today;
@@ -272,9 +273,15 @@ async fn lights(backend: Backend) -> Result<()> {
     ensure!(app.project_list(&c.lander, &Default::default()).await?.total == 1);
     let p = app.project(office, id).await?;
     ensure!(p.light == Light::Red && p.reasons == "前期手续逾期1项", "{p:?}");
+    // The project's 包联领导 is the matter's 责任领导.
+    let leader = c.w.user("fushizhang.li", Role::Leader, c.w.supervisor.org_id).await?;
+    let fields = app.project(office, id).await?.fields;
+    let with_leader = ProjectInput { liaison_leader_id: leader.id.0.to_string(), ..ProjectInput::from_fields(&fields) };
+    app.update_project(office, id, &with_leader).await?;
     let matter = app.assign_prework(office, node).await?;
     let detail = app.assignment_detail(office, matter).await?;
     ensure!(detail.assignment.lead_org_id == c.land && detail.assignment.title.contains("环评逾期"));
+    ensure!(detail.assignment.leader_id == Some(leader.id), "{:?}", detail.assignment.leader_id);
     ensure!(matches!(app.assign_prework(office, node).await, Err(AppError::Conflict(_))), "one matter per node");
     // A node not yet due is pressed on without being called overdue.
     let early = PreworkInput { name: "能评".into(), org_id: c.land.0.to_string(), deadline: "2026-09-30".into() };
@@ -629,6 +636,35 @@ async fn ledgers(backend: Backend) -> Result<()> {
     ensure!(text.contains("东城区") && text.contains("东城特钢配套物流园"), "{text}");
     ensure!(matches!(app.dispatch_bulletin(&c.owner).await, Err(AppError::Forbidden)));
     Ok(())
+}
+
+/// The owner's reporter sees on their home what they owe for the half-month
+/// and what was sent back, and neither once done.
+async fn owner_home(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-03").await?;
+    let (app, office) = (&c.w.app, &c.w.supervisor);
+    let id = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let items = |code| pile_items(app, &c.owner, code);
+    ensure!(items("project_due").await? == ["特钢技改（2026年7月上半月）"], "{:?}", items("project_due").await?);
+    let sent = app.submit_project_report(&c.owner, id, &report("2026-07-01", "500")).await?;
+    ensure!(items("project_due").await?.is_empty(), "reported, owed no more");
+    app.review_project_report(office, sent, None, false, "金额有误，请核实").await?;
+    ensure!(
+        items("project_returned").await? == ["特钢技改（2026年7月上半月）"],
+        "{:?}",
+        items("project_returned").await?
+    );
+    ensure!(
+        app.workbench(&c.outsider).await?.piles.iter().all(|p| !p.code.starts_with("project")),
+        "not another org's"
+    );
+    Ok(())
+}
+
+/// The items of `user`'s workbench pile `code`, by their text.
+async fn pile_items(app: &App, user: &User, code: &str) -> Result<Vec<String>> {
+    let pile = app.workbench(user).await?.piles.into_iter().find(|p| p.code == code);
+    Ok(pile.map(|p| p.items.into_iter().map(|i| i.0).collect()).unwrap_or_default())
 }
 
 /// More red projects than the map lists: the 调度通报 counts and names them

@@ -59,7 +59,7 @@ pub use plans::tasks::{
 pub use projects::factors::{FactorIssue, NewFactorIssue};
 pub use projects::meetings::{Decision, Meeting, NewDecision, NewMeeting};
 pub use projects::prework::{AssignmentLink, NewPrework, Prework};
-pub use projects::reports::{NewProjectReport, ProjectPhoto, ProjectReport};
+pub use projects::reports::{NewProjectReport, OwedProjectReports, ProjectPhoto, ProjectReport};
 pub use projects::{LightBasis, ProjectPage, ProjectQuery, ProjectScope};
 pub use reporting::files::{NewReportFile, ReportFile};
 pub use reporting::reports::{NewReport, Review, ReviewFilter, ReviewOf, ReviewQueueItem, Reviewed};

@@ -434,7 +434,8 @@ async fn prework_and_blockers(backend: Backend) -> Result<()> {
     ensure!(done.status == StatusCode::SEE_OTHER, "the node's org marks it done: {}", done.status);
     ensure!(done.location() == format!("{page}#prework"), "the node's org reads the project: {}", done.location());
     let shown = send(&c.router, get(&page, &office)?).await?;
-    ensure!(shown.select("#prework-table .badge").is_empty(), "done, no longer overdue");
+    // Done, but after its deadline: no longer 逾期, marked 逾期办结.
+    ensure!(shown.select("#prework-table .badge") == ["逾期办结"], "{:?}", shown.select("#prework-table .badge"));
     ensure!(!shown.select("#reasons li").iter().any(|r| r.contains("前期手续")), "{:?}", shown.select("#reasons li"));
 
     let owner = sign_in_as(&c.router, "owner").await?;

@@ -341,6 +341,7 @@ impl App {
                 node.project_name, node.name, node.deadline, node.org_name
             ),
             lead_org_id: Some(node.org_id),
+            leader_id: self.liaison_leader(user, ProjectId(node.project_id)).await?,
             ..NewAssignmentInput::default()
         };
         self.create_linked_assignment(user, &input, Some(AssignmentLink::Prework(id))).await
@@ -451,9 +452,16 @@ impl App {
                 issue.deadline
             ),
             lead_org_id: Some(issue.org_id.0),
+            leader_id: self.liaison_leader(user, issue.project_id).await?,
             ..NewAssignmentInput::default()
         };
         self.create_linked_assignment(user, &input, Some(AssignmentLink::Factor(id))).await
+    }
+
+    /// The project's 包联领导, the 责任领导 of a matter made from it.
+    async fn liaison_leader(&self, user: &User, project: ProjectId) -> Result<Option<i64>> {
+        let project = self.store.project(user.tenant_id, project).await?;
+        Ok(project.and_then(|p| p.fields.liaison_leader_id).map(|u| u.0))
     }
 
     /// Raises every overdue 堵点 one coordination level (the daily sweep).

@@ -257,6 +257,39 @@ impl Store {
         Ok(rows.into_iter().map(|(org, name, count)| (OrgId(org), name, count)).collect())
     }
 
+    /// What an owner org's reporters owe, oldest first: its projects under
+    /// construction with no report for the half-month starting
+    /// `period_start`, and its reports sent back (退回) to be resubmitted.
+    /// Each is (project, its name, the half-month's first day).
+    pub async fn owed_project_reports(
+        &self,
+        tenant: TenantId,
+        owner: OrgId,
+        period_start: NaiveDate,
+    ) -> Result<OwedProjectReports> {
+        type Due = Vec<(i64, String)>;
+        type Returned = Vec<(i64, String, NaiveDate)>;
+        let (due, returned): (Due, Returned) = on_pool!(self, pool => {
+            let due = sqlx::query_as(
+                "SELECT p.id, p.name FROM projects p WHERE p.tenant_id = $1 AND p.owner_org_id = $2 \
+                 AND p.stage IN ('started', 'building') \
+                 AND NOT EXISTS (SELECT 1 FROM project_reports r WHERE r.project_id = p.id AND r.period_start = $3) \
+                 ORDER BY p.id",
+            )
+            .bind(tenant.0).bind(owner.0).bind(period_start).fetch_all(pool).await?;
+            let returned = sqlx::query_as(
+                "SELECT p.id, p.name, r.period_start FROM project_reports r JOIN projects p ON p.id = r.project_id \
+                 WHERE r.tenant_id = $1 AND p.owner_org_id = $2 AND r.status = $3 ORDER BY r.period_start, p.id",
+            )
+            .bind(tenant.0).bind(owner.0).bind(ProjectReportStatus::Returned.code()).fetch_all(pool).await?;
+            (due, returned)
+        });
+        Ok(OwedProjectReports {
+            due: due.into_iter().map(|(id, name)| (ProjectId(id), name, period_start)).collect(),
+            returned: returned.into_iter().map(|(id, name, start)| (ProjectId(id), name, start)).collect(),
+        })
+    }
+
     /// A project's reports, newest period first.
     pub async fn project_reports(&self, tenant: TenantId, project: ProjectId) -> Result<Vec<ProjectReport>> {
         let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND r.project_id = $2 ORDER BY r.period_start DESC");
@@ -389,4 +422,14 @@ impl Store {
     ) -> Result<Option<(ProjectPhoto, Vec<u8>)>> {
         Ok(PHOTOS.with_content(self, tenant, report.0, id).await?.map(|(row, content)| (into_photo(row), content)))
     }
+}
+
+/// What an owner org's reporters owe ([`Store::owed_project_reports`]): each
+/// is (project, its name, the half-month's first day).
+#[derive(Debug, Clone, Default)]
+pub struct OwedProjectReports {
+    /// No report yet for the current half-month.
+    pub due: Vec<(ProjectId, String, NaiveDate)>,
+    /// Sent back, to be corrected and resubmitted.
+    pub returned: Vec<(ProjectId, String, NaiveDate)>,
 }

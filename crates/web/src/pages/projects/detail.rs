@@ -79,6 +79,8 @@ pub struct PreworkLine {
     pub deadline: String,
     pub done_on: String,
     pub is_overdue: bool,
+    /// Done, but after its deadline (逾期办结).
+    pub was_late: bool,
     pub assignment_id: Option<i64>,
     pub may_mark_done: bool,
     pub may_assign: bool,
@@ -225,6 +227,7 @@ async fn project_page(state: &AppState, user: &User, id: ProjectId, forms: Forms
                 deadline: n.deadline.to_string(),
                 done_on: date(n.done_on),
                 is_overdue: n.done_on.is_none() && n.deadline < today,
+                was_late: n.done_on.is_some_and(|d| d > n.deadline),
                 assignment_id: n.assignment_id,
                 may_mark_done: n.done_on.is_none() && (office || handles),
                 may_assign: office && n.done_on.is_none() && n.assignment_id.is_none(),
