@@ -534,12 +534,18 @@ async fn preview_and_undo(backend: Backend) -> Result<()> {
     let file = tasks_file("2026-12-31", "市发展和改革委员会")?;
     let preview = w.app.preview_task_ledger(&w.supervisor, plan, "任务.xlsx", &file).await?;
     ensure!((preview.tasks, preview.targets) == (5, 4), "{preview:?}");
+    ensure!(preview.repeated_numbers.is_empty(), "an empty plan has no section to repeat");
     ensure!(tasks_in_order(&w, plan).await?.is_empty(), "a preview writes nothing");
     let other = w.user("office2", Role::Supervisor, w.supervisor.org_id).await?;
     ensure!(w.app.confirm_task_ledger(&other, &preview.token).await.is_err(), "only the uploader confirms");
     let done = w.app.confirm_task_ledger(&w.supervisor, &preview.token).await?;
     ensure!(done.rows == 5 && tasks_in_order(&w, plan).await?.len() == 5);
     ensure!(w.app.confirm_task_ledger(&w.supervisor, &preview.token).await.is_err(), "a token writes once");
+    // The same file again: the preview says which of its sections' numbers the plan has.
+    let twice = w.app.preview_task_ledger(&w.supervisor, plan, "任务.xlsx", &file).await?;
+    let tops: Vec<String> =
+        tasks_in_order(&w, plan).await?.iter().filter(|t| t.parent_id.is_none()).map(|t| t.number.clone()).collect();
+    ensure!(!tops.is_empty() && twice.repeated_numbers == tops, "{:?} / {tops:?}", twice.repeated_numbers);
 
     // A report on one of them: the import can no longer be taken back whole.
     let tasks = tasks_in_order(&w, plan).await?;

@@ -75,6 +75,9 @@ pub struct LedgerPreview {
     pub targets: usize,
     /// The first tasks as they will read: (序号, 任务内容).
     pub first: Vec<(String, String)>,
+    /// Top-level 序号 of the file that a section of the plan already has
+    /// (一、 again): confirmed, the plan holds two sections of that number.
+    pub repeated_numbers: Vec<String>,
 }
 
 /// An uploaded task ledger waiting for the office's confirmation.
@@ -464,6 +467,13 @@ impl App {
             bytes: std::sync::Arc::new(bytes.to_vec()),
         };
         self.pending_ledgers.put(token.clone(), pending);
+        let sections = self.store.sections(user.tenant_id, plan.id).await?;
+        let repeated_numbers = tasks
+            .iter()
+            .filter(|t| matches!(t.parent, LedgerParent::Top))
+            .map(|t| t.task.number.trim().to_owned())
+            .filter(|n| !n.is_empty() && sections.iter().any(|s| s.number.trim() == n))
+            .collect();
         Ok(LedgerPreview {
             token,
             plan,
@@ -472,6 +482,7 @@ impl App {
             top_level: tasks.iter().filter(|t| matches!(t.parent, LedgerParent::Top)).count(),
             targets,
             first: tasks.iter().take(10).map(|t| (t.task.number.clone(), t.task.title.clone())).collect(),
+            repeated_numbers,
         })
     }
 
