@@ -82,6 +82,9 @@ async fn administrators_accounts(backend: Backend) -> Result<()> {
     let path = format!("/security/users/{auditor}/active");
     let page = send(&router, get(&format!("/security/users/{auditor}"), &security)?).await?;
     ensure!(page.select(&format!("#user-active[action='{path}']")).len() == 1, "{}", page.body);
+    // A new role holds at once (the session stays, read afresh): the question says so.
+    let asks = page.attrs("#user-role", "data-confirm");
+    ensure!(asks.len() == 1 && asks[0].contains("立即生效") && !asks[0].contains("退出"), "{asks:?}");
     let own = send(&router, get(&format!("/security/users/{}", w.security.id.0), &security)?).await?;
     ensure!(own.select("#user-active").is_empty(), "not on one's own page");
     let done = send(&router, post_form(&path, &security, "active=0")?).await?;

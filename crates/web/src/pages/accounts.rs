@@ -30,7 +30,7 @@ impl Done {
             Some("created") => "已新增。",
             Some("updated") => "已保存修改。",
             Some("reset") => "密码已重置，对方下次登录时须先修改密码。",
-            Some("role") => "角色已修改，对方须重新登录。",
+            Some("role") => "角色已修改，立即生效：对方的下一个操作即按新角色办理。",
             Some("policy") => "安全策略已保存，即时生效。",
             Some("unlocked") => "已解除锁定。",
             Some("disabled") => "已停用。",
