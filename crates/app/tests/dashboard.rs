@@ -10,6 +10,7 @@ on_both_engines! {
     the_trend_recounts_past_months_from_accepted_reports => trend;
     only_leaders_and_the_office_see_the_battle_map_of_their_own_tenant => permissions;
     the_bulletin_gives_the_periods_lights_red_tasks_and_late_orgs => bulletin;
+    a_past_periods_bulletin_stands_on_that_periods_last_day => past_bulletin;
     tasks_turning_red_alert_their_lead_orgs_once => red_alerts;
 }
 
@@ -184,7 +185,7 @@ async fn bulletin(backend: Backend) -> Result<()> {
         lines.iter().any(|l| l.contains("改造老旧小区120个") && l.contains("暂无审核通过的报送")),
         "the red list: {lines:?}"
     );
-    ensure!(text.contains("截至2026年7月1日，共有末级任务3项"), "the figures say the day they stand on: {text}");
+    ensure!(text.contains("截至2026年6月30日，共有末级任务3项"), "the figures stand on June's last day: {text}");
     ensure!(text.contains("“双过半”情况"), "June holds 06-30: {text}");
     ensure!(text.contains("市政府督查室"), "signed by the office");
 
@@ -192,6 +193,45 @@ async fn bulletin(backend: Backend) -> Result<()> {
     ensure!(!qingdan_office::docx_text(&may.bytes)?.contains("双过半"), "only June's bulletin has the mid-year check");
     ensure!(w.app.bulletin(&p.leader, p.plan, None).await.is_ok(), "a leader may download it");
     ensure!(matches!(w.app.bulletin(&p.a, p.plan, None).await, Err(AppError::Forbidden)), "a reporter may not");
+    Ok(())
+}
+
+async fn past_bulletin(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-12-06").await?;
+    let p = plan(&w).await?;
+    reported(&w, &p.a, p.leaves[0], "2026-06", 20, "六月：征地未完成").await?;
+    reported(&w, &p.a, p.leaves[0], "2026-11", 100, "").await?;
+    reported(&w, &p.b, p.leaves[1], "2026-11", 95, "十一月：收尾").await?;
+    let text = |period: &str| {
+        let app = w.app.clone();
+        let (user, plan, period) = (w.supervisor.clone(), p.plan, period.parse().ok());
+        async move { anyhow::Ok(qingdan_office::docx_text(&app.bulletin(&user, plan, period).await?.bytes)?) }
+    };
+
+    // June as it stood on 06-30: nothing done, all three far behind half the year.
+    let june = text("2026-06").await?;
+    ensure!(
+        june.contains("截至2026年6月30日，共有末级任务3项。其中，已完成0项，绿灯（正常推进）0项，黄灯（进度滞后）0项，红灯（严重滞后）3项"),
+        "{june}"
+    );
+    let lines: Vec<&str> = june.lines().map(str::trim).collect();
+    ensure!(
+        lines.iter().any(|l| l.contains("地区生产总值增长6%") && l.contains("六月：征地未完成")),
+        "June's problems, from June's report: {lines:?}"
+    );
+    ensure!(
+        lines.iter().any(|l| l.contains("改造老旧小区120个") && l.contains("暂无审核通过的报送")),
+        "nothing accepted for June yet: {lines:?}"
+    );
+    ensure!(!june.contains("十一月"), "November's report is not June's: {june}");
+
+    // November on 11-30: one done, one at 95% on time, one untouched.
+    let november = text("2026-11").await?;
+    ensure!(
+        november.contains("截至2026年11月30日，共有末级任务3项。其中，已完成1项，绿灯（正常推进）1项，黄灯（进度滞后）0项，红灯（严重滞后）1项"),
+        "{november}"
+    );
+    ensure!(november.contains("市住建局\t1\t0\t1\t0\t0\t0\t95%"), "the org table on 11-30: {november}");
     Ok(())
 }
 

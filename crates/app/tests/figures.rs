@@ -199,6 +199,9 @@ async fn bulletin(backend: Backend) -> Result<()> {
     let text = qingdan_office::docx_text(&doc.bytes)?;
     ensure!(text.contains("关于2026年6月重点任务推进情况的通报"), "{text}");
     ensure!(text.contains("逾期未报") || text.contains("未按时报送"), "June's missing reports are named: {text}");
+    // June's figures stand on 06-30: the map of that day is the map of the
+    // day after, as nothing was reported since.
+    ensure!(text.contains("截至2026年6月30日"), "{text}");
     let map = w.app.dashboard(&w.supervisor, p.plan).await?;
     let (red, overdue) = (map.totals.of(Light::Red), map.totals.of(Light::Overdue));
     ensure!(red >= 1, "a red task to count");

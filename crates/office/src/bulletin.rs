@@ -11,7 +11,7 @@
 //! 4. 报送滞后单位 — the orgs that reported late or not at all, or `本期各单位均按时报送进展情况。`;
 //! 5. 下一步工作要求 — only when the caller gives requirements.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::Decimal;
 
 use crate::OfficeError;
@@ -32,6 +32,9 @@ pub struct Bulletin {
     pub issuer: String,
     /// 成文日期.
     pub issued_on: NaiveDate,
+    /// The day the figures stand on (截至): the period's last day, or the
+    /// day of issue while the period runs.
+    pub as_of: NaiveDate,
     /// The counts for the whole plan.
     pub summary: BulletinSummary,
     /// Lights by lead org, in the order to print.
@@ -42,6 +45,9 @@ pub struct Bulletin {
     pub late_orgs: Vec<LateOrg>,
     /// 下一步工作要求, one paragraph each. Empty: the section is left out.
     pub requirements: Vec<String>,
+    /// When it was generated: the file's created and modified dates (its
+    /// author is the issuer). None: no dates.
+    pub generated_at: Option<DateTime<Utc>>,
 }
 
 /// The counts of the plan's tasks by light.
@@ -135,7 +141,7 @@ pub fn bulletin_docx(bulletin: &Bulletin) -> Result<Vec<u8>, OfficeError> {
     } else {
         bulletin.title.clone()
     };
-    let mut doc = GongwenDoc::new().title(&title, false);
+    let mut doc = GongwenDoc::new().made(&bulletin.issuer, bulletin.generated_at).title(&title, false);
     if !bulletin.doc_number.trim().is_empty() {
         doc = doc.centered(&bulletin.doc_number).blank_line();
     }
@@ -151,7 +157,7 @@ pub fn bulletin_docx(bulletin: &Bulletin) -> Result<Vec<u8>, OfficeError> {
     };
 
     doc = heading(doc, "总体情况");
-    doc = summary(doc, &bulletin.summary, bulletin.issued_on);
+    doc = summary(doc, &bulletin.summary, bulletin.as_of);
 
     doc = heading(doc, "各牵头单位进展情况");
     doc = if bulletin.by_org.is_empty() {
@@ -198,8 +204,8 @@ fn red_intro(s: &BulletinSummary, listed: usize) -> String {
     }
 }
 
-/// The counts stand on `as_of` (the day of issue), which may be after the
-/// period the bulletin is about: the text says so rather than "this period".
+/// The counts stand on `as_of`, and the text says so (截至…) rather than
+/// "this period".
 fn summary(doc: GongwenDoc, s: &BulletinSummary, as_of: NaiveDate) -> GongwenDoc {
     let rate = if s.total == 0 {
         "—".to_string()

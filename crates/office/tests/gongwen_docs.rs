@@ -143,7 +143,7 @@ fn bulletin_reads_back_with_every_section() {
         headings.iter().map(|h| lines.iter().position(|l| l == h).unwrap_or_else(|| panic!("{h}"))).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "headings in order: {positions:?}");
 
-    assert!(text.contains("截至2026年11月25日，共有末级任务120项。其中，已完成30项，绿灯（正常推进）60项，黄灯（进度滞后）20项，红灯（严重滞后）8项，逾期未完成2项；完成率25%。"), "{text}");
+    assert!(text.contains("截至2026年10月31日，共有末级任务120项。其中，已完成30项，绿灯（正常推进）60项，黄灯（进度滞后）20项，红灯（严重滞后）8项，逾期未完成2项；完成率25%。"), "{text}");
     assert!(lines.contains(&"（二）“双过半”情况"));
     assert!(text.contains("截至2026年6月30日，时间和任务均过半的任务90项，占75%；未实现“双过半”的任务30项。"));
 
@@ -270,4 +270,19 @@ fn a_long_notice_stays_within_the_text_block_and_wraps() {
     let text = docx_text(&docx).unwrap();
     assert!(text.contains(&format!("督办事项\t{}", notice.matter_title)), "the long title whole in its cell");
     assert!(text.contains(&notice.requirement), "the long requirement whole");
+}
+
+#[test]
+fn bulletin_properties_name_the_issuer_and_the_time_it_was_made() {
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T06:30:00Z").unwrap().to_utc();
+    let bulletin = Bulletin { issuer: "市委督查室<&>".into(), generated_at: Some(at), ..bulletin() };
+    let core = part(&bulletin_docx(&bulletin).unwrap(), "docProps/core.xml");
+    assert!(core.contains("<dc:creator>市委督查室&lt;&amp;&gt;</dc:creator>"), "{core}");
+    assert!(core.contains(r#"<dcterms:created xsi:type="dcterms:W3CDTF">2026-11-25T06:30:00Z</dcterms:created>"#));
+    assert!(core.contains(r#"<dcterms:modified xsi:type="dcterms:W3CDTF">2026-11-25T06:30:00Z</dcterms:modified>"#));
+    assert!(!core.contains("unknown") && !core.contains("1970"), "{core}");
+
+    let unnamed = part(&GongwenDoc::new().body("正文").finish().unwrap(), "docProps/core.xml");
+    assert!(unnamed.contains("<dc:creator>Qingdan</dc:creator>"), "{unnamed}");
+    assert!(!unnamed.contains("1970") && !unnamed.contains("dcterms:created"), "no date rather than 1970: {unnamed}");
 }

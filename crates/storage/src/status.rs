@@ -37,6 +37,8 @@ pub struct AcceptedProgress {
     pub task_id: TaskId,
     pub period: Period,
     pub percent_done: i64,
+    /// 存在问题 of that report, empty when it gave none.
+    pub problems: String,
     pub actuals: Vec<(TargetId, Decimal)>,
 }
 
@@ -144,9 +146,9 @@ impl Store {
         plan: PlanId,
         date: NaiveDate,
     ) -> Result<Vec<AcceptedProgress>> {
-        let rows: Vec<(i64, i64, String, i64)> = on_pool!(self, pool => {
+        let rows: Vec<(i64, i64, String, i64, String)> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT r.id, r.task_id, r.period, r.percent_done FROM progress_reports r \
+                "SELECT r.id, r.task_id, r.period, r.percent_done, r.problems FROM progress_reports r \
                  JOIN tasks ON tasks.id = r.task_id \
                  WHERE r.tenant_id = $1 AND tasks.plan_id = $2 AND r.status = $3 ORDER BY r.task_id, r.id",
             )
@@ -157,19 +159,19 @@ impl Store {
             .await?
         });
         // Periods of different cycles compare by their last day (domain::period), so pick in Rust.
-        let mut newest: HashMap<i64, (Period, i64, i64)> = HashMap::new();
-        for (id, task, period, percent_done) in rows {
+        let mut newest: HashMap<i64, (Period, i64, i64, String)> = HashMap::new();
+        for (id, task, period, percent_done, problems) in rows {
             let period: Period = period.parse().map_err(|e| StorageError::corrupt("progress_reports", e))?;
             if period.first_day() > date {
                 continue;
             }
-            let slot = newest.entry(task).or_insert((period, id, percent_done));
-            if (period, id) >= (slot.0, slot.1) {
-                *slot = (period, id, percent_done);
+            let newer = newest.get(&task).is_none_or(|slot| (period, id) >= (slot.0, slot.1));
+            if newer {
+                newest.insert(task, (period, id, percent_done, problems));
             }
         }
         let mut actuals: HashMap<i64, Vec<(TargetId, Decimal)>> = HashMap::new();
-        let ids: Vec<i64> = newest.values().map(|(_, id, _)| *id).collect();
+        let ids: Vec<i64> = newest.values().map(|(_, id, _, _)| *id).collect();
         for chunk in ids.chunks(500) {
             // The ids are integers we hold, so listing them inline is safe.
             let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
@@ -185,10 +187,11 @@ impl Store {
         }
         let mut out: Vec<AcceptedProgress> = newest
             .into_iter()
-            .map(|(task, (period, id, percent_done))| AcceptedProgress {
+            .map(|(task, (period, id, percent_done, problems))| AcceptedProgress {
                 task_id: TaskId(task),
                 period,
                 percent_done,
+                problems,
                 actuals: actuals.remove(&id).unwrap_or_default(),
             })
             .collect();

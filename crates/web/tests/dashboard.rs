@@ -10,6 +10,7 @@ use common::*;
 
 on_both_engines! {
     the_battle_map_page_carries_its_figures_and_the_red_list => page;
+    the_bulletin_file_names_its_maker_and_when_it_was_made => bulletin_properties;
 }
 
 async fn page(backend: Backend) -> Result<()> {
@@ -57,5 +58,26 @@ async fn page(backend: Backend) -> Result<()> {
     ensure!(refused.status == StatusCode::FORBIDDEN, "{}", refused.status);
     let missing = send(&router, get("/plans/999999/map", &mayor)?).await?;
     ensure!(missing.status == StatusCode::NOT_FOUND, "{}", missing.status);
+    Ok(())
+}
+
+/// The downloaded 通报's properties (docProps/core.xml): its author is the
+/// issuing office, its dates the time it was made (the clock: noon in Beijing).
+async fn bulletin_properties(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-07-01").await?;
+    let org = w.org("市住建局").await?;
+    let plan = w.plan().await?;
+    w.task(plan, "改造老旧小区120个", org, &[], None).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    let office = sign_in_as(&router, "supervisor").await?;
+    let docx = send(&router, get(&format!("/plans/{plan}/bulletin.docx?period=2026-06"), &office)?).await?;
+    ensure!(docx.status == StatusCode::OK, "{}", docx.status);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx.bytes))?;
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("docProps/core.xml")?, &mut core)?;
+    let issuer = w.app.org(&w.supervisor, w.supervisor.org_id).await?.name;
+    ensure!(core.contains(&format!("<dc:creator>{issuer}</dc:creator>")), "{core}");
+    ensure!(core.contains(">2026-07-01T04:00:00Z</dcterms:created>"), "{core}");
+    ensure!(core.contains(">2026-07-01T04:00:00Z</dcterms:modified>") && !core.contains("1970"), "{core}");
     Ok(())
 }

@@ -1,17 +1,21 @@
-//! 工作进展通报 (the periodic bulletin): the battle map's figures, the
-//! period's late and missing reports and, for the period holding 06-30, the
-//! 双过半 check, written as a 公文 `.docx` by `qingdan_office::bulletin_docx`.
+//! 工作进展通报 (the periodic bulletin): the plan's lights as they stood at
+//! the period's end, the period's late and missing reports and, for the
+//! period holding 06-30, the 双过半 check, written as a 公文 `.docx` by
+//! `qingdan_office::bulletin_docx`.
 
+use super::{RED_LIST_LIMIT, Tally, breakdown};
 use crate::Document;
-use crate::{App, AppError, Dashboard, GroupTally, Result};
+use crate::status::WorkOn;
+use crate::{App, AppError, GroupTally, Result};
 use chrono::NaiveDate;
 use qingdan_domain::{Light, Period, PlanId, User};
 use qingdan_office::{Bulletin, BulletinSummary, DoubleHalf, LateOrg, OrgLights, RedTask, bulletin_docx};
+use qingdan_storage::DashboardGroup;
 
 impl App {
     /// The bulletin of a plan for a reporting period (when `None`, the newest
-    /// whose due date has passed), lights as of today. The office and leaders
-    /// may download it.
+    /// whose due date has passed). Its figures stand on the period's last day
+    /// (today while the period runs). The office and leaders may download it.
     pub async fn bulletin(&self, user: &User, plan: PlanId, period: Option<Period>) -> Result<Document> {
         if !user.role.reads_whole_tenant() {
             return Err(AppError::Forbidden);
@@ -21,8 +25,9 @@ impl App {
             None => self.schedule_of(user.tenant_id, plan).await?.last_due_period(self.clock.today()),
         };
         let status = self.reporting_status(user, plan, Some(period)).await?;
-        let map = self.dashboard(user, plan).await?;
+        let plan_title = self.plan(user, plan).await?.title;
         let period = status.period;
+        let standing = self.standing_on(user, plan, period.last_day().min(self.clock.today())).await?;
         let double_half = match mid_year(period) {
             Some(date) if self.clock.today() >= date => {
                 let check = self.half_check(user, plan, Some(&date.to_string())).await?;
@@ -43,24 +48,90 @@ impl App {
             .collect();
         let issuer = self.org(user, user.org_id).await?.name;
         let bulletin = Bulletin {
-            title: title(period, &map.plan.title),
+            title: title(period, &plan_title),
             doc_number: String::new(),
             period: period.label(),
             addressee: "各牵头单位".into(),
             issuer,
             issued_on: self.clock.today(),
-            summary: summary(&map, double_half),
-            by_org: map.by_org.iter().map(org_lights).collect(),
-            red_tasks: map.red_list.iter().map(red_task).collect(),
+            as_of: standing.as_of,
+            summary: summary(&standing.totals, double_half),
+            by_org: standing.by_org.iter().map(org_lights).collect(),
+            red_tasks: standing.red_tasks,
             late_orgs,
             requirements: vec![
                 "各牵头单位要对照红灯和逾期任务逐项分析原因，明确整改措施和完成时限，确保按期完成年度目标任务。".into(),
                 "各单位要按照报送周期按时报送工作进展，如实反映存在问题，不得迟报、漏报。".into(),
             ],
+            generated_at: Some(self.clock.now()),
         };
         let bytes = bulletin_docx(&bulletin).map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(Document { file_name: format!("工作进展通报-{period}.docx"), bytes })
     }
+
+    /// The plan's figures on `day`. Today they are the battle map's; on an
+    /// earlier day each working task is lit, under today's rules, from its
+    /// work on that day ([`App::work_on`]: accepted reports of periods begun
+    /// by then), and a red task's problems are those of that report.
+    async fn standing_on(&self, user: &User, plan: PlanId, day: NaiveDate) -> Result<Standing> {
+        if day >= self.clock.today() {
+            let map = self.dashboard(user, plan).await?;
+            return Ok(Standing {
+                as_of: map.today,
+                totals: map.totals.clone(),
+                by_org: map.by_org.clone(),
+                red_tasks: map
+                    .red_list
+                    .iter()
+                    .map(|t| {
+                        red_task(
+                            t.number.clone(),
+                            t.title.clone(),
+                            t.lead_org.clone(),
+                            t.has_accepted_report.then_some(t.problems.as_str()),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let WorkOn { tree, work, has_children, accepted } = self.work_on(user.tenant_id, plan, day).await?;
+        let mut groups = Vec::new();
+        let mut red_tasks = Vec::new();
+        for task in tree.iter().filter(|t| !has_children.contains(&t.id)) {
+            let percent = work.get(&task.id).copied().unwrap_or(0);
+            let light = rules.light(percent, task.start_date, task.deadline, day);
+            if light.is_alarm() && red_tasks.len() < RED_LIST_LIMIT as usize {
+                let org = task.lead_org.as_ref().map(|(_, name)| name.clone());
+                let problems = accepted.get(&task.id).map(|a| a.problems.as_str());
+                red_tasks.push(red_task(task.number.clone(), task.title.clone(), org, problems));
+            }
+            groups.push(DashboardGroup {
+                section_path: String::new(),
+                lead_org: task.lead_org.clone(),
+                lead_leader: None,
+                light,
+                count: 1,
+                percent_sum: percent,
+            });
+        }
+        let mut totals = Tally::default();
+        for group in &groups {
+            totals.add_group(group);
+        }
+        let by_org = breakdown(&groups, |g| g.lead_org.as_ref().map(|(id, name)| (id.0, name.clone())));
+        Ok(Standing { as_of: day, totals, by_org, red_tasks })
+    }
+}
+
+/// What a bulletin counts, all standing on one day.
+struct Standing {
+    as_of: NaiveDate,
+    totals: Tally,
+    /// Lead orgs, most alarms first.
+    by_org: Vec<GroupTally>,
+    /// Red and overdue working tasks in tree order, at most [`RED_LIST_LIMIT`].
+    red_tasks: Vec<RedTask>,
 }
 
 /// 关于2026年11月重点任务推进情况的通报: the plan's title without the year
@@ -78,8 +149,7 @@ fn mid_year(period: Period) -> Option<NaiveDate> {
     (period.first_day() <= date && date <= period.last_day()).then_some(date)
 }
 
-fn summary(map: &Dashboard, double_half: Option<DoubleHalf>) -> BulletinSummary {
-    let t = &map.totals;
+fn summary(t: &Tally, double_half: Option<DoubleHalf>) -> BulletinSummary {
     BulletinSummary {
         total: count(t.total()),
         done: count(t.of(Light::Done)),
@@ -105,17 +175,16 @@ fn org_lights(g: &GroupTally) -> OrgLights {
     }
 }
 
-fn red_task(t: &qingdan_storage::RedTask) -> RedTask {
-    RedTask {
-        number: t.number.clone(),
-        title: t.title.clone(),
-        lead_org: t.lead_org.clone().unwrap_or_default(),
-        problems: match (t.problems.trim(), t.has_accepted_report) {
-            ("", false) => "暂无审核通过的报送".into(),
-            ("", true) => "未说明".into(),
-            (problems, _) => problems.into(),
-        },
-    }
+/// A red task as the bulletin lists it, with `problems` of its newest
+/// accepted report (`None`: no report accepted yet; a report waiting may
+/// still say something).
+fn red_task(number: String, title: String, lead_org: Option<String>, problems: Option<&str>) -> RedTask {
+    let problems = match problems.map(str::trim) {
+        None => "暂无审核通过的报送",
+        Some("") => "未说明",
+        Some(problems) => problems,
+    };
+    RedTask { number, title, lead_org: lead_org.unwrap_or_default(), problems: problems.into() }
 }
 
 /// A count as the bulletin prints it (counts here never exceed `u32`).

@@ -12,9 +12,20 @@ use qingdan_domain::{
     Decimal, Invalid, Light, OrgId, Plan, PlanId, Role, StatusRules, Target, TaskId, TenantId, User,
     light::time_progress, weighted_percent, work_progress,
 };
-use qingdan_storage::Relit;
+use qingdan_storage::{AcceptedProgress, ProgressTask, Relit};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A plan's tasks with their work progress on a day ([`App::work_on`]).
+pub(crate) struct WorkOn {
+    /// Every task, in tree order.
+    pub tree: Vec<ProgressTask>,
+    pub work: HashMap<TaskId, i64>,
+    /// The tasks that have children: the others are working tasks.
+    pub has_children: HashSet<TaskId>,
+    /// Each task's newest accepted report of a period begun by the day.
+    pub accepted: HashMap<TaskId, AcceptedProgress>,
+}
 
 /// Thresholds as typed into the admin form or sent to the API.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -193,45 +204,9 @@ impl App {
                 )
             })?,
         };
-        let tree = self.store.progress_tree(user.tenant_id, plan.id).await?;
-        let targets = self.store.plan_targets(user.tenant_id, plan.id).await?;
-        let accepted: HashMap<TaskId, _> = self
-            .store
-            .accepted_up_to(user.tenant_id, plan.id, date)
-            .await?
-            .into_iter()
-            .map(|a| (a.task_id, a))
-            .collect();
-        let has_children: std::collections::HashSet<TaskId> = tree.iter().filter_map(|t| t.parent_id).collect();
-        // Work on the date: a working task's from its newest accepted report of
-        // a period begun by the date (0 without one); a parent's rolled up by weight.
-        // The tree is in sort_path order, so children come after their parent.
-        let mut work: HashMap<TaskId, i64> = HashMap::new();
-        let mut children: HashMap<TaskId, Vec<(Decimal, i64)>> = HashMap::new();
-        for task in tree.iter().rev() {
-            let percent = if has_children.contains(&task.id) {
-                weighted_percent(children.get(&task.id).map_or(&[][..], Vec::as_slice))
-            } else {
-                accepted.get(&task.id).map_or(0, |a| {
-                    let as_reported: Vec<Target> = targets
-                        .get(&task.id)
-                        .map_or(&[][..], Vec::as_slice)
-                        .iter()
-                        .map(|t| Target {
-                            actual: a.actuals.iter().find(|(id, _)| *id == t.id).map(|(_, v)| *v),
-                            ..t.clone()
-                        })
-                        .collect();
-                    work_progress(&as_reported, a.percent_done)
-                })
-            };
-            work.insert(task.id, percent);
-            if let Some(parent) = task.parent_id {
-                children.entry(parent).or_default().push((task.weight, percent));
-            }
-        }
+        let WorkOn { tree, work, has_children, .. } = self.work_on(user.tenant_id, plan.id, date).await?;
         let own_org = (!user.role.reads_whole_tenant()).then_some(user.org_id);
-        let line = |task: &qingdan_storage::ProgressTask| {
+        let line = |task: &ProgressTask| {
             let time_percent = half_check_time(task.start_date, task.deadline, date);
             let work_percent = work.get(&task.id).copied().unwrap_or(0);
             HalfCheckLine {
@@ -246,7 +221,7 @@ impl App {
                 tasks_passed: usize::from(passes_half_check(time_percent, work_percent)),
             }
         };
-        let leaves: Vec<&qingdan_storage::ProgressTask> = tree
+        let leaves: Vec<&ProgressTask> = tree
             .iter()
             .filter(|t| !has_children.contains(&t.id))
             .filter(|t| own_org.is_none_or(|org| t.lead_org.as_ref().is_some_and(|(o, _)| *o == org)))
@@ -288,6 +263,44 @@ impl App {
             lines.sort_by_key(|l| !l.passed);
         }
         Ok(HalfCheck { plan, date, tasks, orgs, sections })
+    }
+
+    /// Every task of a plan with its work progress on `date`: a working
+    /// task's from its newest accepted report of a period begun by the date
+    /// (0 without one), a parent's rolled up by weight. The 双过半 check and
+    /// a past period's bulletin stand on it.
+    pub(crate) async fn work_on(&self, tenant: TenantId, plan: PlanId, date: NaiveDate) -> Result<WorkOn> {
+        let tree = self.store.progress_tree(tenant, plan).await?;
+        let targets = self.store.plan_targets(tenant, plan).await?;
+        let accepted: HashMap<TaskId, AcceptedProgress> =
+            self.store.accepted_up_to(tenant, plan, date).await?.into_iter().map(|a| (a.task_id, a)).collect();
+        let has_children: HashSet<TaskId> = tree.iter().filter_map(|t| t.parent_id).collect();
+        // The tree is in sort_path order, so children come after their parent.
+        let mut work: HashMap<TaskId, i64> = HashMap::new();
+        let mut children: HashMap<TaskId, Vec<(Decimal, i64)>> = HashMap::new();
+        for task in tree.iter().rev() {
+            let percent = if has_children.contains(&task.id) {
+                weighted_percent(children.get(&task.id).map_or(&[][..], Vec::as_slice))
+            } else {
+                accepted.get(&task.id).map_or(0, |a| {
+                    let as_reported: Vec<Target> = targets
+                        .get(&task.id)
+                        .map_or(&[][..], Vec::as_slice)
+                        .iter()
+                        .map(|t| Target {
+                            actual: a.actuals.iter().find(|(id, _)| *id == t.id).map(|(_, v)| *v),
+                            ..t.clone()
+                        })
+                        .collect();
+                    work_progress(&as_reported, a.percent_done)
+                })
+            };
+            work.insert(task.id, percent);
+            if let Some(parent) = task.parent_id {
+                children.entry(parent).or_default().push((task.weight, percent));
+            }
+        }
+        Ok(WorkOn { tree, work, has_children, accepted })
     }
 }
 

@@ -79,6 +79,7 @@ pub fn bulletin() -> Bulletin {
         addressee: "各县（市、区）人民政府，市直各有关单位".into(),
         issuer: "市委督查室".into(),
         issued_on: date(2026, 11, 25),
+        as_of: date(2026, 10, 31),
         summary: BulletinSummary {
             total: 120,
             done: 30,
@@ -113,5 +114,6 @@ pub fn bulletin() -> Bulletin {
         red_tasks: vec![red_task(1), red_task(2)],
         late_orgs: vec![LateOrg { org: "市自然资源局".into(), late_reports: 2, missing_reports: 1 }],
         requirements: vec!["各牵头单位要对照红灯任务逐项制定整改措施。".into()],
+        generated_at: None,
     }
 }
