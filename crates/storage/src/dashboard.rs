@@ -52,14 +52,6 @@ pub struct RedTask {
     pub has_accepted_report: bool,
 }
 
-/// A working task's dates, for recounting its light in a past month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LeafDates {
-    pub id: TaskId,
-    pub start: NaiveDate,
-    pub deadline: NaiveDate,
-}
-
 /// A red task's columns, the problems of its newest accepted report last
 /// (a report waiting for review or returned has said nothing yet).
 const RED_SELECT: &str = "SELECT tasks.id, tasks.number, tasks.title, tasks.light, tasks.percent_done, tasks.deadline, \
@@ -223,33 +215,5 @@ impl Store {
             }
         });
         Ok(())
-    }
-
-    /// The plan's working tasks with their dates.
-    pub async fn leaf_dates(&self, tenant: TenantId, plan: PlanId) -> Result<Vec<LeafDates>> {
-        let sql = format!(
-            "SELECT id, start_date, deadline FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND {LEAF} ORDER BY id"
-        );
-        let rows: Vec<(i64, NaiveDate, NaiveDate)> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(plan.0).fetch_all(pool).await?
-        });
-        Ok(rows.into_iter().map(|(id, start, deadline)| LeafDates { id: TaskId(id), start, deadline }).collect())
-    }
-
-    /// Every accepted report's `(task, period text, percent)` on the plan's
-    /// tasks, for recounting past months' lights.
-    pub async fn accepted_percents(&self, tenant: TenantId, plan: PlanId) -> Result<Vec<(TaskId, String, i64)>> {
-        let rows: Vec<(i64, String, i64)> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT r.task_id, r.period, r.percent_done FROM progress_reports AS r \
-                 JOIN tasks ON tasks.id = r.task_id AND tasks.tenant_id = r.tenant_id \
-                 WHERE r.tenant_id = $1 AND tasks.plan_id = $2 AND r.status = 'accepted' ORDER BY r.period",
-            )
-            .bind(tenant.0)
-            .bind(plan.0)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows.into_iter().map(|(task, period, pct)| (TaskId(task), period, pct)).collect())
     }
 }

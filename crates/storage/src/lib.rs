@@ -41,7 +41,7 @@ pub use assessment::{EnteredValue, OrgMatterFigures, OrgTaskFigures, ProjectFigu
 pub use audit::{AuditQuery, ChainHead};
 pub use auth::FailureCount;
 pub use calendar::CalendarChange;
-pub use dashboard::{DashboardGroup, LeafDates, RedTask, Section};
+pub use dashboard::{DashboardGroup, RedTask, Section};
 pub use error::{Conflict, Entity, StorageError, Unique};
 pub use imports::{DraftSplit, ImportPartOverride, PartReread};
 pub use imports::{

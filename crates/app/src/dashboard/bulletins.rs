@@ -3,9 +3,8 @@
 //! period holding 06-30, the 双过半 check, written as a 公文 `.docx` by
 //! `qingdan_office::bulletin_docx`.
 
-use super::{RED_LIST_LIMIT, Tally, breakdown};
+use super::{RED_LIST_LIMIT, Tally, breakdown, working_lights};
 use crate::Document;
-use crate::status::WorkOn;
 use crate::{App, AppError, GroupTally, Result};
 use chrono::NaiveDate;
 use qingdan_domain::{Light, Period, PlanId, User};
@@ -95,15 +94,13 @@ impl App {
             });
         }
         let rules = self.store.status_rules(user.tenant_id).await?;
-        let WorkOn { tree, work, has_children, accepted } = self.work_on(user.tenant_id, plan, day).await?;
+        let work = self.work_on(user.tenant_id, plan, day).await?;
         let mut groups = Vec::new();
         let mut red_tasks = Vec::new();
-        for task in tree.iter().filter(|t| !has_children.contains(&t.id)) {
-            let percent = work.get(&task.id).copied().unwrap_or(0);
-            let light = rules.light(percent, task.start_date, task.deadline, day);
+        for (task, percent, light) in working_lights(&work, &rules, day) {
             if light.is_alarm() && red_tasks.len() < RED_LIST_LIMIT as usize {
                 let org = task.lead_org.as_ref().map(|(_, name)| name.clone());
-                let problems = accepted.get(&task.id).map(|a| a.problems.as_str());
+                let problems = work.accepted.get(&task.id).map(|a| a.problems.as_str());
                 red_tasks.push(red_task(task.number.clone(), task.title.clone(), org, problems));
             }
             groups.push(DashboardGroup {

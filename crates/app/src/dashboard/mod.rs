@@ -8,17 +8,18 @@
 //! The trend's months come from `light_snapshots`: every light refresh
 //! rewrites the current month, and a past month with no snapshot (the server
 //! was not running then, or the plan was imported later) is recounted once
-//! from the accepted reports whose period ended by that month's end, under
-//! the tenant's status rules of today.
+//! as it stood at that month's end ([`App::work_on`]), under the tenant's
+//! status rules of today. A past period's bulletin is reckoned the same way.
 
 mod bulletins;
 
 use crate::cache::Lookup;
+use crate::status::WorkOn;
 use crate::{App, AppError, Result};
 use chrono::{Datelike, Months, NaiveDate};
-use qingdan_domain::{Light, Period, Plan, PlanId, TenantId, User};
-use qingdan_storage::{DashboardGroup, RedTask};
-use std::collections::{BTreeMap, HashMap};
+use qingdan_domain::{Light, Plan, PlanId, StatusRules, TenantId, User};
+use qingdan_storage::{DashboardGroup, ProgressTask, RedTask};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// How many tasks the red list shows; the plan page lists them all.
@@ -172,27 +173,16 @@ impl App {
         Ok(())
     }
 
-    /// Counts past months' lights from the accepted reports: a task's percent
-    /// in a month is that of its newest accepted report of a period ending by
-    /// the month's end.
+    /// Counts past months' lights as they stood at each month's end
+    /// ([`App::work_on`] and [`working_lights`]).
     async fn recount_months(&self, tenant: TenantId, plan: PlanId, months: &[NaiveDate]) -> Result<()> {
-        let leaves = self.store.leaf_dates(tenant, plan).await?;
         let rules = self.store.status_rules(tenant).await?;
-        let mut reports: HashMap<_, Vec<(NaiveDate, i64)>> = HashMap::new();
-        for (task, period, percent) in self.store.accepted_percents(tenant, plan).await? {
-            if let Some(end) = period_end(&period) {
-                reports.entry(task).or_default().push((end, percent));
-            }
-        }
         for month in months {
             let end = month_end(*month);
+            let work = self.work_on(tenant, plan, end).await?;
             let mut tally = Tally::default();
-            for leaf in &leaves {
-                let percent = reports
-                    .get(&leaf.id)
-                    .and_then(|r| r.iter().filter(|(e, _)| *e <= end).max_by_key(|(e, _)| *e))
-                    .map_or(0, |(_, p)| *p);
-                tally.add(rules.light(percent, leaf.start, leaf.deadline, end), 1);
+            for (_, _, light) in working_lights(&work, &rules, end) {
+                tally.add(light, 1);
             }
             self.save_tally(tenant, plan, *month, &tally).await?;
         }
@@ -204,6 +194,19 @@ impl App {
         let counts: Vec<(Light, i64)> = Light::ALL.into_iter().map(|l| (l, tally.of(l))).collect();
         Ok(self.store.save_light_snapshot(tenant, plan, &month_key(day), &counts).await?)
     }
+}
+
+/// Each working task of `work` (a leaf of the tree), with its work progress
+/// and its light on `day` under `rules`, in tree order.
+fn working_lights<'a>(
+    work: &'a WorkOn,
+    rules: &'a StatusRules,
+    day: NaiveDate,
+) -> impl Iterator<Item = (&'a ProgressTask, i64, Light)> + 'a {
+    work.tree.iter().filter(|t| !work.has_children.contains(&t.id)).map(move |task| {
+        let percent = work.work.get(&task.id).copied().unwrap_or(0);
+        (task, percent, rules.light(percent, task.start_date, task.deadline, day))
+    })
 }
 
 /// The first days of the months of `year` before the one holding `today`
@@ -228,11 +231,6 @@ fn month_key(day: NaiveDate) -> String {
 fn month_end(day: NaiveDate) -> NaiveDate {
     let first = day.with_day(1).unwrap_or(day);
     first.checked_add_months(Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(day)
-}
-
-/// The last day of a report's period (a week, half-month, month or quarter).
-fn period_end(text: &str) -> Option<NaiveDate> {
-    text.parse::<Period>().ok().map(Period::last_day)
 }
 
 fn tally_where(groups: &[DashboardGroup], keep: impl Fn(&DashboardGroup) -> bool) -> Tally {
@@ -286,10 +284,6 @@ mod tests {
     fn month_ends_cross_the_year_and_leap_days() {
         assert_eq!(month_end(d("2024-02-10")), d("2024-02-29"));
         assert_eq!(month_end(d("2026-12-01")), d("2026-12-31"));
-        assert_eq!(period_end("2026-04"), Some(d("2026-04-30")));
-        assert_eq!(period_end("2026-W05"), Some(d("2026-02-01")));
-        assert_eq!(period_end("2026-Q1"), Some(d("2026-03-31")));
-        assert_eq!(period_end("bad"), None);
     }
 
     #[test]
