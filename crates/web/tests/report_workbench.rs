@@ -227,10 +227,13 @@ async fn withdraw(backend: Backend) -> Result<()> {
         let reply = send(&f.router, post_form(&action, &cookie, "")?).await?;
         ensure!(reply.status == StatusCode::FORBIDDEN, "{who}: {}", reply.status);
     }
-    let reply = send(&f.router, post_form(&action, &reporter, "")?).await?;
-    ensure!(reply.status == StatusCode::SEE_OTHER && reply.location().contains("done=withdrawn"), "{}", reply.status);
-    let page = send(&f.router, get(&reply.location(), &reporter)?).await?;
-    ensure!(page.select("#done").first().is_some_and(|d| d.contains("已撤回")) && page.select("#waiting").is_empty());
+    // The form again, filled with what was withdrawn: it is deleted, so this is where it stands.
+    let page = send(&f.router, post_form(&action, &reporter, "")?).await?;
+    ensure!(page.status == StatusCode::OK, "{}", page.status);
+    ensure!(page.select("#done").first().is_some_and(|d| d.contains("已撤回") && d.contains("佐证材料")));
+    ensure!(page.select("#waiting").is_empty(), "nothing waits now");
+    ensure!(page.select("textarea[name=narrative]").first().is_some_and(|t| t.contains("开工")), "what was withdrawn");
+    ensure!(page.attrs("input[name=percent_done]", "value").first().is_some_and(|v| v == "20"));
     let my = send(&f.router, get("/my", &reporter)?).await?;
     ensure!(my.attrs("#due tbody tr", "data-state").last().is_some_and(|s| s == "pending"), "owed again");
     let office = sign_in_as(&f.router, "supervisor").await?;

@@ -57,26 +57,28 @@ impl ReportForm {
     pub fn input(&self) -> ReportInput {
         let from =
             self.existing.as_ref().filter(|r| r.status != ReportStatus::Accepted).or(self.last_accepted.as_ref());
-        let mut input = from.map(input_of).unwrap_or_default();
+        let mut input = from.map(ReportInput::from).unwrap_or_default();
         input.period = self.period.to_string();
         input
     }
 }
 
-/// A stored report as form input.
-fn input_of(r: &ProgressReport) -> ReportInput {
-    ReportInput {
-        period: r.period.to_string(),
-        percent_done: r.percent_done.to_string(),
-        narrative: r.narrative.clone(),
-        problems: r.problems.clone(),
-        next_steps: r.next_steps.clone(),
-        actuals: r
-            .actuals
-            .iter()
-            .map(|a| ActualInput { target_id: a.target_id.0.to_string(), actual: a.actual.to_string() })
-            .collect(),
-        confirmed: false,
+/// A stored report as form input (the form refilled with it).
+impl From<&ProgressReport> for ReportInput {
+    fn from(r: &ProgressReport) -> Self {
+        ReportInput {
+            period: r.period.to_string(),
+            percent_done: r.percent_done.to_string(),
+            narrative: r.narrative.clone(),
+            problems: r.problems.clone(),
+            next_steps: r.next_steps.clone(),
+            actuals: r
+                .actuals
+                .iter()
+                .map(|a| ActualInput { target_id: a.target_id.0.to_string(), actual: a.actual.to_string() })
+                .collect(),
+            confirmed: false,
+        }
     }
 }
 

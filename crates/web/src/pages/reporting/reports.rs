@@ -10,7 +10,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use qingdan_app::{ActualInput, AppError, ReportInput, ReviewQueueItem};
 use qingdan_domain::{ProgressReport, ReportId, ReportStatus, Target, TaskId};
 use std::collections::HashMap;
@@ -164,6 +164,7 @@ pub async fn form_page(
     st: FormState,
 ) -> Result<ReportFormPage, PageError> {
     let form = state.app.report_form(user, id, period.as_deref()).await?;
+    let withdrawn = st.done == "withdrawn" && st.input.is_some();
     let input = st.input.unwrap_or_else(|| form.input());
     let value_of = |target: i64| {
         input.actuals.iter().find(|a| a.target_id == target.to_string()).map(|a| a.actual.clone()).unwrap_or_default()
@@ -203,6 +204,7 @@ pub async fn form_page(
             format!("已载入{}被退回的报送，请按退回意见修改后重新提交。", r.period.label())
         }
         (Some(_), _) => "已载入本期待审核的报送，修改后重新提交将替换原报送。".to_owned(),
+        _ if withdrawn => String::new(),
         (None, Some(last)) => format!("已按上期（{}）审核通过的报送预填，请按本期实际修改。", last.period.label()),
         (None, None) => String::new(),
     };
@@ -227,11 +229,14 @@ pub async fn form_page(
         waiting_id: form.waiting().map_or(0, |r| r.id.0),
         files: form.files.iter().map(FileLink::new).collect(),
         prefilled_from,
-        done: done_message(&st.done).to_owned(),
+        done: if withdrawn { WITHDRAWN_REFILLED.to_owned() } else { done_message(&st.done).to_owned() },
         max_file_mb: qingdan_app::MAX_ATTACHMENT_BYTES / 1024 / 1024,
         max_files: qingdan_app::MAX_REPORT_FILES,
     })
 }
+
+/// What a withdrawal says on the form it leaves filled with what was withdrawn.
+const WITHDRAWN_REFILLED: &str = "已撤回该期报送，本期重新计为未报。表单已载入撤回的内容，修改后可重新提交；原佐证材料已随报送删除，如需要请重新上传。";
 
 fn done_message(done: &str) -> &'static str {
     match done {
@@ -306,14 +311,17 @@ pub async fn submit(
     }
 }
 
-/// 撤回 a waiting report; back to its form, which says the period is owed again.
+/// 撤回 a waiting report: its form again, filled with what was withdrawn (it
+/// is deleted, so this answer is the last place it stands), saying the
+/// period is owed again.
 pub async fn withdraw(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Id(id): Id,
-) -> Result<Redirect, PageError> {
+) -> Result<ReportFormPage, PageError> {
     let report = state.app.withdraw_report(&user, ReportId(id)).await?;
-    Ok(Redirect::to(&format!("/tasks/{}/report?period={}&done=withdrawn", report.task_id.0, report.period)))
+    let st = FormState { input: Some(ReportInput::from(&report)), done: "withdrawn".into(), ..FormState::default() };
+    form_page(&state, &user, report.task_id, Some(report.period.to_string()), st).await
 }
 
 #[derive(Template, WebTemplate)]
