@@ -80,6 +80,11 @@ async fn pages(backend: Backend) -> Result<()> {
     let admin = sign_in_as(&router, "supervisor").await?;
     let trash = send(&router, get("/admin/trash", &admin)?).await?;
     ensure!(trash.select("#trash").concat().contains("改造老旧小区120个"), "{}", trash.body);
+    ensure!(
+        trash.select("#trash").concat().contains("2026-03-01 12:00"),
+        "deleted at noon, Beijing time: {}",
+        trash.body
+    );
     let reply = send(&router, post_form(&format!("/admin/trash/{}/restore", b.0), &admin, "")?).await?;
     ensure!(reply.location() == "/admin/trash?done=restored");
     ensure!(w.app.task(&w.supervisor, b).await?.task.parent_id == Some(a), "back where it stood");

@@ -15,6 +15,7 @@ use qingdan_testkit::{Backend, World, on_both_engines};
 
 on_both_engines! {
     a_token_acts_within_its_scope_and_its_owners_rights_until_revoked => scoped;
+    the_token_list_shows_beijing_time => beijing_times;
 }
 
 fn bearer(method: &str, path: &str, token: &str, json: Option<&str>) -> Result<Request<Body>> {
@@ -103,5 +104,20 @@ async fn scoped(backend: Backend) -> Result<()> {
         send(&router, get("/account/tokens", &admin)?).await?.status == StatusCode::FORBIDDEN,
         "no tokens for the 三员"
     );
+    Ok(())
+}
+
+/// The clock stands at 04:00 UTC, noon in Beijing: the list says 12:00.
+async fn beijing_times(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-23").await?;
+    let reform = w.org("市发改委").await?;
+    w.user("fgw.wu", Role::Reporter, reform).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    let wu = sign_in_as(&router, "fgw.wu").await?;
+    let token = make(&router, &wu, "共享平台", "read").await?;
+    send(&router, bearer("GET", "/api/v1/plans", &token, None)?).await?;
+    let page = send(&router, get("/account/tokens", &wu)?).await?;
+    let row = page.select("#tokens tr[data-token]").concat();
+    ensure!(row.matches("2026-03-23 12:00").count() == 2, "created and last used, Beijing time: {row}");
     Ok(())
 }

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::extractors::{FormPairs, Id};
-use crate::view::{Nav, said};
+use crate::view::{Nav, beijing_time, said};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -36,6 +36,16 @@ impl TokensPage {
 
     fn scope_label(&self, code: &str) -> &'static str {
         ApiScope::from_code(code).map_or("", ApiScope::label)
+    }
+
+    /// When the token was made, as Beijing time.
+    fn created(&self, t: &ApiToken) -> String {
+        beijing_time(t.created_at)
+    }
+
+    /// When the token was last used, as Beijing time; "—" if never.
+    fn last_used(&self, t: &ApiToken) -> String {
+        t.last_used_at.map_or_else(|| "—".to_owned(), beijing_time)
     }
 }
 

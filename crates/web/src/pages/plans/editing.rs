@@ -326,6 +326,13 @@ pub struct TrashPage {
     done: String,
 }
 
+impl TrashPage {
+    /// When a task was deleted, as Beijing time.
+    fn deleted_at(&self, t: &DeletedTask) -> String {
+        crate::view::beijing_time(t.deleted_at)
+    }
+}
+
 pub async fn trash(
     State(state): State<AppState>,
     PageUser(user): PageUser,
