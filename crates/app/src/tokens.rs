@@ -52,6 +52,21 @@ impl ApiScope {
         ApiScope::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// Whether a person of `role` may make a token of this scope: reporting
+    /// is a reporter's, reviewing the office's.
+    pub fn fits(self, role: Role) -> bool {
+        match self {
+            ApiScope::Read => true,
+            ApiScope::Report => role == Role::Reporter,
+            ApiScope::Review => role.can_supervise(),
+        }
+    }
+
+    /// The scopes a person of `role` may choose.
+    pub fn for_role(role: Role) -> Vec<ApiScope> {
+        ApiScope::ALL.into_iter().filter(|s| s.fits(role)).collect()
+    }
+
     /// Whether a request of `method` on `path` is within the scope.
     pub fn allows(self, method: &str, path: &str) -> bool {
         if matches!(method, "GET" | "HEAD") {
@@ -85,10 +100,10 @@ impl App {
         let scope = ApiScope::from_code(scope.trim());
         match scope {
             None => invalid.add("scope", "unknown", "权限应为 read（只读）、report（报送）或 review（审核）"),
-            Some(ApiScope::Report) if user.role != Role::Reporter => {
+            Some(ApiScope::Report) if !ApiScope::Report.fits(user.role) => {
                 invalid.add("scope", "role", "只有填报员可以创建报送权限的令牌")
             }
-            Some(ApiScope::Review) if !user.role.can_supervise() => {
+            Some(ApiScope::Review) if !ApiScope::Review.fits(user.role) => {
                 invalid.add("scope", "role", "只有督查员可以创建审核权限的令牌")
             }
             Some(_) => {}

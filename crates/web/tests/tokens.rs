@@ -16,6 +16,7 @@ use qingdan_testkit::{Backend, World, on_both_engines};
 on_both_engines! {
     a_token_acts_within_its_scope_and_its_owners_rights_until_revoked => scoped;
     the_token_list_shows_beijing_time => beijing_times;
+    the_form_offers_the_scopes_of_the_role_and_a_revoke_says_so => offered_scopes;
 }
 
 fn bearer(method: &str, path: &str, token: &str, json: Option<&str>) -> Result<Request<Body>> {
@@ -119,5 +120,39 @@ async fn beijing_times(backend: Backend) -> Result<()> {
     let page = send(&router, get("/account/tokens", &wu)?).await?;
     let row = page.select("#tokens tr[data-token]").concat();
     ensure!(row.matches("2026-03-23 12:00").count() == 2, "created and last used, Beijing time: {row}");
+    Ok(())
+}
+
+fn offered(page: &common::Reply) -> Vec<String> {
+    page.attrs("#scope option", "value")
+}
+
+async fn offered_scopes(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-23").await?;
+    let reform = w.org("市发改委").await?;
+    w.user("fgw.wu", Role::Reporter, reform).await?;
+    w.user("mayor", Role::Leader, w.supervisor.org_id).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    for (who, scopes) in
+        [("fgw.wu", ["read", "report"].as_slice()), ("supervisor", &["read", "review"]), ("mayor", &["read"])]
+    {
+        let cookie = sign_in_as(&router, who).await?;
+        let page = send(&router, get("/account/tokens", &cookie)?).await?;
+        ensure!(offered(&page) == scopes, "{who}: {:?}", offered(&page));
+    }
+    let wu = sign_in_as(&router, "fgw.wu").await?;
+    let refused = send(&router, post_form("/account/tokens", &wu, "name=ci&scope=review")?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    ensure!(refused.select("#token-form .field-error").concat().contains("只有督查员可以创建审核权限的令牌"));
+    ensure!(offered(&refused) == ["read", "report"], "the form again offers the role's scopes");
+    make(&router, &wu, "共享平台", "read").await?;
+    let page = send(&router, get("/account/tokens", &wu)?).await?;
+    let id = page.attrs("#tokens tr[data-token]", "data-token").concat();
+    let revoked = send(&router, post_form(&format!("/account/tokens/{id}/revoke"), &wu, "")?).await?;
+    ensure!(revoked.location() == "/account/tokens" && common::flash(&revoked).contains("令牌已吊销"));
+    let set = revoked.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let flash = set.split(';').next().unwrap_or_default();
+    let next = send(&router, get("/account/tokens", &format!("{wu}; {flash}"))?).await?;
+    ensure!(next.select("main #flash").concat().contains("令牌已吊销"), "said on the list: {}", next.body);
     Ok(())
 }

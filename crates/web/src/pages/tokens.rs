@@ -53,7 +53,7 @@ async fn page(state: &AppState, user: &qingdan_domain::User) -> Result<TokensPag
     Ok(TokensPage {
         nav: Nav::new(user, ""),
         tokens: state.app.api_tokens(user).await?,
-        scopes: ApiScope::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+        scopes: ApiScope::for_role(user.role).into_iter().map(|s| (s.code(), s.label())).collect(),
         made: None,
         name: String::new(),
         scope: "read".into(),
