@@ -32,8 +32,9 @@ impl App {
     /// reviewer's comment. The return is saved already: a notice that cannot
     /// be queued is logged, not the reviewer's error.
     pub(crate) async fn tell_returned(&self, tenant: TenantId, report: &ProgressReport, comment: &str) {
-        let title = format!("【报送退回】{}期报送已退回", report.period);
-        let text = format!("退回意见：{comment}。请按意见修改后重新报送。");
+        let what = format!("{}（{}）", self.task_name(tenant, report).await, report.period.label());
+        let title = format!("【报送退回】{what}");
+        let text = format!("{what}的报送已退回。退回意见：{comment}。请按意见修改后重新报送。");
         let at = self.clock.now().timestamp();
         let notice = Notice {
             key: format!("report-returned:{}:{at}", report.id.0),
@@ -43,6 +44,22 @@ impl App {
         };
         if let Err(err) = self.deliver_to_inbox(tenant, std::slice::from_ref(&notice)).await {
             tracing::warn!("the return of report {} was not told: {err}", report.id.0);
+        }
+    }
+
+    /// "任务“1.2 title”" of a report (just the title when it has no number),
+    /// or "任务" when it cannot be read.
+    async fn task_name(&self, tenant: TenantId, report: &ProgressReport) -> String {
+        match self.store.task(tenant, report.task_id).await {
+            Ok(Some(t)) => {
+                let name = format!("{} {}", t.task.number, t.task.title);
+                format!("任务“{}”", name.trim())
+            }
+            Ok(None) => "任务".to_owned(),
+            Err(err) => {
+                tracing::warn!("the task of returned report {} was not read: {err}", report.id.0);
+                "任务".to_owned()
+            }
         }
     }
 

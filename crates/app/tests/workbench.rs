@@ -7,14 +7,14 @@
 
 use anyhow::{Result, ensure};
 use qingdan_app::supervision::{NewAssignmentInput, TransitionInput};
-use qingdan_app::{ActualInput, App, AppError, Clock, ReportInput, ReviewInput};
+use qingdan_app::{ActualInput, App, AppError, Clock, ReportInput, ReviewInput, TaskEdit};
 use qingdan_domain::{OrgId, Role, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
 
 on_both_engines! {
     the_workbench_counts_what_each_role_owes_and_awaits => piles;
     reminders_reach_each_persons_inbox_exactly_once_across_a_restart => inbox_once;
-    a_returned_report_tells_its_reporter_and_only_they_read_it => returned;
+    a_returned_report_tells_its_reporter_which_task_and_only_they_read_it => returned;
     a_matter_assigned_and_signed_for_tells_the_other_side => matters;
 }
 
@@ -111,11 +111,23 @@ async fn inbox_once(backend: Backend) -> Result<()> {
 async fn returned(backend: Backend) -> Result<()> {
     let o = office(backend, "2026-03-20").await?;
     let w = &o.w;
+    let task = w.app.task(&w.supervisor, o.tasks[1]).await?.task;
+    let edit = TaskEdit {
+        number: "（二）".into(),
+        title: task.title,
+        weight: task.weight.to_string(),
+        start_date: task.start_date.to_string(),
+        deadline: task.deadline.to_string(),
+    };
+    w.app.update_task(&w.supervisor, o.tasks[1], &edit).await?;
     let id = w.app.submit_report(&o.wu, o.tasks[1], &report("2026-03")).await?;
     let back = ReviewInput { decision: "return".into(), comment: "请补充完成投资额".into(), revision: None };
     w.app.review(&w.supervisor, id, &back).await?;
     let told = w.app.inbox(&o.wu, true).await?;
     ensure!(told.len() == 1 && told[0].body.contains("请补充完成投资额"), "{told:?}");
+    let named = "任务“（二） 营商环境评价”（2026年3月）";
+    ensure!(told[0].title == format!("【报送退回】{named}"), "the task is named: {}", told[0].title);
+    ensure!(told[0].body.starts_with(named), "{}", told[0].body);
     ensure!(told[0].link.as_deref() == Some(format!("/tasks/{}/report", o.tasks[1].0).as_str()));
     ensure!(w.app.unread_messages(&o.zheng).await? == 1, "the org's other reporter too");
     ensure!(w.app.unread_messages(&o.transport_clerk).await? == 0, "no one else");
