@@ -3,13 +3,13 @@
 //! cycle's current period and due date, what a reporter sees as due, late and
 //! missing reports, stale tasks, reminders queued exactly once, permissions.
 
-use anyhow::{Result, bail, ensure};
+use anyhow::{Context, Result, bail, ensure};
 use chrono::NaiveDate;
 use qingdan_app::reporting::ReportingReminders;
 use qingdan_app::{
     ActualInput, App, AppError, ChannelInput, Clock, OrgReporting, ReportInput, ReviewInput, ScheduleInput,
 };
-use qingdan_domain::{DueState, OrgId, Period, PlanId, ReportId, ReportingCycle, Role, TaskId, User};
+use qingdan_domain::{DueState, OrgId, Period, PlanId, ReportId, ReportStatus, ReportingCycle, Role, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
 
 on_both_engines! {
@@ -23,6 +23,7 @@ on_both_engines! {
     after_a_cycle_change_the_newest_period_still_sets_progress => changed_cycle;
     a_withdrawal_racing_a_resubmission_records_what_it_removed => withdraw_racing_resubmission;
     a_review_is_of_the_revision_read => review_of_what_was_read;
+    a_resubmission_clears_the_return_comment_and_the_trail_keeps_it => resubmitted_after_return;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -394,6 +395,26 @@ async fn review_of_what_was_read(backend: Backend) -> Result<()> {
     ensure!(queue[0].report.revision == 2 && queue[0].report.narrative == "改稿");
     w.app.review(&w.supervisor, a, &read(2)).await?;
     ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 60);
+    Ok(())
+}
+
+/// Returned with a comment, then resubmitted: the new submission waits with
+/// no 退回意见 of its own (not on the form, 我的填报 or the review queue); the
+/// comment stays in the audit trail of the return.
+async fn resubmitted_after_return(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-03-18").await?;
+    let w = &f.w;
+    let id = w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
+    let back = ReviewInput { decision: "return".into(), comment: "请补充完成投资额".into(), revision: None };
+    w.app.review(&w.supervisor, id, &back).await?;
+    let again = ReportInput { narrative: "已补充投资额".into(), ..report("2026-03") };
+    ensure!(w.app.submit_report(&f.reform_reporter, f.tasks[0], &again).await? == id, "resubmitted in place");
+    let stored = w.app.store().report(w.tenant, id).await?.context("the report")?;
+    ensure!(stored.status == ReportStatus::Submitted && stored.review_comment.is_empty(), "{stored:?}");
+    ensure!(stored.reviewed_at.is_none(), "not reviewed yet");
+    let trail = w.app.store().audit_trail(w.tenant, "progress_report", id.0).await?;
+    let returned = trail.iter().filter_map(|e| e.after.as_deref()).any(|after| after.contains("请补充完成投资额"));
+    ensure!(returned, "the trail keeps the comment: {trail:?}");
     Ok(())
 }
 

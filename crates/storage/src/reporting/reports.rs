@@ -390,7 +390,9 @@ impl Store {
     ) -> Result<ReportId> {
         let id = in_tx!(self, tx => {
             // One statement inserts the report or replaces a waiting or returned
-            // one; an accepted report is left alone and returns no row.
+            // one; an accepted report is left alone and returns no row. A
+            // replaced one waits for review afresh: the old 退回意见 is cleared
+            // (the review's audit event keeps it).
             let saved: Option<(i64, i64)> = sqlx::query_as(
                 "INSERT INTO progress_reports (tenant_id, task_id, org_id, period, percent_done, narrative, problems, \
                  next_steps, status, review_comment, submitted_by, submitted_at, first_submitted_at) \
@@ -398,7 +400,7 @@ impl Store {
                  ON CONFLICT (task_id, org_id, period) DO UPDATE SET percent_done = excluded.percent_done, \
                  narrative = excluded.narrative, problems = excluded.problems, next_steps = excluded.next_steps, \
                  status = excluded.status, submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at, \
-                 reviewed_by = NULL, reviewed_at = NULL, revision = progress_reports.revision + 1 \
+                 review_comment = '', reviewed_by = NULL, reviewed_at = NULL, revision = progress_reports.revision + 1 \
                  WHERE progress_reports.status <> $12 \
                  RETURNING id, revision",
             )
