@@ -5,7 +5,7 @@
 
 use anyhow::{Result, ensure};
 use axum::http::StatusCode;
-use qingdan_app::ResponsibilityInput;
+use qingdan_app::{ReportInput, ResponsibilityInput};
 use qingdan_domain::Role;
 use qingdan_testkit::{Backend, World, on_both_engines};
 
@@ -15,6 +15,7 @@ use common::*;
 on_both_engines! {
     the_office_edits_moves_deletes_and_the_admin_restores_through_the_pages => pages;
     a_reporter_reaches_none_of_the_mending => refused;
+    a_refused_merge_says_why_on_the_edit_page => refused_merge;
 }
 
 async fn pages(backend: Backend) -> Result<()> {
@@ -135,5 +136,36 @@ async fn refused(backend: Backend) -> Result<()> {
     }
     ensure!(send(&router, get("/admin/trash", &reporter)?).await?.status == StatusCode::FORBIDDEN);
     ensure!(w.app.store().audit_count(w.tenant).await? == before, "nothing was changed");
+    Ok(())
+}
+
+/// The next task has a report: the merge is refused on the edit page, with
+/// the menu, saying why; both tasks stay as they were.
+async fn refused_merge(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-20").await?;
+    let org = w.org("市发改委").await?;
+    let reporter = w.user("fgw", Role::Reporter, org).await?;
+    let plan = w.plan().await?;
+    let a = w.task(plan, "新建5G基站3000个", org, &[], None).await?;
+    let b = w.task(plan, "改造老旧小区120个", org, &[], None).await?;
+    let input = ReportInput {
+        period: "2026-03".into(),
+        percent_done: "30".into(),
+        narrative: "推进中".into(),
+        ..Default::default()
+    };
+    w.app.submit_report(&reporter, b, &input).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    let office = sign_in_as(&router, "supervisor").await?;
+    let reply = send(&router, post_form(&format!("/tasks/{}/merge", a.0), &office, "")?).await?;
+    ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.status);
+    ensure!(
+        !reply.select("nav #who").is_empty() && !reply.select("#task-edit").is_empty(),
+        "the edit page, with the menu"
+    );
+    ensure!(reply.select("#error").concat().contains("已有报送记录"), "{}", reply.body);
+    ensure!(reply.select("#task-merge .field-error").concat().contains("已有报送记录"), "{}", reply.body);
+    ensure!(!reply.body.contains("整批撤销"), "not the ledger's message");
+    ensure!(w.app.task(&w.supervisor, b).await?.task.title == "改造老旧小区120个", "nothing merged");
     Ok(())
 }

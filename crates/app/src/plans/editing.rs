@@ -132,6 +132,11 @@ impl App {
             qingdan_storage::StorageError::NotFound(qingdan_storage::Entity::Task) => {
                 AppError::field("merge", "last", "这是同级最后一项，没有下一项可合并")
             }
+            qingdan_storage::StorageError::Conflict(qingdan_storage::Conflict::HasReports) => AppError::field(
+                "merge",
+                "has_reports",
+                "不能合并：同级下一项任务已有报送记录，报送记录不能并入其他任务",
+            ),
             other => other.into(),
         })
     }
