@@ -39,6 +39,26 @@ pub struct AuditFilter {
     pub before: String,
 }
 
+impl AuditFilter {
+    /// The fields given (not blank), as typed: what an export records it was asked.
+    fn as_typed(&self) -> serde_json::Map<String, serde_json::Value> {
+        let fields = [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("user", &self.user),
+            ("action", &self.action),
+            ("outcome", &self.outcome),
+            ("source", &self.source),
+            ("before", &self.before),
+        ];
+        fields
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v.trim().to_owned())))
+            .collect()
+    }
+}
+
 /// One page of the trail, newest first.
 #[derive(Debug, Clone)]
 pub struct AuditPage {
@@ -187,6 +207,95 @@ pub fn entity_label(code: &str) -> &str {
     ENTITIES.iter().find(|(c, _)| *c == code).map_or(code, |(_, label)| label)
 }
 
+/// The Chinese names of the fields an event's before and after carry most
+/// often; another field shows under its own key.
+const FIELDS: [(&str, &str); 61] = [
+    ("name", "名称"),
+    ("kind", "类型"),
+    ("title", "标题"),
+    ("deadline", "完成时限"),
+    ("source", "来源"),
+    ("org_id", "单位编号"),
+    ("value", "目标值"),
+    ("status", "状态"),
+    ("parent_id", "上级任务编号"),
+    ("number", "编号"),
+    ("lead_org_id", "牵头单位编号"),
+    ("text", "内容"),
+    ("targets", "指标"),
+    ("rows", "行数"),
+    ("method", "请求方法"),
+    ("unit", "单位"),
+    ("tasks", "任务"),
+    ("task_id", "任务编号"),
+    ("role", "角色"),
+    ("metric", "指标名称"),
+    ("file", "文件"),
+    ("display_name", "姓名"),
+    ("comparator", "比较方式"),
+    ("year", "年度"),
+    ("username", "用户名"),
+    ("size", "大小（字节）"),
+    ("section", "章节"),
+    ("project_id", "项目编号"),
+    ("points", "分值"),
+    ("plan_id", "清单编号"),
+    ("note", "说明"),
+    ("level", "级别"),
+    ("enabled", "启用"),
+    ("content_type", "文件类型"),
+    ("weight", "权重"),
+    ("start_date", "开始日期"),
+    ("revision", "版本"),
+    ("report_id", "报送编号"),
+    ("period", "报送期"),
+    ("percent_done", "完成进度（%）"),
+    ("narrative", "进展情况"),
+    ("problems", "存在问题"),
+    ("next_steps", "下步计划"),
+    ("month", "月份"),
+    ("lead_leader_id", "责任领导编号"),
+    ("file_name", "文件名"),
+    ("actuals", "实际值"),
+    ("yellow_gap", "黄灯阈值"),
+    ("red_gap", "红灯阈值"),
+    ("user_id", "用户编号"),
+    ("scope", "权限范围"),
+    ("review_comment", "审核意见"),
+    ("light", "亮灯"),
+    ("baseline", "基数"),
+    ("actual", "实际值"),
+    ("date", "日期"),
+    ("filter", "筛选条件"),
+    ("what", "内容"),
+    ("supporting_org_ids", "配合单位编号"),
+    ("owner_id", "责任人编号"),
+    ("request", "请求"),
+];
+
+/// A stored before or after of an event as lines a person reads: `字段：值`
+/// for each field of an object, by field name; anything else (or text
+/// that is not JSON) as it stands.
+pub fn change_lines(stored: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_str::<serde_json::Value>(stored) else {
+        return vec![stored.to_owned()];
+    };
+    fields
+        .iter()
+        .map(|(key, value)| {
+            let label = FIELDS.iter().find(|(k, _)| k == key).map_or(key.as_str(), |(_, label)| label);
+            let value = match value {
+                serde_json::Value::Null => "（空）".to_owned(),
+                serde_json::Value::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+                serde_json::Value::String(s) if s.is_empty() => "（空）".to_owned(),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{label}：{value}")
+        })
+        .collect()
+}
+
 /// The Chinese name of an action, or the code itself.
 pub fn action_label(code: &str) -> &str {
     ACTIONS.iter().find(|(c, _)| *c == code).map_or(code, |(_, label)| label)
@@ -219,7 +328,7 @@ impl App {
             ["序号", "时间", "用户", "来源地址", "对象", "对象编号", "操作", "结果", "变更前", "变更后", "哈希"];
         let bytes = qingdan_office::table_xlsx("审计记录", "审计记录导出", &headers, &table)
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let what = serde_json::json!({"what": "audit_export", "rows": table.len(), "filter": format!("{filter:?}")});
+        let what = serde_json::json!({"what": "audit_export", "rows": table.len(), "filter": filter.as_typed()});
         self.record(auditor, "audit", 0, "download", what, source, Outcome::Ok).await?;
         Ok(bytes)
     }
@@ -428,6 +537,14 @@ mod tests {
     use super::*;
     use qingdan_domain::PlanStatus;
     use qingdan_domain::assignment::Action;
+
+    #[test]
+    fn a_change_reads_a_field_a_line_in_words() {
+        let lines = change_lines(r#"{"status":"submitted","narrative":"","enabled":true,"zz_new":[1,2]}"#);
+        assert_eq!(lines, ["启用：是", "进展情况：（空）", "状态：submitted", "zz_new：[1,2]"]);
+        assert_eq!(change_lines("not json"), ["not json"]);
+        assert_eq!(change_lines("[1]"), ["[1]"]);
+    }
 
     /// Every action code storage and app record, as passed to `event(..)` or
     /// set on an `AuditEvent` (grep for them when adding one), besides the

@@ -81,6 +81,15 @@ async fn trail(backend: Backend) -> Result<()> {
     ensure!(sheet.len() == 3 && sheet[2][6] == "越权访问（403）" && sheet[2][7] == "拒绝", "{sheet:?}");
     let page = send(&router, get("/audit?action=download", &auditor)?).await?;
     ensure!(page.select("#audit tbody").concat().contains("audit_export"), "the export itself is recorded");
+    // With the filter it was asked, field by field in words, not as code.
+    let after = page.select("#audit tbody .after div").join("\n");
+    ensure!(
+        after.contains("筛选条件：{\"action\":\"forbidden\"}")
+            && after.contains("行数：1")
+            && after.contains("请求：GET"),
+        "{after}"
+    );
+    ensure!(!after.contains("AuditFilter"), "{after}");
 
     // A change made through a page carries the address it came from.
     let admin = sign_in_as(&router, "admin").await?;

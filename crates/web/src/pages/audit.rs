@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use qingdan_app::AppError;
-use qingdan_app::audit::{ACTIONS, AuditFilter, AuditPage, ChainReport, action_label, entity_label};
+use qingdan_app::audit::{ACTIONS, AuditFilter, AuditPage, ChainReport, action_label, change_lines, entity_label};
 use qingdan_app::beijing;
 use qingdan_domain::{ChainedEvent, Outcome, User, UserId};
 use std::collections::HashMap;
@@ -69,6 +69,11 @@ impl TrailPage {
             Outcome::Failed => "text-warning",
             Outcome::Refused => "text-danger",
         }
+    }
+
+    /// A stored before or after, a line a field (`字段：值`).
+    fn lines(&self, stored: &str) -> Vec<String> {
+        change_lines(stored)
     }
 
     fn is_user(&self, u: &User) -> bool {
