@@ -57,6 +57,8 @@ async fn pages(backend: Backend) -> Result<()> {
         send(&router, post_form(&format!("/tasks/{}/move", b.0), &office, &format!("parent_id={}", a.0))?).await?;
     ensure!(reply.location().ends_with("done=moved"), "{}", reply.location());
     ensure!(w.app.task(&w.supervisor, b).await?.task.parent_id == Some(a));
+    let said = send(&router, get(&reply.location(), &office)?).await?.body;
+    ensure!(said.contains("编号未改动"), "the move says the number stays as typed: {said}");
     let reply =
         send(&router, post_form(&format!("/tasks/{}/move", a.0), &office, &format!("parent_id={}", b.0))?).await?;
     ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "under its own child: {}", reply.status);

@@ -31,7 +31,7 @@ impl Done {
             Some("target_deleted") => "指标已删除，进度已重新计算。".into(),
             Some("split") => "已拆分：后半部分成为紧随其后的新任务。".into(),
             Some("merged") => "已与下一项合并。".into(),
-            Some("moved") => "任务已移动，原上级和新上级的进度已重新计算。".into(),
+            Some("moved") => "任务已移至新上级的最后一项，原上级和新上级的进度已重新计算。编号未改动，如需按新位置编号，请修改下方的“编号”。".into(),
             Some("deleted") => "任务已删除（连同下级任务、指标和报送记录移入回收站，管理员可恢复）。".into(),
             Some("restored") => "任务已恢复到原位置。".into(),
             Some("assigned") => format!("已为{}项任务设置牵头单位或牵头领导。", self.n.unwrap_or(0)),
