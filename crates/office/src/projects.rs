@@ -18,7 +18,7 @@
 //! is written. What a label means (stages, batches, lights) is the domain's;
 //! this module only writes the labels it is given.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{Decimal, Light};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -678,6 +678,9 @@ pub struct DispatchBulletin {
     pub blockers: Vec<OpenFactorIssue>,
     /// 发文机关: the signature.
     pub issuer: String,
+    /// When it was generated: the file's created and modified dates (its
+    /// author is the issuer). None: no dates.
+    pub generated_at: Option<DateTime<Utc>>,
 }
 
 /// The figures of all projects of a bulletin.
@@ -760,6 +763,7 @@ pub fn dispatch_bulletin_docx(bulletin: &DispatchBulletin) -> Result<Vec<u8>, Of
     };
     let t = &bulletin.totals;
     let mut doc = GongwenDoc::new()
+        .made(&bulletin.issuer, bulletin.generated_at)
         .title(&title, false)
         .body(&format!("现将{}全市重点项目调度情况通报如下：", bulletin.period))
         .heading1("一、总体情况")
@@ -1329,6 +1333,7 @@ mod tests {
                 days_open: 23,
             }],
             issuer: "市重点项目建设领导小组办公室".into(),
+            generated_at: None,
         }
     }
 

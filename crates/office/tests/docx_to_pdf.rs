@@ -209,6 +209,7 @@ fn dispatch_minutes_and_bulletin_convert_to_pdf() {
         }],
         blockers: Vec::new(),
         issuer: "青岚市重点项目建设调度办公室".into(),
+        generated_at: None,
     };
     let dir = tempfile::tempdir().unwrap();
     for (name, docx) in [

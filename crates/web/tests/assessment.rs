@@ -199,6 +199,9 @@ async fn publish_and_read(backend: Backend) -> Result<()> {
     ensure!(bulletin.status == StatusCode::OK, "{}", bulletin.status);
     let text = qingdan_office::docx_text(&bulletin.bytes)?;
     ensure!(ZONES.iter().all(|z| text.contains(z)), "the bulletin names every zone");
+    let core = docx_core(&bulletin.bytes)?;
+    ensure!(core.contains("<dc:creator>市政府督查室</dc:creator>"), "the issuer made it: {core}");
+    ensure!(core.contains(">2026-07-05T04:00:00Z</dcterms:created>") && !core.contains("1970"), "made now: {core}");
 
     // The leader: the year's tiers and the ranking on the battle map.
     let mayor = sign_in_as(&c.router, "mayor").await?;

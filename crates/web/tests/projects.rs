@@ -554,5 +554,8 @@ async fn files(backend: Backend) -> Result<()> {
     ensure!(send(&c.router, get(&format!("{meeting}/minutes.docx"), &owner)?).await?.status == StatusCode::FORBIDDEN);
     let bulletin = attachment(&send(&c.router, get("/projects/bulletin.docx", &office)?).await?, ".docx")?;
     ensure!(qingdan_office::docx_text(&bulletin)?.contains("东城区"));
+    let core = docx_core(&bulletin)?;
+    ensure!(core.contains("<dc:creator>青岚市重点项目建设调度办公室</dc:creator>"), "the issuer made it: {core}");
+    ensure!(core.contains(">2026-07-01T04:00:00Z</dcterms:created>") && !core.contains("1970"), "made now: {core}");
     Ok(())
 }

@@ -7,6 +7,9 @@ use crate::{App, AppError, Document, Result};
 use qingdan_domain::User;
 use qingdan_office::{CellSize, Column, ColumnAlign, GongwenDoc};
 
+/// Who signs the ranking bulletin (发文机关), and its author in the file's properties.
+const ISSUER: &str = "市政府督查室";
+
 fn office_error(e: qingdan_office::OfficeError) -> AppError {
     AppError::Internal(e.to_string())
 }
@@ -97,10 +100,15 @@ impl App {
             Column { header: "得分", weight: 2, align: ColumnAlign::Center },
             Column { header: "位次变化", weight: 2, align: ColumnAlign::Center },
         ];
-        let mut doc = GongwenDoc::new().title(&title, true).red_rule().addressee("各考核单位").body(&format!(
-            "根据《{}》，现将{year}年{m}月考核排名情况通报如下（第{}版）。",
-            view.scheme.name, view.version
-        ));
+        let mut doc = GongwenDoc::new()
+            .made(ISSUER, Some(self.clock.now()))
+            .title(&title, true)
+            .red_rule()
+            .addressee("各考核单位")
+            .body(&format!(
+                "根据《{}》，现将{year}年{m}月考核排名情况通报如下（第{}版）。",
+                view.scheme.name, view.version
+            ));
         for (n, g) in view.result.groups.iter().enumerate() {
             doc = doc.heading1(&format!("{}、{}", qingdan_office::chinese_number(n as u32 + 1), g.name));
             let rows: Vec<Vec<String>> = g
@@ -121,7 +129,7 @@ impl App {
                 .collect();
             doc = doc.table(&columns, &rows, CellSize::Small);
         }
-        let bytes = doc.signature("市政府督查室", self.clock.today()).finish().map_err(office_error)?;
+        let bytes = doc.signature(ISSUER, self.clock.today()).finish().map_err(office_error)?;
         Ok(Document { file_name: format!("{title}.docx"), bytes })
     }
 }

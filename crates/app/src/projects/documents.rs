@@ -118,6 +118,7 @@ impl App {
                 })
                 .collect(),
             issuer: ISSUER.to_owned(),
+            generated_at: Some(self.clock.now()),
         };
         let bytes = qingdan_office::dispatch_bulletin_docx(&bulletin).map_err(office_error)?;
         Ok(Document { file_name: format!("重点项目调度通报（{}）.docx", bulletin.period), bytes })

@@ -105,3 +105,11 @@ pub fn flash(reply: &Reply) -> String {
         serde_urlencoded::from_str(&format!("m={}", cookie.unwrap_or_default())).unwrap_or_default();
     pairs.into_iter().next().map(|(_, m)| m).unwrap_or_default()
 }
+
+/// `docProps/core.xml` of a `.docx`: its author and its dates.
+pub fn docx_core(docx: &[u8]) -> Result<String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx))?;
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("docProps/core.xml")?, &mut core)?;
+    Ok(core)
+}
