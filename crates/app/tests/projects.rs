@@ -217,7 +217,16 @@ async fn revision(backend: Backend) -> Result<()> {
     let waiting = stored(r).await?;
     ensure!(waiting.status.code() == "submitted" && waiting.revision == 2 && waiting.amount == Decimal::from(300));
     ensure!(app.project(office, id).await?.done_total == Decimal::from(10_000), "nothing added by the refusal");
-    app.review_project_report(office, r, Some(2), true, "").await?;
+    // Returned with a note, then sent again: the waiting report carries no
+    // note of a review it has not had; the trail keeps the return's.
+    app.review_project_report(office, r, Some(2), false, "金额与台账不符").await?;
+    ensure!(stored(r).await?.review_note == "金额与台账不符");
+    ensure!(app.submit_project_report(&c.owner, id, &report("2026-06-16", "300")).await? == r);
+    let again = stored(r).await?;
+    ensure!(again.status.code() == "submitted" && again.review_note.is_empty(), "{again:?}");
+    let trail = app.store().audit_trail(c.w.tenant, "project_report", r.0).await?;
+    ensure!(trail.iter().any(|e| e.after.as_deref().is_some_and(|a| a.contains("金额与台账不符"))), "{trail:?}");
+    app.review_project_report(office, r, Some(3), true, "").await?;
     ensure!(app.project(office, id).await?.done_total == Decimal::from(10_300));
     // Reviews racing resubmissions: whatever wins, an accepted report is the
     // revision the office read, and the project adds exactly what was accepted.

@@ -119,7 +119,7 @@ impl Store {
                  ON CONFLICT (project_id, period_start) DO UPDATE SET amount = excluded.amount, \
                  progress_text = excluded.progress_text, milestone = excluded.milestone, workforce = excluded.workforce, \
                  problems = excluded.problems, status = 'submitted', submitted_by = excluded.submitted_by, \
-                 submitted_at = excluded.submitted_at, reviewed_by = NULL, reviewed_at = NULL, \
+                 submitted_at = excluded.submitted_at, reviewed_by = NULL, reviewed_at = NULL, review_note = '', \
                  revision = project_reports.revision + 1 \
                  WHERE project_reports.status <> 'accepted' RETURNING id, revision",
             )
