@@ -149,7 +149,7 @@ pub struct App {
     orgs: TtlCache<TenantId, std::sync::Arc<Vec<qingdan_domain::Org>>>,
     /// The menu's counts by user (every page asks for them): a few seconds old at most.
     menu_counts: TtlCache<qingdan_domain::UserId, Vec<(&'static str, usize)>>,
-    /// Task ledgers previewed and waiting for the office's confirmation, by token.
+    /// Ledgers (tasks, projects) previewed and waiting for the office's confirmation, by token.
     pending_ledgers: TtlCache<String, ledgers::PendingLedger>,
     /// When failed sign-ins lock an account or an address: the
     /// configuration's, unless the security administrator set another

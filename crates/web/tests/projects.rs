@@ -490,7 +490,7 @@ async fn files(backend: Backend) -> Result<()> {
     let owner = sign_in_as(&c.router, "owner").await?;
     let outsider = sign_in_as(&c.router, "outsider").await?;
 
-    // The ledger out, and back in: the one project updated.
+    // The ledger out, and back in.
     let ledger = attachment(&send(&c.router, get("/projects/ledger.xlsx", &office)?).await?, ".xlsx")?;
     let table = qingdan_office::read_ledger_table(&ledger, &qingdan_office::PROJECT_COLUMNS)?;
     ensure!(table.lines.len() == 1 && table.lines[0].get(qingdan_office::project_column::NAME) == "特钢技改");
@@ -502,11 +502,14 @@ async fn files(backend: Backend) -> Result<()> {
     let template = attachment(&send(&c.router, get("/projects/template.xlsx", &office)?).await?, ".xlsx")?;
     ensure!(qingdan_office::read_ledger_table(&template, &qingdan_office::PROJECT_COLUMNS)?.lines.is_empty());
     ensure!(send(&c.router, get("/projects/import", &owner)?).await?.status == StatusCode::FORBIDDEN);
-    let imported =
+    // Read back, the exported ledger is shown first and changes nothing.
+    let shown =
         send(&c.router, post_file("/projects/import", &office, "台账.xlsx", "application/octet-stream", &ledger)?)
             .await?;
-    ensure!(imported.status == StatusCode::SEE_OTHER, "{}: {}", imported.status, imported.body);
-    ensure!(flash(&imported).contains("更新1个项目"), "{}", flash(&imported));
+    ensure!(shown.status == StatusCode::OK, "{}: {}", shown.status, shown.body);
+    let summary = shown.select("#preview-summary").concat();
+    ensure!(summary.contains("1个已登记项目与台账一致"), "{summary}: {:?}", shown.select("#preview-changed tr"));
+    ensure!(shown.select("#confirm-form").is_empty(), "nothing to confirm");
     let refused = send(
         &c.router,
         post_file("/projects/import", &office, "坏.xlsx", "application/octet-stream", b"not a workbook")?,

@@ -80,13 +80,22 @@ pub struct LedgerPreview {
     pub repeated_numbers: Vec<String>,
 }
 
-/// An uploaded task ledger waiting for the office's confirmation.
+/// An uploaded ledger waiting for the office's confirmation.
 #[derive(Debug, Clone)]
 pub(crate) struct PendingLedger {
     user: qingdan_domain::UserId,
-    plan: PlanId,
-    file_name: String,
-    bytes: std::sync::Arc<Vec<u8>>,
+    pub(crate) into: PendingInto,
+    pub(crate) file_name: String,
+    pub(crate) bytes: std::sync::Arc<Vec<u8>>,
+}
+
+/// Where a waiting ledger goes, as its preview showed it.
+#[derive(Debug, Clone)]
+pub(crate) enum PendingInto {
+    /// Tasks into this plan.
+    Plan(PlanId),
+    /// The project register: what the preview said would be written.
+    Projects(std::sync::Arc<crate::projects::ProjectLedgerPlan>),
 }
 
 /// The faults of a file, each naming its cell.
@@ -109,13 +118,28 @@ impl<'a> Faults<'a> {
         }
     }
 
-    pub(crate) fn into_result(mut self) -> Result<()> {
+    /// How many faults were found so far (listed or not).
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
+    pub(crate) fn into_result(self) -> Result<()> {
+        Ok(self.into_invalid().into_result()?)
+    }
+
+    /// Every fault listed, and how many more there are (field `file`).
+    pub(crate) fn into_invalid(mut self) -> Invalid {
         if self.count > MAX_LEDGER_ERRORS {
             let more = self.count - MAX_LEDGER_ERRORS;
             self.invalid.add("file", "more_errors", format!("另有 {more} 处错误未列出，请改正以上错误后重新上传"));
         }
-        Ok(self.invalid.into_result()?)
+        self.invalid
     }
+}
+
+/// A confirmation whose preview is gone (expired, confirmed, or another's).
+pub(crate) fn expired() -> AppError {
+    AppError::field("token", "expired", "预览已过期或不存在，请重新上传台账")
 }
 
 pub(crate) fn file_error(message: impl Into<String>) -> AppError {
@@ -459,14 +483,7 @@ impl App {
         bytes: &[u8],
     ) -> Result<LedgerPreview> {
         let (plan, tasks, targets) = self.check_task_ledger(user, plan, bytes).await?;
-        let token = crate::auth::SessionToken::generate().0;
-        let pending = PendingLedger {
-            user: user.id,
-            plan: plan.id,
-            file_name: file_name.to_owned(),
-            bytes: std::sync::Arc::new(bytes.to_vec()),
-        };
-        self.pending_ledgers.put(token.clone(), pending);
+        let token = self.hold_ledger(user, PendingInto::Plan(plan.id), file_name, bytes);
         let sections = self.store.sections(user.tenant_id, plan.id).await?;
         let repeated_numbers = tasks
             .iter()
@@ -489,14 +506,35 @@ impl App {
     /// Writes a previewed task ledger (checked again: the plan or the orgs
     /// may have changed since). Only the user who uploaded it may.
     pub async fn confirm_task_ledger(&self, user: &User, token: &str) -> Result<LedgerImported> {
-        let pending = self
-            .pending_ledgers
-            .get(&token.to_owned())
-            .filter(|p| p.user == user.id)
-            .ok_or_else(|| AppError::field("token", "expired", "预览已过期或不存在，请重新上传台账"))?;
-        let imported = self.import_task_ledger(user, pending.plan, &pending.file_name, &pending.bytes).await?;
-        self.pending_ledgers.remove(&token.to_owned());
+        let pending = self.held_ledger(user, token)?;
+        let PendingInto::Plan(plan) = pending.into else { return Err(expired()) };
+        let imported = self.import_task_ledger(user, plan, &pending.file_name, &pending.bytes).await?;
+        self.release_ledger(token);
         Ok(imported)
+    }
+
+    /// Keeps an uploaded ledger (in this process, 30 minutes) until the
+    /// user confirms it; returns the token that names it.
+    pub(crate) fn hold_ledger(&self, user: &User, into: PendingInto, file_name: &str, bytes: &[u8]) -> String {
+        let token = crate::auth::SessionToken::generate().0;
+        let pending = PendingLedger {
+            user: user.id,
+            into,
+            file_name: file_name.to_owned(),
+            bytes: std::sync::Arc::new(bytes.to_vec()),
+        };
+        self.pending_ledgers.put(token.clone(), pending);
+        token
+    }
+
+    /// The ledger `token` keeps for this user, or that it is gone.
+    pub(crate) fn held_ledger(&self, user: &User, token: &str) -> Result<PendingLedger> {
+        self.pending_ledgers.get(&token.to_owned()).filter(|p| p.user == user.id).ok_or_else(expired)
+    }
+
+    /// Forgets a confirmed ledger.
+    pub(crate) fn release_ledger(&self, token: &str) {
+        self.pending_ledgers.remove(&token.to_owned());
     }
 
     /// 撤销导入: takes the tasks a ledger import created back, as one step,

@@ -15,6 +15,7 @@
 
 mod documents;
 mod ledger;
+mod ledger_preview;
 mod map;
 mod meetings;
 mod people;
@@ -22,6 +23,8 @@ mod reminders;
 mod work;
 
 pub use ledger::ProjectLedgerImported;
+pub(crate) use ledger_preview::ProjectLedgerPlan;
+pub use ledger_preview::{ChangedProject, FieldChange, NewProject, ProjectLedgerPreview, RefusedRow};
 pub use map::{BatchCount, GroupFigures, ProjectMap, RED_LIST, StageCount};
 pub use meetings::{Agenda, AgendaDecision, AgendaItem, DecisionInput, MeetingDetail, MeetingInput, decision_state};
 pub use reminders::{PROJECT_SCHEDULE, project_reminder};

@@ -116,6 +116,7 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/ledger.xlsx", get(project_files::ledger))
         .route("/projects/template.xlsx", get(project_files::template))
         .route("/projects/import", get(project_files::import_form))
+        .route("/projects/import/confirm", post(project_files::confirm))
         .route("/projects/bulletin.docx", get(project_files::bulletin))
         .route("/dispatch/{id}/minutes.docx", get(project_files::minutes))
         .route("/project-reports/{report}/photos/{file}", get(project_files::photo))

@@ -1,11 +1,12 @@
 //! The files of the project office: the project ledger (export, template,
-//! import with every refused cell listed), the 调度会 纪要 and the 调度通报
+//! import shown first — what it registers and changes, the rows it refuses —
+//! and written on 确认导入), the 调度会 纪要 and the 调度通报
 //! (.docx), and the 现场照片 of a half-monthly report (upload, download).
 
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::extractors::{Id, Ids, QueryParams, file_and_fields};
+use crate::extractors::{FormPairs, Id, Ids, QueryParams, file_and_fields};
 use crate::view::{DOCX, Nav, XLSX, download, said};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,9 +14,9 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use qingdan_app::projects::ProjectFilter;
+use qingdan_app::projects::{ProjectFilter, ProjectLedgerImported, ProjectLedgerPreview};
 use qingdan_app::{AppError, Upload};
-use qingdan_domain::{MeetingId, ProjectReportId};
+use qingdan_domain::{MeetingId, ProjectReportId, User};
 
 /// 导出台账: the projects the user may read that match the list's filters.
 pub async fn ledger(
@@ -69,29 +70,60 @@ async fn one_file(multipart: Result<Multipart, MultipartRejection>) -> Result<Up
     Ok(file_and_fields(multipart).await?.0)
 }
 
-/// Imports a project ledger: all rows or none; the faults listed on the page (422).
+/// Receives a project ledger and shows what it would do, writing nothing;
+/// a file that cannot be read comes back on the import page (422).
 pub async fn import(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
     let outcome = match one_file(multipart).await {
-        Ok(file) => state.app.import_project_ledger(&user, &file.name, &file.content).await,
+        Ok(file) => state.app.preview_project_ledger(&user, &file.name, &file.content).await,
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(done) => {
-            Ok(said("/projects", &format!("台账已导入：新登记{}个项目，更新{}个项目。", done.created, done.updated)))
-        }
-        Err(AppError::Invalid(invalid)) => {
-            let page = ImportPage {
-                nav: Nav::new(&user, "/projects"),
-                errors: invalid.errors.into_iter().map(|e| e.message).collect(),
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(other) => Err(other.into()),
+        Ok(preview) => Ok(PreviewPage { nav: Nav::new(&user, "/projects"), preview }.into_response()),
+        Err(err) => refused(&user, err),
     }
+}
+
+/// What a project ledger would register and change, and the rows it refuses.
+#[derive(Template, WebTemplate)]
+#[template(path = "projects/import_preview.html")]
+pub struct PreviewPage {
+    nav: Nav,
+    preview: ProjectLedgerPreview,
+}
+
+/// 确认导入: writes the previewed ledger and says what it did.
+pub async fn confirm(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    form: FormPairs,
+) -> Result<Response, PageError> {
+    match state.app.confirm_project_ledger(&user, &form.get("token")).await {
+        Ok(done) => Ok(said("/projects", &imported_notice(&done))),
+        Err(err) => refused(&user, err),
+    }
+}
+
+/// 「台账已导入：新登记2个项目，更新1个项目；1行有错误，未导入。」
+fn imported_notice(done: &ProjectLedgerImported) -> String {
+    let skipped = if done.skipped > 0 { format!("；{}行有错误，未导入", done.skipped) } else { String::new() };
+    format!("台账已导入：新登记{}个项目，更新{}个项目{skipped}。", done.created, done.updated)
+}
+
+/// The import page with why the file or its confirmation was refused
+/// (422, or 409 when the projects changed since the preview).
+fn refused(user: &User, err: AppError) -> Result<Response, PageError> {
+    let (status, errors) = match err {
+        AppError::Invalid(invalid) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, invalid.errors.into_iter().map(|e| e.message).collect())
+        }
+        AppError::Conflict(message) => (StatusCode::CONFLICT, vec![message]),
+        other => return Err(other.into()),
+    };
+    Ok((status, ImportPage { nav: Nav::new(user, "/projects"), errors }).into_response())
 }
 
 /// Adds 现场照片 to a waiting report (the owner's reporters).
