@@ -21,6 +21,7 @@ on_both_engines! {
     the_export_shows_this_period_of_the_plans_own_cycle => weekly_export;
     a_ledger_made_in_libreoffice_imports => libreoffice_ledger;
     a_task_ledger_is_previewed_confirmed_once_and_undone_unless_reported => preview_and_undo;
+    a_row_giving_only_a_sections_number_and_title_adds_under_that_section => joined_section;
 }
 
 /// A workbook whose first sheet holds `rows` from A1, with `merges` (first row,
@@ -524,6 +525,62 @@ async fn weekly_export(backend: Backend) -> Result<()> {
     let rows = read_xlsx_rows(&file.bytes)?;
     ensure!(rows[0][0].ends_with(&format!("（{}）", period.label())), "{:?}", rows[0][0]);
     ensure!(rows[2][12] == "已通过" && rows[2][13] == "本周已争取9亿元", "{:?}", rows[2]);
+    Ok(())
+}
+
+async fn joined_section(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-15").await?;
+    city(&w).await?;
+    let plan = w.plan().await?;
+    let first = w
+        .app
+        .preview_task_ledger(&w.supervisor, plan, "任务.xlsx", &tasks_file("2026-12-31", "市发展和改革委员会")?)
+        .await?;
+    w.app.confirm_task_ledger(&w.supervisor, &first.token).await?;
+    let before = tasks_in_order(&w, plan).await?;
+    let section = before.iter().find(|t| t.number == "一、").map(|t| t.id).context("一、")?;
+
+    // 一、 again with its title and nothing else: it stands for the plan's own.
+    let blank = ["", "", "", "", "", "", "", ""];
+    let row = |seq: &'static str, title: &'static str, lead: &'static str| -> Vec<&'static str> {
+        let mut row = vec![seq, title];
+        row.extend_from_slice(&blank);
+        row[7] = lead;
+        row
+    };
+    let header: &[&str] =
+        &["序号", "任务内容", "指标", "目标值", "计量单位", "完成时限", "牵头领导", "牵头单位", "配合单位", "责任人"];
+    let rows = [
+        row("一、", "稳增长", ""),
+        row("（二）", "稳定外贸外资", "市发展和改革委员会"),
+        row("三、", "促改革", "市教育局"),
+    ];
+    let mut sheet: Vec<&[&str]> = vec![&["补充任务"], header];
+    sheet.extend(rows.iter().map(Vec::as_slice));
+    let file = xlsx(&sheet, &[])?;
+    let preview = w.app.preview_task_ledger(&w.supervisor, plan, "补充.xlsx", &file).await?;
+    ensure!(preview.joined == ["一、稳增长"], "{:?}", preview.joined);
+    ensure!((preview.tasks, preview.top_level) == (2, 1), "（二） under 一、, and 三、 new: {preview:?}");
+    ensure!(preview.repeated_numbers.is_empty(), "{:?}", preview.repeated_numbers);
+    let done = w.app.confirm_task_ledger(&w.supervisor, &preview.token).await?;
+    let after = tasks_in_order(&w, plan).await?;
+    ensure!(after.len() == before.len() + 2, "{} then {}", before.len(), after.len());
+    let trade = after.iter().find(|t| t.title == "稳定外贸外资").context("（二）")?;
+    ensure!(trade.parent_id == Some(section), "under the plan's 一、: {trade:?}");
+    let last_of_section = after.iter().rposition(|t| t.parent_id == Some(section) || t.id == section);
+    ensure!(after.iter().position(|t| t.id == trade.id) == last_of_section, "after 一、's own tasks: {after:?}");
+    ensure!(after.iter().filter(|t| t.number == "一、").count() == 1, "no second 一、");
+    // Undone, the added tasks go and the section stays.
+    w.app.undo_task_ledger(&w.supervisor, plan, &done.roots).await?;
+    let undone: Vec<_> = tasks_in_order(&w, plan).await?.into_iter().map(|t| t.id).collect();
+    ensure!(undone == before.iter().map(|t| t.id).collect::<Vec<_>>(), "back as before");
+
+    // A section row that also fills a date or an org is a new section, warned of.
+    let mut dated = row("一、", "稳增长", "");
+    dated[5] = "年底";
+    let file = xlsx(&[&["补充任务"], header, &dated], &[])?;
+    let preview = w.app.preview_task_ledger(&w.supervisor, plan, "补充.xlsx", &file).await?;
+    ensure!(preview.joined.is_empty() && preview.repeated_numbers == ["一、"], "{preview:?}");
     Ok(())
 }
 

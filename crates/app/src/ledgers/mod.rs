@@ -34,7 +34,7 @@ use qingdan_office::{
     task_column, user_column,
 };
 use qingdan_storage::{
-    Conflict, LedgerOrg, LedgerParent, LedgerTask, NewTarget, NewTask, NewUser, StorageError, Unique,
+    Conflict, LedgerOrg, LedgerParent, LedgerTask, NewTarget, NewTask, NewUser, Section, StorageError, Unique,
 };
 use std::collections::HashMap;
 mod export;
@@ -76,8 +76,12 @@ pub struct LedgerPreview {
     /// The first tasks as they will read: (序号, 任务内容).
     pub first: Vec<(String, String)>,
     /// Top-level 序号 of the file that a section of the plan already has
-    /// (一、 again): confirmed, the plan holds two sections of that number.
+    /// (一、 again) under another title: confirmed, the plan holds two
+    /// sections of that number.
     pub repeated_numbers: Vec<String>,
+    /// The plan's sections the file adds tasks under (`一、稳增长`): rows that
+    /// give a section's 序号 and 任务内容 and nothing else stand for it.
+    pub joined: Vec<String>,
 }
 
 /// An uploaded ledger waiting for the office's confirmation.
@@ -135,6 +139,30 @@ impl<'a> Faults<'a> {
         }
         self.invalid
     }
+}
+
+/// A task ledger checked against its plan: the tasks it adds and how many
+/// targets they carry, and the plan's sections it adds under (`一、稳增长`).
+struct CheckedLedger {
+    plan: Plan,
+    tasks: Vec<LedgerTask>,
+    targets: usize,
+    joined: Vec<String>,
+}
+
+/// The plan's section a top-level row of the file stands for: the same
+/// 序号 and 任务内容, and nothing else filled in (no target, date or
+/// responsibility, which the import would otherwise have to change).
+fn joined_section<'s>(sections: &'s [Section], group: &Group, table: &LedgerTable) -> Option<&'s Section> {
+    let same = |a: &str, b: &str| a.split_whitespace().eq(b.split_whitespace());
+    let bare = group.lines.iter().all(|&i| {
+        let line = &table.lines[i];
+        (task_column::METRIC..=task_column::BASELINE).all(|column| line.get(column).is_empty())
+    });
+    let seq = group.seq.trim();
+    (bare && !seq.is_empty())
+        .then(|| sections.iter().find(|s| s.number.trim() == seq && same(&s.title, &group.title)))
+        .flatten()
 }
 
 /// A confirmation whose preview is gone (expired, confirmed, or another's).
@@ -459,7 +487,8 @@ impl App {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<LedgerImported> {
-        let (plan, tasks, target_count) = self.check_task_ledger(user, plan, bytes).await?;
+        let CheckedLedger { plan, tasks, targets: target_count, .. } =
+            self.check_task_ledger(user, plan, bytes).await?;
         let ids = self.store.import_ledger_tasks(user.tenant_id, plan.id, &tasks, file_name, self.actor(user)).await?;
         self.counts.clear();
         self.dashboards.clear();
@@ -482,7 +511,7 @@ impl App {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<LedgerPreview> {
-        let (plan, tasks, targets) = self.check_task_ledger(user, plan, bytes).await?;
+        let CheckedLedger { plan, tasks, targets, joined } = self.check_task_ledger(user, plan, bytes).await?;
         let token = self.hold_ledger(user, PendingInto::Plan(plan.id), file_name, bytes);
         let sections = self.store.sections(user.tenant_id, plan.id).await?;
         let repeated_numbers = tasks
@@ -500,6 +529,7 @@ impl App {
             targets,
             first: tasks.iter().take(10).map(|t| (t.task.number.clone(), t.task.title.clone())).collect(),
             repeated_numbers,
+            joined,
         })
     }
 
@@ -558,12 +588,7 @@ impl App {
     }
 
     /// The plan and the tasks a task ledger holds, checked row by row.
-    async fn check_task_ledger(
-        &self,
-        user: &User,
-        plan: PlanId,
-        bytes: &[u8],
-    ) -> Result<(Plan, Vec<LedgerTask>, usize)> {
+    async fn check_task_ledger(&self, user: &User, plan: PlanId, bytes: &[u8]) -> Result<CheckedLedger> {
         require_supervisor(user)?;
         let plan = self.plan(user, plan).await?;
         crate::plans::require_editable(&plan)?;
@@ -604,11 +629,13 @@ impl App {
 
         // Levels from 序号.
         let has_chinese = groups.iter().any(|g| matches!(numbering(&g.seq), Some(Numbering::Chinese(_))));
-        let mut stack: Vec<(u8, usize)> = Vec::new();
+        let sections = self.store.sections(tenant, plan.id).await?;
+        let mut joined = Vec::new();
+        let mut stack: Vec<(u8, LedgerParent<TaskId>)> = Vec::new();
         let mut previous_level = 0u8;
         let mut tasks: Vec<LedgerTask> = Vec::with_capacity(groups.len());
         let mut target_count = 0;
-        for (index, group) in groups.iter().enumerate() {
+        for group in &groups {
             let row = group.first_row;
             let level = if group.seq.is_empty() {
                 previous_level
@@ -634,8 +661,16 @@ impl App {
             while stack.last().is_some_and(|(l, _)| *l >= level) {
                 stack.pop();
             }
-            let parent = stack.last().map_or(LedgerParent::Top, |(_, i)| LedgerParent::Earlier(*i));
-            stack.push((level, index));
+            let parent = stack.last().map_or(LedgerParent::Top, |(_, p)| *p);
+            if parent == LedgerParent::Top
+                && let Some(section) = joined_section(&sections, group, &table)
+            {
+                // Its rows go under the plan's own section of that number and title.
+                stack.push((level, LedgerParent::Existing(section.id)));
+                joined.push(format!("{}{}", section.number, section.title));
+                continue;
+            }
+            stack.push((level, LedgerParent::Earlier(tasks.len())));
 
             if group.seq.chars().count() > 20 {
                 faults.add(row, task_column::SEQ, "too_long", "序号不能超过20个字");
@@ -816,7 +851,7 @@ impl App {
             });
         }
         faults.into_result()?;
-        Ok((plan, tasks, target_count))
+        Ok(CheckedLedger { plan, tasks, targets: target_count, joined })
     }
 
     /// The target of one row, if it has one; faults go to `faults`.
