@@ -29,7 +29,7 @@ pub struct Pile {
 #[derive(Debug, Clone)]
 pub struct Workbench {
     pub piles: Vec<Pile>,
-    /// A leader's (and the office's) battle map of the newest plan.
+    /// A leader's (and the office's) battle map ([`App::map_plan`]).
     pub map: Option<Arc<Dashboard>>,
 }
 
@@ -45,7 +45,7 @@ impl App {
         }
         let piles = self.piles(user).await?;
         let map = match user.role {
-            Role::Leader | Role::Supervisor => match self.store.plans(user.tenant_id).await?.first() {
+            Role::Leader | Role::Supervisor => match self.map_plan(user.tenant_id).await? {
                 Some(plan) => Some(self.dashboard(user, plan.id).await?),
                 None => None,
             },
@@ -80,14 +80,18 @@ impl App {
 
     async fn reporter_piles(&self, user: &User) -> Result<Vec<Pile>> {
         let mut piles = Vec::new();
-        if let Some(my) = self.my_reporting(user).await? {
+        // Every running plan: last year's still owes its last reports in January.
+        let all = self.my_reporting_everywhere(user).await?;
+        if !all.is_empty() {
+            let items = || all.iter().flat_map(|my| &my.items);
+            let overdue = || all.iter().flat_map(|my| &my.overdue);
             let owed: Vec<_> =
-                my.items.iter().filter(|t| matches!(t.status.state, DueState::Pending | DueState::Missing)).collect();
-            let returned: Vec<_> =
-                my.items.iter().chain(&my.overdue).filter(|t| t.status.state == DueState::Returned).collect();
-            let missing: Vec<_> = my.overdue.iter().filter(|t| t.status.state == DueState::Missing).collect();
+                items().filter(|t| matches!(t.status.state, DueState::Pending | DueState::Missing)).collect();
+            let returned: Vec<_> = items().chain(overdue()).filter(|t| t.status.state == DueState::Returned).collect();
+            let missing: Vec<_> = overdue().filter(|t| t.status.state == DueState::Missing).collect();
             let report = |t: &&crate::reporting::schedule::TaskReporting| {
-                (format!("{} {}", t.number, t.title), format!("/tasks/{}/report", t.task_id.0), Some(t.due_date))
+                let link = format!("/tasks/{}/report?period={}", t.task_id.0, t.period);
+                (format!("{} {}", t.number, t.title), link, Some(t.due_date))
             };
             piles.push(pile("due", "本期应报", "/my", owed.iter().map(report).collect()));
             piles.push(pile("returned", "已退回", "/my", returned.iter().map(report).collect()));
@@ -147,7 +151,7 @@ impl App {
             pile("extensions", "待审批延期", "/assignments", extensions),
             pile("overdue", "逾期事项", "/assignments?light=red", overdue),
         ];
-        if let Some(plan) = self.store.plans(user.tenant_id).await?.first() {
+        if let Some(plan) = self.current_plan(user.tenant_id).await? {
             let stale = self.stale_tasks(user, plan.id).await?;
             let link = format!("/plans/{}/reporting", plan.id.0);
             let items = stale.iter().map(|t| (format!("{} {}", t.number, t.title), link.clone(), None)).collect();

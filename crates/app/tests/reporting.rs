@@ -106,7 +106,7 @@ async fn cycles(backend: Backend) -> Result<()> {
         ensure!(status.period.to_string() == period, "{}: {}", input.cycle, status.period);
         ensure!(status.due_date == d(due), "{}: {}", input.cycle, status.due_date);
         ensure!(status.tasks.len() == 3, "every leaf task with a lead org is due: {:?}", status.tasks);
-        let my = w.app.my_reporting(&f.reform_reporter).await?;
+        let my = w.app.my_reporting(&f.reform_reporter, None).await?;
         ensure!(my.is_some_and(|m| m.period.to_string() == period && m.due_date == d(due)), "{}", input.cycle);
         ensure!(w.app.current_period(&f.reform_reporter, f.tasks[0]).await?.to_string() == period);
         ensure!(w.app.plan_period_on(&f.leader, f.plan, d("2026-03-18")).await?.to_string() == period);
@@ -120,7 +120,7 @@ async fn cycles(backend: Backend) -> Result<()> {
 
 async fn reporter_sees_due(backend: Backend) -> Result<()> {
     let f = fixture(backend, "2026-03-18").await?;
-    let my = f.w.app.my_reporting(&f.reform_reporter).await?;
+    let my = f.w.app.my_reporting(&f.reform_reporter, None).await?;
     let Some(my) = my else { bail!("a plan exists") };
     ensure!(my.period.label() == "2026年3月" && my.due_date == d("2026-03-25"));
     // Only the org's own led tasks; the task it supports is 交通局's to report.
@@ -128,16 +128,16 @@ async fn reporter_sees_due(backend: Backend) -> Result<()> {
     ensure!(ids == [f.tasks[0], f.tasks[1]], "{ids:?}");
     ensure!(my.items.iter().all(|t| t.status.state == DueState::Pending && t.org_id == f.reform));
     f.w.app.submit_report(&f.reform_reporter, f.tasks[0], &report("2026-03")).await?;
-    let my = f.w.app.my_reporting(&f.reform_reporter).await?;
+    let my = f.w.app.my_reporting(&f.reform_reporter, None).await?;
     let states: Vec<DueState> = my.iter().flat_map(|m| m.items.iter().map(|t| t.status.state)).collect();
     ensure!(states == [DueState::Submitted, DueState::Pending], "{states:?}");
     // The previous month's reports were never sent: owed as 逾期未报.
     let overdue = my.map(|m| m.overdue).unwrap_or_default();
     ensure!(overdue.len() == 2 && overdue.iter().all(|t| t.status.state == DueState::Missing), "{overdue:?}");
-    let other = f.w.app.my_reporting(&f.transport_reporter).await?;
+    let other = f.w.app.my_reporting(&f.transport_reporter, None).await?;
     ensure!(other.is_some_and(|m| m.items.len() == 1 && m.items[0].task_id == f.tasks[2]));
     // The office has no 我的填报; a reporter has no office view.
-    ensure!(matches!(f.w.app.my_reporting(&f.w.supervisor).await, Err(AppError::Forbidden)));
+    ensure!(matches!(f.w.app.my_reporting(&f.w.supervisor, None).await, Err(AppError::Forbidden)));
     ensure!(matches!(f.w.app.reporting_status(&f.reform_reporter, f.plan, None).await, Err(AppError::Forbidden)));
     ensure!(matches!(f.w.app.stale_tasks(&f.reform_reporter, f.plan).await, Err(AppError::Forbidden)));
     Ok(())

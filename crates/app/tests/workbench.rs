@@ -16,6 +16,7 @@ on_both_engines! {
     reminders_reach_each_persons_inbox_exactly_once_across_a_restart => inbox_once;
     a_returned_report_tells_its_reporter_which_task_and_only_they_read_it => returned;
     a_matter_assigned_and_signed_for_tells_the_other_side => matters;
+    next_years_plan_waits_for_its_year_and_last_years_still_owes_in_january => year_turn;
 }
 
 fn report(period: &str) -> ReportInput {
@@ -74,7 +75,8 @@ async fn piles(backend: Backend) -> Result<()> {
     ensure!(count(&w.app.workbench_counts(&w.supervisor).await?, "to_review") == 0);
     let bench = w.app.workbench(&o.wu).await?;
     let returned = bench.piles.iter().find(|p| p.code == "returned").map(|p| p.items.clone()).unwrap_or_default();
-    ensure!(returned.len() == 1 && returned[0].1 == format!("/tasks/{}/report", o.tasks[0].0), "{returned:?}");
+    let form = format!("/tasks/{}/report?period=2026-03", o.tasks[0].0);
+    ensure!(returned.len() == 1 && returned[0].1 == form, "the form of the period it came back for: {returned:?}");
     let leader = w.user("mayor", Role::Leader, w.supervisor.org_id).await?;
     ensure!(w.app.workbench(&leader).await?.map.is_some_and(|m| m.totals.total() == 3), "the leader's map");
     for admin in [&w.admin, &w.security, &w.auditor] {
@@ -168,5 +170,42 @@ async fn matters(backend: Backend) -> Result<()> {
     let stats = w.app.assignment_statistics(&w.supervisor).await?;
     let overdue_in_stats: i64 = stats.iter().map(|s| s.overdue).sum();
     ensure!(overdue_in_stats == 1, "the statistics agree: {overdue_in_stats}");
+    Ok(())
+}
+
+async fn year_turn(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-12-06").await?;
+    let org = w.org("市发改委").await?;
+    let wu = w.user("wu", Role::Reporter, org).await?;
+    let this_year = w.plan().await?;
+    let task = w.task(this_year, "实施重点项目50个", org, &[], None).await?;
+    let input = qingdan_app::PlanInput { year: "2027".into(), title: "2027年重点任务".into() };
+    let next_year = w.app.create_plan(&w.supervisor, &input).await?.id;
+
+    // December: the 2027 plan waits; every page follows 2026.
+    ensure!(w.app.current_plan(w.tenant).await?.map(|p| p.id) == Some(this_year));
+    let mine = w.app.my_reporting(&wu, None).await?.map(|m| m.plan.id);
+    ensure!(mine == Some(this_year), "我的填报 follows 2026: {mine:?}");
+    let map = w.app.workbench(&w.supervisor).await?.map.map(|m| m.plan.id);
+    ensure!(map == Some(this_year), "the office's map: {map:?}");
+
+    // January 2027: the new plan is current, and 2026's December report,
+    // never sent, is still owed on the reporter's workbench.
+    let january = App::open(&w.db.url, Clock::fixed_on("2027-01-10".parse()?)).await?;
+    ensure!(january.current_plan(w.tenant).await?.map(|p| p.id) == Some(next_year));
+    let piles = january.workbench(&wu).await?.piles;
+    let missing = piles.iter().find(|p| p.code == "missing").map(|p| p.items.clone()).unwrap_or_default();
+    ensure!(
+        missing.iter().any(|(_, link, _)| link == &format!("/tasks/{}/report?period=2026-12", task.0)),
+        "last year's December is owed: {missing:?}"
+    );
+    let last = january.my_reporting(&wu, Some(this_year)).await?.map(|m| m.overdue.len());
+    ensure!(last == Some(1), "我的填报 of 2026 on ?plan=: {last:?}");
+    // Archived, 2026 owes nothing more and is no longer offered.
+    january.archive_plan(&w.supervisor, this_year, true).await?;
+    let refused = january.my_reporting(&wu, Some(this_year)).await;
+    ensure!(matches!(refused, Err(AppError::NotFound(_))), "{refused:?}");
+    let piles = january.workbench(&wu).await?.piles;
+    ensure!(piles.iter().all(|p| p.items.iter().all(|(_, link, _)| !link.contains("2026-12"))), "{piles:?}");
     Ok(())
 }

@@ -46,7 +46,7 @@ struct City {
 impl City {
     /// Submits this period's report on every task the reporter's org owes, at `percent`.
     async fn report_all(&self, app: &App, reporter: &User, percent: i64) -> Result<usize> {
-        let mine = app.my_reporting(reporter).await?.context("the demo has a plan")?;
+        let mine = app.my_reporting(reporter, None).await?.context("the demo has a plan")?;
         let owed: Vec<TaskId> = mine
             .items
             .iter()
@@ -124,14 +124,14 @@ async fn year(backend: Backend) -> Result<()> {
     };
     start.create_notification_channel(&admin, &wecom).await?;
     let silent_tasks: Vec<TaskId> =
-        start.my_reporting(&city.silent).await?.context("plan")?.items.iter().map(|t| t.task_id).collect();
+        start.my_reporting(&city.silent, None).await?.context("plan")?.items.iter().map(|t| t.task_id).collect();
     let fgw_tasks: Vec<TaskId> =
-        start.my_reporting(&city.punctual[0]).await?.context("plan")?.items.iter().map(|t| t.task_id).collect();
+        start.my_reporting(&city.punctual[0], None).await?.context("plan")?.items.iter().map(|t| t.task_id).collect();
     ensure!(!silent_tasks.is_empty() && !fgw_tasks.is_empty(), "交通局 and 发改委 lead working tasks");
     // The last punctual org that leads tasks reports on time every month and is returned every time.
     let mut returned = None;
     for reporter in city.punctual[1..].iter().rev() {
-        let items = start.my_reporting(reporter).await?.context("plan")?.items;
+        let items = start.my_reporting(reporter, None).await?.context("plan")?.items;
         if !items.is_empty() {
             returned = Some((reporter.clone(), items.iter().map(|t| t.task_id).collect::<Vec<TaskId>>()));
             break;

@@ -16,6 +16,7 @@ on_both_engines! {
     the_office_sets_a_plans_cycle_and_sees_late_and_missing_orgs => office_page;
     a_reporter_sees_what_is_due_on_my_page => my_page;
     only_supervisors_change_the_cycle => forbidden;
+    my_page_offers_each_running_plan => running_plans;
 }
 
 struct Fixture {
@@ -146,5 +147,30 @@ async fn forbidden(backend: Backend) -> Result<()> {
     );
     let reply = send(&router, get("/plans/999999/reporting", &admin)?).await?;
     ensure!(reply.status == StatusCode::NOT_FOUND, "{}", reply.status);
+    Ok(())
+}
+
+async fn running_plans(backend: Backend) -> Result<()> {
+    // January 2027: the 2026 plan, not yet archived, still runs beside 2027's.
+    let f = fixture(backend, "2027-01-10").await?;
+    let input = qingdan_app::PlanInput { year: "2026".into(), title: "2026年重点任务".into() };
+    let last_year = f.w.app.create_plan(&f.w.supervisor, &input).await?.id;
+    let router = router(&f.w.app);
+    let reporter = sign_in_as(&router, "reform").await?;
+    let page = send(&router, get("/my", &reporter)?).await?;
+    ensure!(page.select("#plans a").len() == 2, "{}", page.body);
+    ensure!(page.select("#plans a.active").concat() == "2027年重点任务", "the current plan first");
+    let page = send(&router, get(&format!("/my?plan={}", last_year.0), &reporter)?).await?;
+    ensure!(page.select("#plans a.active").concat() == "2026年重点任务", "{}", page.body);
+    ensure!(page.body.contains("2026年重点任务中本单位牵头或配合的任务"));
+    for bad in ["abc".to_owned(), "999999".to_owned()] {
+        let reply = send(&router, get(&format!("/my?plan={bad}"), &reporter)?).await?;
+        ensure!(reply.status == StatusCode::NOT_FOUND, "{bad}: {}", reply.status);
+    }
+    f.w.app.archive_plan(&f.w.supervisor, last_year, true).await?;
+    let page = send(&router, get("/my", &reporter)?).await?;
+    ensure!(page.select("#plans").is_empty(), "one running plan: no choice to offer");
+    let reply = send(&router, get(&format!("/my?plan={}", last_year.0), &reporter)?).await?;
+    ensure!(reply.status == StatusCode::NOT_FOUND, "archived: {}", reply.status);
     Ok(())
 }

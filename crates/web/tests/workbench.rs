@@ -36,7 +36,10 @@ async fn landing(backend: Backend) -> Result<()> {
     let home = send(&router, get("/home", &wu)?).await?;
     ensure!(home.status == StatusCode::OK, "{}", home.status);
     ensure!(home.attrs("[data-pile='due'] [data-count]", "data-count") == ["2"], "{}", home.body);
-    ensure!(home.attrs("[data-pile='due'] a", "href").iter().any(|h| h.ends_with("/report")), "one step to the form");
+    ensure!(
+        home.attrs("[data-pile='due'] a", "href").iter().any(|h| h.contains("/report?period=")),
+        "one step to the form of its period"
+    );
     ensure!(
         !home.select("nav #badge-loader").is_empty() || home.body.contains("/nav/badges"),
         "the menu asks for counts"

@@ -7,7 +7,7 @@ use crate::{App, AppError, Result, lenient};
 use chrono::NaiveDate;
 use qingdan_domain::{
     Decimal, Invalid, Light, Org, OrgId, Plan, PlanId, PlanStatus, ProgressReport, Responsibility, Role, Target,
-    TaskId, User, UserId,
+    TaskId, TenantId, User, UserId,
 };
 use qingdan_storage::{LightCounts, NewPlan, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
 use serde::Deserialize;
@@ -173,6 +173,34 @@ impl App {
     pub async fn plans(&self, user: &User) -> Result<Vec<Plan>> {
         require_business(user)?;
         Ok(self.store.plans(user.tenant_id).await?)
+    }
+
+    /// The plans still running, newest first: not archived, and of a year
+    /// that has begun. A plan made in December for the next year waits for
+    /// its year (unless there is no other), so it does not take the
+    /// workbenches while this year's reports are still due.
+    pub async fn running_plans(&self, tenant: TenantId) -> Result<Vec<Plan>> {
+        let year = chrono::Datelike::year(&self.clock.today());
+        let plans = self.store.plans(tenant).await?;
+        if plans.iter().any(|p| p.year <= year) {
+            return Ok(plans.into_iter().filter(|p| p.year <= year).collect());
+        }
+        Ok(plans)
+    }
+
+    /// The plan the workbenches, 我的填报 and the battle map follow: the
+    /// newest running one ([`App::running_plans`]).
+    pub async fn current_plan(&self, tenant: TenantId) -> Result<Option<Plan>> {
+        Ok(self.running_plans(tenant).await?.into_iter().next())
+    }
+
+    /// The plan a leader's battle map opens on: the current one or, when
+    /// every plan is archived, the newest archived (its year as it closed).
+    pub async fn map_plan(&self, tenant: TenantId) -> Result<Option<Plan>> {
+        match self.current_plan(tenant).await? {
+            Some(plan) => Ok(Some(plan)),
+            None => Ok(self.store.archived_plans(tenant).await?.into_iter().next()),
+        }
     }
 
     /// Plans do not change once created, so they are kept in memory. Every

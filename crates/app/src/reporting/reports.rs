@@ -289,12 +289,10 @@ impl App {
         }
     }
 
-    /// 我的填报: the tasks of the reporter's org in the newest plan, and its latest reports.
-    pub async fn my_tasks(&self, user: &User, page: u32) -> Result<MyTasks> {
-        if user.role != Role::Reporter {
-            return Err(AppError::Forbidden);
-        }
-        let plan = self.store.plans(user.tenant_id).await?.into_iter().next();
+    /// 我的填报: the tasks of the reporter's org in a running plan (`plan`, or
+    /// the current one), and its latest reports.
+    pub async fn my_tasks(&self, user: &User, plan: Option<qingdan_domain::PlanId>, page: u32) -> Result<MyTasks> {
+        let plan = self.my_plan(user, plan).await?;
         let tasks = match &plan {
             Some(plan) => {
                 let query = TaskQuery {

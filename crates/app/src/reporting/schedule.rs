@@ -286,16 +286,43 @@ impl App {
         })
     }
 
-    /// 我的填报: what the reporter's org owes in the newest plan this period,
-    /// and the previous period's reports still missing or returned. `None`
-    /// when the tenant has no plan.
-    pub async fn my_reporting(&self, user: &User) -> Result<Option<MyReporting>> {
+    /// 我的填报: what the reporter's org owes in a running plan (`plan`, or
+    /// the current one when `None`) this period, and the previous period's
+    /// reports still missing or returned. `None` when the tenant has no plan.
+    pub async fn my_reporting(&self, user: &User, plan: Option<PlanId>) -> Result<Option<MyReporting>> {
+        match self.my_plan(user, plan).await? {
+            Some(plan) => Ok(Some(self.my_reporting_in(user, plan).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// [`App::my_reporting`] in every running plan, newest first: a plan of
+    /// last year still owes its last reports after the new one starts.
+    pub async fn my_reporting_everywhere(&self, user: &User) -> Result<Vec<MyReporting>> {
         if user.role != Role::Reporter {
             return Err(AppError::Forbidden);
         }
-        let Some(plan) = self.store.plans(user.tenant_id).await?.into_iter().next() else {
-            return Ok(None);
-        };
+        let mut all = Vec::new();
+        for plan in self.running_plans(user.tenant_id).await? {
+            all.push(self.my_reporting_in(user, plan).await?);
+        }
+        Ok(all)
+    }
+
+    /// The running plan a reporter's pages show: `plan` when it is one of
+    /// them (else not found), the current one when `None`.
+    pub(crate) async fn my_plan(&self, user: &User, plan: Option<PlanId>) -> Result<Option<Plan>> {
+        if user.role != Role::Reporter {
+            return Err(AppError::Forbidden);
+        }
+        let running = self.running_plans(user.tenant_id).await?;
+        match plan {
+            None => Ok(running.into_iter().next()),
+            Some(id) => running.into_iter().find(|p| p.id == id).map(Some).ok_or(AppError::NotFound("计划")),
+        }
+    }
+
+    async fn my_reporting_in(&self, user: &User, plan: Plan) -> Result<MyReporting> {
         let schedule = self.schedule_of(user.tenant_id, plan.id).await?;
         let today = self.clock.today();
         let period = schedule.period_containing(today);
@@ -309,7 +336,7 @@ impl App {
             .into_iter()
             .filter(|t| matches!(t.status.state, DueState::Missing | DueState::Returned))
             .collect();
-        Ok(Some(MyReporting { due_date: schedule.due_date(period), plan, schedule, period, items, overdue }))
+        Ok(MyReporting { due_date: schedule.due_date(period), plan, schedule, period, items, overdue })
     }
 
     /// 久未报送: the plan's tasks whose lead org reported on none of the last

@@ -105,10 +105,11 @@ pub async fn show(
     })
 }
 
-/// `/map`: the battle map of the newest plan (plans come newest first).
+/// `/map`: the battle map of the current plan; when every plan is archived,
+/// the newest archived one's (its year's final state).
 pub async fn newest(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Redirect, PageError> {
-    let plans = state.app.plans(&user).await?;
-    Ok(match plans.first() {
+    state.app.plans(&user).await?;
+    Ok(match state.app.map_plan(user.tenant_id).await? {
         Some(plan) => Redirect::to(&format!("/plans/{}/map", plan.id)),
         None => Redirect::to("/plans"),
     })

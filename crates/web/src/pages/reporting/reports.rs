@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use qingdan_app::{ActualInput, AppError, ReportInput, ReviewQueueItem};
-use qingdan_domain::{ProgressReport, ReportId, ReportStatus, Target, TaskId};
+use qingdan_domain::{PlanId, ProgressReport, ReportId, ReportStatus, Target, TaskId};
 use std::collections::HashMap;
 
 /// A report as one row of a history or queue.
@@ -124,6 +124,11 @@ pub struct ReportFormPage {
     accepted: String,
     /// Why this period takes no report yet (it has not begun); "" when it does.
     future: String,
+    /// Why the task takes no report (its plan is archived); "" when it does.
+    archived: &'static str,
+    /// The fields hold what a refused submission typed: shown even when
+    /// nothing may be submitted, so it is not lost.
+    kept: bool,
     /// The reviewer's 退回意见 on this period's report, and when it was returned.
     returned_comment: String,
     returned_at: String,
@@ -165,6 +170,7 @@ pub async fn form_page(
 ) -> Result<ReportFormPage, PageError> {
     let form = state.app.report_form(user, id, period.as_deref()).await?;
     let withdrawn = st.done == "withdrawn" && st.input.is_some();
+    let kept = st.input.is_some() && !withdrawn;
     let input = st.input.unwrap_or_else(|| form.input());
     let value_of = |target: i64| {
         input.actuals.iter().find(|a| a.target_id == target.to_string()).map(|a| a.actual.clone()).unwrap_or_default()
@@ -224,6 +230,8 @@ pub async fn form_page(
         errors: st.errors,
         accepted,
         future,
+        archived: if form.is_archived() { qingdan_app::ARCHIVED_REPORT } else { "" },
+        kept,
         returned_comment: form.returned().map(|r| r.review_comment.clone()).unwrap_or_default(),
         returned_at: form.returned().and_then(|r| r.reviewed_at).map(beijing_time).unwrap_or_default(),
         waiting_id: form.waiting().map_or(0, |r| r.id.0),
@@ -285,7 +293,8 @@ fn report_input(form: &FormPairs) -> ReportInput {
 }
 
 /// Submits the form (urlencoded, or multipart with 佐证材料); a refusal shows
-/// the form again with what was typed and each field's reason, 422.
+/// the form again with what was typed and each field's reason, 422, or the
+/// reason the report cannot be taken now (e.g. the plan was archived), 409.
 pub async fn submit(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -306,6 +315,13 @@ pub async fn submit(
             let st = FormState { input: Some(input), ask_confirm, errors, done: String::new() };
             let page = form_page(&state, &user, TaskId(id), period, st).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(AppError::Conflict(reason)) => {
+            let period = Some(input.period.clone()).filter(|p| p.parse::<qingdan_domain::Period>().is_ok());
+            let errors = HashMap::from([("report".to_owned(), reason)]);
+            let st = FormState { input: Some(input), errors, ..FormState::default() };
+            let page = form_page(&state, &user, TaskId(id), period, st).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(other) => Err(other.into()),
     }
@@ -338,12 +354,37 @@ pub struct MyPage {
     due: Vec<DueLine>,
     /// The previous period's reports still owed (补报).
     overdue: Vec<DueLine>,
+    /// The running plans to choose from (id, title, shown), when more than one.
+    plans: Vec<(i64, String, bool)>,
 }
 
-pub async fn mine(State(state): State<AppState>, PageUser(user): PageUser) -> Result<MyPage, PageError> {
-    let my = state.app.my_tasks(&user, 0).await?;
-    let reporting = state.app.my_reporting(&user).await?;
+/// `?plan=` chooses among the running plans (last year's still owes its
+/// last reports in January); else the current one.
+#[derive(serde::Deserialize, Default)]
+pub struct MyQuery {
+    plan: Option<String>,
+}
+
+pub async fn mine(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    QueryParams(q): QueryParams<MyQuery>,
+) -> Result<MyPage, PageError> {
+    let chosen = match q.plan.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => Some(PlanId(text.parse().map_err(|_| AppError::NotFound("计划"))?)),
+        None => None,
+    };
+    let my = state.app.my_tasks(&user, chosen, 0).await?;
+    let reporting = state.app.my_reporting(&user, chosen).await?;
+    let running = state.app.running_plans(user.tenant_id).await?;
+    let shown = my.plan.as_ref().map(|p| p.id);
+    let plans = if running.len() > 1 {
+        running.into_iter().map(|p| (p.id.0, p.title, Some(p.id) == shown)).collect()
+    } else {
+        Vec::new()
+    };
     Ok(MyPage {
+        plans,
         nav: Nav::new(&user, "/my"),
         plan_title: my.plan.map(|p| p.title).unwrap_or_default(),
         lines: my.tasks.items.iter().map(TaskLine::from).collect(),
