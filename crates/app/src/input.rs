@@ -66,7 +66,7 @@ pub(crate) fn check_target(invalid: &mut Invalid, i: usize, t: &TargetInput) -> 
 
 /// Parses a decimal; a comma is read as a thousands separator.
 pub(crate) fn parse_decimal(invalid: &mut Invalid, field: &str, label: &str, text: &str) -> Option<Decimal> {
-    let text = text.trim().replace([',', '，'], "");
+    let text = half_width(text).replace([',', '，'], "");
     match Decimal::from_str(&text) {
         Ok(d) => Some(d),
         Err(_) => {
@@ -74,6 +74,19 @@ pub(crate) fn parse_decimal(invalid: &mut Invalid, field: &str, label: &str, tex
             None
         }
     }
+}
+
+/// `text` trimmed, with the full-width digits, point, signs and percent a
+/// Chinese input method types (１２．５％) as their ASCII forms, for parsing
+/// a number; other characters stay as they are.
+pub(crate) fn half_width(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | '．' | '－' | '＋' | '％' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            other => other,
+        })
+        .collect()
 }
 
 /// Parses an ISO date (`2026-06-30`).
@@ -90,7 +103,7 @@ pub(crate) fn parse_date(invalid: &mut Invalid, field: &str, label: &str, text: 
 pub(crate) fn parse_page(invalid: &mut Invalid, field: &str, text: Option<&str>, default: u32, max: u32) -> u32 {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => default,
-        Some(t) => match t.parse::<u32>() {
+        Some(t) => match half_width(t).parse::<u32>() {
             Ok(n) if n <= max => n,
             _ => {
                 invalid.add(field, "out_of_range", format!("{field} 应为 0 到 {max} 之间的整数"));
@@ -126,4 +139,16 @@ pub(crate) fn check_batch(len: usize) -> crate::Result<()> {
         return Err(crate::AppError::field("items", "too_many", format!("一次批量操作最多{MAX_BATCH}项，本次{len}项")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_digits_become_ascii_and_nothing_else_does() {
+        assert_eq!(half_width(" １２．５％ "), "12.5%");
+        assert_eq!(half_width("－３"), "-3");
+        assert_eq!(half_width("（一）12"), "（一）12");
+    }
 }

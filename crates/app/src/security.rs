@@ -70,7 +70,7 @@ impl App {
         require_security_admin(security)?;
         let mut invalid = Invalid::new();
         let mut number = |field: &str, label: &str, text: &str, min: u32, max: u32| -> u32 {
-            match text.trim().parse::<u32>() {
+            match crate::input::half_width(text).parse::<u32>() {
                 Ok(n) if (min..=max).contains(&n) => n,
                 _ => {
                     invalid.add(field, "range", format!("{label}应为{min}至{max}之间的整数"));

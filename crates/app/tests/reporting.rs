@@ -24,6 +24,7 @@ on_both_engines! {
     a_withdrawal_racing_a_resubmission_records_what_it_removed => withdraw_racing_resubmission;
     a_review_is_of_the_revision_read => review_of_what_was_read;
     a_resubmission_clears_the_return_comment_and_the_trail_keeps_it => resubmitted_after_return;
+    full_width_digits_read_as_an_input_method_types_them => full_width;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -499,5 +500,26 @@ where
     ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 0);
     w.app.review(&w.supervisor, id, &accept).await?;
     ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 30);
+    Ok(())
+}
+
+/// A Chinese input method types １２３: it is read as 123, not refused.
+async fn full_width(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-03-18").await?;
+    let app = &f.w.app;
+    let input = ReportInput {
+        period: "2026-03".into(),
+        percent_done: " ６０ ".into(),
+        narrative: "按计划推进".into(),
+        ..ReportInput::default()
+    };
+    let id = app.submit_report(&f.reform_reporter, f.tasks[0], &input).await?;
+    let stored = app.store().report(f.w.tenant, id).await?.context("stored")?;
+    ensure!(stored.percent_done == 60, "{stored:?}");
+    let plan = qingdan_app::PlanInput { year: "２０２７".into(), title: "2027年重点任务".into() };
+    ensure!(app.create_plan(&f.w.supervisor, &plan).await?.year == 2027);
+    // Anything else full-width is still refused, in words.
+    let bad = ReportInput { percent_done: "六十".into(), ..input };
+    ensure!(app.submit_report(&f.reform_reporter, f.tasks[1], &bad).await.is_err());
     Ok(())
 }

@@ -122,7 +122,7 @@ impl App {
     async fn check_scheme(&self, user: &User, input: &SchemeInput) -> Result<(i32, String, String)> {
         let mut invalid = Invalid::new();
         let name = invalid.text("name", "方案名称", &input.name, 100);
-        let year = match input.year.trim().parse::<i32>() {
+        let year = match crate::input::half_width(&input.year).parse::<i32>() {
             Ok(y) if (2000..=2100).contains(&y) => y,
             _ => {
                 invalid.add("year", "out_of_range", "考核年度应为2000到2100之间的年份");

@@ -73,7 +73,7 @@ fn entered(scheme: &Scheme) -> Vec<(&str, &str)> {
 }
 
 fn number(text: &str) -> Result<Option<Decimal>, String> {
-    let text = text.trim().replace([',', '，'], "");
+    let text = crate::input::half_width(text).replace([',', '，'], "");
     if text.is_empty() {
         return Ok(None);
     }

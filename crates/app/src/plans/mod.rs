@@ -2,7 +2,7 @@
 
 use crate::cache::Lookup;
 use crate::guards::{can_view_task, require_business, require_supervisor};
-use crate::input::{TargetInput, check_target, parse_date, parse_decimal, parse_page};
+use crate::input::{TargetInput, check_target, half_width, parse_date, parse_decimal, parse_page};
 use crate::{App, AppError, Result, lenient};
 use chrono::NaiveDate;
 use qingdan_domain::{
@@ -159,7 +159,7 @@ pub struct ResponsibilityInput {
 /// A plan's title and year as typed, each fault added to `invalid`.
 pub(crate) fn check_plan(invalid: &mut Invalid, input: &PlanInput) -> (String, i32) {
     let title = invalid.text("title", "计划名称", &input.title, 100);
-    let year = match input.year.trim().parse::<i32>() {
+    let year = match half_width(&input.year).parse::<i32>() {
         Ok(y) if (2000..=2100).contains(&y) => y,
         _ => {
             invalid.add("year", "out_of_range", "年度应为2000到2100之间的整数");

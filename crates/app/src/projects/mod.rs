@@ -353,7 +353,7 @@ impl App {
         if base_year > base_total {
             invalid.add("base_year", "over_total", "本年完成投资不能大于累计完成投资");
         }
-        let year = match input.year.trim() {
+        let year = match crate::input::half_width(&input.year).as_str() {
             "" => self.clock.today().year(),
             text => match text.parse::<i32>() {
                 Ok(y) if (2000..=2100).contains(&y) => y,

@@ -118,7 +118,7 @@ impl App {
                 None
             }),
         };
-        let workforce = match input.workforce.trim() {
+        let workforce = match crate::input::half_width(&input.workforce).as_str() {
             "" => 0,
             text => text.parse::<i64>().ok().filter(|n| (0..=1_000_000).contains(n)).unwrap_or_else(|| {
                 invalid.add("workforce", "not_a_count", "在岗人数应为0或正整数");

@@ -120,7 +120,7 @@ impl App {
                 None
             }
         };
-        let percent_done = match input.percent_done.trim().parse::<i64>() {
+        let percent_done = match crate::input::half_width(&input.percent_done).parse::<i64>() {
             Ok(p) if (0..=100).contains(&p) => p,
             _ => {
                 invalid.add("percent_done", "out_of_range", "完成进度应为0到100之间的整数");

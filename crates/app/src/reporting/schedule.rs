@@ -466,7 +466,7 @@ pub fn parse_schedule(input: &ScheduleInput) -> Result<ReportingSchedule> {
     }
     let cycle = cycle.unwrap_or(ReportingCycle::Monthly);
     let max_day = max_due_day(cycle);
-    let due_day = match input.due_day.trim().parse::<u32>() {
+    let due_day = match crate::input::half_width(&input.due_day).parse::<u32>() {
         Ok(d) if (1..=max_day).contains(&d) => d,
         _ => {
             let hint = match cycle {
@@ -480,7 +480,7 @@ pub fn parse_schedule(input: &ScheduleInput) -> Result<ReportingSchedule> {
         }
     };
     let max_remind = max_remind_days(cycle);
-    let remind_days_before = match input.remind_days_before.trim().parse::<u32>() {
+    let remind_days_before = match crate::input::half_width(&input.remind_days_before).parse::<u32>() {
         Ok(d) if d <= max_remind => d,
         _ => {
             invalid.add(

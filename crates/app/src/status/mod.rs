@@ -140,7 +140,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut invalid = Invalid::new();
-        let mut gap = |field: &str, label: &str, value: &str| match value.trim().parse::<i64>() {
+        let mut gap = |field: &str, label: &str, value: &str| match crate::input::half_width(value).parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => {
                 invalid.add(field, "not_a_number", format!("{label}应为0到100之间的整数"));

@@ -34,7 +34,7 @@ pub struct TimelineRuleInput {
 }
 
 fn parse_count(invalid: &mut Invalid, field: &str, label: &str, text: &str) -> u32 {
-    match text.trim().parse::<u32>() {
+    match crate::input::half_width(text).parse::<u32>() {
         Ok(n) => n,
         Err(_) => {
             invalid.add(field, "not_a_number", format!("{label}应为整数天数"));
