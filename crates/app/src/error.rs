@@ -85,6 +85,12 @@ fn entity_name(what: Entity) -> &'static str {
     }
 }
 
+/// The refusal of a review of a report whose plan is archived.
+pub const ARCHIVED_REVIEW: &str = "该计划已归档，不能审核；如需审核请先取消归档";
+
+/// The refusal of a report on a task whose plan is archived.
+pub const ARCHIVED_REPORT: &str = "该计划已归档，不再接受报送；如需报送请联系督查室取消归档";
+
 fn conflict_message(conflict: Conflict) -> AppError {
     let message = match conflict {
         Conflict::Taken(Unique::OrgName) => return AppError::field("name", "taken", "已有同名单位"),
@@ -102,6 +108,8 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::ReportAccepted => "该周期的报送已审核通过，不能再次提交",
         Conflict::ReportNotWaiting => "该报送已审核，不能重复审核",
         Conflict::ReportChanged => "该报送在您审核前已重新报送，请查看最新内容后再审核",
+        Conflict::ArchivedReview => ARCHIVED_REVIEW,
+        Conflict::ArchivedReport => ARCHIVED_REPORT,
         Conflict::AssignmentChanged => "该事项刚被他人处理，请刷新后重试",
         Conflict::TaskChanged => "该任务刚被他人修改，请刷新后重试",
         Conflict::ImportsDiffer => "两个草稿任务不属于同一份导入，不能合并",

@@ -74,6 +74,10 @@ pub enum Conflict {
     ReportNotWaiting,
     /// A report was resubmitted after the reviewer read it.
     ReportChanged,
+    /// A report to review is of an archived plan (read-only).
+    ArchivedReview,
+    /// A report was submitted on a task of an archived plan (read-only).
+    ArchivedReport,
     /// An assigned matter changed between reading it and writing the step.
     AssignmentChanged,
     /// Two draft tasks to merge belong to different imports.

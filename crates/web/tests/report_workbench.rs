@@ -24,6 +24,7 @@ on_both_engines! {
     supporting_files_reach_the_reviewer_and_no_one_else => files;
     the_office_filters_and_accepts_many_reports_at_once => batch;
     a_report_resubmitted_after_the_office_opened_it_is_not_accepted_unread => resubmitted_while_open;
+    an_archived_plan_freezes_its_waiting_reports_and_its_form => archived;
 }
 
 struct Fixture {
@@ -376,5 +377,60 @@ async fn batch(backend: Backend) -> Result<()> {
         "{refused:?}"
     );
     ensure!(reply.select("[data-report]").is_empty() && !reply.select("#empty").is_empty());
+    Ok(())
+}
+
+/// Archived with two reports waiting: the archive button said so; 审核 lists
+/// them frozen, without buttons, and refuses a review by page, batch or API
+/// (409); the report form says the plan is archived and offers no submit, and
+/// a submission sent anyway comes back with what was typed and why.
+async fn archived(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    for (task, who) in [(f.tasks[0], "reform"), (f.tasks[1], "transport")] {
+        let cookie = sign_in_as(&f.router, who).await?;
+        let form = "period=2026-03&percent_done=30&narrative=ok";
+        let sent = send(&f.router, post_form(&format!("/tasks/{}/report", task.0), &cookie, form)?).await?;
+        ensure!(sent.status == StatusCode::SEE_OTHER, "{}", sent.status);
+    }
+    let office = sign_in_as(&f.router, "supervisor").await?;
+    let plan_page = send(&f.router, get(&format!("/plans/{}", f.plan.0), &office)?).await?;
+    let confirm = plan_page.attrs("#archive-form", "data-confirm").concat();
+    ensure!(confirm.contains("本计划还有2份报送等待审核，归档后将冻结"), "{confirm}");
+    let reply = send(&f.router, post_form(&format!("/plans/{}/archive", f.plan.0), &office, "archived=1")?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "{}", reply.status);
+
+    let page = send(&f.router, get("/reviews", &office)?).await?;
+    let ids = page.attrs("[data-report]", "data-report");
+    ensure!(ids.len() == 2, "still listed: {ids:?}");
+    ensure!(page.select(".frozen") == [qingdan_app::ARCHIVED_REVIEW; 2], "{:?}", page.select(".frozen"));
+    ensure!(page.select("[data-report] form, input[name=report], #batch-form").is_empty(), "no button that fails");
+    let review = format!("/reports/{}/review", ids[0]);
+    let refused = send(&f.router, post_form(&review, &office, "decision=accept")?).await?;
+    ensure!(refused.status == StatusCode::CONFLICT, "{}", refused.status);
+    ensure!(refused.select(".card-error") == [qingdan_app::ARCHIVED_REVIEW], "{:?}", refused.select(".card-error"));
+    let batch = send(&f.router, post_form("/reviews/accept", &office, &format!("report={}", ids[1]))?).await?;
+    ensure!(batch.select("#refused").concat().contains(qingdan_app::ARCHIVED_REVIEW), "{}", batch.body);
+    let api = format!("/api/v1/reports/{}/review", ids[0]);
+    let refused = send(&f.router, post_json(&api, &office, r#"{"decision":"accept"}"#)?).await?;
+    ensure!(
+        refused.status == StatusCode::CONFLICT && refused.body.contains(qingdan_app::ARCHIVED_REVIEW),
+        "{}",
+        refused.body
+    );
+    ensure!(f.w.app.task(&f.w.supervisor, f.tasks[0]).await?.task.percent_done == 0, "nothing moved");
+
+    let reporter = sign_in_as(&f.router, "reform").await?;
+    let form_path = format!("/tasks/{}/report", f.tasks[0].0);
+    let form = send(&f.router, get(&form_path, &reporter)?).await?;
+    ensure!(form.status == StatusCode::OK && form.select("#archived") == [qingdan_app::ARCHIVED_REPORT]);
+    ensure!(form.select("#report-form").is_empty(), "no form to submit: {}", form.body);
+    let typed = "period=2026-03&percent_done=40&narrative=%E8%B7%AF%E5%9F%BA%E5%AE%8C%E6%88%90";
+    let refused = send(&f.router, post_form(&form_path, &reporter, typed)?).await?;
+    ensure!(refused.status == StatusCode::CONFLICT, "{}", refused.status);
+    ensure!(refused.select("#narrative") == ["路基完成"], "kept: {:?}", refused.select("#narrative"));
+    ensure!(refused.attrs("#percent_done", "value") == ["40"]);
+    ensure!(refused.select("#refused").concat().contains("该计划已归档"), "{:?}", refused.select("#error"));
+    ensure!(refused.select("#archived") == [qingdan_app::ARCHIVED_REPORT]);
+    ensure!(!refused.select("#report-form button").concat().contains("提交审核"), "still no submit");
     Ok(())
 }

@@ -8,12 +8,12 @@
 //! - else the org's newest accepted report of an earlier period (its actuals
 //!   and texts), so a month's report starts from last month's.
 //!
-//! A period already accepted, or one not yet begun, gets no form: the page
-//! says why first.
+//! A period already accepted, or one not yet begun, gets no form, nor does a
+//! task of an archived plan: the page says why first.
 
 use super::reports::{ActualInput, ReportInput};
 use crate::{App, AppError, Result, TaskDetail};
-use qingdan_domain::{Period, ProgressReport, ReportStatus, Role, TaskId, User};
+use qingdan_domain::{Period, PlanStatus, ProgressReport, ReportStatus, Role, TaskId, User};
 use qingdan_storage::ReportFile;
 
 /// The most periods the form offers (two years of weeks).
@@ -41,6 +41,12 @@ impl ReportForm {
     /// The period's report was accepted: nothing more may be submitted for it.
     pub fn is_accepted(&self) -> bool {
         self.existing.as_ref().is_some_and(|r| r.status == ReportStatus::Accepted)
+    }
+
+    /// The task's plan is archived: it takes no report
+    /// ([`App::submit_report`] refuses it).
+    pub fn is_archived(&self) -> bool {
+        self.detail.plan.status == PlanStatus::Archived
     }
 
     /// The period's report waits for review: it may be changed or withdrawn.

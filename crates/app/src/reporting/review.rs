@@ -1,9 +1,11 @@
 //! 审核 at the speed of the office: the review cards with what a reviewer
 //! weighs (each target's goal, last accepted value and this one, the 佐证材料,
 //! the task's light), filtered by org and plan, and 批量通过 (batch accept).
+//! A report whose plan was archived stays listed, marked frozen: it cannot be
+//! reviewed until the plan is published again.
 
 use crate::{App, AppError, Result};
-use qingdan_domain::{Org, Plan, ReportId, Target, TaskId, User};
+use qingdan_domain::{Org, Plan, PlanId, ReportId, Target, TaskId, User};
 use qingdan_storage::{ReportFile, ReviewFilter, ReviewQueueItem};
 use std::collections::HashMap;
 
@@ -17,6 +19,9 @@ pub struct ReviewCard {
     /// The task's targets; each `actual` is the last accepted value.
     pub targets: Vec<Target>,
     pub files: Vec<ReportFile>,
+    /// The report's plan is archived: it stays in the queue, frozen, and
+    /// cannot be reviewed until the plan is published again.
+    pub is_frozen: bool,
 }
 
 /// The review page: the cards and what the filters offer.
@@ -59,16 +64,25 @@ impl App {
         }
         let ids: Vec<ReportId> = items.iter().map(|i| i.report.id).collect();
         let mut files = self.store.report_files(tenant, &ids).await?;
+        let archived: Vec<PlanId> = self.store.archived_plans(tenant).await?.iter().map(|p| p.id).collect();
         let cards = items
             .into_iter()
             .map(|item| ReviewCard {
                 targets: targets.get(&item.report.task_id).cloned().unwrap_or_default(),
                 files: files.remove(&item.report.id).unwrap_or_default(),
+                is_frozen: archived.contains(&item.plan_id),
                 item,
             })
             .collect();
         let orgs = self.store.orgs(tenant).await?.into_iter().filter(|o| o.is_active).collect();
         Ok(ReviewBoard { cards, filter, orgs, plans: self.store.plans(tenant).await? })
+    }
+
+    /// How many reports on `plan` wait for review: archiving would freeze them.
+    pub async fn waiting_reports(&self, user: &User, plan: PlanId) -> Result<i64> {
+        crate::guards::require_supervisor(user)?;
+        let plan = self.plan(user, plan).await?;
+        Ok(self.store.waiting_reports(user.tenant_id, plan.id).await?)
     }
 
     /// 批量通过: accepts each report of the revision read (`None`: whichever

@@ -10,7 +10,8 @@ use crate::store::{in_tx, lock_plan, lock_plans_of_tasks, on_pool, row_to_change
 use crate::{Actor, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{
-    Comparator, Decimal, Light, OrgId, PlanId, Responsibility, Target, TargetId, Task, TaskId, TenantId, UserId,
+    Comparator, Decimal, Light, OrgId, PlanId, PlanStatus, Responsibility, Target, TargetId, Task, TaskId, TenantId,
+    UserId,
 };
 use serde_json::json;
 
@@ -857,11 +858,15 @@ impl Store {
         Ok(())
     }
 
-    /// Every task's id, dates, progress and light, for recomputing lights.
+    /// Every task's id, dates, progress and light, for recomputing lights;
+    /// not those of archived plans, whose lights stay as they were archived.
     pub async fn task_progress(&self, tenant: TenantId) -> Result<Vec<(TaskId, NaiveDate, NaiveDate, i64, Light)>> {
         let rows: Vec<(i64, NaiveDate, NaiveDate, i64, String)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, start_date, deadline, percent_done, light FROM tasks WHERE tenant_id = $1")
-                .bind(tenant.0).fetch_all(pool).await?
+            sqlx::query_as(
+                "SELECT tasks.id, tasks.start_date, tasks.deadline, tasks.percent_done, tasks.light \
+                 FROM tasks JOIN plans ON plans.id = tasks.plan_id WHERE tasks.tenant_id = $1 AND plans.status <> $2",
+            )
+            .bind(tenant.0).bind(PlanStatus::Archived.code()).fetch_all(pool).await?
         });
         rows.into_iter()
             .map(|(id, start, end, pct, light)| {
@@ -873,9 +878,9 @@ impl Store {
     /// Stores new lights for tasks whose light changed with the date, each
     /// only if the task still has the progress and dates it was computed
     /// from: an acceptance or an edit committed since the sweep read them
-    /// set a light of its own, which stands. The tasks' plans are locked
-    /// first, in id order, as every write to a plan's tasks does. Returns the
-    /// lights stored.
+    /// set a light of its own, which stands; a plan archived since keeps its
+    /// lights. The tasks' plans are locked first, in id order, as every write
+    /// to a plan's tasks does. Returns the lights stored.
     pub async fn set_lights(&self, tenant: TenantId, changes: &[Relit]) -> Result<Vec<(TaskId, Light)>> {
         let mut stored = Vec::with_capacity(changes.len());
         for chunk in changes.chunks(500) {
@@ -884,7 +889,8 @@ impl Store {
                 for change in chunk {
                     let done = sqlx::query(
                         "UPDATE tasks SET light = $1 WHERE tenant_id = $2 AND id = $3 \
-                         AND percent_done = $4 AND start_date = $5 AND deadline = $6",
+                         AND percent_done = $4 AND start_date = $5 AND deadline = $6 \
+                         AND plan_id NOT IN (SELECT id FROM plans WHERE tenant_id = $2 AND status = $7)",
                     )
                     .bind(change.light.code())
                     .bind(tenant.0)
@@ -892,6 +898,7 @@ impl Store {
                     .bind(change.percent_done)
                     .bind(change.start_date)
                     .bind(change.deadline)
+                    .bind(PlanStatus::Archived.code())
                     .execute(&mut *tx)
                     .await?;
                     if done.rows_affected() == 1 {

@@ -5,12 +5,12 @@ use crate::audit::{event, record};
 use crate::error::{Conflict, Entity};
 use crate::plans::tasks::ancestor_paths;
 use crate::rows::{code, decimal, optional_decimal};
-use crate::store::{in_tx, lock_plan_of_report, on_pool};
+use crate::store::{in_tx, lock_plan_of, lock_plan_of_report, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{
-    Comparator, Decimal, Light, OrgId, Period, PlanId, ProgressReport, ReportId, ReportStatus, ReportedActual,
-    RollupNode, StatusRules, Target, TargetId, TaskId, TenantId, UserId, roll_up,
+    Comparator, Decimal, Light, OrgId, Period, PlanId, PlanStatus, ProgressReport, ReportId, ReportStatus,
+    ReportedActual, RollupNode, StatusRules, Target, TargetId, TaskId, TenantId, UserId, roll_up,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -149,6 +149,25 @@ macro_rules! accept_progress {
             query.execute(&mut *$tx).await?;
         }
         light_change
+    }};
+}
+
+/// The plan of report `$2` (of tenant `$1`), for [`plan_archived!`].
+const PLAN_OF_REPORT: &str = "SELECT t.plan_id FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
+     WHERE r.tenant_id = $1 AND r.id = $2";
+
+/// The plan of task `$2` (of tenant `$1`), for [`plan_archived!`].
+const PLAN_OF_TASK: &str = "SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2";
+
+/// Whether the plan that `$plan_of` (SQL over the tenant `$1` and `$arg` as
+/// `$2`) selects is archived, as transaction `$tx` sees it: read after the
+/// plan's lock, so an archive committed before it is seen.
+macro_rules! plan_archived {
+    ($tx:ident, $tenant:expr, $plan_of:expr, $arg:expr) => {{
+        let sql = format!("SELECT status FROM plans WHERE tenant_id = $1 AND id = ({})", $plan_of);
+        let status: Option<String> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind($tenant.0).bind($arg).fetch_optional(&mut *$tx).await?;
+        status.as_deref() == Some(PlanStatus::Archived.code())
     }};
 }
 
@@ -389,6 +408,11 @@ impl Store {
         actor: Actor,
     ) -> Result<ReportId> {
         let id = in_tx!(self, tx => {
+            // In the plan's turn: a plan archived meanwhile takes no report.
+            lock_plan_of!(tx, new.tenant_id, new.task_id.0);
+            if plan_archived!(tx, new.tenant_id, PLAN_OF_TASK, new.task_id.0) {
+                return Err(StorageError::Conflict(Conflict::ArchivedReport));
+            }
             // One statement inserts the report or replaces a waiting or returned
             // one; an accepted report is left alone and returns no row. A
             // replaced one waits for review afresh: the old 退回意见 is cleared
@@ -545,9 +569,12 @@ impl Store {
                     Review::Accept => (ReportStatus::Accepted, String::new()),
                     Review::Return { comment } => (ReportStatus::Returned, comment.clone()),
                 };
-                if status == ReportStatus::Accepted {
-                    // The roll-up below reads sibling percents.
-                    lock_plan_of_report!(tx, tenant, id.0);
+                // The plan's turn for every review (an acceptance's roll-up reads sibling
+                // percents), and its status read in it: an archive committed meanwhile refuses it.
+                lock_plan_of_report!(tx, tenant, id.0);
+                if plan_archived!(tx, tenant, PLAN_OF_REPORT, id.0) {
+                    outcomes.push(Err(StorageError::Conflict(Conflict::ArchivedReview)));
+                    continue;
                 }
                 let row: Option<ReportRow> = sqlx::query_as(sqlx::AssertSqlSafe(set_status.as_str()))
                     .bind(status.code())
@@ -628,6 +655,17 @@ impl Store {
     pub async fn org_reports(&self, tenant: TenantId, org: OrgId, limit: u32) -> Result<Vec<ReviewQueueItem>> {
         self.queue("progress_reports.org_id = $2 ORDER BY progress_reports.submitted_at DESC", tenant, &[org.0], limit)
             .await
+    }
+
+    /// How many reports on a plan's tasks wait for review.
+    pub async fn waiting_reports(&self, tenant: TenantId, plan: PlanId) -> Result<i64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
+                 WHERE r.tenant_id = $1 AND t.plan_id = $2 AND r.status = $3",
+            )
+            .bind(tenant.0).bind(plan.0).bind(ReportStatus::Submitted.code()).fetch_one(pool).await?
+        }))
     }
 
     /// Reports waiting for review, oldest first.

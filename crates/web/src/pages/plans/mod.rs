@@ -129,6 +129,8 @@ pub struct PlanPage {
     can_read_reporting: bool,
     /// The office may mend this plan: bulk lead orgs, archive.
     can_edit: bool,
+    /// What the archive button asks before archiving (with the reports it would freeze).
+    archive_confirm: String,
     /// Leaders to choose from in the bulk form.
     leaders: Vec<qingdan_domain::User>,
     /// What the last action did.
@@ -173,6 +175,11 @@ pub async fn show(
     };
     let can_edit = user.role.can_supervise() && overview.plan.status != qingdan_domain::PlanStatus::Archived;
     let leaders = if can_edit { state.app.leaders(&user).await? } else { Vec::new() };
+    let archive_confirm = if can_edit {
+        archive_confirm(&overview.plan.title, state.app.waiting_reports(&user, overview.plan.id).await?)
+    } else {
+        String::new()
+    };
     let c = overview.counts;
     let counts = [
         (Light::Overdue.code(), Light::Overdue.label(), light_class(Light::Overdue), c.overdue),
@@ -199,9 +206,21 @@ pub async fn show(
         can_open_rule: user.role.can_supervise(),
         can_read_reporting: user.role.reads_whole_tenant(),
         can_edit,
+        archive_confirm,
         leaders,
         done: done.said(),
     })
+}
+
+/// The archive button's question: what archiving does, and the reports
+/// waiting for review it would freeze, if any.
+fn archive_confirm(title: &str, waiting: i64) -> String {
+    let frozen = if waiting > 0 {
+        format!("本计划还有{waiting}份报送等待审核，归档后将冻结、不能审核，取消归档后才能继续审核。")
+    } else {
+        String::new()
+    };
+    format!("归档“{title}”？{frozen}归档后不再接受修改和报送，可随时取消归档。")
 }
 
 #[derive(Template, WebTemplate)]

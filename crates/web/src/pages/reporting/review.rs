@@ -47,6 +47,8 @@ pub struct CardView {
     pub light_class: &'static str,
     pub targets: Vec<TargetLine>,
     pub files: Vec<FileLink>,
+    /// Why this report cannot be reviewed now (its plan is archived), "" when it can.
+    pub frozen: &'static str,
     /// Why the last review of this card was refused, and the comment typed.
     pub error: String,
     pub comment: String,
@@ -87,6 +89,7 @@ impl CardView {
             light_class: light_class(item.task_light),
             targets,
             files: card.files.iter().map(FileLink::new).collect(),
+            frozen: if card.is_frozen { qingdan_app::ARCHIVED_REVIEW } else { "" },
             error: String::new(),
             comment: String::new(),
         }
@@ -105,6 +108,8 @@ pub struct Choice {
 pub struct QueuePage {
     nav: Nav,
     reports: Vec<CardView>,
+    /// Some report may be reviewed (not all are frozen): the batch form is offered.
+    any_reviewable: bool,
     orgs: Vec<Choice>,
     plans: Vec<Choice>,
     /// The filter as sent ("" for all), kept in every form of the page.
@@ -143,6 +148,7 @@ fn queue_page(user: &User, board: ReviewBoard, org: &str, plan: &str) -> QueuePa
     QueuePage {
         nav: Nav::new(user, "/reviews"),
         reports: board.cards.iter().map(CardView::new).collect(),
+        any_reviewable: board.cards.iter().any(|c| !c.is_frozen),
         orgs: board
             .orgs
             .iter()
