@@ -693,6 +693,15 @@ async fn bulletin_reds(backend: Backend) -> Result<()> {
         map.all.red,
         map.red.len()
     );
+    // An edit shows on the map at once, not at the next report or hour.
+    let plan_before = map.all.year_plan;
+    let listed = app.project_list(office, &Default::default()).await?.projects;
+    let first = listed.iter().find(|p| p.fields.name == "东城滞后项目00").map(|p| p.id).context("项目00")?;
+    let raised = ProjectInput { year_plan: "999999".into(), ..project_input(&c, "东城滞后项目00") };
+    app.update_project(office, first, &raised).await?;
+    let after = app.project_map(office).await?.all.year_plan;
+    ensure!(after == plan_before + Decimal::from(999_999 - 40_000), "{plan_before} then {after}");
+    app.update_project(office, first, &project_input(&c, "东城滞后项目00")).await?;
     let text = qingdan_office::docx_text(&app.dispatch_bulletin(office).await?.bytes)?;
     ensure!(text.contains(&format!("本期红灯项目{many}个")), "{text}");
     for i in 0..many {

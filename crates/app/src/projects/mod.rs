@@ -184,7 +184,9 @@ impl App {
         }
         let fields = self.check_project(user, input).await?;
         let basis = self.light_basis(user).await?;
-        Ok(self.store.create_project(user.tenant_id, &fields, basis, self.actor(user)).await?)
+        let id = self.store.create_project(user.tenant_id, &fields, basis, self.actor(user)).await?;
+        self.forget_project_map(user.tenant_id);
+        Ok(id)
     }
 
     /// Changes a project's registered fields (the office only).
@@ -195,7 +197,9 @@ impl App {
         self.store.project(user.tenant_id, id).await?.ok_or(AppError::NotFound("项目"))?;
         let fields = self.check_project(user, input).await?;
         let basis = self.light_basis(user).await?;
-        Ok(self.store.update_project(user.tenant_id, id, &fields, basis, self.actor(user)).await?)
+        self.store.update_project(user.tenant_id, id, &fields, basis, self.actor(user)).await?;
+        self.forget_project_map(user.tenant_id);
+        Ok(())
     }
 
     /// A project the user may read, or `NotFound`/`Forbidden`.

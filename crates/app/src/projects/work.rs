@@ -400,6 +400,7 @@ impl App {
             &format!("/projects/{}", project.0),
         )
         .await;
+        self.forget_project_map(user.tenant_id);
         Ok(id)
     }
 
