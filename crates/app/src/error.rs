@@ -109,7 +109,6 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::ReportNotWaiting => "该报送已审核，不能重复审核",
         Conflict::ReportChanged => "该报送在您审核前已重新报送，请查看最新内容后再审核",
         Conflict::ArchivedReview => ARCHIVED_REVIEW,
-        Conflict::ArchivedReport => ARCHIVED_REPORT,
         Conflict::AssignmentChanged => "该事项刚被他人处理，请刷新后重试",
         Conflict::TaskChanged => "该任务刚被他人修改，请刷新后重试",
         Conflict::ImportsDiffer => "两个草稿任务不属于同一份导入，不能合并",

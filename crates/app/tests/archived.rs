@@ -5,7 +5,7 @@
 use anyhow::{Result, ensure};
 use qingdan_app::{App, AppError, ChannelInput, Clock, ReportInput, ReviewFilter, ReviewInput};
 use qingdan_domain::{Light, Period, PlanId, ReportId, ReportStatus, Role, TaskId, User};
-use qingdan_storage::{Actor, Conflict, NewReport, StorageError};
+use qingdan_storage::{Actor, NewReport};
 use qingdan_testkit::{Backend, World, on_both_engines};
 
 on_both_engines! {
@@ -72,7 +72,8 @@ async fn frozen_reviews(backend: Backend) -> Result<()> {
     let board = w.app.review_board(office, ReviewFilter::default()).await?;
     ensure!(board.cards.len() == 2 && board.cards.iter().all(|c| c.is_frozen), "listed, marked frozen");
 
-    // Behind the app's back: the store refuses a report on the archived plan in its transaction.
+    // Behind the app's back (a submission racing the archive): the store
+    // keeps the report, and it waits frozen like the others.
     let new = NewReport {
         tenant_id: w.tenant,
         task_id: x.tasks[0],
@@ -86,8 +87,12 @@ async fn frozen_reviews(backend: Backend) -> Result<()> {
         submitted_by: reporter.id,
     };
     let actor = Actor { user_id: Some(reporter.id), at: chrono::Utc::now(), source: None };
-    let refused = w.app.store().submit_report(&new, actor).await;
-    ensure!(matches!(refused, Err(StorageError::Conflict(Conflict::ArchivedReport))), "{refused:?}");
+    let raced = w.app.store().submit_report(&new, actor).await?;
+    let refused = w.app.review(office, raced, &review("accept")).await;
+    ensure!(matches!(&refused, Err(AppError::Conflict(m)) if m.contains("已归档")), "{refused:?}");
+    ensure!(w.app.task(office, x.tasks[0]).await?.task.percent_done == 0, "nothing moved");
+    let withdrawn = w.app.store().withdraw_report(w.tenant, raced, reporter.org_id, actor).await?;
+    ensure!(withdrawn.percent_done == 80);
 
     // Published again, the frozen reports are reviewed as before.
     w.app.archive_plan(office, x.plan, false).await?;

@@ -76,8 +76,6 @@ pub enum Conflict {
     ReportChanged,
     /// A report to review is of an archived plan (read-only).
     ArchivedReview,
-    /// A report was submitted on a task of an archived plan (read-only).
-    ArchivedReport,
     /// An assigned matter changed between reading it and writing the step.
     AssignmentChanged,
     /// Two draft tasks to merge belong to different imports.

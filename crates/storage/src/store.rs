@@ -235,19 +235,6 @@ macro_rules! lock_plan_of {
     };
 }
 
-/// [`lock_plan!`] for the plan of report `$report`'s task.
-macro_rules! lock_plan_of_report {
-    ($tx:ident, $tenant:expr, $report:expr) => {
-        $crate::store::lock_plan_where!(
-            $tx,
-            $tenant,
-            "(SELECT t.plan_id FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
-             WHERE r.tenant_id = $1 AND r.id = $2)",
-            $report
-        )
-    };
-}
-
 /// [`lock_plan!`] for the plans of the tasks whose ids `$ids` yields (an
 /// iterator of `i64`), taken in plan id order, so that two writers over
 /// several plans never wait for each other in a cycle.
@@ -299,8 +286,7 @@ macro_rules! row_to_change {
 }
 
 pub(crate) use {
-    in_tx, lock_plan, lock_plan_of, lock_plan_of_report, lock_plan_where, lock_plans_of_tasks, on_pool, on_writer,
-    row_to_change,
+    in_tx, lock_plan, lock_plan_of, lock_plan_where, lock_plans_of_tasks, on_pool, on_writer, row_to_change,
 };
 
 impl Store {

@@ -5,7 +5,7 @@ use crate::audit::{event, record};
 use crate::error::{Conflict, Entity};
 use crate::plans::tasks::ancestor_paths;
 use crate::rows::{code, decimal, optional_decimal};
-use crate::store::{in_tx, lock_plan_of, lock_plan_of_report, on_pool};
+use crate::store::{in_tx, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{
@@ -152,21 +152,22 @@ macro_rules! accept_progress {
     }};
 }
 
-/// The plan of report `$2` (of tenant `$1`), for [`plan_archived!`].
-const PLAN_OF_REPORT: &str = "SELECT t.plan_id FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
-     WHERE r.tenant_id = $1 AND r.id = $2";
-
-/// The plan of task `$2` (of tenant `$1`), for [`plan_archived!`].
-const PLAN_OF_TASK: &str = "SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2";
-
-/// Whether the plan that `$plan_of` (SQL over the tenant `$1` and `$arg` as
-/// `$2`) selects is archived, as transaction `$tx` sees it: read after the
-/// plan's lock, so an archive committed before it is seen.
-macro_rules! plan_archived {
-    ($tx:ident, $tenant:expr, $plan_of:expr, $arg:expr) => {{
-        let sql = format!("SELECT status FROM plans WHERE tenant_id = $1 AND id = ({})", $plan_of);
-        let status: Option<String> =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind($tenant.0).bind($arg).fetch_optional(&mut *$tx).await?;
+/// Takes the lock of report `$report`'s plan (as `lock_plan!` does: every
+/// review waits for its turn) and reads the plan's status in the same
+/// statement; evaluates to whether it is archived. An archive committed
+/// before the lock is seen; one after it waits for this review.
+macro_rules! lock_plan_archived {
+    ($tx:ident, $tenant:expr, $report:expr) => {{
+        let sql = format!(
+            "SELECT status FROM plans WHERE tenant_id = $1 AND id = (SELECT t.plan_id FROM progress_reports r \
+             JOIN tasks t ON t.id = r.task_id WHERE r.tenant_id = $1 AND r.id = $2){}",
+            $tx.for_update()
+        );
+        let status: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind($tenant.0)
+            .bind($report)
+            .fetch_optional(&mut *$tx)
+            .await?;
         status.as_deref() == Some(PlanStatus::Archived.code())
     }};
 }
@@ -408,11 +409,6 @@ impl Store {
         actor: Actor,
     ) -> Result<ReportId> {
         let id = in_tx!(self, tx => {
-            // In the plan's turn: a plan archived meanwhile takes no report.
-            lock_plan_of!(tx, new.tenant_id, new.task_id.0);
-            if plan_archived!(tx, new.tenant_id, PLAN_OF_TASK, new.task_id.0) {
-                return Err(StorageError::Conflict(Conflict::ArchivedReport));
-            }
             // One statement inserts the report or replaces a waiting or returned
             // one; an accepted report is left alone and returns no row. A
             // replaced one waits for review afresh: the old 退回意见 is cleared
@@ -571,8 +567,7 @@ impl Store {
                 };
                 // The plan's turn for every review (an acceptance's roll-up reads sibling
                 // percents), and its status read in it: an archive committed meanwhile refuses it.
-                lock_plan_of_report!(tx, tenant, id.0);
-                if plan_archived!(tx, tenant, PLAN_OF_REPORT, id.0) {
+                if lock_plan_archived!(tx, tenant, id.0) {
                     outcomes.push(Err(StorageError::Conflict(Conflict::ArchivedReview)));
                     continue;
                 }
