@@ -91,7 +91,7 @@ impl ChainReport {
 /// The action names of the trail, in Chinese, for the filter and the table:
 /// every code the code records (the test `every_recorded_action_has_a_label`
 /// lists them; add a new one to both).
-pub const ACTIONS: [(&str, &str); 61] = [
+pub const ACTIONS: [(&str, &str); 62] = [
     ("sign_in", "登录"),
     ("sign_in_failed", "登录失败"),
     ("locked", "账号锁定"),
@@ -156,6 +156,7 @@ pub const ACTIONS: [(&str, &str); 61] = [
     ("return_close", "退回办结申请"),
     ("accept_close", "办结销号"),
     ("reassign", "改派"),
+    ("reschedule", "按日历重算时限"),
     ("sweep", "亮灯巡检"),
 ];
 

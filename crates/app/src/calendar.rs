@@ -140,6 +140,7 @@ impl App {
         self.ensure_calendar(user.tenant_id).await?;
         self.store.upsert_calendar_day(user.tenant_id, &day, self.actor(user)).await?;
         self.calendars.remove(&user.tenant_id);
+        self.reschedule_unconfirmed(user.tenant_id).await?;
         Ok(day)
     }
 
@@ -156,6 +157,7 @@ impl App {
         self.ensure_calendar(user.tenant_id).await?;
         let deleted = self.store.delete_calendar_day(user.tenant_id, region.trim(), date, self.actor(user)).await?;
         self.calendars.remove(&user.tenant_id);
+        self.reschedule_unconfirmed(user.tenant_id).await?;
         deleted.ok_or(AppError::NotFound("日历中的这一天"))
     }
 
@@ -182,8 +184,9 @@ impl App {
         }
         self.ensure_calendar(tenant).await?;
         let actor = by.map_or_else(|| self.system_actor(), |u| self.actor(u));
-        let change = self.store.import_calendar_days(tenant, &days, actor).await?;
+        let mut change = self.store.import_calendar_days(tenant, &days, actor).await?;
         self.calendars.remove(&tenant);
+        change.rescheduled = self.reschedule_unconfirmed(tenant).await?;
         Ok(change)
     }
 

@@ -546,6 +546,17 @@ async fn own_calendar(backend: Backend) -> Result<()> {
     let next_year = on(w, "2031-03-07").create_assignment(&w.supervisor, &later).await?;
     let a = w.app.assignment(&w.supervisor, next_year).await?;
     ensure!(!a.schedule.is_confirmed && a.schedule.deploy == d("2031-03-10"), "{:?}", a.schedule);
+    // That year's calendar arrives (03-10 a day off): the flagged matter's
+    // dates are worked out again; the confirmed one keeps its own.
+    let day_off = CalendarDayInput { date: "2031-03-10".into(), name: "补充放假".into(), ..local };
+    w.app.add_calendar_day(&w.admin, &day_off).await?;
+    let a = w.app.assignment(&w.supervisor, next_year).await?;
+    ensure!(a.schedule.is_confirmed && a.schedule.deploy == d("2031-03-11"), "{:?}", a.schedule);
+    ensure!(a.current_due == a.schedule.sign_for, "the stage it is in: {a:?}");
+    ensure!(w.app.assignment(&w.supervisor, id).await?.schedule == s, "a confirmed schedule stands");
+    let query = qingdan_storage::AuditQuery { action: Some("reschedule".into()), limit: 10, ..Default::default() };
+    let events = w.app.store().audit_search(w.tenant, &query).await?;
+    ensure!(events.len() == 1 && events[0].event.entity_id == next_year.0, "{events:?}");
     Ok(())
 }
 

@@ -121,12 +121,13 @@ pub async fn run(cmd: CalendarCommand) -> Result<()> {
             let tenant = pick_tenant(&app, tenant).await?;
             match app.import_calendar_unchecked(tenant, &text).await {
                 Ok(change) => println!(
-                    "已导入 {}：新增{}天，修改{}天，删除{}天，未变{}天",
+                    "已导入 {}：新增{}天，修改{}天，删除{}天，未变{}天；{}项督办事项的时限已按新日历重算",
                     file.display(),
                     change.inserted,
                     change.updated,
                     change.removed,
-                    change.unchanged
+                    change.unchanged,
+                    change.rescheduled
                 ),
                 Err(AppError::Invalid(invalid)) => {
                     let lines: Vec<String> = invalid.errors.into_iter().map(|e| e.message).collect();

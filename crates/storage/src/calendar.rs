@@ -23,6 +23,9 @@ pub struct CalendarChange {
     pub removed: usize,
     /// Days that were there exactly as in the file.
     pub unchanged: usize,
+    /// Open 督办 matters whose unconfirmed due dates were worked out again
+    /// (set by the app after the import).
+    pub rescheduled: usize,
 }
 
 #[derive(sqlx::FromRow)]

@@ -97,7 +97,7 @@ async fn edits(backend: Backend) -> Result<()> {
     let file = "start,end,kind,name,region,source\n2027-01-01,2027-01-03,holiday,元旦,,通知\n";
     let form = format!("year=2027&text={}", encode(file));
     let reply = send(&router, post_form("/admin/calendar/import", &admin, &form)?).await?;
-    ensure!(reply.location() == "/admin/calendar?year=2027&done=imported-3-0-0-0", "{}", reply.location());
+    ensure!(reply.location() == "/admin/calendar?year=2027&done=imported-3-0-0-0-0", "{}", reply.location());
     let reply = send(&router, get(&reply.location(), &admin)?).await?;
     ensure!(reply.select("#notice").concat().contains("新增3天"), "{:?}", reply.select("#notice"));
     ensure!(reply.select("#days tbody tr").len() == 3);

@@ -33,6 +33,7 @@ use std::collections::HashSet;
 
 mod files;
 mod notice;
+mod reschedule;
 mod scheduler;
 mod sweep;
 mod timeline_rules;

@@ -541,6 +541,43 @@ impl Store {
         Ok(())
     }
 
+    /// Stores a matter's due dates worked out afresh (`after`: schedule,
+    /// current due date, yellow day and light) if it still stands where
+    /// `before` says (status and dates); else a `Conflict` and nothing changes.
+    /// Recorded in the audit trail as `reschedule`.
+    pub async fn reschedule_assignment(&self, before: &Assignment, after: &Assignment, actor: Actor) -> Result<()> {
+        let tenant = before.tenant_id;
+        in_tx!(self, tx => {
+            let done = sqlx::query(
+                "UPDATE assignments SET sign_for_due = $1, deploy_due = $2, feedback_due = $3, solve_due = $4, \
+                 is_schedule_confirmed = $5, current_due = $6, yellow_from = $7, light = $8 \
+                 WHERE tenant_id = $9 AND id = $10 AND status = $11 AND solve_due = $12 AND current_due = $13 \
+                 AND assigned_on = $14",
+            )
+            .bind(after.schedule.sign_for)
+            .bind(after.schedule.deploy)
+            .bind(after.schedule.feedback)
+            .bind(after.schedule.solve)
+            .bind(after.schedule.is_confirmed)
+            .bind(after.current_due)
+            .bind(after.yellow_from)
+            .bind(after.light.code())
+            .bind(tenant.0)
+            .bind(before.id.0)
+            .bind(before.status.code())
+            .bind(before.schedule.solve)
+            .bind(before.current_due)
+            .bind(before.assigned_on)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StorageError::Conflict(Conflict::AssignmentChanged));
+            }
+            record!(tx, event(tenant, actor, "assignment", before.id.0, "reschedule", Some(snapshot(before)), Some(snapshot(after))));
+        });
+        Ok(())
+    }
+
     /// A page of matters, most urgent (earliest current due date) first.
     pub async fn assignments(&self, q: &AssignmentQuery) -> Result<AssignmentPage> {
         let mut condition = String::from("a.tenant_id = $1");

@@ -220,8 +220,10 @@ pub async fn import(
     let year = form.get("year");
     match state.app.import_calendar(&user, &text).await {
         Ok(change) => {
-            let done =
-                format!("imported-{}-{}-{}-{}", change.inserted, change.updated, change.removed, change.unchanged);
+            let done = format!(
+                "imported-{}-{}-{}-{}-{}",
+                change.inserted, change.updated, change.removed, change.unchanged, change.rescheduled
+            );
             Ok(back(&year, &done))
         }
         Err(err) => again(&state, &user, &year, err, Extra { import_text: text, ..no_extra() }).await,
@@ -241,10 +243,15 @@ pub async fn export(State(state): State<AppState>, PageUser(user): PageUser) -> 
         .into_response())
 }
 
-/// "imported-3-1-0-7" → "已导入：新增3天，修改1天，删除0天，未变7天"; only numbers are taken from the URL.
+/// "imported-3-1-0-7-2" → "已导入：新增3天，修改1天，删除0天，未变7天；2项督办事项的时限已按新日历重算";
+/// only numbers are taken from the URL.
 fn imported_notice(done: &str) -> Option<String> {
     let counts: Vec<usize> =
         done.strip_prefix("imported-")?.split('-').map(|n| n.parse().ok()).collect::<Option<_>>()?;
-    let [inserted, updated, removed, unchanged] = counts[..] else { return None };
-    Some(format!("已导入：新增{inserted}天，修改{updated}天，删除{removed}天，未变{unchanged}天"))
+    let [inserted, updated, removed, unchanged, rescheduled] = counts[..] else { return None };
+    let mut said = format!("已导入：新增{inserted}天，修改{updated}天，删除{removed}天，未变{unchanged}天");
+    if rescheduled > 0 {
+        said.push_str(&format!("；{rescheduled}项督办事项的时限已按新日历重算"));
+    }
+    Some(said)
 }
