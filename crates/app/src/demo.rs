@@ -233,6 +233,7 @@ impl App {
                 title: (*title).into(),
                 weight: String::new(),
                 deadline: month_end(year, *month).to_string(),
+                start_date: String::new(),
                 targets: targets
                     .iter()
                     .map(|(metric, value, unit, cmp, base)| TargetInput {

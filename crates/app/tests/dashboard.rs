@@ -50,6 +50,7 @@ async fn task(w: &World, plan: PlanId, parent: Option<TaskId>, number: &str, tit
         title: title.into(),
         weight: String::new(),
         deadline: format!("{}-12-31", chrono::Datelike::year(&w.today)),
+        start_date: String::new(),
         targets: vec![],
         responsibility: None,
     };

@@ -41,6 +41,7 @@ async fn add(w: &World, plan: PlanId, parent: Option<TaskId>, title: &str, weigh
         title: title.into(),
         weight: weight.into(),
         deadline: "2026-12-31".into(),
+        start_date: String::new(),
         targets: Vec::new(),
         responsibility: None,
     };

@@ -48,6 +48,7 @@ async fn task(w: &World, plan: PlanId, parent: Option<TaskId>, title: &str, targ
         title: title.into(),
         weight: String::new(),
         deadline: "2026-12-31".into(),
+        start_date: String::new(),
         targets,
         responsibility: None,
     };

@@ -25,6 +25,7 @@ on_both_engines! {
     a_review_is_of_the_revision_read => review_of_what_was_read;
     a_resubmission_clears_the_return_comment_and_the_trail_keeps_it => resubmitted_after_return;
     full_width_digits_read_as_an_input_method_types_them => full_width;
+    a_task_added_in_december_owes_no_report_for_november => added_late;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -521,5 +522,33 @@ async fn full_width(backend: Backend) -> Result<()> {
     // Anything else full-width is still refused, in words.
     let bad = ReportInput { percent_done: "六十".into(), ..input };
     ensure!(app.submit_report(&f.reform_reporter, f.tasks[1], &bad).await.is_err());
+    Ok(())
+}
+
+async fn added_late(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-12-06").await?;
+    let app = &f.w.app;
+    let input = |start: &str| qingdan_app::TaskInput {
+        title: "新增：冬季供暖保障".into(),
+        deadline: "2026-12-31".into(),
+        start_date: start.into(),
+        responsibility: Some(qingdan_app::ResponsibilityInput { lead_org_id: Some(f.reform.0), ..Default::default() }),
+        ..Default::default()
+    };
+    for (start, field) in [("2025-12-01", "start_date"), ("2027-01-05", "start_date"), ("12月1日", "start_date")] {
+        match app.create_task(&f.w.supervisor, f.plan, &input(start)).await {
+            Err(AppError::Invalid(i)) if i.errors.iter().any(|e| e.field == field) => {}
+            other => bail!("{start}: {other:?}"),
+        }
+    }
+    let late = app.create_task(&f.w.supervisor, f.plan, &input("2026-12-01")).await?;
+    let early = app.create_task(&f.w.supervisor, f.plan, &input("")).await?;
+    // November's reports were due 11-25: the task added in December owes none.
+    let november = app.reporting_status(&f.w.supervisor, f.plan, "2026-11".parse().ok()).await?;
+    let due: Vec<TaskId> = november.tasks.iter().map(|t| t.task_id).collect();
+    ensure!(!due.contains(&late) && due.contains(&early), "{due:?}");
+    let my = app.my_reporting(&f.reform_reporter, None).await?.context("plan")?;
+    ensure!(my.overdue.iter().all(|t| t.task_id != late), "not 逾期未报 for November");
+    ensure!(my.items.iter().any(|t| t.task_id == late), "but owes December");
     Ok(())
 }

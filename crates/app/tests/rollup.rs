@@ -36,6 +36,7 @@ async fn add(w: &World, plan: PlanId, parent: Option<TaskId>, title: &str, weigh
         title: title.into(),
         weight: weight.to_string(),
         deadline: "2026-12-31".into(),
+        start_date: String::new(),
         targets: Vec::new(),
         responsibility: None,
     };

@@ -183,6 +183,7 @@ async fn capped_count(backend: Backend) -> Result<()> {
             title: format!("第{i}项民生实事"),
             weight: String::new(),
             deadline: "2026-12-31".into(),
+            start_date: String::new(),
             targets: Vec::new(),
             responsibility: None,
         };

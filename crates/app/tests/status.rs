@@ -68,6 +68,7 @@ async fn task(
         title: title.into(),
         weight: weight.into(),
         deadline: deadline.into(),
+        start_date: String::new(),
         targets,
         responsibility: None,
     };

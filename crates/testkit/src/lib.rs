@@ -194,6 +194,7 @@ impl World {
             title: title.into(),
             weight: String::new(),
             deadline: format!("{year}-12-31"),
+            start_date: String::new(),
             targets,
             responsibility: None,
         };

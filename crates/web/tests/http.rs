@@ -347,6 +347,7 @@ async fn child(f: &Fixture, parent: TaskId, title: &str, lead: OrgId) -> Result<
         title: title.into(),
         weight: String::new(),
         deadline: "2021-12-31".into(),
+        start_date: String::new(),
         targets: Vec::new(),
         responsibility: None,
     };

@@ -46,6 +46,7 @@ async fn fixture(backend: Backend) -> Result<Fixture> {
             title: title.into(),
             weight: String::new(),
             deadline: "2021-12-31".into(),
+            start_date: String::new(),
             targets: vec![],
             responsibility: None,
         };

@@ -139,6 +139,10 @@ pub struct TaskInput {
     #[serde(deserialize_with = "lenient::text", default)]
     pub weight: String,
     pub deadline: String,
+    /// 开始日期 (`YYYY-MM-DD`): a task added in the year owes no report for
+    /// the periods before it. Empty: the plan year's first day.
+    #[serde(deserialize_with = "lenient::text", default)]
+    pub start_date: String,
     #[serde(default)]
     pub targets: Vec<TargetInput>,
     /// Who answers for it, set in the same transaction (optional).
@@ -381,10 +385,25 @@ impl App {
             invalid.add("weight", "negative", "权重不能为负数");
         }
         let deadline = parse_date(invalid, "deadline", "完成时限", &input.deadline);
-        let start = NaiveDate::from_ymd_opt(plan.year, 1, 1).unwrap_or_default();
-        if deadline.is_some_and(|d| d < start) {
+        let year_start = NaiveDate::from_ymd_opt(plan.year, 1, 1).unwrap_or_default();
+        if deadline.is_some_and(|d| d < year_start) {
             invalid.add("deadline", "before_plan", format!("完成时限不能早于{}年1月1日", plan.year));
         }
+        let start = match input.start_date.trim() {
+            "" => year_start,
+            text => match parse_date(invalid, "start_date", "开始日期", text) {
+                Some(day) if day < year_start => {
+                    invalid.add("start_date", "before_plan", format!("开始日期不能早于{}年1月1日", plan.year));
+                    year_start
+                }
+                Some(day) if deadline.is_some_and(|d| day > d) => {
+                    invalid.add("start_date", "after_deadline", "开始日期不能晚于完成时限");
+                    year_start
+                }
+                Some(day) => day,
+                None => year_start,
+            },
+        };
         if input.targets.len() > 50 {
             invalid.add("targets", "too_many", "一项任务最多50个指标");
         }
