@@ -173,7 +173,7 @@ impl GongwenDoc {
     }
 
     /// Who made the document and when, for its properties (作者, 创建时间,
-    /// 修改时间): an empty `creator` leaves [`DEFAULT_CREATOR`].
+    /// 修改时间): an empty `creator` leaves `DEFAULT_CREATOR` ("Qingdan").
     #[must_use]
     pub fn made(mut self, creator: &str, at: Option<DateTime<Utc>>) -> Self {
         let creator = clean(creator).replace(['\n', '\t'], " ");
