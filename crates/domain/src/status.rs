@@ -143,28 +143,28 @@ impl StatusRules {
         }
     }
 
-    /// The rule in words, with these numbers.
-    pub fn describe(&self) -> Vec<String> {
+    /// What `light` means under these numbers, in words (the 亮灯说明 of
+    /// pages and ledgers).
+    pub fn meaning(&self, light: Light) -> String {
         let (y, r) = (self.yellow_gap, self.red_gap);
-        let yellow = if y == r {
-            "黄灯：不使用（黄灯阈值与红灯阈值相同）".to_owned()
-        } else if y == 0 {
-            format!("黄灯：工作进度落后于序时进度，且落后不超过{r}个百分点")
-        } else {
-            format!("黄灯：工作进度落后序时进度超过{y}个百分点，且不超过{r}个百分点")
-        };
-        let green = if y == 0 {
-            "绿灯：工作进度不落后于序时进度".to_owned()
-        } else {
-            format!("绿灯：工作进度不落后于序时进度，或落后不超过{y}个百分点")
-        };
-        vec![
-            "已完成：工作进度达到100%".to_owned(),
-            "逾期：已过完成时限仍未完成".to_owned(),
-            format!("红灯：工作进度落后序时进度超过{r}个百分点"),
-            yellow,
-            green,
-        ]
+        match light {
+            Light::Done => "工作进度达到100%".to_owned(),
+            Light::Overdue => "已过完成时限仍未完成".to_owned(),
+            Light::Red => format!("工作进度落后序时进度超过{r}个百分点"),
+            Light::Yellow if y == r => "不使用（黄灯阈值与红灯阈值相同）".to_owned(),
+            Light::Yellow if y == 0 => format!("工作进度落后于序时进度，且落后不超过{r}个百分点"),
+            Light::Yellow => format!("工作进度落后序时进度超过{y}个百分点，且不超过{r}个百分点"),
+            Light::Green if y == 0 => "工作进度不落后于序时进度".to_owned(),
+            Light::Green => format!("工作进度不落后于序时进度，或落后不超过{y}个百分点"),
+        }
+    }
+
+    /// The rule in words, with these numbers: a line a light, the worst first.
+    pub fn describe(&self) -> Vec<String> {
+        [Light::Done, Light::Overdue, Light::Red, Light::Yellow, Light::Green]
+            .into_iter()
+            .map(|light| format!("{}：{}", light.label(), self.meaning(light)))
+            .collect()
     }
 
     /// The rule in one line, for the plan page.

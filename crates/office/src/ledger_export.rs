@@ -13,7 +13,7 @@
 //! a light added to the domain shows up without a change here.
 
 use chrono::NaiveDate;
-use qingdan_domain::{Decimal, Light};
+use qingdan_domain::{Decimal, Light, StatusRules};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use crate::OfficeError;
@@ -126,6 +126,8 @@ pub struct LedgerExport {
     formats: Formats,
     next_row: u32,
     tasks: u64,
+    /// The tenant's light rule, for the legend sheet.
+    rules: StatusRules,
 }
 
 impl std::fmt::Debug for LedgerExport {
@@ -139,12 +141,13 @@ fn write_error(e: XlsxError) -> OfficeError {
 }
 
 impl LedgerExport {
-    /// Starts a ledger titled `title` (merged over the first row), with the header row.
+    /// Starts a ledger titled `title` (merged over the first row), with the
+    /// header row; its legend says what each light means under `rules`.
     ///
     /// # Errors
     ///
     /// [`OfficeError::LedgerWrite`] when the temporary file of the constant-memory sheet cannot be made.
-    pub fn new(title: &str) -> Result<LedgerExport, OfficeError> {
+    pub fn new(title: &str, rules: StatusRules) -> Result<LedgerExport, OfficeError> {
         let base = Format::new().set_font_name(FONT).set_font_size(10);
         let cell = base.clone().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
         let lights = Light::ALL
@@ -200,7 +203,7 @@ impl LedgerExport {
             Ok::<(), XlsxError>(())
         })()
         .map_err(write_error)?;
-        Ok(LedgerExport { workbook, formats, next_row: FIRST_DATA_ROW, tasks: 0 })
+        Ok(LedgerExport { workbook, formats, next_row: FIRST_DATA_ROW, tasks: 0, rules })
     }
 
     /// How many tasks have been written.
@@ -247,7 +250,7 @@ impl LedgerExport {
             for (i, (light, format)) in formats.lights.iter().enumerate() {
                 let row = 1 + i as u32;
                 legend.write_string_with_format(row, 0, light.label(), format)?;
-                legend.write_string_with_format(row, 1, light_meaning(*light), &formats.text)?;
+                legend.write_string_with_format(row, 1, self.rules.meaning(*light), &formats.text)?;
             }
             self.workbook.save_to_buffer()
         })()
@@ -268,17 +271,6 @@ fn set_print_layout(sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_footer(FOOTER);
     sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     Ok(())
-}
-
-fn light_meaning(light: Light) -> &'static str {
-    match light.code() {
-        "green" => "工作进度不落后于时间进度",
-        "yellow" => "工作进度落后于时间进度",
-        "red" => "工作进度明显落后于时间进度",
-        "overdue" => "已过完成时限，尚未完成",
-        "done" => "工作进度达到100%",
-        _ => "",
-    }
 }
 
 fn write_task(sheet: &mut Worksheet, f: &Formats, top: u32, task: &ExportTask) -> Result<(), XlsxError> {
@@ -408,7 +400,7 @@ mod tests {
     }
 
     fn export(tasks: &[ExportTask]) -> Vec<u8> {
-        let mut ledger = LedgerExport::new("2026年重点任务台账（2026年6月）").unwrap();
+        let mut ledger = LedgerExport::new("2026年重点任务台账（2026年6月）", StatusRules::default()).unwrap();
         for task in tasks {
             ledger.push(task).unwrap();
         }
@@ -493,6 +485,9 @@ mod tests {
         let legend = workbook.worksheet_range("亮灯说明").unwrap();
         let labels: Vec<String> = legend.rows().skip(1).map(|r| r[0].to_string()).collect();
         assert_eq!(labels, Light::ALL.map(Light::label));
+        // Each light's meaning is the rule's, with its numbers.
+        let red = legend.rows().find(|r| r[0].to_string() == "红灯").map(|r| r[1].to_string());
+        assert_eq!(red.as_deref(), Some("工作进度落后序时进度超过20个百分点"));
         let styles = {
             use std::io::Read;
             let mut archive = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
@@ -557,7 +552,7 @@ mod tests {
 
     #[test]
     fn a_cell_longer_than_excel_allows_is_an_error_not_a_panic() {
-        let mut ledger = LedgerExport::new("过长").unwrap();
+        let mut ledger = LedgerExport::new("过长", StatusRules::default()).unwrap();
         let task = ExportTask { title: "长".repeat(40_000), ..ExportTask::default() };
         let error = ledger.push(&task).unwrap_err();
         assert!(error.to_string().starts_with("生成 Excel 台账失败："), "{error}");

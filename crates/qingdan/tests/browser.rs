@@ -177,7 +177,7 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     page.sign_in("fgw.wu")?;
     let returned = page.js("document.querySelector(\"[data-pile='returned'] [data-count]\").dataset.count")?;
     assert_ne!(returned.as_str(), Some("0"), "首页 counts the returned report");
-    page.click_and_wait(&format!("[data-pile='returned'] a[href='{form_path}']"))?;
+    page.click_and_wait(&format!("[data-pile='returned'] a[href^='{form_path}?period=']"))?;
     assert!(page.text("#return-comment")?.contains("请补充完成值的佐证材料"), "the comment is beside the form");
     assert_eq!(page.value("#narrative")?, narrative, "the returned report's text is kept");
     page.keep_screenshot("2b-resubmit-kept-text")?;

@@ -35,11 +35,12 @@ impl App {
             self.store.orgs(tenant).await?.into_iter().map(|o| (o.id, o.name)).collect();
         let title = format!("{}台账（{}）", plan.title, period.label());
         let file_name = format!("{title}.xlsx");
+        let rules = self.store.status_rules(tenant).await?;
 
         let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<ExportTask>>(2);
         let writer_title = title.clone();
         let writer = tokio::task::spawn_blocking(move || -> std::result::Result<(Vec<u8>, u64, u64), OfficeError> {
-            let mut ledger = LedgerExport::new(&writer_title)?;
+            let mut ledger = LedgerExport::new(&writer_title, rules)?;
             while let Some(batch) = receiver.blocking_recv() {
                 for task in &batch {
                     ledger.push(task)?;
