@@ -486,7 +486,7 @@ mod tests {
         let labels: Vec<String> = legend.rows().skip(1).map(|r| r[0].to_string()).collect();
         assert_eq!(labels, Light::ALL.map(Light::label));
         // Each light's meaning is the rule's, with its numbers.
-        let red = legend.rows().find(|r| r[0].to_string() == "红灯").map(|r| r[1].to_string());
+        let red = legend.rows().find(|r| r[0] == "红灯").map(|r| r[1].to_string());
         assert_eq!(red.as_deref(), Some("工作进度落后序时进度超过20个百分点"));
         let styles = {
             use std::io::Read;
