@@ -88,6 +88,9 @@ fn entity_name(what: Entity) -> &'static str {
 /// The refusal of a review of a report whose plan is archived.
 pub const ARCHIVED_REVIEW: &str = "该计划已归档，不能审核；如需审核请先取消归档";
 
+/// The refusal of a 撤回 or of added files on a report whose plan is archived.
+pub const ARCHIVED_FROZEN: &str = "该计划已归档，报送已冻结，不能撤回或补充佐证材料；如需处理请联系督查室取消归档";
+
 /// The refusal of a report on a task whose plan is archived.
 pub const ARCHIVED_REPORT: &str = "该计划已归档，不再接受报送；如需报送请联系督查室取消归档";
 

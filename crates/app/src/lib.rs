@@ -42,7 +42,7 @@ pub use auth::{SessionToken, SignInPolicy, hash_password};
 pub use calendar::{CalendarDayInput, CalendarYear, MAX_CALENDAR_BYTES};
 pub use clock::{Clock, beijing};
 pub use dashboard::{Dashboard, GroupTally, RED_LIST_LIMIT, Tally};
-pub use error::{ARCHIVED_REPORT, ARCHIVED_REVIEW, AppError};
+pub use error::{ARCHIVED_FROZEN, ARCHIVED_REPORT, ARCHIVED_REVIEW, AppError};
 pub use imports::{
     ImportReview, ImportTaskInput, MAX_DRAFT_TASKS, MAX_REPORT_BYTES, MAX_REPORT_CHARS, PartChange, PublishInput,
     ReviewPart,

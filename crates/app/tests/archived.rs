@@ -71,6 +71,17 @@ async fn frozen_reviews(backend: Backend) -> Result<()> {
     }
     let board = w.app.review_board(office, ReviewFilter::default()).await?;
     ensure!(board.cards.len() == 2 && board.cards.iter().all(|c| c.is_frozen), "listed, marked frozen");
+    // Frozen for the reporter too: no 撤回, no files added.
+    let withdrawn = w.app.withdraw_report(&reporter, ra).await;
+    ensure!(matches!(&withdrawn, Err(AppError::Conflict(m)) if m == qingdan_app::ARCHIVED_FROZEN), "{withdrawn:?}");
+    let scan = qingdan_app::Upload {
+        name: "扫描件.pdf".into(),
+        content_type: "application/pdf".into(),
+        content: b"%PDF-1.4 scan".to_vec(),
+    };
+    let added = w.app.add_report_files(&reporter, rb, &[scan]).await;
+    ensure!(matches!(&added, Err(AppError::Conflict(m)) if m == qingdan_app::ARCHIVED_FROZEN), "{added:?}");
+    ensure!(w.app.report_files(office, rb).await?.is_empty(), "nothing stored");
 
     // Behind the app's back (a submission racing the archive): the store
     // keeps the report, and it waits frozen like the others.

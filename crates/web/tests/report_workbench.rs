@@ -424,6 +424,7 @@ async fn archived(backend: Backend) -> Result<()> {
     let form = send(&f.router, get(&form_path, &reporter)?).await?;
     ensure!(form.status == StatusCode::OK && form.select("#archived") == [qingdan_app::ARCHIVED_REPORT]);
     ensure!(form.select("#report-form").is_empty(), "no form to submit: {}", form.body);
+    ensure!(form.select("#withdraw").is_empty() && form.select("#add-files").is_empty(), "nor 撤回 nor files");
     let typed = "period=2026-03&percent_done=40&narrative=%E8%B7%AF%E5%9F%BA%E5%AE%8C%E6%88%90";
     let refused = send(&f.router, post_form(&form_path, &reporter, typed)?).await?;
     ensure!(refused.status == StatusCode::CONFLICT, "{}", refused.status);

@@ -71,6 +71,7 @@ impl App {
         if report.status != ReportStatus::Submitted {
             return Err(AppError::Conflict("该报送已审核，不能再添加佐证材料；如被退回，请在重新提交时上传".into()));
         }
+        self.require_unfrozen(user, &report).await?;
         let files = checked_files(uploads)?;
         if files.is_empty() {
             return Err(AppError::field("file", "required", "请选择要上传的佐证材料文件"));

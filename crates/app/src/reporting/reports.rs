@@ -202,10 +202,22 @@ impl App {
         if report.status != ReportStatus::Submitted {
             return Err(AppError::Conflict(format!("该报送已{}，不能撤回", report.status.label())));
         }
+        self.require_unfrozen(user, &report).await?;
         match self.store.withdraw_report(user.tenant_id, id, user.org_id, self.actor(user)).await {
             Err(StorageError::Conflict(_)) => Err(AppError::Conflict("该报送刚刚已被审核，不能撤回".into())),
             other => other.map_err(AppError::from),
         }
+    }
+
+    /// Refuses a change to a report waiting on an archived plan: it stands
+    /// frozen until the plan is published again ([`crate::ARCHIVED_FROZEN`]).
+    pub(crate) async fn require_unfrozen(&self, user: &User, report: &ProgressReport) -> Result<()> {
+        let task = self.store.report_basis(user.tenant_id, report.task_id, user.org_id).await?;
+        let task = task.ok_or(AppError::NotFound("任务"))?;
+        if self.plan(user, task.plan_id).await?.status == qingdan_domain::PlanStatus::Archived {
+            return Err(AppError::Conflict(crate::ARCHIVED_FROZEN.into()));
+        }
+        Ok(())
     }
 
     /// The reports waiting for review, oldest first.
