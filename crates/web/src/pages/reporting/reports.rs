@@ -237,18 +237,18 @@ pub async fn form_page(
         waiting_id: form.waiting().map_or(0, |r| r.id.0),
         files: form.files.iter().map(FileLink::new).collect(),
         prefilled_from,
-        done: if withdrawn { WITHDRAWN_REFILLED.to_owned() } else { done_message(&st.done).to_owned() },
+        done: done_message(&st.done).to_owned(),
         max_file_mb: qingdan_app::MAX_ATTACHMENT_BYTES / 1024 / 1024,
         max_files: qingdan_app::MAX_REPORT_FILES,
     })
 }
 
-/// What a withdrawal says on the form it leaves filled with what was withdrawn.
-const WITHDRAWN_REFILLED: &str = "已撤回该期报送，本期重新计为未报。表单已载入撤回的内容，修改后可重新提交；原佐证材料已随报送删除，如需要请重新上传。";
-
 fn done_message(done: &str) -> &'static str {
     match done {
-        "withdrawn" => "已撤回该期报送，本期重新计为未报；可修改后再提交。",
+        // The withdrawal's answer: the form filled with what was withdrawn.
+        "withdrawn" => {
+            "已撤回该期报送，本期重新计为未报。表单已载入撤回的内容，修改后可重新提交；原佐证材料已随报送删除，如需要请重新上传。"
+        }
         "files" => "已添加佐证材料。",
         _ => "",
     }
