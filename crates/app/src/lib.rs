@@ -144,7 +144,8 @@ pub struct App {
     /// Held while a battle map is built (see [`App::dashboard`]).
     dashboard_builds: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Projects maps by tenant and scope: summing 20,000 projects costs more than the page.
-    project_maps: TtlCache<(TenantId, qingdan_storage::ProjectScope), std::sync::Arc<projects::ProjectMap>>,
+    project_maps:
+        TtlCache<(TenantId, qingdan_storage::ProjectScope, Option<i32>), std::sync::Arc<projects::ProjectMap>>,
     /// The tenant's orgs, for the pages that list or name them (forgotten at every change here).
     orgs: TtlCache<TenantId, std::sync::Arc<Vec<qingdan_domain::Org>>>,
     /// The menu's counts by user (every page asks for them): a few seconds old at most.

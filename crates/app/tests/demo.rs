@@ -121,7 +121,7 @@ async fn demo_projects(backend: Backend) -> Result<()> {
     ensure!(second.agenda.previous_number == Some(1) && second.agenda.previous.len() == 3, "{:?}", second.agenda);
     let blockers = store.open_factor_issues(demo.tenant, qingdan_storage::ProjectScope::All, None, 100).await?;
     ensure!(blockers.len() >= 4, "{} open 堵点", blockers.len());
-    let map = app.project_map(&office).await?;
+    let map = app.project_map(&office, None).await?;
     ensure!(map.by_county.len() == 4 && map.all.projects == projects.len(), "{:?}", map.by_county);
     Ok(())
 }

@@ -686,7 +686,7 @@ async fn bulletin_reds(backend: Backend) -> Result<()> {
         // 5% of the year's plan done by July: red.
         app.create_project(office, &project_input(&c, &format!("东城滞后项目{i:02}"))).await?;
     }
-    let map = app.project_map(office).await?;
+    let map = app.project_map(office, None).await?;
     ensure!(
         map.all.red == many && map.red.len() == qingdan_app::projects::RED_LIST,
         "{} / {}",
@@ -699,7 +699,7 @@ async fn bulletin_reds(backend: Backend) -> Result<()> {
     let first = listed.iter().find(|p| p.fields.name == "东城滞后项目00").map(|p| p.id).context("项目00")?;
     let raised = ProjectInput { year_plan: "999999".into(), ..project_input(&c, "东城滞后项目00") };
     app.update_project(office, first, &raised).await?;
-    let after = app.project_map(office).await?.all.year_plan;
+    let after = app.project_map(office, None).await?.all.year_plan;
     ensure!(after == plan_before + Decimal::from(999_999 - 40_000), "{plan_before} then {after}");
     app.update_project(office, first, &project_input(&c, "东城滞后项目00")).await?;
     let text = qingdan_office::docx_text(&app.dispatch_bulletin(office).await?.bytes)?;

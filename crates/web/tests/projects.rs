@@ -24,6 +24,7 @@ on_both_engines! {
     the_projects_map_renders_with_its_charts_data => map;
     the_map_says_how_many_red_projects_its_list_leaves_out => red_list_more;
     a_bad_list_filter_is_named_in_chinese => bad_filter;
+    next_years_projects_stay_out_of_this_years_map => next_year;
     project_pages_are_not_kept_by_browsers => no_store;
     procedures_and_blockers_are_worked_from_the_project_page => prework_and_blockers;
     the_ledger_the_documents_and_the_photos_go_in_and_out_as_files => files;
@@ -364,8 +365,10 @@ async fn red_list_more(backend: Backend) -> Result<()> {
         "{:?}",
         page.select("#red-more")
     );
-    ensure!(page.attrs("#red-more a", "href") == ["/projects?light=red", "/projects?light=overdue"]);
-    let all = send(&c.router, get("/projects?light=red", &mayor)?).await?;
+    ensure!(
+        page.attrs("#red-more a", "href") == ["/projects?light=red&year=2026", "/projects?light=overdue&year=2026"]
+    );
+    let all = send(&c.router, get("/projects?light=red&year=2026", &mayor)?).await?;
     let rows = all.attrs("#projects tr[data-project]", "data-project").len();
     ensure!(all.status == StatusCode::OK && rows == qingdan_app::projects::RED_LIST + 1, "{rows}");
     Ok(())
@@ -381,6 +384,54 @@ async fn bad_filter(backend: Backend) -> Result<()> {
         ensure!(reply.body.contains(said), "{query}: {} {}", reply.status, reply.body);
         ensure!(!reply.body.contains("county 应为") && !reply.body.contains("after 应为"), "{query}");
     }
+    Ok(())
+}
+
+/// A project registered in December for next year: this year's map, its
+/// counts and the list its lights link to leave it out; the switcher shows it.
+async fn next_year(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let input = ProjectInput {
+        name: "东城数据中心".into(),
+        nature: "新建".into(),
+        category: "产业".into(),
+        county_org_id: c.east.0.to_string(),
+        owner_org_id: c.steel.0.to_string(),
+        total_investment: "90000".into(),
+        year: "2027".into(),
+        year_plan: "30000".into(),
+        stage: "谋划".into(),
+        level: "市重点".into(),
+        batch: "签约一批".into(),
+        ..ProjectInput::default()
+    };
+    let next = c.w.app.create_project(&c.w.supervisor, &input).await?;
+    let mayor = sign_in_as(&c.router, "mayor").await?;
+    let page = send(&c.router, get("/projects/map", &mayor)?).await?;
+    ensure!(page.status == StatusCode::OK, "{}", page.status);
+    ensure!(page.select("#map-year") == ["2026年度"] && page.select("#project-count") == ["1"], "{}", page.body);
+    let data: serde_json::Value = serde_json::from_str(page.select("#projects-map-data").first().context("data")?)?;
+    let signing = data["batches"].as_array().and_then(|b| b.iter().find(|b| b["code"] == "signing"));
+    ensure!(signing.is_some_and(|b| b["planned"] == 0), "{data}");
+    ensure!(data["county"][0]["plan"] == "40000", "{data}");
+    ensure!(page.attrs("#year-switch a", "href") == ["/projects/map?year=2027"], "{}", page.body);
+    let green = page.attrs("a[href^='/projects?light=green']", "href");
+    ensure!(green == ["/projects?light=green&year=2026"], "{green:?}");
+    let list = send(&c.router, get(&green[0], &mayor)?).await?;
+    ensure!(list.attrs("#projects tr[data-project]", "data-project").is_empty(), "2026 has no green project");
+    let list = send(&c.router, get("/projects?year=2027", &mayor)?).await?;
+    ensure!(list.attrs("#projects tr[data-project]", "data-project") == [next.0.to_string()], "{}", list.body);
+    ensure!(list.select("select[name=year] option[selected]") == ["2027年度"]);
+    let later = send(&c.router, get("/projects/map?year=2027", &mayor)?).await?;
+    ensure!(later.select("#map-year") == ["2027年度"] && later.select("#project-count") == ["1"]);
+    ensure!(later.select("#red-list tr[data-project]").is_empty(), "last year's red project is not 2027's");
+    let bad = send(&c.router, get("/projects/map?year=20x7", &mayor)?).await?;
+    ensure!(
+        bad.status == StatusCode::UNPROCESSABLE_ENTITY && bad.body.contains("计划年度应为2000到2100之间的年份"),
+        "{} {}",
+        bad.status,
+        bad.body
+    );
     Ok(())
 }
 

@@ -65,9 +65,9 @@ impl App {
         let scope = super::scope_of(user)?;
         // Built now, not the page's cached map, and with every red project, not
         // the map's first few: the document's counts agree with its own tables.
-        let map = self.build_project_map(tenant, scope).await?;
-        let (lagging, _) =
-            self.store.lagging_projects(tenant, scope, i64::try_from(map.all.red).unwrap_or(i64::MAX)).await?;
+        let map = self.build_project_map(tenant, scope, None).await?;
+        let red = i64::try_from(map.all.red).unwrap_or(i64::MAX);
+        let (lagging, _) = self.store.lagging_projects(tenant, scope, Some(map.year), red).await?;
         let blockers = self.store.open_factor_issues(tenant, ProjectScope::All, None, 50).await?;
         let orgs = self.store.orgs(tenant).await?;
         let org_name = |id: Option<OrgId>| {

@@ -5,6 +5,9 @@
 //! Every figure is summed here, once, from the projects' stored figures:
 //! 投资完成率 of a group = its 本年完成 ÷ its 年度计划投资
 //! ([`investment_rate`]), so a group's rate is never a mean of rates.
+//!
+//! A map is of one 计划年度: a project registered in December for next year
+//! has next year's plan, which is not this year's to sum.
 
 use super::scope_of;
 use crate::{App, Result};
@@ -61,6 +64,10 @@ pub struct BatchCount {
 /// What the projects map shows.
 #[derive(Debug, Clone)]
 pub struct ProjectMap {
+    /// The 计划年度 summed.
+    pub year: i32,
+    /// Every 计划年度 with projects the user may see, oldest first.
+    pub years: Vec<i32>,
     pub as_of: NaiveDate,
     /// 序时进度 of the year today.
     pub time: i64,
@@ -89,19 +96,27 @@ fn add_to(groups: &mut BTreeMap<String, GroupFigures>, name: String, p: &KeyProj
     groups.entry(name.clone()).or_insert_with(|| GroupFigures { name, ..GroupFigures::default() }).add(p);
 }
 
-/// The map's figures over `projects` on `today` (pure: the one place they are summed).
+/// The 计划年度 a map opens on: the newest of `years` that has begun by
+/// `today`; only future ones, the first of them; none, today's year.
+pub fn default_map_year(years: &[i32], today: NaiveDate) -> i32 {
+    let this_year = chrono::Datelike::year(&today);
+    years.iter().rev().find(|y| **y <= this_year).or(years.first()).copied().unwrap_or(this_year)
+}
+
+/// The map's figures for 计划年度 `year` over the projects of that year in
+/// `projects` on `today` (pure: the one place they are summed).
 pub fn project_map(
     projects: &[KeyProject],
     org_name: &dyn Fn(Option<OrgId>) -> String,
+    year: i32,
     today: NaiveDate,
 ) -> ProjectMap {
-    let year = projects.iter().map(|p| p.fields.year).max().unwrap_or_else(|| chrono::Datelike::year(&today));
     let mut all = GroupFigures { name: "全部".to_owned(), ..GroupFigures::default() };
     let (mut county, mut industry, mut zone) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
     let mut stages = BTreeMap::new();
     let mut batches: BTreeMap<Batch, (usize, usize)> = BTreeMap::new();
     let mut lights: std::collections::HashMap<Light, usize> = std::collections::HashMap::new();
-    for p in projects {
+    for p in projects.iter().filter(|p| p.fields.year == year) {
         all.add(p);
         add_to(&mut county, or_unknown(org_name(p.fields.county_org_id), "未填县区"), p);
         add_to(&mut industry, or_unknown(p.fields.industry.clone(), "未填行业"), p);
@@ -119,6 +134,8 @@ pub fn project_map(
     let mut by_industry: Vec<GroupFigures> = industry.into_values().collect();
     by_industry.sort_by(|a, b| b.year_plan.cmp(&a.year_plan).then(a.name.cmp(&b.name)));
     ProjectMap {
+        year,
+        years: vec![year],
         as_of: today,
         time: year_time_progress(year, today),
         all,
@@ -146,27 +163,37 @@ fn or_unknown(name: String, unknown: &str) -> String {
 }
 
 impl App {
-    /// The projects map of what the user may see (cached 30 s per tenant and scope).
-    pub async fn project_map(&self, user: &User) -> Result<Arc<ProjectMap>> {
+    /// The projects map of what the user may see, of 计划年度 `year` (none:
+    /// [`default_map_year`]); cached 30 s per tenant, scope and year.
+    pub async fn project_map(&self, user: &User, year: Option<i32>) -> Result<Arc<ProjectMap>> {
         let scope = scope_of(user)?;
-        let key = (user.tenant_id, scope);
+        let key = (user.tenant_id, scope, year);
         if let Some(map) = self.project_maps.get(&key) {
             return Ok(map);
         }
-        let map = Arc::new(self.build_project_map(user.tenant_id, scope).await?);
+        let map = Arc::new(self.build_project_map(user.tenant_id, scope, year).await?);
         self.project_maps.put(key, map.clone());
         Ok(map)
     }
 
-    pub(crate) async fn build_project_map(&self, tenant: TenantId, scope: ProjectScope) -> Result<ProjectMap> {
+    pub(crate) async fn build_project_map(
+        &self,
+        tenant: TenantId,
+        scope: ProjectScope,
+        year: Option<i32>,
+    ) -> Result<ProjectMap> {
         let today = self.clock.today();
-        let projects = self.store.all_projects(tenant, scope, &ProjectQuery::default()).await?;
+        let years = self.store.project_years(tenant, scope).await?;
+        let year = year.unwrap_or_else(|| default_map_year(&years, today));
+        let query = ProjectQuery { year: Some(year), ..ProjectQuery::default() };
+        let projects = self.store.all_projects(tenant, scope, &query).await?;
         let orgs = self.store.orgs(tenant).await?;
         let org_name = |id: Option<OrgId>| {
             id.and_then(|id| orgs.iter().find(|o| o.id == id)).map(|o| o.name.clone()).unwrap_or_default()
         };
-        let mut map = project_map(&projects, &org_name, today);
-        let (red, _) = self.store.lagging_projects(tenant, scope, RED_LIST as i64 * 2).await?;
+        let mut map = project_map(&projects, &org_name, year, today);
+        map.years = years;
+        let (red, _) = self.store.lagging_projects(tenant, scope, Some(year), RED_LIST as i64 * 2).await?;
         let blockers = self.store.open_factor_issues(tenant, scope, None, 1_000).await?;
         map.red = red
             .into_iter()
@@ -257,7 +284,7 @@ mod tests {
             Some(OrgId(2)) => "西山县".to_owned(),
             _ => String::new(),
         };
-        let map = project_map(&projects, &names, "2026-07-01".parse().unwrap_or_default());
+        let map = project_map(&projects, &names, 2026, "2026-07-01".parse().unwrap_or_default());
         // 900 of 1100 is 81%; the mean of 90% and 0% would say 45%.
         assert_eq!(map.by_county[0].name, "东城区");
         assert_eq!((map.by_county[0].rate, map.by_county[0].red, map.by_county[0].projects), (81, 1, 2));
@@ -268,5 +295,26 @@ mod tests {
         assert_eq!(map.funnel.iter().map(|s| s.count).sum::<usize>(), 3);
         assert_eq!(map.by_industry.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["未填行业", "新材料"]);
         assert_eq!(map.time, 49);
+    }
+
+    #[test]
+    fn next_years_projects_are_not_summed_into_this_years_map() {
+        let mut next = project(4, 1, 5000, 0, Stage::Planning, Some(Batch::Signing), Light::Green);
+        next.fields.year = 2027;
+        let projects = [project(1, 1, 1000, 900, Stage::Building, None, Light::Green), next];
+        let map = project_map(&projects, &|_| "东城区".to_owned(), 2026, "2026-12-10".parse().unwrap_or_default());
+        assert_eq!((map.all.projects, map.all.year_plan, map.all.rate), (1, Decimal::from(1000), 90));
+        assert!(map.batches.iter().all(|b| b.planned == 0), "next year's batch is not this year's");
+        let map = project_map(&projects, &|_| "东城区".to_owned(), 2027, "2026-12-10".parse().unwrap_or_default());
+        assert_eq!((map.all.projects, map.all.year_plan, map.time), (1, Decimal::from(5000), 0));
+    }
+
+    #[test]
+    fn the_map_opens_on_the_newest_year_begun() {
+        let december: NaiveDate = "2026-12-10".parse().unwrap_or_default();
+        assert_eq!(default_map_year(&[2025, 2026, 2027], december), 2026);
+        assert_eq!(default_map_year(&[2027, 2028], december), 2027);
+        assert_eq!(default_map_year(&[2024], december), 2024);
+        assert_eq!(default_map_year(&[], december), 2026);
     }
 }

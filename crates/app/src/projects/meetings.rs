@@ -135,7 +135,7 @@ impl App {
             id.and_then(|id| orgs.iter().find(|o| o.id == id)).map(|o| o.name.clone()).unwrap_or_default()
         };
         let (lagging_projects, lagging_total) =
-            self.store.lagging_projects(tenant, ProjectScope::All, AGENDA_ITEMS * 4).await?;
+            self.store.lagging_projects(tenant, ProjectScope::All, None, AGENDA_ITEMS * 4).await?;
         let mut stalled = Vec::new();
         let mut lagging = Vec::new();
         for p in &lagging_projects {

@@ -25,7 +25,7 @@ mod work;
 pub use ledger::ProjectLedgerImported;
 pub(crate) use ledger_preview::ProjectLedgerPlan;
 pub use ledger_preview::{ChangedProject, FieldChange, NewProject, ProjectLedgerPreview, RefusedRow};
-pub use map::{BatchCount, GroupFigures, ProjectMap, RED_LIST, StageCount};
+pub use map::{BatchCount, GroupFigures, ProjectMap, RED_LIST, StageCount, default_map_year};
 pub use meetings::{Agenda, AgendaDecision, AgendaItem, DecisionInput, MeetingDetail, MeetingInput, decision_state};
 pub use reminders::{PROJECT_SCHEDULE, project_reminder};
 pub use work::{FactorInput, PreworkInput, ProjectReportInput};
@@ -143,7 +143,32 @@ pub struct ProjectFilter {
     pub light: String,
     /// `mine`: a leader's own (包联) projects.
     pub liaison: String,
+    /// 计划年度.
+    pub year: String,
     pub after: String,
+}
+
+/// A 计划年度 typed in a query string (`?year=`): empty for none.
+pub fn typed_year(text: &str) -> Result<Option<i32>> {
+    let mut invalid = Invalid::new();
+    let year = plan_year(&mut invalid, text);
+    invalid.into_result()?;
+    Ok(year)
+}
+
+/// A 计划年度 typed in a filter: empty for any year.
+fn plan_year(invalid: &mut Invalid, text: &str) -> Option<i32> {
+    let text = crate::input::half_width(text);
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse::<i32>() {
+        Ok(year) if (2000..=2100).contains(&year) => Some(year),
+        _ => {
+            invalid.add("year", "out_of_range", "计划年度应为2000到2100之间的年份");
+            None
+        }
+    }
 }
 
 /// The office (and the 发改委 project office) manage the register.
@@ -268,11 +293,17 @@ impl App {
             level: code(&mut invalid, "level", &filter.level, Level::from_code),
             category: code(&mut invalid, "category", &filter.category, Category::from_code),
             light: code(&mut invalid, "light", &filter.light, qingdan_domain::Light::from_code),
+            year: plan_year(&mut invalid, &filter.year),
             after: id(&mut invalid, "after", "翻页位置", &filter.after).map(ProjectId),
             limit,
         };
         invalid.into_result()?;
         Ok(query)
+    }
+
+    /// The 计划年度 of the projects the user may read, oldest first.
+    pub async fn project_years(&self, user: &User) -> Result<Vec<i32>> {
+        Ok(self.store.project_years(user.tenant_id, scope_of(user)?).await?)
     }
 
     /// Checks a typed project into its fields, with a Chinese message per field.

@@ -188,16 +188,19 @@ impl Store {
         }))
     }
 
-    /// Projects lit overdue, red or yellow that `scope` may see: overdue
-    /// first, then the furthest behind 序时进度; and how many there are.
+    /// Projects lit overdue, red or yellow that `scope` may see (of the
+    /// 计划年度 `year`, or any): overdue first, then the furthest behind
+    /// 序时进度; and how many there are.
     pub async fn lagging_projects(
         &self,
         tenant: TenantId,
         scope: ProjectScope,
+        year: Option<i32>,
         limit: i64,
     ) -> Result<(Vec<KeyProject>, i64)> {
         let (org_filter, org) = super::prework::scope_filter(scope);
-        let scoped = format!("p.tenant_id = $1 AND $2 = $2 AND {org_filter}");
+        // `$2` is the year, 0 for any (no project's year is 0: 2000 to 2100).
+        let scoped = format!("p.tenant_id = $1 AND ($2 = 0 OR p.year = $2) AND {org_filter}");
         let filter = format!("{scoped} AND p.light IN ('overdue', 'red', 'yellow')");
         // Light by light on the index `projects_lagging` (tenant, light, gap
         // DESC, id), each read only as far as `limit`: no sort of the
@@ -218,8 +221,8 @@ impl Store {
         );
         let count_sql = format!("SELECT COUNT(*) FROM projects p WHERE {filter} AND $4 = $4");
         let (rows, count): (Vec<ProjectRow>, i64) = on_pool!(self, pool => {
-            let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(0_i64).bind(org).bind(limit).fetch_all(pool).await?;
-            let count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)).bind(tenant.0).bind(0_i64).bind(org).bind(limit).fetch_one(pool).await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(i64::from(year.unwrap_or(0))).bind(org).bind(limit).fetch_all(pool).await?;
+            let count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)).bind(tenant.0).bind(i64::from(year.unwrap_or(0))).bind(org).bind(limit).fetch_one(pool).await?;
             (rows, count)
         });
         Ok((rows.into_iter().map(ProjectRow::into_project).collect::<Result<_>>()?, count))

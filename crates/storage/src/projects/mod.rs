@@ -54,6 +54,8 @@ pub struct ProjectQuery {
     pub level: Option<Level>,
     pub category: Option<Category>,
     pub light: Option<Light>,
+    /// 计划年度: the year the project's 年度计划投资 and 本年完成 are for.
+    pub year: Option<i32>,
     /// Keyset paging: projects after this id.
     pub after: Option<ProjectId>,
     pub limit: i64,
@@ -518,6 +520,20 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// The 计划年度 of the projects `scope` may see, oldest first.
+    pub async fn project_years(&self, tenant: TenantId, scope: ProjectScope) -> Result<Vec<i32>> {
+        let (filter, binds) = project_filter(scope, &ProjectQuery::default());
+        let sql = format!("SELECT DISTINCT p.year FROM projects p WHERE {filter} ORDER BY p.year");
+        let years: Vec<i64> = on_pool!(self, pool => {
+            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(tenant.0);
+            for bind in &binds {
+                query = match bind { Bind::Int(v) => query.bind(*v), Bind::Text(v) => query.bind(v.clone()) };
+            }
+            query.fetch_all(pool).await?
+        });
+        Ok(years.into_iter().filter_map(|y| i32::try_from(y).ok()).collect())
+    }
+
     /// The tenant's project of this name, if any (a ledger row updates it).
     pub async fn project_named(&self, tenant: TenantId, name: &str) -> Result<Option<ProjectId>> {
         Ok(on_pool!(self, pool => {
@@ -668,6 +684,7 @@ fn project_filter(scope: ProjectScope, query: &ProjectQuery) -> (String, Vec<Bin
         ("p.zone_org_id = ?", query.zone.map(|o| o.0)),
         ("p.owner_org_id = ?", query.owner.map(|o| o.0)),
         ("p.liaison_leader_id = ?", query.liaison.map(|u| u.0)),
+        ("p.year = ?", query.year.map(i64::from)),
     ];
     for (sql, value) in ints {
         if let Some(v) = value {

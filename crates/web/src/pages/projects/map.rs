@@ -9,13 +9,22 @@ use super::{Names, ProjectLine, money};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
+use crate::extractors::QueryParams;
 use crate::pages::dashboard::script_json;
 use crate::view::{Nav, light_class};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use qingdan_app::projects::{GroupFigures, ProjectMap};
+use qingdan_app::projects::{GroupFigures, ProjectMap, typed_year};
+use serde::Deserialize;
 use serde_json::{Value, json};
+
+/// `?year=`: the 计划年度 to show (empty: the current one).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MapQuery {
+    year: String,
+}
 
 /// One project of the red list with its open 堵点, in words.
 pub struct RedProject {
@@ -27,6 +36,9 @@ pub struct RedProject {
 #[template(path = "projects/map.html")]
 pub struct MapPage {
     nav: Nav,
+    /// The 计划年度 shown, and every year with projects (a switcher when more than one).
+    year: i32,
+    years: Vec<i32>,
     as_of: String,
     time: i64,
     projects: usize,
@@ -45,8 +57,12 @@ pub struct MapPage {
     can_download_bulletin: bool,
 }
 
-pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> Result<MapPage, PageError> {
-    let map = state.app.project_map(&user).await?;
+pub async fn show(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    QueryParams(query): QueryParams<MapQuery>,
+) -> Result<MapPage, PageError> {
+    let map = state.app.project_map(&user, typed_year(&query.year)?).await?;
     let orgs = state.app.orgs(&user).await?;
     let leaders = state.app.project_leaders(&user).await?;
     let names = Names::new(&orgs, &leaders);
@@ -72,6 +88,8 @@ pub async fn show(State(state): State<AppState>, PageUser(user): PageUser) -> Re
         .collect();
     Ok(MapPage {
         nav: Nav::new(&user, "/projects"),
+        year: map.year,
+        years: map.years.clone(),
         as_of: map.as_of.to_string(),
         time: map.time,
         projects: map.all.projects,

@@ -43,6 +43,8 @@ pub struct ListPage {
     levels: Vec<Choice>,
     categories: Vec<Choice>,
     lights: Vec<(&'static str, &'static str, &'static str)>,
+    /// Every 计划年度 with projects (a select when more than one).
+    years: Vec<i32>,
     is_leader: bool,
     is_office: bool,
     heading: &'static str,
@@ -59,6 +61,10 @@ impl ListPage {
             _ => return false,
         };
         chosen == value
+    }
+
+    fn is_chosen_year(&self, year: &i32) -> bool {
+        self.filter.year.trim() == year.to_string()
     }
 
     fn is_chosen_org(&self, field: &str, id: &i64) -> bool {
@@ -79,6 +85,7 @@ fn filter_query(filter: &ProjectFilter) -> String {
         ("category", &filter.category),
         ("light", &filter.light),
         ("liaison", &filter.liaison),
+        ("year", &filter.year),
     ];
     let kept: Vec<(&str, &String)> = pairs.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
     serde_urlencoded::to_string(kept).unwrap_or_default()
@@ -112,6 +119,7 @@ pub async fn list(
         levels: choices(Level::ALL, Level::code, Level::label),
         categories: choices(Category::ALL, Category::code, Category::label),
         lights: Light::ALL.iter().map(|l| (l.code(), l.label(), light_class(*l))).collect(),
+        years: state.app.project_years(&user).await?,
         is_leader: user.role == Role::Leader,
         is_office: is_office(&user),
         heading: if mine { "我包联的项目" } else { "重点项目" },
