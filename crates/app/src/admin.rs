@@ -8,7 +8,7 @@ use qingdan_domain::{Invalid, Org, OrgId, OrgKind, Role, User, UserId};
 use qingdan_storage::{NewOrg, NewUser, PasswordChange, UserChange};
 
 /// An org as typed into a form or sent to the API.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct OrgInput {
     pub name: String,
     pub kind: String,
@@ -25,7 +25,7 @@ pub struct UserEdit {
 }
 
 /// A user as typed into a form or sent to the API.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct UserInput {
     pub username: String,
     pub display_name: String,

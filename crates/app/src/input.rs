@@ -10,7 +10,7 @@ use serde::Deserialize;
 use std::str::FromStr;
 
 /// A target (指标) of a task or a draft task.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct TargetInput {
     pub metric: String,
     #[serde(deserialize_with = "lenient::text", default)]

@@ -6,7 +6,9 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 /// The single numeric id in a route like `/tasks/{id}`. Anything else (not
 /// a number, too large) is a 404: the error page, or JSON under `/api/`.
@@ -39,18 +41,60 @@ fn bad_id(parts: &Parts) -> Response {
     refused(parts.uri.path(), StatusCode::NOT_FOUND, "not_found", "地址中的编号无效".to_owned())
 }
 
-/// A JSON body; malformed JSON, a wrong type or a wrong content type is a 4xx
-/// whose message says what and where.
+/// A JSON body; malformed JSON, a wrong type, a field the body type does not
+/// have (a misspelt `parnet_id` would otherwise be dropped in silence) or a
+/// wrong content type is a 4xx whose message says what and where.
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+impl<T: DeserializeOwned + Serialize, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<ApiJson<T>, Response> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        let axum::Json(sent) = axum::Json::<Value>::from_request(req, state).await.map_err(json_rejection)?;
+        let body: T = serde_path_to_error::deserialize(&sent).map_err(data_error)?;
+        // What the type reads, written back, names every field it has (a
+        // flattened part's too): a key sent beyond those was not read.
+        let read = serde_json::to_value(&body).unwrap_or(Value::Null);
+        match unknown_field(&sent, &read, "") {
+            Some(at) => Err(bad_request(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_field",
+                format!("请求体含未知字段：{at}（请对照接口文档检查字段名）"),
+            )),
+            None => Ok(ApiJson(body)),
         }
+    }
+}
+
+/// A body that is JSON but not of the body type: what is wrong, and where.
+fn data_error(e: serde_path_to_error::Error<serde_json::Error>) -> Response {
+    let path = e.path().to_string();
+    let said = e.inner().to_string();
+    let message = match said.strip_prefix("missing field `").and_then(|f| f.split('`').next()) {
+        Some(field) if path == "." => format!("请求体缺少必填字段：{field}"),
+        Some(field) => format!("请求体缺少必填字段：{path}.{field}"),
+        None if path == "." => format!("请求体字段类型不正确：{said}"),
+        None => format!("请求体字段类型不正确：{path}: {said}"),
+    };
+    bad_request(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message)
+}
+
+/// The path of the first key of `sent` that `read` lacks, if any.
+fn unknown_field(sent: &Value, read: &Value, path: &str) -> Option<String> {
+    match (sent, read) {
+        (Value::Object(sent), Value::Object(read)) => sent.iter().find_map(|(key, value)| {
+            let at = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            match read.get(key) {
+                Some(read) => unknown_field(value, read, &at),
+                None => Some(at),
+            }
+        }),
+        (Value::Array(sent), Value::Array(read)) => sent
+            .iter()
+            .zip(read)
+            .enumerate()
+            .find_map(|(i, (sent, read))| unknown_field(sent, read, &format!("{path}[{i}]"))),
+        _ => None,
     }
 }
 

@@ -270,6 +270,28 @@ async fn bad_api_input(backend: Backend) -> Result<()> {
         percent["errors"][0]["field"] == "percent_done" && percent["errors"][0]["code"] == "out_of_range",
         "{percent}"
     );
+    // A misspelt field is named, with where it sits, not dropped in silence.
+    for (body, at) in [
+        (r#"{"period":"2021-06","percent_done":50,"narative":"x"}"#, "narative"),
+        (
+            r#"{"period":"2021-06","percent_done":50,"narrative":"x","actuals":[{"target_id":1,"actaul":"2"}]}"#,
+            "actuals[0].actaul",
+        ),
+    ] {
+        let reply = send(&f.router, post_json(&url, &cookie, body)?).await?;
+        let json = reply.json()?;
+        ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY && json["code"] == "unknown_field", "{body}: {json}");
+        ensure!(json["message"] == format!("请求体含未知字段：{at}（请对照接口文档检查字段名）"), "{json}");
+    }
+    let office = sign_in_as(&f.router, "supervisor").await?;
+    let bulk = format!("/api/v1/plans/{}/tasks/bulk", f.plan);
+    let body = r#"{"items":[{"title":"新任务","deadline":"2026-12-31","parnet_id":1}]}"#;
+    let reply = send(&f.router, post_json(&bulk, &office, body)?).await?;
+    ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{} {}", reply.status, reply.body);
+    ensure!(reply.json()?["message"].as_str().is_some_and(|m| m.contains("items[0].parnet_id")), "{}", reply.body);
+    let body = r#"{"items":[{"title":"新任务"}]}"#;
+    let reply = send(&f.router, post_json(&bulk, &office, body)?).await?;
+    ensure!(reply.json()?["message"] == "请求体缺少必填字段：items[0].deadline", "{}", reply.body);
     let no_type = Request::post(&url).header(header::COOKIE, &cookie).body(Body::from("{}"))?;
     ensure!(send(&f.router, no_type).await?.status == StatusCode::UNSUPPORTED_MEDIA_TYPE);
     for path in ["/api/v1/tasks/abc", "/api/v1/tasks/99999999", "/api/v1/tasks/-1", "/tasks/%FF", "/api/v1/nothing"] {

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 /// A task of a bulk creation: a task as `POST /plans/{id}/tasks` takes it,
 /// or under an earlier task of the same batch (`parent_ref`, its index).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct BulkTaskInput {
     #[serde(flatten)]
     pub task: TaskInput,
@@ -22,7 +22,7 @@ pub struct BulkTaskInput {
 }
 
 /// One responsibility of a bulk assignment.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct BulkResponsibilityInput {
     pub task_id: i64,
     #[serde(flatten)]

@@ -123,14 +123,14 @@ impl TaskDetail {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct PlanInput {
     #[serde(deserialize_with = "lenient::text", default)]
     pub year: String,
     pub title: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct TaskInput {
     pub parent_id: Option<i64>,
     #[serde(default)]
@@ -151,7 +151,7 @@ pub struct TaskInput {
 }
 
 /// Who answers for a task, as ids typed into a form or sent to the API.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct ResponsibilityInput {
     pub lead_leader_id: Option<i64>,
     pub lead_org_id: Option<i64>,

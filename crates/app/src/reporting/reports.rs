@@ -18,7 +18,7 @@ const MAX_TEXT: usize = 2000;
 /// and on the form ([`crate::ReportForm::is_future`]).
 pub const FUTURE_PERIOD: &str = "不能填报未来的周期";
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct ActualInput {
     #[serde(deserialize_with = "lenient::text", default)]
     pub target_id: String,
@@ -27,7 +27,7 @@ pub struct ActualInput {
 }
 
 /// A progress report as typed into the form or sent to the API.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct ReportInput {
     #[serde(default)]
     pub period: String,
@@ -48,7 +48,7 @@ pub struct ReportInput {
 }
 
 /// A supervisor's decision: `accept`, or `return` with a comment.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct ReviewInput {
     pub decision: String,
     #[serde(default)]

@@ -28,7 +28,7 @@ pub(crate) struct WorkOn {
 }
 
 /// Thresholds as typed into the admin form or sent to the API.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct StatusRulesInput {
     /// 黄灯阈值: yellow when work is behind time by more than this many points.
     #[serde(deserialize_with = "lenient::text", default)]

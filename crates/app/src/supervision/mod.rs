@@ -52,7 +52,7 @@ const MAX_TEXT: usize = 5000;
 const MAX_ATTACHMENTS: usize = 20;
 
 /// A new matter as typed into the form or sent to the API.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct NewAssignmentInput {
     #[serde(default)]
     pub title: String,
@@ -89,7 +89,7 @@ pub struct NewAssignmentInput {
 }
 
 /// A step on a matter: the action and what it needs.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct TransitionInput {
     /// sign_for, deploy, feedback, request_extension, approve_extension, refuse_extension,
     /// request_close, return_close, accept_close or reassign

@@ -8,7 +8,7 @@ use qingdan_storage::{Conflict, StorageError, Unique};
 use serde::Deserialize;
 
 /// A timeline rule as typed in.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct TimelineRuleInput {
     #[serde(default)]
     pub name: String,

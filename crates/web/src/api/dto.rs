@@ -229,7 +229,7 @@ impl From<&ProgressReport> for ReportDto {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, serde::Serialize, ToSchema)]
 pub struct LoginBody {
     pub username: String,
     pub password: String,
@@ -283,19 +283,19 @@ impl BulkDto {
 }
 
 /// A bulk creation: the tasks, a parent before its children.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, serde::Serialize, ToSchema)]
 pub struct BulkTasksBody {
     pub items: Vec<qingdan_app::BulkTaskInput>,
 }
 
 /// A bulk assignment: each task's responsibility.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, serde::Serialize, ToSchema)]
 pub struct BulkResponsibilitiesBody {
     pub items: Vec<qingdan_app::BulkResponsibilityInput>,
 }
 
 /// One decision of a bulk review.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, serde::Serialize, ToSchema)]
 pub struct BulkReviewItem {
     pub report_id: i64,
     #[serde(flatten)]
@@ -303,7 +303,7 @@ pub struct BulkReviewItem {
 }
 
 /// A bulk review: decisions on waiting reports.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, serde::Serialize, ToSchema)]
 pub struct BulkReviewsBody {
     pub items: Vec<BulkReviewItem>,
 }
