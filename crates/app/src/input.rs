@@ -100,13 +100,20 @@ pub(crate) fn parse_date(invalid: &mut Invalid, field: &str, label: &str, text: 
     }
 }
 
-pub(crate) fn parse_page(invalid: &mut Invalid, field: &str, text: Option<&str>, default: u32, max: u32) -> u32 {
+pub(crate) fn parse_page(
+    invalid: &mut Invalid,
+    field: &str,
+    text: Option<&str>,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> u32 {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => default,
         Some(t) => match half_width(t).parse::<u32>() {
-            Ok(n) if n <= max => n,
+            Ok(n) if range.contains(&n) => n,
             _ => {
-                invalid.add(field, "out_of_range", format!("{field} 应为 0 到 {max} 之间的整数"));
+                let (min, max) = (range.start(), range.end());
+                invalid.add(field, "out_of_range", format!("{field} 应为 {min} 到 {max} 之间的整数"));
                 default
             }
         },

@@ -129,8 +129,10 @@ impl App {
 
     async fn office_piles(&self, user: &User) -> Result<Vec<Pile>> {
         let queue = self.review_queue(user).await?;
+        // A frozen report (its plan archived) waits for nobody's review.
         let reviews = queue
             .iter()
+            .filter(|r| !r.is_frozen)
             .map(|r| (format!("{} {}（{}）", r.task_number, r.task_title, r.org_name), "/reviews".to_owned(), None))
             .collect();
         let query = AssignmentQuery {

@@ -70,7 +70,9 @@ async fn frozen_reviews(backend: Backend) -> Result<()> {
         ensure!(stored.is_some_and(|r| r.status == ReportStatus::Submitted), "still waiting");
     }
     let board = w.app.review_board(office, ReviewFilter::default()).await?;
-    ensure!(board.cards.len() == 2 && board.cards.iter().all(|c| c.is_frozen), "listed, marked frozen");
+    ensure!(board.cards.len() == 2 && board.cards.iter().all(|c| c.item.is_frozen), "listed, marked frozen");
+    let counts = w.app.workbench_counts(office).await?;
+    ensure!(counts.iter().any(|(code, n)| *code == "to_review" && *n == 0), "nothing to review: {counts:?}");
     // Frozen for the reporter too: no 撤回, no files added.
     let withdrawn = w.app.withdraw_report(&reporter, ra).await;
     ensure!(matches!(&withdrawn, Err(AppError::Conflict(m)) if m == qingdan_app::ARCHIVED_FROZEN), "{withdrawn:?}");
@@ -108,7 +110,7 @@ async fn frozen_reviews(backend: Backend) -> Result<()> {
     // Published again, the frozen reports are reviewed as before.
     w.app.archive_plan(office, x.plan, false).await?;
     let board = w.app.review_board(office, ReviewFilter::default()).await?;
-    ensure!(board.cards.iter().all(|c| !c.is_frozen));
+    ensure!(board.cards.iter().all(|c| !c.item.is_frozen));
     w.app.review(office, ra, &review("accept")).await?;
     w.app.review(office, rb, &review("return")).await?;
     ensure!(w.app.task(office, x.tasks[0]).await?.task.percent_done == 60);

@@ -26,7 +26,7 @@ pub async fn refuse_invisible(req: Request, next: Next) -> Response {
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return bad_request(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "请求体过大或无法读取".to_owned());
+        return too_large(parts.uri.path());
     };
     let found = match kind {
         Kind::Form => in_pairs(&bytes),
@@ -55,6 +55,17 @@ fn content_kind(req: &Request) -> Kind {
     } else {
         Kind::Other
     }
+}
+
+/// A form or JSON body over [`MAX_BODY_BYTES`]: JSON under `/api/`, else
+/// the error page with the menu, saying what to do (nothing was saved).
+pub fn too_large(path: &str) -> Response {
+    let message = if path.starts_with("/api/") {
+        "请求体过大或无法读取（上限1MB）".to_owned()
+    } else {
+        "提交的内容超过1MB，未保存。请返回上一页，缩短文字后再提交；文件请用页面上的上传按钮。".to_owned()
+    };
+    crate::error::refused(path, StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
 }
 
 /// A forbidden character found: the field it is in and the character.
@@ -95,7 +106,6 @@ fn refusal(api: bool, found: &Found) -> Response {
     if api {
         bad_request(StatusCode::BAD_REQUEST, "invisible_char", message)
     } else {
-        let page = crate::view::ErrorPage::new("请求有误", message, Vec::new());
-        (StatusCode::BAD_REQUEST, page).into_response()
+        crate::view::ErrorPage::new("请求有误", message, Vec::new()).with_status(StatusCode::BAD_REQUEST)
     }
 }

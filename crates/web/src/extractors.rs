@@ -1,7 +1,7 @@
 //! Extractors whose rejections speak Chinese and stay 4xx.
 
 use crate::error::{bad_request, refused};
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -131,9 +131,10 @@ impl<S: Send + Sync> FromRequest<S> for FormPairs {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<FormPairs, Response> {
+        let path = req.uri().path().to_owned();
         match axum::Form::<Vec<(String, String)>>::from_request(req, state).await {
             Ok(axum::Form(pairs)) => Ok(FormPairs(pairs)),
-            Err(_) => Err(bad_request(StatusCode::BAD_REQUEST, "bad_form", "表单无法解析".to_owned())),
+            Err(rejection) => Err(form_rejection(&path, &rejection)),
         }
     }
 }
@@ -146,10 +147,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for FormInput<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<FormInput<T>, Response> {
+        let path = req.uri().path().to_owned();
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(input)) => Ok(FormInput(input)),
-            Err(_) => Err(bad_request(StatusCode::BAD_REQUEST, "bad_form", "表单无法解析".to_owned())),
+            Err(rejection) => Err(form_rejection(&path, &rejection)),
         }
+    }
+}
+
+/// A form that cannot be read: the error page (JSON under `/api/`).
+fn form_rejection(path: &str, rejection: &FormRejection) -> Response {
+    match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => crate::edge::too_large(path),
+        _ => refused(path, StatusCode::BAD_REQUEST, "bad_form", "表单无法解析，请从页面上重新提交。".to_owned()),
     }
 }
 

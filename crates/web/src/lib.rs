@@ -85,8 +85,9 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         .fallback(error::not_found)
         .with_state(state)
-        .layer(watch)
+        // Inside `watch`: a refusal at the edge is a page with the user's menu.
         .layer(axum::middleware::from_fn(edge::refuse_invisible))
+        .layer(watch)
         .layer(csrf.with_rejection_response(error::csrf_rejected as fn(_) -> _))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))

@@ -62,6 +62,12 @@ async fn invisible_characters(backend: Backend) -> Result<()> {
     let reply = send(&router, post_form("/plans", &cookie, "title=%E2%80%AE%E8%AE%A1%E5%88%92&year=2026")?).await?;
     ensure!(reply.status == StatusCode::BAD_REQUEST, "form: {}", reply.status);
     ensure!(w.app.plans(&w.supervisor).await?.len() == before, "nothing was saved");
+    // A form over the 1 MB limit: the error page with the menu, not a bare JSON answer.
+    let reply =
+        send(&router, post_form("/plans", &cookie, &format!("year=2026&title={}", "x".repeat(2 << 20)))?).await?;
+    ensure!(reply.status == StatusCode::PAYLOAD_TOO_LARGE, "big form: {}", reply.status);
+    ensure!(reply.body.contains("提交的内容超过1MB，未保存") && reply.select("#who").len() == 1, "{}", reply.body);
+    ensure!(w.app.plans(&w.supervisor).await?.len() == before, "nothing was saved");
     // A file name with an override is refused by the use case with the same rule.
     let reply = send(
         &router,

@@ -304,6 +304,9 @@ async fn bad_api_input(backend: Backend) -> Result<()> {
     let big_page =
         send(&f.router, get(&format!("/api/v1/plans/{}/tasks?per_page=100000", f.plan), &cookie)?).await?.json()?;
     ensure!(big_page["errors"][0]["field"] == "per_page", "{big_page}");
+    let no_page =
+        send(&f.router, get(&format!("/api/v1/plans/{}/tasks?per_page=0", f.plan), &cookie)?).await?.json()?;
+    ensure!(no_page["errors"][0]["message"] == "per_page 应为 1 到 200 之间的整数", "{no_page}");
     let review =
         send(&f.router, post_json("/api/v1/reports/99999/review", &cookie, r#"{"decision":"accept"}"#)?).await?;
     ensure!(review.status == StatusCode::FORBIDDEN, "a reporter may not review at all");

@@ -418,6 +418,9 @@ async fn archived(backend: Backend) -> Result<()> {
         refused.body
     );
     ensure!(f.w.app.task(&f.w.supervisor, f.tasks[0]).await?.task.percent_done == 0, "nothing moved");
+    let queue = send(&f.router, get("/api/v1/reviews", &office)?).await?.json()?;
+    let frozen: Vec<Option<bool>> = queue.as_array().context("a list")?.iter().map(|r| r["frozen"].as_bool()).collect();
+    ensure!(frozen == [Some(true); 2], "the API says so too: {queue}");
 
     let reporter = sign_in_as(&f.router, "reform").await?;
     let form_path = format!("/tasks/{}/report", f.tasks[0].0);

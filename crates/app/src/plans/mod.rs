@@ -237,8 +237,8 @@ impl App {
             }
         };
         let lead_org = filter::lead_org(&mut invalid, filter);
-        let page = parse_page(&mut invalid, "page", filter.page.as_deref(), 0, 1_000_000);
-        let per_page = parse_page(&mut invalid, "per_page", filter.per_page.as_deref(), 50, MAX_PER_PAGE).max(1);
+        let page = parse_page(&mut invalid, "page", filter.page.as_deref(), 0, 0..=1_000_000);
+        let per_page = parse_page(&mut invalid, "per_page", filter.per_page.as_deref(), 50, 1..=MAX_PER_PAGE);
         let text = invalid.optional_text("q", "搜索内容", filter.q.as_deref().unwrap_or(""), 50);
         let more = filter::conditions(&mut invalid, filter);
         let is_keyset = filter::is_keyset(filter);

@@ -19,9 +19,6 @@ pub struct ReviewCard {
     /// The task's targets; each `actual` is the last accepted value.
     pub targets: Vec<Target>,
     pub files: Vec<ReportFile>,
-    /// The report's plan is archived: it stays in the queue, frozen, and
-    /// cannot be reviewed until the plan is published again.
-    pub is_frozen: bool,
 }
 
 /// The review page: the cards and what the filters offer.
@@ -64,13 +61,11 @@ impl App {
         }
         let ids: Vec<ReportId> = items.iter().map(|i| i.report.id).collect();
         let mut files = self.store.report_files(tenant, &ids).await?;
-        let archived: Vec<PlanId> = self.store.archived_plans(tenant).await?.iter().map(|p| p.id).collect();
         let cards = items
             .into_iter()
             .map(|item| ReviewCard {
                 targets: targets.get(&item.report.task_id).cloned().unwrap_or_default(),
                 files: files.remove(&item.report.id).unwrap_or_default(),
-                is_frozen: archived.contains(&item.plan_id),
                 item,
             })
             .collect();

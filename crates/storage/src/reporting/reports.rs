@@ -314,6 +314,8 @@ pub struct ReviewQueueItem {
     pub plan_id: PlanId,
     /// The task's light as it stands before this report is reviewed.
     pub task_light: Light,
+    /// Its plan is archived: the report is frozen, listed but not reviewable.
+    pub is_frozen: bool,
 }
 
 /// Which waiting reports the review page lists (审核 的筛选): all when `None`.
@@ -391,6 +393,7 @@ struct QueueRow {
     org_name: String,
     plan_id: i64,
     task_light: String,
+    frozen: i32,
 }
 
 impl Store {
@@ -694,9 +697,12 @@ impl Store {
     async fn queue(&self, condition: &str, tenant: TenantId, args: &[i64], limit: u32) -> Result<Vec<ReviewQueueItem>> {
         let sql = format!(
             "SELECT {REPORT_COLUMNS}, tasks.number AS task_number, tasks.title AS task_title, orgs.name AS org_name, \
-             tasks.plan_id AS plan_id, tasks.light AS task_light \
+             tasks.plan_id AS plan_id, tasks.light AS task_light, \
+             CASE WHEN plans.status = '{archived}' THEN 1 ELSE 0 END AS frozen \
              FROM progress_reports JOIN tasks ON tasks.id = progress_reports.task_id JOIN orgs ON orgs.id = progress_reports.org_id \
-             WHERE progress_reports.tenant_id = $1 AND {condition} LIMIT {limit}"
+             JOIN plans ON plans.id = tasks.plan_id \
+             WHERE progress_reports.tenant_id = $1 AND {condition} LIMIT {limit}",
+            archived = qingdan_domain::PlanStatus::Archived.code()
         );
         let rows: Vec<QueueRow> = on_pool!(self, pool => {
             let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(tenant.0);
@@ -717,6 +723,7 @@ impl Store {
                     org_name: r.org_name,
                     plan_id: PlanId(r.plan_id),
                     task_light: code("tasks", &r.task_light, Light::from_code)?,
+                    is_frozen: r.frozen != 0,
                 })
             })
             .collect()

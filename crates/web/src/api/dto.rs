@@ -204,6 +204,16 @@ pub struct ReportDto {
     pub submitted_at: String,
 }
 
+/// A report of the review queue.
+#[derive(Serialize, ToSchema)]
+pub struct QueuedReportDto {
+    #[serde(flatten)]
+    pub report: ReportDto,
+    /// Its plan is archived: it cannot be accepted or returned (409) until
+    /// the plan is unarchived.
+    pub frozen: bool,
+}
+
 impl From<&ProgressReport> for ReportDto {
     fn from(r: &ProgressReport) -> ReportDto {
         ReportDto {

@@ -35,9 +35,15 @@ pub async fn submit_report(
     Ok((StatusCode::CREATED, Json(CreatedDto { id: report.0 })))
 }
 
-#[utoipa::path(get, path = "/api/v1/reviews", tag = "reports", responses((status = 200, body = Vec<ReportDto>), (status = 403, body = ErrorBody)))]
-pub async fn review_queue(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Vec<ReportDto>>> {
-    Ok(Json(state.app.review_queue(&user).await?.iter().map(|i| ReportDto::from(&i.report)).collect()))
+#[utoipa::path(get, path = "/api/v1/reviews", tag = "reports", responses((status = 200, body = Vec<QueuedReportDto>), (status = 403, body = ErrorBody)))]
+pub async fn review_queue(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> ApiResult<Json<Vec<QueuedReportDto>>> {
+    let queue = state.app.review_queue(&user).await?;
+    Ok(Json(
+        queue.iter().map(|i| QueuedReportDto { report: ReportDto::from(&i.report), frozen: i.is_frozen }).collect(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/reports/{id}/review", tag = "reports", params(("id" = i64, Path)), request_body = ReviewInput,

@@ -89,7 +89,7 @@ impl CardView {
             light_class: light_class(item.task_light),
             targets,
             files: card.files.iter().map(FileLink::new).collect(),
-            frozen: if card.is_frozen { qingdan_app::ARCHIVED_REVIEW } else { "" },
+            frozen: if card.item.is_frozen { qingdan_app::ARCHIVED_REVIEW } else { "" },
             error: String::new(),
             comment: String::new(),
         }
@@ -148,7 +148,7 @@ fn queue_page(user: &User, board: ReviewBoard, org: &str, plan: &str) -> QueuePa
     QueuePage {
         nav: Nav::new(user, "/reviews"),
         reports: board.cards.iter().map(CardView::new).collect(),
-        any_reviewable: board.cards.iter().any(|c| !c.is_frozen),
+        any_reviewable: board.cards.iter().any(|c| !c.item.is_frozen),
         orgs: board
             .orgs
             .iter()
