@@ -160,11 +160,15 @@ async fn lights_stand(backend: Backend) -> Result<()> {
     ensure!(lights(january.clone()).await? == before, "the lights stand as archived");
     ensure!(alerts(january.clone()).await? == 0, "no red-light alert");
 
-    // Published again, the same refresh turns them 逾期 and alerts.
+    // Published again, the same refresh turns the task 逾期 and alerts; the
+    // other, deleted meanwhile, stands in the 回收站 as it was.
     january.archive_plan(&w.supervisor, x.plan, false).await?;
-    ensure!(january.refresh_lights(w.tenant).await? == 2);
-    let after = lights(january.clone()).await?;
-    ensure!(after.iter().all(|(_, l)| *l == Light::Overdue), "{after:?}");
+    january.delete_task(&w.supervisor, x.tasks[1]).await?;
+    ensure!(january.refresh_lights(w.tenant).await? == 1, "the deleted task is not relit");
+    let kept = january.task(&w.supervisor, x.tasks[0]).await?.task.light;
+    ensure!(kept == Light::Overdue, "{kept:?}");
+    let deleted = january.store().task(w.tenant, x.tasks[1]).await?.map(|t| t.task.light);
+    ensure!(deleted == Some(before[1].1), "{deleted:?}");
     ensure!(alerts(january).await? == 1, "one alert to the lead org");
     Ok(())
 }

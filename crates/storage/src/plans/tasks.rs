@@ -859,14 +859,15 @@ impl Store {
     }
 
     /// Every task's id, dates, progress and light, for recomputing lights;
-    /// not those of archived plans, whose lights stay as they were archived.
+    /// not those of archived plans, whose lights stay as they were archived,
+    /// nor those in the 回收站 (a deleted task alerts nobody).
     pub async fn task_progress(&self, tenant: TenantId) -> Result<Vec<(TaskId, NaiveDate, NaiveDate, i64, Light)>> {
         let rows: Vec<(i64, NaiveDate, NaiveDate, i64, String)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT tasks.id, tasks.start_date, tasks.deadline, tasks.percent_done, tasks.light \
-                 FROM tasks JOIN plans ON plans.id = tasks.plan_id WHERE tasks.tenant_id = $1 AND plans.status <> $2",
+                 FROM tasks JOIN plans ON plans.id = tasks.plan_id WHERE tasks.tenant_id = $1 AND plans.status NOT IN ($2, $3)",
             )
-            .bind(tenant.0).bind(PlanStatus::Archived.code()).fetch_all(pool).await?
+            .bind(tenant.0).bind(PlanStatus::Archived.code()).bind(PlanStatus::Trash.code()).fetch_all(pool).await?
         });
         rows.into_iter()
             .map(|(id, start, end, pct, light)| {
@@ -879,7 +880,7 @@ impl Store {
     /// only if the task still has the progress and dates it was computed
     /// from: an acceptance or an edit committed since the sweep read them
     /// set a light of its own, which stands; a plan archived since keeps its
-    /// lights. The tasks' plans are locked first, in id order, as every write
+    /// lights, and so does a task in the 回收站. The tasks' plans are locked first, in id order, as every write
     /// to a plan's tasks does. Returns the lights stored.
     pub async fn set_lights(&self, tenant: TenantId, changes: &[Relit]) -> Result<Vec<(TaskId, Light)>> {
         let mut stored = Vec::with_capacity(changes.len());
@@ -890,7 +891,7 @@ impl Store {
                     let done = sqlx::query(
                         "UPDATE tasks SET light = $1 WHERE tenant_id = $2 AND id = $3 \
                          AND percent_done = $4 AND start_date = $5 AND deadline = $6 \
-                         AND plan_id NOT IN (SELECT id FROM plans WHERE tenant_id = $2 AND status = $7)",
+                         AND plan_id NOT IN (SELECT id FROM plans WHERE tenant_id = $2 AND status IN ($7, $8))",
                     )
                     .bind(change.light.code())
                     .bind(tenant.0)
@@ -899,6 +900,7 @@ impl Store {
                     .bind(change.start_date)
                     .bind(change.deadline)
                     .bind(PlanStatus::Archived.code())
+                    .bind(PlanStatus::Trash.code())
                     .execute(&mut *tx)
                     .await?;
                     if done.rows_affected() == 1 {
