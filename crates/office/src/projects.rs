@@ -575,7 +575,7 @@ pub const NO_DECISIONS: &str = "本次会议无议定事项。";
 ///
 /// [`OfficeError::DocxWrite`] when the document cannot be written.
 pub fn dispatch_minutes_docx(minutes: &DispatchMinutes) -> Result<Vec<u8>, OfficeError> {
-    let mut doc = GongwenDoc::new().title(&minutes.title, true);
+    let mut doc = GongwenDoc::new().made(&minutes.issuer, None).title(&minutes.title, true);
     if !minutes.number.trim().is_empty() {
         doc = doc.centered(&minutes.number);
     }
@@ -1281,6 +1281,13 @@ mod tests {
         assert!(document.contains(r#"<w:color w:val="FF0000" />"#), "red title");
         assert!(document.contains(r#"w:color="FF0000""#), "red rule");
         docx_rs::read_docx(&bytes).unwrap();
+    }
+
+    #[test]
+    fn minutes_name_their_issuer_as_author() {
+        let core = part(&dispatch_minutes_docx(&minutes()).unwrap(), "docProps/core.xml");
+        assert!(core.contains(&format!("<dc:creator>{}</dc:creator>", minutes().issuer)), "{core}");
+        assert!(!core.contains("1970"), "{core}");
     }
 
     #[test]

@@ -96,6 +96,7 @@ pub fn supervision_notice_docx(notice: &SupervisionNotice) -> Result<Vec<u8>, Of
     );
 
     let mut doc = GongwenDoc::new()
+        .made(&notice.assigning_office, None)
         .title(SUPERVISION_NOTICE_TITLE, true)
         .centered(&notice.doc_number)
         .red_rule()

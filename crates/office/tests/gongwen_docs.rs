@@ -273,6 +273,12 @@ fn a_long_notice_stays_within_the_text_block_and_wraps() {
 }
 
 #[test]
+fn a_notice_names_its_supervising_office_as_author() {
+    let core = part(&supervision_notice_docx(&notice()).unwrap(), "docProps/core.xml");
+    assert!(core.contains(&format!("<dc:creator>{}</dc:creator>", notice().assigning_office)), "{core}");
+}
+
+#[test]
 fn bulletin_properties_name_the_issuer_and_the_time_it_was_made() {
     let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T06:30:00Z").unwrap().to_utc();
     let bulletin = Bulletin { issuer: "市委督查室<&>".into(), generated_at: Some(at), ..bulletin() };
