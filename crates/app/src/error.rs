@@ -24,6 +24,9 @@ pub enum AppError {
     /// Signed in, but the role or org does not allow this.
     #[error("无权进行此操作")]
     Forbidden,
+    /// An API token's scope does not cover the request; says the scope.
+    #[error("此 API 令牌的权限为“{0}”，不能进行此操作；请换用有相应权限的令牌")]
+    OutOfScope(&'static str),
     /// The thing does not exist in the user's tenant.
     #[error("{0}不存在")]
     NotFound(&'static str),

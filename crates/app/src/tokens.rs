@@ -133,7 +133,7 @@ impl App {
 
     /// The owner of a bearer token for a request of `method` on `path`:
     /// `Unauthenticated` when the token is unknown or revoked or its owner
-    /// disabled, `Forbidden` when the scope does not allow the request. The
+    /// disabled, `OutOfScope` when the scope does not allow the request. The
     /// use is recorded (at most once a minute per token).
     pub async fn token_user(&self, token: &str, method: &str, path: &str) -> Result<User> {
         let owner = self.store.token_owner(&token_hash(token)).await?.ok_or(AppError::Unauthenticated)?;
@@ -147,7 +147,7 @@ impl App {
             self.store.record_token_use(tenant, owner.id, &format!("{method} {path}"), actor).await?;
         }
         if !scope.allows(method, path) {
-            return Err(AppError::Forbidden);
+            return Err(AppError::OutOfScope(scope.label()));
         }
         Ok(user)
     }

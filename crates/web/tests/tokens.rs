@@ -65,6 +65,9 @@ async fn scoped(backend: Backend) -> Result<()> {
     let path = format!("/api/v1/tasks/{}/reports", own.0);
     let write = send(&router, bearer("POST", &path, &read, Some(body))?).await?;
     ensure!(write.status == StatusCode::FORBIDDEN, "a read token may not write: {}", write.status);
+    let said = write.json()?;
+    ensure!(said["code"] == "out_of_scope", "{said}");
+    ensure!(said["message"].as_str().is_some_and(|m| m.contains("权限为“只读”")), "the refusal says the scope: {said}");
     let submitted = send(&router, bearer("POST", &path, &report, Some(body))?).await?;
     ensure!(submitted.status.is_success(), "{}: {}", submitted.status, submitted.body);
     let id = submitted.json()?["id"].as_i64().context("report id")?;
