@@ -93,7 +93,7 @@ fn rows(zones: &[OrgId], month: u32, lift: Option<i64>, accident: bool) -> Vec<V
     for (z, zone) in zones.iter().enumerate() {
         let org = zone.0.to_string();
         let step = if z == 4 { lift.unwrap_or(0) } else { 0 };
-        let pace = if z == 4 { 80 + step * 5 } else { 92 + ((z as u32 * 7 + month * 3) % 20) as i64 };
+        let pace = if z == 4 { 66 + step * 5 } else { 92 + ((z as u32 * 7 + month * 3) % 20) as i64 };
         let growth = qingdan_domain::Decimal::new(TARGETS[z] * pace, 2).round_dp(1);
         let invest = 20 + ((z as u32 * 11 + month * 5) % 30) as i64 + step * 4;
         let row = |indicator: &str, value: String, target: String| ValueInput {

@@ -371,7 +371,13 @@ fn project_input(
         (true, false) => total * (10 + (i as i64 * 3) % 30) / 100,
         (false, _) => 0,
     };
-    let year_before = if started { year_plan * (18 + (i as i64 % 5)) / 100 } else { 0 };
+    // This year's money so far: a project already completed has spent nearly
+    // all of its year's plan; one building about a fifth by the register's date.
+    let year_before = match (started, completing) {
+        (true, true) => year_plan * (96 + (i as i64 % 5)) / 100,
+        (true, false) => year_plan * (18 + (i as i64 % 5)) / 100,
+        (false, _) => 0,
+    };
     ProjectInput {
         name: format!("{short}{name}"),
         code: format!("{year}-{:06}-{:02}-01-{:06}", 330100 + i % 4 * 100, 10 + i % 80, 100_000 + i * 37),
