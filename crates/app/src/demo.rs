@@ -217,7 +217,9 @@ impl App {
             .create_plan(
                 &supervisor,
                 &PlanInput {
-                    year: year.to_string(), title: format!("{year}年青岚市政府工作报告重点任务清单")
+                    year: year.to_string(),
+                    title: format!("{year}年青岚市政府工作报告重点任务清单"),
+                    copy_from: String::new(),
                 },
             )
             .await?;

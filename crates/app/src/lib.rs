@@ -51,8 +51,8 @@ pub use input::{MAX_BATCH, TargetInput};
 pub use ledgers::{LedgerFile, LedgerImported, LedgerPreview, MAX_LEDGER_BYTES, MAX_LEDGER_ERRORS};
 pub use notifications::{ChannelInput, ChannelView, DeliveryPass, Message, TestSend};
 pub use plans::{
-    BulkResponsibilityInput, BulkTaskInput, PlanInput, PlanOverview, ResponsibilityInput, TaskDetail, TaskEdit,
-    TaskFamily, TaskFilter, TaskInput,
+    BulkResponsibilityInput, BulkTaskInput, CopiedFrom, CopySource, PlanCreated, PlanInput, PlanOverview,
+    ResponsibilityInput, TaskDetail, TaskEdit, TaskFamily, TaskFilter, TaskInput,
 };
 pub use qingdan_domain::{
     AssignmentFileId, ChannelId, ImportId, ImportStatus, ImportTargetId, ImportTaskId, NotificationId, OutboxStatus,

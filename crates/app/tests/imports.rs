@@ -55,7 +55,10 @@ fn corpus() -> Option<Vec<u8>> {
 }
 
 fn plan_input(year: &str, title: &str) -> PublishInput {
-    PublishInput { plan: PlanInput { year: year.into(), title: title.into() }, keep_outlook: true }
+    PublishInput {
+        plan: PlanInput { year: year.into(), title: title.into(), ..Default::default() },
+        keep_outlook: true,
+    }
 }
 
 fn task_input(text: &str, deadline: &str, lead_org: &str) -> ImportTaskInput {

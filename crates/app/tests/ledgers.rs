@@ -463,8 +463,13 @@ async fn export_contents(backend: Backend) -> Result<()> {
     let rows = read_xlsx_rows(&w.app.export_ledger(&w.supervisor, plan).await?.bytes)?;
     ensure!(rows[4][12..15] == ["已通过", "已开工96项", "用地指标紧张"], "{:?}", rows[4]);
     // The export can be imported again as a task ledger (its first columns are the template's).
-    let second =
-        w.app.create_plan(&w.supervisor, &qingdan_app::PlanInput { year: "2026".into(), title: "复制".into() }).await?;
+    let second = w
+        .app
+        .create_plan(
+            &w.supervisor,
+            &qingdan_app::PlanInput { year: "2026".into(), title: "复制".into(), ..Default::default() },
+        )
+        .await?;
     let imported = w.app.import_task_ledger(&w.supervisor, second.id, "导出.xlsx", &file.bytes).await?;
     ensure!(imported.rows == 5 && imported.targets == 4, "{imported:?}");
     Ok(())

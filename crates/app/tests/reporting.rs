@@ -517,7 +517,9 @@ async fn full_width(backend: Backend) -> Result<()> {
     let id = app.submit_report(&f.reform_reporter, f.tasks[0], &input).await?;
     let stored = app.store().report(f.w.tenant, id).await?.context("stored")?;
     ensure!(stored.percent_done == 60, "{stored:?}");
-    let plan = qingdan_app::PlanInput { year: "２０２７".into(), title: "2027年重点任务".into() };
+    let plan = qingdan_app::PlanInput {
+        year: "２０２７".into(), title: "2027年重点任务".into(), ..Default::default()
+    };
     ensure!(app.create_plan(&f.w.supervisor, &plan).await?.year == 2027);
     // Anything else full-width is still refused, in words.
     let bad = ReportInput { percent_done: "六十".into(), ..input };

@@ -179,7 +179,8 @@ async fn year_turn(backend: Backend) -> Result<()> {
     let wu = w.user("wu", Role::Reporter, org).await?;
     let this_year = w.plan().await?;
     let task = w.task(this_year, "实施重点项目50个", org, &[], None).await?;
-    let input = qingdan_app::PlanInput { year: "2027".into(), title: "2027年重点任务".into() };
+    let input =
+        qingdan_app::PlanInput { year: "2027".into(), title: "2027年重点任务".into(), ..Default::default() };
     let next_year = w.app.create_plan(&w.supervisor, &input).await?.id;
 
     // December: the 2027 plan waits; every page follows 2026.

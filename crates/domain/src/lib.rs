@@ -13,6 +13,7 @@ pub mod light;
 pub mod model;
 pub mod password;
 pub mod period;
+pub mod plan_copy;
 pub mod project;
 pub mod reporting;
 pub mod role;

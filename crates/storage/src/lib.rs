@@ -51,6 +51,7 @@ pub use inbox::{Audience, InboxMessage, InboxNotice};
 pub use ledgers::{LedgerItem, LedgerOrg, LedgerParent, LedgerQuery, LedgerTask};
 pub use notifications::{NewChannel, NewNotification, NotificationChannel, OutboxItem};
 pub use plans::NewPlan;
+pub use plans::copy::CopiedPlan;
 pub use plans::editing::{DeletedTask, Recount, TaskChange};
 pub use plans::tasks::{
     LightCounts, NewTarget, NewTask, Relit, ReportBasis, TaskConditions, TaskFamilyRows, TaskListItem, TaskPage,

@@ -162,7 +162,8 @@ impl World {
     /// A plan for the year of `today`.
     pub async fn plan(&self) -> Result<PlanId> {
         let year = chrono::Datelike::year(&self.today);
-        let input = PlanInput { year: year.to_string(), title: format!("{year}年重点任务") };
+        let input =
+            PlanInput { year: year.to_string(), title: format!("{year}年重点任务"), copy_from: String::new() };
         Ok(self.app.create_plan(&self.supervisor, &input).await?.id)
     }
 

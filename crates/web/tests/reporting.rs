@@ -153,7 +153,8 @@ async fn forbidden(backend: Backend) -> Result<()> {
 async fn running_plans(backend: Backend) -> Result<()> {
     // January 2027: the 2026 plan, not yet archived, still runs beside 2027's.
     let f = fixture(backend, "2027-01-10").await?;
-    let input = qingdan_app::PlanInput { year: "2026".into(), title: "2026年重点任务".into() };
+    let input =
+        qingdan_app::PlanInput { year: "2026".into(), title: "2026年重点任务".into(), ..Default::default() };
     let last_year = f.w.app.create_plan(&f.w.supervisor, &input).await?.id;
     let router = router(&f.w.app);
     let reporter = sign_in_as(&router, "reform").await?;

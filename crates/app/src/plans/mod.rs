@@ -9,13 +9,15 @@ use qingdan_domain::{
     Decimal, Invalid, Light, Org, OrgId, Plan, PlanId, PlanStatus, ProgressReport, Responsibility, Role, Target,
     TaskId, TenantId, User, UserId,
 };
-use qingdan_storage::{LightCounts, NewPlan, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
+use qingdan_storage::{LightCounts, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
 use serde::Deserialize;
 
 mod bulk;
+mod copy;
 mod editing;
 mod filter;
 pub use bulk::{BulkResponsibilityInput, BulkTaskInput};
+pub use copy::{CopiedFrom, CopySource, PlanCreated};
 pub use editing::TaskEdit;
 pub(crate) use editing::require_editable;
 
@@ -128,6 +130,11 @@ pub struct PlanInput {
     #[serde(deserialize_with = "lenient::text", default)]
     pub year: String,
     pub title: String,
+    /// 沿用清单: the id of a plan of the tenant whose list the new plan
+    /// starts from (its tasks, targets, 责任分工 and 报送安排, dated a year
+    /// on); empty or absent for an empty plan. See [`App::create_plan_copying`].
+    #[serde(deserialize_with = "lenient::text", default)]
+    pub copy_from: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
@@ -341,13 +348,10 @@ impl App {
         Ok(TaskDetail { plan, item, targets, reports, children, orgs, lead_leader, owner, can_report, can_supervise })
     }
 
+    /// 新建计划, empty or copying the list of `input.copy_from`; see
+    /// [`App::create_plan_copying`], which also says what was copied.
     pub async fn create_plan(&self, user: &User, input: &PlanInput) -> Result<Plan> {
-        require_supervisor(user)?;
-        let mut invalid = Invalid::new();
-        let (title, year) = check_plan(&mut invalid, input);
-        invalid.into_result()?;
-        let new = NewPlan { tenant_id: user.tenant_id, year, title, status: PlanStatus::Published };
-        Ok(self.store.create_plan(&new, self.actor(user)).await?)
+        Ok(self.create_plan_copying(user, input).await?.plan)
     }
 
     /// Adds a task (and its targets) to a plan, under `parent_id` if given,

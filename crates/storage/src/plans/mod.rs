@@ -1,5 +1,6 @@
 //! 计划: plans, and (in `tasks`) their task tree, targets and responsibilities.
 
+pub(crate) mod copy;
 pub(crate) mod editing;
 pub(crate) mod tasks;
 

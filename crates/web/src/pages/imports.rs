@@ -569,7 +569,7 @@ pub async fn publish(
     Id(id): Id,
     form: FormPairs,
 ) -> Result<axum::response::Response, PageError> {
-    let plan = PlanInput { year: form.get("year"), title: form.get("title") };
+    let plan = PlanInput { year: form.get("year"), title: form.get("title"), copy_from: String::new() };
     let input = PublishInput { plan, keep_outlook: form.get("keep_outlook") == "1" };
     match state.app.publish_import(&user, ImportId(id), &input).await {
         Ok(plan) => Ok(crate::view::said(&format!("/plans/{plan}"), "已发布为计划。")),

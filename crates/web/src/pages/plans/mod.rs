@@ -19,6 +19,8 @@ pub struct PlansPage {
     plans: Vec<Plan>,
     archived: Vec<Plan>,
     can_create: bool,
+    /// 沿用清单's choices on the new plan form: (id, label), newest first.
+    copy_sources: Vec<(i64, String)>,
     done: String,
     /// The new plan as typed, kept when it is refused, and why.
     input: PlanInput,
@@ -28,6 +30,29 @@ pub struct PlansPage {
 impl PlansPage {
     fn error(&self, field: &str) -> &str {
         self.errors.get(field).map_or("", String::as_str)
+    }
+
+    /// Whether `id` is the plan chosen to copy in the form as typed.
+    fn is_copy_source(&self, id: &i64) -> bool {
+        self.input.copy_from.trim() == id.to_string()
+    }
+}
+
+/// A plan as the 沿用清单 choice names it: title, year and count of tasks.
+fn copy_label(source: &qingdan_app::CopySource) -> String {
+    let archived = if source.plan.status == qingdan_domain::PlanStatus::Archived { "，已归档" } else { "" };
+    format!("{}（{}年，{}项任务{archived}）", source.plan.title, source.plan.year, source.tasks)
+}
+
+/// What the page says after 新建计划: with a copied list, what it took and
+/// what the office should check next.
+fn created_message(created: &qingdan_app::PlanCreated) -> String {
+    match &created.copied {
+        None => "已新建计划。".to_owned(),
+        Some(copied) => format!(
+            "已创建计划“{}”，沿用《{}》的{}项任务及分工；请核对各项目标值和时限。",
+            created.plan.title, copied.source.title, copied.tasks
+        ),
     }
 }
 
@@ -41,7 +66,12 @@ async fn plans_page(
     let plans = state.app.plans(user).await?;
     let archived = state.app.archived_plans(user).await?;
     let can_create = user.role.can_supervise();
-    Ok(PlansPage { nav: Nav::new(user, "/plans"), plans, archived, can_create, done, input, errors })
+    let copy_sources = if can_create {
+        state.app.copy_sources(user).await?.iter().map(|s| (s.plan.id.0, copy_label(s))).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(PlansPage { nav: Nav::new(user, "/plans"), plans, archived, can_create, copy_sources, done, input, errors })
 }
 
 pub async fn list(
@@ -52,17 +82,18 @@ pub async fn list(
     plans_page(&state, &user, done.said(), PlanInput::default(), Default::default()).await
 }
 
-/// 新建计划: done, to the new plan saying so; refused, the list again with
-/// the errors beside what was typed (422).
+/// 新建计划 (empty, or 沿用 another plan's list): done, to the new plan
+/// saying what it holds; refused, the list again with the errors beside
+/// what was typed (422).
 pub async fn create(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     form: FormPairs,
 ) -> Result<axum::response::Response, PageError> {
     use axum::response::IntoResponse;
-    let input = PlanInput { year: form.get("year"), title: form.get("title") };
-    match state.app.create_plan(&user, &input).await {
-        Ok(plan) => Ok(crate::view::said(&format!("/plans/{}", plan.id), "已新建计划。")),
+    let input = PlanInput { year: form.get("year"), title: form.get("title"), copy_from: form.get("copy_from") };
+    match state.app.create_plan_copying(&user, &input).await {
+        Ok(created) => Ok(crate::view::said(&format!("/plans/{}", created.plan.id), &created_message(&created))),
         Err(qingdan_app::AppError::Invalid(invalid)) => {
             let errors = crate::view::field_errors(invalid);
             let page = plans_page(&state, &user, String::new(), input, errors).await?;
