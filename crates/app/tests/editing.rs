@@ -21,6 +21,7 @@ on_both_engines! {
     racing_assignments_leave_one_whole_responsibility_and_a_true_trail => racing_responsibilities;
     racing_moves_leave_every_section_with_its_own_childrens_figure => racing_moves;
     a_split_racing_an_edit_keeps_the_edit => split_racing_edit;
+    a_task_added_after_a_deletion_takes_a_place_of_its_own => place_after_deletion;
 }
 
 struct List {
@@ -455,5 +456,28 @@ async fn split_and_merge(backend: Backend) -> Result<()> {
     ensure!(l.w.app.task(&l.w.supervisor, b).await?.task.percent_done == 40);
     let last = l.w.app.merge_task_with_next(&l.w.supervisor, b).await;
     ensure!(field(last) == "merge:last");
+    Ok(())
+}
+
+/// 一、 and 二、 at the top: 一、 deleted, 三、 added, and a task under 三、.
+/// The new section's place was once the count of its siblings (1 + 1), the
+/// place 二、 still held: the new task had both as ancestors and the two
+/// sections' figures mixed.
+async fn place_after_deletion(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [one, two] = l.sections;
+    l.w.app.delete_task(&l.w.supervisor, one).await?;
+    let three = add(&l.w, l.plan, None, "促改革", "1").await?;
+    let under = add(&l.w, l.plan, Some(three), "深化国企改革", "1").await?;
+    let lead = ResponsibilityInput { lead_org_id: Some(l.org.0), ..ResponsibilityInput::default() };
+    l.w.app.set_responsibility(&l.w.supervisor, under, &lead).await?;
+    let family = l.w.app.task_family(&l.w.supervisor, under).await?;
+    let ancestors: Vec<TaskId> = family.ancestors.iter().map(|t| t.task.id).collect();
+    ensure!(ancestors == [three], "{ancestors:?}");
+    l.accept(under, "2026-06", 80, Vec::new()).await?;
+    ensure!(l.percent(three).await? == 80, "三、 rolls up its own child");
+    ensure!(l.percent(two).await? == 0, "二、 is not 三、: {}", l.percent(two).await?);
+    let children = l.w.app.task_detail(&l.w.supervisor, two).await?.children;
+    ensure!(children.iter().all(|c| c.task.id != under), "the new task is not 二、's child");
     Ok(())
 }

@@ -30,13 +30,13 @@ impl Store {
                     let place = match places.entry(key) {
                         Entry::Occupied(slot) => slot.into_mut(),
                         Entry::Vacant(slot) => {
-                            let (prefix, depth, siblings) = child_place!(tx, new);
-                            slot.insert((prefix, depth, siblings))
+                            let (prefix, depth, taken) = child_place!(tx, new);
+                            slot.insert((prefix, depth, taken))
                         }
                     };
-                    let (prefix, depth, siblings) = place;
-                    *siblings += 1;
-                    let sort_path = format!("{prefix}{:0width$}", *siblings, width = PATH_STEP);
+                    let (prefix, depth, taken) = place;
+                    *taken += 1;
+                    let sort_path = format!("{prefix}{:0width$}", *taken, width = PATH_STEP);
                     let id: i64 = insert_task!(tx, new, *depth, &sort_path);
                     ids.push(TaskId(id));
                 }

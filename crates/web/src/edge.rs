@@ -11,7 +11,7 @@ use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use qingdan_domain::{forbidden_char, invisible_message};
 
 /// Refuses a request whose query, form or JSON text holds a forbidden character.

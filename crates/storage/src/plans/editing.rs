@@ -7,7 +7,7 @@
 
 use crate::audit::{event, record};
 use crate::error::Entity;
-use crate::plans::tasks::{NewTarget, PATH_STEP, task_in_tx, task_targets};
+use crate::plans::tasks::{NewTarget, PATH_STEP, place_under, task_in_tx, task_targets};
 use crate::rows::decimal;
 use crate::store::{in_tx, lock_plan, lock_plan_of, on_pool};
 use crate::{Actor, Result, StorageError, Store};
@@ -120,32 +120,8 @@ macro_rules! recount_up {
 /// in plan `$plan`, and its depth: one past the greatest sibling's.
 macro_rules! last_child_place {
     ($tx:ident, $tenant:expr, $plan:expr, $parent:expr) => {{
-        let (prefix, depth): (String, i64) = match $parent {
-            Some(parent) => {
-                let (path, depth): (String, i64) = sqlx::query_as(
-                    "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
-                )
-                .bind($tenant.0)
-                .bind($plan)
-                .bind(parent)
-                .fetch_optional(&mut *$tx)
-                .await?
-                .ok_or(StorageError::NotFound(Entity::ParentTask))?;
-                (format!("{path}."), depth + 1)
-            }
-            None => (String::new(), 0),
-        };
-        let last: Option<String> = sqlx::query_scalar(
-            "SELECT MAX(sort_path) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 \
-             AND ((parent_id IS NULL AND $3 = 0) OR parent_id = $3)",
-        )
-        .bind($tenant.0)
-        .bind($plan)
-        .bind($parent.unwrap_or(0))
-        .fetch_one(&mut *$tx)
-        .await?;
-        let n = last.and_then(|p| p.rsplit('.').next().and_then(|s| s.parse::<i64>().ok())).unwrap_or(0);
-        (format!("{prefix}{:0width$}", n + 1, width = PATH_STEP), depth)
+        let (prefix, depth, taken) = place_under!($tx, $tenant, $plan, $parent);
+        (format!("{prefix}{:0width$}", taken + 1, width = PATH_STEP), depth)
     }};
 }
 

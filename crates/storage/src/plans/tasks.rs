@@ -538,46 +538,59 @@ macro_rules! insert_task {
 }
 pub(crate) use insert_task;
 
-/// Where a new child of `$new.parent_id` (the plan's top level when `None`)
-/// goes, on `$tx`: the sort-path prefix, its depth and how many siblings it
-/// has already. Shared by `create_task` and `bulk_insert_tasks`.
-macro_rules! child_place {
-    ($tx:ident, $new:expr) => {{
-        let (prefix, depth): (String, i64) = match $new.parent_id {
+/// Where a new child of `$parent` (an `Option<i64>`; the top level of plan
+/// `$plan` when `None`) goes, on `$tx`: the sort-path prefix, its depth and
+/// the highest place its siblings take (0 for none). The highest, not how
+/// many: a sibling deleted to the 回收站 leaves a gap, and a count would give
+/// the next child the place of one still there.
+macro_rules! place_under {
+    ($tx:ident, $tenant:expr, $plan:expr, $parent:expr) => {{
+        let (prefix, depth): (String, i64) = match $parent {
             None => (String::new(), 0),
             Some(parent) => {
                 let row: Option<(String, i64)> = sqlx::query_as(
                     "SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3",
                 )
-                .bind($new.tenant_id.0)
-                .bind($new.plan_id.0)
-                .bind(parent.0)
+                .bind($tenant.0)
+                .bind($plan)
+                .bind(parent)
                 .fetch_optional(&mut *$tx)
                 .await?;
                 let (path, depth) = row.ok_or(StorageError::NotFound(Entity::ParentTask))?;
                 (format!("{path}."), depth + 1)
             }
         };
-        let siblings: i64 = match $new.parent_id {
+        // Two statements, not one with an OR: each reads its index's last entry.
+        let last: Option<String> = match $parent {
             Some(parent) => {
-                sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
-                    .bind($new.tenant_id.0)
-                    .bind(parent.0)
+                sqlx::query_scalar("SELECT MAX(sort_path) FROM tasks WHERE tenant_id = $1 AND parent_id = $2")
+                    .bind($tenant.0)
+                    .bind(parent)
                     .fetch_one(&mut *$tx)
                     .await?
             }
             None => {
                 sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL",
+                    "SELECT MAX(sort_path) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND parent_id IS NULL",
                 )
-                .bind($new.tenant_id.0)
-                .bind($new.plan_id.0)
+                .bind($tenant.0)
+                .bind($plan)
                 .fetch_one(&mut *$tx)
                 .await?
             }
         };
-        (prefix, depth, siblings)
+        let taken = last.and_then(|p| p.rsplit('.').next().and_then(|s| s.parse::<i64>().ok())).unwrap_or(0);
+        (prefix, depth, taken)
     }};
+}
+pub(crate) use place_under;
+
+/// [`place_under!`] for a new task `$new`. Shared by `create_task` and
+/// `bulk_insert_tasks`.
+macro_rules! child_place {
+    ($tx:ident, $new:expr) => {
+        $crate::plans::tasks::place_under!($tx, $new.tenant_id, $new.plan_id.0, $new.parent_id.map(|p| p.0))
+    };
 }
 #[cfg_attr(not(feature = "bulk"), allow(unused_imports))]
 pub(crate) use child_place;
@@ -600,12 +613,12 @@ impl Store {
                 if let Some(i) = batch_parent {
                     new.parent_id = Some(*ids.get(*i).ok_or(StorageError::NotFound(Entity::ParentTask))?);
                 }
-                // Concurrent creations under one parent must not count the same
-                // siblings (PostgreSQL, READ COMMITTED): one plan's places are
+                // Concurrent creations under one parent must not take the same
+                // place (PostgreSQL, READ COMMITTED): one plan's places are
                 // taken one transaction at a time.
                 lock_plan!(tx, new.tenant_id, new.plan_id.0);
-                let (parent_path, depth, siblings) = child_place!(tx, new);
-                let sort_path = format!("{parent_path}{:0width$}", siblings + 1, width = PATH_STEP);
+                let (parent_path, depth, taken) = child_place!(tx, new);
+                let sort_path = format!("{parent_path}{:0width$}", taken + 1, width = PATH_STEP);
                 let id: i64 = insert_task!(tx, new, depth, &sort_path);
                 let after = json!({"number": new.number, "title": new.title, "deadline": new.deadline, "targets": new.targets.len()});
                 record!(tx, event(new.tenant_id, actor, "task", id, "create", None, Some(after)));
