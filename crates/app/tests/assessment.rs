@@ -8,6 +8,7 @@
 
 use anyhow::{Result, anyhow, ensure};
 use qingdan_app::assessment::{SchemeInput, ValueInput};
+use qingdan_app::projects::ProjectInput;
 use qingdan_app::supervision::NewAssignmentInput;
 use qingdan_app::{AppError, OrgInput};
 use qingdan_domain::assessment::Tier;
@@ -19,6 +20,7 @@ use std::str::FromStr;
 on_both_engines! {
     zones_rank_monthly_each_total_is_its_breakdown_and_corrections_are_new_versions => monthly;
     racing_publications_of_a_month_take_one_version_each => racing_publications;
+    a_zones_project_rate_counts_only_the_schemes_year => project_rate_of_the_year;
 }
 
 const ZONES: [&str; 6] = ["高新区", "经开区", "临港区", "空港区", "文旅区", "综保区"];
@@ -309,5 +311,54 @@ async fn racing_publications(backend: Backend) -> Result<()> {
     let stored: Vec<i64> =
         w.app.published_months(&w.supervisor, id).await?.into_iter().map(|(_, version, _, _)| version).collect();
     ensure!(stored == (1..=8).collect::<Vec<i64>>(), "{stored:?}");
+    Ok(())
+}
+
+/// 重点项目投资完成率 of a zone: a project registered in December for next
+/// year (its plan, nothing done) is not in this year's rate.
+async fn project_rate_of_the_year(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-12-10").await?;
+    let (app, office) = (&w.app, &w.supervisor);
+    let mut zones = Vec::new();
+    for name in ["高新区", "经开区"] {
+        let input = OrgInput { name: name.into(), kind: "dev_zone".into(), parent_id: None, sort_order: None };
+        zones.push(app.create_org(&w.admin, &input).await?.id);
+    }
+    let owner = w.org("青川实业有限公司").await?;
+    let project = |name: &str, zone: OrgId, year: &str, plan: &str, done: &str| ProjectInput {
+        name: name.into(),
+        nature: "新建".into(),
+        category: "产业".into(),
+        zone_org_id: zone.0.to_string(),
+        owner_org_id: owner.0.to_string(),
+        total_investment: "100000".into(),
+        year: year.into(),
+        year_plan: plan.into(),
+        base_total: done.into(),
+        base_year: done.into(),
+        stage: "在建".into(),
+        level: "市重点".into(),
+        planned_start: "2026-03-01".into(),
+        actual_start: "2026-03-10".into(),
+        ..ProjectInput::default()
+    };
+    app.create_project(office, &project("高新区芯片厂", zones[0], "2026", "10000", "5000")).await?;
+    app.create_project(office, &project("经开区电池厂", zones[1], "2026", "10000", "8000")).await?;
+    app.create_project(office, &project("经开区数据中心", zones[1], "2027", "90000", "0")).await?;
+    let orgs: Vec<String> = zones.iter().map(|z| z.0.to_string()).collect();
+    let body = format!(
+        r#"{{"groups": [{{"name": "开发区", "orgs": [{}]}}],
+  "indicators": [{{"key": "project_rate", "name": "重点项目投资完成率", "points": "30",
+      "method": {{"kind": "ratio_to_best"}}, "source": {{"kind": "project_rate"}}}}],
+  "year_end": "average", "tiers": {{"advanced": 1, "improved_by": 3, "pass": "10"}}, "show_others": false}}"#,
+        orgs.join(", ")
+    );
+    let input = SchemeInput { year: "2026".into(), name: "2026年开发区考核".into(), body };
+    let id = app.create_scheme(office, &input).await?;
+    let month = app.compute_month(office, id, "2026-11").await?;
+    let rate = |zone: OrgId| month.of(zone).and_then(|(_, r)| r.lines.first().and_then(|l| l.value));
+    ensure!(rate(zones[0]) == Some(Decimal::from(50)), "{:?}", rate(zones[0]));
+    ensure!(rate(zones[1]) == Some(Decimal::from(80)), "2027's 90,000 not in 2026's rate: {:?}", rate(zones[1]));
+    ensure!(month.of(zones[1]).is_some_and(|(_, r)| r.rank == 1), "经开区 leads on its own year's work");
     Ok(())
 }

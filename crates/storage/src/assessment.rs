@@ -294,12 +294,13 @@ impl Store {
         }))
     }
 
-    /// Every project's figures for the project sources.
-    pub async fn project_figure_rows(&self, tenant: TenantId) -> Result<Vec<ProjectFigureRow>> {
+    /// The figures of every project of 计划年度 `year`, for the project sources.
+    pub async fn project_figure_rows(&self, tenant: TenantId, year: i32) -> Result<Vec<ProjectFigureRow>> {
         type Row = (Option<i64>, Option<i64>, i64, String, String, String, Option<NaiveDate>);
         let rows: Vec<Row> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT county_org_id, zone_org_id, owner_org_id, year_plan, done_year, stage, planned_start FROM projects WHERE tenant_id = $1")
-                .bind(tenant.0).fetch_all(pool).await?
+            sqlx::query_as("SELECT county_org_id, zone_org_id, owner_org_id, year_plan, done_year, stage, planned_start \
+                            FROM projects WHERE tenant_id = $1 AND year = $2")
+                .bind(tenant.0).bind(i64::from(year)).fetch_all(pool).await?
         });
         rows.into_iter()
             .map(|(county, zone, owner, plan, done, stage, planned_start)| {

@@ -288,7 +288,9 @@ impl App {
         }
         if sources.iter().any(|s| matches!(s, Source::ProjectRate | Source::ProjectStarts)) {
             let mut sums: HashMap<OrgId, (Decimal, Decimal, i64, i64)> = HashMap::new();
-            for row in self.store.project_figure_rows(tenant).await? {
+            // The projects of the scheme's 计划年度 (as the 项目作战图 sums them):
+            // next year's, registered early, are not this year's to rate.
+            for row in self.store.project_figure_rows(tenant, year).await? {
                 let mut orgs: Vec<OrgId> = row.orgs.iter().flatten().copied().collect();
                 orgs.dedup();
                 for org in orgs {
