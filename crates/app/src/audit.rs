@@ -91,7 +91,7 @@ impl ChainReport {
 /// The action names of the trail, in Chinese, for the filter and the table:
 /// every code the code records (the test `every_recorded_action_has_a_label`
 /// lists them; add a new one to both).
-pub const ACTIONS: [(&str, &str); 62] = [
+pub const ACTIONS: [(&str, &str); 63] = [
     ("sign_in", "登录"),
     ("sign_in_failed", "登录失败"),
     ("locked", "账号锁定"),
@@ -135,6 +135,7 @@ pub const ACTIONS: [(&str, &str); 62] = [
     ("withdraw", "撤回"),
     ("accept", "审核通过"),
     ("return", "退回"),
+    ("unaccept", "撤销通过"),
     ("review", "审核"),
     // 前期手续, 要素堵点, 调度会.
     ("done", "办结"),
@@ -550,7 +551,7 @@ mod tests {
     /// Every action code storage and app record, as passed to `event(..)` or
     /// set on an `AuditEvent` (grep for them when adding one), besides the
     /// plan statuses and the 督办 steps taken below from their types.
-    const RECORDED: [&str; 46] = [
+    const RECORDED: [&str; 47] = [
         "sign_in",
         "sign_in_failed",
         "locked",
@@ -588,6 +589,7 @@ mod tests {
         "withdraw",
         "accept",
         "return",
+        "unaccept",
         "review",
         "done",
         "reopen",

@@ -91,6 +91,12 @@ fn entity_name(what: Entity) -> &'static str {
 /// The refusal of a review of a report whose plan is archived.
 pub const ARCHIVED_REVIEW: &str = "该计划已归档，不能审核；如需审核请先取消归档";
 
+/// The refusal of a 撤销通过 of a report not accepted (waiting or returned).
+pub const REPORT_NOT_ACCEPTED: &str = "该报送未审核通过（待审核或已退回），不能撤销通过";
+
+/// The refusal of a 撤销通过 on a report whose plan is archived.
+pub const ARCHIVED_UNACCEPT: &str = "该计划已归档，不能撤销通过；如需更正请先取消归档";
+
 /// The refusal of a 撤回 or of added files on a report whose plan is archived.
 pub const ARCHIVED_FROZEN: &str = "该计划已归档，报送已冻结，不能撤回或补充佐证材料；如需处理请联系督查室取消归档";
 
@@ -115,6 +121,8 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::ReportNotWaiting => "该报送已审核，不能重复审核",
         Conflict::ReportChanged => "该报送在您审核前已重新报送，请查看最新内容后再审核",
         Conflict::ArchivedReview => ARCHIVED_REVIEW,
+        Conflict::ReportNotAccepted => REPORT_NOT_ACCEPTED,
+        Conflict::ArchivedUnaccept => ARCHIVED_UNACCEPT,
         Conflict::AssignmentChanged => "该事项刚被他人处理，请刷新后重试",
         Conflict::TaskChanged => "该任务刚被他人修改，请刷新后重试",
         Conflict::ImportsDiffer => "两个草稿任务不属于同一份导入，不能合并",

@@ -32,18 +32,38 @@ impl App {
     /// reviewer's comment. The return is saved already: a notice that cannot
     /// be queued is logged, not the reviewer's error.
     pub(crate) async fn tell_returned(&self, tenant: TenantId, report: &ProgressReport, comment: &str) {
+        self.tell_sent_back(
+            tenant,
+            report,
+            "report-returned",
+            "报送退回",
+            format!("的报送已退回。退回意见：{comment}"),
+        )
+        .await;
+    }
+
+    /// 撤销通过: tells the reporter and their org, as of a return, that an
+    /// accepted report was sent back, with the office's reason.
+    pub(crate) async fn tell_unaccepted(&self, tenant: TenantId, report: &ProgressReport, comment: &str) {
+        let text = format!("的报送已撤销审核通过，退回修改。撤销原因：{comment}");
+        self.tell_sent_back(tenant, report, "report-unaccepted", "撤销通过", text).await;
+    }
+
+    /// A report sent back to its org (`kind` keys the notice, `title` heads
+    /// it, `said` follows the task's name), linking to its form.
+    async fn tell_sent_back(&self, tenant: TenantId, report: &ProgressReport, kind: &str, title: &str, said: String) {
         let what = format!("{}（{}）", self.task_name(tenant, report).await, report.period.label());
-        let title = format!("【报送退回】{what}");
-        let text = format!("{what}的报送已退回。退回意见：{comment}。请按意见修改后重新报送。");
+        let title = format!("【{title}】{what}");
+        let text = format!("{what}{said}。请按意见修改后重新报送。");
         let at = self.clock.now().timestamp();
         let notice = Notice {
-            key: format!("report-returned:{}:{at}", report.id.0),
+            key: format!("{kind}:{}:{at}", report.id.0),
             message: Message::new(title, text),
             link: Some(format!("/tasks/{}/report", report.task_id.0)),
             to: vec![Audience::User(report.submitted_by), Audience::Org(report.org_id)],
         };
         if let Err(err) = self.deliver_to_inbox(tenant, std::slice::from_ref(&notice)).await {
-            tracing::warn!("the return of report {} was not told: {err}", report.id.0);
+            tracing::warn!("the sending back of report {} was not told: {err}", report.id.0);
         }
     }
 

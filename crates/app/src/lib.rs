@@ -42,7 +42,7 @@ pub use auth::{SessionToken, SignInPolicy, hash_password};
 pub use calendar::{CalendarDayInput, CalendarYear, MAX_CALENDAR_BYTES};
 pub use clock::{Clock, beijing};
 pub use dashboard::{Dashboard, GroupTally, RED_LIST_LIMIT, Tally};
-pub use error::{ARCHIVED_FROZEN, ARCHIVED_REPORT, ARCHIVED_REVIEW, AppError};
+pub use error::{ARCHIVED_FROZEN, ARCHIVED_REPORT, ARCHIVED_REVIEW, ARCHIVED_UNACCEPT, AppError, REPORT_NOT_ACCEPTED};
 pub use imports::{
     ImportReview, ImportTaskInput, MAX_DRAFT_TASKS, MAX_REPORT_BYTES, MAX_REPORT_CHARS, PartChange, PublishInput,
     ReviewPart,
@@ -71,7 +71,7 @@ pub use qingdan_storage::{ImportSummary, ImportTarget, ImportTask, ReportImport}
 pub use qingdan_storage::{ReportFile, ReviewFilter};
 pub use reporting::files::{MAX_REPORT_FILES, ReportFileDownload, Upload};
 pub use reporting::form::ReportForm;
-pub use reporting::reports::{ActualInput, FUTURE_PERIOD, MyTasks, ReportInput, ReviewInput};
+pub use reporting::reports::{ActualInput, FUTURE_PERIOD, MyTasks, ReportInput, ReviewInput, UnacceptInput};
 pub use reporting::review::{BatchOutcome, Refusal, ReviewBoard, ReviewCard};
 pub use reporting::schedule::{
     MyReporting, OrgReporting, PlanSchedule, ReportingReminders, ReportingStatus, ScheduleInput, StaleTask,

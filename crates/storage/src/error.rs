@@ -76,6 +76,10 @@ pub enum Conflict {
     ReportChanged,
     /// A report to review is of an archived plan (read-only).
     ArchivedReview,
+    /// A report to send back (撤销通过) is not accepted.
+    ReportNotAccepted,
+    /// A report to send back (撤销通过) is of an archived plan (read-only).
+    ArchivedUnaccept,
     /// An assigned matter changed between reading it and writing the step.
     AssignmentChanged,
     /// Two draft tasks to merge belong to different imports.

@@ -60,6 +60,14 @@ pub struct ReviewInput {
     pub revision: Option<i64>,
 }
 
+/// 撤销通过: why the office sends an accepted report back (撤销原因), shown
+/// to the reporting org as a 退回意见.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct UnacceptInput {
+    #[serde(default)]
+    pub comment: String,
+}
+
 /// 我的填报: a reporter's tasks in the current plan and their org's latest reports.
 #[derive(Debug, Clone)]
 pub struct MyTasks {
@@ -284,6 +292,40 @@ impl App {
             outcomes.push(outcome);
         }
         Ok(outcomes)
+    }
+
+    /// 撤销通过: the office sends an accepted report back to its org with a
+    /// reason, to be corrected and resubmitted through the form and reviewed
+    /// again. When it was the task's newest accepted period, the task's
+    /// figures (progress, light, target actuals, every ancestor's roll-up) go
+    /// back at once to what the remaining accepted reports give
+    /// ([`qingdan_storage::Store::unaccept_report`]). The org is told as of a
+    /// return. Not the office: forbidden; no reason, a report not accepted or
+    /// of an archived plan: refused, nothing changed.
+    pub async fn unaccept_report(&self, user: &User, id: ReportId, input: &UnacceptInput) -> Result<ProgressReport> {
+        if !user.role.can_supervise() {
+            return Err(AppError::Forbidden);
+        }
+        let mut invalid = Invalid::new();
+        let comment = invalid.text("comment", "撤销原因", &input.comment, 500);
+        invalid.into_result()?;
+        let rules = self.light_rules(user.tenant_id).await?;
+        let done = self
+            .store
+            .unaccept_report(user.tenant_id, id, &comment, self.actor(user), self.clock.today(), &rules)
+            .await;
+        self.counts.clear();
+        self.dashboards.clear();
+        let done = done?;
+        self.tell_unaccepted(user.tenant_id, &done.report, &comment).await;
+        if let Some(after) = done.light_change {
+            // Saved; an alert that cannot be queued is logged, not the office's error.
+            if let Err(err) = self.alert_red_lights(user.tenant_id, &[(done.report.task_id, after)]).await {
+                tracing::warn!("red-light alert for task {} not queued: {err}", done.report.task_id.0);
+            }
+        }
+        // The report as it stands, with its actuals (the change does not read them).
+        Ok(self.store.report(user.tenant_id, id).await?.unwrap_or(done.report))
     }
 
     /// What follows a saved review: the reporting org is told of a return,

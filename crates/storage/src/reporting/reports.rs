@@ -85,14 +85,16 @@ macro_rules! own_row {
     }};
 }
 
-/// Sets the accepted `$report`'s actuals (`$targets`, from [`own_row!`]) and
-/// its task's progress and light, rolled up to every ancestor (on `$tx`,
-/// under the plan's lock), from the task's row `$own`; evaluates to the
-/// task's new light when it changed. The task's ancestors, each with its
-/// children, are read in one query: their sort paths are the prefixes of the
-/// task's.
+/// Sets the accepted report's actuals (`$targets`, from [`own_row!`]: each
+/// `reported` value is saved, a `None` leaves the target's actual) and its
+/// task's progress and light from them and the report's `$percent`, rolled
+/// up to every ancestor (on `$tx`, under the plan's lock), from the task's
+/// row `$own`; evaluates to the task's new light when it changed. The task's
+/// ancestors, each with its children, are read in one query: their sort
+/// paths are the prefixes of the task's. [`Store::unaccept_report`] sets the
+/// figures back through the same steps, from the remaining accepted reports.
 macro_rules! accept_progress {
-    ($tx:ident, $tenant:expr, $report:expr, $own:expr, $targets:expr, $rules:expr, $today:expr) => {{
+    ($tx:ident, $tenant:expr, $percent:expr, $own:expr, $targets:expr, $rules:expr, $today:expr) => {{
         let own: FamilyRow = $own;
         let mut targets = Vec::new();
         for Reported { mut target, reported } in $targets {
@@ -131,7 +133,7 @@ macro_rules! accept_progress {
         let path = rollup_path(&own, &ancestors, &family)?;
         let mut light_change = None;
         let mut changed = Vec::new();
-        for (id, percent, light) in roll_up(&path, &targets, $report.percent_done, $rules, $today) {
+        for (id, percent, light) in roll_up(&path, &targets, $percent, $rules, $today) {
             let was = if id.0 == own.id { Some(&own) } else { family.iter().find(|r| r.id == id.0) };
             if was.is_some_and(|r| r.percent_done == percent && r.light == light.code()) {
                 continue;
@@ -302,6 +304,52 @@ fn rollup_path(own: &FamilyRow, ancestors: &[String], family: &[FamilyRow]) -> R
         path.push(RollupNode { task_id: TaskId(row.id), start_date: row.start_date, deadline: row.deadline, children });
     }
     Ok(path)
+}
+
+/// An accepted report of a task joined to one of its actuals (none: both
+/// `None`), as [`replay`] reads them.
+#[derive(sqlx::FromRow)]
+struct AcceptedActualRow {
+    id: i64,
+    period: String,
+    percent_done: i64,
+    reviewed_at: Option<DateTime<Utc>>,
+    target_id: Option<i64>,
+    actual: Option<String>,
+}
+
+/// What a task's accepted reports (`rows`) leave, taken in the order they
+/// would have moved the figures — by period, then in the order they were
+/// accepted: the newest one's percent (0 when there is none), and each
+/// target's actual as the last report giving one set it.
+fn replay(rows: Vec<AcceptedActualRow>) -> Result<(i64, HashMap<TargetId, Decimal>)> {
+    /// One accepted report: where it stands in the order, its percent and actuals.
+    struct Accepted {
+        order: (Period, Option<DateTime<Utc>>, i64),
+        percent_done: i64,
+        actuals: Vec<(TargetId, Decimal)>,
+    }
+    let mut reports: Vec<Accepted> = Vec::new();
+    for row in rows {
+        let at = match reports.iter().position(|r| r.order.2 == row.id) {
+            Some(at) => at,
+            None => {
+                let period = row.period.parse::<Period>().map_err(|e| StorageError::corrupt("progress_reports", e))?;
+                let order = (period, row.reviewed_at, row.id);
+                reports.push(Accepted { order, percent_done: row.percent_done, actuals: Vec::new() });
+                reports.len() - 1
+            }
+        };
+        if let (Some(target), Some(actual)) = (row.target_id, row.actual.as_deref()) {
+            reports[at].actuals.push((TargetId(target), decimal("report_actuals", actual)?));
+        }
+    }
+    reports.sort_by_key(|r| r.order);
+    let mut actuals = HashMap::new();
+    for report in &reports {
+        actuals.extend(report.actuals.iter().copied());
+    }
+    Ok((reports.last().map_or(0, |r| r.percent_done), actuals))
 }
 
 /// A report waiting in the review queue, with what a reviewer needs to see.
@@ -600,7 +648,7 @@ impl Store {
                 if status == ReportStatus::Accepted {
                     let (own, targets) = own_row!(tx, tenant, &report);
                     if !own.has_later_than(report.period) {
-                        light_change = accept_progress!(tx, tenant, &report, own.row, targets, rules, today);
+                        light_change = accept_progress!(tx, tenant, report.percent_done, own.row, targets, rules, today);
                     }
                 }
                 let action = if status == ReportStatus::Accepted { "accept" } else { "return" };
@@ -612,6 +660,104 @@ impl Store {
             outcomes
         });
         Ok(outcomes)
+    }
+
+    /// 撤销通过: sends accepted report `id` back to its org as returned, with
+    /// `comment` (the reason, shown as a 退回意见), so that it can be corrected
+    /// and resubmitted. In the same transaction, under the plan's lock (as a
+    /// review), when no other accepted report of the task is for a later
+    /// period, the task's figures are set again from its remaining accepted
+    /// reports (`replay`) through the acceptance's own steps
+    /// (`accept_progress!`): each target's actual as those reports leave it
+    /// in period order (none when none gave one), the work progress and light
+    /// from the newest one (none: percent 0), and every ancestor rolled up.
+    /// An older period's report changes only its status. A report not
+    /// accepted is `Conflict::ReportNotAccepted`; of an archived plan,
+    /// `Conflict::ArchivedUnaccept`; nothing is changed then.
+    pub async fn unaccept_report(
+        &self,
+        tenant: TenantId,
+        id: ReportId,
+        comment: &str,
+        actor: Actor,
+        today: NaiveDate,
+        rules: &StatusRules,
+    ) -> Result<Reviewed> {
+        let returning = REPORT_COLUMNS.replace("progress_reports.", "");
+        let set_status = format!(
+            "UPDATE progress_reports SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4 \
+             WHERE tenant_id = $5 AND id = $6 AND status = $7 RETURNING {returning}"
+        );
+        let reviewed = in_tx!(self, tx => {
+            if lock_plan_archived!(tx, tenant, id.0) {
+                return Err(StorageError::Conflict(Conflict::ArchivedUnaccept));
+            }
+            let row: Option<ReportRow> = sqlx::query_as(sqlx::AssertSqlSafe(set_status.as_str()))
+                .bind(ReportStatus::Returned.code())
+                .bind(comment)
+                .bind(actor.user_id.map(|u| u.0))
+                .bind(actor.at)
+                .bind(tenant.0)
+                .bind(id.0)
+                .bind(ReportStatus::Accepted.code())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(row) = row else {
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM progress_reports WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
+                return Err(match exists {
+                    Some(_) => StorageError::Conflict(Conflict::ReportNotAccepted),
+                    None => StorageError::NotFound(Entity::Report),
+                });
+            };
+            let report = row.into_report(Vec::new())?;
+            // The report is returned now: the task's row names only the other accepted ones.
+            let (own, targets) = own_row!(tx, tenant, &report);
+            let mut light_change = None;
+            let (before_percent, before_light) = (own.row.percent_done, own.row.light.clone());
+            let is_newest = !own.has_later_than(report.period);
+            if is_newest {
+                let rows: Vec<AcceptedActualRow> = sqlx::query_as(
+                    "SELECT r.id, r.period, r.percent_done, r.reviewed_at, a.target_id, a.actual \
+                     FROM progress_reports r LEFT JOIN report_actuals a ON a.tenant_id = r.tenant_id AND a.report_id = r.id \
+                     WHERE r.tenant_id = $1 AND r.task_id = $2 AND r.status = $3",
+                )
+                .bind(tenant.0)
+                .bind(report.task_id.0)
+                .bind(ReportStatus::Accepted.code())
+                .fetch_all(&mut *tx)
+                .await?;
+                let (percent, left) = replay(rows)?;
+                let mut cleared = Vec::new();
+                let targets: Vec<Reported> = targets
+                    .into_iter()
+                    .map(|Reported { mut target, .. }| {
+                        let reported = left.get(&target.id).copied();
+                        if reported.is_none() {
+                            if target.actual.is_some() {
+                                cleared.push(target.id.0);
+                            }
+                            target.actual = None;
+                        }
+                        Reported { target, reported }
+                    })
+                    .collect();
+                if !cleared.is_empty() {
+                    // The ids are integers we hold, so listing them inline is safe.
+                    let list = cleared.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+                    let sql = format!("UPDATE targets SET actual = NULL WHERE tenant_id = $1 AND id IN ({list})");
+                    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.0).execute(&mut *tx).await?;
+                }
+                light_change = accept_progress!(tx, tenant, percent, own.row, targets, rules, today);
+            }
+            let before = json!({"status": ReportStatus::Accepted.code(), "period": report.period,
+                                "task_percent_done": before_percent, "task_light": before_light});
+            let after = json!({"status": ReportStatus::Returned.code(), "review_comment": comment,
+                               "figures_reset": is_newest});
+            record!(tx, event(tenant, actor, "progress_report", id.0, "unaccept", Some(before), Some(after)));
+            Reviewed { report, light_change }
+        });
+        Ok(reviewed)
     }
 
     /// A report with its actuals, in one query (a row per actual).

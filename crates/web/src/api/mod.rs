@@ -43,6 +43,7 @@ pub fn routes() -> axum::Router<AppState> {
         .routes(routes!(reporting::task_reports, reporting::submit_report))
         .routes(routes!(reporting::review_queue, reporting::review_reports))
         .routes(routes!(reporting::review_report))
+        .routes(routes!(reporting::reopen_report))
         .routes(routes!(admin::list_orgs, admin::create_org))
         .routes(routes!(admin::list_users, admin::create_user))
         .routes(routes!(supervision::list_assignments, supervision::create_assignment))

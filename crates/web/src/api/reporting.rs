@@ -9,7 +9,7 @@ use crate::extractors::{ApiJson, Id};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use qingdan_app::{ReportInput, ReviewInput};
+use qingdan_app::{ReportInput, ReviewInput, UnacceptInput};
 use qingdan_domain::{ReportId, TaskId};
 
 #[utoipa::path(get, path = "/api/v1/tasks/{id}/reports", tag = "reports", params(("id" = i64, Path)),
@@ -56,6 +56,25 @@ pub async fn review_report(
 ) -> ApiResult<StatusCode> {
     state.app.review(&user, ReportId(id), &body).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// 撤销通过: sends an accepted report back to its org with the reason
+/// (`comment`, required), to be corrected and resubmitted. When it was the
+/// task's newest accepted period, the task's progress, light, target actuals
+/// and every ancestor's roll-up go back at once to what the remaining
+/// accepted reports give. Office only (403); a report not accepted or of an
+/// archived plan is 409, no reason 422; nothing changes then.
+#[utoipa::path(post, path = "/api/v1/reports/{id}/reopen", tag = "reports", params(("id" = i64, Path)), request_body = UnacceptInput,
+    responses((status = 200, body = ReportDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reopen_report(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    ApiJson(body): ApiJson<UnacceptInput>,
+) -> ApiResult<Json<ReportDto>> {
+    let report = state.app.unaccept_report(&user, ReportId(id), &body).await?;
+    Ok(Json(ReportDto::from(&report)))
 }
 
 /// Reviews many reports in one transaction (at most 500): each item a

@@ -71,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reviews/accept", post(review::accept_many))
         .route("/reports/{id}/review", post(review::review))
         .route("/reports/{id}/withdraw", post(reports::withdraw))
+        .route("/reports/{id}/reopen", post(tasks::unaccept))
         .route("/reports/{id}/files/{file_id}", get(report_files::download))
         .route("/assignments", get(assignments::list).post(assignments::create))
         .route("/assignments/statistics", get(assignments::statistics))

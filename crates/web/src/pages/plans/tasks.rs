@@ -8,8 +8,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::Response;
-use qingdan_app::{AppError, ResponsibilityInput, TaskDetail};
-use qingdan_domain::{Org, Role, TaskId, User};
+use qingdan_app::{AppError, ResponsibilityInput, TaskDetail, UnacceptInput};
+use qingdan_domain::{Org, PlanStatus, ReportId, Role, TaskId, User};
 
 pub struct TargetView {
     pub metric: String,
@@ -51,6 +51,10 @@ pub struct TaskPage {
     people: Vec<User>,
     /// Why the responsibility form was refused, shown on it.
     responsibility_errors: Vec<String>,
+    /// The report whose 撤销通过 was refused (0: none), why, and the reason typed.
+    unaccept_report: i64,
+    unaccept_error: String,
+    unaccept_comment: String,
 }
 
 impl TaskPage {
@@ -72,6 +76,11 @@ impl TaskPage {
 
     fn org_of(&self, user: &User) -> &str {
         self.d.org_name(user.org_id)
+    }
+
+    /// The office may send this report back (撤销通过): accepted, and the plan not archived.
+    fn may_unaccept(&self, report: &ReportView) -> bool {
+        self.d.can_supervise && report.is_accepted && self.d.plan.status != PlanStatus::Archived
     }
 }
 
@@ -145,6 +154,9 @@ async fn task_page(
         leaders,
         people,
         responsibility_errors,
+        unaccept_report: 0,
+        unaccept_error: String::new(),
+        unaccept_comment: String::new(),
         d,
     })
 }
@@ -175,6 +187,37 @@ pub async fn set_responsibility(
             let errors = invalid.errors.into_iter().map(|e| e.message).collect();
             let page = task_page(&state, &user, id, errors).await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// 撤销通过 from the task page: the accepted report goes back to its org
+/// with the reason (`comment`), and the task page says what was done. A
+/// refusal (no reason, no longer accepted, an archived plan) shows the task
+/// page again with why beside the report and the reason as typed, 422 or 409;
+/// nothing is changed then.
+pub async fn unaccept(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Id(id): Id,
+    form: FormPairs,
+) -> Result<Response, PageError> {
+    let input = UnacceptInput { comment: form.get("comment") };
+    match state.app.unaccept_report(&user, ReportId(id), &input).await {
+        Ok(report) => Ok(crate::view::said(
+            &format!("/tasks/{}", report.task_id.0),
+            "已撤销通过，已退回填报单位修改；任务进度、指标完成值和亮灯已按其余已通过的报送重新计算。",
+        )),
+        Err(refused @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            use axum::response::IntoResponse;
+            let status = crate::error::status_of(&refused);
+            let report = state.app.readable_report(&user, ReportId(id)).await?;
+            let mut page = task_page(&state, &user, report.task_id.0, Vec::new()).await?;
+            page.unaccept_report = id;
+            page.unaccept_error = refused.to_string();
+            page.unaccept_comment = input.comment;
+            Ok((status, page).into_response())
         }
         Err(other) => Err(other.into()),
     }

@@ -29,6 +29,8 @@ pub struct ReportView {
     pub status: &'static str,
     pub status_class: &'static str,
     pub submitted_at: String,
+    /// Accepted (通过): the office may send it back (撤销通过).
+    pub is_accepted: bool,
 }
 
 impl ReportView {
@@ -59,6 +61,7 @@ impl ReportView {
                 ReportStatus::Returned => "danger",
             },
             submitted_at: beijing_time(r.submitted_at),
+            is_accepted: r.status == ReportStatus::Accepted,
         }
     }
 
