@@ -91,7 +91,7 @@ impl ChainReport {
 /// The action names of the trail, in Chinese, for the filter and the table:
 /// every code the code records (the test `every_recorded_action_has_a_label`
 /// lists them; add a new one to both).
-pub const ACTIONS: [(&str, &str); 63] = [
+pub const ACTIONS: [(&str, &str); 64] = [
     ("sign_in", "登录"),
     ("sign_in_failed", "登录失败"),
     ("locked", "账号锁定"),
@@ -119,6 +119,7 @@ pub const ACTIONS: [(&str, &str); 63] = [
     ("reread_part", "重新识别"),
     ("publish", "发布计划"),
     ("restore", "恢复"),
+    ("mend", "修复排序并重算"),
     ("archive", "归档"),
     // A plan's status set by hand (`PlanStatus` codes).
     ("draft", "改为草稿"),
@@ -551,7 +552,7 @@ mod tests {
     /// Every action code storage and app record, as passed to `event(..)` or
     /// set on an `AuditEvent` (grep for them when adding one), besides the
     /// plan statuses and the 督办 steps taken below from their types.
-    const RECORDED: [&str; 47] = [
+    const RECORDED: [&str; 48] = [
         "sign_in",
         "sign_in_failed",
         "locked",
@@ -579,6 +580,7 @@ mod tests {
         "reread_part",
         "publish",
         "restore",
+        "mend",
         "archive",
         "set",
         "seed",

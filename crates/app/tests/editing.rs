@@ -22,6 +22,7 @@ on_both_engines! {
     racing_moves_leave_every_section_with_its_own_childrens_figure => racing_moves;
     a_split_racing_an_edit_keeps_the_edit => split_racing_edit;
     a_task_added_after_a_deletion_takes_a_place_of_its_own => place_after_deletion;
+    a_list_left_with_two_tasks_on_one_place_is_mended_at_start => mend_shared_places;
 }
 
 struct List {
@@ -479,5 +480,41 @@ async fn place_after_deletion(backend: Backend) -> Result<()> {
     ensure!(l.percent(two).await? == 0, "二、 is not 三、: {}", l.percent(two).await?);
     let children = l.w.app.task_detail(&l.w.supervisor, two).await?.children;
     ensure!(children.iter().all(|c| c.task.id != under), "the new task is not 二、's child");
+    Ok(())
+}
+
+/// A list as the old fault left it: 三、 added after 一、 was deleted took
+/// 二、's place, its task 二、's first child's, and 二、 carried a figure that
+/// was not its own. The mend at start numbers them apart and counts again.
+async fn mend_shared_places(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [one, two] = l.sections;
+    l.w.app.delete_task(&l.w.supervisor, one).await?;
+    let three = add(&l.w, l.plan, None, "促改革", "1").await?;
+    let under = add(&l.w, l.plan, Some(three), "深化国企改革", "1").await?;
+    let lead = ResponsibilityInput { lead_org_id: Some(l.org.0), ..ResponsibilityInput::default() };
+    l.w.app.set_responsibility(&l.w.supervisor, under, &lead).await?;
+    let faulty = format!(
+        "UPDATE tasks SET sort_path = '000002' WHERE id = {three}; \
+         UPDATE tasks SET sort_path = '000002.000001' WHERE id = {under}; \
+         UPDATE tasks SET percent_done = 77 WHERE id = {two}",
+        three = three.0,
+        under = under.0,
+        two = two.0
+    );
+    for statement in faulty.split("; ") {
+        l.w.db.execute_raw(statement).await?;
+    }
+    let mended = l.w.app.mend_shared_places().await?;
+    ensure!(mended.len() == 1 && mended[0].plan == l.plan && mended[0].moved >= 2, "{mended:?}");
+    ensure!(l.percent(two).await? == 0, "二、's figure is its own child's again");
+    let ancestors: Vec<TaskId> =
+        l.w.app.task_family(&l.w.supervisor, under).await?.ancestors.iter().map(|t| t.task.id).collect();
+    ensure!(ancestors == [three], "{ancestors:?}");
+    l.accept(under, "2026-06", 80, Vec::new()).await?;
+    ensure!(l.percent(three).await? == 80 && l.percent(two).await? == 0);
+    ensure!(l.w.app.mend_shared_places().await?.is_empty(), "nothing left to mend");
+    let trail = l.w.app.store().audit_trail(l.w.tenant, "plan", l.plan.0).await?;
+    ensure!(trail.iter().any(|e| e.action == "mend"), "the mend is in the audit trail");
     Ok(())
 }

@@ -196,6 +196,13 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
             }
         }
     }
+    for mended in app.mend_shared_places().await? {
+        tracing::warn!(
+            "计划 {} 中有任务共用排序位置（旧版本的缺陷），已重新编排 {} 项并重算进度",
+            mended.plan.0,
+            mended.moved
+        );
+    }
     app.refresh_all_lights().await?;
     for warning in app.planner_warnings().await? {
         tracing::warn!("{warning}");

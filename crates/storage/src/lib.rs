@@ -53,6 +53,7 @@ pub use notifications::{NewChannel, NewNotification, NotificationChannel, Outbox
 pub use plans::NewPlan;
 pub use plans::copy::CopiedPlan;
 pub use plans::editing::{DeletedTask, Recount, TaskChange};
+pub use plans::repair::MendedPlan;
 pub use plans::tasks::{
     LightCounts, NewTarget, NewTask, Relit, ReportBasis, TaskConditions, TaskFamilyRows, TaskListItem, TaskPage,
     TaskQuery, TaskSort,

@@ -7,7 +7,7 @@ use crate::guards::require_supervisor;
 use crate::input::{TargetInput, check_target, parse_date, parse_decimal};
 use crate::{App, AppError, Result, lenient};
 use qingdan_domain::{Decimal, Invalid, OrgId, Plan, PlanId, PlanStatus, Role, TargetId, TaskId, User, UserId};
-use qingdan_storage::{DeletedTask, Recount, TaskChange};
+use qingdan_storage::{DeletedTask, MendedPlan, Recount, TaskChange};
 use serde::Deserialize;
 
 /// A task's own fields as typed on its edit form.
@@ -239,6 +239,16 @@ impl App {
     fn forget_figures(&self) {
         self.counts.clear();
         self.dashboards.clear();
+    }
+
+    /// Renumbers each plan in which an old fault left two tasks on one place
+    /// and counts its figures again; run at start (`Store::mend_shared_places`).
+    pub async fn mend_shared_places(&self) -> Result<Vec<MendedPlan>> {
+        let mended = self.store.mend_shared_places(self.system_actor(), self.clock.today()).await?;
+        if !mended.is_empty() {
+            self.forget_figures();
+        }
+        Ok(mended)
     }
 }
 

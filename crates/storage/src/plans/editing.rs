@@ -115,6 +115,7 @@ macro_rules! recount_up {
         }
     }};
 }
+pub(crate) use recount_up;
 
 /// The sort path of a new last child of `$parent` (top level when `None`)
 /// in plan `$plan`, and its depth: one past the greatest sibling's.

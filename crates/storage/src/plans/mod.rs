@@ -2,6 +2,7 @@
 
 pub(crate) mod copy;
 pub(crate) mod editing;
+pub(crate) mod repair;
 pub(crate) mod tasks;
 
 use crate::audit::{event, record};
