@@ -119,7 +119,7 @@ async fn demo_projects(backend: Backend) -> Result<()> {
     }
     let second = app.meeting_detail(&office, qingdan_domain::MeetingId(meetings[0].id)).await?;
     ensure!(second.agenda.previous_number == Some(1) && second.agenda.previous.len() == 3, "{:?}", second.agenda);
-    let blockers = store.open_factor_issues(demo.tenant, qingdan_storage::ProjectScope::All, None, 100).await?;
+    let blockers = store.open_factor_issues(demo.tenant, qingdan_storage::ProjectScope::All, None, None, 100).await?;
     ensure!(blockers.len() >= 4, "{} open 堵点", blockers.len());
     let map = app.project_map(&office, None).await?;
     ensure!(map.by_county.len() == 4 && map.all.projects == projects.len(), "{:?}", map.by_county);

@@ -586,6 +586,16 @@ async fn ledgers(backend: Backend) -> Result<()> {
     // out, stay as they were.
     let kept = app.project(office, park.id).await?;
     ensure!(kept.fields.signed_on == Some("2026-05-10".parse()?), "{:?}", kept.fields.signed_on);
+    // 计划年度 goes out and comes back: next year's project stays next year's.
+    let next = ProjectInput { year: "2027".into(), ..ProjectInput::from_fields(&kept.fields) };
+    app.update_project(office, park.id, &next).await?;
+    let ledger = app.project_ledger(office, &Default::default()).await?;
+    let table = qingdan_office::read_ledger_table(&ledger.bytes, &qingdan_office::PROJECT_COLUMNS)?;
+    let years: Vec<&str> = table.lines.iter().map(|l| l.get(qingdan_office::project_column::YEAR)).collect();
+    ensure!(years.contains(&"2027") && years.contains(&"2026"), "{years:?}");
+    app.import_project_ledger(office, "含明年项目的台账.xlsx", &ledger.bytes).await?;
+    ensure!(app.project(office, park.id).await?.fields.year == 2027, "a re-import keeps the project's year");
+    app.update_project(office, park.id, &ProjectInput::from_fields(&kept.fields)).await?;
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     for (col, text) in ["项目名称", "业主单位", "总投资（万元）"].iter().enumerate() {
@@ -640,10 +650,10 @@ async fn ledgers(backend: Backend) -> Result<()> {
     ensure!(app.project_list(office, &Default::default()).await?.total == 3, "nothing of the bad file was stored");
 
     // The 调度通报 lists the county's figures and the red projects.
-    let bulletin = app.dispatch_bulletin(office).await?;
+    let bulletin = app.dispatch_bulletin(office, None).await?;
     let text = qingdan_office::docx_text(&bulletin.bytes)?;
     ensure!(text.contains("东城区") && text.contains("东城特钢配套物流园"), "{text}");
-    ensure!(matches!(app.dispatch_bulletin(&c.owner).await, Err(AppError::Forbidden)));
+    ensure!(matches!(app.dispatch_bulletin(&c.owner, None).await, Err(AppError::Forbidden)));
     Ok(())
 }
 
@@ -702,7 +712,7 @@ async fn bulletin_reds(backend: Backend) -> Result<()> {
     let after = app.project_map(office, None).await?.all.year_plan;
     ensure!(after == plan_before + Decimal::from(999_999 - 40_000), "{plan_before} then {after}");
     app.update_project(office, first, &project_input(&c, "东城滞后项目00")).await?;
-    let text = qingdan_office::docx_text(&app.dispatch_bulletin(office).await?.bytes)?;
+    let text = qingdan_office::docx_text(&app.dispatch_bulletin(office, None).await?.bytes)?;
     ensure!(text.contains(&format!("本期红灯项目{many}个")), "{text}");
     for i in 0..many {
         ensure!(text.contains(&format!("东城滞后项目{i:02}")), "project {i} is missing from the bulletin");

@@ -41,20 +41,21 @@ pub mod project_column {
     pub const SCALE: usize = 9;
     pub const TOTAL_INVESTMENT: usize = 10;
     pub const FUNDING: usize = 11;
-    pub const YEAR_PLAN: usize = 12;
-    pub const DONE_TOTAL: usize = 13;
-    pub const DONE_YEAR: usize = 14;
-    pub const PLANNED_START: usize = 15;
-    pub const ACTUAL_START: usize = 16;
-    pub const PLANNED_COMPLETION: usize = 17;
-    pub const ACTUAL_COMPLETION: usize = 18;
-    pub const STAGE: usize = 19;
-    pub const BATCH: usize = 20;
-    pub const SITE_PROGRESS: usize = 21;
-    pub const LEVEL: usize = 22;
-    pub const LIAISON_LEADER: usize = 23;
-    pub const LEAD_ORG: usize = 24;
-    pub const RESPONSIBLE: usize = 25;
+    pub const YEAR: usize = 12;
+    pub const YEAR_PLAN: usize = 13;
+    pub const DONE_TOTAL: usize = 14;
+    pub const DONE_YEAR: usize = 15;
+    pub const PLANNED_START: usize = 16;
+    pub const ACTUAL_START: usize = 17;
+    pub const PLANNED_COMPLETION: usize = 18;
+    pub const ACTUAL_COMPLETION: usize = 19;
+    pub const STAGE: usize = 20;
+    pub const BATCH: usize = 21;
+    pub const SITE_PROGRESS: usize = 22;
+    pub const LEVEL: usize = 23;
+    pub const LIAISON_LEADER: usize = 24;
+    pub const LEAD_ORG: usize = 25;
+    pub const RESPONSIBLE: usize = 26;
 }
 
 /// 建设性质, as the template offers them.
@@ -84,7 +85,7 @@ const fn column(
 
 /// 项目台账: one project per row. A header's remark in brackets (`（万元）`) is
 /// ignored when a ledger is read, so `总投资` and `总投资（万元）` are the same column.
-pub const PROJECT_COLUMNS: [ColumnSpec; 26] = [
+pub const PROJECT_COLUMNS: [ColumnSpec; 27] = [
     column("项目名称", &[], true, 36.0, "项目全称，在本政府内不重名。", "青岚新能源汽车零部件产业园项目"),
     column(
         "项目代码",
@@ -125,6 +126,14 @@ pub const PROJECT_COLUMNS: [ColumnSpec; 26] = [
     ),
     column("总投资（万元）", &["总投资"], true, 14.0, "数字，单位万元，最多两位小数。", "120000"),
     column("资金来源", &[], false, 18.0, "如 企业自筹、银行贷款、专项债券、中央预算内投资。", "企业自筹、银行贷款"),
+    column(
+        "计划年度",
+        &[],
+        false,
+        10.0,
+        "年度计划投资和本年完成投资所属的年份；不填的，已登记的项目不变，新项目为今年。",
+        "2026",
+    ),
     column(
         "年度计划投资（万元）",
         &["年度计划投资", "年计划投资"],
@@ -190,31 +199,31 @@ pub fn project_ledger_template_xlsx() -> Result<Vec<u8>, OfficeError> {
 
 /// The header of an exported project ledger: the headers of
 /// [`PROJECT_COLUMNS`] in their order, then 亮灯 and 投资完成率.
-pub const PROJECT_EXPORT_HEADERS: [&str; 28] = {
-    let mut headers = [""; 28];
+pub const PROJECT_EXPORT_HEADERS: [&str; 29] = {
+    let mut headers = [""; 29];
     let mut i = 0;
     while i < PROJECT_COLUMNS.len() {
         headers[i] = PROJECT_COLUMNS[i].header;
         i += 1;
     }
-    headers[26] = "亮灯";
-    headers[27] = "投资完成率";
+    headers[27] = "亮灯";
+    headers[28] = "投资完成率";
     headers
 };
 
 /// Column widths of the export, in Excel's character units: narrower than the
 /// template's, as the sheet prints fitted to the width of an A3 landscape page.
-const EXPORT_WIDTHS: [f64; 28] = [
-    24.0, 14.0, 6.0, 8.0, 10.0, 9.0, 12.0, 14.0, 16.0, 26.0, 10.0, 12.0, 10.0, 10.0, 10.0, 10.5, 10.5, 10.5, 10.5, 8.0,
-    8.0, 20.0, 7.0, 8.0, 14.0, 7.0, 6.0, 8.0,
+const EXPORT_WIDTHS: [f64; 29] = [
+    24.0, 14.0, 6.0, 8.0, 10.0, 9.0, 12.0, 14.0, 16.0, 26.0, 10.0, 12.0, 6.0, 10.0, 10.0, 10.0, 10.5, 10.5, 10.5, 10.5,
+    8.0, 8.0, 20.0, 7.0, 8.0, 14.0, 7.0, 6.0, 8.0,
 ];
 const EXPORT_FONT: &str = "宋体";
 const EXPORT_HEADER_ROW: u32 = 1;
 const EXPORT_FIRST_ROW: u32 = 2;
 const EXPORT_LAST_COL: u16 = (PROJECT_EXPORT_HEADERS.len() - 1) as u16;
-const LIGHT_COL: u16 = 26;
-const RATE_COL: u16 = 27;
-/// A3 in Excel's paper codes: 28 columns do not fit A4 readably.
+const LIGHT_COL: u16 = 27;
+const RATE_COL: u16 = 28;
+/// A3 in Excel's paper codes: 29 columns do not fit A4 readably.
 const PAPER_A3: u8 = 8;
 
 /// One project as one row of the exported ledger: display strings as the page
@@ -245,6 +254,8 @@ pub struct ProjectLedgerRow {
     pub total_investment: Option<Decimal>,
     /// 资金来源
     pub funding: String,
+    /// 计划年度: the year 年度计划投资 and 本年完成投资 are for.
+    pub year: Option<i32>,
     /// 年度计划投资, 万元.
     pub year_plan: Option<Decimal>,
     /// 累计完成投资 (自开工), 万元.
@@ -438,8 +449,10 @@ fn project_light_meaning(light: Light) -> &'static str {
 
 fn write_project(sheet: &mut Worksheet, f: &ExportFormats, row: u32, p: &ProjectLedgerRow) -> Result<(), XlsxError> {
     use project_column as c;
-    let texts: [(usize, &str, &Format); 18] = [
+    let year = p.year.map(|y| y.to_string()).unwrap_or_default();
+    let texts: [(usize, &str, &Format); 19] = [
         (c::NAME, &p.name, &f.text),
+        (c::YEAR, &year, &f.centered),
         (c::CODE, &p.code, &f.centered),
         (c::NATURE, &p.nature, &f.centered),
         (c::CATEGORY, &p.category, &f.centered),
@@ -918,6 +931,7 @@ mod tests {
             (c::CODE, "项目代码"),
             (c::OWNER_ORG, "业主单位"),
             (c::TOTAL_INVESTMENT, "总投资（万元）"),
+            (c::YEAR, "计划年度"),
             (c::DONE_YEAR, "本年完成投资（万元）"),
             (c::ACTUAL_COMPLETION, "实际竣工时间"),
             (c::BATCH, "三个一批"),
@@ -925,8 +939,8 @@ mod tests {
         ] {
             assert_eq!(PROJECT_COLUMNS[index].header, header);
         }
-        assert_eq!(PROJECT_EXPORT_HEADERS[..26], PROJECT_COLUMNS.map(|c| c.header));
-        assert_eq!(PROJECT_EXPORT_HEADERS[26..], ["亮灯", "投资完成率"]);
+        assert_eq!(PROJECT_EXPORT_HEADERS[..27], PROJECT_COLUMNS.map(|c| c.header));
+        assert_eq!(PROJECT_EXPORT_HEADERS[27..], ["亮灯", "投资完成率"]);
         let required: Vec<&str> = PROJECT_COLUMNS.iter().filter(|c| c.required).map(|c| c.header).collect();
         assert_eq!(required, ["项目名称", "业主单位", "总投资（万元）"]);
     }
@@ -947,7 +961,7 @@ mod tests {
         let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
         assert_eq!(workbook.sheet_names(), ["重点项目", "填写说明"]);
         let merged = workbook.merge_cells_by_sheet_id(0).unwrap();
-        assert_eq!((merged[0].start, merged[0].end), ((0, 0), (0, 25)), "the title is merged over the columns");
+        assert_eq!((merged[0].start, merged[0].end), ((0, 0), (0, 26)), "the title is merged over the columns");
         let notes = workbook.worksheet_range("填写说明").unwrap();
         for spec in PROJECT_COLUMNS {
             let found = notes.rows().any(|r| r[0] == spec.header && r[2].to_string().contains(spec.note));
@@ -959,9 +973,9 @@ mod tests {
         for (col, labels) in [
             ("C", &PROJECT_NATURE_LABELS[..]),
             ("D", &PROJECT_CATEGORY_LABELS[..]),
-            ("T", &PROJECT_STAGE_LABELS[..]),
-            ("U", &PROJECT_BATCH_LABELS[..]),
-            ("W", &PROJECT_LEVEL_LABELS[..]),
+            ("U", &PROJECT_STAGE_LABELS[..]),
+            ("V", &PROJECT_BATCH_LABELS[..]),
+            ("X", &PROJECT_LEVEL_LABELS[..]),
         ] {
             let list = format!(r#"sqref="{col}3:{col}2001"><formula1>"{}"</formula1>"#, labels.join(","));
             assert!(sheet.contains(&list), "no drop-down {list} in {sheet}");
@@ -1031,6 +1045,7 @@ mod tests {
                 scale: "占地300亩，新建厂房12万平方米".into(),
                 total_investment: Some(decimal("120000")),
                 funding: "企业自筹、银行贷款".into(),
+                year: Some(2026),
                 year_plan: Some(decimal("30000.50")),
                 done_total: Some(decimal("45000.126")),
                 done_year: Some(decimal("12000.5")),
@@ -1103,6 +1118,7 @@ mod tests {
             p.scale.clone(),
             money(p.total_investment),
             p.funding.clone(),
+            p.year.map(|y| y.to_string()).unwrap_or_default(),
             money(p.year_plan),
             money(p.done_total),
             money(p.done_year),
@@ -1140,7 +1156,7 @@ mod tests {
         let rows = read_xlsx_rows(&bytes).unwrap();
         assert_eq!(rows[0][0], "2026年全市重点项目台账（截至6月30日）");
         assert_eq!(rows[1], PROJECT_EXPORT_HEADERS);
-        let tail = |r: usize| rows[r][26..].to_vec();
+        let tail = |r: usize| rows[r][27..].to_vec();
         assert_eq!(tail(2), ["红灯", "40%"]);
         assert_eq!(tail(3), ["已完成", "100%"]);
         assert_eq!(tail(4), ["", ""]);
@@ -1154,11 +1170,12 @@ mod tests {
         assert_eq!(workbook.sheet_names(), ["项目台账", "亮灯说明"]);
         let range = workbook.worksheet_range("项目台账").unwrap();
         assert_eq!(range.get_value((2, 10)), Some(&Data::Float(120000.0)));
-        assert_eq!(range.get_value((2, 13)), Some(&Data::Float(45000.13)));
-        assert!(matches!(range.get_value((2, 15)), Some(Data::DateTime(_))), "{:?}", range.get_value((2, 15)));
+        assert_eq!(range.get_value((2, 12)), Some(&Data::String("2026".into())));
+        assert_eq!(range.get_value((2, 14)), Some(&Data::Float(45000.13)));
+        assert!(matches!(range.get_value((2, 16)), Some(Data::DateTime(_))), "{:?}", range.get_value((2, 16)));
         let merged: Vec<_> =
             workbook.merge_cells_by_sheet_id(0).unwrap().into_iter().map(|d| (d.start, d.end)).collect();
-        assert_eq!(merged, [((0, 0), (0, 27))], "only the title is merged");
+        assert_eq!(merged, [((0, 0), (0, 28))], "only the title is merged");
 
         let legend = workbook.worksheet_range("亮灯说明").unwrap();
         let labels: Vec<String> = legend.rows().skip(1).map(|r| r[0].to_string()).collect();
@@ -1172,7 +1189,7 @@ mod tests {
         assert!(styles.contains("宋体"));
         let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
         assert!(sheet.contains(r#"paperSize="8""#) && sheet.contains(r#"orientation="landscape""#), "A3 landscape");
-        assert!(sheet.contains(r#"<autoFilter ref="A2:AB5"/>"#), "{sheet}");
+        assert!(sheet.contains(r#"<autoFilter ref="A2:AC5"/>"#), "{sheet}");
     }
 
     #[test]

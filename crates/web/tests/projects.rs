@@ -422,6 +422,12 @@ async fn next_year(backend: Backend) -> Result<()> {
     let list = send(&c.router, get("/projects?year=2027", &mayor)?).await?;
     ensure!(list.attrs("#projects tr[data-project]", "data-project") == [next.0.to_string()], "{}", list.body);
     ensure!(list.select("select[name=year] option[selected]") == ["2027年度"]);
+    ensure!(list.attrs("#map-link", "href") == ["/projects/map?year=2027"], "{:?}", list.attrs("#map-link", "href"));
+    ensure!(list.attrs("#ledger-export", "href") == ["/projects/ledger.xlsx?year=2027"]);
+    ensure!(page.attrs("#bulletin-link", "href") == ["/projects/bulletin.docx?year=2026"]);
+    let bulletin = send(&c.router, get("/projects/bulletin.docx?year=2027", &mayor)?).await?;
+    let text = qingdan_office::docx_text(&attachment(&bulletin, "docx")?)?;
+    ensure!(text.contains("纳入调度的重点项目1个"), "{text}");
     let later = send(&c.router, get("/projects/map?year=2027", &mayor)?).await?;
     ensure!(later.select("#map-year") == ["2027年度"] && later.select("#project-count") == ["1"]);
     ensure!(later.select("#red-list tr[data-project]").is_empty(), "last year's red project is not 2027's");

@@ -56,8 +56,9 @@ impl App {
         Ok(Document { file_name: format!("{}纪要.docx", m.title), bytes })
     }
 
-    /// The 调度通报 (.docx) with the figures by county (the office and leaders).
-    pub async fn dispatch_bulletin(&self, user: &User) -> Result<Document> {
+    /// The 调度通报 (.docx) with the figures by county (the office and leaders)
+    /// of 计划年度 `year` (none: the map's current one).
+    pub async fn dispatch_bulletin(&self, user: &User, year: Option<i32>) -> Result<Document> {
         if !user.role.reads_whole_tenant() {
             return Err(AppError::Forbidden);
         }
@@ -65,10 +66,10 @@ impl App {
         let scope = super::scope_of(user)?;
         // Built now, not the page's cached map, and with every red project, not
         // the map's first few: the document's counts agree with its own tables.
-        let map = self.build_project_map(tenant, scope, None).await?;
+        let map = self.build_project_map(tenant, scope, year).await?;
         let red = i64::try_from(map.all.red).unwrap_or(i64::MAX);
         let (lagging, _) = self.store.lagging_projects(tenant, scope, Some(map.year), red).await?;
-        let blockers = self.store.open_factor_issues(tenant, ProjectScope::All, None, 50).await?;
+        let blockers = self.store.open_factor_issues(tenant, ProjectScope::All, None, Some(map.year), 50).await?;
         let orgs = self.store.orgs(tenant).await?;
         let org_name = |id: Option<OrgId>| {
             id.and_then(|id| orgs.iter().find(|o| o.id == id)).map(|o| o.name.clone()).unwrap_or_default()

@@ -49,6 +49,7 @@ fn column_of(field: &str) -> usize {
         "scale" => col::SCALE,
         "total_investment" => col::TOTAL_INVESTMENT,
         "funding" => col::FUNDING,
+        "year" => col::YEAR,
         "year_plan" => col::YEAR_PLAN,
         "base_total" => col::DONE_TOTAL,
         "base_year" => col::DONE_YEAR,
@@ -295,7 +296,7 @@ impl RowReader<'_> {
             scale: text(col::SCALE, &old.scale),
             total_investment: figure(col::TOTAL_INVESTMENT, &old.total_investment),
             funding: text(col::FUNDING, &old.funding),
-            year: year.to_string(),
+            year: self.plan_year(line, &old.year),
             year_plan: figure(col::YEAR_PLAN, &old.year_plan),
             base_total: figure(col::DONE_TOTAL, &old.base_total),
             base_year: figure(col::DONE_YEAR, &old.base_year),
@@ -315,6 +316,18 @@ impl RowReader<'_> {
             ..ProjectInput::default()
         };
         (input, flagged)
+    }
+
+    /// The row's 计划年度: as written; left blank (or no such column), a
+    /// registered project's own, a new one's this year. A ledger exported
+    /// for next year's projects and read back keeps them next year's.
+    fn plan_year(&self, line: &LedgerLine, kept: &str) -> String {
+        let written = if self.table.has(col::YEAR) { line.get(col::YEAR).trim() } else { "" };
+        match (written, kept.trim()) {
+            ("", "") => self.year.to_string(),
+            ("", kept) => kept.to_owned(),
+            (written, _) => crate::input::half_width(written),
+        }
     }
 
     /// The row's 包联领导 (a leader of the tenant), or its fault.
@@ -353,6 +366,7 @@ fn ledger_row(p: &KeyProject, orgs: &HashMap<OrgId, String>, users: &HashMap<Use
         scale: f.scale.clone(),
         total_investment: Some(f.total_investment),
         funding: f.funding.clone(),
+        year: Some(f.year),
         year_plan: Some(f.year_plan),
         done_total: Some(p.done_total),
         done_year: Some(p.done_year),

@@ -194,7 +194,7 @@ impl App {
         let mut map = project_map(&projects, &org_name, year, today);
         map.years = years;
         let (red, _) = self.store.lagging_projects(tenant, scope, Some(year), RED_LIST as i64 * 2).await?;
-        let blockers = self.store.open_factor_issues(tenant, scope, None, 1_000).await?;
+        let blockers = self.store.open_factor_issues(tenant, scope, None, Some(year), 1_000).await?;
         map.red = red
             .into_iter()
             .filter(|p| p.light.is_alarm())
@@ -205,6 +205,13 @@ impl App {
             })
             .collect();
         Ok(map)
+    }
+
+    /// The 计划年度 the map, the 调度通报 and the 调度会 agenda speak of by
+    /// default ([`default_map_year`] over the years `scope` sees).
+    pub(crate) async fn current_project_year(&self, tenant: TenantId, scope: ProjectScope) -> Result<i32> {
+        let years = self.store.project_years(tenant, scope).await?;
+        Ok(default_map_year(&years, self.clock.today()))
     }
 
     /// Forgets the tenant's cached maps after a change to its projects.

@@ -134,8 +134,11 @@ impl App {
         let org_name = |id: Option<OrgId>| {
             id.and_then(|id| orgs.iter().find(|o| o.id == id)).map(|o| o.name.clone()).unwrap_or_default()
         };
+        // The projects of the year the map speaks of, so that the agenda's
+        // counts are the map's.
+        let year = Some(self.current_project_year(tenant, ProjectScope::All).await?);
         let (lagging_projects, lagging_total) =
-            self.store.lagging_projects(tenant, ProjectScope::All, None, AGENDA_ITEMS * 4).await?;
+            self.store.lagging_projects(tenant, ProjectScope::All, year, AGENDA_ITEMS * 4).await?;
         let mut stalled = Vec::new();
         let mut lagging = Vec::new();
         for p in &lagging_projects {
@@ -156,7 +159,7 @@ impl App {
         }
         let prework = self
             .store
-            .overdue_prework(tenant, ProjectScope::All, today, AGENDA_ITEMS)
+            .overdue_prework(tenant, ProjectScope::All, today, year, AGENDA_ITEMS)
             .await?
             .into_iter()
             .map(|n| AgendaItem {
@@ -168,7 +171,7 @@ impl App {
             .collect();
         let blockers = self
             .store
-            .open_factor_issues(tenant, ProjectScope::All, None, AGENDA_ITEMS)
+            .open_factor_issues(tenant, ProjectScope::All, None, year, AGENDA_ITEMS)
             .await?
             .into_iter()
             .map(|f| AgendaItem {

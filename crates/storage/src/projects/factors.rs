@@ -237,23 +237,26 @@ impl Store {
         rows.into_iter().map(FactorRow::into_issue).collect()
     }
 
-    /// Blockers not closed of the projects `scope` may see, or that `solver`
-    /// must solve: the highest level and the earliest deadline first.
+    /// Blockers not closed of the projects `scope` may see (of 计划年度
+    /// `year`, or any), or that `solver` must solve: the highest level and
+    /// the earliest deadline first.
     pub async fn open_factor_issues(
         &self,
         tenant: TenantId,
         scope: ProjectScope,
         solver: Option<OrgId>,
+        year: Option<i32>,
         limit: i64,
     ) -> Result<Vec<FactorIssue>> {
         let (org_filter, org) = scope_filter(scope);
         let sql = format!(
             "{SELECT} WHERE f.tenant_id = $1 AND f.status <> 'closed' AND ({org_filter} OR f.org_id = $2) \
+             AND ($5 = 0 OR p.year = $5) \
              ORDER BY CASE f.level WHEN 'city_government' THEN 0 WHEN 'meeting' THEN 1 WHEN 'city_leader' THEN 2 ELSE 3 END, \
              f.deadline, f.id LIMIT $4"
         );
         let rows: Vec<FactorRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(solver.map_or(-1, |o| o.0)).bind(org).bind(limit).fetch_all(pool).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(solver.map_or(-1, |o| o.0)).bind(org).bind(limit).bind(i64::from(year.unwrap_or(0))).fetch_all(pool).await?
         });
         rows.into_iter().map(FactorRow::into_issue).collect()
     }

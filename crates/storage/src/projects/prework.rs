@@ -119,21 +119,22 @@ impl Store {
     }
 
     /// Nodes past their deadline on `today` and not done, of the projects
-    /// `scope` may see, the longest overdue first.
+    /// `scope` may see (of 计划年度 `year`, or any), the longest overdue first.
     pub async fn overdue_prework(
         &self,
         tenant: TenantId,
         scope: ProjectScope,
         today: NaiveDate,
+        year: Option<i32>,
         limit: i64,
     ) -> Result<Vec<Prework>> {
         let (org_filter, org) = scope_filter(scope);
         let sql = format!(
             "{SELECT} WHERE n.tenant_id = $1 AND n.done_on IS NULL AND n.deadline < $2 AND {org_filter} \
-             ORDER BY n.deadline, n.id LIMIT $4"
+             AND ($5 = 0 OR p.year = $5) ORDER BY n.deadline, n.id LIMIT $4"
         );
         Ok(on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(today).bind(org).bind(limit).fetch_all(pool).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(today).bind(org).bind(limit).bind(i64::from(year.unwrap_or(0))).fetch_all(pool).await?
         }))
     }
 }

@@ -44,9 +44,14 @@ pub async fn minutes(
     Ok(download(&format!("dispatch-{id}-minutes.docx"), &doc.file_name, DOCX, doc.bytes))
 }
 
-/// 调度通报 with the figures by county.
-pub async fn bulletin(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Response, PageError> {
-    let doc = state.app.dispatch_bulletin(&user).await?;
+/// 调度通报 with the figures by county, of `?year=` (none: the map's current 计划年度).
+pub async fn bulletin(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    QueryParams(query): QueryParams<super::map::MapQuery>,
+) -> Result<Response, PageError> {
+    let year = qingdan_app::projects::typed_year(&query.year)?;
+    let doc = state.app.dispatch_bulletin(&user, year).await?;
     Ok(download("dispatch-bulletin.docx", &doc.file_name, DOCX, doc.bytes))
 }
 

@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct MapQuery {
-    year: String,
+    pub year: String,
 }
 
 /// One project of the red list with its open 堵点, in words.

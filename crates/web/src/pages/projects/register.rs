@@ -36,6 +36,8 @@ pub struct ListPage {
     next: String,
     /// Whether this is a later page (a link back to the first).
     is_later_page: bool,
+    /// The filter as a query string (the export takes the same).
+    query: String,
     counties: Vec<(i64, String)>,
     zones: Vec<(i64, String)>,
     stages: Vec<Choice>,
@@ -112,6 +114,7 @@ pub async fn list(
         total: page.total,
         next,
         is_later_page: !filter.after.trim().is_empty(),
+        query,
         counties: org_choices(&orgs, &COUNTY_KINDS),
         zones: org_choices(&orgs, &[OrgKind::DevZone]),
         stages: choices(Stage::ALL, Stage::code, Stage::label),
