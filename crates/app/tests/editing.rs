@@ -23,6 +23,7 @@ on_both_engines! {
     a_split_racing_an_edit_keeps_the_edit => split_racing_edit;
     a_task_added_after_a_deletion_takes_a_place_of_its_own => place_after_deletion;
     a_list_left_with_two_tasks_on_one_place_is_mended_at_start => mend_shared_places;
+    the_lists_total_counts_its_sections_too => listed_total;
 }
 
 struct List {
@@ -516,5 +517,22 @@ async fn mend_shared_places(backend: Backend) -> Result<()> {
     ensure!(l.w.app.mend_shared_places().await?.is_empty(), "nothing left to mend");
     let trail = l.w.app.store().audit_trail(l.w.tenant, "plan", l.plan.0).await?;
     ensure!(trail.iter().any(|e| e.action == "mend"), "the mend is in the audit trail");
+    Ok(())
+}
+
+/// The plan's list shows sections and tasks: its total (and so its pages)
+/// counts both; a light lists working tasks, and its total counts those.
+async fn listed_total(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let all = l.w.app.plan_overview(&l.w.supervisor, l.plan, &TaskFilter::default()).await?;
+    ensure!(all.tasks.items.len() == 5 && all.tasks.total == 5, "{} of {}", all.tasks.items.len(), all.tasks.total);
+    let small = TaskFilter { per_page: Some("2".into()), page: Some("2".into()), ..TaskFilter::default() };
+    let last = l.w.app.plan_overview(&l.w.supervisor, l.plan, &small).await?;
+    ensure!(last.tasks.items.len() == 1 && last.page_count() == 3, "the third page holds the fifth task");
+    // The three working tasks share a light (no report yet): filtered by it, three.
+    let light = l.w.app.task(&l.w.supervisor, l.leaves[0]).await?.task.light;
+    let lit = TaskFilter { light: Some(light.code().into()), ..TaskFilter::default() };
+    let lit = l.w.app.plan_overview(&l.w.supervisor, l.plan, &lit).await?;
+    ensure!(lit.tasks.items.len() == 3 && lit.tasks.total == 3, "{} of {}", lit.tasks.items.len(), lit.tasks.total);
     Ok(())
 }

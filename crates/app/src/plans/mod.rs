@@ -278,7 +278,9 @@ impl App {
             let total = if is_counted { self.store.count_tasks(&all).await? } else { 0 };
             TaskPage { items, total, is_total_capped: false }
         } else if is_light_only {
-            let total = light.map_or(counts.total(), |l| counts.of(l));
+            // A light lists working tasks only (as the counts count them); no
+            // light lists the sections too.
+            let total = light.map_or(counts.listed, |l| counts.of(l));
             TaskPage { items: self.store.tasks_page(&query).await?, total, is_total_capped: false }
         } else {
             self.store.tasks(&query).await?

@@ -210,7 +210,8 @@ pub struct TaskPage {
     pub is_total_capped: bool,
 }
 
-/// How many tasks of a plan show each light.
+/// How many working tasks (leaves) of a plan show each light, and how many
+/// tasks it lists in all (its sections too).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LightCounts {
     pub green: i64,
@@ -218,9 +219,12 @@ pub struct LightCounts {
     pub red: i64,
     pub overdue: i64,
     pub done: i64,
+    /// Every task, sections included: the unfiltered list's total.
+    pub listed: i64,
 }
 
 impl LightCounts {
+    /// The working tasks (leaves), every light.
     pub fn total(&self) -> i64 {
         self.green + self.yellow + self.red + self.overdue + self.done
     }
@@ -775,7 +779,8 @@ impl Store {
         rows.into_iter().map(TaskRow::into_item).collect()
     }
 
-    /// Counts a plan's working tasks (leaves) by light, optionally only those visible to an org.
+    /// Counts a plan's working tasks (leaves) by light, and all its tasks,
+    /// optionally only those visible to an org.
     pub async fn light_counts(&self, tenant: TenantId, plan: PlanId, visible_to: Option<OrgId>) -> Result<LightCounts> {
         let query = TaskQuery { visible_to, ..TaskQuery::whole_plan(tenant, plan, 0) };
         let (filter, params) = task_filter(&query);
@@ -786,17 +791,17 @@ impl Store {
             format!("(SELECT COUNT(*) FROM tasks{filter} AND tasks.light = '{}' AND {LEAF})", light.code())
         };
         let sql = format!(
-            "SELECT {}, {}, {}, {}, {}",
+            "SELECT {}, {}, {}, {}, {}, (SELECT COUNT(*) FROM tasks{filter})",
             count(Light::Green),
             count(Light::Yellow),
             count(Light::Red),
             count(Light::Overdue),
             count(Light::Done)
         );
-        let (green, yellow, red, overdue, done): (i64, i64, i64, i64, i64) = on_pool!(self, pool => {
+        let (green, yellow, red, overdue, done, listed): (i64, i64, i64, i64, i64, i64) = on_pool!(self, pool => {
             bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), &params).fetch_one(pool).await?
         });
-        Ok(LightCounts { green, yellow, red, overdue, done })
+        Ok(LightCounts { green, yellow, red, overdue, done, listed })
     }
 
     /// The targets of a task, in the order they were written.
