@@ -59,7 +59,7 @@ impl App {
         let notice = Notice {
             key: format!("{kind}:{}:{at}", report.id.0),
             message: Message::new(title, text),
-            link: Some(format!("/tasks/{}/report", report.task_id.0)),
+            link: Some(format!("/tasks/{}/report?period={}", report.task_id.0, report.period)),
             to: vec![Audience::User(report.submitted_by), Audience::Org(report.org_id)],
         };
         if let Err(err) = self.deliver_to_inbox(tenant, std::slice::from_ref(&notice)).await {

@@ -174,6 +174,12 @@ async fn reopen_and_correct(backend: Backend) -> Result<()> {
         inbox.iter().any(|m| m.title.contains("撤销通过") && m.body.contains("基站数量应为120")),
         "the reporter's inbox: {inbox:?}"
     );
+    let linked = |l: &Option<String>| l.as_deref().is_some_and(|l| l.ends_with("/report?period=2026-09"));
+    ensure!(inbox.iter().any(|m| linked(&m.link)), "the message opens September's form: {inbox:?}");
+    // September is neither current nor owed: it still waits on the workbench.
+    let bench = w.app.workbench(&reporter).await?;
+    let returned = bench.piles.iter().find(|p| p.code == "returned").context("no 已退回")?;
+    ensure!(returned.count == 1 && linked(&returned.items.first().map(|i| i.1.clone())), "{returned:?}");
     let query = AuditQuery { action: Some("unaccept".into()), limit: 10, ..Default::default() };
     let events = w.app.store().audit_search(w.tenant, &query).await?;
     ensure!(events.len() == 1 && events[0].event.entity_id == september.0, "{events:?}");

@@ -130,7 +130,8 @@ async fn returned(backend: Backend) -> Result<()> {
     let named = "任务“（二） 营商环境评价”（2026年3月）";
     ensure!(told[0].title == format!("【报送退回】{named}"), "the task is named: {}", told[0].title);
     ensure!(told[0].body.starts_with(named), "{}", told[0].body);
-    ensure!(told[0].link.as_deref() == Some(format!("/tasks/{}/report", o.tasks[1].0).as_str()));
+    let form = format!("/tasks/{}/report?period=2026-03", o.tasks[1].0);
+    ensure!(told[0].link.as_deref() == Some(form.as_str()), "the form of the period sent back");
     ensure!(w.app.unread_messages(&o.zheng).await? == 1, "the org's other reporter too");
     ensure!(w.app.unread_messages(&o.transport_clerk).await? == 0, "no one else");
     Ok(())
