@@ -294,6 +294,9 @@ async fn refusals(backend: Backend) -> Result<()> {
         (&w.supervisor, s.input("999999")),
         (&w.supervisor, s.input("第一个")),
         (&w.supervisor, s.input(&trash.0.to_string())),
+        // Into its own year or an earlier one: every report of it owed again at once.
+        (&w.supervisor, PlanInput { year: "2026".into(), ..s.input(&s.plan.0.to_string()) }),
+        (&w.supervisor, PlanInput { year: "2025".into(), ..s.input(&s.plan.0.to_string()) }),
     ];
     for (user, input) in refused {
         match w.app.create_plan_copying(user, &input).await {

@@ -63,6 +63,13 @@ impl App {
         let mut invalid = Invalid::new();
         let (title, year) = check_plan(&mut invalid, input);
         let source = self.copy_source(user, &mut invalid, &input.copy_from).await?;
+        // A copy dates its tasks a year (or more) on: into its own year or an
+        // earlier one it would owe every report of that year again at once.
+        if let Some(source) = source.as_ref().filter(|s| year != 0 && year <= s.year) {
+            let message =
+                format!("沿用清单：只能用于以后年度的计划，所选计划为{}年，新计划的年度应晚于它", source.year);
+            invalid.add("copy_from", "not_later", message);
+        }
         invalid.into_result()?;
         let new = NewPlan { tenant_id: user.tenant_id, year, title, status: PlanStatus::Published };
         let Some(source) = source else {
