@@ -212,7 +212,7 @@ pub fn entity_label(code: &str) -> &str {
 
 /// The Chinese names of the fields an event's before and after carry most
 /// often; another field shows under its own key.
-const FIELDS: [(&str, &str); 61] = [
+const FIELDS: [(&str, &str); 64] = [
     ("name", "名称"),
     ("kind", "类型"),
     ("title", "标题"),
@@ -274,6 +274,9 @@ const FIELDS: [(&str, &str); 61] = [
     ("supporting_org_ids", "配合单位编号"),
     ("owner_id", "责任人编号"),
     ("request", "请求"),
+    ("task_percent_done", "任务进度（%）"),
+    ("task_light", "任务亮灯"),
+    ("figures_reset", "按其余报送重算进度"),
 ];
 
 /// A stored before or after of an event as lines a person reads: `字段：值`
@@ -288,6 +291,7 @@ pub fn change_lines(stored: &str) -> Vec<String> {
         .map(|(key, value)| {
             let label = FIELDS.iter().find(|(k, _)| k == key).map_or(key.as_str(), |(_, label)| label);
             let value = match value {
+                serde_json::Value::String(code) if key == "status" || key.ends_with("light") => code_label(code),
                 serde_json::Value::Null => "（空）".to_owned(),
                 serde_json::Value::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
                 serde_json::Value::String(s) if s.is_empty() => "（空）".to_owned(),
@@ -297,6 +301,15 @@ pub fn change_lines(stored: &str) -> Vec<String> {
             format!("{label}：{value}")
         })
         .collect()
+}
+
+/// A light's or a report's or plan's status code in words, or the code itself.
+fn code_label(code: &str) -> String {
+    let label = qingdan_domain::Light::from_code(code)
+        .map(|l| l.label())
+        .or_else(|| qingdan_domain::ReportStatus::from_code(code).map(|s| s.label()))
+        .or_else(|| qingdan_domain::PlanStatus::from_code(code).map(|s| s.label()));
+    label.unwrap_or(code).to_owned()
 }
 
 /// The Chinese name of an action, or the code itself.
@@ -544,7 +557,9 @@ mod tests {
     #[test]
     fn a_change_reads_a_field_a_line_in_words() {
         let lines = change_lines(r#"{"status":"submitted","narrative":"","enabled":true,"zz_new":[1,2]}"#);
-        assert_eq!(lines, ["启用：是", "进展情况：（空）", "状态：submitted", "zz_new：[1,2]"]);
+        assert_eq!(lines, ["启用：是", "进展情况：（空）", "状态：待审核", "zz_new：[1,2]"]);
+        let reopened = change_lines(r#"{"status":"returned","task_light":"red","task_percent_done":40}"#);
+        assert_eq!(reopened, ["状态：已退回", "任务亮灯：红灯", "任务进度（%）：40"]);
         assert_eq!(change_lines("not json"), ["not json"]);
         assert_eq!(change_lines("[1]"), ["[1]"]);
     }

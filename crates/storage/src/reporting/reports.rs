@@ -752,8 +752,14 @@ impl Store {
             }
             let before = json!({"status": ReportStatus::Accepted.code(), "period": report.period,
                                 "task_percent_done": before_percent, "task_light": before_light});
+            let (after_percent, after_light): (i64, String) =
+                sqlx::query_as("SELECT percent_done, light FROM tasks WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0)
+                    .bind(report.task_id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
             let after = json!({"status": ReportStatus::Returned.code(), "review_comment": comment,
-                               "figures_reset": is_newest});
+                               "figures_reset": is_newest, "task_percent_done": after_percent, "task_light": after_light});
             record!(tx, event(tenant, actor, "progress_report", id.0, "unaccept", Some(before), Some(after)));
             Reviewed { report, light_change }
         });
