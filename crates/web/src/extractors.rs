@@ -1,10 +1,11 @@
 //! Extractors whose rejections speak Chinese and stay 4xx.
 
-use crate::error::{bad_request, refused};
+use crate::error::{ErrorBody, FieldErrorBody, bad_request, refused};
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -56,27 +57,68 @@ impl<T: DeserializeOwned + Serialize, S: Send + Sync> FromRequest<S> for ApiJson
         // flattened part's too): a key sent beyond those was not read.
         let read = serde_json::to_value(&body).unwrap_or(Value::Null);
         match unknown_field(&sent, &read, "") {
-            Some(at) => Err(bad_request(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_field",
-                format!("请求体含未知字段：{at}（请对照接口文档检查字段名）"),
-            )),
+            Some(at) => {
+                let message = format!("请求体含未知字段：{at}（请对照接口文档检查字段名）");
+                Err(field_refusal("unknown_field", &at, message))
+            }
             None => Ok(ApiJson(body)),
         }
     }
+}
+
+/// A 422 naming one field of the body, in `errors` as the use cases' refusals do.
+fn field_refusal(code: &str, field: &str, message: String) -> Response {
+    let error = FieldErrorBody { field: field.to_owned(), code: code.to_owned(), message: message.clone() };
+    let body = ErrorBody { code: code.to_owned(), message, errors: vec![error] };
+    (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(body)).into_response()
 }
 
 /// A body that is JSON but not of the body type: what is wrong, and where.
 fn data_error(e: serde_path_to_error::Error<serde_json::Error>) -> Response {
     let path = e.path().to_string();
     let said = e.inner().to_string();
-    let message = match said.strip_prefix("missing field `").and_then(|f| f.split('`').next()) {
-        Some(field) if path == "." => format!("请求体缺少必填字段：{field}"),
-        Some(field) => format!("请求体缺少必填字段：{path}.{field}"),
-        None if path == "." => format!("请求体字段类型不正确：{said}"),
-        None => format!("请求体字段类型不正确：{path}: {said}"),
+    let (field, message) = match said.strip_prefix("missing field `").and_then(|f| f.split('`').next()) {
+        Some(missing) => {
+            let field = if path == "." { missing.to_owned() } else { format!("{path}.{missing}") };
+            let message = format!("请求体缺少必填字段：{field}");
+            (field, message)
+        }
+        None if path == "." => (String::new(), format!("请求体类型不正确：{}", in_chinese(&said))),
+        None => (path.clone(), format!("请求体字段 {path} 不正确：{}", in_chinese(&said))),
     };
-    bad_request(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message)
+    field_refusal("invalid_field", &field, message)
+}
+
+/// serde_json's account of a value of the wrong type, in words an
+/// integrator reads (`invalid type: string "1", expected i64` → 应为整数，
+/// 收到文本“1”); anything else as it was said.
+fn in_chinese(said: &str) -> String {
+    let kind = |what: &str| -> String {
+        let what = what.trim();
+        match what {
+            "i64" | "i32" | "u32" | "u64" | "usize" | "u8" | "u16" | "i16" => "整数".to_owned(),
+            "f64" | "f32" => "数字".to_owned(),
+            "a string" => "文本".to_owned(),
+            "a sequence" | "sequence" => "列表（数组）".to_owned(),
+            "a boolean" => "true 或 false".to_owned(),
+            "map" | "a map" => "对象".to_owned(),
+            "null" | "unit value" => "null".to_owned(),
+            w if w.starts_with("struct ") => "对象".to_owned(),
+            w if w.starts_with("string \"") => {
+                format!("文本“{}”", w.trim_start_matches("string \"").trim_end_matches('"'))
+            }
+            w if w.starts_with("integer `") || w.starts_with("floating point `") => {
+                format!("数字{}", w.split('`').nth(1).unwrap_or_default())
+            }
+            w if w.starts_with("boolean `") => w.split('`').nth(1).unwrap_or_default().to_owned(),
+            w => w.to_owned(),
+        }
+    };
+    let said = said.split(" at line ").next().unwrap_or(said);
+    match said.strip_prefix("invalid type: ").and_then(|rest| rest.rsplit_once(", expected ")) {
+        Some((got, wanted)) => format!("应为{}，收到{}", kind(wanted), kind(got)),
+        None => said.to_owned(),
+    }
 }
 
 /// The path of the first key of `sent` that `read` lacks, if any.

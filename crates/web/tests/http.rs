@@ -282,6 +282,7 @@ async fn bad_api_input(backend: Backend) -> Result<()> {
         let json = reply.json()?;
         ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY && json["code"] == "unknown_field", "{body}: {json}");
         ensure!(json["message"] == format!("请求体含未知字段：{at}（请对照接口文档检查字段名）"), "{json}");
+        ensure!(json["errors"][0]["field"] == at, "the field named in errors too: {json}");
     }
     let office = sign_in_as(&f.router, "supervisor").await?;
     let bulk = format!("/api/v1/plans/{}/tasks/bulk", f.plan);
@@ -292,6 +293,11 @@ async fn bad_api_input(backend: Backend) -> Result<()> {
     let body = r#"{"items":[{"title":"新任务"}]}"#;
     let reply = send(&f.router, post_json(&bulk, &office, body)?).await?;
     ensure!(reply.json()?["message"] == "请求体缺少必填字段：items[0].deadline", "{}", reply.body);
+    let body = r#"{"title":"新任务","deadline":"2026-12-31","parent_id":"1"}"#;
+    let one = format!("/api/v1/plans/{}/tasks", f.plan);
+    let said = send(&f.router, post_json(&one, &office, body)?).await?.json()?;
+    ensure!(said["message"] == "请求体字段 parent_id 不正确：应为整数，收到文本“1”", "{said}");
+    ensure!(said["errors"][0]["field"] == "parent_id", "{said}");
     let no_type = Request::post(&url).header(header::COOKIE, &cookie).body(Body::from("{}"))?;
     ensure!(send(&f.router, no_type).await?.status == StatusCode::UNSUPPORTED_MEDIA_TYPE);
     for path in ["/api/v1/tasks/abc", "/api/v1/tasks/99999999", "/api/v1/tasks/-1", "/tasks/%FF", "/api/v1/nothing"] {
