@@ -74,8 +74,12 @@ impl ApiScope {
         }
         let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
         let report = method == "POST" && matches!(segments.as_slice(), ["", "api", "v1", "tasks", _, "reports"]);
+        // A review, many, or 撤销通过 (a review taken back for correction).
         let review = method == "POST"
-            && matches!(segments.as_slice(), ["", "api", "v1", "reports", _, "review"] | ["", "api", "v1", "reviews"]);
+            && matches!(
+                segments.as_slice(),
+                ["", "api", "v1", "reports", _, "review" | "reopen"] | ["", "api", "v1", "reviews"]
+            );
         match self {
             ApiScope::Read => false,
             ApiScope::Report => report,
@@ -170,6 +174,8 @@ mod tests {
         assert!(!ApiScope::Report.allows("POST", "/api/v1/reports/5/review"));
         assert!(ApiScope::Review.allows("POST", "/api/v1/reports/5/review"));
         assert!(ApiScope::Review.allows("POST", "/api/v1/reviews"), "bulk review");
+        assert!(ApiScope::Review.allows("POST", "/api/v1/reports/5/reopen"), "撤销通过");
+        assert!(!ApiScope::Report.allows("POST", "/api/v1/reports/5/reopen"));
         assert!(!ApiScope::Report.allows("POST", "/api/v1/reviews"));
         assert!(!ApiScope::Review.allows("POST", "/api/v1/plans/1/tasks/bulk"));
         assert!(!ApiScope::Review.allows("POST", "/api/v1/plans"));

@@ -188,6 +188,9 @@ async fn year_turn(backend: Backend) -> Result<()> {
     ensure!(w.app.current_plan(w.tenant).await?.map(|p| p.id) == Some(this_year));
     let mine = w.app.my_reporting(&wu, None).await?.map(|m| m.plan.id);
     ensure!(mine == Some(this_year), "我的填报 follows 2026: {mine:?}");
+    // Asked for by name, next year's plan opens (it owes nothing yet), not 计划不存在.
+    let next = w.app.my_reporting(&wu, Some(next_year)).await?;
+    ensure!(next.as_ref().is_some_and(|m| m.plan.id == next_year && m.items.is_empty()), "{next:?}");
     let map = w.app.workbench(&w.supervisor).await?.map.map(|m| m.plan.id);
     ensure!(map == Some(this_year), "the office's map: {map:?}");
 

@@ -309,16 +309,19 @@ impl App {
         Ok(all)
     }
 
-    /// The running plan a reporter's pages show: `plan` when it is one of
-    /// them (else not found), the current one when `None`.
+    /// The plan a reporter's pages show: `plan` when it is a plan of the
+    /// tenant not archived (next year's too: it owes nothing before its
+    /// tasks start), else not found; the current one when `None`.
     pub(crate) async fn my_plan(&self, user: &User, plan: Option<PlanId>) -> Result<Option<Plan>> {
         if user.role != Role::Reporter {
             return Err(AppError::Forbidden);
         }
-        let running = self.running_plans(user.tenant_id).await?;
         match plan {
-            None => Ok(running.into_iter().next()),
-            Some(id) => running.into_iter().find(|p| p.id == id).map(Some).ok_or(AppError::NotFound("计划")),
+            None => Ok(self.current_plan(user.tenant_id).await?),
+            Some(id) => {
+                let plans = self.store.plans(user.tenant_id).await?;
+                plans.into_iter().find(|p| p.id == id).map(Some).ok_or(AppError::NotFound("计划"))
+            }
         }
     }
 
