@@ -155,7 +155,8 @@ async fn bulletin_link(backend: Backend) -> Result<()> {
     let c = city(backend).await?;
     let office = sign_in_as(&c.router, "supervisor").await?;
     let page = send(&c.router, get("/projects/map", &office)?).await?;
-    ensure!(page.attrs("#bulletin-link", "href") == ["/projects/bulletin.docx"], "{}", page.status);
+    let link = page.attrs("#bulletin-link", "href");
+    ensure!(link == ["/projects/bulletin.docx?year=2026"], "the map's year: {link:?}");
     let energy = sign_in_as(&c.router, "energy").await?;
     let refused = send(&c.router, get("/projects/bulletin.docx", &energy)?).await?;
     ensure!(refused.status == StatusCode::FORBIDDEN, "not for a reporter: {}", refused.status);
