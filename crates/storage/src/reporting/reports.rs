@@ -154,6 +154,23 @@ macro_rules! accept_progress {
     }};
 }
 
+/// Why report `$id` was not found in the state asked for (on `$tx`):
+/// `$conflict` when it exists, else not found.
+macro_rules! not_in_state {
+    ($tx:ident, $tenant:expr, $id:expr, $conflict:expr) => {{
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM progress_reports WHERE tenant_id = $1 AND id = $2")
+                .bind($tenant.0)
+                .bind($id.0)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        match exists {
+            Some(_) => StorageError::Conflict($conflict),
+            None => StorageError::NotFound(Entity::Report),
+        }
+    }};
+}
+
 /// Takes the lock of report `$report`'s plan (as `lock_plan!` does: every
 /// review waits for its turn) and reads the plan's status in the same
 /// statement; evaluates to whether it is archived. An archive committed
@@ -539,12 +556,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let Some(report) = waiting else {
-                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM progress_reports WHERE tenant_id = $1 AND id = $2")
-                    .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
-                return Err(match exists {
-                    Some(_) => StorageError::Conflict(Conflict::ReportNotWaiting),
-                    None => StorageError::NotFound(Entity::Report),
-                });
+                return Err(not_in_state!(tx, tenant, id, Conflict::ReportNotWaiting));
             };
             let actuals: Vec<(i64, String)> =
                 sqlx::query_as("SELECT target_id, actual FROM report_actuals WHERE tenant_id = $1 AND report_id = $2 ORDER BY target_id")
@@ -703,12 +715,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some(row) = row else {
-                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM progress_reports WHERE tenant_id = $1 AND id = $2")
-                    .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
-                return Err(match exists {
-                    Some(_) => StorageError::Conflict(Conflict::ReportNotAccepted),
-                    None => StorageError::NotFound(Entity::Report),
-                });
+                return Err(not_in_state!(tx, tenant, id, Conflict::ReportNotAccepted));
             };
             let report = row.into_report(Vec::new())?;
             // The report is returned now: the task's row names only the other accepted ones.
