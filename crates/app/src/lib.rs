@@ -71,7 +71,9 @@ pub use qingdan_storage::{ImportSummary, ImportTarget, ImportTask, ReportImport}
 pub use qingdan_storage::{ReportFile, ReviewFilter};
 pub use reporting::files::{MAX_REPORT_FILES, ReportFileDownload, Upload};
 pub use reporting::form::ReportForm;
-pub use reporting::reports::{ActualInput, FUTURE_PERIOD, MyTasks, ReportInput, ReviewInput, UnacceptInput};
+pub use reporting::reports::{
+    ActualInput, FUTURE_PERIOD, MyTasks, ReportInput, ReviewInput, ReviewQuery, ReviewQueuePage, UnacceptInput,
+};
 pub use reporting::review::{BatchOutcome, Refusal, ReviewBoard, ReviewCard};
 pub use reporting::schedule::{
     MyReporting, OrgReporting, PlanSchedule, ReportingReminders, ReportingStatus, ScheduleInput, StaleTask,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use qingdan_domain::assignment::AssignmentStatus;
 use qingdan_domain::reporting::DueState;
 use qingdan_domain::{Role, User};
-use qingdan_storage::{AssignmentQuery, AssignmentScope, AssignmentSummary};
+use qingdan_storage::{AssignmentQuery, AssignmentScope, AssignmentSummary, ReviewFilter};
 use std::sync::Arc;
 
 /// One line of the workbench: a count, where its list is, and the nearest due date.
@@ -150,13 +150,14 @@ impl App {
     }
 
     async fn office_piles(&self, user: &User) -> Result<Vec<Pile>> {
-        let queue = self.review_queue(user).await?;
         // A frozen report (its plan archived) waits for nobody's review.
-        let reviews = queue
+        let waiting = ReviewFilter { reviewable_only: true, ..ReviewFilter::default() };
+        let oldest = self.store.review_queue_filtered(user.tenant_id, &waiting, SHOWN as u32, 0).await?;
+        let reviews = oldest
             .iter()
-            .filter(|r| !r.is_frozen)
             .map(|r| (format!("{} {}（{}）", r.task_number, r.task_title, r.org_name), "/reviews".to_owned(), None))
             .collect();
+        let waiting = self.store.review_queue_total(user.tenant_id, &waiting).await?;
         let query = AssignmentQuery {
             tenant_id: user.tenant_id,
             scope: AssignmentScope::All,
@@ -171,7 +172,9 @@ impl App {
         // A matter past its stage's due date is lit red (13710): that is 逾期.
         let overdue = open.iter().filter(|a| a.light.is_alarm()).map(matter).collect();
         let mut piles = vec![
-            pile("to_review", "待审核", "/reviews", reviews),
+            Pile {
+                count: usize::try_from(waiting).unwrap_or(0), ..pile("to_review", "待审核", "/reviews", reviews)
+            },
             pile("extensions", "待审批延期", "/assignments", extensions),
             pile("overdue", "逾期事项", "/assignments?light=red", overdue),
         ];

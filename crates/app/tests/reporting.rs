@@ -392,7 +392,7 @@ async fn review_of_what_was_read(backend: Backend) -> Result<()> {
         other => bail!("the resubmitted report was reviewed unread: {other:?}"),
     }
     ensure!(out[1].is_ok(), "{:?}", out[1]);
-    let queue = w.app.review_queue(&w.supervisor).await?;
+    let queue = w.app.review_queue(&w.supervisor, &Default::default()).await?.items;
     ensure!(queue.iter().map(|q| q.report.id).collect::<Vec<_>>() == [a], "a still waits");
     ensure!(queue[0].report.revision == 2 && queue[0].report.narrative == "改稿");
     w.app.review(&w.supervisor, a, &read(2)).await?;
@@ -496,7 +496,7 @@ where
         }
         other => bail!("the review behind the lock answered {other:?}"),
     }
-    let queue = w.app.review_queue(&w.supervisor).await?;
+    let queue = w.app.review_queue(&w.supervisor, &Default::default()).await?.items;
     ensure!(queue.iter().any(|q| q.report.id == id), "still waiting");
     ensure!(w.app.task(&w.supervisor, f.tasks[0]).await?.task.percent_done == 0);
     w.app.review(&w.supervisor, id, &accept).await?;

@@ -48,7 +48,7 @@ async fn core_loop(backend: Backend) -> Result<()> {
     let target = w.app.task_detail(&w.supervisor, task).await?.targets[0].id;
 
     let id = w.app.submit_report(&reporter, task, &report("2021-06", "60", vec![(target.0, "400")])).await?;
-    let queue = w.app.review_queue(&w.supervisor).await?;
+    let queue = w.app.review_queue(&w.supervisor, &Default::default()).await?.items;
     ensure!(queue.iter().any(|q| q.report.id == id), "the report waits for review");
     w.app.review(&w.supervisor, id, &accept()).await?;
 

@@ -78,7 +78,7 @@ impl City {
             revision: None,
         };
         loop {
-            let queue = app.review_queue(&self.office).await?;
+            let queue = app.review_queue(&self.office, &Default::default()).await?.items;
             if queue.is_empty() {
                 return Ok(());
             }

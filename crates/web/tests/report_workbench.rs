@@ -25,6 +25,7 @@ on_both_engines! {
     the_office_filters_and_accepts_many_reports_at_once => batch;
     a_report_resubmitted_after_the_office_opened_it_is_not_accepted_unread => resubmitted_while_open;
     an_archived_plan_freezes_its_waiting_reports_and_its_form => archived;
+    a_queue_longer_than_a_page_is_counted_whole_and_paged_by_the_api => long_queue;
 }
 
 struct Fixture {
@@ -436,5 +437,59 @@ async fn archived(backend: Backend) -> Result<()> {
     ensure!(refused.select("#refused").concat().contains("该计划已归档"), "{:?}", refused.select("#error"));
     ensure!(refused.select("#archived") == [qingdan_app::ARCHIVED_REPORT]);
     ensure!(!refused.select("#report-form button").concat().contains("提交审核"), "still no submit");
+    Ok(())
+}
+
+/// 203 reports wait: more than the review page lists (200). The page, the
+/// menu's badge and the workbench count all of them; the API pages through
+/// them oldest first and says how many there are (`X-Total-Count`).
+async fn long_queue(backend: Backend) -> Result<()> {
+    let f = fixture(backend).await?;
+    let clerk = f.w.user("transport.clerk", Role::Reporter, f.transport).await?;
+    let mut tasks = vec![f.tasks[1]];
+    for i in 1..203 {
+        tasks.push(f.w.task(f.plan, &format!("道路养护第{i}段"), f.transport, &[], None).await?);
+    }
+    let mut reports = Vec::new();
+    for task in &tasks {
+        let input = qingdan_app::ReportInput {
+            period: "2026-03".into(),
+            percent_done: "30".into(),
+            narrative: "按计划推进".into(),
+            ..Default::default()
+        };
+        reports.push(f.w.app.submit_report(&clerk, *task, &input).await?.0);
+    }
+    let office = sign_in_as(&f.router, "supervisor").await?;
+    let page = send(&f.router, get("/reviews", &office)?).await?;
+    ensure!(page.select("#queue-count") == ["203"], "{:?}", page.select("#queue-count"));
+    ensure!(page.attrs("[data-report]", "data-report").len() == 200, "the page lists 200");
+    ensure!(page.select("#queue-shown").concat().contains("共 203 份待审核，以下为最早提交的 200 份"));
+    let counts = f.w.app.workbench_counts(&f.w.supervisor).await?;
+    ensure!(counts.iter().any(|(code, n)| *code == "to_review" && *n == 203), "{counts:?}");
+
+    let ids = |reply: &Reply| -> Result<Vec<i64>> {
+        let list = reply.json()?;
+        Ok(list.as_array().context("a list")?.iter().filter_map(|r| r["id"].as_i64()).collect())
+    };
+    let total = |reply: &Reply| reply.headers.get("x-total-count").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let all = send(&f.router, get("/api/v1/reviews", &office)?).await?;
+    ensure!(ids(&all)? == reports[..200], "the oldest 200 by default");
+    ensure!(total(&all).as_deref() == Some("203"), "{:?}", all.headers);
+    let second = send(&f.router, get("/api/v1/reviews?per_page=2&page=1", &office)?).await?;
+    ensure!(ids(&second)? == reports[2..4], "{}", second.body);
+    let last = send(&f.router, get("/api/v1/reviews?per_page=100&page=2", &office)?).await?;
+    ensure!(ids(&last)? == reports[200..], "{}", last.body);
+    let other = send(&f.router, get(&format!("/api/v1/reviews?org={}", f.transport.0 + 1000), &office)?).await?;
+    ensure!(ids(&other)?.is_empty() && total(&other).as_deref() == Some("0"), "{}", other.body);
+    for bad in ["per_page=0", "per_page=201", "page=x", "org=abc", "plan=-1"] {
+        let refused = send(&f.router, get(&format!("/api/v1/reviews?{bad}"), &office)?).await?;
+        ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", refused.status);
+        let field = bad.split('=').next().unwrap_or_default();
+        ensure!(refused.body.contains(&format!("\"field\":\"{field}\"")), "{bad}: {}", refused.body);
+    }
+    let reporter = sign_in_as(&f.router, "transport").await?;
+    let refused = send(&f.router, get("/api/v1/reviews", &reporter)?).await?;
+    ensure!(refused.status == StatusCode::FORBIDDEN, "a reporter reviews nothing: {}", refused.status);
     Ok(())
 }

@@ -49,7 +49,7 @@ fn given(v: &Option<String>) -> Option<String> {
 }
 
 /// An id parameter: a positive whole number, else a fault under `field`.
-fn positive_id(invalid: &mut Invalid, field: &str, label: &str, v: &Option<String>) -> Option<i64> {
+pub(crate) fn positive_id(invalid: &mut Invalid, field: &str, label: &str, v: &Option<String>) -> Option<i64> {
     given(v).and_then(|t| match t.parse::<i64>() {
         Ok(n) if n > 0 => Some(n),
         _ => {

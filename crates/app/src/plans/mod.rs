@@ -15,7 +15,7 @@ use serde::Deserialize;
 mod bulk;
 mod copy;
 mod editing;
-mod filter;
+pub(crate) mod filter;
 pub use bulk::{BulkResponsibilityInput, BulkTaskInput};
 pub use copy::{CopiedFrom, CopySource, PlanCreated};
 pub use editing::TaskEdit;

@@ -1,15 +1,38 @@
 //! 进展报送与审核 (progress reports and their review).
 
 use super::files::{Upload, checked_files};
-use crate::input::parse_decimal;
+use crate::input::{parse_decimal, parse_page};
+use crate::plans::{MAX_PER_PAGE, filter::positive_id};
 use crate::{App, AppError, Result, lenient};
 use qingdan_domain::{
-    Decimal, Invalid, Period, Plan, ReportId, ReportedActual, Role, SURPRISE_FACTOR, TargetId, TaskId, User,
+    Decimal, Invalid, OrgId, Period, Plan, PlanId, ReportId, ReportedActual, Role, SURPRISE_FACTOR, TargetId, TaskId,
+    User,
 };
 use qingdan_domain::{ProgressReport, ReportStatus};
-use qingdan_storage::{NewReport, Review, ReviewOf, ReviewQueueItem, StorageError, TaskPage, TaskQuery};
+use qingdan_storage::{NewReport, Review, ReviewFilter, ReviewOf, ReviewQueueItem, StorageError, TaskPage, TaskQuery};
 use serde::Deserialize;
 use std::collections::HashSet;
+
+/// Which waiting reports `GET /api/v1/reviews` lists.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewQuery {
+    /// Only the reports of this org (its id).
+    pub org: Option<String>,
+    /// Only the reports on this plan's tasks (its id).
+    pub plan: Option<String>,
+    /// Zero-based page number.
+    pub page: Option<String>,
+    /// Reports per page, 1 to 200 (default 200).
+    pub per_page: Option<String>,
+}
+
+/// One page of the review queue, and how many reports wait on all pages.
+#[derive(Debug, Clone)]
+pub struct ReviewQueuePage {
+    pub items: Vec<ReviewQueueItem>,
+    pub total: i64,
+}
 
 /// The longest narrative, problem or next-step text, in characters.
 const MAX_TEXT: usize = 2000;
@@ -228,12 +251,24 @@ impl App {
         Ok(())
     }
 
-    /// The reports waiting for review, oldest first.
-    pub async fn review_queue(&self, user: &User) -> Result<Vec<ReviewQueueItem>> {
+    /// One page of the reports waiting for review, oldest first, of the
+    /// query's org and plan (frozen ones too, marked), and how many there are
+    /// on all pages.
+    pub async fn review_queue(&self, user: &User, query: &ReviewQuery) -> Result<ReviewQueuePage> {
         if !user.role.can_supervise() {
             return Err(AppError::Forbidden);
         }
-        Ok(self.store.review_queue(user.tenant_id, 200).await?)
+        let mut invalid = Invalid::new();
+        let page = parse_page(&mut invalid, "page", query.page.as_deref(), 0, 0..=1_000_000);
+        let per_page = parse_page(&mut invalid, "per_page", query.per_page.as_deref(), MAX_PER_PAGE, 1..=MAX_PER_PAGE);
+        let org = positive_id(&mut invalid, "org", "单位", &query.org);
+        let plan = positive_id(&mut invalid, "plan", "计划", &query.plan);
+        invalid.into_result()?;
+        let filter = ReviewFilter { org: org.map(OrgId), plan: plan.map(PlanId), reviewable_only: false };
+        let offset = u64::from(page) * u64::from(per_page);
+        let items = self.store.review_queue_filtered(user.tenant_id, &filter, per_page, offset).await?;
+        let total = self.store.review_queue_total(user.tenant_id, &filter).await?;
+        Ok(ReviewQueuePage { items, total })
     }
 
     /// Accepts a report, or returns it with a comment.

@@ -24,7 +24,10 @@ pub struct ReviewCard {
 /// The review page: the cards and what the filters offer.
 #[derive(Debug, Clone)]
 pub struct ReviewBoard {
+    /// The oldest waiting reports, at most 200.
     pub cards: Vec<ReviewCard>,
+    /// How many reports wait under the filter, on the page or not.
+    pub total: i64,
     pub filter: ReviewFilter,
     pub orgs: Vec<Org>,
     pub plans: Vec<Plan>,
@@ -52,7 +55,8 @@ impl App {
     pub async fn review_board(&self, user: &User, filter: ReviewFilter) -> Result<ReviewBoard> {
         crate::guards::require_supervisor(user)?;
         let tenant = user.tenant_id;
-        let items = self.store.review_queue_filtered(tenant, &filter, MAX_CARDS).await?;
+        let items = self.store.review_queue_filtered(tenant, &filter, MAX_CARDS, 0).await?;
+        let total = self.store.review_queue_total(tenant, &filter).await?;
         let mut targets: HashMap<TaskId, Vec<Target>> = HashMap::new();
         for item in &items {
             if let std::collections::hash_map::Entry::Vacant(slot) = targets.entry(item.report.task_id) {
@@ -70,7 +74,7 @@ impl App {
             })
             .collect();
         let orgs = self.store.orgs(tenant).await?.into_iter().filter(|o| o.is_active).collect();
-        Ok(ReviewBoard { cards, filter, orgs, plans: self.store.plans(tenant).await? })
+        Ok(ReviewBoard { cards, total, filter, orgs, plans: self.store.plans(tenant).await? })
     }
 
     /// How many reports on `plan` wait for review: archiving would freeze them.

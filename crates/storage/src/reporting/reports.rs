@@ -260,6 +260,29 @@ fn set_progress_sql(n: usize) -> String {
     )
 }
 
+/// The condition (over `progress_reports` and `tasks`) of the reports
+/// waiting for review of `filter`'s org and plan, and its arguments, bound
+/// from `$2` on.
+fn waiting_of(filter: &ReviewFilter) -> (String, Vec<i64>) {
+    let mut condition = format!("progress_reports.status = '{}'", ReportStatus::Submitted.code());
+    if filter.reviewable_only {
+        condition.push_str(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM plans WHERE plans.id = tasks.plan_id AND plans.status = '{}')",
+            qingdan_domain::PlanStatus::Archived.code()
+        ));
+    }
+    let mut args = Vec::new();
+    for (column, value) in
+        [("progress_reports.org_id", filter.org.map(|o| o.0)), ("tasks.plan_id", filter.plan.map(|p| p.0))]
+    {
+        if let Some(value) = value {
+            args.push(value);
+            condition.push_str(&format!(" AND {column} = ${}", args.len() + 1));
+        }
+    }
+    (condition, args)
+}
+
 /// What the roll-up reads of a task ([`FamilyRow`]).
 const FAMILY_COLUMNS: &str = "id, plan_id, parent_id, sort_path, weight, percent_done, light, start_date, deadline";
 
@@ -388,6 +411,8 @@ pub struct ReviewQueueItem {
 pub struct ReviewFilter {
     pub org: Option<OrgId>,
     pub plan: Option<PlanId>,
+    /// Leave out the frozen ones (their plan archived): what waits for a reviewer.
+    pub reviewable_only: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -810,7 +835,8 @@ impl Store {
 
     /// An org's latest reports, newest first.
     pub async fn org_reports(&self, tenant: TenantId, org: OrgId, limit: u32) -> Result<Vec<ReviewQueueItem>> {
-        self.queue("progress_reports.org_id = $2 ORDER BY progress_reports.submitted_at DESC", tenant, &[org.0], limit)
+        let limit = format!(" LIMIT {limit}");
+        self.queue("progress_reports.org_id = $2 ORDER BY progress_reports.submitted_at DESC", tenant, &[org.0], &limit)
             .await
     }
 
@@ -825,42 +851,55 @@ impl Store {
         }))
     }
 
-    /// Reports waiting for review, oldest first.
-    pub async fn review_queue(&self, tenant: TenantId, limit: u32) -> Result<Vec<ReviewQueueItem>> {
-        self.review_queue_filtered(tenant, &ReviewFilter::default(), limit).await
-    }
-
-    /// Reports waiting for review of `filter`'s org and plan, oldest first.
+    /// Reports waiting for review of `filter`'s org and plan, oldest first:
+    /// `limit` of them after the first `offset`.
     pub async fn review_queue_filtered(
         &self,
         tenant: TenantId,
         filter: &ReviewFilter,
         limit: u32,
+        offset: u64,
     ) -> Result<Vec<ReviewQueueItem>> {
-        let mut condition = format!("progress_reports.status = '{}'", ReportStatus::Submitted.code());
-        let mut args = Vec::new();
-        for (column, value) in
-            [("progress_reports.org_id", filter.org.map(|o| o.0)), ("tasks.plan_id", filter.plan.map(|p| p.0))]
-        {
-            if let Some(value) = value {
-                args.push(value);
-                condition.push_str(&format!(" AND {column} = ${}", args.len() + 1));
+        let (mut condition, args) = waiting_of(filter);
+        condition.push_str(&format!(
+            " ORDER BY progress_reports.submitted_at, progress_reports.id LIMIT {limit} OFFSET {offset}"
+        ));
+        self.queue(&condition, tenant, &args, "").await
+    }
+
+    /// How many reports of `filter`'s org and plan wait for review.
+    pub async fn review_queue_total(&self, tenant: TenantId, filter: &ReviewFilter) -> Result<i64> {
+        let (condition, args) = waiting_of(filter);
+        let sql = format!(
+            "SELECT COUNT(*) FROM progress_reports JOIN tasks ON tasks.id = progress_reports.task_id \
+             WHERE progress_reports.tenant_id = $1 AND {condition}"
+        );
+        Ok(on_pool!(self, pool => {
+            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(tenant.0);
+            for arg in &args {
+                query = query.bind(*arg);
             }
-        }
-        condition.push_str(" ORDER BY progress_reports.submitted_at, progress_reports.id");
-        self.queue(&condition, tenant, &args, limit).await
+            query.fetch_one(pool).await?
+        }))
     }
 
     /// The reports matching `condition` (over `progress_reports`, `tasks` and
-    /// `orgs`, with `args` bound from `$2` on; fixed fragments only).
-    async fn queue(&self, condition: &str, tenant: TenantId, args: &[i64], limit: u32) -> Result<Vec<ReviewQueueItem>> {
+    /// `orgs`, with `args` bound from `$2` on; fixed fragments only), at most
+    /// as `limit` says (a `LIMIT` clause, or "" when `condition` has one).
+    async fn queue(
+        &self,
+        condition: &str,
+        tenant: TenantId,
+        args: &[i64],
+        limit: &str,
+    ) -> Result<Vec<ReviewQueueItem>> {
         let sql = format!(
             "SELECT {REPORT_COLUMNS}, tasks.number AS task_number, tasks.title AS task_title, orgs.name AS org_name, \
              tasks.plan_id AS plan_id, tasks.light AS task_light, \
              CASE WHEN plans.status = '{archived}' THEN 1 ELSE 0 END AS frozen \
              FROM progress_reports JOIN tasks ON tasks.id = progress_reports.task_id JOIN orgs ON orgs.id = progress_reports.org_id \
              JOIN plans ON plans.id = tasks.plan_id \
-             WHERE progress_reports.tenant_id = $1 AND {condition} LIMIT {limit}",
+             WHERE progress_reports.tenant_id = $1 AND {condition}{limit}",
             archived = qingdan_domain::PlanStatus::Archived.code()
         );
         let rows: Vec<QueueRow> = on_pool!(self, pool => {

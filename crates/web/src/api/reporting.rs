@@ -5,11 +5,11 @@ use super::dto::*;
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::ErrorBody;
-use crate::extractors::{ApiJson, Id};
+use crate::extractors::{ApiJson, Id, QueryParams};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use qingdan_app::{ReportInput, ReviewInput, UnacceptInput};
+use qingdan_app::{ReportInput, ReviewInput, ReviewQuery, UnacceptInput};
 use qingdan_domain::{ReportId, TaskId};
 
 #[utoipa::path(get, path = "/api/v1/tasks/{id}/reports", tag = "reports", params(("id" = i64, Path)),
@@ -35,15 +35,24 @@ pub async fn submit_report(
     Ok((StatusCode::CREATED, Json(CreatedDto { id: report.0 })))
 }
 
-#[utoipa::path(get, path = "/api/v1/reviews", tag = "reports", responses((status = 200, body = Vec<QueuedReportDto>), (status = 403, body = ErrorBody)))]
+/// The reports waiting for review, oldest first, a page at a time; the
+/// `X-Total-Count` header says how many wait on all pages.
+#[utoipa::path(get, path = "/api/v1/reviews", tag = "reports", params(ReviewQuery),
+    responses((status = 200, body = Vec<QueuedReportDto>,
+        headers(("X-Total-Count" = i64, description = "How many reports wait under the filter, on all pages"))),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn review_queue(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-) -> ApiResult<Json<Vec<QueuedReportDto>>> {
-    let queue = state.app.review_queue(&user).await?;
-    Ok(Json(
-        queue.iter().map(|i| QueuedReportDto { report: ReportDto::from(&i.report), frozen: i.is_frozen }).collect(),
-    ))
+    QueryParams(query): QueryParams<ReviewQuery>,
+) -> ApiResult<([(&'static str, String); 1], Json<Vec<QueuedReportDto>>)> {
+    let queue = state.app.review_queue(&user, &query).await?;
+    let items = queue
+        .items
+        .iter()
+        .map(|i| QueuedReportDto { report: ReportDto::from(&i.report), frozen: i.is_frozen })
+        .collect();
+    Ok(([("x-total-count", queue.total.to_string())], Json(items)))
 }
 
 #[utoipa::path(post, path = "/api/v1/reports/{id}/review", tag = "reports", params(("id" = i64, Path)), request_body = ReviewInput,

@@ -108,6 +108,8 @@ pub struct Choice {
 pub struct QueuePage {
     nav: Nav,
     reports: Vec<CardView>,
+    /// How many reports wait under the filter: more than `reports` lists when over 200.
+    total: i64,
     /// Some report may be reviewed (not all are frozen): the batch form is offered.
     any_reviewable: bool,
     orgs: Vec<Choice>,
@@ -140,7 +142,7 @@ fn filter_of(org: &str, plan: &str) -> Result<ReviewFilter, AppError> {
             t => t.parse().map(Some).map_err(|_| AppError::field(field, "not_a_number", "筛选条件有误，请重新选择")),
         }
     };
-    Ok(ReviewFilter { org: id("org", org)?.map(OrgId), plan: id("plan", plan)?.map(PlanId) })
+    Ok(ReviewFilter { org: id("org", org)?.map(OrgId), plan: id("plan", plan)?.map(PlanId), reviewable_only: false })
 }
 
 fn queue_page(user: &User, board: ReviewBoard, org: &str, plan: &str) -> QueuePage {
@@ -148,6 +150,7 @@ fn queue_page(user: &User, board: ReviewBoard, org: &str, plan: &str) -> QueuePa
     QueuePage {
         nav: Nav::new(user, "/reviews"),
         reports: board.cards.iter().map(CardView::new).collect(),
+        total: board.total,
         any_reviewable: board.cards.iter().any(|c| !c.item.is_frozen),
         orgs: board
             .orgs
