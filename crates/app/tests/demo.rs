@@ -94,7 +94,7 @@ async fn demo_projects(backend: Backend) -> Result<()> {
     for light in [Light::Green, Light::Red, Light::Done] {
         ensure!(projects.iter().any(|p| p.light == light), "no {light:?} project");
     }
-    ensure!(!app.project_review_queue(&office).await?.is_empty(), "the last half-month waits for review");
+    ensure!(!app.project_review_queue(&office).await?.0.is_empty(), "the last half-month waits for review");
     let meetings = app.meetings(&office).await?;
     ensure!(meetings.len() == 2 && meetings[0].number == 2, "{meetings:?}");
     for m in &meetings {

@@ -28,6 +28,7 @@ on_both_engines! {
     project_pages_are_not_kept_by_browsers => no_store;
     procedures_and_blockers_are_worked_from_the_project_page => prework_and_blockers;
     the_ledger_the_documents_and_the_photos_go_in_and_out_as_files => files;
+    a_review_queue_longer_than_the_page_is_counted_whole => long_queue;
 }
 
 struct City {
@@ -617,5 +618,53 @@ async fn files(backend: Backend) -> Result<()> {
     let core = docx_core(&bulletin)?;
     ensure!(core.contains("<dc:creator>青岚市重点项目建设调度办公室</dc:creator>"), "the issuer made it: {core}");
     ensure!(core.contains(">2026-07-01T04:00:00Z</dcterms:created>") && !core.contains("1970"), "made now: {core}");
+    Ok(())
+}
+
+/// 210 half-month reports wait (21 projects, ten half-months each): the
+/// review page lists the oldest 200 and counts all 210.
+async fn long_queue(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let owner = c.w.user("steel.clerk", Role::Reporter, c.steel).await?;
+    let mut projects = vec![c.project];
+    for n in 1..21 {
+        let input = ProjectInput {
+            name: format!("特钢技改{n}期"),
+            nature: "新建".into(),
+            category: "产业".into(),
+            industry: "高端装备".into(),
+            county_org_id: c.east.0.to_string(),
+            owner_org_id: c.steel.0.to_string(),
+            total_investment: "120000".into(),
+            year: "2026".into(),
+            year_plan: "40000".into(),
+            planned_start: "2026-02-01".into(),
+            actual_start: "2026-02-20".into(),
+            planned_completion: "2027-12-31".into(),
+            stage: "在建".into(),
+            level: "市重点".into(),
+            batch: "开工一批".into(),
+            ..Default::default()
+        };
+        projects.push(c.w.app.create_project(&c.w.supervisor, &input).await?);
+    }
+    for project in &projects {
+        for month in 2..7 {
+            for day in ["01", "16"] {
+                let input = qingdan_app::projects::ProjectReportInput {
+                    period: format!("2026-{month:02}-{day}"),
+                    amount: "1000".into(),
+                    progress_text: "主体施工".into(),
+                    ..Default::default()
+                };
+                c.w.app.submit_project_report(&owner, *project, &input).await?;
+            }
+        }
+    }
+    let office = sign_in_as(&c.router, "supervisor").await?;
+    let page = send(&c.router, get("/projects/review", &office)?).await?;
+    ensure!(page.select("#queue-count") == ["210"], "{:?}", page.select("#queue-count"));
+    ensure!(page.attrs("[data-report]", "data-report").len() == 200);
+    ensure!(page.select("#queue-shown").concat().contains("共 210 份待审核，以下为最早提交的 200 份"));
     Ok(())
 }

@@ -236,12 +236,14 @@ impl App {
         Ok((photo, bytes))
     }
 
-    /// Reports waiting for the office's review.
-    pub async fn project_review_queue(&self, user: &User) -> Result<Vec<qingdan_storage::ProjectReport>> {
+    /// The oldest 200 reports waiting for the office's review, and how many wait in all.
+    pub async fn project_review_queue(&self, user: &User) -> Result<(Vec<qingdan_storage::ProjectReport>, i64)> {
         if !may_manage(user) {
             return Err(AppError::Forbidden);
         }
-        Ok(self.store.project_review_queue(user.tenant_id, qingdan_storage::ProjectScope::All, 200).await?)
+        let tenant = user.tenant_id;
+        let reports = self.store.project_review_queue(tenant, qingdan_storage::ProjectScope::All, 200).await?;
+        Ok((reports, self.store.project_reports_waiting(tenant).await?))
     }
 
     /// The tenant's 前期手续 kinds (the defaults when never set).

@@ -318,6 +318,16 @@ impl Store {
         });
         rows.into_iter().map(ReportRow::into_report).collect()
     }
+
+    /// How many reports wait for review, of every project.
+    pub async fn project_reports_waiting(&self, tenant: TenantId) -> Result<i64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM project_reports WHERE tenant_id = $1 AND status = 'submitted'")
+                .bind(tenant.0)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
 }
 
 /// The project column that dates reaching `stage`.

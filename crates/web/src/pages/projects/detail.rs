@@ -492,16 +492,19 @@ pub async fn assign_factor(
 pub struct ReviewPage {
     nav: Nav,
     reports: Vec<ReportLine>,
+    /// How many wait in all: more than `reports` lists when over 200.
+    total: i64,
     /// The report whose review was refused, and why.
     refused_id: i64,
     error: String,
 }
 
 async fn review_page(state: &AppState, user: &User, refused_id: i64, error: String) -> Result<ReviewPage, PageError> {
-    let queue = state.app.project_review_queue(user).await?;
+    let (queue, total) = state.app.project_review_queue(user).await?;
     Ok(ReviewPage {
         nav: Nav::new(user, "/projects"),
         reports: queue.iter().map(|r| report_line!(r)).collect(),
+        total,
         refused_id,
         error,
     })
