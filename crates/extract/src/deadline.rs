@@ -30,6 +30,10 @@ pub(crate) enum DeadlineSpec {
     AbsoluteMonth(i32, u32),
     /// A named day (2022年6月30日前).
     AbsoluteDay(i32, u32, u32),
+    /// The last day of a month `n` years after the plan year (明年6月底前: 1, 6).
+    LaterMonthEnd(i32, u32),
+    /// A day `n` years after the plan year (明年“五一”前: 1, 4, 30).
+    LaterDay(i32, u32, u32),
 }
 
 impl DeadlineSpec {
@@ -42,6 +46,8 @@ impl DeadlineSpec {
             Self::Absolute(y) => NaiveDate::from_ymd_opt(y, 12, 31),
             Self::AbsoluteMonth(y, m) => month_end(y, m),
             Self::AbsoluteDay(y, m, d) => NaiveDate::from_ymd_opt(y, m, d),
+            Self::LaterMonthEnd(n, m) => month_end(plan_year?.checked_add(n)?, m),
+            Self::LaterDay(n, m, d) => NaiveDate::from_ymd_opt(plan_year?.checked_add(n)?, m, d),
         }
     }
 }
@@ -152,6 +158,20 @@ fn month_phrase_at(doc: &Doc<'_>, i: usize, year: Option<i32>) -> Option<(Deadli
     Some((spec, end))
 }
 
+/// A month or a day of a later year, right after its 明年 or 后年 (`n` years
+/// on) ending at `i`: 明年6月底前, 明年上半年, 后年“七一”前.
+fn later_in_year(doc: &Doc<'_>, i: usize, n: i32) -> Option<(DeadlineSpec, usize)> {
+    let (spec, e) = month_phrase_at(doc, i, None).or_else(|| {
+        let (w, spec) = FIXED.iter().find(|(w, _)| doc.starts_with_at(i, w))?;
+        Some((*spec, i + w.chars().count()))
+    })?;
+    match spec {
+        DeadlineSpec::MonthEnd(m) => Some((DeadlineSpec::LaterMonthEnd(n, m), e)),
+        DeadlineSpec::Day(m, d) => Some((DeadlineSpec::LaterDay(n, m, d), e)),
+        _ => None,
+    }
+}
+
 /// Finds the deadline phrases in `start..end`, left to right, not
 /// overlapping.
 pub(crate) fn phrases(doc: &Doc<'_>, start: usize, end: usize) -> Vec<Phrase> {
@@ -193,10 +213,14 @@ pub(crate) fn phrases(doc: &Doc<'_>, start: usize, end: usize) -> Vec<Phrase> {
 /// plan 2020), 明年 is the plan year and 后年 the next: shifts those phrases.
 fn spoken_the_year_before(doc: &Doc<'_>, phrases: &mut [Phrase]) {
     for p in phrases {
-        if let DeadlineSpec::YearEnd(n) = p.spec
-            && (doc.starts_with_at(p.start, "明年") || doc.starts_with_at(p.start, "后年"))
-        {
-            p.spec = DeadlineSpec::YearEnd(n - 1);
+        if !(doc.starts_with_at(p.start, "明年") || doc.starts_with_at(p.start, "后年")) {
+            continue;
+        }
+        match p.spec {
+            DeadlineSpec::YearEnd(n) => p.spec = DeadlineSpec::YearEnd(n - 1),
+            DeadlineSpec::LaterMonthEnd(n, m) => p.spec = DeadlineSpec::LaterMonthEnd(n - 1, m),
+            DeadlineSpec::LaterDay(n, m, d) => p.spec = DeadlineSpec::LaterDay(n - 1, m, d),
+            _ => {}
         }
     }
 }
@@ -267,8 +291,14 @@ fn phrase_at(doc: &Doc<'_>, i: usize, sentence_start: usize) -> Option<(Deadline
     }
     for (w, spec) in FIXED {
         if doc.starts_with_at(i, w) {
+            let e = i + w.chars().count();
+            if let DeadlineSpec::YearEnd(n @ 1..) = spec
+                && let Some(later) = later_in_year(doc, e, *n)
+            {
+                return Some(later);
+            }
             // 第一季度 is 一季度; 三年内 is read as 三年 below.
-            return Some((*spec, i + w.chars().count()));
+            return Some((*spec, e));
         }
     }
     // N年: a span from the plan year (三年达到, 3年500亿, 三年行动).
@@ -351,6 +381,11 @@ mod tests {
             ("十一月前", Some("2024-11-30")),
             ("8月1日起施行", Some("2024-08-01")),
             ("明年投运", Some("2025-12-31")),
+            ("明年6月底前完成", Some("2025-06-30")),
+            ("明年上半年投用", Some("2025-06-30")),
+            ("后年“七一”前建成", Some("2026-06-30")),
+            ("明年底建成", Some("2025-12-31")),
+            ("明年全年", Some("2025-12-31")),
             ("两年内建成", Some("2025-12-31")),
             ("用5年时间", Some("2028-12-31")),
             ("到2030年", Some("2030-12-31")),

@@ -810,18 +810,20 @@ fn a_chapter_of_both_years_reads_each_topics_plan_from_the_sentence_on_this_year
 
 #[test]
 fn a_report_given_in_december_says_next_year_for_its_plan_year() {
-    let text = "某县政府工作报告\n——2019年12月26日在某县人民代表大会上\n\n一、2019年工作回顾\n\n今年新建学校3所。\n\n二、2020年工作安排\n\n明年全县地区生产总值增长7%左右。明年实施重点项目60个，后年建成投运。\n";
+    let text = "某县政府工作报告\n——2019年12月26日在某县人民代表大会上\n\n一、2019年工作回顾\n\n今年新建学校3所。\n\n二、2020年工作安排\n\n明年全县地区生产总值增长7%左右。明年实施重点项目60个，后年建成投运。明年6月底前完成棚户区改造1000户。\n";
     let x = extract(text, &Options::default());
     assert_eq!(x.plan_year, Some(2020));
     let got: Vec<(&str, Option<String>)> =
         x.targets.iter().map(|t| (t.text.as_str(), t.deadline.map(|d| d.to_string()))).collect();
     let in_2020 = Some("2020-12-31".to_string());
-    assert_eq!(got, [("7", in_2020.clone()), ("60", in_2020)]);
+    assert_eq!(got, [("7", in_2020.clone()), ("60", in_2020), ("1000", Some("2020-06-30".to_string()))]);
     // Given in the plan year, 明年 is the year after it.
     let january = text.replace("2019年12月26日", "2020年1月8日");
     let x = extract(&january, &Options::default());
     let seven = x.targets.iter().find(|t| t.text == "7").and_then(|t| t.deadline);
     assert_eq!(seven.map(|d| d.to_string()).as_deref(), Some("2021-12-31"));
+    let thousand = x.targets.iter().find(|t| t.text == "1000").and_then(|t| t.deadline);
+    assert_eq!(thousand.map(|d| d.to_string()).as_deref(), Some("2021-06-30"), "明年6月底前 is next June");
     // A chapter of both years given in December: its 今年 tells the year
     // reviewed, its 明年 starts the plan.
     let both = "某县政府工作报告\n——2019年12月26日在某县人民代表大会上\n\n一、2019年工作回顾和2020年工作安排\n\n（一）教育。今年新建学校3所。明年新建学校5所。\n";
