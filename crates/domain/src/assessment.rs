@@ -6,11 +6,15 @@
 //!
 //! - **目标完成计分** (`completion`): `points × min(value ÷ target, cap)`; zero
 //!   when `value ÷ target` is below `floor`. Where less is better, the ratio is
-//!   `target ÷ value` (a value of 0 meets any target).
+//!   `target ÷ value` (a value of 0 or below meets any target). A ratio
+//!   means nothing against a target below zero (增速目标 −2%): then the
+//!   value scores `points` when it meets the target, else 0, as 达标.
 //! - **争先进位** (`rank`): the best of the group gets `points`, each place
 //!   below loses `step`, never below zero; equal values share a place.
 //! - **与最优比** (`ratio_to_best`): `points × value ÷ best` (less is better:
-//!   `best ÷ value`); zero when the best is zero.
+//!   `best ÷ value`); zero when the best is zero. A ratio means nothing when
+//!   a value of the group is below zero (a fall in a 增速): the whole group
+//!   is then scored by 极差法, so the best still gets `points` and no one more.
 //! - **极差法** (`min_max`): `points × (value − worst) ÷ (best − worst)`; full
 //!   points to all when every value is equal.
 //! - **达标** (`threshold`): `points` when the value meets the target, else 0.
@@ -52,7 +56,7 @@ impl Method {
                 format!("目标完成计分：满分{points}分×完成率（最高{}%）{floor}", pct(*cap))
             }
             Method::Rank { step } => format!("争先进位：第一名{points}分，每低一位减{step}分"),
-            Method::RatioToBest => format!("与最优比：满分{points}分×本单位值÷组内最优值"),
+            Method::RatioToBest => format!("与最优比：满分{points}分×本单位值÷组内最优值（组内有负值时按极差法）"),
             Method::MinMax => format!("极差法：满分{points}分×（本单位值−最差值）÷（最优值−最差值）"),
             Method::Threshold => format!("达标计分：达到目标得{points}分，否则不得分"),
             Method::Bonus { per_unit, cap } => {
@@ -198,7 +202,18 @@ fn score(ind: &ScoredIndicator, value: Option<Decimal>, target: Option<Decimal>,
             let Some(t) = target.filter(|t| !t.is_zero()) else {
                 return (zero, "未设目标值，不得分".to_owned());
             };
-            let ratio = if lower { if v.is_zero() { cap } else { t / v } } else { v / t };
+            if t.is_sign_negative() {
+                let met = if lower { v <= t } else { v >= t };
+                let note = if met { "目标值为负，按达标计分" } else { "目标值为负，按达标计分：未达标" };
+                return (if met { ind.points } else { zero }, note.to_owned());
+            }
+            let ratio = if !lower {
+                v / t
+            } else if v <= zero {
+                cap
+            } else {
+                t / v
+            };
             if floor.is_some_and(|f| ratio < f) {
                 return (zero, format!("完成率{}%低于{}%", pct(ratio.round_dp(4)), pct(floor.unwrap_or(zero))));
             }
@@ -207,6 +222,10 @@ fn score(ind: &ScoredIndicator, value: Option<Decimal>, target: Option<Decimal>,
         Method::Rank { step } => {
             let better_count = all.iter().filter(|o| if lower { **o < v } else { **o > v }).count();
             ((ind.points - step * Decimal::from(better_count as i64)).max(zero), String::new())
+        }
+        Method::RatioToBest if all.iter().any(|o| o.is_sign_negative() && !o.is_zero()) => {
+            let points = if best == worst { ind.points } else { ind.points * (v - worst) / (best - worst) };
+            (points, "组内有负值，按极差法计分".to_owned())
         }
         Method::RatioToBest => {
             let ratio = if lower {
@@ -583,6 +602,37 @@ mod tests {
         let t = ind("t", "5", Method::Threshold, Some("80"));
         let r = score_group(&[t], &ORGS, &values("t", &[(1, "80"), (2, "79.9")]), &HashMap::new());
         assert_eq!((points(&r, 1), points(&r, 2)), (vec![d("5")], vec![d("0")]));
+    }
+
+    #[test]
+    fn negative_values_never_give_more_than_full_points_nor_rank_the_worst_first() {
+        // A fall in growth (增速) is ordinary: −2 is the best of −2, −4, −8.
+        let growth = ind("growth", "30", Method::RatioToBest, None);
+        let r = score_group(&[growth], &ORGS, &values("growth", &[(1, "-2"), (2, "-4"), (3, "-8")]), &HashMap::new());
+        assert_eq!((points(&r, 1), points(&r, 2), points(&r, 3)), (vec![d("30")], vec![d("20")], vec![d("0")]));
+        assert_eq!(r.iter().map(|x| (x.org_id.0, x.rank)).collect::<Vec<_>>(), [(1, 1), (2, 2), (3, 3)]);
+        assert!(r[0].lines[0].note.contains("极差法"), "{}", r[0].lines[0].note);
+        // Less is better (能耗下降 as a change): −3 is the best of −3, −1, 2.
+        let mut energy = ind("energy", "10", Method::RatioToBest, None);
+        energy.better = Better::Lower;
+        let r = score_group(&[energy], &ORGS, &values("energy", &[(1, "-3"), (2, "-1"), (3, "2")]), &HashMap::new());
+        assert_eq!((points(&r, 1), points(&r, 2), points(&r, 3)), (vec![d("10")], vec![d("6")], vec![d("0")]));
+        // One fall among rises: the rise is still ranked above it.
+        let mixed = ind("m", "30", Method::RatioToBest, None);
+        let r = score_group(&[mixed], &ORGS, &values("m", &[(1, "6"), (2, "3"), (3, "-3")]), &HashMap::new());
+        assert_eq!((points(&r, 1), points(&r, 2), points(&r, 3)), (vec![d("30")], vec![d("20")], vec![d("0")]));
+        // A negative target is met or not; a value below a positive target's zero scores nothing.
+        let done = ind("done", "40", Method::Completion { cap: d("1.2"), floor: None }, Some("-2"));
+        let r = score_group(&[done], &ORGS, &values("done", &[(1, "-3"), (2, "1")]), &HashMap::new());
+        assert_eq!((points(&r, 1), points(&r, 2)), (vec![d("0")], vec![d("40")]));
+        let done = ind("done", "40", Method::Completion { cap: d("1.2"), floor: None }, Some("5"));
+        let r = score_group(&[done], &ORGS, &values("done", &[(1, "-3")]), &HashMap::new());
+        assert_eq!(points(&r, 1), [d("0")]);
+        // Less is better with a positive target: a value at or below zero meets it at the cap.
+        let mut cut = ind("cut", "10", Method::Completion { cap: d("1.2"), floor: None }, Some("2"));
+        cut.better = Better::Lower;
+        let r = score_group(&[cut], &ORGS, &values("cut", &[(1, "-1"), (2, "4")]), &HashMap::new());
+        assert_eq!((points(&r, 1), points(&r, 2)), (vec![d("12")], vec![d("5")]));
     }
 
     #[test]
