@@ -204,7 +204,11 @@ fn score(ind: &ScoredIndicator, value: Option<Decimal>, target: Option<Decimal>,
             };
             if t.is_sign_negative() {
                 let met = if lower { v <= t } else { v >= t };
-                let note = if met { "目标值为负，按达标计分" } else { "目标值为负，按达标计分：未达标" };
+                let note = if met {
+                    "目标值为负，按达标计分"
+                } else {
+                    "目标值为负，按达标计分：未达标"
+                };
                 return (if met { ind.points } else { zero }, note.to_owned());
             }
             let ratio = if !lower {

@@ -248,6 +248,34 @@ async fn refusals(backend: Backend) -> Result<()> {
     ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.status);
     ensure!(reply.body.contains("YYYY-MM"), "the month's fault is named");
     ensure!(reply.attrs("#publish-month", "value") == ["2026-13"], "what was typed is kept");
+
+    // A month of another year would enter the 2026 scheme's 年度结果: refused,
+    // on publishing, importing and reading; a month not begun is not published.
+    for (month, said) in [("2025-01", "本方案为2026年度方案"), ("2026-08", "2026-08尚未开始，不能发布")]
+    {
+        let body = form(&[("month", month), ("note", "")])?;
+        let reply = send(&c.router, post_form(&format!("{scheme}/publish"), &office, &body)?).await?;
+        ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{month}: {}", reply.status);
+        ensure!(reply.select(".field-error").concat().contains(said), "{month}: {:?}", reply.select(".field-error"));
+        ensure!(reply.attrs("#publish-month", "value") == [month], "what was typed is kept");
+    }
+    let good = ledger(&[["高新区", "规上工业增加值", "105", "100"]])?;
+    let reply = send(&c.router, post_values(&format!("{scheme}/values"), &office, "2031-01", &good)?).await?;
+    ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.status);
+    ensure!(reply.select("#faults li").concat().contains("2026-01至2026-12"), "{:?}", reply.select("#faults li"));
+    let page = send(&c.router, get(&format!("{scheme}?month=2031-01"), &office)?).await?;
+    ensure!(page.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", page.status);
+    ensure!(page.select("#values").is_empty(), "no table of another year's values");
+    let page = send(&c.router, get(&format!("{scheme}?month=abc"), &office)?).await?;
+    ensure!(page.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", page.status);
+    ensure!(
+        page.select("#month-error").concat().contains("考核月份应写作 YYYY-MM"),
+        "{:?}",
+        page.select("#month-error")
+    );
+    ensure!(page.attrs("#values-month", "value") == ["abc"], "what was typed is kept");
+    let page = send(&c.router, get(&scheme, &office)?).await?;
+    ensure!(page.status == StatusCode::OK && page.select("#published tr[data-month]").is_empty(), "nothing published");
     Ok(())
 }
 

@@ -102,6 +102,20 @@ pub(crate) fn check_month(text: &str) -> Result<(i32, u32)> {
     Ok((y, m))
 }
 
+/// `YYYY-MM` of the scheme's `year`, or a field error: a month of another
+/// year would enter the scheme's 年度结果 and its 位次变化.
+pub(crate) fn scheme_month(year: i64, text: &str) -> Result<(i32, u32)> {
+    let (y, m) = check_month(text)?;
+    if i64::from(y) != year {
+        return Err(AppError::field(
+            "month",
+            "other_year",
+            format!("本方案为{year}年度方案，考核月份应在{year}-01至{year}-12之间"),
+        ));
+    }
+    Ok((y, m))
+}
+
 fn month_end(year: i32, month: u32) -> NaiveDate {
     let next =
         if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
@@ -199,8 +213,8 @@ impl App {
         scheme: &Scheme,
         month: &str,
     ) -> Result<MonthResult> {
-        let (year, m) = check_month(month)?;
-        let year_of_scheme = i32::try_from(stored.year).unwrap_or(year);
+        let (year, m) = scheme_month(stored.year, month)?;
+        let year_of_scheme = year;
         let sources: Vec<Source> = scheme.indicators.iter().filter_map(|i| i.source).collect();
         let mut values: HashMap<String, HashMap<OrgId, Decimal>> = HashMap::new();
         let mut targets: HashMap<String, HashMap<OrgId, Decimal>> = HashMap::new();
@@ -324,6 +338,10 @@ impl App {
     pub async fn publish_month(&self, user: &User, id: i64, month: &str, note: &str) -> Result<i64> {
         require_office(user)?;
         let (stored, scheme) = self.scheme(user, id).await?;
+        let (year, m) = scheme_month(stored.year, month)?;
+        if NaiveDate::from_ymd_opt(year, m, 1).is_some_and(|first| first > self.clock.today()) {
+            return Err(AppError::field("month", "not_begun", format!("{}尚未开始，不能发布", month.trim())));
+        }
         let result = self.compute(user.tenant_id, &stored, &scheme, month).await?;
         let mut invalid = Invalid::new();
         let note = invalid.optional_text("note", "发布说明", note, 500);
@@ -357,7 +375,8 @@ impl App {
             serde_json::from_str(&publication.body).map_err(|e| AppError::Internal(e.to_string()))?;
         let all = self.store.publications(user.tenant_id, id).await?;
         let versions = all.iter().filter(|p| p.0 == result.month).map(|p| p.1).collect();
-        let previous_month = all.iter().map(|p| p.0.clone()).filter(|m| *m < result.month).max();
+        let previous_month =
+            all.iter().map(|p| p.0.clone()).filter(|m| *m < result.month && scheme_month(stored.year, m).is_ok()).max();
         let mut movement = HashMap::new();
         if let Some(previous) = previous_month
             && let Some(p) = self.store.publication(user.tenant_id, id, &previous, None).await?
@@ -447,9 +466,17 @@ impl App {
         if !user.role.reads_whole_tenant() {
             return Err(AppError::Forbidden);
         }
-        let (_, scheme) = self.scheme(user, id).await?;
-        let mut months: Vec<String> =
-            self.store.publications(user.tenant_id, id).await?.into_iter().map(|p| p.0).collect();
+        let (stored, scheme) = self.scheme(user, id).await?;
+        // Only the scheme's own year: a month of another year could be
+        // published before publishing checked it.
+        let mut months: Vec<String> = self
+            .store
+            .publications(user.tenant_id, id)
+            .await?
+            .into_iter()
+            .map(|p| p.0)
+            .filter(|month| scheme_month(stored.year, month).is_ok())
+            .collect();
         months.dedup();
         let mut results = Vec::new();
         for month in &months {

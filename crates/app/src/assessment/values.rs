@@ -3,7 +3,7 @@
 //! 单位名称 / 指标 / 数值 / 目标值 rows, checked row by row as the other ledgers
 //! are (each fault naming its cell; nothing stored when any row fails).
 
-use super::{check_month, require_office};
+use super::{require_office, scheme_month};
 use crate::ledgers::{Faults, org_index, read_columns};
 use crate::{App, AppError, Result};
 use qingdan_domain::assessment::{Scheme, Source};
@@ -84,8 +84,8 @@ impl App {
     /// Sets typed values of a month (the office).
     pub async fn set_assessment_values(&self, user: &User, id: i64, month: &str, rows: &[ValueInput]) -> Result<usize> {
         require_office(user)?;
-        check_month(month)?;
-        let (_, scheme) = self.scheme(user, id).await?;
+        let (stored, scheme) = self.scheme(user, id).await?;
+        scheme_month(stored.year, month)?;
         let keys = entered(&scheme);
         let members: Vec<OrgId> = scheme.groups.iter().flat_map(|g| g.orgs.iter().copied()).collect();
         if rows.len() > MAX_VALUE_ROWS {
@@ -129,8 +129,8 @@ impl App {
     /// Imports a month's values from an .xlsx ledger (the office): all rows or none.
     pub async fn import_assessment_values(&self, user: &User, id: i64, month: &str, bytes: &[u8]) -> Result<usize> {
         require_office(user)?;
-        check_month(month)?;
-        let (_, scheme) = self.scheme(user, id).await?;
+        let (stored, scheme) = self.scheme(user, id).await?;
+        scheme_month(stored.year, month)?;
         let table = read_columns(bytes, &VALUE_COLUMNS, "考核数据").await?;
         if table.lines.len() > MAX_VALUE_ROWS {
             return Err(AppError::field("file", "too_many", format!("一次最多导入{MAX_VALUE_ROWS}行")));
@@ -180,7 +180,8 @@ impl App {
     /// The values entered for a month (the office).
     pub async fn assessment_values(&self, user: &User, id: i64, month: &str) -> Result<Vec<EnteredValue>> {
         require_office(user)?;
-        check_month(month)?;
+        let (stored, _) = self.scheme(user, id).await?;
+        scheme_month(stored.year, month)?;
         Ok(self.store.assessment_values(user.tenant_id, id, month.trim()).await?)
     }
 }

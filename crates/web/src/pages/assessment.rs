@@ -35,9 +35,15 @@ fn is_office(user: &User) -> bool {
     user.role.can_supervise()
 }
 
-/// The month a form starts with: this month.
-fn this_month(state: &AppState) -> String {
-    state.app.clock().today().format("%Y-%m").to_string()
+/// The month a scheme's forms start with: this month in the scheme's year,
+/// else its December (a past year) or January (a year to come).
+fn this_month(state: &AppState, year: i64) -> String {
+    let today = state.app.clock().today();
+    match i64::from(chrono::Datelike::year(&today)).cmp(&year) {
+        std::cmp::Ordering::Equal => today.format("%Y-%m").to_string(),
+        std::cmp::Ordering::Greater => format!("{year}-12"),
+        std::cmp::Ordering::Less => format!("{year}-01"),
+    }
 }
 
 /// The route's `{id}` beside a `{month}`; one that is not a number is a 404.
@@ -228,23 +234,30 @@ async fn scheme_page(
     id: i64,
     month: String,
     form: Option<SchemeInput>,
-    errors: HashMap<String, String>,
+    mut errors: HashMap<String, String>,
     import_errors: Vec<String>,
 ) -> Result<SchemePage, PageError> {
     let (stored, scheme) = state.app.scheme(user, id).await?;
     let published = state.app.published_months(user, id).await?;
     let openable = state.app.openable_publications(user, id).await?;
     let office = is_office(user);
-    let month = if month.trim().is_empty() { this_month(state) } else { month.trim().to_owned() };
+    let month = if month.trim().is_empty() { this_month(state, stored.year) } else { month.trim().to_owned() };
     let orgs: HashMap<i64, String> = state.app.orgs(user).await?.into_iter().map(|o| (o.id.0, o.name)).collect();
     let org_name = |id: i64| orgs.get(&id).cloned().unwrap_or_else(|| format!("单位{id}"));
     let values = if office {
         let keys: HashMap<&str, &str> = scheme.indicators.iter().map(|i| (i.key.as_str(), i.name.as_str())).collect();
-        state
-            .app
-            .assessment_values(user, id, &month)
-            .await
-            .unwrap_or_default()
+        let entered = match state.app.assessment_values(user, id, &month).await {
+            Ok(entered) => entered,
+            // A month typed wrong (`?month=abc`, another year) is said on the form, as typed.
+            Err(AppError::Invalid(invalid)) => {
+                for (field, message) in field_errors::<Vec<_>>(invalid) {
+                    errors.entry(field).or_insert(message);
+                }
+                Vec::new()
+            }
+            Err(other) => return Err(other.into()),
+        };
+        entered
             .into_iter()
             .map(|v| ValueLine {
                 org: org_name(v.org_id.0),
@@ -300,8 +313,10 @@ pub async fn show(
     PageUser(user): PageUser,
     Id(id): Id,
     QueryParams(query): QueryParams<MonthQuery>,
-) -> Result<SchemePage, PageError> {
-    scheme_page(&state, &user, id, query.month, None, HashMap::new(), Vec::new()).await
+) -> Result<Response, PageError> {
+    let page = scheme_page(&state, &user, id, query.month, None, HashMap::new(), Vec::new()).await?;
+    let status = if page.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, page).into_response())
 }
 
 /// 保存修改: the scheme's name and document; a refused one comes back as typed.
