@@ -29,6 +29,7 @@ on_both_engines! {
     procedures_and_blockers_are_worked_from_the_project_page => prework_and_blockers;
     the_ledger_the_documents_and_the_photos_go_in_and_out_as_files => files;
     a_review_queue_longer_than_the_page_is_counted_whole => long_queue;
+    a_report_of_completion_asks_first_and_another_years_half_month_is_refused => completion;
 }
 
 struct City {
@@ -666,5 +667,46 @@ async fn long_queue(backend: Backend) -> Result<()> {
     ensure!(page.select("#queue-count") == ["210"], "{:?}", page.select("#queue-count"));
     ensure!(page.attrs("[data-report]", "data-report").len() == 200);
     ensure!(page.select("#queue-shown").concat().contains("共 210 份待审核，以下为最早提交的 200 份"));
+    Ok(())
+}
+
+/// A report that says the project reached 竣工投产 says, before 通过, what the
+/// office should weigh (the share of 总投资 done, open 前期手续 and 堵点),
+/// and the 通过 asks first; once accepted the office is told the project is
+/// done. A half-month of another year is refused on the form.
+async fn completion(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let page = format!("/projects/{}", c.project);
+    let owner = sign_in_as(&c.router, "owner").await?;
+    let last_year = form(&[("period", "2025-12-16"), ("amount", "500"), ("progress_text", "收尾")])?;
+    let refused = send(&c.router, post_form(&format!("{page}/reports"), &owner, &last_year)?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    ensure!(
+        refused.select("#report-form .field-error").concat().contains("本项目的计划年度为2026年"),
+        "{:?}",
+        refused.select("#report-form .field-error")
+    );
+    ensure!(refused.attrs("#amount", "value") == ["500"], "what was typed is kept");
+
+    let done =
+        form(&[("period", "2026-06-16"), ("amount", "44000"), ("progress_text", "竣工"), ("milestone", "completed")])?;
+    let sent = send(&c.router, post_form(&format!("{page}/reports"), &owner, &done)?).await?;
+    ensure!(sent.status == StatusCode::SEE_OTHER, "{} {}", sent.status, sent.body);
+    let office = sign_in_as(&c.router, "supervisor").await?;
+    let said = "累计完成投资54000万元，占总投资45%";
+    for path in ["/projects/review", page.as_str()] {
+        let shown = send(&c.router, get(path, &office)?).await?;
+        let check = shown.select(".completion-check").concat();
+        ensure!(check.contains(said) && check.contains("通过后项目即标为已完成"), "{path}: {check}");
+        let asks = shown.attrs("form[data-confirm]", "data-confirm").concat();
+        ensure!(asks.contains(said), "{path}: 通过 asks first: {asks}");
+    }
+    let report = send(&c.router, get("/projects/review", &office)?).await?.attrs("[data-report]", "data-report");
+    let accept = form(&[("decision", "accept"), ("back", "queue")])?;
+    let accepted =
+        send(&c.router, post_form(&format!("/project-reports/{}/review", report[0]), &office, &accept)?).await?;
+    ensure!(flash(&accepted).contains("已标为已完成"), "{}", flash(&accepted));
+    let after = c.w.app.project(&c.w.supervisor, c.project).await?;
+    ensure!(after.light == Light::Done, "{:?}", after.light);
     Ok(())
 }

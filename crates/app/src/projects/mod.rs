@@ -36,7 +36,8 @@ use crate::{App, AppError, Result};
 use chrono::{Datelike, NaiveDate};
 use qingdan_domain::project::{Batch, Category, KeyProject, Level, Nature, ProjectFields, Stage};
 use qingdan_domain::{Decimal, Invalid, OrgId, OrgKind, ProjectId, Role, TaskId, User};
-use qingdan_storage::{FactorIssue, LightBasis, Prework, ProjectPage, ProjectQuery, ProjectReport, ProjectScope};
+pub use qingdan_storage::ProjectReport;
+use qingdan_storage::{FactorIssue, LightBasis, Prework, ProjectPage, ProjectQuery, ProjectScope};
 use serde::Deserialize;
 
 /// A project as typed into the register form: every field as text.

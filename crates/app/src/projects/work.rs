@@ -5,6 +5,7 @@ use super::{may_manage, may_report};
 use crate::input::{parse_date, parse_decimal};
 use crate::supervision::NewAssignmentInput;
 use crate::{App, AppError, Result};
+use chrono::Datelike;
 use qingdan_domain::assignment::AssignmentSource;
 use qingdan_domain::project::{
     Coordination, DEFAULT_PREWORK_KINDS, FactorKind, FactorStatus, Stage, half_month_label, half_month_start,
@@ -102,6 +103,10 @@ impl App {
             invalid.add("period", "future", "不能报送尚未开始的半月");
         }
         let amount = match input.amount.trim() {
+        } else if period.is_some_and(|p| p.year() != year) {
+            // Another year's money would count into this year's project twice
+            // (its registered 累计完成 stands for the years before).
+            invalid.add("period", "other_year", format!("本项目的计划年度为{year}年，只能报送{year}年各半月的进展"));
             "" => {
                 invalid.add("amount", "required", "请填写本期完成投资（万元），没有则填0");
                 None
@@ -238,6 +243,44 @@ impl App {
 
     /// The oldest 200 reports waiting for the office's review, and how many wait in all.
     pub async fn project_review_queue(&self, user: &User) -> Result<(Vec<qingdan_storage::ProjectReport>, i64)> {
+    /// What a reviewer should weigh before accepting a report that says the
+    /// project reached 竣工投产 or 达产 (an accepted one marks it 已完成, out of
+    /// the red lists, the 调度通报 and the agenda): its 累计完成投资 with this
+    /// report against 总投资, its unfinished 前期手续 and open 堵点. `None`
+    /// for a report of another stage.
+    pub async fn completion_check(
+        &self,
+        user: &User,
+        report: &qingdan_storage::ProjectReport,
+    ) -> Result<Option<String>> {
+        if !report.milestone.is_some_and(Stage::is_done) {
+            return Ok(None);
+        }
+        let tenant = user.tenant_id;
+        let p = self.store.project(tenant, report.project_id).await?.ok_or(AppError::NotFound("项目"))?;
+        let done = p.done_total + report.amount;
+        let mut said = vec![format!(
+            "申报达到“{}”，通过后项目即标为已完成，不再列入红灯名单、调度通报和调度会议程。累计完成投资{}万元",
+            report.milestone.map_or("", Stage::label),
+            done.normalize()
+        )];
+        if p.fields.total_investment > Decimal::ZERO {
+            let share = (done * Decimal::from(100) / p.fields.total_investment).floor();
+            said.push(format!("占总投资{share}%"));
+        }
+        let prework = self.store.project_prework(tenant, report.project_id).await?;
+        let unfinished = prework.iter().filter(|w| w.done_on.is_none()).count();
+        if unfinished > 0 {
+            said.push(format!("前期手续{unfinished}项未办结"));
+        }
+        let issues = self.store.project_factor_issues(tenant, report.project_id).await?;
+        let open = issues.iter().filter(|i| i.status != FactorStatus::Closed).count();
+        if open > 0 {
+            said.push(format!("堵点{open}个未销号"));
+        }
+        Ok(Some(said.join("，") + "。"))
+    }
+
         if !may_manage(user) {
             return Err(AppError::Forbidden);
         }

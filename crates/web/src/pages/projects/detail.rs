@@ -19,7 +19,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use qingdan_app::AppError;
-use qingdan_app::projects::{FactorInput, PreworkInput, ProjectDetail, ProjectReportInput};
+use qingdan_app::projects::{FactorInput, PreworkInput, ProjectDetail, ProjectReport, ProjectReportInput};
 use qingdan_domain::project::{
     Coordination, FactorKind, FactorStatus, ProjectReportStatus, Stage, half_month_label, half_month_start,
 };
@@ -45,31 +45,49 @@ pub struct ReportLine {
     pub review_note: String,
     /// The revision shown, sent back with 通过/退回.
     pub revision: i64,
+    /// What to weigh before accepting a report of 竣工投产 (asked before 通过); empty otherwise.
+    pub completion: String,
 }
 
-/// The report line of any stored report (the fields are the storage row's).
-macro_rules! report_line {
-    ($r:expr) => {{
-        let r = $r;
-        ReportLine {
-            id: r.id.0,
-            project_id: r.project_id.0,
-            project: r.project_name.clone(),
-            period: half_month_label(r.period_start),
-            amount: money(r.amount),
-            progress_text: r.progress_text.clone(),
-            milestone: r.milestone.map_or("", Stage::label),
-            workforce: r.workforce,
-            problems: r.problems.clone(),
-            status: r.status.label(),
-            is_waiting: r.status == ProjectReportStatus::Submitted,
-            submitted_by: r.submitted_by.clone().unwrap_or_default(),
-            submitted_at: beijing_time(r.submitted_at),
-            reviewed_by: r.reviewed_by.clone().unwrap_or_default(),
-            review_note: r.review_note.clone(),
-            revision: r.revision,
+/// The report lines of `reports`, a waiting report of 竣工投产 with what a
+/// reviewer should weigh first (`App::completion_check`).
+async fn report_lines(
+    state: &AppState,
+    user: &User,
+    reports: impl Iterator<Item = &ProjectReport>,
+) -> Result<Vec<ReportLine>, PageError> {
+    let mut lines = Vec::new();
+    for r in reports {
+        let mut line = report_line(r);
+        if line.is_waiting {
+            line.completion = state.app.completion_check(user, r).await?.unwrap_or_default();
         }
-    }};
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+/// The report line of a stored report.
+fn report_line(r: &ProjectReport) -> ReportLine {
+    ReportLine {
+        id: r.id.0,
+        project_id: r.project_id.0,
+        project: r.project_name.clone(),
+        period: half_month_label(r.period_start),
+        amount: money(r.amount),
+        progress_text: r.progress_text.clone(),
+        milestone: r.milestone.map_or("", Stage::label),
+        workforce: r.workforce,
+        problems: r.problems.clone(),
+        status: r.status.label(),
+        is_waiting: r.status == ProjectReportStatus::Submitted,
+        submitted_by: r.submitted_by.clone().unwrap_or_default(),
+        submitted_at: beijing_time(r.submitted_at),
+        reviewed_by: r.reviewed_by.clone().unwrap_or_default(),
+        review_note: r.review_note.clone(),
+        revision: r.revision,
+        completion: String::new(),
+    }
 }
 
 pub struct PreworkLine {
@@ -214,7 +232,7 @@ async fn project_page(state: &AppState, user: &User, id: ProjectId, forms: Forms
         ("牵头单位", names.org(f.lead_org_id)),
         ("责任人", f.responsible.clone()),
     ];
-    let reports = d.reports.iter().rev().map(|r| report_line!(r)).collect();
+    let reports = report_lines(state, user, d.reports.iter().rev()).await?;
     let prework = d
         .prework
         .iter()
@@ -366,12 +384,15 @@ pub async fn review_report(
     match state.app.review_project_report(&user, ProjectReportId(id), seen, accept, &note).await {
         Ok(project) => {
             let to = if to_queue { "/projects/review".to_owned() } else { format!("/projects/{project}#reports") };
-            let message = if accept {
-                "已通过，项目完成投资和亮灯已更新。"
+            let stage = state.app.project(&user, project).await?.fields.stage;
+            let message = if !accept {
+                "已退回，业主单位将收到退回原因。".to_owned()
+            } else if stage.is_done() {
+                format!("已通过，项目完成投资已更新，项目阶段为“{}”，已标为已完成。", stage.label())
             } else {
-                "已退回，业主单位将收到退回原因。"
+                "已通过，项目完成投资和亮灯已更新。".to_owned()
             };
-            Ok(said(&to, message))
+            Ok(said(&to, &message))
         }
         Err(err @ (AppError::Invalid(_) | AppError::Conflict(_))) => match project_of(&form) {
             Some(project) if !to_queue => refused(&state, &user, project, err).await,
@@ -503,7 +524,7 @@ async fn review_page(state: &AppState, user: &User, refused_id: i64, error: Stri
     let (queue, total) = state.app.project_review_queue(user).await?;
     Ok(ReviewPage {
         nav: Nav::new(user, "/projects"),
-        reports: queue.iter().map(|r| report_line!(r)).collect(),
+        reports: report_lines(state, user, queue.iter()).await?,
         total,
         refused_id,
         error,
