@@ -179,7 +179,12 @@ async fn steps_say_what_they_did(backend: Backend) -> Result<()> {
         (&housing, "action=sign_for", "已签收，请在2026-09-28前部署。"),
         (&housing, "action=deploy&note=x", "已部署，请在2026-09-30前反馈办理进展。"),
         (&housing, "action=request_extension&note=x&due=2026-12-31", "已提交延期申请，等待督查室审批。"),
-        (&supervisor, "action=approve_extension&note=ok&due=2026-12-28", "已批准延期，办结时限改为2026-12-28。"),
+        // Granted to a Sunday: moved to the Monday, and said so.
+        (
+            &supervisor,
+            "action=approve_extension&note=ok&due=2026-12-27",
+            "已批准延期，办结时限改为2026-12-28（2026-12-27不是工作日，顺延至其后第一个工作日）。",
+        ),
     ];
     for (cookie, body, said) in steps {
         let reply = send(&f.router, post_form(&path, cookie, body)?).await?;

@@ -642,7 +642,9 @@ pub async fn transition(
         org_id: optional_id(&form, "org_id"),
     };
     let (status, message) = match state.app.transition_assignment(&user, AssignmentId(id), &input).await {
-        Ok(after) => return Ok(crate::view::said(&format!("/assignments/{id}"), &step_done(&after, &input.action))),
+        Ok(after) => {
+            return Ok(crate::view::said(&format!("/assignments/{id}"), &step_done(&after, &input.action, &input.due)));
+        }
         Err(AppError::Invalid(invalid)) => (StatusCode::UNPROCESSABLE_ENTITY, invalid.to_string()),
         Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message),
         Err(other) => return Err(other.into()),
@@ -654,8 +656,10 @@ pub async fn transition(
 }
 
 /// What a step did, said after it: what happened and, while the matter
-/// runs, the date of what comes next, from the matter as it is now.
-fn step_done(a: &Assignment, action: &str) -> String {
+/// runs, the date of what comes next, from the matter as it is now. An
+/// extension granted to a day off (`asked`, the date in the form) is moved
+/// to the next working day, and says so.
+fn step_done(a: &Assignment, action: &str, asked: &str) -> String {
     let due = a.current_due;
     let solve = a.schedule.solve;
     match Action::from_code(action.trim()) {
@@ -663,7 +667,12 @@ fn step_done(a: &Assignment, action: &str) -> String {
         Some(Action::Deploy) => format!("已部署，请在{due}前反馈办理进展。"),
         Some(Action::Feedback) => format!("已反馈，办结时限为{solve}。"),
         Some(Action::RequestExtension) => "已提交延期申请，等待督查室审批。".to_owned(),
-        Some(Action::ApproveExtension) => format!("已批准延期，办结时限改为{solve}。"),
+        Some(Action::ApproveExtension) => match asked.trim().parse::<chrono::NaiveDate>() {
+            Ok(day) if day != solve => {
+                format!("已批准延期，办结时限改为{solve}（{day}不是工作日，顺延至其后第一个工作日）。")
+            }
+            _ => format!("已批准延期，办结时限改为{solve}。"),
+        },
         Some(Action::RefuseExtension) => format!("已不予延期，办结时限仍为{solve}。"),
         Some(Action::RequestClose) => "已申请办结，等待督查室审核销号。".to_owned(),
         Some(Action::ReturnClose) => format!("已退回办结申请，承办单位须继续办理，办结时限为{solve}。"),
