@@ -21,6 +21,7 @@ on_both_engines! {
     zones_rank_monthly_each_total_is_its_breakdown_and_corrections_are_new_versions => monthly;
     racing_publications_of_a_month_take_one_version_each => racing_publications;
     a_zones_project_rate_counts_only_the_schemes_year => project_rate_of_the_year;
+    a_past_month_is_rated_on_its_projects_and_matters_at_its_end => past_month;
 }
 
 const ZONES: [&str; 6] = ["高新区", "经开区", "临港区", "空港区", "文旅区", "综保区"];
@@ -360,5 +361,77 @@ async fn project_rate_of_the_year(backend: Backend) -> Result<()> {
     ensure!(rate(zones[0]) == Some(Decimal::from(50)), "{:?}", rate(zones[0]));
     ensure!(rate(zones[1]) == Some(Decimal::from(80)), "2027's 90,000 not in 2026's rate: {:?}", rate(zones[1]));
     ensure!(month.of(zones[1]).is_some_and(|(_, r)| r.rank == 1), "经开区 leads on its own year's work");
+    Ok(())
+}
+
+/// Computed in December, August is rated on what stood at August's end: the
+/// project's 本年完成 without September's accepted report, the matter closed in
+/// October still open and overdue; November on both. The result says so.
+async fn past_month(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-12-10").await?;
+    let (app, office) = (&w.app, &w.supervisor);
+    let input = OrgInput { name: "高新区".into(), kind: "dev_zone".into(), parent_id: None, sort_order: None };
+    let zone = app.create_org(&w.admin, &input).await?.id;
+    let owner = w.org("青川实业有限公司").await?;
+    let clerk = w.user("qc.wang", Role::Reporter, owner).await?;
+    let project = ProjectInput {
+        name: "高新区芯片厂".into(),
+        nature: "新建".into(),
+        category: "产业".into(),
+        zone_org_id: zone.0.to_string(),
+        owner_org_id: owner.0.to_string(),
+        total_investment: "100000".into(),
+        year: "2026".into(),
+        year_plan: "10000".into(),
+        base_total: "5000".into(),
+        base_year: "5000".into(),
+        stage: "在建".into(),
+        level: "市重点".into(),
+        planned_start: "2026-03-01".into(),
+        actual_start: "2026-03-10".into(),
+        ..ProjectInput::default()
+    };
+    let project = app.create_project(office, &project).await?;
+    let september = qingdan_app::projects::ProjectReportInput {
+        period: "2026-09-01".into(),
+        amount: "3000".into(),
+        progress_text: "主体结构施工".into(),
+        ..Default::default()
+    };
+    let report = app.submit_project_report(&clerk, project, &september).await?;
+    app.review_project_report(office, report, None, true, "").await?;
+    let matter = NewAssignmentInput {
+        title: "园区道路未按期完工".into(),
+        source: "leader_instruction".into(),
+        text: "请加快推进".into(),
+        lead_org_id: Some(zone.0),
+        assigned_on: "2026-05-06".into(),
+        ..NewAssignmentInput::default()
+    };
+    let matter = app.create_assignment(office, &matter).await?;
+    let closed = format!("UPDATE assignments SET is_open = false, closed_on = '2026-10-15' WHERE id = {}", matter.0);
+    ensure!(w.db.execute_raw(&closed).await? == 1);
+    let body = format!(
+        r#"{{"groups": [{{"name": "开发区", "orgs": [{}]}}],
+  "indicators": [{{"key": "project_rate", "name": "重点项目投资完成率", "points": "30",
+      "method": {{"kind": "ratio_to_best"}}, "source": {{"kind": "project_rate"}}}},
+    {{"key": "matters", "name": "督办逾期扣分", "method": {{"kind": "bonus", "per_unit": "-2", "cap": "6"}},
+      "source": {{"kind": "matters_overdue"}}}}],
+  "year_end": "average", "tiers": {{"advanced": 1, "improved_by": 3, "pass": "10"}}, "show_others": false}}"#,
+        zone.0
+    );
+    let input = SchemeInput { year: "2026".into(), name: "2026年开发区考核".into(), body };
+    let id = app.create_scheme(office, &input).await?;
+    let values = |month: &qingdan_app::assessment::MonthResult| -> Vec<Option<Decimal>> {
+        month.of(zone).map(|(_, r)| r.lines.iter().map(|l| l.value).collect()).unwrap_or_default()
+    };
+    let august = app.compute_month(office, id, "2026-08").await?;
+    ensure!(values(&august) == [Some(d("50")), Some(d("1"))], "August's end: {:?}", values(&august));
+    let basis = august.basis().unwrap_or_default();
+    ensure!(basis.contains("晚于2026-08月末") && basis.contains("按2026-08月末的情况计"), "{basis}");
+    let november = app.compute_month(office, id, "2026-11").await?;
+    ensure!(values(&november) == [Some(d("80")), Some(d("0"))], "November's end: {:?}", values(&november));
+    let december = app.compute_month(office, id, "2026-12").await?;
+    ensure!(december.basis().is_none(), "a month computed within itself says nothing more");
     Ok(())
 }

@@ -11,6 +11,7 @@ use crate::{Actor, Result, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::{Decimal, OrgId, TenantId};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// A stored scheme: the JSON document the app reads as a `Scheme`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -260,17 +261,19 @@ impl Store {
         }))
     }
 
-    /// Each lead org's 督办 matters: closed, closed by their solve date, open past their current due date on `today`.
-    pub async fn org_matter_figures(&self, tenant: TenantId, today: NaiveDate) -> Result<Vec<OrgMatterFigures>> {
+    /// Each lead org's 督办 matters as they stood on `day` (those assigned by
+    /// then): closed by then, of which by their solve date, and open on `day`
+    /// past their current due date (a matter closed since counts as open).
+    pub async fn org_matter_figures(&self, tenant: TenantId, day: NaiveDate) -> Result<Vec<OrgMatterFigures>> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT lead_org_id AS org_id, \
-                 COALESCE(SUM(CASE WHEN is_open = $2 THEN 0 ELSE 1 END), 0) AS closed, \
-                 COALESCE(SUM(CASE WHEN is_open = $2 THEN 0 WHEN closed_on <= solve_due THEN 1 ELSE 0 END), 0) AS closed_on_time, \
-                 COALESCE(SUM(CASE WHEN is_open = $2 AND current_due < $3 THEN 1 ELSE 0 END), 0) AS open_overdue \
-                 FROM assignments WHERE tenant_id = $1 GROUP BY lead_org_id",
+                 COALESCE(SUM(CASE WHEN closed_on <= $2 THEN 1 ELSE 0 END), 0) AS closed, \
+                 COALESCE(SUM(CASE WHEN closed_on <= $2 AND closed_on <= solve_due THEN 1 ELSE 0 END), 0) AS closed_on_time, \
+                 COALESCE(SUM(CASE WHEN (closed_on IS NULL OR closed_on > $2) AND current_due < $2 THEN 1 ELSE 0 END), 0) AS open_overdue \
+                 FROM assignments WHERE tenant_id = $1 AND assigned_on <= $2 GROUP BY lead_org_id",
             )
-            .bind(tenant.0).bind(true).bind(today).fetch_all(pool).await?
+            .bind(tenant.0).bind(day).fetch_all(pool).await?
         }))
     }
 
@@ -294,21 +297,45 @@ impl Store {
         }))
     }
 
-    /// The figures of every project of 计划年度 `year`, for the project sources.
-    pub async fn project_figure_rows(&self, tenant: TenantId, year: i32) -> Result<Vec<ProjectFigureRow>> {
-        type Row = (Option<i64>, Option<i64>, i64, String, String, String, Option<NaiveDate>);
-        let rows: Vec<Row> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT county_org_id, zone_org_id, owner_org_id, year_plan, done_year, stage, planned_start \
-                            FROM projects WHERE tenant_id = $1 AND year = $2")
-                .bind(tenant.0).bind(i64::from(year)).fetch_all(pool).await?
+    /// The figures of every project of 计划年度 `year` as they stood on `day`:
+    /// 本年完成 from the registered base and the reports accepted for
+    /// half-months begun by then (as [`crate::projects::figures`] counts
+    /// it), and begun when its stage says so and its 实际开工 is not later.
+    pub async fn project_figure_rows(
+        &self,
+        tenant: TenantId,
+        year: i32,
+        day: NaiveDate,
+    ) -> Result<Vec<ProjectFigureRow>> {
+        type Row =
+            (i64, Option<i64>, Option<i64>, i64, String, String, String, String, Option<NaiveDate>, Option<NaiveDate>);
+        let (rows, accepted): (Vec<Row>, Vec<(i64, String, NaiveDate)>) = on_pool!(self, pool => {
+            let rows = sqlx::query_as(
+                "SELECT id, county_org_id, zone_org_id, owner_org_id, year_plan, base_total, base_year, stage, \
+                 planned_start, actual_start FROM projects WHERE tenant_id = $1 AND year = $2",
+            )
+            .bind(tenant.0).bind(i64::from(year)).fetch_all(pool).await?;
+            let accepted = sqlx::query_as(
+                "SELECT r.project_id, r.amount, r.period_start FROM project_reports r JOIN projects p ON p.id = r.project_id \
+                 WHERE p.tenant_id = $1 AND p.year = $2 AND r.status = 'accepted' AND r.period_start <= $3",
+            )
+            .bind(tenant.0).bind(i64::from(year)).bind(day).fetch_all(pool).await?;
+            (rows, accepted)
         });
+        let mut by_project: HashMap<i64, Vec<(String, NaiveDate)>> = HashMap::new();
+        for (project, amount, period) in accepted {
+            by_project.entry(project).or_default().push((amount, period));
+        }
         rows.into_iter()
-            .map(|(county, zone, owner, plan, done, stage, planned_start)| {
+            .map(|(id, county, zone, owner, plan, base_total, base_year, stage, planned_start, actual_start)| {
+                let reports = by_project.remove(&id).unwrap_or_default();
+                let (_, done_year) = crate::projects::figures(&base_total, &base_year, i64::from(year), &reports)?;
+                let staged = !matches!(stage.as_str(), "planning" | "signed");
                 Ok(ProjectFigureRow {
                     orgs: [county.map(OrgId), zone.map(OrgId), Some(OrgId(owner))],
                     year_plan: decimal("projects", &plan)?,
-                    done_year: decimal("projects", &done)?,
-                    started: !matches!(stage.as_str(), "planning" | "signed"),
+                    done_year,
+                    started: staged && actual_start.is_none_or(|d| d <= day),
                     planned_start,
                 })
             })

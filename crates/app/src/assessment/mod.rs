@@ -57,6 +57,21 @@ impl MonthResult {
     pub fn name(&self, org: OrgId) -> &str {
         self.org_names.get(&org).map_or("", String::as_str)
     }
+
+    /// When the month was computed after it ended, what its figures stand
+    /// for: key projects, 督办 and late reports as at the month's end; task
+    /// progress, the share on track and the list's targets as on the day it
+    /// was computed (their history is not kept). `None` within the month.
+    pub fn basis(&self) -> Option<String> {
+        let (year, month) = check_month(&self.month).ok()?;
+        (self.computed_on > month_end(year, month)).then(|| {
+            format!(
+                "本结果计算于{}，晚于{}月末：重点项目、督办事项和逾期未报按{}月末的情况计；\
+                 任务进展、按期推进率和清单目标的完成值按计算当日的数据计。",
+                self.computed_on, self.month, self.month
+            )
+        })
+    }
 }
 
 /// A published month as a reader sees it.
@@ -303,8 +318,10 @@ impl App {
         if sources.iter().any(|s| matches!(s, Source::ProjectRate | Source::ProjectStarts)) {
             let mut sums: HashMap<OrgId, (Decimal, Decimal, i64, i64)> = HashMap::new();
             // The projects of the scheme's 计划年度 (as the 项目作战图 sums them):
-            // next year's, registered early, are not this year's to rate.
-            for row in self.store.project_figure_rows(tenant, year).await? {
+            // next year's, registered early, are not this year's to rate. As
+            // they stood at the month's end: a past month published late is
+            // rated on what was done by then.
+            for row in self.store.project_figure_rows(tenant, year, today.min(end)).await? {
                 let mut orgs: Vec<OrgId> = row.orgs.iter().flatten().copied().collect();
                 orgs.dedup();
                 for org in orgs {

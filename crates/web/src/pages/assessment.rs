@@ -475,6 +475,8 @@ pub struct MonthPage {
     groups: Vec<GroupView>,
     full: bool,
     own: i64,
+    /// What the figures stand for when computed after the month ended; empty otherwise.
+    basis: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -504,6 +506,7 @@ pub async fn month(
         groups,
         full: view.full,
         own: user.org_id.0,
+        basis: view.result.basis().unwrap_or_default(),
     })
 }
 
@@ -534,6 +537,7 @@ pub async fn preview(
         groups: group_views(&result, |_| "—".to_owned()),
         full: true,
         own: user.org_id.0,
+        basis: result.basis().unwrap_or_default(),
     };
     Ok(page.into_response())
 }
