@@ -7,8 +7,8 @@
 
 use anyhow::{Context, Result, ensure};
 use qingdan_app::projects::{DecisionInput, FactorInput, MeetingInput, PreworkInput, ProjectInput, ProjectReportInput};
-use qingdan_app::{App, AppError, Clock, OrgInput};
-use qingdan_domain::project::{Coordination, FactorStatus, Stage};
+use qingdan_app::{App, AppError, Clock, OrgInput, TransitionInput};
+use qingdan_domain::project::{Coordination, DecisionState, FactorStatus, Stage};
 use qingdan_domain::{Decimal, Light, OrgId, ProjectId, Role, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
 use std::str::FromStr;
@@ -29,6 +29,8 @@ on_both_engines! {
     only_real_images_are_taken_as_photos_and_served_as_images => photo_kinds;
     an_older_period_accepted_late_leaves_the_newest_progress_text => older_period;
     a_milestone_reached_in_the_current_half_month_is_dated_the_review_day => milestone_today;
+    meetings_follow_one_another_by_date_and_no_open_decision_drops_off_the_agenda => meeting_order;
+    an_escalated_blocker_keeps_its_agreed_deadline_on_working_days_and_a_solved_one_waits => escalation;
 }
 
 struct City {
@@ -364,7 +366,9 @@ async fn blockers(backend: Backend) -> Result<()> {
     ensure!(later.escalate_factor_issues().await? == 1);
     ensure!(later.escalate_factor_issues().await? == 0, "once per deadline passed");
     let f = later.store().factor_issue(c.w.tenant, issue).await?.ok_or_else(|| anyhow::anyhow!("gone"))?;
-    ensure!(f.level == Coordination::CityLeader && f.deadline == "2026-07-25".parse()?, "{f:?}");
+    // Wednesday 07-15 and ten working days.
+    ensure!(f.level == Coordination::CityLeader && f.deadline == "2026-07-29".parse()?, "{f:?}");
+    ensure!(f.agreed_deadline == Some("2026-07-10".parse()?), "{f:?}");
     later.step_factor_issue(&c.lander, issue, "solve", "已调剂用地指标120亩").await?;
     ensure!(matches!(later.step_factor_issue(&c.lander, issue, "confirm", "").await, Err(AppError::Forbidden)));
     later.step_factor_issue(&c.owner, issue, "confirm", "指标已到位").await?;
@@ -426,11 +430,166 @@ async fn meetings(backend: Backend) -> Result<()> {
     let later = App::open(&c.w.db.url, Clock::fixed_on("2026-07-16".parse()?)).await?;
     let next = later.dispatch_agenda(office).await?;
     ensure!(next.previous_number == Some(1));
-    let states: Vec<(&str, &str)> = next.previous.iter().map(|d| (d.content.as_str(), d.state.as_str())).collect();
-    ensure!(states == [("7月15日前完成物流园用地报批", "已逾期"), ("协调特钢技改电力增容", "办理中")], "{states:?}");
+    let states: Vec<(&str, DecisionState)> = next.previous.iter().map(|d| (d.content.as_str(), d.state)).collect();
+    ensure!(
+        states
+            == [
+                ("7月15日前完成物流园用地报批", DecisionState::Overdue),
+                ("协调特钢技改电力增容", DecisionState::InProgress)
+            ],
+        "{states:?}"
+    );
     let second = later.create_meeting(office, &MeetingInput { title: "第二次调度会".into(), ..input }).await?;
     ensure!(later.meeting_detail(office, second).await?.meeting.number == 2);
     ensure!(matches!(later.meetings(&c.owner).await, Err(AppError::Forbidden)));
+    Ok(())
+}
+
+/// Runs a matter made from a decision or a 堵点 to 办结 (the lead org's
+/// reporter through 13710, the office accepting).
+async fn close_matter(app: &App, lead: &User, office: &User, id: qingdan_domain::AssignmentId) -> Result<()> {
+    let step = |action: &str, note: &str| TransitionInput {
+        action: action.into(),
+        note: note.into(),
+        ..TransitionInput::default()
+    };
+    for (action, note) in [("sign_for", ""), ("deploy", "已部署"), ("feedback", "已落实"), ("request_close", "已办结")]
+    {
+        app.transition_assignment(lead, id, &step(action, note)).await?;
+    }
+    let accept = TransitionInput { grade: "good".into(), ..step("accept_close", "办理及时") };
+    app.transition_assignment(office, id, &accept).await?;
+    Ok(())
+}
+
+/// Meetings are numbered and follow one another in the order held: one dated
+/// before the latest is refused, one held before today is recorded as 补录
+/// without an agenda made of today's figures, and the agenda of the next
+/// meeting lists the latest meeting's decisions and every earlier decision not
+/// yet done — none drops off because another meeting was recorded.
+async fn meeting_order(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-07-01").await?;
+    let office = &c.w.supervisor;
+    let project = c.w.app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let decide = |content: &str, deadline: &str| DecisionInput {
+        project_id: project.0.to_string(),
+        content: content.into(),
+        lead_org_id: c.land.0.to_string(),
+        deadline: deadline.into(),
+    };
+    let meeting = |title: &str, held_on: &str| MeetingInput {
+        title: title.into(),
+        held_on: held_on.into(),
+        ..MeetingInput::default()
+    };
+    let app = &c.w.app;
+    let first = app.create_meeting(office, &meeting("第一次调度会", "2026-07-01")).await?;
+    let done = app.add_decision(office, first, &decide("完成用地报批", "2026-07-10")).await?;
+    app.add_decision(office, first, &decide("协调电力增容", "2026-07-31")).await?;
+    let matter = app.assign_decision(office, done).await?;
+    close_matter(app, &c.lander, office, matter).await?;
+
+    let july16 = App::open(&c.w.db.url, Clock::fixed_on("2026-07-16".parse()?)).await?;
+    let second = july16.create_meeting(office, &meeting("第二次调度会", "2026-07-16")).await?;
+    july16.add_decision(office, second, &decide("落实配套道路资金", "2026-07-25")).await?;
+
+    // 07-20: a meeting dated before the latest (07-16) is refused, by its field.
+    let july20 = App::open(&c.w.db.url, Clock::fixed_on("2026-07-20".parse()?)).await?;
+    let early = july20.create_meeting(office, &meeting("漏登的调度会", "2026-07-10")).await;
+    ensure!(matches!(&early, Err(e) if invalid_fields(e) == ["held_on"]), "{early:?}");
+    let Err(AppError::Invalid(invalid)) = early else { anyhow::bail!("not refused") };
+    let message = invalid.errors.first().map(|e| e.message.clone()).unwrap_or_default();
+    ensure!(message.contains("早于已登记的第2次调度会（2026-07-16）"), "{message}");
+    ensure!(july20.meetings(office).await?.len() == 2, "nothing was recorded");
+
+    // One held on 07-18, recorded on 07-20: 补录, no agenda.
+    let late = july20.create_meeting(office, &meeting("第三次调度会", "2026-07-18")).await?;
+    let detail = july20.meeting_detail(office, late).await?;
+    ensure!(detail.meeting.number == 3 && detail.agenda.backfilled, "{:?}", detail.agenda);
+    ensure!(
+        detail.agenda.generated_on.is_none() && detail.agenda.previous.is_empty() && detail.agenda.lagging.is_empty()
+    );
+    let minutes = qingdan_office::docx_text(&july20.meeting_minutes(office, late).await?.bytes)?;
+    ensure!(!minutes.contains("上次会议议定事项"), "{minutes}");
+    let order: Vec<i64> = july20.meetings(office).await?.iter().map(|m| m.number).collect();
+    ensure!(order == [3, 2, 1], "{order:?}");
+
+    // The next agenda follows the 补录 meeting and still carries the open
+    // decisions of meetings 2 and 1; meeting 1's closed one is gone.
+    let agenda = july20.dispatch_agenda(office).await?;
+    ensure!(agenda.previous_number == Some(3) && agenda.has_carried());
+    let lines: Vec<(&str, Option<i64>, DecisionState)> =
+        agenda.previous.iter().map(|d| (d.content.as_str(), d.carried_from, d.state)).collect();
+    ensure!(
+        lines
+            == [
+                ("协调电力增容", Some(1), DecisionState::Unassigned),
+                ("落实配套道路资金", Some(2), DecisionState::Unassigned),
+            ],
+        "{lines:?}"
+    );
+    // Called on 07-20 after it, meeting 4 keeps that agenda; its 纪要 says so.
+    let fourth = july20.create_meeting(office, &meeting("第四次调度会", "2026-07-20")).await?;
+    let minutes = qingdan_office::docx_text(&july20.meeting_minutes(office, fourth).await?.bytes)?;
+    ensure!(
+        minutes.contains(
+            "上次会议议定事项0项、此前会议议定尚未办结事项2项，共2项，已办结0项、办理中0项、已逾期0项、未转督办2项，具体如下："
+        ),
+        "{minutes}"
+    );
+    ensure!(minutes.contains("（第2次会议）落实配套道路资金"), "{minutes}");
+    Ok(())
+}
+
+/// The daily sweep raises an open overdue 堵点 one level with a deadline ten
+/// working days on, on the tenant's calendar (the National Day holiday not
+/// counted), keeps the agreed deadline as 原定解决时限 through a second rise,
+/// and leaves a solved one (waiting for its owner's 销号) alone.
+async fn escalation(backend: Backend) -> Result<()> {
+    let c = city(backend, "2026-09-01").await?;
+    let app = &c.w.app;
+    let office = &c.w.supervisor;
+    let id = app.create_project(office, &project_input(&c, "特钢技改")).await?;
+    let raise = |description: &str| FactorInput {
+        kind: "用地".into(),
+        description: description.into(),
+        org_id: c.land.0.to_string(),
+        deadline: "2026-09-24".into(),
+        level: String::new(),
+    };
+    let open = app.raise_factor_issue(&c.owner, id, &raise("二期用地指标未落实")).await?;
+    let solved = app.raise_factor_issue(&c.owner, id, &raise("临时用地审批")).await?;
+    app.step_factor_issue(&c.lander, solved, "solve", "临时用地已批复").await?;
+
+    // Tuesday 09-29: ten working days skip 10-01..10-07 and count Saturday 10-10.
+    let sept29 = App::open(&c.w.db.url, Clock::fixed_on("2026-09-29".parse()?)).await?;
+    ensure!(sept29.escalate_factor_issues().await? == 1);
+    let tenant = c.w.tenant;
+    let issue = |app: App, id| async move {
+        app.store().factor_issue(tenant, id).await?.ok_or_else(|| anyhow::anyhow!("gone"))
+    };
+    let f = issue(sept29.clone(), open).await?;
+    ensure!(f.level == Coordination::CityLeader && f.deadline == "2026-10-19".parse()?, "{f:?}");
+    ensure!(f.agreed_deadline == Some("2026-09-24".parse()?), "{f:?}");
+    let s = issue(sept29.clone(), solved).await?;
+    ensure!(s.level == Coordination::County && s.deadline == "2026-09-24".parse()?, "a solved blocker waits: {s:?}");
+    ensure!(s.agreed_deadline.is_none() && s.status == FactorStatus::Solved, "{s:?}");
+
+    // Tuesday 10-20: it rises again; the agreed deadline stays the first one.
+    let oct20 = App::open(&c.w.db.url, Clock::fixed_on("2026-10-20".parse()?)).await?;
+    ensure!(oct20.escalate_factor_issues().await? == 1);
+    let f = issue(oct20.clone(), open).await?;
+    ensure!(f.level == Coordination::Meeting && f.deadline == "2026-11-03".parse()?, "{f:?}");
+    ensure!(f.agreed_deadline == Some("2026-09-24".parse()?), "{f:?}");
+    let agenda = oct20.dispatch_agenda(office).await?;
+    let said: Vec<&str> = agenda.blockers.iter().map(|b| b.what.as_str()).collect();
+    ensure!(
+        said.iter().any(|w| w.contains("二期用地指标未落实") && w.contains("原定解决时限2026-09-24，提级协调后时限2026-11-03")),
+        "{said:?}"
+    );
+    let matter = oct20.assign_factor_issue(office, open).await?;
+    let text = oct20.assignment(office, matter).await?.text;
+    ensure!(text.contains("原定解决时限2026-09-24，提级协调后时限2026-11-03"), "{text}");
     Ok(())
 }
 

@@ -172,6 +172,79 @@ impl Coordination {
     }
 }
 
+/// 落实情况 of a 调度会's 议定事项 (decision): one state each, the same
+/// words on the agenda, the meeting's page and the 纪要, counted by the
+/// 纪要's sentence from these and nothing else.
+///
+/// Serialized as its label: the agendas kept with meetings hold it so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DecisionState {
+    /// Not yet a 督办 matter, its 完成时限 not past.
+    #[serde(rename = "未转督办")]
+    Unassigned,
+    /// Not yet a 督办 matter and its 完成时限 past.
+    #[serde(rename = "未转督办，已逾期")]
+    UnassignedOverdue,
+    /// Its matter is open, the 完成时限 not past.
+    #[serde(rename = "办理中")]
+    InProgress,
+    /// Its matter is open and the 完成时限 past.
+    #[serde(rename = "已逾期")]
+    Overdue,
+    /// Its matter is closed (办结).
+    #[serde(rename = "已办结")]
+    Done,
+}
+
+impl DecisionState {
+    pub const ALL: [DecisionState; 5] = [
+        DecisionState::Done,
+        DecisionState::InProgress,
+        DecisionState::Overdue,
+        DecisionState::Unassigned,
+        DecisionState::UnassignedOverdue,
+    ];
+
+    /// Where a decision due on `deadline` stands on `today`, from the status
+    /// of its 督办 matter (`None`: not made one). The matter is due to be
+    /// solved by the decision's deadline, so an open one past it is overdue.
+    pub fn of(matter: Option<crate::assignment::AssignmentStatus>, deadline: NaiveDate, today: NaiveDate) -> Self {
+        let late = deadline < today;
+        match matter {
+            None if late => DecisionState::UnassignedOverdue,
+            None => DecisionState::Unassigned,
+            Some(s) if s.is_closed() => DecisionState::Done,
+            Some(_) if late => DecisionState::Overdue,
+            Some(_) => DecisionState::InProgress,
+        }
+    }
+
+    /// The words of the agenda and of the 纪要's table.
+    pub fn label(self) -> &'static str {
+        match self {
+            DecisionState::Unassigned => "未转督办",
+            DecisionState::UnassignedOverdue => "未转督办，已逾期",
+            DecisionState::InProgress => "办理中",
+            DecisionState::Overdue => "已逾期",
+            DecisionState::Done => "已办结",
+        }
+    }
+
+    pub fn is_done(self) -> bool {
+        self == DecisionState::Done
+    }
+
+    /// Past its 完成时限 and not done, whether a matter or not.
+    pub fn is_overdue(self) -> bool {
+        matches!(self, DecisionState::Overdue | DecisionState::UnassignedOverdue)
+    }
+
+    /// Not yet a 督办 matter.
+    pub fn is_unassigned(self) -> bool {
+        matches!(self, DecisionState::Unassigned | DecisionState::UnassignedOverdue)
+    }
+}
+
 /// What an office registers and edits of a key project (everything but its
 /// id, its completed figures and its light).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -364,6 +437,28 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap_or(NaiveDate::MIN)
+    }
+
+    #[test]
+    fn a_decision_is_in_one_state_and_agendas_kept_with_its_label_read_back() {
+        use crate::assignment::AssignmentStatus::{Closed, SignedFor};
+        let (due, before, after) = (d("2026-07-10"), d("2026-07-10"), d("2026-07-11"));
+        let cases = [
+            (None, before, DecisionState::Unassigned),
+            (None, after, DecisionState::UnassignedOverdue),
+            (Some(SignedFor), before, DecisionState::InProgress),
+            (Some(SignedFor), after, DecisionState::Overdue),
+            (Some(Closed), after, DecisionState::Done),
+        ];
+        for (matter, today, state) in cases {
+            assert_eq!(DecisionState::of(matter, due, today), state, "{matter:?} {today}");
+        }
+        // Agendas stored before the state was typed hold these words.
+        for state in DecisionState::ALL {
+            let json = format!("\"{}\"", state.label());
+            assert_eq!(serde_json::to_string(&state).ok(), Some(json.clone()));
+            assert_eq!(serde_json::from_str::<DecisionState>(&json).ok(), Some(state));
+        }
     }
 
     fn input() -> LightInput {

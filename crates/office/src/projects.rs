@@ -19,6 +19,7 @@
 //! this module only writes the labels it is given.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use qingdan_domain::project::DecisionState;
 use qingdan_domain::{Decimal, Light};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -543,7 +544,8 @@ pub struct DispatchMinutes {
     pub summary: String,
     /// 会议议定事项, in order.
     pub decisions: Vec<MinutesDecision>,
-    /// The last meeting's decisions and their state. Empty: the section is left out.
+    /// The last meeting's decisions and their state, then the decisions of
+    /// earlier meetings still not done. Empty: the section is left out.
     pub previous: Vec<PreviousDecision>,
     /// 印发单位 in the signature, e.g. `市重点项目建设领导小组办公室`.
     pub issuer: String,
@@ -562,15 +564,19 @@ pub struct MinutesDecision {
     pub deadline: Option<NaiveDate>,
 }
 
-/// A decision of the last meeting with how far it got.
+/// A decision of the last meeting, or one of an earlier meeting not yet
+/// done, with how far it got.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreviousDecision {
     /// What was decided.
     pub content: String,
     /// 牵头单位
     pub lead_org: String,
-    /// 落实情况 label: `已办结`, `办理中` or `逾期`.
-    pub state: String,
+    /// 落实情况: the table prints its label, the opening sentence counts it.
+    pub state: DecisionState,
+    /// 第N次 of the earlier meeting it was decided at and is still open
+    /// from; `None` for a decision of the last meeting.
+    pub carried_from: Option<i64>,
 }
 
 /// What the minutes write for a decision without a deadline.
@@ -611,7 +617,15 @@ pub fn dispatch_minutes_docx(minutes: &DispatchMinutes) -> Result<Vec<u8>, Offic
     };
 
     if !minutes.previous.is_empty() {
-        doc = heading(doc, "上次会议议定事项落实情况");
+        let carried = minutes.previous.iter().any(|d| d.carried_from.is_some());
+        doc = heading(
+            doc,
+            if carried {
+                "上次及此前会议议定事项落实情况"
+            } else {
+                "上次会议议定事项落实情况"
+            },
+        );
         doc = doc.body(&previous_intro(&minutes.previous));
         let columns = [
             Column { header: "序号", weight: 2, align: ColumnAlign::Center },
@@ -623,7 +637,13 @@ pub fn dispatch_minutes_docx(minutes: &DispatchMinutes) -> Result<Vec<u8>, Offic
             .previous
             .iter()
             .enumerate()
-            .map(|(i, d)| vec![(i + 1).to_string(), d.content.clone(), d.lead_org.clone(), d.state.clone()])
+            .map(|(i, d)| {
+                let content = match d.carried_from {
+                    Some(n) => format!("（第{n}次会议）{}", d.content),
+                    None => d.content.clone(),
+                };
+                vec![(i + 1).to_string(), content, d.lead_org.clone(), d.state.label().to_owned()]
+            })
             .collect();
         doc = doc.table(&columns, &rows, CellSize::Small);
     }
@@ -657,16 +677,39 @@ fn meeting_name(title: &str) -> String {
     title.strip_suffix("纪要").map_or(title.clone(), str::to_owned)
 }
 
-/// `上次会议议定事项共5项，已办结2项、办理中2项、逾期1项，具体如下：`
+/// `上次会议议定事项共5项，已办结2项、办理中1项、已逾期1项、未转督办1项，具体如下：`
+///
+/// Every decision of the table is counted once, by its state: 已办结, 办理中
+/// and 已逾期 (its matter open past the deadline) always, 未转督办 when there
+/// are any (with how many of those are past their deadline), so the counts add
+/// up to the total. With decisions carried from earlier meetings the sentence
+/// says how many are the last meeting's and how many earlier ones'.
 fn previous_intro(previous: &[PreviousDecision]) -> String {
-    let count = |label: &str| previous.iter().filter(|d| d.state.trim() == label).count();
-    format!(
-        "上次会议议定事项共{}项，已办结{}项、办理中{}项、逾期{}项，具体如下：",
-        previous.len(),
-        count("已办结"),
-        count("办理中"),
-        count("逾期")
-    )
+    let count = |pick: fn(DecisionState) -> bool| previous.iter().filter(|d| pick(d.state)).count();
+    let unassigned = count(DecisionState::is_unassigned);
+    let unassigned_late = count(|s| s == DecisionState::UnassignedOverdue);
+    let mut tally = format!(
+        "已办结{}项、办理中{}项、已逾期{}项",
+        count(|s| s == DecisionState::Done),
+        count(|s| s == DecisionState::InProgress),
+        count(|s| s == DecisionState::Overdue),
+    );
+    if unassigned > 0 {
+        tally.push_str(&format!("、未转督办{unassigned}项"));
+        if unassigned_late > 0 {
+            tally.push_str(&format!("（其中已逾期{unassigned_late}项）"));
+        }
+    }
+    let carried = previous.iter().filter(|d| d.carried_from.is_some()).count();
+    if carried == 0 {
+        format!("上次会议议定事项共{}项，{tally}，具体如下：", previous.len())
+    } else {
+        format!(
+            "上次会议议定事项{}项、此前会议议定尚未办结事项{carried}项，共{}项，{tally}，具体如下：",
+            previous.len() - carried,
+            previous.len()
+        )
+    }
 }
 
 // ---- 调度通报 ----
@@ -1239,12 +1282,14 @@ mod tests {
                 PreviousDecision {
                     content: "协调解决智慧物流园项目用能指标".into(),
                     lead_org: "市发展改革委".into(),
-                    state: "已办结".into(),
+                    state: DecisionState::Done,
+                    carried_from: None,
                 },
                 PreviousDecision {
                     content: "推进青岚大道改造工程征地拆迁".into(),
                     lead_org: "青岚县人民政府".into(),
-                    state: "逾期".into(),
+                    state: DecisionState::Overdue,
+                    carried_from: None,
                 },
             ],
             issuer: "市重点项目建设领导小组办公室".into(),
@@ -1268,10 +1313,10 @@ mod tests {
 
         // 一、 the last meeting's decisions as a table, counted by state.
         let previous = lines.iter().position(|l| *l == "一、上次会议议定事项落实情况").expect(&text);
-        assert_eq!(lines[previous + 1], "上次会议议定事项共2项，已办结1项、办理中0项、逾期1项，具体如下：");
+        assert_eq!(lines[previous + 1], "上次会议议定事项共2项，已办结1项、办理中0项、已逾期1项，具体如下：");
         assert_eq!(lines[previous + 2], "序号\t议定事项\t牵头单位\t落实情况");
         assert_eq!(lines[previous + 3], "1\t协调解决智慧物流园项目用能指标\t市发展改革委\t已办结");
-        assert_eq!(lines[previous + 4], "2\t推进青岚大道改造工程征地拆迁\t青岚县人民政府\t逾期");
+        assert_eq!(lines[previous + 4], "2\t推进青岚大道改造工程征地拆迁\t青岚县人民政府\t已逾期");
 
         // 二、 this meeting's decisions, numbered, each with its org and deadline.
         let decided = lines.iter().position(|l| *l == "二、会议议定事项").expect(&text);
@@ -1298,6 +1343,31 @@ mod tests {
         assert!(document.contains(r#"<w:color w:val="FF0000" />"#), "red title");
         assert!(document.contains(r#"w:color="FF0000""#), "red rule");
         docx_rs::read_docx(&bytes).unwrap();
+    }
+
+    #[test]
+    fn the_previous_decisions_are_each_counted_once_by_their_state() {
+        let decision = |state, carried_from| PreviousDecision {
+            content: "事项".into(),
+            lead_org: "市发展改革委".into(),
+            state,
+            carried_from,
+        };
+        let mut previous: Vec<PreviousDecision> = DecisionState::ALL.iter().map(|s| decision(*s, None)).collect();
+        assert_eq!(
+            previous_intro(&previous),
+            "上次会议议定事项共5项，已办结1项、办理中1项、已逾期1项、未转督办2项（其中已逾期1项），具体如下："
+        );
+        previous.push(decision(DecisionState::Overdue, Some(3)));
+        assert_eq!(
+            previous_intro(&previous),
+            "上次会议议定事项5项、此前会议议定尚未办结事项1项，共6项，\
+             已办结1项、办理中1项、已逾期2项、未转督办2项（其中已逾期1项），具体如下："
+        );
+        let minutes = DispatchMinutes { previous, ..minutes() };
+        let text = docx_text(&dispatch_minutes_docx(&minutes).unwrap()).unwrap();
+        assert!(text.contains("一、上次及此前会议议定事项落实情况"), "{text}");
+        assert!(text.contains("6\t（第3次会议）事项\t市发展改革委\t已逾期"), "{text}");
     }
 
     #[test]

@@ -174,7 +174,8 @@ fn dispatch_minutes_and_bulletin_convert_to_pdf() {
         previous: vec![PreviousDecision {
             content: "加快专项债券资金拨付".into(),
             lead_org: "市财政局".into(),
-            state: "已办结".into(),
+            state: qingdan_domain::project::DecisionState::Done,
+            carried_from: None,
         }],
         issuer: "青岚市重点项目建设调度办公室".into(),
     };

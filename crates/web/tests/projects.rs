@@ -7,8 +7,8 @@
 use anyhow::{Context, Result, ensure};
 use axum::Router;
 use axum::http::{StatusCode, header};
-use qingdan_app::OrgInput;
-use qingdan_app::projects::ProjectInput;
+use qingdan_app::projects::{DecisionInput, FactorInput, ProjectInput};
+use qingdan_app::{App, Clock, OrgInput, TransitionInput};
 use qingdan_domain::{Light, OrgId, ProjectId, Role};
 use qingdan_testkit::{Backend, World, on_both_engines};
 
@@ -30,6 +30,9 @@ on_both_engines! {
     the_ledger_the_documents_and_the_photos_go_in_and_out_as_files => files;
     a_review_queue_longer_than_the_page_is_counted_whole => long_queue;
     a_report_of_completion_asks_first_and_another_years_half_month_is_refused => completion;
+    the_minutes_count_the_previous_decisions_as_their_table_lists_them => minutes_counts;
+    a_meeting_dated_before_the_latest_comes_back_and_meetings_are_listed_by_date => meeting_dates;
+    an_escalated_blocker_shows_its_agreed_deadline_beside_the_new_one => agreed_deadline;
 }
 
 struct City {
@@ -708,5 +711,179 @@ async fn completion(backend: Backend) -> Result<()> {
     ensure!(flash(&accepted).contains("已标为已完成"), "{}", flash(&accepted));
     let after = c.w.app.project(&c.w.supervisor, c.project).await?;
     ensure!(after.light == Light::Done, "{:?}", after.light);
+    Ok(())
+}
+
+/// The router and a signed-in office of the app with its clock on `day`.
+async fn on_day(c: &City, day: &str) -> Result<(App, Router, String)> {
+    let app = App::new(c.w.app.store().clone(), Clock::fixed_on(day.parse()?));
+    let router = qingdan_web::router(app.clone(), Default::default());
+    let office = sign_in_as(&router, "supervisor").await?;
+    Ok((app, router, office))
+}
+
+/// The number written right after `label` in `text` (`已逾期2项` → 2).
+fn count_after(text: &str, label: &str) -> Option<usize> {
+    let (_, rest) = text.split_once(label)?;
+    rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
+}
+
+/// Meeting 1 decides five things that stand, when meeting 2 is called, one in
+/// each state. The 纪要 of meeting 2, downloaded as the page links it, opens
+/// its table with a sentence whose counts are the table's: each decision
+/// counted once, adding up to the total.
+async fn minutes_counts(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let office = &c.w.supervisor;
+    let lander = c.w.user("lander2", Role::Reporter, c.land).await?;
+    let app = &c.w.app;
+    let first = app
+        .create_meeting(
+            office,
+            &qingdan_app::projects::MeetingInput {
+                title: "全市重点项目第一次调度会".into(),
+                held_on: "2026-07-01".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let mut decided = Vec::new();
+    for (content, deadline) in [
+        ("完成用地报批", "2026-07-10"),
+        ("协调电力增容", "2026-07-31"),
+        ("落实配套资金", "2026-07-10"),
+        ("编制征迁方案", "2026-07-10"),
+        ("推进环评审批", "2026-07-31"),
+    ] {
+        let input = DecisionInput {
+            project_id: c.project.to_string(),
+            content: content.into(),
+            lead_org_id: c.land.to_string(),
+            deadline: deadline.into(),
+        };
+        decided.push(app.add_decision(office, first, &input).await?);
+    }
+    // 已办结, 办理中, 已逾期; the last two never made matters.
+    for d in &decided[..3] {
+        app.assign_decision(office, *d).await?;
+    }
+    let done = app.meeting_detail(office, first).await?.decisions[0].assignment_id.context("a matter")?;
+    let step = |action: &str, note: &str| TransitionInput {
+        action: action.into(),
+        note: note.into(),
+        ..TransitionInput::default()
+    };
+    let done = qingdan_domain::AssignmentId(done);
+    for (action, note) in [("sign_for", ""), ("deploy", "已部署"), ("feedback", "已落实"), ("request_close", "已办结")]
+    {
+        app.transition_assignment(&lander, done, &step(action, note)).await?;
+    }
+    app.transition_assignment(office, done, &TransitionInput { grade: "good".into(), ..step("accept_close", "好") })
+        .await?;
+
+    let (_, router, office) = on_day(&c, "2026-07-16").await?;
+    let called = form(&[("title", "全市重点项目第二次调度会"), ("held_on", "2026-07-16")])?;
+    let reply = send(&router, post_form("/dispatch", &office, &called)?).await?;
+    ensure!(reply.status == StatusCode::SEE_OTHER, "{} {}", reply.status, reply.body);
+    let meeting = reply.location();
+    let page = send(&router, get(&meeting, &office)?).await?;
+    let link = page.attrs("#minutes-link", "href");
+    ensure!(link.len() == 1, "{link:?}");
+    let minutes = attachment(&send(&router, get(&link[0], &office)?).await?, ".docx")?;
+    let text = qingdan_office::docx_text(&minutes)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let heading = lines.iter().position(|l| *l == "一、上次会议议定事项落实情况").context(text.clone())?;
+    let sentence = lines[heading + 1];
+    ensure!(lines[heading + 2] == "序号\t议定事项\t牵头单位\t落实情况", "{text}");
+    let states: Vec<&str> = lines[heading + 3..]
+        .iter()
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .take_while(|cells| cells.len() == 4)
+        .map(|cells| cells[3])
+        .collect();
+    let table = |state: &str| states.iter().filter(|s| **s == state).count();
+    ensure!(
+        [table("已办结"), table("办理中"), table("已逾期"), table("未转督办"), table("未转督办，已逾期")] == [1; 5],
+        "one decision in each state: {states:?}"
+    );
+    let said = |label: &str| count_after(sentence, label).with_context(|| format!("{label}: {sentence}"));
+    ensure!(said("共")? == states.len(), "{sentence}");
+    ensure!(said("已办结")? == table("已办结"), "{sentence}");
+    ensure!(said("办理中")? == table("办理中"), "{sentence}");
+    ensure!(said("、已逾期")? == table("已逾期"), "{sentence}");
+    ensure!(said("未转督办")? == table("未转督办") + table("未转督办，已逾期"), "{sentence}");
+    ensure!(said("其中已逾期")? == table("未转督办，已逾期"), "{sentence}");
+    ensure!(said("已办结")? + said("办理中")? + said("、已逾期")? + said("未转督办")? == said("共")?, "{sentence}");
+    Ok(())
+}
+
+/// On 07-20, with meeting 1 held 07-16: a meeting dated 07-10 comes back with
+/// why and what was typed; one dated 07-18 is recorded as 补录 without an
+/// agenda. A meeting stored out of turn before this rule (number 3, held
+/// 06-01) is listed by its date, and the next agenda follows the latest by
+/// date, not the highest number.
+async fn meeting_dates(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let (_, router, office) = on_day(&c, "2026-07-16").await?;
+    let called = form(&[("title", "全市重点项目第1次调度会"), ("held_on", "2026-07-16")])?;
+    ensure!(send(&router, post_form("/dispatch", &office, &called)?).await?.status == StatusCode::SEE_OTHER);
+
+    let (app, router, office) = on_day(&c, "2026-07-20").await?;
+    let early = form(&[("title", "漏登的调度会"), ("held_on", "2026-07-10"), ("place", "市政府第二会议室")])?;
+    let refused = send(&router, post_form("/dispatch", &office, &early)?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    let said = refused.select("#meeting-form .field-error");
+    ensure!(said.iter().any(|e| e.contains("早于已登记的第1次调度会（2026-07-16）")), "{said:?}");
+    ensure!(
+        refused.attrs("#title", "value") == ["漏登的调度会"] && refused.attrs("#held_on", "value") == ["2026-07-10"]
+    );
+    ensure!(refused.attrs("#place", "value") == ["市政府第二会议室"]);
+
+    let late = form(&[("title", "全市重点项目第2次调度会"), ("held_on", "2026-07-18")])?;
+    let recorded = send(&router, post_form("/dispatch", &office, &late)?).await?;
+    ensure!(recorded.status == StatusCode::SEE_OTHER && flash(&recorded).contains("补录"), "{}", recorded.status);
+    let page = send(&router, get(&recorded.location(), &office)?).await?;
+    ensure!(page.select("#agenda-backfilled").len() == 1 && page.select("#agenda-previous").is_empty());
+    ensure!(!page.body.contains("召开时生成"), "no agenda of 07-20's figures is said to be the meeting's");
+
+    // Stored as the earlier code let it: number 3, held before the others.
+    let stray = qingdan_storage::NewMeeting {
+        title: "全市重点项目第3次调度会".into(),
+        held_on: "2026-06-01".parse()?,
+        place: String::new(),
+        chair: String::new(),
+        attendees: String::new(),
+        summary: String::new(),
+        agenda: "{}".into(),
+    };
+    let actor = qingdan_storage::Actor { user_id: None, at: app.clock().now(), source: None };
+    app.store().create_meeting(c.w.tenant, &stray, actor).await?;
+    let list = send(&router, get("/dispatch", &office)?).await?;
+    let dates = list.select("#meetings tbody tr td:nth-child(3)");
+    ensure!(dates == ["2026-07-18", "2026-07-16", "2026-06-01"], "{dates:?}");
+    let heading = list.select("#agenda h3");
+    ensure!(heading.first().is_some_and(|h| h.starts_with("一、第2次")), "{heading:?}");
+    Ok(())
+}
+
+/// The sweep on 07-15 raises a 堵点 due 07-10: the project page shows the new
+/// deadline (ten working days on) and the agreed one beside it.
+async fn agreed_deadline(backend: Backend) -> Result<()> {
+    let c = city(backend).await?;
+    let owner = c.w.user("owner2", Role::Reporter, c.steel).await?;
+    let input = FactorInput {
+        kind: "用地".into(),
+        description: "二期用地指标未落实".into(),
+        org_id: c.land.to_string(),
+        deadline: "2026-07-10".into(),
+        level: String::new(),
+    };
+    c.w.app.raise_factor_issue(&owner, c.project, &input).await?;
+    let (app, router, office) = on_day(&c, "2026-07-15").await?;
+    ensure!(app.escalate_factor_issues().await? == 1);
+    let page = send(&router, get(&format!("/projects/{}", c.project), &office)?).await?;
+    let cells = page.select("#factor-table .factor-deadline");
+    ensure!(cells.len() == 1 && cells[0].starts_with("2026-07-29"), "{cells:?}");
+    ensure!(page.select("#factor-table .agreed-deadline").iter().any(|t| t.contains("原定解决时限2026-07-10")));
     Ok(())
 }

@@ -47,7 +47,8 @@ impl App {
                 .map(|d| qingdan_office::PreviousDecision {
                     content: d.content.clone(),
                     lead_org: d.lead_org.clone(),
-                    state: d.state.clone(),
+                    state: d.state,
+                    carried_from: d.carried_from,
                 })
                 .collect(),
             issuer: ISSUER.to_owned(),

@@ -2,8 +2,16 @@
 //! generates, the meeting and its 议定事项, each decision turned into a 督办
 //! matter in one step, and the 纪要.
 //!
+//! Meetings follow one another by the day they were held (then by number):
+//! the previous meeting of the next one is the latest held. A meeting is
+//! numbered 第N次 in that order, so one dated before the latest recorded is
+//! refused, never slipped in between with a number out of turn; one dated
+//! before today is recorded as 补录, with no agenda — the figures of the day
+//! it is typed in are not what that meeting heard.
+//!
 //! The agenda opens with the last meeting's decisions and the state of their
-//! matters, then lists, ranked: projects whose dates are missed (逾期, or not
+//! matters, and every decision of an earlier meeting not yet done (none drops
+//! off because a later meeting was held), then lists, ranked: projects whose dates are missed (逾期, or not
 //! started after the planned start), projects whose 投资完成率 is behind 序时进度
 //! (the furthest behind first), overdue 前期手续 (the longest overdue first) and
 //! open 堵点 (the highest coordination level, then the earliest deadline).
@@ -15,6 +23,7 @@ use crate::{App, AppError, Result};
 use chrono::NaiveDate;
 use qingdan_domain::assignment::AssignmentSource;
 use qingdan_domain::assignment::AssignmentStatus;
+use qingdan_domain::project::DecisionState;
 use qingdan_domain::{AssignmentId, DecisionId, Invalid, MeetingId, OrgId, ProjectId, User};
 use qingdan_storage::{AssignmentLink, Decision, Meeting, NewDecision, NewMeeting, ProjectScope};
 use serde::{Deserialize, Serialize};
@@ -26,8 +35,13 @@ pub const AGENDA_ITEMS: i64 = 30;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agenda {
     pub generated_on: Option<NaiveDate>,
+    /// 补录: the meeting was recorded after the day it was held, and no
+    /// agenda was generated for it.
+    #[serde(default)]
+    pub backfilled: bool,
     /// The previous meeting's number, when there was one.
     pub previous_number: Option<i64>,
+    /// The previous meeting's decisions, then those of earlier meetings not done.
     pub previous: Vec<AgendaDecision>,
     /// Dates missed: overdue, or not started after the planned start.
     pub stalled: Vec<AgendaItem>,
@@ -56,9 +70,19 @@ pub struct AgendaDecision {
     pub content: String,
     pub lead_org: String,
     pub deadline: NaiveDate,
-    /// 未转督办, 办理中, 已逾期 or 已办结.
-    pub state: String,
+    pub state: DecisionState,
     pub assignment_id: Option<i64>,
+    /// 第N次 of the earlier meeting it is carried from, not yet done; `None`
+    /// for a decision of the previous meeting.
+    #[serde(default)]
+    pub carried_from: Option<i64>,
+}
+
+impl Agenda {
+    /// Whether decisions of meetings before the previous one are listed.
+    pub fn has_carried(&self) -> bool {
+        self.previous.iter().any(|d| d.carried_from.is_some())
+    }
 }
 
 /// A meeting as typed when the office calls it.
@@ -91,41 +115,51 @@ pub struct MeetingDetail {
     pub decisions: Vec<Decision>,
 }
 
-/// Where a decision stands, in the words of the agenda and the 纪要.
-pub fn decision_state(d: &Decision, today: NaiveDate) -> &'static str {
+/// Where a decision stands on `today` (its matter is due to be solved by
+/// the decision's deadline: [`App::assign_decision`]).
+pub fn decision_state(d: &Decision, today: NaiveDate) -> DecisionState {
     let status = d.assignment_status.as_deref().and_then(AssignmentStatus::from_code);
-    match status {
-        None if d.deadline < today => "未转督办，已逾期",
-        None => "未转督办",
-        Some(s) if s.is_closed() => "已办结",
-        // The matter is due to be solved by the deadline ([`App::assign_decision`]).
-        Some(_) if d.deadline < today => "已逾期",
-        Some(_) => "办理中",
+    DecisionState::of(status, d.deadline, today)
+}
+
+fn agenda_line(d: &Decision, today: NaiveDate, carried: bool) -> AgendaDecision {
+    AgendaDecision {
+        content: d.content.clone(),
+        lead_org: d.lead_org_name.clone(),
+        deadline: d.deadline,
+        state: decision_state(d, today),
+        assignment_id: d.assignment_id,
+        carried_from: carried.then_some(d.meeting_number),
     }
 }
 
 impl App {
-    /// The agenda as it would be generated today (the office only).
+    /// The agenda of the next meeting as it would be generated today (the
+    /// office only): after the latest meeting held.
     pub async fn dispatch_agenda(&self, user: &User) -> Result<Agenda> {
         if !may_manage(user) {
             return Err(AppError::Forbidden);
         }
+        let latest = self.store.meetings(user.tenant_id).await?.into_iter().next();
+        self.agenda_after(user, latest.as_ref()).await
+    }
+
+    /// Today's agenda of a meeting following `previous`: its decisions, every
+    /// decision of the meetings before it not yet done, and today's figures.
+    async fn agenda_after(&self, user: &User, previous: Option<&Meeting>) -> Result<Agenda> {
         let tenant = user.tenant_id;
         let today = self.clock.today();
-        let previous = self.store.meetings(tenant).await?.into_iter().next();
         let (previous_number, previous) = match previous {
             Some(m) => {
-                let decisions = self.store.decisions(tenant, MeetingId(m.id)).await?;
-                let lines = decisions
+                let mut lines: Vec<AgendaDecision> = self
+                    .store
+                    .decisions(tenant, MeetingId(m.id))
+                    .await?
                     .iter()
-                    .map(|d| AgendaDecision {
-                        content: d.content.clone(),
-                        lead_org: d.lead_org_name.clone(),
-                        deadline: d.deadline,
-                        state: decision_state(d, today).to_owned(),
-                        assignment_id: d.assignment_id,
-                    })
+                    .map(|d| agenda_line(d, today, false))
                     .collect();
+                let earlier = self.store.decisions_before(tenant, m).await?;
+                lines.extend(earlier.iter().map(|d| agenda_line(d, today, true)).filter(|d| !d.state.is_done()));
                 (Some(m.number), lines)
             }
             None => (None, Vec::new()),
@@ -178,18 +212,19 @@ impl App {
                 project_id: f.project_id.0,
                 project: f.project_name.clone(),
                 what: format!(
-                    "{}：{}（{}，{}，时限{}）",
+                    "{}：{}（{}，{}，{}）",
                     f.kind.label(),
                     f.description,
                     f.level.label(),
                     f.status.label(),
-                    f.deadline
+                    super::factor_deadline_words(&f)
                 ),
                 org: f.org_name,
             })
             .collect();
         Ok(Agenda {
             generated_on: Some(today),
+            backfilled: false,
             previous_number,
             previous,
             stalled,
@@ -200,26 +235,48 @@ impl App {
         })
     }
 
-    /// Calls a meeting with today's agenda (the office only). Returns its id.
+    /// Calls a meeting (the office only) with today's agenda kept in it, or
+    /// records one held before today as 补录, without an agenda. A date
+    /// before the latest meeting's is refused: meetings are numbered in the
+    /// order they were held. Returns its id.
     pub async fn create_meeting(&self, user: &User, input: &MeetingInput) -> Result<MeetingId> {
         if !may_manage(user) {
             return Err(AppError::Forbidden);
         }
+        let today = self.clock.today();
         let mut invalid = Invalid::new();
         let title = invalid.text("title", "会议名称", &input.title, 100);
         let held_on = match input.held_on.trim() {
-            "" => Some(self.clock.today()),
+            "" => Some(today),
             text => parse_date(&mut invalid, "held_on", "会议日期", text),
         };
         let place = invalid.optional_text("place", "会议地点", &input.place, 100);
         let chair = invalid.optional_text("chair", "主持人", &input.chair, 50);
         let attendees = invalid.optional_text("attendees", "参会人员", &input.attendees, 2000);
         let summary = invalid.optional_text("summary", "会议内容", &input.summary, 5000);
+        let latest = self.store.meetings(user.tenant_id).await?.into_iter().next();
+        if let (Some(on), Some(latest)) = (held_on, &latest)
+            && on < latest.held_on
+        {
+            invalid.add(
+                "held_on",
+                "before_latest",
+                format!(
+                    "会议日期{on}早于已登记的第{}次调度会（{}）。调度会按召开先后编号，不能补录在已登记的会议之前",
+                    latest.number, latest.held_on
+                ),
+            );
+        }
         invalid.into_result()?;
-        let agenda = self.dispatch_agenda(user).await?;
+        let held_on = held_on.unwrap_or(today);
+        let agenda = if held_on < today {
+            Agenda { backfilled: true, previous_number: latest.as_ref().map(|m| m.number), ..Agenda::default() }
+        } else {
+            self.agenda_after(user, latest.as_ref()).await?
+        };
         let new = NewMeeting {
             title,
-            held_on: held_on.unwrap_or_default(),
+            held_on,
             place,
             chair,
             attendees,

@@ -40,6 +40,16 @@ pub use qingdan_storage::ProjectReport;
 use qingdan_storage::{FactorIssue, LightBasis, Prework, ProjectPage, ProjectQuery, ProjectScope};
 use serde::Deserialize;
 
+/// A 堵点's 解决时限 in words: `时限2026-07-10` while it stands as agreed;
+/// `原定解决时限2026-07-10，提级协调后时限2026-07-24` once the escalation
+/// sweep has moved it (the agenda, the map, the matter made from it).
+pub fn factor_deadline_words(f: &FactorIssue) -> String {
+    match f.agreed_deadline {
+        Some(agreed) => format!("原定解决时限{agreed}，提级协调后时限{}", f.deadline),
+        None => format!("时限{}", f.deadline),
+    }
+}
+
 /// A project as typed into the register form: every field as text.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]

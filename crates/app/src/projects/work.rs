@@ -51,8 +51,9 @@ pub struct FactorInput {
     pub level: String,
 }
 
-/// Days a raised 堵点 has at its new level before it rises again.
-const ESCALATION_DAYS: i64 = 10;
+/// Working days (on the tenant's 工作日历) a raised 堵点 has at its new
+/// level before it rises again.
+const ESCALATION_WORKING_DAYS: u32 = 10;
 
 /// The media type of a JPEG, PNG or WebP image, read from its first bytes
 /// (never from its name or the browser's claim); `None` for anything else.
@@ -491,11 +492,14 @@ impl App {
             title: format!("{}：{}问题", issue.project_name, issue.kind.label()),
             source: AssignmentSource::KeyProject.code().to_owned(),
             text: format!(
-                "重点项目“{}”的{}问题：{}（原定解决时限{}）。",
+                "重点项目“{}”的{}问题：{}（{}）。",
                 issue.project_name,
                 issue.kind.label(),
                 issue.description,
-                issue.deadline
+                match issue.agreed_deadline {
+                    None => format!("原定解决时限{}", issue.deadline),
+                    Some(_) => super::factor_deadline_words(&issue),
+                }
             ),
             lead_org_id: Some(issue.org_id.0),
             leader_id: self.liaison_leader(user, issue.project_id).await?,
@@ -510,13 +514,15 @@ impl App {
         Ok(project.and_then(|p| p.fields.liaison_leader_id).map(|u| u.0))
     }
 
-    /// Raises every overdue 堵点 one coordination level (the daily sweep).
+    /// Raises every overdue open 堵点 one coordination level (the daily
+    /// sweep), with a new deadline ten working days on, on the tenant's
+    /// calendar; the agreed one stays as 原定解决时限.
     pub async fn escalate_factor_issues(&self) -> Result<usize> {
         let today = self.clock.today();
         let mut raised = 0;
         for tenant in self.store.tenant_ids().await? {
-            raised +=
-                self.store.escalate_factor_issues(tenant, today, ESCALATION_DAYS, self.system_actor()).await?.len();
+            let deadline = self.calendar(tenant).await?.add_working_days(today, ESCALATION_WORKING_DAYS).date;
+            raised += self.store.escalate_factor_issues(tenant, today, deadline, self.system_actor()).await?.len();
         }
         Ok(raised)
     }

@@ -37,7 +37,11 @@ pub struct FactorIssue {
     pub description: String,
     pub org_id: OrgId,
     pub org_name: String,
+    /// 解决时限: as agreed, or as the escalation sweep last moved it.
     pub deadline: NaiveDate,
+    /// 原定解决时限: the deadline agreed when raised, once the sweep has
+    /// moved `deadline` (None: never moved, or moved before it was kept).
+    pub agreed_deadline: Option<NaiveDate>,
     pub level: Coordination,
     pub status: FactorStatus,
     pub raised_at: DateTime<Utc>,
@@ -65,6 +69,7 @@ struct FactorRow {
     org_id: i64,
     org_name: String,
     deadline: NaiveDate,
+    agreed_deadline: Option<NaiveDate>,
     level: String,
     status: String,
     raised_at: DateTime<Utc>,
@@ -77,7 +82,7 @@ struct FactorRow {
 const TABLE: &str = "factor_issues";
 
 const SELECT: &str = "SELECT f.id, f.project_id, p.name AS project_name, p.owner_org_id, f.kind, f.description, \
-    f.org_id, o.name AS org_name, f.deadline, f.level, f.status, f.raised_at, f.escalated_on, f.solved_note, \
+    f.org_id, o.name AS org_name, f.deadline, f.agreed_deadline, f.level, f.status, f.raised_at, f.escalated_on, f.solved_note, \
     f.closed_at, f.assignment_id FROM factor_issues f JOIN projects p ON p.id = f.project_id JOIN orgs o ON o.id = f.org_id";
 
 impl FactorRow {
@@ -92,6 +97,7 @@ impl FactorRow {
             org_id: OrgId(self.org_id),
             org_name: self.org_name,
             deadline: self.deadline,
+            agreed_deadline: self.agreed_deadline,
             level: code(TABLE, &self.level, Coordination::from_code)?,
             status: code(TABLE, &self.status, FactorStatus::from_code)?,
             raised_at: self.raised_at,
@@ -182,34 +188,37 @@ impl Store {
         Ok(())
     }
 
-    /// Raises every blocker not closed and past its deadline on `today` one
-    /// coordination level, at most once per deadline passed: the level rises
-    /// and the deadline moves `days` later. Returns the blockers raised.
+    /// Raises every blocker still open (not solved, not closed) and past its
+    /// deadline on `today` one coordination level, at most once per deadline
+    /// passed: the level rises and the deadline moves to `deadline`, the
+    /// agreed one kept as 原定解决时限 (the first time it moves). A solved
+    /// blocker waits for its owner's 销号, not for a higher level. Returns
+    /// the blockers raised.
     pub async fn escalate_factor_issues(
         &self,
         tenant: TenantId,
         today: NaiveDate,
-        days: i64,
+        deadline: NaiveDate,
         actor: Actor,
     ) -> Result<Vec<FactorIssueId>> {
-        let due: Vec<(i64, String)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, level FROM factor_issues WHERE tenant_id = $1 AND status <> 'closed' AND deadline < $2 AND level <> 'city_government'")
+        let due: Vec<(i64, String, NaiveDate)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, level, deadline FROM factor_issues WHERE tenant_id = $1 AND status = 'open' AND deadline < $2 AND level <> 'city_government'")
                 .bind(tenant.0).bind(today).fetch_all(pool).await?
         });
         let mut raised = Vec::new();
-        for (id, level) in due {
+        for (id, level, before) in due {
             let level = code(TABLE, &level, Coordination::from_code)?;
             let next = level.raised();
-            let deadline = today + chrono::Duration::days(days);
             let changed = in_tx!(self, tx => {
                 let changed = sqlx::query(
-                    "UPDATE factor_issues SET level = $1, deadline = $2, escalated_on = $3 \
-                     WHERE tenant_id = $4 AND id = $5 AND level = $6 AND deadline < $3 AND status <> 'closed'",
+                    "UPDATE factor_issues SET level = $1, agreed_deadline = COALESCE(agreed_deadline, deadline), \
+                     deadline = $2, escalated_on = $3 \
+                     WHERE tenant_id = $4 AND id = $5 AND level = $6 AND deadline < $3 AND status = 'open'",
                 )
                 .bind(next.code()).bind(deadline).bind(today).bind(tenant.0).bind(id).bind(level.code())
                 .execute(&mut *tx).await?.rows_affected();
                 if changed > 0 {
-                    record!(tx, event(tenant, actor, "factor_issue", id, "escalate", Some(json!({"level": level.code()})), Some(json!({"level": next.code(), "deadline": deadline}))));
+                    record!(tx, event(tenant, actor, "factor_issue", id, "escalate", Some(json!({"level": level.code(), "deadline": before})), Some(json!({"level": next.code(), "deadline": deadline}))));
                 }
                 changed
             });

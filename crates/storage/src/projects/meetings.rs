@@ -54,6 +54,8 @@ pub struct NewDecision {
 pub struct Decision {
     pub id: i64,
     pub meeting_id: i64,
+    /// The meeting's 第N次.
+    pub meeting_number: i64,
     pub project_id: Option<i64>,
     pub project_name: Option<String>,
     pub content: String,
@@ -75,9 +77,10 @@ impl Decision {
 const MEETING_COLUMNS: &str =
     "id, number, title, held_on, place, chair, attendees, summary, agenda, created_at FROM dispatch_meetings";
 
-const DECISIONS: &str = "SELECT d.id, d.meeting_id, d.project_id, p.name AS project_name, d.content, d.lead_org_id, \
-    o.name AS lead_org_name, d.deadline, d.assignment_id, a.status AS assignment_status, \
-    a.closed_on FROM dispatch_decisions d JOIN orgs o ON o.id = d.lead_org_id \
+const DECISIONS: &str = "SELECT d.id, d.meeting_id, m.number AS meeting_number, d.project_id, p.name AS project_name, \
+    d.content, d.lead_org_id, o.name AS lead_org_name, d.deadline, d.assignment_id, a.status AS assignment_status, \
+    a.closed_on FROM dispatch_decisions d JOIN dispatch_meetings m ON m.id = d.meeting_id \
+    JOIN orgs o ON o.id = d.lead_org_id \
     LEFT JOIN projects p ON p.id = d.project_id LEFT JOIN assignments a ON a.id = d.assignment_id";
 
 impl Store {
@@ -138,9 +141,10 @@ impl Store {
         }))
     }
 
-    /// The tenant's meetings, the latest first.
+    /// The tenant's meetings, the latest first: by the day held, then by
+    /// number (a meeting recorded after another of the same day is later).
     pub async fn meetings(&self, tenant: TenantId) -> Result<Vec<Meeting>> {
-        let sql = format!("SELECT {MEETING_COLUMNS} WHERE tenant_id = $1 ORDER BY number DESC");
+        let sql = format!("SELECT {MEETING_COLUMNS} WHERE tenant_id = $1 ORDER BY held_on DESC, number DESC");
         Ok(on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
         }))
@@ -178,6 +182,18 @@ impl Store {
         let sql = format!("{DECISIONS} WHERE d.tenant_id = $1 AND d.meeting_id = $2 ORDER BY d.id");
         Ok(on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(meeting.0).fetch_all(pool).await?
+        }))
+    }
+
+    /// The decisions of the meetings held before `meeting` (an earlier day,
+    /// or the same day and a lower number), the oldest meeting first.
+    pub async fn decisions_before(&self, tenant: TenantId, meeting: &Meeting) -> Result<Vec<Decision>> {
+        let sql = format!(
+            "{DECISIONS} WHERE d.tenant_id = $1 AND (m.held_on < $2 OR (m.held_on = $2 AND m.number < $3)) \
+             ORDER BY m.held_on, m.number, d.id"
+        );
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(meeting.held_on).bind(meeting.number).fetch_all(pool).await?
         }))
     }
 

@@ -110,6 +110,8 @@ pub struct FactorLine {
     pub description: String,
     pub org: String,
     pub deadline: String,
+    /// 原定解决时限, once the escalation sweep has moved `deadline`.
+    pub agreed_deadline: Option<String>,
     pub level: &'static str,
     pub status: &'static str,
     pub status_code: &'static str,
@@ -264,6 +266,7 @@ async fn project_page(state: &AppState, user: &User, id: ProjectId, forms: Forms
                 description: x.description.clone(),
                 org: x.org_name.clone(),
                 deadline: x.deadline.to_string(),
+                agreed_deadline: x.agreed_deadline.map(|d| d.to_string()),
                 level: x.level.label(),
                 status: x.status.label(),
                 status_code: x.status.code(),

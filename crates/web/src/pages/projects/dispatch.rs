@@ -86,14 +86,22 @@ pub async fn list(State(state): State<AppState>, PageUser(user): PageUser) -> Re
     dispatch_page(&state, &user, form, HashMap::new()).await
 }
 
-/// 召开: calls a meeting with today's agenda kept in it.
+/// 召开: calls a meeting with today's agenda kept in it (or records one held
+/// before today as 补录, without an agenda).
 pub async fn create(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     FormInput(input): FormInput<MeetingInput>,
 ) -> Result<Response, PageError> {
     match state.app.create_meeting(&user, &input).await {
-        Ok(id) => Ok(said(&format!("/dispatch/{id}"), "调度会已召开，议程已按今日情况生成并保存。")),
+        Ok(id) => {
+            let message = if state.app.meeting_detail(&user, id).await?.agenda.backfilled {
+                "调度会已补录。会议日期早于今日，未按今日情况生成议程。"
+            } else {
+                "调度会已召开，议程已按今日情况生成并保存。"
+            };
+            Ok(said(&format!("/dispatch/{id}"), message))
+        }
         Err(AppError::Invalid(invalid)) => {
             let page = dispatch_page(&state, &user, input, field_errors(invalid)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -191,7 +199,7 @@ async fn meeting_page(state: &AppState, user: &User, id: MeetingId, typed: Typed
             content: x.content.clone(),
             lead_org: x.lead_org_name.clone(),
             deadline: x.deadline.to_string(),
-            state: decision_state(x, today),
+            state: decision_state(x, today).label(),
             assignment_id: x.assignment_id,
         })
         .collect();

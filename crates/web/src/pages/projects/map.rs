@@ -15,7 +15,7 @@ use crate::view::{Nav, light_class};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use qingdan_app::projects::{GroupFigures, ProjectMap, typed_year};
+use qingdan_app::projects::{GroupFigures, ProjectMap, factor_deadline_words, typed_year};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -75,12 +75,12 @@ pub async fn show(
                 .iter()
                 .map(|f| {
                     format!(
-                        "{}：{}（{}，{}，时限{}）",
+                        "{}：{}（{}，{}，{}）",
                         f.kind.label(),
                         f.description,
                         f.org_name,
                         f.level.label(),
-                        f.deadline
+                        factor_deadline_words(f)
                     )
                 })
                 .collect(),
