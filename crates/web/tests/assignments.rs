@@ -256,6 +256,16 @@ async fn api(backend: Backend) -> Result<()> {
     let id = created.json()?["id"].as_i64().unwrap_or_default();
     let list = send(&f.router, get("/api/v1/assignments", &supervisor)?).await?.json()?;
     ensure!(list["total"] == 2, "{list}");
+    let second = send(&f.router, get("/api/v1/assignments?per_page=1&page=1", &supervisor)?).await?.json()?;
+    let first = send(&f.router, get("/api/v1/assignments?per_page=1", &supervisor)?).await?.json()?;
+    let ids =
+        |l: &serde_json::Value| l["items"].as_array().map(|a| a.iter().map(|i| i["id"].clone()).collect::<Vec<_>>());
+    ensure!(ids(&first).map(|i| i.len()) == Some(1) && ids(&second).map(|i| i.len()) == Some(1), "{first} {second}");
+    ensure!(ids(&first) != ids(&second) && second["total"] == 2, "a page of one, then the next: {first} {second}");
+    for bad in ["per_page=0", "per_page=201", "page=x"] {
+        let refused = send(&f.router, get(&format!("/api/v1/assignments?{bad}"), &supervisor)?).await?;
+        ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {} {}", refused.status, refused.body);
+    }
     let housing = sign_in_as(&f.router, "housing").await?;
     let path = format!("/api/v1/assignments/{id}/transitions");
     let signed = send(&f.router, post_json(&path, &housing, r#"{"action":"sign_for"}"#)?).await?;

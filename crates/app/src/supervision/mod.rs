@@ -14,7 +14,7 @@
 
 use crate::cache::Lookup;
 use crate::guards::require_supervisor;
-use crate::input::parse_date;
+use crate::input::{parse_date, parse_page};
 use crate::{App, AppError, Result};
 use chrono::NaiveDate;
 use qingdan_domain::assignment::{
@@ -110,6 +110,38 @@ pub struct TransitionInput {
     pub org_id: Option<i64>,
 }
 
+/// A matter list's filter as read from [`AssignmentFilter`].
+struct MatterFilter {
+    light: Option<Light>,
+    lead_org: Option<OrgId>,
+    page: u32,
+    per_page: u32,
+}
+
+/// Reads a matter list's light, lead org, page and page size; each fault is
+/// named under its parameter.
+fn matter_filter(filter: &AssignmentFilter) -> Result<MatterFilter> {
+    let mut invalid = Invalid::new();
+    let light = match filter.light.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        None => None,
+        Some(code) => Light::from_code(code).or_else(|| {
+            invalid.add("light", "unknown", "亮灯应为绿灯（green）、黄灯（yellow）、红灯（red）或已办结（done）");
+            None
+        }),
+    };
+    let lead_org = match filter.lead_org.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        None => None,
+        Some(text) => text.parse::<i64>().ok().map(OrgId).or_else(|| {
+            invalid.add("lead_org", "not_a_number", "牵头单位编号应为整数");
+            None
+        }),
+    };
+    let page = parse_page(&mut invalid, "page", filter.page.as_deref(), 0, 0..=100_000);
+    let per_page = parse_page(&mut invalid, "per_page", filter.per_page.as_deref(), 50, 1..=crate::plans::MAX_PER_PAGE);
+    invalid.into_result()?;
+    Ok(MatterFilter { light, lead_org, page, per_page })
+}
+
 /// Which matters a list shows: from a query string or API parameters.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -122,6 +154,8 @@ pub struct AssignmentFilter {
     pub closed: Option<String>,
     /// Zero-based page number.
     pub page: Option<String>,
+    /// Matters per page, 1 to 200 (default 50).
+    pub per_page: Option<String>,
 }
 
 /// One stage of a matter's timeline as the detail page shows it.
@@ -548,29 +582,7 @@ impl App {
         if !user.role.reads_whole_tenant() {
             return Err(AppError::Forbidden);
         }
-        let mut invalid = Invalid::new();
-        let light = match filter.light.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-            None => None,
-            Some(code) => Light::from_code(code).or_else(|| {
-                invalid.add("light", "unknown", "亮灯应为绿灯（green）、黄灯（yellow）、红灯（red）或已办结（done）");
-                None
-            }),
-        };
-        let lead_org = match filter.lead_org.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-            None => None,
-            Some(text) => text.parse::<i64>().ok().map(OrgId).or_else(|| {
-                invalid.add("lead_org", "not_a_number", "牵头单位编号应为整数");
-                None
-            }),
-        };
-        let page_number = match filter.page.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            None => 0,
-            Some(text) => text.parse::<u32>().ok().filter(|p| *p <= 100_000).unwrap_or_else(|| {
-                invalid.add("page", "out_of_range", "页码应为 0 到 100000 之间的整数");
-                0
-            }),
-        };
-        invalid.into_result()?;
+        let MatterFilter { light, lead_org, page: page_number, per_page } = matter_filter(filter)?;
         let include_closed = filter.closed.as_deref() == Some("1") || light == Some(Light::Done);
         let scope = lead_org.map_or(AssignmentScope::All, AssignmentScope::LeadOrg);
         let query = AssignmentQuery {
@@ -579,7 +591,7 @@ impl App {
             light,
             open_only: !include_closed,
             page: page_number,
-            per_page: 50,
+            per_page,
             with_total: false,
         };
         let mut page = self.store.assignments(&query).await?;
@@ -624,24 +636,14 @@ impl App {
         if user.role.reads_whole_tenant() {
             return Ok(self.assignment_overview(user, filter).await?.page);
         }
-        let light = filter.light.as_deref().map(str::trim).filter(|l| !l.is_empty());
-        let light = match light {
-            None => None,
-            Some(code) => Some(Light::from_code(code).ok_or_else(|| {
-                AppError::field(
-                    "light",
-                    "unknown",
-                    "亮灯应为绿灯（green）、黄灯（yellow）、红灯（red）或已办结（done）",
-                )
-            })?),
-        };
+        let MatterFilter { light, page, per_page, .. } = matter_filter(filter)?;
         let query = AssignmentQuery {
             tenant_id: user.tenant_id,
             scope: AssignmentScope::Involving(user.org_id),
             light,
             open_only: filter.closed.as_deref() != Some("1") && light != Some(Light::Done),
-            page: filter.page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(0),
-            per_page: 50,
+            page,
+            per_page,
             with_total: true,
         };
         Ok(self.store.assignments(&query).await?)
