@@ -100,14 +100,15 @@ impl App {
             "" => Some(half_month_start(today)),
             text => parse_date(&mut invalid, "period", "报送周期", text).map(half_month_start),
         };
+        let year = p.fields.year;
         if period.is_some_and(|p| p > today) {
             invalid.add("period", "future", "不能报送尚未开始的半月");
-        }
-        let amount = match input.amount.trim() {
         } else if period.is_some_and(|p| p.year() != year) {
             // Another year's money would count into this year's project twice
             // (its registered 累计完成 stands for the years before).
             invalid.add("period", "other_year", format!("本项目的计划年度为{year}年，只能报送{year}年各半月的进展"));
+        }
+        let amount = match input.amount.trim() {
             "" => {
                 invalid.add("amount", "required", "请填写本期完成投资（万元），没有则填0");
                 None
@@ -242,8 +243,6 @@ impl App {
         Ok((photo, bytes))
     }
 
-    /// The oldest 200 reports waiting for the office's review, and how many wait in all.
-    pub async fn project_review_queue(&self, user: &User) -> Result<(Vec<qingdan_storage::ProjectReport>, i64)> {
     /// What a reviewer should weigh before accepting a report that says the
     /// project reached 竣工投产 or 达产 (an accepted one marks it 已完成, out of
     /// the red lists, the 调度通报 and the agenda): its 累计完成投资 with this
@@ -282,6 +281,8 @@ impl App {
         Ok(Some(said.join("，") + "。"))
     }
 
+    /// The oldest 200 reports waiting for the office's review, and how many wait in all.
+    pub async fn project_review_queue(&self, user: &User) -> Result<(Vec<qingdan_storage::ProjectReport>, i64)> {
         if !may_manage(user) {
             return Err(AppError::Forbidden);
         }
