@@ -87,7 +87,7 @@ fn publication_day(year: i32, month: u32, today: chrono::NaiveDate) -> chrono::N
 
 /// A month's entered values: each zone's growth against its own target,
 /// its investment, and 临港's accident when `accident`; `lift` raises 南山's
-/// growth and investment by that many steps.
+/// growth and investment by that many steps (without one, 南山 invests least).
 fn rows(zones: &[OrgId], month: u32, lift: Option<i64>, accident: bool) -> Vec<ValueInput> {
     let mut rows = Vec::new();
     for (z, zone) in zones.iter().enumerate() {
@@ -95,7 +95,11 @@ fn rows(zones: &[OrgId], month: u32, lift: Option<i64>, accident: bool) -> Vec<V
         let step = if z == 4 { lift.unwrap_or(0) } else { 0 };
         let pace = if z == 4 { 66 + step * 5 } else { 92 + ((z as u32 * 7 + month * 3) % 20) as i64 };
         let growth = qingdan_domain::Decimal::new(TARGETS[z] * pace, 2).round_dp(1);
-        let invest = 20 + ((z as u32 * 11 + month * 5) % 30) as i64 + step * 4;
+        // 南山 lags in investment until it turns round (its lifted month).
+        let invest = match (z, lift) {
+            (4, None) => 12,
+            _ => 20 + ((z as u32 * 11 + month * 5) % 30) as i64 + step * 4,
+        };
         let row = |indicator: &str, value: String, target: String| ValueInput {
             org_id: org.clone(),
             indicator: indicator.into(),
