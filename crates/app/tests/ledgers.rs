@@ -422,6 +422,11 @@ async fn export_contents(backend: Backend) -> Result<()> {
         confirmed: false,
     };
     let report_id = w.app.submit_report(&wu, item, &report).await?;
+    // A target read from a baseline (由280项提高到320项): the export must carry it.
+    let baseline = "UPDATE targets SET baseline = '280' WHERE metric = '市级重点项目数'";
+    ensure!(w.db.execute_raw(baseline).await? == 1);
+    let at_most = "UPDATE targets SET comparator = 'le' WHERE metric = '年度计划投资'";
+    ensure!(w.db.execute_raw(at_most).await? == 1);
 
     let file = w.app.export_ledger(&w.supervisor, plan).await?;
     ensure!(file.file_name == "2026年重点任务台账（2026年3月）.xlsx", "{}", file.file_name);
@@ -439,6 +444,8 @@ async fn export_contents(backend: Backend) -> Result<()> {
                 "市级重点项目数",
                 "320",
                 "项",
+                "等于",
+                "280",
                 "",
                 "2026-12-31",
                 "李副市长",
@@ -454,14 +461,14 @@ async fn export_contents(backend: Backend) -> Result<()> {
         "{:?}",
         rows[4]
     );
-    ensure!(rows[5][..5] == ["1.", task, "年度计划投资", "560.5", "亿元"], "{:?}", rows[5]);
-    ensure!(rows[6][1] == "争取专项债券额度45亿元以上" && rows[6][12] == "未报送", "{:?}", rows[6]);
+    ensure!(rows[5][..6] == ["1.", task, "年度计划投资", "560.5", "亿元", "不超过"], "{:?}", rows[5]);
+    ensure!(rows[6][1] == "争取专项债券额度45亿元以上" && rows[6][14] == "未报送", "{:?}", rows[6]);
     ensure!(rows.len() == 2 + 6);
     // What a report says reaches the ledger once it is accepted, not before.
     let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
     w.app.review(&w.supervisor, report_id, &accept).await?;
     let rows = read_xlsx_rows(&w.app.export_ledger(&w.supervisor, plan).await?.bytes)?;
-    ensure!(rows[4][12..15] == ["已通过", "已开工96项", "用地指标紧张"], "{:?}", rows[4]);
+    ensure!(rows[4][14..17] == ["已通过", "已开工96项", "用地指标紧张"], "{:?}", rows[4]);
     // The export can be imported again as a task ledger (its first columns are the template's).
     let second = w
         .app
@@ -472,6 +479,22 @@ async fn export_contents(backend: Backend) -> Result<()> {
         .await?;
     let imported = w.app.import_task_ledger(&w.supervisor, second.id, "导出.xlsx", &file.bytes).await?;
     ensure!(imported.rows == 5 && imported.targets == 4, "{imported:?}");
+    // Every target comes back as it was read: value, unit, 比较 and 基数.
+    let readings = |plan: qingdan_domain::PlanId| {
+        let w = &w;
+        async move {
+            let mut out = Vec::new();
+            for task in tasks_in_order(w, plan).await? {
+                for t in w.app.store().targets(w.tenant, task.id).await? {
+                    out.push((t.metric, t.value, t.unit, t.comparator, t.baseline));
+                }
+            }
+            anyhow::Ok(out)
+        }
+    };
+    let (before, after) = (readings(plan).await?, readings(second.id).await?);
+    ensure!(before.len() == 4 && before == after, "{before:?}\n{after:?}");
+    ensure!(before.iter().any(|t| t.4.is_some()) && before.iter().any(|t| t.3 != qingdan_domain::Comparator::Exactly));
     Ok(())
 }
 
@@ -529,7 +552,7 @@ async fn weekly_export(backend: Backend) -> Result<()> {
     let file = w.app.export_ledger(&w.supervisor, plan).await?;
     let rows = read_xlsx_rows(&file.bytes)?;
     ensure!(rows[0][0].ends_with(&format!("（{}）", period.label())), "{:?}", rows[0][0]);
-    ensure!(rows[2][12] == "已通过" && rows[2][13] == "本周已争取9亿元", "{:?}", rows[2]);
+    ensure!(rows[2][14] == "已通过" && rows[2][15] == "本周已争取9亿元", "{:?}", rows[2]);
     Ok(())
 }
 

@@ -13,20 +13,23 @@
 //! a light added to the domain shows up without a change here.
 
 use chrono::NaiveDate;
-use qingdan_domain::{Decimal, Light, StatusRules};
+use qingdan_domain::{Comparator, Decimal, Light, StatusRules};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use crate::OfficeError;
 use crate::ledger::write_decimal;
 
-/// The header of an exported ledger, in column order. The first columns are
-/// those of the task template, so an export can be edited and imported again.
-pub const EXPORT_HEADERS: [&str; 16] = [
+/// The header of an exported ledger, in column order. Every column the task
+/// template has is here under the template's name (比较 and 基数 too), so an
+/// export can be edited and imported again without losing a target's reading.
+pub const EXPORT_HEADERS: [&str; 18] = [
     "序号",
     "任务内容",
     "指标",
     "目标值",
     "计量单位",
+    "比较",
+    "基数",
     "目标实际值",
     "完成时限",
     "牵头领导",
@@ -40,12 +43,35 @@ pub const EXPORT_HEADERS: [&str; 16] = [
     "亮灯",
 ];
 
+/// The columns of [`EXPORT_HEADERS`] by name.
+mod col {
+    pub const SEQ: u16 = 0;
+    pub const TASK: u16 = 1;
+    pub const METRIC: u16 = 2;
+    pub const VALUE: u16 = 3;
+    pub const UNIT: u16 = 4;
+    pub const COMPARATOR: u16 = 5;
+    pub const BASELINE: u16 = 6;
+    pub const ACTUAL: u16 = 7;
+    pub const DEADLINE: u16 = 8;
+    pub const LEAD_LEADER: u16 = 9;
+    pub const LEAD_ORG: u16 = 10;
+    pub const SUPPORTING: u16 = 11;
+    pub const OWNER: u16 = 12;
+    pub const PERCENT: u16 = 13;
+    pub const STATUS: u16 = 14;
+    pub const NARRATIVE: u16 = 15;
+    pub const PROBLEMS: u16 = 16;
+    pub const LIGHT: u16 = 17;
+}
+
 /// Column widths, in Excel's character units (a Chinese character takes about
 /// two). Chosen for print: the sheet is fitted to the width of an A4
 /// landscape page, so every unit of width shrinks the type; with these the
-/// scale stays near 80% (10 pt prints at about 8 pt) and long text wraps
+/// scale stays near 77% (10 pt prints at about 7.7 pt) and long text wraps
 /// within its column instead of widening it (see `print_scale` in the tests).
-const WIDTHS: [f64; 16] = [5.0, 28.0, 14.0, 8.0, 6.0, 8.0, 10.5, 8.0, 13.0, 14.0, 7.0, 6.0, 7.0, 26.0, 16.0, 5.0];
+const WIDTHS: [f64; 18] =
+    [5.0, 25.0, 13.0, 8.0, 6.0, 5.0, 6.0, 8.0, 10.5, 8.0, 13.0, 12.0, 7.0, 6.0, 7.0, 22.0, 14.0, 5.0];
 
 /// A4 in Excel's paper codes.
 const PAPER_A4: u8 = 9;
@@ -56,7 +82,23 @@ const MARGINS: (f64, f64, f64, f64, f64, f64) = (0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
 const FOOTER: &str = "&C第 &P 页，共 &N 页";
 
 /// Columns merged down over a task's target rows: all but the target's own.
-const TASK_COLUMNS: [u16; 12] = [0, 1, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+const TASK_COLUMNS: [u16; 12] = [
+    col::SEQ,
+    col::TASK,
+    col::DEADLINE,
+    col::LEAD_LEADER,
+    col::LEAD_ORG,
+    col::SUPPORTING,
+    col::OWNER,
+    col::PERCENT,
+    col::STATUS,
+    col::NARRATIVE,
+    col::PROBLEMS,
+    col::LIGHT,
+];
+
+/// The columns of a target's own (one row per target).
+const TARGET_COLUMNS: [u16; 6] = [col::METRIC, col::VALUE, col::UNIT, col::COMPARATOR, col::BASELINE, col::ACTUAL];
 
 const FONT: &str = "宋体";
 const HEADER_ROW: u32 = 1;
@@ -93,6 +135,10 @@ pub struct ExportTarget {
     pub metric: String,
     pub value: Option<Decimal>,
     pub unit: String,
+    /// 比较: how the value is read (written as its label, 不低于 …).
+    pub comparator: Option<Comparator>,
+    /// 基数: the starting value.
+    pub baseline: Option<Decimal>,
     /// 目标实际值: the latest accepted actual.
     pub actual: Option<Decimal>,
 }
@@ -281,23 +327,23 @@ fn write_task(sheet: &mut Worksheet, f: &Formats, top: u32, task: &ExportTask) -
         task.light.and_then(|l| f.lights.iter().find(|(x, _)| *x == l)).map_or(&f.centered, |(_, fm)| fm);
     let percent = task.percent_done.to_string();
     let texts: [(u16, &str, &Format); 11] = [
-        (0, &task.number, &f.centered),
-        (1, &task.title, &f.indented[indent]),
-        (7, &task.lead_leader, &f.centered),
-        (8, &task.lead_org, &f.text),
-        (9, &task.supporting_orgs, &f.text),
-        (10, &task.owner, &f.centered),
-        (11, &percent, &f.percent),
-        (12, &task.report_status, &f.centered),
-        (13, &task.narrative, &f.text),
-        (14, &task.problems, &f.text),
-        (15, task.light.map_or("", Light::label), light_format),
+        (col::SEQ, &task.number, &f.centered),
+        (col::TASK, &task.title, &f.indented[indent]),
+        (col::LEAD_LEADER, &task.lead_leader, &f.centered),
+        (col::LEAD_ORG, &task.lead_org, &f.text),
+        (col::SUPPORTING, &task.supporting_orgs, &f.text),
+        (col::OWNER, &task.owner, &f.centered),
+        (col::PERCENT, &percent, &f.percent),
+        (col::STATUS, &task.report_status, &f.centered),
+        (col::NARRATIVE, &task.narrative, &f.text),
+        (col::PROBLEMS, &task.problems, &f.text),
+        (col::LIGHT, task.light.map_or("", Light::label), light_format),
     ];
     // The task's own cells on the first row (merged down when it has several targets).
     for (col, text, format) in texts {
         if rows > 1 {
             sheet.merge_range(top, col, bottom, col, text, format)?;
-        } else if col == 11 {
+        } else if col == col::PERCENT {
             sheet.write_number_with_format(top, col, task.percent_done as f64, format)?;
         } else {
             sheet.write_string_with_format(top, col, text, format)?;
@@ -305,35 +351,38 @@ fn write_task(sheet: &mut Worksheet, f: &Formats, top: u32, task: &ExportTask) -
     }
     if rows > 1 {
         // A merged cell holds text; write the percent as a number in its top-left cell.
-        sheet.write_number_with_format(top, 11, task.percent_done as f64, &f.percent)?;
-        match task.deadline {
-            Some(d) => {
-                sheet.merge_range(top, 6, bottom, 6, "", &f.date)?;
-                sheet.write_date_with_format(top, 6, d, &f.date)?;
-            }
-            None => {
-                sheet.merge_range(top, 6, bottom, 6, "", &f.date)?;
-            }
+        sheet.write_number_with_format(top, col::PERCENT, task.percent_done as f64, &f.percent)?;
+        sheet.merge_range(top, col::DEADLINE, bottom, col::DEADLINE, "", &f.date)?;
+        if let Some(d) = task.deadline {
+            sheet.write_date_with_format(top, col::DEADLINE, d, &f.date)?;
         }
     } else {
         match task.deadline {
-            Some(d) => sheet.write_date_with_format(top, 6, d, &f.date)?,
-            None => sheet.write_blank(top, 6, &f.date)?,
+            Some(d) => sheet.write_date_with_format(top, col::DEADLINE, d, &f.date)?,
+            None => sheet.write_blank(top, col::DEADLINE, &f.date)?,
         };
     }
     debug_assert!(TASK_COLUMNS.len() == texts.len() + 1);
+    debug_assert!(TASK_COLUMNS.len() + TARGET_COLUMNS.len() == EXPORT_HEADERS.len());
     if task.targets.is_empty() {
-        for col in [2, 3, 4, 5] {
+        for col in TARGET_COLUMNS {
             sheet.write_blank(top, col, &f.text)?;
         }
         return Ok(());
     }
     for (i, target) in task.targets.iter().enumerate() {
         let r = top + i as u32;
-        sheet.write_string_with_format(r, 2, &target.metric, &f.text)?;
-        write_decimal(sheet, r, 3, target.value, &f.number)?;
-        sheet.write_string_with_format(r, 4, &target.unit, &f.centered)?;
-        write_decimal(sheet, r, 5, target.actual, &f.number)?;
+        sheet.write_string_with_format(r, col::METRIC, &target.metric, &f.text)?;
+        write_decimal(sheet, r, col::VALUE, target.value, &f.number)?;
+        sheet.write_string_with_format(r, col::UNIT, &target.unit, &f.centered)?;
+        sheet.write_string_with_format(
+            r,
+            col::COMPARATOR,
+            target.comparator.map_or("", Comparator::label),
+            &f.centered,
+        )?;
+        write_decimal(sheet, r, col::BASELINE, target.baseline, &f.number)?;
+        write_decimal(sheet, r, col::ACTUAL, target.actual, &f.number)?;
     }
     Ok(())
 }
@@ -373,12 +422,16 @@ mod tests {
                         metric: "市级重点项目数".into(),
                         value: decimal("320"),
                         unit: "项".into(),
+                        comparator: Some(Comparator::AtLeast),
+                        baseline: decimal("280"),
                         actual: decimal("150"),
                     },
                     ExportTarget {
                         metric: "年度计划投资".into(),
                         value: decimal("560.5"),
                         unit: "亿元".into(),
+                        comparator: None,
+                        baseline: None,
                         actual: None,
                     },
                 ],
@@ -423,6 +476,8 @@ mod tests {
                 "",
                 "",
                 "",
+                "",
+                "",
                 "2026-12-31",
                 "",
                 "市发展和改革委员会",
@@ -444,6 +499,8 @@ mod tests {
                 "市级重点项目数",
                 "320",
                 "项",
+                "不低于",
+                "280",
                 "150",
                 "2026-06-30",
                 "李副市长",
@@ -457,10 +514,10 @@ mod tests {
                 "红灯"
             ]
         );
-        assert_eq!(rows[4][..6], ["1.", task, "年度计划投资", "560.5", "亿元", ""]);
-        assert_eq!(rows[4][15], "红灯", "merged cells fill down");
+        assert_eq!(rows[4][..8], ["1.", task, "年度计划投资", "560.5", "亿元", "", "", ""]);
+        assert_eq!(rows[4][17], "红灯", "merged cells fill down");
         assert_eq!(rows[5][..2], ["2.", "没有亮灯的任务"]);
-        assert_eq!(rows[5][15], "");
+        assert_eq!(rows[5][17], "");
         assert_eq!(rows.len(), 6);
     }
 
@@ -471,15 +528,18 @@ mod tests {
         assert_eq!(workbook.sheet_names(), ["台账", "亮灯说明"]);
         let range = workbook.worksheet_range("台账").unwrap();
         assert_eq!(range.get_value((3, 3)), Some(&Data::Float(320.0)));
-        assert_eq!(range.get_value((3, 11)).and_then(|d| d.as_f64()), Some(55.0));
-        assert!(matches!(range.get_value((3, 6)), Some(Data::DateTime(_))), "{:?}", range.get_value((3, 6)));
+        assert_eq!(range.get_value((3, 6)), Some(&Data::Float(280.0)), "基数");
+        assert_eq!(range.get_value((3, 13)).and_then(|d| d.as_f64()), Some(55.0));
+        assert!(matches!(range.get_value((3, 8)), Some(Data::DateTime(_))), "{:?}", range.get_value((3, 8)));
         let merged: Vec<_> =
             workbook.merge_cells_by_sheet_id(0).unwrap().into_iter().map(|d| (d.start, d.end)).collect();
-        assert!(merged.contains(&((0, 0), (0, 15))), "title");
+        assert!(merged.contains(&((0, 0), (0, 17))), "title");
         for col in TASK_COLUMNS {
             assert!(merged.contains(&((3, u32::from(col)), (4, u32::from(col)))), "column {col} merged: {merged:?}");
         }
-        assert!(!merged.iter().any(|(s, _)| s.1 == 2 || s.1 == 3), "target cells are not merged");
+        for col in TARGET_COLUMNS {
+            assert!(!merged.iter().any(|(s, _)| s.1 == u32::from(col)), "target cell {col} is not merged");
+        }
 
         // Every light of the domain is in the legend, with its own fill.
         let legend = workbook.worksheet_range("亮灯说明").unwrap();

@@ -155,9 +155,9 @@ async fn upload_and_export(backend: Backend) -> Result<()> {
         "{titles:?}"
     );
     ensure!(rows[5][2..5] == ["年度计划投资", "560.5", "亿元"], "{:?}", rows[5]);
-    ensure!(rows[5][9] == "市财政局、市交通运输局", "{:?}", rows[5]);
+    ensure!(rows[5][11] == "市财政局、市交通运输局", "{:?}", rows[5]);
     ensure!(
-        rows[2..].iter().all(|r| !r[15].is_empty() && r[12] == "未报送"),
+        rows[2..].iter().all(|r| !r[17].is_empty() && r[14] == "未报送"),
         "a light and a report status on every row"
     );
 

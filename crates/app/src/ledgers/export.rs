@@ -76,6 +76,8 @@ impl App {
                             metric: t.metric,
                             value: Some(t.value),
                             unit: t.unit,
+                            comparator: Some(t.comparator),
+                            baseline: t.baseline,
                             actual: t.actual,
                         })
                         .collect(),
