@@ -116,6 +116,17 @@ async fn breakdowns(backend: Backend) -> Result<()> {
     ensure!(map.red_list.len() == 1 && map.red_list[0].id == p.leaves[1], "{:?}", map.red_list);
     ensure!(map.red_list[0].problems == "征地拆迁受阻，资金未到位");
     ensure!(map.red_list[0].lead_org.as_deref() == Some("市住建局"));
+    // The plan turns quarterly and a late first-quarter report is accepted:
+    // June's problems stand (2026-Q1 ends before June, though its text sorts after).
+    let quarterly =
+        qingdan_app::ScheduleInput { cycle: "quarterly".into(), due_day: "5".into(), remind_days_before: "1".into() };
+    w.app.set_reporting_schedule(&w.supervisor, p.plan, &quarterly).await?;
+    reported(&w, &p.b, p.leaves[1], "2026-Q1", 3, "一季度的问题").await?;
+    let map = w.app.dashboard(&p.leader, p.plan).await?;
+    ensure!(map.red_list[0].problems == "征地拆迁受阻，资金未到位", "{:?}", map.red_list[0].problems);
+    let history = w.app.task_detail(&p.b, p.leaves[1]).await?.reports;
+    let periods: Vec<String> = history.iter().map(|r| r.period.to_string()).collect();
+    ensure!(periods == ["2026-06", "2026-Q1"], "newest period first: {periods:?}");
     ensure!(map.trend.last().map(|(m, tally)| (m.as_str(), tally == t)) == Some(("2026-07", true)));
     Ok(())
 }

@@ -2,11 +2,12 @@
 //! where the work is reported — counted by light and grouped by section,
 //! lead org and lead leader; the red list; the monthly light history.
 
-use crate::Result;
 use crate::rows::{LEAF, code};
 use crate::store::{Store, in_tx, lock_plan, on_pool};
+use crate::{Result, StorageError};
 use chrono::NaiveDate;
-use qingdan_domain::{Light, OrgId, PlanId, TaskId, TenantId, UserId};
+use qingdan_domain::{Light, OrgId, Period, PlanId, TaskId, TenantId, UserId};
+use std::collections::HashMap;
 
 /// Width of a section's `sort_path`: a section is a top-level task.
 const SECTION_PATH: i64 = 6;
@@ -52,16 +53,14 @@ pub struct RedTask {
     pub has_accepted_report: bool,
 }
 
-/// A red task's columns, the problems of its newest accepted report last
-/// (a report waiting for review or returned has said nothing yet).
+/// A red task's columns (its problems are read by [`Store::newest_problems`]).
 const RED_SELECT: &str = "SELECT tasks.id, tasks.number, tasks.title, tasks.light, tasks.percent_done, tasks.deadline, \
-     tasks.lead_org_id, orgs.name, users.display_name, \
-     (SELECT r.problems FROM progress_reports AS r WHERE r.task_id = tasks.id AND r.status = 'accepted' \
-      ORDER BY r.period DESC, r.id DESC LIMIT 1) \
+     tasks.lead_org_id, orgs.name, users.display_name \
      FROM tasks LEFT JOIN orgs ON orgs.id = tasks.lead_org_id LEFT JOIN users ON users.id = tasks.lead_leader_id";
 
-fn red_task(row: RedRow) -> Result<RedTask> {
-    let (id, number, title, light, percent_done, deadline, org_id, lead_org, lead_leader, problems) = row;
+fn red_task(row: RedRow, newest: &mut HashMap<i64, String>) -> Result<RedTask> {
+    let (id, number, title, light, percent_done, deadline, org_id, lead_org, lead_leader) = row;
+    let problems = newest.remove(&id);
     Ok(RedTask {
         id: TaskId(id),
         number,
@@ -78,8 +77,7 @@ fn red_task(row: RedRow) -> Result<RedTask> {
 }
 
 type GroupRow = (String, Option<i64>, Option<String>, Option<i64>, Option<String>, String, i64, i64);
-type RedRow =
-    (i64, String, String, String, i64, NaiveDate, Option<i64>, Option<String>, Option<String>, Option<String>);
+type RedRow = (i64, String, String, String, i64, NaiveDate, Option<i64>, Option<String>, Option<String>);
 
 impl Store {
     /// The plan's working tasks counted by section, lead org, lead leader and light.
@@ -149,7 +147,42 @@ impl Store {
         let rows: Vec<RedRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(plan.0).fetch_all(pool).await?
         });
-        rows.into_iter().map(red_task).collect()
+        let mut newest = self.newest_problems(tenant, rows.iter().map(|r| r.0)).await?;
+        rows.into_iter().map(|row| red_task(row, &mut newest)).collect()
+    }
+
+    /// The 存在问题 of each task's newest accepted report, by task id: newest
+    /// by period as periods order (by their end), not as their texts sort
+    /// (2026-Q1 after 2026-12), then the later report. A report waiting or
+    /// returned has said nothing yet; a task without an accepted one is absent.
+    async fn newest_problems(
+        &self,
+        tenant: TenantId,
+        tasks: impl Iterator<Item = i64>,
+    ) -> Result<HashMap<i64, String>> {
+        // Ids are numbers we hold, not user input.
+        let list = tasks.map(|id| id.to_string()).collect::<Vec<_>>().join(", ");
+        if list.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT task_id, period, id, problems FROM progress_reports \
+             WHERE tenant_id = $1 AND status = 'accepted' AND task_id IN ({list})"
+        );
+        let rows: Vec<(i64, String, i64, String)> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
+        });
+        let mut newest: HashMap<i64, ((Period, i64), String)> = HashMap::new();
+        for (task, period, id, problems) in rows {
+            let period = period.parse::<Period>().map_err(|e| StorageError::corrupt("progress_reports", e))?;
+            match newest.get(&task) {
+                Some((at, _)) if *at > (period, id) => {}
+                _ => {
+                    newest.insert(task, ((period, id), problems));
+                }
+            }
+        }
+        Ok(newest.into_iter().map(|(task, (_, problems))| (task, problems)).collect())
     }
 
     /// The working tasks among `ids` (leaves only), with the problems of each
@@ -165,8 +198,9 @@ impl Store {
             let rows: Vec<RedRow> = on_pool!(self, pool => {
                 sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
             });
+            let mut newest = self.newest_problems(tenant, rows.iter().map(|r| r.0)).await?;
             for row in rows {
-                found.push(red_task(row)?);
+                found.push(red_task(row, &mut newest)?);
             }
         }
         Ok(found)

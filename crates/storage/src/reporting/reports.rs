@@ -821,16 +821,16 @@ impl Store {
         report.map(|r| r.into_report(actuals)).transpose()
     }
 
-    /// A task's reports, newest period first.
+    /// A task's reports, newest period first: periods as they order (by their
+    /// end), not as their texts sort (2026-Q1 after 2026-12), then the later report.
     pub async fn task_reports(&self, tenant: TenantId, task: TaskId) -> Result<Vec<ProgressReport>> {
-        let sql = format!(
-            "SELECT {REPORT_COLUMNS} FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 \
-             ORDER BY period DESC, id DESC"
-        );
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM progress_reports WHERE tenant_id = $1 AND task_id = $2");
         let rows: Vec<ReportRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(task.0).fetch_all(pool).await?
         });
-        self.with_actuals(tenant, rows).await
+        let mut reports = self.with_actuals(tenant, rows).await?;
+        reports.sort_by(|a, b| (b.period, b.id.0).cmp(&(a.period, a.id.0)));
+        Ok(reports)
     }
 
     /// An org's latest reports, newest first.
