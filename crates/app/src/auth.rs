@@ -102,6 +102,22 @@ impl Default for SignInPolicy {
     }
 }
 
+/// How many accounts' worth of failures lock a source address: an office
+/// behind one NAT address is many people, and one of them mistyping a
+/// password must not lock the building out; a script guessing across
+/// accounts from one address is still stopped.
+pub const ADDRESS_FAILURE_FACTOR: u32 = 10;
+
+impl SignInPolicy {
+    /// The failures within the window that lock `key`: an account
+    /// (`user:NAME`) after `max_failures`, an address (`ip:ADDR`) after
+    /// [`ADDRESS_FAILURE_FACTOR`] times as many.
+    pub fn failures_locking(&self, key: &str) -> i64 {
+        let factor = if key.starts_with("ip:") { ADDRESS_FAILURE_FACTOR } else { 1 };
+        i64::from(self.max_failures) * i64::from(factor)
+    }
+}
+
 /// A session used within this long is not marked used again.
 const TOUCH_SECONDS: i64 = 60;
 
@@ -210,7 +226,7 @@ impl App {
     async fn refuse_if_locked(&self, key: &str, since: DateTime<Utc>, policy: SignInPolicy) -> Result<()> {
         let (failures, last) = self.store.sign_in_failures(key, since).await?;
         match last {
-            Some(last) if failures >= i64::from(policy.max_failures) => {
+            Some(last) if failures >= policy.failures_locking(key) => {
                 let until = (last + Duration::minutes(i64::from(policy.lock_minutes))).with_timezone(&crate::beijing());
                 Err(AppError::Locked(format!(
                     "登录失败次数过多（{}次），{}已锁定至{}，请{}分钟后再试",

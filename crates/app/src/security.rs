@@ -104,7 +104,11 @@ impl App {
         let policy = self.sign_in_policy().await?;
         let window = Duration::minutes(i64::from(policy.lock_minutes));
         let counts = self.store.failure_counts(self.clock.now() - window, i64::from(policy.max_failures)).await?;
-        Ok(counts.into_iter().map(|c| Lock { key: c.key, failures: c.failures, until: c.last + window }).collect())
+        Ok(counts
+            .into_iter()
+            .filter(|c| c.failures >= policy.failures_locking(&c.key))
+            .map(|c| Lock { key: c.key, failures: c.failures, until: c.last + window })
+            .collect())
     }
 
     /// 解锁: lifts the lock of an account (`user:NAME`) or address (`ip:ADDR`).

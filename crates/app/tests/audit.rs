@@ -258,13 +258,16 @@ async fn policy(backend: Backend) -> Result<()> {
     // Another process reads it from the database.
     let other = App::new(w.app.store().clone(), Clock::fixed_on(w.today));
     ensure!(other.sign_in_policy().await? == set);
+    let office = Some("10.9.9.9".parse()?);
     for _ in 0..2 {
-        let _ = w.app.login_from("supervisor", "Cuowu#0000", None).await;
+        let _ = w.app.login_from("supervisor", "Cuowu#0000", office).await;
     }
     let locked = w.app.login_from("supervisor", PASSWORD, None).await;
     ensure!(matches!(locked, Err(AppError::Locked(_))), "two failures lock now: {locked:?}");
+    // The account is locked, not its address (ten accounts' worth lock an address).
     let locks = w.app.locks(&w.security).await?;
     ensure!(locks.len() == 1 && locks[0].key == "user:supervisor" && locks[0].failures == 2, "{locks:?}");
+    w.app.login_from("admin", PASSWORD, office).await?;
     w.app.unlock(&w.security, "user:supervisor").await?;
     ensure!(w.app.locks(&w.security).await?.is_empty());
     w.app.login_from("supervisor", PASSWORD, None).await?;
