@@ -26,6 +26,7 @@ on_both_engines! {
     a_resubmission_clears_the_return_comment_and_the_trail_keeps_it => resubmitted_after_return;
     full_width_digits_read_as_an_input_method_types_them => full_width;
     a_task_added_in_december_owes_no_report_for_november => added_late;
+    a_plan_turned_quarterly_does_not_owe_the_quarter_its_last_month_reported => turned_quarterly;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -552,5 +553,34 @@ async fn added_late(backend: Backend) -> Result<()> {
     let my = app.my_reporting(&f.reform_reporter, None).await?.context("plan")?;
     ensure!(my.overdue.iter().all(|t| t.task_id != late), "not 逾期未报 for November");
     ensure!(my.items.iter().any(|t| t.task_id == late), "but owes December");
+    Ok(())
+}
+
+/// Every task reported September (monthly); the plan then turns quarterly.
+/// The third quarter ends with September: its reports stand for it, so no org
+/// is missing (the 通报 said every org failed to report).
+async fn turned_quarterly(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-10-10").await?;
+    let w = &f.w;
+    for (reporter, task) in
+        [(&f.reform_reporter, f.tasks[0]), (&f.reform_reporter, f.tasks[1]), (&f.transport_reporter, f.tasks[2])]
+    {
+        let id = w.app.submit_report(reporter, task, &report("2026-09")).await?;
+        let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
+        w.app.review(&w.supervisor, id, &accept).await?;
+    }
+    let quarterly =
+        qingdan_app::ScheduleInput { cycle: "quarterly".into(), due_day: "5".into(), remind_days_before: "1".into() };
+    w.app.set_reporting_schedule(&w.supervisor, f.plan, &quarterly).await?;
+    let q3: Period = "2026-Q3".parse().map_err(anyhow::Error::msg)?;
+    let status = w.app.reporting_status(&w.supervisor, f.plan, Some(q3)).await?;
+    ensure!(status.is_past_due, "{status:?}");
+    ensure!(status.missing_orgs().is_empty(), "{:?}", status.missing_orgs());
+    let labels: Vec<String> = status.tasks.iter().map(|t| t.status.label()).collect();
+    ensure!(labels.len() == 3 && labels.iter().all(|l| !l.contains("未报")), "{labels:?}");
+    // The quarter before ends with June, which nobody reported: owed.
+    let q2: Period = "2026-Q2".parse().map_err(anyhow::Error::msg)?;
+    let status = w.app.reporting_status(&w.supervisor, f.plan, Some(q2)).await?;
+    ensure!(status.missing_orgs().len() == 2, "{:?}", status.missing_orgs());
     Ok(())
 }

@@ -167,6 +167,24 @@ impl Period {
         }
     }
 
+    /// This period, then each period of another cycle that ends on the same
+    /// day (2026-Q3: 2026-09, September's second half), padded with this
+    /// one: a report for any of them stands for this period's, so a plan
+    /// whose cycle changed does not owe again what was reported under the
+    /// old one.
+    pub fn ending_together(self) -> [Period; 4] {
+        let mut out = [self; 4];
+        let others = ReportingCycle::ALL
+            .into_iter()
+            .filter(|c| *c != self.cycle)
+            .map(|c| Period::containing_in(c, self.last_day()))
+            .filter(|p| p.last_day() == self.last_day());
+        for (slot, other) in out.iter_mut().skip(1).zip(others) {
+            *slot = other;
+        }
+        out
+    }
+
     /// The period before this one, of the same kind.
     pub fn previous(self) -> Period {
         if self.index > 1 {
@@ -288,6 +306,34 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap_or(NaiveDate::MIN)
+    }
+
+    #[test]
+    fn periods_ending_together_are_the_other_cycles_ending_that_day() {
+        let texts = |p: &str| -> Vec<String> {
+            let period: Period = p.parse().unwrap();
+            period.ending_together().iter().map(|p| p.to_string()).collect()
+        };
+        let q3 = texts("2026-Q3");
+        assert_eq!(q3[0], "2026-Q3");
+        assert!(q3.contains(&"2026-09".to_owned()), "{q3:?}");
+        assert!(
+            q3.contains(&Period::containing_in(ReportingCycle::HalfMonthly, "2026-09-30".parse().unwrap()).to_string())
+        );
+        // 2026-09-30 is a Wednesday: no week ends with the quarter; the rest is padding.
+        assert_eq!(q3[3], "2026-Q3", "{q3:?}");
+        assert_eq!(
+            texts("2026-07"),
+            [
+                "2026-07",
+                Period::containing_in(ReportingCycle::HalfMonthly, "2026-07-31".parse().unwrap()).to_string().as_str(),
+                "2026-07",
+                "2026-07"
+            ]
+        );
+        // The first half of a month ends with nothing else.
+        let half = Period::containing_in(ReportingCycle::HalfMonthly, "2026-07-10".parse().unwrap());
+        assert_eq!(half.ending_together(), [half; 4]);
     }
 
     #[test]

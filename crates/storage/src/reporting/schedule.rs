@@ -35,13 +35,17 @@ type DueRow =
     (i64, String, String, i64, String, NaiveDate, i64, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 /// The SQL of the due tasks: binds $1 tenant, $2 plan, $3 the period's last
-/// day, $4 the period's text, $5 an org. `{org}` is one of the two fixed
-/// conditions below: one org's tasks are found through the lead-org index
-/// (我的填报 on a large plan), every org's through the plan.
+/// day, $4 the period's text, $5 an org, $6–$8 the texts of the periods
+/// ending with it ([`Period::ending_together`]; a report of the period
+/// itself first). `{org}` is one of the two fixed conditions below: one
+/// org's tasks are found through the lead-org index (我的填报 on a large
+/// plan), every org's through the plan.
 const DUE_SQL: &str = "SELECT t.id, t.number, t.title, t.lead_org_id, o.name, t.deadline, t.percent_done, \
      r.status, r.first_submitted_at, r.submitted_at \
      FROM tasks t JOIN orgs o ON o.id = t.lead_org_id \
-     LEFT JOIN progress_reports r ON r.task_id = t.id AND r.org_id = t.lead_org_id AND r.period = $4 \
+     LEFT JOIN progress_reports r ON r.id = (SELECT p.id FROM progress_reports p \
+       WHERE p.task_id = t.id AND p.org_id = t.lead_org_id AND p.period IN ($4, $6, $7, $8) \
+       ORDER BY CASE WHEN p.period = $4 THEN 0 ELSE 1 END, p.id DESC LIMIT 1) \
      WHERE t.tenant_id = $1 AND t.plan_id = $2 AND t.start_date <= $3 AND {org} \
      AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id) \
      AND (t.percent_done < 100 OR r.id IS NOT NULL) \
@@ -50,12 +54,13 @@ const ONE_ORG: &str = "t.lead_org_id = $5";
 const EVERY_ORG: &str = "$5 = 0";
 
 /// The SQL of the missing counts per lead org: binds $1 tenant, $2 plan,
-/// $3 the period's last day, $4 the period's text.
+/// $3 the period's last day, $4–$7 the texts of the periods ending together
+/// ([`Period::ending_together`]).
 const MISSING_SQL: &str = "SELECT t.lead_org_id, o.name, COUNT(*) FROM tasks t JOIN orgs o ON o.id = t.lead_org_id \
      WHERE t.tenant_id = $1 AND t.plan_id = $2 AND t.start_date <= $3 AND t.percent_done < 100 \
      AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id) \
      AND NOT EXISTS (SELECT 1 FROM progress_reports r WHERE r.task_id = t.id AND r.org_id = t.lead_org_id \
-     AND r.period = $4) \
+     AND r.period IN ($4, $5, $6, $7)) \
      GROUP BY t.lead_org_id, o.name, o.sort_order ORDER BY o.sort_order, t.lead_org_id";
 
 impl Store {
@@ -114,6 +119,7 @@ impl Store {
         org: Option<OrgId>,
     ) -> Result<Vec<DueTask>> {
         let sql = DUE_SQL.replace("{org}", if org.is_some() { ONE_ORG } else { EVERY_ORG });
+        let [_, a, b, c] = period.ending_together().map(|p| p.to_string());
         let rows: Vec<DueRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(tenant.0)
@@ -121,6 +127,9 @@ impl Store {
                 .bind(period.last_day())
                 .bind(period.to_string())
                 .bind(org.map_or(0, |o| o.0))
+                .bind(&a)
+                .bind(&b)
+                .bind(&c)
                 .fetch_all(pool)
                 .await?
         });
@@ -152,12 +161,16 @@ impl Store {
         plan: PlanId,
         period: Period,
     ) -> Result<Vec<(OrgId, String, i64)>> {
+        let [p, a, b, c] = period.ending_together().map(|p| p.to_string());
         let rows: Vec<(i64, String, i64)> = on_pool!(self, pool => {
             sqlx::query_as(MISSING_SQL)
                 .bind(tenant.0)
                 .bind(plan.0)
                 .bind(period.last_day())
-                .bind(period.to_string())
+                .bind(&p)
+                .bind(&a)
+                .bind(&b)
+                .bind(&c)
                 .fetch_all(pool)
                 .await?
         });
