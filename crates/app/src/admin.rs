@@ -5,7 +5,7 @@ use crate::guards::{require_admin, require_security_admin};
 use crate::{App, AppError, Result};
 use qingdan_domain::password::{HISTORY, reused};
 use qingdan_domain::{Invalid, Org, OrgId, OrgKind, Role, User, UserId};
-use qingdan_storage::{NewOrg, NewUser, PasswordChange, UserChange};
+use qingdan_storage::{NewOrg, NewUser, PasswordChange, UserChange, UserUpdated};
 
 /// An org as typed into a form or sent to the API.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
@@ -266,8 +266,11 @@ impl App {
 
     /// Changes a user's name and org. Their role is the security
     /// administrator's to change ([`App::set_user_role`]): a form that asks
-    /// for another role is refused on that field.
-    pub async fn update_user(&self, admin: &User, id: UserId, input: &UserEdit) -> Result<User> {
+    /// for another role is refused on that field. Moving them to another org
+    /// clears them as 责任人 of the tasks whose lead org is not their new one
+    /// (责任人须是牵头单位的人员; archived plans keep theirs); the answer
+    /// names those tasks, for the office to name new owners.
+    pub async fn update_user(&self, admin: &User, id: UserId, input: &UserEdit) -> Result<UserUpdated> {
         require_admin(admin)?;
         let current = self.user(admin, id).await?;
         let mut invalid = Invalid::new();
@@ -280,9 +283,13 @@ impl App {
         self.check_user_org(admin.tenant_id, input.org_id, &mut invalid).await?;
         invalid.into_result()?;
         let change = UserChange { display_name, role: current.role, org_id: OrgId(input.org_id) };
-        let user = self.store.update_user(admin.tenant_id, id, &change, self.actor(admin)).await;
+        let updated = self.store.update_user(admin.tenant_id, id, &change, self.actor(admin)).await;
         self.sessions.clear();
-        Ok(user?)
+        if updated.as_ref().is_ok_and(|u| !u.owner_cleared.is_empty()) {
+            self.counts.clear();
+            self.dashboards.clear();
+        }
+        Ok(updated?)
     }
 
     /// 角色: the security administrator gives a user another role, any of
@@ -296,7 +303,7 @@ impl App {
         let change = UserChange { display_name: current.display_name, role, org_id: current.org_id };
         let user = self.store.update_user(security.tenant_id, id, &change, self.actor(security)).await;
         self.sessions.clear();
-        Ok(user?)
+        Ok(user?.user)
     }
 
     /// A user's org must exist in the tenant and be active.

@@ -88,6 +88,17 @@ fn entity_name(what: Entity) -> &'static str {
     }
 }
 
+/// The refusal of any change to an archived plan (its tasks, their
+/// responsibility, a task restored into it).
+pub const ARCHIVED_PLAN: &str = "该计划已归档，不能修改；如需修改请先取消归档";
+
+/// The refusal of a change to a task in the 回收站.
+pub const DELETED_TASK: &str = "该任务已删除，请先由督查室从回收站恢复";
+
+/// The refusal of a review (or 撤销通过) of a report whose task is in the 回收站.
+pub const DELETED_TASK_REVIEW: &str =
+    "该报送的任务已删除（在回收站中），不能审核；如需审核请先由督查室从回收站恢复该任务";
+
 /// The refusal of a review of a report whose plan is archived.
 pub const ARCHIVED_REVIEW: &str = "该计划已归档，不能审核；如需审核请先取消归档";
 
@@ -121,6 +132,9 @@ fn conflict_message(conflict: Conflict) -> AppError {
         Conflict::ReportNotWaiting => "该报送已审核，不能重复审核",
         Conflict::ReportChanged => "该报送在您审核前已重新报送，请查看最新内容后再审核",
         Conflict::ArchivedReview => ARCHIVED_REVIEW,
+        Conflict::DeletedTaskReview => DELETED_TASK_REVIEW,
+        Conflict::PlanArchived => ARCHIVED_PLAN,
+        Conflict::ParentDeleted => "上级任务也在回收站中：请先恢复上级任务，本任务再恢复到它之下的原位置",
         Conflict::ReportNotAccepted => REPORT_NOT_ACCEPTED,
         Conflict::ArchivedUnaccept => ARCHIVED_UNACCEPT,
         Conflict::AssignmentChanged => "该事项刚被他人处理，请刷新后重试",

@@ -42,7 +42,10 @@ pub use auth::{SessionToken, SignInPolicy, hash_password};
 pub use calendar::{CalendarDayInput, CalendarYear, MAX_CALENDAR_BYTES};
 pub use clock::{Clock, beijing};
 pub use dashboard::{Dashboard, GroupTally, RED_LIST_LIMIT, Tally};
-pub use error::{ARCHIVED_FROZEN, ARCHIVED_REPORT, ARCHIVED_REVIEW, ARCHIVED_UNACCEPT, AppError, REPORT_NOT_ACCEPTED};
+pub use error::{
+    ARCHIVED_FROZEN, ARCHIVED_PLAN, ARCHIVED_REPORT, ARCHIVED_REVIEW, ARCHIVED_UNACCEPT, AppError, DELETED_TASK,
+    DELETED_TASK_REVIEW, REPORT_NOT_ACCEPTED,
+};
 pub use imports::{
     ImportReview, ImportTaskInput, MAX_DRAFT_TASKS, MAX_REPORT_BYTES, MAX_REPORT_CHARS, PartChange, PublishInput,
     ReviewPart,
@@ -61,12 +64,12 @@ pub use qingdan_notify::NetworkPolicy;
 pub use qingdan_office::LedgerKind;
 pub use qingdan_storage::ApiToken;
 pub use qingdan_storage::CalendarChange;
-pub use qingdan_storage::DeletedTask;
 pub use qingdan_storage::InboxMessage;
 pub use qingdan_storage::OutboxItem;
 pub use qingdan_storage::RedTask;
 pub use qingdan_storage::{AssignmentFile, AssignmentPage, AssignmentSummary, LightChangeNotice};
 pub use qingdan_storage::{Backend, LightCounts, ReviewQueueItem, StorageError, Store, TaskListItem, TaskPage};
+pub use qingdan_storage::{BulkLead, DeletedTask, RestoredPlace, UserUpdated};
 pub use qingdan_storage::{ImportSummary, ImportTarget, ImportTask, ReportImport};
 pub use qingdan_storage::{ReportFile, ReviewFilter};
 pub use reporting::files::{MAX_REPORT_FILES, ReportFileDownload, Upload};

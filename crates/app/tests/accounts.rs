@@ -135,7 +135,7 @@ async fn users(backend: Backend) -> Result<()> {
     ensure!(!matches!(w.app.task_detail(&wu, task).await, Ok(d) if d.can_report), "not yet his to report");
 
     let moved = UserEdit { display_name: "吴住建".into(), role: "reporter".into(), org_id: housing.0 };
-    let edited = w.app.update_user(&w.admin, wu.id, &moved).await?;
+    let edited = w.app.update_user(&w.admin, wu.id, &moved).await?.user;
     ensure!(edited.org_id == housing && edited.display_name == "吴住建");
     let (wu, session) = signed_in(&w, "fgw.wu", PASSWORD).await?;
     ensure!(w.app.task_detail(&wu, task).await?.can_report, "moved to 住建局, he reports its task");

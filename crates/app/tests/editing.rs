@@ -4,9 +4,11 @@
 //! computed again at once and checked here by hand, and nobody but the
 //! office (and, for restoring, the admin) allowed to do it.
 
-use anyhow::{Result, bail, ensure};
+use anyhow::{Context, Result, bail, ensure};
 use qingdan_app::{
-    ActualInput, AppError, ReportInput, ResponsibilityInput, ReviewInput, TargetInput, TaskEdit, TaskFilter, TaskInput,
+    ARCHIVED_PLAN, ActualInput, AppError, BulkResponsibilityInput, DELETED_TASK_REVIEW, ReportInput,
+    ResponsibilityInput, RestoredPlace, ReviewInput, ReviewQuery, TargetInput, TaskEdit, TaskFilter, TaskInput,
+    UserEdit,
 };
 use qingdan_domain::{OrgId, PlanId, Responsibility, Role, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
@@ -24,6 +26,10 @@ on_both_engines! {
     a_task_added_after_a_deletion_takes_a_place_of_its_own => place_after_deletion;
     a_list_left_with_two_tasks_on_one_place_is_mended_at_start => mend_shared_places;
     the_lists_total_counts_its_sections_too => listed_total;
+    a_deleted_tasks_report_leaves_review_until_the_task_is_restored => deleted_task_reports;
+    a_restored_task_takes_its_old_place_under_its_parent => restored_places;
+    an_archived_plan_takes_no_restore_and_no_responsibility => archived_refuses_all;
+    the_owner_stays_in_the_lead_org_after_bulk_assign_and_a_move => owner_in_lead_org;
 }
 
 struct List {
@@ -196,7 +202,7 @@ async fn bulk_and_archive(backend: Backend) -> Result<()> {
     let leader = l.w.user("li", Role::Leader, l.w.supervisor.org_id).await?;
     let [a, b, c] = l.leaves;
     let n = l.w.app.bulk_assign(&l.w.supervisor, l.plan, &[a, c], Some(other), Some(leader.id)).await?;
-    ensure!(n == 2);
+    ensure!(n.changed == 2);
     for (task, org) in [(a, other), (b, l.org), (c, other)] {
         let r = l.w.app.task(&l.w.supervisor, task).await?.task.responsibility;
         ensure!(r.lead_org_id == Some(org), "{task:?}: {r:?}");
@@ -215,7 +221,7 @@ async fn bulk_and_archive(backend: Backend) -> Result<()> {
         racing.spawn(async move { app.bulk_assign(&office, plan, &[c, a], Some(org), None).await });
     }
     while let Some(done) = racing.join_next().await {
-        ensure!(done?? == 2);
+        ensure!(done??.changed == 2);
     }
     let lead = |text: &Option<String>| -> Result<Option<i64>> {
         let value: serde_json::Value = serde_json::from_str(text.as_deref().unwrap_or("null"))?;
@@ -534,5 +540,178 @@ async fn listed_total(backend: Backend) -> Result<()> {
     let lit = TaskFilter { light: Some(light.code().into()), ..TaskFilter::default() };
     let lit = l.w.app.plan_overview(&l.w.supervisor, l.plan, &lit).await?;
     ensure!(lit.tasks.items.len() == 3 && lit.tasks.total == 3, "{} of {}", lit.tasks.items.len(), lit.tasks.total);
+    Ok(())
+}
+
+/// A report waiting on a task sent to the 回收站 leaves the review queue and
+/// its count; a review of it (one, in a batch, through the API's bulk call)
+/// is refused saying why, and the task's page and the API say no such task;
+/// restored, the report waits again and is accepted.
+async fn deleted_task_reports(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, b, _] = l.leaves;
+    let input = ReportInput {
+        period: "2026-06".into(),
+        percent_done: "60".into(),
+        narrative: "按计划推进".into(),
+        ..ReportInput::default()
+    };
+    let report = l.w.app.submit_report(&l.reporter, a, &input).await?;
+    let other = l.w.app.submit_report(&l.reporter, b, &input).await?;
+    let waiting = |l: &List| {
+        let (app, office) = (l.w.app.clone(), l.w.supervisor.clone());
+        async move { app.review_queue(&office, &ReviewQuery::default()).await }
+    };
+    ensure!(waiting(&l).await?.total == 2);
+
+    l.w.app.delete_task(&l.w.supervisor, a).await?;
+    let queue = waiting(&l).await?;
+    ensure!(queue.total == 1 && queue.items.iter().all(|i| i.report.id != report), "{:?}", queue.items);
+    let board = l.w.app.review_board(&l.w.supervisor, qingdan_app::ReviewFilter::default()).await?;
+    ensure!(board.total == 1 && board.cards.iter().all(|c| c.item.report.id != report), "the 审核 page");
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
+    match l.w.app.review(&l.w.supervisor, report, &accept).await {
+        Err(AppError::Conflict(m)) if m == DELETED_TASK_REVIEW => {}
+        other => bail!("a deleted task's report is not reviewed: {other:?}"),
+    }
+    let batch = l.w.app.accept_reports(&l.w.supervisor, &[(report, None), (other, None)]).await?;
+    ensure!(batch.accepted == 1 && batch.refused.len() == 1, "{batch:?}");
+    ensure!(batch.refused[0].reason == DELETED_TASK_REVIEW, "{}", batch.refused[0].reason);
+    let bulk = l.w.app.review_many(&l.w.supervisor, &[(report.0, accept.clone())]).await?;
+    ensure!(matches!(&bulk[0], Err(AppError::Conflict(m)) if m == DELETED_TASK_REVIEW), "{bulk:?}");
+    let stored = l.w.app.store().report(l.w.tenant, report).await?.map(|r| r.status);
+    ensure!(stored == Some(qingdan_domain::ReportStatus::Submitted), "still waiting: {stored:?}");
+    ensure!(l.w.app.store().task(l.w.tenant, a).await?.map(|t| t.task.percent_done) == Some(0), "untouched");
+    ensure!(matches!(l.w.app.task_family(&l.w.supervisor, a).await, Err(AppError::NotFound(_))), "API: no such task");
+    ensure!(matches!(l.w.app.task(&l.reporter, a).await, Err(AppError::NotFound(_))));
+    let recent = l.w.app.my_tasks(&l.reporter, None, 0).await?.recent;
+    ensure!(recent.iter().all(|r| r.report.task_id != a), "the reporter's list links to no gone task");
+
+    l.w.app.restore_task(&l.w.supervisor, a).await?;
+    ensure!(waiting(&l).await?.total == 1, "back in the queue with its task");
+    l.w.app.review(&l.w.supervisor, report, &accept).await?;
+    ensure!(l.percent(a).await? == 60);
+    Ok(())
+}
+
+/// 恢复 puts a task back on its old place among its siblings, not last; a
+/// task whose parent is in the 回收站 too waits for it (refused, saying
+/// so) and then comes back under it; a place taken meanwhile puts it last,
+/// and says so.
+async fn restored_places(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, b, _] = l.leaves;
+    let [one, two] = l.sections;
+    let children = |l: &List, of: TaskId| {
+        let (app, office) = (l.w.app.clone(), l.w.supervisor.clone());
+        async move {
+            let children = app.task_detail(&office, of).await?.children;
+            anyhow::Ok(children.into_iter().map(|c| c.task.id).collect::<Vec<_>>())
+        }
+    };
+    let tops = |l: &List| {
+        let (app, office, plan) = (l.w.app.clone(), l.w.supervisor.clone(), l.plan);
+        async move {
+            let all = app.plan_overview(&office, plan, &TaskFilter::default()).await?.tasks.items;
+            anyhow::Ok(all.into_iter().filter(|t| t.task.parent_id.is_none()).map(|t| t.task.id).collect::<Vec<_>>())
+        }
+    };
+    l.w.app.delete_task(&l.w.supervisor, a).await?;
+    ensure!(l.w.app.restore_task(&l.w.supervisor, a).await? == RestoredPlace::Original);
+    ensure!(children(&l, one).await? == [a, b], "A first again: {:?}", children(&l, one).await?);
+
+    l.w.app.delete_task(&l.w.supervisor, a).await?;
+    l.w.app.delete_task(&l.w.supervisor, one).await?;
+    match l.w.app.restore_task(&l.w.supervisor, a).await {
+        Err(AppError::Conflict(m)) if m.contains("上级任务也在回收站中") => {}
+        other => bail!("A waits for its parent: {other:?}"),
+    }
+    ensure!(tops(&l).await? == [two], "A did not come back as a section");
+    ensure!(l.w.app.restore_task(&l.w.supervisor, one).await? == RestoredPlace::Original);
+    ensure!(tops(&l).await? == [one, two], "一、 first again");
+    ensure!(l.w.app.restore_task(&l.w.supervisor, a).await? == RestoredPlace::Original);
+    ensure!(children(&l, one).await? == [a, b], "A under 一、, first");
+    let a_now = l.w.app.task(&l.w.supervisor, a).await?.task;
+    ensure!(a_now.parent_id == Some(one) && a_now.depth == 1, "{a_now:?}");
+
+    // B's place (the last) is taken by a task added meanwhile: B comes after it.
+    l.w.app.delete_task(&l.w.supervisor, b).await?;
+    let added = add(&l.w, l.plan, Some(one), "新增任务", "1").await?;
+    ensure!(l.w.app.restore_task(&l.w.supervisor, b).await? == RestoredPlace::Last);
+    ensure!(children(&l, one).await? == [a, added, b], "{:?}", children(&l, one).await?);
+    Ok(())
+}
+
+/// An archived plan takes no change: not a task restored into it, not a
+/// responsibility (one task, or in the API's bulk call), with the message
+/// every other change to it gets; the 回收站 says its tasks wait.
+async fn archived_refuses_all(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, _, c] = l.leaves;
+    l.w.app.delete_task(&l.w.supervisor, c).await?;
+    let other = l.w.org("市财政局").await?;
+    l.w.app.archive_plan(&l.w.supervisor, l.plan, true).await?;
+    let before = l.w.app.store().audit_count(l.w.tenant).await?;
+    let archived = |r: Result<(), AppError>| matches!(r, Err(AppError::Conflict(m)) if m == ARCHIVED_PLAN);
+    ensure!(archived(l.w.app.restore_task(&l.w.supervisor, c).await.map(|_| ())), "no restore into it");
+    let trash = l.w.app.deleted_tasks(&l.w.supervisor).await?;
+    ensure!(trash.len() == 1 && trash[0].is_plan_archived, "{trash:?}");
+    let input = ResponsibilityInput { lead_org_id: Some(other.0), ..ResponsibilityInput::default() };
+    ensure!(archived(l.w.app.set_responsibility(&l.w.supervisor, a, &input).await), "no 责任分工");
+    let items = [BulkResponsibilityInput { task_id: a.0, responsibility: input.clone() }];
+    let bulk = l.w.app.set_responsibilities(&l.w.supervisor, &items).await?;
+    ensure!(archived(bulk.into_iter().next().context("one")?.map(|_| ())), "nor through the API's bulk call");
+    ensure!(l.w.app.task(&l.w.supervisor, a).await?.task.responsibility.lead_org_id == Some(l.org));
+    ensure!(l.w.app.store().audit_count(l.w.tenant).await? == before, "nothing changed");
+    l.w.app.archive_plan(&l.w.supervisor, l.plan, false).await?;
+    l.w.app.restore_task(&l.w.supervisor, c).await?;
+    l.w.app.set_responsibility(&l.w.supervisor, a, &input).await?;
+    Ok(())
+}
+
+/// 责任人须是牵头单位的人员 and 牵头单位不能同时是配合单位 hold after 批量分配
+/// (the owner from elsewhere is cleared, the new lead leaves the supporting
+/// orgs, and the answer names the tasks) and after a person moves to
+/// another org (cleared as owner of the tasks their new org does not lead,
+/// named, and in the audit trail).
+async fn owner_in_lead_org(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, b, c] = l.leaves;
+    let finance = l.w.org("市财政局").await?;
+    let industry = l.w.org("市工信局").await?;
+    let mine = ResponsibilityInput {
+        lead_org_id: Some(l.org.0),
+        supporting_org_ids: vec![finance.0, industry.0],
+        owner_id: Some(l.reporter.id.0),
+        ..ResponsibilityInput::default()
+    };
+    for task in [a, b, c] {
+        l.w.app.set_responsibility(&l.w.supervisor, task, &mine).await?;
+    }
+    let done = l.w.app.bulk_assign(&l.w.supervisor, l.plan, &[a], Some(finance), None).await?;
+    ensure!(done.changed == 1, "{done:?}");
+    ensure!(done.owners_cleared.iter().map(|(t, _)| *t).collect::<Vec<_>>() == [a], "{done:?}");
+    ensure!(done.supporting_dropped.len() == 1 && done.owners_cleared[0].1.contains("新建5G基站"), "{done:?}");
+    let r = l.w.app.task(&l.w.supervisor, a).await?.task.responsibility;
+    let expected =
+        Responsibility { lead_org_id: Some(finance), supporting_org_ids: vec![industry], ..Responsibility::default() };
+    ensure!(r == expected, "{r:?}");
+    // A leader alone changes nobody's owner.
+    let leader = l.w.user("li", Role::Leader, l.w.supervisor.org_id).await?;
+    let done = l.w.app.bulk_assign(&l.w.supervisor, l.plan, &[b], None, Some(leader.id)).await?;
+    ensure!(done.owners_cleared.is_empty() && done.supporting_dropped.is_empty(), "{done:?}");
+    ensure!(l.w.app.task(&l.w.supervisor, b).await?.task.responsibility.owner_id == Some(l.reporter.id));
+
+    // B and C are still his; his new org leads neither.
+    let moved = UserEdit { display_name: "调动后".into(), role: "reporter".into(), org_id: industry.0 };
+    let updated = l.w.app.update_user(&l.w.admin, l.reporter.id, &moved).await?;
+    let cleared: Vec<TaskId> = updated.owner_cleared.iter().map(|(t, _)| *t).collect();
+    ensure!(cleared == [b, c], "{cleared:?}");
+    for task in [b, c] {
+        let r = l.w.app.task(&l.w.supervisor, task).await?.task.responsibility;
+        ensure!(r.owner_id.is_none() && r.lead_org_id == Some(l.org), "{task:?}: {r:?}");
+    }
+    let trail = l.w.app.store().audit_trail(l.w.tenant, "task", b.0).await?;
+    ensure!(trail.last().is_some_and(|e| e.action == "set_responsibility"), "the clearing is in the trail");
     Ok(())
 }

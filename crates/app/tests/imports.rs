@@ -156,7 +156,7 @@ async fn edit_as_an_office(w: &World, plan: PlanId) -> Result<()> {
     ensure!(leaf_count(w, plan).await? == leaves);
     let org = w.org("市发展和改革委员会").await?;
     let ids: Vec<_> = tasks.iter().take(3).map(|t| t.task.id).collect();
-    ensure!(w.app.bulk_assign(&w.supervisor, plan, &ids, Some(org), None).await? == 3);
+    ensure!(w.app.bulk_assign(&w.supervisor, plan, &ids, Some(org), None).await?.changed == 3);
     let led = w
         .app
         .plan_overview(&w.supervisor, plan, &qingdan_app::TaskFilter { lead_org: Some(org.0.to_string()), ..filter })

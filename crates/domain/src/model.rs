@@ -146,6 +146,69 @@ impl Responsibility {
     pub fn involves(&self, org: OrgId) -> bool {
         self.lead_org_id == Some(org) || self.supporting_org_ids.contains(&org)
     }
+
+    /// The rules of 责任分工 this one breaks, given the org the owner works
+    /// in (`None`: no owner, or not known): the owner works in the lead org,
+    /// and the lead org is not also a supporting org. The single-task form,
+    /// the API, 批量分配 and moving a person to another org all ask this.
+    pub fn faults(&self, owner_org: Option<OrgId>) -> Vec<ResponsibilityFault> {
+        let mut faults = Vec::new();
+        if self.owner_id.is_some() && (owner_org.is_none() || owner_org != self.lead_org_id) {
+            faults.push(ResponsibilityFault::OwnerOutsideLeadOrg);
+        }
+        if self.lead_org_id.is_some_and(|lead| self.supporting_org_ids.contains(&lead)) {
+            faults.push(ResponsibilityFault::LeadAlsoSupporting);
+        }
+        faults
+    }
+
+    /// This responsibility with the lead org and/or lead leader replaced
+    /// (`None`: kept), made to keep the rules of [`Responsibility::faults`]:
+    /// an owner outside the new lead org is no longer the owner, and a new
+    /// lead org leaves the supporting orgs. Returns what had to be dropped.
+    pub fn with_lead(
+        &self,
+        lead_org: Option<OrgId>,
+        lead_leader: Option<UserId>,
+        owner_org: Option<OrgId>,
+    ) -> (Responsibility, Vec<ResponsibilityFault>) {
+        let mut next = self.clone();
+        if let Some(org) = lead_org {
+            next.lead_org_id = Some(org);
+        }
+        if let Some(leader) = lead_leader {
+            next.lead_leader_id = Some(leader);
+        }
+        let faults = next.faults(owner_org);
+        for fault in &faults {
+            match fault {
+                ResponsibilityFault::OwnerOutsideLeadOrg => next.owner_id = None,
+                ResponsibilityFault::LeadAlsoSupporting => {
+                    next.supporting_org_ids.retain(|o| Some(*o) != next.lead_org_id);
+                }
+            }
+        }
+        (next, faults)
+    }
+}
+
+/// A rule of 责任分工 broken; see [`Responsibility::faults`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponsibilityFault {
+    /// 责任人须是牵头单位的人员.
+    OwnerOutsideLeadOrg,
+    /// 牵头单位不能同时是配合单位.
+    LeadAlsoSupporting,
+}
+
+impl ResponsibilityFault {
+    /// What the office reads, and the field it is about.
+    pub fn message(self) -> &'static str {
+        match self {
+            ResponsibilityFault::OwnerOutsideLeadOrg => "责任人须是牵头单位的人员",
+            ResponsibilityFault::LeadAlsoSupporting => "牵头单位不能同时是配合单位",
+        }
+    }
 }
 
 /// 任务事项 (task): one line of the list, possibly with sub-tasks.
@@ -381,5 +444,44 @@ impl OutboxStatus {
             OutboxStatus::Sent => "已发送",
             OutboxStatus::Failed => "失败",
         }
+    }
+}
+
+#[cfg(test)]
+mod responsibility_tests {
+    use super::*;
+
+    fn of(lead: i64, supporting: &[i64], owner: Option<i64>) -> Responsibility {
+        Responsibility {
+            lead_leader_id: None,
+            lead_org_id: Some(OrgId(lead)),
+            supporting_org_ids: supporting.iter().copied().map(OrgId).collect(),
+            owner_id: owner.map(UserId),
+        }
+    }
+
+    #[test]
+    fn a_responsibility_breaks_a_rule_when_its_owner_or_supporting_orgs_disagree_with_its_lead() {
+        use ResponsibilityFault::*;
+        let cases: [(Responsibility, Option<OrgId>, Vec<ResponsibilityFault>); 5] = [
+            (of(1, &[2], Some(9)), Some(OrgId(1)), vec![]),
+            (of(1, &[2], None), None, vec![]),
+            (of(1, &[2], Some(9)), Some(OrgId(2)), vec![OwnerOutsideLeadOrg]),
+            (of(1, &[1, 2], Some(9)), Some(OrgId(1)), vec![LeadAlsoSupporting]),
+            (of(1, &[1], Some(9)), None, vec![OwnerOutsideLeadOrg, LeadAlsoSupporting]),
+        ];
+        for (r, owner_org, faults) in cases {
+            assert_eq!(r.faults(owner_org), faults, "{r:?} with the owner in {owner_org:?}");
+        }
+    }
+
+    #[test]
+    fn a_new_lead_org_drops_an_owner_from_elsewhere_and_leaves_the_supporting_orgs() {
+        let before = of(1, &[2, 3], Some(9));
+        let (after, dropped) = before.with_lead(Some(OrgId(2)), None, Some(OrgId(1)));
+        assert_eq!(after, of(2, &[3], None));
+        assert_eq!(dropped, [ResponsibilityFault::OwnerOutsideLeadOrg, ResponsibilityFault::LeadAlsoSupporting]);
+        let (same, dropped) = before.with_lead(None, Some(UserId(5)), Some(OrgId(1)));
+        assert_eq!((same.owner_id, same.lead_leader_id, dropped), (Some(UserId(9)), Some(UserId(5)), vec![]));
     }
 }

@@ -107,6 +107,12 @@ pub enum Conflict {
     FactorState,
     /// A decision, 前期手续 or 堵点 is a 督办 matter already.
     AlreadyAssigned,
+    /// A report to review or send back is on a task in the 回收站.
+    DeletedTaskReview,
+    /// A change to a plan that is archived (read-only).
+    PlanArchived,
+    /// A task to restore from the 回收站 whose parent is in the 回收站 too.
+    ParentDeleted,
 }
 
 /// The unique names a [`Conflict::Taken`] can be about.

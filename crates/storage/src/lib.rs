@@ -36,7 +36,7 @@ mod supervision;
 mod tokens;
 
 pub use admin::orgs::NewOrg;
-pub use admin::users::{NewUser, PasswordChange, UserChange, UserLogin};
+pub use admin::users::{NewUser, PasswordChange, UserChange, UserLogin, UserUpdated};
 pub use assessment::{EnteredValue, OrgMatterFigures, OrgTaskFigures, ProjectFigureRow, Publication, StoredScheme};
 pub use audit::{AuditQuery, ChainHead};
 pub use auth::FailureCount;
@@ -52,7 +52,7 @@ pub use ledgers::{LedgerItem, LedgerOrg, LedgerParent, LedgerQuery, LedgerTask};
 pub use notifications::{NewChannel, NewNotification, NotificationChannel, OutboxItem};
 pub use plans::NewPlan;
 pub use plans::copy::CopiedPlan;
-pub use plans::editing::{DeletedTask, Recount, TaskChange};
+pub use plans::editing::{BulkLead, DeletedTask, Recount, RestoredPlace, TaskChange};
 pub use plans::repair::MendedPlan;
 pub use plans::tasks::{
     LightCounts, NewTarget, NewTask, Relit, ReportBasis, TaskConditions, TaskFamilyRows, TaskListItem, TaskPage,

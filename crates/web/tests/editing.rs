@@ -16,6 +16,7 @@ on_both_engines! {
     the_office_edits_moves_deletes_and_the_admin_restores_through_the_pages => pages;
     a_reporter_reaches_none_of_the_mending => refused;
     a_refused_merge_says_why_on_the_edit_page => refused_merge;
+    an_archived_plan_offers_no_change_and_a_refused_form_keeps_what_was_typed => archived_pages;
 }
 
 async fn pages(backend: Backend) -> Result<()> {
@@ -94,9 +95,8 @@ async fn pages(backend: Backend) -> Result<()> {
 
     let form = format!("task_ids={}&task_ids={}&lead_org_id={}&lead_leader_id=", a.0, b.0, other.0);
     let reply = send(&router, post_form(&format!("/plans/{}/assign", plan.0), &office, &form)?).await?;
-    ensure!(reply.location() == format!("/plans/{}?done=assigned&n=2", plan.0), "{}", reply.location());
-    let page = send(&router, get(&reply.location(), &office)?).await?;
-    ensure!(page.select("#done").concat().contains("已为2项任务"));
+    ensure!(reply.location() == format!("/plans/{}", plan.0), "{}", reply.location());
+    ensure!(flash(&reply).contains("已为2项任务"), "{}", flash(&reply));
     ensure!(w.app.task(&w.supervisor, b).await?.task.responsibility.lead_org_id == Some(other));
 
     let reply = send(&router, post_form(&format!("/plans/{}/archive", plan.0), &office, "archived=1")?).await?;
@@ -169,5 +169,65 @@ async fn refused_merge(backend: Backend) -> Result<()> {
     ensure!(reply.select("#task-merge .field-error").concat().contains("已有报送记录"), "{}", reply.body);
     ensure!(!reply.body.contains("整批撤销"), "not the ledger's message");
     ensure!(w.app.task(&w.supervisor, b).await?.task.title == "改造老旧小区120个", "nothing merged");
+    Ok(())
+}
+
+/// Who may restore is named; 批量分配 refused keeps the ticks and choices; a
+/// deleted task is no task to the API; an archived plan's task page offers
+/// neither 编辑任务 nor 责任分工, and an edit or a 责任分工 refused because
+/// the plan was archived meanwhile keeps what was typed (409); its deleted
+/// task waits in the 回收站 without a 恢复 button, and a restore is refused there.
+async fn archived_pages(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-01").await?;
+    let org = w.org("市发改委").await?;
+    let other = w.org("市工信局").await?;
+    let leader = w.user("li", Role::Leader, org).await?;
+    let plan = w.plan().await?;
+    let a = w.task(plan, "新建5G基站3000个", org, &[], None).await?;
+    let b = w.task(plan, "改造老旧小区120个", org, &[], None).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    let office = sign_in_as(&router, "supervisor").await?;
+
+    let said = send(&router, get(&format!("/plans/{}?done=deleted", plan.0), &office)?).await?;
+    ensure!(said.select("#done").concat().contains("督查室可在回收站恢复"), "{}", said.body);
+    let form = format!("lead_org_id={}&lead_leader_id={}", other.0, leader.id.0);
+    let reply = send(&router, post_form(&format!("/plans/{}/assign", plan.0), &office, &form)?).await?;
+    ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.status);
+    ensure!(reply.select("#bulk-error").concat().contains("请先勾选任务"), "{}", reply.body);
+    let chosen = reply.attrs("#bulk-form select[name=lead_org_id] option[selected]", "value");
+    ensure!(chosen == [other.0.to_string()], "the unit is kept: {chosen:?}");
+    let chosen = reply.attrs("#bulk-form select[name=lead_leader_id] option[selected]", "value");
+    ensure!(chosen == [leader.id.0.to_string()], "the leader is kept: {chosen:?}");
+
+    send(&router, post_form(&format!("/tasks/{}/delete", b.0), &office, "")?).await?;
+    let api = send(&router, get(&format!("/api/v1/tasks/{}", b.0), &office)?).await?;
+    ensure!(api.status == StatusCode::NOT_FOUND, "the 回收站 plan is not shown: {} {}", api.status, api.body);
+
+    let edit = send(&router, get(&format!("/tasks/{}/edit", a.0), &office)?).await?;
+    ensure!(edit.status == StatusCode::OK);
+    send(&router, post_form(&format!("/plans/{}/archive", plan.0), &office, "archived=1")?).await?;
+    let page = send(&router, get(&format!("/tasks/{}", a.0), &office)?).await?;
+    ensure!(page.select("#edit-link").is_empty() && page.select("#responsibility-form").is_empty(), "{}", page.body);
+    ensure!(page.select("#frozen").concat().contains("该计划已归档"), "{}", page.body);
+
+    // The forms were open before the plan was archived.
+    let typed = "number=1.&title=%E6%96%B0%E5%BB%BA5G%E5%9F%BA%E7%AB%994000%E4%B8%AA&weight=1&start_date=2026-01-01&deadline=2026-12-31";
+    let reply = send(&router, post_form(&format!("/tasks/{}/edit", a.0), &office, typed)?).await?;
+    ensure!(reply.status == StatusCode::CONFLICT, "{}", reply.status);
+    ensure!(reply.select("#title").concat().contains("新建5G基站4000个"), "what was typed is kept: {}", reply.body);
+    ensure!(reply.select("#error").concat().contains("该计划已归档"), "{}", reply.body);
+    let form = format!("lead_org_id={}&lead_leader_id={}&owner_id=", other.0, leader.id.0);
+    let reply = send(&router, post_form(&format!("/tasks/{}/responsibility", a.0), &office, &form)?).await?;
+    ensure!(reply.status == StatusCode::CONFLICT, "{}", reply.status);
+    ensure!(reply.select("#responsibility-error").concat().contains("该计划已归档"), "{}", reply.body);
+    let chosen = reply.attrs("#lead_org_id option[selected]", "value");
+    ensure!(chosen == [other.0.to_string()], "the typed lead org is kept: {chosen:?}");
+    ensure!(w.app.task(&w.supervisor, a).await?.task.responsibility.lead_org_id == Some(org), "unchanged");
+
+    let trash = send(&router, get("/admin/trash", &office)?).await?;
+    ensure!(trash.select("#trash form").is_empty() && trash.body.contains("所属计划已归档"), "{}", trash.body);
+    let reply = send(&router, post_form(&format!("/admin/trash/{}/restore", b.0), &office, "")?).await?;
+    ensure!(reply.status == StatusCode::CONFLICT, "{}", reply.status);
+    ensure!(reply.select("#error").concat().contains("该计划已归档"), "{}", reply.body);
     Ok(())
 }

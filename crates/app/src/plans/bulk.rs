@@ -90,6 +90,11 @@ impl App {
                     continue;
                 }
             };
+            // An archived plan takes no change, as on the single task's call.
+            if let Err(e) = super::require_editable(&self.plan(user, task.task.plan_id).await?) {
+                checked.push(Err(e));
+                continue;
+            }
             let mut invalid = Invalid::new();
             let responsibility = self.check_responsibility(user, &mut invalid, "", &item.responsibility).await?;
             checked.push(invalid.into_result().map(|()| (task.task.id, responsibility)).map_err(AppError::from));

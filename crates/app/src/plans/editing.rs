@@ -1,13 +1,13 @@
 //! Mending a published list (the office's work): a task's text, weight and
 //! dates, its targets, its place in the tree, lead orgs and leaders in bulk,
-//! deleting to the 回收站 and (an admin) restoring, archiving a plan. A plan
+//! deleting to the 回收站 and (the office) restoring, archiving a plan. A plan
 //! that is archived takes no changes until it is published again.
 
 use crate::guards::require_supervisor;
 use crate::input::{TargetInput, check_target, parse_date, parse_decimal};
 use crate::{App, AppError, Result, lenient};
 use qingdan_domain::{Decimal, Invalid, OrgId, Plan, PlanId, PlanStatus, Role, TargetId, TaskId, User, UserId};
-use qingdan_storage::{DeletedTask, MendedPlan, Recount, TaskChange};
+use qingdan_storage::{BulkLead, DeletedTask, MendedPlan, Recount, RestoredPlace, TaskChange};
 use serde::Deserialize;
 
 /// A task's own fields as typed on its edit form.
@@ -142,7 +142,7 @@ impl App {
     }
 
     /// Deletes a task (with its sub-tasks, targets and reports) to the
-    /// 回收站; an admin can restore it.
+    /// 回收站; the office (督查室) can restore it.
     pub async fn delete_task(&self, user: &User, id: TaskId) -> Result<()> {
         self.editable_plan_of(user, id).await?;
         let rules = self.store.status_rules(user.tenant_id).await?;
@@ -157,8 +157,12 @@ impl App {
         Ok(self.store.deleted_tasks(user.tenant_id).await?)
     }
 
-    /// Puts a deleted task back where it stood (the office).
-    pub async fn restore_task(&self, user: &User, id: TaskId) -> Result<()> {
+    /// Puts a deleted task back where it stood (the office): under its old
+    /// parent, on its old place among the siblings when still free, else
+    /// after the last one ([`RestoredPlace`] says which). Refused while its
+    /// parent is in the 回收站 too (restore that first), and into an archived
+    /// plan ([`crate::ARCHIVED_PLAN`]).
+    pub async fn restore_task(&self, user: &User, id: TaskId) -> Result<RestoredPlace> {
         require_supervisor(user)?;
         let rules = self.store.status_rules(user.tenant_id).await?;
         let done = self.store.restore_task(user.tenant_id, id, self.recount(&rules), self.actor(user)).await;
@@ -167,7 +171,10 @@ impl App {
     }
 
     /// Sets the lead org and/or lead leader of the chosen tasks of a plan in
-    /// one step; returns how many tasks changed.
+    /// one step. The rules of 责任分工 hold after it as on the single task's
+    /// form (`Responsibility::faults`): an owner who does not work in the new
+    /// lead org is cleared, and the new lead org leaves the supporting orgs;
+    /// the answer names those tasks.
     pub async fn bulk_assign(
         &self,
         user: &User,
@@ -175,7 +182,7 @@ impl App {
         ids: &[TaskId],
         lead_org: Option<OrgId>,
         lead_leader: Option<UserId>,
-    ) -> Result<u64> {
+    ) -> Result<BulkLead> {
         require_supervisor(user)?;
         let plan = self.plan(user, plan).await?;
         require_editable(&plan)?;
@@ -256,7 +263,7 @@ impl App {
 pub(crate) fn require_editable(plan: &Plan) -> Result<()> {
     match plan.status {
         PlanStatus::Draft | PlanStatus::Published => Ok(()),
-        PlanStatus::Archived => Err(AppError::Conflict("该计划已归档，不能修改；如需修改请先取消归档".into())),
-        PlanStatus::Trash => Err(AppError::Conflict("该任务已删除，请先由督查室从回收站恢复".into())),
+        PlanStatus::Archived => Err(AppError::Conflict(crate::error::ARCHIVED_PLAN.into())),
+        PlanStatus::Trash => Err(AppError::Conflict(crate::error::DELETED_TASK.into())),
     }
 }

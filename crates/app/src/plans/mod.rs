@@ -6,8 +6,8 @@ use crate::input::{TargetInput, check_target, half_width, parse_date, parse_deci
 use crate::{App, AppError, Result, lenient};
 use chrono::NaiveDate;
 use qingdan_domain::{
-    Decimal, Invalid, Light, Org, OrgId, Plan, PlanId, PlanStatus, ProgressReport, Responsibility, Role, Target,
-    TaskId, TenantId, User, UserId,
+    Decimal, Invalid, Light, Org, OrgId, Plan, PlanId, PlanStatus, ProgressReport, Responsibility, ResponsibilityFault,
+    Role, Target, TaskId, TenantId, User, UserId,
 };
 use qingdan_storage::{LightCounts, NewTarget, NewTask, TaskListItem, TaskPage, TaskQuery};
 use serde::Deserialize;
@@ -229,6 +229,22 @@ impl App {
         Ok(plan)
     }
 
+    /// Whether `plan` is the tenant's 回收站 (a plan seen once is cached, as
+    /// by [`App::plan`], so a task's read costs no query more).
+    async fn is_in_trash(&self, tenant: TenantId, plan: PlanId) -> Result<bool> {
+        if self.plans.get(&(tenant, plan)).is_some() {
+            return Ok(false);
+        }
+        match self.store.plan(tenant, plan).await? {
+            Some(p) if p.status == PlanStatus::Trash => Ok(true),
+            Some(p) => {
+                self.plans.put((tenant, plan), p);
+                Ok(false)
+            }
+            None => Ok(false),
+        }
+    }
+
     /// One page of a plan's task tree with its light counts, as the user may see it.
     pub async fn plan_overview(&self, user: &User, id: PlanId, filter: &TaskFilter) -> Result<PlanOverview> {
         let plan = self.plan(user, id).await?;
@@ -301,8 +317,13 @@ impl App {
     }
 
     /// A task the user may see; another org's task is `Forbidden` to a reporter.
+    /// A task in the 回收站 is no task to anyone here (its plan is hidden):
+    /// the office reaches it through the 回收站 page.
     pub async fn task(&self, user: &User, id: TaskId) -> Result<TaskListItem> {
         let item = self.store.task(user.tenant_id, id).await?.ok_or(AppError::NotFound("任务"))?;
+        if self.is_in_trash(user.tenant_id, item.task.plan_id).await? {
+            return Err(AppError::NotFound("任务"));
+        }
         if !can_view_task(user, &item) {
             return Err(AppError::Forbidden);
         }
@@ -314,6 +335,9 @@ impl App {
     pub async fn task_family(&self, user: &User, id: TaskId) -> Result<TaskFamily> {
         let tenant = user.tenant_id;
         let family = self.store.task_family(tenant, id).await?.ok_or(AppError::NotFound("任务"))?;
+        if self.is_in_trash(tenant, family.item.task.plan_id).await? {
+            return Err(AppError::NotFound("任务"));
+        }
         if !can_view_task(user, &family.item) {
             return Err(AppError::Forbidden);
         }
@@ -450,6 +474,7 @@ impl App {
     pub async fn set_responsibility(&self, user: &User, id: TaskId, input: &ResponsibilityInput) -> Result<()> {
         require_supervisor(user)?;
         let item = self.task(user, id).await?;
+        require_editable(&self.plan(user, item.task.plan_id).await?)?;
         let mut invalid = Invalid::new();
         let responsibility = self.check_responsibility(user, &mut invalid, "", input).await?;
         invalid.into_result()?;
@@ -478,9 +503,6 @@ impl App {
             if org(*o).await?.is_none() {
                 invalid.add(&field("supporting_org_ids"), "not_found", format!("配合单位（编号{o}）不存在"));
             }
-            if Some(*o) == input.lead_org_id {
-                invalid.add(&field("supporting_org_ids"), "is_lead", "牵头单位不能同时是配合单位");
-            }
         }
         if input.supporting_org_ids.len() > 30 {
             invalid.add(&field("supporting_org_ids"), "too_many", "配合单位最多30个");
@@ -492,21 +514,37 @@ impl App {
                 None => invalid.add(&field("lead_leader_id"), "not_found", "牵头领导不存在"),
             }
         }
+        let mut owner_org = None;
+        let mut is_owner_known = true;
         if let Some(u) = input.owner_id {
             match self.store.user(tenant, UserId(u)).await? {
-                Some(owner) if Some(owner.org_id.0) == input.lead_org_id => {}
-                Some(_) => invalid.add(&field("owner_id"), "not_in_lead_org", "责任人须是牵头单位的人员"),
-                None => invalid.add(&field("owner_id"), "not_found", "责任人不存在"),
+                Some(owner) => owner_org = Some(owner.org_id),
+                None => {
+                    is_owner_known = false;
+                    invalid.add(&field("owner_id"), "not_found", "责任人不存在");
+                }
             }
         }
         let mut supporting: Vec<OrgId> = input.supporting_org_ids.iter().copied().map(OrgId).collect();
         supporting.sort();
         supporting.dedup();
-        Ok(Responsibility {
+        let responsibility = Responsibility {
             lead_leader_id: input.lead_leader_id.map(UserId),
             lead_org_id: input.lead_org_id.map(OrgId),
             supporting_org_ids: supporting,
             owner_id: input.owner_id.map(UserId),
-        })
+        };
+        for fault in responsibility.faults(owner_org) {
+            match fault {
+                ResponsibilityFault::OwnerOutsideLeadOrg if is_owner_known => {
+                    invalid.add(&field("owner_id"), "not_in_lead_org", fault.message());
+                }
+                ResponsibilityFault::OwnerOutsideLeadOrg => {}
+                ResponsibilityFault::LeadAlsoSupporting => {
+                    invalid.add(&field("supporting_org_ids"), "is_lead", fault.message());
+                }
+            }
+        }
+        Ok(responsibility)
     }
 }

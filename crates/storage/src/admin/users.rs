@@ -1,9 +1,10 @@
 use crate::audit::{event, record};
 use crate::error::Entity;
+use crate::plans::tasks::task_in_tx;
 use crate::rows::code;
-use crate::store::{in_tx, on_pool, row_to_change};
+use crate::store::{in_tx, lock_plans_of_tasks, on_pool, row_to_change};
 use crate::{Actor, Result, StorageError, Store};
-use qingdan_domain::{OrgId, Role, TenantId, User, UserId};
+use qingdan_domain::{OrgId, PlanStatus, ResponsibilityFault, Role, TaskId, TenantId, User, UserId};
 use serde_json::json;
 
 /// A new user to create; the password arrives already hashed.
@@ -218,8 +219,14 @@ impl Store {
     }
 
     /// Changes a user's name, role and org (audited with before and after).
-    pub async fn update_user(&self, tenant: TenantId, id: UserId, change: &UserChange, actor: Actor) -> Result<User> {
-        in_tx!(self, tx => {
+    pub async fn update_user(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        change: &UserChange,
+        actor: Actor,
+    ) -> Result<UserUpdated> {
+        let owner_cleared = in_tx!(self, tx => {
             let before: Option<(String, String, i64)> =
                 row_to_change!(tx, "SELECT display_name, role, org_id FROM users WHERE tenant_id = $1 AND id = $2", tenant.0, id.0);
             let (display_name, role, org_id) = before.ok_or(StorageError::NotFound(Entity::User))?;
@@ -234,8 +241,35 @@ impl Store {
             let old = json!({"display_name": display_name, "role": role, "org_id": org_id});
             let new = json!({"display_name": change.display_name, "role": change.role.code(), "org_id": change.org_id});
             record!(tx, event(tenant, actor, "user", id.0, "update", Some(old), Some(new)));
+            let mut cleared = Vec::new();
+            if org_id != change.org_id.0 {
+                // Moved to another org: the tasks they own whose lead org is not
+                // their new one break 责任人须是牵头单位的人员, and lose them as
+                // owner (not in archived plans, which take no change).
+                let owned: Vec<i64> = sqlx::query_scalar(
+                    "SELECT tasks.id FROM tasks JOIN plans ON plans.id = tasks.plan_id \
+                     WHERE tasks.tenant_id = $1 AND tasks.owner_id = $2 AND plans.status <> $3 ORDER BY tasks.id",
+                )
+                .bind(tenant.0).bind(id.0).bind(PlanStatus::Archived.code()).fetch_all(&mut *tx).await?;
+                lock_plans_of_tasks!(tx, tenant, owned.iter().copied());
+                for task in owned {
+                    let item = task_in_tx!(tx, tenant, TaskId(task));
+                    let r = &item.task.responsibility;
+                    if r.owner_id != Some(id) || !r.faults(Some(change.org_id)).contains(&ResponsibilityFault::OwnerOutsideLeadOrg) {
+                        continue;
+                    }
+                    sqlx::query("UPDATE tasks SET owner_id = NULL WHERE tenant_id = $1 AND id = $2")
+                        .bind(tenant.0).bind(task).execute(&mut *tx).await?;
+                    let before = json!(r);
+                    let after = json!({"owner_id": null, "owner_moved_to_org": change.org_id});
+                    record!(tx, event(tenant, actor, "task", task, "set_responsibility", Some(before), Some(after)));
+                    cleared.push((TaskId(task), format!("{} {}", item.task.number, item.task.title).trim().to_owned()));
+                }
+            }
+            cleared
         });
-        self.user(tenant, id).await?.ok_or(StorageError::NotFound(Entity::User))
+        let user = self.user(tenant, id).await?.ok_or(StorageError::NotFound(Entity::User))?;
+        Ok(UserUpdated { user, owner_cleared })
     }
 
     /// Disables a user (ending their sessions) or enables them again.
@@ -269,6 +303,14 @@ pub struct PasswordChange<'a> {
     pub must_change: bool,
     /// The hash of the session token to keep signed in.
     pub keep_session: Option<&'a str>,
+}
+
+/// A user as changed, and the tasks ("number title") whose owner they were
+/// and no longer are, having moved out of the task's lead org.
+#[derive(Debug, Clone)]
+pub struct UserUpdated {
+    pub user: User,
+    pub owner_cleared: Vec<(TaskId, String)>,
 }
 
 /// What an admin may change of a user.

@@ -7,14 +7,14 @@
 
 use crate::audit::{event, record};
 use crate::error::Entity;
-use crate::plans::tasks::{NewTarget, PATH_STEP, place_under, task_in_tx, task_targets};
+use crate::plans::tasks::{NewTarget, PATH_STEP, TASK_SELECT, TaskRow, place_under, task_in_tx, task_targets};
 use crate::rows::decimal;
 use crate::store::{in_tx, lock_plan, lock_plan_of, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{
-    OrgId, Period, PlanId, PlanStatus, ReportStatus, StatusRules, Target, TargetId, TaskId, TenantId, UserId,
-    weighted_percent, work_progress,
+    OrgId, Period, PlanId, PlanStatus, ReportStatus, ResponsibilityFault, StatusRules, Target, TargetId, TaskId,
+    TenantId, UserId, weighted_percent, work_progress,
 };
 use serde_json::json;
 
@@ -47,8 +47,30 @@ pub struct DeletedTask {
     pub title: String,
     pub plan_id: PlanId,
     pub plan_title: String,
+    /// Its plan is archived: it cannot be restored until the plan is published again.
+    pub is_plan_archived: bool,
     pub deleted_by: Option<String>,
     pub deleted_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// What [`Store::bulk_set_lead`] did: how many tasks changed, and the tasks
+/// ("number title") whose owner it cleared or whose supporting orgs it left
+/// without the new lead org.
+#[derive(Debug, Clone, Default)]
+pub struct BulkLead {
+    pub changed: u64,
+    pub owners_cleared: Vec<(TaskId, String)>,
+    pub supporting_dropped: Vec<(TaskId, String)>,
+}
+
+/// Where [`Store::restore_task`] put a task back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestoredPlace {
+    /// Under its old parent, on its old place among the siblings.
+    Original,
+    /// Under its old parent, after the last sibling: its old place was taken
+    /// meanwhile (or not known, for a task deleted before places were kept).
+    Last,
 }
 
 /// Everything the figures of one edited task depend on; see [`Store::update_task`].
@@ -430,9 +452,12 @@ impl Store {
         Ok(TaskId(next))
     }
 
-    /// Sets the lead org and lead leader of many tasks at once, in one
-    /// transaction; returns how many were changed. Each task's audit event
-    /// has what it had before, read under the plan's lock.
+    /// Sets the lead org and/or lead leader of many tasks at once, in one
+    /// transaction. Each task keeps the rules of 责任分工 as
+    /// [`Responsibility::with_lead`] mends it: an owner who does not work in
+    /// the new lead org is no longer its owner, and the new lead org leaves
+    /// its supporting orgs; [`BulkLead`] says which tasks. Each task's audit
+    /// event has what it had before, read under the plan's lock.
     pub async fn bulk_set_lead(
         &self,
         tenant: TenantId,
@@ -441,34 +466,50 @@ impl Store {
         lead_org: Option<OrgId>,
         lead_leader: Option<UserId>,
         actor: Actor,
-    ) -> Result<u64> {
-        let changed = in_tx!(self, tx => {
+    ) -> Result<BulkLead> {
+        let done = in_tx!(self, tx => {
             lock_plan!(tx, tenant, plan.0);
-            let mut changed = 0;
-            let lock = tx.for_update();
-            let read = format!(
-                "SELECT lead_org_id, lead_leader_id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3{lock}"
-            );
+            let mut done = BulkLead::default();
             for id in ids {
-                // What each task had, for the audit trail, read under the plan's lock.
-                let was: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(read.as_str()))
+                let sql = format!("{TASK_SELECT} WHERE tasks.tenant_id = $1 AND tasks.plan_id = $2 AND tasks.id = $3");
+                let row: Option<TaskRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(tenant.0).bind(plan.0).bind(id.0).fetch_optional(&mut *tx).await?;
-                let Some((org_was, leader_was)) = was else { continue };
+                let Some(row) = row else { continue };
+                let task = row.into_item()?.task;
+                let before = task.responsibility.clone();
+                let owner_org: Option<i64> = match before.owner_id {
+                    Some(owner) => sqlx::query_scalar("SELECT org_id FROM users WHERE tenant_id = $1 AND id = $2")
+                        .bind(tenant.0).bind(owner.0).fetch_optional(&mut *tx).await?,
+                    None => None,
+                };
+                let (after, dropped) = before.with_lead(lead_org, lead_leader, owner_org.map(OrgId));
                 sqlx::query(
-                    "UPDATE tasks SET lead_org_id = COALESCE($1, lead_org_id), lead_leader_id = COALESCE($2, lead_leader_id) \
-                     WHERE tenant_id = $3 AND plan_id = $4 AND id = $5",
+                    "UPDATE tasks SET lead_org_id = $1, lead_leader_id = $2, owner_id = $3 \
+                     WHERE tenant_id = $4 AND plan_id = $5 AND id = $6",
                 )
-                .bind(lead_org.map(|o| o.0)).bind(lead_leader.map(|u| u.0)).bind(tenant.0).bind(plan.0).bind(id.0)
+                .bind(after.lead_org_id.map(|o| o.0)).bind(after.lead_leader_id.map(|u| u.0)).bind(after.owner_id.map(|u| u.0))
+                .bind(tenant.0).bind(plan.0).bind(id.0)
                 .execute(&mut *tx).await?;
-                changed += 1;
-                let before = json!({"lead_org_id": org_was, "lead_leader_id": leader_was});
-                let after = json!({"lead_org_id": lead_org.map(|o| o.0).or(org_was),
-                                   "lead_leader_id": lead_leader.map(|u| u.0).or(leader_was), "bulk": true});
-                record!(tx, event(tenant, actor, "task", id.0, "set_responsibility", Some(before), Some(after)));
+                let label = format!("{} {}", task.number, task.title).trim().to_owned();
+                for fault in dropped {
+                    match fault {
+                        ResponsibilityFault::OwnerOutsideLeadOrg => done.owners_cleared.push((*id, label.clone())),
+                        ResponsibilityFault::LeadAlsoSupporting => {
+                            sqlx::query("DELETE FROM task_supporting_orgs WHERE tenant_id = $1 AND task_id = $2 AND org_id = $3")
+                                .bind(tenant.0).bind(id.0).bind(after.lead_org_id.map(|o| o.0))
+                                .execute(&mut *tx).await?;
+                            done.supporting_dropped.push((*id, label.clone()));
+                        }
+                    }
+                }
+                done.changed += 1;
+                let mut after_json = json!(after);
+                after_json["bulk"] = json!(true);
+                record!(tx, event(tenant, actor, "task", id.0, "set_responsibility", Some(json!(before)), Some(after_json)));
             }
-            changed
+            done
         });
-        Ok(changed)
+        Ok(done)
     }
 
     /// Deletes a task with its sub-tasks, targets and reports into the
@@ -516,11 +557,11 @@ impl Store {
                 let (new_path, _) = last_child_place!(tx, tenant, trash.0, None::<i64>);
                 move_subtree!(tx, tenant, id.0, &old_path, old_depth, trash.0, None::<i64>, &new_path, 0_i64);
                 sqlx::query(
-                    "INSERT INTO deleted_tasks (tenant_id, task_id, plan_id, parent_id, deleted_by, deleted_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO deleted_tasks (tenant_id, task_id, plan_id, parent_id, deleted_by, deleted_at, sort_path) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(tenant.0).bind(id.0).bind(plan).bind(parent)
-                .bind(actor.user_id.map(|u| u.0)).bind(actor.at)
+                .bind(actor.user_id.map(|u| u.0)).bind(actor.at).bind(&old_path)
                 .execute(&mut *tx).await?;
                 if let Some(parent) = parent {
                     recount_up!(tx, tenant, parent, recount);
@@ -532,41 +573,86 @@ impl Store {
         Ok(())
     }
 
-    /// Puts a deleted task back where it stood (at the end of its old
-    /// parent's children; at the top level when that parent is gone too).
-    pub async fn restore_task(&self, tenant: TenantId, id: TaskId, recount: Recount<'_>, actor: Actor) -> Result<()> {
+    /// Puts a deleted task back where it stood: under its old parent, on its
+    /// old place among the siblings when that place is still free (else after
+    /// the last sibling; [`RestoredPlace`] says which). A task whose parent is
+    /// in the 回收站 too is refused (`Conflict::ParentDeleted`): it comes back
+    /// under that parent once the parent is restored. A plan archived is
+    /// refused (`Conflict::PlanArchived`), read under the plan's lock.
+    pub async fn restore_task(
+        &self,
+        tenant: TenantId,
+        id: TaskId,
+        recount: Recount<'_>,
+        actor: Actor,
+    ) -> Result<RestoredPlace> {
         let trash = self.trash_plan(tenant).await?;
-        in_tx!(self, tx => {
-            let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-                "SELECT plan_id, parent_id FROM deleted_tasks WHERE tenant_id = $1 AND task_id = $2",
+        let place = in_tx!(self, tx => {
+            let row: Option<(i64, Option<i64>, Option<String>)> = sqlx::query_as(
+                "SELECT plan_id, parent_id, sort_path FROM deleted_tasks WHERE tenant_id = $1 AND task_id = $2",
             )
             .bind(tenant.0).bind(id.0).fetch_optional(&mut *tx).await?;
-            let (plan, parent) = row.ok_or(StorageError::NotFound(Entity::Task))?;
+            let (plan, parent, old_place) = row.ok_or(StorageError::NotFound(Entity::Task))?;
             lock_plan!(tx, tenant, plan);
+            let status: String = sqlx::query_scalar("SELECT status FROM plans WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.0).bind(plan).fetch_one(&mut *tx).await?;
+            if status == PlanStatus::Archived.code() {
+                return Err(StorageError::Conflict(crate::Conflict::PlanArchived));
+            }
             let parent: Option<i64> = match parent {
-                Some(p) => sqlx::query_scalar("SELECT id FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3")
-                    .bind(tenant.0).bind(plan).bind(p).fetch_optional(&mut *tx).await?,
+                Some(p) => {
+                    let at: Option<i64> = sqlx::query_scalar("SELECT plan_id FROM tasks WHERE tenant_id = $1 AND id = $2")
+                        .bind(tenant.0).bind(p).fetch_optional(&mut *tx).await?;
+                    match at {
+                        Some(at) if at == plan => Some(p),
+                        Some(at) if at == trash.0 => return Err(StorageError::Conflict(crate::Conflict::ParentDeleted)),
+                        // Gone from the plan some other way: the plan's top level.
+                        _ => None,
+                    }
+                }
                 None => None,
             };
             let (old_path, old_depth): (String, i64) =
                 sqlx::query_as("SELECT sort_path, depth FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND id = $3")
                     .bind(tenant.0).bind(trash.0).bind(id.0).fetch_one(&mut *tx).await?;
-            let (new_path, new_depth) = last_child_place!(tx, tenant, plan, parent);
+            // Its old place among the siblings: the last step of its old path, under the parent's path now.
+            let (prefix, depth, _) = place_under!(tx, tenant, plan, parent);
+            let wanted = old_place.as_deref().and_then(|p| p.rsplit('.').next()).map(|step| format!("{prefix}{step}"));
+            let is_free = match &wanted {
+                Some(path) => {
+                    let taken: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM tasks WHERE tenant_id = $1 AND plan_id = $2 AND sort_path = $3",
+                    )
+                    .bind(tenant.0).bind(plan).bind(path).fetch_one(&mut *tx).await?;
+                    taken == 0
+                }
+                None => false,
+            };
+            let (new_path, new_depth, place) = match wanted {
+                Some(path) if is_free => (path, depth, RestoredPlace::Original),
+                _ => {
+                    let (path, depth) = last_child_place!(tx, tenant, plan, parent);
+                    (path, depth, RestoredPlace::Last)
+                }
+            };
             move_subtree!(tx, tenant, id.0, &old_path, old_depth, plan, parent, &new_path, new_depth);
             sqlx::query("DELETE FROM deleted_tasks WHERE tenant_id = $1 AND task_id = $2")
                 .bind(tenant.0).bind(id.0).execute(&mut *tx).await?;
             recount_up!(tx, tenant, id.0, recount);
-            record!(tx, event(tenant, actor, "task", id.0, "restore", None, Some(json!({"plan_id": plan, "parent_id": parent}))));
+            let after = json!({"plan_id": plan, "parent_id": parent, "sort_path": new_path,
+                               "original_place": place == RestoredPlace::Original});
+            record!(tx, event(tenant, actor, "task", id.0, "restore", None, Some(after)));
+            place
         });
-        Ok(())
+        Ok(place)
     }
 
     /// The tasks in the 回收站, newest deletion first.
     pub async fn deleted_tasks(&self, tenant: TenantId) -> Result<Vec<DeletedTask>> {
-        type Row = (i64, String, String, i64, String, Option<String>, chrono::DateTime<chrono::Utc>);
+        type Row = (i64, String, String, i64, String, String, Option<String>, chrono::DateTime<chrono::Utc>);
         let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT d.task_id, t.number, t.title, d.plan_id, p.title, u.display_name, d.deleted_at \
+                "SELECT d.task_id, t.number, t.title, d.plan_id, p.title, p.status, u.display_name, d.deleted_at \
                  FROM deleted_tasks d JOIN tasks t ON t.id = d.task_id JOIN plans p ON p.id = d.plan_id \
                  LEFT JOIN users u ON u.id = d.deleted_by WHERE d.tenant_id = $1 ORDER BY d.deleted_at DESC, d.task_id DESC",
             )
@@ -574,12 +660,13 @@ impl Store {
         });
         Ok(rows
             .into_iter()
-            .map(|(task, number, title, plan, plan_title, by, at)| DeletedTask {
+            .map(|(task, number, title, plan, plan_title, status, by, at)| DeletedTask {
                 task_id: TaskId(task),
                 number,
                 title,
                 plan_id: PlanId(plan),
                 plan_title,
+                is_plan_archived: status == PlanStatus::Archived.code(),
                 deleted_by: by,
                 deleted_at: at,
             })

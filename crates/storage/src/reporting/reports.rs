@@ -173,10 +173,12 @@ macro_rules! not_in_state {
 
 /// Takes the lock of report `$report`'s plan (as `lock_plan!` does: every
 /// review waits for its turn) and reads the plan's status in the same
-/// statement; evaluates to whether it is archived. An archive committed
-/// before the lock is seen; one after it waits for this review.
-macro_rules! lock_plan_archived {
-    ($tx:ident, $tenant:expr, $report:expr) => {{
+/// statement; evaluates to the conflict that status makes for a review, if
+/// any: archived (`$archived`), or the 回收站 (its task was deleted). An
+/// archive or a deletion committed before the lock is seen; one after it
+/// waits for this review.
+macro_rules! lock_plan_frozen {
+    ($tx:ident, $tenant:expr, $report:expr, $archived:expr) => {{
         let sql = format!(
             "SELECT status FROM plans WHERE tenant_id = $1 AND id = (SELECT t.plan_id FROM progress_reports r \
              JOIN tasks t ON t.id = r.task_id WHERE r.tenant_id = $1 AND r.id = $2){}",
@@ -187,7 +189,11 @@ macro_rules! lock_plan_archived {
             .bind($report)
             .fetch_optional(&mut *$tx)
             .await?;
-        status.as_deref() == Some(PlanStatus::Archived.code())
+        match status.as_deref() {
+            Some(s) if s == PlanStatus::Archived.code() => Some($archived),
+            Some(s) if s == PlanStatus::Trash.code() => Some(Conflict::DeletedTaskReview),
+            _ => None,
+        }
     }};
 }
 
@@ -264,7 +270,14 @@ fn set_progress_sql(n: usize) -> String {
 /// waiting for review of `filter`'s org and plan, and its arguments, bound
 /// from `$2` on.
 fn waiting_of(filter: &ReviewFilter) -> (String, Vec<i64>) {
-    let mut condition = format!("progress_reports.status = '{}'", ReportStatus::Submitted.code());
+    // A report of a task in the 回收站 waits for nobody: it leaves the queue
+    // and its counts, and is back when the task is restored.
+    let mut condition = format!(
+        "progress_reports.status = '{}' AND NOT EXISTS (SELECT 1 FROM plans WHERE plans.id = tasks.plan_id \
+         AND plans.status = '{}')",
+        ReportStatus::Submitted.code(),
+        PlanStatus::Trash.code()
+    );
     if filter.reviewable_only {
         condition.push_str(&format!(
             " AND NOT EXISTS (SELECT 1 FROM plans WHERE plans.id = tasks.plan_id AND plans.status = '{}')",
@@ -655,8 +668,8 @@ impl Store {
                 };
                 // The plan's turn for every review (an acceptance's roll-up reads sibling
                 // percents), and its status read in it: an archive committed meanwhile refuses it.
-                if lock_plan_archived!(tx, tenant, id.0) {
-                    outcomes.push(Err(StorageError::Conflict(Conflict::ArchivedReview)));
+                if let Some(frozen) = lock_plan_frozen!(tx, tenant, id.0, Conflict::ArchivedReview) {
+                    outcomes.push(Err(StorageError::Conflict(frozen)));
                     continue;
                 }
                 let row: Option<ReportRow> = sqlx::query_as(sqlx::AssertSqlSafe(set_status.as_str()))
@@ -726,8 +739,8 @@ impl Store {
              WHERE tenant_id = $5 AND id = $6 AND status = $7 RETURNING {returning}"
         );
         let reviewed = in_tx!(self, tx => {
-            if lock_plan_archived!(tx, tenant, id.0) {
-                return Err(StorageError::Conflict(Conflict::ArchivedUnaccept));
+            if let Some(frozen) = lock_plan_frozen!(tx, tenant, id.0, Conflict::ArchivedUnaccept) {
+                return Err(StorageError::Conflict(frozen));
             }
             let row: Option<ReportRow> = sqlx::query_as(sqlx::AssertSqlSafe(set_status.as_str()))
                 .bind(ReportStatus::Returned.code())
@@ -833,11 +846,15 @@ impl Store {
         Ok(reports)
     }
 
-    /// An org's latest reports, newest first.
+    /// An org's latest reports, newest first; not those of tasks in the
+    /// 回收站 (their pages are gone until the task is restored).
     pub async fn org_reports(&self, tenant: TenantId, org: OrgId, limit: u32) -> Result<Vec<ReviewQueueItem>> {
         let limit = format!(" LIMIT {limit}");
-        self.queue("progress_reports.org_id = $2 ORDER BY progress_reports.submitted_at DESC", tenant, &[org.0], &limit)
-            .await
+        let condition = format!(
+            "progress_reports.org_id = $2 AND plans.status <> '{}' ORDER BY progress_reports.submitted_at DESC",
+            PlanStatus::Trash.code()
+        );
+        self.queue(&condition, tenant, &[org.0], &limit).await
     }
 
     /// How many reports on a plan's tasks wait for review.

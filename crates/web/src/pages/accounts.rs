@@ -190,8 +190,23 @@ pub async fn update_user(
         role: form.get("role"),
         org_id: form.get("org_id").trim().parse().unwrap_or(-1),
     };
-    let result = state.app.update_user(&admin, UserId(id), &edit).await.map(|_| ());
-    on_user_page(&state, &admin, UserId(id), Some(edit), result, "updated").await
+    match state.app.update_user(&admin, UserId(id), &edit).await {
+        // Moved out of the lead org of tasks they owned: say which lost their 责任人.
+        Ok(updated) if !updated.owner_cleared.is_empty() => {
+            let tasks: Vec<String> = updated.owner_cleared.iter().map(|(_, t)| format!("“{t}”")).collect();
+            let message = format!(
+                "已保存修改。{}已调离原单位，不再是以下{}项任务的责任人（责任人须是牵头单位的人员），请督查室重新指定：{}。",
+                updated.user.display_name,
+                tasks.len(),
+                tasks.join("、")
+            );
+            Ok(crate::view::said("/admin/users", &message))
+        }
+        result => {
+            let result = result.map(|_| ());
+            on_user_page(&state, &admin, UserId(id), Some(edit), result, "updated").await
+        }
+    }
 }
 
 pub async fn reset_password(

@@ -2,6 +2,7 @@
 //! dates; targets; its place in the tree; deletion), bulk lead orgs on the
 //! plan page, archiving a plan, and the admin's 回收站.
 
+use super::{BulkTyped, plan_page};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
@@ -11,9 +12,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{Redirect, Response};
-use qingdan_app::DeletedTask;
 use qingdan_app::{AppError, TargetInput, TaskDetail, TaskEdit, TaskFilter};
-use qingdan_domain::{Comparator, OrgId, PlanId, TargetId, TaskId, User, UserId};
+use qingdan_app::{BulkLead, DeletedTask, RestoredPlace};
+use qingdan_domain::{Comparator, OrgId, PlanId, PlanStatus, TargetId, TaskId, User, UserId};
 use std::collections::HashMap;
 
 /// `?done=…` on the pages here: what the last action did.
@@ -32,8 +33,9 @@ impl Done {
             Some("split") => "已拆分：后半部分成为紧随其后的新任务。".into(),
             Some("merged") => "已与下一项合并。".into(),
             Some("moved") => "任务已移至新上级的最后一项，原上级和新上级的进度已重新计算。编号未改动，如需按新位置编号，请修改下方的“编号”。".into(),
-            Some("deleted") => "任务已删除（连同下级任务、指标和报送记录移入回收站，管理员可恢复）。".into(),
-            Some("restored") => "任务已恢复到原位置。".into(),
+            Some("deleted") => "任务已删除（连同下级任务、指标和报送记录移入回收站，督查室可在回收站恢复）。".into(),
+            Some("restored") => "任务已恢复到原位置（原上级之下、原来的次序）。".into(),
+            Some("restored_last") => "任务已恢复到原上级之下；原位置已被其他任务占用，现排在同级最后。".into(),
             Some("assigned") => format!("已为{}项任务设置牵头单位或牵头领导。", self.n.unwrap_or(0)),
             Some("undone") => format!("已撤销导入：{}项任务（连同下级任务）移入回收站。", self.n.unwrap_or(0)),
             Some("archived") => "计划已归档，不再接受修改和报送。".into(),
@@ -101,6 +103,9 @@ pub struct EditPage {
     parent_id: i64,
     done: String,
     errors: HashMap<String, String>,
+    /// The plan is archived: the page says so and offers no button that would be refused.
+    is_frozen: bool,
+    frozen: &'static str,
 }
 
 impl EditPage {
@@ -177,6 +182,8 @@ async fn edit_page(
         parent_id: t.parent_id.map_or(0, |p| p.0),
         done,
         errors,
+        is_frozen: d.plan.status == PlanStatus::Archived,
+        frozen: qingdan_app::ARCHIVED_PLAN,
     })
 }
 
@@ -190,7 +197,9 @@ pub async fn edit(
 }
 
 /// Done: back to the edit page saying `done`; refused input: the page again
-/// with the errors beside the fields and what was typed.
+/// with the errors beside the fields and what was typed; refused as a
+/// whole (the plan archived meanwhile): the page again with why and what
+/// was typed, 409.
 async fn after(
     state: &AppState,
     user: &User,
@@ -199,6 +208,12 @@ async fn after(
     result: Result<(), AppError>,
     done: &str,
 ) -> Result<Response, PageError> {
+    if let Err(AppError::Conflict(message)) = result {
+        use axum::response::IntoResponse;
+        let errors = HashMap::from([("conflict".to_owned(), message)]);
+        let page = edit_page(state, user, id, typed, String::new(), errors).await?;
+        return Ok((axum::http::StatusCode::CONFLICT, page).into_response());
+    }
     let to = format!("/tasks/{}/edit?done={done}", id.0);
     answer_form(result, &to, |errors| edit_page(state, user, id, typed, String::new(), errors)).await
 }
@@ -290,20 +305,64 @@ pub async fn delete_task(
     Ok(Redirect::to(&format!("/plans/{}?done=deleted", plan.0)))
 }
 
-/// 批量分配: the checked tasks of the plan page get the chosen lead org and/or leader.
+/// 批量分配: the checked tasks of the plan page get the chosen lead org and/or
+/// leader; the page says which owners were cleared and which supporting orgs
+/// left (the rules of 责任分工). Refused (nothing ticked, nothing chosen, an
+/// archived plan): the plan page again with why, the ticks and the choices kept.
 pub async fn bulk_assign(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Id(id): Id,
     form: FormPairs,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     let ids: Vec<TaskId> = form.all("task_ids").iter().filter_map(|s| s.trim().parse().ok()).map(TaskId).collect();
     let pick = |name: &str| form.get(name).trim().parse::<i64>().ok();
-    let n = state
-        .app
-        .bulk_assign(&user, PlanId(id), &ids, pick("lead_org_id").map(OrgId), pick("lead_leader_id").map(UserId))
-        .await?;
-    Ok(Redirect::to(&format!("/plans/{id}?done=assigned&n={n}")))
+    let (org, leader) = (pick("lead_org_id").map(OrgId), pick("lead_leader_id").map(UserId));
+    match state.app.bulk_assign(&user, PlanId(id), &ids, org, leader).await {
+        Ok(done) => Ok(crate::view::said(&format!("/plans/{id}"), &assigned(&done))),
+        Err(refused @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            use axum::response::IntoResponse;
+            let status = crate::error::status_of(&refused);
+            let errors = match refused {
+                AppError::Invalid(invalid) => invalid.errors.into_iter().map(|e| e.message).collect(),
+                other => vec![other.to_string()],
+            };
+            let org = match org {
+                Some(o) => state.app.org(&user, o).await.ok(),
+                None => None,
+            };
+            let bulk = BulkTyped {
+                task_ids: ids.iter().map(|t| t.0).collect(),
+                org,
+                leader_id: leader.map_or(0, |u| u.0),
+                errors,
+            };
+            let page = plan_page(&state, &user, PlanId(id), &TaskFilter::default(), String::new(), bulk).await?;
+            Ok((status, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// What 批量分配 did, in a sentence or three.
+fn assigned(done: &BulkLead) -> String {
+    let mut said = format!("已为{}项任务设置牵头单位或牵头领导。", done.changed);
+    let names = |tasks: &[(TaskId, String)]| tasks.iter().map(|(_, t)| format!("“{t}”")).collect::<Vec<_>>().join("、");
+    if !done.owners_cleared.is_empty() {
+        said += &format!(
+            "其中{}项的责任人不是新牵头单位的人员，已清空责任人，请在任务页重新指定：{}。",
+            done.owners_cleared.len(),
+            names(&done.owners_cleared)
+        );
+    }
+    if !done.supporting_dropped.is_empty() {
+        said += &format!(
+            "{}项原把新牵头单位列为配合单位，已移出配合单位：{}。",
+            done.supporting_dropped.len(),
+            names(&done.supporting_dropped)
+        );
+    }
+    said
 }
 
 pub async fn archive(
@@ -324,6 +383,9 @@ pub struct TrashPage {
     nav: Nav,
     tasks: Vec<DeletedTask>,
     done: String,
+    /// Why the last 恢复 was refused, and of which task (0: none).
+    error: String,
+    refused: i64,
 }
 
 impl TrashPage {
@@ -339,14 +401,32 @@ pub async fn trash(
     QueryParams(q): QueryParams<Done>,
 ) -> Result<TrashPage, PageError> {
     let tasks = state.app.deleted_tasks(&user).await?;
-    Ok(TrashPage { nav: Nav::new(&user, "/admin/trash"), tasks, done: q.said() })
+    Ok(TrashPage { nav: Nav::new(&user, "/admin/trash"), tasks, done: q.said(), error: String::new(), refused: 0 })
 }
 
+/// 恢复: back to the 回收站 saying where the task went; refused (its parent
+/// in the 回收站 too, its plan archived), the 回收站 again with why (409).
 pub async fn restore(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Id(id): Id,
-) -> Result<Redirect, PageError> {
-    state.app.restore_task(&user, TaskId(id)).await?;
-    Ok(Redirect::to("/admin/trash?done=restored"))
+) -> Result<Response, PageError> {
+    use axum::response::IntoResponse;
+    match state.app.restore_task(&user, TaskId(id)).await {
+        Ok(RestoredPlace::Original) => Ok(Redirect::to("/admin/trash?done=restored").into_response()),
+        Ok(RestoredPlace::Last) => Ok(Redirect::to("/admin/trash?done=restored_last").into_response()),
+        Err(refused @ AppError::Conflict(_)) => {
+            let status = crate::error::status_of(&refused);
+            let tasks = state.app.deleted_tasks(&user).await?;
+            let page = TrashPage {
+                nav: Nav::new(&user, "/admin/trash"),
+                tasks,
+                done: String::new(),
+                error: refused.to_string(),
+                refused: id,
+            };
+            Ok((status, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }

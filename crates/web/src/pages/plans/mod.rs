@@ -166,9 +166,26 @@ pub struct PlanPage {
     leaders: Vec<qingdan_domain::User>,
     /// What the last action did.
     done: String,
+    /// The 批量分配 form as typed when it was refused, and why.
+    bulk: BulkTyped,
+}
+
+/// The 批量分配 form as typed: the ticked tasks, the chosen lead org (shown
+/// by name before the others load) and leader, and why it was refused.
+#[derive(Default)]
+pub struct BulkTyped {
+    pub task_ids: Vec<i64>,
+    pub org: Option<Org>,
+    pub leader_id: i64,
+    pub errors: Vec<String>,
 }
 
 impl PlanPage {
+    /// Whether the task's box of the 批量分配 form was ticked when it was refused.
+    fn is_ticked(&self, task: &i64) -> bool {
+        self.bulk.task_ids.contains(task)
+    }
+
     /// The link to another page of the same filtered list.
     fn page_link(&self, page: u32) -> String {
         let mut link = format!("/plans/{}?page={page}", self.plan.id);
@@ -198,7 +215,20 @@ pub async fn show(
     QueryParams(filter): QueryParams<TaskFilter>,
     QueryParams(done): QueryParams<editing::Done>,
 ) -> Result<PlanPage, PageError> {
-    let overview = state.app.plan_overview(&user, PlanId(id), &filter).await?;
+    plan_page(&state, &user, PlanId(id), &filter, done.said(), BulkTyped::default()).await
+}
+
+/// The plan page for `filter`, saying `done`, with the 批量分配 form as `bulk` has it.
+pub(crate) async fn plan_page(
+    state: &AppState,
+    user: &qingdan_domain::User,
+    id: PlanId,
+    filter: &TaskFilter,
+    done: String,
+    bulk: BulkTyped,
+) -> Result<PlanPage, PageError> {
+    let user = user.clone();
+    let overview = state.app.plan_overview(&user, id, filter).await?;
     let rule = state.app.status_rules(&user).await?.summary();
     let chosen_org = match overview.lead_org {
         Some(id) => state.app.org(&user, id).await.ok(),
@@ -239,7 +269,8 @@ pub async fn show(
         can_edit,
         archive_confirm,
         leaders,
-        done: done.said(),
+        done,
+        bulk,
     })
 }
 

@@ -51,6 +51,11 @@ pub struct TaskPage {
     people: Vec<User>,
     /// Why the responsibility form was refused, shown on it.
     responsibility_errors: Vec<String>,
+    /// The responsibility form as typed when it was refused (`None`: as stored).
+    typed: Option<ResponsibilityInput>,
+    /// The plan is archived: nothing here is offered to change.
+    is_frozen: bool,
+    frozen: &'static str,
     /// The report whose 撤销通过 was refused (0: none), why, and the reason typed.
     unaccept_report: i64,
     unaccept_error: String,
@@ -59,19 +64,31 @@ pub struct TaskPage {
 
 impl TaskPage {
     fn is_supporting(&self, org: &Org) -> bool {
-        self.d.item.task.responsibility.supporting_org_ids.contains(&org.id)
+        match &self.typed {
+            Some(t) => t.supporting_org_ids.contains(&org.id.0),
+            None => self.d.item.task.responsibility.supporting_org_ids.contains(&org.id),
+        }
     }
 
     fn is_lead_org(&self, org: &Org) -> bool {
-        self.d.item.task.responsibility.lead_org_id == Some(org.id)
+        match &self.typed {
+            Some(t) => t.lead_org_id == Some(org.id.0),
+            None => self.d.item.task.responsibility.lead_org_id == Some(org.id),
+        }
     }
 
     fn is_lead_leader(&self, user: &User) -> bool {
-        self.d.item.task.responsibility.lead_leader_id == Some(user.id)
+        match &self.typed {
+            Some(t) => t.lead_leader_id == Some(user.id.0),
+            None => self.d.item.task.responsibility.lead_leader_id == Some(user.id),
+        }
     }
 
     fn is_owner(&self, user: &User) -> bool {
-        self.d.item.task.responsibility.owner_id == Some(user.id)
+        match &self.typed {
+            Some(t) => t.owner_id == Some(user.id.0),
+            None => self.d.item.task.responsibility.owner_id == Some(user.id),
+        }
     }
 
     fn org_of(&self, user: &User) -> &str {
@@ -154,6 +171,9 @@ async fn task_page(
         leaders,
         people,
         responsibility_errors,
+        typed: None,
+        is_frozen: d.plan.status == PlanStatus::Archived,
+        frozen: qingdan_app::ARCHIVED_PLAN,
         unaccept_report: 0,
         unaccept_error: String::new(),
         unaccept_comment: String::new(),
@@ -182,11 +202,16 @@ pub async fn set_responsibility(
     };
     match state.app.set_responsibility(&user, TaskId(id), &input).await {
         Ok(_) => Ok(crate::view::said(&format!("/tasks/{id}"), "已保存责任分工。")),
-        Err(AppError::Invalid(invalid)) => {
+        Err(refused @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             use axum::response::IntoResponse;
-            let errors = invalid.errors.into_iter().map(|e| e.message).collect();
-            let page = task_page(&state, &user, id, errors).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            let status = crate::error::status_of(&refused);
+            let errors = match refused {
+                AppError::Invalid(invalid) => invalid.errors.into_iter().map(|e| e.message).collect(),
+                other => vec![other.to_string()],
+            };
+            let mut page = task_page(&state, &user, id, errors).await?;
+            page.typed = Some(input);
+            Ok((status, page).into_response())
         }
         Err(other) => Err(other.into()),
     }
