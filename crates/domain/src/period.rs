@@ -311,28 +311,26 @@ mod tests {
     #[test]
     fn periods_ending_together_are_the_other_cycles_ending_that_day() {
         let texts = |p: &str| -> Vec<String> {
-            let period: Period = p.parse().unwrap();
+            let period: Period = p.parse().unwrap_or_else(|e| panic!("{e}"));
             period.ending_together().iter().map(|p| p.to_string()).collect()
         };
         let q3 = texts("2026-Q3");
         assert_eq!(q3[0], "2026-Q3");
         assert!(q3.contains(&"2026-09".to_owned()), "{q3:?}");
-        assert!(
-            q3.contains(&Period::containing_in(ReportingCycle::HalfMonthly, "2026-09-30".parse().unwrap()).to_string())
-        );
+        assert!(q3.contains(&Period::containing_in(ReportingCycle::HalfMonthly, d("2026-09-30")).to_string()));
         // 2026-09-30 is a Wednesday: no week ends with the quarter; the rest is padding.
         assert_eq!(q3[3], "2026-Q3", "{q3:?}");
         assert_eq!(
             texts("2026-07"),
             [
                 "2026-07",
-                Period::containing_in(ReportingCycle::HalfMonthly, "2026-07-31".parse().unwrap()).to_string().as_str(),
+                Period::containing_in(ReportingCycle::HalfMonthly, d("2026-07-31")).to_string().as_str(),
                 "2026-07",
                 "2026-07"
             ]
         );
         // The first half of a month ends with nothing else.
-        let half = Period::containing_in(ReportingCycle::HalfMonthly, "2026-07-10".parse().unwrap());
+        let half = Period::containing_in(ReportingCycle::HalfMonthly, d("2026-07-10"));
         assert_eq!(half.ending_together(), [half; 4]);
     }
 

@@ -842,7 +842,7 @@ impl Store {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(task.0).fetch_all(pool).await?
         });
         let mut reports = self.with_actuals(tenant, rows).await?;
-        reports.sort_by(|a, b| (b.period, b.id.0).cmp(&(a.period, a.id.0)));
+        reports.sort_by_key(|r| std::cmp::Reverse((r.period, r.id.0)));
         Ok(reports)
     }
 
