@@ -129,7 +129,7 @@ async fn returned(backend: Backend) -> Result<()> {
     let in_june = App::open(&w.db.url, Clock::fixed_on("2026-06-28".parse()?)).await?;
     let ledger = qingdan_office::read_xlsx_rows(&in_june.export_ledger(&w.supervisor, p.plan).await?.bytes)?;
     let row = ledger.iter().find(|r| r[1] == "改造老旧小区120个").cloned().unwrap_or_default();
-    ensure!(row.get(12..15) == Some(&["已退回".to_owned(), String::new(), String::new()][..]), "{row:?}");
+    ensure!(row.get(14..17) == Some(&["已退回".to_owned(), String::new(), String::new()][..]), "{row:?}");
     let bulletin = w.app.bulletin(&w.supervisor, p.plan, "2026-06".parse().ok()).await?;
     let text = qingdan_office::docx_text(&bulletin.bytes)?;
     ensure!(!text.contains("资金缺口3亿元") && !text.contains("工期滞后"), "{text}");
