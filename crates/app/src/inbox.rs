@@ -108,11 +108,19 @@ impl App {
             Party::Office => Audience::Org(a.lead_org_id),
         };
         let at = self.clock.now().timestamp();
+        // A step that sets the solve date says the date it set (an extension
+        // granted to a day off falls on the next working day).
+        let solve = match action {
+            Action::ApproveExtension | Action::RefuseExtension | Action::ReturnClose => {
+                format!("办结时限为{}。", a.schedule.solve)
+            }
+            _ => String::new(),
+        };
         let notice = Notice {
             key: format!("assignment-step:{}:{}:{at}", a.id.0, action.code()),
             message: Message::new(
                 format!("【督办】{}：{}", a.title, action.label()),
-                format!("当前环节：{}。", a.status.label()),
+                format!("当前环节：{}。{solve}", a.status.label()),
             ),
             link: Some(format!("/assignments/{}", a.id.0)),
             to: vec![to],

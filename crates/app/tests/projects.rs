@@ -504,6 +504,11 @@ async fn meeting_order(backend: Backend) -> Result<()> {
     let message = invalid.errors.first().map(|e| e.message.clone()).unwrap_or_default();
     ensure!(message.contains("早于已登记的第2次调度会（2026-07-16）"), "{message}");
     ensure!(july20.meetings(office).await?.len() == 2, "nothing was recorded");
+    // Nor one dated ahead: it would take a number before the meetings held until then.
+    let ahead = july20.create_meeting(office, &meeting("下周的调度会", "2026-07-27")).await;
+    let Err(AppError::Invalid(invalid)) = ahead else { anyhow::bail!("a meeting ahead was recorded: {ahead:?}") };
+    ensure!(invalid.errors.iter().any(|e| e.field == "held_on" && e.message.contains("晚于今天")), "{invalid:?}");
+    ensure!(july20.meetings(office).await?.len() == 2, "nothing was recorded");
 
     // One held on 07-18, recorded on 07-20: 补录, no agenda.
     let late = july20.create_meeting(office, &meeting("第三次调度会", "2026-07-18")).await?;

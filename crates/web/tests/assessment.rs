@@ -253,11 +253,12 @@ async fn refusals(backend: Backend) -> Result<()> {
     // on publishing, importing and reading; a month not begun is not published.
     for (month, said) in [("2025-01", "本方案为2026年度方案"), ("2026-08", "2026-08尚未开始，不能发布")]
     {
-        let body = form(&[("month", month), ("note", "")])?;
+        let body = form(&[("month", month), ("note", "更正临港区数据")])?;
         let reply = send(&c.router, post_form(&format!("{scheme}/publish"), &office, &body)?).await?;
         ensure!(reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{month}: {}", reply.status);
         ensure!(reply.select(".field-error").concat().contains(said), "{month}: {:?}", reply.select(".field-error"));
         ensure!(reply.attrs("#publish-month", "value") == [month], "what was typed is kept");
+        ensure!(reply.attrs("#note", "value") == ["更正临港区数据"], "the note too");
     }
     let good = ledger(&[["高新区", "规上工业增加值", "105", "100"]])?;
     let reply = send(&c.router, post_values(&format!("{scheme}/values"), &office, "2031-01", &good)?).await?;

@@ -191,6 +191,9 @@ async fn steps_say_what_they_did(backend: Backend) -> Result<()> {
         ensure!(reply.status == StatusCode::SEE_OTHER, "{body}: {}", reply.status);
         ensure!(flash(&reply) == said, "{body}: {}", flash(&reply));
     }
+    // The lead org is told the date granted, not only that it was granted.
+    let inbox = send(&f.router, get("/inbox", &housing)?).await?;
+    ensure!(inbox.body.contains("批准延期") && inbox.body.contains("办结时限为2026-12-28"), "{}", inbox.body);
     let page = send(&f.router, get(&format!("/assignments/{}", f.matter), &supervisor)?).await?;
     let results = page.select("#extensions tbody td:nth-child(5)");
     ensure!(results.len() == 1 && results[0].contains("批准延期至 2026-12-28"), "{results:?}");

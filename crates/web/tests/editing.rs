@@ -223,6 +223,11 @@ async fn archived_pages(backend: Backend) -> Result<()> {
     let chosen = reply.attrs("#lead_org_id option[selected]", "value");
     ensure!(chosen == [other.0.to_string()], "the typed lead org is kept: {chosen:?}");
     ensure!(w.app.task(&w.supervisor, a).await?.task.responsibility.lead_org_id == Some(org), "unchanged");
+    // 批量分配 from a plan page opened before: the refusal is said, though the form is gone.
+    let form = format!("task_ids={}&lead_org_id={}", a.0, other.0);
+    let reply = send(&router, post_form(&format!("/plans/{}/assign", plan.0), &office, &form)?).await?;
+    ensure!(reply.status == StatusCode::CONFLICT, "{}", reply.status);
+    ensure!(reply.select("#bulk-error").concat().contains("该计划已归档"), "{}", reply.body);
 
     let trash = send(&router, get("/admin/trash", &office)?).await?;
     ensure!(trash.select("#trash form").is_empty() && trash.body.contains("所属计划已归档"), "{}", trash.body);

@@ -404,6 +404,8 @@ async fn archived(backend: Backend) -> Result<()> {
     let ids = page.attrs("[data-report]", "data-report");
     ensure!(ids.len() == 2, "still listed: {ids:?}");
     ensure!(page.select(".frozen") == [qingdan_app::ARCHIVED_REVIEW; 2], "{:?}", page.select(".frozen"));
+    ensure!(page.select("#queue-count") == ["0"], "nothing to review: {:?}", page.select("#queue-count"));
+    ensure!(page.select("#queue-frozen").concat().contains("另有 2 份报送所属计划已归档"), "{}", page.body);
     ensure!(page.select("[data-report] form, input[name=report], #batch-form").is_empty(), "no button that fails");
     let review = format!("/reports/{}/review", ids[0]);
     let refused = send(&f.router, post_form(&review, &office, "decision=accept")?).await?;

@@ -66,9 +66,9 @@ impl MonthResult {
         let (year, month) = check_month(&self.month).ok()?;
         (self.computed_on > month_end(year, month)).then(|| {
             format!(
-                "本结果计算于{}，晚于{}月末：重点项目、督办事项和逾期未报按{}月末的情况计；\
-                 任务进展、按期推进率和清单目标的完成值按计算当日的数据计。",
-                self.computed_on, self.month, self.month
+                "本结果计算于{}，晚于{}月末：重点项目按{}月末前通过的半月报计（项目登记时填报的本年完成额计入每个月），\
+                 督办事项和逾期未报按{}月末的情况计；任务进展、按期推进率和清单目标的完成值按计算当日的数据计。",
+                self.computed_on, self.month, self.month, self.month
             )
         })
     }

@@ -238,7 +238,7 @@ impl App {
     /// Calls a meeting (the office only) with today's agenda kept in it, or
     /// records one held before today as 补录, without an agenda. A date
     /// before the latest meeting's is refused: meetings are numbered in the
-    /// order they were held. Returns its id.
+    /// order they were held; so is a date after today. Returns its id.
     pub async fn create_meeting(&self, user: &User, input: &MeetingInput) -> Result<MeetingId> {
         if !may_manage(user) {
             return Err(AppError::Forbidden);
@@ -255,7 +255,13 @@ impl App {
         let attendees = invalid.optional_text("attendees", "参会人员", &input.attendees, 2000);
         let summary = invalid.optional_text("summary", "会议内容", &input.summary, 5000);
         let latest = self.store.meetings(user.tenant_id).await?.into_iter().next();
-        if let (Some(on), Some(latest)) = (held_on, &latest)
+        if let Some(on) = held_on
+            && on > today
+        {
+            // A meeting is recorded on the day it is held or after: one dated
+            // ahead would number itself before the meetings held until then.
+            invalid.add("held_on", "future", format!("会议日期{on}晚于今天：调度会在召开当天登记，议程按当天情况生成"));
+        } else if let (Some(on), Some(latest)) = (held_on, &latest)
             && on < latest.held_on
         {
             invalid.add(

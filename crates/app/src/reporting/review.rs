@@ -28,6 +28,8 @@ pub struct ReviewBoard {
     pub cards: Vec<ReviewCard>,
     /// How many reports wait under the filter, on the page or not.
     pub total: i64,
+    /// How many of them are frozen (their plan archived): listed, not reviewable.
+    pub frozen: i64,
     pub filter: ReviewFilter,
     pub orgs: Vec<Org>,
     pub plans: Vec<Plan>,
@@ -57,6 +59,8 @@ impl App {
         let tenant = user.tenant_id;
         let items = self.store.review_queue_filtered(tenant, &filter, MAX_CARDS, 0).await?;
         let total = self.store.review_queue_total(tenant, &filter).await?;
+        let reviewable = ReviewFilter { reviewable_only: true, ..filter };
+        let frozen = total - self.store.review_queue_total(tenant, &reviewable).await?;
         let mut targets: HashMap<TaskId, Vec<Target>> = HashMap::new();
         for item in &items {
             if let std::collections::hash_map::Entry::Vacant(slot) = targets.entry(item.report.task_id) {
@@ -74,7 +78,7 @@ impl App {
             })
             .collect();
         let orgs = self.store.orgs(tenant).await?.into_iter().filter(|o| o.is_active).collect();
-        Ok(ReviewBoard { cards, total, filter, orgs, plans: self.store.plans(tenant).await? })
+        Ok(ReviewBoard { cards, total, frozen, filter, orgs, plans: self.store.plans(tenant).await? })
     }
 
     /// How many reports on `plan` wait for review: archiving would freeze them.

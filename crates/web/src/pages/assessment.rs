@@ -178,6 +178,8 @@ pub struct SchemePage {
     is_office: bool,
     /// The month the office's forms and the values table are about.
     month: String,
+    /// The 发布说明 as typed, kept when a publication is refused.
+    note: String,
     values: Vec<ValueLine>,
     /// The scheme as typed in the edit form.
     form: SchemeInput,
@@ -300,6 +302,7 @@ async fn scheme_page(
         reads_all: user.role.reads_whole_tenant(),
         is_office: office,
         month,
+        note: String::new(),
         values,
         form,
         errors,
@@ -359,7 +362,8 @@ pub async fn publish(
         }
         Err(AppError::Invalid(invalid)) => {
             let errors = field_errors(invalid);
-            let page = scheme_page(&state, &user, id, input.month, None, errors, Vec::new()).await?;
+            let mut page = scheme_page(&state, &user, id, input.month, None, errors, Vec::new()).await?;
+            page.note = input.note;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),

@@ -110,6 +110,8 @@ pub struct QueuePage {
     reports: Vec<CardView>,
     /// How many reports wait under the filter: more than `reports` lists when over 200.
     total: i64,
+    /// How many of them are frozen (their plan archived).
+    frozen: i64,
     /// Some report may be reviewed (not all are frozen): the batch form is offered.
     any_reviewable: bool,
     orgs: Vec<Choice>,
@@ -151,6 +153,7 @@ fn queue_page(user: &User, board: ReviewBoard, org: &str, plan: &str) -> QueuePa
         nav: Nav::new(user, "/reviews"),
         reports: board.cards.iter().map(CardView::new).collect(),
         total: board.total,
+        frozen: board.frozen,
         any_reviewable: board.cards.iter().any(|c| !c.item.is_frozen),
         orgs: board
             .orgs
