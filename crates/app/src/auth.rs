@@ -111,7 +111,7 @@ pub const ADDRESS_FAILURE_FACTOR: u32 = 10;
 impl SignInPolicy {
     /// The failures within the window that lock `key`: an account
     /// (`user:NAME`) after `max_failures`, an address (`ip:ADDR`) after
-    /// [`ADDRESS_FAILURE_FACTOR`] times as many.
+    /// `ADDRESS_FAILURE_FACTOR` times as many.
     pub fn failures_locking(&self, key: &str) -> i64 {
         let factor = if key.starts_with("ip:") { ADDRESS_FAILURE_FACTOR } else { 1 };
         i64::from(self.max_failures) * i64::from(factor)

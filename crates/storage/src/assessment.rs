@@ -299,7 +299,7 @@ impl Store {
 
     /// The figures of every project of 计划年度 `year` as they stood on `day`:
     /// 本年完成 from the registered base and the reports accepted for
-    /// half-months begun by then (as [`crate::projects::figures`] counts
+    /// half-months begun by then (as `projects::figures` counts
     /// it), and begun when its stage says so and its 实际开工 is not later.
     pub async fn project_figure_rows(
         &self,

@@ -454,7 +454,7 @@ impl Store {
 
     /// Sets the lead org and/or lead leader of many tasks at once, in one
     /// transaction. Each task keeps the rules of 责任分工 as
-    /// [`Responsibility::with_lead`] mends it: an owner who does not work in
+    /// [`qingdan_domain::Responsibility::with_lead`] mends it: an owner who does not work in
     /// the new lead org is no longer its owner, and the new lead org leaves
     /// its supporting orgs; [`BulkLead`] says which tasks. Each task's audit
     /// event has what it had before, read under the plan's lock.
