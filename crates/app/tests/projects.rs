@@ -415,6 +415,10 @@ async fn meetings(backend: Backend) -> Result<()> {
     let missing = DecisionInput { lead_org_id: String::new(), ..decide(late, "", "明天") };
     let fields = app.add_decision(office, first, &missing).await.err().map(|e| invalid_fields(&e)).unwrap_or_default();
     ensure!(fields == ["content", "lead_org_id", "deadline"], "{fields:?}");
+    // Agreed on 07-01, it cannot have been due before.
+    let before = app.add_decision(office, first, &decide(late, "完成物流园用地报批", "2026-06-30")).await;
+    let Err(AppError::Invalid(invalid)) = before else { anyhow::bail!("a deadline before the meeting: {before:?}") };
+    ensure!(invalid.errors.iter().any(|e| e.message == "完成时限2026-06-30早于会议日期2026-07-01"), "{invalid:?}");
     app.add_decision(office, first, &decide(late, "7月15日前完成物流园用地报批", "2026-07-15")).await?;
     app.add_decision(office, first, &decide(behind, "协调特钢技改电力增容", "2026-07-20")).await?;
     ensure!(app.assign_all_decisions(office, first).await? == 2);

@@ -344,6 +344,14 @@ impl App {
             }
             text => parse_date(&mut invalid, "deadline", "完成时限", text),
         };
+        let held_on = self.store.meeting(user.tenant_id, meeting).await?.ok_or(AppError::NotFound("调度会"))?.held_on;
+        if let Some(day) = deadline
+            && day < held_on
+        {
+            // Agreed at the meeting, it cannot have been due before it (a 补录
+            // meeting's decisions may be past due today, not before the meeting).
+            invalid.add("deadline", "before_meeting", format!("完成时限{day}早于会议日期{held_on}"));
+        }
         let project = match input.project_id.trim() {
             "" => None,
             text => match text.parse::<i64>().ok().map(ProjectId) {
