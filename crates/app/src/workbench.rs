@@ -7,7 +7,7 @@ use crate::{App, AppError, Dashboard, Result};
 use chrono::NaiveDate;
 use qingdan_domain::assignment::AssignmentStatus;
 use qingdan_domain::reporting::DueState;
-use qingdan_domain::{Role, User};
+use qingdan_domain::{Light, Role, User};
 use qingdan_storage::{AssignmentQuery, AssignmentScope, AssignmentSummary, ReviewFilter};
 use std::sync::Arc;
 
@@ -149,6 +149,23 @@ impl App {
         ])
     }
 
+    /// The tenant's open matters lit `light` (any light: None), or only
+    /// those with a 延期 request waiting: the most urgent few and the count.
+    async fn open_matters(&self, user: &User, light: Option<Light>, pending_extension_only: bool) -> Result<Matters> {
+        let query = AssignmentQuery {
+            tenant_id: user.tenant_id,
+            scope: AssignmentScope::All,
+            light,
+            open_only: true,
+            pending_extension_only,
+            page: 0,
+            per_page: SHOWN as u32,
+            with_total: true,
+        };
+        let page = self.store.assignments(&query).await?;
+        Ok(Matters { first: page.items, total: page.total })
+    }
+
     async fn office_piles(&self, user: &User) -> Result<Vec<Pile>> {
         // A frozen report (its plan archived) waits for nobody's review.
         let waiting = ReviewFilter { reviewable_only: true, ..ReviewFilter::default() };
@@ -158,25 +175,15 @@ impl App {
             .map(|r| (format!("{} {}（{}）", r.task_number, r.task_title, r.org_name), "/reviews".to_owned(), None))
             .collect();
         let waiting = self.store.review_queue_total(user.tenant_id, &waiting).await?;
-        let query = AssignmentQuery {
-            tenant_id: user.tenant_id,
-            scope: AssignmentScope::All,
-            light: None,
-            open_only: true,
-            page: 0,
-            per_page: 1000,
-            with_total: false,
-        };
-        let open = self.store.assignments(&query).await?.items;
-        let extensions = open.iter().filter(|a| a.has_pending_extension).map(matter).collect();
         // A matter past its stage's due date is lit red (13710): that is 逾期.
-        let overdue = open.iter().filter(|a| a.light.is_alarm()).map(matter).collect();
+        let extensions = self.open_matters(user, None, true).await?;
+        let overdue = self.open_matters(user, Some(Light::Red), false).await?;
         let mut piles = vec![
             Pile {
                 count: usize::try_from(waiting).unwrap_or(0), ..pile("to_review", "待审核", "/reviews", reviews)
             },
-            pile("extensions", "待审批延期", "/assignments", extensions),
-            pile("overdue", "逾期事项", "/assignments?light=red", overdue),
+            extensions.into_pile("extensions", "待审批延期", "/assignments"),
+            overdue.into_pile("overdue", "逾期事项", "/assignments?light=red"),
         ];
         if let Some(plan) = self.current_plan(user.tenant_id).await? {
             let stale = self.stale_tasks(user, plan.id).await?;
@@ -185,6 +192,19 @@ impl App {
             piles.push(pile("stale", "久未报送", &link, items));
         }
         Ok(piles)
+    }
+}
+
+/// The first open matters of a workbench line and how many there are in all.
+struct Matters {
+    first: Vec<AssignmentSummary>,
+    total: i64,
+}
+
+impl Matters {
+    fn into_pile(self, code: &'static str, label: &'static str, link: &str) -> Pile {
+        let count = usize::try_from(self.total).unwrap_or(0);
+        Pile { count, ..pile(code, label, link, self.first.iter().map(matter).collect()) }
     }
 }
 

@@ -28,6 +28,7 @@ on_both_engines! {
     a_closed_matter_takes_files_from_the_office_only => files_after_close;
     the_sweeps_sql_lights_agree_with_the_domains_light_on => sweep_agrees_with_light_on;
     two_sweeps_at_once_turn_each_light_once => sweeps_at_once;
+    a_calendar_change_and_the_offices_counts_reach_every_open_matter_beyond_a_page => beyond_a_page;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -557,6 +558,49 @@ async fn own_calendar(backend: Backend) -> Result<()> {
     let query = qingdan_storage::AuditQuery { action: Some("reschedule".into()), limit: 10, ..Default::default() };
     let events = w.app.store().audit_search(w.tenant, &query).await?;
     ensure!(events.len() == 1 && events[0].event.entity_id == next_year.0, "{events:?}");
+    Ok(())
+}
+
+/// More open matters than a list page holds (200).
+const MANY: usize = 205;
+
+async fn beyond_a_page(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2031-03-07").await?;
+    let w = &f.w;
+    // 2031 has no calendar: every schedule is counted Monday to Friday, flagged.
+    let mut ids = Vec::new();
+    for n in 0..MANY {
+        ids.push(w.app.create_assignment(&w.supervisor, &matter(&format!("事项{n}"), f.housing, &[])).await?);
+    }
+    // The last three (past the first page) ask for more time.
+    for &id in &ids[MANY - 3..] {
+        w.app.transition_assignment(&f.lead, id, &step("sign_for", "")).await?;
+        let ask = TransitionInput { due: "2031-04-30".into(), ..step("request_extension", "需协调") };
+        w.app.transition_assignment(&f.lead, id, &ask).await?;
+    }
+    let day_off = CalendarDayInput {
+        date: "2031-03-10".into(),
+        kind: "holiday".into(),
+        name: "补充放假".into(),
+        region: String::new(),
+        source: String::new(),
+    };
+    w.app.add_calendar_day(&w.admin, &day_off).await?;
+    let mut unconfirmed = 0;
+    for &id in &ids {
+        unconfirmed += usize::from(!w.app.assignment(&w.supervisor, id).await?.schedule.is_confirmed);
+    }
+    ensure!(unconfirmed == 0, "{unconfirmed} matters kept the guessed schedule");
+
+    // Two weeks on, the unsigned ones are overdue: the workbench counts them all.
+    let later = on(w, "2031-03-21");
+    later.sweep_assignments(w.tenant, d("2031-03-21")).await?;
+    let piles = later.workbench(&w.supervisor).await?.piles;
+    let count = |code: &str| piles.iter().find(|p| p.code == code).map(|p| (p.count, p.items.len()));
+    let red = later.assignment_overview(&w.supervisor, &Default::default()).await?.counts.red;
+    ensure!(red as usize > 200, "the fixture has more than a page overdue: {red}");
+    ensure!(count("overdue") == Some((red as usize, 5)), "{:?} of {red}", count("overdue"));
+    ensure!(count("extensions") == Some((3, 3)), "{:?}", count("extensions"));
     Ok(())
 }
 

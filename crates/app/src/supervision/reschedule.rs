@@ -6,7 +6,7 @@ use crate::{App, AppError, Result};
 use qingdan_domain::TenantId;
 use qingdan_domain::assignment::{Assignment, DayCount, ExtensionStatus};
 use qingdan_domain::calendar::WorkCalendar;
-use qingdan_storage::{AssignmentQuery, AssignmentScope, Conflict, StorageError};
+use qingdan_storage::{Conflict, StorageError};
 
 impl App {
     /// Works out again the due dates of the tenant's open matters whose
@@ -16,7 +16,7 @@ impl App {
     pub async fn reschedule_unconfirmed(&self, tenant: TenantId) -> Result<usize> {
         let calendar = self.calendar(tenant).await?;
         let mut changed = 0;
-        for id in self.open_matters(tenant).await? {
+        for id in self.store.open_assignment_ids(tenant).await? {
             let Some(before) = self.store.assignment(tenant, id).await? else { continue };
             if before.schedule.is_confirmed || before.status.is_closed() {
                 continue;
@@ -56,28 +56,5 @@ impl App {
         }
         after.light = after.light_on(self.clock.today());
         Ok(after)
-    }
-
-    /// The ids of the tenant's open matters.
-    async fn open_matters(&self, tenant: TenantId) -> Result<Vec<qingdan_domain::AssignmentId>> {
-        let mut ids = Vec::new();
-        for page in 0.. {
-            let query = AssignmentQuery {
-                tenant_id: tenant,
-                scope: AssignmentScope::All,
-                light: None,
-                open_only: true,
-                page,
-                per_page: 1000,
-                with_total: false,
-            };
-            let items = self.store.assignments(&query).await?.items;
-            let last = items.len() < 1000;
-            ids.extend(items.into_iter().map(|a| a.id));
-            if last {
-                break;
-            }
-        }
-        Ok(ids)
     }
 }

@@ -51,13 +51,6 @@ pub struct FactorIssue {
     pub assignment_id: Option<i64>,
 }
 
-impl FactorIssue {
-    /// Open or solved but not confirmed, and past its deadline on `today`.
-    pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.status != FactorStatus::Closed && self.deadline < today
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct FactorRow {
     id: i64,

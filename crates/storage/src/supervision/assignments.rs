@@ -56,6 +56,8 @@ pub struct AssignmentQuery {
     pub light: Option<Light>,
     /// Only matters not yet closed.
     pub open_only: bool,
+    /// Only matters with a 延期 request waiting for the office.
+    pub pending_extension_only: bool,
     /// Zero-based page number.
     pub page: u32,
     pub per_page: u32,
@@ -578,6 +580,15 @@ impl Store {
         Ok(())
     }
 
+    /// The ids of the tenant's open matters, every one (for a sweep).
+    pub async fn open_assignment_ids(&self, tenant: TenantId) -> Result<Vec<AssignmentId>> {
+        let sql = "SELECT id FROM assignments WHERE tenant_id = $1 AND is_open = $2 ORDER BY id";
+        let ids: Vec<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(tenant.0).bind(true).fetch_all(pool).await?
+        });
+        Ok(ids.into_iter().map(AssignmentId).collect())
+    }
+
     /// A page of matters, most urgent (earliest current due date) first.
     pub async fn assignments(&self, q: &AssignmentQuery) -> Result<AssignmentPage> {
         let mut condition = String::from("a.tenant_id = $1");
@@ -604,6 +615,9 @@ impl Store {
             condition += " AND a.light = $4";
         } else {
             condition += " AND $4 = $4";
+        }
+        if q.pending_extension_only {
+            condition += " AND a.has_pending_extension = $3";
         }
         let per_page = q.per_page.clamp(1, 200);
         let offset = u64::from(q.page) * u64::from(per_page);
