@@ -171,9 +171,10 @@ impl Period {
     /// day (2026-Q3: 2026-09, September's second half), padded with this
     /// one: a report for any of them stands for this period's, so a plan
     /// whose cycle changed does not owe again what was reported under the
-    /// old one.
-    pub fn ending_together(self) -> [Period; 4] {
-        let mut out = [self; 4];
+    /// old one. One slot a cycle: a new cycle lengthens the array, and the
+    /// SQL that binds each slot stops compiling until it binds the new one.
+    pub fn ending_together(self) -> [Period; ReportingCycle::ALL.len()] {
+        let mut out = [self; ReportingCycle::ALL.len()];
         let others = ReportingCycle::ALL
             .into_iter()
             .filter(|c| *c != self.cycle)

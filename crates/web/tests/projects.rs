@@ -55,8 +55,15 @@ async fn city(backend: Backend) -> Result<City> {
     w.user("outsider", Role::Reporter, other).await?;
     w.user("mayor", Role::Leader, other).await?;
     w.user("lander", Role::Reporter, land).await?;
-    let input = ProjectInput {
-        name: "特钢技改".into(),
+    let project = w.app.create_project(&w.supervisor, &steel_works("特钢技改", east, steel)).await?;
+    let router = qingdan_web::router(w.app.clone(), Default::default());
+    Ok(City { w, router, east, steel, land, project })
+}
+
+/// A steel works' upgrade under construction in 东城区 (2026: 40000 of 120000 planned).
+fn steel_works(name: &str, east: OrgId, steel: OrgId) -> ProjectInput {
+    ProjectInput {
+        name: name.into(),
         nature: "新建".into(),
         category: "产业".into(),
         industry: "高端装备".into(),
@@ -74,10 +81,7 @@ async fn city(backend: Backend) -> Result<City> {
         level: "市重点".into(),
         batch: "开工一批".into(),
         ..ProjectInput::default()
-    };
-    let project = w.app.create_project(&w.supervisor, &input).await?;
-    let router = qingdan_web::router(w.app.clone(), Default::default());
-    Ok(City { w, router, east, steel, land, project })
+    }
 }
 
 fn form(pairs: &[(&str, &str)]) -> Result<String> {
@@ -336,29 +340,8 @@ async fn red_list_more(backend: Backend) -> Result<()> {
     let c = city(backend).await?;
     let base = c.w.app.project(&c.w.supervisor, c.project).await?;
     ensure!(base.light == Light::Red, "{:?}", base.light);
-    let owner = c.steel.0.to_string();
-    let county = c.east.0.to_string();
     for n in 0..qingdan_app::projects::RED_LIST {
-        let input = ProjectInput {
-            name: format!("特钢技改{n}"),
-            nature: "新建".into(),
-            category: "产业".into(),
-            industry: "高端装备".into(),
-            county_org_id: county.clone(),
-            owner_org_id: owner.clone(),
-            total_investment: "120000".into(),
-            year: "2026".into(),
-            year_plan: "40000".into(),
-            base_total: "10000".into(),
-            base_year: "2000".into(),
-            planned_start: "2026-02-01".into(),
-            actual_start: "2026-02-20".into(),
-            planned_completion: "2027-12-31".into(),
-            stage: "在建".into(),
-            level: "市重点".into(),
-            batch: "开工一批".into(),
-            ..ProjectInput::default()
-        };
+        let input = steel_works(&format!("特钢技改{n}"), c.east, c.steel);
         c.w.app.create_project(&c.w.supervisor, &input).await?;
     }
     let mayor = sign_in_as(&c.router, "mayor").await?;
@@ -632,24 +615,7 @@ async fn long_queue(backend: Backend) -> Result<()> {
     let owner = c.w.user("steel.clerk", Role::Reporter, c.steel).await?;
     let mut projects = vec![c.project];
     for n in 1..21 {
-        let input = ProjectInput {
-            name: format!("特钢技改{n}期"),
-            nature: "新建".into(),
-            category: "产业".into(),
-            industry: "高端装备".into(),
-            county_org_id: c.east.0.to_string(),
-            owner_org_id: c.steel.0.to_string(),
-            total_investment: "120000".into(),
-            year: "2026".into(),
-            year_plan: "40000".into(),
-            planned_start: "2026-02-01".into(),
-            actual_start: "2026-02-20".into(),
-            planned_completion: "2027-12-31".into(),
-            stage: "在建".into(),
-            level: "市重点".into(),
-            batch: "开工一批".into(),
-            ..Default::default()
-        };
+        let input = steel_works(&format!("特钢技改{n}期"), c.east, c.steel);
         projects.push(c.w.app.create_project(&c.w.supervisor, &input).await?);
     }
     for project in &projects {

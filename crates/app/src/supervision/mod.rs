@@ -129,13 +129,7 @@ fn matter_filter(filter: &AssignmentFilter) -> Result<MatterFilter> {
             None
         }),
     };
-    let lead_org = match filter.lead_org.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-        None => None,
-        Some(text) => text.parse::<i64>().ok().map(OrgId).or_else(|| {
-            invalid.add("lead_org", "not_a_number", "牵头单位编号应为整数");
-            None
-        }),
-    };
+    let lead_org = crate::plans::filter::positive_id(&mut invalid, "lead_org", "牵头单位", &filter.lead_org).map(OrgId);
     let page = parse_page(&mut invalid, "page", filter.page.as_deref(), 0, 0..=100_000);
     let per_page = parse_page(&mut invalid, "per_page", filter.per_page.as_deref(), 50, 1..=crate::plans::MAX_PER_PAGE);
     invalid.into_result()?;
