@@ -6,7 +6,7 @@
 
 use anyhow::{Context, Result, bail, ensure};
 use qingdan_app::{
-    ARCHIVED_PLAN, ActualInput, AppError, BulkResponsibilityInput, DELETED_TASK_REVIEW, ReportInput,
+    ARCHIVED_PLAN, ActualInput, AppError, BulkResponsibilityInput, BulkTaskInput, DELETED_TASK_REVIEW, ReportInput,
     ResponsibilityInput, RestoredPlace, ReviewInput, ReviewQuery, TargetInput, TaskEdit, TaskFilter, TaskInput,
     UserEdit,
 };
@@ -30,6 +30,7 @@ on_both_engines! {
     a_restored_task_takes_its_old_place_under_its_parent => restored_places;
     an_archived_plan_takes_no_restore_and_no_responsibility => archived_refuses_all;
     the_owner_stays_in_the_lead_org_after_bulk_assign_and_a_move => owner_in_lead_org;
+    a_task_added_under_a_reported_section_counts_in_its_figures_at_once => added_child_recounts;
 }
 
 struct List {
@@ -540,6 +541,34 @@ async fn listed_total(backend: Backend) -> Result<()> {
     let lit = TaskFilter { light: Some(light.code().into()), ..TaskFilter::default() };
     let lit = l.w.app.plan_overview(&l.w.supervisor, l.plan, &lit).await?;
     ensure!(lit.tasks.items.len() == 3 && lit.tasks.total == 3, "{} of {}", lit.tasks.items.len(), lit.tasks.total);
+    Ok(())
+}
+
+/// A (weight 1, 40 %) and B (weight 3, 80 %) make 一、 70 %. A task added
+/// under 一、 (weight 4, nothing reported) halves it to 35 at once; two more
+/// in one API batch under 二、 (C at 90 %) make it 30.
+async fn added_child_recounts(backend: Backend) -> Result<()> {
+    let l = list(backend).await?;
+    let [a, b, c] = l.leaves;
+    l.accept(a, "2026-06", 40, Vec::new()).await?;
+    l.accept(b, "2026-06", 80, Vec::new()).await?;
+    l.accept(c, "2026-06", 90, Vec::new()).await?;
+    ensure!(l.percent(l.sections[0]).await? == 70);
+    add(&l.w, l.plan, Some(l.sections[0]), "新增产业园区", "4").await?;
+    ensure!(l.percent(l.sections[0]).await? == 35, "{}", l.percent(l.sections[0]).await?);
+    let item = |title: &str| BulkTaskInput {
+        task: TaskInput {
+            parent_id: Some(l.sections[1].0),
+            title: title.into(),
+            deadline: "2026-12-31".into(),
+            ..TaskInput::default()
+        },
+        parent_ref: None,
+    };
+    let items = [item("新增公办幼儿园"), item("改造农贸市场")];
+    let created = l.w.app.create_tasks(&l.w.supervisor, l.plan, &items).await?;
+    ensure!(created.iter().all(Result::is_ok), "{created:?}");
+    ensure!(l.percent(l.sections[1]).await? == 30, "{}", l.percent(l.sections[1]).await?);
     Ok(())
 }
 

@@ -22,6 +22,7 @@ on_both_engines! {
     a_ledger_made_in_libreoffice_imports => libreoffice_ledger;
     a_task_ledger_is_previewed_confirmed_once_and_undone_unless_reported => preview_and_undo;
     a_row_giving_only_a_sections_number_and_title_adds_under_that_section => joined_section;
+    tasks_imported_under_a_reported_section_count_in_its_progress_at_once => import_recounts;
 }
 
 /// A workbook whose first sheet holds `rows` from A1, with `merges` (first row,
@@ -609,6 +610,51 @@ async fn joined_section(backend: Backend) -> Result<()> {
     let file = xlsx(&[&["补充任务"], header, &dated], &[])?;
     let preview = w.app.preview_task_ledger(&w.supervisor, plan, "补充.xlsx", &file).await?;
     ensure!(preview.joined.is_empty() && preview.repeated_numbers == ["一、"], "{preview:?}");
+    Ok(())
+}
+
+/// 一、 stands at its one item's 60 %; a ledger adds a second, empty
+/// sub-section under it: 一、 is the mean of 60 and 0 at once, not when the
+/// next report is accepted.
+async fn import_recounts(backend: Backend) -> Result<()> {
+    let w = World::new(backend, "2026-03-15").await?;
+    city(&w).await?;
+    let plan = w.plan().await?;
+    let first = tasks_file("2026-12-31", "市发展和改革委员会")?;
+    w.app.import_task_ledger(&w.supervisor, plan, "任务.xlsx", &first).await?;
+    let tasks = tasks_in_order(&w, plan).await?;
+    let (wu, _) = w.app.login("fgw.wu", "Wufagai2026").await?;
+    let (chen, _) = w.app.login("czj.chen", "Chencz2026").await?;
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
+    for (number, reporter) in [("1.", &wu), ("2.", &chen)] {
+        let item = tasks.iter().find(|t| t.number == number).context("item")?.id;
+        let report = ReportInput {
+            period: "2026-02".into(),
+            percent_done: "60".into(),
+            narrative: "按计划推进".into(),
+            problems: String::new(),
+            next_steps: String::new(),
+            actuals: Vec::new(),
+            confirmed: false,
+        };
+        let id = w.app.submit_report(reporter, item, &report).await?;
+        w.app.review(&w.supervisor, id, &accept).await?;
+    }
+    let section = tasks.iter().find(|t| t.number == "一、").context("一、")?.id;
+    let before = w.app.task(&w.supervisor, section).await?.task;
+    ensure!(before.percent_done == 60, "{before:?}");
+
+    let header: &[&str] =
+        &["序号", "任务内容", "指标", "目标值", "计量单位", "完成时限", "牵头领导", "牵头单位", "配合单位", "责任人"];
+    let joined: &[&str] = &["一、", "稳增长", "", "", "", "", "", "", "", ""];
+    let added: &[&str] = &["（二）", "稳定外贸外资", "", "", "", "年底", "", "市发展和改革委员会", "", ""];
+    let file = xlsx(&[&["补充任务"], header, joined, added], &[])?;
+    w.app.import_task_ledger(&w.supervisor, plan, "补充.xlsx", &file).await?;
+    let after = tasks_in_order(&w, plan).await?;
+    let children: Vec<i64> = after.iter().filter(|t| t.parent_id == Some(section)).map(|t| t.percent_done).collect();
+    ensure!(children == [60, 0], "{children:?}");
+    let section = w.app.task(&w.supervisor, section).await?.task;
+    ensure!(section.percent_done == 30, "一、 counts its new part: {section:?}");
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 use crate::admin::users::insert_user;
 use crate::audit::{event, record};
 use crate::error::{Entity, Unique};
+use crate::plans::editing::{Recount, recount_up};
 use crate::plans::tasks::{TargetRow, insert_task, supporting_org_ids};
 use crate::rows::code;
 use crate::store::{in_tx, lock_plan, on_pool};
@@ -169,13 +170,15 @@ impl Store {
 
     /// Adds the tasks of a ledger file to a plan, all or none: top-level rows
     /// after the plan's last top-level task, the others under their parent,
-    /// in file order. Returns the new ids in order.
+    /// in file order; existing parents' figures and their ancestors' are
+    /// computed again. Returns the new ids in order.
     pub async fn import_ledger_tasks(
         &self,
         tenant: TenantId,
         plan: PlanId,
         tasks: &[LedgerTask],
         file_name: &str,
+        recount: Recount<'_>,
         actor: Actor,
     ) -> Result<Vec<TaskId>> {
         let ids = in_tx!(self, tx => {
@@ -246,6 +249,10 @@ impl Store {
                     "targets": new.targets.len(), "source": file_name});
                 record!(tx, event(tenant, actor, "task", id, "import", None, Some(after)));
                 placed.push((id, sort_path, depth, 0));
+            }
+            // Existing tasks that were given children: their figures and their ancestors' now count them.
+            for parent in existing.into_keys().flatten() {
+                recount_up!(tx, tenant, parent, recount);
             }
             let summary = json!({"kind": "tasks", "file": file_name, "rows": tasks.len()});
             record!(tx, event(tenant, actor, "ledger_import", plan.0, "import_tasks", None, Some(summary)));

@@ -489,7 +489,12 @@ impl App {
     ) -> Result<LedgerImported> {
         let CheckedLedger { plan, tasks, targets: target_count, .. } =
             self.check_task_ledger(user, plan, bytes).await?;
-        let ids = self.store.import_ledger_tasks(user.tenant_id, plan.id, &tasks, file_name, self.actor(user)).await?;
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let recount = self.recount(&rules);
+        let ids = self
+            .store
+            .import_ledger_tasks(user.tenant_id, plan.id, &tasks, file_name, recount, self.actor(user))
+            .await?;
         self.counts.clear();
         self.dashboards.clear();
         let roots = tasks

@@ -64,9 +64,13 @@ impl App {
             checked.push(invalid.into_result().map(|()| (new, batch_parent)).map_err(AppError::from));
         }
         let valid: Vec<(NewTask, Option<usize>)> = checked.iter().filter_map(|c| c.as_ref().ok().cloned()).collect();
-        let mut ids =
-            if valid.is_empty() { Vec::new() } else { self.store.create_tasks(&valid, self.actor(user)).await? }
-                .into_iter();
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let created = if valid.is_empty() {
+            Vec::new()
+        } else {
+            self.store.create_tasks(&valid, self.recount(&rules), self.actor(user)).await?
+        };
+        let mut ids = created.into_iter();
         self.counts.clear();
         self.dashboards.clear();
         Ok(checked.into_iter().map(|c| c.and_then(|_| ids.next().ok_or(AppError::NotFound("任务")))).collect())

@@ -238,7 +238,8 @@ impl App {
         Ok(plan)
     }
 
-    fn recount<'a>(&self, rules: &'a qingdan_domain::StatusRules) -> Recount<'a> {
+    /// Recounts under `rules` as of today.
+    pub(crate) fn recount<'a>(&self, rules: &'a qingdan_domain::StatusRules) -> Recount<'a> {
         Recount { rules, today: self.clock.today() }
     }
 

@@ -388,7 +388,8 @@ impl App {
         let mut invalid = Invalid::new();
         let new = self.check_task(user, &plan, &mut invalid, input, input.parent_id).await?;
         invalid.into_result()?;
-        let id = self.store.create_task(&new, self.actor(user)).await?;
+        let rules = self.store.status_rules(user.tenant_id).await?;
+        let id = self.store.create_task(&new, self.recount(&rules), self.actor(user)).await?;
         self.counts.clear();
         self.dashboards.clear();
         Ok(id)

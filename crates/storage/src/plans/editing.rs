@@ -8,13 +8,11 @@
 use crate::audit::{event, record};
 use crate::error::Entity;
 use crate::plans::tasks::{NewTarget, PATH_STEP, TASK_SELECT, TaskRow, place_under, task_in_tx, task_targets};
-use crate::rows::decimal;
 use crate::store::{in_tx, lock_plan, lock_plan_of, on_pool};
 use crate::{Actor, Result, StorageError, Store};
 use chrono::NaiveDate;
 use qingdan_domain::{
-    OrgId, Period, PlanId, PlanStatus, ReportStatus, ResponsibilityFault, StatusRules, Target, TargetId, TaskId,
-    TenantId, UserId, weighted_percent, work_progress,
+    OrgId, PlanId, PlanStatus, ResponsibilityFault, StatusRules, Target, TargetId, TaskId, TenantId, UserId,
 };
 use serde_json::json;
 
@@ -87,7 +85,7 @@ macro_rules! recount_up {
     ($tx:ident, $tenant:expr, $start:expr, $recount:expr) => {{
         let mut next: Option<i64> = Some($start);
         while let Some(id) = next {
-            let (start_date, deadline, parent): (NaiveDate, NaiveDate, Option<i64>) =
+            let (start_date, deadline, parent): (chrono::NaiveDate, chrono::NaiveDate, Option<i64>) =
                 sqlx::query_as("SELECT start_date, deadline, parent_id FROM tasks WHERE tenant_id = $1 AND id = $2")
                     .bind($tenant.0)
                     .bind(id)
@@ -105,25 +103,25 @@ macro_rules! recount_up {
                 )
                 .bind($tenant.0)
                 .bind(id)
-                .bind(ReportStatus::Accepted.code())
+                .bind(qingdan_domain::ReportStatus::Accepted.code())
                 .fetch_all(&mut *$tx)
                 .await?;
                 let newest = accepted
                     .iter()
-                    .filter_map(|(p, pct)| p.parse::<Period>().ok().map(|p| (p, *pct)))
+                    .filter_map(|(p, pct)| p.parse::<qingdan_domain::Period>().ok().map(|p| (p, *pct)))
                     .max_by_key(|(p, _)| *p)
                     .map(|(_, pct)| pct);
-                let targets: Vec<Target> = $crate::plans::tasks::task_targets!(&mut *$tx, $tenant.0, id);
+                let targets: Vec<qingdan_domain::Target> = $crate::plans::tasks::task_targets!(&mut *$tx, $tenant.0, id);
                 match newest {
-                    Some(reported) => work_progress(&targets, reported),
+                    Some(reported) => qingdan_domain::work_progress(&targets, reported),
                     None => 0,
                 }
             } else {
                 let parts = children
                     .iter()
-                    .map(|(w, p)| Ok((decimal("tasks", w)?, *p)))
-                    .collect::<Result<Vec<_>>>()?;
-                weighted_percent(&parts)
+                    .map(|(w, p)| Ok(($crate::rows::decimal("tasks", w)?, *p)))
+                    .collect::<$crate::Result<Vec<_>>>()?;
+                qingdan_domain::weighted_percent(&parts)
             };
             let light = $recount.rules.light(percent, start_date, deadline, $recount.today);
             sqlx::query("UPDATE tasks SET percent_done = $1, light = $2 WHERE tenant_id = $3 AND id = $4")

@@ -9,11 +9,10 @@
 use super::editing::{Recount, recount_up};
 use super::tasks::PATH_STEP;
 use crate::audit::{event, record};
-use crate::rows::decimal;
 use crate::store::{in_tx, lock_plan, on_pool};
 use crate::{Actor, Result, Store};
 use chrono::NaiveDate;
-use qingdan_domain::{Period, PlanId, ReportStatus, Target, TenantId, weighted_percent, work_progress};
+use qingdan_domain::{PlanId, TenantId};
 use serde_json::json;
 use std::collections::HashMap;
 

@@ -3,6 +3,7 @@
 //! Tasks keep a `sort_path` ("000001.000003") so the tree comes out of one
 //! indexed `ORDER BY`, and a page of it needs no recursion.
 
+use super::editing::{Recount, recount_up};
 use crate::audit::{event, record};
 use crate::error::Entity;
 use crate::rows::{LEAF, code, decimal, optional_decimal};
@@ -600,22 +601,33 @@ macro_rules! child_place {
 pub(crate) use child_place;
 
 impl Store {
-    /// Creates a task with its supporting orgs and targets, placed after its last sibling.
-    pub async fn create_task(&self, new: &NewTask, actor: Actor) -> Result<TaskId> {
-        let ids = self.create_tasks(&[(new.clone(), None)], actor).await?;
+    /// Creates a task with its supporting orgs and targets, placed after its
+    /// last sibling; its parent's figures and theirs up are computed again.
+    pub async fn create_task(&self, new: &NewTask, recount: Recount<'_>, actor: Actor) -> Result<TaskId> {
+        let ids = self.create_tasks(&[(new.clone(), None)], recount, actor).await?;
         ids.first().copied().ok_or(StorageError::NotFound(Entity::Task))
     }
 
     /// Creates tasks in one transaction, in order, each after its last
     /// sibling. A task paired with `Some(i)` goes under the `i`-th task of
-    /// this batch (an earlier one), whatever its `parent_id` says.
-    pub async fn create_tasks(&self, news: &[(NewTask, Option<usize>)], actor: Actor) -> Result<Vec<TaskId>> {
+    /// this batch (an earlier one), whatever its `parent_id` says. The
+    /// figures of each existing task given children, and of its ancestors,
+    /// are computed again (a new task counts 0 % in its parent's progress).
+    pub async fn create_tasks(
+        &self,
+        news: &[(NewTask, Option<usize>)],
+        recount: Recount<'_>,
+        actor: Actor,
+    ) -> Result<Vec<TaskId>> {
         let ids: Vec<TaskId> = in_tx!(self, tx => {
             let mut ids: Vec<TaskId> = Vec::with_capacity(news.len());
+            let mut grown: Vec<(TenantId, i64)> = Vec::new();
             for (new, batch_parent) in news {
                 let mut new = new.clone();
-                if let Some(i) = batch_parent {
-                    new.parent_id = Some(*ids.get(*i).ok_or(StorageError::NotFound(Entity::ParentTask))?);
+                match (batch_parent, new.parent_id) {
+                    (Some(i), _) => new.parent_id = Some(*ids.get(*i).ok_or(StorageError::NotFound(Entity::ParentTask))?),
+                    (None, Some(parent)) if !grown.contains(&(new.tenant_id, parent.0)) => grown.push((new.tenant_id, parent.0)),
+                    _ => {}
                 }
                 // Concurrent creations under one parent must not take the same
                 // place (PostgreSQL, READ COMMITTED): one plan's places are
@@ -631,6 +643,9 @@ impl Store {
                     record!(tx, event(new.tenant_id, actor, "task", id, "assign", Some(to_json(&Responsibility::default())), Some(to_json(&new.responsibility))));
                 }
                 ids.push(TaskId(id));
+            }
+            for (tenant, parent) in grown {
+                recount_up!(tx, tenant, parent, recount);
             }
             ids
         });
