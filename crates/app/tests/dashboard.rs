@@ -205,6 +205,22 @@ async fn bulletin(backend: Backend) -> Result<()> {
     ensure!(!qingdan_office::docx_text(&may.bytes)?.contains("双过半"), "only June's bulletin has the mid-year check");
     ensure!(w.app.bulletin(&p.leader, p.plan, None).await.is_ok(), "a leader may download it");
     ensure!(matches!(w.app.bulletin(&p.a, p.plan, None).await, Err(AppError::Forbidden)), "a reporter may not");
+
+    // A week of a monthly plan owed nothing, and 2027-03 and 2025-06 are not
+    // of the 2026 plan: no bulletin, no 报送情况 names late orgs for them.
+    for (period, code) in [
+        ("2026-W23", "wrong_cycle"),
+        ("2026-06-H1", "wrong_cycle"),
+        ("2027-03", "other_year"),
+        ("2025-06", "other_year"),
+    ] {
+        let period = period.parse().ok();
+        let refused = |e: &AppError| matches!(e, AppError::Invalid(i) if i.errors[0].field == "period" && i.errors[0].code == code);
+        let bulletin = w.app.bulletin(&w.supervisor, p.plan, period).await.err();
+        ensure!(bulletin.as_ref().is_some_and(refused), "{period:?}: {bulletin:?}");
+        let status = w.app.reporting_status(&w.supervisor, p.plan, period).await.err();
+        ensure!(status.as_ref().is_some_and(refused), "{period:?}: {status:?}");
+    }
     Ok(())
 }
 

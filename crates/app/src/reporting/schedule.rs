@@ -266,7 +266,10 @@ impl App {
         let plan = self.plan_of(user, plan).await?;
         let schedule = self.schedule_of(user.tenant_id, plan.id).await?;
         let today = self.clock.today();
-        let period = period.unwrap_or_else(|| schedule.period_containing(today));
+        let period = match period {
+            Some(period) => period_of_plan(&plan, schedule.cycle, period)?,
+            None => schedule.period_containing(today),
+        };
         let tasks: Vec<TaskReporting> = self
             .store
             .due_tasks(user.tenant_id, plan.id, period, None)
@@ -502,4 +505,19 @@ pub fn parse_schedule(input: &ScheduleInput) -> Result<ReportingSchedule> {
 /// with other per-org figures (the battle map, the bulletin).
 pub fn by_org(status: &ReportingStatus) -> BTreeMap<OrgId, &OrgReporting> {
     status.orgs.iter().map(|o| (o.org_id, o)).collect()
+}
+
+/// `period` when a report could be owed for it in `plan`: of the plan's
+/// cycle (no report of another is taken) and within its year; else why not,
+/// on the `period` field.
+fn period_of_plan(plan: &Plan, cycle: ReportingCycle, period: Period) -> Result<Period> {
+    if period.cycle() != cycle {
+        let hint = format!("本计划{}报送，报送期应写作如 {}", cycle.label(), cycle.example());
+        return Err(AppError::field("period", "wrong_cycle", hint));
+    }
+    if period.last_day().year() < plan.year || period.first_day().year() > plan.year {
+        let message = format!("报送期{}不在本计划年度（{}年）内", period.label(), plan.year);
+        return Err(AppError::field("period", "other_year", message));
+    }
+    Ok(period)
 }

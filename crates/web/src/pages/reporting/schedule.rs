@@ -92,8 +92,9 @@ pub struct ReportingPage {
     saved: bool,
     period: String,
     period_code: String,
-    previous: String,
-    next: String,
+    /// The periods before and after, while within the plan's year.
+    previous: Option<String>,
+    next: Option<String>,
     due_date: String,
     is_past_due: bool,
     orgs: Vec<OrgLine>,
@@ -162,8 +163,12 @@ async fn page(
         saved: false,
         period: status.period.label(),
         period_code: status.period.to_string(),
-        previous: status.period.previous().to_string(),
-        next: status.period.next().to_string(),
+        previous: Some(status.period.previous())
+            .filter(|p| chrono::Datelike::year(&p.last_day()) >= shown.plan.year)
+            .map(|p| p.to_string()),
+        next: Some(status.period.next())
+            .filter(|p| chrono::Datelike::year(&p.first_day()) <= shown.plan.year)
+            .map(|p| p.to_string()),
         due_date: status.due_date.format("%Y-%m-%d").to_string(),
         is_past_due: status.is_past_due,
         orgs: status
