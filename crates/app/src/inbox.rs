@@ -54,6 +54,7 @@ impl App {
     async fn tell_sent_back(&self, tenant: TenantId, report: &ProgressReport, kind: &str, title: &str, said: String) {
         let what = format!("{}（{}）", self.task_name(tenant, report).await, report.period.label());
         let title = format!("【{title}】{what}");
+        let said = said.trim_end_matches('。');
         let text = format!("{what}{said}。请按意见修改后重新报送。");
         let at = self.clock.now().timestamp();
         let notice = Notice {

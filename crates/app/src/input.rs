@@ -32,6 +32,13 @@ pub(crate) fn check_target(invalid: &mut Invalid, i: usize, t: &TargetInput) -> 
     let metric = invalid.text(&field("metric"), &format!("第{n}个指标的名称"), &t.metric, 100);
     let value = parse_decimal(invalid, &field("value"), &format!("第{n}个指标的目标值"), &t.value);
     let unit = invalid.optional_text(&field("unit"), &format!("第{n}个指标的计量单位"), &t.unit, 20);
+    if value.is_some_and(|v| v < Decimal::ZERO) && !qingdan_domain::unit_may_be_negative(&unit) {
+        invalid.add(
+            &field("value"),
+            "negative",
+            format!("第{n}个指标的目标值不能为负数（只有%、‰、百分点等比率可为负）"),
+        );
+    }
     let comparator = if t.comparator.trim().is_empty() {
         Some(Comparator::Exactly)
     } else {

@@ -444,6 +444,11 @@ async fn major_and_rules(backend: Backend) -> Result<()> {
     let timetable = NewAssignmentInput { timetable: "2026-10-03".into(), ..major.clone() };
     let a = w.app.assignment(&w.supervisor, w.app.create_assignment(&w.supervisor, &timetable).await?).await?;
     ensure!(a.schedule.solve == d("2026-10-08"), "a timetable in the holiday moves to 10-08: {:?}", a.schedule);
+    // Before the feedback due 09-30 it is refused, not quietly replaced.
+    let early = NewAssignmentInput { timetable: "2026-09-29".into(), ..major.clone() };
+    let err = w.app.create_assignment(&w.supervisor, &early).await.err();
+    let said = |e: &AppError| matches!(e, AppError::Invalid(i) if i.errors[0].field == "timetable" && i.errors[0].message.contains("2026-09-30"));
+    ensure!(err.as_ref().is_some_and(said), "{err:?}");
 
     let rules = w.app.timeline_rules(&w.supervisor).await?;
     ensure!(rules.len() == 1 && rules[0].name == "13710");

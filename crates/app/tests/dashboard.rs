@@ -323,6 +323,9 @@ async fn red_alerts(backend: Backend) -> Result<()> {
     july.review(&w.supervisor, id, &accept).await?;
     let sent = alerts(july.clone()).await?;
     ensure!(sent.len() == 3, "{sent:?}");
-    ensure!(sent.iter().any(|n| n.title == "【红灯预警】市发改委1项任务" && n.body.contains("进度10%")), "{sent:?}");
+    ensure!(
+        sent.iter().any(|n| n.title == "【红灯预警】市发改委新增1项任务" && n.body.contains("进度10%")),
+        "{sent:?}"
+    );
     Ok(())
 }

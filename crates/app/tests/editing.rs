@@ -148,6 +148,11 @@ async fn edits(backend: Backend) -> Result<()> {
     l.w.app.save_target(&l.w.supervisor, a, Some(t), &target("200")).await?;
     ensure!(l.percent(a).await? == 25, "50 of 200, recomputed on the change");
     ensure!(l.percent(l.sections[0]).await? == (25 + 80) / 2, "and the section with it");
+    let negative = l.w.app.save_target(&l.w.supervisor, a, Some(t), &target("-5")).await.map(|_| ());
+    ensure!(field(negative) == "targets[0].value:negative", "a count target below zero");
+    let falling = TargetInput { unit: "%".into(), ..target("-1.5") };
+    let falling = l.w.app.save_target(&l.w.supervisor, a, None, &falling).await?;
+    l.w.app.delete_target(&l.w.supervisor, a, falling).await?;
     l.w.app.delete_target(&l.w.supervisor, a, t).await?;
     ensure!(l.percent(a).await? == 45, "without targets, the newest accepted report's percent");
     let trail = l.w.app.store().audit_trail(l.w.tenant, "task", b.0).await?;

@@ -266,6 +266,8 @@ async fn bad_rows(backend: Backend) -> Result<()> {
             &["2", "坏的目标值", "新建学校", "约3", "2026-06-30", "市财政局"],
             &["3", "好的任务", "", "", "", ""],
             &["A-1", "", "指标", "", "2025-01-01", ""],
+            &["4", "负的目标值", "新建学校（所）", "-5", "2026-06-30", "市财政局"],
+            &["5", "负的增速", "能耗增速", "-1.5%", "2026-06-30", "市财政局"],
         ],
         &[],
     )?;
@@ -276,10 +278,12 @@ async fn bad_rows(backend: Backend) -> Result<()> {
         "第 5 行 A 列（序号）：序号“A-1”无法识别层级，应写作 一、（一）1.（1）或 1、1.2、1.2.3",
         "第 5 行 E 列（完成时限）：“2025-01-01”早于计划年度开始（2026年1月1日）",
         "第 5 行 D 列（目标值）：填写了指标“指标”，目标值不能为空",
+        "第 6 行 D 列（目标值）：目标值不能为负数（只有%、‰、百分点等比率可为负）",
     ];
     for e in expected {
         ensure!(errors.contains(&e.to_owned()), "missing {e}: {errors:?}");
     }
+    ensure!(!errors.iter().any(|e| e.starts_with("第 7 行")), "a rate may fall: {errors:?}");
     ensure!(task_count(&w, plan).await? == 0, "nothing imported");
 
     // Users: a weak password and an unknown org on two rows; no user is created.

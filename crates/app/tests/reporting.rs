@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use qingdan_app::reporting::ReportingReminders;
 use qingdan_app::{
     ActualInput, App, AppError, ChannelInput, Clock, OrgReporting, ReportInput, ReviewInput, ScheduleInput,
+    UnacceptInput,
 };
 use qingdan_domain::{DueState, OrgId, Period, PlanId, ReportId, ReportStatus, ReportingCycle, Role, TaskId, User};
 use qingdan_testkit::{Backend, World, on_both_engines};
@@ -27,6 +28,7 @@ on_both_engines! {
     full_width_digits_read_as_an_input_method_types_them => full_width;
     a_task_added_in_december_owes_no_report_for_november => added_late;
     a_plan_turned_quarterly_does_not_owe_the_quarter_its_last_month_reported => turned_quarterly;
+    only_the_lead_orgs_reports_move_a_tasks_figures => supporting_reports;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -582,5 +584,39 @@ async fn turned_quarterly(backend: Backend) -> Result<()> {
     let q2: Period = "2026-Q2".parse().map_err(anyhow::Error::msg)?;
     let status = w.app.reporting_status(&w.supervisor, f.plan, Some(q2)).await?;
     ensure!(status.missing_orgs().len() == 2, "{:?}", status.missing_orgs());
+    Ok(())
+}
+
+/// 发改委 supports 交通局's road task. Its reports are reviewed and kept, in
+/// any order of acceptance, of any period; the task's figures are 交通局's.
+async fn supporting_reports(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-08-10").await?;
+    let w = &f.w;
+    let road = f.tasks[2];
+    let send = |user: &User, period: &str, percent: &str| {
+        let input = ReportInput { percent_done: percent.into(), ..report(period) };
+        let (app, user) = (w.app.clone(), user.clone());
+        async move { anyhow::Ok(app.submit_report(&user, road, &input).await?) }
+    };
+    let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
+    let percent = || async { anyhow::Ok(w.app.task(&w.supervisor, road).await?.task.percent_done) };
+
+    let helper_june = send(&f.reform_reporter, "2026-06", "20").await?;
+    let lead_june = send(&f.transport_reporter, "2026-06", "60").await?;
+    let reports = w.app.store().task_reports(w.tenant, road).await?;
+    let from = |id: ReportId| reports.iter().find(|r| r.id == id).map(|r| r.is_lead);
+    ensure!(from(helper_june) == Some(false) && from(lead_june) == Some(true), "{reports:?}");
+    w.app.review(&w.supervisor, helper_june, &accept).await?;
+    ensure!(percent().await? == 0, "a supporting org's report moves nothing");
+    w.app.review(&w.supervisor, lead_june, &accept).await?;
+    ensure!(percent().await? == 60);
+    let helper_july = send(&f.reform_reporter, "2026-07", "95").await?;
+    w.app.review(&w.supervisor, helper_july, &accept).await?;
+    ensure!(percent().await? == 60, "nor when it is of a later period");
+    let back = UnacceptInput { comment: "数据有误".into() };
+    w.app.unaccept_report(&w.supervisor, helper_july, &back).await?;
+    ensure!(percent().await? == 60, "taking it back moves nothing either");
+    w.app.unaccept_report(&w.supervisor, lead_june, &back).await?;
+    ensure!(percent().await? == 0, "the lead org's own taken back: nothing of the lead org is left");
     Ok(())
 }

@@ -259,8 +259,7 @@ impl Target {
     /// Whether an actual of this target may be below zero: a rate or a
     /// change may (增长-1.5%, 下降2个百分点), a count or an amount cannot.
     pub fn may_be_negative(&self) -> bool {
-        let unit = self.unit.as_str();
-        unit.contains('%') || unit.contains('‰') || unit.contains("百分点")
+        unit_may_be_negative(&self.unit)
     }
 
     /// Whether `actual` is far enough past the target — more than
@@ -269,6 +268,12 @@ impl Target {
     pub fn is_surprising(&self, actual: Decimal) -> bool {
         self.value > Decimal::ZERO && actual > self.value * Decimal::from(SURPRISE_FACTOR)
     }
+}
+
+/// Whether a value in `unit` may be below zero: a rate or a change (%, ‰,
+/// 百分点) may, a count or an amount cannot — as an actual or as a target.
+pub fn unit_may_be_negative(unit: &str) -> bool {
+    unit.contains('%') || unit.contains('‰') || unit.contains("百分点")
 }
 
 /// See [`Target::is_surprising`].
@@ -371,6 +376,10 @@ pub struct ProgressReport {
     pub submitted_at: DateTime<Utc>,
     pub reviewed_by: Option<UserId>,
     pub reviewed_at: Option<DateTime<Utc>>,
+    /// Sent by the task's lead org (or to a task without one) when submitted:
+    /// only such reports move the task's figures. A 配合单位's report records
+    /// its part and is reviewed like any other.
+    pub is_lead: bool,
 }
 
 /// Whether an import is still being reviewed or has become a plan.

@@ -167,10 +167,10 @@ impl Store {
         }
         let sql = format!(
             "SELECT task_id, period, id, problems FROM progress_reports \
-             WHERE tenant_id = $1 AND status = 'accepted' AND task_id IN ({list})"
+             WHERE tenant_id = $1 AND status = 'accepted' AND is_lead = $2 AND task_id IN ({list})"
         );
         let rows: Vec<(i64, String, i64, String)> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).fetch_all(pool).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tenant.0).bind(true).fetch_all(pool).await?
         });
         let mut newest: HashMap<i64, ((Period, i64), String)> = HashMap::new();
         for (task, period, id, problems) in rows {

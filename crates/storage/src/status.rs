@@ -137,7 +137,8 @@ impl Store {
         Ok(out)
     }
 
-    /// For each task of a plan, its newest accepted report (by period; the
+    /// For each task of a plan, its newest accepted report that counts
+    /// ([`ProgressReport::is_lead`](qingdan_domain::ProgressReport::is_lead); by period, the
     /// latest submitted among equals) of a period that began by `date`, so the
     /// period holding `date` counts (June's monthly report for 06-30).
     pub async fn accepted_up_to(
@@ -150,11 +151,13 @@ impl Store {
             sqlx::query_as(
                 "SELECT r.id, r.task_id, r.period, r.percent_done, r.problems FROM progress_reports r \
                  JOIN tasks ON tasks.id = r.task_id \
-                 WHERE r.tenant_id = $1 AND tasks.plan_id = $2 AND r.status = $3 ORDER BY r.task_id, r.id",
+                 WHERE r.tenant_id = $1 AND tasks.plan_id = $2 AND r.status = $3 AND r.is_lead = $4 \
+                 ORDER BY r.task_id, r.id",
             )
             .bind(tenant.0)
             .bind(plan.0)
             .bind(ReportStatus::Accepted.code())
+            .bind(true)
             .fetch_all(pool)
             .await?
         });

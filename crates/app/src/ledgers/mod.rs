@@ -894,6 +894,9 @@ impl App {
         if unit.chars().count() > 20 {
             faults.add(row, task_column::UNIT, "too_long", "计量单位不能超过20个字");
         }
+        if value.is_some_and(|(v, _)| v < Decimal::ZERO) && !qingdan_domain::unit_may_be_negative(&unit) {
+            faults.add(row, task_column::VALUE, "negative", "目标值不能为负数（只有%、‰、百分点等比率可为负）");
+        }
         let comparator_text = line.get(task_column::COMPARATOR);
         let comparator = comparator(comparator_text);
         if comparator.is_none() {

@@ -231,7 +231,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         if report.status != ReportStatus::Submitted {
-            return Err(AppError::Conflict(format!("该报送已{}，不能撤回", report.status.label())));
+            return Err(AppError::Conflict(format!("该报送{}，不能撤回", report.status.label())));
         }
         self.require_unfrozen(user, &report).await?;
         match self.store.withdraw_report(user.tenant_id, id, user.org_id, self.actor(user)).await {

@@ -47,7 +47,8 @@ impl App {
 
 /// 【红灯预警】 to one org: its tasks that turned red or overdue.
 fn message(org: &str, tasks: &[RedTask]) -> Message {
-    let mut text = format!("{org}有{}项任务亮红灯或逾期，请抓紧推进：\n", tasks.len());
+    // The tasks whose light just turned, not all the org's red ones: say "新增".
+    let mut text = format!("{org}新增{}项任务亮红灯或逾期，请抓紧推进：\n", tasks.len());
     for task in tasks.iter().take(LISTED) {
         text += &format!(
             "- {} {}（{}，进度{}%，完成时限{}）\n",
@@ -61,7 +62,7 @@ fn message(org: &str, tasks: &[RedTask]) -> Message {
     if tasks.len() > LISTED {
         text += &format!("……等{}项\n", tasks.len());
     }
-    Message::new(format!("【红灯预警】{org}{}项任务", tasks.len()), text)
+    Message::new(format!("【红灯预警】{org}新增{}项任务", tasks.len()), text)
 }
 
 #[cfg(test)]
@@ -89,7 +90,8 @@ mod tests {
     fn an_alert_lists_at_most_twenty_tasks_and_counts_the_rest() {
         let tasks: Vec<RedTask> = (1..=25).map(|i| task(i, if i == 1 { Light::Overdue } else { Light::Red })).collect();
         let m = message("市交通运输局", &tasks);
-        assert_eq!(m.title, "【红灯预警】市交通运输局25项任务");
+        assert_eq!(m.title, "【红灯预警】市交通运输局新增25项任务");
+        assert!(m.text.starts_with("市交通运输局新增25项任务亮红灯或逾期"), "{}", m.text);
         assert!(m.text.contains("1. 任务1（逾期，进度10%，完成时限2026-12-31）"), "{}", m.text);
         assert!(m.text.contains("20. 任务20（红灯"), "{}", m.text);
         assert!(!m.text.contains("任务21（"), "{}", m.text);

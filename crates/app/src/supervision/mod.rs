@@ -353,6 +353,10 @@ impl App {
         let rule = rule.ok_or(AppError::NotFound("时限规则"))?;
         let calendar = self.work_calendar(tenant).await?;
         let schedule = rule.schedule(&calendar, assigned_on, input.is_major, timetable);
+        if timetable.is_some_and(|t| t < schedule.feedback) {
+            let message = format!("时间表办结日期不能早于反馈时限（{}）", schedule.feedback);
+            return Err(AppError::field("timetable", "before_feedback", message));
+        }
         let current_due = schedule.sign_for;
         let mut matter = Assignment {
             id: AssignmentId(0),

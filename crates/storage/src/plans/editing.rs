@@ -99,11 +99,13 @@ macro_rules! recount_up {
                     .await?;
             let percent = if children.is_empty() {
                 let accepted: Vec<(String, i64)> = sqlx::query_as(
-                    "SELECT period, percent_done FROM progress_reports WHERE tenant_id = $1 AND task_id = $2 AND status = $3",
+                    "SELECT period, percent_done FROM progress_reports \
+                     WHERE tenant_id = $1 AND task_id = $2 AND status = $3 AND is_lead = $4",
                 )
                 .bind($tenant.0)
                 .bind(id)
                 .bind(qingdan_domain::ReportStatus::Accepted.code())
+                .bind(true)
                 .fetch_all(&mut *$tx)
                 .await?;
                 let newest = accepted
@@ -111,7 +113,8 @@ macro_rules! recount_up {
                     .filter_map(|(p, pct)| p.parse::<qingdan_domain::Period>().ok().map(|p| (p, *pct)))
                     .max_by_key(|(p, _)| *p)
                     .map(|(_, pct)| pct);
-                let targets: Vec<qingdan_domain::Target> = $crate::plans::tasks::task_targets!(&mut *$tx, $tenant.0, id);
+                let targets: Vec<qingdan_domain::Target> =
+                    $crate::plans::tasks::task_targets!(&mut *$tx, $tenant.0, id);
                 match newest {
                     Some(reported) => qingdan_domain::work_progress(&targets, reported),
                     None => 0,

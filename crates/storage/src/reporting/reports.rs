@@ -67,7 +67,7 @@ macro_rules! own_row {
     ($tx:ident, $tenant:expr, $report:expr) => {{
         let rows: Vec<OwnTargetRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {OWN_COLUMNS}, (SELECT string_agg(p.period, ',') FROM progress_reports p \
-             WHERE p.tenant_id = $1 AND p.task_id = $2 AND p.status = $3 AND p.id <> $4) AS accepted_periods, \
+             WHERE p.tenant_id = $1 AND p.task_id = $2 AND p.status = $3 AND p.id <> $4 AND p.is_lead = $5) AS accepted_periods, \
              targets.id AS target_id, targets.metric, targets.value, targets.unit, targets.comparator, \
              targets.baseline, targets.deadline AS target_deadline, targets.actual, report_actuals.actual AS reported \
              FROM tasks LEFT JOIN targets ON targets.tenant_id = tasks.tenant_id AND targets.task_id = tasks.id \
@@ -79,6 +79,7 @@ macro_rules! own_row {
         .bind($report.task_id.0)
         .bind(ReportStatus::Accepted.code())
         .bind($report.id.0)
+        .bind(true)
         .fetch_all(&mut *$tx)
         .await?;
         OwnTargetRow::split(rows)?
@@ -446,6 +447,7 @@ struct ReportRow {
     reviewed_by: Option<i64>,
     reviewed_at: Option<DateTime<Utc>>,
     revision: i64,
+    is_lead: bool,
 }
 
 impl ReportRow {
@@ -468,6 +470,7 @@ impl ReportRow {
             submitted_at: self.submitted_at,
             reviewed_by: self.reviewed_by.map(UserId),
             reviewed_at: self.reviewed_at,
+            is_lead: self.is_lead,
         })
     }
 }
@@ -485,7 +488,7 @@ const REPORT_COLUMNS: &str = "progress_reports.id, progress_reports.tenant_id, p
      progress_reports.org_id, progress_reports.period, progress_reports.percent_done, progress_reports.narrative, \
      progress_reports.problems, progress_reports.next_steps, progress_reports.status, progress_reports.review_comment, \
      progress_reports.submitted_by, progress_reports.submitted_at, progress_reports.reviewed_by, progress_reports.reviewed_at, \
-     progress_reports.revision";
+     progress_reports.revision, progress_reports.is_lead";
 
 #[derive(sqlx::FromRow)]
 struct QueueRow {
@@ -521,12 +524,13 @@ impl Store {
             // (the review's audit event keeps it).
             let saved: Option<(i64, i64)> = sqlx::query_as(
                 "INSERT INTO progress_reports (tenant_id, task_id, org_id, period, percent_done, narrative, problems, \
-                 next_steps, status, review_comment, submitted_by, submitted_at, first_submitted_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $11, $11) \
+                 next_steps, status, review_comment, submitted_by, submitted_at, first_submitted_at, is_lead) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $11, $11, \
+                 COALESCE((SELECT t.lead_org_id IS NULL OR t.lead_org_id = $3 FROM tasks t WHERE t.id = $2), TRUE)) \
                  ON CONFLICT (task_id, org_id, period) DO UPDATE SET percent_done = excluded.percent_done, \
                  narrative = excluded.narrative, problems = excluded.problems, next_steps = excluded.next_steps, \
                  status = excluded.status, submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at, \
-                 review_comment = '', reviewed_by = NULL, reviewed_at = NULL, revision = progress_reports.revision + 1 \
+                 is_lead = excluded.is_lead, review_comment = '', reviewed_by = NULL, reviewed_at = NULL, revision = progress_reports.revision + 1 \
                  WHERE progress_reports.status <> $12 \
                  RETURNING id, revision",
             )
@@ -697,7 +701,7 @@ impl Store {
                 let mut light_change = None;
                 if status == ReportStatus::Accepted {
                     let (own, targets) = own_row!(tx, tenant, &report);
-                    if !own.has_later_than(report.period) {
+                    if report.is_lead && !own.has_later_than(report.period) {
                         light_change = accept_progress!(tx, tenant, report.percent_done, own.row, targets, rules, today);
                     }
                 }
@@ -760,16 +764,17 @@ impl Store {
             let (own, targets) = own_row!(tx, tenant, &report);
             let mut light_change = None;
             let (before_percent, before_light) = (own.row.percent_done, own.row.light.clone());
-            let is_newest = !own.has_later_than(report.period);
+            let is_newest = report.is_lead && !own.has_later_than(report.period);
             if is_newest {
                 let rows: Vec<AcceptedActualRow> = sqlx::query_as(
                     "SELECT r.id, r.period, r.percent_done, r.reviewed_at, a.target_id, a.actual \
                      FROM progress_reports r LEFT JOIN report_actuals a ON a.tenant_id = r.tenant_id AND a.report_id = r.id \
-                     WHERE r.tenant_id = $1 AND r.task_id = $2 AND r.status = $3",
+                     WHERE r.tenant_id = $1 AND r.task_id = $2 AND r.status = $3 AND r.is_lead = $4",
                 )
                 .bind(tenant.0)
                 .bind(report.task_id.0)
                 .bind(ReportStatus::Accepted.code())
+                .bind(true)
                 .fetch_all(&mut *tx)
                 .await?;
                 let (percent, left) = replay(rows)?;

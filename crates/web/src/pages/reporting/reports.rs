@@ -129,6 +129,8 @@ pub struct ReportFormPage {
     future: String,
     /// Why the task takes no report (its plan is archived); "" when it does.
     archived: &'static str,
+    /// The reporter's org supports the task and does not lead it.
+    supporting: bool,
     /// The fields hold what a refused submission typed: shown even when
     /// nothing may be submitted, so it is not lost.
     kept: bool,
@@ -234,6 +236,7 @@ pub async fn form_page(
         accepted,
         future,
         archived: if form.is_archived() { qingdan_app::ARCHIVED_REPORT } else { "" },
+        supporting: d.item.task.responsibility.lead_org_id.is_some_and(|lead| lead != user.org_id),
         kept,
         returned_comment: form.returned().map(|r| r.review_comment.clone()).unwrap_or_default(),
         returned_at: form.returned().and_then(|r| r.reviewed_at).map(beijing_time).unwrap_or_default(),

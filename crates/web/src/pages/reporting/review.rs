@@ -23,7 +23,7 @@ pub struct TargetLine {
     pub unit: String,
     /// 目标值 with its comparator, e.g. "不少于320".
     pub goal: String,
-    /// 上期通过值 ("—" when none).
+    /// 已通过值: the task's value as accepted so far ("—" when none).
     pub last: String,
     /// 本次填报值 ("未填" when not reported).
     pub this: String,
@@ -49,6 +49,8 @@ pub struct CardView {
     pub files: Vec<FileLink>,
     /// Why this report cannot be reviewed now (its plan is archived), "" when it can.
     pub frozen: &'static str,
+    /// Sent by a 配合单位: accepted, it is kept as a record and moves no figure.
+    pub supporting: bool,
     /// Why the last review of this card was refused, and the comment typed.
     pub error: String,
     pub comment: String,
@@ -90,6 +92,7 @@ impl CardView {
             targets,
             files: card.files.iter().map(FileLink::new).collect(),
             frozen: if card.item.is_frozen { qingdan_app::ARCHIVED_REVIEW } else { "" },
+            supporting: !r.is_lead,
             error: String::new(),
             comment: String::new(),
         }
