@@ -29,6 +29,7 @@ on_both_engines! {
     the_sweeps_sql_lights_agree_with_the_domains_light_on => sweep_agrees_with_light_on;
     two_sweeps_at_once_turn_each_light_once => sweeps_at_once;
     a_calendar_change_and_the_offices_counts_reach_every_open_matter_beyond_a_page => beyond_a_page;
+    a_matter_entered_after_its_first_due_date_is_told_red_at_once => born_red;
 }
 
 fn d(s: &str) -> NaiveDate {
@@ -563,6 +564,21 @@ async fn own_calendar(backend: Backend) -> Result<()> {
     let query = qingdan_storage::AuditQuery { action: Some("reschedule".into()), limit: 10, ..Default::default() };
     let events = w.app.store().audit_search(w.tenant, &query).await?;
     ensure!(events.len() == 1 && events[0].event.entity_id == next_year.0, "{events:?}");
+    Ok(())
+}
+
+/// A matter assigned 09-01 and entered on 09-18 (补录) is red from the
+/// start: its lead org hears of it as of any light that turned, once.
+async fn born_red(backend: Backend) -> Result<()> {
+    let f = fixture(backend, "2026-09-18").await?;
+    let w = &f.w;
+    let late = NewAssignmentInput { assigned_on: "2026-09-01".into(), ..matter("补录的事项", f.housing, &[]) };
+    let id = w.app.create_assignment(&w.supervisor, &late).await?;
+    ensure!(w.app.assignment(&w.supervisor, id).await?.light == Light::Red);
+    let notices = w.app.light_changes_to_notify(w.tenant, 10).await?;
+    let told: Vec<_> = notices.iter().map(|n| (n.change.assignment_id, n.change.to, n.change.stage)).collect();
+    ensure!(told == [(id, Light::Red, Stage::SignFor)], "{told:?}");
+    ensure!(w.app.sweep_assignments(w.tenant, d("2026-09-18")).await?.is_empty(), "the sweep turns it no more");
     Ok(())
 }
 

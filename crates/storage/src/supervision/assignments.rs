@@ -9,8 +9,8 @@ use crate::store::{in_tx, on_pool};
 use crate::{Actor, LightCounts, Result, StorageError, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use qingdan_domain::assignment::{
-    Action, Assignment, AssignmentEvent, AssignmentSource, AssignmentStatus, EVENT_CREATE, ExtensionRequest,
-    ExtensionStatus, Grade, Schedule, Stage, days_between,
+    Action, Assignment, AssignmentEvent, AssignmentSource, AssignmentStatus, EVENT_CREATE, EVENT_LIGHT,
+    ExtensionRequest, ExtensionStatus, Grade, Schedule, Stage, days_between,
 };
 use qingdan_domain::{AssignmentId, ExtensionId, Light, OrgId, TaskId, TenantId, TimelineRuleId, UserId};
 use serde_json::json;
@@ -373,6 +373,25 @@ impl Store {
             .bind("")
             .execute(&mut *tx)
             .await?;
+            if new.light == Light::Red {
+                // Entered after its first stage was due (补录): red from the start,
+                // recorded as a light that turned, so the lead org is told as for any other.
+                sqlx::query(
+                    "INSERT INTO assignment_events (tenant_id, assignment_id, org_id, user_id, at, action, from_status, \
+                     to_status, note, due_on, from_light, to_light) VALUES ($1, $2, $3, NULL, $4, $5, $6, $6, '', $7, $8, $9)",
+                )
+                .bind(new.tenant_id.0)
+                .bind(id)
+                .bind(new.lead_org_id.0)
+                .bind(actor.at)
+                .bind(EVENT_LIGHT)
+                .bind(new.status.code())
+                .bind(new.current_due)
+                .bind(Light::Green.code())
+                .bind(Light::Red.code())
+                .execute(&mut *tx)
+                .await?;
+            }
             let after = json!({"title": new.title, "source": new.source.code(), "lead_org_id": new.lead_org_id,
                                "supporting_org_ids": new.supporting_org_ids, "rule_id": new.rule_id,
                                "is_major": new.is_major, "assigned_on": new.assigned_on, "schedule": new.schedule});
