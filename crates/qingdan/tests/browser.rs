@@ -182,6 +182,17 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     assert_eq!(page.value("#narrative")?, narrative, "the returned report's text is kept");
     page.keep_screenshot("2b-resubmit-kept-text")?;
     page.fill("#narrative", &format!("{narrative}已补充佐证。"))?;
+    // A site video over the 10 MB limit is stopped before sending, the text stays.
+    page.mark_page()?;
+    page.js("const dt = new DataTransfer(); dt.items.add(new File([new Uint8Array(11 * 1024 * 1024)], '现场.mp4')); \
+         document.getElementById('files').files = dt.files;")?;
+    page.click("#report-form button[type=submit]")?;
+    page.wait_for("the file field says why", || {
+        Ok(page.text("#files + .form-text + .field-error")?.contains("超过10MB"))
+    })?;
+    let same_page = page.js("window.__qingdanOldPage === true")?.as_bool() == Some(true);
+    assert!(same_page && page.value("#narrative")?.ends_with("已补充佐证。"), "nothing was sent, the text stays");
+    page.js("document.getElementById('files').value = ''")?;
     page.click_and_wait("#report-form button[type=submit]")?;
     assert_eq!(page.path(), format!("/tasks/{task}"));
     assert!(page.text("#flash")?.contains("已提交"), "the next page says what was done");

@@ -77,7 +77,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
     // A work report is larger than any form: only the upload route takes it.
     let uploads = pages::upload_routes()
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY_BYTES))
-        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BODY_BYTES));
+        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BODY_BYTES))
+        .layer(axum::middleware::map_response(explain_upload_too_large));
     limited
         .merge(uploads)
         .merge(pages::attachment_routes())
@@ -112,4 +113,23 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
 /// 200 when the database answers, 503 otherwise.
 async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> axum::http::StatusCode {
     if state.app.is_ready().await { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE }
+}
+
+/// An upload refused by its length alone (before the handler runs) is a
+/// page with the menu and the Chinese reason, not the layer's bare English.
+async fn explain_upload_too_large(response: axum::response::Response) -> axum::response::Response {
+    if response.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE
+        || response
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"text/html"))
+    {
+        return response;
+    }
+    let mb = qingdan_app::MAX_REPORT_BYTES / 1024 / 1024;
+    let message = format!("上传的文件过大（不能超过{mb}MB），未保存。请返回上一页，选择较小的文件后重新上传。");
+    let refused = error::PageError(qingdan_app::AppError::field("file", "too_large", message));
+    let mut page = axum::response::IntoResponse::into_response(refused);
+    *page.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+    page
 }

@@ -68,6 +68,12 @@ async fn invisible_characters(backend: Backend) -> Result<()> {
     ensure!(reply.status == StatusCode::PAYLOAD_TOO_LARGE, "big form: {}", reply.status);
     ensure!(reply.body.contains("提交的内容超过1MB，未保存") && reply.select("#who").len() == 1, "{}", reply.body);
     ensure!(w.app.plans(&w.supervisor).await?.len() == before, "nothing was saved");
+    // A 台账 over the upload limit is refused before it is read: in Chinese, with the menu.
+    let big = vec![b'x'; qingdan_app::MAX_REPORT_BYTES + 1024 * 1024];
+    let reply =
+        send(&router, post_file("/ledgers/tasks", &cookie, "台账.xlsx", "application/octet-stream", &big)?).await?;
+    ensure!(reply.status == StatusCode::PAYLOAD_TOO_LARGE, "big upload: {}", reply.status);
+    ensure!(reply.body.contains("上传的文件过大（不能超过20MB）") && reply.select("#who").len() == 1, "{}", reply.body);
     // A file name with an override is refused by the use case with the same rule.
     let reply = send(
         &router,

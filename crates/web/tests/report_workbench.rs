@@ -182,6 +182,14 @@ async fn resubmitted_while_open(backend: Backend) -> Result<()> {
     let f = fixture(backend).await?;
     let form_path = format!("/tasks/{}/report", f.tasks[1].0);
     let reporter = sign_in_as(&f.router, "transport").await?;
+    // Refused, the form says files chosen must be chosen again; the file field states its limits
+    // (confirm.js checks them before sending, so a body over the limit never loses the text).
+    let refused = format!("period=2026-03&percent_done=abc&narrative={}", enc("开工"));
+    let refused = send(&f.router, post_form(&form_path, &reporter, &refused)?).await?;
+    ensure!(refused.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.status);
+    ensure!(refused.select("#files-again").len() == 1, "{}", refused.body);
+    let limits = (refused.attrs("#files", "data-max-mb"), refused.attrs("#files", "data-max-files"));
+    ensure!(limits == (vec!["10".to_owned()], vec!["5".to_owned()]), "{limits:?}");
     let first = format!("period=2026-03&percent_done=20&narrative={}", enc("开工"));
     ensure!(send(&f.router, post_form(&form_path, &reporter, &first)?).await?.status == StatusCode::SEE_OTHER);
     let office = sign_in_as(&f.router, "supervisor").await?;
