@@ -468,7 +468,16 @@ async fn export_contents(backend: Backend) -> Result<()> {
     );
     ensure!(rows[5][..6] == ["1.", task, "年度计划投资", "560.5", "亿元", "不超过"], "{:?}", rows[5]);
     ensure!(rows[6][1] == "争取专项债券额度45亿元以上" && rows[6][14] == "未报送", "{:?}", rows[6]);
+    // Sections report through their sub-tasks: nothing owed on their rows.
+    ensure!(rows[2][..2] == ["一、", "稳增长"] && rows[2][14].is_empty(), "{:?}", rows[2]);
+    ensure!(rows[3][..2] == ["（一）", "扩大有效投资"] && rows[3][14].is_empty(), "{:?}", rows[3]);
     ensure!(rows.len() == 2 + 6);
+    // Another period's ledger: February's (nothing reported then); a week of this monthly plan is refused.
+    let february = w.app.export_ledger_for(&w.supervisor, plan, "2026-02".parse().ok()).await?;
+    ensure!(february.file_name == "2026年重点任务台账（2026年2月）.xlsx", "{}", february.file_name);
+    ensure!(read_xlsx_rows(&february.bytes)?[4][14] == "未报送");
+    let week = w.app.export_ledger_for(&w.supervisor, plan, "2026-W05".parse().ok()).await.err();
+    ensure!(matches!(&week, Some(AppError::Invalid(i)) if i.errors[0].field == "period"), "{week:?}");
     // What a report says reaches the ledger once it is accepted, not before.
     let accept = ReviewInput { decision: "accept".into(), comment: String::new(), revision: None };
     w.app.review(&w.supervisor, report_id, &accept).await?;

@@ -7,7 +7,7 @@ use crate::audit::{event, record};
 use crate::error::{Entity, Unique};
 use crate::plans::editing::{Recount, recount_up};
 use crate::plans::tasks::{TargetRow, insert_task, supporting_org_ids};
-use crate::rows::code;
+use crate::rows::{LEAF, code};
 use crate::store::{in_tx, lock_plan, on_pool};
 use crate::{Actor, NewTask, NewUser, Result, StorageError, Store};
 use chrono::NaiveDate;
@@ -70,7 +70,10 @@ pub struct LedgerItem {
     pub depth: i32,
     /// Where the next page starts.
     pub sort_path: String,
+    pub start_date: NaiveDate,
     pub deadline: NaiveDate,
+    /// No task hangs under it: it reports (a section's figures are its sub-tasks').
+    pub is_leaf: bool,
     pub percent_done: i64,
     pub light: Light,
     pub lead_org_name: Option<String>,
@@ -90,7 +93,9 @@ struct LedgerRow {
     title: String,
     depth: i64,
     sort_path: String,
+    start_date: NaiveDate,
     deadline: NaiveDate,
+    is_leaf: bool,
     percent_done: i64,
     light: String,
     lead_org_name: Option<String>,
@@ -266,8 +271,8 @@ impl Store {
         let visible = if query.visible_to.is_some() { VISIBLE } else { "" };
         let limit = query.limit.max(1);
         let sql = format!(
-            "SELECT tasks.id, tasks.number, tasks.title, tasks.depth, tasks.sort_path, tasks.deadline, \
-             tasks.percent_done, tasks.light, lo.name AS lead_org_name, ll.display_name AS lead_leader_name, \
+            "SELECT tasks.id, tasks.number, tasks.title, tasks.depth, tasks.sort_path, tasks.start_date, tasks.deadline, \
+             {LEAF} AS is_leaf, tasks.percent_done, tasks.light, lo.name AS lead_org_name, ll.display_name AS lead_leader_name, \
              ow.display_name AS owner_name, \
              (SELECT string_agg(CAST(s.org_id AS TEXT), ',' ORDER BY s.org_id) FROM task_supporting_orgs s \
               WHERE s.task_id = tasks.id) AS supporting, \
@@ -331,7 +336,9 @@ impl Store {
                 title: row.title,
                 depth: i32::try_from(row.depth).map_err(|e| StorageError::corrupt("tasks", e))?,
                 sort_path: row.sort_path,
+                start_date: row.start_date,
                 deadline: row.deadline,
+                is_leaf: row.is_leaf,
                 percent_done: row.percent_done,
                 light: code("tasks", &row.light, Light::from_code)?,
                 lead_org_name: row.lead_org_name,

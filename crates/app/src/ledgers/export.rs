@@ -2,9 +2,9 @@
 //! and written by a blocking thread to a constant-memory sheet.
 
 use crate::{App, AppError, Result};
-use qingdan_domain::{OrgId, PlanId, User};
+use qingdan_domain::{OrgId, Period, PlanId, User};
 use qingdan_office::{ExportTarget, ExportTask, LedgerExport, OfficeError};
-use qingdan_storage::LedgerQuery;
+use qingdan_storage::{LedgerItem, LedgerQuery};
 use std::collections::HashMap;
 
 /// Tasks read from storage per page while exporting.
@@ -25,12 +25,22 @@ impl App {
     /// order with its targets, who answers for it, this period's report of its
     /// lead org and its light. Read in pages and written while reading.
     pub async fn export_ledger(&self, user: &User, plan: PlanId) -> Result<LedgerFile> {
+        self.export_ledger_for(user, plan, None).await
+    }
+
+    /// [`App::export_ledger`] with the reports of `period` (this period of
+    /// the plan's own cycle when `None`); a period the plan owes no report
+    /// for (another cycle, another year) is refused on `period`.
+    pub async fn export_ledger_for(&self, user: &User, plan: PlanId, period: Option<Period>) -> Result<LedgerFile> {
         let plan = self.plan(user, plan).await?;
         let tenant = user.tenant_id;
         let visible_to = (!user.role.reads_whole_tenant()).then_some(user.org_id);
-        // This period of the plan's own reporting cycle (报送周期; monthly when unset).
+        // The plan's own reporting cycle (报送周期; monthly when unset).
         let schedule = self.store.reporting_schedule(tenant, plan.id).await?.unwrap_or_default();
-        let period = schedule.period_containing(self.clock.today());
+        let period = match period {
+            Some(period) => crate::reporting::period_of_plan(&plan, schedule.cycle, period)?,
+            None => schedule.period_containing(self.clock.today()),
+        };
         let org_names: HashMap<OrgId, String> =
             self.store.orgs(tenant).await?.into_iter().map(|o| (o.id, o.name)).collect();
         let title = format!("{}台账（{}）", plan.title, period.label());
@@ -65,7 +75,8 @@ impl App {
             let full = page.len() >= EXPORT_PAGE as usize;
             let batch: Vec<ExportTask> = page
                 .into_iter()
-                .map(|item| ExportTask {
+                .map(|item| (report_status(&item, period), item))
+                .map(|(report_status, item)| ExportTask {
                     number: item.number,
                     depth: item.depth,
                     title: item.title,
@@ -92,7 +103,7 @@ impl App {
                         .join("、"),
                     owner: item.owner_name.unwrap_or_default(),
                     percent_done: item.percent_done,
-                    report_status: item.report.as_ref().map_or("未报送", |r| r.0.label()).to_owned(),
+                    report_status: report_status.to_owned(),
                     narrative: item.report.as_ref().map(|r| r.1.clone()).unwrap_or_default(),
                     problems: item.report.map(|r| r.2).unwrap_or_default(),
                     light: Some(item.light),
@@ -112,5 +123,17 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))?
             .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(LedgerFile { file_name, bytes, tasks, rows })
+    }
+}
+
+/// 本期报送状态 of a ledger row: the lead org's report for `period`, or
+/// 未报送 where one is owed; nothing on a section (its sub-tasks report), and
+/// 无需报送 for a task done before, or begun after, the period.
+fn report_status(item: &LedgerItem, period: Period) -> &'static str {
+    match &item.report {
+        Some((status, ..)) => status.label(),
+        None if !item.is_leaf => "",
+        None if item.percent_done >= 100 || item.start_date > period.last_day() => "无需报送",
+        None => "未报送",
     }
 }

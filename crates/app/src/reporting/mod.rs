@@ -10,3 +10,4 @@ pub mod review;
 pub mod schedule;
 
 pub use schedule::ReportingReminders;
+pub(crate) use schedule::period_of_plan;

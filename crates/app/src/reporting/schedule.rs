@@ -510,7 +510,7 @@ pub fn by_org(status: &ReportingStatus) -> BTreeMap<OrgId, &OrgReporting> {
 /// `period` when a report could be owed for it in `plan`: of the plan's
 /// cycle (no report of another is taken) and within its year; else why not,
 /// on the `period` field.
-fn period_of_plan(plan: &Plan, cycle: ReportingCycle, period: Period) -> Result<Period> {
+pub(crate) fn period_of_plan(plan: &Plan, cycle: ReportingCycle, period: Period) -> Result<Period> {
     if period.cycle() != cycle {
         let hint = format!("本计划{}报送，报送期应写作如 {}", cycle.label(), cycle.example());
         return Err(AppError::field("period", "wrong_cycle", hint));

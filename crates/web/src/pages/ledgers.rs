@@ -203,13 +203,25 @@ async fn again(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page(state, user, outcome).await?).into_response())
 }
 
-/// 导出台账: the plan's ledger as the user may see it.
+/// `?period=2026-11`: the period whose reports a ledger carries.
+#[derive(serde::Deserialize)]
+pub struct ExportQuery {
+    period: Option<String>,
+}
+
+/// 导出台账: the plan's ledger as the user may see it, with the reports of
+/// this period or of the one asked for.
 pub async fn export(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Id(id): Id,
+    QueryParams(q): QueryParams<ExportQuery>,
 ) -> Result<Response, PageError> {
-    let file = state.app.export_ledger(&user, PlanId(id)).await?;
+    let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(text) => Some(text.parse().map_err(|message: String| AppError::field("period", "bad_format", message))?),
+    };
+    let file = state.app.export_ledger_for(&user, PlanId(id), period).await?;
     Ok(xlsx_response(&format!("plan-{id}-ledger.xlsx"), &file.file_name, file.bytes))
 }
 
