@@ -111,6 +111,9 @@ pub const ARCHIVED_UNACCEPT: &str = "该计划已归档，不能撤销通过；�
 /// The refusal of a 撤回 or of added files on a report whose plan is archived.
 pub const ARCHIVED_FROZEN: &str = "该计划已归档，报送已冻结，不能撤回或补充佐证材料；如需处理请联系督查室取消归档";
 
+/// The refusal of a report on a section: its figures are its sub-tasks'.
+pub const SECTION_REPORT: &str = "该任务有下级任务，进展在下级任务上报送，本任务的进度由下级任务汇总";
+
 /// The refusal of a report on a task whose plan is archived.
 pub const ARCHIVED_REPORT: &str = "该计划已归档，不再接受报送；如需报送请联系督查室取消归档";
 

@@ -44,7 +44,7 @@ pub use clock::{Clock, beijing};
 pub use dashboard::{Dashboard, GroupTally, RED_LIST_LIMIT, Tally};
 pub use error::{
     ARCHIVED_FROZEN, ARCHIVED_PLAN, ARCHIVED_REPORT, ARCHIVED_REVIEW, ARCHIVED_UNACCEPT, AppError, DELETED_TASK,
-    DELETED_TASK_REVIEW, REPORT_NOT_ACCEPTED,
+    DELETED_TASK_REVIEW, REPORT_NOT_ACCEPTED, SECTION_REPORT,
 };
 pub use imports::{
     ImportReview, ImportTaskInput, MAX_DRAFT_TASKS, MAX_REPORT_BYTES, MAX_REPORT_CHARS, PartChange, PublishInput,

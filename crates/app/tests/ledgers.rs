@@ -654,6 +654,10 @@ async fn import_recounts(backend: Backend) -> Result<()> {
         w.app.review(&w.supervisor, id, &accept).await?;
     }
     let section = tasks.iter().find(|t| t.number == "一、").context("一、")?.id;
+    // 发改委 leads 一、 too, but a section's form says before anything is typed that it takes no report.
+    ensure!(w.app.report_form(&wu, section, None).await?.is_section, "一、 has sub-tasks");
+    let item = tasks.iter().find(|t| t.number == "1.").context("1.")?.id;
+    ensure!(!w.app.report_form(&wu, item, None).await?.is_section, "1. reports");
     let before = w.app.task(&w.supervisor, section).await?.task;
     ensure!(before.percent_done == 60, "{before:?}");
 

@@ -35,6 +35,9 @@ pub struct ReportForm {
     /// `period` starts after today: nothing may be submitted for it yet
     /// ([`App::submit_report`] refuses it with [`crate::FUTURE_PERIOD`]).
     pub is_future: bool,
+    /// Sub-tasks hang under the task (visible to the reporter or not): it
+    /// takes no report ([`crate::SECTION_REPORT`]).
+    pub is_section: bool,
 }
 
 impl ReportForm {
@@ -127,6 +130,7 @@ impl App {
             None => Vec::new(),
         };
         let is_future = period.first_day() > today;
-        Ok(ReportForm { detail, periods, period, existing, files, last_accepted, is_future })
+        let is_section = !self.store.child_tasks(user.tenant_id, task).await?.is_empty();
+        Ok(ReportForm { detail, periods, period, existing, files, last_accepted, is_future, is_section })
     }
 }

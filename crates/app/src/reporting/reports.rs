@@ -124,8 +124,7 @@ impl App {
         }
         crate::plans::require_editable(&self.plan(user, task.plan_id).await?)?;
         if task.has_subtasks {
-            let message = "该任务有下级任务，进展在下级任务上报送，本任务的进度由下级任务汇总";
-            return Err(AppError::field("task", "section", message));
+            return Err(AppError::field("task", "section", crate::SECTION_REPORT));
         }
         let cycle = self.schedule_of(user.tenant_id, task.plan_id).await?.cycle;
         let has_actuals = input.actuals.iter().any(|a| !a.actual.trim().is_empty());

@@ -127,7 +127,7 @@ pub struct ReportFormPage {
     accepted: String,
     /// Why this period takes no report yet (it has not begun); "" when it does.
     future: String,
-    /// Why the task takes no report (its plan is archived); "" when it does.
+    /// Why the task takes no report (a section, or its plan is archived); "" when it does.
     archived: &'static str,
     /// The reporter's org supports the task and does not lead it.
     supporting: bool,
@@ -235,7 +235,13 @@ pub async fn form_page(
         errors: st.errors,
         accepted,
         future,
-        archived: if form.is_archived() { qingdan_app::ARCHIVED_REPORT } else { "" },
+        archived: if form.is_section {
+            qingdan_app::SECTION_REPORT
+        } else if form.is_archived() {
+            qingdan_app::ARCHIVED_REPORT
+        } else {
+            ""
+        },
         supporting: d.item.task.responsibility.lead_org_id.is_some_and(|lead| lead != user.org_id),
         kept,
         returned_comment: form.returned().map(|r| r.review_comment.clone()).unwrap_or_default(),
