@@ -141,8 +141,14 @@ fn walk(chromium: &Path, dir: &Path, server: &Server, watchdog: &Watchdog, start
     let percent = 67;
     page.fill("#percent_done", &percent.to_string())?;
     page.fill("#narrative", &narrative)?;
+    // The form opened again before sending (after signing in anew, say) comes back as typed.
+    page.goto(&format!("{form_path}?period={}", page.value("input[name=period]")?))?;
+    assert!(page.exists("#draft-restored")?, "the draft is offered back");
+    assert_eq!((page.value("#narrative")?, page.value("#percent_done")?), (narrative.clone(), percent.to_string()));
     page.click_and_wait("#report-form button[type=submit]")?;
     assert_eq!(page.path(), format!("/tasks/{task}"), "a good report lands on the task");
+    let kept = page.js("Object.keys(sessionStorage).filter(k => k.startsWith('draft:')).length")?;
+    assert_eq!(kept.as_u64(), Some(0), "a draft sent and saved is dropped");
     let row = page.report_row(&narrative)?.ok_or("the new report is not in the task's history")?;
     assert!(row.text.contains("待审核"), "the new report waits for review: {:?}", row.text);
     assert!(row.text.contains(&format!("{percent}%")), "the row shows the submitted percent: {:?}", row.text);

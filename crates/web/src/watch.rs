@@ -71,7 +71,12 @@ pub async fn watch(State(state): State<AppState>, req: Request, next: Next) -> R
     let request = format!("{} {}", req.method(), req.uri());
     let flash = flash_of(req.headers());
     let Some(user) = user else {
-        let asked = (req.method() == axum::http::Method::GET).then(|| req.uri().to_string());
+        let asked = if req.method() == axum::http::Method::GET {
+            Some((req.uri().to_string(), false))
+        } else {
+            // A form sent after the session ended: back to the page it was sent from, saying so.
+            referring_page(req.headers()).map(|page| (page, true))
+        };
         let response = qingdan_app::with_source(source, next.run(req)).await;
         return back_after_sign_in(response, asked);
     };
@@ -164,15 +169,25 @@ fn with_menu(response: Response, user: &qingdan_domain::User) -> Response {
 }
 
 /// A page that sends a signed-out visitor to sign in says where they were
-/// going (`/login?next=…`), so a link in a reminder lands where it points.
-fn back_after_sign_in(mut response: Response, asked: Option<String>) -> Response {
+/// going (`/login?next=…`), so a link in a reminder lands where it points;
+/// `unsent` (a form sent after the session ended) adds `&unsent=1`, and the
+/// sign-in page says that what was sent was not saved.
+fn back_after_sign_in(mut response: Response, asked: Option<(String, bool)>) -> Response {
     let to_login = response.headers().get(header::LOCATION).is_some_and(|l| l == "/login");
-    if let Some(asked) = asked.filter(|a| to_login && a != "/" && !a.starts_with("/login"))
-        && let Ok(value) = format!("/login?next={}", crate::view::rfc5987(&asked)).parse()
+    if let Some((asked, unsent)) = asked.filter(|(a, _)| to_login && a != "/" && !a.starts_with("/login"))
+        && let Ok(value) =
+            format!("/login?next={}{}", crate::view::rfc5987(&asked), if unsent { "&unsent=1" } else { "" }).parse()
     {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
+}
+
+/// The path (and query) of the page a request was sent from, by its `Referer`.
+fn referring_page(headers: &axum::http::HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let uri: axum::http::Uri = referer.parse().ok()?;
+    uri.path_and_query().map(|p| p.as_str().to_owned())
 }
 
 fn is_attachment(response: &Response) -> bool {

@@ -87,6 +87,16 @@ async fn pages_need_session(backend: Backend) -> Result<()> {
     ensure!(api.status == StatusCode::UNAUTHORIZED && api.json()?["code"] == "unauthenticated");
     let forged = send(&f.router, get("/plans", "qingdan_session=forged")?).await?;
     ensure!(forged.status == StatusCode::SEE_OTHER);
+    // A report sent after the session ended: back to its form after signing in, told it was not saved.
+    let mut late = post_form("/tasks/1/report", "qingdan_session=ended", "period=2021-06&narrative=x")?;
+    late.headers_mut().insert(header::REFERER, "http://127.0.0.1:8080/tasks/1/report?period=2021-06".parse()?);
+    let late = send(&f.router, late).await?;
+    let to = "/login?next=%2Ftasks%2F1%2Freport%3Fperiod%3D2021-06&unsent=1";
+    ensure!(late.status == StatusCode::SEE_OTHER && late.location() == to, "{} {}", late.status, late.location());
+    let login = send(&f.router, get(to, "")?).await?;
+    ensure!(login.select("#unsent").first().is_some_and(|m| m.contains("未保存")), "{}", login.body);
+    let next = login.attrs("input[name=next]", "value");
+    ensure!(next == ["/tasks/1/report?period=2021-06"], "{next:?}");
     Ok(())
 }
 

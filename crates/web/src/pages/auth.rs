@@ -17,12 +17,16 @@ pub struct LoginPage {
     pub error: Option<String>,
     /// Where to go after signing in (a local path), kept through a failed try.
     pub next: String,
+    /// A form was sent after the session ended: say it was not saved.
+    pub unsent: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
 pub struct LoginQuery {
     #[serde(default)]
     next: String,
+    #[serde(default)]
+    unsent: String,
 }
 
 /// `next` if it is a page of this site (a path, not `//host` or a scheme), else `None`.
@@ -36,7 +40,7 @@ pub async fn show(user: Option<PageUser>, QueryParams(q): QueryParams<LoginQuery
         return Redirect::to(crate::view::home_of(user.role)).into_response();
     }
     let next = local_path(&q.next).unwrap_or_default().to_owned();
-    LoginPage { username: String::new(), error: None, next }.into_response()
+    LoginPage { username: String::new(), error: None, next, unsent: q.unsent == "1" }.into_response()
 }
 
 pub async fn submit(
@@ -55,11 +59,11 @@ pub async fn submit(
             Ok((jar, Redirect::to(to)).into_response())
         }
         Err(AppError::LoginFailed) => {
-            let page = LoginPage { username, error: Some("用户名或密码错误".to_owned()), next };
+            let page = LoginPage { username, error: Some("用户名或密码错误".to_owned()), next, unsent: false };
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
         Err(AppError::Locked(message)) => {
-            let page = LoginPage { username, error: Some(message), next };
+            let page = LoginPage { username, error: Some(message), next, unsent: false };
             Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response())
         }
         Err(other) => Err(other.into()),
