@@ -617,6 +617,22 @@ async fn joined_section(backend: Backend) -> Result<()> {
     let undone: Vec<_> = tasks_in_order(&w, plan).await?.into_iter().map(|t| t.id).collect();
     ensure!(undone == before.iter().map(|t| t.id).collect::<Vec<_>>(), "back as before");
 
+    // 一、 and its （一） given bare: a new item goes under the plan's own （一）, no second （一）.
+    let mut item = row("3.", "新建充电桩500个", "市发展和改革委员会");
+    item[5] = "年底";
+    let rows = [row("一、", "稳增长", ""), row("（一）", "扩大有效投资", ""), item];
+    let mut sheet: Vec<&[&str]> = vec![&["补充任务"], header];
+    sheet.extend(rows.iter().map(Vec::as_slice));
+    let preview = w.app.preview_task_ledger(&w.supervisor, plan, "补充.xlsx", &xlsx(&sheet, &[])?).await?;
+    ensure!(preview.joined == ["一、稳增长", "（一）扩大有效投资"] && preview.tasks == 1, "{preview:?}");
+    let done = w.app.confirm_task_ledger(&w.supervisor, &preview.token).await?;
+    let after = tasks_in_order(&w, plan).await?;
+    let investment = after.iter().find(|t| t.number == "（一）").context("（一）")?.id;
+    ensure!(after.iter().filter(|t| t.number == "（一）").count() == 1, "no second （一）");
+    let added = after.iter().find(|t| t.title == "新建充电桩500个").context("3.")?;
+    ensure!(added.parent_id == Some(investment), "under the plan's （一）: {added:?}");
+    w.app.undo_task_ledger(&w.supervisor, plan, &done.roots).await?;
+
     // A section row that also fills a date or an org is a new section, warned of.
     let mut dated = row("一、", "稳增长", "");
     dated[5] = "年底";

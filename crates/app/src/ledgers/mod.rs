@@ -150,7 +150,8 @@ struct CheckedLedger {
     joined: Vec<String>,
 }
 
-/// The plan's section a top-level row of the file stands for: the same
+/// The plan's section a row of the file stands for (one of `sections`, the
+/// plan's top level or the children of a section joined above it): the same
 /// 序号 and 任务内容, and nothing else filled in (no target, date or
 /// responsibility, which the import would otherwise have to change).
 fn joined_section<'s>(sections: &'s [Section], group: &Group, table: &LedgerTable) -> Option<&'s Section> {
@@ -163,6 +164,27 @@ fn joined_section<'s>(sections: &'s [Section], group: &Group, table: &LedgerTabl
     (bare && !seq.is_empty())
         .then(|| sections.iter().find(|s| s.number.trim() == seq && same(&s.title, &group.title)))
         .flatten()
+}
+
+impl App {
+    /// The tasks under existing task `id`, as sections a row may join
+    /// ([`joined_section`]), read from storage the first time.
+    async fn sub_sections<'c>(
+        &self,
+        tenant: qingdan_domain::TenantId,
+        id: TaskId,
+        below: &'c mut HashMap<TaskId, Vec<Section>>,
+    ) -> Result<&'c [Section]> {
+        if !below.contains_key(&id) {
+            let children = self.store.child_tasks(tenant, id).await?;
+            let sections = children
+                .into_iter()
+                .map(|c| Section { id: c.task.id, path: String::new(), number: c.task.number, title: c.task.title })
+                .collect();
+            below.insert(id, sections);
+        }
+        Ok(below.get(&id).map_or(&[], Vec::as_slice))
+    }
 }
 
 /// A confirmation whose preview is gone (expired, confirmed, or another's).
@@ -636,6 +658,8 @@ impl App {
         let has_chinese = groups.iter().any(|g| matches!(numbering(&g.seq), Some(Numbering::Chinese(_))));
         let sections = self.store.sections(tenant, plan.id).await?;
         let mut joined = Vec::new();
+        // The children of the plan's sections the file's rows were joined to, read once each.
+        let mut below: HashMap<TaskId, Vec<Section>> = HashMap::new();
         let mut stack: Vec<(u8, LedgerParent<TaskId>)> = Vec::new();
         let mut previous_level = 0u8;
         let mut tasks: Vec<LedgerTask> = Vec::with_capacity(groups.len());
@@ -667,9 +691,12 @@ impl App {
                 stack.pop();
             }
             let parent = stack.last().map_or(LedgerParent::Top, |(_, p)| *p);
-            if parent == LedgerParent::Top
-                && let Some(section) = joined_section(&sections, group, &table)
-            {
+            let existing = match parent {
+                LedgerParent::Top => Some(sections.as_slice()),
+                LedgerParent::Existing(id) => Some(self.sub_sections(tenant, id, &mut below).await?),
+                LedgerParent::Earlier(_) => None,
+            };
+            if let Some(section) = existing.and_then(|existing| joined_section(existing, group, &table)) {
                 // Its rows go under the plan's own section of that number and title.
                 stack.push((level, LedgerParent::Existing(section.id)));
                 joined.push(format!("{}{}", section.number, section.title));
