@@ -175,15 +175,18 @@ impl App {
         id: TaskId,
         below: &'c mut HashMap<TaskId, Vec<Section>>,
     ) -> Result<&'c [Section]> {
-        if !below.contains_key(&id) {
-            let children = self.store.child_tasks(tenant, id).await?;
-            let sections = children
-                .into_iter()
-                .map(|c| Section { id: c.task.id, path: String::new(), number: c.task.number, title: c.task.title })
-                .collect();
-            below.insert(id, sections);
-        }
-        Ok(below.get(&id).map_or(&[], Vec::as_slice))
+        let slot = match below.entry(id) {
+            std::collections::hash_map::Entry::Occupied(read) => read.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let children = self.store.child_tasks(tenant, id).await?;
+                let sections = children
+                    .into_iter()
+                    .map(|c| Section { id: c.task.id, path: String::new(), number: c.task.number, title: c.task.title })
+                    .collect();
+                slot.insert(sections)
+            }
+        };
+        Ok(slot)
     }
 }
 
