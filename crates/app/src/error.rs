@@ -11,6 +11,9 @@ pub enum AppError {
     /// Not signed in, or the session expired.
     #[error("请先登录")]
     Unauthenticated,
+    /// An API token that opens nothing: unknown, revoked, or its user disabled.
+    #[error("API 令牌无效：不存在、已吊销，或其所属用户已停用")]
+    TokenRefused,
     /// Username or password wrong; deliberately does not say which.
     #[error("用户名或密码错误")]
     LoginFailed,

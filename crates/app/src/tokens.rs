@@ -140,10 +140,10 @@ impl App {
     /// disabled, `OutOfScope` when the scope does not allow the request. The
     /// use is recorded (at most once a minute per token).
     pub async fn token_user(&self, token: &str, method: &str, path: &str) -> Result<User> {
-        let owner = self.store.token_owner(&token_hash(token)).await?.ok_or(AppError::Unauthenticated)?;
+        let owner = self.store.token_owner(&token_hash(token)).await?.ok_or(AppError::TokenRefused)?;
         let tenant = TenantId(owner.tenant_id);
         let user = self.store.user(tenant, UserId(owner.user_id)).await?.filter(|u| u.is_active);
-        let user = user.ok_or(AppError::Unauthenticated)?;
+        let user = user.ok_or(AppError::TokenRefused)?;
         let scope = ApiScope::from_code(&owner.scope).unwrap_or(ApiScope::Read);
         let now = self.clock.now();
         if owner.last_used_at.is_none_or(|t| (now - t).num_seconds() >= USE_RECORD_SECONDS) {

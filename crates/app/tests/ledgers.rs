@@ -284,6 +284,8 @@ async fn bad_rows(backend: Backend) -> Result<()> {
         ensure!(errors.contains(&e.to_owned()), "missing {e}: {errors:?}");
     }
     ensure!(!errors.iter().any(|e| e.starts_with("第 7 行")), "a rate may fall: {errors:?}");
+    let rows: Vec<u32> = errors.iter().filter_map(|e| e.strip_prefix("第 ")?.split(' ').next()?.parse().ok()).collect();
+    ensure!(rows.len() == errors.len() && rows.is_sorted(), "in row order: {errors:?}");
     ensure!(task_count(&w, plan).await? == 0, "nothing imported");
 
     // Users: a weak password and an unknown org on two rows; no user is created.

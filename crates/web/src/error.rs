@@ -38,7 +38,7 @@ pub(crate) fn shown_on_form(err: AppError) -> Result<(StatusCode, AppError), Pag
 pub(crate) fn status_of(err: &AppError) -> StatusCode {
     match err {
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Unauthenticated | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
+        AppError::Unauthenticated | AppError::TokenRefused | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
         AppError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden | AppError::OutOfScope(_) | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -51,6 +51,7 @@ fn code_of(err: &AppError) -> &'static str {
     match err {
         AppError::Invalid(_) => "invalid",
         AppError::Unauthenticated => "unauthenticated",
+        AppError::TokenRefused => "token_refused",
         AppError::LoginFailed => "login_failed",
         AppError::Locked(_) => "locked",
         AppError::Forbidden => "forbidden",

@@ -103,6 +103,11 @@ async fn scoped(backend: Backend) -> Result<()> {
     }
     let dead = send(&router, bearer("GET", "/api/v1/plans", &read, None)?).await?;
     ensure!(dead.status == StatusCode::UNAUTHORIZED, "a revoked token is refused: {}", dead.status);
+    let said = dead.json()?;
+    ensure!(
+        said["code"] == "token_refused" && said["message"].as_str().is_some_and(|m| m.contains("已吊销")),
+        "{said}"
+    );
     let admin = sign_in_as(&router, "admin").await?;
     ensure!(
         send(&router, get("/account/tokens", &admin)?).await?.status == StatusCode::FORBIDDEN,

@@ -131,8 +131,10 @@ impl<'a> Faults<'a> {
         Ok(self.into_invalid().into_result()?)
     }
 
-    /// Every fault listed, and how many more there are (field `file`).
+    /// Every fault listed in row order, and how many more there are (field `file`).
     pub(crate) fn into_invalid(mut self) -> Invalid {
+        let row = |field: &str| field.strip_prefix("row").and_then(|r| r.parse::<u32>().ok()).unwrap_or(u32::MAX);
+        self.invalid.errors.sort_by_key(|e| row(&e.field));
         if self.count > MAX_LEDGER_ERRORS {
             let more = self.count - MAX_LEDGER_ERRORS;
             self.invalid.add("file", "more_errors", format!("另有 {more} 处错误未列出，请改正以上错误后重新上传"));
