@@ -70,8 +70,11 @@ async fn invisible_characters(backend: Backend) -> Result<()> {
     ensure!(w.app.plans(&w.supervisor).await?.len() == before, "nothing was saved");
     // A 台账 over the upload limit is refused before it is read: in Chinese, with the menu.
     let big = vec![b'x'; qingdan_app::MAX_REPORT_BYTES + 1024 * 1024];
-    let reply =
-        send(&router, post_file("/ledgers/tasks", &cookie, "台账.xlsx", "application/octet-stream", &big)?).await?;
+    // As a browser sends it: the length first, which the body limit reads before the body.
+    let mut request = post_file("/ledgers/tasks", &cookie, "台账.xlsx", "application/octet-stream", &big)?;
+    let length = axum::body::HttpBody::size_hint(request.body()).exact().unwrap_or_default();
+    request.headers_mut().insert(header::CONTENT_LENGTH, length.into());
+    let reply = send(&router, request).await?;
     ensure!(reply.status == StatusCode::PAYLOAD_TOO_LARGE, "big upload: {}", reply.status);
     ensure!(reply.body.contains("上传的文件过大（不能超过20MB）") && reply.select("#who").len() == 1, "{}", reply.body);
     // A file name with an override is refused by the use case with the same rule.

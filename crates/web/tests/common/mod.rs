@@ -82,10 +82,8 @@ pub fn post_file(path: &str, cookie: &str, file_name: &str, content_type: &str, 
     .into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    // As a browser sends it: the length first, which the body limit reads before the body.
     Ok(Request::post(path)
         .header(header::COOKIE, cookie)
-        .header(header::CONTENT_LENGTH, body.len())
         .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
         .body(Body::from(body))?)
 }
