@@ -175,8 +175,8 @@ impl App {
             .map(|r| (format!("{} {}（{}）", r.task_number, r.task_title, r.org_name), "/reviews".to_owned(), None))
             .collect();
         let waiting = self.store.review_queue_total(user.tenant_id, &waiting).await?;
-        // A matter past its stage's due date is lit red (13710): that is 逾期.
         let extensions = self.open_matters(user, None, true).await?;
+        // A matter past its stage's due date is lit red (13710): that is 逾期.
         let overdue = self.open_matters(user, Some(Light::Red), false).await?;
         let mut piles = vec![
             Pile {
