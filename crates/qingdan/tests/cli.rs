@@ -139,7 +139,11 @@ impl Drop for Server {
 fn cpus_of_threads(pid: u32) -> Result<Vec<String>> {
     let mut lists = Vec::new();
     for thread in std::fs::read_dir(format!("/proc/{pid}/task"))? {
-        let status = std::fs::read_to_string(thread?.path().join("status"))?;
+        // A thread that ended since the directory was read has no status left: skip it.
+        let status = match std::fs::read_to_string(thread?.path().join("status")) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            read => read?,
+        };
         let list = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).context("Cpus_allowed_list")?;
         lists.push(list.trim().to_owned());
     }
